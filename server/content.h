@@ -1,0 +1,106 @@
+/* content: the easy-read pages, messages, picture descriptions and code words, loaded from
+ * easyread/ and checked at start-up (format: docs/content-format.md). After content_load()
+ * everything is read-only, so the records below are plain structs that other modules read. */
+#ifndef PLANALOUD_CONTENT_H
+#define PLANALOUD_CONTENT_H
+
+#include <stddef.h>
+
+typedef enum page_kind {
+	KIND_INFO,
+	KIND_TEXT,
+	KIND_LONG_TEXT,
+	KIND_CHOICE,
+	KIND_YES_NO,
+	KIND_LIST,
+	KIND_CODE,
+	KIND_NEEDS,
+	KIND_CHECK,
+	KIND_SEND,
+	KIND_SENT,
+	KIND_WELCOME_BACK,
+	KIND_STATUS,
+	KIND_REVIEW,
+	KIND_SAVED_CODE,
+	KIND_COUNT
+} page_kind;
+
+typedef enum field_type { FIELD_TEXT, FIELD_LONG_TEXT, FIELD_MONEY, FIELD_DATE } field_type;
+
+typedef struct content_option {
+	char *value;
+	char *text;
+} content_option;
+
+typedef struct content_field {
+	char *name;
+	field_type type;
+	char *label;
+	int limit; /* characters */
+} content_field;
+
+typedef struct content_cond {
+	char *page; /* an earlier page's name */
+	int negate; /* != instead of = */
+	char *value;
+} content_cond;
+
+typedef struct content_page {
+	char *id;
+	page_kind kind;
+	int part; /* index of its part, or -1 for pages in a group (off the journey) */
+	char *picture;
+	char *title;
+	char **say;
+	size_t nsay;
+	char *ask;  /* NULL when the page asks nothing */
+	char *hint; /* may be NULL */
+	content_option *options;
+	size_t noptions;
+	content_field *fields; /* list pages */
+	size_t nfields;
+	char *total; /* list pages: the money field to total, or NULL */
+	int limit;   /* characters, for text answers */
+	content_cond *conds;
+	size_t nconds;
+	char *flag; /* yes-no pages: "safeguarding" or "advocacy", or NULL */
+} content_page;
+
+typedef struct content content;
+
+/* Loads easyread/<lang>/ and easyread/codewords.txt, checking pictures against pictures_dir.
+ * Returns NULL with "file:line: reason" in err when anything is wrong. Free with content_free. */
+content *content_load(const char *easyread_dir, const char *lang, const char *pictures_dir,
+		      char *err, size_t errlen);
+void content_free(content *c);
+
+const char *content_lang(const content *c);
+size_t content_page_count(const content *c);
+const content_page *content_page_at(const content *c, size_t i);
+/* The page with this name, or NULL; *index gets its position when index is not NULL. */
+const content_page *content_page_find(const content *c, const char *id, size_t *index);
+/* The one page of a kind that appears exactly once (code, check, send, ...). */
+const content_page *content_page_of_kind(const content *c, page_kind kind);
+size_t content_part_count(const content *c);
+const char *content_part_title(const content *c, int part);
+
+/* A message's text, or NULL. Borrowed for the content's lifetime. */
+const char *content_message(const content *c, const char *name);
+size_t content_message_count(const content *c);
+void content_message_at(const content *c, size_t i, const char **name, const char **text);
+
+/* A picture's text alternative, or NULL when the picture is unknown. */
+const char *content_picture_alt(const content *c, const char *picture);
+
+size_t content_codeword_count(const content *c);
+const char *content_codeword(const content *c, size_t i);
+/* The word's position in the list, or -1. */
+long content_codeword_index(const content *c, const char *word, size_t len);
+
+/* The number of words in the longest sentence of text (used by the checks and their tests). */
+int content_longest_sentence(const char *text);
+
+const char *page_kind_name(page_kind kind);
+int page_kind_takes_answer(page_kind kind);
+
+#endif

@@ -1,0 +1,198 @@
+#include "plan.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const status_names[PLAN_STATUS_COUNT] = {
+	[PLAN_DRAFT] = "draft",
+	[PLAN_SUBMITTED] = "submitted",
+	[PLAN_CHANGES_REQUESTED] = "changes_requested",
+	[PLAN_AGREED] = "agreed",
+	[PLAN_NOT_AGREED] = "not_agreed",
+	[PLAN_SIGNED_OFF] = "signed_off",
+	[PLAN_REVIEW_DUE] = "review_due",
+};
+
+/* PRODUCT.md: draft -> submitted -> (changes_requested -> submitted)* -> agreed -> signed_off
+ * -> review_due -> ..., with not_agreed recorded where agreement fails. */
+static const struct {
+	plan_status from, to;
+} transitions[] = {
+	{ PLAN_DRAFT, PLAN_SUBMITTED },
+	{ PLAN_SUBMITTED, PLAN_CHANGES_REQUESTED },
+	{ PLAN_CHANGES_REQUESTED, PLAN_SUBMITTED },
+	{ PLAN_SUBMITTED, PLAN_AGREED },
+	{ PLAN_SUBMITTED, PLAN_NOT_AGREED },
+	{ PLAN_NOT_AGREED, PLAN_CHANGES_REQUESTED },
+	{ PLAN_AGREED, PLAN_SIGNED_OFF },
+	{ PLAN_AGREED, PLAN_CHANGES_REQUESTED },
+	{ PLAN_SIGNED_OFF, PLAN_REVIEW_DUE },
+	{ PLAN_REVIEW_DUE, PLAN_SIGNED_OFF },
+	{ PLAN_REVIEW_DUE, PLAN_CHANGES_REQUESTED },
+};
+
+const char *plan_status_name(plan_status s)
+{
+	return s < PLAN_STATUS_COUNT ? status_names[s] : "?";
+}
+
+int plan_status_parse(const char *name, plan_status *s)
+{
+	for (int i = 0; i < PLAN_STATUS_COUNT; i++)
+		if (strcmp(name, status_names[i]) == 0) {
+			*s = (plan_status)i;
+			return 0;
+		}
+	return -1;
+}
+
+int plan_can_transition(plan_status from, plan_status to)
+{
+	for (size_t i = 0; i < sizeof(transitions) / sizeof(*transitions); i++)
+		if (transitions[i].from == from && transitions[i].to == to)
+			return 1;
+	return 0;
+}
+
+int plan_person_can_edit(plan_status s)
+{
+	return s == PLAN_DRAFT || s == PLAN_CHANGES_REQUESTED;
+}
+
+#define MONEY_MAX_PENCE 100000000LL /* £1,000,000 a week is surely a typing slip */
+
+int plan_money_parse(const char *text, long long *pence)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	long long pounds = 0, pennies = 0;
+	int digits = 0, decimals = 0;
+
+	while (isspace(*s))
+		s++;
+	if (s[0] == 0xC2 && s[1] == 0xA3) /* £ */
+		s += 2;
+	while (isspace(*s))
+		s++;
+	for (; isdigit(*s) || *s == ','; s++) {
+		if (*s == ',')
+			continue;
+		pounds = pounds * 10 + (*s - '0');
+		digits++;
+		if (pounds * 100 > MONEY_MAX_PENCE)
+			return -1;
+	}
+	if (*s == '.') {
+		for (s++; isdigit(*s); s++) {
+			if (++decimals > 2)
+				return -1;
+			pennies = pennies * 10 + (*s - '0');
+		}
+		if (decimals == 1)
+			pennies *= 10;
+	}
+	while (isspace(*s))
+		s++;
+	if (*s || (digits == 0 && decimals == 0))
+		return -1;
+	*pence = pounds * 100 + pennies;
+	return *pence <= MONEY_MAX_PENCE ? 0 : -1;
+}
+
+void plan_money_format(long long pence, char *out, size_t outlen)
+{
+	const char *sign = pence < 0 ? "-" : "";
+	long long p = pence < 0 ? -pence : pence;
+
+	if (p % 100)
+		snprintf(out, outlen, "%s£%lld.%02lld", sign, p / 100, p % 100);
+	else
+		snprintf(out, outlen, "%s£%lld", sign, p / 100);
+}
+
+int plan_date_valid(const char *t)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, m, d, leap;
+
+	if (strlen(t) != 10 || t[4] != '-' || t[7] != '-')
+		return 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)t[i]))
+			return 0;
+	y = atoi(t);
+	m = atoi(t + 5);
+	d = atoi(t + 8);
+	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1)
+		return 0;
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return d <= days[m - 1] + (m == 2 && leap);
+}
+
+void plan_answers_init(plan_answers *pa)
+{
+	pa->a = NULL;
+	pa->n = 0;
+}
+
+void plan_answers_release(plan_answers *pa)
+{
+	for (size_t i = 0; i < pa->n; i++) {
+		free(pa->a[i].page);
+		free(pa->a[i].field);
+		free(pa->a[i].value);
+	}
+	free(pa->a);
+	plan_answers_init(pa);
+}
+
+int plan_answers_add(plan_answers *pa, const char *page, long long item, const char *field,
+		     const char *value)
+{
+	plan_answer *a = realloc(pa->a, (pa->n + 1) * sizeof(*a));
+
+	if (!a)
+		return -1;
+	pa->a = a;
+	a = &pa->a[pa->n];
+	a->page = strdup(page);
+	a->field = strdup(field);
+	a->value = strdup(value);
+	a->item = item;
+	if (!a->page || !a->field || !a->value) {
+		free(a->page);
+		free(a->field);
+		free(a->value);
+		return -1;
+	}
+	pa->n++;
+	return 0;
+}
+
+const char *plan_answers_get(const plan_answers *pa, const char *page, long long item,
+			     const char *field)
+{
+	for (size_t i = 0; i < pa->n; i++)
+		if (pa->a[i].item == item && strcmp(pa->a[i].page, page) == 0 &&
+		    strcmp(pa->a[i].field, field) == 0)
+			return pa->a[i].value;
+	return NULL;
+}
+
+int plan_answers_set(plan_answers *pa, const char *page, long long item, const char *field,
+		     const char *value)
+{
+	for (size_t i = 0; i < pa->n; i++)
+		if (pa->a[i].item == item && strcmp(pa->a[i].page, page) == 0 &&
+		    strcmp(pa->a[i].field, field) == 0) {
+			char *v = strdup(value);
+
+			if (!v)
+				return -1;
+			free(pa->a[i].value);
+			pa->a[i].value = v;
+			return 0;
+		}
+	return plan_answers_add(pa, page, item, field, value);
+}

@@ -1,0 +1,60 @@
+/* plan: the plan model: statuses and the transitions between them, and the answers a plan holds,
+ * with the rules for amounts and dates. No storage and no JSON here. */
+#ifndef PLANALOUD_PLAN_H
+#define PLANALOUD_PLAN_H
+
+#include <stddef.h>
+
+typedef enum plan_status {
+	PLAN_DRAFT,
+	PLAN_SUBMITTED,
+	PLAN_CHANGES_REQUESTED,
+	PLAN_AGREED,
+	PLAN_NOT_AGREED,
+	PLAN_SIGNED_OFF,
+	PLAN_REVIEW_DUE,
+	PLAN_STATUS_COUNT
+} plan_status;
+
+const char *plan_status_name(plan_status s);
+/* 0 and *s set, or -1 for a name that is not a status. */
+int plan_status_parse(const char *name, plan_status *s);
+/* 1 when PRODUCT.md's statuses allow from -> to. */
+int plan_can_transition(plan_status from, plan_status to);
+/* 1 when the person may change their answers (draft, or sent back for changes). */
+int plan_person_can_edit(plan_status s);
+
+/* "12", "12.5", "£12.50", "1,250" -> pence. 0, or -1 for anything that is not an amount
+ * (negative, more than two decimals, over £1,000,000). */
+int plan_money_parse(const char *text, long long *pence);
+/* "£12.50"; "£12" for whole pounds. */
+void plan_money_format(long long pence, char *out, size_t outlen);
+/* 1 for a real calendar date written YYYY-MM-DD. */
+int plan_date_valid(const char *text);
+
+/* The answers of one plan, read from the store for one page description. */
+typedef struct plan_answer {
+	char *page;
+	long long item; /* 0 for a page's own answer; else the list entry */
+	char *field;    /* "" for a page's own answer */
+	char *value;
+} plan_answer;
+
+typedef struct plan_answers {
+	plan_answer *a;
+	size_t n;
+} plan_answers;
+
+void plan_answers_init(plan_answers *pa);
+void plan_answers_release(plan_answers *pa);
+/* Copies the strings. 0, or -1 when memory runs out. */
+int plan_answers_add(plan_answers *pa, const char *page, long long item, const char *field,
+		     const char *value);
+/* Adds the answer, or replaces the value of one already there. */
+int plan_answers_set(plan_answers *pa, const char *page, long long item, const char *field,
+		     const char *value);
+/* The value, or NULL when unanswered. Borrowed until the set changes. */
+const char *plan_answers_get(const plan_answers *pa, const char *page, long long item,
+			     const char *field);
+
+#endif

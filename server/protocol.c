@@ -1,0 +1,1035 @@
+#include "protocol.h"
+
+#include "code.h"
+#include "flow.h"
+#include "limiter.h"
+#include "plan.h"
+#include "utf8.h"
+#include "view.h"
+
+#include <assert.h>
+#include <math.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_LIST_ITEMS 50
+#define CONNECTION_FREE_TRIES 3 /* wrong codes on one connection before it must wait */
+#define CONNECTION_WAIT_MAX 300
+
+typedef struct held_msg {
+	struct held_msg *next;
+	size_t len;
+	int close_after;
+	char data[];
+} held_msg;
+
+struct protocol {
+	const content *c;
+	store *st;
+	unsigned char key[CODE_KEY_BYTES];
+	protocol_config cfg;
+	protocol_io io;
+	limiter *lim;
+	session *waiting; /* sessions with replies held for the open batch */
+	size_t code_index;
+};
+
+struct session {
+	protocol *p;
+	void *conn;
+	char addr[64];
+
+	long long plan; /* 0 until a plan is open */
+	long long visit;
+	char code[CODE_MAX];
+	char status[24];
+	long long budget;
+
+	size_t page;
+	long long editing;
+	int return_to_check;
+	int new_code;
+	int review_requested;
+	const char *notice;
+	plan_answers held_answers; /* "who is writing" answers, before a plan is open */
+
+	int wrong_codes;
+	time_t wait_until;
+
+	/* set while a handler fails */
+	const char *err;
+	const char *err_kv[3];
+	char err_val[32];
+
+	int in_batch;
+	held_msg *held;
+	held_msg **held_tail;
+	session *next_waiting;
+};
+
+/* Visit fields: the "who is writing" pages are recorded per visit as well as answers. */
+static const struct {
+	const char *page;
+	const char *field;
+} visit_pages[] = {
+	{ "who", "writer" },
+	{ "helper-name", "helper_name" },
+	{ "helper-relationship", "helper_relationship" },
+};
+
+/* ---- replies ---- */
+
+static void send_raw(session *s, const char *data, size_t len, int close_after)
+{
+	held_msg *h;
+
+	if (!s->in_batch) {
+		s->p->io.send(s->conn, data, len, close_after);
+		return;
+	}
+	h = malloc(sizeof(*h) + len);
+	if (!h)
+		return;
+	h->next = NULL;
+	h->len = len;
+	h->close_after = close_after;
+	memcpy(h->data, data, len);
+	*s->held_tail = h;
+	s->held_tail = &h->next;
+}
+
+/* Sends (or holds) msg and deletes it. */
+static void reply(session *s, cJSON *msg, int close_after)
+{
+	char *text;
+
+	if (!msg)
+		return;
+	text = cJSON_PrintUnformatted(msg);
+	if (text)
+		send_raw(s, text, strlen(text), close_after);
+	free(text);
+	cJSON_Delete(msg);
+}
+
+static void reply_error(session *s, const char *code, long long seq, const char *const *kv)
+{
+	reply(s, view_error(s->p->c, code, seq, kv), 0);
+}
+
+static int fail(session *s, const char *code)
+{
+	s->err = code;
+	s->err_kv[0] = NULL;
+	return -1;
+}
+
+static int fail_with(session *s, const char *code, const char *name, long long value)
+{
+	s->err = code;
+	snprintf(s->err_val, sizeof(s->err_val), "%lld", value);
+	s->err_kv[0] = name;
+	s->err_kv[1] = s->err_val;
+	s->err_kv[2] = NULL;
+	return -1;
+}
+
+/* From now until the commit, this session's replies wait for the batch. */
+static void join_batch(session *s)
+{
+	if (s->in_batch)
+		return;
+	s->in_batch = 1;
+	s->held = NULL;
+	s->held_tail = &s->held;
+	s->next_waiting = s->p->waiting;
+	s->p->waiting = s;
+}
+
+static void drop_held(session *s)
+{
+	while (s->held) {
+		held_msg *h = s->held;
+
+		s->held = h->next;
+		free(h);
+	}
+	s->held_tail = &s->held;
+}
+
+/* ---- the plan's state ---- */
+
+static int load_answer(void *ctx, const char *page, long long item, const char *field,
+		       const char *value)
+{
+	return plan_answers_add(ctx, page, item, field, value);
+}
+
+/* The answers the flow and the page see: the plan's, or those held before it opened. */
+static int load_answers(session *s, plan_answers *pa)
+{
+	plan_answers_init(pa);
+	if (!s->plan) {
+		for (size_t i = 0; i < s->held_answers.n; i++)
+			if (plan_answers_add(pa, s->held_answers.a[i].page, 0, "",
+					     s->held_answers.a[i].value))
+				return -1;
+		return 0;
+	}
+	return store_answers_each(s->p->st, s->plan, load_answer, pa);
+}
+
+static int read_only(const session *s)
+{
+	plan_status st;
+
+	return s->plan && (plan_status_parse(s->status, &st) || !plan_person_can_edit(st));
+}
+
+static size_t kind_index(const session *s, page_kind kind)
+{
+	size_t i = 0;
+
+	content_page_find(s->p->c, content_page_of_kind(s->p->c, kind)->id, &i);
+	return i;
+}
+
+static void show_page(session *s, long long seq)
+{
+	const content *c = s->p->c;
+	const content_page *pg = content_page_at(c, s->page);
+	plan_answers pa;
+	view_params vp = { 0 };
+	cJSON *msg;
+
+	if (load_answers(s, &pa)) {
+		plan_answers_release(&pa);
+		reply_error(s, "server", seq, NULL);
+		return;
+	}
+	vp.c = c;
+	vp.st = s->p->st;
+	vp.plan = s->plan;
+	vp.answers = &pa;
+	vp.status = s->plan ? s->status : NULL;
+	vp.budget_pence = s->plan ? s->budget : -1;
+	vp.code = s->plan ? s->code : NULL;
+	vp.new_code = s->new_code;
+	vp.editing = pg->kind == KIND_LIST ? s->editing : 0;
+	vp.review_requested = s->review_requested;
+	vp.notice = s->notice;
+	vp.read_only = read_only(s);
+	if (pg->part >= 0) {
+		vp.back = flow_prev(c, &pa, s->page) >= 0;
+		vp.next = pg->kind != KIND_SEND && (s->return_to_check || flow_next(c, &pa, s->page) >= 0);
+		if (pg->kind == KIND_CODE && !s->plan)
+			vp.next = 0;
+	} else {
+		vp.back = s->plan && (pg->kind == KIND_STATUS || pg->kind == KIND_REVIEW);
+		vp.next = 0;
+	}
+	msg = view_page(&vp, s->page);
+	view_add_seq(msg, seq);
+	reply(s, msg, 0);
+	s->notice = NULL;
+	plan_answers_release(&pa);
+}
+
+/* Moves to a page and shows it; remembers journey pages so "carry on" can return there. */
+static void go_to(session *s, size_t index, long long seq)
+{
+	const content_page *pg = content_page_at(s->p->c, index);
+
+	if (index != s->page)
+		s->editing = 0;
+	s->page = index;
+	/* Not acknowledged to anyone, so it rides along with the next commit, unheld. */
+	if (s->plan && pg->part >= 0 && !read_only(s) && store_request_begin(s->p->st, NULL, 0) == 0) {
+		if (store_plan_set_last_page(s->p->st, s->plan, pg->id))
+			store_request_undo(s->p->st);
+		else
+			store_request_end(s->p->st);
+	}
+	show_page(s, seq);
+}
+
+static const char *visit_field(const char *page)
+{
+	for (size_t i = 0; i < sizeof(visit_pages) / sizeof(*visit_pages); i++)
+		if (strcmp(visit_pages[i].page, page) == 0)
+			return visit_pages[i].field;
+	return NULL;
+}
+
+static int store_answer(session *s, const char *page, long long item, const char *field,
+			const char *value)
+{
+	const char *vf = item ? NULL : visit_field(page);
+
+	if (store_answer_set(s->p->st, s->plan, s->visit, page, item, field, value, NULL, 0))
+		return fail(s, "not-saved");
+	if (vf && store_visit_set(s->p->st, s->visit, vf, value))
+		return fail(s, "not-saved");
+	return 0;
+}
+
+/* Opens the plan for this session: a new visit, with the answers held so far. */
+static int open_plan(session *s, long long id, const char *code)
+{
+	store_plan pl;
+
+	if (store_plan_get(s->p->st, id, &pl))
+		return fail(s, "server");
+	if (store_visit_start(s->p->st, id, &s->visit))
+		return fail(s, "not-saved");
+	s->plan = id;
+	snprintf(s->code, sizeof(s->code), "%s", code);
+	snprintf(s->status, sizeof(s->status), "%s", pl.status);
+	s->budget = pl.budget_pence;
+	for (size_t i = 0; i < s->held_answers.n; i++) {
+		const plan_answer *a = &s->held_answers.a[i];
+		const char *vf = visit_field(a->page);
+
+		/* A sent plan keeps its answers; who helped on this visit is still recorded. */
+		if (!read_only(s)) {
+			if (store_answer(s, a->page, 0, "", a->value))
+				return -1;
+		} else if (vf && store_visit_set(s->p->st, s->visit, vf, a->value)) {
+			return fail(s, "not-saved");
+		}
+	}
+	plan_answers_release(&s->held_answers);
+	return 0;
+}
+
+static void close_plan(session *s)
+{
+	s->plan = 0;
+	s->visit = 0;
+	sodium_memzero(s->code, sizeof(s->code));
+	s->status[0] = '\0';
+	s->editing = 0;
+	s->new_code = 0;
+}
+
+/* ---- message fields ---- */
+
+static const char *get_str(const cJSON *m, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, name);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* A whole number >= 1 in the message: 0 when absent, -1 when present but not one. */
+static long long get_id(const cJSON *m, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, name);
+
+	if (!v)
+		return 0;
+	if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble > 9007199254740991.0 ||
+	    floor(v->valuedouble) != v->valuedouble)
+		return -1;
+	return (long long)v->valuedouble;
+}
+
+static const content_page *list_page(session *s, const cJSON *m)
+{
+	const char *id = get_str(m, "page");
+	const content_page *pg = id ? content_page_find(s->p->c, id, NULL) : NULL;
+
+	return pg && pg->kind == KIND_LIST ? pg : NULL;
+}
+
+/* ---- handlers ---- */
+
+static int handle_go(session *s, const cJSON *m, long long seq)
+{
+	const content *c = s->p->c;
+	const char *to = get_str(m, "to");
+	const content_page *cur = content_page_at(c, s->page), *pg;
+	plan_answers pa;
+	long long target = -1;
+	size_t index;
+	int was_check = cur->kind == KIND_CHECK;
+
+	if (!to)
+		return fail(s, "bad-message");
+	if (load_answers(s, &pa)) {
+		plan_answers_release(&pa);
+		return fail(s, "server");
+	}
+	if (strcmp(to, "next") == 0) {
+		if (cur->kind == KIND_CODE && !s->plan)
+			fail(s, "no-plan");
+		else if (cur->part < 0 || cur->kind == KIND_SEND)
+			fail(s, "not-allowed");
+		else if (s->return_to_check)
+			target = (long long)kind_index(s, KIND_CHECK);
+		else if ((target = flow_next(c, &pa, s->page)) < 0)
+			fail(s, "not-allowed");
+		s->return_to_check = 0;
+	} else if (strcmp(to, "back") == 0) {
+		if (cur->part >= 0)
+			target = flow_prev(c, &pa, s->page);
+		else if (s->plan && (cur->kind == KIND_STATUS || cur->kind == KIND_REVIEW))
+			target = (long long)kind_index(s, KIND_WELCOME_BACK);
+		if (target < 0)
+			fail(s, "not-allowed");
+	} else if (!s->plan) {
+		fail(s, "no-plan");
+	} else if (strcmp(to, "continue") == 0) {
+		if (read_only(s))
+			target = (long long)kind_index(s, KIND_STATUS);
+		else {
+			store_plan pl;
+
+			if (store_plan_get(s->p->st, s->plan, &pl) == 0 &&
+			    (pg = content_page_find(c, pl.last_page, &index)) &&
+			    index > s->p->code_index && flow_visible(c, &pa, pg))
+				target = (long long)index;
+			else
+				target = flow_next(c, &pa, s->p->code_index);
+		}
+	} else if (strcmp(to, "check") == 0) {
+		target = (long long)kind_index(s, KIND_CHECK);
+	} else if (strcmp(to, "status") == 0) {
+		target = (long long)kind_index(s, KIND_STATUS);
+	} else if (strcmp(to, "review") == 0) {
+		target = (long long)kind_index(s, KIND_REVIEW);
+	} else if (strcmp(to, "save-later") == 0) {
+		target = (long long)kind_index(s, KIND_SAVED_CODE);
+	} else if (strcmp(to, "welcome-back") == 0) {
+		target = (long long)kind_index(s, KIND_WELCOME_BACK);
+	} else if ((pg = content_page_find(c, to, &index)) && flow_visible(c, &pa, pg) &&
+		   pg->kind != KIND_CODE) {
+		target = (long long)index;
+		s->return_to_check = was_check;
+	} else {
+		fail(s, "bad-field");
+	}
+	plan_answers_release(&pa);
+	if (target < 0)
+		return -1;
+	s->new_code = 0;
+	go_to(s, (size_t)target, seq);
+	return 0;
+}
+
+/* Checks an answer's value against its page or list field; *stored gets what to store. */
+static int check_value(session *s, const content_page *pg, const content_field *f,
+		       const char *value, char *stored, size_t storedlen)
+{
+	int limit = f ? f->limit : pg->limit;
+	size_t chars = utf8_chars(value, strlen(value));
+
+	snprintf(stored, storedlen, "%s", value);
+	if (chars > (size_t)limit)
+		return fail_with(s, "too-long", "limit", limit);
+	if (!f && (pg->kind == KIND_CHOICE || pg->kind == KIND_YES_NO) && *value) {
+		int ok = pg->kind == KIND_YES_NO && (!strcmp(value, "yes") || !strcmp(value, "no"));
+
+		for (size_t o = 0; o < pg->noptions; o++)
+			ok |= !strcmp(pg->options[o].value, value);
+		if (!ok)
+			return fail(s, "bad-field");
+	}
+	if (f && f->type == FIELD_MONEY && *value) {
+		long long pence;
+
+		if (plan_money_parse(value, &pence))
+			return fail(s, "bad-money");
+		snprintf(stored, storedlen, "%lld", pence);
+	}
+	if (f && f->type == FIELD_DATE && *value && !plan_date_valid(value))
+		return fail(s, "bad-date");
+	return 0;
+}
+
+static int handle_answer(session *s, const cJSON *m, long long seq)
+{
+	const content *c = s->p->c;
+	const char *page = get_str(m, "page"), *value = get_str(m, "value");
+	const char *field = get_str(m, "field");
+	long long item = get_id(m, "item");
+	const content_page *pg;
+	const content_field *f = NULL;
+	size_t index;
+	char *stored = NULL;
+	cJSON *ack;
+	int rc = -1, raised = 0;
+
+	if (!page || !value || item < 0 || (cJSON_HasObjectItem(m, "field") && !field))
+		return fail(s, "bad-message");
+	pg = content_page_find(c, page, &index);
+	if (!pg)
+		return fail(s, "bad-field");
+	if (item || field) {
+		if (pg->kind != KIND_LIST || !item || !field)
+			return fail(s, "bad-field");
+		for (size_t k = 0; k < pg->nfields; k++)
+			if (strcmp(pg->fields[k].name, field) == 0)
+				f = &pg->fields[k];
+		if (!f)
+			return fail(s, "bad-field");
+	} else if (!page_kind_takes_answer(pg->kind)) {
+		return fail(s, "bad-field");
+	}
+	stored = malloc(strlen(value) + 32);
+	if (!stored)
+		return fail(s, "server");
+	if (check_value(s, pg, f, value, stored, strlen(value) + 32))
+		goto out;
+	if (!s->plan) {
+		/* Only the pages before the code can be answered before a plan is open. */
+		if (f || index >= s->p->code_index) {
+			fail(s, "no-plan");
+			goto out;
+		}
+		if (plan_answers_set(&s->held_answers, page, 0, "", stored)) {
+			fail(s, "server");
+			goto out;
+		}
+		ack = cJSON_CreateObject();
+		cJSON_AddStringToObject(ack, "type", "kept");
+		view_add_seq(ack, seq);
+		cJSON_AddStringToObject(ack, "page", page);
+		reply(s, ack, 0);
+		rc = 0;
+		goto out;
+	}
+	if (pg->kind != KIND_REVIEW && read_only(s)) {
+		fail(s, "already-sent");
+		goto out;
+	}
+	if (f && store_item_exists(s->p->st, s->plan, page, item) != 0) {
+		fail(s, "no-item");
+		goto out;
+	}
+	if (store_answer(s, page, item, f ? f->name : "", stored))
+		goto out;
+	if (pg->flag && strcmp(stored, "yes") == 0 &&
+	    store_flag_raise(s->p->st, s->plan, s->visit, pg->flag, "", &raised)) {
+		fail(s, "not-saved");
+		goto out;
+	}
+	ack = cJSON_CreateObject();
+	cJSON_AddStringToObject(ack, "type", "saved");
+	view_add_seq(ack, seq);
+	cJSON_AddStringToObject(ack, "page", page);
+	if (f) {
+		cJSON_AddNumberToObject(ack, "item", (double)item);
+		cJSON_AddStringToObject(ack, "field", f->name);
+	}
+	if (pg->flag && strcmp(stored, "yes") == 0)
+		cJSON_AddStringToObject(ack, "flag", pg->flag);
+	reply(s, ack, 0);
+	rc = 0;
+out:
+	free(stored);
+	return rc;
+}
+
+/* Where someone arriving with a code goes: back to their plan's menu, or on to start it. */
+static void arrive(session *s, long long seq)
+{
+	const content *c = s->p->c;
+	plan_answers pa;
+	int started = read_only(s);
+	long long next;
+
+	if (load_answers(s, &pa) == 0)
+		for (size_t i = 0; i < pa.n && !started; i++) {
+			size_t index;
+
+			if (content_page_find(c, pa.a[i].page, &index) && index > s->p->code_index)
+				started = 1;
+		}
+	next = flow_next(c, &pa, s->p->code_index);
+	plan_answers_release(&pa);
+	if (started || next < 0)
+		go_to(s, kind_index(s, KIND_WELCOME_BACK), seq);
+	else
+		go_to(s, (size_t)next, seq);
+}
+
+static int handle_code(session *s, const cJSON *m, long long seq)
+{
+	protocol *p = s->p;
+	const char *typed = get_str(m, "code");
+	char canonical[CODE_MAX];
+	unsigned char hash[CODE_HASH_BYTES];
+	long long id;
+	time_t now = time(NULL);
+	int wait, found;
+
+	if (!typed)
+		return fail(s, "bad-message");
+	if (s->plan)
+		return fail(s, "not-allowed");
+	if (now < s->wait_until)
+		return fail_with(s, "slow-down", "seconds", (long long)(s->wait_until - now));
+	if ((wait = limiter_wait(p->lim, s->addr, now)) > 0)
+		return fail_with(s, "slow-down", "seconds", wait);
+	found = code_normalise(p->c, typed, strlen(typed), canonical) == 0;
+	if (found) {
+		code_hash(p->key, canonical, hash);
+		found = store_plan_find(p->st, hash, &id) == 0;
+	}
+	if (!found) {
+		limiter_fail(p->lim, s->addr, now);
+		if (++s->wrong_codes >= CONNECTION_FREE_TRIES) {
+			int w = 5 << (s->wrong_codes - CONNECTION_FREE_TRIES < 6
+					      ? s->wrong_codes - CONNECTION_FREE_TRIES
+					      : 6);
+
+			s->wait_until = now + (w < CONNECTION_WAIT_MAX ? w : CONNECTION_WAIT_MAX);
+		}
+		sodium_memzero(canonical, sizeof(canonical));
+		return fail(s, "wrong-code");
+	}
+	if (open_plan(s, id, canonical)) {
+		sodium_memzero(canonical, sizeof(canonical));
+		return -1;
+	}
+	sodium_memzero(canonical, sizeof(canonical));
+	s->wrong_codes = 0;
+	arrive(s, seq);
+	return 0;
+}
+
+static int handle_new_plan(session *s, const cJSON *m, long long seq)
+{
+	protocol *p = s->p;
+	char code[CODE_MAX];
+	unsigned char hash[CODE_HASH_BYTES];
+	long long id;
+	int tries = 0;
+
+	(void)m;
+	if (s->plan)
+		return fail(s, "not-allowed");
+	do {
+		if (++tries > 5)
+			return fail(s, "server");
+		code_generate(p->c, code);
+		code_hash(p->key, code, hash);
+	} while (store_plan_find(p->st, hash, &id) != 1);
+	if (store_plan_create(p->st, hash, "", -1, &id, NULL, 0))
+		return fail(s, "not-saved");
+	if (open_plan(s, id, code))
+		return -1;
+	sodium_memzero(code, sizeof(code));
+	s->new_code = 1;
+	go_to(s, p->code_index, seq);
+	return 0;
+}
+
+static int handle_item_add(session *s, const cJSON *m, long long seq)
+{
+	const content_page *pg = list_page(s, m);
+	size_t index;
+	long long item;
+	int n;
+
+	if (!pg)
+		return fail(s, "bad-field");
+	n = store_item_count(s->p->st, s->plan, pg->id);
+	if (n < 0)
+		return fail(s, "server");
+	if (n >= MAX_LIST_ITEMS)
+		return fail_with(s, "list-full", "limit", MAX_LIST_ITEMS);
+	if (store_item_add(s->p->st, s->plan, pg->id, &item))
+		return fail(s, "not-saved");
+	content_page_find(s->p->c, pg->id, &index);
+	s->page = index;
+	s->editing = item;
+	show_page(s, seq);
+	return 0;
+}
+
+static int handle_item_edit(session *s, const cJSON *m, long long seq)
+{
+	const content_page *pg = list_page(s, m);
+	long long item = get_id(m, "item");
+	size_t index;
+
+	if (item <= 0)
+		return fail(s, "bad-message");
+	if (!pg)
+		return fail(s, "bad-field");
+	if (store_item_exists(s->p->st, s->plan, pg->id, item) != 0)
+		return fail(s, "no-item");
+	content_page_find(s->p->c, pg->id, &index);
+	s->page = index;
+	s->editing = item;
+	show_page(s, seq);
+	return 0;
+}
+
+static int handle_item_done(session *s, const cJSON *m, long long seq)
+{
+	const content_page *pg = list_page(s, m);
+	size_t index;
+
+	if (!pg)
+		return fail(s, "bad-field");
+	content_page_find(s->p->c, pg->id, &index);
+	s->page = index;
+	s->editing = 0;
+	show_page(s, seq);
+	return 0;
+}
+
+static int handle_item_remove(session *s, const cJSON *m, long long seq)
+{
+	const content_page *pg = list_page(s, m);
+	long long item = get_id(m, "item");
+	size_t index;
+	int rc;
+
+	if (item <= 0)
+		return fail(s, "bad-message");
+	if (!pg)
+		return fail(s, "bad-field");
+	rc = store_item_remove(s->p->st, s->plan, pg->id, item);
+	if (rc == 1)
+		return fail(s, "no-item");
+	if (rc)
+		return fail(s, "not-saved");
+	content_page_find(s->p->c, pg->id, &index);
+	s->page = index;
+	if (s->editing == item)
+		s->editing = 0;
+	show_page(s, seq);
+	return 0;
+}
+
+static int handle_send(session *s, const cJSON *m, long long seq)
+{
+	plan_status from;
+
+	(void)m;
+	if (plan_status_parse(s->status, &from))
+		return fail(s, "server");
+	if (!plan_can_transition(from, PLAN_SUBMITTED))
+		return fail(s, from == PLAN_SUBMITTED ? "already-sent" : "not-allowed");
+	switch (store_plan_set_status(s->p->st, s->plan, s->status, "submitted", NULL, 0)) {
+	case 0:
+		break;
+	case 1:
+		return fail(s, "not-allowed");
+	default:
+		return fail(s, "not-saved");
+	}
+	snprintf(s->status, sizeof(s->status), "%s", "submitted");
+	go_to(s, kind_index(s, KIND_SENT), seq);
+	return 0;
+}
+
+static int handle_review_request(session *s, const cJSON *m, long long seq)
+{
+	const content_page *pg = content_page_of_kind(s->p->c, KIND_REVIEW);
+	plan_answers pa;
+	const char *reason;
+	int raised, rc;
+
+	(void)m;
+	if (load_answers(s, &pa)) {
+		plan_answers_release(&pa);
+		return fail(s, "server");
+	}
+	reason = plan_answers_get(&pa, pg->id, 0, "");
+	rc = store_flag_raise(s->p->st, s->plan, s->visit, "review", reason ? reason : "", &raised);
+	plan_answers_release(&pa);
+	if (rc)
+		return fail(s, "not-saved");
+	s->review_requested = 1;
+	go_to(s, kind_index(s, KIND_REVIEW), seq);
+	return 0;
+}
+
+static int handle_finish(session *s, const cJSON *m, long long seq)
+{
+	cJSON *bye = cJSON_CreateObject();
+
+	(void)m;
+	cJSON_AddStringToObject(bye, "type", "bye");
+	view_add_seq(bye, seq);
+	reply(s, bye, 1);
+	close_plan(s);
+	s->page = 0;
+	plan_answers_release(&s->held_answers);
+	return 0;
+}
+
+enum {
+	WRITES = 1,     /* runs inside a savepoint of the batch; replies wait for the commit */
+	NEEDS_PLAN = 2, /* a plan must be open */
+	EDITS = 4,      /* the plan's status must let the person change it */
+};
+
+static const struct handler {
+	const char *type;
+	int (*fn)(session *s, const cJSON *m, long long seq);
+	unsigned flags;
+} handlers[] = {
+	{ "go", handle_go, 0 },
+	{ "answer", handle_answer, WRITES },
+	{ "code", handle_code, WRITES },
+	{ "new_plan", handle_new_plan, WRITES },
+	{ "item_add", handle_item_add, WRITES | NEEDS_PLAN | EDITS },
+	{ "item_edit", handle_item_edit, NEEDS_PLAN | EDITS },
+	{ "item_done", handle_item_done, NEEDS_PLAN },
+	{ "item_remove", handle_item_remove, WRITES | NEEDS_PLAN | EDITS },
+	{ "send", handle_send, WRITES | NEEDS_PLAN },
+	{ "review_request", handle_review_request, WRITES | NEEDS_PLAN },
+	{ "finish", handle_finish, 0 },
+};
+
+/* ---- the way in ---- */
+
+/* Nesting depth of JSON text, counting brackets outside strings; stops early past limit. */
+static int json_depth(const char *s, size_t len, int limit)
+{
+	int depth = 0, max = 0, in_str = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char ch = s[i];
+
+		if (in_str) {
+			if (ch == '\\')
+				i++;
+			else if (ch == '"')
+				in_str = 0;
+		} else if (ch == '"') {
+			in_str = 1;
+		} else if (ch == '[' || ch == '{') {
+			if (++depth > max && (max = depth) > limit)
+				return max;
+		} else if (ch == ']' || ch == '}') {
+			depth--;
+		}
+	}
+	return max;
+}
+
+void protocol_handle(session *s, const char *msg, size_t len, int binary)
+{
+	const struct handler *h = NULL;
+	const cJSON *seqv;
+	cJSON *m = NULL;
+	const char *type;
+	long long seq = -1;
+	int rc;
+
+	s->err = NULL;
+	if (binary) {
+		reply_error(s, "bad-message", -1, NULL);
+		return;
+	}
+	if (!utf8_valid(msg, len)) {
+		reply_error(s, "bad-utf8", -1, NULL);
+		return;
+	}
+	if (json_depth(msg, len, PROTOCOL_MAX_DEPTH) > PROTOCOL_MAX_DEPTH) {
+		reply_error(s, "too-deep", -1, NULL);
+		return;
+	}
+	m = cJSON_ParseWithLength(msg, len);
+	if (!cJSON_IsObject(m)) {
+		reply_error(s, "bad-json", -1, NULL);
+		goto out;
+	}
+	seqv = cJSON_GetObjectItemCaseSensitive(m, "seq");
+	if (seqv) {
+		if (!cJSON_IsNumber(seqv) || seqv->valuedouble < 0 ||
+		    seqv->valuedouble > 9007199254740991.0 ||
+		    floor(seqv->valuedouble) != seqv->valuedouble) {
+			reply_error(s, "bad-message", -1, NULL);
+			goto out;
+		}
+		seq = (long long)seqv->valuedouble;
+	}
+	type = get_str(m, "type");
+	for (size_t i = 0; type && i < sizeof(handlers) / sizeof(*handlers); i++)
+		if (strcmp(handlers[i].type, type) == 0)
+			h = &handlers[i];
+	if (!h) {
+		reply_error(s, "unknown-type", seq, NULL);
+		goto out;
+	}
+	if ((h->flags & NEEDS_PLAN) && !s->plan) {
+		reply_error(s, "no-plan", seq, NULL);
+		goto out;
+	}
+	if ((h->flags & EDITS) && read_only(s)) {
+		reply_error(s, "already-sent", seq, NULL);
+		goto out;
+	}
+	if (h->flags & WRITES) {
+		if (store_request_begin(s->p->st, NULL, 0)) {
+			reply_error(s, "not-saved", seq, NULL);
+			goto out;
+		}
+		join_batch(s);
+	}
+	rc = h->fn(s, m, seq);
+	if (h->flags & WRITES) {
+		if (rc)
+			store_request_undo(s->p->st);
+		else if (store_request_end(s->p->st)) {
+			store_request_undo(s->p->st);
+			rc = fail(s, "not-saved");
+		}
+	}
+	if (rc)
+		reply_error(s, s->err ? s->err : "server", seq, s->err_kv[0] ? s->err_kv : NULL);
+out:
+	cJSON_Delete(m);
+}
+
+void protocol_too_big(session *s)
+{
+	char limit[32];
+
+	snprintf(limit, sizeof(limit), "%d", PROTOCOL_MAX_MESSAGE);
+	reply_error(s, "too-big", -1, (const char *const[]){ "limit", limit, NULL });
+}
+
+/* ---- sessions ---- */
+
+session *protocol_session_open(protocol *p, void *conn, const char *address)
+{
+	session *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->p = p;
+	s->conn = conn;
+	snprintf(s->addr, sizeof(s->addr), "%s", address ? address : "");
+	s->budget = -1;
+	s->held_tail = &s->held;
+	plan_answers_init(&s->held_answers);
+	reply(s, view_hello(p->c, p->cfg.idle_seconds, p->cfg.warn_seconds, PROTOCOL_MAX_MESSAGE), 0);
+	s->page = 0;
+	show_page(s, -1);
+	return s;
+}
+
+void protocol_session_close(session *s)
+{
+	session **pp;
+
+	if (!s)
+		return;
+	if (s->in_batch)
+		for (pp = &s->p->waiting; *pp; pp = &(*pp)->next_waiting)
+			if (*pp == s) {
+				*pp = s->next_waiting;
+				break;
+			}
+	drop_held(s);
+	close_plan(s);
+	plan_answers_release(&s->held_answers);
+	sodium_memzero(s, sizeof(*s));
+	free(s);
+}
+
+/* ---- batches ---- */
+
+int protocol_batch_open(const protocol *p)
+{
+	return store_batch_open(p->st);
+}
+
+/* After a failed commit: forget what the session believed was stored, and show the page again. */
+static void recover(session *s)
+{
+	store_plan pl;
+
+	if (s->plan && store_plan_get(s->p->st, s->plan, &pl) != 0) {
+		close_plan(s);
+		s->page = 0;
+	} else if (s->plan) {
+		snprintf(s->status, sizeof(s->status), "%s", pl.status);
+		if (s->editing && store_item_exists(s->p->st, s->plan,
+						    content_page_at(s->p->c, s->page)->id, s->editing))
+			s->editing = 0;
+	}
+	reply_error(s, "not-saved", -1, NULL);
+	show_page(s, -1);
+}
+
+int protocol_flush(protocol *p, char *err, size_t errlen)
+{
+	int ok = store_commit(p->st, err, errlen) == 0;
+	session *s = p->waiting;
+
+	p->waiting = NULL;
+	while (s) {
+		session *next = s->next_waiting;
+		held_msg *h = s->held;
+
+		s->in_batch = 0;
+		s->next_waiting = NULL;
+		s->held = NULL;
+		s->held_tail = &s->held;
+		if (ok) {
+			while (h) {
+				held_msg *n = h->next;
+
+				p->io.send(s->conn, h->data, h->len, h->close_after);
+				free(h);
+				h = n;
+			}
+		} else {
+			while (h) {
+				held_msg *n = h->next;
+
+				free(h);
+				h = n;
+			}
+			recover(s);
+		}
+		s = next;
+	}
+	return ok ? 0 : -1;
+}
+
+/* ---- the protocol ---- */
+
+protocol *protocol_new(const content *c, store *st, const unsigned char *code_key,
+		       const protocol_config *cfg, protocol_io io)
+{
+	protocol *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->c = c;
+	p->st = st;
+	memcpy(p->key, code_key, CODE_KEY_BYTES);
+	p->cfg = *cfg;
+	p->io = io;
+	p->lim = limiter_new(cfg->address_failures, cfg->address_window);
+	if (!p->lim) {
+		free(p);
+		return NULL;
+	}
+	p->code_index = flow_code_index(c);
+	assert(p->code_index < content_page_count(c));
+	return p;
+}
+
+void protocol_free(protocol *p)
+{
+	if (!p)
+		return;
+	limiter_free(p->lim);
+	sodium_memzero(p->key, sizeof(p->key));
+	free(p);
+}

@@ -1,0 +1,56 @@
+/* protocol: the JSON messages of docs/protocol.md. It bounds and parses what arrives, finds the
+ * handler in a table, and answers; it knows nothing of websockets (ws.c hands it whole messages
+ * and gives it a send function).
+ *
+ * Replies that acknowledge a change are held until the batch holding the change has committed:
+ * ws.c calls protocol_flush() once the messages that arrived together have been handled, and
+ * the held replies go out only if the commit succeeded. */
+#ifndef PLANALOUD_PROTOCOL_H
+#define PLANALOUD_PROTOCOL_H
+
+#include "content.h"
+#include "store.h"
+
+#include <stddef.h>
+
+#define PROTOCOL_MAX_MESSAGE 65536
+#define PROTOCOL_MAX_DEPTH 8
+
+typedef struct protocol protocol;
+typedef struct session session;
+
+typedef struct protocol_io {
+	/* Queues one text message (copied) to the connection. close_after: close the connection
+	 * normally once this message has gone. Returns 0, or -1 when it could not be queued. */
+	int (*send)(void *conn, const char *data, size_t len, int close_after);
+} protocol_io;
+
+typedef struct protocol_config {
+	int idle_seconds;     /* kiosk: no input for this long brings the warning */
+	int warn_seconds;     /* kiosk: the warning's countdown */
+	int address_failures; /* wrong codes allowed from one address ... */
+	int address_window;   /* ... in this many seconds */
+} protocol_config;
+
+/* content, st and key are borrowed for the protocol's lifetime. NULL when memory runs out. */
+protocol *protocol_new(const content *c, store *st, const unsigned char *code_key,
+		       const protocol_config *cfg, protocol_io io);
+void protocol_free(protocol *p);
+
+/* A new connection: sends hello and the welcome page. address is the peer's, for rate limits. */
+session *protocol_session_open(protocol *p, void *conn, const char *address);
+/* The connection has gone. Changes already made stay in the batch and are committed. */
+void protocol_session_close(session *s);
+
+/* One whole message from the browser. binary: it came in a binary frame. */
+void protocol_handle(session *s, const char *msg, size_t len, int binary);
+/* The browser sent more than PROTOCOL_MAX_MESSAGE bytes: says so; ws.c then closes (1009). */
+void protocol_too_big(session *s);
+
+/* 1 when changes wait for protocol_flush(). */
+int protocol_batch_open(const protocol *p);
+/* Commits the batch and releases the held replies. -1 (reason in err) when the commit failed:
+ * then every waiting session is told nothing was saved and shown its page again. */
+int protocol_flush(protocol *p, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,515 @@
+#include "view.h"
+
+#include "buf.h"
+#include "flow.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_ITEMS 50
+#define ID_LEN 160
+
+static const char *const month_names[] = { "January", "February", "March",     "April",
+					   "May",     "June",     "July",      "August",
+					   "September", "October", "November", "December" };
+
+char *view_fill(const content *c, const char *name, const char *const *kv)
+{
+	const char *t = content_message(c, name);
+	buf out = BUF_INIT;
+
+	if (!t)
+		t = name;
+	while (*t) {
+		const char *open = strchr(t, '{'), *close = open ? strchr(open, '}') : NULL;
+		const char *value = NULL;
+
+		if (!close) {
+			buf_puts(&out, t);
+			break;
+		}
+		for (size_t i = 0; kv && kv[i] && kv[i + 1]; i += 2)
+			if (strlen(kv[i]) == (size_t)(close - open - 1) &&
+			    strncmp(kv[i], open + 1, (size_t)(close - open - 1)) == 0)
+				value = kv[i + 1];
+		buf_append(&out, t, (size_t)(open - t));
+		if (value)
+			buf_puts(&out, value);
+		else
+			buf_append(&out, open, (size_t)(close - open + 1));
+		t = close + 1;
+	}
+	return buf_detach(&out, NULL);
+}
+
+void view_add_seq(cJSON *msg, long long seq)
+{
+	if (seq >= 0)
+		cJSON_AddNumberToObject(msg, "seq", (double)seq);
+}
+
+static cJSON *text_obj(const char *id, const char *text)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "id", id);
+	cJSON_AddStringToObject(o, "text", text);
+	return o;
+}
+
+static cJSON *page_text(const content_page *pg, const char *what, const char *text)
+{
+	char id[2 * ID_LEN + 2]; /* page names and `what` are each shorter than ID_LEN */
+
+	snprintf(id, sizeof(id), "%s/%s", pg->id, what);
+	return text_obj(id, text);
+}
+
+static cJSON *msg_obj(const content *c, const char *name, const char *const *kv)
+{
+	char id[ID_LEN];
+	char *text = view_fill(c, name, kv);
+	cJSON *o;
+
+	snprintf(id, sizeof(id), "msg/%s", name);
+	o = text_obj(id, text ? text : "");
+	free(text);
+	return o;
+}
+
+static void money_plain(long long pence, char *out, size_t n)
+{
+	snprintf(out, n, "%lld.%02lld", pence / 100, pence % 100);
+}
+
+/* How a stored field value is shown to the person. */
+static void field_display(const content_field *f, const char *value, char *out, size_t n)
+{
+	if (f->type == FIELD_MONEY) {
+		plan_money_format(strtoll(value, NULL, 10), out, n);
+	} else if (f->type == FIELD_DATE && plan_date_valid(value)) {
+		int m = atoi(value + 5);
+
+		snprintf(out, n, "%d %s %.4s", atoi(value + 8), month_names[m - 1], value);
+	} else {
+		snprintf(out, n, "%s", value);
+	}
+}
+
+typedef struct id_list {
+	long long ids[MAX_ITEMS * 2];
+	size_t n;
+} id_list;
+
+static void collect_id(void *ctx, long long id)
+{
+	id_list *l = ctx;
+
+	if (l->n < sizeof(l->ids) / sizeof(*l->ids))
+		l->ids[l->n++] = id;
+}
+
+static cJSON *list_items(const view_params *vp, const content_page *pg, long long *total)
+{
+	cJSON *items = cJSON_CreateArray();
+	id_list l = { .n = 0 };
+	char id[ID_LEN], shown[512];
+
+	*total = 0;
+	if (vp->plan)
+		store_items_each(vp->st, vp->plan, pg->id, collect_id, &l);
+	for (size_t i = 0; i < l.n; i++) {
+		cJSON *item = cJSON_CreateObject(), *values = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(item, "id", (double)l.ids[i]);
+		for (size_t f = 0; f < pg->nfields; f++) {
+			const content_field *fd = &pg->fields[f];
+			const char *v = plan_answers_get(vp->answers, pg->id, l.ids[i], fd->name);
+
+			if (!v)
+				continue;
+			field_display(fd, v, shown, sizeof(shown));
+			snprintf(id, sizeof(id), "answer/%s/%lld/%s", pg->id, l.ids[i], fd->name);
+			cJSON_AddItemToObject(values, fd->name, text_obj(id, shown));
+			if (pg->total && strcmp(pg->total, fd->name) == 0)
+				*total += strtoll(v, NULL, 10);
+		}
+		cJSON_AddItemToObject(item, "values", values);
+		cJSON_AddItemToArray(items, item);
+	}
+	return items;
+}
+
+static void add_list(cJSON *o, const view_params *vp, const content_page *pg)
+{
+	const content *c = vp->c;
+	cJSON *fields = cJSON_AddArrayToObject(o, "fields");
+	long long total;
+	char id[ID_LEN];
+
+	for (size_t f = 0; f < pg->nfields; f++) {
+		static const char *const types[] = { "text", "long-text", "money", "date" };
+		cJSON *fo = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(fo, "name", pg->fields[f].name);
+		cJSON_AddStringToObject(fo, "type", types[pg->fields[f].type]);
+		snprintf(id, sizeof(id), "item/%s", pg->fields[f].name);
+		cJSON_AddItemToObject(fo, "label", page_text(pg, id, pg->fields[f].label));
+		cJSON_AddNumberToObject(fo, "limit", pg->fields[f].limit);
+		cJSON_AddItemToArray(fields, fo);
+	}
+	cJSON_AddItemToObject(o, "items", list_items(vp, pg, &total));
+	cJSON_AddNumberToObject(o, "max_items", MAX_ITEMS);
+	if (vp->editing) {
+		cJSON *ed = cJSON_AddObjectToObject(o, "editing"), *values;
+
+		cJSON_AddNumberToObject(ed, "id", (double)vp->editing);
+		values = cJSON_AddObjectToObject(ed, "values");
+		for (size_t f = 0; f < pg->nfields; f++) {
+			const char *v = plan_answers_get(vp->answers, pg->id, vp->editing, pg->fields[f].name);
+			char raw[32];
+
+			if (v && pg->fields[f].type == FIELD_MONEY) {
+				money_plain(strtoll(v, NULL, 10), raw, sizeof(raw));
+				v = raw;
+			}
+			cJSON_AddStringToObject(values, pg->fields[f].name, v ? v : "");
+		}
+	} else {
+		cJSON_AddNullToObject(o, "editing");
+	}
+	if (pg->total) {
+		cJSON *t = cJSON_AddObjectToObject(o, "total");
+		cJSON *lines = cJSON_AddArrayToObject(t, "lines");
+		char tot[32], bud[32], diff[32];
+
+		plan_money_format(total, tot, sizeof(tot));
+		cJSON_AddNumberToObject(t, "total_pence", (double)total);
+		if (vp->budget_pence < 0) {
+			cJSON_AddNullToObject(t, "budget_pence");
+			cJSON_AddItemToArray(lines, msg_obj(c, "budget.none", NULL));
+			cJSON_AddItemToArray(lines, msg_obj(c, "budget.total",
+							    (const char *const[]){ "total", tot, NULL }));
+			return;
+		}
+		plan_money_format(vp->budget_pence, bud, sizeof(bud));
+		plan_money_format(total > vp->budget_pence ? total - vp->budget_pence
+							   : vp->budget_pence - total,
+				  diff, sizeof(diff));
+		cJSON_AddNumberToObject(t, "budget_pence", (double)vp->budget_pence);
+		cJSON_AddItemToArray(lines, msg_obj(c, "budget.amount",
+						    (const char *const[]){ "budget", bud, NULL }));
+		cJSON_AddItemToArray(lines, msg_obj(c, "budget.total",
+						    (const char *const[]){ "total", tot, NULL }));
+		if (total > vp->budget_pence)
+			cJSON_AddItemToArray(lines, msg_obj(c, "budget.over",
+							    (const char *const[]){ "over", diff, NULL }));
+		else
+			cJSON_AddItemToArray(lines, msg_obj(c, "budget.left",
+							    (const char *const[]){ "left", diff, NULL }));
+	}
+}
+
+typedef struct needs_ctx {
+	cJSON *arr;
+	int n;
+} needs_ctx;
+
+static void add_need(void *ctx, const char *text, int eligible)
+{
+	needs_ctx *nc = ctx;
+	cJSON *o = cJSON_CreateObject();
+	char id[ID_LEN];
+
+	snprintf(id, sizeof(id), "need/%d", ++nc->n);
+	cJSON_AddItemToObject(o, "text", text_obj(id, text));
+	cJSON_AddBoolToObject(o, "eligible", eligible);
+	cJSON_AddItemToArray(nc->arr, o);
+}
+
+/* The person's answer as they will read it back: an option's words, or their own. */
+static cJSON *answer_obj(const view_params *vp, const content_page *pg)
+{
+	const char *v = plan_answers_get(vp->answers, pg->id, 0, "");
+	char id[ID_LEN];
+
+	if (!v || !*v)
+		return NULL;
+	snprintf(id, sizeof(id), "answer/%s", pg->id);
+	if (pg->kind == KIND_YES_NO)
+		return msg_obj(vp->c, strcmp(v, "yes") == 0 ? "yes" : "no", NULL);
+	for (size_t o = 0; o < pg->noptions; o++)
+		if (strcmp(pg->options[o].value, v) == 0) {
+			snprintf(id, sizeof(id), "option/%s", v);
+			return page_text(pg, id, pg->options[o].text);
+		}
+	return text_obj(id, v);
+}
+
+typedef struct helpers_ctx {
+	cJSON *arr;
+	int n;
+} helpers_ctx;
+
+static void add_helper(void *ctx, long long visit, const char *writer, const char *name,
+		       const char *relationship)
+{
+	helpers_ctx *hc = ctx;
+	char id[ID_LEN], text[512];
+	cJSON *it;
+
+	(void)visit;
+	if (strcmp(writer, "helper") != 0 || !*name)
+		return;
+	snprintf(text, sizeof(text), *relationship ? "%s (%s)" : "%s%s", name, relationship);
+	cJSON_ArrayForEach(it, hc->arr)
+	{
+		if (strcmp(cJSON_GetObjectItem(it, "text")->valuestring, text) == 0)
+			return;
+	}
+	snprintf(id, sizeof(id), "helper/%d", ++hc->n);
+	cJSON_AddItemToArray(hc->arr, text_obj(id, text));
+}
+
+static void add_check(cJSON *o, const view_params *vp)
+{
+	const content *c = vp->c;
+	cJSON *sections = cJSON_AddArrayToObject(o, "sections");
+	helpers_ctx hc = { cJSON_AddArrayToObject(o, "helpers"), 0 };
+
+	for (int part = 0; (size_t)part < content_part_count(c); part++) {
+		cJSON *section = NULL, *rows = NULL;
+
+		for (size_t i = 0; i < content_page_count(c); i++) {
+			const content_page *pg = content_page_at(c, i);
+			cJSON *row, *ans;
+
+			if (pg->part != part || !flow_visible(c, vp->answers, pg) ||
+			    !(page_kind_takes_answer(pg->kind) || pg->kind == KIND_LIST))
+				continue;
+			if (!section) {
+				section = cJSON_CreateObject();
+				cJSON_AddStringToObject(section, "part", content_part_title(c, part));
+				rows = cJSON_AddArrayToObject(section, "rows");
+				cJSON_AddItemToArray(sections, section);
+			}
+			row = cJSON_CreateObject();
+			cJSON_AddStringToObject(row, "page", pg->id);
+			cJSON_AddItemToObject(row, "ask", page_text(pg, "ask", pg->ask));
+			if (pg->kind == KIND_LIST) {
+				long long total;
+
+				cJSON_AddNullToObject(row, "answer");
+				cJSON_AddItemToObject(row, "items", list_items(vp, pg, &total));
+			} else if ((ans = answer_obj(vp, pg))) {
+				cJSON_AddItemToObject(row, "answer", ans);
+			} else {
+				cJSON_AddNullToObject(row, "answer");
+			}
+			cJSON_AddItemToArray(rows, row);
+		}
+	}
+	if (vp->plan)
+		store_visits_each(vp->st, vp->plan, add_helper, &hc);
+}
+
+static void add_kind_fields(cJSON *o, const view_params *vp, const content_page *pg)
+{
+	const content *c = vp->c;
+	const char *v;
+
+	switch (pg->kind) {
+	case KIND_TEXT:
+	case KIND_LONG_TEXT:
+	case KIND_REVIEW:
+		v = plan_answers_get(vp->answers, pg->id, 0, "");
+		cJSON_AddStringToObject(o, "value", v ? v : "");
+		cJSON_AddNumberToObject(o, "limit", pg->limit);
+		if (pg->kind == KIND_REVIEW)
+			cJSON_AddBoolToObject(o, "requested", vp->review_requested);
+		break;
+	case KIND_CHOICE:
+	case KIND_YES_NO: {
+		cJSON *opts = cJSON_AddArrayToObject(o, "options");
+		char id[ID_LEN];
+
+		v = plan_answers_get(vp->answers, pg->id, 0, "");
+		cJSON_AddStringToObject(o, "value", v ? v : "");
+		if (pg->kind == KIND_YES_NO) {
+			static const char *const yn[] = { "yes", "no" };
+
+			for (int k = 0; k < 2; k++) {
+				cJSON *op = cJSON_CreateObject();
+
+				cJSON_AddStringToObject(op, "value", yn[k]);
+				cJSON_AddItemToObject(op, "text", msg_obj(c, yn[k], NULL));
+				cJSON_AddItemToArray(opts, op);
+			}
+			break;
+		}
+		for (size_t k = 0; k < pg->noptions; k++) {
+			cJSON *op = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(op, "value", pg->options[k].value);
+			snprintf(id, sizeof(id), "option/%s", pg->options[k].value);
+			cJSON_AddItemToObject(op, "text", page_text(pg, id, pg->options[k].text));
+			cJSON_AddItemToArray(opts, op);
+		}
+		break;
+	}
+	case KIND_LIST:
+		add_list(o, vp, pg);
+		break;
+	case KIND_CODE:
+		if (vp->code)
+			cJSON_AddStringToObject(o, "code", vp->code);
+		else
+			cJSON_AddNullToObject(o, "code");
+		cJSON_AddBoolToObject(o, "new_code", vp->new_code);
+		break;
+	case KIND_NEEDS: {
+		needs_ctx nc = { cJSON_AddArrayToObject(o, "needs"), 0 };
+
+		if (vp->plan)
+			store_needs_each(vp->st, vp->plan, add_need, &nc);
+		break;
+	}
+	case KIND_CHECK:
+		add_check(o, vp);
+		break;
+	case KIND_SEND:
+		cJSON_AddStringToObject(o, "status", vp->status ? vp->status : "draft");
+		break;
+	case KIND_WELCOME_BACK: {
+		cJSON *acts = cJSON_AddArrayToObject(o, "actions");
+		static const char *const go[] = { "continue", "check", "status", "review" };
+
+		for (int k = 0; k < 4; k++) {
+			cJSON *a;
+			char name[64];
+
+			if (k == 0 && vp->read_only)
+				continue;
+			a = cJSON_CreateObject();
+			snprintf(name, sizeof(name), "welcome-back.%s", go[k]);
+			cJSON_AddStringToObject(a, "go", go[k]);
+			cJSON_AddItemToObject(a, "text", msg_obj(c, name, NULL));
+			cJSON_AddItemToArray(acts, a);
+		}
+		break;
+	}
+	case KIND_STATUS: {
+		char name[64];
+
+		snprintf(name, sizeof(name), "status.%s", vp->status ? vp->status : "draft");
+		cJSON_AddStringToObject(o, "status", vp->status ? vp->status : "draft");
+		cJSON_AddItemToObject(o, "status_text", msg_obj(c, name, NULL));
+		break;
+	}
+	case KIND_SAVED_CODE:
+		cJSON_AddStringToObject(o, "code", vp->code ? vp->code : "");
+		break;
+	case KIND_INFO:
+	case KIND_SENT:
+	case KIND_COUNT:
+		break;
+	}
+}
+
+cJSON *view_page(const view_params *vp, size_t index)
+{
+	const content *c = vp->c;
+	const content_page *pg = content_page_at(c, index);
+	cJSON *msg = cJSON_CreateObject(), *o, *say;
+	char n[16], of[16], src[160];
+
+	if (!msg || !pg)
+		goto fail;
+	cJSON_AddStringToObject(msg, "type", "page");
+	o = cJSON_AddObjectToObject(msg, "page");
+	cJSON_AddStringToObject(o, "id", pg->id);
+	cJSON_AddStringToObject(o, "kind", page_kind_name(pg->kind));
+	if (pg->part >= 0) {
+		cJSON *part = cJSON_AddObjectToObject(o, "part");
+
+		snprintf(n, sizeof(n), "%d", pg->part + 1);
+		snprintf(of, sizeof(of), "%zu", content_part_count(c));
+		cJSON_AddNumberToObject(part, "n", pg->part + 1);
+		cJSON_AddNumberToObject(part, "of", (double)content_part_count(c));
+		cJSON_AddStringToObject(part, "title", content_part_title(c, pg->part));
+		cJSON_AddItemToObject(part, "text",
+				      msg_obj(c, "progress", (const char *const[]){ "n", n, "of", of, NULL }));
+	} else {
+		cJSON_AddNullToObject(o, "part");
+	}
+	{
+		cJSON *pic = cJSON_AddObjectToObject(o, "picture");
+
+		snprintf(src, sizeof(src), "/pictures/%s.svg", pg->picture);
+		cJSON_AddStringToObject(pic, "src", src);
+		cJSON_AddStringToObject(pic, "alt", content_picture_alt(c, pg->picture));
+	}
+	cJSON_AddItemToObject(o, "title", page_text(pg, "title", pg->title));
+	say = cJSON_AddArrayToObject(o, "say");
+	for (size_t i = 0; i < pg->nsay; i++) {
+		char what[32];
+
+		snprintf(what, sizeof(what), "say/%zu", i + 1);
+		cJSON_AddItemToArray(say, page_text(pg, what, pg->say[i]));
+	}
+	if (pg->ask)
+		cJSON_AddItemToObject(o, "ask", page_text(pg, "ask", pg->ask));
+	if (pg->hint)
+		cJSON_AddItemToObject(o, "hint", page_text(pg, "hint", pg->hint));
+	cJSON_AddBoolToObject(o, "back", vp->back);
+	cJSON_AddBoolToObject(o, "next", vp->next);
+	cJSON_AddBoolToObject(o, "plan_open", vp->plan != 0);
+	cJSON_AddBoolToObject(o, "read_only", vp->read_only);
+	if (vp->notice)
+		cJSON_AddItemToObject(o, "notice", msg_obj(c, vp->notice, NULL));
+	add_kind_fields(o, vp, pg);
+	return msg;
+fail:
+	cJSON_Delete(msg);
+	return NULL;
+}
+
+cJSON *view_hello(const content *c, int idle_seconds, int warn_seconds, size_t max_message)
+{
+	cJSON *msg = cJSON_CreateObject(), *k, *msgs;
+
+	cJSON_AddStringToObject(msg, "type", "hello");
+	cJSON_AddStringToObject(msg, "lang", content_lang(c));
+	k = cJSON_AddObjectToObject(msg, "kiosk");
+	cJSON_AddNumberToObject(k, "idle_seconds", idle_seconds);
+	cJSON_AddNumberToObject(k, "warn_seconds", warn_seconds);
+	k = cJSON_AddObjectToObject(msg, "limits");
+	cJSON_AddNumberToObject(k, "message_bytes", (double)max_message);
+	msgs = cJSON_AddObjectToObject(msg, "messages");
+	for (size_t i = 0; i < content_message_count(c); i++) {
+		const char *name, *text;
+		char id[ID_LEN];
+
+		content_message_at(c, i, &name, &text);
+		snprintf(id, sizeof(id), "msg/%s", name);
+		cJSON_AddItemToObject(msgs, name, text_obj(id, text));
+	}
+	return msg;
+}
+
+cJSON *view_error(const content *c, const char *code, long long seq, const char *const *extra)
+{
+	cJSON *msg = cJSON_CreateObject();
+	char name[64];
+	char *text;
+
+	snprintf(name, sizeof(name), "error.%s", code);
+	text = view_fill(c, name, extra);
+	cJSON_AddStringToObject(msg, "type", "error");
+	view_add_seq(msg, seq);
+	cJSON_AddStringToObject(msg, "code", code);
+	cJSON_AddStringToObject(msg, "message", text ? text : code);
+	free(text);
+	return msg;
+}

@@ -1,0 +1,41 @@
+/* view: the JSON the page is drawn from (docs/protocol.md). Part of the protocol layer: it turns
+ * content, answers and the plan's state into page descriptions, hellos and errors. */
+#ifndef PLANALOUD_VIEW_H
+#define PLANALOUD_VIEW_H
+
+#include "content.h"
+#include "plan.h"
+#include "store.h"
+
+#include <cjson/cJSON.h>
+
+typedef struct view_params {
+	const content *c;
+	store *st;
+	long long plan;               /* 0 when no plan is open */
+	const plan_answers *answers;  /* the plan's answers, or those held before a plan is open */
+	const char *status;           /* the plan's status, or NULL */
+	long long budget_pence;       /* -1 when there is no budget */
+	const char *code;             /* the open plan's code, or NULL */
+	int new_code;                 /* the code was made during this visit */
+	long long editing;            /* the list entry being edited, or 0 */
+	int review_requested;
+	const char *notice;           /* a message name to show on arrival, or NULL */
+	int back, next;
+	int read_only;
+} view_params;
+
+/* The page description {"type":"page",...} for the page at index. NULL when memory runs out. */
+cJSON *view_page(const view_params *vp, size_t index);
+/* The hello message with every message of the content. */
+cJSON *view_hello(const content *c, int idle_seconds, int warn_seconds, size_t max_message);
+/* {"type":"error","code":...,"message":...}; `extra` fills {placeholders}: "limit", "60", NULL. */
+cJSON *view_error(const content *c, const char *code, long long seq, const char *const *extra);
+
+/* The message `name` with {placeholders} filled from kv ("name", "value", ..., NULL).
+ * Returns a malloc'd string; the name itself when the message is missing. */
+char *view_fill(const content *c, const char *name, const char *const *kv);
+/* Adds "seq" when seq >= 0. */
+void view_add_seq(cJSON *msg, long long seq);
+
+#endif

@@ -1,0 +1,31 @@
+/* ws: the libwebsockets server: static files from web/, /healthz, and the websocket that carries
+ * the protocol. The lws callback only reassembles, queues and writes; protocol.c decides. */
+#ifndef PLANALOUD_WS_H
+#define PLANALOUD_WS_H
+
+#include "protocol.h"
+#include "store.h"
+
+#include <signal.h>
+
+typedef struct ws_config {
+	const char *listen; /* address to listen on, e.g. "127.0.0.1"; NULL for every interface */
+	int port;           /* 0: the kernel picks one (ws_port() tells which) */
+	const char *web_dir;
+	protocol *proto; /* borrowed */
+	store *st;       /* borrowed, for /healthz */
+} ws_config;
+
+typedef struct ws ws;
+
+ws *ws_new(const ws_config *cfg, char *err, size_t errlen);
+void ws_free(ws *w);
+int ws_port(const ws *w);
+/* Serves until *stop becomes non-zero (ws_wake() makes the loop notice at once). */
+int ws_run(ws *w, volatile sig_atomic_t *stop);
+/* How protocol.c sends to a connection (pass to protocol_new). */
+protocol_io ws_protocol_io(void);
+/* Safe from a signal handler or another thread. */
+void ws_wake(ws *w);
+
+#endif
