@@ -1,0 +1,47 @@
+/* check.h: the smallest test harness. CHECK prints file:line and what failed, and counts. */
+#ifndef PLANALOUD_CHECK_H
+#define PLANALOUD_CHECK_H
+
+#include <stdio.h>
+#include <string.h>
+
+static int check_failures;
+static int check_count;
+
+#define CHECK(cond)                                                                        \
+	do {                                                                               \
+		check_count++;                                                             \
+		if (!(cond)) {                                                             \
+			check_failures++;                                                  \
+			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+		}                                                                          \
+	} while (0)
+
+#define CHECK_STR(a, b)                                                                    \
+	do {                                                                               \
+		const char *check_a_ = (a), *check_b_ = (b);                               \
+		check_count++;                                                             \
+		if (!check_a_ || !check_b_ || strcmp(check_a_, check_b_) != 0) {           \
+			check_failures++;                                                  \
+			fprintf(stderr, "%s:%d: CHECK_STR failed: %s is \"%s\", expected \"%s\"\n", \
+				__FILE__, __LINE__, #a, check_a_ ? check_a_ : "(null)",     \
+				check_b_ ? check_b_ : "(null)");                           \
+		}                                                                          \
+	} while (0)
+
+/* Runs one test function, named as a sentence: RUN(content_should_reject_long_sentences). */
+#define RUN(fn)                                                                            \
+	do {                                                                               \
+		int before_ = check_failures;                                              \
+		fn();                                                                      \
+		printf("%s %s\n", check_failures == before_ ? "ok  " : "FAIL", #fn);       \
+	} while (0)
+
+/* The closing line: "N passed, N failed" (checks). Returns main's exit code. */
+static inline int check_report(void)
+{
+	printf("%d passed, %d failed\n", check_count - check_failures, check_failures);
+	return check_failures ? 1 : 0;
+}
+
+#endif
