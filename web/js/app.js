@@ -1,0 +1,247 @@
+// Plan Aloud kiosk page: the connection to the server, what to do with each
+// message, reconnecting, and clearing the screen when the person finishes.
+// The server drives the page (docs/protocol.md); this page keeps no plan state
+// and stores nothing in the browser.
+
+import { setMessages, msg, setText } from './text.js';
+import * as autosave from './autosave.js';
+import * as page from './page.js';
+import * as kiosk from './kiosk.js';
+
+const BACKOFF_MS = [1000, 2000, 5000, 10000];
+const BYE_FALLBACK_MS = 3000;
+const BYE_SHOW_MS = 1500;
+
+let ws = null;
+let attempt = 0;
+let retryTimer = null;
+let finishing = false;
+let byeSeen = false;
+
+const $ = (id) => document.getElementById(id);
+
+function wsUrl() {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+}
+
+let maxBytes = 65536;
+
+/** Sends one message; false if the socket cannot take it now. */
+function send(m) {
+  if (!ws || ws.readyState !== WebSocket.OPEN) {
+    showLost(true);
+    return false;
+  }
+  const json = JSON.stringify(m);
+  // The server closes the connection on a message over its limit (and the
+  // person would have to type their code again): never send one.
+  if (json.length * 3 > maxBytes && new TextEncoder().encode(json).length > maxBytes) {
+    page.showPageError(msg('error.too-big'));
+    return false;
+  }
+  ws.send(json);
+  return true;
+}
+
+function go(to) {
+  autosave.flush();
+  send({ type: 'go', to });
+}
+
+function request(m, ctx) {
+  autosave.flush();
+  return autosave.request(m, ctx);
+}
+
+// ---- finishing and clearing ------------------------------------------------
+
+let clearing = false;
+
+/** Loads the page afresh, replacing this history entry so Back cannot show it. */
+function clearScreen() {
+  if (clearing) return;
+  clearing = true;
+  page.clear();
+  location.replace('/');
+}
+
+/** "Finish and clear the screen", "No, I have finished", and the timeout. */
+function finish() {
+  if (finishing) return;
+  finishing = true;
+  kiosk.stop();
+  clearTimeout(retryTimer);
+  autosave.flush();
+  document.body.dataset.connection = 'finishing';
+  const sent = ws && ws.readyState === WebSocket.OPEN && send({ type: 'finish' });
+  page.clear('finishing');
+  if (!sent) {
+    clearScreen();
+    return;
+  }
+  setTimeout(clearScreen, BYE_FALLBACK_MS);
+}
+
+// ---- labels from hello ----------------------------------------------------
+
+function label(id, name) {
+  const e = $(id);
+  if (e) setText(e, msg(name));
+}
+
+function applyLabels() {
+  label('skip-link', 'skip');
+  label('brand', 'app.name');
+  label('bigger-text', 'bigger-text');
+  label('save-later', 'save-later');
+  label('finish', 'finish');
+  label('loading', 'loading');
+  label('timeout-title', 'timeout.title');
+  label('timeout-more', 'timeout.more');
+  label('timeout-finish', 'timeout.finish');
+}
+
+// ---- connection ------------------------------------------------------------
+
+let wasLost = false;
+let backTimer = null;
+
+function showConnection(name) {
+  const box = $('connection');
+  if (!box) return;
+  clearTimeout(backTimer);
+  if (!box.childElementCount) box.append(document.createElement('p'));
+  setText(box.firstElementChild, msg(name));
+  box.dataset.state = name;
+  box.classList.add('is-shown');
+  box.scrollIntoView({ block: 'nearest' });
+}
+
+function showLost(lost) {
+  const box = $('connection');
+  if (!box) return;
+  if (lost) {
+    wasLost = true;
+    showConnection('connection.lost');
+  } else if (wasLost) {
+    wasLost = false;
+    showConnection('connection.back');
+    backTimer = setTimeout(() => showLost(false), 5000);
+  } else {
+    clearTimeout(backTimer);
+    box.replaceChildren();
+    delete box.dataset.state;
+    box.classList.remove('is-shown');
+  }
+}
+
+function onMessage(ev) {
+  if (typeof ev.data !== 'string') return; // binary frames are narration audio (later)
+  let m;
+  try {
+    m = JSON.parse(ev.data);
+  } catch {
+    return;
+  }
+  if (!m || typeof m !== 'object') return;
+  switch (m.type) {
+    case 'hello':
+      attempt = 0;
+      document.body.dataset.connection = 'open';
+      setMessages(m.messages);
+      if (typeof m.lang === 'string' && m.lang) document.documentElement.lang = m.lang;
+      if (m.limits && Number(m.limits.message_bytes) > 0) maxBytes = Number(m.limits.message_bytes);
+      applyLabels();
+      showLost(false);
+      kiosk.start(m.kiosk || {}, finish, finish);
+      break;
+    case 'page':
+      if (finishing) return;
+      autosave.onPage(m);
+      page.render(m.page);
+      break;
+    case 'saved':
+    case 'kept':
+      autosave.onSaved(m);
+      break;
+    case 'error':
+      if (m.seq == null && m.code === 'not-saved') {
+        autosave.onCommitFailed(); // the server shows the page again next
+        break;
+      }
+      if (!autosave.onError(m)) {
+        page.showPageError({ id: 'msg/error.' + (m.code || 'server'),
+          text: String(m.message || msg('error.server').text) });
+      }
+      break;
+    case 'bye':
+      // Everything is stored. Say goodbye for a moment, then start afresh.
+      finishing = true;
+      byeSeen = true;
+      page.clear('bye');
+      setTimeout(clearScreen, BYE_SHOW_MS);
+      break;
+    default:
+      break; // messages this page does not know yet are ignored
+  }
+}
+
+function connect() {
+  clearTimeout(retryTimer);
+  let sock;
+  try {
+    sock = new WebSocket(wsUrl(), 'planaloud');
+  } catch {
+    scheduleRetry();
+    return;
+  }
+  ws = sock;
+  sock.addEventListener('message', onMessage);
+  sock.addEventListener('close', () => {
+    if (ws !== sock) return;
+    ws = null;
+    if (finishing) {
+      if (!byeSeen) clearScreen();
+      return;
+    }
+    autosave.dropAll();
+    document.body.dataset.connection = 'lost';
+    showLost(true);
+    scheduleRetry();
+  });
+}
+
+function scheduleRetry() {
+  const delay = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)];
+  attempt += 1;
+  retryTimer = setTimeout(connect, delay);
+}
+
+// ---- start -----------------------------------------------------------------
+
+function start() {
+  const loading = $('loading');
+  if (loading) loading.hidden = false;
+
+  autosave.init({ send });
+  page.init({ go, send, request, finish });
+
+  const bigger = $('bigger-text');
+  bigger.hidden = false;
+  bigger.addEventListener('click', () => {
+    const on = document.documentElement.classList.toggle('bigger-text');
+    bigger.setAttribute('aria-pressed', on ? 'true' : 'false');
+  });
+  $('save-later').addEventListener('click', () => go('save-later'));
+  $('finish').addEventListener('click', finish);
+
+  // Nothing of this person may stay in the browser's page cache.
+  window.addEventListener('pagehide', () => page.clear());
+  window.addEventListener('pageshow', (e) => {
+    if (e.persisted) location.reload();
+  });
+
+  connect();
+}
+
+start();

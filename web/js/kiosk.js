@@ -1,0 +1,139 @@
+// The kiosk timeout: after idle_seconds without a touch or a key, ask "Do you
+// need more time?" with a countdown from warn_seconds. Any touch or key
+// gives more time; at 0 the page finishes and clears the screen, so nothing of
+// one person is left for the next.
+//
+// The idle timer only starts after the first touch or key since the page
+// loaded: an untouched welcome page holds nothing to clear.
+
+import { msg, setText } from './text.js';
+
+const ACTIVITY = ['pointerdown', 'keydown', 'input', 'wheel', 'touchstart'];
+
+let idleMs = 120000;
+let warnSeconds = 30;
+let onTimeout = () => {};
+let idleTimer = null;
+let tick = null;
+let left = 0;
+let armed = false;
+let stopped = false;
+let dialog, titleEl, bodyEl, countEl, moreBtn, finishBtn;
+
+function warningOpen() {
+  return !!dialog && dialog.open;
+}
+
+function restartIdle() {
+  clearTimeout(idleTimer);
+  if (stopped || !armed) return;
+  idleTimer = setTimeout(showWarning, idleMs);
+}
+
+function fillCountdown() {
+  setText(bodyEl, msg('timeout.body', { seconds: left }));
+  countEl.textContent = String(left);
+}
+
+function showWarning() {
+  if (stopped || warningOpen()) return;
+  left = warnSeconds;
+  setText(titleEl, msg('timeout.title'));
+  setText(moreBtn, msg('timeout.more'));
+  setText(finishBtn, msg('timeout.finish'));
+  fillCountdown();
+  if (typeof dialog.showModal === 'function') dialog.showModal();
+  else dialog.setAttribute('open', '');
+  moreBtn.focus();
+  clearInterval(tick);
+  tick = setInterval(() => {
+    left -= 1;
+    if (left <= 0) {
+      closeWarning();
+      stop();
+      onTimeout();
+      return;
+    }
+    fillCountdown();
+  }, 1000);
+}
+
+function closeWarning() {
+  clearInterval(tick);
+  tick = null;
+  if (warningOpen()) {
+    if (typeof dialog.close === 'function') dialog.close();
+    else dialog.removeAttribute('open');
+  }
+}
+
+/** The person is here: close the warning if it shows, start the idle time again. */
+export function extend() {
+  if (stopped) return;
+  closeWarning();
+  restartIdle();
+}
+
+function onActivity(e) {
+  if (stopped) return;
+  armed = true;
+  if (!warningOpen()) {
+    restartIdle();
+    return;
+  }
+  // While the warning shows: "No, I have finished" must still work, and
+  // moving between its buttons by key or switch must not close it.
+  const inDialog = dialog.contains(e.target);
+  if (inDialog && finishBtn.contains(e.target)) return;
+  if (inDialog && e.type === 'keydown' &&
+      ['Tab', 'Shift', 'Enter', ' ', 'ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown'].includes(e.key)) {
+    left = warnSeconds; // they are here: a full countdown again
+    fillCountdown();
+    return;
+  }
+  if (inDialog && e.type === 'pointerdown' && moreBtn.contains(e.target)) return; // its click extends
+  extend();
+}
+
+/**
+ * Starts watching for activity. opts: {idle_seconds, warn_seconds} from
+ * hello.kiosk; timedOut() is called when the countdown reaches 0, and
+ * finish() when the person says they have finished.
+ */
+export function start(opts, timedOut, finish) {
+  const idle = Number(opts && opts.idle_seconds);
+  const warn = Number(opts && opts.warn_seconds);
+  if (idle > 0) idleMs = idle * 1000;
+  if (warn > 0) warnSeconds = Math.round(warn);
+  onTimeout = timedOut;
+  stopped = false;
+  if (!dialog) {
+    dialog = document.getElementById('timeout');
+    titleEl = document.getElementById('timeout-title');
+    bodyEl = document.getElementById('timeout-body');
+    countEl = document.getElementById('timeout-count');
+    moreBtn = document.getElementById('timeout-more');
+    finishBtn = document.getElementById('timeout-finish');
+    moreBtn.addEventListener('click', extend);
+    finishBtn.addEventListener('click', () => {
+      closeWarning();
+      stop();
+      finish();
+    });
+    dialog.addEventListener('cancel', (e) => { // Escape
+      e.preventDefault();
+      extend();
+    });
+    for (const t of ACTIVITY) {
+      document.addEventListener(t, onActivity, { capture: true, passive: true });
+    }
+  }
+  restartIdle();
+}
+
+/** No more timeouts (the page is finishing). */
+export function stop() {
+  stopped = true;
+  clearTimeout(idleTimer);
+  closeWarning();
+}

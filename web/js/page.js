@@ -1,0 +1,607 @@
+// Renders one page description (see docs/protocol.md) into #page, per kind.
+// The page holds no plan state: everything shown comes from the description,
+// and everything the person does goes back to the server through `actions`.
+
+import { msg, plain, textEl, fillText } from './text.js';
+import * as autosave from './autosave.js';
+
+let actions = null; // { go(to), request(m, ctx) -> bool, send(m) -> bool, finish() }
+let current = null; // the page description on screen
+
+/** actions: how the page talks to the server (from app.js). */
+export function init(a) {
+  actions = a;
+}
+
+// ---- small DOM helpers -----------------------------------------------------
+
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  if (attrs) {
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === 'class') e.className = v;
+      else if (k === 'text') e.textContent = v;
+      else if (k === 'hidden') e.hidden = true;
+      else e.setAttribute(k, v === true ? '' : String(v));
+    }
+  }
+  for (const c of children) if (c) e.append(c);
+  return e;
+}
+
+function button(label, cls, id, onClick) {
+  const b = el('button', { type: 'button', class: 'button ' + cls, id });
+  fillText(b, label);
+  if (onClick) b.addEventListener('click', onClick);
+  return b;
+}
+
+/** "Change" plus words only a screen reader hears, so each button says what it changes. */
+function buttonFor(label, what, cls, id, onClick) {
+  const b = button(label, cls, id, onClick);
+  if (what) b.append(el('span', { class: 'visually-hidden', text: ' ' + what }));
+  return b;
+}
+
+function safeId(s) {
+  return String(s).replace(/[^A-Za-z0-9_-]/g, '_');
+}
+
+/** Hint and error paragraphs for an input; returns {hint, error, describedby}. */
+function hintAndError(p, base) {
+  const hint = p.hint ? textEl('p', p.hint, 'hint') : null;
+  if (hint) hint.id = base + '-hint';
+  const error = el('p', { class: 'field-error', id: base + '-error', role: 'alert', hidden: true });
+  return { hint, error, describedby: hint ? hint.id : '' };
+}
+
+function describe(input, describedby) {
+  input.dataset.describedby = describedby;
+  if (describedby) input.setAttribute('aria-describedby', describedby);
+}
+
+// actions.go and actions.request first send any answer still waiting for its
+// pause; the server handles messages in order, so the answer is stored first.
+function go(to) {
+  actions.go(to);
+}
+
+// ---- page frame ------------------------------------------------------------
+
+function progress(part) {
+  if (!part) return null;
+  const box = el('div', { class: 'progress' });
+  const line = el('p', { class: 'progress-text' });
+  if (part.text) line.append(textEl('span', part.text, 'progress-count'));
+  if (part.title) line.append(el('span', { class: 'progress-title', text: part.title }));
+  box.append(line);
+  const n = Number(part.n), of = Number(part.of);
+  if (of > 0 && of <= 40 && n >= 0) {
+    const bar = el('div', { class: 'progress-bar', 'aria-hidden': 'true' });
+    for (let i = 1; i <= of; i++) {
+      bar.append(el('span', { class: 'progress-step' + (i < n ? ' is-done' : i === n ? ' is-current' : '') }));
+    }
+    box.append(bar);
+  }
+  return box;
+}
+
+function intro(p) {
+  const wrap = el('div', { class: 'intro' + (p.picture ? ' has-picture' : '') });
+  if (p.picture && p.picture.src) {
+    wrap.append(el('img', {
+      class: 'picture', src: p.picture.src, alt: p.picture.alt || '',
+      width: 160, height: 160, decoding: 'async',
+    }));
+  }
+  const text = el('div', { class: 'intro-text' });
+  const h1 = textEl('h1', p.title, 'page-title');
+  h1.id = 'page-title';
+  h1.tabIndex = -1;
+  text.append(h1);
+  if (p.notice) {
+    text.append(el('div', { class: 'notice', id: 'notice' }, textEl('p', p.notice)));
+  }
+  for (const s of p.say || []) text.append(textEl('p', s, 'say'));
+  wrap.append(text);
+  return { node: wrap, h1 };
+}
+
+function nav(p) {
+  const box = el('div', { class: 'nav' });
+  // The first page (text only, nowhere to go back to) starts rather than moves on.
+  const nextLabel = p.kind === 'info' && !p.back ? msg('start') : msg('next');
+  if (p.next) box.append(button(nextLabel, 'button-primary button-next', 'next', () => go('next')));
+  if (p.back) box.append(button(msg('back'), 'button-secondary button-back', 'back', () => go('back')));
+  return box.childElementCount ? box : null;
+}
+
+// ---- kinds -----------------------------------------------------------------
+
+function textField(p, multiline) {
+  const box = el('div', { class: 'field' });
+  const { hint, error, describedby } = hintAndError(p, 'answer');
+  const label = textEl('label', p.ask || p.title, 'question');
+  label.htmlFor = 'answer';
+  const input = multiline
+    ? el('textarea', { id: 'answer', class: 'textarea', rows: 6 })
+    : el('input', { id: 'answer', class: 'input', type: 'text' });
+  input.setAttribute('autocomplete', 'off');
+  if (p.limit > 0) input.maxLength = p.limit;
+  input.value = p.value ?? '';
+  describe(input, describedby);
+  if (p.read_only) {
+    input.readOnly = true;
+  } else {
+    autosave.watch(input, { page: p.id, initial: p.value ?? '', errorEl: error });
+  }
+  if (!multiline) {
+    input.addEventListener('keydown', (e) => {
+      if (e.key !== 'Enter' || e.isComposing) return;
+      e.preventDefault();
+      if (p.next) go('next');
+    });
+  }
+  box.append(label, hint || '', error, input);
+  return { node: box };
+}
+
+function optionsOf(p) {
+  if (Array.isArray(p.options) && p.options.length) return p.options;
+  if (p.kind === 'yes-no') {
+    return [{ value: 'yes', text: msg('yes') }, { value: 'no', text: msg('no') }];
+  }
+  return [];
+}
+
+function choiceField(p) {
+  const { hint, error, describedby } = hintAndError(p, 'answer');
+  const group = el('fieldset', { class: 'field choices', id: 'answer' });
+  describe(group, describedby);
+  group.append(textEl('legend', p.ask || p.title, 'question'));
+  if (hint) group.append(hint);
+  group.append(error);
+  const list = el('div', { class: 'options' + (p.kind === 'yes-no' ? ' options-yes-no' : '') });
+  const radios = [];
+  for (const o of optionsOf(p)) {
+    const id = 'option-' + safeId(o.value);
+    const input = el('input', { type: 'radio', name: 'answer', id, value: o.value, class: 'option-input' });
+    input.checked = o.value === p.value;
+    if (p.read_only) input.disabled = true;
+    const label = el('label', { class: 'option-label', for: id }, textEl('span', o.text, 'option-text'));
+    list.append(el('div', { class: 'option' }, input, label));
+    radios.push(input);
+  }
+  group.append(list);
+  if (!p.read_only) {
+    autosave.watchChoice(radios, { page: p.id, initial: p.value ?? '', errorEl: error, group });
+  }
+  return { node: group };
+}
+
+function itemName(p, item, index) {
+  const first = p.fields && p.fields[0];
+  const v = first && item.values ? item.values[first.name] : null;
+  return v && v.text !== '' ? plain(v) : plain(msg('list.item', { n: index + 1 }));
+}
+
+function listView(p, prev) {
+  const box = el('div', { class: 'list' });
+  const heading = textEl('h2', p.ask || p.title, 'question');
+  heading.id = 'list-heading';
+  heading.tabIndex = -1;
+  box.append(heading);
+  if (p.hint) box.append(Object.assign(textEl('p', p.hint, 'hint'), { id: 'list-hint' }));
+  const error = el('p', { class: 'field-error', id: 'list-error', role: 'alert', hidden: true });
+  box.append(error);
+
+  const items = Array.isArray(p.items) ? p.items : [];
+  const fields = Array.isArray(p.fields) ? p.fields : [];
+  if (!items.length) box.append(textEl('p', msg('list.empty'), 'list-empty'));
+  const ul = el('ul', { class: 'items', 'aria-labelledby': 'list-heading' });
+  items.forEach((item, index) => {
+    const li = el('li', { class: 'item', 'data-item-id': item.id, id: 'item-' + safeId(item.id) });
+    const values = item.values || {};
+    const body = el('div', { class: 'item-values' });
+    const details = el('dl', { class: 'item-details' });
+    fields.forEach((f, i) => {
+      const v = values[f.name];
+      if (i === 0) {
+        body.append(textEl('p', v && v.text !== '' ? v : msg('list.item', { n: index + 1 }), 'item-name'));
+      } else if (v && v.text !== '') {
+        details.append(el('div', { class: 'item-detail' },
+          textEl('dt', f.label, 'item-label'), textEl('dd', v, 'item-value')));
+      }
+    });
+    if (details.childElementCount) body.append(details);
+    li.append(body);
+    if (!p.read_only) {
+      const name = itemName(p, item, index);
+      const acts = el('div', { class: 'item-actions' });
+      const confirm = el('div', { class: 'item-confirm', hidden: true, role: 'group' });
+      const change = buttonFor(msg('list.change'), name, 'button-secondary item-change',
+        'item-change-' + safeId(item.id), () => {
+          autosave.flush();
+          actions.send({ type: 'item_edit', page: p.id, item: item.id });
+        });
+      const remove = buttonFor(msg('list.remove'), name, 'button-secondary item-remove',
+        'item-remove-' + safeId(item.id), () => {
+          acts.hidden = true;
+          confirm.hidden = false;
+          confirm.querySelector('.item-remove-no').focus();
+        });
+      acts.append(change, remove);
+      const ask = textEl('p', msg('list.remove.ask'), 'item-confirm-ask');
+      ask.id = 'item-confirm-' + safeId(item.id);
+      confirm.setAttribute('aria-labelledby', ask.id);
+      confirm.append(ask, el('div', { class: 'button-group' },
+        button(msg('list.remove.yes'), 'button-warning item-remove-yes', null, () => {
+          autosave.flush();
+          actions.request({ type: 'item_remove', page: p.id, item: item.id }, { errorEl: error });
+        }),
+        button(msg('list.remove.no'), 'button-secondary item-remove-no', null, () => {
+          confirm.hidden = true;
+          acts.hidden = false;
+          remove.focus();
+        })));
+      li.append(acts, confirm);
+    }
+    ul.append(li);
+  });
+  if (items.length) box.append(ul);
+
+  let focus = null;
+  if (!p.read_only) {
+    const full = p.max_items > 0 && items.length >= p.max_items;
+    if (full) {
+      box.append(textEl('p', msg('list.full'), 'list-full'));
+    } else {
+      const add = button(msg('list.add'), 'button-secondary button-add', 'list-add', () => {
+        autosave.flush();
+        actions.request({ type: 'item_add', page: p.id }, { errorEl: error });
+      });
+      if (p.hint) add.setAttribute('aria-describedby', 'list-hint');
+      box.append(add);
+    }
+  }
+  if (p.total) {
+    const t = el('div', { class: 'total', id: 'list-total' });
+    for (const line of p.total.lines || []) t.append(textEl('p', line, 'total-line'));
+    box.append(t);
+  }
+  // Back from editing an entry: to that entry's Change button; after a
+  // remove, to the list's heading.
+  if (prev && prev.id === p.id) {
+    const was = prev.editing && prev.editing.id;
+    focus = (was != null && box.querySelector('#item-change-' + safeId(was))) ||
+      (prev.items && prev.items.length !== items.length ? heading : null);
+  }
+  return { node: box, focus };
+}
+
+function listEditor(p) {
+  const editing = p.editing;
+  const box = el('div', { class: 'list list-editing' });
+  const heading = textEl('h2', p.ask || p.title, 'question');
+  heading.id = 'edit-heading';
+  box.append(heading);
+  const group = el('div', { class: 'item-edit', role: 'group', 'aria-labelledby': 'edit-heading',
+    'data-item-id': editing.id });
+  let first = null;
+  for (const f of p.fields || []) {
+    const base = 'field-' + safeId(f.name);
+    const wrap = el('div', { class: 'field field-' + safeId(f.type) });
+    const label = textEl('label', f.label, 'field-label');
+    label.htmlFor = base;
+    const error = el('p', { class: 'field-error', id: base + '-error', role: 'alert', hidden: true });
+    const raw = editing.values && editing.values[f.name] != null ? String(editing.values[f.name]) : '';
+    let input;
+    if (f.type === 'long-text') {
+      input = el('textarea', { id: base, class: 'textarea', rows: 4 });
+    } else {
+      input = el('input', { id: base, class: 'input', type: f.type === 'date' ? 'date' : 'text' });
+      if (f.type === 'money') {
+        input.inputMode = 'decimal';
+        input.classList.add('input-money');
+      }
+      input.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter' && !e.isComposing) e.preventDefault();
+      });
+    }
+    input.setAttribute('autocomplete', 'off');
+    input.name = f.name;
+    if (f.limit > 0 && f.type !== 'date') input.maxLength = f.limit;
+    input.value = raw;
+    describe(input, '');
+    autosave.watch(input, { page: p.id, item: editing.id, field: f.name, initial: raw, errorEl: error });
+    wrap.append(label, error);
+    if (f.type === 'money') {
+      wrap.append(el('div', { class: 'money' },
+        el('span', { class: 'money-prefix', 'aria-hidden': 'true', text: '£' }), input));
+    } else {
+      wrap.append(input);
+    }
+    group.append(wrap);
+    if (!first) first = input;
+  }
+  box.append(group);
+  box.append(el('div', { class: 'button-group' },
+    button(msg('list.save-item'), 'button-primary button-done', 'item-done', () => {
+      autosave.flush();
+      actions.send({ type: 'item_done', page: p.id });
+    })));
+  return { node: box, focus: first };
+}
+
+function codeView(p, prev) {
+  const box = el('div', { class: 'code' });
+  if (p.code) {
+    const shown = el('div', { class: 'code-box', id: 'code-box', tabindex: '-1' },
+      textEl('p', msg('code.yours'), 'code-box-label'),
+      el('p', { class: 'code-display', id: 'code-display', text: p.code }),
+      textEl('p', msg('code.keep'), 'code-keep'));
+    box.append(shown);
+    return { node: box, focus: prev && prev.id === p.id ? shown : null };
+  }
+  const field = el('div', { class: 'field' });
+  const { hint, error, describedby } = hintAndError({ hint: p.hint || msg('code.hint') }, 'code-input');
+  const label = textEl('label', p.ask || msg('code.label'), 'question');
+  label.htmlFor = 'code-input';
+  const input = el('input', {
+    id: 'code-input', class: 'input input-code', type: 'text',
+    autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false', autocorrect: 'off',
+  });
+  input.maxLength = 100;
+  describe(input, describedby);
+  const open = () => {
+    autosave.flush();
+    autosave.clearFieldError(input, error);
+    actions.request({ type: 'code', code: input.value.trim() }, { input, errorEl: error });
+  };
+  input.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' || e.isComposing) return;
+    e.preventDefault();
+    open();
+  });
+  field.append(label, hint || '', error, input);
+  const newHint = textEl('p', msg('code.new-hint'), 'hint');
+  newHint.id = 'code-new-hint';
+  const startNew = button(msg('code.new'), 'button-secondary', 'code-new', () => {
+    autosave.flush();
+    actions.request({ type: 'new_plan' }, { input, errorEl: error });
+  });
+  startNew.setAttribute('aria-describedby', newHint.id);
+  box.append(field,
+    el('div', { class: 'button-group' }, button(msg('code.open'), 'button-primary', 'code-open', open)),
+    el('div', { class: 'code-new' }, newHint, el('div', { class: 'button-group' }, startNew)));
+  return { node: box };
+}
+
+function needsView(p) {
+  const box = el('div', { class: 'needs' });
+  const needs = Array.isArray(p.needs) ? p.needs : [];
+  const groups = [
+    ['needs-eligible', msg('needs.eligible'), needs.filter((n) => n.eligible)],
+    ['needs-other', msg('needs.other'), needs.filter((n) => !n.eligible)],
+  ];
+  if (!needs.length) box.append(textEl('p', msg('needs.none'), 'needs-none'));
+  for (const [id, title, list] of groups) {
+    if (!list.length) continue;
+    const h = textEl('h2', title, 'needs-heading');
+    h.id = id + '-heading';
+    const ul = el('ul', { class: 'needs-list ' + id, id, 'aria-labelledby': h.id });
+    for (const n of list) ul.append(textEl('li', n.text, 'need'));
+    box.append(el('section', { class: 'needs-group', 'aria-labelledby': h.id }, h, ul));
+  }
+  return { node: box };
+}
+
+function checkItem(item) {
+  // A list entry: {id, values:{field: text}}, or a text object.
+  if (item && item.values && typeof item.values === 'object') {
+    const li = el('li', { class: 'check-item' });
+    let firstDone = false;
+    for (const v of Object.values(item.values)) {
+      if (!v || v.text === '') continue;
+      li.append(textEl(firstDone ? 'span' : 'strong', v, firstDone ? 'check-item-value' : 'check-item-name'));
+      firstDone = true;
+    }
+    return li;
+  }
+  return textEl('li', item, 'check-item');
+}
+
+function checkView(p) {
+  const box = el('div', { class: 'check' });
+  (p.sections || []).forEach((s, si) => {
+    const h = el('h2', { class: 'check-heading', id: 'check-section-' + si, text: s.part || '' });
+    const dl = el('dl', { class: 'check-list' });
+    for (const r of s.rows || []) {
+      const row = el('div', { class: 'check-row', 'data-page': r.page, id: 'check-row-' + safeId(r.page) });
+      row.append(textEl('dt', r.ask, 'check-question'));
+      const dd = el('dd', { class: 'check-answer' });
+      const items = Array.isArray(r.items) ? r.items : [];
+      const hasAnswer = r.answer && r.answer.text !== '';
+      if (hasAnswer) dd.append(textEl('p', r.answer, 'check-answer-text'));
+      if (items.length) {
+        const ul = el('ul', { class: 'check-items' });
+        for (const it of items) ul.append(checkItem(it));
+        dd.append(ul);
+      }
+      if (!hasAnswer && !items.length) dd.append(textEl('p', msg('check.none'), 'not-answered'));
+      row.append(dd);
+      if (!p.read_only) {
+        row.append(el('dd', { class: 'check-action' },
+          buttonFor(msg('check.change'), plain(r.ask), 'button-secondary check-change',
+            'change-' + safeId(r.page), () => go(r.page))));
+      }
+      dl.append(row);
+    }
+    box.append(el('section', { class: 'check-section', 'aria-labelledby': h.id }, h, dl));
+  });
+  const helpers = Array.isArray(p.helpers) ? p.helpers : [];
+  if (helpers.length) {
+    const h = textEl('h2', msg('check.helpers'), 'check-heading');
+    h.id = 'check-helpers-heading';
+    const ul = el('ul', { class: 'check-helpers', id: 'check-helpers' });
+    for (const t of helpers) ul.append(textEl('li', t));
+    box.append(el('section', { class: 'check-section', 'aria-labelledby': h.id }, h, ul));
+  }
+  return { node: box };
+}
+
+function sendView(p) {
+  if (p.read_only) {
+    return { node: el('div', { class: 'confirmation', id: 'send-already' }, textEl('p', msg('send.already'))) };
+  }
+  const err = el('p', { class: 'field-error', id: 'send-error', role: 'alert', hidden: true });
+  const b = button(msg('send.button'), 'button-primary button-large', 'send-plan', () => {
+    autosave.flush();
+    actions.request({ type: 'send' }, { errorEl: err });
+  });
+  return { node: el('div', { class: 'send' }, err, textEl('p', msg('send.empty'), 'hint'), b) };
+}
+
+function welcomeBackView(p) {
+  const box = el('div', { class: 'actions', role: 'group', 'aria-labelledby': 'page-title' });
+  (p.actions || []).forEach((a, i) => {
+    const b = button(a.text, (i === 0 ? 'button-primary' : 'button-secondary') + ' button-action',
+      'action-' + safeId(a.go), () => go(a.go));
+    b.dataset.go = a.go;
+    box.append(b);
+  });
+  return { node: box };
+}
+
+function statusView(p) {
+  const box = el('div', { class: 'status-box', id: 'plan-status', 'data-status': p.status || '' });
+  if (p.status_text) box.append(textEl('p', p.status_text, 'status-text'));
+  return { node: box };
+}
+
+function reviewView(p) {
+  const box = el('div', { class: 'review' });
+  // A review can be asked for whatever the plan's status: read_only is about
+  // the plan's answers, and the server takes this one even then.
+  box.append(textField({ ...p, ask: p.ask || p.title, read_only: false }, true).node);
+  const err = el('p', { class: 'field-error', id: 'review-error', role: 'alert', hidden: true });
+  box.append(err);
+  if (p.requested) {
+    box.append(el('div', { class: 'confirmation', id: 'review-sent', tabindex: '-1' }, textEl('p', msg('review.sent'))));
+  } else {
+    box.append(el('div', { class: 'button-group' },
+      button(msg('review.button'), 'button-primary', 'review-request', () => {
+        autosave.flush();
+        actions.request({ type: 'review_request' }, { errorEl: err });
+      })));
+  }
+  return { node: box, focus: p.requested ? box.querySelector('#review-sent') : null };
+}
+
+function savedCodeView(p) {
+  const box = el('div', { class: 'code' });
+  box.append(el('div', { class: 'code-box code-box-large', id: 'code-box' },
+    textEl('p', msg('code.yours'), 'code-box-label'),
+    el('p', { class: 'code-display', id: 'code-display', text: p.code || '' }),
+    textEl('p', msg('code.keep'), 'code-keep')));
+  box.append(el('div', { class: 'button-group' },
+    button(msg('finish'), 'button-primary button-large', 'finish-page', () => actions.finish())));
+  return { node: box };
+}
+
+const KINDS = {
+  'info': () => ({ node: null }),
+  'sent': () => ({ node: null }),
+  'text': (p) => textField(p, false),
+  'long-text': (p) => textField(p, true),
+  'choice': choiceField,
+  'yes-no': choiceField,
+  'list': (p, prev) => (p.editing ? listEditor(p) : listView(p, prev)),
+  'code': codeView,
+  'needs': needsView,
+  'check': checkView,
+  'send': sendView,
+  'welcome-back': welcomeBackView,
+  'status': statusView,
+  'review': reviewView,
+  'saved-code': savedCodeView,
+};
+
+// ---- whole page ------------------------------------------------------------
+
+function updateChrome(p) {
+  const later = document.getElementById('save-later');
+  const finish = document.getElementById('finish');
+  const footer = document.getElementById('footer');
+  if (later) later.hidden = !p || !p.plan_open || p.kind === 'saved-code';
+  if (finish) finish.hidden = !!p && p.kind === 'saved-code'; // that page has its own
+  if (footer) footer.hidden = !p || (later.hidden && finish.hidden);
+}
+
+/** Shows a page description. */
+export function render(p) {
+  if (!p || typeof p !== 'object') return;
+  const prev = current;
+  autosave.pageChanged(!!prev && prev.id === p.id);
+  current = p;
+
+  const root = document.getElementById('page');
+  const frag = document.createDocumentFragment();
+  frag.append(el('div', { class: 'page-error', id: 'page-error', role: 'alert' }));
+  const prog = progress(p.part);
+  if (prog) frag.append(prog);
+  const { node: introNode, h1 } = intro(p);
+  frag.append(introNode);
+
+  const build = KINDS[p.kind] || KINDS.info;
+  const { node, focus } = build(p, prev);
+  if (node) frag.append(el('div', { class: 'answer-area kind-' + safeId(p.kind) }, node));
+
+  const status = el('p', { class: 'save-status', id: 'save-status', 'aria-live': 'polite' });
+  frag.append(status);
+  const n = nav(p);
+  if (n) frag.append(n);
+
+  root.replaceChildren(frag);
+  root.dataset.pageId = p.id;
+  root.dataset.kind = p.kind;
+  autosave.bindStatus(status);
+  updateChrome(p);
+  document.title = plain(p.title) + ' – ' + plain(msg('app.name'));
+
+  const samePage = prev && prev.id === p.id;
+  if (samePage && focus) {
+    focus.focus();
+  } else {
+    window.scrollTo(0, 0);
+    h1.focus({ preventScroll: true });
+  }
+}
+
+/** An error that belongs to no field: at the top of the page, as an alert. */
+export function showPageError(text) {
+  let box = document.getElementById('page-error');
+  if (!box) {
+    box = el('div', { class: 'page-error', id: 'page-error', role: 'alert' });
+    document.getElementById('page').prepend(box);
+  }
+  box.replaceChildren(
+    textEl('p', msg('error.title'), 'page-error-title'),
+    textEl('p', text, 'page-error-text'));
+  box.scrollIntoView({ block: 'nearest' });
+}
+
+/** Empties the page (finishing, or the browser is leaving it). */
+export function clear(withLoading) {
+  autosave.dropAll();
+  current = null;
+  const root = document.getElementById('page');
+  if (!root) return;
+  root.replaceChildren();
+  delete root.dataset.pageId;
+  delete root.dataset.kind;
+  if (withLoading) root.append(textEl('p', msg(withLoading), 'loading'));
+  updateChrome(null);
+  document.title = plain(msg('app.name'));
+}
