@@ -44,12 +44,31 @@ static int split_words(const content *c, const char *s, size_t len, int want, co
 	return -1;
 }
 
+typedef struct run {
+	const char *s;
+	size_t len;
+} run;
+
+/* Gives each run of letters a number of words so that they add up to CODE_WORDS, trying one word
+ * per run first: what a person separated stays separate. */
+static int split_runs(const content *c, const run *runs, size_t nruns, int left, const char **w,
+		      size_t *wl)
+{
+	if (nruns == 0)
+		return left == 0 ? 0 : -1;
+	for (int k = 1; k <= left - (int)(nruns - 1); k++)
+		if (split_words(c, runs[0].s, runs[0].len, k, w, wl) == 0 &&
+		    split_runs(c, runs + 1, nruns - 1, left - k, w + k, wl + k) == 0)
+			return 0;
+	return -1;
+}
+
 int code_normalise(const content *c, const char *typed, size_t len, char *out)
 {
 	char letters[CODE_MAX], nums[CODE_DIGITS + 1];
 	const char *w[CODE_WORDS];
-	size_t wl[CODE_WORDS], nl = 0, nd = 0, n = 0;
-	int words = 0;
+	size_t wl[CODE_WORDS], nl = 0, nd = 0, n = 0, nruns = 0;
+	run runs[CODE_WORDS];
 	size_t i = 0;
 
 	if (len > 2 * CODE_MAX)
@@ -59,21 +78,16 @@ int code_normalise(const content *c, const char *typed, size_t len, char *out)
 		unsigned char ch = (unsigned char)typed[i];
 
 		if (isalpha(ch)) {
-			size_t start = nl;
-
+			if (nruns == CODE_WORDS)
+				return -1;
+			runs[nruns].s = letters + nl;
 			while (i < len && isalpha((unsigned char)typed[i])) {
 				if (nl >= sizeof(letters) - 1)
 					return -1;
 				letters[nl++] = (char)tolower((unsigned char)typed[i++]);
 			}
-			int left = CODE_WORDS - words;
-
-			for (int k = 1; k <= left; k++)
-				if (split_words(c, letters + start, nl - start, k, w + words, wl + words) == 0) {
-					words += k;
-					goto next;
-				}
-			return -1;
+			runs[nruns].len = (size_t)(letters + nl - runs[nruns].s);
+			nruns++;
 		} else if (isdigit(ch)) {
 			if (nd >= CODE_DIGITS || !strchr(digits, ch))
 				return -1;
@@ -84,9 +98,8 @@ int code_normalise(const content *c, const char *typed, size_t len, char *out)
 		} else {
 			return -1;
 		}
-next:;
 	}
-	if (words != CODE_WORDS || nd != CODE_DIGITS)
+	if (nd != CODE_DIGITS || split_runs(c, runs, nruns, CODE_WORDS, w, wl))
 		return -1;
 	nums[nd] = '\0';
 	for (int k = 0; k < CODE_WORDS; k++) {

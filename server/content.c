@@ -97,6 +97,7 @@ typedef struct parser {
 	const char *path;
 	int line;
 	int part;     /* current part, or -1 inside a group, or -2 before any */
+	int in_page;  /* a page: line has started a page in this part or group */
 	char *err;
 	size_t errlen;
 } parser;
@@ -149,36 +150,77 @@ static int is_name(const char *s, const char *extra)
 	return 1;
 }
 
+/* A non-ASCII character that is punctuation, not part of a word: dashes, quotes, ellipsis,
+ * bullets (U+2000 to U+206F), and the pound sign on its own. Sets *n to its length in bytes. */
+static int is_symbol(const unsigned char *s, size_t *n)
+{
+	if (s[0] == 0xE2 && (s[1] == 0x80 || s[1] == 0x81) && s[2]) {
+		*n = 3;
+		return 1;
+	}
+	if (s[0] == 0xC2 && s[1] == 0xA3) {
+		*n = 2;
+		return 1;
+	}
+	*n = 1;
+	return 0;
+}
+
+/* Does the word end a sentence? Its last mark, ignoring closing stars, quotes and brackets. */
+static int ends_sentence(const char *word, size_t len)
+{
+	while (len > 0) {
+		unsigned char ch = (unsigned char)word[len - 1];
+
+		if (ch == '*' || ch == '"' || ch == '\'' || ch == ')') {
+			len--;
+		} else if (len >= 3 && (unsigned char)word[len - 3] == 0xE2 &&
+			   (unsigned char)word[len - 2] == 0x80 &&
+			   (ch == 0x99 || ch == 0x9D)) { /* ’ ” */
+			len -= 3;
+		} else {
+			return ch == '.' || ch == '!' || ch == '?';
+		}
+	}
+	return 0;
+}
+
 int content_longest_sentence(const char *text)
 {
-	int longest = 0, words = 0, in_word = 0, word_has_alnum = 0;
+	const char *s = text;
+	int longest = 0, words = 0;
 
-	for (const char *s = text;; s++) {
-		int end_of_text = (*s == '\0');
-		int space = end_of_text || *s == ' ' || *s == '\t';
+	while (*s) {
+		const char *start;
+		int is_word = 0;
 
-		if (space) {
-			if (in_word && word_has_alnum)
-				words++;
-			/* A sentence ends at . ! or ? followed by a space or the end. */
-			if (in_word && s > text && strchr(".!?", s[-1]) != NULL) {
-				if (words > longest)
-					longest = words;
-				words = 0;
-			}
-			in_word = 0;
-			word_has_alnum = 0;
-		} else {
-			in_word = 1;
-			if (isalnum((unsigned char)*s) || (unsigned char)*s >= 0x80 || *s == '{')
-				word_has_alnum = 1;
-		}
-		if (end_of_text)
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s)
 			break;
+		start = s;
+		while (*s && *s != ' ' && *s != '\t') {
+			const unsigned char *u = (const unsigned char *)s;
+			size_t n;
+
+			if (isalnum(*u) || *u == '{')
+				is_word = 1;
+			else if (*u >= 0x80 && !is_symbol(u, &n))
+				is_word = 1;
+			if (*u >= 0x80 && is_symbol(u, &n))
+				s += n;
+			else
+				s++;
+		}
+		if (is_word)
+			words++;
+		if (ends_sentence(start, (size_t)(s - start))) {
+			if (words > longest)
+				longest = words;
+			words = 0;
+		}
 	}
-	if (words > longest)
-		longest = words;
-	return longest;
+	return words > longest ? words : longest;
 }
 
 static int check_easy_read(parser *p, const char *text)
@@ -317,6 +359,7 @@ static int add_cond(parser *p, content_page *pg, char *v)
 	cd[pg->nconds].page = strdup(name);
 	cd[pg->nconds].negate = negate;
 	cd[pg->nconds].value = strdup(value);
+	cd[pg->nconds].line = p->line;
 	pg->nconds++;
 	return 0;
 }
@@ -341,7 +384,10 @@ static int start_page(parser *p, const char *id)
 	pg->kind = KIND_COUNT; /* not yet set */
 	pg->part = p->part;
 	pg->id = strdup(id);
-	return pg->id ? 0 : fail(p, "out of memory");
+	pg->file = strdup(p->path);
+	pg->line = p->line;
+	p->in_page = 1;
+	return pg->id && pg->file ? 0 : fail(p, "out of memory");
 }
 
 static int page_line(parser *p, const char *key, char *v)
@@ -349,7 +395,7 @@ static int page_line(parser *p, const char *key, char *v)
 	content_page *pg = current_page(p);
 	char **say;
 
-	if (!pg || (pg->part != p->part))
+	if (!pg || !p->in_page)
 		return fail(p, "'%s' must come after a 'page:' line", key);
 	if (strcmp(key, "kind") == 0) {
 		if (pg->kind != KIND_COUNT)
@@ -361,6 +407,7 @@ static int page_line(parser *p, const char *key, char *v)
 	if (strcmp(key, "picture") == 0) {
 		if (!is_name(v, NULL))
 			return fail(p, "a picture's name may use only lowercase letters, digits and '-'");
+		pg->picture_line = p->line;
 		return set_once(p, &pg->picture, key, v);
 	}
 	if (strcmp(key, "option") == 0)
@@ -427,6 +474,7 @@ static int parse_line(parser *p, char *line)
 	if (strcmp(key, "part") == 0 || strcmp(key, "group") == 0) {
 		if (check_easy_read(p, v))
 			return -1;
+		p->in_page = 0;
 		if (key[0] == 'g') {
 			p->part = -1;
 			return 0;
@@ -602,7 +650,7 @@ static const named *find_named(const named *arr, size_t n, const char *name)
 }
 
 /* Checks that need every file read: each page whole, references resolved. */
-static int check_pages(parser *p, const char *pictures_dir)
+static int check_pages(parser *p, const char *pictures_dir, const char *messages_path)
 {
 	content *c = p->c;
 	int seen[KIND_COUNT] = { 0 };
@@ -612,13 +660,15 @@ static int check_pages(parser *p, const char *pictures_dir)
 	for (size_t i = 0; i < c->npages; i++) {
 		content_page *pg = &c->pages[i];
 
-		p->path = pg->id;
+		p->path = pg->file;
+		p->line = pg->line;
 		if (pg->kind == KIND_COUNT)
 			return fail(p, "page '%s' has no 'kind' line", pg->id);
 		if (!pg->title)
 			return fail(p, "page '%s' has no 'title' line", pg->id);
 		if (!pg->picture)
 			return fail(p, "page '%s' has no 'picture' line", pg->id);
+		p->line = pg->picture_line;
 		if (!find_named(c->pictures, c->npictures, pg->picture))
 			return fail(p, "page '%s' uses the picture '%s', which pictures.txt does not describe",
 				    pg->id, pg->picture);
@@ -626,6 +676,7 @@ static int check_pages(parser *p, const char *pictures_dir)
 		if (!file_exists(path))
 			return fail(p, "page '%s' uses the picture '%s', but %s is missing", pg->id,
 				    pg->picture, path);
+		p->line = pg->line;
 		if ((page_kind_takes_answer(pg->kind) || pg->kind == KIND_LIST) && !pg->ask)
 			return fail(p, "page '%s' asks for an answer but has no 'ask' line", pg->id);
 		if (pg->kind == KIND_CHOICE && pg->noptions < 2)
@@ -656,6 +707,7 @@ static int check_pages(parser *p, const char *pictures_dir)
 			const content_page *ref = content_page_find(c, pg->conds[k].page, &at);
 			int ok = 0;
 
+			p->line = pg->conds[k].line;
 			if (!ref || at >= i)
 				return fail(p, "page '%s' shows if '%s' was answered, but no page before it has that name",
 					    pg->id, pg->conds[k].page);
@@ -667,12 +719,14 @@ static int check_pages(parser *p, const char *pictures_dir)
 				return fail(p, "page '%s' shows if '%s' is '%s', but that page has no such option",
 					    pg->id, pg->conds[k].page, pg->conds[k].value);
 		}
+		p->line = pg->line;
 		if (kind_is_unique(pg->kind) && seen[pg->kind]++)
 			return fail(p, "there is more than one page of the kind '%s'", page_kind_name(pg->kind));
 		if ((pg->kind == KIND_CODE || pg->kind == KIND_CHECK || pg->kind == KIND_SEND) &&
 		    pg->part < 0)
 			return fail(p, "page '%s' must be part of the journey, not in a group", pg->id);
 	}
+	p->line = 0;
 	for (int k = KIND_CODE; k < KIND_COUNT; k++)
 		if (!seen[k]) {
 			p->path = "easyread";
@@ -682,7 +736,7 @@ static int check_pages(parser *p, const char *pictures_dir)
 		p->path = "easyread";
 		return fail(p, "the first page must be on the journey (after a 'part:' line)");
 	}
-	p->path = "messages.txt";
+	p->path = messages_path;
 	for (size_t i = 0; i < sizeof(required_messages) / sizeof(*required_messages); i++)
 		if (!find_named(c->messages, c->nmessages, required_messages[i]))
 			return fail(p, "the message '%s' is missing", required_messages[i]);
@@ -693,7 +747,7 @@ content *content_load(const char *easyread_dir, const char *lang, const char *pi
 		      char *err, size_t errlen)
 {
 	parser p = { 0 };
-	char dir[2048], path[4096];
+	char dir[2048], path[4096], messages[4096];
 	char **files = NULL;
 	size_t nfiles = 0;
 	content *c = calloc(1, sizeof(*c));
@@ -708,8 +762,8 @@ content *content_load(const char *easyread_dir, const char *lang, const char *pi
 		goto out;
 	}
 	snprintf(dir, sizeof(dir), "%s/%s", easyread_dir, lang);
-	snprintf(path, sizeof(path), "%s/messages.txt", dir);
-	if (parse_file(&p, path, message_line))
+	snprintf(messages, sizeof(messages), "%s/messages.txt", dir);
+	if (parse_file(&p, messages, message_line))
 		goto out;
 	snprintf(path, sizeof(path), "%s/pictures.txt", dir);
 	if (parse_file(&p, path, picture_line))
@@ -726,10 +780,11 @@ content *content_load(const char *easyread_dir, const char *lang, const char *pi
 		goto out;
 	for (size_t i = 0; i < nfiles; i++) {
 		p.part = -2;
+		p.in_page = 0;
 		if (parse_file(&p, files[i], parse_line))
 			goto out;
 	}
-	if (check_pages(&p, pictures_dir))
+	if (check_pages(&p, pictures_dir, messages))
 		goto out;
 	rc = 0;
 out:
@@ -784,6 +839,7 @@ void content_free(content *c)
 		}
 		free(pg->conds);
 		free(pg->flag);
+		free(pg->file);
 	}
 	free(c->pages);
 	for (size_t i = 0; i < c->nparts; i++)

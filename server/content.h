@@ -43,6 +43,7 @@ typedef struct content_cond {
 	char *page; /* an earlier page's name */
 	int negate; /* != instead of = */
 	char *value;
+	int line; /* where it was written */
 } content_cond;
 
 typedef struct content_page {
@@ -64,6 +65,9 @@ typedef struct content_page {
 	content_cond *conds;
 	size_t nconds;
 	char *flag; /* yes-no pages: "safeguarding" or "advocacy", or NULL */
+	char *file; /* where the page was written, for error messages */
+	int line;
+	int picture_line;
 } content_page;
 
 typedef struct content content;

@@ -93,6 +93,8 @@ int limiter_wait(limiter *l, const char *key, time_t now)
 	oldest = e->times[(e->next - l->max + MAX_TRACKED) % MAX_TRACKED];
 	if (now - oldest >= l->window)
 		return 0;
+	if (now < oldest) /* the clock went back: wait at most one window */
+		return l->window;
 	return (int)(l->window - (now - oldest));
 }
 

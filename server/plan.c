@@ -75,14 +75,25 @@ int plan_money_parse(const char *text, long long *pence)
 		s += 2;
 	while (isspace(*s))
 		s++;
+	/* A comma only separates thousands ("1,250"): "12,50" is refused, never read as £1,250. */
+	int group = 0, commas = 0;
+
 	for (; isdigit(*s) || *s == ','; s++) {
-		if (*s == ',')
+		if (*s == ',') {
+			if (commas ? group != 3 : (group < 1 || group > 3))
+				return -1;
+			commas++;
+			group = 0;
 			continue;
+		}
 		pounds = pounds * 10 + (*s - '0');
 		digits++;
+		group++;
 		if (pounds * 100 > MONEY_MAX_PENCE)
 			return -1;
 	}
+	if (commas && group != 3)
+		return -1;
 	if (*s == '.') {
 		for (s++; isdigit(*s); s++) {
 			if (++decimals > 2)

@@ -54,7 +54,8 @@ struct session {
 	int new_code;
 	int review_requested;
 	const char *notice;
-	plan_answers held_answers; /* "who is writing" answers, before a plan is open */
+	plan_answers held_answers; /* "who is writing" answers, until the plan's opening commits */
+	int opened_in_batch;       /* the plan was opened in the batch not yet committed */
 
 	int wrong_codes;
 	time_t wait_until;
@@ -301,7 +302,8 @@ static int open_plan(session *s, long long id, const char *code)
 			return fail(s, "not-saved");
 		}
 	}
-	plan_answers_release(&s->held_answers);
+	/* The held answers are dropped only once this commits (protocol_flush). */
+	s->opened_in_batch = 1;
 	return 0;
 }
 
@@ -793,34 +795,61 @@ static const struct handler {
 
 /* ---- the way in ---- */
 
-/* Nesting depth of JSON text, counting brackets outside strings; stops early past limit. */
-static int json_depth(const char *s, size_t len, int limit)
+/* What a scan of the raw JSON text finds before cJSON parses it. */
+typedef struct json_scan {
+	int depth; /* deepest nesting, counting brackets outside strings (stops past the limit) */
+	int nul;   /* a string holds \u0000, which C strings would silently cut short */
+} json_scan;
+
+static json_scan scan_json(const char *s, size_t len, int limit)
 {
-	int depth = 0, max = 0, in_str = 0;
+	json_scan r = { 0, 0 };
+	int depth = 0, in_str = 0;
 
 	for (size_t i = 0; i < len; i++) {
 		char ch = s[i];
 
 		if (in_str) {
-			if (ch == '\\')
+			if (ch == '\\') {
+				if (i + 5 < len && s[i + 1] == 'u' && memcmp(s + i + 2, "0000", 4) == 0)
+					r.nul = 1;
 				i++;
-			else if (ch == '"')
+			} else if (ch == '"') {
 				in_str = 0;
+			}
 		} else if (ch == '"') {
 			in_str = 1;
 		} else if (ch == '[' || ch == '{') {
-			if (++depth > max && (max = depth) > limit)
-				return max;
+			if (++depth > r.depth && (r.depth = depth) > limit)
+				return r;
 		} else if (ch == ']' || ch == '}') {
 			depth--;
 		}
 	}
-	return max;
+	return r;
+}
+
+/* Parses exactly one JSON value filling the whole message (white space aside). */
+static cJSON *parse_whole(const char *msg, size_t len)
+{
+	const char *end = NULL;
+	cJSON *m = cJSON_ParseWithLengthOpts(msg, len, &end, 0);
+
+	if (!m)
+		return NULL;
+	while (end < msg + len && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
+		end++;
+	if (end != msg + len) {
+		cJSON_Delete(m);
+		return NULL;
+	}
+	return m;
 }
 
 void protocol_handle(session *s, const char *msg, size_t len, int binary)
 {
 	const struct handler *h = NULL;
+	json_scan scan;
 	const cJSON *seqv;
 	cJSON *m = NULL;
 	const char *type;
@@ -836,13 +865,18 @@ void protocol_handle(session *s, const char *msg, size_t len, int binary)
 		reply_error(s, "bad-utf8", -1, NULL);
 		return;
 	}
-	if (json_depth(msg, len, PROTOCOL_MAX_DEPTH) > PROTOCOL_MAX_DEPTH) {
+	scan = scan_json(msg, len, PROTOCOL_MAX_DEPTH);
+	if (scan.depth > PROTOCOL_MAX_DEPTH) {
 		reply_error(s, "too-deep", -1, NULL);
 		return;
 	}
-	m = cJSON_ParseWithLength(msg, len);
+	m = parse_whole(msg, len);
 	if (!cJSON_IsObject(m)) {
 		reply_error(s, "bad-json", -1, NULL);
+		goto out;
+	}
+	if (scan.nul) {
+		reply_error(s, "bad-message", -1, NULL);
 		goto out;
 	}
 	seqv = cJSON_GetObjectItemCaseSensitive(m, "seq");
@@ -952,7 +986,12 @@ static void recover(session *s)
 {
 	store_plan pl;
 
-	if (s->plan && store_plan_get(s->p->st, s->plan, &pl) != 0) {
+	if (s->plan && s->opened_in_batch) {
+		/* The plan's opening was rolled back: back to the code, with the visit's answers. */
+		close_plan(s);
+		s->opened_in_batch = 0;
+		s->page = s->p->code_index;
+	} else if (s->plan && store_plan_get(s->p->st, s->plan, &pl) != 0) {
 		close_plan(s);
 		s->page = 0;
 	} else if (s->plan) {
@@ -980,6 +1019,10 @@ int protocol_flush(protocol *p, char *err, size_t errlen)
 		s->held = NULL;
 		s->held_tail = &s->held;
 		if (ok) {
+			if (s->opened_in_batch) {
+				plan_answers_release(&s->held_answers);
+				s->opened_in_batch = 0;
+			}
 			while (h) {
 				held_msg *n = h->next;
 

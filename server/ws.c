@@ -234,6 +234,11 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
 
 	if (reason != LWS_CALLBACK_HTTP)
 		return lws_callback_http_dummy(wsi, reason, user, in, len);
+	/* The mount matches any path that starts with /healthz; only /healthz itself is ours. */
+	if (in && *(const char *)in && strcmp(in, "/") != 0) {
+		lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, NULL);
+		return lws_http_transaction_completed(wsi) ? -1 : 0;
+	}
 	ok = store_ping(w->cfg.st) == 0;
 	n = snprintf(body, sizeof(body), "{\"status\":\"%s\",\"schema\":%d}\n",
 		     ok ? "ok" : "unavailable", ok ? store_schema_version(w->cfg.st) : -1);
