@@ -1,0 +1,1006 @@
+/* Tests for server/content.c: the real easy-read content loads, and broken copies of it are refused
+ * with the file, the line and a plain reason (docs/content-format.md). */
+#include "check.h"
+
+#include "content.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define EASYREAD PLANALOUD_SOURCE_DIR "/easyread"
+#define PICTURES PLANALOUD_SOURCE_DIR "/web/pictures"
+#define ERR_LEN	 1024
+
+/* Like CHECK, and shows the whole error when the part looked for is not in it. */
+#define CHECK_HAS(text, part)                                                                      \
+	do {                                                                                       \
+		CHECK(strstr((text), (part)) != NULL);                                             \
+		if (!strstr((text), (part)))                                                       \
+			fprintf(stderr, "    looked for \"%s\" in: %s\n", (part), (text));         \
+	} while (0)
+
+/* ---- the real content ---- */
+
+static content *load_real(char *err)
+{
+	content *c;
+
+	err[0] = '\0';
+	c = content_load(EASYREAD, "en-GB", PICTURES, err, ERR_LEN);
+	if (!c)
+		fprintf(stderr, "    the real content did not load: %s\n", err);
+	return c;
+}
+
+static void content_should_load_the_real_content(void)
+{
+	char err[ERR_LEN];
+	content *c = load_real(err);
+
+	CHECK(c != NULL);
+	CHECK_STR(err, "");
+	if (c) {
+		CHECK_STR(content_lang(c), "en-GB");
+		CHECK(content_page_count(c) > 0);
+		CHECK(content_part_count(c) > 0);
+		CHECK(content_message_count(c) > 0);
+		CHECK(content_codeword_count(c) >= 1024);
+	}
+	content_free(c);
+}
+
+static void content_should_have_exactly_one_page_of_each_unique_kind(void)
+{
+	char err[ERR_LEN];
+	content *c = load_real(err);
+
+	if (!c) {
+		CHECK(c != NULL);
+		return;
+	}
+	for (int k = KIND_CODE; k < KIND_COUNT; k++) {
+		int n = 0;
+
+		for (size_t i = 0; i < content_page_count(c); i++)
+			n += content_page_at(c, i)->kind == (page_kind)k;
+		CHECK(n == 1);
+		if (n != 1)
+			fprintf(stderr, "    %d pages of the kind %s\n", n,
+				page_kind_name((page_kind)k));
+		CHECK(content_page_of_kind(c, (page_kind)k) != NULL);
+		CHECK(content_page_of_kind(c, (page_kind)k)->kind == (page_kind)k);
+	}
+	content_free(c);
+}
+
+static void content_should_have_pages_of_every_kind_that_asks_something(void)
+{
+	static const page_kind kinds[] = {KIND_INFO,   KIND_TEXT,   KIND_LONG_TEXT,
+					  KIND_CHOICE, KIND_YES_NO, KIND_LIST};
+	char err[ERR_LEN];
+	content *c = load_real(err);
+
+	if (!c) {
+		CHECK(c != NULL);
+		return;
+	}
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(*kinds); k++)
+		CHECK(content_page_of_kind(c, kinds[k]) != NULL);
+	content_free(c);
+}
+
+static void content_pages_should_be_whole_after_loading(void)
+{
+	char err[ERR_LEN];
+	content *c = load_real(err);
+
+	if (!c) {
+		CHECK(c != NULL);
+		return;
+	}
+	CHECK(content_page_at(c, 0)->part >= 0);
+	CHECK(content_page_at(c, content_page_count(c)) == NULL);
+	for (size_t i = 0; i < content_page_count(c); i++) {
+		const content_page *pg = content_page_at(c, i);
+		size_t at = 99999;
+
+		CHECK(pg->id && pg->title && pg->picture);
+		CHECK(content_page_find(c, pg->id, &at) == pg);
+		CHECK(at == i);
+		CHECK(content_picture_alt(c, pg->picture) != NULL);
+		CHECK(pg->part < (int)content_part_count(c));
+		if (pg->part >= 0)
+			CHECK(content_part_title(c, pg->part) != NULL);
+		if (page_kind_takes_answer(pg->kind) || pg->kind == KIND_LIST)
+			CHECK(pg->ask != NULL);
+		if (pg->kind == KIND_CHOICE)
+			CHECK(pg->noptions >= 2);
+		if (pg->kind == KIND_LIST)
+			CHECK(pg->nfields >= 1);
+		if (pg->kind == KIND_TEXT || pg->kind == KIND_LONG_TEXT)
+			CHECK(pg->limit > 0);
+	}
+	CHECK(content_page_find(c, "no-such-page", NULL) == NULL);
+	CHECK(content_part_title(c, -1) == NULL);
+	CHECK(content_part_title(c, (int)content_part_count(c)) == NULL);
+	content_free(c);
+}
+
+static void content_should_keep_every_sentence_to_fifteen_words(void)
+{
+	char err[ERR_LEN];
+	content *c = load_real(err);
+
+	if (!c) {
+		CHECK(c != NULL);
+		return;
+	}
+	for (size_t i = 0; i < content_page_count(c); i++) {
+		const content_page *pg = content_page_at(c, i);
+
+		CHECK(content_longest_sentence(pg->title) <= 15);
+		for (size_t k = 0; k < pg->nsay; k++)
+			CHECK(content_longest_sentence(pg->say[k]) <= 15);
+		if (pg->ask)
+			CHECK(content_longest_sentence(pg->ask) <= 15);
+		if (pg->hint)
+			CHECK(content_longest_sentence(pg->hint) <= 15);
+	}
+	for (size_t i = 0; i < content_message_count(c); i++) {
+		const char *name, *text;
+
+		content_message_at(c, i, &name, &text);
+		CHECK(content_longest_sentence(text) <= 15);
+	}
+	content_free(c);
+}
+
+static void content_should_find_messages_by_name(void)
+{
+	char err[ERR_LEN];
+	content *c = load_real(err);
+
+	if (!c) {
+		CHECK(c != NULL);
+		return;
+	}
+	CHECK(content_message(c, "next") != NULL);
+	CHECK(content_message(c, "error.wrong-code") != NULL);
+	CHECK(content_message(c, "no.such.message") == NULL);
+	for (size_t i = 0; i < content_message_count(c); i++) {
+		const char *name, *text;
+
+		content_message_at(c, i, &name, &text);
+		CHECK(content_message(c, name) == text);
+	}
+	content_free(c);
+}
+
+static void content_codewords_should_be_short_lowercase_and_findable(void)
+{
+	char err[ERR_LEN];
+	content *c = load_real(err);
+
+	if (!c) {
+		CHECK(c != NULL);
+		return;
+	}
+	for (size_t i = 0; i < content_codeword_count(c); i++) {
+		const char *w = content_codeword(c, i);
+		size_t len = strlen(w);
+		int lower = 1;
+
+		for (size_t k = 0; k < len; k++)
+			lower &= w[k] >= 'a' && w[k] <= 'z';
+		CHECK(lower && len >= 3 && len <= 8);
+		CHECK(content_codeword_index(c, w, len) == (long)i);
+	}
+	CHECK(content_codeword(c, content_codeword_count(c)) == NULL);
+	CHECK(content_codeword_index(c, "zzzzzzzzz", 9) == -1);
+	/* A prefix of a word is not the word. */
+	CHECK(content_codeword_index(c, content_codeword(c, 0), 2) == -1);
+	content_free(c);
+}
+
+static void content_load_should_say_when_the_folder_is_missing(void)
+{
+	char err[ERR_LEN] = "";
+	content *c = content_load("/nonexistent/easyread", "en-GB", PICTURES, err, sizeof(err));
+
+	CHECK(c == NULL);
+	CHECK(err[0] != '\0');
+	c = content_load(EASYREAD, "xx-XX", PICTURES, err, sizeof(err));
+	CHECK(c == NULL);
+	CHECK_HAS(err, "xx-XX");
+	content_free(c);
+}
+
+static void content_load_should_accept_a_null_err(void)
+{
+	content *c = content_load("/nonexistent/easyread", "en-GB", PICTURES, NULL, 0);
+
+	CHECK(c == NULL);
+}
+
+static void content_free_should_accept_null(void)
+{
+	content_free(NULL); /* must not crash */
+}
+
+/* ---- counting words in sentences ---- */
+
+static void content_longest_sentence_should_count_the_words_of_one_sentence(void)
+{
+	CHECK(content_longest_sentence("You can write your own plan here.") == 7);
+	CHECK(content_longest_sentence("One two three four five six seven eight nine ten eleven "
+				       "twelve thirteen fourteen fifteen sixteen.") == 16);
+	CHECK(content_longest_sentence("No full stop at the end") == 6);
+	CHECK(content_longest_sentence("") == 0);
+	CHECK(content_longest_sentence("Hello") == 1);
+}
+
+static void content_longest_sentence_should_give_the_longest_of_several(void)
+{
+	CHECK(content_longest_sentence("Take your time. We save your answers as you go.") == 7);
+	CHECK(content_longest_sentence("A b c d e f g h. Short one.") == 8);
+	CHECK(content_longest_sentence("Is it? Yes! Good.") == 2);
+	CHECK(content_longest_sentence("One two three four five six seven eight nine ten. "
+				       "One two three four five six seven eight nine ten.") == 10);
+}
+
+static void content_longest_sentence_should_count_a_placeholder_as_a_word(void)
+{
+	CHECK(content_longest_sentence("The screen will clear in {seconds} seconds.") == 7);
+	CHECK(content_longest_sentence("Part {n} of {of}") == 4);
+}
+
+static void content_longest_sentence_should_not_count_a_dash_alone_as_a_word(void)
+{
+	CHECK(content_longest_sentence("Yes - I need more time.") == 5);
+	CHECK(content_longest_sentence("Yes \xe2\x80\x94 I need more time.") == 5); /* em dash */
+	CHECK(content_longest_sentence("Yes \xe2\x80\x93 I need more time.") == 5); /* en dash */
+}
+
+static void content_longest_sentence_should_count_bold_numbers_and_other_letters(void)
+{
+	CHECK(content_longest_sentence("Your plan is **yours**.") == 4);
+	CHECK(content_longest_sentence("If you are in danger now, call **9 9 9**.") == 10);
+	CHECK(content_longest_sentence("Mae \xc5\xb5yn yn y cae.") == 5); /* Welsh, with ŵ */
+}
+
+static void content_longest_sentence_should_end_a_sentence_at_a_full_stop_inside_bold(void)
+{
+	/* Two sentences of 4 and 2 words, not one of 6. */
+	CHECK(content_longest_sentence("Your plan is **yours.** You choose.") == 4);
+	CHECK(content_longest_sentence("Is it **safe?** Tell us.") == 3);
+}
+
+static void content_longest_sentence_should_end_a_sentence_before_a_closing_quote(void)
+{
+	/* "He said stop." is 3 words; "Then we went home." is 4. */
+	CHECK(content_longest_sentence("He said \"stop.\" Then we went home.") == 4);
+	CHECK(content_longest_sentence("(Ask them.) Then write it all down.") == 5);
+}
+
+static void content_longest_sentence_should_not_count_a_pound_sign_alone_as_a_word(void)
+{
+	CHECK(content_longest_sentence("It costs \xc2\xa3 40 a week.") == 5);
+	CHECK(content_longest_sentence("It costs \xc2\xa3"
+				       "40 a week.") == 5);
+}
+
+static void content_longest_sentence_should_not_end_a_sentence_inside_a_word(void)
+{
+	/* "3.5" and "e.g." do not end a sentence; only . ! or ? before a space or the end. */
+	CHECK(content_longest_sentence("It costs 3.5 pounds a week for me") == 8);
+	CHECK(content_longest_sentence("a b c d e f g h i j k l m n o p") == 16);
+	CHECK(content_longest_sentence("  spaces   between   words  ") == 3);
+}
+
+/* ---- a copy of the content, to break ---- */
+
+typedef struct copy {
+	char root[64];
+	char easyread[128];
+	char lang[160];
+} copy;
+
+static char *read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *data = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (data = malloc((size_t)n + 1)) != NULL) {
+		if (fread(data, 1, (size_t)n, f) != (size_t)n) {
+			free(data);
+			data = NULL;
+		} else {
+			data[n] = '\0';
+			*len = (size_t)n;
+		}
+	}
+	fclose(f);
+	return data;
+}
+
+static int write_all(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fwrite(data, 1, len, f) == len;
+	return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	size_t len = 0;
+	char *data = read_all(from, &len);
+	int rc;
+
+	if (!data)
+		return -1;
+	rc = write_all(to, data, len);
+	free(data);
+	return rc;
+}
+
+static int copy_dir_files(const char *from, const char *to)
+{
+	DIR *d = opendir(from);
+	struct dirent *e;
+	char a[512], b[512];
+	int rc = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		struct stat st;
+
+		snprintf(a, sizeof(a), "%s/%s", from, e->d_name);
+		if (stat(a, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		snprintf(b, sizeof(b), "%s/%s", to, e->d_name);
+		if (copy_file(a, b))
+			rc = -1;
+	}
+	closedir(d);
+	return rc;
+}
+
+static void remove_dir_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char p[512];
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		unlink(p);
+	}
+	closedir(d);
+}
+
+/* Copies easyread/ (the codewords and the en-GB files) into a new temporary folder. */
+static int copy_make(copy *t)
+{
+	char words[256];
+
+	snprintf(t->root, sizeof(t->root), "/tmp/planaloud-content-XXXXXX");
+	if (!mkdtemp(t->root))
+		return -1;
+	snprintf(t->easyread, sizeof(t->easyread), "%s/easyread", t->root);
+	snprintf(t->lang, sizeof(t->lang), "%s/en-GB", t->easyread);
+	snprintf(words, sizeof(words), "%s/codewords.txt", t->easyread);
+	if (mkdir(t->easyread, 0700) || mkdir(t->lang, 0700) ||
+	    copy_file(EASYREAD "/codewords.txt", words))
+		return -1;
+	return copy_dir_files(EASYREAD "/en-GB", t->lang);
+}
+
+static void copy_remove(copy *t)
+{
+	remove_dir_files(t->lang);
+	rmdir(t->lang);
+	remove_dir_files(t->easyread);
+	rmdir(t->easyread);
+	if (rmdir(t->root))
+		fprintf(stderr, "    could not remove %s\n", t->root);
+}
+
+/* The path of a file in the copy's en-GB folder (or, for "codewords.txt", easyread/). */
+static void copy_path(const copy *t, const char *name, char *out, size_t n)
+{
+	if (strcmp(name, "codewords.txt") == 0)
+		snprintf(out, n, "%s/%s", t->easyread, name);
+	else
+		snprintf(out, n, "%s/%s", t->lang, name);
+}
+
+/* The number of the first line that starts with `start`, or 0. */
+static int line_of(const copy *t, const char *name, const char *start)
+{
+	char path[512];
+	size_t len = 0;
+	char *data, *line;
+	int n = 1, found = 0;
+
+	copy_path(t, name, path, sizeof(path));
+	data = read_all(path, &len);
+	if (!data)
+		return 0;
+	for (line = data; *line; n++) {
+		char *nl = strchr(line, '\n');
+
+		if (strncmp(line, start, strlen(start)) == 0) {
+			found = n;
+			break;
+		}
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	free(data);
+	if (!found)
+		fprintf(stderr, "    no line of %s starts with \"%s\"\n", name, start);
+	return found;
+}
+
+/* Replaces line n (from 1) of the file with text. 0, or -1. */
+static int replace_line(const copy *t, const char *name, int n, const char *text)
+{
+	char path[512];
+	size_t len = 0, at = 0, end;
+	char *data, *out;
+	int line = 1, rc;
+
+	copy_path(t, name, path, sizeof(path));
+	data = read_all(path, &len);
+	if (!data || n < 1)
+		return -1;
+	while (line < n && at < len) {
+		if (data[at++] == '\n')
+			line++;
+	}
+	if (line != n || at >= len) {
+		free(data);
+		return -1;
+	}
+	for (end = at; end < len && data[end] != '\n'; end++)
+		;
+	out = malloc(len + strlen(text) + 1);
+	memcpy(out, data, at);
+	memcpy(out + at, text, strlen(text));
+	memcpy(out + at + strlen(text), data + end, len - end);
+	rc = write_all(path, out, at + strlen(text) + len - end);
+	free(out);
+	free(data);
+	return rc;
+}
+
+/* Adds a line at the end of the file; returns its number, or 0. */
+static int append_line(const copy *t, const char *name, const char *text)
+{
+	char path[512];
+	size_t len = 0;
+	char *data;
+	int lines = 0;
+	FILE *f;
+
+	copy_path(t, name, path, sizeof(path));
+	data = read_all(path, &len);
+	if (!data)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		lines += data[i] == '\n';
+	f = fopen(path, "ab");
+	if (!f) {
+		free(data);
+		return 0;
+	}
+	if (len && data[len - 1] != '\n') {
+		fputc('\n', f);
+		lines++;
+	}
+	fprintf(f, "%s\n", text);
+	fclose(f);
+	free(data);
+	return lines + 1;
+}
+
+/* 1 when the copy is refused (err says why), 0 when it loads. */
+static int copy_refused(const copy *t, char *err)
+{
+	content *c;
+
+	err[0] = '\0';
+	c = content_load(t->easyread, "en-GB", PICTURES, err, ERR_LEN);
+	if (c) {
+		content_free(c);
+		return 0;
+	}
+	return 1;
+}
+
+/* "name:line:" as the error starts with it. */
+static const char *at_line(const char *name, int line)
+{
+	static char at[128];
+
+	snprintf(at, sizeof(at), "%s:%d:", name, line);
+	return at;
+}
+
+/* 1 when err points at the line at fault or at the line of the page it belongs to. */
+static int at_either_line(const char *err, const char *name, int at_fault, int page_line)
+{
+	char a[128], b[128];
+
+	snprintf(a, sizeof(a), "%s:%d:", name, at_fault);
+	snprintf(b, sizeof(b), "%s:%d:", name, page_line);
+	if (strstr(err, a) || strstr(err, b))
+		return 1;
+	fprintf(stderr, "    looked for \"%s\" or \"%s\" in: %s\n", a, b, err);
+	return 0;
+}
+
+static void content_should_load_an_unchanged_copy(void)
+{
+	char err[ERR_LEN];
+	copy t;
+
+	CHECK(copy_make(&t) == 0);
+	CHECK(copy_refused(&t, err) == 0);
+	CHECK_STR(err, "");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_a_say_line_of_sixteen_words(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_make(&t) == 0);
+	n = line_of(&t, "01-welcome.txt", "say:");
+	CHECK(n > 0);
+	CHECK(replace_line(&t, "01-welcome.txt", n,
+			   "say: You can write your own plan here and then your social worker "
+			   "reads it all carefully.") == 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("01-welcome.txt", n));
+	CHECK_HAS(err, "16 words");
+	CHECK_HAS(err, "15 or fewer");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_a_long_sentence_among_short_ones(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_make(&t) == 0);
+	n = line_of(&t, "04-about-me.txt", "hint:");
+	CHECK(replace_line(&t, "04-about-me.txt", n,
+			   "hint: I am kind. I make people laugh and smile when I tell them all my "
+			   "very funny jokes at the day centre on Fridays. Really.") == 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("04-about-me.txt", n));
+	CHECK_HAS(err, "21 words");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_a_long_message(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_make(&t) == 0);
+	n = line_of(&t, "messages.txt", "saved:");
+	CHECK(replace_line(&t, "messages.txt", n,
+			   "saved: We have saved every single one of your answers in our very safe "
+			   "place for you today.") == 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("messages.txt", n));
+	CHECK_HAS(err, "17 words");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_stars_that_do_not_pair(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_make(&t) == 0);
+	n = line_of(&t, "04-about-me.txt", "say: Think about the **good things**");
+	CHECK(n > 0);
+	CHECK(replace_line(&t, "04-about-me.txt", n,
+			   "say: Think about the **good things people say about you.") == 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("04-about-me.txt", n));
+	CHECK_HAS(err, "stars");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_a_key_it_does_not_know(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_make(&t) == 0);
+	n = append_line(&t, "02-who.txt", "colour: blue");
+	CHECK(n > 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("02-who.txt", n));
+	CHECK_HAS(err, "'colour' is not a key");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_a_kind_it_does_not_know(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_make(&t) == 0);
+	n = line_of(&t, "02-who.txt", "kind: choice");
+	CHECK(replace_line(&t, "02-who.txt", n, "kind: quiz") == 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("02-who.txt", n));
+	CHECK_HAS(err, "'quiz' is not a kind of page");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_a_page_without_a_picture(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_make(&t) == 0);
+	n = line_of(&t, "02-who.txt", "picture: person");
+	CHECK(replace_line(&t, "02-who.txt", n, "# no picture here") == 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("02-who.txt", line_of(&t, "02-who.txt", "page: who")));
+	CHECK_HAS(err, "'who' has no 'picture' line");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_a_picture_that_pictures_txt_does_not_describe(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n, uses;
+
+	CHECK(copy_make(&t) == 0);
+	n = line_of(&t, "pictures.txt", "person:");
+	uses = line_of(&t, "02-who.txt", "picture: person");
+	CHECK(replace_line(&t, "pictures.txt", n, "# person: gone") == 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK(at_either_line(err, "02-who.txt", uses, line_of(&t, "02-who.txt", "page: who")));
+	CHECK_HAS(err, "'person', which pictures.txt does not describe");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_a_picture_whose_file_is_missing(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_make(&t) == 0);
+	n = line_of(&t, "02-who.txt", "picture: person");
+	CHECK(replace_line(&t, "02-who.txt", n, "picture: unicorn") == 0);
+	CHECK(append_line(&t, "pictures.txt", "unicorn: A unicorn") > 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, "unicorn.svg");
+	CHECK_HAS(err, "missing");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_two_pages_with_the_same_name(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_make(&t) == 0);
+	n = append_line(&t, "02-who.txt", "page: welcome");
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("02-who.txt", n));
+	CHECK_HAS(err, "already a page called 'welcome'");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_show_if_naming_a_later_page(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_make(&t) == 0);
+	n = line_of(&t, "02-who.txt", "show-if: who = helper");
+	CHECK(replace_line(&t, "02-who.txt", n, "show-if: managing = council") == 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK(at_either_line(err, "02-who.txt", n, line_of(&t, "02-who.txt", "page: helper-name")));
+	CHECK_HAS(err, "'managing'");
+	CHECK_HAS(err, "no page before it");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_show_if_naming_a_page_that_does_not_exist(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_make(&t) == 0);
+	n = line_of(&t, "02-who.txt", "show-if: who = helper");
+	CHECK(replace_line(&t, "02-who.txt", n, "show-if: whom = helper") == 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK(at_either_line(err, "02-who.txt", n, line_of(&t, "02-who.txt", "page: helper-name")));
+	CHECK_HAS(err, "'whom'");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_show_if_naming_an_option_that_does_not_exist(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_make(&t) == 0);
+	n = line_of(&t, "02-who.txt", "show-if: who = helper");
+	CHECK(replace_line(&t, "02-who.txt", n, "show-if: who = nobody") == 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK(at_either_line(err, "02-who.txt", n, line_of(&t, "02-who.txt", "page: helper-name")));
+	CHECK_HAS(err, "'nobody', but that page has no such option");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_a_missing_message(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_make(&t) == 0);
+	n = line_of(&t, "messages.txt", "error.wrong-code:");
+	CHECK(replace_line(&t, "messages.txt", n, "# error.wrong-code: gone") == 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, "messages.txt");
+	CHECK_HAS(err, "the message 'error.wrong-code' is missing");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_a_message_that_is_there_twice(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_make(&t) == 0);
+	n = append_line(&t, "messages.txt", "next: Go on");
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("messages.txt", n));
+	CHECK_HAS(err, "'next' is there twice");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_fewer_than_1024_code_words(void)
+{
+	char err[ERR_LEN], path[512];
+	copy t;
+	FILE *f;
+
+	CHECK(copy_make(&t) == 0);
+	copy_path(&t, "codewords.txt", path, sizeof(path));
+	f = fopen(path, "w");
+	/* 1023 different words of four letters: baaa, baab, ... */
+	for (int i = 0; f && i < 1023; i++)
+		fprintf(f, "b%c%c%c\n", 'a' + i / 676 % 26, 'a' + i / 26 % 26, 'a' + i % 26);
+	if (f)
+		fclose(f);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, "codewords.txt");
+	CHECK_HAS(err, "1023 code words");
+	CHECK_HAS(err, "1024");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_a_code_word_with_capitals_or_digits(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_make(&t) == 0);
+	n = append_line(&t, "codewords.txt", "Apple2");
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("codewords.txt", n));
+	CHECK_HAS(err, "a to z");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_a_line_that_is_not_utf8(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_make(&t) == 0);
+	n = line_of(&t, "04-about-me.txt", "hint:");
+	CHECK(replace_line(&t, "04-about-me.txt", n, "hint: I like the caf\xe9 in town.") == 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("04-about-me.txt", n));
+	CHECK_HAS(err, "not valid UTF-8");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_a_message_that_is_not_utf8(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_make(&t) == 0);
+	n = line_of(&t, "messages.txt", "back:");
+	CHECK(replace_line(&t, "messages.txt", n,
+			   "back: Ba\xc0\xa0"
+			   "ck") == 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("messages.txt", n));
+	CHECK_HAS(err, "not valid UTF-8");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_a_second_page_of_a_unique_kind(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_make(&t) == 0);
+	n = append_line(&t, "09-send.txt", "page: send-again");
+	append_line(&t, "09-send.txt", "kind: send");
+	append_line(&t, "09-send.txt", "picture: send");
+	append_line(&t, "09-send.txt", "title: Send it again");
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("09-send.txt", n));
+	CHECK_HAS(err, "more than one page of the kind 'send'");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_a_choice_with_the_same_option_twice(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_make(&t) == 0);
+	n = line_of(&t, "02-who.txt", "option: helper");
+	CHECK(replace_line(&t, "02-who.txt", n, "option: me | Me again") == 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("02-who.txt", n));
+	CHECK_HAS(err, "the option 'me' is there twice");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_a_page_before_any_part(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_make(&t) == 0);
+	n = line_of(&t, "01-welcome.txt", "part:");
+	CHECK(replace_line(&t, "01-welcome.txt", n, "# no part") == 0);
+	n = line_of(&t, "01-welcome.txt", "page:");
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("01-welcome.txt", n));
+	CHECK_HAS(err, "after a 'part:' or 'group:' line");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_a_line_that_belongs_to_no_page(void)
+{
+	char err[ERR_LEN], path[512];
+	copy t;
+	FILE *f;
+
+	/* A new file starts a group, then has a line before its first page. That line must not be
+	 * added to the last page of the file before. */
+	CHECK(copy_make(&t) == 0);
+	copy_path(&t, "99-more.txt", path, sizeof(path));
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (f) {
+		fputs("group: More pages\n", f);
+		fputs("say: This line is on no page.\n", f);
+		fclose(f);
+	}
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("99-more.txt", 2));
+	CHECK_HAS(err, "must come after a 'page:' line");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_a_line_after_a_second_group_line(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_make(&t) == 0);
+	append_line(&t, "10-coming-back.txt", "group: Another group");
+	n = append_line(&t, "10-coming-back.txt", "say: This line is on no page.");
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("10-coming-back.txt", n));
+	copy_remove(&t);
+}
+
+int main(void)
+{
+	RUN(content_should_load_the_real_content);
+	RUN(content_should_have_exactly_one_page_of_each_unique_kind);
+	RUN(content_should_have_pages_of_every_kind_that_asks_something);
+	RUN(content_pages_should_be_whole_after_loading);
+	RUN(content_should_keep_every_sentence_to_fifteen_words);
+	RUN(content_should_find_messages_by_name);
+	RUN(content_codewords_should_be_short_lowercase_and_findable);
+	RUN(content_load_should_say_when_the_folder_is_missing);
+	RUN(content_load_should_accept_a_null_err);
+	RUN(content_free_should_accept_null);
+	RUN(content_longest_sentence_should_count_the_words_of_one_sentence);
+	RUN(content_longest_sentence_should_give_the_longest_of_several);
+	RUN(content_longest_sentence_should_count_a_placeholder_as_a_word);
+	RUN(content_longest_sentence_should_not_count_a_dash_alone_as_a_word);
+	RUN(content_longest_sentence_should_count_bold_numbers_and_other_letters);
+	RUN(content_longest_sentence_should_end_a_sentence_at_a_full_stop_inside_bold);
+	RUN(content_longest_sentence_should_end_a_sentence_before_a_closing_quote);
+	RUN(content_longest_sentence_should_not_count_a_pound_sign_alone_as_a_word);
+	RUN(content_longest_sentence_should_not_end_a_sentence_inside_a_word);
+	RUN(content_should_load_an_unchanged_copy);
+	RUN(content_should_refuse_a_say_line_of_sixteen_words);
+	RUN(content_should_refuse_a_long_sentence_among_short_ones);
+	RUN(content_should_refuse_a_long_message);
+	RUN(content_should_refuse_stars_that_do_not_pair);
+	RUN(content_should_refuse_a_key_it_does_not_know);
+	RUN(content_should_refuse_a_kind_it_does_not_know);
+	RUN(content_should_refuse_a_page_without_a_picture);
+	RUN(content_should_refuse_a_picture_that_pictures_txt_does_not_describe);
+	RUN(content_should_refuse_a_picture_whose_file_is_missing);
+	RUN(content_should_refuse_two_pages_with_the_same_name);
+	RUN(content_should_refuse_show_if_naming_a_later_page);
+	RUN(content_should_refuse_show_if_naming_a_page_that_does_not_exist);
+	RUN(content_should_refuse_show_if_naming_an_option_that_does_not_exist);
+	RUN(content_should_refuse_a_missing_message);
+	RUN(content_should_refuse_a_message_that_is_there_twice);
+	RUN(content_should_refuse_fewer_than_1024_code_words);
+	RUN(content_should_refuse_a_code_word_with_capitals_or_digits);
+	RUN(content_should_refuse_a_line_that_is_not_utf8);
+	RUN(content_should_refuse_a_message_that_is_not_utf8);
+	RUN(content_should_refuse_a_second_page_of_a_unique_kind);
+	RUN(content_should_refuse_a_choice_with_the_same_option_twice);
+	RUN(content_should_refuse_a_page_before_any_part);
+	RUN(content_should_refuse_a_line_that_belongs_to_no_page);
+	RUN(content_should_refuse_a_line_after_a_second_group_line);
+	return check_report();
+}

@@ -1,0 +1,673 @@
+/* test_protocol: protocol.c without a network. Messages go in as strings; what the protocol
+ * sends comes out through a protocol_io that records it; the store is SQLite in memory (or a
+ * temporary file where a test must reach into the database to make it fail). */
+#include "check.h"
+#include "code.h"
+#include "content.h"
+#include "demo.h"
+#include "protocol.h"
+#include "store.h"
+
+#include <cjson/cJSON.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_SENT 256
+
+/* One pretend connection: everything the protocol sent to it. */
+typedef struct fake_conn {
+	char *sent[MAX_SENT];
+	int close_after[MAX_SENT];
+	int n;
+} fake_conn;
+
+static int fake_send(void *conn, const char *data, size_t len, int close_after)
+{
+	fake_conn *fc = conn;
+	char *copy;
+
+	if (fc->n >= MAX_SENT || !(copy = malloc(len + 1)))
+		return -1;
+	memcpy(copy, data, len);
+	copy[len] = '\0';
+	fc->close_after[fc->n] = close_after;
+	fc->sent[fc->n++] = copy;
+	return 0;
+}
+
+static void fake_reset(fake_conn *fc)
+{
+	for (int i = 0; i < fc->n; i++)
+		free(fc->sent[i]);
+	fc->n = 0;
+}
+
+/* Message i as JSON (cJSON_Delete it), or NULL. */
+static cJSON *fake_msg(const fake_conn *fc, int i)
+{
+	return i >= 0 && i < fc->n ? cJSON_Parse(fc->sent[i]) : NULL;
+}
+
+/* The type of message i, and the page id / code / page it is about, joined: "page welcome",
+ * "saved like-admire", "error too-long". Into out. */
+static const char *fake_what(const fake_conn *fc, int i, char *out, size_t n)
+{
+	cJSON *m = fake_msg(fc, i);
+	const cJSON *t = cJSON_GetObjectItem(m, "type");
+	const cJSON *about = NULL;
+
+	out[0] = '\0';
+	if (cJSON_IsString(t)) {
+		if (strcmp(t->valuestring, "page") == 0)
+			about = cJSON_GetObjectItem(cJSON_GetObjectItem(m, "page"), "id");
+		else if (strcmp(t->valuestring, "error") == 0)
+			about = cJSON_GetObjectItem(m, "code");
+		else
+			about = cJSON_GetObjectItem(m, "page");
+		snprintf(out, n, "%s%s%s", t->valuestring, cJSON_IsString(about) ? " " : "",
+			 cJSON_IsString(about) ? about->valuestring : "");
+	}
+	cJSON_Delete(m);
+	return out;
+}
+
+/* The last message's summary (see fake_what). */
+static const char *last(const fake_conn *fc)
+{
+	static char what[128];
+
+	return fake_what(fc, fc->n - 1, what, sizeof(what));
+}
+
+static long long last_seq(const fake_conn *fc)
+{
+	cJSON *m = fake_msg(fc, fc->n - 1);
+	const cJSON *s = cJSON_GetObjectItem(m, "seq");
+	long long v = cJSON_IsNumber(s) ? (long long)s->valuedouble : -1;
+
+	cJSON_Delete(m);
+	return v;
+}
+
+/* ---- the fixture: content (loaded once), a store, a protocol, a demo plan ---- */
+
+static content *ct;
+static const unsigned char zero_key[CODE_KEY_BYTES];
+
+typedef struct fixture {
+	store *st;
+	protocol *p;
+	char code[CODE_MAX];
+	long long plan;
+	char path[256]; /* the database file, or "" for :memory: */
+} fixture;
+
+static int fixture_open(fixture *f, int on_disk)
+{
+	protocol_config cfg = {
+	    .idle_seconds = 120, .warn_seconds = 30, .address_failures = 20, .address_window = 600};
+	unsigned char hash[CODE_HASH_BYTES];
+	char err[256];
+
+	memset(f, 0, sizeof(*f));
+	if (on_disk) {
+		int fd;
+
+		snprintf(f->path, sizeof(f->path), "/tmp/planaloud-protocol-XXXXXX");
+		fd = mkstemp(f->path);
+		if (fd < 0)
+			return -1;
+		close(fd);
+		unlink(f->path); /* store_open makes it afresh */
+	}
+	f->st = store_open(on_disk ? f->path : ":memory:", err, sizeof(err));
+	if (!f->st) {
+		fprintf(stderr, "store_open: %s\n", err);
+		return -1;
+	}
+	if (demo_invite(f->st, ct, zero_key, f->code, err, sizeof(err))) {
+		fprintf(stderr, "demo_invite: %s\n", err);
+		return -1;
+	}
+	code_hash(zero_key, f->code, hash);
+	if (store_plan_find(f->st, hash, &f->plan))
+		return -1;
+	f->p = protocol_new(ct, f->st, zero_key, &cfg, (protocol_io){fake_send});
+	return f->p ? 0 : -1;
+}
+
+static void fixture_close(fixture *f)
+{
+	char path[300];
+
+	protocol_free(f->p);
+	store_close(f->st);
+	if (f->path[0]) {
+		unlink(f->path);
+		snprintf(path, sizeof(path), "%s-wal", f->path);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s-shm", f->path);
+		unlink(path);
+	}
+}
+
+static void handle(session *s, const char *msg)
+{
+	protocol_handle(s, msg, strlen(msg), 0);
+}
+
+static int flush(fixture *f)
+{
+	char err[256];
+	int rc = protocol_flush(f->p, err, sizeof(err));
+
+	if (rc)
+		fprintf(stderr, "  (protocol_flush: %s)\n", err);
+	return rc;
+}
+
+/* A session with the plan of this code open (committed); its messages so far cleared. */
+static session *open_with_code(fixture *f, fake_conn *fc, const char *code)
+{
+	char msg[256];
+	session *s = protocol_session_open(f->p, fc, "127.0.0.1");
+
+	snprintf(msg, sizeof(msg), "{\"type\":\"code\",\"seq\":1,\"code\":\"%s\"}", code);
+	handle(s, msg);
+	flush(f);
+	fake_reset(fc);
+	return s;
+}
+
+/* A session with a new plan open (committed); *plan gets its id. */
+static session *open_new_plan(fixture *f, fake_conn *fc)
+{
+	session *s = protocol_session_open(f->p, fc, "127.0.0.1");
+
+	handle(s, "{\"type\":\"new_plan\",\"seq\":1}");
+	flush(f);
+	fake_reset(fc);
+	return s;
+}
+
+typedef struct found {
+	const char *page;
+	long long item;
+	const char *field;
+	char value[256];
+	int hits;
+	int total;
+} found;
+
+static int find_answer(void *ctx, const char *page, long long item, const char *field,
+		       const char *value)
+{
+	found *fd = ctx;
+
+	fd->total++;
+	if (strcmp(page, fd->page) == 0 && item == fd->item && strcmp(field, fd->field) == 0) {
+		fd->hits++;
+		snprintf(fd->value, sizeof(fd->value), "%s", value);
+	}
+	return 0;
+}
+
+/* The plan's stored value for a page's own answer, or NULL when there is none. */
+static const char *stored(fixture *f, long long plan, const char *page)
+{
+	static found fd;
+
+	memset(&fd, 0, sizeof(fd));
+	fd.page = page;
+	fd.field = "";
+	if (store_answers_each(f->st, plan, find_answer, &fd))
+		return NULL;
+	return fd.hits ? fd.value : NULL;
+}
+
+static int answers_in(fixture *f, long long plan)
+{
+	found fd = {.page = "", .field = ""};
+
+	store_answers_each(f->st, plan, find_answer, &fd);
+	return fd.total;
+}
+
+/* ---- the tests ---- */
+
+static void session_open_should_send_hello_then_the_welcome_page(void)
+{
+	fixture f;
+	fake_conn fc = {.n = 0};
+	session *s;
+	char what[64];
+
+	CHECK(fixture_open(&f, 0) == 0);
+	s = protocol_session_open(f.p, &fc, "127.0.0.1");
+	CHECK(s != NULL);
+	CHECK(fc.n == 2);
+	CHECK_STR(fake_what(&fc, 0, what, sizeof(what)), "hello");
+	CHECK_STR(fake_what(&fc, 1, what, sizeof(what)), "page welcome");
+	CHECK(!fc.close_after[0] && !fc.close_after[1]);
+	CHECK(!protocol_batch_open(f.p));
+	protocol_session_close(s);
+	fake_reset(&fc);
+	fixture_close(&f);
+}
+
+static void replies_to_changes_should_wait_for_protocol_flush(void)
+{
+	fixture f;
+	fake_conn fc = {.n = 0};
+	session *s;
+	char msg[256];
+	unsigned long commits;
+
+	CHECK(fixture_open(&f, 0) == 0);
+	s = protocol_session_open(f.p, &fc, "127.0.0.1");
+	fake_reset(&fc);
+
+	/* opening the plan writes (a visit): the page waits for the commit */
+	snprintf(msg, sizeof(msg), "{\"type\":\"code\",\"seq\":3,\"code\":\"%s\"}", f.code);
+	handle(s, msg);
+	CHECK(fc.n == 0);
+	CHECK(protocol_batch_open(f.p));
+	commits = store_commits(f.st);
+	CHECK(flush(&f) == 0);
+	CHECK(store_commits(f.st) == commits + 1);
+	CHECK(fc.n == 1);
+	CHECK_STR(last(&fc), "page profile-intro");
+	CHECK(last_seq(&fc) == 3);
+	CHECK(!protocol_batch_open(f.p));
+
+	/* an answer: no `saved` before the flush, `saved` after */
+	handle(s, "{\"type\":\"answer\",\"seq\":4,\"page\":\"like-admire\",\"value\":\"held\"}");
+	CHECK(fc.n == 1);
+	CHECK(protocol_batch_open(f.p));
+	CHECK(flush(&f) == 0);
+	CHECK(fc.n == 2);
+	CHECK_STR(last(&fc), "saved like-admire");
+	CHECK(last_seq(&fc) == 4);
+	CHECK_STR(stored(&f, f.plan, "like-admire"), "held");
+
+	/* an error in a writing handler waits its turn too: replies stay in order */
+	handle(s, "{\"type\":\"answer\",\"seq\":5,\"page\":\"like-admire\",\"value\":\"one\"}");
+	handle(s, "{\"type\":\"answer\",\"seq\":6,\"page\":\"managing\",\"value\":\"lottery\"}");
+	handle(s, "{\"type\":\"answer\",\"seq\":7,\"page\":\"like-admire\",\"value\":\"two\"}");
+	CHECK(fc.n == 2);
+	CHECK(flush(&f) == 0);
+	CHECK(fc.n == 5);
+	{
+		char what[64];
+
+		CHECK_STR(fake_what(&fc, 2, what, sizeof(what)), "saved like-admire");
+		CHECK_STR(fake_what(&fc, 3, what, sizeof(what)), "error bad-field");
+		CHECK_STR(fake_what(&fc, 4, what, sizeof(what)), "saved like-admire");
+	}
+	CHECK_STR(stored(&f, f.plan, "like-admire"), "two");
+
+	/* a flush with nothing waiting sends nothing and commits nothing */
+	commits = store_commits(f.st);
+	CHECK(flush(&f) == 0);
+	CHECK(fc.n == 5);
+	CHECK(store_commits(f.st) == commits);
+
+	protocol_session_close(s);
+	fake_reset(&fc);
+	fixture_close(&f);
+}
+
+static void a_failed_handler_should_leave_nothing_in_the_store(void)
+{
+	static const char *const failing[] = {
+	    "{\"type\":\"answer\",\"seq\":10,\"page\":\"managing\",\"value\":\"lottery\"}",
+	    "{\"type\":\"answer\",\"seq\":11,\"page\":\"nope\",\"value\":\"x\"}",
+	    "{\"type\":\"answer\",\"seq\":12,\"page\":\"budget\",\"item\":999,\"field\":\"cost\","
+	    "\"value\":\"1\"}",
+	    "{\"type\":\"item_remove\",\"seq\":13,\"page\":\"budget\",\"item\":999}",
+	    "{\"type\":\"code\",\"seq\":14,\"code\":\"x\"}",
+	    "{\"type\":\"new_plan\",\"seq\":15}",
+	};
+	fixture f;
+	fake_conn fc = {.n = 0};
+	session *s;
+	sqlite3 *db = NULL;
+	int before;
+
+	CHECK(fixture_open(&f, 1) == 0);
+	s = open_with_code(&f, &fc, f.code);
+	handle(s, "{\"type\":\"answer\",\"seq\":2,\"page\":\"like-admire\",\"value\":\"kept\"}");
+	CHECK(flush(&f) == 0);
+	before = answers_in(&f, f.plan);
+	CHECK(before == 1);
+	fake_reset(&fc);
+
+	/* handlers that fail on their checks */
+	for (size_t i = 0; i < sizeof(failing) / sizeof(*failing); i++) {
+		handle(s, failing[i]);
+		CHECK(flush(&f) == 0);
+		CHECK(fc.n == 1 && strncmp(last(&fc), "error ", 6) == 0);
+		CHECK(last_seq(&fc) == 10 + (long long)i);
+		fake_reset(&fc);
+	}
+	CHECK(answers_in(&f, f.plan) == before);
+
+	/* a handler that fails after it has written: the answer is stored, then raising the
+	 * safeguarding flag fails; the answer must go too, and the flag must not be claimed */
+	CHECK(sqlite3_open(f.path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db,
+			   "CREATE TRIGGER no_flags BEFORE INSERT ON flags "
+			   "BEGIN SELECT RAISE(ABORT, 'flags are refused in this test'); END;",
+			   NULL, NULL, NULL) == SQLITE_OK);
+	handle(s, "{\"type\":\"answer\",\"seq\":20,\"page\":\"unsafe\",\"value\":\"yes\"}");
+	CHECK(flush(&f) == 0);
+	CHECK_STR(last(&fc), "error not-saved");
+	CHECK(last_seq(&fc) == 20);
+	CHECK(stored(&f, f.plan, "unsafe") == NULL);
+	CHECK(answers_in(&f, f.plan) == before);
+	CHECK(store_flag_open_count(f.st, f.plan, "safeguarding") == 0);
+	fake_reset(&fc);
+	CHECK(sqlite3_exec(db, "DROP TRIGGER no_flags", NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+
+	/* and the session goes on */
+	handle(s, "{\"type\":\"answer\",\"seq\":21,\"page\":\"unsafe\",\"value\":\"yes\"}");
+	CHECK(flush(&f) == 0);
+	CHECK_STR(last(&fc), "saved unsafe");
+	CHECK(store_flag_open_count(f.st, f.plan, "safeguarding") == 1);
+
+	protocol_session_close(s);
+	fake_reset(&fc);
+	fixture_close(&f);
+}
+
+static void a_failed_commit_should_acknowledge_nothing_and_show_the_page_again(void)
+{
+	fixture f;
+	fake_conn fa = {.n = 0}, fb = {.n = 0};
+	session *a, *b;
+	sqlite3 *db = NULL;
+	char what[64];
+	long long plan_b = 0;
+
+	CHECK(fixture_open(&f, 1) == 0);
+	a = open_with_code(&f, &fa, f.code);
+	b = open_new_plan(&f, &fb);
+	handle(a, "{\"type\":\"go\",\"to\":\"like-admire\"}");
+	handle(b, "{\"type\":\"go\",\"to\":\"important\"}");
+	CHECK(flush(&f) == 0);
+	fake_reset(&fa);
+	fake_reset(&fb);
+
+	/* a deferred foreign key that the word "boom" breaks: the COMMIT itself fails */
+	CHECK(sqlite3_open(f.path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db,
+			   "CREATE TABLE boom (plan_id INTEGER REFERENCES plans(id) "
+			   "DEFERRABLE INITIALLY DEFERRED);"
+			   "CREATE TRIGGER boom AFTER INSERT ON answers WHEN NEW.value = 'boom' "
+			   "BEGIN INSERT INTO boom VALUES (987654321); END;",
+			   NULL, NULL, NULL) == SQLITE_OK);
+	{
+		sqlite3_stmt *st = NULL;
+
+		/* b's plan: the newest */
+		if (sqlite3_prepare_v2(db, "SELECT max(id) FROM plans", -1, &st, NULL) ==
+			SQLITE_OK &&
+		    sqlite3_step(st) == SQLITE_ROW)
+			plan_b = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	CHECK(plan_b > f.plan);
+
+	handle(a, "{\"type\":\"answer\",\"seq\":30,\"page\":\"like-admire\",\"value\":\"boom\"}");
+	handle(b, "{\"type\":\"answer\",\"seq\":31,\"page\":\"important\",\"value\":\"innocent\"}");
+	CHECK(fa.n == 0 && fb.n == 0);
+	CHECK(flush(&f) == -1);
+	/* nobody is told "saved"; everybody in the batch is told "not saved" and sees the page */
+	CHECK(fa.n == 2);
+	CHECK_STR(fake_what(&fa, 0, what, sizeof(what)), "error not-saved");
+	CHECK_STR(fake_what(&fa, 1, what, sizeof(what)), "page like-admire");
+	CHECK(fb.n == 2);
+	CHECK_STR(fake_what(&fb, 0, what, sizeof(what)), "error not-saved");
+	CHECK_STR(fake_what(&fb, 1, what, sizeof(what)), "page important");
+	for (int i = 0; i < fa.n; i++)
+		CHECK(strstr(fa.sent[i], "\"saved\"") == NULL);
+	CHECK(stored(&f, f.plan, "like-admire") == NULL);
+	CHECK(stored(&f, plan_b, "important") == NULL);
+	CHECK(!protocol_batch_open(f.p));
+	fake_reset(&fa);
+	fake_reset(&fb);
+	CHECK(sqlite3_exec(db, "DROP TRIGGER boom; DROP TABLE boom;", NULL, NULL, NULL) ==
+	      SQLITE_OK);
+	sqlite3_close(db);
+
+	/* the next batch works */
+	handle(b, "{\"type\":\"answer\",\"seq\":32,\"page\":\"important\",\"value\":\"again\"}");
+	CHECK(flush(&f) == 0);
+	CHECK_STR(last(&fb), "saved important");
+	CHECK_STR(stored(&f, plan_b, "important"), "again");
+
+	protocol_session_close(a);
+	protocol_session_close(b);
+	fake_reset(&fa);
+	fake_reset(&fb);
+	fixture_close(&f);
+}
+
+typedef struct visit_seen {
+	int helpers;
+	char name[128];
+} visit_seen;
+
+static void see_visit(void *ctx, long long visit, const char *writer, const char *helper_name,
+		      const char *relationship)
+{
+	visit_seen *v = ctx;
+
+	(void)visit;
+	(void)relationship;
+	if (strcmp(writer, "helper") == 0) {
+		v->helpers++;
+		snprintf(v->name, sizeof(v->name), "%s", helper_name);
+	}
+}
+
+/* A plan opened in a batch whose commit failed: the session is told "not saved" and sees a page
+ * with the plan open, so the person carries on. What they do next must be stored, and the
+ * "who is writing" answers that were kept for the visit must not be lost. */
+static void a_plan_opened_in_a_failed_batch_should_still_save_what_comes_next(void)
+{
+	fixture f;
+	fake_conn fa = {.n = 0}, fb = {.n = 0};
+	session *a, *b;
+	sqlite3 *db = NULL;
+	char msg[256], what[64];
+	visit_seen seen = {0, ""};
+
+	CHECK(fixture_open(&f, 1) == 0);
+	a = open_new_plan(&f, &fa);
+	b = protocol_session_open(f.p, &fb, "127.0.0.1");
+	handle(b, "{\"type\":\"answer\",\"seq\":1,\"page\":\"who\",\"value\":\"helper\"}");
+	handle(b,
+	       "{\"type\":\"answer\",\"seq\":2,\"page\":\"helper-name\",\"value\":\"Sam Jones\"}");
+	CHECK(flush(&f) == 0);
+	fake_reset(&fa);
+	fake_reset(&fb);
+
+	CHECK(sqlite3_open(f.path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db,
+			   "CREATE TABLE boom (plan_id INTEGER REFERENCES plans(id) "
+			   "DEFERRABLE INITIALLY DEFERRED);"
+			   "CREATE TRIGGER boom AFTER INSERT ON answers WHEN NEW.value = 'boom' "
+			   "BEGIN INSERT INTO boom VALUES (987654321); END;",
+			   NULL, NULL, NULL) == SQLITE_OK);
+	handle(a, "{\"type\":\"answer\",\"seq\":3,\"page\":\"like-admire\",\"value\":\"boom\"}");
+	snprintf(msg, sizeof(msg), "{\"type\":\"code\",\"seq\":4,\"code\":\"%s\"}", f.code);
+	handle(b, msg);
+	CHECK(flush(&f) == -1);
+	CHECK(sqlite3_exec(db, "DROP TRIGGER boom; DROP TABLE boom;", NULL, NULL, NULL) ==
+	      SQLITE_OK);
+	sqlite3_close(db);
+	CHECK(fb.n == 2);
+	CHECK_STR(fake_what(&fb, 0, what, sizeof(what)), "error not-saved");
+	fake_reset(&fb);
+
+	/* the person carries on from the page they were shown (or types the code again) */
+	handle(b, msg);
+	handle(b, "{\"type\":\"answer\",\"seq\":5,\"page\":\"like-admire\",\"value\":\"after\"}");
+	CHECK(flush(&f) == 0);
+	CHECK_STR(last(&fb), "saved like-admire");
+	if (strcmp(last(&fb), "saved like-admire") != 0)
+		for (int i = 0; i < fb.n; i++)
+			fprintf(stderr, "  sent: %.200s\n", fb.sent[i]);
+	CHECK_STR(stored(&f, f.plan, "like-admire"), "after");
+	CHECK(store_visits_each(f.st, f.plan, see_visit, &seen) == 0);
+	CHECK(seen.helpers == 1);
+	CHECK_STR(seen.name, "Sam Jones");
+
+	protocol_session_close(a);
+	protocol_session_close(b);
+	fake_reset(&fa);
+	fake_reset(&fb);
+	fixture_close(&f);
+}
+
+static void answers_from_three_sessions_should_share_one_commit(void)
+{
+	fixture f;
+	fake_conn fc[3] = {{.n = 0}, {.n = 0}, {.n = 0}};
+	session *s[3];
+	unsigned long commits;
+	char msg[256];
+
+	CHECK(fixture_open(&f, 0) == 0);
+	s[0] = open_with_code(&f, &fc[0], f.code);
+	s[1] = open_new_plan(&f, &fc[1]);
+	s[2] = open_new_plan(&f, &fc[2]);
+	commits = store_commits(f.st);
+	for (int i = 0; i < 3; i++) {
+		snprintf(msg, sizeof(msg),
+			 "{\"type\":\"answer\",\"seq\":%d,\"page\":\"like-admire\",\"value\":"
+			 "\"person %d\"}",
+			 40 + i, i);
+		handle(s[i], msg);
+		CHECK(fc[i].n == 0);
+	}
+	CHECK(store_commits(f.st) == commits);
+	CHECK(flush(&f) == 0);
+	CHECK(store_commits(f.st) == commits + 1);
+	for (int i = 0; i < 3; i++) {
+		CHECK(fc[i].n == 1);
+		CHECK_STR(last(&fc[i]), "saved like-admire");
+		CHECK(last_seq(&fc[i]) == 40 + i);
+	}
+	CHECK_STR(stored(&f, f.plan, "like-admire"), "person 0");
+	for (int i = 0; i < 3; i++) {
+		protocol_session_close(s[i]);
+		fake_reset(&fc[i]);
+	}
+	fixture_close(&f);
+}
+
+static void a_session_closed_while_its_reply_is_held_should_not_crash_the_flush(void)
+{
+	fixture f;
+	fake_conn fa = {.n = 0}, fb = {.n = 0}, fc = {.n = 0};
+	session *a, *b, *c;
+
+	CHECK(fixture_open(&f, 0) == 0);
+	a = open_with_code(&f, &fa, f.code);
+	b = open_new_plan(&f, &fb);
+	c = open_new_plan(&f, &fc);
+	handle(b, "{\"type\":\"answer\",\"seq\":1,\"page\":\"important\",\"value\":\"b\"}");
+	handle(a, "{\"type\":\"answer\",\"seq\":2,\"page\":\"like-admire\",\"value\":\"gone\"}");
+	handle(c, "{\"type\":\"answer\",\"seq\":3,\"page\":\"important\",\"value\":\"c\"}");
+	/* a goes away in the middle of the waiting list, then c at its head */
+	protocol_session_close(a);
+	protocol_session_close(c);
+	CHECK(flush(&f) == 0);
+	CHECK(fa.n == 0);
+	CHECK(fc.n == 0);
+	CHECK(fb.n == 1);
+	CHECK_STR(last(&fb), "saved important");
+	/* what a and c changed before they went stays */
+	CHECK_STR(stored(&f, f.plan, "like-admire"), "gone");
+	CHECK(flush(&f) == 0);
+	protocol_session_close(b);
+	fake_reset(&fb);
+	fixture_close(&f);
+}
+
+static void protocol_too_big_should_send_error_too_big(void)
+{
+	fixture f;
+	fake_conn fc = {.n = 0};
+	session *s;
+	cJSON *m;
+
+	CHECK(fixture_open(&f, 0) == 0);
+	s = protocol_session_open(f.p, &fc, "127.0.0.1");
+	fake_reset(&fc);
+	protocol_too_big(s);
+	CHECK(fc.n == 1);
+	CHECK_STR(last(&fc), "error too-big");
+	m = fake_msg(&fc, 0);
+	CHECK(cJSON_IsString(cJSON_GetObjectItem(m, "message")));
+	CHECK(cJSON_GetObjectItem(m, "seq") == NULL);
+	cJSON_Delete(m);
+	protocol_session_close(s);
+	fake_reset(&fc);
+	fixture_close(&f);
+}
+
+static void finish_should_say_bye_and_ask_for_the_close(void)
+{
+	fixture f;
+	fake_conn fc = {.n = 0};
+	session *s;
+
+	CHECK(fixture_open(&f, 0) == 0);
+	s = open_with_code(&f, &fc, f.code);
+	handle(s,
+	       "{\"type\":\"answer\",\"seq\":1,\"page\":\"like-admire\",\"value\":\"last words\"}");
+	handle(s, "{\"type\":\"finish\"}");
+	/* "bye" says everything is stored: it must not overtake the answer's commit */
+	CHECK(fc.n == 0);
+	CHECK(flush(&f) == 0);
+	CHECK(fc.n == 2);
+	CHECK_STR(fake_what(&fc, 0, (char[64]){0}, 64), "saved like-admire");
+	CHECK_STR(last(&fc), "bye");
+	CHECK(fc.close_after[1] == 1);
+	CHECK_STR(stored(&f, f.plan, "like-admire"), "last words");
+	protocol_session_close(s);
+	fake_reset(&fc);
+	fixture_close(&f);
+}
+
+int main(void)
+{
+	char err[512];
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	ct = content_load(PLANALOUD_SOURCE_DIR "/easyread", "en-GB",
+			  PLANALOUD_SOURCE_DIR "/web/pictures", err, sizeof(err));
+	if (!ct) {
+		fprintf(stderr, "test_protocol: the content did not load: %s\n", err);
+		CHECK(ct != NULL);
+		return check_report();
+	}
+	RUN(session_open_should_send_hello_then_the_welcome_page);
+	RUN(replies_to_changes_should_wait_for_protocol_flush);
+	RUN(a_failed_handler_should_leave_nothing_in_the_store);
+	RUN(a_failed_commit_should_acknowledge_nothing_and_show_the_page_again);
+	RUN(a_plan_opened_in_a_failed_batch_should_still_save_what_comes_next);
+	RUN(answers_from_three_sessions_should_share_one_commit);
+	RUN(a_session_closed_while_its_reply_is_held_should_not_crash_the_flush);
+	RUN(protocol_too_big_should_send_error_too_big);
+	RUN(finish_should_say_bye_and_ask_for_the_close);
+	content_free(ct);
+	return check_report();
+}

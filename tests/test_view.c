@@ -1,0 +1,588 @@
+/* Tests for server/view.c with the real content: the JSON a page is drawn from, read back with
+ * cJSON as the browser would read it. */
+#include "check.h"
+
+#include "content.h"
+#include "plan.h"
+#include "store.h"
+#include "view.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EASYREAD PLANALOUD_SOURCE_DIR "/easyread"
+#define PICTURES PLANALOUD_SOURCE_DIR "/web/pictures"
+
+static content *c;
+
+/* Prints the message and parses it back, as it would travel; frees msg. */
+static cJSON *round_trip(cJSON *msg)
+{
+	char *text = msg ? cJSON_PrintUnformatted(msg) : NULL;
+	cJSON *back = text ? cJSON_Parse(text) : NULL;
+
+	free(text);
+	cJSON_Delete(msg);
+	return back;
+}
+
+static const char *str_at(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static double num_at(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : -12345;
+}
+
+static const cJSON *obj_at(const cJSON *o, const char *key)
+{
+	return cJSON_GetObjectItemCaseSensitive(o, key);
+}
+
+static void init_params(view_params *vp, const plan_answers *pa)
+{
+	memset(vp, 0, sizeof(*vp));
+	vp->c = c;
+	vp->answers = pa;
+	vp->budget_pence = -1;
+	vp->back = 1;
+	vp->next = 1;
+}
+
+static size_t index_of(const char *id)
+{
+	size_t i = 0;
+
+	CHECK(content_page_find(c, id, &i) != NULL);
+	return i;
+}
+
+/* The page description of the named page, parsed back. */
+static cJSON *page_json(const view_params *vp, const char *id)
+{
+	return round_trip(view_page(vp, index_of(id)));
+}
+
+/* The row of the check page for a page, or NULL. */
+static const cJSON *check_row(const cJSON *page, const char *id)
+{
+	const cJSON *section, *row;
+
+	cJSON_ArrayForEach(section, obj_at(page, "sections"))
+	{
+		cJSON_ArrayForEach(row, obj_at(section, "rows"))
+		{
+			const char *p = str_at(row, "page");
+
+			if (p && strcmp(p, id) == 0)
+				return row;
+		}
+	}
+	return NULL;
+}
+
+/* ---- view_fill ---- */
+
+static void view_fill_should_fill_every_placeholder_it_is_given(void)
+{
+	/* A name that is not a message is used as the text itself. */
+	static const char *const kv[] = {"who", "Sam", "seconds", "60", NULL};
+	char *s = view_fill(c, "Hello {who}. Wait {seconds} seconds, {who}.", kv);
+
+	CHECK_STR(s, "Hello Sam. Wait 60 seconds, Sam.");
+	free(s);
+}
+
+static void view_fill_should_leave_unknown_placeholders_as_they_are(void)
+{
+	static const char *const kv[] = {"who", "Sam", NULL};
+	char *s = view_fill(c, "{who} has {count} and {}.", kv);
+
+	CHECK_STR(s, "Sam has {count} and {}.");
+	free(s);
+	s = view_fill(c, "No values: {who}", NULL);
+	CHECK_STR(s, "No values: {who}");
+	free(s);
+}
+
+static void view_fill_should_keep_a_brace_that_is_never_closed(void)
+{
+	static const char *const kv[] = {"who", "Sam", NULL};
+	char *s = view_fill(c, "{who} and {who", kv);
+
+	CHECK_STR(s, "Sam and {who");
+	free(s);
+}
+
+static void view_fill_should_not_fill_a_value_into_itself(void)
+{
+	static const char *const kv[] = {"a", "{b}", "b", "oops", NULL};
+	char *s = view_fill(c, "[{a}]", kv);
+
+	CHECK_STR(s, "[{b}]");
+	free(s);
+}
+
+static void view_fill_should_fill_a_real_message(void)
+{
+	static const char *const kv[] = {"seconds", "45", NULL};
+	const char *raw = content_message(c, "timeout.body");
+	char *s = view_fill(c, "timeout.body", kv);
+
+	CHECK(raw != NULL && strstr(raw, "{seconds}") != NULL);
+	CHECK(s != NULL);
+	CHECK(strstr(s, "45") != NULL);
+	CHECK(strstr(s, "{seconds}") == NULL);
+	CHECK(strlen(s) == strlen(raw) - strlen("{seconds}") + strlen("45"));
+	free(s);
+}
+
+static void view_fill_should_give_a_message_without_placeholders_unchanged(void)
+{
+	char *s = view_fill(c, "next", NULL);
+
+	CHECK_STR(s, content_message(c, "next"));
+	free(s);
+}
+
+/* ---- view_error ---- */
+
+static void view_error_should_have_the_code_a_plain_message_and_the_seq(void)
+{
+	static const char *const extra[] = {"seconds", "30", NULL};
+	cJSON *e = round_trip(view_error(c, "slow-down", 7, extra));
+	char *expected = view_fill(c, "error.slow-down", extra);
+
+	CHECK(e != NULL);
+	CHECK_STR(str_at(e, "type"), "error");
+	CHECK_STR(str_at(e, "code"), "slow-down");
+	CHECK(num_at(e, "seq") == 7);
+	CHECK_STR(str_at(e, "message"), expected);
+	CHECK(strstr(str_at(e, "message") ? str_at(e, "message") : "", "30") != NULL);
+	CHECK(strchr(str_at(e, "message") ? str_at(e, "message") : "{", '{') == NULL);
+	free(expected);
+	cJSON_Delete(e);
+}
+
+static void view_error_should_use_the_content_words(void)
+{
+	cJSON *e = round_trip(view_error(c, "wrong-code", 3, NULL));
+
+	CHECK_STR(str_at(e, "message"), content_message(c, "error.wrong-code"));
+	cJSON_Delete(e);
+}
+
+static void view_error_should_leave_out_seq_when_there_is_none(void)
+{
+	cJSON *e = round_trip(view_error(c, "bad-json", -1, NULL));
+
+	CHECK(e != NULL);
+	CHECK(obj_at(e, "seq") == NULL);
+	CHECK_STR(str_at(e, "code"), "bad-json");
+	CHECK(str_at(e, "message") != NULL && str_at(e, "message")[0] != '\0');
+	cJSON_Delete(e);
+}
+
+/* ---- view_page ---- */
+
+static void view_page_should_describe_a_text_page(void)
+{
+	const content_page *pg = content_page_of_kind(c, KIND_TEXT);
+	plan_answers pa;
+	view_params vp;
+	cJSON *m, *p;
+	char id[128];
+
+	CHECK(pg != NULL && pg->nsay > 0);
+	if (!pg || !pg->nsay)
+		return;
+	plan_answers_init(&pa);
+	plan_answers_set(&pa, pg->id, 0, "", "Sam Jones");
+	init_params(&vp, &pa);
+	m = page_json(&vp, pg->id);
+	p = cJSON_GetObjectItemCaseSensitive(m, "page");
+	CHECK_STR(str_at(m, "type"), "page");
+	CHECK_STR(str_at(p, "id"), pg->id);
+	CHECK_STR(str_at(p, "kind"), "text");
+	snprintf(id, sizeof(id), "%s/title", pg->id);
+	CHECK_STR(str_at(obj_at(p, "title"), "id"), id);
+	CHECK_STR(str_at(obj_at(p, "title"), "text"), pg->title);
+	CHECK(cJSON_GetArraySize(obj_at(p, "say")) == (int)pg->nsay);
+	snprintf(id, sizeof(id), "%s/say/1", pg->id);
+	CHECK_STR(str_at(cJSON_GetArrayItem(obj_at(p, "say"), 0), "id"), id);
+	CHECK_STR(str_at(cJSON_GetArrayItem(obj_at(p, "say"), 0), "text"), pg->say[0]);
+	snprintf(id, sizeof(id), "%s/say/%zu", pg->id, pg->nsay);
+	CHECK_STR(str_at(cJSON_GetArrayItem(obj_at(p, "say"), (int)pg->nsay - 1), "id"), id);
+	snprintf(id, sizeof(id), "%s/ask", pg->id);
+	CHECK_STR(str_at(obj_at(p, "ask"), "id"), id);
+	CHECK_STR(str_at(obj_at(p, "ask"), "text"), pg->ask);
+	CHECK_STR(str_at(p, "value"), "Sam Jones");
+	CHECK(num_at(p, "limit") == pg->limit);
+	CHECK(cJSON_IsTrue(obj_at(p, "back")));
+	CHECK(cJSON_IsFalse(obj_at(p, "plan_open")));
+	cJSON_Delete(m);
+	plan_answers_release(&pa);
+}
+
+static void view_page_should_give_an_empty_value_when_unanswered(void)
+{
+	const content_page *pg = content_page_of_kind(c, KIND_LONG_TEXT);
+	plan_answers pa;
+	view_params vp;
+	cJSON *m;
+
+	plan_answers_init(&pa);
+	init_params(&vp, &pa);
+	m = page_json(&vp, pg->id);
+	CHECK_STR(str_at(obj_at(m, "page"), "value"), "");
+	CHECK(num_at(obj_at(m, "page"), "limit") == pg->limit);
+	cJSON_Delete(m);
+	plan_answers_release(&pa);
+}
+
+static void view_page_should_give_the_part_and_the_picture(void)
+{
+	const content_page *pg = content_page_find(c, "who", NULL);
+	plan_answers pa;
+	view_params vp;
+	cJSON *m;
+	const cJSON *part, *pic;
+	char src[128];
+
+	plan_answers_init(&pa);
+	init_params(&vp, &pa);
+	m = page_json(&vp, "who");
+	part = obj_at(obj_at(m, "page"), "part");
+	pic = obj_at(obj_at(m, "page"), "picture");
+	CHECK(num_at(part, "n") == pg->part + 1);
+	CHECK(num_at(part, "of") == (double)content_part_count(c));
+	CHECK_STR(str_at(part, "title"), content_part_title(c, pg->part));
+	CHECK_STR(str_at(obj_at(part, "text"), "id"), "msg/progress");
+	snprintf(src, sizeof(src), "/pictures/%s.svg", pg->picture);
+	CHECK_STR(str_at(pic, "src"), src);
+	CHECK_STR(str_at(pic, "alt"), content_picture_alt(c, pg->picture));
+	cJSON_Delete(m);
+	plan_answers_release(&pa);
+}
+
+static void view_page_should_give_no_part_for_a_page_in_a_group(void)
+{
+	plan_answers pa;
+	view_params vp;
+	cJSON *m;
+
+	plan_answers_init(&pa);
+	init_params(&vp, &pa);
+	vp.status = "submitted";
+	m = round_trip(view_page(&vp, index_of(content_page_of_kind(c, KIND_STATUS)->id)));
+	CHECK(cJSON_IsNull(obj_at(obj_at(m, "page"), "part")));
+	CHECK_STR(str_at(obj_at(m, "page"), "status"), "submitted");
+	CHECK_STR(str_at(obj_at(obj_at(m, "page"), "status_text"), "text"),
+		  content_message(c, "status.submitted"));
+	cJSON_Delete(m);
+	plan_answers_release(&pa);
+}
+
+static void view_page_should_list_the_options_of_a_choice(void)
+{
+	const content_page *pg = content_page_find(c, "who", NULL);
+	plan_answers pa;
+	view_params vp;
+	cJSON *m;
+	const cJSON *opts;
+
+	plan_answers_init(&pa);
+	init_params(&vp, &pa);
+	m = page_json(&vp, "who");
+	CHECK_STR(str_at(obj_at(m, "page"), "kind"), "choice");
+	CHECK_STR(str_at(obj_at(m, "page"), "value"), "");
+	opts = obj_at(obj_at(m, "page"), "options");
+	CHECK(cJSON_GetArraySize(opts) == (int)pg->noptions);
+	for (size_t k = 0; k < pg->noptions; k++) {
+		const cJSON *o = cJSON_GetArrayItem(opts, (int)k);
+		char id[128];
+
+		snprintf(id, sizeof(id), "who/option/%s", pg->options[k].value);
+		CHECK_STR(str_at(o, "value"), pg->options[k].value);
+		CHECK_STR(str_at(obj_at(o, "text"), "id"), id);
+		CHECK_STR(str_at(obj_at(o, "text"), "text"), pg->options[k].text);
+	}
+	cJSON_Delete(m);
+	plan_answers_set(&pa, "who", 0, "", "helper");
+	m = page_json(&vp, "who");
+	CHECK_STR(str_at(obj_at(m, "page"), "value"), "helper");
+	cJSON_Delete(m);
+	plan_answers_release(&pa);
+}
+
+static void view_page_should_offer_yes_and_no_in_the_content_words(void)
+{
+	const content_page *pg = content_page_of_kind(c, KIND_YES_NO);
+	plan_answers pa;
+	view_params vp;
+	cJSON *m;
+	const cJSON *opts;
+
+	plan_answers_init(&pa);
+	init_params(&vp, &pa);
+	m = page_json(&vp, pg->id);
+	opts = obj_at(obj_at(m, "page"), "options");
+	CHECK(cJSON_GetArraySize(opts) == 2);
+	CHECK_STR(str_at(cJSON_GetArrayItem(opts, 0), "value"), "yes");
+	CHECK_STR(str_at(obj_at(cJSON_GetArrayItem(opts, 0), "text"), "id"), "msg/yes");
+	CHECK_STR(str_at(obj_at(cJSON_GetArrayItem(opts, 0), "text"), "text"),
+		  content_message(c, "yes"));
+	CHECK_STR(str_at(cJSON_GetArrayItem(opts, 1), "value"), "no");
+	CHECK_STR(str_at(obj_at(cJSON_GetArrayItem(opts, 1), "text"), "text"),
+		  content_message(c, "no"));
+	cJSON_Delete(m);
+	plan_answers_release(&pa);
+}
+
+static void view_page_should_read_answers_back_on_the_check_page(void)
+{
+	const content_page *who = content_page_find(c, "who", NULL);
+	plan_answers pa;
+	view_params vp;
+	cJSON *m;
+	const cJSON *page, *row;
+	const char *helper_text = NULL;
+	int sections;
+
+	for (size_t k = 0; k < who->noptions; k++)
+		if (strcmp(who->options[k].value, "helper") == 0)
+			helper_text = who->options[k].text;
+	plan_answers_init(&pa);
+	plan_answers_set(&pa, "who", 0, "", "helper");
+	plan_answers_set(&pa, "important", 0, "", "Seeing my family every week");
+	plan_answers_set(&pa, "carer", 0, "", "no");
+	init_params(&vp, &pa);
+	m = round_trip(view_page(&vp, index_of(content_page_of_kind(c, KIND_CHECK)->id)));
+	page = obj_at(m, "page");
+	CHECK_STR(str_at(page, "kind"), "check");
+	sections = cJSON_GetArraySize(obj_at(page, "sections"));
+	CHECK(sections > 0);
+	CHECK(str_at(cJSON_GetArrayItem(obj_at(page, "sections"), 0), "part") != NULL);
+
+	row = check_row(page, "important");
+	CHECK(row != NULL);
+	CHECK_STR(str_at(obj_at(row, "answer"), "text"), "Seeing my family every week");
+	CHECK_STR(str_at(obj_at(row, "answer"), "id"), "answer/important");
+	CHECK_STR(str_at(obj_at(row, "ask"), "id"), "important/ask");
+
+	/* A choice reads back in the option's words, not its value. */
+	row = check_row(page, "who");
+	CHECK(row != NULL);
+	CHECK_STR(str_at(obj_at(row, "answer"), "text"), helper_text);
+	CHECK_STR(str_at(obj_at(row, "answer"), "id"), "who/option/helper");
+
+	/* A yes-no reads back as the content's Yes or No. */
+	row = check_row(page, "carer");
+	CHECK_STR(str_at(obj_at(row, "answer"), "text"), content_message(c, "no"));
+
+	/* A question shown but not answered has a null answer. */
+	row = check_row(page, "helper-name");
+	CHECK(row != NULL);
+	CHECK(cJSON_IsNull(obj_at(row, "answer")));
+
+	/* Pages that ask nothing, and pages not shown, are not read back. */
+	CHECK(check_row(page, "welcome") == NULL);
+	CHECK(check_row(page, "carer-does") == NULL);
+	CHECK(check_row(page, content_page_of_kind(c, KIND_REVIEW)->id) == NULL);
+	cJSON_Delete(m);
+
+	plan_answers_set(&pa, "who", 0, "", "me");
+	m = round_trip(view_page(&vp, index_of(content_page_of_kind(c, KIND_CHECK)->id)));
+	CHECK(check_row(obj_at(m, "page"), "helper-name") == NULL);
+	cJSON_Delete(m);
+	plan_answers_release(&pa);
+}
+
+static void view_page_should_show_list_entries_and_the_budget_total(void)
+{
+	const content_page *pg = content_page_find(c, "budget", NULL);
+	store *st = store_open(":memory:", NULL, 0);
+	unsigned char hash[STORE_HASH_BYTES] = {1};
+	long long plan = 0, a = 0, b = 0;
+	plan_answers pa;
+	view_params vp;
+	cJSON *m;
+	const cJSON *page, *items, *total;
+	char id[128], amount[32];
+
+	CHECK(pg != NULL && pg->total != NULL);
+	CHECK(st != NULL);
+	if (!pg || !st)
+		return;
+	store_plan_create(st, hash, "", 10000, &plan, NULL, 0);
+	store_item_add(st, plan, "budget", &a);
+	store_item_add(st, plan, "budget", &b);
+	plan_answers_init(&pa);
+	plan_answers_set(&pa, "budget", a, "what", "Swimming");
+	plan_answers_set(&pa, "budget", a, "cost", "4000");
+	plan_answers_set(&pa, "budget", b, "what", "Cooking class");
+	plan_answers_set(&pa, "budget", b, "cost", "1250");
+	init_params(&vp, &pa);
+	vp.st = st;
+	vp.plan = plan;
+	vp.budget_pence = 10000;
+	m = page_json(&vp, "budget");
+	page = obj_at(m, "page");
+	items = obj_at(page, "items");
+	CHECK(cJSON_GetArraySize(items) == 2);
+	CHECK(num_at(cJSON_GetArrayItem(items, 0), "id") == (double)a);
+	CHECK_STR(str_at(obj_at(obj_at(cJSON_GetArrayItem(items, 0), "values"), "what"), "text"),
+		  "Swimming");
+	CHECK_STR(str_at(obj_at(obj_at(cJSON_GetArrayItem(items, 0), "values"), "cost"), "text"),
+		  "\xc2\xa3"
+		  "40");
+	snprintf(id, sizeof(id), "answer/budget/%lld/cost", b);
+	CHECK_STR(str_at(obj_at(obj_at(cJSON_GetArrayItem(items, 1), "values"), "cost"), "id"), id);
+	CHECK_STR(str_at(obj_at(obj_at(cJSON_GetArrayItem(items, 1), "values"), "cost"), "text"),
+		  "\xc2\xa3"
+		  "12.50");
+	total = obj_at(page, "total");
+	CHECK(num_at(total, "total_pence") == 5250);
+	CHECK(num_at(total, "budget_pence") == 10000);
+	/* The lines say the total in pounds. */
+	plan_money_format(5250, amount, sizeof(amount));
+	{
+		int found = 0;
+		const cJSON *line;
+
+		cJSON_ArrayForEach(line, obj_at(total, "lines"))
+		{
+			const char *t = str_at(line, "text");
+
+			found |= t && strstr(t, amount) != NULL;
+			CHECK(t && strchr(t, '{') == NULL);
+		}
+		CHECK(found);
+	}
+	CHECK(cJSON_IsNull(obj_at(page, "editing")));
+	cJSON_Delete(m);
+
+	/* Editing an entry gives its values as typed, money in pounds. */
+	vp.editing = b;
+	m = page_json(&vp, "budget");
+	CHECK_STR(str_at(obj_at(obj_at(obj_at(m, "page"), "editing"), "values"), "cost"), "12.50");
+	CHECK_STR(str_at(obj_at(obj_at(obj_at(m, "page"), "editing"), "values"), "what"),
+		  "Cooking class");
+	cJSON_Delete(m);
+	plan_answers_release(&pa);
+	store_close(st);
+}
+
+static void view_page_should_show_dates_in_words(void)
+{
+	const content_page *pg = content_page_find(c, "actions", NULL);
+	store *st = store_open(":memory:", NULL, 0);
+	unsigned char hash[STORE_HASH_BYTES] = {2};
+	long long plan = 0, a = 0;
+	plan_answers pa;
+	view_params vp;
+	cJSON *m;
+	const char *when_field = NULL;
+
+	CHECK(pg != NULL && st != NULL);
+	if (!pg || !st)
+		return;
+	for (size_t f = 0; f < pg->nfields; f++)
+		if (pg->fields[f].type == FIELD_DATE)
+			when_field = pg->fields[f].name;
+	CHECK(when_field != NULL);
+	store_plan_create(st, hash, "", -1, &plan, NULL, 0);
+	store_item_add(st, plan, "actions", &a);
+	plan_answers_init(&pa);
+	plan_answers_set(&pa, "actions", a, when_field, "2026-05-31");
+	init_params(&vp, &pa);
+	vp.st = st;
+	vp.plan = plan;
+	m = page_json(&vp, "actions");
+	CHECK_STR(str_at(obj_at(obj_at(cJSON_GetArrayItem(obj_at(obj_at(m, "page"), "items"), 0),
+				       "values"),
+				when_field),
+			 "text"),
+		  "31 May 2026");
+	cJSON_Delete(m);
+	plan_answers_release(&pa);
+	store_close(st);
+}
+
+static void view_page_should_refuse_an_index_past_the_end(void)
+{
+	plan_answers pa;
+	view_params vp;
+
+	plan_answers_init(&pa);
+	init_params(&vp, &pa);
+	CHECK(view_page(&vp, content_page_count(c)) == NULL);
+	plan_answers_release(&pa);
+}
+
+/* ---- view_hello ---- */
+
+static void view_hello_should_carry_every_message(void)
+{
+	cJSON *h = round_trip(view_hello(c, 120, 30, 65536));
+	const cJSON *msgs = obj_at(h, "messages");
+
+	CHECK(h != NULL);
+	CHECK_STR(str_at(h, "type"), "hello");
+	CHECK_STR(str_at(h, "lang"), "en-GB");
+	CHECK(num_at(obj_at(h, "kiosk"), "idle_seconds") == 120);
+	CHECK(num_at(obj_at(h, "kiosk"), "warn_seconds") == 30);
+	CHECK(num_at(obj_at(h, "limits"), "message_bytes") == 65536);
+	CHECK(cJSON_GetArraySize(msgs) == (int)content_message_count(c));
+	for (size_t i = 0; i < content_message_count(c); i++) {
+		const char *name, *text;
+		char id[128];
+
+		content_message_at(c, i, &name, &text);
+		snprintf(id, sizeof(id), "msg/%s", name);
+		CHECK_STR(str_at(obj_at(msgs, name), "id"), id);
+		CHECK_STR(str_at(obj_at(msgs, name), "text"), text);
+	}
+	cJSON_Delete(h);
+}
+
+int main(void)
+{
+	char err[512] = "";
+
+	c = content_load(EASYREAD, "en-GB", PICTURES, err, sizeof(err));
+	CHECK(c != NULL);
+	if (!c) {
+		fprintf(stderr, "the real content did not load: %s\n", err);
+		return check_report();
+	}
+	RUN(view_fill_should_fill_every_placeholder_it_is_given);
+	RUN(view_fill_should_leave_unknown_placeholders_as_they_are);
+	RUN(view_fill_should_keep_a_brace_that_is_never_closed);
+	RUN(view_fill_should_not_fill_a_value_into_itself);
+	RUN(view_fill_should_fill_a_real_message);
+	RUN(view_fill_should_give_a_message_without_placeholders_unchanged);
+	RUN(view_error_should_have_the_code_a_plain_message_and_the_seq);
+	RUN(view_error_should_use_the_content_words);
+	RUN(view_error_should_leave_out_seq_when_there_is_none);
+	RUN(view_page_should_describe_a_text_page);
+	RUN(view_page_should_give_an_empty_value_when_unanswered);
+	RUN(view_page_should_give_the_part_and_the_picture);
+	RUN(view_page_should_give_no_part_for_a_page_in_a_group);
+	RUN(view_page_should_list_the_options_of_a_choice);
+	RUN(view_page_should_offer_yes_and_no_in_the_content_words);
+	RUN(view_page_should_read_answers_back_on_the_check_page);
+	RUN(view_page_should_show_list_entries_and_the_budget_total);
+	RUN(view_page_should_show_dates_in_words);
+	RUN(view_page_should_refuse_an_index_past_the_end);
+	RUN(view_hello_should_carry_every_message);
+	content_free(c);
+	return check_report();
+}

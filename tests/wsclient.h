@@ -1,0 +1,128 @@
+/* wsclient: what the integration tests need to drive the real server from outside.
+ *
+ * A small blocking websocket client over a raw TCP socket (RFC 6455, not libwebsockets), so that
+ * a test can send what a browser never would: invalid UTF-8, binary and fragmented frames,
+ * oversized messages, forged Origin headers. Plus: starting and stopping the server binary on a
+ * free loopback port, an HTTP GET, and small readers for the JSON that comes back.
+ *
+ * Everything is on loopback and single-threaded. Timeouts are in milliseconds. */
+#ifndef PLANALOUD_WSCLIENT_H
+#define PLANALOUD_WSCLIENT_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* ---- the websocket client ---- */
+
+typedef struct wsclient wsclient;
+
+typedef struct wsclient_opts {
+	const char *origin;	 /* the Origin header, or NULL to send none (not a browser) */
+	const char *host_header; /* the Host header, or NULL for "HOST:PORT" */
+	const char *source;	 /* the local address to connect from, or NULL (e.g. "127.0.0.2") */
+} wsclient_opts;
+
+enum {
+	WS_OP_CONT = 0x0,
+	WS_OP_TEXT = 0x1,
+	WS_OP_BINARY = 0x2,
+	WS_OP_CLOSE = 0x8,
+	WS_OP_PING = 0x9,
+	WS_OP_PONG = 0xA,
+};
+
+/* Opens a websocket to ws://host:port/ws with the subprotocol "planaloud", checking the 101
+ * status line and Sec-WebSocket-Accept. opts may be NULL. Returns NULL when the server refuses or
+ * cannot be reached; *http_status (when not NULL) gets the HTTP status the server answered with
+ * (101 on success, 0 when no status line came back). Free with wsclient_free(). */
+wsclient *wsclient_open(const char *host, int port, const wsclient_opts *opts, int *http_status);
+/* wsclient_open with only an Origin header (NULL for none). */
+wsclient *wsclient_connect(const char *host, int port, const char *origin);
+/* Closes the socket without a closing handshake. wsclient_free(NULL) is a no-op. */
+void wsclient_free(wsclient *c);
+
+/* Sends one frame exactly as described: fin bit, opcode, payload; masked when `masked`
+ * (clients must mask; a test may choose not to). 0, or -1 when the socket refused. */
+int wsclient_send_frame(wsclient *c, int fin, int opcode, const void *payload, size_t len,
+			int masked);
+/* One masked text frame holding text (NUL-terminated). */
+int wsclient_send_text(wsclient *c, const char *text);
+/* Bytes straight onto the socket: whatever frame a test builds by hand. */
+int wsclient_send_raw(wsclient *c, const void *bytes, size_t len);
+/* A close frame with this status (and no reason). */
+int wsclient_send_close(wsclient *c, int status);
+
+/* The next whole message (fragments joined; pings answered; pongs skipped).
+ * 1: *out gets a malloc'd, NUL-terminated copy (free() it), *len its length (len may be NULL),
+ *    *binary (may be NULL) whether it came in binary frames.
+ * 0: nothing (whole) arrived within timeout_ms; what had come of a fragmented message is dropped.
+ * -1: the server closed (see wsclient_close_code) or the socket failed. */
+int wsclient_recv(wsclient *c, int timeout_ms, char **out, size_t *len, int *binary);
+/* The next message parsed as JSON; NULL on timeout, close, or text that is not JSON (which is
+ * printed to stderr). cJSON_Delete() it. */
+cJSON *wsclient_recv_json(wsclient *c, int timeout_ms);
+/* Sends text and returns the next message as JSON (NULL as above). */
+cJSON *wsclient_ask(wsclient *c, const char *text, int timeout_ms);
+/* Reads and drops messages until the server closes; returns the close status, or -1 when the
+ * socket ended without a close frame or nothing came within timeout_ms. */
+int wsclient_wait_close(wsclient *c, int timeout_ms);
+/* The status of the server's close frame: -1 until one arrived; 1005 when it had none. */
+int wsclient_close_code(const wsclient *c);
+/* 1 once the server has closed or the socket ended. */
+int wsclient_closed(const wsclient *c);
+
+/* ---- reading JSON replies ---- */
+
+/* The item at a dotted path: "page.id", "page.items.0.values.cost.text". Borrowed; NULL when
+ * any step is missing. */
+const cJSON *json_at(const cJSON *o, const char *path);
+/* The string at path, or NULL when absent or not a string. */
+const char *json_str(const cJSON *o, const char *path);
+/* The number at path, or `otherwise`. */
+double json_num(const cJSON *o, const char *path, double otherwise);
+/* 1 for true, 0 for false, -1 when absent or not a boolean. */
+int json_bool(const cJSON *o, const char *path);
+/* The number of items in the array at path (0 when not an array). */
+int json_count(const cJSON *o, const char *path);
+/* 1 when any string anywhere inside o contains needle. */
+int json_contains_text(const cJSON *o, const char *needle);
+
+/* ---- the server under test ---- */
+
+typedef struct testsrv {
+	pid_t pid; /* 0 when not running */
+	int port;
+	int out_fd;    /* the read end of the server's stdout */
+	char code[64]; /* the demo plan's code ("" without --demo) */
+	char dir[256]; /* the --data folder */
+	int own_dir;   /* the folder was made by testsrv_start (removed by testsrv_cleanup) */
+} testsrv;
+
+/* Starts PLANALOUD_BINARY (given as binary) with --port 0 --data DIR, plus --demo when demo,
+ * plus the NULL-terminated extra arguments (may be NULL). data_dir NULL: a new mkdtemp folder.
+ * Waits until the port is printed and /healthz answers 200. 0, or -1 (what the server printed
+ * goes to stderr). The child is killed when the test process dies (PR_SET_PDEATHSIG). */
+int testsrv_start(testsrv *s, const char *binary, const char *data_dir, int demo,
+		  const char *const *extra);
+/* SIGTERM, then waits (SIGKILL after 10 s). Returns the exit status as waitpid gives it, or -1. */
+int testsrv_stop(testsrv *s);
+/* SIGKILL: no clean shutdown, no last commit. */
+void testsrv_kill(testsrv *s);
+/* 1 while the process is running. */
+int testsrv_alive(testsrv *s);
+/* Removes the data folder if testsrv_start made it. */
+void testsrv_cleanup(testsrv *s);
+/* Kills every server this process started and has not stopped (for exit and alarm paths). */
+void testsrv_kill_all(void);
+/* Arms a watchdog: after `seconds`, every started server is killed and the process exits 1. */
+void testsrv_watchdog(int seconds);
+
+/* GET path from 127.0.0.1:port. Returns the HTTP status (-1 on failure); the raw headers and
+ * the body are copied (NUL-terminated, truncated) into the buffers, which may be NULL. */
+int http_get(int port, const char *path, char *headers, size_t hlen, char *body, size_t blen);
+
+/* Milliseconds on a monotonic clock. */
+long long now_ms(void);
+
+#endif
