@@ -41,6 +41,8 @@ static void usage(FILE *f)
 		"  --port N            port to listen on (default 8080; 0 lets the system choose)\n"
 		"  --listen ADDR       address to listen on (default 127.0.0.1; 0.0.0.0 for every\n"
 		"                      interface, e.g. behind a TLS reverse proxy)\n"
+		"  --host NAME         the name kiosks use to reach the server (e.g. plans.council.gov.uk);\n"
+		"                      websockets for any other name but localhost are refused\n"
 		"  --data DIR          where the database and the secret key live (default ./data;\n"
 		"                      made on first start)\n"
 		"  --demo              add a demo invitation (example needs and budget) and print its\n"
@@ -75,11 +77,12 @@ static int parse_int(const char *s, int min, int max, int *out)
 
 int main(int argc, char **argv)
 {
-	enum { O_PORT = 1, O_LISTEN, O_DATA, O_DEMO, O_WEB, O_EASYREAD, O_VOICES, O_LANG, O_IDLE,
+	enum { O_PORT = 1, O_LISTEN, O_HOST, O_DATA, O_DEMO, O_WEB, O_EASYREAD, O_VOICES, O_LANG, O_IDLE,
 	       O_WARN, O_CHECK, O_HELP };
 	static const struct option opts[] = {
 		{ "port", required_argument, NULL, O_PORT },
 		{ "listen", required_argument, NULL, O_LISTEN },
+		{ "host", required_argument, NULL, O_HOST },
 		{ "data", required_argument, NULL, O_DATA },
 		{ "demo", no_argument, NULL, O_DEMO },
 		{ "web", required_argument, NULL, O_WEB },
@@ -92,7 +95,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *listen = "127.0.0.1", *data = "data", *lang = "en-GB";
+	const char *listen = "127.0.0.1", *data = "data", *lang = "en-GB", *host = NULL;
 	const char *web = PLANALOUD_SOURCE_DIR "/web", *easyread = PLANALOUD_SOURCE_DIR "/easyread";
 	const char *voices = PLANALOUD_SOURCE_DIR "/voices";
 	int port = 8080, demo = 0, check_only = 0, opt;
@@ -117,6 +120,7 @@ int main(int argc, char **argv)
 		case O_LISTEN:
 			listen = strcmp(optarg, "0.0.0.0") == 0 ? NULL : optarg;
 			break;
+		case O_HOST: host = optarg; break;
 		case O_DATA: data = optarg; break;
 		case O_DEMO: demo = 1; break;
 		case O_WEB: web = optarg; break;
@@ -183,7 +187,8 @@ int main(int argc, char **argv)
 	proto = protocol_new(c, st, key, &pcfg, ws_protocol_io());
 	if (!proto)
 		goto out;
-	wcfg = (ws_config){ .listen = listen, .port = port, .web_dir = web, .proto = proto, .st = st };
+	wcfg = (ws_config){ .listen = listen, .port = port, .web_dir = web, .host = host,
+			    .proto = proto, .st = st };
 	server = ws_new(&wcfg, err, sizeof(err));
 	if (!server) {
 		fprintf(stderr, "planaloud: %s\n", err);

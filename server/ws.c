@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_QUEUED_BYTES (4 * 1024 * 1024) /* a browser that stops reading is closed */
 
@@ -119,16 +120,30 @@ static void schedule_flush(ws *w)
 	lws_sul_schedule(w->ctx, 0, &w->flush_sul, flush_cb, 1);
 }
 
+/* 1 when Host (name[:port]) names this server: a loopback name or the configured --host. A page
+ * on another name that resolves to this machine (DNS rebinding) is refused. */
+static int host_ok(const ws *w, const char *host)
+{
+	static const char *const loopback[] = { "localhost", "127.0.0.1", "[::1]" };
+	const char *colon = strrchr(host, ':');
+	size_t len = colon && colon > strrchr(host, ']') ? (size_t)(colon - host) : strlen(host);
+
+	for (size_t i = 0; i < sizeof(loopback) / sizeof(*loopback); i++)
+		if (strlen(loopback[i]) == len && strncasecmp(host, loopback[i], len) == 0)
+			return 1;
+	return w->cfg.host && strlen(w->cfg.host) == len && strncasecmp(host, w->cfg.host, len) == 0;
+}
+
 /* Cross-site websocket hijacking: a browser's Origin must be this server's own. */
-static int origin_ok(struct lws *wsi)
+static int origin_ok(const ws *w, struct lws *wsi)
 {
 	char origin[256], host[256];
 	const char *o;
 
+	if (lws_hdr_copy(wsi, host, sizeof(host), WSI_TOKEN_HOST) <= 0 || !host_ok(w, host))
+		return 0;
 	if (lws_hdr_copy(wsi, origin, sizeof(origin), WSI_TOKEN_ORIGIN) <= 0)
 		return 1; /* not a browser: nothing to hijack */
-	if (lws_hdr_copy(wsi, host, sizeof(host), WSI_TOKEN_HOST) <= 0)
-		return 0;
 	o = strstr(origin, "://");
 	return o && strcmp(o + 3, host) == 0;
 }
@@ -141,7 +156,7 @@ static int callback_planaloud(struct lws *wsi, enum lws_callback_reasons reason,
 
 	switch (reason) {
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-		return origin_ok(wsi) ? 0 : 1;
+		return origin_ok(w, wsi) ? 0 : 1;
 
 	case LWS_CALLBACK_ESTABLISHED: {
 		char peer[64] = "";

@@ -12,6 +12,7 @@ typedef struct ws_config {
 	const char *listen; /* address to listen on, e.g. "127.0.0.1"; NULL for every interface */
 	int port;           /* 0: the kernel picks one (ws_port() tells which) */
 	const char *web_dir;
+	const char *host; /* the name browsers use to reach the server, besides localhost; or NULL */
 	protocol *proto; /* borrowed */
 	store *st;       /* borrowed, for /healthz */
 } ws_config;

@@ -1268,6 +1268,42 @@ out:
 
 /* ---- 7: Origin ---- */
 
+/* DNS rebinding: a page on evil.example whose name resolves to this machine sends an Origin and a
+ * Host that agree with each other, so only a Host allow-list can tell. */
+static void a_page_on_another_name_that_resolves_here_should_be_refused(void)
+{
+	static const char *const extra[] = { "--host", "plans.example", NULL };
+	char origin[128], host[128];
+	wsclient_opts o = { origin, host, NULL };
+	testsrv s2;
+	wsclient *c;
+	int status = -1;
+
+	snprintf(origin, sizeof(origin), "http://evil.example:%d", srv.port);
+	snprintf(host, sizeof(host), "evil.example:%d", srv.port);
+	c = wsclient_open(HOST, srv.port, &o, &status);
+	CHECK(c == NULL);
+	CHECK(status != 101);
+	wsclient_free(c);
+
+	/* the name the council gives with --host is let in, in any case */
+	CHECK(testsrv_start(&s2, PLANALOUD_BINARY, NULL, 0, extra) == 0);
+	snprintf(origin, sizeof(origin), "http://Plans.Example:%d", s2.port);
+	snprintf(host, sizeof(host), "Plans.Example:%d", s2.port);
+	c = wsclient_open(HOST, s2.port, &o, &status);
+	CHECK(c != NULL);
+	CHECK(status == 101);
+	wsclient_free(c);
+	snprintf(origin, sizeof(origin), "http://evil.example:%d", s2.port);
+	snprintf(host, sizeof(host), "evil.example:%d", s2.port);
+	c = wsclient_open(HOST, s2.port, &o, &status);
+	CHECK(c == NULL);
+	wsclient_free(c);
+	testsrv_stop(&s2);
+	testsrv_cleanup(&s2);
+}
+
+
 static void a_forged_origin_should_be_refused_and_the_own_origin_accepted(void)
 {
 	char origin[128], host[128];
@@ -1602,6 +1638,7 @@ int main(void)
 	RUN(an_entry_of_someone_elses_plan_should_get_no_item_and_stay_untouched);
 	RUN(wrong_codes_should_be_rate_limited_per_connection_and_per_address);
 	RUN(a_forged_origin_should_be_refused_and_the_own_origin_accepted);
+	RUN(a_page_on_another_name_that_resolves_here_should_be_refused);
 	RUN(a_yes_to_unsafe_or_advocacy_should_raise_one_flag_for_staff);
 	RUN(new_plan_should_give_a_code_that_opens_the_plan_later);
 	RUN(finish_should_say_bye_then_close_normally);
