@@ -1,0 +1,218 @@
+// Shared by the browser tests: starts the real server on a free loopback port with its own
+// SQLite file, drives Debian's Chromium through playwright-core, and runs axe-core.
+'use strict';
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+
+const SOURCE = process.env.PLANALOUD_SOURCE_DIR || path.resolve(__dirname, '../..');
+const BINARY = process.env.PLANALOUD_BINARY || path.join(SOURCE, 'build/planaloud');
+
+/** Starts build/planaloud with --port 0 --demo and a fresh data folder; resolves once it listens. */
+async function startServer(extraArgs = []) {
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'planaloud-browser-'));
+  // PLANALOUD_EASYREAD points at another easy-read folder (for trying content changes).
+  const content = process.env.PLANALOUD_EASYREAD ? ['--easyread', process.env.PLANALOUD_EASYREAD] : [];
+  const proc = spawn(BINARY, ['--port', '0', '--data', data, '--demo', ...content, ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  proc.stderr.on('data', (d) => { err += d; });
+  const info = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 15000);
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const port = /Kiosk page: http:\/\/localhost:(\d+)\//.exec(out);
+      const code = /Demo plan code: (\S+)/.exec(out);
+      if (port && code && /Press Ctrl\+C/.test(out)) {
+        clearTimeout(timer);
+        resolve({ port: Number(port[1]), code: code[1] });
+      }
+    });
+    proc.on('exit', (status) => reject(new Error(`server exited (${status}): ${err}`)));
+  });
+  return {
+    ...info,
+    url: `http://127.0.0.1:${info.port}/`,
+    data,
+    proc,
+    stderr: () => err,
+    async stop() {
+      if (proc.exitCode === null) {
+        const exited = new Promise((r) => proc.once('exit', r));
+        proc.kill('SIGTERM');
+        await exited;
+      }
+      fs.rmSync(data, { recursive: true, force: true });
+    },
+  };
+}
+
+async function launchBrowser() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}
+
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core with every WCAG 2.x A/AA rule; returns the violations (empty means none). */
+async function axeViolations(page) {
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) {
+    await page.evaluate(AXE_SOURCE);
+  }
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+  }));
+  return result.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5),
+  }));
+}
+
+/** axe's violations as readable lines, for assertion messages. */
+function formatViolations(where, violations) {
+  return `${where}: ${violations.length} axe violation(s)\n` + violations.map((v) =>
+    `  ${v.id} (${v.impact}): ${v.help}\n    at ${v.nodes.join('\n    at ')}`).join('\n');
+}
+
+/** Rows of a read-only query on the server's SQLite file (through the sqlite3 command). */
+function sql(data, query) {
+  const out = execFileSync('sqlite3', ['-readonly', '-json', path.join(data, 'planaloud.db'), query],
+    { encoding: 'utf8' });
+  return out.trim() ? JSON.parse(out) : [];
+}
+
+// Runs in every page before its own scripts: records each state the save status line shows
+// (saving, saved, kept, not-saved), so a test can wait for the save that follows its typing
+// even when the line already said "Saved" before. It only watches; it changes nothing.
+const SAVE_LOG = `
+  window.__saveLog = [];
+  new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.target.id === 'save-status') window.__saveLog.push(r.target.dataset.state || '');
+    }
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state'] });
+`;
+
+/**
+ * A new browser context (nothing shared with any other) with the kiosk page open and showing
+ * the welcome page. Returns {context, page, sockets, pageErrors}: sockets lists every websocket
+ * the page opened ({url, closed}); pageErrors collects uncaught script errors.
+ */
+async function openKiosk(browser, url, { viewport = { width: 1280, height: 800 } } = {}) {
+  const context = await browser.newContext({ viewport, locale: 'en-GB', timezoneId: 'Europe/London' });
+  await context.addInitScript(SAVE_LOG);
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  const sockets = [];
+  const pageErrors = [];
+  page.on('websocket', (ws) => {
+    const rec = { url: ws.url(), closed: false };
+    ws.on('close', () => { rec.closed = true; });
+    sockets.push(rec);
+  });
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  await page.goto(url);
+  await waitForPage(page, 'welcome');
+  return { context, page, sockets, pageErrors };
+}
+
+/** Waits until the page shows the page with this id, connected, with focus on its h1. */
+async function waitForPage(page, id, { focusTitle = true } = {}) {
+  await page.waitForSelector(`body[data-connection="open"] #page[data-page-id="${id}"] #page-title`);
+  if (focusTitle) {
+    try {
+      await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'page-title',
+        null, { timeout: 5000 });
+    } catch {
+      const at = await page.evaluate(() => document.activeElement &&
+        `${document.activeElement.tagName.toLowerCase()}#${document.activeElement.id}`);
+      throw new Error(`focus did not move to the heading of the page ${id}: it is on ${at}`);
+    }
+  }
+}
+
+/** How many save states the page has shown so far (see SAVE_LOG). */
+async function saveMark(page) {
+  return page.evaluate(() => window.__saveLog.length);
+}
+
+/**
+ * Waits for a save after `mark`: "Saving" and then `state` ("saved", or "kept" before a plan
+ * is open), with the status line showing `state` now. Fails on "not-saved" or a field error.
+ */
+async function waitForSave(page, mark, state = 'saved') {
+  await page.waitForFunction(([m, st]) => {
+    const log = window.__saveLog.slice(m);
+    const el = document.getElementById('save-status');
+    if (log.includes('not-saved')) throw new Error('the page said: not saved');
+    const i = log.indexOf('saving');
+    return i >= 0 && log.indexOf(st, i) > i && el && el.dataset.state === st;
+  }, [mark, state]);
+}
+
+/** Clicks into a field, types like a person (key by key) and waits for the autosave. */
+async function typeAndSave(page, selector, text, state = 'saved') {
+  await page.click(selector);
+  await page.keyboard.type(text);
+  const mark = await saveMark(page);
+  await waitForSave(page, mark, state);
+}
+
+/** What the browser holds for this origin: web storage, cookies, IndexedDB databases. */
+async function browserStorage(page) {
+  const inPage = await page.evaluate(async () => ({
+    localStorage: localStorage.length,
+    sessionStorage: sessionStorage.length,
+    cookie: document.cookie,
+    indexedDB: (await indexedDB.databases()).map((d) => d.name),
+    caches: typeof caches !== 'undefined' ? await caches.keys() : [],
+  }));
+  const state = await page.context().storageState();
+  return {
+    ...inPage,
+    contextCookies: state.cookies.length,
+    contextOrigins: state.origins.filter((o) => o.localStorage.length > 0).map((o) => o.origin),
+  };
+}
+
+let dateOrder = null;
+
+/**
+ * The keys a person presses to type an ISO date (yyyy-mm-dd) into a date box in this browser:
+ * Chromium lays the box out by its own language (mm/dd/yyyy with only en-US installed), so the
+ * order is found once on a blank page.
+ */
+async function dateKeys(browser, iso) {
+  if (!dateOrder) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.setContent('<input id="a"><input id="d" type="date">');
+    await page.focus('#a');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('03042001'); // day-first gives 2001-04-03, month-first 2001-03-04
+    dateOrder = (await page.inputValue('#d')) === '2001-04-03' ? 'dmy' : 'mdy';
+    await context.close();
+  }
+  const [y, m, d] = iso.split('-');
+  return dateOrder === 'dmy' ? d + m + y : m + d + y;
+}
+
+const NOTHING_STORED = {
+  localStorage: 0, sessionStorage: 0, cookie: '', indexedDB: [], caches: [],
+  contextCookies: 0, contextOrigins: [],
+};
+
+module.exports = {
+  startServer, launchBrowser, axeViolations, formatViolations, sql, openKiosk, waitForPage,
+  saveMark, waitForSave, typeAndSave, browserStorage, NOTHING_STORED, dateKeys, SOURCE,
+};
