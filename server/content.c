@@ -453,24 +453,35 @@ static int page_line(parser *p, const char *key, char *v)
 	return fail(p, "'%s' is not a key a page can have (see docs/content-format.md)", key);
 }
 
-static int parse_line(parser *p, char *line)
+/* Splits "key: value" in place. 1 for a blank or note line, 0 for a line, -1 (reported) if bad. */
+static int split_line(parser *p, char *line, char **key, char **value)
 {
-	char *colon, *key, *v;
-	content *c = p->c;
+	char *colon;
 
 	line = trim(line);
 	if (!*line || *line == '#')
-		return 0;
+		return 1;
 	if (!utf8_valid(line, strlen(line)))
 		return fail(p, "this line is not valid UTF-8 text");
 	colon = strchr(line, ':');
 	if (!colon)
 		return fail(p, "a line must be 'key: value'");
 	*colon = '\0';
-	key = trim(line);
-	v = trim(colon + 1);
-	if (!*v)
-		return fail(p, "'%s' has nothing after the colon", key);
+	*key = trim(line);
+	*value = trim(colon + 1);
+	if (!**value)
+		return fail(p, "'%s' has nothing after the colon", *key);
+	return 0;
+}
+
+static int parse_line(parser *p, char *line)
+{
+	char *key, *v;
+	content *c = p->c;
+	int rc = split_line(p, line, &key, &v);
+
+	if (rc)
+		return rc > 0 ? 0 : -1;
 	if (strcmp(key, "part") == 0 || strcmp(key, "group") == 0) {
 		if (check_easy_read(p, v))
 			return -1;
@@ -526,24 +537,14 @@ out:
 
 static int add_named(parser *p, named **arr, size_t *n, char *line, const char *what)
 {
-	char *colon, *name, *text;
+	char *name, *text;
 	named *a;
+	int rc = split_line(p, line, &name, &text);
 
-	line = trim(line);
-	if (!*line || *line == '#')
-		return 0;
-	if (!utf8_valid(line, strlen(line)))
-		return fail(p, "this line is not valid UTF-8 text");
-	colon = strchr(line, ':');
-	if (!colon)
-		return fail(p, "a line must be 'name: text'");
-	*colon = '\0';
-	name = trim(line);
-	text = trim(colon + 1);
+	if (rc)
+		return rc > 0 ? 0 : -1;
 	if (!is_name(name, "._"))
 		return fail(p, "a %s name may use only lowercase letters, digits, '.', '_' and '-'", what);
-	if (!*text)
-		return fail(p, "'%s' has no text", name);
 	if (check_easy_read(p, text))
 		return -1;
 	for (size_t i = 0; i < *n; i++)

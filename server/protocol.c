@@ -631,10 +631,20 @@ static int handle_new_plan(session *s, const cJSON *m, long long seq)
 	return 0;
 }
 
+/* Shows a list page, editing one entry (or none: 0). */
+static void show_list(session *s, const content_page *pg, long long editing, long long seq)
+{
+	size_t index;
+
+	content_page_find(s->p->c, pg->id, &index);
+	s->page = index;
+	s->editing = editing;
+	show_page(s, seq);
+}
+
 static int handle_item_add(session *s, const cJSON *m, long long seq)
 {
 	const content_page *pg = list_page(s, m);
-	size_t index;
 	long long item;
 	int n;
 
@@ -647,10 +657,7 @@ static int handle_item_add(session *s, const cJSON *m, long long seq)
 		return fail_with(s, "list-full", "limit", MAX_LIST_ITEMS);
 	if (store_item_add(s->p->st, s->plan, pg->id, &item))
 		return fail(s, "not-saved");
-	content_page_find(s->p->c, pg->id, &index);
-	s->page = index;
-	s->editing = item;
-	show_page(s, seq);
+	show_list(s, pg, item, seq);
 	return 0;
 }
 
@@ -658,7 +665,6 @@ static int handle_item_edit(session *s, const cJSON *m, long long seq)
 {
 	const content_page *pg = list_page(s, m);
 	long long item = get_id(m, "item");
-	size_t index;
 
 	if (item <= 0)
 		return fail(s, "bad-message");
@@ -666,24 +672,17 @@ static int handle_item_edit(session *s, const cJSON *m, long long seq)
 		return fail(s, "bad-field");
 	if (store_item_exists(s->p->st, s->plan, pg->id, item) != 0)
 		return fail(s, "no-item");
-	content_page_find(s->p->c, pg->id, &index);
-	s->page = index;
-	s->editing = item;
-	show_page(s, seq);
+	show_list(s, pg, item, seq);
 	return 0;
 }
 
 static int handle_item_done(session *s, const cJSON *m, long long seq)
 {
 	const content_page *pg = list_page(s, m);
-	size_t index;
 
 	if (!pg)
 		return fail(s, "bad-field");
-	content_page_find(s->p->c, pg->id, &index);
-	s->page = index;
-	s->editing = 0;
-	show_page(s, seq);
+	show_list(s, pg, 0, seq);
 	return 0;
 }
 
@@ -691,7 +690,6 @@ static int handle_item_remove(session *s, const cJSON *m, long long seq)
 {
 	const content_page *pg = list_page(s, m);
 	long long item = get_id(m, "item");
-	size_t index;
 	int rc;
 
 	if (item <= 0)
@@ -703,11 +701,7 @@ static int handle_item_remove(session *s, const cJSON *m, long long seq)
 		return fail(s, "no-item");
 	if (rc)
 		return fail(s, "not-saved");
-	content_page_find(s->p->c, pg->id, &index);
-	s->page = index;
-	if (s->editing == item)
-		s->editing = 0;
-	show_page(s, seq);
+	show_list(s, pg, s->editing == item ? 0 : s->editing, seq);
 	return 0;
 }
 
