@@ -1,0 +1,1410 @@
+/* planaloud-bench: how fast the server acknowledges saved answers, and how that compares with
+ * what the disk allows.
+ *
+ * `save` starts the real server on a loopback port (or uses a running one), opens N websocket
+ * sessions on one libwebsockets client context (one thread, like the server), gives each its own
+ * plan, and then has every session type an answer the way a person does: each save is sent when
+ * the previous one is acknowledged (closed loop), plus an optional think time. It measures each
+ * save's send-to-`saved` latency for S seconds after a 1 s warm-up. Then, on the same disk, it
+ * times single-row commits done directly on SQLite with the server's settings: the rate the
+ * server would be held to if every answer needed its own disk flush. docs/performance.md has
+ * the results and how to read them.
+ *
+ * Everything is bounded in time: setup, warm-up, measurement, drain and the direct run each have
+ * a deadline, so the benchmark stops by itself. */
+#include "buf.h"
+
+#include <assert.h>
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libwebsockets.h>
+#include <poll.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ERR_LEN 512
+#define NS_PER_MS 1000000ULL
+#define NS_PER_S 1000000000ULL
+
+#define WARMUP_NS (1 * NS_PER_S)
+#define SETUP_TIMEOUT_NS (60 * NS_PER_S) /* connecting and opening every plan */
+#define DRAIN_TIMEOUT_NS (5 * NS_PER_S)  /* waiting for the last acknowledgements */
+#define SERVER_START_TIMEOUT_MS 15000
+#define SERVER_STOP_TIMEOUT_MS 10000
+#define TICK_US 5000        /* how often the phase clock looks at deadlines */
+#define MAX_CONNECTING 32   /* handshakes in flight at once, so the listen queue never overflows */
+#define ANSWER_PAGE "like-admire"
+#define ANSWER_RESTART_CHARS 400 /* a long answer starts again as a new one */
+#define VALUE_MAX (ANSWER_RESTART_CHARS * 4 + 64)
+#define OUT_MAX (VALUE_MAX + 256)
+#define DIRECT_MIN_COMMITS 2000 /* enough for a steady rate when the server run was slow */
+#define TARGET_SESSIONS 200
+#define TARGET_P99_MS 20.0
+#define TARGET_RATIO 0.5
+
+static volatile sig_atomic_t interrupted;
+static struct lws_context *signal_ctx; /* for the signal handler's wake-up only */
+
+/* What a person types, over and over: plain words with the non-ASCII letters and symbols that
+ * real answers carry (Welsh, accents, curly quotes, an emoji). No ASCII quotes or backslashes,
+ * so it goes into JSON as it is. */
+static const char typed_text[] =
+	"I make people laugh and I am kind to animals \xe2\x80\x94 especially my dog, Si\xc3\xa2n. "
+	"I like caf\xc3\xa9 trips, cr\xc3\xaapes and the beach at Llandudno. People say I\xe2\x80\x99m "
+	"a good listener. I help my neighbour Zo\xc3\xab with her garden \xf0\x9f\x8c\xbb. I am "
+	"learning Welsh: \xe2\x80\x9c" "bore da\xe2\x80\x9d means good morning and "
+	"\xe2\x80\x9c" "diolch\xe2\x80\x9d means thank you. I save \xc2\xa3" "5 a week for the "
+	"football. ";
+
+/* ---- the person typing ---- */
+
+typedef struct typist {
+	char value[VALUE_MAX];
+	size_t len;   /* bytes */
+	size_t chars; /* characters */
+	size_t src;   /* where in typed_text the next character comes from */
+	uint32_t rng;
+} typist;
+
+static uint32_t rng_next(uint32_t *state)
+{
+	/* xorshift32: deterministic, so two runs type the same text */
+	uint32_t x = *state;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return *state = x;
+}
+
+static size_t utf8_seq_len(unsigned char lead)
+{
+	if (lead < 0x80)
+		return 1;
+	if ((lead & 0xE0) == 0xC0)
+		return 2;
+	if ((lead & 0xF0) == 0xE0)
+		return 3;
+	return 4;
+}
+
+static void typist_init(typist *t, unsigned who)
+{
+	assert(!strpbrk(typed_text, "\"\\")); /* it goes into JSON unescaped */
+	memset(t, 0, sizeof(*t));
+	t->rng = 2463534242u + who * 2654435761u;
+	if (!t->rng)
+		t->rng = 1;
+	/* each person starts at a different place in the text, on a character boundary */
+	t->src = (who * 37u) % (sizeof(typed_text) - 1);
+	while (t->src > 0 && ((unsigned char)typed_text[t->src] & 0xC0) == 0x80)
+		t->src--;
+}
+
+/* A few more characters, as between two saves of a typing person; a long answer starts over. */
+static void typist_type(typist *t)
+{
+	size_t n = 2 + rng_next(&t->rng) % 4;
+
+	if (t->chars + n > ANSWER_RESTART_CHARS) {
+		t->len = 0;
+		t->chars = 0;
+	}
+	while (n--) {
+		size_t k = utf8_seq_len((unsigned char)typed_text[t->src]);
+
+		memcpy(t->value + t->len, typed_text + t->src, k);
+		t->len += k;
+		t->chars++;
+		t->src += k;
+		if (t->src >= sizeof(typed_text) - 1)
+			t->src = 0;
+	}
+	t->value[t->len] = '\0';
+}
+
+/* ---- clocks ---- */
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
+}
+
+static double cpu_seconds_self(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru))
+		return 0;
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+/* CPU seconds (user + system) a process has used, from /proc; -1 when unknown. */
+static double cpu_seconds_of(pid_t pid)
+{
+	char path[64], line[1024], *p;
+	unsigned long long ut, st;
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	ok = fgets(line, sizeof(line), f) != NULL;
+	fclose(f);
+	/* the command name may hold spaces: fields are counted from after its ')' */
+	p = ok ? strrchr(line, ')') : NULL;
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut,
+			 &st) != 2)
+		return -1;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* CPU seconds all processes on the machine spent (user and system, all CPUs), from /proc/stat;
+ * -1 when unknown. Interrupt time is left out: loopback networking is done there, and it is
+ * the benchmark's own work, not another process's. */
+static double cpu_seconds_machine(void)
+{
+	unsigned long long v[8] = { 0 };
+	FILE *f = fopen("/proc/stat", "r");
+	int n = 0;
+
+	if (f) {
+		n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
+			   &v[3], &v[4], &v[5], &v[6], &v[7]);
+		fclose(f);
+	}
+	if (n < 5)
+		return -1;
+	/* user nice system [idle iowait irq softirq steal] */
+	return (double)(v[0] + v[1] + v[2]) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* ---- the WAL commit counter ----
+ * SQLite's wal-index (the -shm file) starts with a header whose third 32-bit word (native byte
+ * order) is incremented on every commit. Reading it before and after a run tells how many
+ * commits the server made without touching the server. */
+static long long wal_commit_counter(const char *db_path)
+{
+	char path[4096];
+	uint32_t hdr[3];
+	int fd;
+	ssize_t n;
+
+	if (snprintf(path, sizeof(path), "%s-shm", db_path) >= (int)sizeof(path))
+		return -1;
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = pread(fd, hdr, sizeof(hdr), 0);
+	close(fd);
+	return n == (ssize_t)sizeof(hdr) ? (long long)hdr[2] : -1;
+}
+
+/* ---- files ---- */
+
+static const char *fs_name(const char *dir)
+{
+	struct statfs sf;
+
+	if (statfs(dir, &sf))
+		return "unknown filesystem";
+	switch ((unsigned long)sf.f_type) {
+	case 0xEF53UL: return "ext4";
+	case 0x58465342UL: return "xfs";
+	case 0x9123683EUL: return "btrfs";
+	case 0x01021994UL: return "tmpfs";
+	case 0x794C7630UL: return "overlayfs";
+	case 0x2FC12FC1UL: return "zfs";
+	default: return "another filesystem";
+	}
+}
+
+/* Removes a temporary folder the benchmark made (flat: only files inside). */
+static void remove_dir(const char *dir)
+{
+	char path[4096];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (d) {
+		while ((e = readdir(d))) {
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) <
+			    (int)sizeof(path))
+				unlink(path);
+		}
+		closedir(d);
+	}
+	if (rmdir(dir))
+		fprintf(stderr, "planaloud-bench: could not remove %s: %s\n", dir, strerror(errno));
+}
+
+/* ---- the server under test ---- */
+
+typedef struct server {
+	pid_t pid;
+	int out_fd; /* the server's stdout */
+	int port;
+	char data_dir[4096];
+} server;
+
+/* Starts bin on a free loopback port with data in data_dir and reads the port it printed.
+ * The server's stderr is ours, so its own words about a failed start reach the user. */
+static int server_start(server *sv, const char *bin, int port, char *err, size_t errlen)
+{
+	const char *key = "Kiosk page: http://localhost:";
+	char portarg[16], text[4096];
+	size_t used = 0;
+	uint64_t deadline = now_ns() + SERVER_START_TIMEOUT_MS * NS_PER_MS;
+	int fds[2], status;
+
+	if (access(bin, X_OK)) {
+		snprintf(err, errlen, "cannot run the server %.300s: %s (build it first)", bin,
+			 strerror(errno));
+		return -1;
+	}
+	if (pipe(fds)) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	snprintf(portarg, sizeof(portarg), "%d", port);
+	fflush(NULL);
+	sv->pid = fork();
+	if (sv->pid < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (sv->pid == 0) {
+		close(fds[0]);
+		if (dup2(fds[1], STDOUT_FILENO) < 0)
+			_exit(127);
+		close(fds[1]);
+		execl(bin, bin, "--port", portarg, "--listen", "127.0.0.1", "--data", sv->data_dir,
+		      (char *)NULL);
+		fprintf(stderr, "planaloud-bench: cannot run %s: %s\n", bin, strerror(errno));
+		_exit(127);
+	}
+	close(fds[1]);
+	sv->out_fd = fds[0];
+	fcntl(sv->out_fd, F_SETFD, FD_CLOEXEC);
+
+	for (;;) {
+		struct pollfd pfd = { .fd = sv->out_fd, .events = POLLIN };
+		uint64_t now = now_ns();
+		const char *at;
+		ssize_t n;
+		int r;
+
+		text[used] = '\0';
+		at = strstr(text, key);
+		if (at && strchr(at, '\n')) {
+			sv->port = atoi(at + strlen(key));
+			if (sv->port > 0 && sv->port < 65536)
+				return 0;
+			snprintf(err, errlen, "the server printed a port that makes no sense");
+			return -1;
+		}
+		if (now >= deadline) {
+			snprintf(err, errlen, "the server did not say it was running within %d s",
+				 SERVER_START_TIMEOUT_MS / 1000);
+			return -1;
+		}
+		r = poll(&pfd, 1, (int)((deadline - now) / NS_PER_MS) + 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			continue;
+		n = read(sv->out_fd, text + used, sizeof(text) - 1 - used);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			/* it stopped before it started serving: say how */
+			if (waitpid(sv->pid, &status, 0) == sv->pid) {
+				sv->pid = 0;
+				if (WIFEXITED(status))
+					snprintf(err, errlen,
+						 "the server failed to start (exit status %d; its "
+						 "message is above)",
+						 WEXITSTATUS(status));
+				else
+					snprintf(err, errlen,
+						 "the server failed to start (killed by signal %d)",
+						 WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+			} else {
+				snprintf(err, errlen, "the server closed its output before starting");
+			}
+			return -1;
+		}
+		used += (size_t)n;
+		if (used == sizeof(text) - 1) {
+			snprintf(err, errlen, "the server printed too much before its port");
+			return -1;
+		}
+	}
+}
+
+/* Stops the server (SIGTERM; SIGKILL if it does not stop in time) and reports how it ended.
+ * 0 when it stopped cleanly. */
+static int server_stop(server *sv)
+{
+	uint64_t deadline = now_ns() + SERVER_STOP_TIMEOUT_MS * NS_PER_MS;
+	char drain[4096];
+	int status = 0, rc = -1;
+
+	if (sv->pid <= 0)
+		goto out;
+	kill(sv->pid, SIGTERM);
+	for (;;) {
+		pid_t r = waitpid(sv->pid, &status, WNOHANG);
+
+		if (r == sv->pid)
+			break;
+		if (r < 0 && errno != EINTR) {
+			fprintf(stderr, "planaloud-bench: waitpid: %s\n", strerror(errno));
+			goto out;
+		}
+		if (now_ns() >= deadline) {
+			fprintf(stderr, "planaloud-bench: the server did not stop in %d s; killing it\n",
+				SERVER_STOP_TIMEOUT_MS / 1000);
+			kill(sv->pid, SIGKILL);
+			waitpid(sv->pid, &status, 0);
+			break;
+		}
+		nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
+	}
+	sv->pid = 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		rc = 0;
+	else if (WIFEXITED(status))
+		fprintf(stderr, "planaloud-bench: the server exited with status %d\n",
+			WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		fprintf(stderr, "planaloud-bench: the server ended by signal %d\n",
+			WTERMSIG(status));
+out:
+	if (sv->out_fd >= 0) {
+		/* its last words ("Stopping.") are of no interest */
+		while (read(sv->out_fd, drain, sizeof(drain)) > 0)
+			;
+		close(sv->out_fd);
+		sv->out_fd = -1;
+	}
+	return rc;
+}
+
+/* ---- the sessions ---- */
+
+enum phase { PH_SETUP, PH_WARMUP, PH_MEASURE, PH_DRAIN, PH_DONE, PH_FAILED };
+
+enum sess_state {
+	SS_IDLE,       /* not connected yet */
+	SS_CONNECTING, /* handshake under way */
+	SS_WELCOME,    /* connected; waiting for hello and the welcome page */
+	SS_PLAN,       /* new_plan sent; waiting for its page */
+	SS_READY,      /* has its own plan; waiting for the others */
+	SS_TYPING,     /* saving answers */
+	SS_CLOSED,
+};
+
+typedef struct bench bench;
+
+typedef struct sess {
+	bench *b;
+	struct lws *wsi;
+	unsigned index;
+	enum sess_state state;
+	int got_hello;
+	buf rx;
+	lws_sorted_usec_list_t think; /* the pause before the next save */
+
+	unsigned char out[LWS_PRE + OUT_MAX];
+	size_t out_len;
+	int out_pending;
+	int out_is_save;
+
+	typist t;
+	unsigned long long seq;
+	unsigned long long inflight; /* seq of the save awaiting `saved`, 0 when none */
+	uint64_t sent_at;
+} sess;
+
+typedef struct samples {
+	uint64_t *v; /* latencies in ns */
+	size_t n, cap;
+} samples;
+
+struct bench {
+	struct lws_context *ctx;
+	lws_sorted_usec_list_t tick;
+	sess *s;
+	unsigned n;
+	int port;
+	int think_ms;
+	uint64_t measure_ns;
+	const char *db_path; /* the server's database, when we started it; NULL otherwise */
+	pid_t server_pid;
+
+	enum phase phase;
+	char fail[ERR_LEN];
+	unsigned next_connect, connecting, connected, ready;
+	unsigned long inflight;
+	uint64_t setup_deadline, t_warm, t_measure, t_end;
+
+	samples lat;
+	unsigned long long acks_total; /* every `saved`, warm-up and drain too */
+	unsigned long long errors, unexpected;
+	char first_error[128];
+	uint64_t max_lat, max_at; /* the slowest measured save, and when it was sent (after
+				     t_measure) */
+	unsigned max_session;
+	unsigned long long unanswered;
+
+	long long commits_start, commits_end;
+	double cpu_self_start, cpu_self_end, cpu_server_start, cpu_server_end;
+	double cpu_all_start, cpu_all_end; /* every process on the machine */
+	uint64_t t_done;
+};
+
+static void bench_fail(bench *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void bench_fail(bench *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (b->phase == PH_FAILED)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->fail, sizeof(b->fail), fmt, ap);
+	va_end(ap);
+	b->phase = PH_FAILED;
+	if (b->ctx)
+		lws_cancel_service(b->ctx);
+}
+
+static int samples_add(samples *sm, uint64_t v)
+{
+	if (sm->n == sm->cap) {
+		size_t cap = sm->cap ? sm->cap * 2 : 65536;
+		uint64_t *nv = realloc(sm->v, cap * sizeof(*nv));
+
+		if (!nv)
+			return -1;
+		sm->v = nv;
+		sm->cap = cap;
+	}
+	sm->v[sm->n++] = v;
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Exact percentile by nearest rank over sorted samples, in ms. */
+static double percentile_ms(const samples *sm, double p)
+{
+	size_t rank;
+
+	if (!sm->n)
+		return 0;
+	rank = (size_t)((p / 100.0) * (double)sm->n + 0.999999999);
+	if (rank < 1)
+		rank = 1;
+	if (rank > sm->n)
+		rank = sm->n;
+	return (double)sm->v[rank - 1] / (double)NS_PER_MS;
+}
+
+/* How many sorted samples exceed limit. */
+static size_t count_over(const samples *sm, uint64_t limit)
+{
+	size_t lo = 0, hi = sm->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sm->v[mid] <= limit)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return sm->n - lo;
+}
+
+static void sess_queue(sess *s, int is_save, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Puts one message in the session's out slot and asks for a writable callback. */
+static void sess_queue(sess *s, int is_save, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf((char *)s->out + LWS_PRE, OUT_MAX, fmt, ap);
+	va_end(ap);
+	if (n < 0 || n >= OUT_MAX) {
+		bench_fail(s->b, "a message did not fit in the send buffer");
+		return;
+	}
+	s->out_len = (size_t)n;
+	s->out_pending = 1;
+	s->out_is_save = is_save;
+	lws_callback_on_writable(s->wsi);
+}
+
+/* The next keystrokes' save, unless the measurement is over. */
+static void sess_save(sess *s)
+{
+	bench *b = s->b;
+
+	if (b->phase >= PH_DRAIN || s->state != SS_TYPING || now_ns() >= b->t_end)
+		return;
+	typist_type(&s->t);
+	sess_queue(s, 1, "{\"type\":\"answer\",\"seq\":%llu,\"page\":\"" ANSWER_PAGE
+		   "\",\"value\":\"%s\"}",
+		   ++s->seq, s->t.value);
+}
+
+static void think_done(lws_sorted_usec_list_t *sul)
+{
+	sess_save(lws_container_of(sul, sess, think));
+}
+
+static void sess_after_ack(sess *s)
+{
+	if (s->b->think_ms > 0)
+		lws_sul_schedule(s->b->ctx, 0, &s->think, think_done,
+				 (lws_usec_t)s->b->think_ms * LWS_US_PER_MS);
+	else
+		sess_save(s);
+}
+
+static void connect_more(bench *b)
+{
+	while (b->phase == PH_SETUP && b->next_connect < b->n && b->connecting < MAX_CONNECTING) {
+		sess *s = &b->s[b->next_connect++];
+		struct lws_client_connect_info ci;
+
+		memset(&ci, 0, sizeof(ci));
+		ci.context = b->ctx;
+		ci.address = "127.0.0.1";
+		ci.port = b->port;
+		ci.path = "/ws";
+		ci.host = "127.0.0.1";
+		ci.ssl_connection = 0;
+		ci.protocol = "planaloud";
+		ci.local_protocol_name = "planaloud";
+		ci.userdata = s;
+		ci.pwsi = &s->wsi;
+		s->state = SS_CONNECTING;
+		b->connecting++;
+		if (!lws_client_connect_via_info(&ci) && s->state == SS_CONNECTING) {
+			/* failed before any callback said so */
+			s->state = SS_CLOSED;
+			b->connecting--;
+			bench_fail(b, "cannot connect to 127.0.0.1:%d", b->port);
+		}
+	}
+}
+
+/* One whole message from the server. */
+static void sess_message(sess *s, const char *text, size_t len)
+{
+	bench *b = s->b;
+	cJSON *m = cJSON_ParseWithLength(text, len);
+	const cJSON *jt = cJSON_GetObjectItemCaseSensitive(m, "type");
+	const cJSON *js = cJSON_GetObjectItemCaseSensitive(m, "seq");
+	const char *type = cJSON_IsString(jt) ? jt->valuestring : "";
+	unsigned long long seq = cJSON_IsNumber(js) ? (unsigned long long)js->valuedouble : 0;
+
+	if (!cJSON_IsObject(m)) {
+		bench_fail(b, "session %u: the server sent something that is not a JSON object",
+			   s->index);
+		goto out;
+	}
+	if (!strcmp(type, "saved") && s->state == SS_TYPING && s->inflight && seq == s->inflight) {
+		uint64_t now = now_ns(), lat = now - s->sent_at;
+
+		s->inflight = 0;
+		b->inflight--;
+		b->acks_total++;
+		if (s->sent_at >= b->t_measure && s->sent_at < b->t_end) {
+			if (samples_add(&b->lat, lat)) {
+				bench_fail(b, "out of memory for the latency samples");
+				goto out;
+			}
+			if (lat > b->max_lat) {
+				b->max_lat = lat;
+				b->max_at = s->sent_at - b->t_measure;
+				b->max_session = s->index;
+			}
+		}
+		sess_after_ack(s);
+	} else if (!strcmp(type, "error")) {
+		const cJSON *code = cJSON_GetObjectItemCaseSensitive(m, "code");
+
+		b->errors++;
+		if (!b->first_error[0])
+			snprintf(b->first_error, sizeof(b->first_error), "%s (session %u, seq %llu)",
+				 cJSON_IsString(code) ? code->valuestring : "?", s->index, seq);
+		if (s->state == SS_TYPING && s->inflight && seq == s->inflight) {
+			/* the save was refused: keep typing, the error is reported */
+			s->inflight = 0;
+			b->inflight--;
+			sess_after_ack(s);
+		} else if (s->state != SS_TYPING) {
+			bench_fail(b, "session %u: the server answered with error %s while opening "
+				      "a plan",
+				   s->index, cJSON_IsString(code) ? code->valuestring : "?");
+		}
+	} else if (!strcmp(type, "hello")) {
+		s->got_hello = 1;
+	} else if (!strcmp(type, "page") && s->state == SS_WELCOME && s->got_hello) {
+		/* the welcome page: start a plan of this session's own */
+		s->state = SS_PLAN;
+		sess_queue(s, 0, "{\"type\":\"new_plan\",\"seq\":%llu}", ++s->seq);
+	} else if (!strcmp(type, "page") && s->state == SS_PLAN && seq == s->seq) {
+		s->state = SS_READY;
+		b->ready++;
+	} else {
+		b->unexpected++;
+	}
+out:
+	cJSON_Delete(m);
+}
+
+static int callback_bench(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+			  size_t len)
+{
+	sess *s = user;
+	bench *b;
+
+	if (!s) /* context-wide callbacks: nothing to do */
+		return 0;
+	b = s->b;
+	switch (reason) {
+	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
+		if (s->state == SS_CONNECTING)
+			b->connecting--;
+		s->state = SS_CLOSED;
+		s->wsi = NULL;
+		bench_fail(b, "session %u could not connect to 127.0.0.1:%d: %s", s->index, b->port,
+			   in ? (const char *)in : "no reason given");
+		break;
+
+	case LWS_CALLBACK_CLIENT_ESTABLISHED:
+		b->connecting--;
+		b->connected++;
+		s->state = SS_WELCOME;
+		connect_more(b);
+		break;
+
+	case LWS_CALLBACK_CLIENT_RECEIVE:
+		if (lws_is_first_fragment(wsi))
+			buf_reset(&s->rx);
+		if (buf_append(&s->rx, in, len)) {
+			bench_fail(b, "out of memory");
+			return -1;
+		}
+		if (lws_is_final_fragment(wsi) && !lws_remaining_packet_payload(wsi)) {
+			sess_message(s, buf_str(&s->rx), s->rx.len);
+			buf_reset(&s->rx);
+		}
+		break;
+
+	case LWS_CALLBACK_CLIENT_WRITEABLE:
+		if (!s->out_pending)
+			break;
+		s->out_pending = 0;
+		if (s->out_is_save) {
+			s->sent_at = now_ns();
+			s->inflight = s->seq;
+			b->inflight++;
+		}
+		if (lws_write(wsi, s->out + LWS_PRE, s->out_len, LWS_WRITE_TEXT) <
+		    (int)s->out_len) {
+			bench_fail(b, "session %u: sending failed", s->index);
+			return -1;
+		}
+		break;
+
+	case LWS_CALLBACK_CLIENT_CLOSED:
+		if (s->state != SS_CLOSED && b->phase < PH_DONE)
+			bench_fail(b, "the server closed session %u", s->index);
+		if (s->inflight) {
+			s->inflight = 0;
+			b->inflight--;
+			b->unanswered++;
+		}
+		s->state = SS_CLOSED;
+		s->wsi = NULL;
+		break;
+
+	default:
+		break;
+	}
+	return 0;
+}
+
+static const struct lws_protocols bench_protocols[] = {
+	{ "planaloud", callback_bench, 0, 65536, 0, NULL, 0 },
+	{ NULL, NULL, 0, 0, 0, NULL, 0 },
+};
+
+static void bench_start_typing(bench *b)
+{
+	uint32_t rng = 12345;
+
+	b->t_warm = now_ns();
+	b->t_measure = b->t_warm + WARMUP_NS;
+	b->t_end = b->t_measure + b->measure_ns;
+	b->phase = PH_WARMUP;
+	if (b->db_path)
+		b->commits_start = wal_commit_counter(b->db_path);
+	b->cpu_self_start = cpu_seconds_self();
+	b->cpu_all_start = cpu_seconds_machine();
+	b->cpu_server_start = b->server_pid > 0 ? cpu_seconds_of(b->server_pid) : -1;
+	for (unsigned i = 0; i < b->n; i++) {
+		sess *s = &b->s[i];
+
+		s->state = SS_TYPING;
+		if (b->think_ms > 0)
+			/* people do not all press a key in the same millisecond */
+			lws_sul_schedule(b->ctx, 0, &s->think, think_done,
+					 (lws_usec_t)(rng_next(&rng) % (uint32_t)b->think_ms) *
+						 LWS_US_PER_MS);
+		else
+			sess_save(s);
+	}
+}
+
+static void bench_finish(bench *b)
+{
+	b->t_done = now_ns();
+	b->phase = PH_DONE;
+	b->unanswered += b->inflight;
+	if (b->db_path)
+		b->commits_end = wal_commit_counter(b->db_path);
+	b->cpu_self_end = cpu_seconds_self();
+	b->cpu_all_end = cpu_seconds_machine();
+	b->cpu_server_end = b->server_pid > 0 ? cpu_seconds_of(b->server_pid) : -1;
+}
+
+/* The phase clock: moves from one phase to the next as deadlines pass. */
+static void tick(lws_sorted_usec_list_t *sul)
+{
+	bench *b = lws_container_of(sul, bench, tick);
+	uint64_t now = now_ns();
+
+	if (interrupted)
+		bench_fail(b, "interrupted");
+	switch (b->phase) {
+	case PH_SETUP:
+		if (b->ready == b->n)
+			bench_start_typing(b);
+		else if (now >= b->setup_deadline)
+			bench_fail(b,
+				   "setup took over %llu s: %u of %u sessions connected, %u have a "
+				   "plan",
+				   (unsigned long long)(SETUP_TIMEOUT_NS / NS_PER_S), b->connected, b->n,
+				   b->ready);
+		break;
+	case PH_WARMUP:
+		if (now >= b->t_measure)
+			b->phase = PH_MEASURE;
+		break;
+	case PH_MEASURE:
+		if (now >= b->t_end)
+			b->phase = PH_DRAIN;
+		break;
+	case PH_DRAIN:
+		if (!b->inflight || now >= b->t_end + DRAIN_TIMEOUT_NS)
+			bench_finish(b);
+		break;
+	default:
+		break;
+	}
+	if (b->phase < PH_DONE)
+		lws_sul_schedule(b->ctx, 0, &b->tick, tick, TICK_US);
+	else
+		lws_cancel_service(b->ctx); /* or lws_service() sleeps on until its next timer */
+}
+
+/* Raises the open-file limit so that n connections fit (the server inherits it too). */
+static void raise_fd_limit(unsigned n)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)n * 2 + 256;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		fprintf(stderr, "planaloud-bench: could not raise the open-file limit: %s\n",
+			strerror(errno));
+}
+
+static int bench_run(bench *b)
+{
+	struct lws_context_creation_info info;
+	int rc = -1;
+
+	lws_set_log_level(LLL_ERR, NULL);
+	memset(&info, 0, sizeof(info));
+	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.protocols = bench_protocols;
+	info.fd_limit_per_thread = b->n + 32;
+	info.user = b;
+	b->ctx = lws_create_context(&info);
+	if (!b->ctx) {
+		bench_fail(b, "libwebsockets could not start a client context");
+		return -1;
+	}
+	signal_ctx = b->ctx;
+	b->setup_deadline = now_ns() + SETUP_TIMEOUT_NS;
+	for (unsigned i = 0; i < b->n; i++) {
+		b->s[i].b = b;
+		b->s[i].index = i;
+		buf_init(&b->s[i].rx);
+		typist_init(&b->s[i].t, i);
+	}
+	connect_more(b);
+	lws_sul_schedule(b->ctx, 0, &b->tick, tick, TICK_US);
+	while (b->phase < PH_DONE)
+		if (lws_service(b->ctx, 0) < 0) {
+			bench_fail(b, "the libwebsockets service loop failed");
+			break;
+		}
+	rc = b->phase == PH_DONE ? 0 : -1;
+	signal_ctx = NULL;
+	lws_context_destroy(b->ctx); /* closes every connection */
+	b->ctx = NULL;
+	for (unsigned i = 0; i < b->n; i++)
+		buf_release(&b->s[i].rx);
+	return rc;
+}
+
+/* ---- the limit: single-row commits straight on SQLite ---- */
+
+typedef struct direct_result {
+	unsigned long long commits;
+	double seconds;
+	long long wal_counter; /* commits SQLite's wal-index counted, as a check; -1 unknown */
+} direct_result;
+
+static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t errlen)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", sql, msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+typedef struct direct_stmts {
+	sqlite3 *db;
+	sqlite3_stmt *begin, *upsert, *commit;
+} direct_stmts;
+
+/* One answer's save in a transaction of its own: the k-th, by plan k % plans. */
+static int direct_commit(direct_stmts *dc, typist *typists, unsigned plans, unsigned long long k,
+			 char *err, size_t errlen)
+{
+	unsigned who = (unsigned)(k % plans);
+	int ok;
+
+	typist_type(&typists[who]);
+	sqlite3_bind_int64(dc->upsert, 1, who + 1);
+	sqlite3_bind_text(dc->upsert, 2, typists[who].value, (int)typists[who].len, SQLITE_STATIC);
+	sqlite3_bind_int64(dc->upsert, 3, who + 1);
+	ok = sqlite3_step(dc->begin) == SQLITE_DONE && sqlite3_step(dc->upsert) == SQLITE_DONE &&
+	     sqlite3_step(dc->commit) == SQLITE_DONE;
+	if (!ok) {
+		snprintf(err, errlen, "a direct commit failed: %s", sqlite3_errmsg(dc->db));
+		if (!sqlite3_get_autocommit(dc->db))
+			sqlite3_exec(dc->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	sqlite3_reset(dc->begin);
+	sqlite3_reset(dc->upsert);
+	sqlite3_reset(dc->commit);
+	return ok ? 0 : -1;
+}
+
+/* commits rows, one transaction each, one after another on one connection, stopping early at
+ * max_ns; the table and statement are the server's answers table and upsert. */
+static int direct_run(const char *dir, unsigned plans, unsigned long long commits, uint64_t max_ns,
+		      direct_result *res, char *err, size_t errlen)
+{
+	char path[4096];
+	sqlite3 *db = NULL;
+	sqlite3_stmt *begin = NULL, *upsert = NULL, *commit = NULL, *plan = NULL;
+	direct_stmts dc;
+	typist *typists = NULL;
+	uint64_t t0, deadline;
+	long long counter0;
+	int rc = -1;
+
+	memset(res, 0, sizeof(*res));
+	res->wal_counter = -1;
+	snprintf(path, sizeof(path), "%s/direct.db", dir);
+	typists = calloc(plans, sizeof(*typists));
+	if (!typists) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)) {
+		snprintf(err, errlen, "%.300s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+		goto out;
+	}
+	if (exec_sql(db, "PRAGMA journal_mode = WAL", err, errlen) ||
+	    exec_sql(db, "PRAGMA synchronous = FULL", err, errlen) ||
+	    exec_sql(db, "PRAGMA foreign_keys = ON", err, errlen) ||
+	    exec_sql(db,
+		     "CREATE TABLE plans (id INTEGER PRIMARY KEY);"
+		     "CREATE TABLE answers ("
+		     "  plan_id INTEGER NOT NULL REFERENCES plans(id),"
+		     "  page TEXT NOT NULL,"
+		     "  item_id INTEGER NOT NULL DEFAULT 0,"
+		     "  field TEXT NOT NULL DEFAULT '',"
+		     "  value TEXT NOT NULL,"
+		     "  visit_id INTEGER,"
+		     "  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
+		     "  PRIMARY KEY (plan_id, page, item_id, field)"
+		     ") WITHOUT ROWID;",
+		     err, errlen))
+		goto out;
+	if (sqlite3_prepare_v2(db, "BEGIN IMMEDIATE", -1, &begin, NULL) ||
+	    sqlite3_prepare_v2(db, "COMMIT", -1, &commit, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT INTO plans (id) VALUES (?)", -1, &plan, NULL) ||
+	    sqlite3_prepare_v2(
+		    db,
+		    "INSERT INTO answers (plan_id, page, item_id, field, value, visit_id) "
+		    "VALUES (?, '" ANSWER_PAGE "', 0, '', ?, ?) "
+		    "ON CONFLICT (plan_id, page, item_id, field) DO UPDATE SET "
+		    "value = excluded.value, visit_id = excluded.visit_id, "
+		    "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+		    -1, &upsert, NULL)) {
+		snprintf(err, errlen, "preparing: %s", sqlite3_errmsg(db));
+		goto out;
+	}
+	/* the plans exist already, as in the server: made in one go, not timed */
+	if (exec_sql(db, "BEGIN", err, errlen))
+		goto out;
+	for (unsigned i = 0; i < plans; i++) {
+		typist_init(&typists[i], i);
+		sqlite3_bind_int64(plan, 1, i + 1);
+		if (sqlite3_step(plan) != SQLITE_DONE) {
+			snprintf(err, errlen, "making plans: %s", sqlite3_errmsg(db));
+			goto out;
+		}
+		sqlite3_reset(plan);
+	}
+	if (exec_sql(db, "COMMIT", err, errlen))
+		goto out;
+	dc = (direct_stmts){ db, begin, upsert, commit };
+
+	/* a warm-up, as the server had: the first commits also grow the WAL file, which costs
+	 * more than the steady state of a reused WAL */
+	deadline = now_ns() + WARMUP_NS;
+	for (unsigned long long k = 0; now_ns() < deadline && !interrupted; k++)
+		if (direct_commit(&dc, typists, plans, k, err, errlen))
+			goto out;
+	counter0 = wal_commit_counter(path);
+	t0 = now_ns();
+	deadline = t0 + max_ns;
+	for (unsigned long long k = 0; k < commits && !interrupted; k++) {
+		if ((k & 15) == 0 && now_ns() >= deadline)
+			break;
+		if (direct_commit(&dc, typists, plans, k, err, errlen))
+			goto out;
+		res->commits++;
+	}
+	res->seconds = (double)(now_ns() - t0) / (double)NS_PER_S;
+	if (counter0 >= 0 && wal_commit_counter(path) >= 0)
+		res->wal_counter = (long long)(uint32_t)(wal_commit_counter(path) - counter0);
+	rc = 0;
+out:
+	sqlite3_finalize(begin);
+	sqlite3_finalize(upsert);
+	sqlite3_finalize(commit);
+	sqlite3_finalize(plan);
+	sqlite3_close(db);
+	free(typists);
+	return rc;
+}
+
+/* ---- the command ---- */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: planaloud-bench save --sessions N --seconds S [options]\n"
+		"\n"
+		"Measures how fast Plan Aloud acknowledges saved answers.\n"
+		"\n"
+		"Starts the server (the planaloud binary beside this one) on a free loopback port\n"
+		"with a fresh data folder, opens N websocket sessions, gives each its own plan, and\n"
+		"has every session type an answer: each save is sent when the previous one is\n"
+		"acknowledged, after the think time. Reports acknowledged saves per second and the\n"
+		"send-to-acknowledgement latency (p50, p95, p99, max) over S seconds after a 1 s\n"
+		"warm-up. Then times single-row commits made directly on SQLite (WAL,\n"
+		"synchronous=FULL, one transaction per row) on the same disk, the rate the server\n"
+		"would manage if every answer needed its own disk flush, and prints the ratio and\n"
+		"the targets (at %d sessions: p99 <= %.0f ms, acks/s >= %.0f%% of direct commits/s).\n"
+		"\n"
+		"Options:\n"
+		"  --sessions N    websocket sessions, each a person typing (1 to 10000)\n"
+		"  --seconds S     how long to measure, after the warm-up (1 to 600)\n"
+		"  --think-ms T    pause between an acknowledgement and the next save (default 0:\n"
+		"                  a typist who never pauses, the worst case; 1000 is the pace of\n"
+		"                  the page's autosave, which sends 1 s after typing stops)\n"
+		"  --port P        the server's port (with --no-spawn: the running server's port)\n"
+		"  --no-spawn      use a server already running on 127.0.0.1:P instead of starting\n"
+		"                  one (it needs a --data folder it may write plans into)\n"
+		"  --dir DIR       where the temporary data folders go (default $TMPDIR or /tmp);\n"
+		"                  put it on the disk you want to measure\n"
+		"  --help          show this help\n"
+		"\n"
+		"Exit status: 0 when the run completed (whatever the targets say); 1 on an error,\n"
+		"or when a save was refused or never acknowledged; 2 on a bad command line.\n",
+		TARGET_SESSIONS, TARGET_P99_MS, TARGET_RATIO * 100);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+	if (signal_ctx)
+		lws_cancel_service(signal_ctx);
+}
+
+static int parse_int(const char *s, long min, long max, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (!*s || *end || errno || v < min || v > max)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/* The server binary beside this one. */
+static int server_binary(char *out, size_t outlen)
+{
+	char self[4096], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n <= 0)
+		return -1;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	return snprintf(out, outlen, "%s/planaloud", self) < (int)outlen ? 0 : -1;
+}
+
+static void print_target(const char *what, int applies, int pass, const char *detail)
+{
+	printf("  %-44s %s %s\n", what, !applies ? "n/a " : pass ? "PASS" : "MISS", detail);
+}
+
+static int cmd_save(int argc, char **argv)
+{
+	enum { O_SESSIONS = 1, O_SECONDS, O_THINK, O_PORT, O_NO_SPAWN, O_DIR, O_HELP };
+	static const struct option opts[] = {
+		{ "sessions", required_argument, NULL, O_SESSIONS },
+		{ "seconds", required_argument, NULL, O_SECONDS },
+		{ "think-ms", required_argument, NULL, O_THINK },
+		{ "port", required_argument, NULL, O_PORT },
+		{ "no-spawn", no_argument, NULL, O_NO_SPAWN },
+		{ "dir", required_argument, NULL, O_DIR },
+		{ "help", no_argument, NULL, O_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	int sessions = 0, seconds = 0, think = 0, port = 0, no_spawn = 0, opt, rc = 1;
+	const char *base = getenv("TMPDIR");
+	char bin[4096], direct_dir[4096] = "", db_path[4096], err[ERR_LEN];
+	server sv = { .pid = 0, .out_fd = -1 };
+	bench b;
+	direct_result dr;
+	unsigned long long direct_target;
+	double acks_per_s, direct_per_s, ratio, p99;
+	int sv_ok;
+
+	memset(&b, 0, sizeof(b));
+	if (!base || !*base)
+		base = "/tmp";
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case O_SESSIONS:
+			if (parse_int(optarg, 1, 10000, &sessions))
+				goto bad_flag;
+			break;
+		case O_SECONDS:
+			if (parse_int(optarg, 1, 600, &seconds))
+				goto bad_flag;
+			break;
+		case O_THINK:
+			if (parse_int(optarg, 0, 60000, &think))
+				goto bad_flag;
+			break;
+		case O_PORT:
+			if (parse_int(optarg, 1, 65535, &port))
+				goto bad_flag;
+			break;
+		case O_NO_SPAWN: no_spawn = 1; break;
+		case O_DIR: base = optarg; break;
+		case O_HELP: usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "planaloud-bench: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	if (!sessions || !seconds) {
+		fprintf(stderr, "planaloud-bench: --sessions and --seconds are needed\n");
+		usage(stderr);
+		return 2;
+	}
+	if (no_spawn && !port) {
+		fprintf(stderr, "planaloud-bench: --no-spawn needs the running server's --port\n");
+		return 2;
+	}
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	raise_fd_limit((unsigned)sessions);
+
+	b.n = (unsigned)sessions;
+	b.think_ms = think;
+	b.measure_ns = (uint64_t)seconds * NS_PER_S;
+	b.s = calloc(b.n, sizeof(*b.s));
+	if (!b.s) {
+		fprintf(stderr, "planaloud-bench: out of memory\n");
+		return 1;
+	}
+
+	if (snprintf(direct_dir, sizeof(direct_dir), "%s/planaloud-bench-direct-XXXXXX", base) >=
+		    (int)sizeof(direct_dir) ||
+	    !mkdtemp(direct_dir)) {
+		fprintf(stderr, "planaloud-bench: cannot make a temporary folder in %s: %s\n", base,
+			strerror(errno));
+		direct_dir[0] = '\0';
+		goto out;
+	}
+	if (!no_spawn) {
+		if (server_binary(bin, sizeof(bin))) {
+			fprintf(stderr, "planaloud-bench: cannot tell where this program is\n");
+			goto out;
+		}
+		if (snprintf(sv.data_dir, sizeof(sv.data_dir), "%s/planaloud-bench-data-XXXXXX",
+			     base) >= (int)sizeof(sv.data_dir) ||
+		    !mkdtemp(sv.data_dir)) {
+			fprintf(stderr, "planaloud-bench: cannot make a temporary folder in %s: %s\n",
+				base, strerror(errno));
+			sv.data_dir[0] = '\0';
+			goto out;
+		}
+		if (server_start(&sv, bin, port, err, sizeof(err))) {
+			fprintf(stderr, "planaloud-bench: %s\n", err);
+			goto out;
+		}
+		port = sv.port;
+		if (snprintf(db_path, sizeof(db_path), "%s/planaloud.db", sv.data_dir) >=
+		    (int)sizeof(db_path))
+			db_path[0] = '\0'; /* too long to read the commit counter: skip it */
+		b.db_path = db_path[0] ? db_path : NULL;
+		b.server_pid = sv.pid;
+		printf("Server:     %s, pid %ld, 127.0.0.1:%d, data in %s (%s)\n", bin, (long)sv.pid,
+		       port, sv.data_dir, fs_name(sv.data_dir));
+	} else {
+		printf("Server:     already running at 127.0.0.1:%d (not started by the benchmark)\n",
+		       port);
+	}
+	b.port = port;
+
+	printf("Sessions:   %u, each with its own plan, saving \"%s\" %s\n", b.n, ANSWER_PAGE,
+	       think ? "with a pause" : "back to back");
+	printf("Think time: %d ms\n", think);
+	fflush(stdout);
+	if (bench_run(&b)) {
+		fprintf(stderr, "planaloud-bench: %s\n", b.fail);
+		if (strstr(b.fail, "connect"))
+			fprintf(stderr, "planaloud-bench: is the server running on 127.0.0.1:%d?\n",
+				port);
+		goto out;
+	}
+
+	sv_ok = no_spawn || server_stop(&sv) == 0;
+	qsort(b.lat.v, b.lat.n, sizeof(*b.lat.v), cmp_u64);
+	acks_per_s = (double)b.lat.n / (double)seconds;
+	p99 = percentile_ms(&b.lat, 99);
+
+	printf("\nThrough the server\n");
+	printf("  duration:          %d s measured, after a 1 s warm-up\n", seconds);
+	printf("  saves acked:       %zu (sent in the measured window)\n", b.lat.n);
+	printf("  acks per second:   %.1f\n", acks_per_s);
+	printf("  latency ms:        p50 %.2f  p95 %.2f  p99 %.2f  max %.2f\n",
+	       percentile_ms(&b.lat, 50), percentile_ms(&b.lat, 95), p99,
+	       b.lat.n ? (double)b.lat.v[b.lat.n - 1] / (double)NS_PER_MS : 0.0);
+	if (b.lat.n)
+		printf("  slowest save:      %.2f ms, session %u, sent %.3f s into the measurement\n",
+		       (double)b.max_lat / (double)NS_PER_MS, b.max_session,
+		       (double)b.max_at / (double)NS_PER_S);
+	printf("  over 20 ms:        %zu saves (%.3f%%)\n", count_over(&b.lat, 20 * NS_PER_MS),
+	       b.lat.n ? 100.0 * (double)count_over(&b.lat, 20 * NS_PER_MS) / (double)b.lat.n
+		       : 0.0);
+	if (b.errors || b.unanswered || b.unexpected)
+		printf("  PROBLEMS:          %llu error replies%s%s, %llu saves never acknowledged, "
+		       "%llu unexpected messages\n",
+		       b.errors, b.first_error[0] ? ", first: " : "", b.first_error, b.unanswered,
+		       b.unexpected);
+	else
+		printf("  errors:            none (every save acknowledged)\n");
+	if (b.commits_start >= 0 && b.commits_end >= 0 && b.db_path) {
+		long long commits = (long long)(uint32_t)(b.commits_end - b.commits_start);
+
+		printf("  server commits:    %lld from warm-up to drain, for %llu saves: %.1f saves "
+		       "per commit, %.1f commits/s\n",
+		       commits, b.acks_total, commits ? (double)b.acks_total / (double)commits : 0.0,
+		       (double)commits / ((double)(b.t_done - b.t_warm) / (double)NS_PER_S));
+	}
+	{
+		double wall = (double)(b.t_done - b.t_warm) / (double)NS_PER_S;
+		double self = b.cpu_self_end - b.cpu_self_start;
+		double srv = b.cpu_server_end - b.cpu_server_start;
+		double all = b.cpu_all_end - b.cpu_all_start;
+
+		if (b.cpu_server_start >= 0 && b.cpu_server_end >= 0)
+			printf("  CPU busy:          server %.0f%%, benchmark client %.0f%% of one core",
+			       100.0 * srv / wall, 100.0 * self / wall);
+		else
+			printf("  CPU busy:          benchmark client %.0f%% of one core",
+			       100.0 * self / wall);
+		if (b.cpu_all_start >= 0 && b.cpu_all_end >= 0)
+			printf("; all processes %.0f%% of %ld CPUs", 100.0 * all / wall,
+			       sysconf(_SC_NPROCESSORS_ONLN));
+		printf("\n");
+		if (b.cpu_server_start >= 0 && all - srv - self > 0.1 * wall)
+			printf("  NOTE:              other work used %.0f%% of a core during the run: "
+			       "expect noise\n",
+			       100.0 * (all - srv - self) / wall);
+	}
+	if (!sv_ok)
+		printf("  NOTE:              the server did not stop cleanly (see above)\n");
+	fflush(stdout);
+
+	/* the same number of commits, but never longer than the measurement itself */
+	direct_target = b.lat.n > DIRECT_MIN_COMMITS ? b.lat.n : DIRECT_MIN_COMMITS;
+	if (direct_run(direct_dir, b.n, direct_target, b.measure_ns, &dr, err, sizeof(err))) {
+		fprintf(stderr, "planaloud-bench: the direct SQLite run failed: %s\n", err);
+		goto out;
+	}
+	if (interrupted) {
+		fprintf(stderr, "planaloud-bench: interrupted\n");
+		goto out;
+	}
+	direct_per_s = dr.seconds > 0 ? (double)dr.commits / dr.seconds : 0;
+	ratio = direct_per_s > 0 ? acks_per_s / direct_per_s : 0;
+	printf("\nDirect SQLite, the limit (one connection, one row per transaction, WAL, "
+	       "synchronous=FULL,\n  same disk: %s)\n",
+	       fs_name(direct_dir));
+	if (!strcmp(fs_name(direct_dir), "tmpfs"))
+		printf("  NOTE:              tmpfs is memory: flushes cost nothing here; use --dir on "
+		       "the disk the server will use\n");
+	printf("  commits:           %llu in %.2f s%s\n", dr.commits, dr.seconds,
+	       dr.commits < direct_target ? " (stopped at the time limit)" : "");
+	printf("  commits/s:         %.1f (%.2f ms each)\n", direct_per_s,
+	       direct_per_s > 0 ? 1000.0 / direct_per_s : 0.0);
+	if (dr.wal_counter >= 0)
+		printf("  WAL counter:       %lld commits, %s\n", dr.wal_counter,
+		       (unsigned long long)dr.wal_counter == dr.commits
+			       ? "as made: the server's commit count above is read the same way"
+			       : "NOT as made: the server's commit count above is doubtful");
+	printf("  ratio:             server acks/s / direct commits/s = %.2f\n", ratio);
+
+	printf("\nTargets (set for %d sessions without think time%s)\n", TARGET_SESSIONS,
+	       (b.n == TARGET_SESSIONS && !think) ? "" : "; this run differs, so read with care");
+	{
+		char detail[128];
+
+		snprintf(detail, sizeof(detail), "(p99 %.2f ms)", p99);
+		print_target("p99 save latency <= 20 ms", 1, p99 <= TARGET_P99_MS && b.lat.n,
+			     detail);
+		if (think)
+			snprintf(detail, sizeof(detail),
+				 "(ratio %.2f; the think time caps the offered load)", ratio);
+		else
+			snprintf(detail, sizeof(detail), "(ratio %.2f)", ratio);
+		print_target("throughput >= 50% of direct commits/s", !think,
+			     ratio >= TARGET_RATIO, detail);
+	}
+	rc = b.errors || b.unanswered ? 1 : 0;
+out:
+	if (sv.pid > 0)
+		server_stop(&sv);
+	if (sv.data_dir[0])
+		remove_dir(sv.data_dir);
+	if (direct_dir[0])
+		remove_dir(direct_dir);
+	free(b.lat.v);
+	free(b.s);
+	return rc;
+bad_flag:
+	fprintf(stderr, "planaloud-bench: '%s' is not a valid value for that option\n", optarg);
+	usage(stderr);
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+			  !strcmp(argv[1], "help"))) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc < 2 || strcmp(argv[1], "save")) {
+		usage(stderr);
+		return 2;
+	}
+	return cmd_save(argc - 1, argv + 1);
+}
