@@ -1,0 +1,436 @@
+#include "voices.h"
+
+#include "buf.h"
+#include "utf8.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_LINE 1024
+
+typedef struct saying {
+	char *written;
+	size_t written_len; /* bytes */
+	char *spoken;
+} saying;
+
+struct voices {
+	voice_profile *profiles;
+	size_t nprofiles;
+	saying *sayings; /* longest written form first, so "Care Act" wins over "Care" */
+	size_t nsayings;
+};
+
+typedef struct loader {
+	voices *v;
+	const char *path;
+	int line;
+	char *err;
+	size_t errlen;
+} loader;
+
+static int fail(loader *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int fail(loader *l, const char *fmt, ...)
+{
+	char reason[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	if (l->err)
+		snprintf(l->err, l->errlen, "%s:%d: %s", l->path, l->line, reason);
+	return -1;
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && strchr(" \t\r\n", end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+static int parse_number(loader *l, const char *v, int min, int max, int *out)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (!*v || *end || n < min || n > max)
+		return fail(l, "this must be a whole number from %d to %d", min, max);
+	*out = (int)n;
+	return 0;
+}
+
+static int profile_line(loader *l, const char *key, const char *v)
+{
+	voices *vs = l->v;
+	voice_profile *p;
+	char **slot;
+
+	if (strcmp(key, "voice") == 0) {
+		for (const char *s = v; *s; s++)
+			if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '-')
+				return fail(l, "a voice's name may use only lowercase letters, digits and '-'");
+		if (voices_find(vs, v))
+			return fail(l, "there is already a voice called '%s'", v);
+		p = realloc(vs->profiles, (vs->nprofiles + 1) * sizeof(*p));
+		if (!p)
+			return fail(l, "out of memory");
+		vs->profiles = p;
+		p = &vs->profiles[vs->nprofiles++];
+		memset(p, 0, sizeof(*p));
+		p->rate = -1;
+		p->pitch = -1;
+		p->male = -1;
+		p->name = strdup(v);
+		return p->name ? 0 : fail(l, "out of memory");
+	}
+	if (vs->nprofiles == 0)
+		return fail(l, "'%s' must come after a 'voice:' line", key);
+	p = &vs->profiles[vs->nprofiles - 1];
+	if (strcmp(key, "rate") == 0)
+		return parse_number(l, v, 80, 450, &p->rate);
+	if (strcmp(key, "pitch") == 0)
+		return parse_number(l, v, 0, 100, &p->pitch);
+	if (strcmp(key, "gender") == 0) {
+		if (strcmp(v, "female") && strcmp(v, "male"))
+			return fail(l, "gender is 'female' or 'male'");
+		p->male = strcmp(v, "male") == 0;
+		return 0;
+	}
+	if (strcmp(key, "label") == 0)
+		slot = &p->label;
+	else if (strcmp(key, "language") == 0)
+		slot = &p->language;
+	else
+		return fail(l, "'%s' is not a key a voice can have", key);
+	if (*slot)
+		return fail(l, "the voice already has a '%s' line", key);
+	*slot = strdup(v);
+	return *slot ? 0 : fail(l, "out of memory");
+}
+
+static int saying_line(loader *l, const char *written, const char *spoken)
+{
+	voices *vs = l->v;
+	saying *s;
+
+	for (size_t i = 0; i < vs->nsayings; i++)
+		if (strcmp(vs->sayings[i].written, written) == 0)
+			return fail(l, "'%s' is there twice", written);
+	s = realloc(vs->sayings, (vs->nsayings + 1) * sizeof(*s));
+	if (!s)
+		return fail(l, "out of memory");
+	vs->sayings = s;
+	s = &vs->sayings[vs->nsayings++];
+	s->written = strdup(written);
+	s->written_len = strlen(written);
+	s->spoken = strdup(spoken);
+	return s->written && s->spoken ? 0 : fail(l, "out of memory");
+}
+
+typedef int (*line_fn)(loader *l, const char *key, const char *value);
+
+static int load_file(loader *l, const char *dir, const char *name, line_fn fn)
+{
+	char path[4096], line[MAX_LINE];
+	FILE *f;
+	int rc = -1;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	l->path = path;
+	l->line = 0;
+	f = fopen(path, "r");
+	if (!f)
+		return fail(l, "cannot open the file (%s)", strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		char *s, *colon;
+
+		l->line++;
+		s = trim(line);
+		if (!*s || *s == '#')
+			continue;
+		if (!utf8_valid(s, strlen(s))) {
+			fail(l, "this line is not valid UTF-8 text");
+			goto out;
+		}
+		colon = strchr(s, ':');
+		if (!colon || colon == s) {
+			fail(l, "a line must be 'key: value'");
+			goto out;
+		}
+		*colon = '\0';
+		if (!*trim(colon + 1)) {
+			fail(l, "'%s' has nothing after the colon", trim(s));
+			goto out;
+		}
+		if (fn(l, trim(s), trim(colon + 1)))
+			goto out;
+	}
+	rc = 0;
+out:
+	fclose(f);
+	return rc;
+}
+
+static int longest_first(const void *a, const void *b)
+{
+	const saying *x = a, *y = b;
+
+	return (x->written_len < y->written_len) - (x->written_len > y->written_len);
+}
+
+voices *voices_load(const char *dir, char *err, size_t errlen)
+{
+	loader l = { calloc(1, sizeof(voices)), dir, 0, err, errlen };
+
+	if (!l.v) {
+		fail(&l, "out of memory");
+		return NULL;
+	}
+	if (load_file(&l, dir, "profiles.txt", profile_line))
+		goto fail;
+	l.line = 0;
+	if (l.v->nprofiles == 0) {
+		fail(&l, "there are no voices");
+		goto fail;
+	}
+	for (size_t i = 0; i < l.v->nprofiles; i++) {
+		const voice_profile *p = &l.v->profiles[i];
+
+		if (!p->label || !p->language || p->rate < 0 || p->pitch < 0 || p->male < 0) {
+			fail(&l, "the voice '%s' needs label, language, gender, rate and pitch", p->name);
+			goto fail;
+		}
+	}
+	if (load_file(&l, dir, "pronunciations.txt", saying_line))
+		goto fail;
+	qsort(l.v->sayings, l.v->nsayings, sizeof(saying), longest_first);
+	return l.v;
+fail:
+	voices_free(l.v);
+	return NULL;
+}
+
+void voices_free(voices *v)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < v->nprofiles; i++) {
+		free(v->profiles[i].name);
+		free(v->profiles[i].label);
+		free(v->profiles[i].language);
+	}
+	free(v->profiles);
+	for (size_t i = 0; i < v->nsayings; i++) {
+		free(v->sayings[i].written);
+		free(v->sayings[i].spoken);
+	}
+	free(v->sayings);
+	free(v);
+}
+
+size_t voices_count(const voices *v)
+{
+	return v->nprofiles;
+}
+
+const voice_profile *voices_at(const voices *v, size_t i)
+{
+	return i < v->nprofiles ? &v->profiles[i] : NULL;
+}
+
+const voice_profile *voices_find(const voices *v, const char *name)
+{
+	for (size_t i = 0; i < v->nprofiles; i++)
+		if (strcmp(v->profiles[i].name, name) == 0)
+			return &v->profiles[i];
+	return NULL;
+}
+
+/* ---- written text to spoken text ---- */
+
+typedef struct builder {
+	buf text;
+	speech_span *spans;
+	size_t nspans, cap;
+	size_t spoken; /* characters of spoken text so far */
+	int oom;
+} builder;
+
+static void add_span(builder *b, size_t spoken_len, size_t written, size_t written_len, int same)
+{
+	speech_span *last = b->nspans ? &b->spans[b->nspans - 1] : NULL;
+
+	if (same && last && last->same && last->written + last->written_len == written &&
+	    last->spoken + last->spoken_len == b->spoken) {
+		last->spoken_len += spoken_len;
+		last->written_len += written_len;
+	} else {
+		if (b->nspans == b->cap) {
+			size_t cap = b->cap ? b->cap * 2 : 16;
+			speech_span *s = realloc(b->spans, cap * sizeof(*s));
+
+			if (!s) {
+				b->oom = 1;
+				return;
+			}
+			b->spans = s;
+			b->cap = cap;
+		}
+		b->spans[b->nspans++] = (speech_span){ b->spoken, spoken_len, written, written_len, same };
+	}
+	b->spoken += spoken_len;
+}
+
+/* Emits `spoken` in place of `written_len` written characters starting at `written`. */
+static void say_instead(builder *b, const char *spoken, size_t written, size_t written_len)
+{
+	if (buf_puts(&b->text, spoken))
+		b->oom = 1;
+	add_span(b, utf8_chars(spoken, strlen(spoken)), written, written_len, 0);
+}
+
+static int word_char(unsigned char c)
+{
+	return isalnum(c) || c >= 0x80;
+}
+
+/* "£1,250.50" at s: the byte length of the amount and how to say it; 0 when it is not one. */
+static size_t read_amount(const char *s, char *say, size_t saylen)
+{
+	const char *p = s + 2; /* after £ */
+	char pounds[32];
+	size_t n = 0;
+	int pence = -1;
+
+	while ((isdigit((unsigned char)*p) || (*p == ',' && isdigit((unsigned char)p[1]))) &&
+	       n < sizeof(pounds) - 1) {
+		if (*p != ',')
+			pounds[n++] = *p;
+		p++;
+	}
+	if (n == 0)
+		return 0;
+	pounds[n] = '\0';
+	if (p[0] == '.' && isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[2]) &&
+	    !isdigit((unsigned char)p[3])) {
+		pence = (p[1] - '0') * 10 + (p[2] - '0');
+		p += 3;
+	}
+	if (pence > 0)
+		snprintf(say, saylen, "%s %s %d", pounds, strcmp(pounds, "1") ? "pounds" : "pound", pence);
+	else
+		snprintf(say, saylen, "%s %s", pounds, strcmp(pounds, "1") ? "pounds" : "pound");
+	return (size_t)(p - s);
+}
+
+int voices_speech(const voices *v, const char *written, speech *out)
+{
+	builder b = { BUF_INIT, NULL, 0, 0, 0, 0 };
+	size_t i = 0, len = strlen(written), chars = 0;
+
+	memset(out, 0, sizeof(*out));
+	while (i < len && !b.oom) {
+		const unsigned char *u = (const unsigned char *)written + i;
+		int at_word_start = i == 0 || !word_char((unsigned char)written[i - 1]);
+		const saying *match = NULL;
+		char amount[64];
+		size_t n;
+
+		if (u[0] == '*' && u[1] == '*') { /* bold marks: not shown as characters, not said */
+			i += 2;
+			continue;
+		}
+		if (u[0] == 0xC2 && u[1] == 0xA3 && (n = read_amount(written + i, amount, sizeof(amount)))) {
+			size_t wchars = utf8_chars(written + i, n);
+
+			say_instead(&b, amount, chars, wchars);
+			i += n;
+			chars += wchars;
+			continue;
+		}
+		for (size_t k = 0; at_word_start && v && k < v->nsayings && !match; k++) {
+			const saying *sy = &v->sayings[k];
+
+			if (sy->written_len <= len - i &&
+			    memcmp(written + i, sy->written, sy->written_len) == 0 &&
+			    !word_char((unsigned char)written[i + sy->written_len]))
+				match = sy;
+		}
+		if (match) {
+			size_t wchars = utf8_chars(match->written, match->written_len);
+
+			say_instead(&b, match->spoken, chars, wchars);
+			i += match->written_len;
+			chars += wchars;
+			continue;
+		}
+		/* One character as it is. */
+		n = 1;
+		while (i + n < len && (written[i + n] & 0xC0) == 0x80)
+			n++;
+		if (buf_append(&b.text, written + i, n))
+			b.oom = 1;
+		add_span(&b, 1, chars, 1, 1);
+		i += n;
+		chars++;
+	}
+	if (b.oom) {
+		buf_release(&b.text);
+		free(b.spans);
+		return -1;
+	}
+	out->text = buf_detach(&b.text, NULL);
+	out->spans = b.spans;
+	out->nspans = b.nspans;
+	return out->text ? 0 : -1;
+}
+
+void speech_release(speech *s)
+{
+	free(s->text);
+	free(s->spans);
+	memset(s, 0, sizeof(*s));
+}
+
+/* The written position of one spoken character; `end` picks the end of a replaced stretch. */
+static size_t map_one(const speech *s, size_t spoken, int end)
+{
+	for (size_t i = 0; i < s->nspans; i++) {
+		const speech_span *sp = &s->spans[i];
+
+		if (sp->spoken_len == 0 || spoken < sp->spoken || spoken >= sp->spoken + sp->spoken_len)
+			continue;
+		if (sp->same)
+			return sp->written + (spoken - sp->spoken) + (end ? 1 : 0);
+		return end ? sp->written + sp->written_len : sp->written;
+	}
+	/* Past the end: the end of the written text. */
+	if (s->nspans) {
+		const speech_span *last = &s->spans[s->nspans - 1];
+
+		return last->written + last->written_len;
+	}
+	return 0;
+}
+
+void speech_to_written(const speech *s, size_t spoken, size_t len, size_t *written,
+		       size_t *written_len)
+{
+	size_t start = map_one(s, spoken, 0);
+	size_t end = len ? map_one(s, spoken + len - 1, 1) : start;
+
+	*written = start;
+	*written_len = end > start ? end - start : 0;
+}

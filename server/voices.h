@@ -1,0 +1,51 @@
+/* voices: the voice profiles and the pronunciation list from voices/, and turning the text a page
+ * shows into the text the voice says, with a map back so that the page can highlight the written
+ * word while the spoken one plays. Offsets are in characters (code points), as eSpeak counts;
+ * written offsets count the text as the page shows it, without the ** bold marks. */
+#ifndef PLANALOUD_VOICES_H
+#define PLANALOUD_VOICES_H
+
+#include <stddef.h>
+
+typedef struct voice_profile {
+	char *name;     /* "ruth" */
+	char *label;    /* "Ruth (a woman's voice)" */
+	char *language; /* eSpeak NG language, "en-gb" */
+	int male;
+	int rate;  /* normal speed, words a minute */
+	int pitch; /* 0 to 100 */
+} voice_profile;
+
+typedef struct voices voices;
+
+/* Loads dir/profiles.txt and dir/pronunciations.txt. NULL with "file:line: reason" in err. */
+voices *voices_load(const char *dir, char *err, size_t errlen);
+void voices_free(voices *v);
+size_t voices_count(const voices *v);
+const voice_profile *voices_at(const voices *v, size_t i);
+/* The profile with that name, or NULL. */
+const voice_profile *voices_find(const voices *v, const char *name);
+
+/* A stretch of spoken text and the written text it stands for (characters). */
+typedef struct speech_span {
+	size_t spoken, spoken_len;
+	size_t written, written_len;
+	int same; /* spoken character by character as written */
+} speech_span;
+
+typedef struct speech {
+	char *text; /* what the voice says (UTF-8) */
+	speech_span *spans;
+	size_t nspans;
+} speech;
+
+/* What the voice should say for `written` (valid UTF-8): bold marks dropped, amounts in pounds
+ * read as pounds, the pronunciation list applied to whole words. 0, or -1 when memory runs out.
+ * Release with speech_release. */
+int voices_speech(const voices *v, const char *written, speech *out);
+void speech_release(speech *s);
+/* The written characters behind spoken characters [spoken, spoken + len). */
+void speech_to_written(const speech *s, size_t spoken, size_t len, size_t *written,
+		       size_t *written_len);
+
+#endif

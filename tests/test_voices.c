@@ -1,0 +1,215 @@
+/* voices: the profiles and pronunciations in voices/, and written text -> spoken text. */
+#include "check.h"
+#include "utf8.h"
+#include "voices.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static voices *real;
+
+/* The written characters (as shown) that a spoken word stands for, as a string. */
+static char *written_of(const char *shown, const speech *sp, const char *word)
+{
+	const char *at = strstr(sp->text, word);
+	size_t spoken = 0, w, wl;
+	size_t start_byte = 0, end_byte = 0, ch = 0;
+	char *out;
+
+	if (!at)
+		return NULL;
+	for (const char *p = sp->text; p < at; p++)
+		if ((*p & 0xC0) != 0x80)
+			spoken++;
+	speech_to_written(sp, spoken, utf8_chars(word, strlen(word)), &w, &wl);
+	for (size_t i = 0;; i++) {
+		if (ch == w && (shown[i] & 0xC0) != 0x80 && !start_byte)
+			start_byte = i + 1;
+		if (ch == w + wl && (shown[i] & 0xC0) != 0x80) {
+			end_byte = i;
+			break;
+		}
+		if (!shown[i])
+			break;
+		if ((shown[i] & 0xC0) != 0x80)
+			ch++;
+	}
+	if (!start_byte || end_byte < start_byte - 1)
+		return NULL;
+	out = malloc(end_byte - (start_byte - 1) + 1);
+	memcpy(out, shown + start_byte - 1, end_byte - (start_byte - 1));
+	out[end_byte - (start_byte - 1)] = '\0';
+	return out;
+}
+
+static void the_real_voices_should_offer_a_woman_and_a_man(void)
+{
+	int women = 0, men = 0;
+
+	CHECK(voices_count(real) >= 2);
+	for (size_t i = 0; i < voices_count(real); i++) {
+		const voice_profile *p = voices_at(real, i);
+
+		CHECK_STR(p->language, "en-gb");
+		CHECK(p->rate >= 80 && p->rate <= 450);
+		p->male ? men++ : women++;
+	}
+	CHECK(women >= 1 && men >= 1);
+	CHECK(voices_find(real, "no-such-voice") == NULL);
+}
+
+static void speech_should_drop_bold_marks_and_keep_the_rest(void)
+{
+	speech sp;
+
+	CHECK(voices_speech(real, "Your plan is **yours**.", &sp) == 0);
+	CHECK_STR(sp.text, "Your plan is yours.");
+	{
+		char *w = written_of("Your plan is yours.", &sp, "yours");
+
+		CHECK_STR(w, "yours");
+		free(w);
+	}
+	speech_release(&sp);
+}
+
+static void speech_should_say_abbreviations_from_the_list_and_map_them_back(void)
+{
+	const char *shown = "Your OT will visit.";
+	speech sp;
+	char *w;
+
+	CHECK(voices_speech(real, shown, &sp) == 0);
+	CHECK_STR(sp.text, "Your oh tee will visit.");
+	w = written_of(shown, &sp, "oh");
+	CHECK_STR(w, "OT");
+	free(w);
+	w = written_of(shown, &sp, "visit");
+	CHECK_STR(w, "visit");
+	free(w);
+	speech_release(&sp);
+}
+
+static void speech_should_match_only_whole_words_with_the_same_capitals(void)
+{
+	speech sp;
+
+	CHECK(voices_speech(real, "A lot of OTs and a GOT and an ot.", &sp) == 0);
+	CHECK(strstr(sp.text, "oh tee") == NULL);
+	speech_release(&sp);
+	CHECK(voices_speech(real, "(OT)", &sp) == 0);
+	CHECK_STR(sp.text, "(oh tee)");
+	speech_release(&sp);
+}
+
+static void speech_should_read_amounts_as_pounds(void)
+{
+	const char *shown = "Your budget is £245.50 a week, or £1,000 a month, or £1.";
+	speech sp;
+	char *w;
+
+	CHECK(voices_speech(real, "Your budget is **£245.50** a week, or £1,000 a month, or £1.", &sp) == 0);
+	CHECK_STR(sp.text, "Your budget is 245 pounds 50 a week, or 1000 pounds a month, or 1 pound.");
+	w = written_of(shown, &sp, "245 pounds 50");
+	CHECK_STR(w, "£245.50");
+	free(w);
+	w = written_of(shown, &sp, "week");
+	CHECK_STR(w, "week");
+	free(w);
+	speech_release(&sp);
+}
+
+static void speech_should_keep_non_ascii_text_and_count_characters(void)
+{
+	const char *shown = "Mae'r ŵyl yn hwyl, café — OT.";
+	speech sp;
+	char *w;
+
+	CHECK(voices_speech(real, shown, &sp) == 0);
+	CHECK_STR(sp.text, "Mae'r ŵyl yn hwyl, café — oh tee.");
+	w = written_of(shown, &sp, "ŵyl");
+	CHECK_STR(w, "ŵyl");
+	free(w);
+	w = written_of(shown, &sp, "café");
+	CHECK_STR(w, "café");
+	free(w);
+	w = written_of(shown, &sp, "oh tee");
+	CHECK_STR(w, "OT");
+	free(w);
+	speech_release(&sp);
+}
+
+static void the_longest_pronunciation_should_win(void)
+{
+	speech sp;
+
+	CHECK(voices_speech(real, "Under the Care Act, call 999.", &sp) == 0);
+	CHECK_STR(sp.text, "Under the care act, call nine nine nine.");
+	speech_release(&sp);
+}
+
+static int refused(const char *profiles, const char *sayings, const char *expect)
+{
+	char dir[] = "/tmp/planaloud-voices-XXXXXX", path[256], err[512] = "";
+	FILE *f;
+	voices *v;
+	int ok;
+
+	if (!mkdtemp(dir))
+		return 0;
+	snprintf(path, sizeof(path), "%s/profiles.txt", dir);
+	f = fopen(path, "w");
+	fputs(profiles, f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/pronunciations.txt", dir);
+	f = fopen(path, "w");
+	fputs(sayings, f);
+	fclose(f);
+	v = voices_load(dir, err, sizeof(err));
+	ok = v == NULL && strstr(err, expect) != NULL;
+	if (!ok)
+		fprintf(stderr, "    expected \"%s\", got \"%s\"\n", expect, err);
+	voices_free(v);
+	snprintf(path, sizeof(path), "%s/profiles.txt", dir);
+	remove(path);
+	snprintf(path, sizeof(path), "%s/pronunciations.txt", dir);
+	remove(path);
+	rmdir(dir);
+	return ok;
+}
+
+static void broken_voice_files_should_be_refused_with_the_line_and_reason(void)
+{
+	const char *good = "voice: a\nlabel: A\nlanguage: en-gb\ngender: female\nrate: 150\npitch: 50\n";
+
+	CHECK(refused("voice: a\nlabel: A\nlanguage: en-gb\ngender: female\nrate: 5000\npitch: 50\n", "",
+		      "profiles.txt:5: this must be a whole number from 80 to 450"));
+	CHECK(refused("voice: a\ngender: other\n", "", "profiles.txt:2: gender is"));
+	CHECK(refused("label: A\n", "", "profiles.txt:1: 'label' must come after a 'voice:' line"));
+	CHECK(refused("voice: a\nlabel: A\n", "", "needs label, language, gender, rate and pitch"));
+	CHECK(refused("", "", "there are no voices"));
+	CHECK(refused(good, "OT: oh tee\nOT: other\n", "pronunciations.txt:2: 'OT' is there twice"));
+	CHECK(refused(good, "no colon here\n", "pronunciations.txt:1: a line must be"));
+}
+
+int main(void)
+{
+	char err[512];
+
+	real = voices_load(PLANALOUD_SOURCE_DIR "/voices", err, sizeof(err));
+	if (!real) {
+		fprintf(stderr, "cannot load voices: %s\n", err);
+		return 1;
+	}
+	RUN(the_real_voices_should_offer_a_woman_and_a_man);
+	RUN(speech_should_drop_bold_marks_and_keep_the_rest);
+	RUN(speech_should_say_abbreviations_from_the_list_and_map_them_back);
+	RUN(speech_should_match_only_whole_words_with_the_same_capitals);
+	RUN(speech_should_read_amounts_as_pounds);
+	RUN(speech_should_keep_non_ascii_text_and_count_characters);
+	RUN(the_longest_pronunciation_should_win);
+	RUN(broken_voice_files_should_be_refused_with_the_line_and_reason);
+	voices_free(real);
+	return check_report();
+}
