@@ -6,10 +6,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define STMT_CACHE 48
+
+/* Statements are compiled once and kept: each call site's SQL is a string literal, so the
+ * literal's address identifies it. Kept statements are reset after use, finalized at close. */
+typedef struct cached_stmt {
+	const char *sql;
+	sqlite3_stmt *st;
+} cached_stmt;
+
 struct store {
 	sqlite3 *db;
 	int in_batch;
 	unsigned long commits;
+	cached_stmt cache[STMT_CACHE];
+	size_t ncache;
 };
 
 /* Versioned migrations, applied in order once each; user_version records how far. Never edit a
@@ -92,14 +103,46 @@ static int exec(store *s, const char *sql, char *err, size_t errlen)
 	return 0;
 }
 
-/* Prepares sql; the caller finalizes. NULL on error. */
+/* The compiled statement for sql (a string literal), from the cache when it was compiled
+ * before. The caller hands it back with done(). NULL on error. */
 static sqlite3_stmt *prepare(store *s, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
 
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	for (size_t i = 0; i < s->ncache; i++)
+		if (s->cache[i].sql == sql)
+			return s->cache[i].st;
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
 		return NULL;
+	if (s->ncache < STMT_CACHE)
+		s->cache[s->ncache++] = (cached_stmt){ sql, st };
 	return st;
+}
+
+/* Resets a cached statement for its next use; finalizes one the cache had no room for. */
+static void done(store *s, sqlite3_stmt *st)
+{
+	if (!st)
+		return;
+	for (size_t i = 0; i < s->ncache; i++)
+		if (s->cache[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return;
+		}
+	done(s, st);
+}
+
+/* Runs one statement without parameters or rows (BEGIN, SAVEPOINT, COMMIT ...). */
+static int step_once(store *s, const char *sql, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = prepare(s, sql);
+	int rc = st && sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+
+	if (rc && err)
+		snprintf(err, errlen, "%s", sqlite3_errmsg(s->db));
+	done(s, st);
+	return rc;
 }
 
 static int migrate(store *s, char *err, size_t errlen)
@@ -118,14 +161,14 @@ static int migrate(store *s, char *err, size_t errlen)
 		return -1;
 	}
 	for (int v = version; v < target; v++) {
-		if (exec(s, "BEGIN IMMEDIATE", err, errlen))
+		if (step_once(s, "BEGIN IMMEDIATE", err, errlen))
 			return -1;
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
 		if (exec(s, migrations[v], err, errlen) || exec(s, sql, err, errlen)) {
 			exec(s, "ROLLBACK", NULL, 0);
 			return -1;
 		}
-		if (exec(s, "COMMIT", err, errlen))
+		if (step_once(s, "COMMIT", err, errlen))
 			return -1;
 	}
 	return 0;
@@ -163,6 +206,8 @@ void store_close(store *s)
 		return;
 	if (s->in_batch)
 		exec(s, "ROLLBACK", NULL, 0);
+	for (size_t i = 0; i < s->ncache; i++)
+		sqlite3_finalize(s->cache[i].st);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -174,7 +219,7 @@ int store_ping(store *s)
 
 	if (st && sqlite3_step(st) == SQLITE_ROW)
 		rc = 0;
-	sqlite3_finalize(st);
+	done(s, st);
 	return rc;
 }
 
@@ -185,7 +230,7 @@ int store_schema_version(store *s)
 
 	if (st && sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	done(s, st);
 	return v;
 }
 
@@ -194,22 +239,22 @@ int store_schema_version(store *s)
 int store_request_begin(store *s, char *err, size_t errlen)
 {
 	if (!s->in_batch) {
-		if (exec(s, "BEGIN IMMEDIATE", err, errlen))
+		if (step_once(s, "BEGIN IMMEDIATE", err, errlen))
 			return -1;
 		s->in_batch = 1;
 	}
-	return exec(s, "SAVEPOINT request", err, errlen);
+	return step_once(s, "SAVEPOINT request", err, errlen);
 }
 
 int store_request_end(store *s)
 {
-	return exec(s, "RELEASE request", NULL, 0);
+	return step_once(s, "RELEASE request", NULL, 0);
 }
 
 void store_request_undo(store *s)
 {
-	exec(s, "ROLLBACK TO request", NULL, 0);
-	exec(s, "RELEASE request", NULL, 0);
+	step_once(s, "ROLLBACK TO request", NULL, 0);
+	step_once(s, "RELEASE request", NULL, 0);
 }
 
 int store_batch_open(const store *s)
@@ -222,7 +267,7 @@ int store_commit(store *s, char *err, size_t errlen)
 	if (!s->in_batch)
 		return 0;
 	s->in_batch = 0;
-	if (exec(s, "COMMIT", err, errlen)) {
+	if (step_once(s, "COMMIT", err, errlen)) {
 		/* A failed COMMIT may leave the transaction open; make sure nothing half-done stays. */
 		if (!sqlite3_get_autocommit(s->db))
 			exec(s, "ROLLBACK", NULL, 0);
@@ -284,7 +329,7 @@ static int run(store *s, const char *sql, const char *types, ...)
 	if (bind_all(st, types, ap) == 0 && sqlite3_step(st) == SQLITE_DONE)
 		rc = 0;
 	va_end(ap);
-	sqlite3_finalize(st);
+	done(s, st);
 	return rc;
 }
 
@@ -308,7 +353,7 @@ static int query_int(store *s, long long *out, const char *sql, const char *type
 		}
 	}
 	va_end(ap);
-	sqlite3_finalize(st);
+	done(s, st);
 	return rc;
 }
 
@@ -365,7 +410,7 @@ int store_plan_get(store *s, long long id, store_plan *out)
 	} else if (step == SQLITE_DONE) {
 		rc = 1;
 	}
-	sqlite3_finalize(st);
+	done(s, st);
 	return rc;
 }
 
@@ -408,7 +453,7 @@ int store_needs_each(store *s, long long plan, store_need_fn fn, void *ctx)
 	sqlite3_bind_int64(st, 1, plan);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)
 		fn(ctx, col_text(st, 0), sqlite3_column_int(st, 1));
-	sqlite3_finalize(st);
+	done(s, st);
 	return step == SQLITE_DONE ? 0 : -1;
 }
 
@@ -451,7 +496,7 @@ int store_visits_each(store *s, long long plan, store_visit_fn fn, void *ctx)
 	sqlite3_bind_int64(st, 1, plan);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)
 		fn(ctx, sqlite3_column_int64(st, 0), col_text(st, 1), col_text(st, 2), col_text(st, 3));
-	sqlite3_finalize(st);
+	done(s, st);
 	return step == SQLITE_DONE ? 0 : -1;
 }
 
@@ -484,7 +529,7 @@ int store_answers_each(store *s, long long plan, store_answer_fn fn, void *ctx)
 	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
 		rc = fn(ctx, col_text(st, 0), sqlite3_column_int64(st, 1), col_text(st, 2),
 			col_text(st, 3));
-	sqlite3_finalize(st);
+	done(s, st);
 	return rc == 0 && step == SQLITE_DONE ? 0 : -1;
 }
 
@@ -530,7 +575,7 @@ int store_items_each(store *s, long long plan, const char *page, store_item_fn f
 	sqlite3_bind_text(st, 2, page, -1, SQLITE_TRANSIENT);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)
 		fn(ctx, sqlite3_column_int64(st, 0));
-	sqlite3_finalize(st);
+	done(s, st);
 	return step == SQLITE_DONE ? 0 : -1;
 }
 
