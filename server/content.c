@@ -139,9 +139,11 @@ static char *trim(char *s)
 	return s;
 }
 
+#define MAX_NAME 48 /* page, field, option and picture names: ids built from them must fit */
+
 static int is_name(const char *s, const char *extra)
 {
-	if (!*s)
+	if (!*s || strlen(s) > MAX_NAME)
 		return 0;
 	for (; *s; s++)
 		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '-' ||
@@ -287,7 +289,7 @@ static int add_option(parser *p, content_page *pg, char *v)
 	if (split_bars(v, parts, 3) != 2 || !*parts[1])
 		return fail(p, "write an option as 'option: value | The words on the button'");
 	if (!is_name(parts[0], NULL))
-		return fail(p, "an option's value may use only lowercase letters, digits and '-'");
+		return fail(p, "an option's value may use only lowercase letters, digits and '-' (at most 48)");
 	for (size_t i = 0; i < pg->noptions; i++)
 		if (strcmp(pg->options[i].value, parts[0]) == 0)
 			return fail(p, "the option '%s' is there twice", parts[0]);
@@ -313,7 +315,7 @@ static int add_field(parser *p, content_page *pg, char *v)
 	if (split_bars(v, parts, 4) != 3 || !*parts[2])
 		return fail(p, "write a list field as 'item: name | type | The label'");
 	if (!is_name(parts[0], NULL))
-		return fail(p, "a field's name may use only lowercase letters, digits and '-'");
+		return fail(p, "a field's name may use only lowercase letters, digits and '-' (at most 48)");
 	for (int t = 0; t < 4; t++)
 		if (strcmp(parts[1], types[t]) == 0)
 			type = t;
@@ -372,7 +374,7 @@ static int start_page(parser *p, const char *id)
 	if (p->part == -2)
 		return fail(p, "a page must come after a 'part:' or 'group:' line");
 	if (!is_name(id, NULL))
-		return fail(p, "a page's name may use only lowercase letters, digits and '-'");
+		return fail(p, "a page's name may use only lowercase letters, digits and '-' (at most 48)");
 	if (content_page_find(c, id, NULL))
 		return fail(p, "there is already a page called '%s'", id);
 	pg = grow(c->pages, c->npages, sizeof(*pg));
@@ -406,7 +408,7 @@ static int page_line(parser *p, const char *key, char *v)
 	}
 	if (strcmp(key, "picture") == 0) {
 		if (!is_name(v, NULL))
-			return fail(p, "a picture's name may use only lowercase letters, digits and '-'");
+			return fail(p, "a picture's name may use only lowercase letters, digits and '-' (at most 48)");
 		pg->picture_line = p->line;
 		return set_once(p, &pg->picture, key, v);
 	}

@@ -4,6 +4,7 @@
 #include "demo.h"
 #include "protocol.h"
 #include "store.h"
+#include "voices.h"
 #include "ws.h"
 
 #include <errno.h>
@@ -55,7 +56,8 @@ static void usage(FILE *f)
 		"  --idle-seconds N    kiosk: seconds without input before \"Do you need more time?\"\n"
 		"                      (default 120)\n"
 		"  --warn-seconds N    kiosk: the countdown before the screen clears (default 30)\n"
-		"  --check-content     check the easy-read content, say what is wrong, and exit\n"
+		"  --check-content     check the easy-read content and the voice files, say what is\n"
+		"                      wrong, and exit\n"
 		"  --help              show this help\n");
 }
 
@@ -97,17 +99,17 @@ int main(int argc, char **argv)
 	};
 	const char *listen = "127.0.0.1", *data = "data", *lang = "en-GB", *host = NULL;
 	const char *web = PLANALOUD_SOURCE_DIR "/web", *easyread = PLANALOUD_SOURCE_DIR "/easyread";
-	const char *voices = PLANALOUD_SOURCE_DIR "/voices";
+	const char *voices_dir = PLANALOUD_SOURCE_DIR "/voices";
 	int port = 8080, demo = 0, check_only = 0, opt;
 	protocol_config pcfg = { .idle_seconds = 120, .warn_seconds = 30, .address_failures = 20,
 				 .address_window = 600 };
 	char err[1024], path[4096], pictures[4096], demo_code[CODE_MAX];
 	unsigned char key[CODE_KEY_BYTES];
 	content *c = NULL;
+	voices *vs = NULL;
 	store *st = NULL;
 	protocol *proto = NULL;
 	ws_config wcfg;
-	struct stat sb;
 	int rc = 1;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -125,7 +127,7 @@ int main(int argc, char **argv)
 		case O_DEMO: demo = 1; break;
 		case O_WEB: web = optarg; break;
 		case O_EASYREAD: easyread = optarg; break;
-		case O_VOICES: voices = optarg; break;
+		case O_VOICES: voices_dir = optarg; break;
 		case O_LANG: lang = optarg; break;
 		case O_IDLE:
 			if (parse_int(optarg, 5, 86400, &pcfg.idle_seconds))
@@ -155,14 +157,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "planaloud: the easy-read content has a problem:\n  %s\n", err);
 		return 1;
 	}
-	if (check_only) {
-		printf("The easy-read content is fine: %zu pages in %zu parts.\n", content_page_count(c),
-		       content_part_count(c));
-		rc = 0;
+	vs = voices_load(voices_dir, err, sizeof(err));
+	if (!vs) {
+		fprintf(stderr, "planaloud: the voice files have a problem:\n  %s\n", err);
 		goto out;
 	}
-	if (stat(voices, &sb) || !S_ISDIR(sb.st_mode)) {
-		fprintf(stderr, "planaloud: the voices folder %s is missing\n", voices);
+	if (check_only) {
+		printf("The easy-read content is fine: %zu pages in %zu parts; %zu voices.\n",
+		       content_page_count(c), content_part_count(c), voices_count(vs));
+		rc = 0;
 		goto out;
 	}
 	if (make_dir(data)) {
@@ -185,8 +188,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	proto = protocol_new(c, st, key, &pcfg, ws_protocol_io());
-	if (!proto)
+	if (!proto) {
+		fprintf(stderr, "planaloud: out of memory\n");
 		goto out;
+	}
 	wcfg = (ws_config){ .listen = listen, .port = port, .web_dir = web, .host = host,
 			    .proto = proto, .st = st };
 	server = ws_new(&wcfg, err, sizeof(err));
@@ -215,6 +220,7 @@ out:
 		fprintf(stderr, "planaloud: the last commit failed: %s\n", err);
 	protocol_free(proto);
 	store_close(st);
+	voices_free(vs);
 	content_free(c);
 	sodium_memzero(key, sizeof(key));
 	return rc;

@@ -183,11 +183,18 @@ static int load_answers(session *s, plan_answers *pa)
 	return store_answers_each(s->p->st, s->plan, load_answer, pa);
 }
 
-static int read_only(const session *s)
+/* 1 when the open plan cannot be changed by the person now. The status is read afresh: another
+ * kiosk with the same code, or staff, may have moved it since this session opened it. */
+static int read_only(session *s)
 {
+	store_plan pl;
 	plan_status st;
 
-	return s->plan && (plan_status_parse(s->status, &st) || !plan_person_can_edit(st));
+	if (!s->plan)
+		return 0;
+	if (store_plan_get(s->p->st, s->plan, &pl) == 0)
+		snprintf(s->status, sizeof(s->status), "%s", pl.status);
+	return plan_status_parse(s->status, &st) || !plan_person_can_edit(st);
 }
 
 static size_t kind_index(const session *s, page_kind kind)
@@ -277,36 +284,6 @@ static int store_answer(session *s, const char *page, long long item, const char
 	return 0;
 }
 
-/* Opens the plan for this session: a new visit, with the answers held so far. */
-static int open_plan(session *s, long long id, const char *code)
-{
-	store_plan pl;
-
-	if (store_plan_get(s->p->st, id, &pl))
-		return fail(s, "server");
-	if (store_visit_start(s->p->st, id, &s->visit))
-		return fail(s, "not-saved");
-	s->plan = id;
-	snprintf(s->code, sizeof(s->code), "%s", code);
-	snprintf(s->status, sizeof(s->status), "%s", pl.status);
-	s->budget = pl.budget_pence;
-	for (size_t i = 0; i < s->held_answers.n; i++) {
-		const plan_answer *a = &s->held_answers.a[i];
-		const char *vf = visit_field(a->page);
-
-		/* A sent plan keeps its answers; who helped on this visit is still recorded. */
-		if (!read_only(s)) {
-			if (store_answer(s, a->page, 0, "", a->value))
-				return -1;
-		} else if (vf && store_visit_set(s->p->st, s->visit, vf, a->value)) {
-			return fail(s, "not-saved");
-		}
-	}
-	/* The held answers are dropped only once this commits (protocol_flush). */
-	s->opened_in_batch = 1;
-	return 0;
-}
-
 static void close_plan(session *s)
 {
 	s->plan = 0;
@@ -316,6 +293,38 @@ static void close_plan(session *s)
 	s->editing = 0;
 	s->new_code = 0;
 }
+
+/* Opens the plan for this session: a new visit, with the answers held so far. */
+static int open_plan(session *s, long long id, const char *code)
+{
+	store_plan pl;
+
+	if (store_plan_get(s->p->st, id, &pl))
+		return fail(s, "server");
+	if (store_visit_start(s->p->st, id, &s->visit)) {
+		s->visit = 0;
+		return fail(s, "not-saved");
+	}
+	s->plan = id;
+	snprintf(s->code, sizeof(s->code), "%s", code);
+	snprintf(s->status, sizeof(s->status), "%s", pl.status);
+	s->budget = pl.budget_pence;
+	for (size_t i = 0; i < s->held_answers.n; i++) {
+		const plan_answer *a = &s->held_answers.a[i];
+		const char *vf = visit_field(a->page);
+
+		/* A sent plan keeps its answers; who helped on this visit is still recorded. */
+		if (!read_only(s) ? store_answer(s, a->page, 0, "", a->value) != 0
+				  : vf && store_visit_set(s->p->st, s->visit, vf, a->value) != 0) {
+			close_plan(s); /* the request is undone: so is the opening */
+			return fail(s, "not-saved");
+		}
+	}
+	/* The held answers are dropped only once this commits (protocol_flush). */
+	s->opened_in_batch = 1;
+	return 0;
+}
+
 
 /* ---- message fields ---- */
 
@@ -527,7 +536,7 @@ static int handle_answer(session *s, const cJSON *m, long long seq)
 		cJSON_AddNumberToObject(ack, "item", (double)item);
 		cJSON_AddStringToObject(ack, "field", f->name);
 	}
-	if (pg->flag && strcmp(stored, "yes") == 0)
+	if (raised)
 		cJSON_AddStringToObject(ack, "flag", pg->flag);
 	reply(s, ack, 0);
 	rc = 0;
@@ -710,6 +719,7 @@ static int handle_send(session *s, const cJSON *m, long long seq)
 	plan_status from;
 
 	(void)m;
+	read_only(s); /* refreshes s->status */
 	if (plan_status_parse(s->status, &from))
 		return fail(s, "server");
 	if (!plan_can_transition(from, PLAN_SUBMITTED))
@@ -757,6 +767,8 @@ static int handle_finish(session *s, const cJSON *m, long long seq)
 	cJSON_AddStringToObject(bye, "type", "bye");
 	view_add_seq(bye, seq);
 	reply(s, bye, 1);
+	if (s->in_batch)
+		return 0; /* the connection closes after the commit; if it fails the plan stays open */
 	close_plan(s);
 	s->page = 0;
 	plan_answers_release(&s->held_answers);
@@ -994,6 +1006,8 @@ static void recover(session *s)
 						    content_page_at(s->p->c, s->page)->id, s->editing))
 			s->editing = 0;
 	}
+	s->review_requested = 0;
+	s->return_to_check = 0;
 	reply_error(s, "not-saved", -1, NULL);
 	show_page(s, -1);
 }

@@ -18,6 +18,7 @@ typedef struct cached_stmt {
 struct store {
 	sqlite3 *db;
 	int in_batch;
+	int batch_broken; /* a request could not be undone: the batch must not commit */
 	unsigned long commits;
 	cached_stmt cache[STMT_CACHE];
 	size_t ncache;
@@ -253,8 +254,9 @@ int store_request_end(store *s)
 
 void store_request_undo(store *s)
 {
-	step_once(s, "ROLLBACK TO request", NULL, 0);
-	step_once(s, "RELEASE request", NULL, 0);
+	if (step_once(s, "ROLLBACK TO request", NULL, 0) ||
+	    step_once(s, "RELEASE request", NULL, 0))
+		s->batch_broken = 1;
 }
 
 int store_batch_open(const store *s)
@@ -267,6 +269,13 @@ int store_commit(store *s, char *err, size_t errlen)
 	if (!s->in_batch)
 		return 0;
 	s->in_batch = 0;
+	if (s->batch_broken) {
+		s->batch_broken = 0;
+		exec(s, "ROLLBACK", NULL, 0);
+		if (err)
+			snprintf(err, errlen, "a failed request could not be undone");
+		return -1;
+	}
 	if (step_once(s, "COMMIT", err, errlen)) {
 		/* A failed COMMIT may leave the transaction open; make sure nothing half-done stays. */
 		if (!sqlite3_get_autocommit(s->db))

@@ -83,18 +83,21 @@ static void money_plain(long long pence, char *out, size_t n)
 	snprintf(out, n, "%lld.%02lld", pence / 100, pence % 100);
 }
 
-/* How a stored field value is shown to the person. */
-static void field_display(const content_field *f, const char *value, char *out, size_t n)
+/* How a stored field value is shown to the person: amounts and dates are written out in `room`;
+ * the person's own words are returned as they are (never cut to fit a buffer). */
+static const char *field_display(const content_field *f, const char *value, char *room, size_t n)
 {
 	if (f->type == FIELD_MONEY) {
-		plan_money_format(strtoll(value, NULL, 10), out, n);
-	} else if (f->type == FIELD_DATE && plan_date_valid(value)) {
+		plan_money_format(strtoll(value, NULL, 10), room, n);
+		return room;
+	}
+	if (f->type == FIELD_DATE && plan_date_valid(value)) {
 		int m = atoi(value + 5);
 
-		snprintf(out, n, "%d %s %.4s", atoi(value + 8), month_names[m - 1], value);
-	} else {
-		snprintf(out, n, "%s", value);
+		snprintf(room, n, "%d %s %.4s", atoi(value + 8), month_names[m - 1], value);
+		return room;
 	}
+	return value;
 }
 
 typedef struct id_list {
@@ -114,7 +117,7 @@ static cJSON *list_items(const view_params *vp, const content_page *pg, long lon
 {
 	cJSON *items = cJSON_CreateArray();
 	id_list l = { .n = 0 };
-	char id[ID_LEN], shown[512];
+	char id[ID_LEN], room[64];
 
 	*total = 0;
 	if (vp->plan)
@@ -129,9 +132,9 @@ static cJSON *list_items(const view_params *vp, const content_page *pg, long lon
 
 			if (!v)
 				continue;
-			field_display(fd, v, shown, sizeof(shown));
 			snprintf(id, sizeof(id), "answer/%s/%lld/%s", pg->id, l.ids[i], fd->name);
-			cJSON_AddItemToObject(values, fd->name, text_obj(id, shown));
+			cJSON_AddItemToObject(values, fd->name,
+					      text_obj(id, field_display(fd, v, room, sizeof(room))));
 			if (pg->total && strcmp(pg->total, fd->name) == 0)
 				*total += strtoll(v, NULL, 10);
 		}
@@ -256,20 +259,26 @@ static void add_helper(void *ctx, long long visit, const char *writer, const cha
 		       const char *relationship)
 {
 	helpers_ctx *hc = ctx;
-	char id[ID_LEN], text[512];
+	char id[ID_LEN];
+	buf text = BUF_INIT;
 	cJSON *it;
 
 	(void)visit;
 	if (strcmp(writer, "helper") != 0 || !*name)
 		return;
-	snprintf(text, sizeof(text), *relationship ? "%s (%s)" : "%s%s", name, relationship);
+	if (*relationship ? buf_printf(&text, "%s (%s)", name, relationship) : buf_puts(&text, name))
+		goto out;
 	cJSON_ArrayForEach(it, hc->arr)
 	{
-		if (strcmp(cJSON_GetObjectItem(it, "text")->valuestring, text) == 0)
-			return;
+		const char *seen = cJSON_GetStringValue(cJSON_GetObjectItem(it, "text"));
+
+		if (seen && strcmp(seen, buf_str(&text)) == 0)
+			goto out;
 	}
 	snprintf(id, sizeof(id), "helper/%d", ++hc->n);
-	cJSON_AddItemToArray(hc->arr, text_obj(id, text));
+	cJSON_AddItemToArray(hc->arr, text_obj(id, buf_str(&text)));
+out:
+	buf_release(&text);
 }
 
 static void add_check(cJSON *o, const view_params *vp)

@@ -27,7 +27,7 @@ struct voices {
 
 typedef struct loader {
 	voices *v;
-	const char *path;
+	char path[4096];
 	int line;
 	char *err;
 	size_t errlen;
@@ -143,20 +143,23 @@ typedef int (*line_fn)(loader *l, const char *key, const char *value);
 
 static int load_file(loader *l, const char *dir, const char *name, line_fn fn)
 {
-	char path[4096], line[MAX_LINE];
+	char line[MAX_LINE];
 	FILE *f;
 	int rc = -1;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	l->path = path;
+	snprintf(l->path, sizeof(l->path), "%s/%s", dir, name);
 	l->line = 0;
-	f = fopen(path, "r");
+	f = fopen(l->path, "r");
 	if (!f)
 		return fail(l, "cannot open the file (%s)", strerror(errno));
 	while (fgets(line, sizeof(line), f)) {
 		char *s, *colon;
 
 		l->line++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			fail(l, "this line is longer than %d characters", MAX_LINE - 2);
+			goto out;
+		}
 		s = trim(line);
 		if (!*s || *s == '#')
 			continue;
@@ -192,8 +195,9 @@ static int longest_first(const void *a, const void *b)
 
 voices *voices_load(const char *dir, char *err, size_t errlen)
 {
-	loader l = { calloc(1, sizeof(voices)), dir, 0, err, errlen };
+	loader l = { calloc(1, sizeof(voices)), "", 0, err, errlen };
 
+	snprintf(l.path, sizeof(l.path), "%s", dir);
 	if (!l.v) {
 		fail(&l, "out of memory");
 		return NULL;

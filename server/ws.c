@@ -174,6 +174,8 @@ static int callback_planaloud(struct lws *wsi, enum lws_callback_reasons reason,
 	}
 
 	case LWS_CALLBACK_RECEIVE:
+		if (c->close_status) /* closing (too big, or not reading): read nothing more */
+			break;
 		if (lws_is_first_fragment(wsi)) {
 			buf_reset(&c->rx);
 			c->rx_binary = lws_frame_is_binary(wsi);

@@ -2,6 +2,7 @@
  * sends comes out through a protocol_io that records it; the store is SQLite in memory (or a
  * temporary file where a test must reach into the database to make it fail). */
 #include "check.h"
+#include "utf8.h"
 #include "code.h"
 #include "content.h"
 #include "demo.h"
@@ -647,6 +648,75 @@ static void finish_should_say_bye_and_ask_for_the_close(void)
 	fixture_close(&f);
 }
 
+/* Two kiosks with the same code: once one has sent the plan, the other cannot change it. */
+static void a_plan_sent_from_one_kiosk_should_not_change_from_another(void)
+{
+	fixture f;
+	fake_conn fa = {.n = 0}, fb = {.n = 0};
+	session *a, *b;
+	char what[64];
+
+	CHECK(fixture_open(&f, 0) == 0);
+	a = open_with_code(&f, &fa, f.code);
+	b = open_with_code(&f, &fb, f.code);
+	handle(a, "{\"type\":\"send\",\"seq\":2}");
+	CHECK(flush(&f) == 0);
+	handle(b, "{\"type\":\"answer\",\"seq\":3,\"page\":\"like-admire\",\"value\":\"late\"}");
+	CHECK(flush(&f) == 0);
+	CHECK_STR(fake_what(&fb, fb.n - 1, what, sizeof(what)), "error already-sent");
+	CHECK(stored(&f, f.plan, "like-admire") == NULL);
+	handle(b, "{\"type\":\"item_add\",\"seq\":4,\"page\":\"budget\"}");
+	CHECK(flush(&f) == 0);
+	CHECK_STR(fake_what(&fb, fb.n - 1, what, sizeof(what)), "error already-sent");
+	handle(b, "{\"type\":\"send\",\"seq\":5}");
+	CHECK(flush(&f) == 0);
+	CHECK_STR(fake_what(&fb, fb.n - 1, what, sizeof(what)), "error already-sent");
+	protocol_session_close(a);
+	protocol_session_close(b);
+	fixture_close(&f);
+}
+
+/* A long list entry in a script of three bytes a letter goes out whole, as valid UTF-8. */
+static void long_non_ascii_list_entries_should_go_out_whole(void)
+{
+	fixture f;
+	fake_conn fa = {.n = 0};
+	session *a;
+	cJSON *m, *items;
+	char msg[8192], *euros = malloc(300 * 3 + 1);
+	long long item;
+	const char *shown;
+
+	CHECK(fixture_open(&f, 0) == 0);
+	a = open_with_code(&f, &fa, f.code);
+	handle(a, "{\"type\":\"item_add\",\"seq\":2,\"page\":\"outcomes\"}");
+	CHECK(flush(&f) == 0);
+	m = fake_msg(&fa, fa.n - 1);
+	item = (long long)cJSON_GetNumberValue(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(m, "page"), "editing"), "id"));
+	cJSON_Delete(m);
+	for (int i = 0; i < 300; i++)
+		memcpy(euros + 3 * i, "\xe2\x82\xac", 3);
+	euros[900] = '\0';
+	snprintf(msg, sizeof(msg),
+		 "{\"type\":\"answer\",\"seq\":3,\"page\":\"outcomes\",\"item\":%lld,"
+		 "\"field\":\"outcome\",\"value\":\"%s\"}", item, euros);
+	handle(a, msg);
+	handle(a, "{\"type\":\"item_done\",\"page\":\"outcomes\"}");
+	CHECK(flush(&f) == 0);
+	CHECK(utf8_valid(fa.sent[fa.n - 1], strlen(fa.sent[fa.n - 1])));
+	m = fake_msg(&fa, fa.n - 1);
+	items = cJSON_GetObjectItem(cJSON_GetObjectItem(m, "page"), "items");
+	shown = cJSON_GetStringValue(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(items, 0), "values"), "outcome"),
+		"text"));
+	CHECK_STR(shown, euros);
+	cJSON_Delete(m);
+	free(euros);
+	protocol_session_close(a);
+	fixture_close(&f);
+}
+
 int main(void)
 {
 	char err[512];
@@ -668,6 +738,8 @@ int main(void)
 	RUN(a_session_closed_while_its_reply_is_held_should_not_crash_the_flush);
 	RUN(protocol_too_big_should_send_error_too_big);
 	RUN(finish_should_say_bye_and_ask_for_the_close);
+	RUN(a_plan_sent_from_one_kiosk_should_not_change_from_another);
+	RUN(long_non_ascii_list_entries_should_go_out_whole);
 	content_free(ct);
 	return check_report();
 }
