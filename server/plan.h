@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#define PLAN_MAX_ITEMS 50 /* entries in one list (outcomes, support, actions) */
+
 typedef enum plan_status {
 	PLAN_DRAFT,
 	PLAN_SUBMITTED,

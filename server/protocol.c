@@ -15,7 +15,6 @@
 #include <string.h>
 #include <time.h>
 
-#define MAX_LIST_ITEMS 50
 #define CONNECTION_FREE_TRIES 3 /* wrong codes on one connection before it must wait */
 #define CONNECTION_WAIT_MAX 300
 
@@ -254,7 +253,8 @@ static void go_to(session *s, size_t index, long long seq)
 	if (index != s->page)
 		s->editing = 0;
 	s->page = index;
-	/* Not acknowledged to anyone, so it rides along with the next commit, unheld. */
+	/* Not acknowledged to anyone: the page goes out now, unheld, and the change commits with
+	 * the current batch (or opens one). */
 	if (s->plan && pg->part >= 0 && !read_only(s) && store_request_begin(s->p->st, NULL, 0) == 0) {
 		if (store_plan_set_last_page(s->p->st, s->plan, pg->id))
 			store_request_undo(s->p->st);
@@ -335,6 +335,13 @@ static const char *get_str(const cJSON *m, const char *name)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* 1 when v is a whole number from min up to 2^53 - 1 (all a double holds exactly). */
+static int whole_number(const cJSON *v, double min)
+{
+	return cJSON_IsNumber(v) && v->valuedouble >= min && v->valuedouble <= 9007199254740991.0 &&
+	       floor(v->valuedouble) == v->valuedouble;
+}
+
 /* A whole number >= 1 in the message: 0 when absent, -1 when present but not one. */
 static long long get_id(const cJSON *m, const char *name)
 {
@@ -342,10 +349,7 @@ static long long get_id(const cJSON *m, const char *name)
 
 	if (!v)
 		return 0;
-	if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble > 9007199254740991.0 ||
-	    floor(v->valuedouble) != v->valuedouble)
-		return -1;
-	return (long long)v->valuedouble;
+	return whole_number(v, 1) ? (long long)v->valuedouble : -1;
 }
 
 static const content_page *list_page(session *s, const cJSON *m)
@@ -383,7 +387,8 @@ static int handle_go(session *s, const cJSON *m, long long seq)
 			target = (long long)kind_index(s, KIND_CHECK);
 		else if ((target = flow_next(c, &pa, s->page)) < 0)
 			fail(s, "not-allowed");
-		s->return_to_check = 0;
+		if (target >= 0)
+			s->return_to_check = 0;
 	} else if (strcmp(to, "back") == 0) {
 		if (cur->part >= 0)
 			target = flow_prev(c, &pa, s->page);
@@ -662,8 +667,8 @@ static int handle_item_add(session *s, const cJSON *m, long long seq)
 	n = store_item_count(s->p->st, s->plan, pg->id);
 	if (n < 0)
 		return fail(s, "server");
-	if (n >= MAX_LIST_ITEMS)
-		return fail_with(s, "list-full", "limit", MAX_LIST_ITEMS);
+	if (n >= PLAN_MAX_ITEMS)
+		return fail_with(s, "list-full", "limit", PLAN_MAX_ITEMS);
 	if (store_item_add(s->p->st, s->plan, pg->id, &item))
 		return fail(s, "not-saved");
 	show_list(s, pg, item, seq);
@@ -887,9 +892,7 @@ void protocol_handle(session *s, const char *msg, size_t len, int binary)
 	}
 	seqv = cJSON_GetObjectItemCaseSensitive(m, "seq");
 	if (seqv) {
-		if (!cJSON_IsNumber(seqv) || seqv->valuedouble < 0 ||
-		    seqv->valuedouble > 9007199254740991.0 ||
-		    floor(seqv->valuedouble) != seqv->valuedouble) {
+		if (!whole_number(seqv, 0)) {
 			reply_error(s, "bad-message", -1, NULL);
 			goto out;
 		}

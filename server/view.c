@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_ITEMS 50
 #define ID_LEN 160
 
 static const char *const month_names[] = { "January", "February", "March",     "April",
@@ -101,7 +100,7 @@ static const char *field_display(const content_field *f, const char *value, char
 }
 
 typedef struct id_list {
-	long long ids[MAX_ITEMS * 2];
+	long long ids[PLAN_MAX_ITEMS * 2];
 	size_t n;
 } id_list;
 
@@ -163,7 +162,7 @@ static void add_list(cJSON *o, const view_params *vp, const content_page *pg)
 		cJSON_AddItemToArray(fields, fo);
 	}
 	cJSON_AddItemToObject(o, "items", list_items(vp, pg, &total));
-	cJSON_AddNumberToObject(o, "max_items", MAX_ITEMS);
+	cJSON_AddNumberToObject(o, "max_items", PLAN_MAX_ITEMS);
 	if (vp->editing) {
 		cJSON *ed = cJSON_AddObjectToObject(o, "editing"), *values;
 
