@@ -1,0 +1,904 @@
+#include "tts.h"
+
+#include "utf8.h"
+
+#include <espeak-ng/espeak_ng.h>
+#include <espeak-ng/speak_lib.h>
+#include <assert.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+_Static_assert(sizeof(short) == sizeof(int16_t), "eSpeak's samples are 16-bit");
+
+#define BUFFER_MS 100 /* audio per callback: also how soon an abandoned job stops */
+
+/* eSpeak NG quirks that shape this file (1.51, Debian 12):
+ * - Not thread-safe: all state is global. Only the worker calls espeak_*.
+ * - espeak_Initialize(..., espeakINITIALIZE_DONT_EXIT) ignores a failed start (no data) and
+ *   returns a sample rate anyway, so the worker uses espeak_ng_Initialize(), which reports it.
+ * - Starting sets the process's LC_CTYPE to C.UTF-8 (its wctype calls need it).
+ * - Even in synchronous mode it starts an idle thread of its own (fifo.c). espeak_Terminate()
+ *   followed by espeak_Initialize() and a second espeak_Terminate() deadlocks: that thread
+ *   leaves my_command_is_running set when it exits, and fifo_stop() then waits for an
+ *   acknowledgement that never comes. So eSpeak is started once per process, by the first
+ *   worker, and never stopped; later workers reuse it, one at a time. Its memory is held by
+ *   its own globals until exit.
+ * - espeak_SetVoiceByName("en-gb") fails; voices are chosen by properties. gender is 1 for male
+ *   and 2 for female; en-gb with gender 2 is "gmw/en+f2", variant n picks the next candidates
+ *   ("+f3", "+f4"); an unknown language fails and leaves the previous voice selected.
+ * - Word events give text_position 1-based in code points (with espeakCHARS_UTF8) and
+ *   audio_position in ms from the start of the message, but their length is eSpeak's view of
+ *   the word, and some are not words of the text at all. See words_from_events(). */
+
+/* eSpeak is one per process: whether it has started, and whether a tts owns it now. */
+static pthread_mutex_t engine_lock = PTHREAD_MUTEX_INITIALIZER;
+static int engine_open;	   /* a tts owns eSpeak */
+static int engine_started; /* espeak_ng_Initialize() has succeeded */
+static int engine_rate;	   /* the sample rate once the synchronous output is set up, else 0 */
+
+typedef struct job {
+	struct job *next;
+	char language[TTS_LANGUAGE_LEN];
+	int gender;
+	int variant;
+	int rate;
+	int pitch;
+	int volume;
+	size_t text_len;
+	atomic_int abandon; /* set by tts_forget() or tts_close() while the worker speaks it */
+	tts_result *result; /* made at submit, so that the worker can always answer */
+} job;
+
+typedef struct job_list {
+	job *head;
+	job *tail;
+} job_list;
+
+struct tts {
+	pthread_t worker;
+	pthread_mutex_t lock; /* guards everything below but the worker's own fields */
+	pthread_cond_t cond;  /* the worker waits for jobs or stopping; tts_open() for started */
+	job_list waiting;
+	job_list done;
+	job *speaking;
+	size_t held; /* waiting, speaking and done */
+	size_t max_jobs;
+	int stopping;
+	int started; /* 1 once eSpeak is ready, -1 when it could not start */
+	char start_err[TTS_ERR_LEN];
+	int sample_rate;
+	void (*wake)(void *ctx);
+	void *wake_ctx;
+	/* The worker's own: the voice eSpeak has now, to skip selecting it again. */
+	int voice_set;
+	char voice_language[TTS_LANGUAGE_LEN];
+	int voice_gender;
+	int voice_variant;
+	char voice_id[TTS_VOICE_LEN];
+};
+
+/* One eSpeak word event: text_position (1-based, in code points) and audio_position. */
+typedef struct raw_word {
+	int position;
+	int ms;
+} raw_word;
+
+/* What the synth callback collects for the job being spoken. */
+typedef struct capture {
+	job *job;
+	int16_t *pcm;
+	size_t count;
+	size_t cap;
+	size_t max; /* samples in TTS_MAX_SECONDS */
+	raw_word *raw;
+	size_t raw_count;
+	size_t raw_cap;
+	int too_long;
+	int no_memory;
+} capture;
+
+/* A word of the text: a run of code points between separators, [start, end). The word itself,
+ * [word_start, word_start + word_len), leaves out the punctuation around it. */
+typedef struct token {
+	size_t start;
+	size_t end;
+	size_t word_start;
+	size_t word_len;
+	int punctuation; /* nothing but marks ("?!", ":-)", "•"): not said unless reported */
+} token;
+
+static void set_err(char *err, size_t errlen, const char *msg)
+{
+	if (err && errlen)
+		snprintf(err, errlen, "%s", msg);
+}
+
+/* ---- words of the text ---- */
+
+/* Valid UTF-8 only (tts_submit checks). */
+static uint32_t next_codepoint(const unsigned char *s, size_t *i)
+{
+	uint32_t c = s[*i];
+	int extra = c < 0x80 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
+
+	if (extra)
+		c &= 0x3Fu >> extra;
+	(*i)++;
+	while (extra-- > 0)
+		c = (c << 6) | (s[(*i)++] & 0x3Fu);
+	return c;
+}
+
+/* Spaces, and the dashes and ellipsis that people write between words without spaces
+ * ("food—it"): eSpeak speaks the words either side as two words. */
+static int is_separator(uint32_t c)
+{
+	return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+	       (c >= 0x2000 && c <= 0x200B) || c == 0x2013 || c == 0x2014 || c == 0x2015 ||
+	       c == 0x2026 || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+	       c == 0x3000 || c == 0xFEFF;
+}
+
+/* Punctuation that opens a word but is not part of it; "£", "$", "#", "@" are kept. */
+static int is_opening(uint32_t c)
+{
+	return (c < 0x80 && strchr("\"'([{<*_", (int)c) && c) || c == 0xA1 || c == 0xAB ||
+	       c == 0xBF || c == 0x2018 || c == 0x201A || c == 0x201C || c == 0x201E || c == 0x2039;
+}
+
+/* Punctuation that closes a word or a sentence. "e.g." is highlighted as "e.g". */
+static int is_closing(uint32_t c)
+{
+	return (c < 0x80 && strchr("\"')]}>*_.,;:!?", (int)c) && c) || c == 0xBB || c == 0x2019 ||
+	       c == 0x201D || c == 0x203A;
+}
+
+/* Marks that eSpeak does not say in running text: ASCII punctuation, quotes, bullets, dashes. */
+static int is_mark(uint32_t c)
+{
+	if (c < 0x80)
+		return !((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+			 (c >= 'a' && c <= 'z'));
+	return is_opening(c) || is_closing(c) || c == 0xB7 || (c >= 0x2010 && c <= 0x2012) ||
+	       c == 0x2022 || c == 0x2043 || c == 0x25CF || c == 0x25E6;
+}
+
+/* Splits valid UTF-8 into tokens. *tokens is the caller's to free. */
+static int tokenise(const char *text, size_t len, token **tokens, size_t *count)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t ncp = utf8_chars(text, len), n = 0, i = 0;
+	uint32_t *cps = malloc((ncp ? ncp : 1) * sizeof(*cps));
+	token *tok = malloc((ncp / 2 + 1) * sizeof(*tok));
+	int rc = -1;
+
+	if (!cps || !tok)
+		goto out;
+	for (size_t k = 0; k < ncp; k++)
+		cps[k] = next_codepoint(s, &i);
+	for (size_t k = 0; k < ncp;) {
+		size_t start, end, a, b;
+
+		while (k < ncp && is_separator(cps[k]))
+			k++;
+		if (k == ncp)
+			break;
+		start = k;
+		while (k < ncp && !is_separator(cps[k]))
+			k++;
+		end = k;
+		a = start;
+		b = end;
+		while (a < b && is_opening(cps[a]))
+			a++;
+		while (b > a && is_closing(cps[b - 1]))
+			b--;
+		tok[n].punctuation = 1;
+		for (size_t m = start; m < end && tok[n].punctuation; m++)
+			tok[n].punctuation = is_mark(cps[m]);
+		if (a == b) { /* the whole token, should eSpeak say it */
+			a = start;
+			b = end;
+		}
+		assert(n < ncp / 2 + 1);
+		tok[n].start = start;
+		tok[n].end = end;
+		tok[n].word_start = a;
+		tok[n].word_len = b - a;
+		n++;
+	}
+	*tokens = tok;
+	*count = n;
+	tok = NULL;
+	rc = 0;
+out:
+	free(tok);
+	free(cps);
+	return rc;
+}
+
+/* The token holding code point p, or -1 when p is a separator or past the end. */
+static long token_at(const token *tok, size_t n, size_t p)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) { /* the first token that ends after p */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (tok[mid].end <= p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == n || tok[lo].start > p)
+		return -1;
+	return (long)lo;
+}
+
+/* Turns eSpeak's word events into one word per token spoken, in order. What eSpeak reports, and
+ * why each rule is here:
+ * - It says some short words together with the word before and reports only that one: "of the"
+ *   as "of", "in the" as "in", "to be" as "to", "that it" as "that" (phrases in its en_list).
+ *   Such tokens get a share of that word's time, from its event to the next one, in proportion
+ *   to their lengths, and are marked estimated.
+ * - It splits some words and reports each piece: "£40" as "£" then "40" (it says "forty pounds"),
+ *   "1,250.50" as "1," ",2" "250.50" and four more at one position, "10:30" as "10" "30",
+ *   "3/4/2024" as "3" "/" "4" "/" "2024" "024." x3, "jo@example.com" as "jo" "@" "example" "."
+ *   "com", "42nd" as "42" "2n", an emoji as itself then the space after it. A token's time is
+ *   its first event's; events inside a token already spoken are dropped.
+ * - Its length stops at an apostrophe or hyphen: "Mae'r" is 3 ("Mae"), "I'm" 1, "don't" 3,
+ *   "well-being" 4. The token's own length is used.
+ * - At a clause break (a comma, an em dash, "e.g.") it may add an event of length 0 after the
+ *   clause's last word, pointing back at the space after the break, or at position 0 ("A. B.",
+ *   "words…"). Events on a separator, before the text, or behind the last word are dropped.
+ * - An opening quote is spoken as part of the word: "“Quoted”" has an event of length 0 at
+ *   "Q", which is kept (it is in the token).
+ * out has room for ntok words; duration_ms is the audio's length. Returns the number of words. */
+static size_t words_from_events(const token *tok, size_t ntok, const raw_word *raw, size_t nraw,
+				unsigned int duration_ms, tts_word *out)
+{
+	size_t n = 0;
+	long last = -1;
+	unsigned int last_ms = 0;
+
+	/* The tokens eSpeak reported, with their times, first. */
+	for (size_t i = 0; i < nraw; i++) {
+		long k;
+		unsigned int ms;
+
+		if (raw[i].position < 1)
+			continue;
+		k = token_at(tok, ntok, (size_t)raw[i].position - 1);
+		if (k < 0 || k <= last)
+			continue;
+		ms = raw[i].ms > 0 ? (unsigned int)raw[i].ms : 0;
+		if (ms < last_ms)
+			ms = last_ms;
+		out[n].start = (size_t)k; /* a token index until the next loop */
+		out[n].audio_ms = ms;
+		n++;
+		last = k;
+		last_ms = ms;
+	}
+	if (n == 0)
+		return 0;
+	if (duration_ms < last_ms)
+		duration_ms = last_ms;
+
+	/* Then, from the last backwards (the array only grows towards its end), each reported
+	 * token and the unreported ones after it up to the next reported token. */
+	{
+		size_t w = ntok; /* out[w..ntok) is done */
+		size_t next_token = ntok;
+		unsigned int next_ms = duration_ms;
+
+		for (size_t h = n; h-- > 0;) {
+			size_t k = out[h].start, chars = 0, before = 0;
+			unsigned int ms = out[h].audio_ms, span = next_ms - ms;
+
+			for (size_t m = k; m < next_token; m++)
+				if (m == k || !tok[m].punctuation)
+					chars += tok[m].word_len;
+			/* Written from the back: out[h] is read before w can come down to h. */
+			for (size_t m = next_token; m-- > k;) {
+				if (m != k && tok[m].punctuation)
+					continue;
+				before = 0;
+				for (size_t q = k; q < m; q++)
+					if (q == k || !tok[q].punctuation)
+						before += tok[q].word_len;
+				assert(w > h);
+				w--;
+				out[w].start = tok[m].word_start;
+				out[w].length = tok[m].word_len;
+				out[w].audio_ms =
+				    ms + (unsigned int)((unsigned long long)span * before / chars);
+				out[w].estimated = m != k;
+			}
+			next_token = k;
+			next_ms = ms;
+		}
+		memmove(out, out + w, (ntok - w) * sizeof(*out));
+		return ntok - w;
+	}
+}
+
+size_t tts_byte_offset(const char *utf8, size_t codepoint_offset)
+{
+	const unsigned char *s = (const unsigned char *)utf8;
+	size_t i = 0, n = 0;
+
+	for (; s[i]; i++) {
+		if ((s[i] & 0xC0) != 0x80) {
+			if (n == codepoint_offset)
+				return i;
+			n++;
+		}
+	}
+	return i;
+}
+
+/* ---- the worker's side: eSpeak ---- */
+
+static int capture_samples(capture *s, const short *wav, int n)
+{
+	size_t want = s->count + (size_t)n;
+
+	if (want > s->max) {
+		s->too_long = 1;
+		return -1;
+	}
+	if (want > s->cap) {
+		size_t cap = s->cap ? s->cap : 22050;
+		int16_t *p;
+
+		while (cap < want)
+			cap *= 2;
+		if (cap > s->max)
+			cap = s->max;
+		p = realloc(s->pcm, cap * sizeof(*p));
+		if (!p) {
+			s->no_memory = 1;
+			return -1;
+		}
+		s->pcm = p;
+		s->cap = cap;
+	}
+	memcpy(s->pcm + s->count, wav, (size_t)n * sizeof(*wav));
+	s->count = want;
+	return 0;
+}
+
+static int capture_word(capture *s, int position, int ms)
+{
+	if (s->raw_count == s->raw_cap) {
+		size_t cap = s->raw_cap ? s->raw_cap * 2 : 64;
+		raw_word *p = realloc(s->raw, cap * sizeof(*p));
+
+		if (!p) {
+			s->no_memory = 1;
+			return -1;
+		}
+		s->raw = p;
+		s->raw_cap = cap;
+	}
+	s->raw[s->raw_count].position = position;
+	s->raw[s->raw_count].ms = ms;
+	s->raw_count++;
+	return 0;
+}
+
+/* eSpeak's synth callback, on the worker thread inside espeak_ng_Synthesize(). Returns 1 to
+ * make eSpeak stop. The capture comes as user_data on every event list's terminator. */
+static int on_synth(short *wav, int numsamples, espeak_EVENT *events)
+{
+	espeak_EVENT *e = events;
+	capture *s;
+
+	while (e->type != espeakEVENT_LIST_TERMINATED)
+		e++;
+	s = e->user_data;
+	if (!s || atomic_load(&s->job->abandon))
+		return 1;
+	if (wav && numsamples > 0 && capture_samples(s, wav, numsamples))
+		return 1;
+	for (e = events; e->type != espeakEVENT_LIST_TERMINATED; e++)
+		if (e->type == espeakEVENT_WORD &&
+		    capture_word(s, e->text_position, e->audio_position))
+			return 1;
+	return 0;
+}
+
+/* Starts eSpeak the first time; makes it synthesise to on_synth. */
+static int engine_start(char *err, size_t errlen, int *rate)
+{
+	espeak_ng_ERROR_CONTEXT context = NULL;
+	espeak_ng_STATUS status;
+	char msg[96];
+	int rc = -1;
+
+	pthread_mutex_lock(&engine_lock);
+	if (!engine_started) {
+		espeak_ng_InitializePath(NULL); /* $ESPEAK_DATA_PATH, else the installed data */
+		status = espeak_ng_Initialize(&context);
+		if (status != ENS_OK) {
+			espeak_ng_GetStatusCodeMessage(status, msg, sizeof(msg));
+			snprintf(err, errlen,
+				 "eSpeak NG could not start (is espeak-ng-data installed?): %.64s",
+				 msg);
+			goto out;
+		}
+		engine_started = 1;
+	}
+	if (!engine_rate) {
+		status = espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, BUFFER_MS, NULL);
+		if (status != ENS_OK) {
+			espeak_ng_GetStatusCodeMessage(status, msg, sizeof(msg));
+			snprintf(err, errlen, "eSpeak NG could not start: %.64s", msg);
+			goto out;
+		}
+		engine_rate = espeak_ng_GetSampleRate();
+	}
+	espeak_SetSynthCallback(on_synth);
+	*rate = engine_rate;
+	rc = 0;
+out:
+	espeak_ng_ClearErrorContext(&context);
+	pthread_mutex_unlock(&engine_lock);
+	return rc;
+}
+
+static int select_voice(tts *t, const job *j)
+{
+	espeak_VOICE v;
+	const espeak_VOICE *now;
+
+	if (t->voice_set && strcmp(t->voice_language, j->language) == 0 &&
+	    t->voice_gender == j->gender && t->voice_variant == j->variant)
+		return 0;
+	memset(&v, 0, sizeof(v));
+	v.languages = j->language;
+	v.gender = (unsigned char)j->gender;
+	v.variant = (unsigned char)j->variant;
+	if (espeak_ng_SetVoiceByProperties(&v) != ENS_OK) {
+		t->voice_set = 0;
+		return -1;
+	}
+	t->voice_set = 1;
+	snprintf(t->voice_language, sizeof(t->voice_language), "%s", j->language);
+	t->voice_gender = j->gender;
+	t->voice_variant = j->variant;
+	now = espeak_GetCurrentVoice();
+	snprintf(t->voice_id, sizeof(t->voice_id), "%s",
+		 now && now->identifier ? now->identifier : "");
+	return 0;
+}
+
+static void result_fail(tts_result *r, const char *why)
+{
+	r->failed = 1;
+	snprintf(r->err, sizeof(r->err), "%s", why);
+}
+
+/* Speaks j into j->result, or marks it failed. Nothing to say gives no samples and no words. */
+static void speak(tts *t, job *j)
+{
+	tts_result *r = j->result;
+	capture s;
+	token *tok = NULL;
+	size_t ntok = 0;
+	espeak_ng_STATUS status;
+	char msg[96];
+
+	memset(&s, 0, sizeof(s));
+	s.job = j;
+	s.max = (size_t)TTS_MAX_SECONDS * (size_t)t->sample_rate;
+	r->sample_rate = t->sample_rate;
+	if (tokenise(r->text, j->text_len, &tok, &ntok)) {
+		result_fail(r, "out of memory");
+		goto out;
+	}
+	if (ntok == 0)
+		goto out;
+	if (select_voice(t, j)) {
+		snprintf(msg, sizeof(msg), "no voice for language %s", j->language);
+		result_fail(r, msg);
+		goto out;
+	}
+	snprintf(r->voice, sizeof(r->voice), "%s", t->voice_id);
+	espeak_ng_SetParameter(espeakRATE, j->rate, 0);
+	espeak_ng_SetParameter(espeakPITCH, j->pitch, 0);
+	espeak_ng_SetParameter(espeakVOLUME, j->volume, 0);
+	status = espeak_ng_Synthesize(r->text, j->text_len + 1, 0, POS_CHARACTER, 0,
+				      espeakCHARS_UTF8, NULL, &s);
+	if (atomic_load(&j->abandon))
+		goto out; /* nobody will read it */
+	if (s.too_long) {
+		result_fail(r, "the text is too long to speak");
+		goto out;
+	}
+	if (s.no_memory) {
+		result_fail(r, "out of memory");
+		goto out;
+	}
+	if (status != ENS_OK) {
+		espeak_ng_GetStatusCodeMessage(status, msg, sizeof(msg));
+		result_fail(r, msg);
+		goto out;
+	}
+	if (s.raw_count) {
+		r->words = malloc(ntok * sizeof(*r->words));
+		if (!r->words) {
+			result_fail(r, "out of memory");
+			goto out;
+		}
+		r->word_count = words_from_events(
+		    tok, ntok, s.raw, s.raw_count,
+		    (unsigned int)((unsigned long long)s.count * 1000 / (unsigned)t->sample_rate),
+		    r->words);
+	}
+	r->samples = s.pcm;
+	r->sample_count = s.count;
+	s.pcm = NULL;
+out:
+	free(tok);
+	free(s.raw);
+	free(s.pcm);
+}
+
+/* ---- the queue ---- */
+
+static void list_push(job_list *l, job *j)
+{
+	j->next = NULL;
+	if (l->tail)
+		l->tail->next = j;
+	else
+		l->head = j;
+	l->tail = j;
+}
+
+static job *list_pop(job_list *l)
+{
+	job *j = l->head;
+
+	if (j) {
+		l->head = j->next;
+		if (!l->head)
+			l->tail = NULL;
+		j->next = NULL;
+	}
+	return j;
+}
+
+void tts_result_free(tts_result *r)
+{
+	if (!r)
+		return;
+	free(r->text);
+	free(r->samples);
+	free(r->words);
+	free(r);
+}
+
+static void job_free(job *j)
+{
+	if (!j)
+		return;
+	tts_result_free(j->result);
+	free(j);
+}
+
+/* Frees the owner's jobs in l; returns how many. */
+static size_t list_drop_owner(job_list *l, const void *owner)
+{
+	job **pp = &l->head, *last = NULL;
+	size_t n = 0;
+
+	while (*pp) {
+		job *j = *pp;
+
+		if (j->result->owner == owner) {
+			*pp = j->next;
+			job_free(j);
+			n++;
+		} else {
+			last = j;
+			pp = &j->next;
+		}
+	}
+	l->tail = last;
+	return n;
+}
+
+static void list_free(job_list *l)
+{
+	job *j;
+
+	while ((j = list_pop(l)))
+		job_free(j);
+}
+
+static void *worker_main(void *arg)
+{
+	tts *t = arg;
+	char err[TTS_ERR_LEN] = "";
+	int rate = 0;
+	int rc = engine_start(err, sizeof(err), &rate);
+
+	pthread_mutex_lock(&t->lock);
+	t->started = rc ? -1 : 1;
+	t->sample_rate = rate;
+	snprintf(t->start_err, sizeof(t->start_err), "%s", err);
+	pthread_cond_broadcast(&t->cond);
+	while (rc == 0) {
+		job *j;
+		int delivered = 0;
+
+		while (!t->stopping && !t->waiting.head)
+			pthread_cond_wait(&t->cond, &t->lock);
+		if (t->stopping)
+			break;
+		j = list_pop(&t->waiting);
+		t->speaking = j;
+		pthread_mutex_unlock(&t->lock);
+
+		speak(t, j);
+
+		pthread_mutex_lock(&t->lock);
+		t->speaking = NULL;
+		if (atomic_load(&j->abandon)) {
+			job_free(j);
+			t->held--;
+		} else {
+			list_push(&t->done, j);
+			delivered = 1;
+		}
+		if (delivered && t->wake) {
+			pthread_mutex_unlock(&t->lock);
+			t->wake(t->wake_ctx);
+			pthread_mutex_lock(&t->lock);
+		}
+	}
+	pthread_mutex_unlock(&t->lock);
+	return NULL;
+}
+
+/* ---- the server's side ---- */
+
+void tts_request_init(tts_request *req)
+{
+	memset(req, 0, sizeof(*req));
+	req->language = "en-gb";
+	req->gender = TTS_GENDER_ANY;
+	req->variant = 0;
+	req->rate = TTS_RATE_DEFAULT;
+	req->pitch = 50;
+	req->volume = 100;
+}
+
+tts *tts_open(void (*wake)(void *ctx), void *wake_ctx, size_t max_jobs, char *err, size_t errlen)
+{
+	tts *t = NULL, *ok = NULL;
+	sigset_t all, old;
+	int claimed = 0, lock = 0, cond = 0, thread = 0;
+
+	if (max_jobs < 1) {
+		set_err(err, errlen, "max_jobs must be at least 1");
+		goto out;
+	}
+	pthread_mutex_lock(&engine_lock);
+	if (!engine_open)
+		engine_open = claimed = 1;
+	pthread_mutex_unlock(&engine_lock);
+	if (!claimed) {
+		set_err(err, errlen, "eSpeak is already in use by another tts");
+		goto out;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		set_err(err, errlen, "out of memory");
+		goto out;
+	}
+	t->max_jobs = max_jobs;
+	t->wake = wake;
+	t->wake_ctx = wake_ctx;
+	lock = pthread_mutex_init(&t->lock, NULL) == 0;
+	cond = lock && pthread_cond_init(&t->cond, NULL) == 0;
+	if (!cond) {
+		set_err(err, errlen, "could not make the tts lock");
+		goto out;
+	}
+	/* The worker (and the thread eSpeak starts from it) takes no signals: they belong to the
+	 * server's loop, which a signal must interrupt. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	thread = pthread_create(&t->worker, NULL, worker_main, t) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!thread) {
+		set_err(err, errlen, "could not start the tts worker");
+		goto out;
+	}
+	pthread_mutex_lock(&t->lock);
+	while (!t->started)
+		pthread_cond_wait(&t->cond, &t->lock);
+	pthread_mutex_unlock(&t->lock);
+	if (t->started < 0) {
+		set_err(err, errlen, t->start_err);
+		goto out;
+	}
+	ok = t;
+out:
+	if (!ok) {
+		if (thread)
+			pthread_join(t->worker, NULL); /* it has returned: eSpeak did not start */
+		if (cond)
+			pthread_cond_destroy(&t->cond);
+		if (lock)
+			pthread_mutex_destroy(&t->lock);
+		free(t);
+		if (claimed) {
+			pthread_mutex_lock(&engine_lock);
+			engine_open = 0;
+			pthread_mutex_unlock(&engine_lock);
+		}
+	}
+	return ok;
+}
+
+void tts_close(tts *t)
+{
+	if (!t)
+		return;
+	pthread_mutex_lock(&t->lock);
+	t->stopping = 1;
+	if (t->speaking)
+		atomic_store(&t->speaking->abandon, 1);
+	pthread_cond_broadcast(&t->cond);
+	pthread_mutex_unlock(&t->lock);
+	pthread_join(t->worker, NULL);
+	list_free(&t->waiting);
+	list_free(&t->done);
+	pthread_cond_destroy(&t->cond);
+	pthread_mutex_destroy(&t->lock);
+	free(t);
+	pthread_mutex_lock(&engine_lock);
+	engine_open = 0;
+	pthread_mutex_unlock(&engine_lock);
+}
+
+int tts_sample_rate(const tts *t)
+{
+	return t->sample_rate; /* set before tts_open() returned, never changed */
+}
+
+/* eSpeak language names: "en-gb", "cy", "en-gb-x-rp". */
+static int language_ok(const char *s)
+{
+	size_t n = strnlen(s, TTS_LANGUAGE_LEN);
+
+	if (n == 0 || n == TTS_LANGUAGE_LEN)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+/* A job holding a copy of req, its result made ready for the worker. NULL when memory runs out. */
+static job *job_new(const tts_request *req, const char *language, size_t text_len)
+{
+	job *j = calloc(1, sizeof(*j));
+	tts_result *r = calloc(1, sizeof(*r));
+	char *text = malloc(text_len + 1);
+
+	if (!j || !r || !text) {
+		free(j);
+		free(r);
+		free(text);
+		return NULL;
+	}
+	memcpy(text, req->text, text_len);
+	text[text_len] = '\0';
+	snprintf(j->language, sizeof(j->language), "%s", language);
+	j->gender = (int)req->gender;
+	j->variant = req->variant;
+	j->rate = req->rate;
+	j->pitch = req->pitch;
+	j->volume = req->volume;
+	j->text_len = text_len;
+	atomic_init(&j->abandon, 0);
+	r->id = req->id;
+	r->owner = req->owner;
+	r->text = text;
+	j->result = r;
+	return j;
+}
+
+int tts_submit(tts *t, const tts_request *req, char *err, size_t errlen)
+{
+	const char *language = req->language && req->language[0] ? req->language : "en-gb";
+	job *j = NULL;
+	size_t len;
+	int rc = -1;
+
+	if (!req->text) {
+		set_err(err, errlen, "there is no text");
+		goto out;
+	}
+	len = strnlen(req->text, (size_t)TTS_MAX_TEXT + 1);
+	if (len > TTS_MAX_TEXT) {
+		set_err(err, errlen, "the text is too long to speak");
+		goto out;
+	}
+	if (!utf8_valid(req->text, len)) {
+		set_err(err, errlen, "the text is not UTF-8");
+		goto out;
+	}
+	if (!language_ok(language)) {
+		set_err(err, errlen, "the language name is not one eSpeak could have");
+		goto out;
+	}
+	if ((int)req->gender < TTS_GENDER_ANY || (int)req->gender > TTS_GENDER_FEMALE ||
+	    req->variant < 0 || req->variant > TTS_VARIANT_MAX) {
+		set_err(err, errlen, "no such voice");
+		goto out;
+	}
+	if (req->rate < TTS_RATE_MIN || req->rate > TTS_RATE_MAX || req->pitch < 0 ||
+	    req->pitch > 100 || req->volume < 0 || req->volume > 200) {
+		set_err(err, errlen, "the rate, pitch or volume is out of range");
+		goto out;
+	}
+	j = job_new(req, language, len);
+	if (!j) {
+		set_err(err, errlen, "out of memory");
+		goto out;
+	}
+	pthread_mutex_lock(&t->lock);
+	if (t->held >= t->max_jobs) {
+		set_err(err, errlen, TTS_ERR_BUSY);
+	} else {
+		list_push(&t->waiting, j);
+		t->held++;
+		pthread_cond_signal(&t->cond);
+		j = NULL;
+		rc = 0;
+	}
+	pthread_mutex_unlock(&t->lock);
+out:
+	job_free(j);
+	return rc;
+}
+
+tts_result *tts_poll(tts *t)
+{
+	tts_result *r = NULL;
+	job *j;
+
+	pthread_mutex_lock(&t->lock);
+	j = list_pop(&t->done);
+	if (j)
+		t->held--;
+	pthread_mutex_unlock(&t->lock);
+	if (j) {
+		r = j->result;
+		j->result = NULL;
+		job_free(j);
+	}
+	return r;
+}
+
+void tts_forget(tts *t, const void *owner)
+{
+	pthread_mutex_lock(&t->lock);
+	t->held -= list_drop_owner(&t->waiting, owner);
+	t->held -= list_drop_owner(&t->done, owner);
+	if (t->speaking && t->speaking->result->owner == owner)
+		atomic_store(&t->speaking->abandon, 1);
+	pthread_mutex_unlock(&t->lock);
+}
