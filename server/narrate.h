@@ -1,0 +1,52 @@
+/* narrate: a piece of page text -> audio and word timings. It turns the written text into what the
+ * voice should say (voices.c), serves it from the audio cache when it was said before, and
+ * otherwise queues it to the synthesis thread (tts.c). Word timings come back in characters of the
+ * text as the page shows it, so the page highlights the written word. Used from the server's loop
+ * thread only; tts.c's worker calls `wake` when a result is ready for narrator_poll(). */
+#ifndef PLANALOUD_NARRATE_H
+#define PLANALOUD_NARRATE_H
+
+#include "voices.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct narrator narrator;
+
+typedef struct narration_word {
+	uint32_t start, length; /* characters of the shown text */
+	uint32_t ms;            /* when it is spoken */
+} narration_word;
+
+typedef struct narration {
+	void *owner;  /* as given to narrator_say */
+	uint64_t tag; /* as given to narrator_say */
+	int failed;   /* no audio: the page stays usable without sound */
+	int cached;
+	int sample_rate;
+	int16_t *samples;
+	size_t sample_count;
+	narration_word *words;
+	size_t word_count;
+} narration;
+
+/* speeds a person can choose, as multiples of the voice's normal rate */
+int narrate_speed_valid(const char *speed);
+
+/* v is borrowed. The cache lives in cache_dir, at most cache_bytes. */
+narrator *narrator_open(const voices *v, const char *cache_dir, size_t cache_bytes,
+			void (*wake)(void *ctx), void *wake_ctx, char *err, size_t errlen);
+void narrator_close(narrator *n);
+
+/* Asks for `text` said by `voice` at `speed`. 0 and *done set when it was in the cache (free it
+ * with narration_free); 0 and *done NULL when it was queued (it comes out of narrator_poll);
+ * -1 with a reason ("busy" when the queue is full). */
+int narrator_say(narrator *n, void *owner, uint64_t tag, const char *voice, const char *speed,
+		 const char *text, narration **done, char *err, size_t errlen);
+/* One finished narration, or NULL. */
+narration *narrator_poll(narrator *n);
+/* Nothing more for this owner comes out of narrator_poll. */
+void narrator_forget(narrator *n, void *owner);
+void narration_free(narration *r);
+
+#endif

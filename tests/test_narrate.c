@@ -1,0 +1,194 @@
+/* narrate: page text -> audio and word timings, through the pronunciation list and the cache, with
+ * real eSpeak NG. */
+#include "check.h"
+#include "narrate.h"
+#include "utf8.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static voices *vs;
+static char dir[64];
+
+static void nothing(void *ctx)
+{
+	(void)ctx;
+}
+
+/* Waits (at most 10 s) for the next finished narration. */
+static narration *wait_for(narrator *n)
+{
+	for (int i = 0; i < 2000; i++) {
+		narration *r = narrator_poll(n);
+		struct timespec ts = { 0, 5000000 };
+
+		if (r)
+			return r;
+		nanosleep(&ts, NULL);
+	}
+	return NULL;
+}
+
+/* The shown text of a narrated word. */
+static char *word_text(const char *shown, const narration_word *w)
+{
+	size_t from = 0, to = 0, ch = 0, i;
+	char *out;
+
+	for (i = 0; shown[i]; i++) {
+		if ((shown[i] & 0xC0) != 0x80) {
+			if (ch == w->start)
+				from = i;
+			if (ch == w->start + w->length)
+				break;
+			ch++;
+		}
+	}
+	to = i;
+	out = calloc(1, to - from + 1);
+	memcpy(out, shown + from, to - from);
+	return out;
+}
+
+static int said_word(const char *shown, const narration *r, const char *word)
+{
+	for (size_t i = 0; i < r->word_count; i++) {
+		char *w = word_text(shown, &r->words[i]);
+		int same = strcmp(w, word) == 0;
+
+		free(w);
+		if (same)
+			return 1;
+	}
+	return 0;
+}
+
+static void a_sentence_should_come_back_with_audio_and_the_shown_words(void)
+{
+	const char *shown = "Your OT will visit you on Monday.";
+	char err[256];
+	narrator *n = narrator_open(vs, dir, 1 << 24, nothing, NULL, err, sizeof(err));
+	narration *r = NULL, *again = NULL;
+
+	CHECK(n != NULL);
+	CHECK(narrator_say(n, (void *)1, 7, "ruth", "normal", shown, &r, err, sizeof(err)) == 0);
+	CHECK(r == NULL); /* not in the cache yet: queued */
+	r = wait_for(n);
+	CHECK(r && !r->failed && r->tag == 7 && !r->cached);
+	if (r) {
+		double seconds = (double)r->sample_count / r->sample_rate;
+
+		CHECK(seconds > 1.0 && seconds < 5.0);
+		CHECK(said_word(shown, r, "OT"));     /* spoken "oh tee", highlighted as written */
+		CHECK(said_word(shown, r, "Monday")); /* the full stop is not part of the word */
+		for (size_t i = 1; i < r->word_count; i++)
+			CHECK(r->words[i].ms >= r->words[i - 1].ms);
+	}
+	/* the second time it comes from the cache, the same */
+	CHECK(narrator_say(n, (void *)1, 8, "ruth", "normal", shown, &again, err, sizeof(err)) == 0);
+	CHECK(again && again->cached && again->tag == 8);
+	if (r && again) {
+		CHECK(again->sample_count == r->sample_count);
+		CHECK(again->word_count == r->word_count);
+		CHECK(memcmp(again->words, r->words, r->word_count * sizeof(*r->words)) == 0);
+	}
+	narration_free(r);
+	narration_free(again);
+	narrator_close(n);
+}
+
+static void a_faster_speed_should_be_shorter_and_a_man_should_sound_different(void)
+{
+	const char *shown = "Your plan says what is important to you and how you will be supported.";
+	char err[256];
+	narrator *n = narrator_open(vs, dir, 1 << 24, nothing, NULL, err, sizeof(err));
+	narration *slow = NULL, *fast = NULL, *man = NULL;
+
+	narrator_say(n, (void *)1, 1, "ruth", "slower", shown, &slow, err, sizeof(err));
+	slow = slow ? slow : wait_for(n);
+	narrator_say(n, (void *)1, 2, "ruth", "faster", shown, &fast, err, sizeof(err));
+	fast = fast ? fast : wait_for(n);
+	narrator_say(n, (void *)1, 3, "david", "slower", shown, &man, err, sizeof(err));
+	man = man ? man : wait_for(n);
+	CHECK(slow && fast && man);
+	if (slow && fast && man) {
+		CHECK(fast->sample_count * 100 < slow->sample_count * 80);
+		CHECK(man->sample_count != slow->sample_count ||
+		      memcmp(man->samples, slow->samples, man->sample_count * 2) != 0);
+	}
+	narration_free(slow);
+	narration_free(fast);
+	narration_free(man);
+	narrator_close(n);
+}
+
+static void an_unknown_voice_or_speed_should_be_refused(void)
+{
+	char err[256];
+	narrator *n = narrator_open(vs, dir, 1 << 24, nothing, NULL, err, sizeof(err));
+	narration *r = NULL;
+
+	CHECK(narrator_say(n, NULL, 1, "nobody", "normal", "Hello.", &r, err, sizeof(err)) == -1);
+	CHECK(narrator_say(n, NULL, 1, "ruth", "warp", "Hello.", &r, err, sizeof(err)) == -1);
+	CHECK(r == NULL);
+	narrator_close(n);
+}
+
+static void a_forgotten_owner_should_get_nothing_back(void)
+{
+	char err[256];
+	narrator *n = narrator_open(vs, dir, 1 << 24, nothing, NULL, err, sizeof(err));
+	narration *r = NULL;
+	int got = 0;
+
+	for (int i = 0; i < 5; i++)
+		narrator_say(n, (void *)2, (uint64_t)i, "david", "normal",
+			     "This is a sentence that nobody will hear in the end.", &r, err, sizeof(err));
+	narrator_forget(n, (void *)2);
+	for (int i = 0; i < 40; i++) {
+		struct timespec ts = { 0, 5000000 };
+		narration *x = narrator_poll(n);
+
+		if (x)
+			got++;
+		narration_free(x);
+		nanosleep(&ts, NULL);
+	}
+	CHECK(got == 0);
+	narrator_close(n);
+}
+
+int main(void)
+{
+	char err[512];
+	DIR *d;
+	struct dirent *e;
+	char path[400];
+	int rc;
+
+	vs = voices_load(PLANALOUD_SOURCE_DIR "/voices", err, sizeof(err));
+	snprintf(dir, sizeof(dir), "/tmp/planaloud-narrate-XXXXXX");
+	if (!vs || !mkdtemp(dir)) {
+		fprintf(stderr, "setup failed: %s\n", err);
+		return 1;
+	}
+	RUN(a_sentence_should_come_back_with_audio_and_the_shown_words);
+	RUN(a_faster_speed_should_be_shorter_and_a_man_should_sound_different);
+	RUN(an_unknown_voice_or_speed_should_be_refused);
+	RUN(a_forgotten_owner_should_get_nothing_back);
+	rc = check_report();
+	d = opendir(dir);
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.') {
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			unlink(path);
+		}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+	voices_free(vs);
+	return rc;
+}
