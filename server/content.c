@@ -53,7 +53,8 @@ static const char *const required_messages[] = {
 	"error.bad-field", "error.too-long", "error.too-big", "error.bad-utf8", "error.too-deep",
 	"error.no-plan", "error.not-your-plan", "error.not-allowed", "error.already-sent",
 	"error.wrong-code", "error.slow-down", "error.not-saved", "error.server", "error.no-item",
-	"error.bad-money", "error.bad-date", "error.list-full",
+	"error.bad-money", "error.bad-date", "error.list-full", "error.unknown-text", "error.bad-voice",
+	"error.busy", "error.no-sound",
 };
 
 static const char *const kind_names[KIND_COUNT] = {

@@ -2,6 +2,7 @@
 #include "code.h"
 #include "content.h"
 #include "demo.h"
+#include "narrate.h"
 #include "protocol.h"
 #include "store.h"
 #include "voices.h"
@@ -16,12 +17,20 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#define AUDIO_CACHE_BYTES ((size_t)256 << 20) /* synthesised audio kept under --data */
+
 #ifndef PLANALOUD_SOURCE_DIR
 #define PLANALOUD_SOURCE_DIR "."
 #endif
 
 static volatile sig_atomic_t stop;
 static ws *server; /* for the signal handler's wake-up only */
+
+/* The synthesis thread's wake-up: the loop then collects the narration. */
+static void wake_loop(void *w)
+{
+	ws_wake(w);
+}
 
 static void on_signal(int sig)
 {
@@ -109,6 +118,7 @@ int main(int argc, char **argv)
 	voices *vs = NULL;
 	store *st = NULL;
 	protocol *proto = NULL;
+	narrator *nar = NULL;
 	ws_config wcfg;
 	int rc = 1;
 
@@ -199,6 +209,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "planaloud: %s\n", err);
 		goto out;
 	}
+	snprintf(path, sizeof(path), "%s/audio", data);
+	nar = narrator_open(vs, path, AUDIO_CACHE_BYTES, wake_loop, server, err, sizeof(err));
+	if (nar)
+		protocol_set_narrator(proto, nar);
+	else /* pages work without sound, and say so when someone presses Listen */
+		fprintf(stderr, "planaloud: narration is off: %s\n", err);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
@@ -214,6 +230,10 @@ int main(int argc, char **argv)
 	rc = ws_run(server, &stop) ? 1 : 0;
 	printf("Stopping.\n");
 out:
+	/* The synthesis thread wakes the loop: stop it before the loop goes. */
+	if (proto)
+		protocol_set_narrator(proto, NULL);
+	narrator_close(nar);
 	ws_free(server);
 	server = NULL;
 	if (proto && protocol_flush(proto, err, sizeof(err)))

@@ -41,6 +41,11 @@ int narrate_speed_valid(const char *speed)
 	return 0;
 }
 
+int narrator_has_voice(const narrator *n, const char *voice)
+{
+	return voices_find(n->v, voice) != NULL;
+}
+
 static int speed_percent(const char *speed)
 {
 	for (size_t i = 0; i < sizeof(speeds) / sizeof(*speeds); i++)

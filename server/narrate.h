@@ -30,8 +30,10 @@ typedef struct narration {
 	size_t word_count;
 } narration;
 
-/* speeds a person can choose, as multiples of the voice's normal rate */
+/* speeds a person can choose ("slower", "normal", "faster"), as shares of a voice's normal rate */
 int narrate_speed_valid(const char *speed);
+/* 1 when the narrator has a voice profile of that name. */
+int narrator_has_voice(const narrator *n, const char *voice);
 
 /* v is borrowed. The cache lives in cache_dir, at most cache_bytes. */
 narrator *narrator_open(const voices *v, const char *cache_dir, size_t cache_bytes,

@@ -34,7 +34,25 @@ struct protocol {
 	limiter *lim;
 	session *waiting; /* sessions with replies held for the open batch */
 	size_t code_index;
+	narrator *nar; /* NULL: no sound */
 };
+
+#define MAX_NARRATIONS 64 /* texts one session may have waiting for the voice */
+#define TEXT_ID_LEN 160
+
+/* A text on the page the session was last shown: what narrate may ask for. */
+typedef struct page_text {
+	char *id;
+	char *text;
+} page_text;
+
+typedef struct pending_narration {
+	uint64_t tag;
+	long long seq;
+	char id[TEXT_ID_LEN];
+	char voice[32];
+	char speed[16];
+} pending_narration;
 
 struct session {
 	protocol *p;
@@ -63,6 +81,12 @@ struct session {
 	const char *err;
 	const char *err_kv[3];
 	char err_val[32];
+
+	page_text *texts; /* of the page last shown */
+	size_t ntexts;
+	pending_narration narrations[MAX_NARRATIONS];
+	size_t nnarrations;
+	uint64_t next_tag;
 
 	int in_batch;
 	held_msg *held;
@@ -204,6 +228,54 @@ static size_t kind_index(const session *s, page_kind kind)
 	return i;
 }
 
+static void forget_texts(session *s)
+{
+	for (size_t i = 0; i < s->ntexts; i++) {
+		free(s->texts[i].id);
+		free(s->texts[i].text);
+	}
+	free(s->texts);
+	s->texts = NULL;
+	s->ntexts = 0;
+}
+
+/* Every {"id","text"} object in the page description: the texts narration may read. */
+static void remember_texts(session *s, const cJSON *node)
+{
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(node, "id"));
+	const char *text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(node, "text"));
+	const cJSON *child;
+
+	if (id && text && strlen(id) < TEXT_ID_LEN) {
+		page_text *t = realloc(s->texts, (s->ntexts + 1) * sizeof(*t));
+
+		if (t) {
+			s->texts = t;
+			t[s->ntexts].id = strdup(id);
+			t[s->ntexts].text = strdup(text);
+			if (t[s->ntexts].id && t[s->ntexts].text)
+				s->ntexts++;
+			else {
+				free(t[s->ntexts].id);
+				free(t[s->ntexts].text);
+			}
+		}
+	}
+	cJSON_ArrayForEach(child, node)
+	{
+		if (cJSON_IsObject(child) || cJSON_IsArray(child))
+			remember_texts(s, child);
+	}
+}
+
+static const char *page_text_of(const session *s, const char *id)
+{
+	for (size_t i = 0; i < s->ntexts; i++)
+		if (strcmp(s->texts[i].id, id) == 0)
+			return s->texts[i].text;
+	return NULL;
+}
+
 static void show_page(session *s, long long seq)
 {
 	const content *c = s->p->c;
@@ -239,6 +311,8 @@ static void show_page(session *s, long long seq)
 		vp.next = 0;
 	}
 	msg = view_page(&vp, s->page);
+	forget_texts(s);
+	remember_texts(s, msg);
 	view_add_seq(msg, seq);
 	reply(s, msg, 0);
 	s->notice = NULL;
@@ -780,6 +854,138 @@ static int handle_finish(session *s, const cJSON *m, long long seq)
 	return 0;
 }
 
+/* ---- narration ---- */
+
+/* The narration message, then its audio in one binary frame (16-bit little-endian PCM). They go
+ * out at once, unheld, so the two stay next to each other. */
+static void send_narration(session *s, const pending_narration *pn, const narration *r)
+{
+	cJSON *m = cJSON_CreateObject(), *words;
+	char *text;
+
+	if (!m)
+		return;
+	cJSON_AddStringToObject(m, "type", "narration");
+	view_add_seq(m, pn->seq);
+	cJSON_AddStringToObject(m, "id", pn->id);
+	cJSON_AddStringToObject(m, "voice", pn->voice);
+	cJSON_AddStringToObject(m, "speed", pn->speed);
+	if (r->failed || !s->p->io.send_binary) {
+		char *msg = view_fill(s->p->c, "error.no-sound", NULL);
+
+		cJSON_AddBoolToObject(m, "failed", 1);
+		cJSON_AddStringToObject(m, "message", msg ? msg : "");
+		free(msg);
+	} else {
+		cJSON_AddNumberToObject(m, "sample_rate", r->sample_rate);
+		cJSON_AddNumberToObject(m, "samples", (double)r->sample_count);
+		cJSON_AddNumberToObject(m, "duration_ms",
+					(double)r->sample_count * 1000.0 / (r->sample_rate ? r->sample_rate : 1));
+		cJSON_AddBoolToObject(m, "cached", r->cached);
+		words = cJSON_AddArrayToObject(m, "words");
+		for (size_t i = 0; i < r->word_count; i++) {
+			const double w[3] = { r->words[i].start, r->words[i].length, r->words[i].ms };
+
+			cJSON_AddItemToArray(words, cJSON_CreateDoubleArray(w, 3));
+		}
+	}
+	text = cJSON_PrintUnformatted(m);
+	cJSON_Delete(m);
+	if (!text)
+		return;
+	s->p->io.send(s->conn, text, strlen(text), 0);
+	free(text);
+	if (!r->failed && s->p->io.send_binary)
+		s->p->io.send_binary(s->conn, r->samples, r->sample_count * sizeof(*r->samples));
+}
+
+static pending_narration *take_narration(session *s, uint64_t tag, pending_narration *out)
+{
+	for (size_t i = 0; i < s->nnarrations; i++)
+		if (s->narrations[i].tag == tag) {
+			*out = s->narrations[i];
+			s->narrations[i] = s->narrations[--s->nnarrations];
+			return out;
+		}
+	return NULL;
+}
+
+static int handle_narrate(session *s, const cJSON *m, long long seq)
+{
+	protocol *p = s->p;
+	const cJSON *ids = cJSON_GetObjectItemCaseSensitive(m, "ids"), *id;
+	const char *voice = get_str(m, "voice"), *speed = get_str(m, "speed");
+	int n = cJSON_GetArraySize(ids);
+
+	if (!cJSON_IsArray(ids) || n < 1 || n > MAX_NARRATIONS || !voice || !speed)
+		return fail(s, "bad-message");
+	cJSON_ArrayForEach(id, ids)
+	{
+		if (!cJSON_IsString(id))
+			return fail(s, "bad-message");
+		if (!page_text_of(s, id->valuestring))
+			return fail(s, "unknown-text");
+	}
+	if (!p->nar)
+		return fail(s, "no-sound");
+	if (!narrator_has_voice(p->nar, voice) || !narrate_speed_valid(speed))
+		return fail(s, "bad-voice");
+	if (s->nnarrations + (size_t)n > MAX_NARRATIONS)
+		return fail(s, "busy");
+	cJSON_ArrayForEach(id, ids)
+	{
+		pending_narration *pn = &s->narrations[s->nnarrations], got;
+		narration *done = NULL;
+		char err[128];
+
+		*pn = (pending_narration){ .tag = ++s->next_tag, .seq = seq };
+		snprintf(pn->id, sizeof(pn->id), "%s", id->valuestring);
+		snprintf(pn->voice, sizeof(pn->voice), "%s", voice);
+		snprintf(pn->speed, sizeof(pn->speed), "%s", speed);
+		s->nnarrations++;
+		if (narrator_say(p->nar, s, pn->tag, voice, speed, page_text_of(s, pn->id), &done, err,
+				 sizeof(err))) {
+			s->nnarrations--;
+			return fail(s, "busy");
+		}
+		if (done && take_narration(s, done->tag, &got))
+			send_narration(s, &got, done);
+		narration_free(done);
+	}
+	return 0;
+}
+
+static int handle_narrate_stop(session *s, const cJSON *m, long long seq)
+{
+	(void)m;
+	(void)seq;
+	if (s->p->nar)
+		narrator_forget(s->p->nar, s);
+	s->nnarrations = 0;
+	return 0;
+}
+
+void protocol_narrations_ready(protocol *p)
+{
+	narration *r;
+
+	if (!p->nar)
+		return;
+	while ((r = narrator_poll(p->nar))) {
+		session *s = r->owner; /* alive: a closed session's narrations are forgotten */
+		pending_narration pn;
+
+		if (take_narration(s, r->tag, &pn))
+			send_narration(s, &pn, r);
+		narration_free(r);
+	}
+}
+
+void protocol_set_narrator(protocol *p, narrator *n)
+{
+	p->nar = n;
+}
+
 enum {
 	WRITES = 1,     /* runs inside a savepoint of the batch; replies wait for the commit */
 	NEEDS_PLAN = 2, /* a plan must be open */
@@ -802,6 +1008,8 @@ static const struct handler {
 	{ "send", handle_send, WRITES | NEEDS_PLAN },
 	{ "review_request", handle_review_request, WRITES | NEEDS_PLAN },
 	{ "finish", handle_finish, 0 },
+	{ "narrate", handle_narrate, 0 },
+	{ "narrate_stop", handle_narrate_stop, 0 },
 };
 
 /* ---- the way in ---- */
@@ -976,9 +1184,12 @@ void protocol_session_close(session *s)
 				*pp = s->next_waiting;
 				break;
 			}
+	if (s->p->nar)
+		narrator_forget(s->p->nar, s);
 	drop_held(s);
 	close_plan(s);
 	plan_answers_release(&s->held_answers);
+	forget_texts(s);
 	sodium_memzero(s, sizeof(*s));
 	free(s);
 }

@@ -9,6 +9,7 @@
 #define PLANALOUD_PROTOCOL_H
 
 #include "content.h"
+#include "narrate.h"
 #include "store.h"
 
 #include <stddef.h>
@@ -23,6 +24,8 @@ typedef struct protocol_io {
 	/* Queues one text message (copied) to the connection. close_after: close the connection
 	 * normally once this message has gone. Returns 0, or -1 when it could not be queued. */
 	int (*send)(void *conn, const char *data, size_t len, int close_after);
+	/* Queues one binary message (copied): narration audio. May be NULL (no audio sent). */
+	int (*send_binary)(void *conn, const void *data, size_t len);
 } protocol_io;
 
 typedef struct protocol_config {
@@ -46,6 +49,11 @@ void protocol_session_close(session *s);
 void protocol_handle(session *s, const char *msg, size_t len, int binary);
 /* The browser sent more than PROTOCOL_MAX_MESSAGE bytes: says so; ws.c then closes (1009). */
 void protocol_too_big(session *s);
+
+/* Narration, once the synthesis thread runs (borrowed). Without it, narrate gets no-sound. */
+void protocol_set_narrator(protocol *p, narrator *n);
+/* The synthesis thread has finished something: sends finished narrations to their sessions. */
+void protocol_narrations_ready(protocol *p);
 
 /* 1 when changes wait for protocol_flush(). */
 int protocol_batch_open(const protocol *p);

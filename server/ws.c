@@ -8,12 +8,13 @@
 #include <string.h>
 #include <strings.h>
 
-#define MAX_QUEUED_BYTES (4 * 1024 * 1024) /* a browser that stops reading is closed */
+#define MAX_QUEUED_BYTES (32 * 1024 * 1024) /* a browser that stops reading is closed */
 
 typedef struct out_msg {
 	struct out_msg *next;
 	size_t len;
 	int close_after;
+	int binary;
 	unsigned char data[]; /* LWS_PRE bytes of headroom, then the message */
 } out_msg;
 
@@ -62,9 +63,8 @@ static const struct lws_protocol_vhost_options hdr_csp = {
 
 /* ---- sending ---- */
 
-static int conn_send(void *c_, const char *data, size_t len, int close_after)
+static int conn_queue(conn *c, const void *data, size_t len, int close_after, int binary)
 {
-	conn *c = c_;
 	out_msg *m;
 
 	if (c->close_status)
@@ -80,12 +80,23 @@ static int conn_send(void *c_, const char *data, size_t len, int close_after)
 	m->next = NULL;
 	m->len = len;
 	m->close_after = close_after;
+	m->binary = binary;
 	memcpy(m->data + LWS_PRE, data, len);
 	*c->tail = m;
 	c->tail = &m->next;
 	c->queued += len;
 	lws_callback_on_writable(c->wsi);
 	return 0;
+}
+
+static int conn_send(void *c, const char *data, size_t len, int close_after)
+{
+	return conn_queue(c, data, len, close_after, 0);
+}
+
+static int conn_send_binary(void *c, const void *data, size_t len)
+{
+	return conn_queue(c, data, len, 0, 1);
 }
 
 static void conn_release(conn *c)
@@ -155,6 +166,11 @@ static int callback_planaloud(struct lws *wsi, enum lws_callback_reasons reason,
 	ws *w = lws_context_user(lws_get_context(wsi));
 
 	switch (reason) {
+	case LWS_CALLBACK_EVENT_WAIT_CANCELLED: /* the synthesis thread has results */
+		if (w)
+			protocol_narrations_ready(w->cfg.proto);
+		break;
+
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
 		return origin_ok(w, wsi) ? 0 : 1;
 
@@ -213,7 +229,8 @@ static int callback_planaloud(struct lws *wsi, enum lws_callback_reasons reason,
 		if (!c->head)
 			c->tail = &c->head;
 		c->queued -= m->len;
-		if (lws_write(wsi, m->data + LWS_PRE, m->len, LWS_WRITE_TEXT) < (int)m->len) {
+		if (lws_write(wsi, m->data + LWS_PRE, m->len,
+			      m->binary ? LWS_WRITE_BINARY : LWS_WRITE_TEXT) < (int)m->len) {
 			free(m);
 			return -1;
 		}
@@ -334,7 +351,7 @@ int ws_run(ws *w, volatile sig_atomic_t *stop)
 
 protocol_io ws_protocol_io(void)
 {
-	return (protocol_io){ conn_send };
+	return (protocol_io){ conn_send, conn_send_binary };
 }
 
 void ws_wake(ws *w)

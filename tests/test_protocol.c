@@ -136,7 +136,7 @@ static int fixture_open(fixture *f, int on_disk)
 	code_hash(zero_key, f->code, hash);
 	if (store_plan_find(f->st, hash, &f->plan))
 		return -1;
-	f->p = protocol_new(ct, f->st, zero_key, &cfg, (protocol_io){fake_send});
+	f->p = protocol_new(ct, f->st, zero_key, &cfg, (protocol_io){fake_send, NULL});
 	return f->p ? 0 : -1;
 }
 

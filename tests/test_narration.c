@@ -1,0 +1,190 @@
+/* Narration through the real server: a page's texts read aloud, as word timings and a binary
+ * frame of audio, from a real eSpeak NG, and every kind of bad narration request refused. */
+#include "check.h"
+#include "wsclient.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define WAIT_MS 10000
+#define HOST "127.0.0.1"
+
+static testsrv srv;
+
+/* Connects and reads hello and the welcome page. */
+static wsclient *welcome(void)
+{
+	wsclient *c = wsclient_connect(HOST, srv.port, NULL);
+	cJSON *m;
+
+	if (!c)
+		return NULL;
+	cJSON_Delete(wsclient_recv_json(c, WAIT_MS)); /* hello */
+	m = wsclient_recv_json(c, WAIT_MS);           /* the welcome page */
+	CHECK(json_str(m, "page.id") && strcmp(json_str(m, "page.id"), "welcome") == 0);
+	cJSON_Delete(m);
+	return c;
+}
+
+/* Reads one narration: its message, then its audio. Returns the message; *bytes the audio size. */
+static cJSON *read_narration(wsclient *c, size_t *bytes)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int binary = 0;
+	cJSON *m = wsclient_recv_json(c, WAIT_MS);
+
+	*bytes = 0;
+	if (!m || strcmp(json_str(m, "type") ? json_str(m, "type") : "", "narration") != 0 ||
+	    json_bool(m, "failed") == 1)
+		return m;
+	if (wsclient_recv(c, WAIT_MS, &data, &len, &binary) == 1 && binary)
+		*bytes = len;
+	free(data);
+	return m;
+}
+
+static void listen_should_bring_word_timings_and_audio_for_each_text(void)
+{
+	wsclient *c = welcome();
+	size_t bytes;
+	cJSON *m;
+
+	CHECK(wsclient_send_text(c, "{\"type\":\"narrate\",\"seq\":5,\"ids\":[\"welcome/title\","
+				    "\"welcome/say/1\"],\"voice\":\"ruth\",\"speed\":\"normal\"}") == 0);
+	for (int k = 0; k < 2; k++) {
+		m = read_narration(c, &bytes);
+		CHECK(json_num(m, "seq", -1) == 5);
+		CHECK(json_bool(m, "failed") != 1);
+		CHECK(json_num(m, "samples", 0) > 0);
+		CHECK(bytes == (size_t)json_num(m, "samples", 0) * 2); /* 16-bit samples */
+		CHECK(json_num(m, "duration_ms", 0) > 300 && json_num(m, "duration_ms", 0) < 20000);
+		CHECK(json_count(m, "words") >= 1);
+		cJSON_Delete(m);
+	}
+	wsclient_free(c);
+}
+
+static void the_second_time_a_text_should_come_from_the_cache(void)
+{
+	wsclient *c = welcome();
+	const char *ask = "{\"type\":\"narrate\",\"seq\":1,\"ids\":[\"welcome/title\"],"
+			  "\"voice\":\"david\",\"speed\":\"slower\"}";
+	size_t first_bytes, second_bytes;
+	cJSON *a, *b;
+
+	wsclient_send_text(c, ask);
+	a = read_narration(c, &first_bytes);
+	wsclient_send_text(c, ask);
+	b = read_narration(c, &second_bytes);
+	CHECK(json_bool(a, "cached") == 0);
+	CHECK(json_bool(b, "cached") == 1);
+	CHECK(first_bytes > 0 && first_bytes == second_bytes);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+	wsclient_free(c);
+}
+
+static void faster_should_be_shorter_than_slower(void)
+{
+	wsclient *c = welcome();
+	size_t slow, fast;
+	cJSON *a, *b;
+
+	wsclient_send_text(c, "{\"type\":\"narrate\",\"ids\":[\"welcome/say/1\"],\"voice\":\"ruth\","
+			      "\"speed\":\"slower\"}");
+	a = read_narration(c, &slow);
+	wsclient_send_text(c, "{\"type\":\"narrate\",\"ids\":[\"welcome/say/1\"],\"voice\":\"ruth\","
+			      "\"speed\":\"faster\"}");
+	b = read_narration(c, &fast);
+	CHECK(slow > 0 && fast > 0 && fast * 100 < slow * 80);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+	wsclient_free(c);
+}
+
+static int refused_with(wsclient *c, const char *msg, const char *code)
+{
+	cJSON *m = wsclient_ask(c, msg, WAIT_MS);
+	int ok = m && json_str(m, "code") && strcmp(json_str(m, "code"), code) == 0 &&
+		 json_str(m, "message") && strlen(json_str(m, "message")) > 10;
+
+	if (!ok)
+		fprintf(stderr, "    %s -> not %s\n", msg, code);
+	cJSON_Delete(m);
+	return ok;
+}
+
+static void bad_narration_requests_should_be_refused_plainly(void)
+{
+	wsclient *c = welcome();
+	char many[8192];
+	size_t n = 0;
+
+	CHECK(refused_with(c, "{\"type\":\"narrate\",\"ids\":[\"like-admire/title\"],\"voice\":\"ruth\","
+			      "\"speed\":\"normal\"}", "unknown-text")); /* not on this page */
+	CHECK(refused_with(c, "{\"type\":\"narrate\",\"ids\":[\"welcome/title\"],\"voice\":\"hal\","
+			      "\"speed\":\"normal\"}", "bad-voice"));
+	CHECK(refused_with(c, "{\"type\":\"narrate\",\"ids\":[\"welcome/title\"],\"voice\":\"ruth\","
+			      "\"speed\":\"ludicrous\"}", "bad-voice"));
+	CHECK(refused_with(c, "{\"type\":\"narrate\",\"ids\":[],\"voice\":\"ruth\",\"speed\":\"normal\"}",
+			   "bad-message"));
+	CHECK(refused_with(c, "{\"type\":\"narrate\",\"ids\":\"welcome/title\",\"voice\":\"ruth\","
+			      "\"speed\":\"normal\"}", "bad-message"));
+	n += (size_t)snprintf(many, sizeof(many), "{\"type\":\"narrate\",\"voice\":\"ruth\","
+						  "\"speed\":\"normal\",\"ids\":[");
+	for (int i = 0; i < 65; i++)
+		n += (size_t)snprintf(many + n, sizeof(many) - n, "%s\"welcome/title\"", i ? "," : "");
+	snprintf(many + n, sizeof(many) - n, "]}");
+	CHECK(refused_with(c, many, "bad-message"));
+	wsclient_free(c);
+}
+
+static void a_flood_of_requests_should_meet_a_bounded_queue_and_the_server_should_go_on(void)
+{
+	wsclient *c = welcome();
+	char body[256];
+	int busy = 0, narrations = 0;
+
+	/* 10 requests of 10 texts each: more than one session may have waiting */
+	for (int i = 0; i < 10; i++)
+		wsclient_send_text(c, "{\"type\":\"narrate\",\"voice\":\"ruth\",\"speed\":\"faster\","
+				      "\"ids\":[\"welcome/title\",\"welcome/say/1\",\"welcome/say/2\","
+				      "\"welcome/title\",\"welcome/say/1\",\"welcome/say/2\",\"welcome/title\","
+				      "\"welcome/say/1\",\"welcome/say/2\",\"welcome/title\"]}");
+	wsclient_send_text(c, "{\"type\":\"narrate_stop\"}");
+	for (;;) {
+		char *data = NULL;
+		size_t len;
+		int binary;
+
+		if (wsclient_recv(c, 3000, &data, &len, &binary) != 1)
+			break;
+		if (!binary && strstr(data, "\"busy\""))
+			busy++;
+		if (!binary && strstr(data, "\"narration\""))
+			narrations++;
+		free(data);
+	}
+	CHECK(busy + narrations > 0);
+	CHECK(http_get(srv.port, "/healthz", NULL, 0, body, sizeof(body)) == 200);
+	wsclient_free(c);
+}
+
+int main(void)
+{
+	testsrv_watchdog(110);
+	if (testsrv_start(&srv, PLANALOUD_BINARY, NULL, 1, NULL)) {
+		fprintf(stderr, "the server did not start\n");
+		return 1;
+	}
+	RUN(listen_should_bring_word_timings_and_audio_for_each_text);
+	RUN(the_second_time_a_text_should_come_from_the_cache);
+	RUN(faster_should_be_shorter_than_slower);
+	RUN(bad_narration_requests_should_be_refused_plainly);
+	RUN(a_flood_of_requests_should_meet_a_bounded_queue_and_the_server_should_go_on);
+	CHECK(testsrv_alive(&srv));
+	testsrv_stop(&srv);
+	testsrv_cleanup(&srv);
+	return check_report();
+}
