@@ -41,6 +41,13 @@ int narrate_speed_valid(const char *speed)
 	return 0;
 }
 
+const char *const narrate_speeds[] = { "slower", "normal", "faster", NULL };
+
+const voices *narrator_voices(const narrator *n)
+{
+	return n->v;
+}
+
 int narrator_has_voice(const narrator *n, const char *voice)
 {
 	return voices_find(n->v, voice) != NULL;

@@ -32,6 +32,10 @@ typedef struct narration {
 
 /* speeds a person can choose ("slower", "normal", "faster"), as shares of a voice's normal rate */
 int narrate_speed_valid(const char *speed);
+/* The speeds, NULL-terminated, slowest first. */
+extern const char *const narrate_speeds[];
+/* The voice profiles (borrowed from narrator_open's caller). */
+const voices *narrator_voices(const narrator *n);
 /* 1 when the narrator has a voice profile of that name. */
 int narrator_has_voice(const narrator *n, const char *voice);
 

@@ -1166,7 +1166,8 @@ session *protocol_session_open(protocol *p, void *conn, const char *address)
 	s->budget = -1;
 	s->held_tail = &s->held;
 	plan_answers_init(&s->held_answers);
-	reply(s, view_hello(p->c, p->cfg.idle_seconds, p->cfg.warn_seconds, PROTOCOL_MAX_MESSAGE), 0);
+	reply(s, view_hello(p->c, p->nar ? narrator_voices(p->nar) : NULL, p->cfg.idle_seconds,
+			    p->cfg.warn_seconds, PROTOCOL_MAX_MESSAGE), 0);
 	s->page = 0;
 	show_page(s, -1);
 	return s;

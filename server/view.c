@@ -2,6 +2,7 @@
 
 #include "buf.h"
 #include "flow.h"
+#include "narrate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -483,9 +484,11 @@ fail:
 	return NULL;
 }
 
-cJSON *view_hello(const content *c, int idle_seconds, int warn_seconds, size_t max_message)
+cJSON *view_hello(const content *c, const voices *v, int idle_seconds, int warn_seconds,
+		  size_t max_message)
 {
-	cJSON *msg = cJSON_CreateObject(), *k, *msgs;
+	cJSON *msg = cJSON_CreateObject(), *k, *msgs, *list;
+	int nspeeds = 0;
 
 	cJSON_AddStringToObject(msg, "type", "hello");
 	cJSON_AddStringToObject(msg, "lang", content_lang(c));
@@ -494,6 +497,17 @@ cJSON *view_hello(const content *c, int idle_seconds, int warn_seconds, size_t m
 	cJSON_AddNumberToObject(k, "warn_seconds", warn_seconds);
 	k = cJSON_AddObjectToObject(msg, "limits");
 	cJSON_AddNumberToObject(k, "message_bytes", (double)max_message);
+	list = cJSON_AddArrayToObject(msg, "voices");
+	for (size_t i = 0; v && i < voices_count(v); i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "name", voices_at(v, i)->name);
+		cJSON_AddStringToObject(o, "label", voices_at(v, i)->label);
+		cJSON_AddItemToArray(list, o);
+	}
+	while (v && narrate_speeds[nspeeds])
+		nspeeds++;
+	cJSON_AddItemToObject(msg, "speeds", cJSON_CreateStringArray(narrate_speeds, nspeeds));
 	msgs = cJSON_AddObjectToObject(msg, "messages");
 	for (size_t i = 0; i < content_message_count(c); i++) {
 		const char *name, *text;

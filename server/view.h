@@ -6,6 +6,7 @@
 #include "content.h"
 #include "plan.h"
 #include "store.h"
+#include "voices.h"
 
 #include <cjson/cJSON.h>
 
@@ -27,8 +28,9 @@ typedef struct view_params {
 
 /* The page description {"type":"page",...} for the page at index. NULL when memory runs out. */
 cJSON *view_page(const view_params *vp, size_t index);
-/* The hello message with every message of the content. */
-cJSON *view_hello(const content *c, int idle_seconds, int warn_seconds, size_t max_message);
+/* The hello message with every message of the content, and the voices (NULL: no sound). */
+cJSON *view_hello(const content *c, const voices *v, int idle_seconds, int warn_seconds,
+		  size_t max_message);
 /* {"type":"error","code":...,"message":...}; `extra` fills {placeholders}: "limit", "60", NULL. */
 cJSON *view_error(const content *c, const char *code, long long seq, const char *const *extra);
 

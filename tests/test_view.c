@@ -531,7 +531,7 @@ static void view_page_should_refuse_an_index_past_the_end(void)
 
 static void view_hello_should_carry_every_message(void)
 {
-	cJSON *h = round_trip(view_hello(c, 120, 30, 65536));
+	cJSON *h = round_trip(view_hello(c, NULL, 120, 30, 65536));
 	const cJSON *msgs = obj_at(h, "messages");
 
 	CHECK(h != NULL);
