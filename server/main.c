@@ -211,9 +211,10 @@ int main(int argc, char **argv)
 	}
 	snprintf(path, sizeof(path), "%s/audio", data);
 	nar = narrator_open(vs, path, AUDIO_CACHE_BYTES, wake_loop, server, err, sizeof(err));
-	if (nar)
+	if (nar) {
 		protocol_set_narrator(proto, nar);
-	else /* pages work without sound, and say so when someone presses Listen */
+		protocol_prerender(proto);
+	} else /* pages work without sound, and say so when someone presses Listen */
 		fprintf(stderr, "planaloud: narration is off: %s\n", err);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);

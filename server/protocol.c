@@ -35,7 +35,14 @@ struct protocol {
 	session *waiting; /* sessions with replies held for the open batch */
 	size_t code_index;
 	narrator *nar; /* NULL: no sound */
+	struct {
+		const char **texts; /* borrowed from the content */
+		size_t ntexts, next, done, total;
+		int outstanding;
+	} pre;
 };
+
+#define PRERENDER_AT_ONCE 4 /* so a person's own request waits behind at most a few */
 
 #define MAX_NARRATIONS 64 /* texts one session may have waiting for the voice */
 #define TEXT_ID_LEN 160
@@ -965,6 +972,80 @@ static int handle_narrate_stop(session *s, const cJSON *m, long long seq)
 	return 0;
 }
 
+/* Feeds the next fixed texts to the synthesis thread, keeping a few in its queue. */
+static void prerender_pump(protocol *p)
+{
+	const voices *v = p->nar ? narrator_voices(p->nar) : NULL;
+
+	while (v && p->pre.outstanding < PRERENDER_AT_ONCE && p->pre.next < p->pre.total) {
+		size_t i = p->pre.next++;
+		const voice_profile *vp = voices_at(v, i / p->pre.ntexts);
+		narration *done = NULL;
+		char err[64];
+
+		if (narrator_say(p->nar, p, 0, vp->name, "normal", p->pre.texts[i % p->pre.ntexts],
+				 &done, err, sizeof(err))) {
+			p->pre.next--; /* busy: try again when something finishes */
+			break;
+		}
+		if (done) { /* already in the cache from an earlier start */
+			p->pre.done++;
+			narration_free(done);
+		} else {
+			p->pre.outstanding++;
+		}
+	}
+}
+
+static int add_text(protocol *p, const char *t)
+{
+	const char **texts = realloc(p->pre.texts, (p->pre.ntexts + 1) * sizeof(*texts));
+
+	if (!texts)
+		return -1;
+	p->pre.texts = texts;
+	texts[p->pre.ntexts++] = t;
+	return 0;
+}
+
+void protocol_prerender(protocol *p)
+{
+	const content *c = p->c;
+
+	if (!p->nar || p->pre.texts)
+		return;
+	for (size_t i = 0; i < content_page_count(c); i++) {
+		const content_page *pg = content_page_at(c, i);
+
+		add_text(p, pg->title);
+		for (size_t k = 0; k < pg->nsay; k++)
+			add_text(p, pg->say[k]);
+		if (pg->ask)
+			add_text(p, pg->ask);
+		if (pg->hint)
+			add_text(p, pg->hint);
+		for (size_t k = 0; k < pg->noptions; k++)
+			add_text(p, pg->options[k].text);
+		for (size_t k = 0; k < pg->nfields; k++)
+			add_text(p, pg->fields[k].label);
+	}
+	for (size_t i = 0; i < content_message_count(c); i++) {
+		const char *name, *text;
+
+		content_message_at(c, i, &name, &text);
+		if (!strchr(text, '{')) /* messages with blanks are said once filled in */
+			add_text(p, text);
+	}
+	p->pre.total = p->pre.ntexts * voices_count(narrator_voices(p->nar));
+	prerender_pump(p);
+}
+
+void protocol_prerender_progress(const protocol *p, size_t *done, size_t *total)
+{
+	*done = p->pre.done;
+	*total = p->pre.total;
+}
+
 void protocol_narrations_ready(protocol *p)
 {
 	narration *r;
@@ -972,18 +1053,25 @@ void protocol_narrations_ready(protocol *p)
 	if (!p->nar)
 		return;
 	while ((r = narrator_poll(p->nar))) {
-		session *s = r->owner; /* alive: a closed session's narrations are forgotten */
 		pending_narration pn;
 
-		if (take_narration(s, r->tag, &pn))
-			send_narration(s, &pn, r);
+		if (r->owner == p) { /* a fixed text read at start-up: now in the cache */
+			p->pre.outstanding--;
+			p->pre.done++;
+		} else if (take_narration(r->owner, r->tag, &pn)) {
+			/* The owner is a live session: a closed session's narrations are forgotten. */
+			send_narration(r->owner, &pn, r);
+		}
 		narration_free(r);
 	}
+	prerender_pump(p);
 }
 
 void protocol_set_narrator(protocol *p, narrator *n)
 {
 	p->nar = n;
+	if (!n)
+		p->pre.total = p->pre.next; /* nothing more to read */
 }
 
 enum {
@@ -1296,6 +1384,7 @@ void protocol_free(protocol *p)
 	if (!p)
 		return;
 	limiter_free(p->lim);
+	free(p->pre.texts);
 	sodium_memzero(p->key, sizeof(p->key));
 	free(p);
 }

@@ -52,6 +52,11 @@ void protocol_too_big(session *s);
 
 /* Narration, once the synthesis thread runs (borrowed). Without it, narrate gets no-sound. */
 void protocol_set_narrator(protocol *p, narrator *n);
+/* Starts reading every fixed easy-read text into the audio cache, for every voice at normal
+ * speed, a few at a time in the background. */
+void protocol_prerender(protocol *p);
+/* How far that has got: texts done and texts in all. */
+void protocol_prerender_progress(const protocol *p, size_t *done, size_t *total);
 /* The synthesis thread has finished something: sends finished narrations to their sessions. */
 void protocol_narrations_ready(protocol *p);
 

@@ -263,7 +263,8 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
 {
 	ws *w = lws_context_user(lws_get_context(wsi));
 	unsigned char out[LWS_PRE + 512], *start = out + LWS_PRE, *p = start, *end = out + sizeof(out);
-	char body[128];
+	char body[192];
+	size_t done, total;
 	int n, ok;
 
 	if (reason != LWS_CALLBACK_HTTP)
@@ -274,8 +275,10 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
 		return lws_http_transaction_completed(wsi) ? -1 : 0;
 	}
 	ok = store_ping(w->cfg.st) == 0;
-	n = snprintf(body, sizeof(body), "{\"status\":\"%s\",\"schema\":%d}\n",
-		     ok ? "ok" : "unavailable", ok ? store_schema_version(w->cfg.st) : -1);
+	protocol_prerender_progress(w->cfg.proto, &done, &total);
+	n = snprintf(body, sizeof(body),
+		     "{\"status\":\"%s\",\"schema\":%d,\"prerendered\":%zu,\"texts\":%zu}\n",
+		     ok ? "ok" : "unavailable", ok ? store_schema_version(w->cfg.st) : -1, done, total);
 	if (lws_add_http_common_headers(wsi, ok ? HTTP_STATUS_OK : HTTP_STATUS_SERVICE_UNAVAILABLE,
 					"application/json", (lws_filepos_t)n, &p, end) ||
 	    lws_finalize_write_http_header(wsi, start, &p, end))
