@@ -275,11 +275,17 @@ static void remember_texts(session *s, const cJSON *node)
 	}
 }
 
+/* The text narration may read for id: one on the page last shown, or any message of the content
+ * that has no blanks to fill ("Saved", error messages, button labels). */
 static const char *page_text_of(const session *s, const char *id)
 {
+	const char *t;
+
 	for (size_t i = 0; i < s->ntexts; i++)
 		if (strcmp(s->texts[i].id, id) == 0)
 			return s->texts[i].text;
+	if (strncmp(id, "msg/", 4) == 0 && (t = content_message(s->p->c, id + 4)) && !strchr(t, '{'))
+		return t;
 	return NULL;
 }
 

@@ -124,6 +124,8 @@ static void bad_narration_requests_should_be_refused_plainly(void)
 
 	CHECK(refused_with(c, "{\"type\":\"narrate\",\"ids\":[\"like-admire/title\"],\"voice\":\"ruth\","
 			      "\"speed\":\"normal\"}", "unknown-text")); /* not on this page */
+	CHECK(refused_with(c, "{\"type\":\"narrate\",\"ids\":[\"msg/timeout.body\"],\"voice\":\"ruth\","
+			      "\"speed\":\"normal\"}", "unknown-text")); /* it has a {blank} */
 	CHECK(refused_with(c, "{\"type\":\"narrate\",\"ids\":[\"welcome/title\"],\"voice\":\"hal\","
 			      "\"speed\":\"normal\"}", "bad-voice"));
 	CHECK(refused_with(c, "{\"type\":\"narrate\",\"ids\":[\"welcome/title\"],\"voice\":\"ruth\","
@@ -204,6 +206,21 @@ static void fixed_texts_should_be_ready_before_anyone_asks(void)
 	wsclient_free(c);
 }
 
+static void a_message_without_blanks_should_be_readable_on_any_page(void)
+{
+	wsclient *c = welcome();
+	size_t bytes;
+	cJSON *m;
+
+	wsclient_send_text(c, "{\"type\":\"narrate\",\"seq\":3,\"ids\":[\"msg/saved\"],"
+			      "\"voice\":\"ruth\",\"speed\":\"normal\"}");
+	m = read_narration(c, &bytes);
+	CHECK(json_str(m, "id") && strcmp(json_str(m, "id"), "msg/saved") == 0);
+	CHECK(bytes > 0);
+	cJSON_Delete(m);
+	wsclient_free(c);
+}
+
 int main(void)
 {
 	testsrv_watchdog(110);
@@ -215,6 +232,7 @@ int main(void)
 	RUN(listen_should_bring_word_timings_and_audio_for_each_text);
 	RUN(the_second_time_a_text_should_come_from_the_cache);
 	RUN(faster_should_be_shorter_than_slower);
+	RUN(a_message_without_blanks_should_be_readable_on_any_page);
 	RUN(bad_narration_requests_should_be_refused_plainly);
 	RUN(a_flood_of_requests_should_meet_a_bounded_queue_and_the_server_should_go_on);
 	CHECK(testsrv_alive(&srv));

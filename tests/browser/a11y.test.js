@@ -152,19 +152,21 @@ test('the welcome page is reached and left by keyboard in a sensible order', asy
   const { context, page } = await openKiosk(browser, server.url);
   try {
     assert.equal(await focusedId(page), 'page-title', 'focus starts on the heading');
-    // Tab goes round: skip link, Bigger text, Start, Finish, then round again.
+    // Tab goes round: skip link, Bigger text, the narration bar, Start, Finish, then round again.
+    const order = ['skip-link', 'bigger-text', 'narration-listen', 'narration-stop',
+      'narration-repeat', 'narration-auto', 'narration-speed-slower', 'narration-speed-normal',
+      'narration-speed-faster', 'narration-voice', 'narration-volume', 'next', 'finish'];
     const seen = [];
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 2 * order.length + 4; i++) {
       await page.keyboard.press('Tab');
       const id = await focusedId(page);
       if (id) seen.push(id);
     }
     const start = seen.indexOf('skip-link');
     assert.ok(start >= 0, `the skip link is reached: ${seen}`);
-    assert.deepEqual(seen.slice(start, start + 4), ['skip-link', 'bigger-text', 'next', 'finish'],
-      `Tab order: ${seen}`);
+    assert.deepEqual(seen.slice(start, start + order.length), order, `Tab order: ${seen}`);
     // Every control on the page is one of these: nothing else takes focus by Tab.
-    assert.deepEqual([...new Set(seen)].sort(), ['bigger-text', 'finish', 'next', 'skip-link']);
+    assert.deepEqual([...new Set(seen)].sort(), [...order].sort());
 
     // The skip link moves focus to the page.
     await page.focus('#skip-link');

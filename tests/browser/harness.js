@@ -67,6 +67,8 @@ async function axeViolations(page) {
   if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) {
     await page.evaluate(AXE_SOURCE);
   }
+  // Measure what a person sees once it has settled, not a colour halfway through a transition.
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => {}))));
   const result = await page.evaluate(() => window.axe.run(document, {
     runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
   }));
@@ -103,14 +105,103 @@ const SAVE_LOG = `
   }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state'] });
 `;
 
+// With openKiosk(..., {audio: true}): runs before the page's scripts and records, in
+// window.__audio, what narration does with sound, without changing it: every AudioContext;
+// every buffer source (the text being read when it started, the buffer's duration, where in it
+// it started, when it started, stopped and ended, in the context's time); every gain node; every
+// narrate and narrate_stop the page sent; every narration message received (word timings); and
+// each word highlighted (class is-spoken added), with the context's time then.
+const AUDIO_LOG = `
+  (() => {
+    const log = window.__audio = { contexts: [], sources: [], gains: [], sent: [], narrations: [],
+      spoken: [] };
+    const now = () => (log.contexts.length ? log.contexts[log.contexts.length - 1].currentTime : null);
+    const AC = window.AudioContext;
+    if (AC) {
+      window.AudioContext = class extends AC {
+        constructor(...args) {
+          super(...args);
+          log.contexts.push(this);
+        }
+      };
+      const createSource = BaseAudioContext.prototype.createBufferSource;
+      BaseAudioContext.prototype.createBufferSource = function () {
+        const src = createSource.call(this);
+        const ctx = this;
+        const rec = { id: null, duration: null, offset: 0, startTime: null, stopped: false, ended: false };
+        const start = src.start;
+        src.start = function (when, offset) {
+          const reading = document.querySelector('.is-reading');
+          rec.id = reading ? reading.dataset.textId : null;
+          rec.duration = src.buffer ? src.buffer.duration : null;
+          rec.offset = offset || 0;
+          rec.startTime = ctx.currentTime;
+          return start.apply(src, arguments);
+        };
+        const stop = src.stop;
+        src.stop = function () {
+          rec.stopped = true;
+          return stop.apply(src, arguments);
+        };
+        src.addEventListener('ended', () => {
+          rec.ended = true;
+          rec.endTime = ctx.currentTime;
+        });
+        log.sources.push(rec);
+        return src;
+      };
+      const createGain = BaseAudioContext.prototype.createGain;
+      BaseAudioContext.prototype.createGain = function () {
+        const g = createGain.call(this);
+        log.gains.push(g);
+        return g;
+      };
+    }
+    const WS = window.WebSocket;
+    window.WebSocket = class extends WS {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener('message', (e) => {
+          if (typeof e.data !== 'string') return;
+          try {
+            const m = JSON.parse(e.data);
+            if (m.type === 'narration') log.narrations.push(m);
+          } catch {}
+        });
+      }
+      send(data) {
+        try {
+          const m = JSON.parse(data);
+          if (m.type === 'narrate' || m.type === 'narrate_stop') log.sent.push(m);
+        } catch {}
+        return super.send(data);
+      }
+    };
+    new MutationObserver((records) => {
+      for (const r of records) {
+        const w = r.target;
+        if (!w.classList.contains('is-spoken') || (r.oldValue || '').includes('is-spoken')) continue;
+        const host = w.closest('[data-text-id]');
+        log.spoken.push({ id: host ? host.dataset.textId : null, at: Number(w.dataset.at),
+          word: w.textContent, time: now() });
+      }
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ['class'],
+      attributeOldValue: true });
+  })();
+`;
+
 /**
  * A new browser context (nothing shared with any other) with the kiosk page open and showing
  * the welcome page. Returns {context, page, sockets, pageErrors}: sockets lists every websocket
- * the page opened ({url, closed}); pageErrors collects uncaught script errors.
+ * the page opened ({url, closed}); pageErrors collects uncaught script errors. audio: record
+ * what narration plays in window.__audio (see AUDIO_LOG). beforeOpen(page) runs before the
+ * page is opened (for page.routeWebSocket).
  */
-async function openKiosk(browser, url, { viewport = { width: 1280, height: 800 } } = {}) {
+async function openKiosk(browser, url, { viewport = { width: 1280, height: 800 }, audio = false,
+  beforeOpen = null } = {}) {
   const context = await browser.newContext({ viewport, locale: 'en-GB', timezoneId: 'Europe/London' });
   await context.addInitScript(SAVE_LOG);
+  if (audio) await context.addInitScript(AUDIO_LOG);
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
   const sockets = [];
@@ -121,6 +212,7 @@ async function openKiosk(browser, url, { viewport = { width: 1280, height: 800 }
     sockets.push(rec);
   });
   page.on('pageerror', (e) => pageErrors.push(String(e)));
+  if (beforeOpen) await beforeOpen(page);
   await page.goto(url);
   await waitForPage(page, 'welcome');
   return { context, page, sockets, pageErrors };

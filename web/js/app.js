@@ -7,6 +7,7 @@ import { setMessages, msg, setText } from './text.js';
 import * as autosave from './autosave.js';
 import * as page from './page.js';
 import * as kiosk from './kiosk.js';
+import * as narration from './narration.js';
 
 const BACKOFF_MS = [1000, 2000, 5000, 10000];
 const BYE_FALLBACK_MS = 3000;
@@ -43,6 +44,11 @@ function send(m) {
   return true;
 }
 
+/** Sends one message if the socket is open, saying nothing if it is not (narration). */
+function sendIfOpen(m) {
+  return !!ws && ws.readyState === WebSocket.OPEN && send(m);
+}
+
 function go(to) {
   autosave.flush();
   send({ type: 'go', to });
@@ -61,6 +67,7 @@ let clearing = false;
 function clearScreen() {
   if (clearing) return;
   clearing = true;
+  narration.clear();
   page.clear();
   location.replace('/');
 }
@@ -73,6 +80,7 @@ function finish() {
   clearTimeout(retryTimer);
   autosave.flush();
   document.body.dataset.connection = 'finishing';
+  narration.clear();
   const sent = ws && ws.readyState === WebSocket.OPEN && send({ type: 'finish' });
   page.clear('finishing');
   if (!sent) {
@@ -136,7 +144,10 @@ function showLost(lost) {
 }
 
 function onMessage(ev) {
-  if (typeof ev.data !== 'string') return; // binary frames are narration audio (later)
+  if (typeof ev.data !== 'string') { // a binary frame: the audio of the last narration
+    narration.onAudio(ev.data);
+    return;
+  }
   let m;
   try {
     m = JSON.parse(ev.data);
@@ -152,6 +163,7 @@ function onMessage(ev) {
       if (typeof m.lang === 'string' && m.lang) document.documentElement.lang = m.lang;
       if (m.limits && Number(m.limits.message_bytes) > 0) maxBytes = Number(m.limits.message_bytes);
       applyLabels();
+      narration.onHello(m);
       showLost(false);
       kiosk.start(m.kiosk || {}, finish, finish);
       break;
@@ -159,12 +171,17 @@ function onMessage(ev) {
       if (finishing) return;
       autosave.onPage(m);
       page.render(m.page);
+      if (m.page && typeof m.page === 'object') narration.pageShown(m.page);
+      break;
+    case 'narration':
+      narration.onNarration(m);
       break;
     case 'saved':
     case 'kept':
       autosave.onSaved(m);
       break;
     case 'error':
+      if (narration.onError(m)) break; // a narrate message's: said in the narration bar
       if (m.seq == null && m.code === 'not-saved') {
         autosave.onCommitFailed(); // the server shows the page again next
         break;
@@ -178,6 +195,7 @@ function onMessage(ev) {
       // Everything is stored. Say goodbye for a moment, then start afresh.
       finishing = true;
       byeSeen = true;
+      narration.clear();
       page.clear('bye');
       setTimeout(clearScreen, BYE_SHOW_MS);
       break;
@@ -196,10 +214,12 @@ function connect() {
     return;
   }
   ws = sock;
+  sock.binaryType = 'arraybuffer';
   sock.addEventListener('message', onMessage);
   sock.addEventListener('close', () => {
     if (ws !== sock) return;
     ws = null;
+    narration.connectionLost();
     if (finishing) {
       if (!byeSeen) clearScreen();
       return;
@@ -225,6 +245,7 @@ function start() {
 
   autosave.init({ send });
   page.init({ go, send, request, finish });
+  narration.init({ send: sendIfOpen, nextSeq: autosave.nextSeq });
 
   const bigger = $('bigger-text');
   bigger.hidden = false;
@@ -236,7 +257,10 @@ function start() {
   $('finish').addEventListener('click', finish);
 
   // Nothing of this person may stay in the browser's page cache.
-  window.addEventListener('pagehide', () => page.clear());
+  window.addEventListener('pagehide', () => {
+    narration.clear();
+    page.clear();
+  });
   window.addEventListener('pageshow', (e) => {
     if (e.persisted) location.reload();
   });

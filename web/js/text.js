@@ -5,7 +5,11 @@
 // <strong>; a person's own words (ids `answer/...`, `helper/...`) are shown
 // verbatim, stars and all.
 // Every element that shows a text object carries its id as data-text-id, so
-// narration can find it and highlight it.
+// narration can find it and highlight it. Each word is a plain
+// <span class="word" data-at="N">, N being where the word starts, in
+// characters of the text the voice reads (stars left out): the offsets of
+// narration's word timings. The spans carry no role or label, so a screen
+// reader reads the words exactly as before.
 
 // Used only until `hello` arrives, or if a line is missing from messages.txt.
 const FALLBACK = {
@@ -60,6 +64,19 @@ const FALLBACK = {
   'send.already': 'Your plan is already sent.',
   'review.button': 'Ask for a review',
   'review.sent': 'We have sent your request for a review.',
+  'narration.bar': 'Listen to the page',
+  'narration.listen': 'Listen',
+  'narration.stop': 'Stop',
+  'narration.repeat': 'Repeat',
+  'narration.auto': 'Read each page aloud',
+  'narration.speed': 'Speed',
+  'narration.slower': 'Slower',
+  'narration.normal': 'Normal',
+  'narration.faster': 'Faster',
+  'narration.voice': 'Voice',
+  'narration.volume': 'Volume',
+  'error.no-sound': 'Sorry, the voice is not working now. You can still read the page.',
+  'error.busy': 'Please wait. The voice is still busy.',
   'error.title': 'There is a problem',
   'error.too-big': 'That is too much to send at once. Please make it shorter.',
   'error.server': 'Something went wrong. Nothing was changed. Please try again.',
@@ -102,6 +119,47 @@ export function plain(t) {
   return (typeof t === 'object' && isAnswer(t)) ? s : s.replace(/\*\*/g, '');
 }
 
+// What the voice treats as space between words (server/tts.c, is_separator):
+// white space, dashes and the ellipsis.
+const SEPARATORS = /([\t-\r \u0085\u00A0\u1680\u2000-\u200B\u2013-\u2015\u2026\u2028\u2029\u202F\u205F\u3000\uFEFF]+)/;
+
+/** Characters (code points) of s as the voice counts them: `**` marks are not read. */
+function spokenLength(s) {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === '*' && s[i + 1] === '*') {
+      i += 1;
+      continue;
+    }
+    const c = s.charCodeAt(i);
+    if (c >= 0xD800 && c <= 0xDBFF && i + 1 < s.length) i += 1; // a surrogate pair is one character
+    n += 1;
+  }
+  return n;
+}
+
+/**
+ * Appends s to parent, each word in a <span class="word" data-at=…>, the
+ * space between words as text. at: where s starts, in spoken characters.
+ * Returns where the next text starts.
+ */
+function appendWords(parent, s, at) {
+  for (const piece of s.split(SEPARATORS)) {
+    if (!piece) continue;
+    if (SEPARATORS.test(piece)) {
+      parent.append(document.createTextNode(piece));
+    } else {
+      const w = document.createElement('span');
+      w.className = 'word';
+      w.dataset.at = String(at);
+      w.textContent = piece;
+      parent.append(w);
+    }
+    at += spokenLength(piece);
+  }
+  return at;
+}
+
 /**
  * Appends the text object's words to el (bold where marked) and sets
  * data-text-id. Returns el.
@@ -111,23 +169,27 @@ export function fillText(el, t) {
   if (typeof t === 'string') t = { id: '', text: t };
   if (t.id) el.dataset.textId = t.id;
   const s = String(t.text ?? '');
+  // A button lays out its children side by side (flex): its words go into one
+  // span, so that they wrap and space as text does.
+  const host = el.tagName === 'BUTTON' ? el.appendChild(document.createElement('span')) : el;
   if (isAnswer(t)) {
-    el.append(document.createTextNode(s));
+    appendWords(host, s, 0);
     return el;
   }
   const parts = s.split('**');
   // An odd number of parts means the stars pair up; otherwise the last pair
   // is unmatched and its stars are shown as they are.
   const paired = parts.length % 2 === 1;
+  let at = 0;
   parts.forEach((part, i) => {
     const last = i === parts.length - 1;
     if (i % 2 === 1 && (paired || !last)) {
       const b = document.createElement('strong');
-      b.textContent = part;
-      el.append(b);
+      at = appendWords(b, part, at);
+      host.append(b);
     } else {
-      if (i % 2 === 1) el.append(document.createTextNode('**'));
-      if (part) el.append(document.createTextNode(part));
+      if (i % 2 === 1) host.append(document.createTextNode('**'));
+      if (part) at = appendWords(host, part, at);
     }
   });
   return el;

@@ -1,0 +1,572 @@
+// Narration: the page read aloud by the server's voice, each word highlighted
+// as it is spoken (docs/narration.md, docs/protocol.md).
+//
+// Listen collects the texts of the page now shown (every visible element with
+// a data-text-id the page description holds), in page order, and asks the
+// server for them (`narrate`, in batches the server can hold). Each comes back
+// as a `narration` message with word timings, then one binary frame of 16-bit
+// PCM. The texts play in page order through the Web Audio API, a GainNode
+// giving the volume. While a text plays, a requestAnimationFrame loop compares
+// the audio clock with each word's time and moves the class `is-spoken` to
+// that word's <span class="word"> (text.js wraps every word); the element
+// being read has the class `is-reading`.
+//
+// Sound never starts by itself: the AudioContext is made in the person's first
+// touch or key press, and only after that are new pages read automatically
+// ("Read each page aloud", on by default). The choices (voice, speed, volume,
+// reading each page) last for this page load only, in memory. Without sound
+// the page works as before; a failure is said once in a polite status line.
+
+import { msg, plain, setText } from './text.js';
+
+const MAX_WAITING = 64; // texts the server keeps waiting for one connection
+const BATCH = 32;       // ids in one narrate message
+const RETRIES = 3;      // "busy" answers before giving up on a reading
+const RETRY_MS = 1000;
+const GESTURES = ['pointerdown', 'keydown', 'touchend', 'click'];
+const PRESENCE = ['pointerdown', 'keydown', 'wheel', 'touchmove'];
+
+let conn = null;       // { send(m) -> bool (false when the socket is not open), nextSeq() -> n }
+let voices = [];       // [{name, label}] from hello
+let speeds = [];       // ["slower", "normal", "faster"] from hello
+let voice = '';
+let speed = 'normal';
+let volume = 1;
+let auto = true;       // read each new page aloud (once sound is allowed)
+
+let ctx = null;        // the AudioContext, made in the first gesture
+let gain = null;
+let allowed = false;   // the person has touched or pressed something
+let texts = new Set(); // ids of texts on the page now shown: what the server will read
+let view = '';         // which page is shown (and which list entry is edited)
+let reading = null;    // the texts being read: see start()
+let playing = null;    // the text whose audio is playing: see play()
+let header = null;     // the `narration` whose audio frame comes next
+let lastId = '';       // the text read last, for Repeat
+let retryTimer = null;
+let told = '';         // the failure shown in the status line now
+const ours = new Set(); // every seq a narrate message of this page carried
+
+const $ = (id) => document.getElementById(id);
+let ui = null;
+
+// ---- sound -----------------------------------------------------------------
+
+/** Makes the AudioContext (inside a gesture, or the browser keeps it silent). */
+function ensureAudio() {
+  const AC = window.AudioContext || window.webkitAudioContext;
+  if (!AC) return false;
+  if (!ctx) {
+    try {
+      ctx = new AC();
+      gain = ctx.createGain();
+      gain.gain.value = volume;
+      gain.connect(ctx.destination);
+    } catch {
+      ctx = null;
+      return false;
+    }
+  }
+  if (ctx.state === 'suspended') ctx.resume().catch(() => {});
+  return true;
+}
+
+function onGesture() {
+  if (!voices.length) return; // no voice on this server: no sound to allow
+  allowed = true;
+  ensureAudio();
+}
+
+/** 16-bit signed little-endian mono PCM into an AudioBuffer. */
+function toBuffer(data, m) {
+  const n = Math.min(Math.floor(Number(m.samples) || 0), Math.floor(data.byteLength / 2));
+  const rate = Number(m.sample_rate) || 22050;
+  if (!ctx || n <= 0) return null;
+  let b;
+  try {
+    b = ctx.createBuffer(1, n, rate);
+  } catch {
+    return null;
+  }
+  const out = b.getChannelData(0);
+  const dv = new DataView(data);
+  for (let i = 0; i < n; i++) out[i] = dv.getInt16(i * 2, true) / 32768;
+  return b;
+}
+
+// ---- what is on the page -----------------------------------------------------
+
+/** Every text object in a page description (what the server lets narrate read). */
+function textIds(node, into = new Set(), depth = 0) {
+  if (!node || typeof node !== 'object' || depth > 12) return into;
+  if (typeof node.id === 'string' && typeof node.text === 'string') into.add(node.id);
+  for (const v of Object.values(node)) {
+    if (v && typeof v === 'object') textIds(v, into, depth + 1);
+  }
+  return into;
+}
+
+function visible(el) {
+  if (typeof el.checkVisibility === 'function') return el.checkVisibility({ visibilityProperty: true });
+  return el.getClientRects().length > 0;
+}
+
+/** The texts of the page to read, in page order: [{id, el}]. */
+function pageTexts() {
+  const root = $('page');
+  if (!root) return [];
+  const out = [];
+  const seen = new Set();
+  for (const el of root.querySelectorAll('[data-text-id]')) {
+    const id = el.dataset.textId;
+    if (!texts.has(id) || seen.has(id) || !visible(el)) continue;
+    const outer = el.parentElement && el.parentElement.closest('[data-text-id]');
+    if (outer && root.contains(outer) && texts.has(outer.dataset.textId)) continue;
+    seen.add(id);
+    out.push({ id, el });
+  }
+  return out;
+}
+
+// ---- reading -----------------------------------------------------------------
+
+/**
+ * Reads entries (texts of this page) in order, from entries[index], starting
+ * at the word at character fromChar of the first.
+ */
+function start(entries, index = 0, fromChar = 0) {
+  stop();
+  if (!entries.length || !conn || !ensureAudio()) return;
+  reading = {
+    entries, index, fromChar, voice, speed,
+    asked: index,      // entries before this have been asked for
+    waiting: 0,        // asked for, not come yet
+    batches: new Map(), // seq -> ids
+    again: [],         // ids to ask for again (the server was busy)
+    retries: 0,
+    holdUntil: 0,      // the server was busy: ask nothing more before this
+    audio: new Map(),  // id -> {buffer, words} or {failed}
+    followed: true,    // scroll to the text being read until the person moves
+  };
+  ask(reading);
+  advance();
+}
+
+/** Asks for the next texts, keeping at most MAX_WAITING waiting on the server. */
+function ask(r) {
+  if (Date.now() < r.holdUntil) return;
+  while (r === reading && r.waiting < MAX_WAITING && (r.again.length || r.asked < r.entries.length)) {
+    const room = Math.min(BATCH, MAX_WAITING - r.waiting);
+    let ids;
+    if (r.again.length) {
+      ids = r.again.splice(0, room);
+    } else {
+      const n = Math.min(room, r.entries.length - r.asked);
+      ids = r.entries.slice(r.asked, r.asked + n).map((e) => e.id);
+      r.asked += n;
+    }
+    const seq = conn.nextSeq();
+    ours.add(seq);
+    if (!conn.send({ type: 'narrate', seq, ids, voice: r.voice, speed: r.speed })) {
+      reading = null; // no connection: nothing to play
+      return;
+    }
+    r.batches.set(seq, ids);
+    r.waiting += ids.length;
+  }
+}
+
+/** Plays the next text whose audio is here, in page order; ends the reading after the last. */
+function advance() {
+  const r = reading;
+  if (!r || playing) return;
+  while (r.index < r.entries.length) {
+    const e = r.entries[r.index];
+    const a = r.audio.get(e.id);
+    if (e.el.isConnected && !a) return; // still coming
+    if (e.el.isConnected && a.buffer) {
+      play(r, e, a);
+      return;
+    }
+    r.audio.delete(e.id); // failed, empty, or no longer on the page: carry on
+    r.index += 1;
+    r.fromChar = 0;
+  }
+  reading = null;
+}
+
+function play(r, e, a) {
+  const words = Array.isArray(a.words) ? a.words.filter((w) => Array.isArray(w) && w.length >= 3) : [];
+  let offsetMs = 0;
+  if (r.fromChar > 0) {
+    for (const w of words) if (w[0] <= r.fromChar) offsetMs = Number(w[2]) || 0;
+  }
+  r.fromChar = 0;
+  const src = ctx.createBufferSource();
+  src.buffer = a.buffer;
+  src.connect(gain);
+  const spans = [...e.el.querySelectorAll('.word')].map((s) => [Number(s.dataset.at), s]);
+  e.el.classList.add('is-reading');
+  if (r.followed) follow(e.el);
+  playing = { r, e, src, words, spans, offsetMs, startAt: 0, word: -1, span: null, raf: 0 };
+  lastId = e.id;
+  src.onended = () => {
+    if (playing && playing.src === src) ended();
+  };
+  src.start(0, Math.min(offsetMs / 1000, a.buffer.duration));
+  playing.startAt = ctx.currentTime;
+  if (told) say('');
+  playing.raf = requestAnimationFrame(frame);
+}
+
+/** Keeps the text being read on screen, until the person scrolls or presses something. */
+function follow(el) {
+  const box = el.getBoundingClientRect();
+  if (box.top < 0 || box.bottom > window.innerHeight) el.scrollIntoView({ block: 'nearest' });
+}
+
+/** The highlight follows the audio clock (less the output's latency). */
+function frame() {
+  const p = playing;
+  if (!p) return;
+  const latency = Number.isFinite(ctx.outputLatency) ? ctx.outputLatency : 0;
+  const heard = (ctx.currentTime - p.startAt - latency) * 1000; // ms since the sound began
+  const t = heard + p.offsetMs;
+  let i = p.word;
+  while (heard >= 0 && i + 1 < p.words.length && Number(p.words[i + 1][2]) <= t) i += 1;
+  if (i !== p.word && i >= 0) {
+    p.word = i;
+    mark(p, Number(p.words[i][0]));
+  }
+  p.raf = requestAnimationFrame(frame);
+}
+
+/** Highlights the word span holding character `at`. */
+function mark(p, at) {
+  let span = null;
+  for (const [from, s] of p.spans) {
+    if (from > at) break;
+    span = s;
+  }
+  if (span === p.span) return;
+  if (p.span) p.span.classList.remove('is-spoken');
+  if (span) span.classList.add('is-spoken');
+  p.span = span;
+}
+
+function unmark(p) {
+  cancelAnimationFrame(p.raf);
+  if (p.span) p.span.classList.remove('is-spoken');
+  p.e.el.classList.remove('is-reading');
+}
+
+/** A text finished: on to the next. */
+function ended() {
+  const p = playing;
+  unmark(p);
+  playing = null;
+  p.r.audio.delete(p.e.id);
+  p.r.index += 1;
+  advance();
+}
+
+function stopPlaying() {
+  const p = playing;
+  if (!p) return;
+  playing = null;
+  p.src.onended = null;
+  try {
+    p.src.stop();
+  } catch {
+    // never started
+  }
+  p.src.disconnect();
+  unmark(p);
+}
+
+/** Stops the sound and forgets the reading; the server forgets what it has not sent yet. */
+export function stop() {
+  clearTimeout(retryTimer);
+  stopPlaying();
+  const r = reading;
+  reading = null;
+  if (r && conn) conn.send({ type: 'narrate_stop' });
+}
+
+/** Reads the reading again from where it is, with the voice and speed chosen now. */
+function restart() {
+  const r = reading;
+  if (!r) return;
+  let fromChar = r.fromChar;
+  if (playing && playing.r === r) fromChar = playing.word >= 0 ? Number(playing.words[playing.word][0]) : 0;
+  start(r.entries, r.index, fromChar);
+}
+
+// ---- messages from the server ----------------------------------------------
+
+/** A `narration` message; its audio comes next in a binary frame. */
+export function onNarration(m) {
+  header = null;
+  if (!m.failed) {
+    header = m;
+    return;
+  }
+  const r = reading;
+  if (!r || !r.batches.has(m.seq)) return;
+  r.waiting -= 1;
+  r.audio.set(m.id, { failed: true });
+  say(m.message ? { id: 'msg/error.no-sound', text: String(m.message) } : msg('error.no-sound'));
+  ask(r);
+  advance();
+}
+
+/** A binary frame: the audio of the last `narration`. */
+export function onAudio(data) {
+  const m = header;
+  header = null;
+  const r = reading;
+  if (!m || !r || !r.batches.has(m.seq) || !(data instanceof ArrayBuffer)) return;
+  r.waiting -= 1;
+  const buffer = toBuffer(data, m);
+  r.audio.set(m.id, buffer ? { buffer, words: m.words } : { failed: true });
+  ask(r);
+  advance();
+}
+
+/** An `error`: true if it answers a narrate message (then it is dealt with here). */
+export function onError(m) {
+  if (m.seq == null || !ours.has(m.seq)) return false;
+  const r = reading;
+  const ids = r && r.batches.get(m.seq);
+  if (!ids) return true; // an earlier reading's: forgotten
+  r.batches.delete(m.seq);
+  r.waiting -= ids.length;
+  const text = { id: 'msg/error.' + m.code, text: String(m.message || '') };
+  switch (m.code) {
+    case 'busy':
+      // The voice is busy for everyone: ask again in a moment, a few times.
+      if (r.retries < RETRIES) {
+        r.retries += 1;
+        r.again.push(...ids);
+        r.holdUntil = Date.now() + RETRY_MS - 50;
+        clearTimeout(retryTimer);
+        retryTimer = setTimeout(() => ask(r), RETRY_MS);
+        return true;
+      }
+      say(text.text ? text : msg('error.busy'));
+      for (const id of ids) r.audio.set(id, { failed: true });
+      advance();
+      return true;
+    case 'bad-voice':
+      // The voices changed under us: the first voice at normal speed.
+      if (voices.length && (r.voice !== voices[0].name || r.speed !== 'normal')) {
+        voice = voices[0].name;
+        speed = speeds.includes('normal') ? 'normal' : speeds[0];
+        showChoices();
+        restart();
+        return true;
+      }
+      break;
+    case 'unknown-text':
+      // The page changed on the server meanwhile: these texts are gone.
+      for (const id of ids) r.audio.set(id, { failed: true });
+      ask(r);
+      advance();
+      return true;
+    default:
+      break;
+  }
+  if (text.text) say(text);
+  stop();
+  return true;
+}
+
+// ---- the page ------------------------------------------------------------------
+
+/** A page was drawn: stop reading the old one, and read the new one if the person wants. */
+export function pageShown(p) {
+  texts = textIds(p);
+  const key = [p.id, p.editing && p.editing.id != null ? p.editing.id : '', p.code || ''].join('|');
+  const isNew = key !== view;
+  view = key;
+  stop();
+  if (isNew) lastId = '';
+  if (isNew && auto && allowed && voices.length) listen();
+}
+
+/** The page is being cleared (finishing, goodbye, leaving). */
+export function clear() {
+  stop();
+  texts = new Set();
+  view = '';
+  lastId = '';
+  header = null;
+  say('');
+}
+
+/** The connection closed: whatever was coming will not come. */
+export function connectionLost() {
+  clearTimeout(retryTimer);
+  stopPlaying();
+  reading = null;
+  header = null;
+}
+
+export function listen() {
+  start(pageTexts());
+}
+
+function repeat() {
+  const r = reading;
+  if (r) {
+    start(r.entries, r.index, 0);
+    return;
+  }
+  const entries = pageTexts();
+  const i = Math.max(0, entries.findIndex((e) => e.id === lastId));
+  start(entries.slice(i, i + 1));
+}
+
+// ---- the bar ---------------------------------------------------------------------
+
+/** A status line said once, politely; '' clears it. */
+function say(t) {
+  if (!ui) return;
+  const text = t ? plain(t) : '';
+  if (text === told) return;
+  told = text;
+  if (text) setText(ui.status, t);
+  else {
+    ui.status.replaceChildren();
+    delete ui.status.dataset.textId;
+  }
+}
+
+function label(el, name) {
+  if (el) setText(el, msg(name));
+}
+
+function showChoices() {
+  if (!ui) return;
+  for (const b of ui.speeds.querySelectorAll('button')) {
+    b.setAttribute('aria-pressed', b.dataset.speed === speed ? 'true' : 'false');
+  }
+  if (ui.voice.value !== voice) ui.voice.value = voice;
+  ui.auto.setAttribute('aria-pressed', auto ? 'true' : 'false');
+}
+
+function setSpeed(s) {
+  if (s === speed) return;
+  speed = s;
+  showChoices();
+  restart();
+}
+
+/** `hello`: the voices and speeds this server has, and the labels. */
+export function onHello(m) {
+  voices = Array.isArray(m.voices)
+    ? m.voices.filter((v) => v && typeof v.name === 'string' && v.name)
+    : [];
+  speeds = Array.isArray(m.speeds) ? m.speeds.filter((s) => typeof s === 'string' && s) : [];
+  if (!voices.some((v) => v.name === voice)) voice = voices.length ? voices[0].name : '';
+  if (!speeds.includes(speed)) speed = speeds.includes('normal') ? 'normal' : (speeds[0] || 'normal');
+  if (!ui) return;
+  ui.bar.hidden = !voices.length || !speeds.length;
+  ui.bar.setAttribute('aria-label', plain(msg('narration.bar')));
+  label(ui.listen, 'narration.listen');
+  label(ui.stop, 'narration.stop');
+  label(ui.repeat, 'narration.repeat');
+  label(ui.auto, 'narration.auto');
+  label(ui.speedLabel, 'narration.speed');
+  label(ui.voiceLabel, 'narration.voice');
+  label(ui.volumeLabel, 'narration.volume');
+  const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+  // A reconnection says the same again: keep the buttons (and the focus on them).
+  if (!same([...ui.speeds.children].map((b) => b.dataset.speed), speeds)) {
+    ui.speeds.replaceChildren(...speeds.map(speedButton));
+  }
+  if (!same([...ui.voice.options].map((o) => o.value + '|' + o.textContent),
+    voices.map((v) => v.name + '|' + voiceLabel(v)))) {
+    ui.voice.replaceChildren(...voices.map((v) => {
+      const o = document.createElement('option');
+      o.value = v.name;
+      o.textContent = voiceLabel(v);
+      return o;
+    }));
+  }
+  showChoices();
+}
+
+function voiceLabel(v) {
+  return typeof v.label === 'string' && v.label ? v.label : v.name;
+}
+
+function speedButton(s) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = 'button button-secondary button-small narration-speed-button';
+  b.id = 'narration-speed-' + s.replace(/[^a-z0-9-]/gi, '_');
+  b.dataset.speed = s;
+  setText(b, msg('narration.' + s));
+  b.addEventListener('click', () => setSpeed(s));
+  return b;
+}
+
+/** Finds the bar in index.html and wires its controls. conn: {send, nextSeq}. */
+export function init(c) {
+  conn = c;
+  ui = {
+    bar: $('narration'), listen: $('narration-listen'), stop: $('narration-stop'),
+    repeat: $('narration-repeat'), auto: $('narration-auto'), speeds: $('narration-speeds'),
+    speedLabel: $('narration-speed-label'), voice: $('narration-voice'),
+    voiceLabel: $('narration-voice-label'), volume: $('narration-volume'),
+    volumeLabel: $('narration-volume-label'), status: $('narration-status'),
+  };
+  if (Object.values(ui).some((e) => !e)) {
+    ui = null;
+    return;
+  }
+  ui.listen.addEventListener('click', () => {
+    onGesture();
+    listen();
+  });
+  ui.stop.addEventListener('click', stop);
+  ui.repeat.addEventListener('click', () => {
+    onGesture();
+    repeat();
+  });
+  ui.auto.addEventListener('click', () => {
+    auto = !auto;
+    showChoices();
+    if (!auto) stop();
+  });
+  ui.voice.addEventListener('change', () => {
+    if (!voices.some((v) => v.name === ui.voice.value) || ui.voice.value === voice) return;
+    voice = ui.voice.value;
+    restart();
+  });
+  ui.volume.addEventListener('input', () => {
+    const v = Number(ui.volume.value);
+    volume = Number.isFinite(v) ? Math.min(1, Math.max(0, v / 100)) : 1;
+    if (gain) gain.gain.value = volume;
+  });
+  for (const t of GESTURES) document.addEventListener(t, onGesture, { capture: true, passive: true });
+  // Once the person scrolls or presses something, the page stops following the voice.
+  for (const t of PRESENCE) {
+    document.addEventListener(t, (e) => {
+      if (reading && !ui.bar.contains(e.target)) reading.followed = false;
+    }, { capture: true, passive: true });
+  }
+  // Escape stops the voice (in the timeout warning it means "more time" instead).
+  const dialog = $('timeout');
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && (reading || playing) && !(dialog && dialog.open)) stop();
+  });
+  // "Do you need more time?" must not have to speak over the page.
+  if (dialog) {
+    new MutationObserver(() => {
+      if (dialog.open) stop();
+    }).observe(dialog, { attributes: true, attributeFilter: ['open'] });
+  }
+  showChoices();
+}
