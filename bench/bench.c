@@ -1,5 +1,5 @@
 /* planaloud-bench: how fast the server acknowledges saved answers, and how that compares with
- * what the disk allows.
+ * what the disk allows; and how soon narration's audio reaches the page.
  *
  * `save` starts the real server on a loopback port (or uses a running one), opens N websocket
  * sessions on one libwebsockets client context (one thread, like the server), gives each its own
@@ -10,9 +10,17 @@
  * server would be held to if every answer needed its own disk flush. docs/performance.md has
  * the results and how to read them.
  *
+ * `narrate` times, on the same kind of spawned server, how soon the first byte of a paragraph's
+ * audio reaches a websocket client (not yet synthesised, and again from the audio cache), against
+ * spawning the espeak-ng program for the same text and against synthesising it in this process
+ * through tts.c (the limit); then 20 narrations at once beside the `save` load, and the save p99
+ * with and without them.
+ *
  * Everything is bounded in time: setup, warm-up, measurement, drain and the direct run each have
  * a deadline, so the benchmark stops by itself. */
 #include "buf.h"
+#include "tts.h"
+#include "voices.h"
 
 #include <assert.h>
 #include <cjson/cJSON.h>
@@ -21,7 +29,10 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <libwebsockets.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <poll.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -30,7 +41,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/pidfd.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
@@ -56,6 +70,27 @@
 #define TARGET_SESSIONS 200
 #define TARGET_P99_MS 20.0
 #define TARGET_RATIO 0.5
+
+/* narrate */
+#define NARRATE_RUNS_DEFAULT	20
+#define NARRATE_STEP_TIMEOUT_NS (30 * NS_PER_S) /* one narration's steps, in any phase */
+#define READY_TIMEOUT_MS	120000 /* the server reading its fixed texts into the cache */
+#define CLI_TIMEOUT_MS		30000  /* one espeak-ng process */
+#define TTS_TIMEOUT_S		30     /* one in-process synthesis */
+#define LOAD_SESSIONS_DEFAULT	200
+#define LOAD_NARRATORS_DEFAULT	20
+#define LOAD_SECONDS_DEFAULT	5 /* each half: saves alone, then saves beside narration */
+#define BURST_MS_DEFAULT	500
+#define NARRATOR_POOL		3 /* narrating sessions per narration at once, taken in turn */
+#define TARGET_CLI_RATIO	0.25
+#define TARGET_CACHED_MS	2.0
+#define TARGET_LOAD_RATIO	2.0
+/* A 40-word easy-read answer; the number makes each one a text never said before. No ASCII
+ * quotes or backslashes: it goes into JSON as it is. */
+#define PARAGRAPH                                                                                  \
+	"I like my home and my friends. People say I am kind and I help them. I go to the park "   \
+	"on Sunday with my dog. I am good at cooking and I make cakes. This is answer number %u."
+#define PARAGRAPH_MAX 256
 
 static volatile sig_atomic_t interrupted;
 static struct lws_context *signal_ctx; /* for the signal handler's wake-up only */
@@ -158,6 +193,17 @@ static double cpu_seconds_self(void)
 	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
+/* CPU seconds of this process's children that have ended (the espeak-ng programs). */
+static double cpu_seconds_children(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_CHILDREN, &ru))
+		return 0;
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 /* CPU seconds (user + system) a process has used, from /proc; -1 when unknown. */
 static double cpu_seconds_of(pid_t pid)
 {
@@ -240,19 +286,25 @@ static const char *fs_name(const char *dir)
 	}
 }
 
-/* Removes a temporary folder the benchmark made (flat: only files inside). */
+/* Removes a temporary folder the benchmark made, and the folders in it (the server's audio
+ * cache). */
 static void remove_dir(const char *dir)
 {
 	char path[4096];
 	struct dirent *e;
+	struct stat st;
 	DIR *d = opendir(dir);
 
 	if (d) {
 		while ((e = readdir(d))) {
 			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 				continue;
-			if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) <
+			if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >=
 			    (int)sizeof(path))
+				continue;
+			if (!lstat(path, &st) && S_ISDIR(st.st_mode))
+				remove_dir(path);
+			else
 				unlink(path);
 		}
 		closedir(d);
@@ -427,7 +479,26 @@ enum sess_state {
 	SS_PLAN,       /* new_plan sent; waiting for its page */
 	SS_READY,      /* has its own plan; waiting for the others */
 	SS_TYPING,     /* saving answers */
+	SS_NARRATING,  /* asking for narrations (narrate only) */
 	SS_CLOSED,
+};
+
+/* A narrating session's steps: a fresh answer, the check page showing it, then narrate. */
+enum nar_state {
+	NS_OFF,
+	NS_ANSWER, /* the answer sent; waiting for `saved` */
+	NS_CHECK,  /* go check sent; waiting for the page */
+	NS_READY,  /* on the check page with a text never narrated */
+	NS_AUDIO,  /* narrate sent; waiting for `narration` and its binary frame */
+	NS_IDLE,   /* done */
+};
+
+enum out_kind { OUT_PLAIN, OUT_SAVE, OUT_NARRATE };
+
+enum bench_mode {
+	MODE_SAVE,
+	MODE_NAR_ONE,  /* one session: uncached, then cached, N times */
+	MODE_NAR_LOAD, /* typists, and narrators in bursts during the second half */
 };
 
 typedef struct bench bench;
@@ -444,12 +515,23 @@ typedef struct sess {
 	unsigned char out[LWS_PRE + OUT_MAX];
 	size_t out_len;
 	int out_pending;
-	int out_is_save;
+	enum out_kind out_kind;
+	int rx_in_msg, rx_binary; /* inside a message from the server, and whether it is binary */
 
 	typist t;
 	unsigned long long seq;
 	unsigned long long inflight; /* seq of the save awaiting `saved`, 0 when none */
 	uint64_t sent_at;
+
+	/* narrate */
+	int narrator;
+	enum nar_state ns;
+	unsigned long long nar_seq; /* the seq awaited: the answer's, go's or narrate's */
+	char text[PARAGRAPH_MAX];   /* the answer on the check page now */
+	int nar_repeat;		    /* the narrate in flight asks again for the same text */
+	uint64_t nar_sent, nar_json_at, nar_step_at;
+	int nar_got_json;
+	size_t nar_expect, nar_bytes;
 } sess;
 
 typedef struct samples {
@@ -486,7 +568,28 @@ struct bench {
 	long long commits_start, commits_end;
 	double cpu_self_start, cpu_self_end, cpu_server_start, cpu_server_end;
 	double cpu_all_start, cpu_all_end; /* every process on the machine */
+	double cpu_children_start, cpu_children_end; /* espeak-ng programs (narrate) */
 	uint64_t t_done;
+
+	/* narrate */
+	enum bench_mode mode;
+	unsigned n_typists;	  /* sessions [0, n_typists) type; the rest narrate */
+	unsigned nar_ready;	  /* narrators on the check page with a fresh text */
+	unsigned text_no;	  /* the number in the last paragraph made */
+	char voice[64];		  /* the first of hello.voices */
+	int has_normal;		  /* hello.speeds has "normal" */
+	unsigned runs, runs_done; /* MODE_NAR_ONE: measured runs; the first run is a warm-up */
+	uint64_t deadline;	  /* MODE_NAR_ONE: the whole run */
+	samples nar_uncached, nar_cached, nar_uncached_json, nar_cached_json;
+	samples nar_uncached_all, nar_cached_all; /* to the last byte of the audio frame */
+	int sample_rate;
+	size_t audio_samples;	    /* of the last text */
+	uint64_t t_split, burst_ns; /* MODE_NAR_LOAD: when the second half starts; burst period */
+	unsigned bursts, bursts_fired;
+	unsigned burst_size, next_narrator; /* narrations at once; where the next burst looks */
+	samples lat_b, nar_load; /* saves sent in the second half; narration under load */
+	samples nar_load_all;	 /* to the last byte of the audio frame, under load */
+	unsigned long long nar_fired, nar_skipped, nar_inflight, nar_wrong_cache;
 };
 
 static void bench_fail(bench *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -558,11 +661,11 @@ static size_t count_over(const samples *sm, uint64_t limit)
 	return sm->n - lo;
 }
 
-static void sess_queue(sess *s, int is_save, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static void sess_queue(sess *s, enum out_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Puts one message in the session's out slot and asks for a writable callback. */
-static void sess_queue(sess *s, int is_save, const char *fmt, ...)
+static void sess_queue(sess *s, enum out_kind kind, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -574,9 +677,14 @@ static void sess_queue(sess *s, int is_save, const char *fmt, ...)
 		bench_fail(s->b, "a message did not fit in the send buffer");
 		return;
 	}
+	if (s->out_pending) {
+		bench_fail(s->b, "session %u: a message was queued before the last one went",
+			   s->index);
+		return;
+	}
 	s->out_len = (size_t)n;
 	s->out_pending = 1;
-	s->out_is_save = is_save;
+	s->out_kind = kind;
 	lws_callback_on_writable(s->wsi);
 }
 
@@ -588,7 +696,8 @@ static void sess_save(sess *s)
 	if (b->phase >= PH_DRAIN || s->state != SS_TYPING || now_ns() >= b->t_end)
 		return;
 	typist_type(&s->t);
-	sess_queue(s, 1, "{\"type\":\"answer\",\"seq\":%llu,\"page\":\"" ANSWER_PAGE
+	sess_queue(s, OUT_SAVE,
+		   "{\"type\":\"answer\",\"seq\":%llu,\"page\":\"" ANSWER_PAGE
 		   "\",\"value\":\"%s\"}",
 		   ++s->seq, s->t.value);
 }
@@ -635,6 +744,193 @@ static void connect_more(bench *b)
 	}
 }
 
+/* ---- narrating sessions ---- */
+
+static void bench_finish(bench *b);
+
+/* The text of the {"id","text"} object with that id anywhere in a page, or NULL. */
+static const char *find_text(const cJSON *node, const char *id)
+{
+	const cJSON *child;
+	const char *got = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(node, "id"));
+
+	if (got && !strcmp(got, id))
+		return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(node, "text"));
+	cJSON_ArrayForEach(child, node)
+	{
+		const char *t;
+
+		if ((cJSON_IsObject(child) || cJSON_IsArray(child)) && (t = find_text(child, id)))
+			return t;
+	}
+	return NULL;
+}
+
+/* A new answer never said before, then the check page that shows it. */
+static void nar_prepare(sess *s)
+{
+	bench *b = s->b;
+
+	snprintf(s->text, sizeof(s->text), PARAGRAPH, ++b->text_no);
+	s->ns = NS_ANSWER;
+	s->nar_step_at = now_ns();
+	s->nar_seq = ++s->seq;
+	sess_queue(s, OUT_PLAIN,
+		   "{\"type\":\"answer\",\"seq\":%llu,\"page\":\"" ANSWER_PAGE
+		   "\",\"value\":\"%s\"}",
+		   s->nar_seq, s->text);
+}
+
+/* Asks for the answer on the check page to be read aloud; the clock starts as it is written. */
+static void nar_fire(sess *s, int repeat)
+{
+	bench *b = s->b;
+
+	if (s->ns == NS_READY && !repeat)
+		b->nar_ready--;
+	s->ns = NS_AUDIO;
+	s->nar_repeat = repeat;
+	s->nar_got_json = 0;
+	s->nar_bytes = 0;
+	s->nar_expect = 0;
+	s->nar_sent = 0;
+	s->nar_step_at = now_ns();
+	s->nar_seq = ++s->seq;
+	b->nar_inflight++;
+	sess_queue(s, OUT_NARRATE,
+		   "{\"type\":\"narrate\",\"seq\":%llu,\"ids\":[\"answer/" ANSWER_PAGE
+		   "\"],\"voice\":\"%s\",\"speed\":\"normal\"}",
+		   s->nar_seq, b->voice);
+}
+
+/* A narrating session's message; 1 when it was one the session was waiting for. */
+static int nar_message(sess *s, const cJSON *m, const char *type, unsigned long long seq)
+{
+	bench *b = s->b;
+
+	if (!strcmp(type, "saved") && s->ns == NS_ANSWER && seq == s->nar_seq) {
+		s->ns = NS_CHECK;
+		s->nar_step_at = now_ns();
+		s->nar_seq = ++s->seq;
+		sess_queue(s, OUT_PLAIN, "{\"type\":\"go\",\"to\":\"check\",\"seq\":%llu}",
+			   s->nar_seq);
+		return 1;
+	}
+	if (!strcmp(type, "page") && s->ns == NS_CHECK) {
+		const cJSON *pg = cJSON_GetObjectItemCaseSensitive(m, "page");
+		const char *kind =
+		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pg, "kind"));
+		const char *shown = find_text(pg, "answer/" ANSWER_PAGE);
+
+		if (!kind || strcmp(kind, "check")) {
+			bench_fail(b, "session %u: go check brought a %s page", s->index,
+				   kind ? kind : "strange");
+			return 1;
+		}
+		if (!shown || strcmp(shown, s->text)) {
+			bench_fail(b,
+				   "session %u: the check page does not show the answer just saved",
+				   s->index);
+			return 1;
+		}
+		s->ns = NS_READY;
+		b->nar_ready++;
+		if (b->mode == MODE_NAR_ONE && b->phase == PH_MEASURE)
+			nar_fire(s, 0);
+		return 1;
+	}
+	if (!strcmp(type, "narration") && s->ns == NS_AUDIO && seq == s->nar_seq &&
+	    !s->nar_got_json) {
+		const cJSON *samples_n = cJSON_GetObjectItemCaseSensitive(m, "samples");
+		const cJSON *rate = cJSON_GetObjectItemCaseSensitive(m, "sample_rate");
+		int cached = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "cached"));
+
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "failed"))) {
+			const char *why =
+			    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "message"));
+
+			bench_fail(b, "session %u: the narration failed: %s", s->index,
+				   why ? why : "no reason given");
+			return 1;
+		}
+		if (!cJSON_IsNumber(samples_n) || samples_n->valuedouble < 1 ||
+		    !cJSON_IsNumber(rate)) {
+			bench_fail(b, "session %u: a narration without samples", s->index);
+			return 1;
+		}
+		s->nar_json_at = now_ns();
+		s->nar_got_json = 1;
+		s->nar_expect = (size_t)samples_n->valuedouble * 2;
+		b->sample_rate = (int)rate->valuedouble;
+		b->audio_samples = (size_t)samples_n->valuedouble;
+		if (cached != s->nar_repeat)
+			b->nar_wrong_cache++;
+		return 1;
+	}
+	return 0;
+}
+
+/* The first bytes of a binary message: the audio. */
+static void nar_audio_start(sess *s, uint64_t at)
+{
+	bench *b = s->b;
+	uint64_t first = at - s->nar_sent;
+
+	if (s->ns != NS_AUDIO || !s->nar_got_json || !s->nar_sent) {
+		bench_fail(b, "session %u: audio that nothing announced", s->index);
+		return;
+	}
+	if (b->mode == MODE_NAR_ONE) {
+		if (b->runs_done == 0) /* the warm-up */
+			return;
+		if (samples_add(s->nar_repeat ? &b->nar_cached : &b->nar_uncached, first) ||
+		    samples_add(s->nar_repeat ? &b->nar_cached_json : &b->nar_uncached_json,
+				s->nar_json_at - s->nar_sent))
+			bench_fail(b, "out of memory for the samples");
+	} else if (samples_add(&b->nar_load, first)) {
+		bench_fail(b, "out of memory for the samples");
+	}
+}
+
+/* The whole audio message has come. */
+static void nar_audio_done(sess *s)
+{
+	bench *b = s->b;
+	uint64_t all = now_ns() - s->nar_sent;
+	int bad = 0;
+
+	if (s->nar_bytes != s->nar_expect) {
+		bench_fail(b, "session %u: %zu bytes of audio where the narration said %zu",
+			   s->index, s->nar_bytes, s->nar_expect);
+		return;
+	}
+	b->nar_inflight--;
+	if (b->mode == MODE_NAR_ONE && b->runs_done > 0)
+		bad = samples_add(s->nar_repeat ? &b->nar_cached_all : &b->nar_uncached_all, all);
+	else if (b->mode == MODE_NAR_LOAD)
+		bad = samples_add(&b->nar_load_all, all);
+	if (bad) {
+		bench_fail(b, "out of memory for the samples");
+		return;
+	}
+	if (b->mode == MODE_NAR_ONE) {
+		if (!s->nar_repeat) {
+			nar_fire(s, 1); /* the same text again: now from the cache */
+			return;
+		}
+		if (++b->runs_done > b->runs) {
+			s->ns = NS_IDLE;
+			bench_finish(b);
+			return;
+		}
+		nar_prepare(s);
+	} else if (b->phase < PH_DRAIN) {
+		nar_prepare(s); /* ready for the next burst */
+	} else {
+		s->ns = NS_IDLE;
+	}
+}
+
 /* One whole message from the server. */
 static void sess_message(sess *s, const char *text, size_t len)
 {
@@ -650,13 +946,21 @@ static void sess_message(sess *s, const char *text, size_t len)
 			   s->index);
 		goto out;
 	}
+	if (s->narrator && s->state == SS_NARRATING && nar_message(s, m, type, seq))
+		goto out;
 	if (!strcmp(type, "saved") && s->state == SS_TYPING && s->inflight && seq == s->inflight) {
 		uint64_t now = now_ns(), lat = now - s->sent_at;
 
 		s->inflight = 0;
 		b->inflight--;
 		b->acks_total++;
-		if (s->sent_at >= b->t_measure && s->sent_at < b->t_end) {
+		if (b->t_split && s->sent_at >= b->t_split && s->sent_at < b->t_end) {
+			/* narrate: the second half, beside narration */
+			if (samples_add(&b->lat_b, lat)) {
+				bench_fail(b, "out of memory for the latency samples");
+				goto out;
+			}
+		} else if (s->sent_at >= b->t_measure && s->sent_at < b->t_end) {
 			if (samples_add(&b->lat, lat)) {
 				bench_fail(b, "out of memory for the latency samples");
 				goto out;
@@ -675,7 +979,11 @@ static void sess_message(sess *s, const char *text, size_t len)
 		if (!b->first_error[0])
 			snprintf(b->first_error, sizeof(b->first_error), "%s (session %u, seq %llu)",
 				 cJSON_IsString(code) ? code->valuestring : "?", s->index, seq);
-		if (s->state == SS_TYPING && s->inflight && seq == s->inflight) {
+		if (s->narrator) {
+			bench_fail(b,
+				   "session %u: the server answered a narration step with error %s",
+				   s->index, cJSON_IsString(code) ? code->valuestring : "?");
+		} else if (s->state == SS_TYPING && s->inflight && seq == s->inflight) {
 			/* the save was refused: keep typing, the error is reported */
 			s->inflight = 0;
 			b->inflight--;
@@ -686,14 +994,37 @@ static void sess_message(sess *s, const char *text, size_t len)
 				   s->index, cJSON_IsString(code) ? code->valuestring : "?");
 		}
 	} else if (!strcmp(type, "hello")) {
+		const cJSON *vlist = cJSON_GetObjectItemCaseSensitive(m, "voices");
+		const cJSON *speeds = cJSON_GetObjectItemCaseSensitive(m, "speeds"), *sp;
+		const char *first = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(vlist, 0), "name"));
+
 		s->got_hello = 1;
+		if (!b->voice[0] && first && strlen(first) < sizeof(b->voice) &&
+		    !strpbrk(first, "\"\\"))
+			snprintf(b->voice, sizeof(b->voice), "%s", first);
+		cJSON_ArrayForEach(sp, speeds)
+		{
+			if (cJSON_IsString(sp) && !strcmp(sp->valuestring, "normal"))
+				b->has_normal = 1;
+		}
 	} else if (!strcmp(type, "page") && s->state == SS_WELCOME && s->got_hello) {
 		/* the welcome page: start a plan of this session's own */
 		s->state = SS_PLAN;
-		sess_queue(s, 0, "{\"type\":\"new_plan\",\"seq\":%llu}", ++s->seq);
+		sess_queue(s, OUT_PLAIN, "{\"type\":\"new_plan\",\"seq\":%llu}", ++s->seq);
 	} else if (!strcmp(type, "page") && s->state == SS_PLAN && seq == s->seq) {
 		s->state = SS_READY;
 		b->ready++;
+		if (s->narrator) {
+			if (!b->voice[0] || !b->has_normal) {
+				bench_fail(b,
+					   "the server's hello lists no voices or no normal speed: "
+					   "is narration off?");
+				goto out;
+			}
+			s->state = SS_NARRATING;
+			nar_prepare(s);
+		}
 	} else {
 		b->unexpected++;
 	}
@@ -727,27 +1058,45 @@ static int callback_bench(struct lws *wsi, enum lws_callback_reasons reason, voi
 		connect_more(b);
 		break;
 
-	case LWS_CALLBACK_CLIENT_RECEIVE:
-		if (lws_is_first_fragment(wsi))
+	case LWS_CALLBACK_CLIENT_RECEIVE: {
+		uint64_t at = now_ns();
+		int last = lws_is_final_fragment(wsi) && !lws_remaining_packet_payload(wsi);
+
+		if (!s->rx_in_msg) { /* the first bytes of a message */
+			s->rx_in_msg = 1;
+			s->rx_binary = lws_frame_is_binary(wsi);
 			buf_reset(&s->rx);
-		if (buf_append(&s->rx, in, len)) {
+			if (s->rx_binary)
+				nar_audio_start(s, at);
+		}
+		if (s->rx_binary) {
+			s->nar_bytes += len; /* audio is counted, not kept */
+		} else if (buf_append(&s->rx, in, len)) {
 			bench_fail(b, "out of memory");
 			return -1;
 		}
-		if (lws_is_final_fragment(wsi) && !lws_remaining_packet_payload(wsi)) {
-			sess_message(s, buf_str(&s->rx), s->rx.len);
-			buf_reset(&s->rx);
+		if (last) {
+			s->rx_in_msg = 0;
+			if (s->rx_binary) {
+				nar_audio_done(s);
+			} else {
+				sess_message(s, buf_str(&s->rx), s->rx.len);
+				buf_reset(&s->rx);
+			}
 		}
 		break;
+	}
 
 	case LWS_CALLBACK_CLIENT_WRITEABLE:
 		if (!s->out_pending)
 			break;
 		s->out_pending = 0;
-		if (s->out_is_save) {
+		if (s->out_kind == OUT_SAVE) {
 			s->sent_at = now_ns();
 			s->inflight = s->seq;
 			b->inflight++;
+		} else if (s->out_kind == OUT_NARRATE) {
+			s->nar_sent = now_ns();
 		}
 		if (lws_write(wsi, s->out + LWS_PRE, s->out_len, LWS_WRITE_TEXT) <
 		    (int)s->out_len) {
@@ -786,13 +1135,15 @@ static void bench_start_typing(bench *b)
 	b->t_warm = now_ns();
 	b->t_measure = b->t_warm + WARMUP_NS;
 	b->t_end = b->t_measure + b->measure_ns;
+	if (b->mode == MODE_NAR_LOAD) /* saves alone, then saves beside narration */
+		b->t_split = b->t_measure + b->measure_ns / 2;
 	b->phase = PH_WARMUP;
 	if (b->db_path)
 		b->commits_start = wal_commit_counter(b->db_path);
 	b->cpu_self_start = cpu_seconds_self();
 	b->cpu_all_start = cpu_seconds_machine();
 	b->cpu_server_start = b->server_pid > 0 ? cpu_seconds_of(b->server_pid) : -1;
-	for (unsigned i = 0; i < b->n; i++) {
+	for (unsigned i = 0; i < b->n_typists; i++) {
 		sess *s = &b->s[i];
 
 		s->state = SS_TYPING;
@@ -814,8 +1165,74 @@ static void bench_finish(bench *b)
 	if (b->db_path)
 		b->commits_end = wal_commit_counter(b->db_path);
 	b->cpu_self_end = cpu_seconds_self();
+	b->cpu_children_end = cpu_seconds_children();
 	b->cpu_all_end = cpu_seconds_machine();
 	b->cpu_server_end = b->server_pid > 0 ? cpu_seconds_of(b->server_pid) : -1;
+}
+
+/* 20 narrations at once: the next 20 narrating sessions that are ready ask for their texts
+ * now. There are more narrating sessions than that, taken in turn, so that a burst does not
+ * wait for the last one's audio (people press Listen whether or not others are listening). */
+static void nar_burst(bench *b)
+{
+	unsigned pool = b->n - b->n_typists, fired = 0;
+
+	b->bursts_fired++;
+	for (unsigned k = 0; k < pool && fired < b->burst_size; k++) {
+		sess *s = &b->s[b->n_typists + (b->next_narrator + k) % pool];
+
+		if (s->ns == NS_READY) {
+			nar_fire(s, 0);
+			fired++;
+		}
+	}
+	b->next_narrator = (b->next_narrator + fired) % pool;
+	b->nar_fired += fired;
+	b->nar_skipped += b->burst_size - fired; /* every session still busy */
+}
+
+/* A narrating session stuck on one step. */
+static void nar_check_stuck(bench *b, uint64_t now)
+{
+	for (unsigned i = b->n_typists; i < b->n; i++) {
+		const sess *s = &b->s[i];
+
+		if (s->ns != NS_OFF && s->ns != NS_READY && s->ns != NS_IDLE &&
+		    now - s->nar_step_at > NARRATE_STEP_TIMEOUT_NS) {
+			bench_fail(b, "session %u: no answer from the server in %llu s (%s)",
+				   s->index,
+				   (unsigned long long)(NARRATE_STEP_TIMEOUT_NS / NS_PER_S),
+				   s->ns == NS_ANSWER  ? "saving the answer"
+				   : s->ns == NS_CHECK ? "going to the check page"
+				   : s->nar_got_json   ? "the audio frame"
+						       : "the narration");
+			return;
+		}
+	}
+}
+
+/* The phase clock for narrate's one session: uncached, cached, again and again. */
+static void tick_one(bench *b, uint64_t now)
+{
+	if (b->phase == PH_SETUP && b->ready == b->n && b->nar_ready == b->n - b->n_typists) {
+		b->t_warm = b->t_measure = now;
+		b->deadline =
+		    now + NARRATE_STEP_TIMEOUT_NS + (uint64_t)(b->runs + 1) * 5 * NS_PER_S;
+		b->cpu_self_start = cpu_seconds_self();
+		b->cpu_children_start = cpu_seconds_children();
+		b->cpu_all_start = cpu_seconds_machine();
+		b->cpu_server_start = b->server_pid > 0 ? cpu_seconds_of(b->server_pid) : -1;
+		b->phase = PH_MEASURE;
+		for (unsigned i = b->n_typists; i < b->n; i++)
+			nar_fire(&b->s[i], 0);
+	} else if (b->phase == PH_SETUP && now >= b->setup_deadline) {
+		bench_fail(b, "setup took over %llu s",
+			   (unsigned long long)(SETUP_TIMEOUT_NS / NS_PER_S));
+	} else if (b->phase == PH_MEASURE && now >= b->deadline) {
+		bench_fail(b, "the narrations took too long: %u of %u runs done in %llu s",
+			   b->runs_done, b->runs + 1,
+			   (unsigned long long)((b->deadline - b->t_measure) / NS_PER_S));
+	}
 }
 
 /* The phase clock: moves from one phase to the next as deadlines pass. */
@@ -826,9 +1243,16 @@ static void tick(lws_sorted_usec_list_t *sul)
 
 	if (interrupted)
 		bench_fail(b, "interrupted");
+	if (b->mode != MODE_SAVE && b->phase < PH_DONE)
+		nar_check_stuck(b, now);
+	if (b->mode == MODE_NAR_ONE) {
+		if (b->phase < PH_DONE)
+			tick_one(b, now);
+		goto again;
+	}
 	switch (b->phase) {
 	case PH_SETUP:
-		if (b->ready == b->n)
+		if (b->ready == b->n && b->nar_ready == b->n - b->n_typists)
 			bench_start_typing(b);
 		else if (now >= b->setup_deadline)
 			bench_fail(b,
@@ -842,16 +1266,20 @@ static void tick(lws_sorted_usec_list_t *sul)
 			b->phase = PH_MEASURE;
 		break;
 	case PH_MEASURE:
+		while (b->t_split && b->bursts_fired < b->bursts &&
+		       now >= b->t_split + b->bursts_fired * b->burst_ns)
+			nar_burst(b);
 		if (now >= b->t_end)
 			b->phase = PH_DRAIN;
 		break;
 	case PH_DRAIN:
-		if (!b->inflight || now >= b->t_end + DRAIN_TIMEOUT_NS)
+		if ((!b->inflight && !b->nar_inflight) || now >= b->t_end + DRAIN_TIMEOUT_NS)
 			bench_finish(b);
 		break;
 	default:
 		break;
 	}
+again:
 	if (b->phase < PH_DONE)
 		lws_sul_schedule(b->ctx, 0, &b->tick, tick, TICK_US);
 	else
@@ -882,6 +1310,11 @@ static int bench_run(bench *b)
 	info.port = CONTEXT_PORT_NO_LISTEN;
 	info.protocols = bench_protocols;
 	info.fd_limit_per_thread = b->n + 32;
+	if (b->mode != MODE_SAVE)
+		/* lws reads at most this much from a connection per turn of the loop (4 KiB by
+		 * default): the audio frames would then crawl in behind 200 typists' replies,
+		 * which a browser's socket reads do not do */
+		info.pt_serv_buf_size = 65536;
 	info.user = b;
 	b->ctx = lws_create_context(&info);
 	if (!b->ctx) {
@@ -890,9 +1323,12 @@ static int bench_run(bench *b)
 	}
 	signal_ctx = b->ctx;
 	b->setup_deadline = now_ns() + SETUP_TIMEOUT_NS;
+	if (b->mode == MODE_SAVE)
+		b->n_typists = b->n;
 	for (unsigned i = 0; i < b->n; i++) {
 		b->s[i].b = b;
 		b->s[i].index = i;
+		b->s[i].narrator = i >= b->n_typists;
 		buf_init(&b->s[i].rx);
 		typist_init(&b->s[i].t, i);
 	}
@@ -1062,6 +1498,268 @@ out:
 	sqlite3_close(db);
 	free(typists);
 	return rc;
+}
+
+/* ---- narration's yardsticks ---- */
+
+/* The server reads every fixed text into its audio cache when it starts. Waits until /healthz
+ * says it has ("prerendered" equal to "texts"), so that nothing measured shares the synthesis
+ * thread with that. 0 when done (*texts 0 when the server does not say), -1 on a timeout. */
+static int server_wait_ready(int port, size_t *texts, char *err, size_t errlen)
+{
+	static const char req[] = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+				  "Connection: close\r\n\r\n";
+	uint64_t deadline = now_ns() + READY_TIMEOUT_MS * NS_PER_MS;
+	char last[256] = "no answer";
+
+	*texts = 0;
+	while (!interrupted) {
+		struct sockaddr_in sa;
+		struct timeval tv = {5, 0};
+		char resp[2048];
+		const char *body, *pre, *tot;
+		size_t used = 0;
+		ssize_t n;
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+		if (fd < 0) {
+			snprintf(err, errlen, "socket: %s", strerror(errno));
+			return -1;
+		}
+		memset(&sa, 0, sizeof(sa));
+		sa.sin_family = AF_INET;
+		sa.sin_port = htons((uint16_t)port);
+		sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa)) &&
+		    write(fd, req, sizeof(req) - 1) == (ssize_t)sizeof(req) - 1)
+			while (used < sizeof(resp) - 1 &&
+			       (n = read(fd, resp + used, sizeof(resp) - 1 - used)) > 0)
+				used += (size_t)n;
+		close(fd);
+		resp[used] = '\0';
+		body = strstr(resp, "\r\n\r\n");
+		if (body) {
+			pre = strstr(body, "\"prerendered\":");
+			tot = strstr(body, "\"texts\":");
+			if (!pre || !tot)
+				return 0; /* a server that does not read texts ahead */
+			*texts = strtoul(tot + 8, NULL, 10);
+			if (strtoul(pre + 14, NULL, 10) == *texts)
+				return 0;
+			snprintf(last, sizeof(last), "%s", body + 4);
+			last[strcspn(last, "\r\n")] = '\0';
+		}
+		if (now_ns() >= deadline)
+			break;
+		nanosleep(&(struct timespec){.tv_nsec = 20000000}, NULL);
+	}
+	snprintf(err, errlen, "the server had not read its fixed texts into the cache in %d s (%s)",
+		 READY_TIMEOUT_MS / 1000, interrupted ? "interrupted" : last);
+	return -1;
+}
+
+/* One espeak-ng process, from fork to its exit: how long it took, in *ns. */
+static int cli_once(char *const argv[], uint64_t *ns, char *err, size_t errlen)
+{
+	uint64_t t0 = now_ns();
+	int status, pfd;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		if (null >= 0)
+			dup2(null, STDOUT_FILENO);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	/* wait, but not for ever */
+	pfd = pidfd_open(pid, 0);
+	if (pfd >= 0) {
+		struct pollfd p = {.fd = pfd, .events = POLLIN};
+		int r;
+
+		while ((r = poll(&p, 1, CLI_TIMEOUT_MS)) < 0 && errno == EINTR)
+			;
+		close(pfd);
+		if (r == 0) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			snprintf(err, errlen, "%s took over %d s", argv[0], CLI_TIMEOUT_MS / 1000);
+			return -1;
+		}
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			snprintf(err, errlen, "waitpid: %s", strerror(errno));
+			return -1;
+		}
+	*ns = now_ns() - t0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+		snprintf(err, errlen, "cannot run %s (Debian's espeak-ng package has it)", argv[0]);
+		return -1;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		snprintf(err, errlen, "%s failed (status %d)", argv[0], status);
+		return -1;
+	}
+	return 0;
+}
+
+/* What the server is measured against: the espeak-ng program, and tts.c in this process. */
+typedef struct yardsticks {
+	const voices *v;
+	const voice_profile *vp;
+	char voice[64], rate[16], pitch[16], wav[4200];
+	int cli_ok, plain_ok; /* the espeak-ng program ran (with the voice's settings; plain) */
+	tts *t;		      /* the synthesis thread in this process */
+	sem_t sem;	      /* posted by its wake */
+	samples cli_same, cli_plain, inproc;
+	size_t inproc_samples; /* of the last text */
+	double other_cpu;      /* share of a core other processes used meanwhile; -1 unknown */
+} yardsticks;
+
+/* The espeak-ng program saying text (after the pronunciation list, as the server says it) into
+ * a WAV file; voice settings NULL: eSpeak's own. */
+static int cli_text(const yardsticks *y, const char *voice, const char *rate, const char *pitch,
+		    const char *text, uint64_t *ns, char *err, size_t errlen)
+{
+	char *argv[12];
+	speech sp;
+	int a = 0, rc;
+
+	if (voices_speech(y->v, text, &sp)) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	argv[a++] = (char *)"espeak-ng";
+	argv[a++] = (char *)"-v";
+	argv[a++] = (char *)voice;
+	if (rate) {
+		argv[a++] = (char *)"-s";
+		argv[a++] = (char *)rate;
+	}
+	if (pitch) {
+		argv[a++] = (char *)"-p";
+		argv[a++] = (char *)pitch;
+	}
+	argv[a++] = (char *)"-w";
+	argv[a++] = (char *)y->wav;
+	argv[a++] = sp.text;
+	argv[a] = NULL;
+	rc = cli_once(argv, ns, err, errlen);
+	speech_release(&sp);
+	return rc;
+}
+
+static void tts_wake_sem(void *ctx)
+{
+	sem_post(ctx);
+}
+
+/* The limit: the text in the same voice through tts.c in this process, from tts_submit until
+ * tts_poll hands back the result. */
+static int inproc_text(yardsticks *y, const char *text, uint64_t *ns, char *err, size_t errlen)
+{
+	speech sp;
+	tts_request req;
+	tts_result *r;
+	uint64_t t0;
+
+	if (voices_speech(y->v, text, &sp)) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	tts_request_init(&req);
+	req.language = y->vp->language;
+	req.gender = y->vp->male ? TTS_GENDER_MALE : TTS_GENDER_FEMALE;
+	req.rate = y->vp->rate; /* "normal" is the profile's own rate */
+	req.pitch = y->vp->pitch;
+	req.text = sp.text;
+	t0 = now_ns();
+	if (tts_submit(y->t, &req, err, errlen)) {
+		speech_release(&sp);
+		return -1;
+	}
+	speech_release(&sp);
+	while (!(r = tts_poll(y->t))) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += TTS_TIMEOUT_S;
+		if (sem_timedwait(&y->sem, &ts) && errno == ETIMEDOUT) {
+			snprintf(err, errlen, "no result from the synthesis thread in %d s",
+				 TTS_TIMEOUT_S);
+			return -1;
+		}
+	}
+	*ns = now_ns() - t0;
+	if (r->failed) {
+		snprintf(err, errlen, "synthesis failed: %s", r->err);
+		tts_result_free(r);
+		return -1;
+	}
+	y->inproc_samples = r->sample_count;
+	tts_result_free(r);
+	return 0;
+}
+
+/* The yardsticks on the same texts as the server's runs (the first a warm-up), each kind in a
+ * block of its own: one after another is each one's best case (synthesis straight after an
+ * espeak-ng process, whose copy of eSpeak's data has just gone through the CPU's caches, takes
+ * 10-80% longer). */
+static int yardsticks_run(yardsticks *y, unsigned runs, char *err, size_t errlen)
+{
+	double all0 = cpu_seconds_machine(), mine0 = cpu_seconds_self() + cpu_seconds_children();
+	uint64_t t0 = now_ns();
+
+	for (unsigned kind = 0; kind < 3; kind++) {
+		for (unsigned k = 0; k <= runs && !interrupted; k++) {
+			char text[PARAGRAPH_MAX];
+			uint64_t ns;
+			samples *out = kind == 0   ? &y->cli_same
+				       : kind == 1 ? &y->cli_plain
+						   : &y->inproc;
+
+			snprintf(text, sizeof(text), PARAGRAPH, k + 1);
+			if (kind == 0 && !y->cli_ok)
+				break;
+			if (kind == 1 && !y->plain_ok)
+				break;
+			if (kind == 2) {
+				if (inproc_text(y, text, &ns, err, errlen))
+					return -1;
+			} else if (cli_text(y, kind ? "en-gb" : y->voice, kind ? NULL : y->rate,
+					    kind ? NULL : y->pitch, text, &ns, err, errlen)) {
+				fprintf(stderr, "planaloud-bench: the espeak-ng program: %s\n",
+					err);
+				y->cli_ok = kind ? y->cli_ok : 0;
+				y->plain_ok = 0;
+				break;
+			}
+			if (k > 0 && samples_add(out, ns)) {
+				snprintf(err, errlen, "out of memory");
+				return -1;
+			}
+		}
+	}
+	if (interrupted) {
+		snprintf(err, errlen, "interrupted");
+		return -1;
+	}
+	y->other_cpu = all0 < 0 ? -1
+				: (cpu_seconds_machine() - all0 - cpu_seconds_self() -
+				   cpu_seconds_children() + mine0) /
+				      ((double)(now_ns() - t0) / (double)NS_PER_S);
+	return 0;
 }
 
 /* ---- the command ---- */
@@ -1394,17 +2092,487 @@ bad_flag:
 	return 2;
 }
 
+/* ---- narrate ---- */
+
+static void narrate_usage(FILE *f)
+{
+	fprintf(
+	    f,
+	    "Usage: planaloud-bench narrate [--runs N] [options]\n"
+	    "\n"
+	    "Measures how soon narration's audio reaches the page.\n"
+	    "\n"
+	    "For a 40-word easy-read paragraph (a new one each run, so never cached), times\n"
+	    "through the server (started on a free loopback port with a fresh data folder, once\n"
+	    "it has read its fixed texts into the cache) one session that answers like-admire\n"
+	    "with the paragraph, goes to the check page and asks for answer/like-admire to be\n"
+	    "narrated: from writing `narrate` to the first byte of the binary audio frame, and\n"
+	    "again for the same text (now cached). Before that, on the same texts, the espeak-ng\n"
+	    "program writing each to a WAV file (fork, exec, wait), with the first voice's\n"
+	    "settings and with eSpeak's own, and synthesis in this process through tts.c (the\n"
+	    "limit), each kind one after another. N runs of each after one warm-up.\n"
+	    "Then S sessions save answers back to back (as `save` does) for\n"
+	    "2 x T seconds after a 1 s warm-up, and in the second half M other sessions each ask\n"
+	    "for a new text at the same moment every %d ms (taken in turn from %d x M sessions,\n"
+	    "so a burst never waits for the last one's audio): the save p99 beside narration is\n"
+	    "compared with the save p99 without it.\n"
+	    "\n"
+	    "Targets: uncached first audio <= %.2f x the espeak-ng program (same voice); cached\n"
+	    "first audio <= %.0f ms (median); save p99 beside narration <= %.0f x without.\n"
+	    "\n"
+	    "Options:\n"
+	    "  --runs N        narrations timed each way (default %d; 1 to 1000)\n"
+	    "  --sessions S    sessions saving during the load test (default %d; 0 skips it)\n"
+	    "  --narrators M   sessions narrating at once during the load test (default %d)\n"
+	    "  --seconds T     each half of the load test (default %d)\n"
+	    "  --voices DIR    the voice profiles the server uses (default: voices/ in the\n"
+	    "                  source tree, as the server's own default)\n"
+	    "  --dir DIR       where the temporary folders go (default $TMPDIR or /tmp)\n"
+	    "  --help          show this help\n"
+	    "\n"
+	    "Exit status: 0 when the run completed (whatever the targets say); 1 on an error;\n"
+	    "2 on a bad command line.\n",
+	    BURST_MS_DEFAULT, NARRATOR_POOL, TARGET_CLI_RATIO, TARGET_CACHED_MS, TARGET_LOAD_RATIO,
+	    NARRATE_RUNS_DEFAULT, LOAD_SESSIONS_DEFAULT, LOAD_NARRATORS_DEFAULT,
+	    LOAD_SECONDS_DEFAULT);
+}
+
+/* The source tree's voices/, which the server reads by default: this file is bench/bench.c. */
+static void default_voices_dir(char *out, size_t outlen)
+{
+	const char *file = __FILE__;
+	const char *end = strrchr(file, '/');
+
+	while (end && end > file && end[-1] != '/')
+		end--; /* back to the start of "bench/" */
+	if (!end || end == file)
+		snprintf(out, outlen, "voices");
+	else
+		snprintf(out, outlen, "%.*svoices", (int)(end - file), file);
+}
+
+static void print_dist(const char *what, samples *sm)
+{
+	qsort(sm->v, sm->n, sizeof(*sm->v), cmp_u64);
+	printf("  %-34s median %7.2f  p95 %7.2f  max %7.2f ms  (%zu)\n", what,
+	       percentile_ms(sm, 50), percentile_ms(sm, 95),
+	       sm->n ? (double)sm->v[sm->n - 1] / (double)NS_PER_MS : 0.0, sm->n);
+}
+
+static int cmd_narrate(int argc, char **argv)
+{
+	enum { O_RUNS = 1, O_SESSIONS, O_NARRATORS, O_SECONDS, O_VOICES, O_DIR, O_HELP };
+	static const struct option opts[] = {
+	    {"runs", required_argument, NULL, O_RUNS},
+	    {"sessions", required_argument, NULL, O_SESSIONS},
+	    {"narrators", required_argument, NULL, O_NARRATORS},
+	    {"seconds", required_argument, NULL, O_SECONDS},
+	    {"voices", required_argument, NULL, O_VOICES},
+	    {"dir", required_argument, NULL, O_DIR},
+	    {"help", no_argument, NULL, O_HELP},
+	    {NULL, 0, NULL, 0},
+	};
+	int runs = NARRATE_RUNS_DEFAULT, sessions = LOAD_SESSIONS_DEFAULT;
+	int narrators = LOAD_NARRATORS_DEFAULT, seconds = LOAD_SECONDS_DEFAULT, opt, rc = 1;
+	const char *base = getenv("TMPDIR"), *voices_dir = NULL;
+	char vdir[4096], bin[4096], work[4096] = "", err[ERR_LEN];
+	server sv = {.pid = 0, .out_fd = -1};
+	voices *v = NULL;
+	const voice_profile *vp;
+	size_t texts = 0;
+	int sem_ok = 0;
+	bench one, load;
+	yardsticks y;
+	uint64_t t_ready;
+
+	memset(&one, 0, sizeof(one));
+	memset(&load, 0, sizeof(load));
+	memset(&y, 0, sizeof(y));
+	if (!base || !*base)
+		base = "/tmp";
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case O_RUNS:
+			if (parse_int(optarg, 1, 1000, &runs))
+				goto bad_flag;
+			break;
+		case O_SESSIONS:
+			if (parse_int(optarg, 0, 10000, &sessions))
+				goto bad_flag;
+			break;
+		case O_NARRATORS:
+			if (parse_int(optarg, 1, 1000, &narrators))
+				goto bad_flag;
+			break;
+		case O_SECONDS:
+			if (parse_int(optarg, 1, 600, &seconds))
+				goto bad_flag;
+			break;
+		case O_VOICES:
+			voices_dir = optarg;
+			break;
+		case O_DIR:
+			base = optarg;
+			break;
+		case O_HELP:
+			narrate_usage(stdout);
+			return 0;
+		default:
+			narrate_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "planaloud-bench: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	if (!voices_dir) {
+		default_voices_dir(vdir, sizeof(vdir));
+		voices_dir = vdir;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	raise_fd_limit((unsigned)(sessions + narrators * NARRATOR_POOL));
+
+	v = voices_load(voices_dir, err, sizeof(err));
+	if (!v || !voices_count(v)) {
+		fprintf(stderr, "planaloud-bench: the voice profiles in %s: %s\n", voices_dir,
+			v ? "there are none" : err);
+		goto out;
+	}
+	vp = voices_at(v, 0);
+	if (server_binary(bin, sizeof(bin))) {
+		fprintf(stderr, "planaloud-bench: cannot tell where this program is\n");
+		goto out;
+	}
+	if (snprintf(work, sizeof(work), "%s/planaloud-bench-narrate-XXXXXX", base) >=
+		(int)sizeof(work) ||
+	    !mkdtemp(work)) {
+		fprintf(stderr, "planaloud-bench: cannot make a temporary folder in %s: %s\n", base,
+			strerror(errno));
+		work[0] = '\0';
+		goto out;
+	}
+	y.v = v;
+	y.vp = vp;
+	snprintf(y.wav, sizeof(y.wav), "%s/x.wav", work);
+	snprintf(y.rate, sizeof(y.rate), "%d", vp->rate);
+	snprintf(y.pitch, sizeof(y.pitch), "%d", vp->pitch);
+	/* tts.c's female voice for a language is eSpeak's "+f2" variant of it */
+	snprintf(y.voice, sizeof(y.voice), "%s%s", vp->language, vp->male ? "" : "+f2");
+	y.cli_ok = y.plain_ok = 1;
+	if (sem_init(&y.sem, 0, 0)) {
+		fprintf(stderr, "planaloud-bench: sem_init: %s\n", strerror(errno));
+		goto out;
+	}
+	sem_ok = 1;
+	y.t = tts_open(tts_wake_sem, &y.sem, 4, err, sizeof(err));
+	if (!y.t) {
+		fprintf(stderr, "planaloud-bench: synthesis in this process: %s\n", err);
+		goto out;
+	}
+
+	printf("Text:       a 40-word easy-read paragraph, a new one each run: \"" PARAGRAPH "\"\n",
+	       1u);
+	printf("Voice:      %s (%s, %s, %d words a minute, pitch %d), speed normal\n", vp->name,
+	       vp->language, vp->male ? "male" : "female", vp->rate, vp->pitch);
+	printf("Runs:       %d of each kind, after one warm-up, on the same %d texts\n", runs,
+	       runs + 1);
+
+	/* the yardsticks first, each in a block of its own, while no server is running */
+	if (yardsticks_run(&y, (unsigned)runs, err, sizeof(err))) {
+		fprintf(stderr, "planaloud-bench: synthesis in this process: %s\n", err);
+		goto out;
+	}
+	tts_close(y.t); /* eSpeak's memory stays, its thread goes */
+	y.t = NULL;
+
+	if (snprintf(sv.data_dir, sizeof(sv.data_dir), "%s/data", work) >=
+		(int)sizeof(sv.data_dir) ||
+	    mkdir(sv.data_dir, 0700)) {
+		fprintf(stderr, "planaloud-bench: cannot make a data folder in %s\n", work);
+		goto out;
+	}
+	t_ready = now_ns();
+	if (server_start(&sv, bin, 0, err, sizeof(err)) ||
+	    server_wait_ready(sv.port, &texts, err, sizeof(err))) {
+		fprintf(stderr, "planaloud-bench: %s\n", err);
+		goto out;
+	}
+	printf("Server:     %s, pid %ld, 127.0.0.1:%d, data in %s (%s)\n", bin, (long)sv.pid,
+	       sv.port, sv.data_dir, fs_name(sv.data_dir));
+	if (texts)
+		printf("            read its %zu fixed texts into the audio cache in %.1f s; "
+		       "measuring after that\n",
+		       texts, (double)(now_ns() - t_ready) / (double)NS_PER_S);
+	fflush(stdout);
+
+	one.mode = MODE_NAR_ONE;
+	one.port = sv.port;
+	one.n = 1;
+	one.n_typists = 0;
+	one.runs = (unsigned)runs;
+	one.server_pid = sv.pid;
+	one.s = calloc(1, sizeof(*one.s));
+	if (!one.s) {
+		fprintf(stderr, "planaloud-bench: out of memory\n");
+		goto out;
+	}
+	if (bench_run(&one)) {
+		fprintf(stderr, "planaloud-bench: %s\n", one.fail);
+		goto out;
+	}
+	if (strcmp(one.voice, vp->name))
+		printf(
+		    "NOTE:       the server's first voice is %s, not %s: the yardsticks used %s\n",
+		    one.voice, vp->name, vp->name);
+
+	if (sessions > 0) {
+		load.mode = MODE_NAR_LOAD;
+		load.port = sv.port;
+		load.n = (unsigned)(sessions + narrators * NARRATOR_POOL);
+		load.n_typists = (unsigned)sessions;
+		load.burst_size = (unsigned)narrators;
+		load.measure_ns = 2 * (uint64_t)seconds * NS_PER_S;
+		load.burst_ns = BURST_MS_DEFAULT * NS_PER_MS;
+		load.bursts = (unsigned)(seconds * 1000 / BURST_MS_DEFAULT);
+		load.server_pid = sv.pid;
+		load.text_no = one.text_no; /* texts never said before */
+		load.s = calloc(load.n, sizeof(*load.s));
+		if (!load.s) {
+			fprintf(stderr, "planaloud-bench: out of memory\n");
+			goto out;
+		}
+		printf(
+		    "Load:       %d sessions saving back to back for %d s + %d s after a 1 s "
+		    "warm-up;\n            in the second half %d other sessions each ask for a new "
+		    "text at once, every %d ms\n            (taken in turn from %d narrating "
+		    "sessions, each with its own plan)\n",
+		    sessions, seconds, seconds, narrators, BURST_MS_DEFAULT,
+		    narrators * NARRATOR_POOL);
+		fflush(stdout);
+		if (bench_run(&load)) {
+			fprintf(stderr, "planaloud-bench: %s\n", load.fail);
+			goto out;
+		}
+	}
+	if (server_stop(&sv))
+		printf("NOTE:       the server did not stop cleanly (see above)\n");
+
+	/* the results */
+	{
+		double audio_s = one.sample_rate ? (double)one.audio_samples / one.sample_rate : 0;
+		double unc, cac, cli = 0, plain = 0, lim, p99a = 0, p99b = 0;
+		int cli_ok = y.cli_ok && y.cli_same.n, plain_ok = y.plain_ok && y.cli_plain.n;
+		char detail[160];
+
+		printf("\nThe paragraph's audio: %.1f s, %zu samples at %d Hz (%zu KB of 16-bit "
+		       "PCM)\n",
+		       audio_s, one.audio_samples, one.sample_rate, one.audio_samples * 2 / 1024);
+		printf("\nThrough the server: writing `narrate` -> first byte of the binary audio "
+		       "frame\n");
+		print_dist("uncached (never said before):", &one.nar_uncached);
+		print_dist("cached (the same text again):", &one.nar_cached);
+		printf("  to the `narration` JSON before it:\n");
+		print_dist("uncached:", &one.nar_uncached_json);
+		print_dist("cached:", &one.nar_cached_json);
+		printf(
+		    "  to the last byte of the audio frame (when a browser's onmessage fires):\n");
+		print_dist("uncached:", &one.nar_uncached_all);
+		print_dist("cached:", &one.nar_cached_all);
+		if (one.nar_wrong_cache)
+			printf(
+			    "  PROBLEM: %llu narrations said cached when they should not have, or "
+			    "the reverse\n",
+			    one.nar_wrong_cache);
+		printf("\nThe espeak-ng program (fork, exec, wait; -w to a WAV file)\n");
+		if (cli_ok) {
+			snprintf(detail, sizeof(detail), "-v %s -s %s -p %s:", y.voice, y.rate,
+				 y.pitch);
+			print_dist(detail, &y.cli_same);
+		} else {
+			printf("  could not be run (see above)\n");
+		}
+		if (plain_ok)
+			print_dist("-v en-gb (eSpeak's defaults):", &y.cli_plain);
+		printf("\nIn this process through tts.c (submit -> result), the limit\n");
+		print_dist("synthesis:", &y.inproc);
+		if (y.inproc_samples != one.audio_samples)
+			printf("  (%zu samples here against the server's %zu: eSpeak varies a "
+			       "little)\n",
+			       y.inproc_samples, one.audio_samples);
+		if (y.other_cpu > 0.1)
+			printf("  NOTE: other work used %.0f%% of a core while these ran: expect "
+			       "noise\n",
+			       100.0 * y.other_cpu);
+
+		unc = percentile_ms(&one.nar_uncached, 50);
+		cac = percentile_ms(&one.nar_cached, 50);
+		lim = percentile_ms(&y.inproc, 50);
+		if (cli_ok)
+			cli = percentile_ms(&y.cli_same, 50);
+		if (plain_ok)
+			plain = percentile_ms(&y.cli_plain, 50);
+		printf("\nRatios (medians)\n");
+		if (cli_ok)
+			printf("  uncached first audio / espeak-ng program (same voice): %.3f\n",
+			       unc / cli);
+		if (plain_ok)
+			printf("  uncached first audio / espeak-ng -v en-gb:             %.3f\n",
+			       unc / plain);
+		printf("  uncached first audio / in-process synthesis:           %.2f (%+.2f ms)\n",
+		       lim > 0 ? unc / lim : 0.0, unc - lim);
+		printf("  cached first audio / uncached:                         %.3f\n",
+		       unc > 0 ? cac / unc : 0.0);
+		{
+			double wall = (double)(one.t_done - one.t_warm) / (double)NS_PER_S;
+			double mine = one.cpu_self_end - one.cpu_self_start + one.cpu_children_end -
+				      one.cpu_children_start;
+			double srv = one.cpu_server_end - one.cpu_server_start;
+			double all = one.cpu_all_end - one.cpu_all_start;
+
+			if (wall > 0 && one.cpu_server_start >= 0 && one.cpu_all_start >= 0 &&
+			    all - srv - mine > 0.1 * wall)
+				printf(
+				    "  NOTE: other work used %.0f%% of a core during these runs: "
+				    "expect noise\n",
+				    100.0 * (all - srv - mine) / wall);
+		}
+
+		if (sessions > 0) {
+			double wall = (double)(load.t_done - load.t_warm) / (double)NS_PER_S;
+			double self = load.cpu_self_end - load.cpu_self_start;
+			double srv = load.cpu_server_end - load.cpu_server_start;
+			double all = load.cpu_all_end - load.cpu_all_start;
+
+			qsort(load.lat.v, load.lat.n, sizeof(*load.lat.v), cmp_u64);
+			qsort(load.lat_b.v, load.lat_b.n, sizeof(*load.lat_b.v), cmp_u64);
+			p99a = percentile_ms(&load.lat, 99);
+			p99b = percentile_ms(&load.lat_b, 99);
+			printf("\nSaves beside narration (%d sessions saving; %d narrating at once "
+			       "every "
+			       "%d ms in the second half)\n",
+			       sessions, narrators, BURST_MS_DEFAULT);
+			printf("  saves alone:       %zu in %d s (%.0f/s), ms p50 %.2f  p95 %.2f  "
+			       "p99 %.2f"
+			       "  max %.2f\n",
+			       load.lat.n, seconds, (double)load.lat.n / seconds,
+			       percentile_ms(&load.lat, 50), percentile_ms(&load.lat, 95), p99a,
+			       load.lat.n ? (double)load.lat.v[load.lat.n - 1] / (double)NS_PER_MS
+					  : 0.0);
+			printf("  beside narration:  %zu in %d s (%.0f/s), ms p50 %.2f  p95 %.2f  "
+			       "p99 %.2f"
+			       "  max %.2f\n",
+			       load.lat_b.n, seconds, (double)load.lat_b.n / seconds,
+			       percentile_ms(&load.lat_b, 50), percentile_ms(&load.lat_b, 95), p99b,
+			       load.lat_b.n
+				   ? (double)load.lat_b.v[load.lat_b.n - 1] / (double)NS_PER_MS
+				   : 0.0);
+			printf("  narrations:        %llu asked for in %u bursts of %d",
+			       load.nar_fired, load.bursts_fired, narrators);
+			if (load.nar_skipped)
+				printf(", %llu left out (every narrating session was still busy)",
+				       load.nar_skipped);
+			printf("\n");
+			print_dist("first audio byte, under load:", &load.nar_load);
+			print_dist("whole audio frame, under load:", &load.nar_load_all);
+			if (load.nar_inflight)
+				printf("  PROBLEM:           %llu narrations never finished\n",
+				       load.nar_inflight);
+			if (load.nar_wrong_cache)
+				printf("  PROBLEM:           %llu narrations came back cached\n",
+				       load.nar_wrong_cache);
+			if (load.errors || load.unanswered)
+				printf(
+				    "  PROBLEMS:          %llu error replies%s%s, %llu saves never "
+				    "acknowledged\n",
+				    load.errors, load.first_error[0] ? ", first: " : "",
+				    load.first_error, load.unanswered);
+			if (load.cpu_server_start >= 0 && load.cpu_server_end >= 0)
+				printf("  CPU busy:          server %.0f%% (its loop and the "
+				       "synthesis "
+				       "thread), benchmark client %.0f%% of one core",
+				       100.0 * srv / wall, 100.0 * self / wall);
+			if (load.cpu_all_start >= 0 && load.cpu_all_end >= 0)
+				printf("; all processes %.0f%% of %ld CPUs", 100.0 * all / wall,
+				       sysconf(_SC_NPROCESSORS_ONLN));
+			printf("\n");
+			if (load.cpu_server_start >= 0 && all - srv - self > 0.1 * wall)
+				printf("  NOTE:              other work used %.0f%% of a core "
+				       "during the "
+				       "run: expect noise\n",
+				       100.0 * (all - srv - self) / wall);
+		}
+
+		printf("\nTargets\n");
+		snprintf(detail, sizeof(detail), "(%.2f ms / %.2f ms = %.3f)", unc, cli,
+			 cli > 0 ? unc / cli : 0.0);
+		print_target("uncached first audio <= 0.25 x espeak-ng", cli_ok,
+			     cli > 0 && unc / cli <= TARGET_CLI_RATIO, detail);
+		snprintf(detail, sizeof(detail), "(median %.2f ms, p95 %.2f ms)", cac,
+			 percentile_ms(&one.nar_cached, 95));
+		print_target("cached first audio <= 2 ms", 1,
+			     one.nar_cached.n && cac <= TARGET_CACHED_MS, detail);
+		snprintf(detail, sizeof(detail),
+			 "(p99 %.2f ms beside narration, %.2f ms without: %.2fx)", p99b, p99a,
+			 p99a > 0 ? p99b / p99a : 0.0);
+		print_target("save p99 beside narration <= 2 x without", sessions > 0,
+			     load.lat_b.n && p99b <= TARGET_LOAD_RATIO * p99a, detail);
+	}
+	rc = one.nar_wrong_cache || load.nar_wrong_cache || load.nar_inflight || load.errors ||
+		     load.unanswered
+		 ? 1
+		 : 0;
+out:
+	if (sv.pid > 0)
+		server_stop(&sv);
+	if (work[0])
+		remove_dir(work);
+	tts_close(y.t);
+	if (sem_ok)
+		sem_destroy(&y.sem);
+	voices_free(v);
+	free(y.cli_same.v);
+	free(y.cli_plain.v);
+	free(y.inproc.v);
+	free(one.s);
+	free(one.lat.v);
+	free(one.nar_uncached.v);
+	free(one.nar_cached.v);
+	free(one.nar_uncached_json.v);
+	free(one.nar_cached_json.v);
+	free(one.nar_uncached_all.v);
+	free(one.nar_cached_all.v);
+	free(load.nar_load_all.v);
+	free(load.s);
+	free(load.lat.v);
+	free(load.lat_b.v);
+	free(load.nar_load.v);
+	return rc;
+bad_flag:
+	fprintf(stderr, "planaloud-bench: '%s' is not a valid value for that option\n", optarg);
+	narrate_usage(stderr);
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 			  !strcmp(argv[1], "help"))) {
 		usage(stdout);
+		printf("\n");
+		narrate_usage(stdout);
 		return 0;
 	}
-	if (argc < 2 || strcmp(argv[1], "save")) {
-		usage(stderr);
-		return 2;
-	}
-	return cmd_save(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "save"))
+		return cmd_save(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "narrate"))
+		return cmd_narrate(argc - 1, argv + 1);
+	usage(stderr);
+	fprintf(stderr, "\n");
+	narrate_usage(stderr);
+	return 2;
 }
