@@ -590,6 +590,15 @@ struct bench {
 	samples lat_b, nar_load; /* saves sent in the second half; narration under load */
 	samples nar_load_all;	 /* to the last byte of the audio frame, under load */
 	unsigned long long nar_fired, nar_skipped, nar_inflight, nar_wrong_cache;
+	/* MODE_NAR_LOAD runs the typists and the narrators in two client processes, as they would
+	 * be two sets of browsers: the narrators' audio is not read by the loop that times the
+	 * saves. A pipe each way: the child says it is ready, the parent says when to start. */
+	struct {
+		int active, is_child, ready;
+		int rd, wr;
+		pid_t pid; /* the child, in the parent */
+		double cpu_start, cpu_end;
+	} peer;
 };
 
 static void bench_fail(bench *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -1137,6 +1146,13 @@ static void bench_start_typing(bench *b)
 	b->t_end = b->t_measure + b->measure_ns;
 	if (b->mode == MODE_NAR_LOAD) /* saves alone, then saves beside narration */
 		b->t_split = b->t_measure + b->measure_ns / 2;
+	if (b->peer.active) { /* the narrating client: when its bursts start and stop */
+		uint64_t when[2] = { b->t_split, b->t_end };
+
+		if (write(b->peer.wr, when, sizeof(when)) != (ssize_t)sizeof(when))
+			bench_fail(b, "cannot reach the narrating client: %s", strerror(errno));
+		b->peer.cpu_start = cpu_seconds_of(b->peer.pid);
+	}
 	b->phase = PH_WARMUP;
 	if (b->db_path)
 		b->commits_start = wal_commit_counter(b->db_path);
@@ -1168,6 +1184,8 @@ static void bench_finish(bench *b)
 	b->cpu_children_end = cpu_seconds_children();
 	b->cpu_all_end = cpu_seconds_machine();
 	b->cpu_server_end = b->server_pid > 0 ? cpu_seconds_of(b->server_pid) : -1;
+	if (b->peer.active && !b->peer.is_child)
+		b->peer.cpu_end = cpu_seconds_of(b->peer.pid);
 }
 
 /* 20 narrations at once: the next 20 narrating sessions that are ready ask for their texts
@@ -1235,6 +1253,56 @@ static void tick_one(bench *b, uint64_t now)
 	}
 }
 
+/* 1 once the other client process has said it is ready (a byte on the pipe). */
+static int peer_ready(bench *b)
+{
+	char c;
+	ssize_t n;
+
+	if (b->peer.ready)
+		return 1;
+	n = read(b->peer.rd, &c, 1);
+	if (n == 1)
+		b->peer.ready = 1;
+	else if (n == 0 || (errno != EAGAIN && errno != EINTR))
+		bench_fail(b, "the narrating client stopped before it was ready");
+	return b->peer.ready;
+}
+
+/* The narrating client before the bursts: its sessions get ready, it tells the parent, and it
+ * waits to be told when the saving half without narration ends. */
+static void tick_child(bench *b, uint64_t now)
+{
+	if (b->phase == PH_SETUP) {
+		if (b->nar_ready == b->n) {
+			if (write(b->peer.wr, "R", 1) != 1) {
+				bench_fail(b, "cannot reach the saving client");
+				return;
+			}
+			b->phase = PH_WARMUP;
+		} else if (now >= b->setup_deadline) {
+			bench_fail(b, "setup took over %llu s: %u of %u narrating sessions ready",
+				   (unsigned long long)(SETUP_TIMEOUT_NS / NS_PER_S), b->nar_ready,
+				   b->n);
+		}
+	} else if (b->phase == PH_WARMUP) {
+		uint64_t when[2];
+		ssize_t n = read(b->peer.rd, when, sizeof(when));
+
+		if (n == (ssize_t)sizeof(when)) {
+			b->t_split = when[0];
+			b->t_end = when[1];
+			b->t_warm = now;
+			b->cpu_self_start = cpu_seconds_self();
+			b->phase = PH_MEASURE;
+		} else if (n >= 0 || (errno != EAGAIN && errno != EINTR)) {
+			bench_fail(b, "the saving client stopped");
+		} else if (now >= b->setup_deadline + 2 * SETUP_TIMEOUT_NS) {
+			bench_fail(b, "the saving client never said to start");
+		}
+	}
+}
+
 /* The phase clock: moves from one phase to the next as deadlines pass. */
 static void tick(lws_sorted_usec_list_t *sul)
 {
@@ -1250,9 +1318,14 @@ static void tick(lws_sorted_usec_list_t *sul)
 			tick_one(b, now);
 		goto again;
 	}
+	if (b->peer.is_child && b->phase <= PH_WARMUP) {
+		tick_child(b, now);
+		goto again;
+	}
 	switch (b->phase) {
 	case PH_SETUP:
-		if (b->ready == b->n && b->nar_ready == b->n - b->n_typists)
+		if (b->ready == b->n && b->nar_ready == b->n - b->n_typists &&
+		    (!b->peer.active || peer_ready(b)))
 			bench_start_typing(b);
 		else if (now >= b->setup_deadline)
 			bench_fail(b,
@@ -1762,6 +1835,125 @@ static int yardsticks_run(yardsticks *y, unsigned runs, char *err, size_t errlen
 	return 0;
 }
 
+/* ---- the narrating client, in a process of its own ---- */
+
+/* What the narrating client hands back: its counts, then its samples (first byte, whole). */
+typedef struct nar_report {
+	int ok;
+	char fail[ERR_LEN];
+	unsigned bursts_fired;
+	unsigned long long fired, skipped, inflight, wrong_cache;
+	size_t n_first, n_all;
+} nar_report;
+
+static int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Reads len bytes from a non-blocking fd, waiting until deadline at most. */
+static int read_all(int fd, void *data, size_t len, uint64_t deadline)
+{
+	char *p = data;
+
+	while (len) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		uint64_t now = now_ns();
+		ssize_t n;
+
+		if (now >= deadline)
+			return -1;
+		if (poll(&pfd, 1, (int)((deadline - now) / NS_PER_MS) + 1) < 0 && errno != EINTR)
+			return -1;
+		n = read(fd, p, len);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The child: narrating sessions that ask for texts in bursts, timed by the parent. */
+static int narrate_child(bench *c, int rd, int wr)
+{
+	nar_report rep;
+	int rc;
+
+	c->peer.active = 1;
+	c->peer.is_child = 1;
+	c->peer.rd = rd;
+	c->peer.wr = wr;
+	fcntl(rd, F_SETFL, O_NONBLOCK);
+	rc = bench_run(c);
+	memset(&rep, 0, sizeof(rep));
+	rep.ok = rc == 0;
+	snprintf(rep.fail, sizeof(rep.fail), "%s", c->fail);
+	rep.bursts_fired = c->bursts_fired;
+	rep.fired = c->nar_fired;
+	rep.skipped = c->nar_skipped;
+	rep.inflight = c->nar_inflight;
+	rep.wrong_cache = c->nar_wrong_cache;
+	rep.n_first = c->nar_load.n;
+	rep.n_all = c->nar_load_all.n;
+	if (write_all(wr, &rep, sizeof(rep)) ||
+	    write_all(wr, c->nar_load.v, rep.n_first * sizeof(uint64_t)) ||
+	    write_all(wr, c->nar_load_all.v, rep.n_all * sizeof(uint64_t)))
+		return 1;
+	return rc ? 1 : 0;
+}
+
+/* The parent's side: the child's report into b. */
+static int narrate_child_report(bench *b, char *err, size_t errlen)
+{
+	nar_report rep;
+	uint64_t deadline = now_ns() + DRAIN_TIMEOUT_NS + 10 * NS_PER_S;
+
+	if (read_all(b->peer.rd, &rep, sizeof(rep), deadline)) {
+		snprintf(err, errlen, "the narrating client did not report");
+		return -1;
+	}
+	if (!rep.ok) {
+		snprintf(err, errlen, "the narrating client: %.400s", rep.fail);
+		return -1;
+	}
+	b->bursts_fired = rep.bursts_fired;
+	b->nar_fired = rep.fired;
+	b->nar_skipped = rep.skipped;
+	b->nar_inflight = rep.inflight;
+	b->nar_wrong_cache = rep.wrong_cache;
+	free(b->nar_load.v);
+	free(b->nar_load_all.v);
+	b->nar_load.v = calloc(rep.n_first + 1, sizeof(uint64_t));
+	b->nar_load_all.v = calloc(rep.n_all + 1, sizeof(uint64_t));
+	if (!b->nar_load.v || !b->nar_load_all.v) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	b->nar_load.n = b->nar_load.cap = rep.n_first;
+	b->nar_load_all.n = b->nar_load_all.cap = rep.n_all;
+	if (read_all(b->peer.rd, b->nar_load.v, rep.n_first * sizeof(uint64_t), deadline) ||
+	    read_all(b->peer.rd, b->nar_load_all.v, rep.n_all * sizeof(uint64_t), deadline)) {
+		snprintf(err, errlen, "the narrating client's report was cut short");
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- the command ---- */
 
 static void usage(FILE *f)
@@ -1953,6 +2145,21 @@ static int cmd_save(int argc, char **argv)
 		b.server_pid = sv.pid;
 		printf("Server:     %s, pid %ld, 127.0.0.1:%d, data in %s (%s)\n", bin, (long)sv.pid,
 		       port, sv.data_dir, fs_name(sv.data_dir));
+		/* the server reads its fixed texts aloud into the audio cache as it starts: not
+		 * while saves are measured */
+		{
+			uint64_t t0 = now_ns();
+			size_t texts;
+
+			if (server_wait_ready(port, &texts, err, sizeof(err))) {
+				fprintf(stderr, "planaloud-bench: %s\n", err);
+				goto out;
+			}
+			if (texts)
+				printf("            read its %zu fixed texts into the audio cache in "
+				       "%.1f s; measuring after that\n",
+				       texts, (double)(now_ns() - t0) / (double)NS_PER_S);
+		}
 	} else {
 		printf("Server:     already running at 127.0.0.1:%d (not started by the benchmark)\n",
 		       port);
@@ -2114,8 +2321,9 @@ static void narrate_usage(FILE *f)
 	    "Then S sessions save answers back to back (as `save` does) for\n"
 	    "2 x T seconds after a 1 s warm-up, and in the second half M other sessions each ask\n"
 	    "for a new text at the same moment every %d ms (taken in turn from %d x M sessions,\n"
-	    "so a burst never waits for the last one's audio): the save p99 beside narration is\n"
-	    "compared with the save p99 without it.\n"
+	    "so a burst never waits for the last one's audio; in a second client process, as\n"
+	    "they would be other browsers): the save p99 beside narration is compared with the\n"
+	    "save p99 without it.\n"
 	    "\n"
 	    "Targets: uncached first audio <= %.2f x the espeak-ng program (same voice); cached\n"
 	    "first audio <= %.0f ms (median); save p99 beside narration <= %.0f x without.\n"
@@ -2330,33 +2538,81 @@ static int cmd_narrate(int argc, char **argv)
 		    one.voice, vp->name, vp->name);
 
 	if (sessions > 0) {
+		int p2c[2], c2p[2];
+
 		load.mode = MODE_NAR_LOAD;
 		load.port = sv.port;
-		load.n = (unsigned)(sessions + narrators * NARRATOR_POOL);
+		load.n = (unsigned)sessions;
 		load.n_typists = (unsigned)sessions;
-		load.burst_size = (unsigned)narrators;
 		load.measure_ns = 2 * (uint64_t)seconds * NS_PER_S;
-		load.burst_ns = BURST_MS_DEFAULT * NS_PER_MS;
-		load.bursts = (unsigned)(seconds * 1000 / BURST_MS_DEFAULT);
 		load.server_pid = sv.pid;
-		load.text_no = one.text_no; /* texts never said before */
 		load.s = calloc(load.n, sizeof(*load.s));
 		if (!load.s) {
 			fprintf(stderr, "planaloud-bench: out of memory\n");
 			goto out;
 		}
-		printf(
-		    "Load:       %d sessions saving back to back for %d s + %d s after a 1 s "
-		    "warm-up;\n            in the second half %d other sessions each ask for a new "
-		    "text at once, every %d ms\n            (taken in turn from %d narrating "
-		    "sessions, each with its own plan)\n",
-		    sessions, seconds, seconds, narrators, BURST_MS_DEFAULT,
-		    narrators * NARRATOR_POOL);
-		fflush(stdout);
-		if (bench_run(&load)) {
-			fprintf(stderr, "planaloud-bench: %s\n", load.fail);
+		/* the narrating sessions: another client process */
+		if (pipe(p2c)) {
+			fprintf(stderr, "planaloud-bench: pipe: %s\n", strerror(errno));
 			goto out;
 		}
+		if (pipe(c2p)) {
+			fprintf(stderr, "planaloud-bench: pipe: %s\n", strerror(errno));
+			close(p2c[0]);
+			close(p2c[1]);
+			goto out;
+		}
+		fflush(NULL);
+		load.peer.pid = fork();
+		if (load.peer.pid == 0) {
+			bench c;
+
+			close(p2c[1]);
+			close(c2p[0]);
+			if (sv.out_fd >= 0)
+				close(sv.out_fd);
+			memset(&c, 0, sizeof(c));
+			c.mode = MODE_NAR_LOAD;
+			c.port = sv.port;
+			c.n = (unsigned)(narrators * NARRATOR_POOL);
+			c.n_typists = 0;
+			c.burst_size = (unsigned)narrators;
+			c.burst_ns = BURST_MS_DEFAULT * NS_PER_MS;
+			c.bursts = (unsigned)(seconds * 1000 / BURST_MS_DEFAULT);
+			c.text_no = one.text_no; /* texts never said before */
+			c.s = calloc(c.n, sizeof(*c.s));
+			_exit(c.s ? narrate_child(&c, p2c[0], c2p[1]) : 1);
+		}
+		close(p2c[0]);
+		close(c2p[1]);
+		if (load.peer.pid < 0) {
+			fprintf(stderr, "planaloud-bench: fork: %s\n", strerror(errno));
+			close(p2c[1]);
+			close(c2p[0]);
+			goto out;
+		}
+		load.peer.active = 1;
+		load.peer.rd = c2p[0];
+		load.peer.wr = p2c[1];
+		fcntl(load.peer.rd, F_SETFL, O_NONBLOCK);
+		fcntl(load.peer.rd, F_SETFD, FD_CLOEXEC);
+		fcntl(load.peer.wr, F_SETFD, FD_CLOEXEC);
+		printf("Load:       %d sessions saving back to back for %d s + %d s after a 1 s "
+		       "warm-up;\n            in the second half %d other sessions each ask for a "
+		       "new text at once, every %d ms\n            (taken in turn from %d narrating "
+		       "sessions, each with its own plan, in a second client\n            process: "
+		       "the audio is not read by the loop that times the saves)\n",
+		       sessions, seconds, seconds, narrators, BURST_MS_DEFAULT,
+		       narrators * NARRATOR_POOL);
+		fflush(stdout);
+		if (bench_run(&load) || narrate_child_report(&load, err, sizeof(err))) {
+			fprintf(stderr, "planaloud-bench: %s\n",
+				load.phase == PH_DONE ? err : load.fail);
+			goto out;
+		}
+		if (waitpid(load.peer.pid, NULL, 0) != load.peer.pid)
+			fprintf(stderr, "planaloud-bench: waitpid: %s\n", strerror(errno));
+		load.peer.pid = 0;
 	}
 	if (server_stop(&sv))
 		printf("NOTE:       the server did not stop cleanly (see above)\n");
@@ -2444,6 +2700,9 @@ static int cmd_narrate(int argc, char **argv)
 		if (sessions > 0) {
 			double wall = (double)(load.t_done - load.t_warm) / (double)NS_PER_S;
 			double self = load.cpu_self_end - load.cpu_self_start;
+			double child = load.peer.cpu_start >= 0 && load.peer.cpu_end >= 0
+					       ? load.peer.cpu_end - load.peer.cpu_start
+					       : 0;
 			double srv = load.cpu_server_end - load.cpu_server_start;
 			double all = load.cpu_all_end - load.cpu_all_start;
 
@@ -2452,19 +2711,16 @@ static int cmd_narrate(int argc, char **argv)
 			p99a = percentile_ms(&load.lat, 99);
 			p99b = percentile_ms(&load.lat_b, 99);
 			printf("\nSaves beside narration (%d sessions saving; %d narrating at once "
-			       "every "
-			       "%d ms in the second half)\n",
+			       "every %d ms in the second half)\n",
 			       sessions, narrators, BURST_MS_DEFAULT);
 			printf("  saves alone:       %zu in %d s (%.0f/s), ms p50 %.2f  p95 %.2f  "
-			       "p99 %.2f"
-			       "  max %.2f\n",
+			       "p99 %.2f  max %.2f\n",
 			       load.lat.n, seconds, (double)load.lat.n / seconds,
 			       percentile_ms(&load.lat, 50), percentile_ms(&load.lat, 95), p99a,
 			       load.lat.n ? (double)load.lat.v[load.lat.n - 1] / (double)NS_PER_MS
 					  : 0.0);
 			printf("  beside narration:  %zu in %d s (%.0f/s), ms p50 %.2f  p95 %.2f  "
-			       "p99 %.2f"
-			       "  max %.2f\n",
+			       "p99 %.2f  max %.2f\n",
 			       load.lat_b.n, seconds, (double)load.lat_b.n / seconds,
 			       percentile_ms(&load.lat_b, 50), percentile_ms(&load.lat_b, 95), p99b,
 			       load.lat_b.n
@@ -2491,19 +2747,18 @@ static int cmd_narrate(int argc, char **argv)
 				    load.errors, load.first_error[0] ? ", first: " : "",
 				    load.first_error, load.unanswered);
 			if (load.cpu_server_start >= 0 && load.cpu_server_end >= 0)
-				printf("  CPU busy:          server %.0f%% (its loop and the "
-				       "synthesis "
-				       "thread), benchmark client %.0f%% of one core",
-				       100.0 * srv / wall, 100.0 * self / wall);
+				printf("  CPU busy:          server %.0f%% (its loop and the synthesis "
+				       "thread), saving client %.0f%%,\n                     narrating "
+				       "client %.0f%% of one core",
+				       100.0 * srv / wall, 100.0 * self / wall, 100.0 * child / wall);
 			if (load.cpu_all_start >= 0 && load.cpu_all_end >= 0)
 				printf("; all processes %.0f%% of %ld CPUs", 100.0 * all / wall,
 				       sysconf(_SC_NPROCESSORS_ONLN));
 			printf("\n");
-			if (load.cpu_server_start >= 0 && all - srv - self > 0.1 * wall)
-				printf("  NOTE:              other work used %.0f%% of a core "
-				       "during the "
+			if (load.cpu_server_start >= 0 && all - srv - self - child > 0.1 * wall)
+				printf("  NOTE:              other work used %.0f%% of a core during the "
 				       "run: expect noise\n",
-				       100.0 * (all - srv - self) / wall);
+				       100.0 * (all - srv - self - child) / wall);
 		}
 
 		printf("\nTargets\n");
@@ -2526,6 +2781,14 @@ static int cmd_narrate(int argc, char **argv)
 		 ? 1
 		 : 0;
 out:
+	if (load.peer.pid > 0) { /* the narrating client, after a failure */
+		kill(load.peer.pid, SIGKILL);
+		waitpid(load.peer.pid, NULL, 0);
+	}
+	if (load.peer.active) {
+		close(load.peer.rd);
+		close(load.peer.wr);
+	}
 	if (sv.pid > 0)
 		server_stop(&sv);
 	if (work[0])
