@@ -13,8 +13,13 @@
  * `narrate` times, on the same kind of spawned server, how soon the first byte of a paragraph's
  * audio reaches a websocket client (not yet synthesised, and again from the audio cache), against
  * spawning the espeak-ng program for the same text and against synthesising it in this process
- * through tts.c (the limit); then 20 narrations at once beside the `save` load, and the save p99
- * with and without them.
+ * through tts.c (the limits: the whole text, and streamed to its first piece); then 20
+ * narrations at once beside the `save` load, and the save p99 with and without them. The audio
+ * streams: `narration`, then binary frames (a 4-byte little-endian n, then 16-bit PCM) as it is
+ * made, then `narration_end` with the sample count and the word timings. First audio is the
+ * first frame's first PCM byte; the whole narration is in at `narration_end`. Every narration is
+ * checked: its frames carry its n, their PCM adds up to narration_end's samples, and it has
+ * words; anything else fails the run.
  *
  * Everything is bounded in time: setup, warm-up, measurement, drain and the direct run each have
  * a deadline, so the benchmark stops by itself. */
@@ -489,7 +494,7 @@ enum nar_state {
 	NS_ANSWER, /* the answer sent; waiting for `saved` */
 	NS_CHECK,  /* go check sent; waiting for the page */
 	NS_READY,  /* on the check page with a text never narrated */
-	NS_AUDIO,  /* narrate sent; waiting for `narration` and its binary frame */
+	NS_AUDIO,  /* narrate sent; waiting for `narration`, its audio frames and `narration_end` */
 	NS_IDLE,   /* done */
 };
 
@@ -529,9 +534,14 @@ typedef struct sess {
 	unsigned long long nar_seq; /* the seq awaited: the answer's, go's or narrate's */
 	char text[PARAGRAPH_MAX];   /* the answer on the check page now */
 	int nar_repeat;		    /* the narrate in flight asks again for the same text */
-	uint64_t nar_sent, nar_json_at, nar_step_at;
-	int nar_got_json;
-	size_t nar_expect, nar_bytes;
+	uint64_t nar_sent, nar_json_at, nar_first_at, nar_step_at;
+	int nar_got_json;		    /* `narration` has come */
+	uint32_t nar_n;			    /* its n, which starts each of its audio frames */
+	size_t nar_bytes;		    /* PCM bytes of its frames so far (without their n) */
+	unsigned nar_frames;		    /* its audio frames so far */
+	size_t nar_first_bytes;		    /* PCM bytes in its first frame */
+	unsigned char rx_head[4];	    /* the binary message's n, as it comes */
+	size_t rx_head_len, rx_frame_bytes; /* of that n; PCM bytes of this message so far */
 } sess;
 
 typedef struct samples {
@@ -581,15 +591,19 @@ struct bench {
 	unsigned runs, runs_done; /* MODE_NAR_ONE: measured runs; the first run is a warm-up */
 	uint64_t deadline;	  /* MODE_NAR_ONE: the whole run */
 	samples nar_uncached, nar_cached, nar_uncached_json, nar_cached_json;
-	samples nar_uncached_all, nar_cached_all; /* to the last byte of the audio frame */
+	samples nar_uncached_all, nar_cached_all; /* to `narration_end`: all the audio is in */
+	samples nar_uncached_frames, nar_cached_frames; /* audio frames per narration */
+	samples nar_uncached_first_kb; /* PCM bytes in an uncached narration's first frame */
 	int sample_rate;
 	size_t audio_samples;	    /* of the last text */
 	uint64_t t_split, burst_ns; /* MODE_NAR_LOAD: when the second half starts; burst period */
 	unsigned bursts, bursts_fired;
 	unsigned burst_size, next_narrator; /* narrations at once; where the next burst looks */
 	samples lat_b, nar_load; /* saves sent in the second half; narration under load */
-	samples nar_load_all;	 /* to the last byte of the audio frame, under load */
+	samples nar_load_all;	 /* to `narration_end`, under load */
 	unsigned long long nar_fired, nar_skipped, nar_inflight, nar_wrong_cache;
+	unsigned long long nar_frames_total, nar_done; /* audio frames, finished narrations */
+	size_t nar_frame_max;			       /* PCM bytes in the largest frame */
 	/* MODE_NAR_LOAD runs the typists and the narrators in two client processes, as they would
 	 * be two sets of browsers: the narrators' audio is not read by the loop that times the
 	 * saves. A pipe each way: the child says it is ready, the parent says when to start. */
@@ -800,8 +814,11 @@ static void nar_fire(sess *s, int repeat)
 	s->ns = NS_AUDIO;
 	s->nar_repeat = repeat;
 	s->nar_got_json = 0;
+	s->nar_n = 0;
 	s->nar_bytes = 0;
-	s->nar_expect = 0;
+	s->nar_frames = 0;
+	s->nar_first_bytes = 0;
+	s->nar_first_at = 0;
 	s->nar_sent = 0;
 	s->nar_step_at = now_ns();
 	s->nar_seq = ++s->seq;
@@ -811,6 +828,8 @@ static void nar_fire(sess *s, int repeat)
 		   "\"],\"voice\":\"%s\",\"speed\":\"normal\"}",
 		   s->nar_seq, b->voice);
 }
+
+static void nar_json(sess *s, const cJSON *m, const char *type, unsigned long long seq);
 
 /* A narrating session's message; 1 when it was one the session was waiting for. */
 static int nar_message(sess *s, const cJSON *m, const char *type, unsigned long long seq)
@@ -848,47 +867,151 @@ static int nar_message(sess *s, const cJSON *m, const char *type, unsigned long 
 			nar_fire(s, 0);
 		return 1;
 	}
-	if (!strcmp(type, "narration") && s->ns == NS_AUDIO && seq == s->nar_seq &&
-	    !s->nar_got_json) {
-		const cJSON *samples_n = cJSON_GetObjectItemCaseSensitive(m, "samples");
-		const cJSON *rate = cJSON_GetObjectItemCaseSensitive(m, "sample_rate");
-		int cached = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "cached"));
-
-		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "failed"))) {
-			const char *why =
-			    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "message"));
-
-			bench_fail(b, "session %u: the narration failed: %s", s->index,
-				   why ? why : "no reason given");
-			return 1;
-		}
-		if (!cJSON_IsNumber(samples_n) || samples_n->valuedouble < 1 ||
-		    !cJSON_IsNumber(rate)) {
-			bench_fail(b, "session %u: a narration without samples", s->index);
-			return 1;
-		}
-		s->nar_json_at = now_ns();
-		s->nar_got_json = 1;
-		s->nar_expect = (size_t)samples_n->valuedouble * 2;
-		b->sample_rate = (int)rate->valuedouble;
-		b->audio_samples = (size_t)samples_n->valuedouble;
-		if (cached != s->nar_repeat)
-			b->nar_wrong_cache++;
+	if (!strcmp(type, "narration") || !strcmp(type, "narration_end")) {
+		nar_json(s, m, type, seq);
 		return 1;
 	}
 	return 0;
 }
 
-/* The first bytes of a binary message: the audio. */
+/* The narration's n in a message, or -1 when it has none that fits in 32 bits. */
+static long long msg_n(const cJSON *m)
+{
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(m, "n");
+
+	if (!cJSON_IsNumber(n) || n->valuedouble < 0 || n->valuedouble > 4294967295.0 ||
+	    n->valuedouble != (double)(uint32_t)n->valuedouble)
+		return -1;
+	return (long long)n->valuedouble;
+}
+
+/* The failed form of `narration` or `narration_end`: fails the benchmark loudly. */
+static int nar_failed(sess *s, const cJSON *m, const char *type)
+{
+	const char *why;
+
+	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "failed")))
+		return 0;
+	why = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "message"));
+	bench_fail(s->b, "session %u: the narration failed (%s%s): %s", s->index, type,
+		   strcmp(type, "narration") ? " after some audio" : ", before any audio",
+		   why ? why : "no reason given");
+	return 1;
+}
+
+/* `words` of narration_end: one [start, length, ms] of numbers per spoken word, at least one. */
+static int words_ok(const cJSON *words)
+{
+	const cJSON *w;
+
+	if (!cJSON_IsArray(words) || cJSON_GetArraySize(words) < 1)
+		return 0;
+	cJSON_ArrayForEach(w, words)
+	{
+		const cJSON *x;
+
+		if (!cJSON_IsArray(w) || cJSON_GetArraySize(w) != 3)
+			return 0;
+		cJSON_ArrayForEach(x, w)
+		{
+			if (!cJSON_IsNumber(x) || x->valuedouble < 0)
+				return 0;
+		}
+	}
+	return 1;
+}
+
+static void nar_done(sess *s, uint64_t at);
+
+/* `narration` (which text, how it sounds; the audio frames follow) or `narration_end` (all the
+ * audio has come: how much, and the words' timings). Anything out of order fails the run. */
+static void nar_json(sess *s, const cJSON *m, const char *type, unsigned long long seq)
+{
+	bench *b = s->b;
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "id"));
+	long long n = msg_n(m);
+	int end = !strcmp(type, "narration_end");
+
+	if (s->ns != NS_AUDIO || seq != s->nar_seq) {
+		bench_fail(b, "session %u: a %s nothing asked for (seq %llu)", s->index, type, seq);
+		return;
+	}
+	if (end != s->nar_got_json) {
+		bench_fail(b, "session %u: %s", s->index,
+			   end ? "narration_end before its narration" : "a second narration");
+		return;
+	}
+	if (nar_failed(s, m, type))
+		return;
+	if (!id || strcmp(id, "answer/" ANSWER_PAGE)) {
+		bench_fail(b, "session %u: a %s for %s, not answer/" ANSWER_PAGE, s->index, type,
+			   id ? id : "no id");
+		return;
+	}
+	if (n < 0) {
+		bench_fail(b, "session %u: a %s without its n", s->index, type);
+		return;
+	}
+	if (!end) {
+		const cJSON *rate = cJSON_GetObjectItemCaseSensitive(m, "sample_rate");
+		const cJSON *cached = cJSON_GetObjectItemCaseSensitive(m, "cached");
+
+		if (!cJSON_IsNumber(rate) || rate->valuedouble < 1 || !cJSON_IsBool(cached)) {
+			bench_fail(b, "session %u: a narration without sample_rate or cached",
+				   s->index);
+			return;
+		}
+		s->nar_json_at = now_ns();
+		s->nar_got_json = 1;
+		s->nar_n = (uint32_t)n;
+		b->sample_rate = (int)rate->valuedouble;
+		if (cJSON_IsTrue(cached) != s->nar_repeat)
+			b->nar_wrong_cache++;
+	} else {
+		uint64_t at = now_ns();
+		const cJSON *samples_n = cJSON_GetObjectItemCaseSensitive(m, "samples");
+		const cJSON *dur = cJSON_GetObjectItemCaseSensitive(m, "duration_ms");
+
+		if ((uint32_t)n != s->nar_n) {
+			bench_fail(b,
+				   "session %u: narration_end says n %lld, its narration said %u",
+				   s->index, n, s->nar_n);
+			return;
+		}
+		if (!cJSON_IsNumber(samples_n) || samples_n->valuedouble < 1 ||
+		    !cJSON_IsNumber(dur)) {
+			bench_fail(b, "session %u: a narration_end without samples or duration_ms",
+				   s->index);
+			return;
+		}
+		if (!words_ok(cJSON_GetObjectItemCaseSensitive(m, "words"))) {
+			bench_fail(b,
+				   "session %u: a narration_end without words ([start, length, ms] "
+				   "for each)",
+				   s->index);
+			return;
+		}
+		if (!s->nar_frames || s->nar_bytes != (size_t)samples_n->valuedouble * 2) {
+			bench_fail(
+			    b,
+			    "session %u: %zu bytes of audio in %u frames where narration_end "
+			    "said %.0f samples (%.0f bytes)",
+			    s->index, s->nar_bytes, s->nar_frames, samples_n->valuedouble,
+			    samples_n->valuedouble * 2);
+			return;
+		}
+		b->audio_samples = (size_t)samples_n->valuedouble;
+		nar_done(s, at);
+	}
+}
+
+/* The first audio byte of the narration: its first binary frame's first PCM. */
 static void nar_audio_start(sess *s, uint64_t at)
 {
 	bench *b = s->b;
 	uint64_t first = at - s->nar_sent;
 
-	if (s->ns != NS_AUDIO || !s->nar_got_json || !s->nar_sent) {
-		bench_fail(b, "session %u: audio that nothing announced", s->index);
-		return;
-	}
+	s->nar_first_at = at;
 	if (b->mode == MODE_NAR_ONE) {
 		if (b->runs_done == 0) /* the warm-up */
 			return;
@@ -901,23 +1024,71 @@ static void nar_audio_start(sess *s, uint64_t at)
 	}
 }
 
-/* The whole audio message has come. */
-static void nar_audio_done(sess *s)
+/* A piece of a binary message: a frame's 4-byte n (checked as soon as it is whole), then PCM. */
+static void nar_audio_bytes(sess *s, const unsigned char *in, size_t len, uint64_t at)
 {
 	bench *b = s->b;
-	uint64_t all = now_ns() - s->nar_sent;
-	int bad = 0;
 
-	if (s->nar_bytes != s->nar_expect) {
-		bench_fail(b, "session %u: %zu bytes of audio where the narration said %zu",
-			   s->index, s->nar_bytes, s->nar_expect);
+	while (len && s->rx_head_len < sizeof(s->rx_head)) {
+		s->rx_head[s->rx_head_len++] = *in++;
+		len--;
+		if (s->rx_head_len == sizeof(s->rx_head)) {
+			uint32_t n = (uint32_t)s->rx_head[0] | (uint32_t)s->rx_head[1] << 8 |
+				     (uint32_t)s->rx_head[2] << 16 | (uint32_t)s->rx_head[3] << 24;
+
+			if (n != s->nar_n) {
+				bench_fail(b,
+					   "session %u: an audio frame with n %u in narration %u",
+					   s->index, n, s->nar_n);
+				return;
+			}
+		}
+	}
+	if (!len)
+		return;
+	if (!s->nar_first_at)
+		nar_audio_start(s, at);
+	s->rx_frame_bytes += len;
+	s->nar_bytes += len; /* audio is counted, not kept */
+}
+
+/* The last byte of a binary message: one audio frame is whole. */
+static void nar_frame_done(sess *s)
+{
+	bench *b = s->b;
+
+	if (s->rx_head_len < sizeof(s->rx_head) || !s->rx_frame_bytes || (s->rx_frame_bytes & 1)) {
+		bench_fail(b,
+			   "session %u: an audio frame of %zu bytes: not a 4-byte n and 16-bit "
+			   "samples",
+			   s->index, s->rx_head_len + s->rx_frame_bytes);
 		return;
 	}
+	if (!s->nar_frames++)
+		s->nar_first_bytes = s->rx_frame_bytes;
+	b->nar_frames_total++;
+	if (s->rx_frame_bytes > b->nar_frame_max)
+		b->nar_frame_max = s->rx_frame_bytes;
+}
+
+/* `narration_end` has come: the narration is whole. */
+static void nar_done(sess *s, uint64_t at)
+{
+	bench *b = s->b;
+	uint64_t all = at - s->nar_sent;
+	int bad = 0;
+
 	b->nar_inflight--;
-	if (b->mode == MODE_NAR_ONE && b->runs_done > 0)
-		bad = samples_add(s->nar_repeat ? &b->nar_cached_all : &b->nar_uncached_all, all);
-	else if (b->mode == MODE_NAR_LOAD)
+	b->nar_done++;
+	if (b->mode == MODE_NAR_ONE && b->runs_done > 0) {
+		bad =
+		    samples_add(s->nar_repeat ? &b->nar_cached_all : &b->nar_uncached_all, all) ||
+		    samples_add(s->nar_repeat ? &b->nar_cached_frames : &b->nar_uncached_frames,
+				s->nar_frames) ||
+		    (!s->nar_repeat && samples_add(&b->nar_uncached_first_kb, s->nar_first_bytes));
+	} else if (b->mode == MODE_NAR_LOAD) {
 		bad = samples_add(&b->nar_load_all, all);
+	}
 	if (bad) {
 		bench_fail(b, "out of memory for the samples");
 		return;
@@ -1075,11 +1246,16 @@ static int callback_bench(struct lws *wsi, enum lws_callback_reasons reason, voi
 			s->rx_in_msg = 1;
 			s->rx_binary = lws_frame_is_binary(wsi);
 			buf_reset(&s->rx);
-			if (s->rx_binary)
-				nar_audio_start(s, at);
+			s->rx_head_len = 0;
+			s->rx_frame_bytes = 0;
+			if (s->rx_binary &&
+			    (s->ns != NS_AUDIO || !s->nar_got_json || !s->nar_sent)) {
+				bench_fail(b, "session %u: audio that nothing announced", s->index);
+				return -1;
+			}
 		}
 		if (s->rx_binary) {
-			s->nar_bytes += len; /* audio is counted, not kept */
+			nar_audio_bytes(s, in, len, at);
 		} else if (buf_append(&s->rx, in, len)) {
 			bench_fail(b, "out of memory");
 			return -1;
@@ -1087,7 +1263,7 @@ static int callback_bench(struct lws *wsi, enum lws_callback_reasons reason, voi
 		if (last) {
 			s->rx_in_msg = 0;
 			if (s->rx_binary) {
-				nar_audio_done(s);
+				nar_frame_done(s);
 			} else {
 				sess_message(s, buf_str(&s->rx), s->rx.len);
 				buf_reset(&s->rx);
@@ -1222,7 +1398,7 @@ static void nar_check_stuck(bench *b, uint64_t now)
 				   (unsigned long long)(NARRATE_STEP_TIMEOUT_NS / NS_PER_S),
 				   s->ns == NS_ANSWER  ? "saving the answer"
 				   : s->ns == NS_CHECK ? "going to the check page"
-				   : s->nar_got_json   ? "the audio frame"
+				   : s->nar_got_json   ? "the audio and narration_end"
 						       : "the narration");
 			return;
 		}
@@ -1696,6 +1872,7 @@ typedef struct yardsticks {
 	tts *t;		      /* the synthesis thread in this process */
 	sem_t sem;	      /* posted by its wake */
 	samples cli_same, cli_plain, inproc;
+	samples inproc_first;  /* streamed: submit -> the first piece of audio */
 	size_t inproc_samples; /* of the last text */
 	double other_cpu;      /* share of a core other processes used meanwhile; -1 unknown */
 } yardsticks;
@@ -1739,8 +1916,10 @@ static void tts_wake_sem(void *ctx)
 }
 
 /* The limit: the text in the same voice through tts.c in this process, from tts_submit until
- * tts_poll hands back the result. */
-static int inproc_text(yardsticks *y, const char *text, uint64_t *ns, char *err, size_t errlen)
+ * tts_poll hands back the result; streamed (stream 1, as the server asks), *first is the time to
+ * the first piece of audio (the limit for first audio), else it is not set. */
+static int inproc_text(yardsticks *y, const char *text, int stream, uint64_t *ns, uint64_t *first,
+		       char *err, size_t errlen)
 {
 	speech sp;
 	tts_request req;
@@ -1757,13 +1936,23 @@ static int inproc_text(yardsticks *y, const char *text, uint64_t *ns, char *err,
 	req.rate = y->vp->rate; /* "normal" is the profile's own rate */
 	req.pitch = y->vp->pitch;
 	req.text = sp.text;
+	req.stream = stream;
 	t0 = now_ns();
 	if (tts_submit(y->t, &req, err, errlen)) {
 		speech_release(&sp);
 		return -1;
 	}
 	speech_release(&sp);
-	while (!(r = tts_poll(y->t))) {
+	if (first)
+		*first = 0;
+	for (;;) {
+		while ((r = tts_poll(y->t)) && r->piece) {
+			if (first && !*first)
+				*first = now_ns() - t0;
+			tts_result_free(r);
+		}
+		if (r)
+			break;
 		struct timespec ts;
 
 		clock_gettime(CLOCK_REALTIME, &ts);
@@ -1794,22 +1983,27 @@ static int yardsticks_run(yardsticks *y, unsigned runs, char *err, size_t errlen
 	double all0 = cpu_seconds_machine(), mine0 = cpu_seconds_self() + cpu_seconds_children();
 	uint64_t t0 = now_ns();
 
-	for (unsigned kind = 0; kind < 3; kind++) {
+	for (unsigned kind = 0; kind < 4; kind++) {
 		for (unsigned k = 0; k <= runs && !interrupted; k++) {
 			char text[PARAGRAPH_MAX];
-			uint64_t ns;
+			uint64_t ns, first = 0;
 			samples *out = kind == 0   ? &y->cli_same
 				       : kind == 1 ? &y->cli_plain
-						   : &y->inproc;
+				       : kind == 2 ? &y->inproc
+						   : &y->inproc_first;
 
 			snprintf(text, sizeof(text), PARAGRAPH, k + 1);
 			if (kind == 0 && !y->cli_ok)
 				break;
 			if (kind == 1 && !y->plain_ok)
 				break;
-			if (kind == 2) {
-				if (inproc_text(y, text, &ns, err, errlen))
+			if (kind >= 2) {
+				/* 2: whole, as before streaming; 3: streamed, to the first piece */
+				if (inproc_text(y, text, kind == 3, &ns, kind == 3 ? &first : NULL,
+						err, errlen))
 					return -1;
+				if (kind == 3)
+					ns = first;
 			} else if (cli_text(y, kind ? "en-gb" : y->voice, kind ? NULL : y->rate,
 					    kind ? NULL : y->pitch, text, &ns, err, errlen)) {
 				fprintf(stderr, "planaloud-bench: the espeak-ng program: %s\n",
@@ -1842,7 +2036,8 @@ typedef struct nar_report {
 	int ok;
 	char fail[ERR_LEN];
 	unsigned bursts_fired;
-	unsigned long long fired, skipped, inflight, wrong_cache;
+	unsigned long long fired, skipped, inflight, wrong_cache, frames, done;
+	size_t frame_max;
 	size_t n_first, n_all;
 } nar_report;
 
@@ -1908,6 +2103,9 @@ static int narrate_child(bench *c, int rd, int wr)
 	rep.skipped = c->nar_skipped;
 	rep.inflight = c->nar_inflight;
 	rep.wrong_cache = c->nar_wrong_cache;
+	rep.frames = c->nar_frames_total;
+	rep.done = c->nar_done;
+	rep.frame_max = c->nar_frame_max;
 	rep.n_first = c->nar_load.n;
 	rep.n_all = c->nar_load_all.n;
 	if (write_all(wr, &rep, sizeof(rep)) ||
@@ -1936,6 +2134,9 @@ static int narrate_child_report(bench *b, char *err, size_t errlen)
 	b->nar_skipped = rep.skipped;
 	b->nar_inflight = rep.inflight;
 	b->nar_wrong_cache = rep.wrong_cache;
+	b->nar_frames_total = rep.frames;
+	b->nar_done = rep.done;
+	b->nar_frame_max = rep.frame_max;
 	free(b->nar_load.v);
 	free(b->nar_load_all.v);
 	b->nar_load.v = calloc(rep.n_first + 1, sizeof(uint64_t));
@@ -2313,11 +2514,14 @@ static void narrate_usage(FILE *f)
 	    "through the server (started on a free loopback port with a fresh data folder, once\n"
 	    "it has read its fixed texts into the cache) one session that answers like-admire\n"
 	    "with the paragraph, goes to the check page and asks for answer/like-admire to be\n"
-	    "narrated: from writing `narrate` to the first byte of the binary audio frame, and\n"
-	    "again for the same text (now cached). Before that, on the same texts, the espeak-ng\n"
-	    "program writing each to a WAV file (fork, exec, wait), with the first voice's\n"
-	    "settings and with eSpeak's own, and synthesis in this process through tts.c (the\n"
-	    "limit), each kind one after another. N runs of each after one warm-up.\n"
+	    "narrated: from writing `narrate` to the first audio byte (the audio streams in binary\n"
+	    "frames as it is made: the first frame's first PCM byte) and to `narration_end` (all\n"
+	    "of it in), and again for the same text (now cached). Every narration is checked: its\n"
+	    "frames' n, their PCM against narration_end's samples, its words. Before that, on the\n"
+	    "same texts, the espeak-ng program writing each to a WAV file (fork, exec, wait),\n"
+	    "with the first voice's settings and with eSpeak's own, and synthesis in this process\n"
+	    "through tts.c (the limits: the whole text, and streamed to its first piece), each\n"
+	    "kind one after another. N runs of each after one warm-up.\n"
 	    "Then S sessions save answers back to back (as `save` does) for\n"
 	    "2 x T seconds after a 1 s warm-up, and in the second half M other sessions each ask\n"
 	    "for a new text at the same moment every %d ms (taken in turn from %d x M sessions,\n"
@@ -2365,6 +2569,17 @@ static void print_dist(const char *what, samples *sm)
 	printf("  %-34s median %7.2f  p95 %7.2f  max %7.2f ms  (%zu)\n", what,
 	       percentile_ms(sm, 50), percentile_ms(sm, 95),
 	       sm->n ? (double)sm->v[sm->n - 1] / (double)NS_PER_MS : 0.0, sm->n);
+}
+
+/* A distribution of counts (or bytes, shown in units of div), not of times. */
+static void print_count(const char *what, samples *sm, unsigned div, const char *unit)
+{
+	qsort(sm->v, sm->n, sizeof(*sm->v), cmp_u64);
+	if (!sm->n)
+		return;
+	printf("  %-34s median %7.1f  min %7.1f  max %7.1f%s\n", what,
+	       (double)sm->v[(sm->n - 1) / 2] / div, (double)sm->v[0] / div,
+	       (double)sm->v[sm->n - 1] / div, unit);
 }
 
 static int cmd_narrate(int argc, char **argv)
@@ -2620,24 +2835,26 @@ static int cmd_narrate(int argc, char **argv)
 	/* the results */
 	{
 		double audio_s = one.sample_rate ? (double)one.audio_samples / one.sample_rate : 0;
-		double unc, cac, cli = 0, plain = 0, lim, p99a = 0, p99b = 0;
+		double unc, cac, cli = 0, plain = 0, lim, lim1, p99a = 0, p99b = 0;
 		int cli_ok = y.cli_ok && y.cli_same.n, plain_ok = y.plain_ok && y.cli_plain.n;
 		char detail[160];
 
 		printf("\nThe paragraph's audio: %.1f s, %zu samples at %d Hz (%zu KB of 16-bit "
 		       "PCM)\n",
 		       audio_s, one.audio_samples, one.sample_rate, one.audio_samples * 2 / 1024);
-		printf("\nThrough the server: writing `narrate` -> first byte of the binary audio "
-		       "frame\n");
+		printf("\nThrough the server: writing `narrate` -> first audio byte (the first "
+		       "binary frame's first PCM)\n");
 		print_dist("uncached (never said before):", &one.nar_uncached);
 		print_dist("cached (the same text again):", &one.nar_cached);
 		printf("  to the `narration` JSON before it:\n");
 		print_dist("uncached:", &one.nar_uncached_json);
 		print_dist("cached:", &one.nar_cached_json);
-		printf(
-		    "  to the last byte of the audio frame (when a browser's onmessage fires):\n");
+		printf("  to `narration_end` (every audio frame and the word timings in):\n");
 		print_dist("uncached:", &one.nar_uncached_all);
 		print_dist("cached:", &one.nar_cached_all);
+		print_count("audio frames, uncached:", &one.nar_uncached_frames, 1, "");
+		print_count("audio frames, cached:", &one.nar_cached_frames, 1, "");
+		print_count("first frame, uncached:", &one.nar_uncached_first_kb, 1024, " KB");
 		if (one.nar_wrong_cache)
 			printf(
 			    "  PROBLEM: %llu narrations said cached when they should not have, or "
@@ -2655,6 +2872,7 @@ static int cmd_narrate(int argc, char **argv)
 			print_dist("-v en-gb (eSpeak's defaults):", &y.cli_plain);
 		printf("\nIn this process through tts.c (submit -> result), the limit\n");
 		print_dist("synthesis:", &y.inproc);
+		print_dist("first piece (streamed):", &y.inproc_first);
 		if (y.inproc_samples != one.audio_samples)
 			printf("  (%zu samples here against the server's %zu: eSpeak varies a "
 			       "little)\n",
@@ -2667,6 +2885,7 @@ static int cmd_narrate(int argc, char **argv)
 		unc = percentile_ms(&one.nar_uncached, 50);
 		cac = percentile_ms(&one.nar_cached, 50);
 		lim = percentile_ms(&y.inproc, 50);
+		lim1 = percentile_ms(&y.inproc_first, 50);
 		if (cli_ok)
 			cli = percentile_ms(&y.cli_same, 50);
 		if (plain_ok)
@@ -2680,6 +2899,8 @@ static int cmd_narrate(int argc, char **argv)
 			       unc / plain);
 		printf("  uncached first audio / in-process synthesis:           %.2f (%+.2f ms)\n",
 		       lim > 0 ? unc / lim : 0.0, unc - lim);
+		printf("  uncached first audio / in-process first piece:         %.2f (%+.2f ms)\n",
+		       lim1 > 0 ? unc / lim1 : 0.0, unc - lim1);
 		printf("  cached first audio / uncached:                         %.3f\n",
 		       unc > 0 ? cac / unc : 0.0);
 		{
@@ -2733,7 +2954,13 @@ static int cmd_narrate(int argc, char **argv)
 				       load.nar_skipped);
 			printf("\n");
 			print_dist("first audio byte, under load:", &load.nar_load);
-			print_dist("whole audio frame, under load:", &load.nar_load_all);
+			print_dist("to narration_end, under load:", &load.nar_load_all);
+			printf("  audio frames:      %llu for %llu narrations (%.1f each), the largest "
+			       "%zu KB\n",
+			       load.nar_frames_total, load.nar_done,
+			       load.nar_done ? (double)load.nar_frames_total / (double)load.nar_done
+					     : 0.0,
+			       load.nar_frame_max / 1024);
 			if (load.nar_inflight)
 				printf("  PROBLEM:           %llu narrations never finished\n",
 				       load.nar_inflight);
@@ -2800,6 +3027,7 @@ out:
 	free(y.cli_same.v);
 	free(y.cli_plain.v);
 	free(y.inproc.v);
+	free(y.inproc_first.v);
 	free(one.s);
 	free(one.lat.v);
 	free(one.nar_uncached.v);
@@ -2808,6 +3036,9 @@ out:
 	free(one.nar_cached_json.v);
 	free(one.nar_uncached_all.v);
 	free(one.nar_cached_all.v);
+	free(one.nar_uncached_frames.v);
+	free(one.nar_cached_frames.v);
+	free(one.nar_uncached_first_kb.v);
 	free(load.nar_load_all.v);
 	free(load.s);
 	free(load.lat.v);

@@ -41,3 +41,24 @@ fail:
 	store_commit(st, NULL, 0);
 	return -1;
 }
+
+/* One demo user with a new random password, made or reset. */
+static int demo_user(users *u, const char *name, auth_role role, char *pw, char *err, size_t errlen)
+{
+	int rc;
+
+	users_password_generate(pw);
+	rc = users_add(u, name, role, pw, NULL, NULL, err, errlen);
+	if (rc == 1) /* there from an earlier start */
+		rc = users_set_password(u, name, pw, NULL, err, errlen) ||
+		     users_set_disabled(u, name, 0, NULL, err, errlen);
+	return rc ? -1 : 0;
+}
+
+int demo_staff(users *u, char *caseworker_pw, char *manager_pw, char *err, size_t errlen)
+{
+	if (demo_user(u, DEMO_CASEWORKER, AUTH_CASEWORKER, caseworker_pw, err, errlen) ||
+	    demo_user(u, DEMO_MANAGER, AUTH_MANAGER, manager_pw, err, errlen))
+		return -1;
+	return 0;
+}

@@ -1,15 +1,24 @@
 /* demo: an example invitation, as a caseworker would make after an assessment, so that a new
- * installation has a plan code to try. */
+ * installation has a plan code to try; and a demo caseworker and manager to log in as. */
 #ifndef PLANALOUD_DEMO_H
 #define PLANALOUD_DEMO_H
 
 #include "code.h"
 #include "content.h"
 #include "store.h"
+#include "users.h"
 
 /* Makes a demo plan with assessed needs (some eligible, some not) and an indicative budget,
  * commits it, and writes its code to code_out (CODE_MAX bytes). */
 int demo_invite(store *st, const content *c, const unsigned char key[CODE_KEY_BYTES],
 		char *code_out, char *err, size_t errlen);
+
+#define DEMO_CASEWORKER "casey"
+#define DEMO_MANAGER	"morgan"
+
+/* Makes the demo caseworker and manager, or gives them new passwords (and enables them) when
+ * they are there from an earlier start, so that the passwords written to caseworker_pw and
+ * manager_pw (USERS_GENERATED_TEXT bytes each) work. The caller wipes them after use. */
+int demo_staff(users *u, char *caseworker_pw, char *manager_pw, char *err, size_t errlen);
 
 #endif

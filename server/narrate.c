@@ -162,7 +162,7 @@ static narration *deserialise(const buf *b)
 }
 
 int narrator_say(narrator *n, void *owner, uint64_t tag, const char *voice, const char *speed,
-		 const char *text, narration **done, char *err, size_t errlen)
+		 const char *text, int stream, narration **done, char *err, size_t errlen)
 {
 	const voice_profile *p = voices_find(n->v, voice);
 	tts_request req;
@@ -196,6 +196,7 @@ int narrator_say(narrator *n, void *owner, uint64_t tag, const char *voice, cons
 	req.rate = p->rate * speed_percent(speed) / 100;
 	req.pitch = p->pitch;
 	req.text = j->sp.text;
+	req.stream = stream;
 	if (tts_submit(n->t, &req, err, errlen))
 		goto fail;
 	j->owner = owner;
@@ -209,17 +210,36 @@ fail:
 	return -1;
 }
 
-/* The job a result belongs to, taken off the list; NULL when it was forgotten. */
-static job *take_job(narrator *n, uint64_t id)
+/* The job a result belongs to, taken off the list when take is 1; NULL when it was forgotten. */
+static job *find_job(narrator *n, uint64_t id, int take)
 {
 	for (job **pp = &n->jobs; *pp; pp = &(*pp)->next)
 		if ((*pp)->id == id) {
 			job *j = *pp;
 
-			*pp = j->next;
+			if (take)
+				*pp = j->next;
 			return j;
 		}
 	return NULL;
+}
+
+/* A piece of audio still being made: the samples move over. */
+static narration *piece_of(const job *j, tts_result *tr)
+{
+	narration *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->owner = j->owner;
+	r->tag = j->tag;
+	r->piece = 1;
+	r->first_sample = tr->first_sample;
+	r->sample_rate = tr->sample_rate;
+	r->samples = tr->samples;
+	r->sample_count = tr->sample_count;
+	tr->samples = NULL;
+	return r;
 }
 
 narration *narrator_poll(narrator *n)
@@ -227,13 +247,20 @@ narration *narrator_poll(narrator *n)
 	tts_result *tr;
 
 	while ((tr = tts_poll(n->t))) {
-		job *j = take_job(n, tr->id);
+		job *j = find_job(n, tr->id, !tr->piece);
 		narration *r;
 		buf value = BUF_INIT;
 
 		if (!j) {
 			tts_result_free(tr);
 			continue;
+		}
+		if (tr->piece) {
+			r = piece_of(j, tr);
+			tts_result_free(tr);
+			if (r)
+				return r;
+			continue; /* out of memory: the audio comes with the finished narration */
 		}
 		r = calloc(1, sizeof(*r));
 		if (!r) {
@@ -249,6 +276,7 @@ narration *narrator_poll(narrator *n)
 			/* The samples move over; word places go from spoken to shown characters. */
 			r->samples = tr->samples;
 			r->sample_count = tr->sample_count;
+			r->streamed = tr->streamed;
 			tr->samples = NULL;
 			r->words = calloc(tr->word_count ? tr->word_count : 1, sizeof(*r->words));
 			if (!r->words) {

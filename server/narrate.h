@@ -18,9 +18,16 @@ typedef struct narration_word {
 	uint32_t ms;            /* when it is spoken */
 } narration_word;
 
+/* A finished narration, or a piece of one's audio still being made (piece set: samples from
+ * first_sample of the whole, and nothing else). Pieces of one narration come out of
+ * narrator_poll in order, before the finished narration; that one holds the whole audio again
+ * and says in `streamed` how many of its samples came before in pieces. */
 typedef struct narration {
 	void *owner;  /* as given to narrator_say */
 	uint64_t tag; /* as given to narrator_say */
+	int piece;
+	size_t first_sample;
+	size_t streamed;
 	int failed;   /* no audio: the page stays usable without sound */
 	int cached;
 	int sample_rate;
@@ -45,11 +52,11 @@ narrator *narrator_open(const voices *v, const char *cache_dir, size_t cache_byt
 void narrator_close(narrator *n);
 
 /* Asks for `text` said by `voice` at `speed`. 0 and *done set when it was in the cache (free it
- * with narration_free); 0 and *done NULL when it was queued (it comes out of narrator_poll);
- * -1 with a reason ("busy" when the queue is full). */
+ * with narration_free); 0 and *done NULL when it was queued (it comes out of narrator_poll, in
+ * pieces first when stream is 1); -1 with a reason ("busy" when the queue is full). */
 int narrator_say(narrator *n, void *owner, uint64_t tag, const char *voice, const char *speed,
-		 const char *text, narration **done, char *err, size_t errlen);
-/* One finished narration, or NULL. */
+		 const char *text, int stream, narration **done, char *err, size_t errlen);
+/* One finished narration or piece, or NULL. */
 narration *narrator_poll(narrator *n);
 /* Nothing more for this owner comes out of narrator_poll. */
 void narrator_forget(narrator *n, void *owner);

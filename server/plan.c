@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *const status_names[PLAN_STATUS_COUNT] = {
 	[PLAN_DRAFT] = "draft",
@@ -139,6 +140,111 @@ int plan_date_valid(const char *t)
 		return 0;
 	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 	return d <= days[m - 1] + (m == 2 && leap);
+}
+
+/* Days since 1970-01-01 for a proleptic Gregorian date, and back (Howard Hinnant's
+ * days_from_civil and civil_from_days): exact for every date plan_date_valid accepts. */
+static long long days_from_civil(long long y, int m, int d)
+{
+	long long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(long long z, long long *y, int *m, int *d)
+{
+	long long era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+static int days_in_month(long long y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return days[m - 1] + (m == 2 && leap);
+}
+
+/* Writes y-m-d, or returns -1 when it is out of plan_date_valid's years. */
+static int date_write(long long y, int m, int d, char out[PLAN_DATE_LEN])
+{
+	if (y < 1900 || y > 2200)
+		return -1;
+	snprintf(out, PLAN_DATE_LEN, "%04lld-%02d-%02d", y, m, d);
+	return 0;
+}
+
+void plan_date_of(long long t, char out[PLAN_DATE_LEN])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!localtime_r(&tt, &tm) || date_write(tm.tm_year + 1900LL, tm.tm_mon + 1, tm.tm_mday, out))
+		snprintf(out, PLAN_DATE_LEN, "1970-01-01");
+}
+
+int plan_date_add_days(const char *date, int days, char out[PLAN_DATE_LEN])
+{
+	long long y;
+	int m, d;
+
+	if (!plan_date_valid(date))
+		return -1;
+	civil_from_days(days_from_civil(atoi(date), atoi(date + 5), atoi(date + 8)) + days, &y, &m,
+			&d);
+	return date_write(y, m, d, out);
+}
+
+int plan_date_add_months(const char *date, int months, char out[PLAN_DATE_LEN])
+{
+	long long y, total;
+	int m, d;
+
+	if (!plan_date_valid(date))
+		return -1;
+	total = atoi(date) * 12LL + (atoi(date + 5) - 1) + months;
+	y = total >= 0 ? total / 12 : (total - 11) / 12;
+	m = (int)(total - y * 12) + 1;
+	if (y < 1900 || y > 2200)
+		return -1;
+	d = atoi(date + 8);
+	if (d > days_in_month(y, m))
+		d = days_in_month(y, m);
+	return date_write(y, m, d, out);
+}
+
+int plan_review_dates(const char *date, char light[PLAN_DATE_LEN], char full[PLAN_DATE_LEN])
+{
+	if (plan_date_add_days(date, PLAN_LIGHT_REVIEW_DAYS, light) ||
+	    plan_date_add_months(date, PLAN_FULL_REVIEW_MONTHS, full))
+		return -1;
+	return 0;
+}
+
+plan_review_state plan_review_state_on(const char *due, const char *today)
+{
+	char soon[PLAN_DATE_LEN];
+
+	if (!plan_date_valid(due) || !plan_date_valid(today) ||
+	    plan_date_add_days(due, -PLAN_REVIEW_SOON_DAYS, soon))
+		return PLAN_REVIEW_LATER;
+	if (strcmp(today, due) > 0)
+		return PLAN_REVIEW_OVERDUE;
+	return strcmp(today, soon) >= 0 ? PLAN_REVIEW_SOON : PLAN_REVIEW_LATER;
 }
 
 void plan_answers_init(plan_answers *pa)

@@ -34,6 +34,35 @@ void plan_money_format(long long pence, char *out, size_t outlen);
 /* 1 for a real calendar date written YYYY-MM-DD. */
 int plan_date_valid(const char *text);
 
+/* Dates are YYYY-MM-DD text, which sorts and compares (strcmp) in calendar order. */
+#define PLAN_DATE_LEN 11 /* a date and its NUL */
+/* The local calendar date at time t (seconds since 1970). */
+void plan_date_of(long long t, char out[PLAN_DATE_LEN]);
+/* The date `days` days after date (before it when negative). 0, or -1 when date is not valid or
+ * the result would fall outside plan_date_valid's years. */
+int plan_date_add_days(const char *date, int days, char out[PLAN_DATE_LEN]);
+/* The same day `months` months after date; a day the month does not have becomes its last day
+ * (31 January + 1 month is 28 or 29 February). 0, or -1 as plan_date_add_days. */
+int plan_date_add_months(const char *date, int months, char out[PLAN_DATE_LEN]);
+
+/* Reviews (seed 003, docs/staff.md): a light-touch review 6 to 8 weeks after a plan is signed
+ * off, a full review at least every 12 months; each shows as due soon 2 weeks before its date. */
+#define PLAN_LIGHT_REVIEW_DAYS	49 /* 7 weeks */
+#define PLAN_FULL_REVIEW_MONTHS 12
+#define PLAN_REVIEW_SOON_DAYS	14
+
+/* The reviews a sign-off on `date` schedules: the light-touch one and the full one. 0, or -1
+ * for a date that is not valid. */
+int plan_review_dates(const char *date, char light[PLAN_DATE_LEN], char full[PLAN_DATE_LEN]);
+/* Where a review due on `due` stands on `today`: */
+typedef enum plan_review_state {
+	PLAN_REVIEW_LATER,   /* more than PLAN_REVIEW_SOON_DAYS away */
+	PLAN_REVIEW_SOON,    /* within PLAN_REVIEW_SOON_DAYS, or today */
+	PLAN_REVIEW_OVERDUE, /* its date has passed */
+} plan_review_state;
+/* PLAN_REVIEW_LATER as well for dates that are not valid. */
+plan_review_state plan_review_state_on(const char *due, const char *today);
+
 /* The answers of one plan, read from the store for one page description. */
 typedef struct plan_answer {
 	char *page;

@@ -3,12 +3,12 @@
 #include "code.h"
 #include "flow.h"
 #include "limiter.h"
+#include "message.h"
 #include "plan.h"
 #include "utf8.h"
 #include "view.h"
 
 #include <assert.h>
-#include <math.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,8 +54,10 @@ typedef struct page_text {
 } page_text;
 
 typedef struct pending_narration {
-	uint64_t tag;
+	uint64_t tag; /* also the `n` in its messages and audio frames (its low 32 bits) */
 	long long seq;
+	int started; /* the `narration` message has gone */
+	size_t sent; /* samples sent */
 	char id[TEXT_ID_LEN];
 	char voice[32];
 	char speed[16];
@@ -275,18 +277,135 @@ static void remember_texts(session *s, const cJSON *node)
 	}
 }
 
-/* The text narration may read for id: one on the page last shown, or any message of the content
- * that has no blanks to fill ("Saved", error messages, button labels). */
-static const char *page_text_of(const session *s, const char *id)
+#define FILLED_BLANKS 4 /* blanks a message filled from its id may have */
+#define FILLED_DIGITS 6 /* digits in each value */
+
+/* A message with its blanks filled from the id: "timeout.body?seconds=30" (what follows "msg/";
+ * values joined with &). Each key must be a blank of the message, given once; every blank must be
+ * filled; each value is 1 to FILLED_DIGITS digits. Anything else, or a message without blanks
+ * asked for this way, is NULL. Returns a malloc'd text. */
+static char *filled_message(const content *c, const char *name_and_values)
+{
+	const char *q = strchr(name_and_values, '?'), *text, *t, *open, *close;
+	char name[TEXT_ID_LEN], keys[FILLED_BLANKS][TEXT_ID_LEN];
+	char values[FILLED_BLANKS][FILLED_DIGITS + 1];
+	const char *kv[2 * FILLED_BLANKS + 1];
+	int used[FILLED_BLANKS] = { 0 };
+	size_t n = 0;
+
+	if (!q || (size_t)(q - name_and_values) >= sizeof(name))
+		return NULL;
+	snprintf(name, sizeof(name), "%.*s", (int)(q - name_and_values), name_and_values);
+	if (!(text = content_message(c, name)))
+		return NULL;
+	for (t = q + 1;;) {
+		size_t klen = strcspn(t, "=&"), vlen;
+
+		if (n == FILLED_BLANKS || klen == 0 || klen >= TEXT_ID_LEN || t[klen] != '=')
+			return NULL;
+		vlen = strspn(t + klen + 1, "0123456789");
+		if (vlen < 1 || vlen > FILLED_DIGITS)
+			return NULL;
+		snprintf(keys[n], sizeof(keys[n]), "%.*s", (int)klen, t);
+		snprintf(values[n], sizeof(values[n]), "%.*s", (int)vlen, t + klen + 1);
+		for (size_t k = 0; k < n; k++)
+			if (strcmp(keys[k], keys[n]) == 0)
+				return NULL;
+		kv[2 * n] = keys[n];
+		kv[2 * n + 1] = values[n];
+		n++;
+		t += klen + 1 + vlen;
+		if (!*t)
+			break;
+		if (*t++ != '&')
+			return NULL;
+	}
+	kv[2 * n] = NULL;
+	/* Every blank filled, and every key a blank: the blanks as view_fill finds them, "{" to the
+	 * next "}". */
+	for (open = strchr(text, '{'); open && (close = strchr(open, '}'));
+	     open = strchr(close, '{')) {
+		size_t k = 0, len = (size_t)(close - open - 1);
+
+		while (k < n && (strlen(keys[k]) != len || strncmp(keys[k], open + 1, len) != 0))
+			k++;
+		if (k == n)
+			return NULL;
+		used[k] = 1;
+	}
+	for (size_t k = 0; k < n; k++)
+		if (!used[k])
+			return NULL;
+	return view_fill(c, name, kv);
+}
+
+/* The person's answer on its own page, as stored now: it changes as they type, and the page is
+ * not drawn again for that ("saved" says it is stored), so the text drawn with the page is old. */
+static void refresh_own_answer(session *s, page_text *t)
+{
+	const content_page *pg = content_page_at(s->p->c, s->page);
+	plan_answers pa;
+	char *now = NULL;
+
+	if ((pg->kind != KIND_TEXT && pg->kind != KIND_LONG_TEXT && pg->kind != KIND_REVIEW) ||
+	    strncmp(t->id, "answer/", 7) != 0 || strcmp(t->id + 7, pg->id) != 0)
+		return;
+	if (load_answers(s, &pa) == 0) {
+		const char *v = plan_answers_get(&pa, pg->id, 0, "");
+
+		now = strdup(v ? v : "");
+	}
+	plan_answers_release(&pa);
+	if (now) {
+		free(t->text);
+		t->text = now;
+	}
+}
+
+/* The text narration may read for id: one on the page last shown (the person's answer on its own
+ * page as stored now), any message of the content that has no blanks to fill ("Saved", error
+ * messages, button labels), or a message with its blanks filled from the id (filled_message).
+ * A filled message is kept with the page's texts, in place of the one filled before, so what is
+ * returned stays valid until the next call or the next page (narrator_say copies it at once). */
+static const char *page_text_of(session *s, const char *id)
 {
 	const char *t;
+	char *filled, *fid;
+	page_text *last;
 
+	if (strlen(id) >= TEXT_ID_LEN)
+		return NULL;
 	for (size_t i = 0; i < s->ntexts; i++)
-		if (strcmp(s->texts[i].id, id) == 0)
+		if (strcmp(s->texts[i].id, id) == 0) {
+			refresh_own_answer(s, &s->texts[i]);
 			return s->texts[i].text;
-	if (strncmp(id, "msg/", 4) == 0 && (t = content_message(s->p->c, id + 4)) && !strchr(t, '{'))
-		return t;
-	return NULL;
+		}
+	if (strncmp(id, "msg/", 4) != 0)
+		return NULL;
+	if (!strchr(id, '?'))
+		return (t = content_message(s->p->c, id + 4)) && !strchr(t, '{') ? t : NULL;
+	if (!(filled = filled_message(s->p->c, id + 4)))
+		return NULL;
+	fid = strdup(id);
+	last = s->ntexts ? &s->texts[s->ntexts - 1] : NULL;
+	if (fid && !(last && strncmp(last->id, "msg/", 4) == 0 && strchr(last->id, '?'))) {
+		last = realloc(s->texts, (s->ntexts + 1) * sizeof(*last));
+		if (last) {
+			s->texts = last;
+			last = &s->texts[s->ntexts++];
+			*last = (page_text){ NULL, NULL };
+		}
+	}
+	if (!fid || !last) {
+		free(fid);
+		free(filled);
+		return NULL;
+	}
+	free(last->id);
+	free(last->text);
+	last->id = fid;
+	last->text = filled;
+	return filled;
 }
 
 static void show_page(session *s, long long seq)
@@ -415,33 +534,9 @@ static int open_plan(session *s, long long id, const char *code)
 
 /* ---- message fields ---- */
 
-static const char *get_str(const cJSON *m, const char *name)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, name);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-/* 1 when v is a whole number from min up to 2^53 - 1 (all a double holds exactly). */
-static int whole_number(const cJSON *v, double min)
-{
-	return cJSON_IsNumber(v) && v->valuedouble >= min && v->valuedouble <= 9007199254740991.0 &&
-	       floor(v->valuedouble) == v->valuedouble;
-}
-
-/* A whole number >= 1 in the message: 0 when absent, -1 when present but not one. */
-static long long get_id(const cJSON *m, const char *name)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, name);
-
-	if (!v)
-		return 0;
-	return whole_number(v, 1) ? (long long)v->valuedouble : -1;
-}
-
 static const content_page *list_page(session *s, const cJSON *m)
 {
-	const char *id = get_str(m, "page");
+	const char *id = message_str(m, "page");
 	const content_page *pg = id ? content_page_find(s->p->c, id, NULL) : NULL;
 
 	return pg && pg->kind == KIND_LIST ? pg : NULL;
@@ -452,7 +547,7 @@ static const content_page *list_page(session *s, const cJSON *m)
 static int handle_go(session *s, const cJSON *m, long long seq)
 {
 	const content *c = s->p->c;
-	const char *to = get_str(m, "to");
+	const char *to = message_str(m, "to");
 	const content_page *cur = content_page_at(c, s->page), *pg;
 	plan_answers pa;
 	long long target = -1;
@@ -556,9 +651,9 @@ static int check_value(session *s, const content_page *pg, const content_field *
 static int handle_answer(session *s, const cJSON *m, long long seq)
 {
 	const content *c = s->p->c;
-	const char *page = get_str(m, "page"), *value = get_str(m, "value");
-	const char *field = get_str(m, "field");
-	long long item = get_id(m, "item");
+	const char *page = message_str(m, "page"), *value = message_str(m, "value");
+	const char *field = message_str(m, "field");
+	long long item = message_id(m, "item");
 	const content_page *pg;
 	const content_field *f = NULL;
 	size_t index;
@@ -663,7 +758,7 @@ static void arrive(session *s, long long seq)
 static int handle_code(session *s, const cJSON *m, long long seq)
 {
 	protocol *p = s->p;
-	const char *typed = get_str(m, "code");
+	const char *typed = message_str(m, "code");
 	char canonical[CODE_MAX];
 	unsigned char hash[CODE_HASH_BYTES];
 	long long id;
@@ -765,7 +860,7 @@ static int handle_item_add(session *s, const cJSON *m, long long seq)
 static int handle_item_edit(session *s, const cJSON *m, long long seq)
 {
 	const content_page *pg = list_page(s, m);
-	long long item = get_id(m, "item");
+	long long item = message_id(m, "item");
 
 	if (item <= 0)
 		return fail(s, "bad-message");
@@ -790,7 +885,7 @@ static int handle_item_done(session *s, const cJSON *m, long long seq)
 static int handle_item_remove(session *s, const cJSON *m, long long seq)
 {
 	const content_page *pg = list_page(s, m);
-	long long item = get_id(m, "item");
+	long long item = message_id(m, "item");
 	int rc;
 
 	if (item <= 0)
@@ -824,6 +919,10 @@ static int handle_send(session *s, const cJSON *m, long long seq)
 	default:
 		return fail(s, "not-saved");
 	}
+	/* What the person sent is kept as it was, whatever changes later. */
+	if (store_version_freeze(s->p->st, s->plan, "submitted",
+				 &(store_actor){ STORE_ACTOR_PERSON, s->plan, NULL }, NULL, NULL, 0))
+		return fail(s, "not-saved");
 	snprintf(s->status, sizeof(s->status), "%s", "submitted");
 	go_to(s, kind_index(s, KIND_SENT), seq);
 	return 0;
@@ -869,65 +968,125 @@ static int handle_finish(session *s, const cJSON *m, long long seq)
 
 /* ---- narration ---- */
 
-/* The narration message, then its audio in one binary frame (16-bit little-endian PCM). They go
- * out at once, unheld, so the two stay next to each other. */
-static void send_narration(session *s, const pending_narration *pn, const narration *r)
+/* A narration goes out as `narration` (which text, how it sounds), then its audio in one or more
+ * binary frames (a 4-byte little-endian n, then 16-bit little-endian PCM), then `narration_end`
+ * (how long, and the words' timings). Frames carry n because a cached text's three messages
+ * may go out between the frames of one still being made. They go out at once, unheld. */
+static cJSON *narration_msg(const pending_narration *pn, const char *type)
 {
-	cJSON *m = cJSON_CreateObject(), *words;
-	char *text;
+	cJSON *m = cJSON_CreateObject();
+
+	if (!m)
+		return NULL;
+	cJSON_AddStringToObject(m, "type", type);
+	view_add_seq(m, pn->seq);
+	cJSON_AddStringToObject(m, "id", pn->id);
+	cJSON_AddNumberToObject(m, "n", (double)(uint32_t)pn->tag);
+	return m;
+}
+
+static void send_now(session *s, cJSON *m)
+{
+	char *text = m ? cJSON_PrintUnformatted(m) : NULL;
+
+	if (text)
+		s->p->io.send(s->conn, text, strlen(text), 0);
+	free(text);
+	cJSON_Delete(m);
+}
+
+static void say_no_sound(session *s, cJSON *m)
+{
+	char *msg = view_fill(s->p->c, "error.no-sound", NULL);
+
+	cJSON_AddBoolToObject(m, "failed", 1);
+	cJSON_AddStringToObject(m, "message", msg ? msg : "");
+	free(msg);
+}
+
+static void narration_start(session *s, pending_narration *pn, const narration *r)
+{
+	cJSON *m = narration_msg(pn, "narration");
+
+	pn->started = 1;
+	if (!m)
+		return;
+	cJSON_AddStringToObject(m, "voice", pn->voice);
+	cJSON_AddStringToObject(m, "speed", pn->speed);
+	cJSON_AddNumberToObject(m, "sample_rate", r->sample_rate);
+	cJSON_AddBoolToObject(m, "cached", r->cached);
+	send_now(s, m);
+}
+
+static void narration_audio(session *s, pending_narration *pn, const int16_t *samples, size_t count)
+{
+	const uint32_t n = (uint32_t)pn->tag;
+	const unsigned char head[4] = { n & 0xFF, (n >> 8) & 0xFF, (n >> 16) & 0xFF, n >> 24 };
+
+	if (count && s->p->io.send_binary(s->conn, head, sizeof(head), samples,
+					  count * sizeof(*samples)) == 0)
+		pn->sent += count;
+}
+
+static void narration_end(session *s, const pending_narration *pn, const narration *r)
+{
+	cJSON *m = narration_msg(pn, "narration_end"), *words;
 
 	if (!m)
 		return;
-	cJSON_AddStringToObject(m, "type", "narration");
-	view_add_seq(m, pn->seq);
-	cJSON_AddStringToObject(m, "id", pn->id);
-	cJSON_AddStringToObject(m, "voice", pn->voice);
-	cJSON_AddStringToObject(m, "speed", pn->speed);
-	if (r->failed || !s->p->io.send_binary) {
-		char *msg = view_fill(s->p->c, "error.no-sound", NULL);
+	cJSON_AddNumberToObject(m, "samples", (double)r->sample_count);
+	cJSON_AddNumberToObject(m, "duration_ms",
+				(double)r->sample_count * 1000.0 / (r->sample_rate ? r->sample_rate : 1));
+	words = cJSON_AddArrayToObject(m, "words");
+	for (size_t i = 0; i < r->word_count; i++) {
+		const double w[3] = { r->words[i].start, r->words[i].length, r->words[i].ms };
 
-		cJSON_AddBoolToObject(m, "failed", 1);
-		cJSON_AddStringToObject(m, "message", msg ? msg : "");
-		free(msg);
-	} else {
-		cJSON_AddNumberToObject(m, "sample_rate", r->sample_rate);
-		cJSON_AddNumberToObject(m, "samples", (double)r->sample_count);
-		cJSON_AddNumberToObject(m, "duration_ms",
-					(double)r->sample_count * 1000.0 / (r->sample_rate ? r->sample_rate : 1));
-		cJSON_AddBoolToObject(m, "cached", r->cached);
-		words = cJSON_AddArrayToObject(m, "words");
-		for (size_t i = 0; i < r->word_count; i++) {
-			const double w[3] = { r->words[i].start, r->words[i].length, r->words[i].ms };
-
-			cJSON_AddItemToArray(words, cJSON_CreateDoubleArray(w, 3));
-		}
+		cJSON_AddItemToArray(words, cJSON_CreateDoubleArray(w, 3));
 	}
-	text = cJSON_PrintUnformatted(m);
-	cJSON_Delete(m);
-	if (!text)
-		return;
-	s->p->io.send(s->conn, text, strlen(text), 0);
-	free(text);
-	if (!r->failed && s->p->io.send_binary)
-		s->p->io.send_binary(s->conn, r->samples, r->sample_count * sizeof(*r->samples));
+	send_now(s, m);
 }
 
-static pending_narration *take_narration(session *s, uint64_t tag, pending_narration *out)
+static pending_narration *find_narration(session *s, uint64_t tag)
 {
 	for (size_t i = 0; i < s->nnarrations; i++)
-		if (s->narrations[i].tag == tag) {
-			*out = s->narrations[i];
-			s->narrations[i] = s->narrations[--s->nnarrations];
-			return out;
-		}
+		if (s->narrations[i].tag == tag)
+			return &s->narrations[i];
 	return NULL;
+}
+
+/* A piece of a narration's audio, or the whole narration (cached, finished or failed): what
+ * the page has not had yet goes out. A piece after one that was lost (memory ran short) waits
+ * for the finished narration, which has all the audio. */
+static void deliver_narration(session *s, const narration *r)
+{
+	pending_narration *pn = find_narration(s, r->tag);
+	cJSON *m;
+
+	if (!pn)
+		return;
+	if (r->failed || !s->p->io.send_binary) {
+		m = narration_msg(pn, pn->started ? "narration_end" : "narration");
+		if (m)
+			say_no_sound(s, m);
+		send_now(s, m);
+	} else {
+		if (!pn->started)
+			narration_start(s, pn, r);
+		if (r->first_sample <= pn->sent && pn->sent < r->first_sample + r->sample_count)
+			narration_audio(s, pn, r->samples + (pn->sent - r->first_sample),
+					r->sample_count - (pn->sent - r->first_sample));
+		if (r->piece)
+			return;
+		narration_end(s, pn, r);
+	}
+	*pn = s->narrations[--s->nnarrations];
 }
 
 static int handle_narrate(session *s, const cJSON *m, long long seq)
 {
 	protocol *p = s->p;
 	const cJSON *ids = cJSON_GetObjectItemCaseSensitive(m, "ids"), *id;
-	const char *voice = get_str(m, "voice"), *speed = get_str(m, "speed");
+	const char *voice = message_str(m, "voice"), *speed = message_str(m, "speed");
 	int n = cJSON_GetArraySize(ids);
 
 	if (!cJSON_IsArray(ids) || n < 1 || n > MAX_NARRATIONS || !voice || !speed)
@@ -947,7 +1106,7 @@ static int handle_narrate(session *s, const cJSON *m, long long seq)
 		return fail(s, "busy");
 	cJSON_ArrayForEach(id, ids)
 	{
-		pending_narration *pn = &s->narrations[s->nnarrations], got;
+		pending_narration *pn = &s->narrations[s->nnarrations];
 		narration *done = NULL;
 		char err[128];
 
@@ -956,13 +1115,13 @@ static int handle_narrate(session *s, const cJSON *m, long long seq)
 		snprintf(pn->voice, sizeof(pn->voice), "%s", voice);
 		snprintf(pn->speed, sizeof(pn->speed), "%s", speed);
 		s->nnarrations++;
-		if (narrator_say(p->nar, s, pn->tag, voice, speed, page_text_of(s, pn->id), &done, err,
-				 sizeof(err))) {
+		if (narrator_say(p->nar, s, pn->tag, voice, speed, page_text_of(s, pn->id), 1, &done,
+				 err, sizeof(err))) {
 			s->nnarrations--;
 			return fail(s, "busy");
 		}
-		if (done && take_narration(s, done->tag, &got))
-			send_narration(s, &got, done);
+		if (done)
+			deliver_narration(s, done);
 		narration_free(done);
 	}
 	return 0;
@@ -978,6 +1137,8 @@ static int handle_narrate_stop(session *s, const cJSON *m, long long seq)
 	return 0;
 }
 
+static const char *const code_digits[] = { "2", "3", "4", "5", "6", "7", "8", "9" };
+
 /* Feeds the next fixed texts to the synthesis thread, keeping a few in its queue. */
 static void prerender_pump(protocol *p)
 {
@@ -989,7 +1150,7 @@ static void prerender_pump(protocol *p)
 		narration *done = NULL;
 		char err[64];
 
-		if (narrator_say(p->nar, p, 0, vp->name, "normal", p->pre.texts[i % p->pre.ntexts],
+		if (narrator_say(p->nar, p, 0, vp->name, "normal", p->pre.texts[i % p->pre.ntexts], 0,
 				 &done, err, sizeof(err))) {
 			p->pre.next--; /* busy: try again when something finishes */
 			break;
@@ -1020,6 +1181,11 @@ void protocol_prerender(protocol *p)
 
 	if (!p->nar || p->pre.texts)
 		return;
+	for (size_t i = 0; i < content_part_count(c); i++)
+		add_text(p, content_part_title(c, (int)i));
+	/* The code is read piece by piece: its digits are always the same few texts. */
+	for (size_t i = 0; i < sizeof(code_digits) / sizeof(*code_digits); i++)
+		add_text(p, code_digits[i]);
 	for (size_t i = 0; i < content_page_count(c); i++) {
 		const content_page *pg = content_page_at(c, i);
 
@@ -1059,14 +1225,12 @@ void protocol_narrations_ready(protocol *p)
 	if (!p->nar)
 		return;
 	while ((r = narrator_poll(p->nar))) {
-		pending_narration pn;
-
 		if (r->owner == p) { /* a fixed text read at start-up: now in the cache */
 			p->pre.outstanding--;
 			p->pre.done++;
-		} else if (take_narration(r->owner, r->tag, &pn)) {
+		} else {
 			/* The owner is a live session: a closed session's narrations are forgotten. */
-			send_narration(r->owner, &pn, r);
+			deliver_narration(r->owner, r);
 		}
 		narration_free(r);
 	}
@@ -1108,64 +1272,11 @@ static const struct handler {
 
 /* ---- the way in ---- */
 
-/* What a scan of the raw JSON text finds before cJSON parses it. */
-typedef struct json_scan {
-	int depth; /* deepest nesting, counting brackets outside strings (stops past the limit) */
-	int nul;   /* a string holds \u0000, which C strings would silently cut short */
-} json_scan;
-
-static json_scan scan_json(const char *s, size_t len, int limit)
-{
-	json_scan r = { 0, 0 };
-	int depth = 0, in_str = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		char ch = s[i];
-
-		if (in_str) {
-			if (ch == '\\') {
-				if (i + 5 < len && s[i + 1] == 'u' && memcmp(s + i + 2, "0000", 4) == 0)
-					r.nul = 1;
-				i++;
-			} else if (ch == '"') {
-				in_str = 0;
-			}
-		} else if (ch == '"') {
-			in_str = 1;
-		} else if (ch == '[' || ch == '{') {
-			if (++depth > r.depth && (r.depth = depth) > limit)
-				return r;
-		} else if (ch == ']' || ch == '}') {
-			depth--;
-		}
-	}
-	return r;
-}
-
-/* Parses exactly one JSON value filling the whole message (white space aside). */
-static cJSON *parse_whole(const char *msg, size_t len)
-{
-	const char *end = NULL;
-	cJSON *m = cJSON_ParseWithLengthOpts(msg, len, &end, 0);
-
-	if (!m)
-		return NULL;
-	while (end < msg + len && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
-		end++;
-	if (end != msg + len) {
-		cJSON_Delete(m);
-		return NULL;
-	}
-	return m;
-}
-
 void protocol_handle(session *s, const char *msg, size_t len, int binary)
 {
 	const struct handler *h = NULL;
-	json_scan scan;
-	const cJSON *seqv;
 	cJSON *m = NULL;
-	const char *type;
+	const char *type, *code = NULL;
 	long long seq = -1;
 	int rc;
 
@@ -1174,33 +1285,12 @@ void protocol_handle(session *s, const char *msg, size_t len, int binary)
 		reply_error(s, "bad-message", -1, NULL);
 		return;
 	}
-	if (!utf8_valid(msg, len)) {
-		reply_error(s, "bad-utf8", -1, NULL);
+	m = message_parse(msg, len, PROTOCOL_MAX_DEPTH, &seq, &code);
+	if (!m) {
+		reply_error(s, code, -1, NULL);
 		return;
 	}
-	scan = scan_json(msg, len, PROTOCOL_MAX_DEPTH);
-	if (scan.depth > PROTOCOL_MAX_DEPTH) {
-		reply_error(s, "too-deep", -1, NULL);
-		return;
-	}
-	m = parse_whole(msg, len);
-	if (!cJSON_IsObject(m)) {
-		reply_error(s, "bad-json", -1, NULL);
-		goto out;
-	}
-	if (scan.nul) {
-		reply_error(s, "bad-message", -1, NULL);
-		goto out;
-	}
-	seqv = cJSON_GetObjectItemCaseSensitive(m, "seq");
-	if (seqv) {
-		if (!whole_number(seqv, 0)) {
-			reply_error(s, "bad-message", -1, NULL);
-			goto out;
-		}
-		seq = (long long)seqv->valuedouble;
-	}
-	type = get_str(m, "type");
+	type = message_str(m, "type");
 	for (size_t i = 0; type && i < sizeof(handlers) / sizeof(*handlers); i++)
 		if (strcmp(handlers[i].type, type) == 0)
 			h = &handlers[i];

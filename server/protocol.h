@@ -24,8 +24,10 @@ typedef struct protocol_io {
 	/* Queues one text message (copied) to the connection. close_after: close the connection
 	 * normally once this message has gone. Returns 0, or -1 when it could not be queued. */
 	int (*send)(void *conn, const char *data, size_t len, int close_after);
-	/* Queues one binary message (copied): narration audio. May be NULL (no audio sent). */
-	int (*send_binary)(void *conn, const void *data, size_t len);
+	/* Queues one binary message of head then data (both copied): narration audio. May be
+	 * NULL (no audio sent). */
+	int (*send_binary)(void *conn, const void *head, size_t head_len, const void *data,
+			   size_t len);
 } protocol_io;
 
 typedef struct protocol_config {

@@ -8,7 +8,16 @@
  *
  * Functions return 0 on success and -1 on error (with a reason in err when err is not NULL);
  * lookups return 1 for "not found". Strings passed in are copied; strings handed to callbacks
- * are borrowed for the duration of the callback. */
+ * are borrowed for the duration of the callback.
+ *
+ * Staff writes (accounts, logins, sessions; the functions from "staff accounts" down) are rare
+ * and small, and must never commit or break a kiosk batch. With no batch open, each makes its own
+ * transaction (BEGIN IMMEDIATE ... COMMIT) and is durable when it returns 0. With a batch open
+ * (a staff request handled in the same loop iteration as a kiosk message), it joins the batch
+ * inside its own savepoint: a failure undoes only the staff change, and the change becomes
+ * durable with the batch's store_commit() (and is rolled back with it if that commit fails). A
+ * caller that must not answer before the change is durable checks store_batch_open() afterwards
+ * and holds its answer until the commit, as the kiosk's replies are held. */
 #ifndef PLANALOUD_STORE_H
 #define PLANALOUD_STORE_H
 
@@ -95,5 +104,349 @@ int store_item_count(store *s, long long plan, const char *page);
 int store_flag_raise(store *s, long long plan, long long visit, const char *kind,
 		     const char *detail, int *raised);
 int store_flag_open_count(store *s, long long plan, const char *kind);
+
+/* ---- who did something: for the audit log (a NULL actor is the system) ---- */
+typedef enum store_actor_kind {
+	STORE_ACTOR_PERSON, /* the person the plan is about (or their helper), at the kiosk */
+	STORE_ACTOR_STAFF,  /* a staff user */
+	STORE_ACTOR_SYSTEM  /* the server itself, the command line, --demo */
+} store_actor_kind;
+
+typedef struct store_actor {
+	store_actor_kind kind;
+	long long id;	  /* staff: the user's id; person: the plan's id; system: ignored */
+	const char *role; /* staff: "caseworker", "manager" or "admin"; else NULL. Borrowed. */
+} store_actor;
+
+/* ---- staff accounts ---- */
+#define STORE_NAME_MAX 64  /* a user name, without its NUL */
+#define STORE_PWHASH_MAX 128 /* an encoded password hash with its NUL (crypto_pwhash_STRBYTES) */
+
+typedef struct store_user {
+	long long id;
+	char name[STORE_NAME_MAX + 1];
+	char role[16];
+	char password_hash[STORE_PWHASH_MAX];
+	int disabled;
+	long long created_ms;
+} store_user;
+
+/* Adds a user (names are unique whatever their case) and audits "user_added" by `by`.
+ * password_hash is an Argon2id string ("$argon2id$..."); the database refuses anything else, a
+ * name that is not 1 to 64 of [A-Za-z0-9._-], and a role that is not one of the three.
+ * 0 and *id (may be NULL); 1 when the name is taken; -1 on error. */
+int store_user_add(store *s, const char *name, const char *role, const char *password_hash,
+		   long long now_ms, const store_actor *by, long long *id, char *err, size_t errlen);
+/* By name, whatever its case: 0 and *out, 1 when there is no such user. */
+int store_user_find(store *s, const char *name, store_user *out);
+int store_user_get(store *s, long long id, store_user *out);
+/* A new password, audited as "password_set" by `by`. 0, or 1 when there is no such user. */
+int store_user_set_password(store *s, long long id, const char *password_hash,
+			    const store_actor *by, char *err, size_t errlen);
+/* The same password under stronger hashing parameters (at login): not audited. */
+int store_user_rehash(store *s, long long id, const char *password_hash);
+/* Disables (ending every session of the user at once) or enables a user, audited as
+ * "user_disabled" or "user_enabled" by `by`. 0; 1 when there is no such user. Setting the state
+ * the user is already in changes nothing and audits nothing. */
+int store_user_set_disabled(store *s, long long id, int disabled, long long now_ms,
+			    const store_actor *by, char *err, size_t errlen);
+/* Every user, by name. The user is borrowed for the callback. */
+typedef void (*store_user_fn)(void *ctx, const store_user *u);
+int store_users_each(store *s, store_user_fn fn, void *ctx);
+
+/* ---- login failures, remembered by name (known or not) ---- */
+/* The failures since the last success for a name and when its lock ends (0: none). A name never
+ * seen gives 0 and 0. */
+int store_login_state(store *s, const char *name, int *failures, long long *locked_until_ms);
+/* Records a failed login: the name's new failure count and lock, and the audit row
+ * "login_failed". user is the account the name belongs to, or NULL for an unknown name.
+ * audit_name is what the audit row says was typed (NULL: nothing). */
+int store_login_failed(store *s, const char *name, const store_user *user, const char *audit_name,
+		       int failures, long long locked_until_ms, long long now_ms, char *err,
+		       size_t errlen);
+/* Records a good login: forgets the name's failures, makes the session under token_hash, and
+ * audits "login_ok". */
+int store_login_ok(store *s, const store_user *user, const unsigned char token_hash[STORE_HASH_BYTES],
+		   long long now_ms, char *err, size_t errlen);
+
+/* ---- staff sessions, found by the hash of their token ---- */
+typedef struct store_session {
+	store_user user; /* whose session it is, as the users table has them now */
+	long long created_ms;
+	long long seen_ms;
+} store_session;
+
+/* 0 and *out, 1 when there is no such session. */
+int store_session_find(store *s, const unsigned char token_hash[STORE_HASH_BYTES],
+		       store_session *out);
+int store_session_touch(store *s, const unsigned char token_hash[STORE_HASH_BYTES], long long now_ms);
+/* Ends a session. With `by` not NULL it was a logout and is audited as "logout".
+ * 0, or 1 when there was no such session. */
+int store_session_end(store *s, const unsigned char token_hash[STORE_HASH_BYTES],
+		      const store_actor *by);
+/* Forgets sessions last seen before seen_before_ms or made before created_before_ms, and login
+ * failures last counted before failures_before_ms whose lock has ended by then. */
+int store_staff_prune(store *s, long long seen_before_ms, long long created_before_ms,
+		      long long failures_before_ms);
+
+/* ---- the audit log: append-only (the database refuses UPDATE and DELETE on it) ---- */
+#define STORE_AUDIT_LIST_MAX 500 /* rows one listing may return */
+#define STORE_AUDIT_ACTION_MAX 64
+#define STORE_AUDIT_DETAIL_MAX 4096
+
+typedef struct store_audit_row {
+	long long id;
+	long long at_ms;	/* UTC milliseconds since 1970, set by the database */
+	const char *actor_kind; /* "person", "staff" or "system" */
+	long long actor_id;	/* -1 for none (system, or a login under an unknown name) */
+	const char *role;	/* "" for none */
+	long long plan_id;	/* -1 for none */
+	const char *action;
+	const char *detail; /* JSON text, "{}" for none */
+} store_audit_row;
+
+/* Appends a row. plan_id -1 for none; action a short machine name (1 to 64 characters);
+ * detail_json a JSON value of at most 4 KiB (NULL for "{}"), kept minified; text that is not JSON
+ * is refused.
+ * Never put a plan's answers or codes in detail: the log is kept for ever. */
+int store_audit_append(store *s, const store_actor *by, long long plan_id, const char *action,
+		       const char *detail_json, char *err, size_t errlen);
+/* Calls fn for rows, newest first: at most `limit` (1 to STORE_AUDIT_LIST_MAX; more is cut
+ * to it) with ids below before_id (0: from the newest; pass the last id seen to page on).
+ * fn returns 0 to go on, anything else to stop. The row is borrowed for the callback. */
+typedef int (*store_audit_fn)(void *ctx, const store_audit_row *row);
+int store_audit_each_for_plan(store *s, long long plan_id, long long before_id, int limit,
+			      store_audit_fn fn, void *ctx);
+int store_audit_each_recent(store *s, long long before_id, int limit, store_audit_fn fn, void *ctx);
+
+/* ---- the staff workspace (docs/staff.md) ----
+ * Every function here that changes something is a staff write (see the top of this file: its
+ * own transaction, or its own savepoint inside an open batch, so the kiosk's handlers may call
+ * the ones meant for them between store_request_begin and store_request_end) and writes its
+ * audit row in the same transaction. None puts a person's words, a code or a comment's text in
+ * the audit row.
+ *
+ * Status changes take the status the caller saw (`from`) and change nothing, returning 1, when
+ * the plan is no longer in it. Which moves are allowed is plan.c's rule
+ * (plan_can_transition()): callers check it first; these functions only make each move whole
+ * (the status, what goes with it, the frozen version, the audit row) in one transaction.
+ * Times the database sets are UTC text, "2026-11-22T19:00:00.000Z"; dates are YYYY-MM-DD. */
+
+typedef struct store_invite_need {
+	const char *text;
+	int eligible;
+} store_invite_need;
+
+/* A new plan in status draft under the code's hash: the person's name, the assessed needs in
+ * order, the indicative weekly budget (-1: none) and the ways of managing support the council
+ * offers (e.g. "direct,council", "" for none named). Audited "plan_invited" (counts only). */
+int store_plan_invite(store *s, const unsigned char hash[STORE_HASH_BYTES], const char *person_name,
+		      const store_invite_need *needs, size_t nneeds, long long budget_pence,
+		      const char *managing, const store_actor *by, long long *id, char *err,
+		      size_t errlen);
+/* Replaces the plan's code hash: the old code opens nothing from now on. Audited
+ * "code_replaced". 0; 1 when there is no such plan. */
+int store_plan_set_code(store *s, long long plan, const unsigned char hash[STORE_HASH_BYTES],
+			const store_actor *by, char *err, size_t errlen);
+
+/* Everything about a plan but its lists, borrowed for the callback. Times and names are ""
+ * when there are none. */
+typedef struct store_plan_detail {
+	long long id;
+	const char *status, *person_name;
+	long long budget_pence; /* -1: none */
+	const char *managing;
+	const char *created_at, *updated_at, *submitted_at;
+	const char *invited_by; /* the user's name */
+	int ready;		/* the caseworker has asked the person to agree */
+	const char *person_agreed_at;
+	const char *person_disagreed_at, *person_disagree_reason;
+	const char *caseworker_agreed_at, *caseworker_agreed_by;
+	long long caseworker_agreed_by_id; /* -1: none */
+	const char *risks;
+	int emergency_checked;
+	const char *not_agreed_at, *not_agreed_by, *not_agreed_reasons, *not_agreed_safety;
+	int not_agreed_complaints;
+	const char *signed_off_at, *signed_off_by;
+	const char *panel_decision, *panel_date; /* "" when no panel was recorded */
+} store_plan_detail;
+typedef void (*store_plan_detail_fn)(void *ctx, const store_plan_detail *d);
+/* 0 (fn called once), 1 when there is no such plan. */
+int store_plan_detail_get(store *s, long long plan, store_plan_detail_fn fn, void *ctx);
+
+/* Needs with the council's parts. */
+typedef struct store_need {
+	long long id;
+	const char *text;
+	int eligible;
+	const char *how; /* how the council will meet it ("" until written) */
+	int direct_payment;
+} store_need;
+typedef void (*store_need_full_fn)(void *ctx, const store_need *n);
+int store_needs_each_full(store *s, long long plan, store_need_full_fn fn, void *ctx);
+
+/* Answers with the visit that wrote each (0: unknown). fn returns 0 to go on. */
+typedef int (*store_answer_visit_fn)(void *ctx, const char *page, long long item,
+				     const char *field, const char *value, long long visit);
+int store_answers_each_with_visit(store *s, long long plan, store_answer_visit_fn fn, void *ctx);
+
+/* ---- the council's parts: each 1 (nothing changed) when there is no such plan, need or
+ * support item of the plan. Each change forgets both agreements (the person and the
+ * caseworker agree to the plan as it is) and is audited "council_changed" with the field. ---- */
+int store_need_set_how(store *s, long long plan, long long need, const char *how,
+		       const store_actor *by, char *err, size_t errlen);
+int store_need_set_direct_payment(store *s, long long plan, long long need, int yes,
+				  const store_actor *by, char *err, size_t errlen);
+int store_plan_set_risks(store *s, long long plan, const char *risks, const store_actor *by,
+			 char *err, size_t errlen);
+int store_plan_set_emergency_checked(store *s, long long plan, int yes, const store_actor *by,
+				     char *err, size_t errlen);
+/* Support items the council costs: what, and the weekly cost in pence. */
+int store_support_add(store *s, long long plan, const char *what, long long cost_pence,
+		      const store_actor *by, long long *id, char *err, size_t errlen);
+int store_support_set(store *s, long long plan, long long id, const char *what,
+		      long long cost_pence, const store_actor *by, char *err, size_t errlen);
+int store_support_remove(store *s, long long plan, long long id, const store_actor *by, char *err,
+			 size_t errlen);
+typedef void (*store_support_fn)(void *ctx, long long id, const char *what, long long cost_pence);
+int store_support_each(store *s, long long plan, store_support_fn fn, void *ctx);
+int store_support_count(store *s, long long plan);
+
+/* ---- comments from staff, for the person to hear when they come back ---- */
+typedef struct store_comment {
+	long long id;
+	const char *section; /* the page of the journey it is about */
+	const char *text;
+	const char *author; /* the staff user's name */
+	const char *at;
+	int seen; /* the person has been shown it */
+} store_comment;
+/* by must be a staff user. Audited "comment_added" (its id and section, not its text).
+ * 0 and *id (may be NULL); 1 when there is no such plan. */
+int store_comment_add(store *s, long long plan, const char *section, const char *text,
+		      const store_actor *by, long long *id, char *err, size_t errlen);
+/* Oldest first. */
+typedef void (*store_comment_fn)(void *ctx, const store_comment *c);
+int store_comments_each(store *s, long long plan, store_comment_fn fn, void *ctx);
+/* The person has been shown every comment so far (kiosk). Audited "comments_seen" as the
+ * person when there were any new. */
+int store_comments_mark_seen(store *s, long long plan);
+
+/* ---- agreement ---- */
+/* ready: the caseworker has asked the person to agree; person_agreed, caseworker_agreed: each
+ * has said yes to the plan as it is. Any may be NULL. 0, or 1 when there is no such plan. */
+int store_plan_agreement(store *s, long long plan, int *ready, int *person_agreed,
+			 int *caseworker_agreed);
+/* Asks the person to agree (a submitted plan not already asked). Audited "ready_to_agree".
+ * 0; 1 when the plan is not submitted or was already asked. */
+int store_plan_set_ready(store *s, long long plan, const store_actor *by, char *err, size_t errlen);
+/* The caseworker agrees to the submitted plan (which also marks it ready). When the person has
+ * agreed too, the plan becomes agreed and a version is frozen: *agreed (may be NULL) says so.
+ * Audited "caseworker_agreed" (and "agreed", "version_frozen"). 0; 1 when it is not submitted. */
+int store_plan_caseworker_agree(store *s, long long plan, const store_actor *by, int *agreed,
+				char *err, size_t errlen);
+/* The person says "Yes, this is my plan" at the kiosk on visit `visit`. Audited
+ * "person_agreed" as the person; when the caseworker has agreed already, the plan becomes
+ * agreed and a version is frozen (*agreed, may be NULL). 0; 1 when the plan is not submitted
+ * and ready (nobody asked the person to agree). */
+int store_plan_person_agree(store *s, long long plan, long long visit, int *agreed);
+/* The person says "No, I don't agree", with why (their words, shown to the caseworker on the
+ * plan). Forgets an earlier yes of theirs. Audited "person_disagreed". 0; 1 as above. */
+int store_plan_person_disagree(store *s, long long plan, long long visit, const char *reason);
+
+/* ---- moves between statuses ---- */
+/* -> changes_requested: forgets the agreement and the request for it. Audited "sent_back". */
+int store_plan_send_back(store *s, long long plan, const char *from, const store_actor *by,
+			 char *err, size_t errlen);
+/* -> not_agreed, recording why, the steps taken to keep the person safe, and that complaints
+ * information was given. Audited "not_agreed". */
+int store_plan_not_agreed(store *s, long long plan, const char *from, const char *reasons,
+			  const char *safety, const store_actor *by, char *err, size_t errlen);
+/* agreed -> signed_off, with a panel's decision and date (both NULL: no panel), freezing a
+ * version (*version, may be NULL) and scheduling the light-touch and full reviews on the dates
+ * given (replacing any still waiting). Audited "signed_off". */
+int store_plan_sign_off(store *s, long long plan, const char *panel_decision,
+			const char *panel_date, const char *light_due, const char *full_due,
+			const store_actor *by, int *version, char *err, size_t errlen);
+
+/* ---- versions: frozen copies of the whole plan; the database refuses UPDATE and DELETE ---- */
+/* Freezes the plan as it is now (the person's answers, the needs with the council's parts,
+ * support items, risks, budget) as the next version, of kind "submitted", "agreed" or
+ * "signed_off". Audited "version_frozen". 0 and *n (may be NULL); 1 when there is no such plan.
+ * The kiosk calls it, inside its request, when the person sends. */
+int store_version_freeze(store *s, long long plan, const char *kind, const store_actor *by, int *n,
+			 char *err, size_t errlen);
+typedef struct store_version {
+	int n;
+	const char *kind, *at;
+	const char *actor_kind; /* "person", "staff" or "system" */
+	const char *by;		/* staff: the user's name; else "" */
+	const char *role;
+} store_version;
+typedef void (*store_version_fn)(void *ctx, const store_version *v);
+/* Oldest first. */
+int store_versions_each(store *s, long long plan, store_version_fn fn, void *ctx);
+/* The snapshot (JSON text) of version n, borrowed for fn, which returns 0 or -1. 0; 1 when
+ * there is no such version; -1 on error or when fn failed. */
+typedef int (*store_snapshot_fn)(void *ctx, const char *json);
+int store_version_snapshot(store *s, long long plan, int n, store_snapshot_fn fn, void *ctx);
+
+/* ---- reviews ---- */
+typedef struct store_review {
+	long long id;
+	const char *kind;    /* "light" or "full" */
+	const char *due;     /* YYYY-MM-DD */
+	const char *state;   /* "open", "done" or "replaced" (by a later schedule) */
+	const char *done_at; /* the date it was done, or "" */
+	const char *outcome; /* "confirm", "reopen" or "" */
+	const char *answers; /* JSON object: the review form's answers; "{}" until done */
+	const char *done_by; /* the user's name, or "" */
+} store_review;
+typedef void (*store_review_fn)(void *ctx, const store_review *r);
+/* By due date. */
+int store_reviews_each(store *s, long long plan, store_review_fn fn, void *ctx);
+/* signed_off -> review_due for every plan with a review waiting that is due on or before
+ * today, or an open review request from the person; each audited "review_due" as the system.
+ * *moved says how many. Writes nothing when there are none. */
+int store_reviews_make_due(store *s, const char *today, int *moved, char *err, size_t errlen);
+/* Records a review done today: the earliest waiting review (or a new full one, when none was
+ * waiting) gets the answers (a JSON object), the outcome ("confirm" or "reopen") and who; the
+ * other waiting reviews are replaced by one full review on next_full_due (NULL: none, as when
+ * the plan is reopened: its next sign-off schedules afresh); the person's review requests are
+ * closed. The plan moves from `from` to `to` (the same status: it stays). Audited
+ * "review_done". 0; 1 when the plan is not in `from`. */
+int store_review_complete(store *s, long long plan, const char *from, const char *to,
+			  const char *answers_json, const char *outcome, const char *today,
+			  const char *next_full_due, const store_actor *by, char *err,
+			  size_t errlen);
+
+/* ---- the caseload ---- */
+typedef struct store_flag_row {
+	long long plan;
+	const char *person;
+	const char *kind; /* "safeguarding", "advocacy" or "review" */
+	const char *detail;
+	const char *raised;
+	const char *closed, *closed_by, *closed_note; /* "" while open */
+} store_flag_row;
+typedef void (*store_flag_fn)(void *ctx, const store_flag_row *f);
+/* Every open flag of every plan: safeguarding, then advocacy, then review requests, each oldest
+ * first. */
+int store_flags_open_each(store *s, store_flag_fn fn, void *ctx);
+/* One plan's flags, open and closed, oldest first. */
+int store_flags_each(store *s, long long plan, store_flag_fn fn, void *ctx);
+/* Closes the plan's open flag of that kind with a note of what was done. Audited
+ * "flag_closed". 0; 1 when none of that kind is open. */
+int store_flag_close(store *s, long long plan, const char *kind, const char *note,
+		     const store_actor *by, char *err, size_t errlen);
+
+typedef struct store_caseload_row {
+	long long plan;
+	const char *person, *status, *updated;
+	const char *review_kind, *review_due; /* the next waiting review; "" when none */
+} store_caseload_row;
+typedef void (*store_caseload_fn)(void *ctx, const store_caseload_row *r);
+/* Every plan, most recently changed first. */
+int store_caseload_each(store *s, store_caseload_fn fn, void *ctx);
 
 #endif

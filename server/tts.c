@@ -49,6 +49,8 @@ typedef struct job {
 	int pitch;
 	int volume;
 	size_t text_len;
+	int stream; /* deliver pieces while speaking */
+	int piece;  /* this "job" only carries a piece of another's audio to tts_poll */
 	atomic_int abandon; /* set by tts_forget() or tts_close() while the worker speaks it */
 	tts_result *result; /* made at submit, so that the worker can always answer */
 } job;
@@ -89,7 +91,10 @@ typedef struct raw_word {
 
 /* What the synth callback collects for the job being spoken. */
 typedef struct capture {
+	tts *t;
 	job *job;
+	size_t streamed;   /* samples already sent out in pieces */
+	size_t next_piece; /* send a piece once this many new samples are in */
 	int16_t *pcm;
 	size_t count;
 	size_t cap;
@@ -392,6 +397,50 @@ static int capture_word(capture *s, int position, int ms)
 	return 0;
 }
 
+static void list_push(job_list *l, job *j);
+
+/* Hands the samples made since the last piece to tts_poll, as a piece of the job's audio. Memory
+ * running short only delays the audio to the finished result. */
+static void send_piece(capture *s)
+{
+	tts *t = s->t;
+	job *j = calloc(1, sizeof(*j));
+	tts_result *r = calloc(1, sizeof(*r));
+	size_t n = s->count - s->streamed;
+	int16_t *pcm = malloc(n * sizeof(*pcm));
+
+	if (!j || !r || !pcm) {
+		free(j);
+		free(r);
+		free(pcm);
+		return;
+	}
+	memcpy(pcm, s->pcm + s->streamed, n * sizeof(*pcm));
+	r->id = s->job->result->id;
+	r->owner = s->job->result->owner;
+	r->piece = 1;
+	r->first_sample = s->streamed;
+	r->samples = pcm;
+	r->sample_count = n;
+	r->sample_rate = t->sample_rate;
+	j->piece = 1;
+	j->result = r;
+	atomic_init(&j->abandon, 0);
+	s->streamed = s->count;
+	s->next_piece = s->count; /* the next piece at least as long as everything before */
+	pthread_mutex_lock(&t->lock);
+	if (atomic_load(&s->job->abandon)) { /* tts_forget has run: nothing more may come out */
+		pthread_mutex_unlock(&t->lock);
+		tts_result_free(r);
+		free(j);
+		return;
+	}
+	list_push(&t->done, j);
+	pthread_mutex_unlock(&t->lock);
+	if (t->wake)
+		t->wake(t->wake_ctx);
+}
+
 /* eSpeak's synth callback, on the worker thread inside espeak_ng_Synthesize(). Returns 1 to
  * make eSpeak stop. The capture comes as user_data on every event list's terminator. */
 static int on_synth(short *wav, int numsamples, espeak_EVENT *events)
@@ -406,6 +455,8 @@ static int on_synth(short *wav, int numsamples, espeak_EVENT *events)
 		return 1;
 	if (wav && numsamples > 0 && capture_samples(s, wav, numsamples))
 		return 1;
+	if (s->job->stream && s->count - s->streamed >= s->next_piece)
+		send_piece(s);
 	for (e = events; e->type != espeakEVENT_LIST_TERMINATED; e++)
 		if (e->type == espeakEVENT_WORD &&
 		    capture_word(s, e->text_position, e->audio_position))
@@ -495,7 +546,9 @@ static void speak(tts *t, job *j)
 	char msg[96];
 
 	memset(&s, 0, sizeof(s));
+	s.t = t;
 	s.job = j;
+	s.next_piece = 1; /* the first buffer goes out at once */
 	s.max = (size_t)TTS_MAX_SECONDS * (size_t)t->sample_rate;
 	r->sample_rate = t->sample_rate;
 	if (tokenise(r->text, j->text_len, &tok, &ntok)) {
@@ -543,6 +596,7 @@ static void speak(tts *t, job *j)
 	}
 	r->samples = s.pcm;
 	r->sample_count = s.count;
+	r->streamed = s.streamed;
 	s.pcm = NULL;
 out:
 	free(tok);
@@ -604,8 +658,8 @@ static size_t list_drop_owner(job_list *l, const void *owner)
 
 		if (j->result->owner == owner) {
 			*pp = j->next;
+			n += !j->piece; /* pieces are not counted in held */
 			job_free(j);
-			n++;
 		} else {
 			last = j;
 			pp = &j->next;
@@ -812,6 +866,7 @@ static job *job_new(const tts_request *req, const char *language, size_t text_le
 	j->pitch = req->pitch;
 	j->volume = req->volume;
 	j->text_len = text_len;
+	j->stream = req->stream != 0;
 	atomic_init(&j->abandon, 0);
 	r->id = req->id;
 	r->owner = req->owner;
@@ -882,7 +937,7 @@ tts_result *tts_poll(tts *t)
 
 	pthread_mutex_lock(&t->lock);
 	j = list_pop(&t->done);
-	if (j)
+	if (j && !j->piece)
 		t->held--;
 	pthread_mutex_unlock(&t->lock);
 	if (j) {

@@ -51,6 +51,9 @@ typedef struct tts_request {
 	int pitch;	  /* 0..100, 50 is normal */
 	int volume;	  /* 0..200, 100 is normal */
 	const char *text; /* UTF-8, at most TTS_MAX_TEXT bytes; borrowed for the call */
+	/* 1: the audio also comes out in pieces while it is being made, so that it can be played
+	 * before the whole text is spoken (see tts_result.piece) */
+	int stream;
 } tts_request;
 
 /* en-gb, any gender, variant 0, TTS_RATE_DEFAULT, pitch 50, volume 100, no text. */
@@ -67,9 +70,20 @@ typedef struct tts_word {
 	int estimated;
 } tts_word;
 
+/* What tts_poll gives: a finished job, or (for a streamed request) a piece of its audio.
+ *
+ * A piece has piece set, samples from first_sample of the whole audio, and nothing else: no
+ * words, no text, failed 0. Pieces of a job come out in order, before its finished result, and
+ * the first comes as soon as eSpeak has made its first buffer (100 ms of audio); each later piece
+ * holds at least as much as all before it together, so an 11 s text comes in about 7 pieces.
+ * The finished result then holds the whole audio again, and streamed says how many of its
+ * samples the pieces already carried. */
 typedef struct tts_result {
 	uint64_t id;
 	void *owner;
+	int piece;
+	size_t first_sample; /* a piece's place in the whole audio; 0 in a finished result */
+	size_t streamed;     /* a finished result's samples that came before in pieces */
 	int failed;		   /* 1 when synthesis failed; err says why and there is no audio */
 	char err[TTS_ERR_LEN];	   /* "" unless failed */
 	char voice[TTS_VOICE_LEN]; /* the eSpeak voice that spoke, "gmw/en+f2"; "" if none did */

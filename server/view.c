@@ -1,6 +1,7 @@
 #include "view.h"
 
 #include "buf.h"
+#include "code.h"
 #include "flow.h"
 #include "narrate.h"
 
@@ -76,6 +77,41 @@ static cJSON *msg_obj(const content *c, const char *name, const char *const *kv)
 	o = text_obj(id, text ? text : "");
 	free(text);
 	return o;
+}
+
+/* A part's name: the same id wherever it is shown (the progress line, the check page). */
+static cJSON *part_title(const content *c, int part)
+{
+	char id[ID_LEN];
+
+	snprintf(id, sizeof(id), "part/%d/title", part + 1);
+	return text_obj(id, content_part_title(c, part));
+}
+
+/* The code as pieces to read one at a time, "code/1" to "code/7": each word whole, each digit
+ * alone ("apple", "river", "boat", "4", "8", "2", "7"), so the voice says "four, eight, two,
+ * seven" rather than "four thousand eight hundred...", slowly, and the highlight moves piece by
+ * piece. The page shows the pieces joined as in `code`. No piece is the whole code, so the code
+ * is never kept whole in the audio cache (docs/security.md: codes are never stored in clear). */
+static cJSON *code_pieces(const char *code)
+{
+	cJSON *arr = cJSON_CreateArray();
+	char id[ID_LEN], piece[CODE_MAX];
+	int n = 0;
+
+	for (const char *t = code ? code : ""; *t;) {
+		size_t len = strcspn(t, "-");
+		size_t each = strspn(t, "0123456789") >= len ? 1 : len; /* digits one at a time */
+
+		for (size_t k = 0; k < len; k += each) {
+			snprintf(id, sizeof(id), "code/%d", ++n);
+			snprintf(piece, sizeof(piece), "%.*s", (int)each, t + k);
+			cJSON_AddItemToArray(arr, text_obj(id, piece));
+		}
+		t += len;
+		t += strspn(t, "-");
+	}
+	return arr;
 }
 
 static void money_plain(long long pence, char *out, size_t n)
@@ -299,7 +335,7 @@ static void add_check(cJSON *o, const view_params *vp)
 				continue;
 			if (!section) {
 				section = cJSON_CreateObject();
-				cJSON_AddStringToObject(section, "part", content_part_title(c, part));
+				cJSON_AddItemToObject(section, "part", part_title(c, part));
 				rows = cJSON_AddArrayToObject(section, "rows");
 				cJSON_AddItemToArray(sections, section);
 			}
@@ -327,6 +363,7 @@ static void add_kind_fields(cJSON *o, const view_params *vp, const content_page 
 {
 	const content *c = vp->c;
 	const char *v;
+	char id[ID_LEN];
 
 	switch (pg->kind) {
 	case KIND_TEXT:
@@ -334,6 +371,9 @@ static void add_kind_fields(cJSON *o, const view_params *vp, const content_page 
 	case KIND_REVIEW:
 		v = plan_answers_get(vp->answers, pg->id, 0, "");
 		cJSON_AddStringToObject(o, "value", v ? v : "");
+		/* The same words as a text, so that they can be read back on this page too. */
+		snprintf(id, sizeof(id), "answer/%s", pg->id);
+		cJSON_AddItemToObject(o, "answer", text_obj(id, v ? v : ""));
 		cJSON_AddNumberToObject(o, "limit", pg->limit);
 		if (pg->kind == KIND_REVIEW)
 			cJSON_AddBoolToObject(o, "requested", vp->review_requested);
@@ -341,7 +381,6 @@ static void add_kind_fields(cJSON *o, const view_params *vp, const content_page 
 	case KIND_CHOICE:
 	case KIND_YES_NO: {
 		cJSON *opts = cJSON_AddArrayToObject(o, "options");
-		char id[ID_LEN];
 
 		v = plan_answers_get(vp->answers, pg->id, 0, "");
 		cJSON_AddStringToObject(o, "value", v ? v : "");
@@ -375,6 +414,7 @@ static void add_kind_fields(cJSON *o, const view_params *vp, const content_page 
 			cJSON_AddStringToObject(o, "code", vp->code);
 		else
 			cJSON_AddNullToObject(o, "code");
+		cJSON_AddItemToObject(o, "code_text", code_pieces(vp->code));
 		cJSON_AddBoolToObject(o, "new_code", vp->new_code);
 		break;
 	case KIND_NEEDS: {
@@ -418,6 +458,7 @@ static void add_kind_fields(cJSON *o, const view_params *vp, const content_page 
 	}
 	case KIND_SAVED_CODE:
 		cJSON_AddStringToObject(o, "code", vp->code ? vp->code : "");
+		cJSON_AddItemToObject(o, "code_text", code_pieces(vp->code));
 		break;
 	case KIND_INFO:
 	case KIND_SENT:
@@ -446,7 +487,7 @@ cJSON *view_page(const view_params *vp, size_t index)
 		snprintf(of, sizeof(of), "%zu", content_part_count(c));
 		cJSON_AddNumberToObject(part, "n", pg->part + 1);
 		cJSON_AddNumberToObject(part, "of", (double)content_part_count(c));
-		cJSON_AddStringToObject(part, "title", content_part_title(c, pg->part));
+		cJSON_AddItemToObject(part, "title", part_title(c, pg->part));
 		cJSON_AddItemToObject(part, "text",
 				      msg_obj(c, "progress", (const char *const[]){ "n", n, "of", of, NULL }));
 	} else {

@@ -1,14 +1,20 @@
 #include "ws.h"
 
 #include "buf.h"
+#include "limiter.h"
 
 #include <libwebsockets.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #define MAX_QUEUED_BYTES (32 * 1024 * 1024) /* a browser that stops reading is closed */
+#define COOKIE_NAME "planaloud_staff"
+#define LOGIN_FAILURES_PER_ADDRESS 30 /* wrong logins from one address ... */
+#define LOGIN_WINDOW_SECONDS 600      /* ... in this long, before it must wait */
+#define STAFF_PROTOCOL_ID 1
 
 typedef struct out_msg {
 	struct out_msg *next;
@@ -22,7 +28,8 @@ typedef struct out_msg {
 typedef struct conn {
 	struct lws *wsi;
 	ws *w;
-	session *sess;
+	session *sess;       /* a kiosk connection's, or */
+	staff_session *staff; /* a staff connection's */
 	buf rx;
 	int rx_binary;
 	int rx_discarding; /* the message grew too big: drop the rest of it */
@@ -37,9 +44,24 @@ struct ws {
 	ws_config cfg;
 	lws_sorted_usec_list_t flush_sul;
 	int flush_scheduled;
-	struct lws_http_mount mount_health, mount_web;
+	struct lws_http_mount mount_health, mount_auth, mount_web;
 	char web_origin[4096];
+	limiter *logins; /* wrong logins per address */
 };
+
+/* One HTTP request to /staff/auth/: its form, while the body arrives. */
+typedef struct http_req {
+	struct lws_spa *spa;
+	int route; /* ROUTE_LOGIN or ROUTE_LOGOUT */
+	int has_token;
+	unsigned char token[USERS_TOKEN_BYTES];
+	char peer[64];
+} http_req;
+
+enum { ROUTE_NONE, ROUTE_LOGIN, ROUTE_LOGOUT };
+
+static const char *const form_fields[] = { "name", "password" };
+enum { FIELD_NAME, FIELD_PASSWORD };
 
 /* Security headers on every HTTP response. media-src allows narration audio (blob: URLs). */
 static const struct lws_protocol_vhost_options hdr_nosniff = {
@@ -63,10 +85,13 @@ static const struct lws_protocol_vhost_options hdr_csp = {
 
 /* ---- sending ---- */
 
-static int conn_queue(conn *c, const void *data, size_t len, int close_after, int binary)
+/* Queues head then data as one message. */
+static int conn_queue(conn *c, const void *head, size_t head_len, const void *data, size_t len,
+		      int close_after, int binary)
 {
 	out_msg *m;
 
+	len += head_len;
 	if (c->close_status)
 		return -1;
 	if (c->queued + len > MAX_QUEUED_BYTES) {
@@ -81,7 +106,9 @@ static int conn_queue(conn *c, const void *data, size_t len, int close_after, in
 	m->len = len;
 	m->close_after = close_after;
 	m->binary = binary;
-	memcpy(m->data + LWS_PRE, data, len);
+	if (head_len)
+		memcpy(m->data + LWS_PRE, head, head_len);
+	memcpy(m->data + LWS_PRE + head_len, data, len - head_len);
 	*c->tail = m;
 	c->tail = &m->next;
 	c->queued += len;
@@ -91,12 +118,13 @@ static int conn_queue(conn *c, const void *data, size_t len, int close_after, in
 
 static int conn_send(void *c, const char *data, size_t len, int close_after)
 {
-	return conn_queue(c, data, len, close_after, 0);
+	return conn_queue(c, NULL, 0, data, len, close_after, 0);
 }
 
-static int conn_send_binary(void *c, const void *data, size_t len)
+static int conn_send_binary(void *c, const void *head, size_t head_len, const void *data,
+			    size_t len)
 {
-	return conn_queue(c, data, len, 0, 1);
+	return conn_queue(c, head, head_len, data, len, 0, 1);
 }
 
 static void conn_release(conn *c)
@@ -159,6 +187,25 @@ static int origin_ok(const ws *w, struct lws *wsi)
 	return o && strcmp(o + 3, host) == 0;
 }
 
+/* The staff session token in the request's cookie: 0 and token, or -1 when there is none. */
+static int staff_cookie(struct lws *wsi, unsigned char token[USERS_TOKEN_BYTES])
+{
+	char text[USERS_TOKEN_TEXT + 8];
+	size_t max = sizeof(text);
+
+	if (lws_http_cookie_get(wsi, COOKIE_NAME, text, &max))
+		return -1;
+	text[max < sizeof(text) ? max : sizeof(text) - 1] = '\0';
+	return users_token_decode(text, token);
+}
+
+static int is_staff_protocol(struct lws *wsi)
+{
+	const struct lws_protocols *pr = lws_get_protocol(wsi);
+
+	return pr && pr->id == STAFF_PROTOCOL_ID;
+}
+
 static int callback_planaloud(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			      void *in, size_t len)
 {
@@ -172,6 +219,8 @@ static int callback_planaloud(struct lws *wsi, enum lws_callback_reasons reason,
 		break;
 
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		if (is_staff_protocol(wsi) && !w->cfg.staff)
+			return 1;
 		return origin_ok(w, wsi) ? 0 : 1;
 
 	case LWS_CALLBACK_ESTABLISHED: {
@@ -183,9 +232,19 @@ static int callback_planaloud(struct lws *wsi, enum lws_callback_reasons reason,
 		c->tail = &c->head;
 		buf_init(&c->rx);
 		lws_get_peer_simple(wsi, peer, sizeof(peer));
-		c->sess = protocol_session_open(w->cfg.proto, c, peer);
-		if (!c->sess)
-			return -1;
+		if (is_staff_protocol(wsi)) {
+			unsigned char token[USERS_TOKEN_BYTES];
+			int has = staff_cookie(wsi, token) == 0;
+
+			c->staff = staff_session_open(w->cfg.staff, c, peer, has ? token : NULL);
+			sodium_memzero(token, sizeof(token));
+			if (!c->staff)
+				return -1;
+		} else {
+			c->sess = protocol_session_open(w->cfg.proto, c, peer);
+			if (!c->sess)
+				return -1;
+		}
 		break;
 	}
 
@@ -201,7 +260,10 @@ static int callback_planaloud(struct lws *wsi, enum lws_callback_reasons reason,
 			if (c->rx.len + len > PROTOCOL_MAX_MESSAGE) {
 				c->rx_discarding = 1;
 				buf_release(&c->rx);
-				protocol_too_big(c->sess);
+				if (c->staff)
+					staff_too_big(c->staff);
+				else
+					protocol_too_big(c->sess);
 				c->close_status = LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE;
 				lws_callback_on_writable(wsi);
 			} else if (buf_append(&c->rx, in, len)) {
@@ -210,7 +272,18 @@ static int callback_planaloud(struct lws *wsi, enum lws_callback_reasons reason,
 		}
 		if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi) || c->rx_discarding)
 			break;
-		protocol_handle(c->sess, buf_str(&c->rx), c->rx.len, c->rx_binary);
+		if (c->staff) {
+			char err[STORE_ERR_LEN];
+
+			/* Staff changes commit on their own: the kiosk's open batch goes first. */
+			if (protocol_batch_open(w->cfg.proto) &&
+			    protocol_flush(w->cfg.proto, err, sizeof(err)))
+				fprintf(stderr, "planaloud: a commit failed, nothing in it was kept: %s\n",
+					err);
+			staff_handle(c->staff, buf_str(&c->rx), c->rx.len, c->rx_binary);
+		} else {
+			protocol_handle(c->sess, buf_str(&c->rx), c->rx.len, c->rx_binary);
+		}
 		buf_reset(&c->rx);
 		schedule_flush(w);
 		break;
@@ -246,8 +319,12 @@ static int callback_planaloud(struct lws *wsi, enum lws_callback_reasons reason,
 	}
 
 	case LWS_CALLBACK_CLOSED:
-		protocol_session_close(c->sess);
+		if (c->staff)
+			staff_session_close(c->staff);
+		else
+			protocol_session_close(c->sess);
 		c->sess = NULL;
+		c->staff = NULL;
 		conn_release(c);
 		break;
 
@@ -258,22 +335,13 @@ static int callback_planaloud(struct lws *wsi, enum lws_callback_reasons reason,
 }
 
 /* /healthz: 200 when the database answers, 503 when it does not. */
-static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
-			 size_t len)
+static int healthz(struct lws *wsi, ws *w)
 {
-	ws *w = lws_context_user(lws_get_context(wsi));
 	unsigned char out[LWS_PRE + 512], *start = out + LWS_PRE, *p = start, *end = out + sizeof(out);
 	char body[192];
 	size_t done, total;
 	int n, ok;
 
-	if (reason != LWS_CALLBACK_HTTP)
-		return lws_callback_http_dummy(wsi, reason, user, in, len);
-	/* The mount matches any path that starts with /healthz; only /healthz itself is ours. */
-	if (in && *(const char *)in && strcmp(in, "/") != 0) {
-		lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, NULL);
-		return lws_http_transaction_completed(wsi) ? -1 : 0;
-	}
 	ok = store_ping(w->cfg.st) == 0;
 	protocol_prerender_progress(w->cfg.proto, &done, &total);
 	n = snprintf(body, sizeof(body),
@@ -289,9 +357,165 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
 	return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
+/* Answers with a status and no body. */
+static int http_status(struct lws *wsi, unsigned int status)
+{
+	lws_return_http_status(wsi, status, NULL);
+	return lws_http_transaction_completed(wsi) ? -1 : 0;
+}
+
+/* 303 See Other to location, setting cookie (when not NULL). */
+static int see_other(struct lws *wsi, const char *location, const char *cookie)
+{
+	unsigned char out[LWS_PRE + 1024], *start = out + LWS_PRE, *p = start, *end = out + sizeof(out);
+
+	if (lws_add_http_header_status(wsi, HTTP_STATUS_SEE_OTHER, &p, end) ||
+	    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_LOCATION, (const unsigned char *)location,
+					 (int)strlen(location), &p, end) ||
+	    (cookie && lws_add_http_header_by_name(wsi, (const unsigned char *)"set-cookie:",
+						   (const unsigned char *)cookie, (int)strlen(cookie),
+						   &p, end)) ||
+	    lws_add_http_header_content_length(wsi, 0, &p, end) ||
+	    lws_finalize_write_http_header(wsi, start, &p, end))
+		return -1;
+	return lws_http_transaction_completed(wsi) ? -1 : 0;
+}
+
+#define LOGIN_PAGE "/staff/login.html"
+
+/* The login form has come: check it and answer with the workspace and a cookie, or the login page
+ * saying what was wrong. The password never leaves this function but into users_login. */
+static int staff_login(struct lws *wsi, ws *w, http_req *r)
+{
+	const char *name = lws_spa_get_string(r->spa, FIELD_NAME);
+	const char *password = lws_spa_get_string(r->spa, FIELD_PASSWORD);
+	unsigned char token[USERS_TOKEN_BYTES];
+	char text[USERS_TOKEN_TEXT], cookie[160], err[STORE_ERR_LEN];
+	users_login_result result = USERS_LOGIN_WRONG;
+	users_staff who;
+	long long wait_ms = 0;
+	time_t now = time(NULL);
+	int rc;
+
+	if (!name || !password || !*name || !*password)
+		return see_other(wsi, LOGIN_PAGE "?problem=missing", NULL);
+	if (limiter_wait(w->logins, r->peer, now) > 0)
+		return see_other(wsi, LOGIN_PAGE "?problem=slow-down", NULL);
+	if (protocol_batch_open(w->cfg.proto) && protocol_flush(w->cfg.proto, err, sizeof(err)))
+		fprintf(stderr, "planaloud: a commit failed, nothing in it was kept: %s\n", err);
+	if (users_login(w->cfg.users, name, password, &result, token, &who, &wait_ms, err,
+			sizeof(err))) {
+		fprintf(stderr, "planaloud: a login could not be checked: %s\n", err);
+		return see_other(wsi, LOGIN_PAGE "?problem=server", NULL);
+	}
+	if (result != USERS_LOGIN_OK) {
+		limiter_fail(w->logins, r->peer, now);
+		return see_other(wsi, result == USERS_LOGIN_LOCKED ? LOGIN_PAGE "?problem=slow-down"
+								   : LOGIN_PAGE "?problem=wrong",
+				 NULL);
+	}
+	users_token_encode(token, text);
+	snprintf(cookie, sizeof(cookie), COOKIE_NAME "=%s; Path=/; HttpOnly; SameSite=Strict%s", text,
+		 w->cfg.secure_cookies ? "; Secure" : "");
+	rc = see_other(wsi, "/staff/", cookie);
+	sodium_memzero(token, sizeof(token));
+	sodium_memzero(text, sizeof(text));
+	sodium_memzero(cookie, sizeof(cookie));
+	return rc;
+}
+
+static int staff_logout(struct lws *wsi, ws *w, http_req *r)
+{
+	char cookie[128];
+
+	if (r->has_token)
+		users_logout(w->cfg.users, r->token);
+	snprintf(cookie, sizeof(cookie),
+		 COOKIE_NAME "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
+		 w->cfg.secure_cookies ? "; Secure" : "");
+	return see_other(wsi, LOGIN_PAGE "?problem=out", cookie);
+}
+
+/* /healthz, and the staff login and logout forms (POST /staff/auth/login, /staff/auth/logout). */
+static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+			 size_t len)
+{
+	ws *w = lws_context_user(lws_get_context(wsi));
+	http_req *r = user;
+	char uri[64] = "";
+	int rc;
+
+	switch (reason) {
+	case LWS_CALLBACK_HTTP:
+		memset(r, 0, sizeof(*r));
+		if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_POST_URI) > 0) {
+			/* Each mount matches any path that starts with it; only these are ours. */
+			if (!w->cfg.users)
+				return http_status(wsi, HTTP_STATUS_NOT_FOUND);
+			if (strcmp(uri, "/staff/auth/login") == 0)
+				r->route = ROUTE_LOGIN;
+			else if (strcmp(uri, "/staff/auth/logout") == 0)
+				r->route = ROUTE_LOGOUT;
+			else
+				return http_status(wsi, HTTP_STATUS_NOT_FOUND);
+			/* A form posted from another site (cross-site request forgery) is refused. */
+			if (!origin_ok(w, wsi))
+				return http_status(wsi, HTTP_STATUS_FORBIDDEN);
+			lws_get_peer_simple(wsi, r->peer, sizeof(r->peer));
+			r->has_token = staff_cookie(wsi, r->token) == 0;
+			return 0; /* the form follows */
+		}
+		if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) > 0 &&
+		    strcmp(uri, "/healthz") == 0)
+			return healthz(wsi, w);
+		if (strncmp(uri, "/staff/auth", 11) == 0)
+			return http_status(wsi, HTTP_STATUS_METHOD_NOT_ALLOWED);
+		return http_status(wsi, HTTP_STATUS_NOT_FOUND);
+
+	case LWS_CALLBACK_HTTP_BODY:
+		if (!r->route)
+			return -1;
+		if (!r->spa) {
+			r->spa = lws_spa_create(wsi, form_fields, LWS_ARRAY_SIZE(form_fields), 1024,
+						NULL, NULL);
+			if (!r->spa)
+				return -1;
+		}
+		return lws_spa_process(r->spa, in, (int)len) ? -1 : 0;
+
+	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+		if (!r->route)
+			return -1;
+		if (r->spa)
+			lws_spa_finalize(r->spa);
+		if (r->route == ROUTE_LOGIN)
+			rc = r->spa ? staff_login(wsi, w, r) : see_other(wsi, LOGIN_PAGE "?problem=missing", NULL);
+		else
+			rc = staff_logout(wsi, w, r);
+		sodium_memzero(r->token, sizeof(r->token));
+		return rc;
+
+	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+		if (r && r->spa) {
+			lws_spa_destroy(r->spa);
+			r->spa = NULL;
+		}
+		if (r)
+			sodium_memzero(r->token, sizeof(r->token));
+		break;
+
+	default:
+		break;
+	}
+	return lws_callback_http_dummy(wsi, reason, user, in, len);
+}
+
 static const struct lws_protocols protocols[] = {
-	{ "http", callback_http, 0, 0, 0, NULL, 0 },
-	{ "planaloud", callback_planaloud, sizeof(conn), 4096, 0, NULL, 0 },
+	{ "http", callback_http, sizeof(http_req), 0, 0, NULL, 0 },
+	/* rx 4 KiB: messages are small and reassembled; tx 256 KiB: narration audio goes out in
+	 * large pieces (lws otherwise sends at most rx_buffer_size per writeable turn) */
+	{ "planaloud", callback_planaloud, sizeof(conn), 4096, 0, NULL, 256 * 1024 },
+	{ "planaloud-staff", callback_planaloud, sizeof(conn), 4096, STAFF_PROTOCOL_ID, NULL, 0 },
 	{ NULL, NULL, 0, 0, 0, NULL, 0 },
 };
 
@@ -305,6 +529,12 @@ ws *ws_new(const ws_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	w->cfg = *cfg;
+	w->logins = limiter_new(LOGIN_FAILURES_PER_ADDRESS, LOGIN_WINDOW_SECONDS);
+	if (!w->logins) {
+		snprintf(err, errlen, "out of memory");
+		free(w);
+		return NULL;
+	}
 	snprintf(w->web_origin, sizeof(w->web_origin), "%s", cfg->web_dir);
 
 	w->mount_web.mountpoint = "/";
@@ -313,7 +543,13 @@ ws *ws_new(const ws_config *cfg, char *err, size_t errlen)
 	w->mount_web.def = "index.html";
 	w->mount_web.origin_protocol = LWSMPRO_FILE;
 
-	w->mount_health.mount_next = &w->mount_web;
+	w->mount_auth.mount_next = &w->mount_web;
+	w->mount_auth.mountpoint = "/staff/auth";
+	w->mount_auth.mountpoint_len = 11;
+	w->mount_auth.protocol = "http";
+	w->mount_auth.origin_protocol = LWSMPRO_CALLBACK;
+
+	w->mount_health.mount_next = &w->mount_auth;
 	w->mount_health.mountpoint = "/healthz";
 	w->mount_health.mountpoint_len = 8;
 	w->mount_health.protocol = "http";
@@ -332,6 +568,7 @@ ws *ws_new(const ws_config *cfg, char *err, size_t errlen)
 	if (!w->ctx) {
 		snprintf(err, errlen, "cannot listen on %s port %d (is something else using it?)",
 			 cfg->listen ? cfg->listen : "every interface", cfg->port);
+		limiter_free(w->logins);
 		free(w);
 		return NULL;
 	}
@@ -367,5 +604,6 @@ void ws_free(ws *w)
 	if (!w)
 		return;
 	lws_context_destroy(w->ctx);
+	limiter_free(w->logins);
 	free(w);
 }

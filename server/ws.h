@@ -1,10 +1,13 @@
-/* ws: the libwebsockets server: static files from web/, /healthz, and the websocket that carries
- * the protocol. The lws callback only reassembles, queues and writes; protocol.c decides. */
+/* ws: the libwebsockets server: static files from web/, /healthz, the staff login and logout
+ * forms, and the websockets that carry the kiosk's protocol and the staff's. The lws callbacks
+ * only reassemble, queue and write; protocol.c, staff.c and users.c decide. */
 #ifndef PLANALOUD_WS_H
 #define PLANALOUD_WS_H
 
 #include "protocol.h"
+#include "staff.h"
 #include "store.h"
+#include "users.h"
 
 #include <signal.h>
 
@@ -15,6 +18,11 @@ typedef struct ws_config {
 	const char *host; /* the name browsers use to reach the server, besides localhost; or NULL */
 	protocol *proto; /* borrowed */
 	store *st;       /* borrowed, for /healthz */
+	/* The staff workspace (borrowed; both NULL: no staff login on this server): the login and
+	 * logout forms at /staff/auth/, and websockets with the "planaloud-staff" subprotocol. */
+	staff *staff;
+	users *users;
+	int secure_cookies; /* the server is reached over TLS (a proxy): cookies say Secure */
 } ws_config;
 
 typedef struct ws ws;

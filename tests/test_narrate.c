@@ -74,7 +74,7 @@ static void a_sentence_should_come_back_with_audio_and_the_shown_words(void)
 	narration *r = NULL, *again = NULL;
 
 	CHECK(n != NULL);
-	CHECK(narrator_say(n, (void *)1, 7, "ruth", "normal", shown, &r, err, sizeof(err)) == 0);
+	CHECK(narrator_say(n, (void *)1, 7, "ruth", "normal", shown, 0, &r, err, sizeof(err)) == 0);
 	CHECK(r == NULL); /* not in the cache yet: queued */
 	r = wait_for(n);
 	CHECK(r && !r->failed && r->tag == 7 && !r->cached);
@@ -88,7 +88,7 @@ static void a_sentence_should_come_back_with_audio_and_the_shown_words(void)
 			CHECK(r->words[i].ms >= r->words[i - 1].ms);
 	}
 	/* the second time it comes from the cache, the same */
-	CHECK(narrator_say(n, (void *)1, 8, "ruth", "normal", shown, &again, err, sizeof(err)) == 0);
+	CHECK(narrator_say(n, (void *)1, 8, "ruth", "normal", shown, 0, &again, err, sizeof(err)) == 0);
 	CHECK(again && again->cached && again->tag == 8);
 	if (r && again) {
 		CHECK(again->sample_count == r->sample_count);
@@ -107,11 +107,11 @@ static void a_faster_speed_should_be_shorter_and_a_man_should_sound_different(vo
 	narrator *n = narrator_open(vs, dir, 1 << 24, nothing, NULL, err, sizeof(err));
 	narration *slow = NULL, *fast = NULL, *man = NULL;
 
-	narrator_say(n, (void *)1, 1, "ruth", "slower", shown, &slow, err, sizeof(err));
+	narrator_say(n, (void *)1, 1, "ruth", "slower", shown, 0, &slow, err, sizeof(err));
 	slow = slow ? slow : wait_for(n);
-	narrator_say(n, (void *)1, 2, "ruth", "faster", shown, &fast, err, sizeof(err));
+	narrator_say(n, (void *)1, 2, "ruth", "faster", shown, 0, &fast, err, sizeof(err));
 	fast = fast ? fast : wait_for(n);
-	narrator_say(n, (void *)1, 3, "david", "slower", shown, &man, err, sizeof(err));
+	narrator_say(n, (void *)1, 3, "david", "slower", shown, 0, &man, err, sizeof(err));
 	man = man ? man : wait_for(n);
 	CHECK(slow && fast && man);
 	if (slow && fast && man) {
@@ -131,8 +131,8 @@ static void an_unknown_voice_or_speed_should_be_refused(void)
 	narrator *n = narrator_open(vs, dir, 1 << 24, nothing, NULL, err, sizeof(err));
 	narration *r = NULL;
 
-	CHECK(narrator_say(n, NULL, 1, "nobody", "normal", "Hello.", &r, err, sizeof(err)) == -1);
-	CHECK(narrator_say(n, NULL, 1, "ruth", "warp", "Hello.", &r, err, sizeof(err)) == -1);
+	CHECK(narrator_say(n, NULL, 1, "nobody", "normal", "Hello.", 0, &r, err, sizeof(err)) == -1);
+	CHECK(narrator_say(n, NULL, 1, "ruth", "warp", "Hello.", 0, &r, err, sizeof(err)) == -1);
 	CHECK(r == NULL);
 	narrator_close(n);
 }
@@ -146,7 +146,7 @@ static void a_forgotten_owner_should_get_nothing_back(void)
 
 	for (int i = 0; i < 5; i++)
 		narrator_say(n, (void *)2, (uint64_t)i, "david", "normal",
-			     "This is a sentence that nobody will hear in the end.", &r, err, sizeof(err));
+			     "This is a sentence that nobody will hear in the end.", 1, &r, err, sizeof(err));
 	narrator_forget(n, (void *)2);
 	for (int i = 0; i < 40; i++) {
 		struct timespec ts = { 0, 5000000 };

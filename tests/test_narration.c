@@ -27,21 +27,57 @@ static wsclient *welcome(void)
 	return c;
 }
 
-/* Reads one narration: its message, then its audio. Returns the message; *bytes the audio size. */
+/* Reads one narration: `narration`, its audio frames, `narration_end`. Returns the first message
+ * with the end's samples, duration_ms and words added, and "frames": how many audio frames came,
+ * each starting with the narration's n; *bytes is the audio without those 4-byte heads. */
 static cJSON *read_narration(wsclient *c, size_t *bytes)
 {
-	char *data = NULL;
-	size_t len = 0;
-	int binary = 0;
-	cJSON *m = wsclient_recv_json(c, WAIT_MS);
+	cJSON *m = wsclient_recv_json(c, WAIT_MS), *end = NULL;
+	int frames = 0, bad_head = 0;
+	unsigned n;
 
 	*bytes = 0;
 	if (!m || strcmp(json_str(m, "type") ? json_str(m, "type") : "", "narration") != 0 ||
 	    json_bool(m, "failed") == 1)
 		return m;
-	if (wsclient_recv(c, WAIT_MS, &data, &len, &binary) == 1 && binary)
-		*bytes = len;
-	free(data);
+	n = (unsigned)json_num(m, "n", -1);
+	for (;;) {
+		char *data = NULL;
+		size_t len = 0;
+		int binary = 0;
+
+		if (wsclient_recv(c, WAIT_MS, &data, &len, &binary) != 1)
+			break;
+		if (binary) {
+			const unsigned char *h = (const unsigned char *)data;
+
+			frames++;
+			if (len < 4 || (h[0] | h[1] << 8 | h[2] << 16 | (unsigned)h[3] << 24) != n)
+				bad_head++;
+			else
+				*bytes += len - 4;
+			free(data);
+			continue;
+		}
+		end = cJSON_Parse(data);
+		free(data);
+		break;
+	}
+	CHECK(bad_head == 0);
+	CHECK(end && json_str(end, "type") && strcmp(json_str(end, "type"), "narration_end") == 0);
+	CHECK(json_num(end, "n", -2) == (double)n);
+	if (end) {
+		const char *keep[] = { "samples", "duration_ms", "words", "failed" };
+
+		for (size_t i = 0; i < sizeof(keep) / sizeof(*keep); i++) {
+			cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(end, keep[i]);
+
+			if (v)
+				cJSON_AddItemToObject(m, keep[i], v);
+		}
+	}
+	cJSON_AddNumberToObject(m, "frames", frames);
+	cJSON_Delete(end);
 	return m;
 }
 
@@ -83,6 +119,24 @@ static void the_second_time_a_text_should_come_from_the_cache(void)
 	CHECK(first_bytes > 0 && first_bytes == second_bytes);
 	cJSON_Delete(a);
 	cJSON_Delete(b);
+	wsclient_free(c);
+}
+
+/* Audio not in the cache starts on its way while the rest is still being made. */
+static void a_text_not_yet_said_should_come_in_pieces_that_add_up(void)
+{
+	wsclient *c = welcome();
+	size_t bytes;
+	cJSON *m;
+
+	wsclient_send_text(c, "{\"type\":\"narrate\",\"ids\":[\"welcome/say/2\"],\"voice\":\"david\","
+			      "\"speed\":\"slower\"}");
+	m = read_narration(c, &bytes);
+	CHECK(json_bool(m, "cached") == 0);
+	CHECK(json_num(m, "frames", 0) >= 3); /* 100 ms first, then growing pieces */
+	CHECK(bytes > 0 && bytes == (size_t)json_num(m, "samples", 0) * 2);
+	CHECK(json_count(m, "words") >= 3);
+	cJSON_Delete(m);
 	wsclient_free(c);
 }
 
@@ -165,7 +219,7 @@ static void a_flood_of_requests_should_meet_a_bounded_queue_and_the_server_shoul
 			break;
 		if (!binary && strstr(data, "\"busy\""))
 			busy++;
-		if (!binary && strstr(data, "\"narration\""))
+		if (!binary && strstr(data, "\"narration_end\""))
 			narrations++;
 		free(data);
 	}
@@ -231,6 +285,7 @@ int main(void)
 	RUN(fixed_texts_should_be_ready_before_anyone_asks);
 	RUN(listen_should_bring_word_timings_and_audio_for_each_text);
 	RUN(the_second_time_a_text_should_come_from_the_cache);
+	RUN(a_text_not_yet_said_should_come_in_pieces_that_add_up);
 	RUN(faster_should_be_shorter_than_slower);
 	RUN(a_message_without_blanks_should_be_readable_on_any_page);
 	RUN(bad_narration_requests_should_be_refused_plainly);

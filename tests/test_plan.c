@@ -254,6 +254,92 @@ static void plan_date_valid_should_refuse_other_ways_of_writing_a_date(void)
 	CHECK(plan_date_valid("tomorrow") == 0);
 }
 
+static void plan_date_add_days_should_count_across_months_years_and_leap_days(void)
+{
+	char d[PLAN_DATE_LEN];
+
+	CHECK(plan_date_add_days("2026-11-22", 49, d) == 0);
+	CHECK_STR(d, "2027-01-10");
+	CHECK(plan_date_add_days("2028-02-28", 1, d) == 0);
+	CHECK_STR(d, "2028-02-29"); /* 2028 is a leap year */
+	CHECK(plan_date_add_days("2027-02-28", 1, d) == 0);
+	CHECK_STR(d, "2027-03-01");
+	CHECK(plan_date_add_days("2100-02-28", 1, d) == 0);
+	CHECK_STR(d, "2100-03-01"); /* 2100 is not */
+	CHECK(plan_date_add_days("2000-02-28", 1, d) == 0);
+	CHECK_STR(d, "2000-02-29"); /* 2000 is */
+	CHECK(plan_date_add_days("2026-01-10", -14, d) == 0);
+	CHECK_STR(d, "2025-12-27");
+	CHECK(plan_date_add_days("2026-03-29", 0, d) == 0);
+	CHECK_STR(d, "2026-03-29");
+	CHECK(plan_date_add_days("2024-01-01", 366, d) == 0);
+	CHECK_STR(d, "2025-01-01");
+}
+
+static void plan_date_add_days_should_refuse_a_bad_date_and_leave_the_years_it_knows(void)
+{
+	char d[PLAN_DATE_LEN] = "unchanged";
+
+	CHECK(plan_date_add_days("2026-02-30", 1, d) == -1);
+	CHECK(plan_date_add_days("tomorrow", 1, d) == -1);
+	CHECK(plan_date_add_days("2200-12-31", 1, d) == -1);
+	CHECK(plan_date_add_days("1900-01-01", -1, d) == -1);
+	CHECK_STR(d, "unchanged");
+}
+
+static void plan_date_add_months_should_keep_the_day_or_take_the_months_last(void)
+{
+	char d[PLAN_DATE_LEN];
+
+	CHECK(plan_date_add_months("2026-11-22", 12, d) == 0);
+	CHECK_STR(d, "2027-11-22");
+	CHECK(plan_date_add_months("2026-01-31", 1, d) == 0);
+	CHECK_STR(d, "2026-02-28");
+	CHECK(plan_date_add_months("2028-01-31", 1, d) == 0);
+	CHECK_STR(d, "2028-02-29");
+	CHECK(plan_date_add_months("2028-02-29", 12, d) == 0);
+	CHECK_STR(d, "2029-02-28");
+	CHECK(plan_date_add_months("2026-12-15", 1, d) == 0);
+	CHECK_STR(d, "2027-01-15");
+	CHECK(plan_date_add_months("2026-03-31", -1, d) == 0);
+	CHECK_STR(d, "2026-02-28");
+	CHECK(plan_date_add_months("2026-01-15", -13, d) == 0);
+	CHECK_STR(d, "2024-12-15");
+	CHECK(plan_date_add_months("2026-13-01", 1, d) == -1);
+	CHECK(plan_date_add_months("2200-06-01", 12, d) == -1);
+}
+
+static void plan_review_dates_should_be_7_weeks_and_12_months_after_sign_off(void)
+{
+	char light[PLAN_DATE_LEN], full[PLAN_DATE_LEN];
+
+	CHECK(plan_review_dates("2026-11-22", light, full) == 0);
+	CHECK_STR(light, "2027-01-10");
+	CHECK_STR(full, "2027-11-22");
+	/* 6 to 8 weeks, as seed 003 asks */
+	CHECK(PLAN_LIGHT_REVIEW_DAYS >= 42 && PLAN_LIGHT_REVIEW_DAYS <= 56);
+	CHECK(plan_review_dates("not a date", light, full) == -1);
+}
+
+static void plan_review_state_should_be_soon_2_weeks_before_and_overdue_after(void)
+{
+	CHECK(plan_review_state_on("2027-01-10", "2026-12-26") == PLAN_REVIEW_LATER);
+	CHECK(plan_review_state_on("2027-01-10", "2026-12-27") == PLAN_REVIEW_SOON);
+	CHECK(plan_review_state_on("2027-01-10", "2027-01-10") == PLAN_REVIEW_SOON);
+	CHECK(plan_review_state_on("2027-01-10", "2027-01-11") == PLAN_REVIEW_OVERDUE);
+	CHECK(plan_review_state_on("2027-01-10", "2028-01-01") == PLAN_REVIEW_OVERDUE);
+	CHECK(plan_review_state_on("never", "2027-01-11") == PLAN_REVIEW_LATER);
+}
+
+static void plan_date_of_should_give_a_valid_date(void)
+{
+	char d[PLAN_DATE_LEN];
+
+	plan_date_of(1795000000LL, d); /* 2026-11-19 or -20 where the clock is */
+	CHECK(plan_date_valid(d));
+	CHECK(strncmp(d, "2026-11-", 8) == 0);
+}
+
 static void plan_answers_should_start_empty(void)
 {
 	plan_answers pa;
@@ -359,6 +445,12 @@ int main(void)
 	RUN(plan_date_valid_should_accept_real_dates);
 	RUN(plan_date_valid_should_refuse_days_the_calendar_does_not_have);
 	RUN(plan_date_valid_should_refuse_other_ways_of_writing_a_date);
+	RUN(plan_date_add_days_should_count_across_months_years_and_leap_days);
+	RUN(plan_date_add_days_should_refuse_a_bad_date_and_leave_the_years_it_knows);
+	RUN(plan_date_add_months_should_keep_the_day_or_take_the_months_last);
+	RUN(plan_review_dates_should_be_7_weeks_and_12_months_after_sign_off);
+	RUN(plan_review_state_should_be_soon_2_weeks_before_and_overdue_after);
+	RUN(plan_date_of_should_give_a_valid_date);
 	RUN(plan_answers_should_start_empty);
 	RUN(plan_answers_should_give_back_what_was_added);
 	RUN(plan_answers_get_should_match_page_item_and_field_together);

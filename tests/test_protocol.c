@@ -10,10 +10,12 @@
 #include "store.h"
 
 #include <cjson/cJSON.h>
+#include <dirent.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_SENT 256
@@ -717,6 +719,258 @@ static void long_non_ascii_list_entries_should_go_out_whole(void)
 	fixture_close(&f);
 }
 
+/* ---- narrate: which texts may be read ---- */
+
+/* The code of the error that answered `narrate` for one id ("" when none came). */
+static const char *narrate_error(session *s, fake_conn *fc, const char *id)
+{
+	static char code[64];
+	char msg[512];
+	cJSON *m, *c;
+
+	fake_reset(fc);
+	snprintf(msg, sizeof(msg),
+		 "{\"type\":\"narrate\",\"seq\":4,\"ids\":[\"%s\"],\"voice\":\"ruth\","
+		 "\"speed\":\"normal\"}",
+		 id);
+	handle(s, msg);
+	m = fake_msg(fc, fc->n - 1);
+	c = cJSON_GetObjectItem(m, "code");
+	snprintf(code, sizeof(code), "%s", cJSON_IsString(c) ? c->valuestring : "");
+	cJSON_Delete(m);
+	return code;
+}
+
+static void narrate_should_take_a_message_whose_blanks_the_id_fills_with_numbers(void)
+{
+	/* Without a voice, a text that may be read gets no-sound; one that may not, unknown-text. */
+	static const char *const readable[] = {
+		"msg/timeout.body?seconds=30",
+		"msg/timeout.body?seconds=0",
+		"msg/timeout.body?seconds=123456",
+		"msg/list.item?n=3",
+		"msg/progress?n=4&of=9",
+		"msg/progress?of=9&n=4",
+		"msg/timeout.title", /* a message without blanks, as before */
+	};
+	static const char *const refused[] = {
+		"msg/timeout.body?seconds=abc",     /* not digits */
+		"msg/timeout.body?seconds=1234567", /* more than 6 digits */
+		"msg/timeout.body?seconds=-3",
+		"msg/timeout.body?seconds=+3",
+		"msg/timeout.body?seconds=3x",
+		"msg/timeout.body?seconds=3.5",
+		"msg/timeout.body?seconds=\u0663", /* an Arabic-Indic three: ASCII digits only */
+		"msg/timeout.body?seconds=",
+		"msg/timeout.body?seconds",
+		"msg/timeout.body?=3",
+		"msg/timeout.body?",
+		"msg/timeout.body?nope=3",          /* not a blank of this message */
+		"msg/timeout.body?seconds=3&nope=4",
+		"msg/timeout.body?seconds=3&seconds=4", /* a blank given twice */
+		"msg/timeout.body?seconds=3&",
+		"msg/timeout.body?seconds=3#",
+		"msg/timeout.body",                 /* a blank left as it is */
+		"msg/progress?n=4",                 /* a blank left unfilled */
+		"msg/timeout.title?seconds=3",      /* a message with no such blank */
+		"msg/no-such-message?seconds=3",
+		"msg/?seconds=3",
+		"timeout.body?seconds=3",
+		"welcome/title?seconds=3",
+	};
+	fixture f;
+	fake_conn fc = {.n = 0};
+	session *s;
+	char longer[300];
+
+	CHECK(fixture_open(&f, 0) == 0);
+	s = protocol_session_open(f.p, &fc, "127.0.0.1");
+	for (size_t i = 0; i < sizeof(readable) / sizeof(*readable); i++) {
+		const char *code = narrate_error(s, &fc, readable[i]);
+
+		if (strcmp(code, "no-sound") != 0)
+			fprintf(stderr, "  %s: %s\n", readable[i], code);
+		CHECK_STR(code, "no-sound");
+	}
+	for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++) {
+		const char *code = narrate_error(s, &fc, refused[i]);
+
+		if (strcmp(code, "unknown-text") != 0)
+			fprintf(stderr, "  %s: %s\n", refused[i], code);
+		CHECK_STR(code, "unknown-text");
+	}
+	/* An id as long as a narration's id may not be. */
+	snprintf(longer, sizeof(longer), "msg/timeout.body?seconds=3&%0200d", 0);
+	CHECK_STR(narrate_error(s, &fc, longer), "unknown-text");
+	/* Asking for many numbers, one after another, still reads the latest. */
+	for (int i = 0; i < 50; i++) {
+		char id[64];
+
+		snprintf(id, sizeof(id), "msg/timeout.body?seconds=%d", i);
+		CHECK_STR(narrate_error(s, &fc, id), "no-sound");
+	}
+	CHECK_STR(narrate_error(s, &fc, "msg/timeout.body?seconds=7"), "no-sound");
+	protocol_session_close(s);
+	fake_reset(&fc);
+	fixture_close(&f);
+}
+
+/* ---- narrate with a real voice: what is read ---- */
+
+static int fake_send_binary(void *conn, const void *head, size_t head_len, const void *data,
+			    size_t len)
+{
+	(void)conn;
+	(void)head;
+	(void)head_len;
+	(void)data;
+	(void)len;
+	return 0;
+}
+
+static void nothing(void *ctx)
+{
+	(void)ctx;
+}
+
+/* Asks for one text and waits (at most 20 s) for its word timings: the message that carries
+ * them (cJSON_Delete it), or NULL when none came. */
+static cJSON *narrated_words(protocol *p, session *s, fake_conn *fc, const char *id)
+{
+	char msg[512];
+
+	fake_reset(fc);
+	snprintf(msg, sizeof(msg),
+		 "{\"type\":\"narrate\",\"seq\":8,\"ids\":[\"%s\"],\"voice\":\"ruth\","
+		 "\"speed\":\"normal\"}",
+		 id);
+	handle(s, msg);
+	for (int tries = 0; tries < 4000; tries++) {
+		struct timespec ts = {0, 5000000};
+
+		for (int i = 0; i < fc->n; i++) {
+			cJSON *m = fake_msg(fc, i);
+			const char *mid = cJSON_GetStringValue(cJSON_GetObjectItem(m, "id"));
+
+			if (mid && strcmp(mid, id) == 0 && cJSON_IsArray(cJSON_GetObjectItem(m, "words")))
+				return m;
+			if (cJSON_IsTrue(cJSON_GetObjectItem(m, "failed")) ||
+			    cJSON_IsString(cJSON_GetObjectItem(m, "code"))) { /* no sound, or an error */
+				fprintf(stderr, "  %s: %s\n", id, fc->sent[i]);
+				cJSON_Delete(m);
+				return NULL;
+			}
+			cJSON_Delete(m);
+		}
+		protocol_narrations_ready(p);
+		nanosleep(&ts, NULL);
+	}
+	return NULL;
+}
+
+/* The words of a narration, as shown: "The|screen|will|..." (a word's stop is not in it). */
+static void words_of(const cJSON *m, const char *shown, char *out, size_t n)
+{
+	const cJSON *w;
+	size_t used = 0;
+
+	out[0] = '\0';
+	cJSON_ArrayForEach(w, cJSON_GetObjectItem(m, "words"))
+	{
+		int start = (int)cJSON_GetNumberValue(cJSON_GetArrayItem(w, 0));
+		int len = (int)cJSON_GetNumberValue(cJSON_GetArrayItem(w, 1));
+		int k;
+
+		if (start < 0 || len < 0 || (size_t)(start + len) > strlen(shown)) /* ASCII texts here */
+			return;
+		k = snprintf(out + used, n - used, "%s%.*s", used ? "|" : "", len, shown + start);
+		if (k < 0 || (size_t)k >= n - used)
+			return;
+		used += (size_t)k;
+	}
+}
+
+static void narrate_should_read_the_filled_message_and_the_answer_as_stored_now(void)
+{
+	protocol_config cfg = {
+	    .idle_seconds = 120, .warn_seconds = 30, .address_failures = 20, .address_window = 600};
+	char err[512], dir[64] = "/tmp/planaloud-protocol-audio-XXXXXX", words[512], msg[256];
+	voices *vs = voices_load(PLANALOUD_SOURCE_DIR "/voices", err, sizeof(err));
+	narrator *n = NULL;
+	protocol *p = NULL;
+	fake_conn fc = {.n = 0};
+	session *s = NULL;
+	fixture f;
+	cJSON *m;
+	DIR *d;
+	struct dirent *e;
+
+	CHECK(fixture_open(&f, 0) == 0);
+	CHECK(vs != NULL && mkdtemp(dir) != NULL);
+	if (vs)
+		n = narrator_open(vs, dir, 1 << 24, nothing, NULL, err, sizeof(err));
+	CHECK(n != NULL);
+	if (!n)
+		goto out;
+	p = protocol_new(ct, f.st, zero_key, &cfg, (protocol_io){fake_send, fake_send_binary});
+	protocol_set_narrator(p, n);
+	s = protocol_session_open(p, &fc, "127.0.0.1");
+
+	/* The countdown: the words read are the message's, with the number the id gave. */
+	m = narrated_words(p, s, &fc, "msg/timeout.body?seconds=30");
+	CHECK(m != NULL);
+	words_of(m, "The screen will clear in 30 seconds. Your answers are saved.", words,
+		 sizeof(words));
+	CHECK_STR(words, "The|screen|will|clear|in|30|seconds|Your|answers|are|saved");
+	cJSON_Delete(m);
+
+	/* An answer typed on its own page is read as it was saved, though the page is not sent
+	 * again: it was drawn with no answer. */
+	snprintf(msg, sizeof(msg), "{\"type\":\"code\",\"seq\":1,\"code\":\"%s\"}", f.code);
+	handle(s, msg);
+	handle(s, "{\"type\":\"go\",\"to\":\"like-admire\"}");
+	CHECK(protocol_flush(p, err, sizeof(err)) == 0);
+	CHECK_STR(last(&fc), "page like-admire");
+	handle(s, "{\"type\":\"answer\",\"seq\":5,\"page\":\"like-admire\",\"value\":\"I sing "
+		  "in a choir\"}");
+	CHECK(protocol_flush(p, err, sizeof(err)) == 0);
+	CHECK_STR(last(&fc), "saved like-admire");
+	m = narrated_words(p, s, &fc, "answer/like-admire");
+	CHECK(m != NULL);
+	words_of(m, "I sing in a choir", words, sizeof(words));
+	CHECK_STR(words, "I|sing|in|a|choir");
+	cJSON_Delete(m);
+	/* And again after it changed. */
+	handle(s, "{\"type\":\"answer\",\"seq\":6,\"page\":\"like-admire\",\"value\":\"I sing "
+		  "loudly\"}");
+	CHECK(protocol_flush(p, err, sizeof(err)) == 0);
+	m = narrated_words(p, s, &fc, "answer/like-admire");
+	CHECK(m != NULL);
+	words_of(m, "I sing loudly", words, sizeof(words));
+	CHECK_STR(words, "I|sing|loudly");
+	cJSON_Delete(m);
+out:
+	if (s)
+		protocol_session_close(s);
+	fake_reset(&fc);
+	protocol_free(p);
+	if (n)
+		narrator_close(n);
+	voices_free(vs);
+	fixture_close(&f);
+	d = opendir(dir);
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.') {
+			char path[400];
+
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			unlink(path);
+		}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	char err[512];
@@ -740,6 +994,8 @@ int main(void)
 	RUN(finish_should_say_bye_and_ask_for_the_close);
 	RUN(a_plan_sent_from_one_kiosk_should_not_change_from_another);
 	RUN(long_non_ascii_list_entries_should_go_out_whole);
+	RUN(narrate_should_take_a_message_whose_blanks_the_id_fills_with_numbers);
+	RUN(narrate_should_read_the_filled_message_and_the_answer_as_stored_now);
 	content_free(ct);
 	return check_report();
 }

@@ -119,12 +119,12 @@ static void collect_visit(void *ctx, long long visit, const char *writer, const 
 
 /* ---- opening and migrations ---- */
 
-static void store_should_open_in_memory_at_schema_version_1(void)
+static void store_should_open_in_memory_at_schema_version_3(void)
 {
 	store *s = open_memory();
 
 	CHECK(s != NULL);
-	CHECK(store_schema_version(s) == 1);
+	CHECK(store_schema_version(s) == 3);
 	CHECK(store_ping(s) == 0);
 	CHECK(store_batch_open(s) == 0);
 	CHECK(store_commits(s) == 0);
@@ -139,11 +139,11 @@ static void store_should_migrate_a_new_file_once_and_reopen_it(void)
 	snprintf(path, sizeof(path), "%s/migrate.db", tmpdir);
 	s = store_open(path, err, sizeof(err));
 	CHECK(s != NULL);
-	CHECK(store_schema_version(s) == 1);
+	CHECK(store_schema_version(s) == 3);
 	store_close(s);
 	s = store_open(path, err, sizeof(err));
 	CHECK(s != NULL);
-	CHECK(store_schema_version(s) == 1);
+	CHECK(store_schema_version(s) == 3);
 	CHECK(store_ping(s) == 0);
 	store_close(s);
 }
@@ -701,10 +701,997 @@ static void store_close_should_drop_a_batch_that_was_not_committed(void)
 	store_close(s);
 }
 
+
+/* ---- staff accounts, sessions and the audit log (schema 2) ---- */
+
+/* Any Argon2id string will do for the store: it does not check passwords. */
+#define SOME_HASH "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$c29tZWhhc2hzb21laGFzaA"
+
+static store *open_file(const char *name, char *path, size_t n)
+{
+	char err[STORE_ERR_LEN] = "";
+	store *s;
+
+	snprintf(path, n, "%s/%s", tmpdir, name);
+	s = store_open(path, err, sizeof(err));
+	if (!s)
+		fprintf(stderr, "store_open(%s): %s\n", path, err);
+	return s;
+}
+
+/* The number of rows a query on the file counts, through a connection of its own; -1 on error. */
+static long long count_on_file(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *q = NULL;
+	long long n = -1;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+		n = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	return n;
+}
+
+/* Takes away everything migration 3 added, leaving schema 2 as it shipped. */
+#define UNDO_MIGRATION_3                                                                           \
+	"DROP TRIGGER versions_no_update; DROP TRIGGER versions_no_delete;"                        \
+	"DROP TRIGGER versions_no_replace; DROP TABLE versions; DROP TABLE reviews;"               \
+	"DROP TABLE comments; DROP TABLE support;"                                                 \
+	"ALTER TABLE plans DROP COLUMN managing; ALTER TABLE plans DROP COLUMN invited_by;"        \
+	"ALTER TABLE plans DROP COLUMN ready; ALTER TABLE plans DROP COLUMN person_agreed_at;"     \
+	"ALTER TABLE plans DROP COLUMN person_agreed_visit;"                                       \
+	"ALTER TABLE plans DROP COLUMN person_disagreed_at;"                                       \
+	"ALTER TABLE plans DROP COLUMN person_disagree_reason;"                                    \
+	"ALTER TABLE plans DROP COLUMN caseworker_agreed_at;"                                      \
+	"ALTER TABLE plans DROP COLUMN caseworker_agreed_by; ALTER TABLE plans DROP COLUMN risks;" \
+	"ALTER TABLE plans DROP COLUMN emergency_checked; ALTER TABLE plans DROP COLUMN not_agreed_at;" \
+	"ALTER TABLE plans DROP COLUMN not_agreed_by; ALTER TABLE plans DROP COLUMN not_agreed_reasons;" \
+	"ALTER TABLE plans DROP COLUMN not_agreed_safety;"                                         \
+	"ALTER TABLE plans DROP COLUMN not_agreed_complaints;"                                     \
+	"ALTER TABLE plans DROP COLUMN signed_off_at; ALTER TABLE plans DROP COLUMN signed_off_by;" \
+	"ALTER TABLE plans DROP COLUMN panel_decision; ALTER TABLE plans DROP COLUMN panel_date;"  \
+	"ALTER TABLE needs DROP COLUMN how; ALTER TABLE needs DROP COLUMN direct_payment;"          \
+	"ALTER TABLE flags DROP COLUMN closed_by; ALTER TABLE flags DROP COLUMN closed_note;"
+
+static void store_should_migrate_a_version_2_database_and_keep_its_plans_and_users(void)
+{
+	char path[128], err[STORE_ERR_LEN] = "";
+	unsigned char hash[STORE_HASH_BYTES];
+	long long id = 0, found = 0, uid = 0;
+	needs_seen ns = { 0 };
+	store_user u;
+	sqlite3 *db;
+	store *s = open_file("version2.db", path, sizeof(path));
+
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	hash_of(8, hash);
+	CHECK(store_plan_create(s, hash, "Sam", 12000, &id, NULL, 0) == 0);
+	CHECK(store_need_add(s, id, "Help to cook", 1) == 0);
+	CHECK(store_user_add(s, "casey", "caseworker", SOME_HASH, 1, NULL, &uid, NULL, 0) == 0);
+	store_close(s);
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db, UNDO_MIGRATION_3 "PRAGMA user_version = 2;", NULL, NULL, NULL) ==
+	      SQLITE_OK);
+	sqlite3_close(db);
+	CHECK(count_on_file(path, "SELECT count(*) FROM sqlite_master WHERE name IN ('versions',"
+				  "'reviews','comments','support')") == 0);
+
+	s = store_open(path, err, sizeof(err));
+	CHECK(s != NULL);
+	if (!s) {
+		fprintf(stderr, "  %s\n", err);
+		return;
+	}
+	CHECK(store_schema_version(s) == 3);
+	CHECK(store_plan_find(s, hash, &found) == 0 && found == id);
+	CHECK(store_user_find(s, "casey", &u) == 0 && u.id == uid);
+	CHECK(store_needs_each(s, id, collect_need, &ns) == 0 && ns.n == 1);
+	CHECK(store_version_freeze(s, id, "submitted", NULL, NULL, NULL, 0) == 0);
+	store_close(s);
+	CHECK(count_on_file(path, "SELECT count(*) FROM versions") == 1);
+}
+
+static void store_should_migrate_a_version_1_database_and_keep_its_plans(void)
+{
+	static const char *const downgrade =
+		UNDO_MIGRATION_3
+		"DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;"
+		"DROP TRIGGER audit_no_replace; DROP TABLE audit; DROP TABLE login_failures;"
+		"DROP TABLE staff_sessions; DROP TABLE users; PRAGMA user_version = 1;";
+	char path[128], err[STORE_ERR_LEN] = "";
+	unsigned char hash[STORE_HASH_BYTES];
+	long long id = 0, found = 0, uid = 0;
+	answers_seen a = {0, ""};
+	store_user u;
+	sqlite3 *db;
+	store *s;
+
+	/* Schema 1 is what migration 1 makes, unchanged since it shipped: make a database with
+	 * today's code, then take away everything migration 2 added. */
+	s = open_file("version1.db", path, sizeof(path));
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	hash_of(7, hash);
+	CHECK(store_plan_create(s, hash, "Sam", 12000, &id, NULL, 0) == 0);
+	CHECK(store_answer_set(s, id, 0, "who", 0, "", "me", NULL, 0) == 0);
+	store_close(s);
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db, downgrade, NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+	CHECK(count_on_file(path, "PRAGMA user_version") == 1);
+	CHECK(count_on_file(path, "SELECT count(*) FROM sqlite_master WHERE name IN ('users',"
+				  "'audit','staff_sessions','login_failures')") == 0);
+
+	s = store_open(path, err, sizeof(err));
+	CHECK(s != NULL);
+	if (!s) {
+		fprintf(stderr, "  %s\n", err);
+		return;
+	}
+	CHECK(store_schema_version(s) == 3);
+	CHECK(store_plan_find(s, hash, &found) == 0 && found == id);
+	CHECK(store_answers_each(s, id, collect_answer, &a) == 0);
+	CHECK_STR(a.text, "who/0/=me;");
+	CHECK(store_user_add(s, "casey", "caseworker", SOME_HASH, 1, NULL, &uid, err, sizeof(err)) ==
+	      0);
+	CHECK(store_user_find(s, "casey", &u) == 0 && u.id == uid);
+	CHECK(store_audit_append(s, NULL, id, "migrated", NULL, err, sizeof(err)) == 0);
+	store_close(s);
+	CHECK(count_on_file(path, "SELECT count(*) FROM audit") == 2);
+}
+
+static void store_should_keep_users_with_their_roles_and_refuse_bad_rows(void)
+{
+	store *s = open_memory();
+	char err[STORE_ERR_LEN] = "";
+	long long id = 0;
+	store_user u;
+
+	CHECK(store_user_add(s, "casey", "caseworker", SOME_HASH, 1000, NULL, &id, err,
+			     sizeof(err)) == 0);
+	CHECK(store_user_find(s, "CaSeY", &u) == 0);
+	CHECK(u.id == id && u.disabled == 0 && u.created_ms == 1000);
+	CHECK_STR(u.name, "casey");
+	CHECK_STR(u.role, "caseworker");
+	CHECK_STR(u.password_hash, SOME_HASH);
+	CHECK(store_user_get(s, id, &u) == 0);
+	CHECK(store_user_get(s, id + 1, &u) == 1);
+	CHECK(store_user_find(s, "morgan", &u) == 1);
+	CHECK(store_user_add(s, "CASEY", "manager", SOME_HASH, 1, NULL, NULL, err, sizeof(err)) ==
+	      1);
+	/* What users.c checks, the database checks again. */
+	CHECK(store_user_add(s, "sam", "root", SOME_HASH, 1, NULL, NULL, err, sizeof(err)) == -1);
+	CHECK(store_user_add(s, "sam jones", "manager", SOME_HASH, 1, NULL, NULL, err, sizeof(err)) ==
+	      -1);
+	CHECK(store_user_add(s, "", "manager", SOME_HASH, 1, NULL, NULL, err, sizeof(err)) == -1);
+	CHECK(store_user_add(s, "sam", "manager", "plain text password", 1, NULL, NULL, err,
+			     sizeof(err)) == -1);
+	CHECK(store_user_add(s, "sam", "manager", "$2b$10$bcryptbcryptbcryptbcrypt", 1, NULL, NULL,
+			     err, sizeof(err)) == -1);
+	CHECK(store_user_find(s, "sam", &u) == 1);
+	CHECK(store_batch_open(s) == 0);
+	store_close(s);
+}
+
+static void staff_writes_should_commit_at_once_when_no_batch_is_open(void)
+{
+	char path[128];
+	store *s = open_file("staff-batch.db", path, sizeof(path));
+
+	if (!s) {
+		CHECK(s != NULL);
+		return;
+	}
+	CHECK(store_user_add(s, "casey", "caseworker", SOME_HASH, 1, NULL, NULL, NULL, 0) == 0);
+	CHECK(store_batch_open(s) == 0);
+	CHECK(count_on_file(path, "SELECT count(*) FROM users") == 1);
+	CHECK(count_on_file(path, "SELECT count(*) FROM audit") == 1);
+	store_close(s);
+}
+
+static void staff_writes_should_join_an_open_batch_and_commit_with_it(void)
+{
+	char path[128];
+	store *s = open_file("staff-batch.db", path, sizeof(path));
+	long long plan = s ? new_plan(s, 9) : 0;
+	unsigned long commits;
+	answers_seen a = {0, ""};
+	store_user u;
+
+	if (!s) {
+		CHECK(s != NULL);
+		return;
+	}
+	CHECK(store_request_begin(s, NULL, 0) == 0);
+	CHECK(store_answer_set(s, plan, 0, "who", 0, "", "me", NULL, 0) == 0);
+	CHECK(store_request_end(s) == 0);
+	commits = store_commits(s);
+	/* A staff write while the kiosk's batch is open: inside it, not committing it. */
+	CHECK(store_user_add(s, "morgan", "manager", SOME_HASH, 1, NULL, NULL, NULL, 0) == 0);
+	CHECK(store_batch_open(s) == 1);
+	CHECK(store_commits(s) == commits);
+	CHECK(count_on_file(path, "SELECT count(*) FROM users WHERE name = 'morgan'") == 0);
+	/* A staff write that fails undoes only itself. */
+	CHECK(store_user_add(s, "MORGAN", "admin", SOME_HASH, 1, NULL, NULL, NULL, 0) == 1);
+	CHECK(store_user_add(s, "bad name", "admin", SOME_HASH, 1, NULL, NULL, NULL, 0) == -1);
+	CHECK(store_batch_open(s) == 1);
+	CHECK(store_user_find(s, "morgan", &u) == 0);
+	CHECK_STR(u.role, "manager");
+	CHECK(store_commit(s, NULL, 0) == 0);
+	CHECK(count_on_file(path, "SELECT count(*) FROM users WHERE name = 'morgan'") == 1);
+	CHECK(count_on_file(path, "SELECT count(*) FROM answers WHERE value = 'me'") == 1);
+	CHECK(store_answers_each(s, plan, collect_answer, &a) == 0);
+	CHECK_STR(a.text, "who/0/=me;");
+	store_close(s);
+}
+
+static void staff_writes_should_be_rolled_back_with_a_batch_that_is_undone(void)
+{
+	store *s = open_memory();
+	store_user u;
+
+	CHECK(store_request_begin(s, NULL, 0) == 0);
+	CHECK(store_user_add(s, "casey", "caseworker", SOME_HASH, 1, NULL, NULL, NULL, 0) == 0);
+	store_request_undo(s); /* the request around it goes, and the staff write with it */
+	CHECK(store_commit(s, NULL, 0) == 0);
+	CHECK(store_user_find(s, "casey", &u) == 1);
+	store_close(s);
+}
+
+static void store_should_disable_a_user_and_end_their_sessions(void)
+{
+	store *s = open_memory();
+	unsigned char t1[STORE_HASH_BYTES], t2[STORE_HASH_BYTES];
+	store_session ses;
+	store_user u;
+	long long id = 0;
+
+	hash_of(1, t1);
+	hash_of(2, t2);
+	CHECK(store_user_add(s, "casey", "caseworker", SOME_HASH, 1, NULL, &id, NULL, 0) == 0);
+	CHECK(store_user_get(s, id, &u) == 0);
+	CHECK(store_login_ok(s, &u, t1, 100, NULL, 0) == 0);
+	CHECK(store_login_ok(s, &u, t2, 200, NULL, 0) == 0);
+	CHECK(store_session_find(s, t1, &ses) == 0);
+	CHECK(ses.user.id == id && ses.created_ms == 100 && ses.seen_ms == 100);
+	CHECK_STR(ses.user.password_hash, ""); /* not needed to know who it is */
+	CHECK(store_session_touch(s, t1, 150) == 0);
+	CHECK(store_session_find(s, t1, &ses) == 0 && ses.seen_ms == 150);
+	CHECK(store_user_set_disabled(s, id, 1, 300, NULL, NULL, 0) == 0);
+	CHECK(store_user_get(s, id, &u) == 0 && u.disabled == 1);
+	CHECK(store_session_find(s, t1, &ses) == 1);
+	CHECK(store_session_find(s, t2, &ses) == 1);
+	CHECK(store_user_set_disabled(s, id + 1, 1, 300, NULL, NULL, 0) == 1);
+	store_close(s);
+}
+
+static void store_should_count_login_failures_by_name_whatever_its_case(void)
+{
+	store *s = open_memory();
+	unsigned char t[STORE_HASH_BYTES];
+	long long until = -1;
+	int failures = -1;
+	store_user u;
+
+	CHECK(store_login_state(s, "nobody", &failures, &until) == 0);
+	CHECK(failures == 0 && until == 0);
+	CHECK(store_login_failed(s, "Casey", NULL, "Casey", 1, 0, 10, NULL, 0) == 0);
+	CHECK(store_login_failed(s, "casey", NULL, "casey", 5, 30010, 20, NULL, 0) == 0);
+	CHECK(store_login_state(s, "CASEY", &failures, &until) == 0);
+	CHECK(failures == 5 && until == 30010);
+	CHECK(store_user_add(s, "casey", "caseworker", SOME_HASH, 1, NULL, NULL, NULL, 0) == 0);
+	CHECK(store_user_find(s, "casey", &u) == 0);
+	hash_of(3, t);
+	CHECK(store_login_ok(s, &u, t, 40000, NULL, 0) == 0);
+	CHECK(store_login_state(s, "casey", &failures, &until) == 0);
+	CHECK(failures == 0 && until == 0);
+	store_close(s);
+}
+
+static void store_staff_prune_should_forget_old_sessions_and_failures(void)
+{
+	char path[128];
+	store *s = open_file("prune.db", path, sizeof(path));
+	unsigned char old[STORE_HASH_BYTES], fresh[STORE_HASH_BYTES];
+	store_session ses;
+	store_user u;
+	int failures;
+	long long until;
+
+	if (!s) {
+		CHECK(s != NULL);
+		return;
+	}
+	hash_of(4, old);
+	hash_of(5, fresh);
+	CHECK(store_user_add(s, "casey", "caseworker", SOME_HASH, 1, NULL, NULL, NULL, 0) == 0);
+	CHECK(store_user_find(s, "casey", &u) == 0);
+	CHECK(store_login_ok(s, &u, old, 1000, NULL, 0) == 0);
+	CHECK(store_login_ok(s, &u, fresh, 5000, NULL, 0) == 0);
+	CHECK(store_login_failed(s, "gone", NULL, "gone", 2, 0, 1000, NULL, 0) == 0);
+	CHECK(store_login_failed(s, "locked", NULL, "locked", 9, 90000, 1000, NULL, 0) == 0);
+	CHECK(store_staff_prune(s, 4000, 0, 4000) == 0);
+	CHECK(store_session_find(s, old, &ses) == 1);
+	CHECK(store_session_find(s, fresh, &ses) == 0);
+	CHECK(store_login_state(s, "gone", &failures, &until) == 0 && failures == 0);
+	CHECK(store_login_state(s, "locked", &failures, &until) == 0 && failures == 9);
+	CHECK(store_staff_prune(s, 0, 6000, 0) == 0); /* made too long ago, however busy */
+	CHECK(store_session_find(s, fresh, &ses) == 1);
+	/* The audit log keeps all of it. */
+	CHECK(count_on_file(path, "SELECT count(*) FROM audit") == 5);
+	store_close(s);
+}
+
+typedef struct rows_seen {
+	int n;
+	char text[1024];
+	long long last_id;
+} rows_seen;
+
+static int collect_row(void *ctx, const store_audit_row *r)
+{
+	rows_seen *rs = ctx;
+	size_t len = strlen(rs->text);
+
+	snprintf(rs->text + len, sizeof(rs->text) - len, "%s|%s|%lld|%s|%lld|%s;", r->action,
+		 r->actor_kind, r->actor_id, r->role, r->plan_id, r->detail);
+	rs->last_id = r->id;
+	rs->n++;
+	return 0;
+}
+
+static int count_row(void *ctx, const store_audit_row *r)
+{
+	(void)r;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static int stop_at_first_row(void *ctx, const store_audit_row *r)
+{
+	(void)r;
+	(*(int *)ctx)++;
+	return 1;
+}
+
+static void store_audit_should_list_a_plans_rows_newest_first(void)
+{
+	store *s = open_memory();
+	store_actor person = { STORE_ACTOR_PERSON, 0, NULL };
+	store_actor caseworker = { STORE_ACTOR_STAFF, 3, "caseworker" };
+	long long p1 = new_plan(s, 1), p2 = new_plan(s, 2);
+	rows_seen rs = {0, "", 0};
+	int stopped = 0;
+
+	person.id = p1;
+	CHECK(store_audit_append(s, &person, p1, "submitted", NULL, NULL, 0) == 0);
+	CHECK(store_audit_append(s, &caseworker, p2, "comment", "{\"section\": \"budget\"}", NULL,
+				 0) == 0);
+	CHECK(store_audit_append(s, &caseworker, p1, "send_back", "{\"reason\":\"ask\"}", NULL, 0) ==
+	      0);
+	CHECK(store_audit_append(s, NULL, -1, "started", NULL, NULL, 0) == 0);
+	CHECK(store_audit_each_for_plan(s, p1, 0, 10, collect_row, &rs) == 0);
+	CHECK(rs.n == 2);
+	{
+		char expected[512];
+
+		snprintf(expected, sizeof(expected),
+			 "send_back|staff|3|caseworker|%lld|{\"reason\":\"ask\"};"
+			 "submitted|person|%lld||%lld|{};",
+			 p1, p1, p1);
+		CHECK_STR(rs.text, expected);
+	}
+	memset(&rs, 0, sizeof(rs));
+	CHECK(store_audit_each_recent(s, 0, 2, collect_row, &rs) == 0);
+	CHECK(rs.n == 2);
+	CHECK(strncmp(rs.text, "started|system|-1||-1|{};send_back|", 35) == 0);
+	/* Paging on from the last row seen. */
+	memset(rs.text, 0, sizeof(rs.text));
+	rs.n = 0;
+	CHECK(store_audit_each_recent(s, rs.last_id, 10, collect_row, &rs) == 0);
+	CHECK(rs.n == 2);
+	CHECK(strstr(rs.text, "comment|staff|3|caseworker|") == rs.text);
+	CHECK(strstr(rs.text, "{\"section\":\"budget\"}") != NULL); /* kept minified */
+	CHECK(store_audit_each_recent(s, 0, 10, stop_at_first_row, &stopped) == 0);
+	CHECK(stopped == 1);
+	CHECK(store_audit_each_recent(s, 0, 0, collect_row, &rs) == -1);
+	store_close(s);
+}
+
+static void store_audit_should_bound_a_listing(void)
+{
+	store *s = open_memory();
+	rows_seen rs = {0, "", 0};
+
+	CHECK(store_request_begin(s, NULL, 0) == 0);
+	for (int i = 0; i < STORE_AUDIT_LIST_MAX + 5; i++)
+		CHECK(store_audit_append(s, NULL, 1, "x", NULL, NULL, 0) == 0);
+	CHECK(store_request_end(s) == 0);
+	CHECK(store_commit(s, NULL, 0) == 0);
+	rs.n = 0;
+	CHECK(store_audit_each_for_plan(s, 1, 0, 100000, count_row, &rs.n) == 0);
+	CHECK(rs.n == STORE_AUDIT_LIST_MAX);
+	store_close(s);
+}
+
+static void store_audit_should_refuse_rows_that_are_not_right(void)
+{
+	store *s = open_memory();
+	char err[STORE_ERR_LEN] = "", big[STORE_AUDIT_DETAIL_MAX + 16];
+	int n = 0;
+
+	CHECK(store_audit_append(s, NULL, -1, "x", "{not json", err, sizeof(err)) == -1);
+	CHECK(err[0] != '\0');
+	CHECK(store_audit_append(s, NULL, -1, "", NULL, NULL, 0) == -1);
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "\"", 1);
+	big[sizeof(big) - 2] = '"';
+	big[sizeof(big) - 1] = '\0';
+	CHECK(store_audit_append(s, NULL, -1, "x", big, NULL, 0) == -1);
+	CHECK(store_audit_each_recent(s, 0, 10, count_row, &n) == 0);
+	CHECK(n == 0);
+	store_close(s);
+}
+
+/* Every row of the audit table as text, through a connection of its own. */
+static void dump_audit(sqlite3 *db, char *out, size_t n)
+{
+	sqlite3_stmt *q;
+	size_t len = 0;
+
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(db, "SELECT id, at_ms, actor_kind, actor_id, role, plan_id, action, "
+				   "detail FROM audit ORDER BY id", -1, &q, NULL) != SQLITE_OK)
+		return;
+	while (sqlite3_step(q) == SQLITE_ROW && len < n)
+		for (int c = 0; c < 8 && len < n; c++)
+			len += (size_t)snprintf(out + len, n - len, "%s%s",
+						(const char *)sqlite3_column_text(q, c)
+							? (const char *)sqlite3_column_text(q, c)
+							: "NULL",
+						c == 7 ? "\n" : "|");
+	sqlite3_finalize(q);
+}
+
+static void the_database_should_refuse_to_change_or_delete_audit_rows(void)
+{
+	static const char *const attacks[] = {
+		"UPDATE audit SET action = 'nothing_happened' WHERE id = 1",
+		"UPDATE audit SET detail = '{}'",
+		"DELETE FROM audit WHERE id = 1",
+		"DELETE FROM audit",
+		"INSERT OR REPLACE INTO audit (id, actor_kind, action) VALUES (1, 'system', 'forged')",
+		"REPLACE INTO audit (id, actor_kind, action) VALUES (2, 'system', 'forged')",
+		"INSERT INTO audit (id, actor_kind, action) VALUES (1, 'system', 'forged') "
+		"ON CONFLICT (id) DO UPDATE SET action = 'forged'",
+	};
+	char path[128], before[2048], after[2048];
+	store *s = open_file("audit.db", path, sizeof(path));
+	store_actor manager = { STORE_ACTOR_STAFF, 2, "manager" };
+	sqlite3 *db;
+
+	if (!s) {
+		CHECK(s != NULL);
+		return;
+	}
+	CHECK(store_audit_append(s, &manager, 5, "sign_off", "{\"version\":3}", NULL, 0) == 0);
+	CHECK(store_user_add(s, "casey", "caseworker", SOME_HASH, 1, NULL, NULL, NULL, 0) == 0);
+	store_close(s);
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	dump_audit(db, before, sizeof(before));
+	CHECK(strstr(before, "|staff|2|manager|5|sign_off|{\"version\":3}\n") != NULL);
+	for (size_t i = 0; i < sizeof(attacks) / sizeof(*attacks); i++) {
+		char *msg = NULL;
+		int rc = sqlite3_exec(db, attacks[i], NULL, NULL, &msg);
+
+		CHECK(rc != SQLITE_OK);
+		if (rc == SQLITE_OK)
+			fprintf(stderr, "  the database allowed: %s\n", attacks[i]);
+		else
+			CHECK(msg && strstr(msg, "append-only") != NULL);
+		sqlite3_free(msg);
+	}
+	dump_audit(db, after, sizeof(after));
+	CHECK_STR(after, before);
+	/* Appending still works. */
+	CHECK(sqlite3_exec(db, "INSERT INTO audit (actor_kind, action) VALUES ('system', 'test')",
+			   NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* ---- the staff workspace ---- */
+
+static store_actor casey_actor = { STORE_ACTOR_STAFF, 1, "caseworker" };
+static store_actor morgan_actor = { STORE_ACTOR_STAFF, 2, "manager" };
+
+/* A store with users casey (1) and morgan (2) and an invited plan with two needs. */
+static store *staff_store(const char *file, char *path, size_t n, long long *plan)
+{
+	store_invite_need needs[] = { { "Help to wash", 1 }, { "Windows cleaned", 0 } };
+	unsigned char hash[STORE_HASH_BYTES];
+	store *s = file ? open_file(file, path, n) : open_memory();
+
+	if (!s)
+		return NULL;
+	hash_of(40, hash);
+	if (store_user_add(s, "casey", "caseworker", SOME_HASH, 1, NULL, NULL, NULL, 0) ||
+	    store_user_add(s, "morgan", "manager", SOME_HASH, 1, NULL, NULL, NULL, 0) ||
+	    store_plan_invite(s, hash, "Alex Smith", needs, 2, 24550, "direct,council",
+			      &casey_actor, plan, NULL, 0)) {
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+typedef struct audit_seen {
+	int n;
+	char actions[1024];
+} audit_seen;
+
+static int note_action(void *ctx, const store_audit_row *row)
+{
+	audit_seen *a = ctx;
+	size_t len = strlen(a->actions);
+
+	snprintf(a->actions + len, sizeof(a->actions) - len, "%s%s:%s", a->n ? "," : "",
+		 row->actor_kind, row->action);
+	a->n++;
+	return 0;
+}
+
+/* The plan's audit actions, oldest first, as "staff:plan_invited,person:person_agreed". */
+static const char *audit_of(store *s, long long plan, audit_seen *a)
+{
+	audit_seen newest = { 0, "" };
+	char *p;
+
+	memset(a, 0, sizeof(*a));
+	store_audit_each_for_plan(s, plan, 0, STORE_AUDIT_LIST_MAX, note_action, &newest);
+	/* reverse the comma-separated list */
+	while ((p = strrchr(newest.actions, ',')) || newest.actions[0]) {
+		size_t len = strlen(a->actions);
+
+		snprintf(a->actions + len, sizeof(a->actions) - len, "%s%s", len ? "," : "",
+			 p ? p + 1 : newest.actions);
+		if (!p)
+			break;
+		*p = '\0';
+	}
+	a->n = newest.n;
+	return a->actions;
+}
+
+static void status_is(store *s, long long plan, const char *want)
+{
+	store_plan pl;
+
+	CHECK(store_plan_get(s, plan, &pl) == 0);
+	CHECK_STR(pl.status, want);
+}
+
+typedef struct versions_seen {
+	int n;
+	char kinds[256];
+} versions_seen;
+
+static void note_version(void *ctx, const store_version *v)
+{
+	versions_seen *vs = ctx;
+	size_t len = strlen(vs->kinds);
+
+	snprintf(vs->kinds + len, sizeof(vs->kinds) - len, "%s%d:%s:%s", vs->n ? "," : "", v->n,
+		 v->kind, *v->by ? v->by : v->actor_kind);
+	vs->n++;
+}
+
+static const char *versions_of(store *s, long long plan, versions_seen *vs)
+{
+	memset(vs, 0, sizeof(*vs));
+	store_versions_each(s, plan, note_version, vs);
+	return vs->kinds;
+}
+
+static void store_plan_invite_should_make_a_draft_with_needs_and_an_audit_row(void)
+{
+	char path[8];
+	long long plan = 0, found = 0;
+	unsigned char hash[STORE_HASH_BYTES];
+	needs_seen ns = { 0 };
+	audit_seen a;
+	store *s = staff_store(NULL, path, sizeof(path), &plan);
+
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	hash_of(40, hash);
+	CHECK(store_plan_find(s, hash, &found) == 0 && found == plan);
+	status_is(s, plan, "draft");
+	CHECK(store_needs_each(s, plan, collect_need, &ns) == 0);
+	CHECK(ns.n == 2);
+	CHECK_STR(ns.text[0], "Help to wash");
+	CHECK(ns.eligible[0] == 1 && ns.eligible[1] == 0);
+	CHECK_STR(audit_of(s, plan, &a), "staff:plan_invited");
+	store_close(s);
+}
+
+static void store_plan_set_code_should_stop_the_old_code_working(void)
+{
+	char path[8];
+	long long plan = 0, found = 0;
+	unsigned char old[STORE_HASH_BYTES], fresh[STORE_HASH_BYTES];
+	audit_seen a;
+	store *s = staff_store(NULL, path, sizeof(path), &plan);
+
+	if (!s) {
+		CHECK(s != NULL);
+		return;
+	}
+	hash_of(40, old);
+	hash_of(41, fresh);
+	CHECK(store_plan_set_code(s, plan, fresh, &casey_actor, NULL, 0) == 0);
+	CHECK(store_plan_find(s, old, &found) == 1);
+	CHECK(store_plan_find(s, fresh, &found) == 0 && found == plan);
+	CHECK(store_plan_set_code(s, plan + 99, old, &casey_actor, NULL, 0) == 1);
+	CHECK_STR(audit_of(s, plan, &a), "staff:plan_invited,staff:code_replaced");
+	store_close(s);
+}
+
+static void agreement_should_need_both_in_either_order_and_freeze_a_version(void)
+{
+	char path[8];
+	long long plan = 0;
+	int ready = -1, person = -1, worker = -1, agreed = -1;
+	versions_seen vs;
+	audit_seen a;
+	store *s = staff_store(NULL, path, sizeof(path), &plan);
+
+	if (!s) {
+		CHECK(s != NULL);
+		return;
+	}
+	/* nobody can agree a draft, and the person cannot agree before being asked */
+	CHECK(store_plan_person_agree(s, plan, 0, &agreed) == 1);
+	CHECK(store_plan_caseworker_agree(s, plan, &casey_actor, &agreed, NULL, 0) == 1);
+	CHECK(store_plan_set_status(s, plan, "draft", "submitted", NULL, 0) == 0);
+	CHECK(store_plan_person_agree(s, plan, 0, &agreed) == 1);
+	CHECK(store_plan_set_ready(s, plan, &casey_actor, NULL, 0) == 0);
+	CHECK(store_plan_set_ready(s, plan, &casey_actor, NULL, 0) == 1); /* asked already */
+	CHECK(store_plan_agreement(s, plan, &ready, &person, &worker) == 0);
+	CHECK(ready == 1 && person == 0 && worker == 0);
+	CHECK(store_plan_person_agree(s, plan, 0, &agreed) == 0);
+	CHECK(agreed == 0);
+	status_is(s, plan, "submitted");
+	CHECK(store_plan_caseworker_agree(s, plan, &casey_actor, &agreed, NULL, 0) == 0);
+	CHECK(agreed == 1);
+	status_is(s, plan, "agreed");
+	CHECK_STR(versions_of(s, plan, &vs), "1:agreed:casey");
+	CHECK_STR(audit_of(s, plan, &a),
+		  "staff:plan_invited,staff:ready_to_agree,person:person_agreed,"
+		  "staff:caseworker_agreed,staff:version_frozen,staff:agreed");
+	CHECK(store_plan_agreement(s, plan + 99, &ready, &person, &worker) == 1);
+	store_close(s);
+}
+
+static void a_council_change_should_forget_both_agreements(void)
+{
+	char path[8];
+	long long plan = 0, item = 0;
+	int ready = -1, person = -1, worker = -1;
+	store *s = staff_store(NULL, path, sizeof(path), &plan);
+
+	if (!s) {
+		CHECK(s != NULL);
+		return;
+	}
+	CHECK(store_plan_set_status(s, plan, "draft", "submitted", NULL, 0) == 0);
+	CHECK(store_plan_caseworker_agree(s, plan, &casey_actor, NULL, NULL, 0) == 0);
+	CHECK(store_plan_agreement(s, plan, &ready, &person, &worker) == 0);
+	CHECK(ready == 1 && worker == 1);
+	CHECK(store_support_add(s, plan, "Swimming", 1250, &casey_actor, &item, NULL, 0) == 0);
+	CHECK(item > 0);
+	CHECK(store_plan_agreement(s, plan, &ready, &person, &worker) == 0);
+	CHECK(ready == 1 && person == 0 && worker == 0);
+	CHECK(store_support_count(s, plan) == 1);
+	CHECK(store_support_set(s, plan, item + 5, "x", 1, &casey_actor, NULL, 0) == 1);
+	CHECK(store_support_remove(s, plan + 5, item, &casey_actor, NULL, 0) == 1);
+	CHECK(store_need_set_how(s, plan, 999, "x", &casey_actor, NULL, 0) == 1);
+	CHECK(store_support_remove(s, plan, item, &casey_actor, NULL, 0) == 0);
+	CHECK(store_support_count(s, plan) == 0);
+	store_close(s);
+}
+
+static void reviews_should_come_due_on_their_date_and_a_confirm_should_schedule_the_next(void)
+{
+	char path[8];
+	long long plan = 0;
+	int moved = -1, v = 0;
+	audit_seen a;
+	store *s = staff_store(NULL, path, sizeof(path), &plan);
+
+	if (!s) {
+		CHECK(s != NULL);
+		return;
+	}
+	CHECK(store_plan_set_status(s, plan, "draft", "submitted", NULL, 0) == 0);
+	CHECK(store_plan_set_ready(s, plan, &casey_actor, NULL, 0) == 0);
+	CHECK(store_plan_person_agree(s, plan, 0, NULL) == 0);
+	CHECK(store_plan_caseworker_agree(s, plan, &casey_actor, NULL, NULL, 0) == 0);
+	CHECK(store_plan_sign_off(s, plan, NULL, NULL, "2027-01-10", "2027-11-22", &morgan_actor, &v,
+				  NULL, 0) == 0);
+	CHECK(v == 2);
+	status_is(s, plan, "signed_off");
+	/* The day before: nothing moves, nothing is written. */
+	CHECK(store_reviews_make_due(s, "2027-01-09", &moved, NULL, 0) == 0);
+	CHECK(moved == 0);
+	status_is(s, plan, "signed_off");
+	audit_of(s, plan, &a);
+	CHECK(strstr(a.actions, "review_due") == NULL);
+	CHECK(store_reviews_make_due(s, "2027-01-10", &moved, NULL, 0) == 0);
+	CHECK(moved == 1);
+	status_is(s, plan, "review_due");
+	CHECK(strstr(audit_of(s, plan, &a), "system:review_due") != NULL);
+	CHECK(store_review_complete(s, plan, "signed_off", "signed_off", "{}", "confirm",
+				    "2027-01-12", "2028-01-12", &casey_actor, NULL, 0) == 1);
+	CHECK(store_review_complete(s, plan, "review_due", "signed_off",
+				    "{\"working\":\"yes\",\"not_working\":\"no\"}", "confirm",
+				    "2027-01-12", "2028-01-12", &casey_actor, NULL, 0) == 0);
+	status_is(s, plan, "signed_off");
+	/* The light review is done; the full one from sign-off is replaced by 12 months on. */
+	CHECK(store_reviews_make_due(s, "2027-11-22", &moved, NULL, 0) == 0);
+	CHECK(moved == 0);
+	CHECK(store_reviews_make_due(s, "2028-01-12", &moved, NULL, 0) == 0);
+	CHECK(moved == 1);
+	store_close(s);
+}
+
+static void a_review_request_should_make_a_signed_off_plan_due_at_once(void)
+{
+	char path[8];
+	long long plan = 0;
+	int moved = -1, raised = 0;
+	store *s = staff_store(NULL, path, sizeof(path), &plan);
+
+	if (!s) {
+		CHECK(s != NULL);
+		return;
+	}
+	CHECK(store_plan_set_status(s, plan, "draft", "submitted", NULL, 0) == 0);
+	CHECK(store_plan_set_status(s, plan, "submitted", "agreed", NULL, 0) == 0);
+	CHECK(store_plan_sign_off(s, plan, "Approved", "2026-11-20", "2027-01-10", "2027-11-22",
+				  &morgan_actor, NULL, NULL, 0) == 0);
+	CHECK(store_flag_raise(s, plan, 0, "review", "I moved house", &raised) == 0 && raised);
+	CHECK(store_reviews_make_due(s, "2026-11-23", &moved, NULL, 0) == 0);
+	CHECK(moved == 1);
+	status_is(s, plan, "review_due");
+	CHECK(store_review_complete(s, plan, "review_due", "changes_requested", "{}", "reopen",
+				    "2026-11-24", NULL, &casey_actor, NULL, 0) == 0);
+	status_is(s, plan, "changes_requested");
+	CHECK(store_flag_open_count(s, plan, "review") == 0);
+	store_close(s);
+}
+
+typedef struct comments_seen {
+	int n, seen;
+	char text[256];
+} comments_seen;
+
+static void note_comment(void *ctx, const store_comment *c)
+{
+	comments_seen *cs = ctx;
+	size_t len = strlen(cs->text);
+
+	snprintf(cs->text + len, sizeof(cs->text) - len, "%s|%s|%s;", c->section, c->text,
+		 c->author);
+	cs->n++;
+	cs->seen += c->seen;
+}
+
+static void comments_should_keep_their_author_and_be_marked_seen_once(void)
+{
+	char path[8];
+	long long plan = 0, id = 0;
+	comments_seen cs = { 0 };
+	audit_seen a;
+	store *s = staff_store(NULL, path, sizeof(path), &plan);
+
+	if (!s) {
+		CHECK(s != NULL);
+		return;
+	}
+	CHECK(store_comment_add(s, plan, "outcomes", "Can you say more?", &casey_actor, &id, NULL,
+				0) == 0);
+	CHECK(id > 0);
+	CHECK(store_comment_add(s, plan, "outcomes", "x", NULL, NULL, NULL, 0) == -1);
+	CHECK(store_comment_add(s, plan + 9, "outcomes", "x", &casey_actor, NULL, NULL, 0) == 1);
+	CHECK(store_comments_each(s, plan, note_comment, &cs) == 0);
+	CHECK(cs.n == 1 && cs.seen == 0);
+	CHECK_STR(cs.text, "outcomes|Can you say more?|casey;");
+	CHECK(store_comments_mark_seen(s, plan) == 0);
+	CHECK(store_comments_mark_seen(s, plan) == 0); /* nothing new: no second audit row */
+	memset(&cs, 0, sizeof(cs));
+	CHECK(store_comments_each(s, plan, note_comment, &cs) == 0);
+	CHECK(cs.seen == 1);
+	CHECK_STR(audit_of(s, plan, &a), "staff:plan_invited,staff:comment_added,person:comments_seen");
+	CHECK(strstr(a.actions, "Can you") == NULL);
+	store_close(s);
+}
+
+static int copy_snapshot(void *ctx, const char *json)
+{
+	snprintf(ctx, 4096, "%s", json);
+	return 0;
+}
+
+static void the_database_should_refuse_to_change_or_delete_versions(void)
+{
+	static const char *const attacks[] = {
+		"UPDATE versions SET snapshot = '{}' WHERE n = 1",
+		"UPDATE versions SET kind = 'agreed'",
+		"DELETE FROM versions WHERE n = 1",
+		"DELETE FROM versions",
+		"INSERT OR REPLACE INTO versions (id, plan_id, n, kind, actor_kind, snapshot) "
+		"VALUES (1, 1, 1, 'submitted', 'system', '{}')",
+		"REPLACE INTO versions (plan_id, n, kind, actor_kind, snapshot) "
+		"VALUES (1, 1, 'submitted', 'system', '{}')",
+	};
+	char path[128], snap[4096] = "", again[4096] = "";
+	long long plan = 0;
+	int n = 0;
+	sqlite3 *db;
+	store *s = staff_store("versions.db", path, sizeof(path), &plan);
+
+	if (!s) {
+		CHECK(s != NULL);
+		return;
+	}
+	CHECK(store_answer_set(s, plan, 0, "important", 0, "", "My dog, Rex", NULL, 0) == 0);
+	CHECK(store_version_freeze(s, plan, "submitted", NULL, &n, NULL, 0) == 0);
+	CHECK(n == 1);
+	CHECK(store_version_freeze(s, plan + 9, "submitted", NULL, &n, NULL, 0) == 1);
+	CHECK(store_version_snapshot(s, plan, 1, copy_snapshot, snap) == 0);
+	CHECK(strstr(snap, "\"value\":\"My dog, Rex\"") != NULL);
+	CHECK(strstr(snap, "\"text\":\"Help to wash\"") != NULL);
+	CHECK(strstr(snap, "\"budget_pence\":24550") != NULL);
+	CHECK(store_version_snapshot(s, plan, 2, copy_snapshot, snap) == 1);
+	/* Changing the plan afterwards leaves the version as it was. */
+	CHECK(store_answer_set(s, plan, 0, "important", 0, "", "My cat", NULL, 0) == 0);
+	CHECK(store_version_snapshot(s, plan, 1, copy_snapshot, again) == 0);
+	CHECK_STR(again, snap);
+	store_close(s);
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	for (size_t i = 0; i < sizeof(attacks) / sizeof(*attacks); i++) {
+		char *msg = NULL;
+		int rc = sqlite3_exec(db, attacks[i], NULL, NULL, &msg);
+
+		CHECK(rc != SQLITE_OK);
+		if (rc == SQLITE_OK)
+			fprintf(stderr, "  the database allowed: %s\n", attacks[i]);
+		else
+			CHECK(msg && strstr(msg, "frozen") != NULL);
+		sqlite3_free(msg);
+	}
+	sqlite3_close(db);
+	CHECK(count_on_file(path, "SELECT count(*) FROM versions") == 1);
+	CHECK(count_on_file(path, "SELECT count(*) FROM versions WHERE snapshot LIKE "
+				  "'%My dog, Rex%'") == 1);
+}
+
+static void kiosk_agreement_should_be_kept_or_undone_with_the_kiosks_request(void)
+{
+	char path[128];
+	long long plan = 0;
+	int person = -1, agreed = -1;
+	audit_seen a;
+	store *s = staff_store("kiosk-agree.db", path, sizeof(path), &plan);
+
+	if (!s) {
+		CHECK(s != NULL);
+		return;
+	}
+	CHECK(store_plan_set_status(s, plan, "draft", "submitted", NULL, 0) == 0);
+	CHECK(store_plan_caseworker_agree(s, plan, &casey_actor, NULL, NULL, 0) == 0);
+	/* A kiosk request that fails after agreeing undoes the agreement, the version and the
+	 * audit rows with it. */
+	CHECK(store_request_begin(s, NULL, 0) == 0);
+	CHECK(store_plan_person_agree(s, plan, 0, &agreed) == 0);
+	CHECK(agreed == 1);
+	store_request_undo(s);
+	CHECK(store_commit(s, NULL, 0) == 0);
+	status_is(s, plan, "submitted");
+	CHECK(store_plan_agreement(s, plan, NULL, &person, NULL) == 0 && person == 0);
+	CHECK(strstr(audit_of(s, plan, &a), "person_agreed") == NULL);
+	CHECK(count_on_file(path, "SELECT count(*) FROM versions") == 0);
+	/* Kept, it is durable with the batch's commit. */
+	CHECK(store_request_begin(s, NULL, 0) == 0);
+	CHECK(store_plan_person_agree(s, plan, 0, &agreed) == 0);
+	CHECK(store_request_end(s) == 0);
+	CHECK(store_commit(s, NULL, 0) == 0);
+	store_close(s);
+	CHECK(count_on_file(path, "SELECT count(*) FROM versions WHERE kind = 'agreed'") == 1);
+	CHECK(count_on_file(path, "SELECT count(*) FROM plans WHERE status = 'agreed'") == 1);
+}
+
+static void a_persons_no_should_be_kept_with_the_reason_and_forget_their_yes(void)
+{
+	char path[8];
+	long long plan = 0;
+	int person = -1;
+	store *s = staff_store(NULL, path, sizeof(path), &plan);
+
+	if (!s) {
+		CHECK(s != NULL);
+		return;
+	}
+	CHECK(store_plan_person_disagree(s, plan, 0, "No") == 1); /* not asked yet */
+	CHECK(store_plan_set_status(s, plan, "draft", "submitted", NULL, 0) == 0);
+	CHECK(store_plan_set_ready(s, plan, &casey_actor, NULL, 0) == 0);
+	CHECK(store_plan_person_agree(s, plan, 0, NULL) == 0);
+	CHECK(store_plan_person_disagree(s, plan, 0, "I want more hours") == 0);
+	CHECK(store_plan_agreement(s, plan, NULL, &person, NULL) == 0 && person == 0);
+	status_is(s, plan, "submitted");
+	store_close(s);
+}
+
+typedef struct flags_seen {
+	int n;
+	char order[256];
+} flags_seen;
+
+static void note_flag(void *ctx, const store_flag_row *f)
+{
+	flags_seen *fs = ctx;
+	size_t len = strlen(fs->order);
+
+	snprintf(fs->order + len, sizeof(fs->order) - len, "%s%s:%lld", fs->n ? "," : "", f->kind,
+		 f->plan);
+	fs->n++;
+}
+
+static void open_flags_should_list_safeguarding_then_advocacy_then_reviews(void)
+{
+	char path[8];
+	long long plan = 0, other;
+	int raised;
+	flags_seen fs = { 0 };
+	store *s = staff_store(NULL, path, sizeof(path), &plan);
+
+	if (!s) {
+		CHECK(s != NULL);
+		return;
+	}
+	other = new_plan(s, 77);
+	CHECK(store_flag_raise(s, plan, 0, "review", "", &raised) == 0);
+	CHECK(store_flag_raise(s, other, 0, "advocacy", "", &raised) == 0);
+	CHECK(store_flag_raise(s, plan, 0, "advocacy", "", &raised) == 0);
+	CHECK(store_flag_raise(s, other, 0, "safeguarding", "", &raised) == 0);
+	CHECK(store_flags_open_each(s, note_flag, &fs) == 0);
+	{
+		char want[256];
+
+		snprintf(want, sizeof(want), "safeguarding:%lld,advocacy:%lld,advocacy:%lld,review:%lld",
+			 other, other, plan, plan);
+		CHECK_STR(fs.order, want);
+	}
+	CHECK(store_flag_close(s, other, "safeguarding", "Police told", &casey_actor, NULL, 0) == 0);
+	CHECK(store_flag_close(s, other, "safeguarding", "again", &casey_actor, NULL, 0) == 1);
+	memset(&fs, 0, sizeof(fs));
+	CHECK(store_flags_open_each(s, note_flag, &fs) == 0);
+	CHECK(fs.n == 3);
+	store_close(s);
+}
+
 static void remove_tmpdir(void)
 {
 	static const char *const names[] = {"migrate.db", "newer.db", "review.db", "durable.db",
-					    "uncommitted.db"};
+					    "uncommitted.db", "version1.db", "staff-batch.db",
+					    "audit.db", "prune.db", "version2.db",
+					    "versions.db", "kiosk-agree.db"};
 	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
 	char path[160];
 
@@ -724,7 +1711,7 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
-	RUN(store_should_open_in_memory_at_schema_version_1);
+	RUN(store_should_open_in_memory_at_schema_version_3);
 	RUN(store_should_migrate_a_new_file_once_and_reopen_it);
 	RUN(store_open_should_refuse_a_database_from_a_newer_version);
 	RUN(store_open_should_say_why_it_cannot_open_a_path);
@@ -756,6 +1743,30 @@ int main(void)
 	RUN(store_commits_should_count_batches_not_requests);
 	RUN(store_commit_should_make_a_batch_survive_reopening);
 	RUN(store_close_should_drop_a_batch_that_was_not_committed);
+	RUN(store_should_migrate_a_version_1_database_and_keep_its_plans);
+	RUN(store_should_migrate_a_version_2_database_and_keep_its_plans_and_users);
+	RUN(store_should_keep_users_with_their_roles_and_refuse_bad_rows);
+	RUN(staff_writes_should_commit_at_once_when_no_batch_is_open);
+	RUN(staff_writes_should_join_an_open_batch_and_commit_with_it);
+	RUN(staff_writes_should_be_rolled_back_with_a_batch_that_is_undone);
+	RUN(store_should_disable_a_user_and_end_their_sessions);
+	RUN(store_should_count_login_failures_by_name_whatever_its_case);
+	RUN(store_staff_prune_should_forget_old_sessions_and_failures);
+	RUN(store_audit_should_list_a_plans_rows_newest_first);
+	RUN(store_audit_should_bound_a_listing);
+	RUN(store_audit_should_refuse_rows_that_are_not_right);
+	RUN(the_database_should_refuse_to_change_or_delete_audit_rows);
+	RUN(store_plan_invite_should_make_a_draft_with_needs_and_an_audit_row);
+	RUN(store_plan_set_code_should_stop_the_old_code_working);
+	RUN(agreement_should_need_both_in_either_order_and_freeze_a_version);
+	RUN(a_council_change_should_forget_both_agreements);
+	RUN(reviews_should_come_due_on_their_date_and_a_confirm_should_schedule_the_next);
+	RUN(a_review_request_should_make_a_signed_off_plan_due_at_once);
+	RUN(comments_should_keep_their_author_and_be_marked_seen_once);
+	RUN(the_database_should_refuse_to_change_or_delete_versions);
+	RUN(kiosk_agreement_should_be_kept_or_undone_with_the_kiosks_request);
+	RUN(a_persons_no_should_be_kept_with_the_reason_and_forget_their_yes);
+	RUN(open_flags_should_list_safeguarding_then_advocacy_then_reviews);
 	remove_tmpdir();
 	return check_report();
 }

@@ -658,6 +658,91 @@ static void many_submissions_while_the_worker_runs_should_all_complete_intact(vo
 	tts_close(t);
 }
 
+/* A streamed request: pieces in order, the first of about 100 ms, each at least as long as all
+ * before it, that together are the whole audio of the finished result, which comes last. */
+static void a_streamed_request_should_give_its_audio_in_growing_pieces_first(void)
+{
+	tts *t = open_tts(4);
+	tts_request req;
+	char err[TTS_ERR_LEN] = "";
+	char *text = long_text();
+	int16_t *joined = calloc((size_t)TTS_MAX_SECONDS * 22050, sizeof(*joined));
+	size_t have = 0, pieces = 0, bad_order = 0, too_short = 0;
+	tts_result *r = NULL;
+
+	tts_request_init(&req);
+	req.id = 9;
+	req.text = text;
+	req.stream = 1;
+	CHECK(text && joined && tts_submit(t, &req, err, sizeof(err)) == 0);
+	while ((r = wait_result(t, WAIT_MS)) && r->piece) {
+		if (r->first_sample != have)
+			bad_order++;
+		if (pieces > 0 && r->sample_count < have)
+			too_short++;
+		if (pieces == 0)
+			CHECK(r->sample_count <= (size_t)r->sample_rate / 5); /* out at once */
+		CHECK(r->id == 9 && r->words == NULL && !r->failed);
+		memcpy(joined + have, r->samples, r->sample_count * sizeof(*joined));
+		have += r->sample_count;
+		pieces++;
+		tts_result_free(r);
+	}
+	CHECK(r != NULL && !r->piece && !r->failed);
+	CHECK(pieces >= 5); /* a minute of speech */
+	CHECK(bad_order == 0 && too_short == 0);
+	if (r) {
+		CHECK(r->streamed == have && have <= r->sample_count);
+		CHECK(memcmp(joined, r->samples, have * sizeof(*joined)) == 0);
+		CHECK(r->word_count > 100);
+	}
+	tts_result_free(r);
+	/* Not streamed: one result, no pieces. */
+	r = say(t, "Only the whole of this comes back.", TTS_RATE_DEFAULT, TTS_GENDER_ANY);
+	CHECK(r && !r->piece && r->streamed == 0 && r->sample_count > 0);
+	tts_result_free(r);
+	free(joined);
+	free(text);
+	tts_close(t);
+}
+
+/* Forgetting an owner mid-stream: no piece of it comes out after tts_forget returns. */
+static void a_forgotten_stream_should_stop_giving_pieces(void)
+{
+	tts *t = open_tts(4);
+	tts_request req;
+	char err[TTS_ERR_LEN] = "";
+	char *text = long_text();
+	int owner, after = 0;
+	tts_result *r;
+
+	tts_request_init(&req);
+	req.owner = &owner;
+	req.text = text;
+	req.stream = 1;
+	CHECK(text && tts_submit(t, &req, err, sizeof(err)) == 0);
+	r = wait_result(t, WAIT_MS); /* the first piece: it is speaking */
+	CHECK(r && r->piece);
+	tts_result_free(r);
+	tts_forget(t, &owner);
+	for (int i = 0; i < 20; i++) {
+		struct timespec ts = { 0, 5000000 };
+
+		while ((r = tts_poll(t))) {
+			after++;
+			tts_result_free(r);
+		}
+		nanosleep(&ts, NULL);
+	}
+	CHECK(after == 0);
+	/* and the queue has room again */
+	r = say(t, "Still here.", TTS_RATE_DEFAULT, TTS_GENDER_ANY);
+	CHECK(r && !r->failed);
+	tts_result_free(r);
+	free(text);
+	tts_close(t);
+}
+
 static void tts_close_should_free_jobs_still_waiting(void)
 {
 	tts *t = open_tts(MAX_JOBS);
@@ -712,6 +797,8 @@ int main(void)
 	RUN(tts_forget_should_drop_an_owners_jobs);
 	RUN(wake_should_be_called_once_per_finished_job);
 	RUN(many_submissions_while_the_worker_runs_should_all_complete_intact);
+	RUN(a_streamed_request_should_give_its_audio_in_growing_pieces_first);
+	RUN(a_forgotten_stream_should_stop_giving_pieces);
 	RUN(tts_close_should_free_jobs_still_waiting);
 	RUN(a_paragraph_should_be_synthesised_in_milliseconds);
 	return check_report();

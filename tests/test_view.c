@@ -263,7 +263,7 @@ static void view_page_should_give_the_part_and_the_picture(void)
 	pic = obj_at(obj_at(m, "page"), "picture");
 	CHECK(num_at(part, "n") == pg->part + 1);
 	CHECK(num_at(part, "of") == (double)content_part_count(c));
-	CHECK_STR(str_at(part, "title"), content_part_title(c, pg->part));
+	CHECK_STR(str_at(obj_at(part, "title"), "text"), content_part_title(c, pg->part));
 	CHECK_STR(str_at(obj_at(part, "text"), "id"), "msg/progress");
 	snprintf(src, sizeof(src), "/pictures/%s.svg", pg->picture);
 	CHECK_STR(str_at(pic, "src"), src);
@@ -369,7 +369,7 @@ static void view_page_should_read_answers_back_on_the_check_page(void)
 	CHECK_STR(str_at(page, "kind"), "check");
 	sections = cJSON_GetArraySize(obj_at(page, "sections"));
 	CHECK(sections > 0);
-	CHECK(str_at(cJSON_GetArrayItem(obj_at(page, "sections"), 0), "part") != NULL);
+	CHECK(str_at(obj_at(cJSON_GetArrayItem(obj_at(page, "sections"), 0), "part"), "text") != NULL);
 
 	row = check_row(page, "important");
 	CHECK(row != NULL);
@@ -516,6 +516,146 @@ static void view_page_should_show_dates_in_words(void)
 	store_close(st);
 }
 
+/* ---- texts to read aloud ---- */
+
+static void view_page_should_give_the_typed_answer_as_a_text_on_its_own_page(void)
+{
+	static const page_kind kinds[] = { KIND_TEXT, KIND_LONG_TEXT, KIND_REVIEW };
+	plan_answers pa;
+	view_params vp;
+
+	plan_answers_init(&pa);
+	init_params(&vp, &pa);
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(*kinds); k++) {
+		const content_page *pg = content_page_of_kind(c, kinds[k]);
+		const cJSON *answer;
+		cJSON *m;
+		char id[128];
+
+		CHECK(pg != NULL);
+		if (!pg)
+			continue;
+		snprintf(id, sizeof(id), "answer/%s", pg->id);
+		/* Unanswered: an empty text, so that the page can fill it once an answer is saved. */
+		m = page_json(&vp, pg->id);
+		answer = obj_at(obj_at(m, "page"), "answer");
+		CHECK_STR(str_at(answer, "id"), id);
+		CHECK_STR(str_at(answer, "text"), "");
+		cJSON_Delete(m);
+		/* Answered: the person's words exactly, stars and all, the same as `value`. */
+		plan_answers_set(&pa, pg->id, 0, "", "I **really** like  the bus");
+		m = page_json(&vp, pg->id);
+		answer = obj_at(obj_at(m, "page"), "answer");
+		CHECK_STR(str_at(answer, "id"), id);
+		CHECK_STR(str_at(answer, "text"), "I **really** like  the bus");
+		CHECK_STR(str_at(obj_at(m, "page"), "value"), "I **really** like  the bus");
+		cJSON_Delete(m);
+	}
+	/* A choice is read in its option's words: it has no answer text of its own. */
+	{
+		cJSON *m = page_json(&vp, "who");
+
+		CHECK(obj_at(obj_at(m, "page"), "answer") == NULL);
+		cJSON_Delete(m);
+	}
+	plan_answers_release(&pa);
+}
+
+/* The pieces of code_text, joined by "|": "code/1=apple|code/2=river|...". */
+static void code_pieces_of(const cJSON *page, char *out, size_t n)
+{
+	const cJSON *piece;
+	size_t used = 0;
+
+	out[0] = '\0';
+	cJSON_ArrayForEach(piece, obj_at(page, "code_text"))
+	{
+		int w = snprintf(out + used, n - used, "%s%s=%s", used ? "|" : "",
+				 str_at(piece, "id") ? str_at(piece, "id") : "?",
+				 str_at(piece, "text") ? str_at(piece, "text") : "?");
+
+		if (w < 0 || (size_t)w >= n - used)
+			return;
+		used += (size_t)w;
+	}
+}
+
+static void view_page_should_give_the_code_in_pieces_read_one_at_a_time(void)
+{
+	static const page_kind kinds[] = { KIND_CODE, KIND_SAVED_CODE };
+	plan_answers pa;
+	view_params vp;
+	char pieces[512];
+	cJSON *m;
+
+	plan_answers_init(&pa);
+	init_params(&vp, &pa);
+	vp.plan = 1;
+	vp.code = "apple-river-boat-4827";
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(*kinds); k++) {
+		m = page_json(&vp, content_page_of_kind(c, kinds[k])->id);
+		/* The code as it is typed, and its pieces: each word, each digit alone. */
+		CHECK_STR(str_at(obj_at(m, "page"), "code"), "apple-river-boat-4827");
+		code_pieces_of(obj_at(m, "page"), pieces, sizeof(pieces));
+		CHECK_STR(pieces, "code/1=apple|code/2=river|code/3=boat|code/4=4|code/5=8|code/6=2|"
+				  "code/7=7");
+		cJSON_Delete(m);
+	}
+	/* No plan open on the code page: no code, and nothing to read. */
+	vp.plan = 0;
+	vp.code = NULL;
+	m = page_json(&vp, content_page_of_kind(c, KIND_CODE)->id);
+	CHECK(cJSON_IsNull(obj_at(obj_at(m, "page"), "code")));
+	CHECK(cJSON_IsArray(obj_at(obj_at(m, "page"), "code_text")));
+	CHECK(cJSON_GetArraySize(obj_at(obj_at(m, "page"), "code_text")) == 0);
+	cJSON_Delete(m);
+	plan_answers_release(&pa);
+}
+
+static void view_page_should_give_part_titles_and_check_headings_as_texts(void)
+{
+	const content_page *pg = content_page_find(c, "like-admire", NULL);
+	plan_answers pa;
+	view_params vp;
+	cJSON *m;
+	const cJSON *title, *section;
+	char id[64];
+	int sections = 0;
+
+	CHECK(pg != NULL && pg->part >= 0);
+	if (!pg)
+		return;
+	plan_answers_init(&pa);
+	plan_answers_set(&pa, "like-admire", 0, "", "I make people laugh");
+	init_params(&vp, &pa);
+	m = page_json(&vp, "like-admire");
+	title = obj_at(obj_at(obj_at(m, "page"), "part"), "title");
+	snprintf(id, sizeof(id), "part/%d/title", pg->part + 1);
+	CHECK_STR(str_at(title, "id"), id);
+	CHECK_STR(str_at(title, "text"), content_part_title(c, pg->part));
+	cJSON_Delete(m);
+
+	/* Each check page heading is its part's name, with the same id as in the progress line. */
+	m = page_json(&vp, content_page_of_kind(c, KIND_CHECK)->id);
+	cJSON_ArrayForEach(section, obj_at(obj_at(m, "page"), "sections"))
+	{
+		const cJSON *part = obj_at(section, "part");
+		const cJSON *row = cJSON_GetArrayItem(obj_at(section, "rows"), 0);
+		const content_page *first = content_page_find(c, str_at(row, "page"), NULL);
+
+		CHECK(first != NULL);
+		if (!first)
+			continue;
+		snprintf(id, sizeof(id), "part/%d/title", first->part + 1);
+		CHECK_STR(str_at(part, "id"), id);
+		CHECK_STR(str_at(part, "text"), content_part_title(c, first->part));
+		sections++;
+	}
+	CHECK(sections >= 3);
+	cJSON_Delete(m);
+	plan_answers_release(&pa);
+}
+
 static void view_page_should_refuse_an_index_past_the_end(void)
 {
 	plan_answers pa;
@@ -581,6 +721,9 @@ int main(void)
 	RUN(view_page_should_read_answers_back_on_the_check_page);
 	RUN(view_page_should_show_list_entries_and_the_budget_total);
 	RUN(view_page_should_show_dates_in_words);
+	RUN(view_page_should_give_the_typed_answer_as_a_text_on_its_own_page);
+	RUN(view_page_should_give_the_code_in_pieces_read_one_at_a_time);
+	RUN(view_page_should_give_part_titles_and_check_headings_as_texts);
 	RUN(view_page_should_refuse_an_index_past_the_end);
 	RUN(view_hello_should_carry_every_message);
 	content_free(c);

@@ -254,7 +254,10 @@ static int status_of(const char *headers)
 
 /* ---- the websocket client ---- */
 
-wsclient *wsclient_open(const char *host, int port, const wsclient_opts *opts, int *http_status)
+/* The handshake for wsclient_open and wsclient_open_as: asks for `subprotocol` and sends
+ * extra_headers (whole "Name: value\r\n" lines, may be NULL). */
+static wsclient *open_with(const char *host, int port, const wsclient_opts *opts,
+			   const char *subprotocol, const char *extra_headers, int *http_status)
 {
 	unsigned char nonce[16], digest[20];
 	char key[32], accept_src[96], expect[32], got[128], hosthdr[128], origin[600];
@@ -287,9 +290,9 @@ wsclient *wsclient_open(const char *host, int port, const wsclient_opts *opts, i
 		   "Connection: Upgrade\r\n"
 		   "Sec-WebSocket-Key: %s\r\n"
 		   "Sec-WebSocket-Version: 13\r\n"
-		   "Sec-WebSocket-Protocol: planaloud\r\n"
-		   "%s\r\n",
-		   hosthdr, key, origin);
+		   "Sec-WebSocket-Protocol: %s\r\n"
+		   "%s%s\r\n",
+		   hosthdr, key, subprotocol, origin, extra_headers ? extra_headers : "");
 	if (write_all(fd, req.data, req.len))
 		goto out;
 	while (!(end = header_end(&rx)) && rx.len < MAX_HEADER) {
@@ -319,8 +322,9 @@ wsclient *wsclient_open(const char *host, int port, const wsclient_opts *opts, i
 		goto out;
 	}
 	if (header_value(rx.data, "Sec-WebSocket-Protocol", got, sizeof(got)) ||
-	    strcmp(got, "planaloud")) {
-		fprintf(stderr, "wsclient: the server did not choose the planaloud subprotocol\n");
+	    strcmp(got, subprotocol)) {
+		fprintf(stderr, "wsclient: the server did not choose the %s subprotocol\n",
+			subprotocol);
 		goto out;
 	}
 	c = calloc(1, sizeof(*c));
@@ -340,6 +344,21 @@ out:
 	buf_release(&req);
 	buf_release(&rx);
 	return c;
+}
+
+wsclient *wsclient_open(const char *host, int port, const wsclient_opts *opts, int *http_status)
+{
+	return open_with(host, port, opts, "planaloud", NULL, http_status);
+}
+
+wsclient *wsclient_open_as(const char *host, int port, const wsclient_opts *opts,
+			   const char *subprotocol, const char *cookie, int *http_status)
+{
+	char extra[512] = "";
+
+	if (cookie)
+		snprintf(extra, sizeof(extra), "Cookie: %s\r\n", cookie);
+	return open_with(host, port, opts, subprotocol, extra, http_status);
 }
 
 wsclient *wsclient_connect(const char *host, int port, const char *origin)
@@ -714,6 +733,70 @@ out:
 	buf_release(&req);
 	buf_release(&rx);
 	return status;
+}
+
+int http_post_form(int port, const char *path, const char *origin, const char *cookie,
+		   const char *form, char *headers, size_t hlen)
+{
+	long long deadline = now_ms() + 10000;
+	buf req = BUF_INIT, rx = BUF_INIT;
+	char value[64];
+	size_t end = 0;
+	long long want = -1;
+	int fd = tcp_connect("127.0.0.1", port, NULL), status = -1;
+
+	if (headers && hlen)
+		headers[0] = '\0';
+	if (fd < 0)
+		return -1;
+	buf_printf(&req,
+		   "POST %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n"
+		   "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %zu\r\n",
+		   path, port, strlen(form));
+	if (origin)
+		buf_printf(&req, "Origin: %s\r\n", origin);
+	if (cookie)
+		buf_printf(&req, "Cookie: %s\r\n", cookie);
+	buf_printf(&req, "\r\n%s", form);
+	if (write_all(fd, req.data, req.len))
+		goto out;
+	for (;;) {
+		int r;
+
+		if (!end && (end = header_end(&rx))) {
+			char *hdr = strndup(rx.data, end);
+
+			if (!hdr)
+				goto out;
+			status = status_of(hdr);
+			if (header_value(hdr, "Content-Length", value, sizeof(value)) == 0)
+				want = atoll(value);
+			if (headers && hlen)
+				snprintf(headers, hlen, "%s", hdr);
+			free(hdr);
+		}
+		if (end && want >= 0 && (long long)(rx.len - end) >= want)
+			break;
+		r = read_some(fd, &rx, deadline);
+		if (r < 0)
+			break;
+		if (r == 0 && now_ms() >= deadline) {
+			status = -1;
+			goto out;
+		}
+	}
+	if (!end)
+		status = -1;
+out:
+	close(fd);
+	buf_release(&req);
+	buf_release(&rx);
+	return status;
+}
+
+int http_header(const char *headers, const char *name, char *out, size_t outlen)
+{
+	return header_value(headers, name, out, outlen);
 }
 
 /* ---- the server under test ---- */

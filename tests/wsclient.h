@@ -37,6 +37,10 @@ enum {
  * cannot be reached; *http_status (when not NULL) gets the HTTP status the server answered with
  * (101 on success, 0 when no status line came back). Free with wsclient_free(). */
 wsclient *wsclient_open(const char *host, int port, const wsclient_opts *opts, int *http_status);
+/* wsclient_open asking for another subprotocol ("planaloud-staff") and sending a Cookie header
+ * (cookie: "name=value", or NULL for none). */
+wsclient *wsclient_open_as(const char *host, int port, const wsclient_opts *opts,
+			   const char *subprotocol, const char *cookie, int *http_status);
 /* wsclient_open with only an Origin header (NULL for none). */
 wsclient *wsclient_connect(const char *host, int port, const char *origin);
 /* Closes the socket without a closing handshake. wsclient_free(NULL) is a no-op. */
@@ -121,6 +125,14 @@ void testsrv_watchdog(int seconds);
 /* GET path from 127.0.0.1:port. Returns the HTTP status (-1 on failure); the raw headers and
  * the body are copied (NUL-terminated, truncated) into the buffers, which may be NULL. */
 int http_get(int port, const char *path, char *headers, size_t hlen, char *body, size_t blen);
+
+/* POSTs form (application/x-www-form-urlencoded, already encoded) to path on 127.0.0.1:port,
+ * with an Origin and a Cookie header when they are not NULL. Returns the HTTP status (-1 on
+ * failure); the raw header block is copied into headers (may be NULL). */
+int http_post_form(int port, const char *path, const char *origin, const char *cookie,
+		   const char *form, char *headers, size_t hlen);
+/* The value of header `name` in a raw header block, trimmed, into out: 0, or -1 if absent. */
+int http_header(const char *headers, const char *name, char *out, size_t outlen);
 
 /* Milliseconds on a monotonic clock. */
 long long now_ms(void);

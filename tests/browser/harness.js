@@ -109,7 +109,8 @@ const SAVE_LOG = `
 // window.__audio, what narration does with sound, without changing it: every AudioContext;
 // every buffer source (the text being read when it started, the buffer's duration, where in it
 // it started, when it started, stopped and ended, in the context's time); every gain node; every
-// narrate and narrate_stop the page sent; every narration message received (word timings); and
+// narrate and narrate_stop the page sent; every narration received (with the word timings of its
+// narration_end); and
 // each word highlighted (class is-spoken added), with the context's time then.
 const AUDIO_LOG = `
   (() => {
@@ -135,7 +136,7 @@ const AUDIO_LOG = `
           rec.id = reading ? reading.dataset.textId : null;
           rec.duration = src.buffer ? src.buffer.duration : null;
           rec.offset = offset || 0;
-          rec.startTime = ctx.currentTime;
+          rec.startTime = Math.max(Number(when) || 0, ctx.currentTime); // when it sounds
           return start.apply(src, arguments);
         };
         const stop = src.stop;
@@ -166,6 +167,10 @@ const AUDIO_LOG = `
           try {
             const m = JSON.parse(e.data);
             if (m.type === 'narration') log.narrations.push(m);
+            if (m.type === 'narration_end') { // the words come with the end
+              const n = log.narrations.filter((x) => x.n === m.n && x.seq === m.seq).pop();
+              if (n) Object.assign(n, { words: m.words, samples: m.samples, failed: m.failed });
+            }
           } catch {}
         });
       }

@@ -172,6 +172,7 @@ test('when time runs out the answer is saved, the screen clears and the connecti
     await waitForPage(page, 'profile-intro');
     await page.click('#next');
     await waitForPage(page, 'like-admire');
+    await page.click('#narration-stop'); // the page reads itself, and a voice reading keeps the kiosk awake
     await typeAndSave(page, '#answer', firstWords);
     await assertNothingStored(page, 'with a plan open');
 
@@ -252,6 +253,7 @@ test('"No, I have finished" in the warning clears the screen at once', async () 
     await waitForPage(page, 'profile-intro');
     await page.click('#next');
     await waitForPage(page, 'like-admire');
+    await page.click('#narration-stop'); // the page reads itself, and a voice reading keeps the kiosk awake
     await typeAndSave(page, '#answer', words);
     await page.waitForSelector('dialog#timeout[open]', { timeout: (IDLE_S + 5) * 1000 });
     const t0 = Date.now();

@@ -50,11 +50,31 @@ async function spokenNow(page) {
   });
 }
 
-/** Waits for a source of this text to start playing (after `from` sources); returns it. */
+/**
+ * Waits for this text to start playing (after `from` sources) and for all its audio to come;
+ * returns its first source, with duration the length of all of the text's audio heard. A text
+ * not said before arrives in several frames, each played by a source of its own.
+ */
 async function waitForSource(page, id, from = 0, timeout = 15000) {
-  const h = await page.waitForFunction(([i, f]) => window.__audio.sources.slice(f)
-    .find((s) => s.id === i && s.startTime !== null), [id, from], { timeout });
+  const h = await page.waitForFunction(([i, f]) => {
+    const a = window.__audio;
+    const k = a.sources.findIndex((s, j) => j >= f && s.id === i && s.startTime !== null);
+    const n = a.narrations.filter((x) => x.id === i).pop();
+    if (k < 0 || !n || n.samples == null) return null;
+    let duration = 0;
+    let j = k;
+    for (; j < a.sources.length && a.sources[j].id === i; j++) duration += a.sources[j].duration;
+    return { ...a.sources[k], duration, frames: j - k };
+  }, [id, from], { timeout });
   return h.jsonValue();
+}
+
+/** Where in its text a source's audio starts (s): the sources of the text before it in its run. */
+function textPosition(sources, src) {
+  const k = sources.indexOf(src);
+  let at = src.offset;
+  for (let j = k - 1; j >= 0 && sources[j].id === src.id; j--) at += sources[j].duration;
+  return at;
 }
 
 /** Presses Tab (or Shift+Tab) until the element matching selector has focus. */
@@ -89,8 +109,8 @@ test('nothing plays before a touch; Listen reads the page and the highlight foll
     await page.click('#narration-listen');
     const title = await waitForSource(page, 'welcome/title');
     a = await audio(page);
-    assert.deepEqual(a.sent[0].ids.slice(0, 5),
-      ['msg/progress', 'welcome/title', 'welcome/say/1', 'welcome/say/2', 'welcome/say/3'],
+    assert.deepEqual(a.sent[0].ids.slice(0, 6),
+      ['msg/progress', 'part/1/title', 'welcome/title', 'welcome/say/1', 'welcome/say/2', 'welcome/say/3'],
       'the page is asked for from the top, in order');
     assert.equal(a.sent[0].voice, 'ruth');
     assert.equal(a.sent[0].speed, 'normal');
@@ -106,7 +126,8 @@ test('nothing plays before a touch; Listen reads the page and the highlight foll
     }
     const t1 = (await audio(page)).time;
     assert.ok(t1 - t0 > 2.5, `the audio clock advanced ${t1 - t0} s`);
-    const order = ['msg/progress', 'welcome/title', 'welcome/say/1', 'welcome/say/2', 'welcome/say/3'];
+    const order = ['msg/progress', 'part/1/title', 'welcome/title', 'welcome/say/1', 'welcome/say/2',
+      'welcome/say/3'];
     const pos = (s) => order.indexOf(s.id) * 10000 + s.at;
     assert.ok(samples.length >= 8, `a word was highlighted in ${samples.length} of 12 samples`);
     for (let i = 1; i < samples.length; i++) {
@@ -124,7 +145,7 @@ test('nothing plays before a touch; Listen reads the page and the highlight foll
         x.startTime <= s.time);
       const n = a.narrations.find((x) => x.id === s.id && x.speed === 'normal' && !x.failed);
       if (!src || !n || s.time === null) continue;
-      const heard = (s.time - src.startTime + src.offset - a.latency) * 1000;
+      const heard = (s.time - src.startTime + textPosition(a.sources, src) - a.latency) * 1000;
       const word = n.words.find((w) => w[0] <= s.at && s.at < w[0] + Math.max(w[1], 1)) ||
         n.words.filter((w) => w[0] <= s.at).pop();
       assert.ok(word, `a timing for ${s.id} at ${s.at}`);
@@ -234,7 +255,7 @@ test('each new page reads itself after a touch, and the check page reads back th
     await waitForSource(page, 'who/title');
     const a = await audio(page);
     assert.equal(a.sent[0].type, 'narrate', 'the welcome page was not read: it came before the touch');
-    assert.deepEqual(a.sent[0].ids.slice(0, 2), ['msg/progress', 'who/title']);
+    assert.deepEqual(a.sent[0].ids.slice(0, 3), ['msg/progress', 'part/2/title', 'who/title']);
     assert.ok(a.sent[0].ids.includes('who/option/me'), `options are read: ${a.sent[0].ids}`);
     await page.click('#narration-speed-faster');
     await page.click('#back');

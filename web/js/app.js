@@ -107,6 +107,7 @@ function applyLabels() {
   label('timeout-title', 'timeout.title');
   label('timeout-more', 'timeout.more');
   label('timeout-finish', 'timeout.finish');
+  label('narration-more-label', 'narration.more');
 }
 
 // ---- connection ------------------------------------------------------------
@@ -144,7 +145,7 @@ function showLost(lost) {
 }
 
 function onMessage(ev) {
-  if (typeof ev.data !== 'string') { // a binary frame: the audio of the last narration
+  if (typeof ev.data !== 'string') { // a binary frame: a piece of a narration's audio
     narration.onAudio(ev.data);
     return;
   }
@@ -175,6 +176,9 @@ function onMessage(ev) {
       break;
     case 'narration':
       narration.onNarration(m);
+      break;
+    case 'narration_end':
+      narration.onNarrationEnd(m);
       break;
     case 'saved':
     case 'kept':

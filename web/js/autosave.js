@@ -124,13 +124,15 @@ function adopt(f, initial) {
 
 /**
  * Watches a text input or textarea. opts: {page, item?, field?, initial,
- * errorEl, onEnter?}. Typing sends after a pause; blur and change send at once.
+ * errorEl, stored?}. Typing sends after a pause; blur and change send at once.
+ * stored(value) is called with the words the server says it has stored
+ * (`saved` or `kept`), in the order it stored them.
  */
 export function watch(input, opts) {
   const f = {
     key: keyOf(opts.page, opts.item, opts.field),
     page: opts.page, item: opts.item, field: opts.field,
-    input, errorEl: opts.errorEl,
+    input, errorEl: opts.errorEl, stored: opts.stored || null,
     last: opts.initial ?? '', acked: opts.initial ?? '',
     timer: null, sentSeq: 0,
     read: () => input.value,
@@ -235,7 +237,10 @@ export function onSaved(m) {
   if (!r) return;
   inflight.delete(m.seq);
   const f = fields.get(r.key);
-  if (f && r.value !== undefined) f.acked = r.value;
+  if (f && r.value !== undefined) {
+    f.acked = r.value;
+    if (f.stored) f.stored(r.value);
+  }
   if (f && f.sentSeq === m.seq) clearFieldError(f.input, f.errorEl);
   refreshStatus(m.type === 'kept' ? 'kept' : 'saved');
 }

@@ -4,11 +4,15 @@
 // one person is left for the next.
 //
 // The idle timer only starts after the first touch or key since the page
-// loaded: an untouched welcome page holds nothing to clear.
+// loaded: an untouched welcome page holds nothing to clear. Someone listening
+// to the page is there too: while narration plays, the warning waits, and the
+// idle time counts from when it stopped.
 
-import { msg, setText } from './text.js';
+import { msg, setText, textEl } from './text.js';
+import { isPlaying, stop as stopReading } from './narration.js';
 
 const ACTIVITY = ['pointerdown', 'keydown', 'input', 'wheel', 'touchstart'];
+const LISTENING_CHECK_MS = 1000; // how often to look again while narration plays
 
 let idleMs = 120000;
 let warnSeconds = 30;
@@ -18,6 +22,7 @@ let tick = null;
 let left = 0;
 let armed = false;
 let stopped = false;
+let heardAt = 0; // when narration was last seen playing (Date.now())
 let dialog, titleEl, bodyEl, countEl, moreBtn, finishBtn;
 
 function warningOpen() {
@@ -27,11 +32,42 @@ function warningOpen() {
 function restartIdle() {
   clearTimeout(idleTimer);
   if (stopped || !armed) return;
-  idleTimer = setTimeout(showWarning, idleMs);
+  idleTimer = setTimeout(idleOver, idleMs);
 }
 
+/** The idle time is up, unless the person has been listening since. */
+function idleOver() {
+  if (stopped) return;
+  if (isPlaying()) {
+    heardAt = Date.now();
+    idleTimer = setTimeout(idleOver, LISTENING_CHECK_MS);
+    return;
+  }
+  const wait = heardAt + idleMs - Date.now();
+  if (wait > 0) {
+    idleTimer = setTimeout(idleOver, wait);
+    return;
+  }
+  showWarning();
+}
+
+/**
+ * The sentence with the new count. Its word spans stay (only their words
+ * change), so that while the voice reads it the highlight stays on them.
+ */
 function fillCountdown() {
-  setText(bodyEl, msg('timeout.body', { seconds: left }));
+  const t = msg('timeout.body', { seconds: left });
+  const now = [...bodyEl.querySelectorAll('.word')];
+  const next = [...textEl('p', t).querySelectorAll('.word')];
+  if (now.length && now.length === next.length) {
+    now.forEach((w, i) => {
+      w.textContent = next[i].textContent;
+      w.dataset.at = next[i].dataset.at;
+    });
+    bodyEl.dataset.textId = t.id;
+  } else {
+    setText(bodyEl, t);
+  }
   countEl.textContent = String(left);
 }
 
@@ -62,6 +98,7 @@ function closeWarning() {
   clearInterval(tick);
   tick = null;
   if (warningOpen()) {
+    stopReading(); // the voice was reading the warning: it has gone
     if (typeof dialog.close === 'function') dialog.close();
     else dialog.removeAttribute('open');
   }

@@ -4,9 +4,12 @@
 // Listen collects the texts of the page now shown (every visible element with
 // a data-text-id the page description holds), in page order, and asks the
 // server for them (`narrate`, in batches the server can hold). Each comes back
-// as a `narration` message with word timings, then one binary frame of 16-bit
-// PCM. The texts play in page order through the Web Audio API, a GainNode
-// giving the volume. While a text plays, a requestAnimationFrame loop compares
+// as a `narration` message, then binary frames of 16-bit PCM (each starting
+// with the narration's 4-byte n), then `narration_end` with the word timings.
+// A text not said before streams: its first frame comes as soon as the voice
+// has made 100 ms, and plays while the rest is still coming. The texts play in
+// page order through the Web Audio API, each frame scheduled right after the
+// one before, a GainNode giving the volume. While a text plays, a requestAnimationFrame loop compares
 // the audio clock with each word's time and moves the class `is-spoken` to
 // that word's <span class="word"> (text.js wraps every word); the element
 // being read has the class `is-reading`.
@@ -41,7 +44,7 @@ let texts = new Set(); // ids of texts on the page now shown: what the server wi
 let view = '';         // which page is shown (and which list entry is edited)
 let reading = null;    // the texts being read: see start()
 let playing = null;    // the text whose audio is playing: see play()
-let header = null;     // the `narration` whose audio frame comes next
+let streams = new Map(); // n -> the audio of a narration still coming
 let lastId = '';       // the text read last, for Repeat
 let retryTimer = null;
 let told = '';         // the failure shown in the status line now
@@ -77,10 +80,9 @@ function onGesture() {
   ensureAudio();
 }
 
-/** 16-bit signed little-endian mono PCM into an AudioBuffer. */
-function toBuffer(data, m) {
-  const n = Math.min(Math.floor(Number(m.samples) || 0), Math.floor(data.byteLength / 2));
-  const rate = Number(m.sample_rate) || 22050;
+/** An audio frame (4-byte n, then 16-bit signed little-endian mono PCM) into an AudioBuffer. */
+function toBuffer(data, rate) {
+  const n = Math.floor((data.byteLength - 4) / 2);
   if (!ctx || n <= 0) return null;
   let b;
   try {
@@ -89,7 +91,7 @@ function toBuffer(data, m) {
     return null;
   }
   const out = b.getChannelData(0);
-  const dv = new DataView(data);
+  const dv = new DataView(data, 4);
   for (let i = 0; i < n; i++) out[i] = dv.getInt16(i * 2, true) / 32768;
   return b;
 }
@@ -111,17 +113,21 @@ function visible(el) {
   return el.getClientRects().length > 0;
 }
 
-/** The texts of the page to read, in page order: [{id, el}]. */
-function pageTexts() {
-  const root = $('page');
+/** A text the server will read: one of the page shown, or a fixed message. */
+function readable(id) {
+  return texts.has(id) || id.startsWith('msg/');
+}
+
+/** The texts in root to read, in page order: [{id, el}]. */
+function pageTexts(root = $('page')) {
   if (!root) return [];
   const out = [];
   const seen = new Set();
   for (const el of root.querySelectorAll('[data-text-id]')) {
     const id = el.dataset.textId;
-    if (!texts.has(id) || seen.has(id) || !visible(el)) continue;
+    if (!readable(id) || seen.has(id) || !visible(el)) continue;
     const outer = el.parentElement && el.parentElement.closest('[data-text-id]');
-    if (outer && root.contains(outer) && texts.has(outer.dataset.textId)) continue;
+    if (outer && root.contains(outer) && readable(outer.dataset.textId)) continue;
     seen.add(id);
     out.push({ id, el });
   }
@@ -145,7 +151,7 @@ function start(entries, index = 0, fromChar = 0) {
     again: [],         // ids to ask for again (the server was busy)
     retries: 0,
     holdUntil: 0,      // the server was busy: ask nothing more before this
-    audio: new Map(),  // id -> {buffer, words} or {failed}
+    audio: new Map(),  // id -> {chunks, rate, words, done} or {failed}
     followed: true,    // scroll to the text being read until the person moves
   };
   ask(reading);
@@ -183,8 +189,10 @@ function advance() {
   while (r.index < r.entries.length) {
     const e = r.entries[r.index];
     const a = r.audio.get(e.id);
-    if (e.el.isConnected && !a) return; // still coming
-    if (e.el.isConnected && a.buffer) {
+    if (e.el.isConnected && (!a || (!a.failed && !a.done && !a.chunks.length))) return; // coming
+    // Starting mid-text needs the word timings, which come at the end.
+    if (e.el.isConnected && !a.failed && r.fromChar > 0 && !a.done) return;
+    if (e.el.isConnected && !a.failed && a.chunks.length) {
       play(r, e, a);
       return;
     }
@@ -195,28 +203,84 @@ function advance() {
   reading = null;
 }
 
+/** The frames of a text all here, as one buffer (so a reading can start anywhere in it). */
+function joined(a) {
+  if (a.chunks.length < 2) return;
+  const n = a.chunks.reduce((k, b) => k + b.length, 0);
+  let b;
+  try {
+    b = ctx.createBuffer(1, n, a.chunks[0].sampleRate);
+  } catch {
+    return;
+  }
+  const out = b.getChannelData(0);
+  let at = 0;
+  for (const c of a.chunks) {
+    out.set(c.getChannelData(0), at);
+    at += c.length;
+  }
+  a.chunks = [b];
+}
+
 function play(r, e, a) {
-  const words = Array.isArray(a.words) ? a.words.filter((w) => Array.isArray(w) && w.length >= 3) : [];
+  if (a.done) joined(a);
+  const words = wordsOf(a);
   let offsetMs = 0;
   if (r.fromChar > 0) {
     for (const w of words) if (w[0] <= r.fromChar) offsetMs = Number(w[2]) || 0;
   }
   r.fromChar = 0;
-  const src = ctx.createBufferSource();
-  src.buffer = a.buffer;
-  src.connect(gain);
   const spans = [...e.el.querySelectorAll('.word')].map((s) => [Number(s.dataset.at), s]);
   e.el.classList.add('is-reading');
   if (r.followed) follow(e.el);
-  playing = { r, e, src, words, spans, offsetMs, startAt: 0, word: -1, span: null, raf: 0 };
-  lastId = e.id;
-  src.onended = () => {
-    if (playing && playing.src === src) ended();
+  // origin: the audio clock's time of the text's first sample; endMs: where the audio scheduled
+  // so far ends, in ms of the text.
+  playing = {
+    r, e, a, spans, offsetMs, sources: [], scheduled: 0, endMs: 0,
+    origin: ctx.currentTime - offsetMs / 1000, word: -1, span: null, raf: 0,
   };
-  src.start(0, Math.min(offsetMs / 1000, a.buffer.duration));
-  playing.startAt = ctx.currentTime;
+  lastId = e.id;
+  schedule(playing);
   if (told) say('');
   playing.raf = requestAnimationFrame(frame);
+}
+
+function wordsOf(a) {
+  return Array.isArray(a.words) ? a.words.filter((w) => Array.isArray(w) && w.length >= 3) : [];
+}
+
+/**
+ * Plays the frames of the text being read that are here and not yet playing, each right after
+ * the one before. A frame that comes late moves the origin on, so the words stay in step.
+ */
+function schedule(p) {
+  const now = ctx.currentTime;
+  while (p.scheduled < p.a.chunks.length) {
+    const b = p.a.chunks[p.scheduled++];
+    const from = p.endMs;
+    p.endMs += b.duration * 1000;
+    if (p.endMs <= p.offsetMs) continue; // before where the reading starts
+    let when = p.origin + from / 1000;
+    let skip = 0;
+    if (from < p.offsetMs) { // the frame the reading starts in
+      skip = (p.offsetMs - from) / 1000;
+      when = now;
+    } else if (when < now) {
+      p.origin += now - when;
+      when = now;
+    }
+    const src = ctx.createBufferSource();
+    src.buffer = b;
+    src.connect(gain);
+    src.onended = () => {
+      if (playing !== p) return;
+      p.sources = p.sources.filter((x) => x !== src);
+      if (!p.sources.length && p.a.done && p.scheduled === p.a.chunks.length) ended();
+    };
+    src.start(when, skip);
+    p.sources.push(src);
+  }
+  if (!p.sources.length && p.a.done) ended(); // nothing left to hear
 }
 
 /** Keeps the text being read on screen, until the person scrolls or presses something. */
@@ -230,13 +294,13 @@ function frame() {
   const p = playing;
   if (!p) return;
   const latency = Number.isFinite(ctx.outputLatency) ? ctx.outputLatency : 0;
-  const heard = (ctx.currentTime - p.startAt - latency) * 1000; // ms since the sound began
-  const t = heard + p.offsetMs;
+  const t = (ctx.currentTime - p.origin - latency) * 1000; // ms of the text now heard
+  const words = wordsOf(p.a); // they come with the last frame
   let i = p.word;
-  while (heard >= 0 && i + 1 < p.words.length && Number(p.words[i + 1][2]) <= t) i += 1;
+  while (t >= p.offsetMs && i + 1 < words.length && Number(words[i + 1][2]) <= t) i += 1;
   if (i !== p.word && i >= 0) {
     p.word = i;
-    mark(p, Number(p.words[i][0]));
+    mark(p, Number(words[i][0]));
   }
   p.raf = requestAnimationFrame(frame);
 }
@@ -274,13 +338,15 @@ function stopPlaying() {
   const p = playing;
   if (!p) return;
   playing = null;
-  p.src.onended = null;
-  try {
-    p.src.stop();
-  } catch {
-    // never started
+  for (const src of p.sources) {
+    src.onended = null;
+    try {
+      src.stop();
+    } catch {
+      // never started
+    }
+    src.disconnect();
   }
-  p.src.disconnect();
   unmark(p);
 }
 
@@ -288,6 +354,7 @@ function stopPlaying() {
 export function stop() {
   clearTimeout(retryTimer);
   stopPlaying();
+  streams = new Map();
   const r = reading;
   reading = null;
   if (r && conn) conn.send({ type: 'narrate_stop' });
@@ -298,21 +365,30 @@ function restart() {
   const r = reading;
   if (!r) return;
   let fromChar = r.fromChar;
-  if (playing && playing.r === r) fromChar = playing.word >= 0 ? Number(playing.words[playing.word][0]) : 0;
+  if (playing && playing.r === r) {
+    const words = wordsOf(playing.a);
+    fromChar = playing.word >= 0 && words[playing.word] ? Number(words[playing.word][0]) : 0;
+  }
   start(r.entries, r.index, fromChar);
 }
 
 // ---- messages from the server ----------------------------------------------
 
-/** A `narration` message; its audio comes next in a binary frame. */
+/** A `narration` message: a text's audio begins; its frames and `narration_end` follow. */
 export function onNarration(m) {
-  header = null;
-  if (!m.failed) {
-    header = m;
-    return;
-  }
   const r = reading;
   if (!r || !r.batches.has(m.seq)) return;
+  if (m.failed) {
+    failed(r, m);
+    return;
+  }
+  const a = { chunks: [], rate: Number(m.sample_rate) || 22050, words: [], done: false };
+  r.audio.set(m.id, a);
+  streams.set(m.n, a);
+}
+
+/** The text could not be said: on to the next, and say so once. */
+function failed(r, m) {
   r.waiting -= 1;
   r.audio.set(m.id, { failed: true });
   say(m.message ? { id: 'msg/error.no-sound', text: String(m.message) } : msg('error.no-sound'));
@@ -320,17 +396,35 @@ export function onNarration(m) {
   advance();
 }
 
-/** A binary frame: the audio of the last `narration`. */
+/** A binary frame: a piece of the audio of narration n (its first 4 bytes). */
 export function onAudio(data) {
-  const m = header;
-  header = null;
+  if (!(data instanceof ArrayBuffer) || data.byteLength < 6) return;
+  const a = streams.get(new DataView(data).getUint32(0, true));
+  if (!a) return; // an earlier reading's
+  const buffer = toBuffer(data, a.rate);
+  if (!buffer) return;
+  a.chunks.push(buffer);
+  if (playing && playing.a === a) schedule(playing);
+  else advance();
+}
+
+/** `narration_end`: all of a text's audio is here; its word timings. */
+export function onNarrationEnd(m) {
+  const a = streams.get(m.n);
+  streams.delete(m.n);
   const r = reading;
-  if (!m || !r || !r.batches.has(m.seq) || !(data instanceof ArrayBuffer)) return;
+  if (!a || !r || !r.batches.has(m.seq)) return;
+  if (m.failed) {
+    if (playing && playing.a === a) stopPlaying();
+    failed(r, m);
+    return;
+  }
   r.waiting -= 1;
-  const buffer = toBuffer(data, m);
-  r.audio.set(m.id, buffer ? { buffer, words: m.words } : { failed: true });
+  a.words = Array.isArray(m.words) ? m.words : [];
+  a.done = true;
   ask(r);
-  advance();
+  if (playing && playing.a === a) schedule(playing);
+  else advance();
 }
 
 /** An `error`: true if it answers a narrate message (then it is dealt with here). */
@@ -400,7 +494,7 @@ export function clear() {
   texts = new Set();
   view = '';
   lastId = '';
-  header = null;
+  streams = new Map();
   say('');
 }
 
@@ -409,11 +503,21 @@ export function connectionLost() {
   clearTimeout(retryTimer);
   stopPlaying();
   reading = null;
-  header = null;
+  streams = new Map();
 }
 
 export function listen() {
   start(pageTexts());
+}
+
+/** Reads the texts in root (a dialog) aloud, if the person has sound on. */
+export function readAloud(root) {
+  if (root && auto && allowed && voices.length) start(pageTexts(root));
+}
+
+/** True while a text is being read or its audio is coming: the person is listening. */
+export function isPlaying() {
+  return !!(reading || playing);
 }
 
 function repeat() {
@@ -562,10 +666,12 @@ export function init(c) {
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && (reading || playing) && !(dialog && dialog.open)) stop();
   });
-  // "Do you need more time?" must not have to speak over the page.
+  // "Do you need more time?" is said instead of the page.
   if (dialog) {
     new MutationObserver(() => {
-      if (dialog.open) stop();
+      if (!dialog.open) return;
+      stop();
+      readAloud(dialog);
     }).observe(dialog, { attributes: true, attributeFilter: ['open'] });
   }
   showChoices();

@@ -2,7 +2,7 @@
 // The page holds no plan state: everything shown comes from the description,
 // and everything the person does goes back to the server through `actions`.
 
-import { msg, plain, textEl, fillText } from './text.js';
+import { msg, plain, textEl, fillText, setText } from './text.js';
 import * as autosave from './autosave.js';
 
 let actions = null; // { go(to), request(m, ctx) -> bool, send(m) -> bool, finish() }
@@ -11,6 +11,21 @@ let current = null; // the page description on screen
 /** actions: how the page talks to the server (from app.js). */
 export function init(a) {
   actions = a;
+  soundChoices();
+}
+
+// "More sound choices" in the narration bar (speed, voice, volume, reading
+// each page): open where there is room, closed on a narrow screen so that
+// Listen and the page itself fit on the first screen. The person opens and
+// closes it as they like; only crossing that width opens or closes it again.
+const ROOM_FOR_CHOICES = '(min-width: 40em)';
+
+function soundChoices() {
+  const more = document.getElementById('narration-more');
+  if (!more || typeof window.matchMedia !== 'function') return;
+  const room = window.matchMedia(ROOM_FOR_CHOICES);
+  more.open = room.matches;
+  room.addEventListener('change', () => { more.open = room.matches; });
 }
 
 // ---- small DOM helpers -----------------------------------------------------
@@ -74,7 +89,7 @@ function progress(part) {
   const box = el('div', { class: 'progress' });
   const line = el('p', { class: 'progress-text' });
   if (part.text) line.append(textEl('span', part.text, 'progress-count'));
-  if (part.title) line.append(el('span', { class: 'progress-title', text: part.title }));
+  if (part.title) line.append(textEl('span', part.title, 'progress-title'));
   box.append(line);
   const n = Number(part.n), of = Number(part.of);
   if (of > 0 && of <= 40 && n >= 0) {
@@ -119,6 +134,52 @@ function nav(p) {
 
 // ---- kinds -----------------------------------------------------------------
 
+/**
+ * The person's stored answer laid over their box, word for word where they
+ * typed it, so that the voice can read it back with each word lit up in the
+ * box itself. Its text is clear (only a spoken word's highlight shows, blended
+ * under the typed letters), it takes no touches, and screen readers skip it:
+ * they read the box. It shows what the server has stored (the page's
+ * `answer`, then each `saved`), which is what the voice reads.
+ * Returns {node: the box and the echo, stored(value)}.
+ */
+function answerEcho(p, input, multiline) {
+  const echo = el('div', { class: (multiline ? 'textarea' : 'input') + ' answer-echo', 'aria-hidden': 'true' });
+  const id = p.answer && typeof p.answer.id === 'string' ? p.answer.id : 'answer/' + p.id;
+  const follow = () => {
+    // Where the box's scroll bar takes room, the echo's words wrap as the box's do.
+    const cs = getComputedStyle(input);
+    const bar = input.offsetWidth - input.clientWidth -
+      (parseFloat(cs.borderLeftWidth) || 0) - (parseFloat(cs.borderRightWidth) || 0);
+    echo.style.right = Math.max(0, bar) + 'px';
+    echo.scrollTop = input.scrollTop;
+    echo.scrollLeft = input.scrollLeft;
+  };
+  const stored = (value) => {
+    const text = String(value ?? '');
+    setText(echo, { id, text });
+    echo.hidden = text === ''; // nothing to read
+    follow();
+  };
+  stored(p.answer && typeof p.answer.text === 'string' ? p.answer.text : p.value);
+  for (const t of ['scroll', 'input', 'keyup', 'select']) input.addEventListener(t, follow);
+  if (typeof ResizeObserver === 'function') new ResizeObserver(follow).observe(input);
+  if (!multiline) {
+    // A long answer runs past its one-line box: the box scrolls to the word being read.
+    new MutationObserver(() => {
+      const w = echo.querySelector('.word.is-spoken');
+      if (!w) return;
+      const pad = parseFloat(getComputedStyle(echo).paddingLeft) || 0;
+      const from = w.offsetLeft - input.scrollLeft;
+      if (from < pad || from + w.offsetWidth > input.clientWidth - pad) {
+        input.scrollLeft = Math.max(0, w.offsetLeft - pad - input.clientWidth / 3);
+        follow();
+      }
+    }).observe(echo, { subtree: true, attributes: true, attributeFilter: ['class'] });
+  }
+  return { node: el('div', { class: 'answer-box' }, input, echo), stored };
+}
+
 function textField(p, multiline) {
   const box = el('div', { class: 'field' });
   const { hint, error, describedby } = hintAndError(p, 'answer');
@@ -131,10 +192,11 @@ function textField(p, multiline) {
   if (p.limit > 0) input.maxLength = p.limit;
   input.value = p.value ?? '';
   describe(input, describedby);
+  const echo = answerEcho(p, input, multiline);
   if (p.read_only) {
     input.readOnly = true;
   } else {
-    autosave.watch(input, { page: p.id, initial: p.value ?? '', errorEl: error });
+    autosave.watch(input, { page: p.id, initial: p.value ?? '', errorEl: error, stored: echo.stored });
   }
   if (!multiline) {
     input.addEventListener('keydown', (e) => {
@@ -143,7 +205,7 @@ function textField(p, multiline) {
       if (p.next) go('next');
     });
   }
-  box.append(label, hint || '', error, input);
+  box.append(label, hint || '', error, echo.node);
   return { node: box };
 }
 
@@ -334,12 +396,32 @@ function listEditor(p) {
   return { node: box, focus: first };
 }
 
+/**
+ * The code in big letters, exactly as it is typed, made of its pieces
+ * (`code_text`: each word, and each digit alone), each a text of its own so
+ * that the voice reads it slowly, piece by piece, lighting each up in turn.
+ */
+function codeDisplay(p) {
+  const box = el('p', { class: 'code-display', id: 'code-display' });
+  const code = String(p.code || '');
+  let at = 0;
+  for (const piece of Array.isArray(p.code_text) ? p.code_text : []) {
+    const i = piece && piece.text ? code.indexOf(piece.text, at) : -1;
+    if (i < 0) break; // the rest as it is
+    if (i > at) box.append(code.slice(at, i));
+    box.append(textEl('span', piece, 'code-piece'));
+    at = i + piece.text.length;
+  }
+  if (at < code.length) box.append(code.slice(at));
+  return box;
+}
+
 function codeView(p, prev) {
   const box = el('div', { class: 'code' });
   if (p.code) {
     const shown = el('div', { class: 'code-box', id: 'code-box', tabindex: '-1' },
       textEl('p', msg('code.yours'), 'code-box-label'),
-      el('p', { class: 'code-display', id: 'code-display', text: p.code }),
+      codeDisplay(p),
       textEl('p', msg('code.keep'), 'code-keep'));
     box.append(shown);
     return { node: box, focus: prev && prev.id === p.id ? shown : null };
@@ -415,7 +497,8 @@ function checkItem(item) {
 function checkView(p) {
   const box = el('div', { class: 'check' });
   (p.sections || []).forEach((s, si) => {
-    const h = el('h2', { class: 'check-heading', id: 'check-section-' + si, text: s.part || '' });
+    const h = textEl('h2', s.part || '', 'check-heading');
+    h.id = 'check-section-' + si;
     const dl = el('dl', { class: 'check-list' });
     for (const r of s.rows || []) {
       const row = el('div', { class: 'check-row', 'data-page': r.page, id: 'check-row-' + safeId(r.page) });
@@ -503,7 +586,7 @@ function savedCodeView(p) {
   const box = el('div', { class: 'code' });
   box.append(el('div', { class: 'code-box code-box-large', id: 'code-box' },
     textEl('p', msg('code.yours'), 'code-box-label'),
-    el('p', { class: 'code-display', id: 'code-display', text: p.code || '' }),
+    codeDisplay(p),
     textEl('p', msg('code.keep'), 'code-keep')));
   box.append(el('div', { class: 'button-group' },
     button(msg('finish'), 'button-primary button-large', 'finish-page', () => actions.finish())));

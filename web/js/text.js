@@ -75,6 +75,7 @@ const FALLBACK = {
   'narration.faster': 'Faster',
   'narration.voice': 'Voice',
   'narration.volume': 'Volume',
+  'narration.more': 'More sound choices',
   'error.no-sound': 'Sorry, the voice is not working now. You can still read the page.',
   'error.busy': 'Please wait. The voice is still busy.',
   'error.title': 'There is a problem',
@@ -89,9 +90,17 @@ export function setMessages(m) {
   messages = m && typeof m === 'object' ? m : null;
 }
 
+// A blank in a message, as the server finds it: "{" to the next "}".
+const BLANK = /\{([^}]*)\}/g;
+// What a blank may be filled with in a text id (the server refuses anything else).
+const ID_VALUE = /^[0-9]{1,6}$/;
+
 /**
  * The text object for a line of messages.txt, with {placeholders} filled in
  * from vars. Falls back to the built-in English line before `hello`.
+ * When every blank is filled with a number, the id says what was filled in
+ * (`msg/timeout.body?seconds=30`), so that the voice can read it: the server
+ * fills the same blanks itself (docs/protocol.md, "Text objects").
  */
 export function msg(name, vars) {
   let t = messages && messages[name];
@@ -100,11 +109,16 @@ export function msg(name, vars) {
     t = { id: 'msg/' + name, text: FALLBACK[name] ?? name };
   }
   let text = t.text;
+  let id = t.id || 'msg/' + name;
   if (vars) {
-    text = text.replace(/\{([a-z_.-]+)\}/gi, (all, k) =>
-      Object.prototype.hasOwnProperty.call(vars, k) ? String(vars[k]) : all);
+    const has = (k) => Object.prototype.hasOwnProperty.call(vars, k);
+    const blanks = [...new Set([...text.matchAll(BLANK)].map((m) => m[1]))];
+    if (blanks.length && blanks.every((k) => has(k) && ID_VALUE.test(String(vars[k])))) {
+      id += '?' + blanks.map((k) => `${k}=${vars[k]}`).join('&');
+    }
+    text = text.replace(BLANK, (all, k) => (has(k) ? String(vars[k]) : all));
   }
-  return { id: t.id || 'msg/' + name, text };
+  return { id, text };
 }
 
 /** True for a text object holding a person's own words (shown verbatim). */

@@ -1,0 +1,113 @@
+#include "message.h"
+
+#include "utf8.h"
+
+#include <math.h>
+#include <string.h>
+
+/* What a scan of the raw JSON text finds before cJSON parses it. */
+typedef struct json_scan {
+	int depth; /* deepest nesting, counting brackets outside strings (stops past the limit) */
+	int nul;   /* a string holds \u0000 */
+} json_scan;
+
+static json_scan scan_json(const char *s, size_t len, int limit)
+{
+	json_scan r = { 0, 0 };
+	int depth = 0, in_str = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char ch = s[i];
+
+		if (in_str) {
+			if (ch == '\\') {
+				if (i + 5 < len && s[i + 1] == 'u' && memcmp(s + i + 2, "0000", 4) == 0)
+					r.nul = 1;
+				i++;
+			} else if (ch == '"') {
+				in_str = 0;
+			}
+		} else if (ch == '"') {
+			in_str = 1;
+		} else if (ch == '[' || ch == '{') {
+			if (++depth > r.depth && (r.depth = depth) > limit)
+				return r;
+		} else if (ch == ']' || ch == '}') {
+			depth--;
+		}
+	}
+	return r;
+}
+
+/* Parses exactly one JSON value filling the whole message (white space aside). */
+static cJSON *parse_whole(const char *msg, size_t len)
+{
+	const char *end = NULL;
+	cJSON *m = cJSON_ParseWithLengthOpts(msg, len, &end, 0);
+
+	if (!m)
+		return NULL;
+	while (end < msg + len && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
+		end++;
+	if (end != msg + len) {
+		cJSON_Delete(m);
+		return NULL;
+	}
+	return m;
+}
+
+cJSON *message_parse(const char *msg, size_t len, int max_depth, long long *seq,
+		     const char **code)
+{
+	json_scan scan;
+	const cJSON *seqv;
+	cJSON *m;
+
+	*seq = -1;
+	if (!utf8_valid(msg, len)) {
+		*code = "bad-utf8";
+		return NULL;
+	}
+	scan = scan_json(msg, len, max_depth);
+	if (scan.depth > max_depth) {
+		*code = "too-deep";
+		return NULL;
+	}
+	m = parse_whole(msg, len);
+	if (!cJSON_IsObject(m)) {
+		*code = "bad-json";
+		cJSON_Delete(m);
+		return NULL;
+	}
+	seqv = cJSON_GetObjectItemCaseSensitive(m, "seq");
+	if (scan.nul || (seqv && !message_whole(seqv, 0))) {
+		*code = "bad-message";
+		cJSON_Delete(m);
+		return NULL;
+	}
+	if (seqv)
+		*seq = (long long)seqv->valuedouble;
+	return m;
+}
+
+const char *message_str(const cJSON *m, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, name);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+int message_whole(const cJSON *v, double min)
+{
+	return cJSON_IsNumber(v) && v->valuedouble >= min && v->valuedouble <= 9007199254740991.0 &&
+	       floor(v->valuedouble) == v->valuedouble;
+}
+
+long long message_id(const cJSON *m, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, name);
+
+	if (!v)
+		return 0;
+	return message_whole(v, 1) ? (long long)v->valuedouble : -1;
+}

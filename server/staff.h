@@ -1,0 +1,45 @@
+/* staff: the staff workspace's messages (docs/staff.md). Like protocol.c for the kiosk, it bounds
+ * and parses what arrives, finds the handler in a table and answers; before any handler runs it
+ * checks, in one place, that the session's login is still alive (users.c) and that the user's
+ * role may take the handler's action (auth.c). It knows nothing of websockets: ws.c hands it whole
+ * messages from connections that used the "planaloud-staff" subprotocol, with the session token
+ * from their cookie.
+ *
+ * Staff changes commit at once, each with its audit row in the same transaction; ws.c commits
+ * the kiosk's open batch first, so the two never share a transaction. */
+#ifndef PLANALOUD_STAFF_H
+#define PLANALOUD_STAFF_H
+
+#include "content.h"
+#include "protocol.h"
+#include "store.h"
+#include "users.h"
+
+#include <stddef.h>
+
+typedef struct staff staff;
+typedef struct staff_session staff_session;
+
+/* c, st, u and code_key are borrowed for the staff's lifetime. NULL when memory runs out. */
+staff *staff_new(const content *c, store *st, users *u, const unsigned char *code_key,
+		 protocol_io io);
+void staff_free(staff *sf);
+
+/* The clock that says what day it is (reviews, sign-off dates): seconds since 1970. */
+typedef long long (*staff_clock_fn)(void *ctx);
+/* For tests: a clock other than the real one (fn NULL: the real one again). */
+void staff_set_clock(staff *sf, staff_clock_fn fn, void *ctx);
+
+/* A new staff connection. token (may be NULL: no cookie) is the session token from its cookie.
+ * Without a live login the session says login-needed and asks ws.c to close; it is still
+ * returned (NULL only when memory runs out). */
+staff_session *staff_session_open(staff *sf, void *conn, const char *address,
+				  const unsigned char *token);
+void staff_session_close(staff_session *ss);
+
+/* One whole message from the staff page. binary: it came in a binary frame. */
+void staff_handle(staff_session *ss, const char *msg, size_t len, int binary);
+/* The page sent more than PROTOCOL_MAX_MESSAGE bytes: says so; ws.c then closes (1009). */
+void staff_too_big(staff_session *ss);
+
+#endif

@@ -1,0 +1,124 @@
+/* users: staff accounts. Passwords are hashed with Argon2id (libsodium), logins are throttled by
+ * name, and a login makes a session: 32 random bytes given to the browser, of which the database
+ * keeps only a BLAKE2b hash. Built on store.c (which audits each change in the same transaction);
+ * the roles are auth.h's.
+ *
+ * Hashing a password takes tens of milliseconds and 19 MiB on the calling thread: users_add,
+ * users_set_password and users_login do it once each (users_login twice when the stored hash is
+ * from weaker parameters, and once more on its first call: the stand-in hash that unknown names'
+ * passwords are checked against).
+ *
+ * Times are milliseconds since 1970 (UTC) from the users' clock: the real one, or the one a test
+ * sets. Functions return 0 or -1 (a reason in err when err is not NULL) as store.c's do; reasons
+ * for refusing a name or password are plain English and may be shown to the person who typed
+ * them. */
+#ifndef PLANALOUD_USERS_H
+#define PLANALOUD_USERS_H
+
+#include "auth.h"
+#include "store.h"
+
+#include <stddef.h>
+
+#define USERS_NAME_MAX	     STORE_NAME_MAX /* bytes: names are ASCII */
+#define USERS_PASSWORD_MIN   12		    /* characters */
+#define USERS_PASSWORD_MAX   256	    /* bytes */
+#define USERS_HASH_MAX	     STORE_PWHASH_MAX
+/* Argon2id at OWASP's first recommended setting: 19 MiB, 2 passes, 1 lane. Raising these makes
+ * each login rehash its user's password to the new setting. */
+#define USERS_PWHASH_OPSLIMIT 2ULL
+#define USERS_PWHASH_MEMLIMIT ((size_t)19 << 20)
+
+#define USERS_TOKEN_BYTES    32
+#define USERS_TOKEN_TEXT     44 /* a token as base64url text (43 characters) and its NUL */
+#define USERS_GENERATED_TEXT 24 /* a generated password, "xxxxx-xxxxx-xxxxx-xxxxx", and its NUL */
+
+/* A session ends after USERS_IDLE_MS unused, and USERS_SESSION_MAX_MS after login in any case;
+ * its "last seen" time is written at most every USERS_TOUCH_MS. */
+#define USERS_IDLE_MS	     (30LL * 60 * 1000)
+#define USERS_SESSION_MAX_MS (12LL * 60 * 60 * 1000)
+#define USERS_TOUCH_MS	     (60LL * 1000)
+/* After USERS_MAX_FAILURES wrong passwords in a row a name is locked for USERS_LOCK_FIRST_MS,
+ * doubling with each further failure up to USERS_LOCK_MAX_MS. Counts that lock nothing are
+ * forgotten after USERS_FAILURES_KEPT_MS. */
+#define USERS_MAX_FAILURES     5
+#define USERS_LOCK_FIRST_MS    (30LL * 1000)
+#define USERS_LOCK_MAX_MS      (15LL * 60 * 1000)
+#define USERS_FAILURES_KEPT_MS (24LL * 60 * 60 * 1000)
+
+typedef struct users users;
+
+/* The clock: milliseconds since 1970. */
+typedef long long (*users_clock_fn)(void *ctx);
+
+/* Accounts kept in st, which is borrowed and must outlive the users. NULL when memory runs out.
+ * The caller has called sodium_init(). */
+users *users_new(store *st);
+/* users_free(NULL) is a no-op. */
+void users_free(users *u);
+/* For tests: a clock other than the real one (fn NULL: the real one again). */
+void users_set_clock(users *u, users_clock_fn fn, void *ctx);
+
+/* ---- names and passwords ---- */
+/* 1 when name is 1 to 64 characters of A-Z a-z 0-9 . _ - */
+int users_name_valid(const char *name);
+/* 0 when the password may be used (12 or more characters of valid UTF-8, at most 256 bytes);
+ * -1 and the reason otherwise. */
+int users_password_acceptable(const char *password, char *err, size_t errlen);
+/* The Argon2id string for a password, with this build's parameters. */
+int users_password_hash(const char *password, char hash[USERS_HASH_MAX], char *err, size_t errlen);
+/* A new random password, easy to read out and type: four groups of five characters from
+ * 2-9 and a-z without i, l and o (about 99 bits). */
+void users_password_generate(char out[USERS_GENERATED_TEXT]);
+
+/* ---- accounts; `by` is who did it, for the audit log (NULL: the system) ---- */
+/* Adds a user. 0 and *id (may be NULL); 1 when the name is taken (whatever its case); -1 when the
+ * name or password is refused or the store fails. err says which. */
+int users_add(users *u, const char *name, auth_role role, const char *password,
+	      const store_actor *by, long long *id, char *err, size_t errlen);
+/* A new password for a user. 0; 1 when there is no such user; -1 as above. */
+int users_set_password(users *u, const char *name, const char *password, const store_actor *by,
+		       char *err, size_t errlen);
+/* Disables (ending the user's sessions) or enables a user. 0; 1 when there is no such user. */
+int users_set_disabled(users *u, const char *name, int disabled, const store_actor *by,
+		       char *err, size_t errlen);
+/* Every user, by name. name is borrowed for the callback. */
+typedef void (*users_each_fn)(void *ctx, const char *name, auth_role role, int disabled);
+int users_each(users *u, users_each_fn fn, void *ctx);
+
+/* ---- logins and sessions ---- */
+/* Who is logged in. */
+typedef struct users_staff {
+	long long id;
+	char name[USERS_NAME_MAX + 1];
+	auth_role role;
+} users_staff;
+
+typedef enum users_login_result {
+	USERS_LOGIN_OK,	   /* token and *who are filled in */
+	USERS_LOGIN_WRONG, /* no such user, wrong password or a disabled user: one answer for all */
+	USERS_LOGIN_LOCKED /* too many failures: refused without looking at the password */
+} users_login_result;
+
+/* Tries a login. Returns 0 with *result, or -1 when the store fails. On USERS_LOGIN_OK, token
+ * gets the new session's token (the caller's to send as a cookie and then wipe) and *who the user.
+ * *wait_ms is how long the name is now locked (0 when it is not): after USERS_MAX_FAILURES wrong
+ * passwords in a row for a name, known or not, the name is locked for 30 s, doubling with each
+ * further failure up to 15 minutes; a good password resets it. Unknown names cost the same hash
+ * check as known ones and get the same answers. */
+int users_login(users *u, const char *name, const char *password, users_login_result *result,
+		unsigned char token[USERS_TOKEN_BYTES], users_staff *who, long long *wait_ms,
+		char *err, size_t errlen);
+/* 0 and *who when the token's session is alive, marking it seen; 1 when it is not (never was,
+ * logged out, idle for USERS_IDLE_MS, older than USERS_SESSION_MAX_MS, or its user is disabled:
+ * a dead session is forgotten); -1 when the store fails. */
+int users_session_check(users *u, const unsigned char token[USERS_TOKEN_BYTES], users_staff *who);
+/* Ends the token's session (audited as "logout"). 0, or 1 when there was no such session. */
+int users_logout(users *u, const unsigned char token[USERS_TOKEN_BYTES]);
+
+/* A token as cookie-safe text (base64url, no padding), and back: 0, or -1 for text that is not
+ * exactly one token. */
+void users_token_encode(const unsigned char token[USERS_TOKEN_BYTES], char out[USERS_TOKEN_TEXT]);
+int users_token_decode(const char *text, unsigned char token[USERS_TOKEN_BYTES]);
+
+#endif

@@ -1,0 +1,1450 @@
+/* test_staff: staff.c without a network. Messages go in as strings; what the workspace sends
+ * comes out through a protocol_io that records it. The store is a real SQLite file in a
+ * temporary folder (some tests look into it with a second connection), the users are real
+ * (Argon2id, sessions), and where a person's side is needed the kiosk's own protocol.c runs on
+ * the same store, as in the server. Dates come from a test clock. */
+#include "check.h"
+#include "code.h"
+#include "content.h"
+#include "protocol.h"
+#include "staff.h"
+#include "store.h"
+#include "users.h"
+
+#include <cjson/cJSON.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_SENT 64
+#define PASSWORD "correct horse battery"
+
+/* 2026-11-22 12:00 UTC: every date below follows from it. */
+#define DAY_S	  (24LL * 60 * 60)
+#define START_S	  1795348800LL
+#define START_DAY "2026-11-22"
+
+/* ---- a pretend connection: everything sent to it ---- */
+
+typedef struct fake_conn {
+	char *sent[MAX_SENT];
+	int close_after[MAX_SENT];
+	int n;
+} fake_conn;
+
+static int fake_send(void *conn, const char *data, size_t len, int close_after)
+{
+	fake_conn *fc = conn;
+	char *copy;
+
+	if (fc->n >= MAX_SENT || !(copy = malloc(len + 1)))
+		return -1;
+	memcpy(copy, data, len);
+	copy[len] = '\0';
+	fc->close_after[fc->n] = close_after;
+	fc->sent[fc->n++] = copy;
+	return 0;
+}
+
+static void fake_reset(fake_conn *fc)
+{
+	for (int i = 0; i < fc->n; i++)
+		free(fc->sent[i]);
+	fc->n = 0;
+}
+
+/* ---- reading JSON ---- */
+
+/* The item at a dotted path ("plans.0.status"). Borrowed; NULL when any step is missing. */
+static const cJSON *at(const cJSON *o, const char *path)
+{
+	char part[64];
+
+	while (o && *path) {
+		size_t n = strcspn(path, ".");
+
+		snprintf(part, sizeof(part), "%.*s", (int)n, path);
+		if (cJSON_IsArray(o) && part[0] >= '0' && part[0] <= '9')
+			o = cJSON_GetArrayItem(o, atoi(part));
+		else
+			o = cJSON_GetObjectItem(o, part);
+		path += n + (path[n] == '.');
+	}
+	return o;
+}
+
+static const char *str(const cJSON *o, const char *path)
+{
+	return cJSON_GetStringValue(at(o, path));
+}
+
+static double num(const cJSON *o, const char *path)
+{
+	const cJSON *v = at(o, path);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}
+
+static int count(const cJSON *o, const char *path)
+{
+	const cJSON *v = at(o, path);
+
+	return cJSON_IsArray(v) ? cJSON_GetArraySize(v) : -1;
+}
+
+/* ---- the fixture ---- */
+
+static content *ct;
+static const unsigned char zero_key[CODE_KEY_BYTES];
+static char tmpdir[64];
+
+typedef struct person {
+	staff_session *ss;
+	fake_conn conn;
+	unsigned char token[USERS_TOKEN_BYTES];
+} person;
+
+typedef struct fixture {
+	char path[128];
+	store *st;
+	users *u;
+	staff *sf;
+	protocol *kiosk;
+	long long now;	/* the workspace's clock (what day it is): seconds */
+	long long unow; /* the users' clock (sessions): seconds */
+	person casey, morgan, mandy, ada;
+} fixture;
+
+static fixture fx;
+
+static long long clock_now(void *ctx)
+{
+	return *(long long *)ctx;
+}
+
+static long long users_clock(void *ctx)
+{
+	return *(long long *)ctx * 1000;
+}
+
+static int login(person *p, const char *name)
+{
+	users_login_result r;
+	users_staff who;
+	long long wait;
+
+	if (users_login(fx.u, name, PASSWORD, &r, p->token, &who, &wait, NULL, 0) ||
+	    r != USERS_LOGIN_OK)
+		return -1;
+	p->ss = staff_session_open(fx.sf, &p->conn, "127.0.0.1", p->token);
+	return p->ss && p->conn.n == 0 ? 0 : -1;
+}
+
+static int fixture_open(void)
+{
+	protocol_config cfg = {.idle_seconds = 120,
+			       .warn_seconds = 30,
+			       .address_failures = 100,
+			       .address_window = 600};
+	protocol_io io = {fake_send, NULL};
+	char err[STORE_ERR_LEN] = "";
+
+	memset(&fx, 0, sizeof(fx));
+	fx.now = START_S;
+	fx.unow = START_S;
+	snprintf(fx.path, sizeof(fx.path), "%s/staff.db", tmpdir);
+	fx.st = store_open(fx.path, err, sizeof(err));
+	fx.u = fx.st ? users_new(fx.st) : NULL;
+	fx.sf = fx.u ? staff_new(ct, fx.st, fx.u, zero_key, io) : NULL;
+	fx.kiosk = fx.sf ? protocol_new(ct, fx.st, zero_key, &cfg, io) : NULL;
+	if (!fx.kiosk) {
+		fprintf(stderr, "fixture: %s\n", err);
+		return -1;
+	}
+	users_set_clock(fx.u, users_clock, &fx.unow);
+	staff_set_clock(fx.sf, clock_now, &fx.now);
+	if (users_add(fx.u, "casey", AUTH_CASEWORKER, PASSWORD, NULL, NULL, err, sizeof(err)) ||
+	    users_add(fx.u, "morgan", AUTH_MANAGER, PASSWORD, NULL, NULL, err, sizeof(err)) ||
+	    users_add(fx.u, "mandy", AUTH_MANAGER, PASSWORD, NULL, NULL, err, sizeof(err)) ||
+	    users_add(fx.u, "ada", AUTH_ADMIN, PASSWORD, NULL, NULL, err, sizeof(err)) ||
+	    login(&fx.casey, "casey") || login(&fx.morgan, "morgan") || login(&fx.mandy, "mandy") ||
+	    login(&fx.ada, "ada")) {
+		fprintf(stderr, "fixture: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static void person_close(person *p)
+{
+	staff_session_close(p->ss);
+	fake_reset(&p->conn);
+}
+
+static void fixture_close(void)
+{
+	person_close(&fx.casey);
+	person_close(&fx.morgan);
+	person_close(&fx.mandy);
+	person_close(&fx.ada);
+	protocol_free(fx.kiosk);
+	staff_free(fx.sf);
+	users_free(fx.u);
+	store_close(fx.st);
+}
+
+/* ---- talking to the workspace ---- */
+
+static char *vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+static char *vformat(const char *fmt, va_list ap)
+{
+	va_list again;
+	char *text;
+	int n;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, again);
+	va_end(again);
+	text = n < 0 ? NULL : malloc((size_t)n + 1);
+	if (text)
+		vsnprintf(text, (size_t)n + 1, fmt, ap);
+	return text;
+}
+
+/* Sends the message as p and returns the one reply (cJSON_Delete it); NULL, saying why, when
+ * there was not exactly one. */
+static cJSON *ask(person *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static cJSON *ask(person *p, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+	cJSON *r = NULL;
+
+	va_start(ap, fmt);
+	text = vformat(fmt, ap);
+	va_end(ap);
+	fake_reset(&p->conn);
+	if (text)
+		staff_handle(p->ss, text, strlen(text), 0);
+	if (p->conn.n == 1)
+		r = cJSON_Parse(p->conn.sent[0]);
+	else
+		fprintf(stderr, "  %d replies to %s\n", p->conn.n, text ? text : "?");
+	free(text);
+	return r;
+}
+
+/* 1 when m is an error with this code; otherwise says what it was. */
+static int is_error(const cJSON *m, const char *code)
+{
+	const char *t = str(m, "type"), *c = str(m, "code");
+	char *text;
+
+	if (t && strcmp(t, "error") == 0 && c && strcmp(c, code) == 0)
+		return 1;
+	text = m ? cJSON_PrintUnformatted(m) : NULL;
+	fprintf(stderr, "  expected error %s, got %.400s\n", code, text ? text : "nothing");
+	free(text);
+	return 0;
+}
+
+static int is_type(const cJSON *m, const char *type)
+{
+	const char *t = str(m, "type");
+	char *text;
+
+	if (t && strcmp(t, type) == 0)
+		return 1;
+	text = m ? cJSON_PrintUnformatted(m) : NULL;
+	fprintf(stderr, "  expected %s, got %.400s\n", type, text ? text : "nothing");
+	free(text);
+	return 0;
+}
+
+/* Asks and checks the reply is the error `code`. */
+static int refused(person *p, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int refused(person *p, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+	cJSON *r = NULL;
+	int ok;
+
+	va_start(ap, fmt);
+	text = vformat(fmt, ap);
+	va_end(ap);
+	fake_reset(&p->conn);
+	if (text)
+		staff_handle(p->ss, text, strlen(text), 0);
+	if (p->conn.n == 1)
+		r = cJSON_Parse(p->conn.sent[0]);
+	ok = p->conn.n == 1 && is_error(r, code);
+	if (!ok)
+		fprintf(stderr, "  (in reply to %.300s)\n", text ? text : "?");
+	free(text);
+	cJSON_Delete(r);
+	return ok;
+}
+
+/* Asks and checks the reply is a `type` message. */
+static int done(person *p, const char *type, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int done(person *p, const char *type, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+	cJSON *r = NULL;
+	int ok;
+
+	va_start(ap, fmt);
+	text = vformat(fmt, ap);
+	va_end(ap);
+	fake_reset(&p->conn);
+	if (text)
+		staff_handle(p->ss, text, strlen(text), 0);
+	if (p->conn.n == 1)
+		r = cJSON_Parse(p->conn.sent[0]);
+	ok = p->conn.n == 1 && is_type(r, type);
+	if (!ok)
+		fprintf(stderr, "  (in reply to %.300s)\n", text ? text : "?");
+	free(text);
+	cJSON_Delete(r);
+	return ok;
+}
+
+/* A new plan invited by casey: its id, and its code into code (CODE_MAX, may be NULL). */
+static long long invite(const char *person_name, char *code)
+{
+	cJSON *r = ask(&fx.casey,
+		       "{\"type\":\"invite\",\"seq\":1,\"person\":\"%s\",\"needs\":["
+		       "{\"text\":\"You need help to wash.\",\"eligible\":true},"
+		       "{\"text\":\"You would like your windows cleaned.\",\"eligible\":false}],"
+		       "\"budget\":\"245.50\",\"managing\":[\"direct\",\"council\"]}",
+		       person_name);
+	long long id = 0;
+
+	if (is_type(r, "invited") && str(r, "code")) {
+		id = (long long)num(r, "plan");
+		if (code)
+			snprintf(code, CODE_MAX, "%s", str(r, "code"));
+	}
+	cJSON_Delete(r);
+	return id;
+}
+
+static long long db_count(const char *sql, long long plan)
+{
+	sqlite3 *db;
+	sqlite3_stmt *q = NULL;
+	long long n = -1;
+
+	if (sqlite3_open_v2(fx.path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK &&
+	    (sqlite3_bind_parameter_count(q) == 0 || sqlite3_bind_int64(q, 1, plan) == SQLITE_OK) &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		n = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	return n;
+}
+
+static const char *status_of(long long plan)
+{
+	static store_plan pl;
+
+	if (store_plan_get(fx.st, plan, &pl))
+		return "?";
+	return pl.status;
+}
+
+/* What must not change when a request is refused: "status|versions|audit rows|comments". */
+static void state_of(long long plan, char *out, size_t n)
+{
+	snprintf(out, n, "%s|%lld|%lld|%lld|%lld", status_of(plan),
+		 db_count("SELECT count(*) FROM versions WHERE plan_id = ?", plan),
+		 db_count("SELECT count(*) FROM audit WHERE plan_id = ?", plan),
+		 db_count("SELECT count(*) FROM comments WHERE plan_id = ?", plan),
+		 db_count("SELECT count(*) FROM support WHERE plan_id = ?", plan));
+}
+
+/* ---- the person's side, through the kiosk's own protocol on the same store ---- */
+
+typedef struct kiosk {
+	session *s;
+	fake_conn conn;
+} kiosk;
+
+static int kiosk_say(kiosk *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int kiosk_say(kiosk *k, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+	int ok;
+
+	va_start(ap, fmt);
+	text = vformat(fmt, ap);
+	va_end(ap);
+	fake_reset(&k->conn);
+	if (text)
+		protocol_handle(k->s, text, strlen(text), 0);
+	protocol_flush(fx.kiosk, NULL, 0);
+	ok = k->conn.n >= 1 && !strstr(k->conn.sent[k->conn.n - 1], "\"type\":\"error\"");
+	if (!ok)
+		fprintf(stderr, "  the kiosk answered %.300s to %.200s\n",
+			k->conn.n ? k->conn.sent[k->conn.n - 1] : "nothing", text ? text : "?");
+	free(text);
+	return ok;
+}
+
+/* Opens the plan on a kiosk as a helper, Sam (sister), and writes two answers. */
+static int kiosk_open(kiosk *k, const char *code)
+{
+	memset(k, 0, sizeof(*k));
+	k->s = protocol_session_open(fx.kiosk, &k->conn, "127.0.0.9");
+	return k->s &&
+	       kiosk_say(k, "{\"type\":\"answer\",\"page\":\"who\",\"value\":\"helper\"}") &&
+	       kiosk_say(k, "{\"type\":\"answer\",\"page\":\"helper-name\",\"value\":\"Sam\"}") &&
+	       kiosk_say(k, "{\"type\":\"answer\",\"page\":\"helper-relationship\","
+			    "\"value\":\"sister\"}") &&
+	       kiosk_say(k, "{\"type\":\"code\",\"code\":\"%s\"}", code);
+}
+
+static void kiosk_close(kiosk *k)
+{
+	protocol_session_close(k->s);
+	protocol_flush(fx.kiosk, NULL, 0);
+	fake_reset(&k->conn);
+}
+
+/* The person sends: the kiosk's send, then the version the kiosk freezes on sending (protocol.c
+ * calls store_version_freeze in its send handler; done here so these tests do not depend on
+ * that wiring: the server test checks it end to end). */
+static int kiosk_send(kiosk *k, long long plan)
+{
+	store_actor them = {STORE_ACTOR_PERSON, plan, NULL};
+	long long before = db_count("SELECT count(*) FROM versions WHERE plan_id = ?", plan);
+
+	if (!kiosk_say(k, "{\"type\":\"send\"}"))
+		return 0;
+	if (db_count("SELECT count(*) FROM versions WHERE plan_id = ?", plan) > before)
+		return 1; /* protocol.c froze it */
+	return store_version_freeze(fx.st, plan, "submitted", &them, NULL, NULL, 0) == 0;
+}
+
+/* A plan that has reached `status` the ordinary way; its id. */
+static long long plan_in(const char *status)
+{
+	char code[CODE_MAX];
+	long long plan = invite("Pat Doe", code);
+	kiosk k;
+	int ok;
+
+	if (!plan || !kiosk_open(&k, code))
+		return 0;
+	ok = kiosk_say(&k, "{\"type\":\"answer\",\"page\":\"important\",\"value\":\"My garden\"}");
+	if (ok && strcmp(status, "draft") != 0)
+		ok = kiosk_send(&k, plan);
+	if (ok && (strcmp(status, "agreed") == 0 || strcmp(status, "signed_off") == 0 ||
+		   strcmp(status, "review_due") == 0)) {
+		ok = done(&fx.casey, "plan", "{\"type\":\"ready\",\"plan\":%lld}", plan) &&
+		     store_plan_person_agree(fx.st, plan, 0, NULL) == 0 &&
+		     done(&fx.casey, "plan", "{\"type\":\"agree\",\"plan\":%lld}", plan);
+	}
+	if (ok && (strcmp(status, "signed_off") == 0 || strcmp(status, "review_due") == 0))
+		ok = done(&fx.morgan, "plan", "{\"type\":\"sign_off\",\"plan\":%lld}", plan);
+	if (ok && strcmp(status, "review_due") == 0) /* the person asked for a review */
+		ok = store_flag_raise(fx.st, plan, 0, "review", "", &(int){0}) == 0 &&
+		     done(&fx.casey, "caseload", "{\"type\":\"caseload\"}");
+	if (ok && strcmp(status, "not_agreed") == 0)
+		ok = done(&fx.casey, "plan",
+			  "{\"type\":\"not_agreed\",\"plan\":%lld,\"reasons\":\"Hours\","
+			  "\"safety\":\"Daily calls\",\"complaints_given\":true}",
+			  plan);
+	if (ok && strcmp(status, "changes_requested") == 0)
+		ok = done(&fx.casey, "plan", "{\"type\":\"send_back\",\"plan\":%lld}", plan);
+	kiosk_close(&k);
+	return ok && strcmp(status_of(plan), status) == 0 ? plan : 0;
+}
+
+/* ---- logins ---- */
+
+static void a_staff_connection_without_a_login_should_get_login_needed_and_close(void)
+{
+	fake_conn conn = {0};
+	unsigned char forged[USERS_TOKEN_BYTES];
+	staff_session *ss = staff_session_open(fx.sf, &conn, "127.0.0.1", NULL);
+	cJSON *m;
+
+	CHECK(ss != NULL);
+	CHECK(conn.n == 1 && conn.close_after[0] == 1);
+	m = conn.n ? cJSON_Parse(conn.sent[0]) : NULL;
+	CHECK(is_error(m, "login-needed"));
+	cJSON_Delete(m);
+	/* nothing more is handled on it */
+	staff_handle(ss, "{\"type\":\"caseload\"}", 19, 0);
+	CHECK(conn.n == 1);
+	staff_session_close(ss);
+	fake_reset(&conn);
+
+	/* a token that is no session's */
+	randombytes_buf(forged, sizeof(forged));
+	ss = staff_session_open(fx.sf, &conn, "127.0.0.1", forged);
+	CHECK(conn.n == 1 && conn.close_after[0] == 1 && strstr(conn.sent[0], "login-needed"));
+	staff_session_close(ss);
+	fake_reset(&conn);
+}
+
+static void after_logout_the_next_message_should_get_login_needed(void)
+{
+	person p = {0};
+	cJSON *m;
+
+	CHECK(login(&p, "casey") == 0);
+	CHECK(done(&p, "me", "{\"type\":\"me\"}"));
+	CHECK(users_logout(fx.u, p.token) == 0);
+	m = ask(&p, "{\"type\":\"caseload\",\"seq\":4}");
+	CHECK(is_error(m, "login-needed"));
+	CHECK(p.conn.n == 1 && p.conn.close_after[0] == 1);
+	cJSON_Delete(m);
+	person_close(&p);
+}
+
+static void an_idle_login_should_end_after_30_minutes(void)
+{
+	person p = {0};
+	cJSON *m;
+
+	CHECK(login(&p, "casey") == 0);
+	fx.unow += 29 * 60;
+	CHECK(done(&p, "me", "{\"type\":\"me\"}"));
+	fx.unow += 31 * 60;
+	m = ask(&p, "{\"type\":\"me\"}");
+	CHECK(is_error(m, "login-needed"));
+	cJSON_Delete(m);
+	person_close(&p);
+	/* the fixture's own logins were idle too: log them in again */
+	person_close(&fx.casey);
+	person_close(&fx.morgan);
+	person_close(&fx.mandy);
+	person_close(&fx.ada);
+	CHECK(login(&fx.casey, "casey") == 0 && login(&fx.morgan, "morgan") == 0 &&
+	      login(&fx.mandy, "mandy") == 0 && login(&fx.ada, "ada") == 0);
+}
+
+/* ---- roles ---- */
+
+static void roles_should_decide_who_may_do_what_before_anything_runs(void)
+{
+	long long plan = plan_in("agreed");
+	char before[128], after[128];
+	cJSON *m;
+
+	CHECK(plan > 0);
+	state_of(plan, before, sizeof(before));
+	/* a caseworker cannot sign off */
+	CHECK(refused(&fx.casey, "not-allowed-role",
+		      "{\"type\":\"sign_off\",\"seq\":2,\"plan\":%lld}", plan));
+	/* an admin reads no plan, caseload or versions, and changes nothing */
+	CHECK(refused(&fx.ada, "not-allowed-role", "{\"type\":\"plan\",\"plan\":%lld}", plan));
+	CHECK(refused(&fx.ada, "not-allowed-role", "{\"type\":\"caseload\"}"));
+	CHECK(refused(&fx.ada, "not-allowed-role", "{\"type\":\"versions\",\"plan\":%lld}", plan));
+	CHECK(refused(&fx.ada, "not-allowed-role",
+		      "{\"type\":\"diff\",\"plan\":%lld,\"from\":1,"
+		      "\"to\":2}",
+		      plan));
+	CHECK(refused(&fx.ada, "not-allowed-role",
+		      "{\"type\":\"invite\",\"person\":\"X\",\"needs\":[{\"text\":\"x\","
+		      "\"eligible\":true}]}"));
+	CHECK(refused(&fx.ada, "not-allowed-role", "{\"type\":\"send_back\",\"plan\":%lld}", plan));
+	/* a caseworker does not read the audit log (auth.c); an admin does */
+	CHECK(refused(&fx.casey, "not-allowed-role", "{\"type\":\"audit\",\"plan\":%lld}", plan));
+	CHECK(done(&fx.ada, "audit", "{\"type\":\"audit\",\"plan\":%lld}", plan));
+	state_of(plan, after, sizeof(after));
+	CHECK_STR(after, before);
+	/* a manager signs off */
+	m = ask(&fx.morgan, "{\"type\":\"sign_off\",\"seq\":3,\"plan\":%lld}", plan);
+	CHECK(is_type(m, "plan"));
+	CHECK_STR(str(m, "status"), "signed_off");
+	CHECK(num(m, "seq") == 3);
+	cJSON_Delete(m);
+}
+
+static void a_manager_who_agreed_a_plan_should_not_sign_it_off(void)
+{
+	long long plan = plan_in("submitted");
+	cJSON *m;
+
+	CHECK(plan > 0);
+	CHECK(done(&fx.morgan, "plan", "{\"type\":\"ready\",\"plan\":%lld}", plan));
+	CHECK(store_plan_person_agree(fx.st, plan, 0, NULL) == 0);
+	CHECK(done(&fx.morgan, "plan", "{\"type\":\"agree\",\"plan\":%lld}", plan));
+	CHECK_STR(status_of(plan), "agreed");
+	CHECK(refused(&fx.morgan, "sign-off-own", "{\"type\":\"sign_off\",\"plan\":%lld}", plan));
+	CHECK_STR(status_of(plan), "agreed");
+	m = ask(&fx.mandy, "{\"type\":\"sign_off\",\"plan\":%lld}", plan);
+	CHECK_STR(str(m, "status"), "signed_off");
+	CHECK_STR(str(m, "signed_off.by"), "mandy");
+	cJSON_Delete(m);
+}
+
+/* ---- invitations and codes ---- */
+
+static int has_plan(const cJSON *caseload, long long plan, const char *status)
+{
+	const cJSON *p;
+
+	cJSON_ArrayForEach(p, at(caseload, "plans"))
+	{
+		if (num(p, "plan") == (double)plan)
+			return strcmp(str(p, "status"), status) == 0;
+	}
+	return 0;
+}
+
+static void an_invitation_should_give_a_code_that_opens_the_plan_and_show_on_the_caseload(void)
+{
+	char code[CODE_MAX] = "", canonical[CODE_MAX];
+	unsigned char hash[CODE_HASH_BYTES];
+	long long plan = invite("Alex Smith", code), found = 0;
+	kiosk k;
+	cJSON *m;
+
+	CHECK(plan > 0);
+	CHECK(strlen(code) > 10);
+	/* the code, as the person would type it, finds the plan */
+	CHECK(code_normalise(ct, code, strlen(code), canonical) == 0);
+	code_hash(zero_key, canonical, hash);
+	CHECK(store_plan_find(fx.st, hash, &found) == 0 && found == plan);
+	/* and opens it on a kiosk, where the needs and budget are the invitation's */
+	CHECK(kiosk_open(&k, code));
+	CHECK(kiosk_say(&k, "{\"type\":\"go\",\"to\":\"needs\"}"));
+	CHECK(k.conn.n && strstr(k.conn.sent[k.conn.n - 1], "You need help to wash."));
+	kiosk_close(&k);
+	/* the code is never audited in clear, nor the needs' words */
+	m = ask(&fx.morgan, "{\"type\":\"audit\",\"plan\":%lld}", plan);
+	{
+		char *text = cJSON_PrintUnformatted(m);
+
+		CHECK(text && !strstr(text, code) && !strstr(text, "help to wash"));
+		free(text);
+	}
+	cJSON_Delete(m);
+	m = ask(&fx.casey, "{\"type\":\"caseload\",\"seq\":5}");
+	CHECK(is_type(m, "caseload"));
+	CHECK(has_plan(m, plan, "draft"));
+	CHECK_STR(str(m, "today"), START_DAY);
+	cJSON_Delete(m);
+	m = ask(&fx.casey, "{\"type\":\"plan\",\"plan\":%lld}", plan);
+	CHECK_STR(str(m, "person"), "Alex Smith");
+	CHECK(num(m, "budget_pence") == 24550);
+	CHECK(count(m, "needs") == 2);
+	CHECK(cJSON_IsFalse(at(m, "needs.1.eligible")));
+	CHECK(count(m, "managing") == 2);
+	CHECK_STR(str(m, "managing.1"), "council");
+	CHECK_STR(str(m, "invited_by"), "casey");
+	cJSON_Delete(m);
+	CHECK(db_count("SELECT count(*) FROM audit WHERE plan_id = ? AND action = 'plan_invited'",
+		       plan) == 1);
+}
+
+static void an_invitation_with_bad_parts_should_be_refused_and_make_nothing(void)
+{
+	long long plans = db_count("SELECT count(*) FROM plans", 0);
+	char name[160];
+
+	memset(name, 'a', 101);
+	name[101] = '\0';
+	CHECK(refused(&fx.casey, "too-long",
+		      "{\"type\":\"invite\",\"person\":\"%s\",\"needs\":[{\"text\":\"x\","
+		      "\"eligible\":true}]}",
+		      name));
+	CHECK(refused(&fx.casey, "bad-field",
+		      "{\"type\":\"invite\",\"person\":\"  \",\"needs\":[{\"text\":\"x\","
+		      "\"eligible\":true}]}"));
+	CHECK(refused(&fx.casey, "bad-message", "{\"type\":\"invite\",\"needs\":[]}"));
+	CHECK(
+	    refused(&fx.casey, "bad-field", "{\"type\":\"invite\",\"person\":\"X\",\"needs\":[]}"));
+	CHECK(refused(&fx.casey, "bad-field",
+		      "{\"type\":\"invite\",\"person\":\"X\",\"needs\":[{\"text\":\"x\","
+		      "\"eligible\":\"yes\"}]}"));
+	CHECK(refused(&fx.casey, "bad-money",
+		      "{\"type\":\"invite\",\"person\":\"X\",\"needs\":[{\"text\":\"x\","
+		      "\"eligible\":true}],\"budget\":\"lots\"}"));
+	CHECK(refused(&fx.casey, "bad-money",
+		      "{\"type\":\"invite\",\"person\":\"X\",\"needs\":[{\"text\":\"x\","
+		      "\"eligible\":true}],\"budget\":245}"));
+	CHECK(refused(&fx.casey, "bad-field",
+		      "{\"type\":\"invite\",\"person\":\"X\",\"needs\":[{\"text\":\"x\","
+		      "\"eligible\":true}],\"managing\":[\"direct\",\"cash\"]}"));
+	CHECK(refused(&fx.casey, "bad-field",
+		      "{\"type\":\"invite\",\"person\":\"X\",\"needs\":[{\"text\":\"x\","
+		      "\"eligible\":true}],\"managing\":[\"direct\",\"direct\"]}"));
+	{
+		char big[4096] = "";
+		size_t len = 0;
+
+		for (int i = 0; i < 21; i++)
+			len += (size_t)snprintf(big + len, sizeof(big) - len,
+						"%s{\"text\":\"n%d\",\"eligible\":true}",
+						i ? "," : "", i);
+		CHECK(refused(&fx.casey, "list-full",
+			      "{\"type\":\"invite\",\"person\":\"X\",\"needs\":[%s]}", big));
+	}
+	memset(name, 'n', 150);
+	name[150] = '\0';
+	{
+		char need[400];
+
+		memset(need, 'n', 301);
+		need[301] = '\0';
+		CHECK(refused(&fx.casey, "too-long",
+			      "{\"type\":\"invite\",\"person\":\"X\",\"needs\":[{\"text\":\"%s\","
+			      "\"eligible\":true}]}",
+			      need));
+	}
+	CHECK(db_count("SELECT count(*) FROM plans", 0) == plans);
+}
+
+static void a_new_code_should_replace_the_old_one(void)
+{
+	char code[CODE_MAX], canonical[CODE_MAX];
+	unsigned char hash[CODE_HASH_BYTES];
+	long long plan = invite("Jo", code), found;
+	cJSON *m;
+
+	CHECK(plan > 0);
+	m = ask(&fx.casey, "{\"type\":\"new_code\",\"plan\":%lld}", plan);
+	CHECK(is_type(m, "invited"));
+	CHECK(num(m, "plan") == (double)plan);
+	CHECK(str(m, "code") && strcmp(str(m, "code"), code) != 0);
+	code_normalise(ct, code, strlen(code), canonical);
+	code_hash(zero_key, canonical, hash);
+	CHECK(store_plan_find(fx.st, hash, &found) == 1);
+	if (str(m, "code")) {
+		code_normalise(ct, str(m, "code"), strlen(str(m, "code")), canonical);
+		code_hash(zero_key, canonical, hash);
+		CHECK(store_plan_find(fx.st, hash, &found) == 0 && found == plan);
+	}
+	cJSON_Delete(m);
+	CHECK(refused(&fx.casey, "no-plan", "{\"type\":\"new_code\",\"plan\":999999}"));
+	CHECK(refused(&fx.casey, "bad-message", "{\"type\":\"new_code\",\"plan\":\"7\"}"));
+}
+
+/* ---- statuses ---- */
+
+typedef struct attempt {
+	const char *status; /* the plan's status */
+	const char *msg;    /* a request its status does not allow (%lld: the plan) */
+} attempt;
+
+/* The message with "%lld" replaced by the plan's id, into out. */
+static void fill_plan(const char *msg, long long plan, char *out, size_t n)
+{
+	const char *hole = strstr(msg, "%lld");
+
+	if (hole)
+		snprintf(out, n, "%.*s%lld%s", (int)(hole - msg), msg, plan, hole + 4);
+	else
+		snprintf(out, n, "%s", msg);
+}
+
+static void every_impossible_move_should_be_refused_and_change_nothing(void)
+{
+	static const attempt attempts[] = {
+	    {"draft", "{\"type\":\"send_back\",\"plan\":%lld}"},
+	    {"draft", "{\"type\":\"ready\",\"plan\":%lld}"},
+	    {"draft", "{\"type\":\"agree\",\"plan\":%lld}"},
+	    {"draft", "{\"type\":\"not_agreed\",\"plan\":%lld,\"reasons\":\"r\",\"safety\":\"s\","
+		      "\"complaints_given\":true}"},
+	    {"draft", "{\"type\":\"sign_off\",\"plan\":%lld}"},
+	    {"draft", "{\"type\":\"review\",\"plan\":%lld,\"outcome\":\"confirm\",\"answers\":"
+		      "{\"working\":\"a\",\"not_working\":\"b\"}}"},
+	    {"submitted", "{\"type\":\"sign_off\",\"plan\":%lld}"},
+	    {"submitted", "{\"type\":\"review\",\"plan\":%lld,\"outcome\":\"reopen\",\"answers\":"
+			  "{\"working\":\"a\",\"not_working\":\"b\"}}"},
+	    {"changes_requested", "{\"type\":\"send_back\",\"plan\":%lld}"},
+	    {"changes_requested", "{\"type\":\"ready\",\"plan\":%lld}"},
+	    {"changes_requested", "{\"type\":\"agree\",\"plan\":%lld}"},
+	    {"changes_requested", "{\"type\":\"sign_off\",\"plan\":%lld}"},
+	    {"changes_requested", "{\"type\":\"not_agreed\",\"plan\":%lld,\"reasons\":\"r\","
+				  "\"safety\":\"s\",\"complaints_given\":true}"},
+	    {"agreed", "{\"type\":\"ready\",\"plan\":%lld}"},
+	    {"agreed", "{\"type\":\"agree\",\"plan\":%lld}"},
+	    {"agreed", "{\"type\":\"not_agreed\",\"plan\":%lld,\"reasons\":\"r\",\"safety\":\"s\","
+		       "\"complaints_given\":true}"},
+	    {"agreed", "{\"type\":\"council\",\"plan\":%lld,\"field\":\"risks\",\"value\":\"x\"}"},
+	    {"agreed", "{\"type\":\"review\",\"plan\":%lld,\"outcome\":\"confirm\",\"answers\":"
+		       "{\"working\":\"a\",\"not_working\":\"b\"}}"},
+	    {"not_agreed", "{\"type\":\"sign_off\",\"plan\":%lld}"},
+	    {"not_agreed", "{\"type\":\"agree\",\"plan\":%lld}"},
+	    {"not_agreed", "{\"type\":\"not_agreed\",\"plan\":%lld,\"reasons\":\"r\","
+			   "\"safety\":\"s\",\"complaints_given\":true}"},
+	    {"signed_off", "{\"type\":\"send_back\",\"plan\":%lld}"},
+	    {"signed_off", "{\"type\":\"ready\",\"plan\":%lld}"},
+	    {"signed_off", "{\"type\":\"agree\",\"plan\":%lld}"},
+	    {"signed_off", "{\"type\":\"sign_off\",\"plan\":%lld}"},
+	    {"signed_off", "{\"type\":\"not_agreed\",\"plan\":%lld,\"reasons\":\"r\","
+			   "\"safety\":\"s\",\"complaints_given\":true}"},
+	    {"signed_off", "{\"type\":\"council\",\"plan\":%lld,\"field\":\"emergency_checked\","
+			   "\"value\":true}"},
+	    {"review_due", "{\"type\":\"sign_off\",\"plan\":%lld}"},
+	    {"review_due", "{\"type\":\"agree\",\"plan\":%lld}"},
+	    {"review_due", "{\"type\":\"council\",\"plan\":%lld,\"field\":\"risks\","
+			   "\"value\":\"x\"}"},
+	};
+	const char *made_for = "";
+	long long plan = 0;
+
+	for (size_t i = 0; i < sizeof(attempts) / sizeof(*attempts); i++) {
+		const attempt *a = &attempts[i];
+		char before[128], after[128], msg[512];
+		person *who = strstr(a->msg, "sign_off") ? &fx.mandy : &fx.casey;
+		cJSON *m;
+
+		if (strcmp(made_for, a->status) != 0) {
+			plan = plan_in(a->status);
+			made_for = a->status;
+			CHECK(plan > 0);
+			if (!plan)
+				fprintf(stderr, "  could not make a plan that is %s\n", a->status);
+		}
+		state_of(plan, before, sizeof(before));
+		fill_plan(a->msg, plan, msg, sizeof(msg));
+		m = ask(who, "%s", msg);
+		CHECK(is_error(m, "not-allowed"));
+		CHECK_STR(str(m, "status"), a->status);
+		CHECK(str(m, "message") != NULL);
+		cJSON_Delete(m);
+		state_of(plan, after, sizeof(after));
+		CHECK_STR(after, before);
+		if (strcmp(after, before) != 0)
+			fprintf(stderr, "  (%s) %s changed it\n", a->status, a->msg);
+	}
+}
+
+static void not_agreed_should_need_reasons_safety_and_complaints_information(void)
+{
+	long long plan = plan_in("submitted");
+	char before[128], after[128];
+	cJSON *m;
+
+	CHECK(plan > 0);
+	state_of(plan, before, sizeof(before));
+	CHECK(refused(&fx.casey, "bad-field",
+		      "{\"type\":\"not_agreed\",\"plan\":%lld,\"reasons\":\"r\",\"safety\":\"s\","
+		      "\"complaints_given\":false}",
+		      plan));
+	CHECK(refused(&fx.casey, "bad-field",
+		      "{\"type\":\"not_agreed\",\"plan\":%lld,\"reasons\":\"r\",\"safety\":\"s\"}",
+		      plan));
+	CHECK(refused(&fx.casey, "bad-field",
+		      "{\"type\":\"not_agreed\",\"plan\":%lld,\"reasons\":\"\",\"safety\":\"s\","
+		      "\"complaints_given\":true}",
+		      plan));
+	CHECK(refused(&fx.casey, "bad-message",
+		      "{\"type\":\"not_agreed\",\"plan\":%lld,\"reasons\":\"r\","
+		      "\"complaints_given\":true}",
+		      plan));
+	state_of(plan, after, sizeof(after));
+	CHECK_STR(after, before);
+	m = ask(&fx.casey,
+		"{\"type\":\"not_agreed\",\"plan\":%lld,\"reasons\":\"Wants 20 hours\","
+		"\"safety\":\"Carer visits daily\",\"complaints_given\":true}",
+		plan);
+	CHECK_STR(str(m, "status"), "not_agreed");
+	CHECK_STR(str(m, "not_agreed.reasons"), "Wants 20 hours");
+	CHECK_STR(str(m, "not_agreed.safety"), "Carer visits daily");
+	CHECK(cJSON_IsTrue(at(m, "not_agreed.complaints_given")));
+	CHECK_STR(str(m, "not_agreed.by"), "casey");
+	cJSON_Delete(m);
+	/* and it can go back for changes from there */
+	CHECK(done(&fx.casey, "plan", "{\"type\":\"send_back\",\"plan\":%lld}", plan));
+	CHECK_STR(status_of(plan), "changes_requested");
+}
+
+/* ---- the council's parts and comments ---- */
+
+static void council_fields_should_be_checked_and_kept(void)
+{
+	long long plan = plan_in("submitted"), need;
+	char long_text[2100];
+	cJSON *m;
+
+	CHECK(plan > 0);
+	m = ask(&fx.casey, "{\"type\":\"plan\",\"plan\":%lld}", plan);
+	need = (long long)num(m, "needs.0.id");
+	cJSON_Delete(m);
+	CHECK(need > 0);
+	m = ask(&fx.casey,
+		"{\"type\":\"council\",\"plan\":%lld,\"field\":\"need/%lld/how\","
+		"\"value\":\"A carer visits at 8 each morning\"}",
+		plan, need);
+	CHECK_STR(str(m, "needs.0.how"), "A carer visits at 8 each morning");
+	cJSON_Delete(m);
+	m = ask(&fx.casey,
+		"{\"type\":\"council\",\"plan\":%lld,\"field\":\"need/%lld/direct_payment\","
+		"\"value\":true}",
+		plan, need);
+	CHECK(cJSON_IsTrue(at(m, "needs.0.direct_payment")));
+	cJSON_Delete(m);
+	m = ask(&fx.casey,
+		"{\"type\":\"council\",\"plan\":%lld,\"field\":\"support/add\","
+		"\"value\":{\"what\":\"Personal assistant\",\"cost\":\"200\"}}",
+		plan);
+	CHECK(count(m, "support.items") == 1);
+	CHECK(num(m, "support.total_pence") == 20000);
+	CHECK(cJSON_IsFalse(at(m, "support.over_budget")));
+	cJSON_Delete(m);
+	m = ask(&fx.casey,
+		"{\"type\":\"council\",\"plan\":%lld,\"field\":\"support/add\","
+		"\"value\":{\"what\":\"Day centre\",\"cost\":\"£50.25\"}}",
+		plan);
+	CHECK(num(m, "support.total_pence") == 25025);
+	CHECK(cJSON_IsTrue(at(m, "support.over_budget"))); /* budget is £245.50 */
+	CHECK_STR(str(m, "support.total"), "£250.25");
+	{
+		long long item = (long long)num(m, "support.items.1.id");
+
+		cJSON_Delete(m);
+		m = ask(&fx.casey,
+			"{\"type\":\"council\",\"plan\":%lld,\"field\":\"support/%lld\","
+			"\"value\":{\"what\":\"Day centre\",\"cost\":\"40\"}}",
+			plan, item);
+		CHECK(num(m, "support.total_pence") == 24000);
+		cJSON_Delete(m);
+		m = ask(&fx.casey,
+			"{\"type\":\"council\",\"plan\":%lld,\"field\":\"support/%lld/remove\"}",
+			plan, item);
+		CHECK(count(m, "support.items") == 1);
+		cJSON_Delete(m);
+		CHECK(refused(
+		    &fx.casey, "no-item",
+		    "{\"type\":\"council\",\"plan\":%lld,\"field\":\"support/%lld/remove\"}", plan,
+		    item));
+	}
+	m = ask(&fx.casey,
+		"{\"type\":\"council\",\"plan\":%lld,\"field\":\"risks\",\"value\":\"Falls: a "
+		"pendant alarm\"}",
+		plan);
+	CHECK_STR(str(m, "risks"), "Falls: a pendant alarm");
+	cJSON_Delete(m);
+	m = ask(
+	    &fx.casey,
+	    "{\"type\":\"council\",\"plan\":%lld,\"field\":\"emergency_checked\",\"value\":true}",
+	    plan);
+	CHECK(cJSON_IsTrue(at(m, "emergency_checked")));
+	cJSON_Delete(m);
+
+	/* refused, changing nothing */
+	memset(long_text, 'x', 2001);
+	long_text[2001] = '\0';
+	CHECK(refused(&fx.casey, "too-long",
+		      "{\"type\":\"council\",\"plan\":%lld,\"field\":\"risks\",\"value\":\"%s\"}",
+		      plan, long_text));
+	CHECK(refused(&fx.casey, "bad-field",
+		      "{\"type\":\"council\",\"plan\":%lld,\"field\":\"risks\",\"value\":3}",
+		      plan));
+	CHECK(refused(&fx.casey, "bad-field",
+		      "{\"type\":\"council\",\"plan\":%lld,\"field\":\"emergency_checked\","
+		      "\"value\":\"yes\"}",
+		      plan));
+	CHECK(refused(&fx.casey, "bad-money",
+		      "{\"type\":\"council\",\"plan\":%lld,\"field\":\"support/add\","
+		      "\"value\":{\"what\":\"x\",\"cost\":\"-5\"}}",
+		      plan));
+	CHECK(refused(&fx.casey, "bad-field",
+		      "{\"type\":\"council\",\"plan\":%lld,\"field\":\"need/999999/how\","
+		      "\"value\":\"x\"}",
+		      plan));
+	CHECK(refused(&fx.casey, "bad-field",
+		      "{\"type\":\"council\",\"plan\":%lld,\"field\":\"need/%lld/colour\","
+		      "\"value\":\"x\"}",
+		      plan, need));
+	CHECK(refused(&fx.casey, "bad-field",
+		      "{\"type\":\"council\",\"plan\":%lld,\"field\":\"budget\",\"value\":\"x\"}",
+		      plan));
+	CHECK(refused(&fx.casey, "bad-message",
+		      "{\"type\":\"council\",\"plan\":%lld,\"value\":\"x\"}", plan));
+	m = ask(&fx.casey, "{\"type\":\"plan\",\"plan\":%lld}", plan);
+	CHECK_STR(str(m, "risks"), "Falls: a pendant alarm");
+	CHECK(count(m, "support.items") == 1);
+	cJSON_Delete(m);
+	CHECK(
+	    db_count("SELECT count(*) FROM audit WHERE plan_id = ? AND action = 'council_changed'",
+		     plan) == 8);
+}
+
+static void comments_should_name_a_known_section_and_reach_the_person(void)
+{
+	long long plan = plan_in("submitted");
+	char long_text[2100];
+	cJSON *m;
+
+	CHECK(plan > 0);
+	CHECK(refused(&fx.casey, "bad-field",
+		      "{\"type\":\"comment\",\"plan\":%lld,\"section\":\"nowhere\",\"text\":\"x\"}",
+		      plan));
+	CHECK(refused(&fx.casey, "bad-field",
+		      "{\"type\":\"comment\",\"plan\":%lld,\"section\":\"welcome\",\"text\":\"x\"}",
+		      plan)); /* a page that asks nothing */
+	CHECK(refused(
+	    &fx.casey, "bad-field",
+	    "{\"type\":\"comment\",\"plan\":%lld,\"section\":\"outcomes\",\"text\":\" \"}", plan));
+	memset(long_text, 'x', 2001);
+	long_text[2001] = '\0';
+	CHECK(
+	    refused(&fx.casey, "too-long",
+		    "{\"type\":\"comment\",\"plan\":%lld,\"section\":\"outcomes\",\"text\":\"%s\"}",
+		    plan, long_text));
+	CHECK(db_count("SELECT count(*) FROM comments WHERE plan_id = ?", plan) == 0);
+	m = ask(
+	    &fx.casey,
+	    "{\"type\":\"comment\",\"plan\":%lld,\"section\":\"outcomes\",\"text\":\"What would "
+	    "you like to do at weekends?\"}",
+	    plan);
+	CHECK(count(m, "comments") == 1);
+	CHECK_STR(str(m, "comments.0.section"), "outcomes");
+	CHECK_STR(str(m, "comments.0.by"), "casey");
+	CHECK(cJSON_IsFalse(at(m, "comments.0.seen")));
+	cJSON_Delete(m);
+	/* the kiosk marks them seen when the person has heard them */
+	CHECK(store_comments_mark_seen(fx.st, plan) == 0);
+	m = ask(&fx.casey, "{\"type\":\"plan\",\"plan\":%lld}", plan);
+	CHECK(cJSON_IsTrue(at(m, "comments.0.seen")));
+	cJSON_Delete(m);
+}
+
+/* ---- reading the plan ---- */
+
+static const cJSON *answer_row(const cJSON *plan, const char *page, const char *field)
+{
+	const cJSON *sec, *a;
+
+	cJSON_ArrayForEach(sec, at(plan, "sections"))
+	{
+		cJSON_ArrayForEach(a, cJSON_GetObjectItem(sec, "answers"))
+		{
+			if (strcmp(str(a, "page"), page) == 0 &&
+			    strcmp(str(a, "field"), field) == 0)
+				return a;
+		}
+	}
+	return NULL;
+}
+
+static void the_plan_should_hold_the_persons_words_in_journey_order_and_who_wrote_them(void)
+{
+	char code[CODE_MAX];
+	long long plan = invite("Chris", code), item = 0;
+	const cJSON *a, *sec;
+	int last_part = 0, in_order = 1;
+	kiosk k;
+	cJSON *m;
+
+	CHECK(plan > 0);
+	CHECK(kiosk_open(&k, code));
+	CHECK(kiosk_say(&k, "{\"type\":\"answer\",\"page\":\"like-admire\",\"value\":\"  I am "
+			    "kind.\\nI \\\"sing\\\" <b>loud</b>  \"}"));
+	CHECK(kiosk_say(&k, "{\"type\":\"answer\",\"page\":\"managing\",\"value\":\"council\"}"));
+	CHECK(kiosk_say(&k, "{\"type\":\"item_add\",\"page\":\"budget\"}"));
+	{
+		cJSON *page = cJSON_Parse(k.conn.sent[k.conn.n - 1]);
+
+		item = (long long)num(page, "page.editing.id");
+		cJSON_Delete(page);
+	}
+	CHECK(item > 0);
+	CHECK(kiosk_say(&k,
+			"{\"type\":\"answer\",\"page\":\"budget\",\"item\":%lld,"
+			"\"field\":\"what\",\"value\":\"Swimming\"}",
+			item));
+	kiosk_close(&k);
+
+	m = ask(&fx.casey, "{\"type\":\"plan\",\"plan\":%lld}", plan);
+	a = answer_row(m, "like-admire", "");
+	CHECK(a != NULL);
+	CHECK_STR(str(a, "value"), "  I am kind.\nI \"sing\" <b>loud</b>  ");
+	CHECK_STR(str(a, "label"), "What people like about me");
+	CHECK_STR(str(a, "by.writer"), "helper");
+	CHECK_STR(str(a, "by.helper_name"), "Sam");
+	CHECK_STR(str(a, "by.relationship"), "sister");
+	a = answer_row(m, "managing", "");
+	CHECK_STR(str(a, "value"), "council");
+	CHECK_STR(str(a, "text"), "The council arranges my support");
+	a = answer_row(m, "budget", "what");
+	CHECK(a && num(a, "item") == (double)item);
+	CHECK_STR(str(a, "value"), "Swimming");
+	a = answer_row(m, "budget", "cost");
+	CHECK(a && cJSON_IsNull(at(a, "value")));
+	a = answer_row(m, "important-people", ""); /* unanswered, still shown */
+	CHECK(a && cJSON_IsNull(at(a, "value")) && cJSON_IsNull(at(a, "by")));
+	CHECK(answer_row(m, "carer-does", "") == NULL); /* never shown to the person */
+	cJSON_ArrayForEach(sec, at(m, "sections"))
+	{
+		in_order &= num(sec, "part") > last_part;
+		last_part = (int)num(sec, "part");
+	}
+	CHECK(in_order);
+	CHECK_STR(str(m, "sections.0.title"), "Who is writing");
+	cJSON_Delete(m);
+	CHECK(refused(&fx.casey, "no-plan", "{\"type\":\"plan\",\"plan\":987654}"));
+	CHECK(refused(&fx.casey, "bad-message", "{\"type\":\"plan\"}"));
+}
+
+/* ---- sign-off and reviews ---- */
+
+static void sign_off_should_schedule_reviews_7_weeks_and_12_months_on(void)
+{
+	long long plan = plan_in("agreed");
+	char long_text[600];
+	cJSON *m;
+
+	CHECK(plan > 0);
+	CHECK(refused(&fx.mandy, "bad-date",
+		      "{\"type\":\"sign_off\",\"plan\":%lld,\"panel\":{\"decision\":\"Yes\","
+		      "\"date\":\"2026-02-30\"}}",
+		      plan));
+	memset(long_text, 'd', 501);
+	long_text[501] = '\0';
+	CHECK(refused(&fx.mandy, "too-long",
+		      "{\"type\":\"sign_off\",\"plan\":%lld,\"panel\":{\"decision\":\"%s\","
+		      "\"date\":\"2026-11-20\"}}",
+		      plan, long_text));
+	CHECK_STR(status_of(plan), "agreed");
+	m = ask(&fx.mandy,
+		"{\"type\":\"sign_off\",\"plan\":%lld,\"panel\":{\"decision\":\"Agreed at panel\","
+		"\"date\":\"2026-11-20\"}}",
+		plan);
+	CHECK_STR(str(m, "status"), "signed_off");
+	CHECK_STR(str(m, "panel.decision"), "Agreed at panel");
+	CHECK_STR(str(m, "panel.date"), "2026-11-20");
+	CHECK(count(m, "reviews") == 2);
+	CHECK_STR(str(m, "reviews.0.kind"), "light");
+	CHECK_STR(str(m, "reviews.0.due"), "2027-01-10");
+	CHECK_STR(str(m, "reviews.1.kind"), "full");
+	CHECK_STR(str(m, "reviews.1.due"), "2027-11-22");
+	CHECK(count(m, "versions") == 3); /* sent, agreed, signed off */
+	CHECK_STR(str(m, "versions.2.kind"), "signed_off");
+	CHECK_STR(str(m, "versions.2.by"), "mandy");
+	cJSON_Delete(m);
+}
+
+static const cJSON *caseload_row(const cJSON *caseload, long long plan)
+{
+	const cJSON *p;
+
+	cJSON_ArrayForEach(p, at(caseload, "plans"))
+	{
+		if (num(p, "plan") == (double)plan)
+			return p;
+	}
+	return NULL;
+}
+
+static void the_caseload_should_show_reviews_coming_and_make_them_due_on_their_day(void)
+{
+	long long plan = plan_in("signed_off"), start = fx.now;
+	cJSON *m;
+
+	CHECK(plan > 0);
+	m = ask(&fx.casey, "{\"type\":\"caseload\"}");
+	CHECK_STR(str(caseload_row(m, plan), "review.kind"), "light");
+	CHECK_STR(str(caseload_row(m, plan), "review.due"), "2027-01-10");
+	CHECK(cJSON_IsFalse(at(caseload_row(m, plan), "review.due_soon")));
+	cJSON_Delete(m);
+
+	fx.now = start + 40 * DAY_S; /* 2027-01-01: 9 days before */
+	m = ask(&fx.casey, "{\"type\":\"caseload\"}");
+	CHECK(cJSON_IsTrue(at(caseload_row(m, plan), "review.due_soon")));
+	CHECK_STR(str(caseload_row(m, plan), "status"), "signed_off");
+	cJSON_Delete(m);
+
+	fx.now = start + 49 * DAY_S; /* its day */
+	m = ask(&fx.casey, "{\"type\":\"caseload\"}");
+	CHECK_STR(str(caseload_row(m, plan), "status"), "review_due");
+	cJSON_Delete(m);
+	CHECK(db_count("SELECT count(*) FROM audit WHERE plan_id = ? AND action = 'review_due' AND "
+		       "actor_kind = 'system'",
+		       plan) == 1);
+	fx.now = start + 50 * DAY_S;
+	m = ask(&fx.casey, "{\"type\":\"caseload\"}");
+	CHECK(cJSON_IsTrue(at(caseload_row(m, plan), "review.overdue")));
+	cJSON_Delete(m);
+	CHECK(db_count("SELECT count(*) FROM audit WHERE plan_id = ? AND action = 'review_due'",
+		       plan) == 1); /* once */
+
+	/* the review: confirmed, the next full review is 12 months on */
+	CHECK(refused(&fx.casey, "bad-field",
+		      "{\"type\":\"review\",\"plan\":%lld,\"outcome\":\"confirm\",\"answers\":"
+		      "{\"working\":\"All of it\"}}",
+		      plan));
+	CHECK(refused(&fx.casey, "bad-field",
+		      "{\"type\":\"review\",\"plan\":%lld,\"outcome\":\"confirm\",\"answers\":"
+		      "{\"working\":\"a\",\"not_working\":\"b\",\"mood\":\"c\"}}",
+		      plan));
+	CHECK(refused(&fx.casey, "bad-field",
+		      "{\"type\":\"review\",\"plan\":%lld,\"outcome\":\"maybe\",\"answers\":"
+		      "{\"working\":\"a\",\"not_working\":\"b\"}}",
+		      plan));
+	CHECK_STR(status_of(plan), "review_due");
+	m = ask(&fx.casey,
+		"{\"type\":\"review\",\"plan\":%lld,\"outcome\":\"confirm\",\"answers\":{"
+		"\"working\":\"Swimming twice a week\",\"not_working\":\"Mornings are rushed\","
+		"\"outcomes_met\":\"Mostly\",\"budget_right\":\"Yes\","
+		"\"circumstances_changed\":\"No\",\"everyone_satisfied\":\"Yes\"}}",
+		plan);
+	CHECK_STR(str(m, "status"), "signed_off");
+	CHECK_STR(str(m, "reviews.0.state"), "done");
+	CHECK_STR(str(m, "reviews.0.outcome"), "confirm");
+	CHECK_STR(str(m, "reviews.0.answers.not_working"), "Mornings are rushed");
+	CHECK_STR(str(m, "reviews.0.by"), "casey");
+	CHECK_STR(str(m, "reviews.2.kind"), "full");
+	CHECK_STR(str(m, "reviews.2.due"), "2028-01-11"); /* the review's day + 12 months */
+	CHECK_STR(str(m, "reviews.2.state"), "open");
+	cJSON_Delete(m);
+	fx.now = start;
+}
+
+static void a_review_that_reopens_should_send_the_plan_back_for_changes(void)
+{
+	long long plan = plan_in("signed_off");
+	cJSON *m;
+
+	CHECK(plan > 0);
+	/* done early, on a plan still signed off */
+	m = ask(&fx.casey,
+		"{\"type\":\"review\",\"plan\":%lld,\"outcome\":\"reopen\",\"answers\":{"
+		"\"working\":\"Little\",\"not_working\":\"Needs have grown\"}}",
+		plan);
+	CHECK_STR(str(m, "status"), "changes_requested");
+	CHECK(cJSON_IsFalse(at(m, "ready")));
+	cJSON_Delete(m);
+	CHECK(db_count("SELECT count(*) FROM reviews WHERE plan_id = ? AND state = 'open'", plan) ==
+	      0);
+}
+
+/* ---- versions, diff and audit ---- */
+
+static void diff_should_show_what_changed_between_two_versions(void)
+{
+	char code[CODE_MAX];
+	long long plan = invite("Dana", code);
+	const cJSON *ch;
+	int found = 0;
+	kiosk k;
+	cJSON *m;
+
+	CHECK(plan > 0);
+	CHECK(kiosk_open(&k, code));
+	CHECK(kiosk_say(&k, "{\"type\":\"answer\",\"page\":\"important\",\"value\":\"My cat\"}"));
+	CHECK(kiosk_send(&k, plan));
+	kiosk_close(&k);
+	CHECK(done(&fx.casey, "plan", "{\"type\":\"send_back\",\"plan\":%lld}", plan));
+	CHECK(kiosk_open(&k, code));
+	CHECK(kiosk_say(&k, "{\"type\":\"answer\",\"page\":\"important\",\"value\":\"My cat, "
+			    "Tom\"}"));
+	CHECK(kiosk_send(&k, plan));
+	kiosk_close(&k);
+	m = ask(&fx.casey, "{\"type\":\"versions\",\"plan\":%lld}", plan);
+	CHECK(count(m, "versions") == 2);
+	CHECK_STR(str(m, "versions.0.kind"), "submitted");
+	CHECK_STR(str(m, "versions.0.by"), "person");
+	cJSON_Delete(m);
+	m = ask(&fx.casey, "{\"type\":\"diff\",\"plan\":%lld,\"from\":1,\"to\":2}", plan);
+	CHECK(is_type(m, "diff"));
+	cJSON_ArrayForEach(ch, at(m, "changes"))
+	{
+		if (strcmp(str(ch, "section"), "important") == 0) {
+			found++;
+			CHECK_STR(str(ch, "before"), "My cat");
+			CHECK_STR(str(ch, "after"), "My cat, Tom");
+			CHECK_STR(str(ch, "label"), "What is important to you?");
+		}
+	}
+	CHECK(found == 1);
+	cJSON_Delete(m);
+	m = ask(&fx.casey, "{\"type\":\"diff\",\"plan\":%lld,\"from\":2,\"to\":2}", plan);
+	CHECK(count(m, "changes") == 0);
+	cJSON_Delete(m);
+	CHECK(refused(&fx.casey, "no-version",
+		      "{\"type\":\"diff\",\"plan\":%lld,\"from\":1,"
+		      "\"to\":3}",
+		      plan));
+	CHECK(refused(&fx.casey, "bad-message",
+		      "{\"type\":\"diff\",\"plan\":%lld,\"from\":0,"
+		      "\"to\":1}",
+		      plan));
+}
+
+static int json_has_action(const cJSON *m, const char *action, const char *who)
+{
+	const cJSON *r;
+
+	cJSON_ArrayForEach(r, at(m, "rows"))
+	{
+		if (strcmp(str(r, "action"), action) == 0 && strcmp(str(r, "who"), who) == 0)
+			return 1;
+	}
+	fprintf(stderr, "  no audit row %s by %s\n", action, who);
+	return 0;
+}
+
+static void the_audit_should_list_a_plans_rows_newest_first_with_names(void)
+{
+	long long plan = plan_in("signed_off");
+	cJSON *m;
+
+	CHECK(plan > 0);
+	m = ask(&fx.morgan, "{\"type\":\"audit\",\"plan\":%lld}", plan);
+	CHECK(is_type(m, "audit"));
+	CHECK(count(m, "rows") >= 8);
+	CHECK_STR(str(m, "rows.0.action"), "signed_off");
+	CHECK_STR(str(m, "rows.0.who"), "morgan");
+	CHECK_STR(str(m, "rows.0.role"), "manager");
+	CHECK(num(m, "rows.0.detail.version") == 3);
+	CHECK(num(m, "rows.0.id") > num(m, "rows.1.id"));
+	{
+		const cJSON *last = cJSON_GetArrayItem(at(m, "rows"), count(m, "rows") - 1);
+
+		CHECK_STR(str(last, "action"), "plan_invited");
+		CHECK_STR(str(last, "who"), "casey");
+	}
+	CHECK(json_has_action(m, "person_agreed", "person"));
+	CHECK(json_has_action(m, "version_frozen", "person"));
+	CHECK(json_has_action(m, "ready_to_agree", "casey"));
+	CHECK(json_has_action(m, "caseworker_agreed", "casey"));
+	cJSON_Delete(m);
+}
+
+/* ---- the caseload's urgent list ---- */
+
+static const char *urgent_order(const cJSON *m, long long a, long long b, char *out, size_t n)
+{
+	const cJSON *u;
+	size_t len = 0;
+
+	out[0] = '\0';
+	cJSON_ArrayForEach(u, at(m, "urgent"))
+	{
+		long long p = (long long)num(u, "plan");
+
+		if (p == a || p == b)
+			len += (size_t)snprintf(out + len, n - len, "%s%s:%s", len ? "," : "",
+						p == a ? "A" : "B", str(u, "kind"));
+	}
+	return out;
+}
+
+static void the_caseload_should_put_safeguarding_then_advocacy_then_review_requests_first(void)
+{
+	long long a = plan_in("submitted"), b = plan_in("draft");
+	char order[256];
+	cJSON *m;
+
+	CHECK(a > 0 && b > 0);
+	CHECK(store_flag_raise(fx.st, a, 0, "advocacy", "", &(int){0}) == 0);
+	CHECK(store_flag_raise(fx.st, b, 0, "review", "My needs changed", &(int){0}) == 0);
+	CHECK(store_flag_raise(fx.st, b, 0, "safeguarding", "", &(int){0}) == 0);
+	m = ask(&fx.casey, "{\"type\":\"caseload\"}");
+	CHECK_STR(urgent_order(m, a, b, order, sizeof(order)),
+		  "B:safeguarding,A:advocacy,B:review");
+	CHECK(str(m, "urgent.0.raised") != NULL);
+	CHECK(count(caseload_row(m, b), "flags") == 2);
+	cJSON_Delete(m);
+	CHECK(refused(&fx.casey, "bad-field",
+		      "{\"type\":\"flag_close\",\"plan\":%lld,\"kind\":\"fire\",\"note\":\"x\"}",
+		      b));
+	CHECK(
+	    done(&fx.casey, "plan",
+		 "{\"type\":\"flag_close\",\"plan\":%lld,\"kind\":\"safeguarding\",\"note\":\"Team "
+		 "told\"}",
+		 b));
+	CHECK(refused(
+	    &fx.casey, "no-flag",
+	    "{\"type\":\"flag_close\",\"plan\":%lld,\"kind\":\"safeguarding\",\"note\":\"x\"}", b));
+	m = ask(&fx.casey, "{\"type\":\"caseload\"}");
+	CHECK_STR(urgent_order(m, a, b, order, sizeof(order)), "A:advocacy,B:review");
+	cJSON_Delete(m);
+}
+
+/* ---- bad messages ---- */
+
+static void bad_messages_should_get_their_error_and_keep_the_connection(void)
+{
+	fake_reset(&fx.casey.conn);
+	staff_handle(fx.casey.ss, "{\"type\":", 8, 0);
+	CHECK(fx.casey.conn.n == 1 && strstr(fx.casey.conn.sent[0], "bad-json") &&
+	      fx.casey.conn.close_after[0] == 0);
+	CHECK(refused(&fx.casey, "unknown-type", "{\"type\":\"delete_everything\"}"));
+	CHECK(refused(&fx.casey, "unknown-type", "{\"type\":\"answer\",\"page\":\"who\"}"));
+	fake_reset(&fx.casey.conn);
+	staff_handle(fx.casey.ss, "{}", 2, 1);
+	CHECK(fx.casey.conn.n == 1 && strstr(fx.casey.conn.sent[0], "bad-message"));
+	CHECK(done(&fx.casey, "me", "{\"type\":\"me\"}"));
+}
+
+static void remove_tmpdir(void)
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+	char path[160];
+
+	for (size_t k = 0; k < sizeof(suffixes) / sizeof(*suffixes); k++) {
+		snprintf(path, sizeof(path), "%s/staff.db%s", tmpdir, suffixes[k]);
+		unlink(path);
+	}
+	if (rmdir(tmpdir) != 0)
+		fprintf(stderr, "could not remove %s\n", tmpdir);
+}
+
+int main(void)
+{
+	char err[512];
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	setenv("TZ", "UTC", 1); /* the day the clock says is the same everywhere */
+	tzset();
+	if (sodium_init() < 0)
+		return 1;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/planaloud-staff-XXXXXX");
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	ct = content_load(PLANALOUD_SOURCE_DIR "/easyread", "en-GB",
+			  PLANALOUD_SOURCE_DIR "/web/pictures", err, sizeof(err));
+	if (!ct || fixture_open()) {
+		fprintf(stderr, "test_staff: %s\n", ct ? "the fixture did not open" : err);
+		CHECK(0);
+		return check_report();
+	}
+	RUN(a_staff_connection_without_a_login_should_get_login_needed_and_close);
+	RUN(after_logout_the_next_message_should_get_login_needed);
+	RUN(an_idle_login_should_end_after_30_minutes);
+	RUN(roles_should_decide_who_may_do_what_before_anything_runs);
+	RUN(a_manager_who_agreed_a_plan_should_not_sign_it_off);
+	RUN(an_invitation_should_give_a_code_that_opens_the_plan_and_show_on_the_caseload);
+	RUN(an_invitation_with_bad_parts_should_be_refused_and_make_nothing);
+	RUN(a_new_code_should_replace_the_old_one);
+	RUN(every_impossible_move_should_be_refused_and_change_nothing);
+	RUN(not_agreed_should_need_reasons_safety_and_complaints_information);
+	RUN(council_fields_should_be_checked_and_kept);
+	RUN(comments_should_name_a_known_section_and_reach_the_person);
+	RUN(the_plan_should_hold_the_persons_words_in_journey_order_and_who_wrote_them);
+	RUN(sign_off_should_schedule_reviews_7_weeks_and_12_months_on);
+	RUN(the_caseload_should_show_reviews_coming_and_make_them_due_on_their_day);
+	RUN(a_review_that_reopens_should_send_the_plan_back_for_changes);
+	RUN(diff_should_show_what_changed_between_two_versions);
+	RUN(the_audit_should_list_a_plans_rows_newest_first_with_names);
+	RUN(the_caseload_should_put_safeguarding_then_advocacy_then_review_requests_first);
+	RUN(bad_messages_should_get_their_error_and_keep_the_connection);
+	fixture_close();
+	content_free(ct);
+	remove_tmpdir();
+	return check_report();
+}

@@ -1,0 +1,720 @@
+/* test_staff_server: the staff workspace against the real server binary. Staff log in over
+ * HTTP as the browser's login form does, open the "planaloud-staff" websocket with the cookie,
+ * and take a plan from invitation to sign-off while the person writes and sends it on a kiosk
+ * websocket. The users are made in the data folder before the server starts (as `planaloud
+ * user add` would); the database is opened directly to look at it and to try to change what
+ * must not change. */
+#include "check.h"
+#include "code.h"
+#include "plan.h"
+#include "store.h"
+#include "users.h"
+#include "wsclient.h"
+
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define WAIT_MS 8000
+#define HOST	"127.0.0.1"
+
+/* Spaces are the only letters here that a form must encode (as +). */
+#define CASEY_PW  "casey long password"
+#define MORGAN_PW "morgan long password"
+#define ADA_PW	  "ada long password"
+#define LOCKY_PW  "locky long password"
+
+static testsrv srv;
+static char dir[64];
+static char origin[64]; /* the server's own, as a browser on it sends */
+
+/* ---- helpers ---- */
+
+static char *vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+static char *vformat(const char *fmt, va_list ap)
+{
+	va_list again;
+	char *text;
+	int n;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, again);
+	va_end(again);
+	text = n < 0 ? NULL : malloc((size_t)n + 1);
+	if (text)
+		vsnprintf(text, (size_t)n + 1, fmt, ap);
+	return text;
+}
+
+static cJSON *ask(wsclient *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static cJSON *ask(wsclient *c, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+	cJSON *r;
+
+	va_start(ap, fmt);
+	text = vformat(fmt, ap);
+	va_end(ap);
+	r = text ? wsclient_ask(c, text, WAIT_MS) : NULL;
+	free(text);
+	return r;
+}
+
+/* 1 when m is a `type` message (for "error": with code `what`; for "page": page id `what`). */
+static int is_msg(const cJSON *m, const char *type, const char *what)
+{
+	const char *t = json_str(m, "type"), *w = NULL;
+	char *text;
+
+	if (t && strcmp(t, type) == 0) {
+		if (!what)
+			return 1;
+		w = strcmp(t, "error") == 0  ? json_str(m, "code")
+		    : strcmp(t, "page") == 0 ? json_str(m, "page.id")
+					     : json_str(m, "status");
+		if (w && strcmp(w, what) == 0)
+			return 1;
+	}
+	text = m ? cJSON_PrintUnformatted(m) : NULL;
+	fprintf(stderr, "  expected %s %s, got: %.500s\n", type, what ? what : "",
+		text ? text : "(nothing: timeout or closed)");
+	free(text);
+	return 0;
+}
+
+static int ask_is(wsclient *c, const char *type, const char *what, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int ask_is(wsclient *c, const char *type, const char *what, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+	cJSON *r;
+	int ok;
+
+	va_start(ap, fmt);
+	text = vformat(fmt, ap);
+	va_end(ap);
+	if (!text)
+		return 0;
+	r = wsclient_ask(c, text, WAIT_MS);
+	ok = is_msg(r, type, what);
+	if (!ok)
+		fprintf(stderr, "  (in reply to %.300s)\n", text);
+	free(text);
+	cJSON_Delete(r);
+	return ok;
+}
+
+/* The login form's body for name and password (spaces as +), into out. */
+static void login_form(const char *name, const char *password, char *out, size_t n)
+{
+	snprintf(out, n, "name=%s&password=%s", name, password);
+	for (char *p = out; *p; p++)
+		if (*p == ' ')
+			*p = '+';
+}
+
+/* Logs in over HTTP; the cookie ("planaloud_staff=...") into cookie. 0, or -1. */
+static int login(const char *name, const char *password, char *cookie, size_t n)
+{
+	char form[256], headers[4096], value[256], location[256];
+	int status;
+
+	login_form(name, password, form, sizeof(form));
+	status = http_post_form(srv.port, "/staff/auth/login", origin, NULL, form, headers,
+				sizeof(headers));
+	if (status != 303 || http_header(headers, "Location", location, sizeof(location)) ||
+	    strcmp(location, "/staff/") != 0 ||
+	    http_header(headers, "Set-Cookie", value, sizeof(value)) ||
+	    strncmp(value, "planaloud_staff=", 16) != 0) {
+		fprintf(stderr, "  login as %s: %d\n%s\n", name, status, headers);
+		return -1;
+	}
+	snprintf(cookie, n, "%.*s", (int)strcspn(value, ";"), value);
+	return 0;
+}
+
+/* A staff websocket with this cookie (NULL: none). */
+static wsclient *staff_ws(const char *cookie, int *status)
+{
+	wsclient_opts o = {origin, NULL, NULL};
+
+	return wsclient_open_as(HOST, srv.port, &o, "planaloud-staff", cookie, status);
+}
+
+static wsclient *staff_as(const char *name, const char *pw)
+{
+	char cookie[128];
+	wsclient *c;
+
+	if (login(name, pw, cookie, sizeof(cookie)))
+		return NULL;
+	c = staff_ws(cookie, NULL);
+	if (c && !ask_is(c, "me", NULL, "{\"type\":\"me\"}")) {
+		wsclient_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* A kiosk connection that has read hello and the welcome page. */
+static wsclient *kiosk(void)
+{
+	wsclient_opts o = {origin, NULL, NULL};
+	wsclient *c = wsclient_open(HOST, srv.port, &o, NULL);
+	cJSON *m;
+	int ok;
+
+	if (!c)
+		return NULL;
+	m = wsclient_recv_json(c, WAIT_MS);
+	ok = is_msg(m, "hello", NULL);
+	cJSON_Delete(m);
+	m = ok ? wsclient_recv_json(c, WAIT_MS) : NULL;
+	ok = ok && is_msg(m, "page", "welcome");
+	cJSON_Delete(m);
+	if (!ok) {
+		wsclient_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* A kiosk with the plan open by its code, the person writing for themselves. */
+static wsclient *kiosk_open(const char *code, const char *expect_page)
+{
+	wsclient *c = kiosk();
+
+	if (!c)
+		return NULL;
+	if (!ask_is(c, "kept", NULL, "{\"type\":\"answer\",\"page\":\"who\",\"value\":\"me\"}") ||
+	    !ask_is(c, "page", expect_page, "{\"type\":\"code\",\"code\":\"%s\"}", code)) {
+		wsclient_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static int users_setup(void)
+{
+	struct {
+		const char *name;
+		auth_role role;
+		const char *pw;
+	} people[] = {
+	    {"casey", AUTH_CASEWORKER, CASEY_PW},
+	    {"morgan", AUTH_MANAGER, MORGAN_PW},
+	    {"ada", AUTH_ADMIN, ADA_PW},
+	    {"locky", AUTH_CASEWORKER, LOCKY_PW},
+	};
+	char path[128], err[STORE_ERR_LEN] = "";
+	store *st;
+	users *u;
+	int rc = 0;
+
+	snprintf(path, sizeof(path), "%s/planaloud.db", dir);
+	st = store_open(path, err, sizeof(err));
+	u = st ? users_new(st) : NULL;
+	for (size_t i = 0; u && i < sizeof(people) / sizeof(*people); i++)
+		rc |= users_add(u, people[i].name, people[i].role, people[i].pw, NULL, NULL, err,
+				sizeof(err));
+	if (!u || rc)
+		fprintf(stderr, "users_setup: %s\n", err);
+	users_free(u);
+	store_close(st);
+	return u && !rc ? 0 : -1;
+}
+
+/* The database, opened alongside the running server. */
+static sqlite3 *db_open(void)
+{
+	char path[128];
+	sqlite3 *db = NULL;
+
+	snprintf(path, sizeof(path), "%s/planaloud.db", dir);
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		return NULL;
+	sqlite3_busy_timeout(db, 5000);
+	return db;
+}
+
+static long long db_count(const char *sql, long long plan)
+{
+	sqlite3 *db = db_open();
+	sqlite3_stmt *q = NULL;
+	long long n = -1;
+
+	if (db && sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK &&
+	    (sqlite3_bind_parameter_count(q) == 0 || sqlite3_bind_int64(q, 1, plan) == SQLITE_OK) &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		n = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	return n;
+}
+
+/* ---- logging in, and who may connect ---- */
+
+static void a_login_should_set_a_strict_cookie_and_open_the_staff_websocket(void)
+{
+	char headers[4096], value[256], form[256];
+	wsclient *c;
+	cJSON *m;
+
+	login_form("casey", CASEY_PW, form, sizeof(form));
+	CHECK(http_post_form(srv.port, "/staff/auth/login", origin, NULL, form, headers,
+			     sizeof(headers)) == 303);
+	CHECK(http_header(headers, "Set-Cookie", value, sizeof(value)) == 0);
+	CHECK(strstr(value, "HttpOnly") && strstr(value, "SameSite=Strict") &&
+	      strstr(value, "Path=/"));
+	value[strcspn(value, ";")] = '\0';
+	c = staff_ws(value, NULL);
+	CHECK(c != NULL);
+	m = c ? ask(c, "{\"type\":\"me\",\"seq\":3}") : NULL;
+	CHECK(is_msg(m, "me", NULL));
+	CHECK_STR(json_str(m, "name"), "casey");
+	CHECK_STR(json_str(m, "role"), "caseworker");
+	CHECK(json_num(m, "seq", -1) == 3);
+	cJSON_Delete(m);
+	wsclient_free(c);
+}
+
+static void a_forged_origin_should_be_refused_on_login_and_on_the_staff_websocket(void)
+{
+	wsclient_opts forged = {"http://evil.example", NULL, NULL};
+	char cookie[128], headers[2048], form[256];
+	int status = 0;
+	wsclient *c;
+
+	login_form("casey", CASEY_PW, form, sizeof(form));
+	CHECK(http_post_form(srv.port, "/staff/auth/login", "http://evil.example", NULL, form,
+			     headers, sizeof(headers)) == 403);
+	CHECK(strstr(headers, "planaloud_staff=") == NULL);
+	CHECK(http_post_form(srv.port, "/staff/auth/logout", "http://evil.example", NULL, "bye=1",
+			     NULL, 0) == 403);
+	CHECK(login("casey", CASEY_PW, cookie, sizeof(cookie)) == 0);
+	c = wsclient_open_as(HOST, srv.port, &forged, "planaloud-staff", cookie, &status);
+	CHECK(c == NULL);
+	CHECK(status != 101);
+	wsclient_free(c);
+	/* the same cookie from the server's own page is let in */
+	c = staff_ws(cookie, &status);
+	CHECK(c != NULL && status == 101);
+	wsclient_free(c);
+}
+
+static void a_staff_websocket_without_a_cookie_should_get_login_needed_and_close(void)
+{
+	wsclient *c = staff_ws(NULL, NULL);
+	cJSON *m;
+
+	CHECK(c != NULL);
+	if (!c)
+		return;
+	m = wsclient_recv_json(c, WAIT_MS);
+	CHECK(is_msg(m, "error", "login-needed"));
+	CHECK(json_str(m, "message") != NULL);
+	cJSON_Delete(m);
+	CHECK(wsclient_wait_close(c, WAIT_MS) == 1000);
+	wsclient_free(c);
+
+	/* a cookie that is no session's is the same */
+	c = staff_ws("planaloud_staff=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", NULL);
+	CHECK(c != NULL);
+	m = c ? wsclient_recv_json(c, WAIT_MS) : NULL;
+	CHECK(is_msg(m, "error", "login-needed"));
+	cJSON_Delete(m);
+	wsclient_free(c);
+}
+
+static void a_kiosk_connection_should_know_no_staff_message_whatever_its_cookies(void)
+{
+	static const char *const types[] = {
+	    "me",	"caseload",  "invite", "new_code", "plan",	 "council",
+	    "comment",	"send_back", "ready",  "agree",	   "not_agreed", "sign_off",
+	    "versions", "diff",	     "audit",  "review",   "flag_close"};
+	char cookie[128];
+	wsclient_opts o = {origin, NULL, NULL};
+	wsclient *c;
+	cJSON *m;
+
+	CHECK(login("morgan", MORGAN_PW, cookie, sizeof(cookie)) == 0);
+	/* the kiosk's subprotocol, carrying a manager's live cookie */
+	c = wsclient_open_as(HOST, srv.port, &o, "planaloud", cookie, NULL);
+	CHECK(c != NULL);
+	if (!c)
+		return;
+	cJSON_Delete(wsclient_recv_json(c, WAIT_MS)); /* hello */
+	cJSON_Delete(wsclient_recv_json(c, WAIT_MS)); /* welcome */
+	for (size_t i = 0; i < sizeof(types) / sizeof(*types); i++) {
+		m = ask(c, "{\"type\":\"%s\",\"seq\":%zu,\"plan\":1,\"person\":\"X\",\"needs\":[]}",
+			types[i], i + 1);
+		CHECK(is_msg(m, "error", "unknown-type"));
+		CHECK(json_num(m, "seq", -1) == (double)(i + 1));
+		cJSON_Delete(m);
+	}
+	CHECK(!wsclient_closed(c));
+	wsclient_free(c);
+}
+
+static void wrong_passwords_should_be_slowed_down_after_five(void)
+{
+	char headers[2048], location[256], form[256];
+
+	for (int i = 0; i < 5; i++) {
+		CHECK(http_post_form(srv.port, "/staff/auth/login", origin, NULL,
+				     "name=locky&password=not+the+password", headers,
+				     sizeof(headers)) == 303);
+		CHECK(http_header(headers, "Location", location, sizeof(location)) == 0);
+		CHECK_STR(location, "/staff/login.html?problem=wrong");
+	}
+	/* now even the right password waits */
+	login_form("locky", LOCKY_PW, form, sizeof(form));
+	CHECK(http_post_form(srv.port, "/staff/auth/login", origin, NULL, form, headers,
+			     sizeof(headers)) == 303);
+	CHECK(http_header(headers, "Location", location, sizeof(location)) == 0);
+	CHECK_STR(location, "/staff/login.html?problem=slow-down");
+	CHECK(strstr(headers, "planaloud_staff=") == NULL);
+}
+
+static void a_logout_should_make_the_next_staff_message_get_login_needed(void)
+{
+	char cookie[128], headers[2048], location[256];
+	wsclient *c;
+	cJSON *m;
+
+	CHECK(login("casey", CASEY_PW, cookie, sizeof(cookie)) == 0);
+	c = staff_ws(cookie, NULL);
+	CHECK(c != NULL);
+	if (!c)
+		return;
+	CHECK(ask_is(c, "caseload", NULL, "{\"type\":\"caseload\"}"));
+	CHECK(http_post_form(srv.port, "/staff/auth/logout", origin, cookie, "bye=1", headers,
+			     sizeof(headers)) == 303);
+	CHECK(http_header(headers, "Location", location, sizeof(location)) == 0);
+	CHECK_STR(location, "/staff/login.html?problem=out");
+	m = ask(c, "{\"type\":\"caseload\",\"seq\":9}");
+	CHECK(is_msg(m, "error", "login-needed"));
+	cJSON_Delete(m);
+	CHECK(wsclient_wait_close(c, WAIT_MS) == 1000);
+	wsclient_free(c);
+	/* and the cookie opens nothing any more */
+	c = staff_ws(cookie, NULL);
+	m = c ? wsclient_recv_json(c, WAIT_MS) : NULL;
+	CHECK(is_msg(m, "error", "login-needed"));
+	cJSON_Delete(m);
+	wsclient_free(c);
+}
+
+/* ---- the whole loop ---- */
+
+static const cJSON *answer_row(const cJSON *plan, const char *page)
+{
+	const cJSON *sec, *a;
+
+	cJSON_ArrayForEach(sec, json_at(plan, "sections"))
+	{
+		cJSON_ArrayForEach(a, cJSON_GetObjectItem(sec, "answers"))
+		{
+			if (strcmp(json_str(a, "page"), page) == 0)
+				return a;
+		}
+	}
+	return NULL;
+}
+
+static int has_plan(const cJSON *caseload, long long plan, const char *status)
+{
+	const cJSON *p;
+
+	cJSON_ArrayForEach(p, json_at(caseload, "plans"))
+	{
+		if (json_num(p, "plan", 0) == (double)plan)
+			return strcmp(json_str(p, "status"), status) == 0;
+	}
+	return 0;
+}
+
+static int audit_has(const cJSON *audit, const char *action, const char *who)
+{
+	const cJSON *r;
+
+	cJSON_ArrayForEach(r, json_at(audit, "rows"))
+	{
+		if (strcmp(json_str(r, "action"), action) == 0 &&
+		    strcmp(json_str(r, "who"), who) == 0)
+			return 1;
+	}
+	fprintf(stderr, "  no audit row %s by %s\n", action, who);
+	return 0;
+}
+
+static long long loop_plan; /* the plan of the whole loop, for the tests after it */
+
+static void a_plan_should_go_from_invitation_to_sign_off_with_versions_and_audit(void)
+{
+	wsclient *casey = staff_as("casey", CASEY_PW), *morgan = staff_as("morgan", MORGAN_PW);
+	wsclient *ada = staff_as("ada", ADA_PW), *k;
+	char code[CODE_MAX] = "", light[PLAN_DATE_LEN], full[PLAN_DATE_LEN], day[PLAN_DATE_LEN];
+	const cJSON *ch;
+	long long plan;
+	int changed = 0;
+	cJSON *m;
+
+	CHECK(casey && morgan && ada);
+	if (!casey || !morgan || !ada)
+		goto out;
+
+	/* invite: the code comes back once */
+	m = ask(casey, "{\"type\":\"invite\",\"seq\":1,\"person\":\"Alex Smith\",\"needs\":["
+		       "{\"text\":\"You need help to wash and dress.\",\"eligible\":true},"
+		       "{\"text\":\"You would like help in the garden.\",\"eligible\":false}],"
+		       "\"budget\":\"245.50\",\"managing\":[\"direct\",\"council\",\"mix\"]}");
+	CHECK(is_msg(m, "invited", NULL));
+	plan = (long long)json_num(m, "plan", 0);
+	snprintf(code, sizeof(code), "%s", json_str(m, "code") ? json_str(m, "code") : "");
+	cJSON_Delete(m);
+	CHECK(plan > 0 && code[0]);
+	loop_plan = plan;
+	m = ask(casey, "{\"type\":\"caseload\"}");
+	CHECK(has_plan(m, plan, "draft"));
+	cJSON_Delete(m);
+
+	/* the person opens it with the code, writes and sends */
+	k = kiosk_open(code, "profile-intro");
+	CHECK(k != NULL);
+	if (!k)
+		goto out;
+	CHECK(ask_is(k, "saved", NULL,
+		     "{\"type\":\"answer\",\"page\":\"important\","
+		     "\"value\":\"My garden\"}"));
+	CHECK(ask_is(k, "saved", NULL,
+		     "{\"type\":\"answer\",\"page\":\"like-admire\","
+		     "\"value\":\"I am kind\"}"));
+	CHECK(ask_is(k, "page", "sent", "{\"type\":\"send\"}"));
+	wsclient_free(k);
+
+	/* the caseworker reads it, comments and sends it back */
+	m = ask(casey, "{\"type\":\"plan\",\"plan\":%lld}", plan);
+	CHECK(is_msg(m, "plan", "submitted"));
+	CHECK_STR(json_str(answer_row(m, "important"), "value"), "My garden");
+	CHECK_STR(json_str(answer_row(m, "important"), "by.writer"), "me");
+	cJSON_Delete(m);
+	CHECK(ask_is(casey, "plan", "submitted",
+		     "{\"type\":\"comment\",\"plan\":%lld,\"section\":\"important\",\"text\":"
+		     "\"What do you grow in your garden?\"}",
+		     plan));
+	CHECK(ask_is(casey, "plan", "changes_requested", "{\"type\":\"send_back\",\"plan\":%lld}",
+		     plan));
+
+	/* the person changes it and sends again */
+	k = kiosk_open(code, "welcome-back");
+	CHECK(k != NULL);
+	if (!k)
+		goto out;
+	CHECK(ask_is(k, "saved", NULL,
+		     "{\"type\":\"answer\",\"page\":\"important\","
+		     "\"value\":\"My garden, where I grow beans\"}"));
+	CHECK(ask_is(k, "page", "sent", "{\"type\":\"send\"}"));
+	wsclient_free(k);
+
+	/* ready; the person agrees at the kiosk; the caseworker agrees */
+	m = ask(casey, "{\"type\":\"ready\",\"plan\":%lld}", plan);
+	CHECK(is_msg(m, "plan", "submitted"));
+	CHECK(json_bool(m, "ready") == 1);
+	cJSON_Delete(m);
+	{
+		char path[128], err[STORE_ERR_LEN] = "";
+		store *st;
+		int agreed = -1;
+
+		/* "Yes, this is my plan", as the kiosk records it */
+		snprintf(path, sizeof(path), "%s/planaloud.db", dir);
+		st = store_open(path, err, sizeof(err));
+		CHECK(st != NULL);
+		CHECK(st && store_plan_person_agree(st, plan, 0, &agreed) == 0);
+		CHECK(agreed == 0);
+		store_close(st);
+	}
+	m = ask(casey, "{\"type\":\"agree\",\"plan\":%lld}", plan);
+	CHECK(is_msg(m, "plan", "agreed"));
+	CHECK(json_str(m, "agreed.person") != NULL);
+	CHECK_STR(json_str(m, "agreed.caseworker_name"), "casey");
+	cJSON_Delete(m);
+
+	/* sign-off: not the caseworker's to do, nor the admin's to see */
+	CHECK(ask_is(casey, "error", "not-allowed-role", "{\"type\":\"sign_off\",\"plan\":%lld}",
+		     plan));
+	CHECK(ask_is(ada, "error", "not-allowed-role", "{\"type\":\"plan\",\"plan\":%lld}", plan));
+	m = ask(morgan, "{\"type\":\"sign_off\",\"plan\":%lld}", plan);
+	CHECK(is_msg(m, "plan", "signed_off"));
+	plan_date_of((long long)time(NULL), day);
+	CHECK(plan_review_dates(day, light, full) == 0);
+	CHECK_STR(json_str(m, "reviews.0.kind"), "light");
+	CHECK_STR(json_str(m, "reviews.0.due"), light);
+	CHECK_STR(json_str(m, "reviews.1.kind"), "full");
+	CHECK_STR(json_str(m, "reviews.1.due"), full);
+	cJSON_Delete(m);
+	m = ask(casey, "{\"type\":\"caseload\"}");
+	CHECK(has_plan(m, plan, "signed_off"));
+	cJSON_Delete(m);
+
+	/* versions: sent, sent again, agreed, signed off; the diff shows the changed answer */
+	m = ask(casey, "{\"type\":\"versions\",\"plan\":%lld}", plan);
+	CHECK(json_count(m, "versions") >= 3);
+	CHECK(json_count(m, "versions") == 4);
+	CHECK_STR(json_str(m, "versions.0.kind"), "submitted");
+	CHECK_STR(json_str(m, "versions.1.kind"), "submitted");
+	CHECK_STR(json_str(m, "versions.2.kind"), "agreed");
+	CHECK_STR(json_str(m, "versions.3.kind"), "signed_off");
+	cJSON_Delete(m);
+	m = ask(casey, "{\"type\":\"diff\",\"plan\":%lld,\"from\":1,\"to\":2}", plan);
+	CHECK(is_msg(m, "diff", NULL));
+	cJSON_ArrayForEach(ch, json_at(m, "changes"))
+	{
+		if (strcmp(json_str(ch, "section"), "important") == 0 && json_str(ch, "before") &&
+		    strcmp(json_str(ch, "before"), "My garden") == 0 && json_str(ch, "after") &&
+		    strcmp(json_str(ch, "after"), "My garden, where I grow beans") == 0)
+			changed++;
+	}
+	CHECK(changed == 1);
+	cJSON_Delete(m);
+
+	/* the audit log has every step, newest first */
+	m = ask(morgan, "{\"type\":\"audit\",\"plan\":%lld}", plan);
+	CHECK(is_msg(m, "audit", NULL));
+	CHECK_STR(json_str(m, "rows.0.action"), "signed_off");
+	CHECK(audit_has(m, "plan_invited", "casey"));
+	CHECK(audit_has(m, "comment_added", "casey"));
+	CHECK(audit_has(m, "sent_back", "casey"));
+	CHECK(audit_has(m, "ready_to_agree", "casey"));
+	CHECK(audit_has(m, "person_agreed", "person"));
+	CHECK(audit_has(m, "caseworker_agreed", "casey"));
+	CHECK(audit_has(m, "agreed", "casey"));
+	CHECK(audit_has(m, "signed_off", "morgan"));
+	CHECK(audit_has(m, "version_frozen", "person"));
+	CHECK(audit_has(m, "version_frozen", "morgan"));
+	cJSON_Delete(m);
+	CHECK(db_count("SELECT count(*) FROM audit WHERE plan_id = ? AND action = 'version_frozen'",
+		       plan) == 4);
+out:
+	wsclient_free(casey);
+	wsclient_free(morgan);
+	wsclient_free(ada);
+}
+
+static void audit_and_version_rows_should_refuse_update_and_delete_in_the_database(void)
+{
+	static const char *const attacks[] = {
+	    "UPDATE audit SET action = 'nothing' WHERE plan_id = ?1",
+	    "DELETE FROM audit WHERE plan_id = ?1",
+	    "UPDATE versions SET snapshot = '{}' WHERE plan_id = ?1",
+	    "DELETE FROM versions WHERE plan_id = ?1",
+	    "INSERT OR REPLACE INTO versions (plan_id, n, kind, actor_kind, snapshot) "
+	    "VALUES (?1, 1, 'submitted', 'system', '{}')",
+	};
+	long long audit = db_count("SELECT count(*) FROM audit WHERE plan_id = ?", loop_plan);
+	long long versions = db_count("SELECT count(*) FROM versions WHERE plan_id = ?", loop_plan);
+	sqlite3 *db = db_open();
+
+	CHECK(loop_plan > 0 && audit > 0 && versions > 0);
+	CHECK(db != NULL);
+	for (size_t i = 0; db && i < sizeof(attacks) / sizeof(*attacks); i++) {
+		sqlite3_stmt *q = NULL;
+		int rc = sqlite3_prepare_v2(db, attacks[i], -1, &q, NULL);
+
+		CHECK(rc == SQLITE_OK);
+		sqlite3_bind_int64(q, 1, loop_plan);
+		rc = sqlite3_step(q);
+		CHECK(rc != SQLITE_DONE);
+		if (rc == SQLITE_DONE)
+			fprintf(stderr, "  the database allowed: %s\n", attacks[i]);
+		sqlite3_finalize(q);
+	}
+	sqlite3_close(db);
+	CHECK(db_count("SELECT count(*) FROM audit WHERE plan_id = ?", loop_plan) == audit);
+	CHECK(db_count("SELECT count(*) FROM versions WHERE plan_id = ?", loop_plan) == versions);
+	CHECK(db_count("SELECT count(*) FROM audit WHERE action = 'nothing'", 0) == 0);
+}
+
+static void impossible_moves_over_the_wire_should_change_nothing(void)
+{
+	wsclient *casey = staff_as("casey", CASEY_PW), *morgan = staff_as("morgan", MORGAN_PW);
+	long long audit = db_count("SELECT count(*) FROM audit WHERE plan_id = ?", loop_plan);
+	cJSON *m;
+
+	CHECK(casey && morgan && loop_plan > 0);
+	if (!casey || !morgan)
+		goto out;
+	m = ask(casey, "{\"type\":\"send_back\",\"seq\":4,\"plan\":%lld}", loop_plan);
+	CHECK(is_msg(m, "error", "not-allowed"));
+	CHECK_STR(json_str(m, "status"), "signed_off");
+	CHECK(json_num(m, "seq", -1) == 4);
+	cJSON_Delete(m);
+	CHECK(ask_is(morgan, "error", "not-allowed", "{\"type\":\"sign_off\",\"plan\":%lld}",
+		     loop_plan));
+	CHECK(
+	    ask_is(casey, "error", "not-allowed", "{\"type\":\"agree\",\"plan\":%lld}", loop_plan));
+	CHECK(ask_is(casey, "error", "not-allowed",
+		     "{\"type\":\"council\",\"plan\":%lld,\"field\":\"risks\",\"value\":\"x\"}",
+		     loop_plan));
+	CHECK(db_count("SELECT count(*) FROM audit WHERE plan_id = ?", loop_plan) == audit);
+	CHECK(db_count("SELECT count(*) FROM plans WHERE id = ? AND status = 'signed_off'",
+		       loop_plan) == 1);
+out:
+	wsclient_free(casey);
+	wsclient_free(morgan);
+}
+
+static void remove_dir(void)
+{
+	static const char *const names[] = {"planaloud.db", "planaloud.db-wal", "planaloud.db-shm",
+					    "secret.key"};
+	char path[160];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		unlink(path);
+	}
+	if (rmdir(dir) != 0) {
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", dir);
+	}
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	testsrv_watchdog(240);
+	if (sodium_init() < 0)
+		return 1;
+	snprintf(dir, sizeof(dir), "/tmp/planaloud-staffsrv-XXXXXX");
+	if (!mkdtemp(dir) || users_setup() || testsrv_start(&srv, PLANALOUD_BINARY, dir, 0, NULL)) {
+		CHECK(0);
+		remove_dir();
+		return check_report();
+	}
+	snprintf(origin, sizeof(origin), "http://%s:%d", HOST, srv.port);
+	RUN(a_login_should_set_a_strict_cookie_and_open_the_staff_websocket);
+	RUN(a_forged_origin_should_be_refused_on_login_and_on_the_staff_websocket);
+	RUN(a_staff_websocket_without_a_cookie_should_get_login_needed_and_close);
+	RUN(a_kiosk_connection_should_know_no_staff_message_whatever_its_cookies);
+	RUN(wrong_passwords_should_be_slowed_down_after_five);
+	RUN(a_logout_should_make_the_next_staff_message_get_login_needed);
+	RUN(a_plan_should_go_from_invitation_to_sign_off_with_versions_and_audit);
+	RUN(audit_and_version_rows_should_refuse_update_and_delete_in_the_database);
+	RUN(impossible_moves_over_the_wire_should_change_nothing);
+	CHECK(testsrv_alive(&srv));
+	CHECK(testsrv_stop(&srv) == 0);
+	remove_dir();
+	return check_report();
+}

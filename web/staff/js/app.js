@@ -1,0 +1,342 @@
+// Plan Aloud staff page: the connection (docs/staff.md), who is logged in, and which view the
+// address shows (#caseload, #invite, #plan/7, #letter/7, #versions/7, #audit/7, #review/7).
+// The server holds every plan and checks every request; this page asks, shows the answer, and
+// keeps nothing but the plan code it has just been given (for printing the letter).
+
+import { h, errorSummary, banner, focusSkipTargets, ROLE_NAMES } from './dom.js';
+import { can } from './roles.js';
+import * as caseload from './caseload.js';
+import * as invite from './invite.js';
+import * as letter from './letter.js';
+import * as plan from './plan.js';
+import * as versions from './versions.js';
+import * as audit from './audit.js';
+import * as review from './review.js';
+
+const VIEWS = { caseload, invite, letter, plan, versions, audit, review };
+const BACKOFF_MS = [1000, 2000, 5000, 10000];
+const LOGIN = '/staff/login.html';
+
+const $ = (id) => document.getElementById(id);
+
+let ws = null;
+let seq = 0;
+const pending = new Map(); // seq -> resolve
+let me = null; // the `me` reply, once the server has said who is logged in
+let attempt = 0;
+let navigation = 0; // counts views shown: a reply for an older view is dropped
+let leaving = false;
+
+// ---- the connection --------------------------------------------------------------
+
+function wsUrl() {
+  return (location.protocol === 'https:' ? 'wss' : 'ws') + '://' + location.host + '/ws';
+}
+
+const LOST = { type: 'error', code: 'connection', message: 'The connection to the server was lost. Wait a moment, then try again.' };
+
+/** Sends one request; resolves with its reply (an `error` reply included), never rejects. */
+function request(m) {
+  if (!ws || ws.readyState !== WebSocket.OPEN) return Promise.resolve({ ...LOST });
+  used();
+  const n = ++seq;
+  return new Promise((resolve) => {
+    pending.set(n, resolve);
+    ws.send(JSON.stringify({ ...m, seq: n }));
+  });
+}
+
+function toLogin(problem) {
+  if (leaving) return;
+  leaving = true;
+  location.replace(LOGIN + (problem ? `?problem=${problem}` : ''));
+}
+
+function onMessage(ev) {
+  if (typeof ev.data !== 'string') return;
+  let m;
+  try {
+    m = JSON.parse(ev.data);
+  } catch {
+    return;
+  }
+  if (!m || typeof m !== 'object') return;
+  if (m.type === 'error' && m.code === 'login-needed') {
+    // Logged out elsewhere, 30 idle minutes, or a disabled account: the server closes next.
+    toLogin(me ? 'ended' : null);
+    return;
+  }
+  const resolve = pending.get(m.seq);
+  if (resolve) {
+    pending.delete(m.seq);
+    resolve(m);
+  }
+}
+
+function connect() {
+  let sock;
+  let greeted = false;
+  try {
+    sock = new WebSocket(wsUrl(), 'planaloud-staff');
+  } catch {
+    toLogin();
+    return;
+  }
+  ws = sock;
+  sock.addEventListener('message', onMessage);
+  sock.addEventListener('open', async () => {
+    const r = await request({ type: 'me' });
+    if (r.type !== 'me') return; // login-needed takes the page to the login form
+    greeted = true;
+    attempt = 0;
+    const first = !me;
+    me = r;
+    used();
+    showUser();
+    showConnection(null);
+    // Back after a lost connection, the view stays as it is: nothing typed into it is lost.
+    if (first) route(false);
+  });
+  sock.addEventListener('close', () => {
+    if (ws !== sock) return;
+    ws = null;
+    for (const resolve of pending.values()) resolve({ ...LOST });
+    pending.clear();
+    if (leaving) return;
+    // Closed before saying who is logged in: there is no live login (or no server).
+    if (!greeted && !me) {
+      toLogin();
+      return;
+    }
+    showConnection('The connection to the server was lost. Trying again…');
+    const delay = BACKOFF_MS[Math.min(attempt++, BACKOFF_MS.length - 1)];
+    setTimeout(connect, delay);
+  });
+}
+
+function showConnection(text) {
+  const box = $('connection');
+  if (!text) {
+    box.replaceChildren();
+    return;
+  }
+  if (box.firstElementChild) return;
+  box.append(banner(h('p', { class: 'govuk-notification-banner__heading', text }), { title: 'Connection' }));
+  announce(text);
+}
+
+// ---- the idle time limit (WCAG 2.2.1) -------------------------------------------------
+// The server ends a login after `idle_minutes` without a message. Two minutes before (or halfway,
+// for a very short limit), a dialog says so and offers to stay logged in, which sends a message.
+
+let warnTimer = null;
+let endTimer = null;
+let countTimer = null;
+
+function idleMs() {
+  return Math.max(1000, Number(me?.idle_minutes || 30) * 60000);
+}
+
+/** A message is going to the server: the idle time starts again. */
+function used() {
+  if (!me) return;
+  clearTimeout(warnTimer);
+  clearTimeout(endTimer);
+  const limit = idleMs();
+  const warnBefore = Math.min(2 * 60000, limit / 2);
+  const deadline = Date.now() + limit;
+  warnTimer = setTimeout(() => warnIdle(deadline), limit - warnBefore);
+  endTimer = setTimeout(() => toLogin('ended'), limit + 1000);
+}
+
+function warnIdle(deadline) {
+  const dialog = $('timeout');
+  if (!dialog || dialog.open || leaving) return;
+  $('timeout-minutes').textContent = String(Math.round(idleMs() / 60000) || 1);
+  const tick = () => {
+    const s = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+    $('timeout-count').textContent = `Time left: ${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  };
+  tick();
+  clearInterval(countTimer);
+  countTimer = setInterval(tick, 1000);
+  dialog.showModal();
+  $('timeout-stay').focus();
+}
+
+function stayLoggedIn() {
+  const dialog = $('timeout');
+  clearInterval(countTimer);
+  if (dialog.open) dialog.close();
+  request({ type: 'me' }); // any message keeps the login alive
+  announce('You are still logged in.');
+}
+
+// ---- who is logged in --------------------------------------------------------------
+
+function showUser() {
+  $('user-who').replaceChildren(h('span', { class: 'govuk-visually-hidden', text: 'Logged in as ' }),
+    h('strong', { text: me.name }), ` (${ROLE_NAMES[me.role] || me.role})`);
+  $('user').hidden = false;
+  $('nav').hidden = false;
+  $('service-link').setAttribute('href', '#' + defaultView());
+  for (const li of document.querySelectorAll('[data-nav]')) li.hidden = !can(me, li.dataset.nav);
+  if (![...document.querySelectorAll('[data-nav]')].some((li) => !li.hidden)) $('nav').hidden = true;
+}
+
+function markNav(name) {
+  for (const li of document.querySelectorAll('[data-nav]')) {
+    const on = li.dataset.nav === name;
+    li.classList.toggle('govuk-service-navigation__item--active', on);
+    const a = li.querySelector('a');
+    if (on) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+}
+
+/** Says text to screen readers (the polite live region). */
+function announce(text) {
+  const live = $('live');
+  live.textContent = '';
+  setTimeout(() => { live.textContent = text; }, 50);
+}
+
+// ---- views -------------------------------------------------------------------------
+
+// Words for error codes whose message the server's content does not have yet (it then sends the
+// message's name, such as "error.not-allowed-role", instead of words).
+const ERROR_WORDS = {
+  'not-allowed-role': 'Your role cannot do this.',
+  'no-plan': 'There is no such plan.',
+  'no-version': 'There is no such version of this plan.',
+  'no-flag': 'That flag has already been dealt with.',
+  'no-item': 'That support item is no longer there.',
+  'sign-off-own': 'You agreed this plan as its caseworker, so another team manager must sign it off.',
+  'bad-date': 'Enter a real date, like 20 11 2026.',
+  'bad-money': 'Enter an amount in pounds, like 245 or 245.50.',
+  'unknown-type': 'The server cannot do this yet.',
+};
+
+/** The words of an error reply: the server's own, else the page's for its code. */
+function errorText(reply) {
+  const m = typeof reply.message === 'string' ? reply.message.trim() : '';
+  if (m && !/^[a-z]+(\.[a-z0-9-]+)+$/.test(m)) return m;
+  return ERROR_WORDS[reply.code] || 'Sorry, something went wrong. Try again.';
+}
+
+function defaultView() {
+  return can(me, 'caseload') ? 'caseload' : 'audit';
+}
+
+/** What a view may call: the server, the page around it, and moving to another view. */
+function context(token, name) {
+  const main = $('main-content');
+  const ctx = {
+    me,
+    request: async (m) => {
+      const r = await request(m);
+      if (token !== navigation) return new Promise(() => {}); // the view has gone: never settle
+      return r;
+    },
+    alive: () => token === navigation,
+    main,
+    go: (hash) => {
+      if (location.hash === '#' + hash) route(true);
+      else location.hash = hash;
+    },
+    announce,
+    errorText,
+    /** Shows the view's content (the nodes), replacing what was there. */
+    show(...nodes) {
+      if (token !== navigation) return;
+      const list = nodes.flat(Infinity).filter((n) => n != null && n !== false);
+      // A back link comes first, above any error summary or banner (as on GOV.UK).
+      const back = list[0] instanceof Element && list[0].matches('.govuk-back-link') ? [list.shift()] : [];
+      main.replaceChildren(...back, h('div', { id: 'messages', class: 'app-messages' }), ...list);
+      document.title = `${main.querySelector('h1')?.textContent.trim() || 'Plan Aloud'} – Plan Aloud staff`;
+    },
+    /** The error summary at the top of the view (items [{text, href}]); it takes focus. */
+    errors(items) {
+      const box = $('messages');
+      if (!box || token !== navigation) return;
+      box.replaceChildren(errorSummary(items));
+      if (!document.title.startsWith('Error: ')) document.title = 'Error: ' + document.title;
+      box.firstElementChild.focus();
+    },
+    /** A server's error reply, as the error summary (linked to a field when one is given). */
+    failed(reply, href) {
+      ctx.errors([{ text: errorText(reply), href }]);
+    },
+    /** A success banner at the top of the view; it takes focus when focus is true. */
+    success(content, focus = true) {
+      const box = $('messages');
+      if (!box || token !== navigation) return;
+      document.title = document.title.replace(/^Error: /, '');
+      box.replaceChildren(banner(typeof content === 'string'
+        ? h('p', { class: 'govuk-notification-banner__heading', text: content }) : content, { success: true }));
+      if (focus) box.firstElementChild.focus();
+      else announce(box.textContent.replace(/^\s*Success\s*/, ''));
+    },
+    clearMessages() {
+      $('messages')?.replaceChildren();
+      document.title = document.title.replace(/^Error: /, '');
+    },
+    /** Moves focus to the view's heading (after showing a new view). */
+    focusHeading() {
+      const h1 = main.querySelector('h1');
+      if (!h1) return;
+      h1.setAttribute('tabindex', '-1');
+      h1.focus();
+    },
+  };
+  markNav(name);
+  return ctx;
+}
+
+function notAllowed(ctx) {
+  ctx.show(h('h1', { class: 'govuk-heading-l', text: 'You cannot use this page' }),
+    h('p', { class: 'govuk-body', text: `Your role (${ROLE_NAMES[me.role] || me.role}) cannot do this.` }),
+    h('p', { class: 'govuk-body' }, h('a', { class: 'govuk-link', href: '#' + defaultView(), text: 'Go to your start page' })));
+}
+
+function notFound(ctx) {
+  ctx.show(h('h1', { class: 'govuk-heading-l', text: 'Page not found' }),
+    h('p', { class: 'govuk-body', text: 'There is no page at this address.' }),
+    h('p', { class: 'govuk-body' }, h('a', { class: 'govuk-link', href: '#' + defaultView(), text: 'Go to your start page' })));
+}
+
+/** Shows the view the address names. moveFocus: the person moved here (not the first load). */
+async function route(moveFocus) {
+  if (!me) return;
+  const token = ++navigation;
+  const [name, param] = (location.hash.slice(1) || defaultView()).split('/');
+  const view = Object.prototype.hasOwnProperty.call(VIEWS, name) ? VIEWS[name] : null;
+  const ctx = context(token, name);
+  $('loading')?.remove();
+  if (!view) notFound(ctx);
+  else if (!can(me, view.needs)) notAllowed(ctx);
+  else {
+    if (view.loading !== false) ctx.show(h('p', { class: 'govuk-body', text: 'Loading. Please wait.' }));
+    await view.render(ctx, param);
+  }
+  if (token !== navigation) return;
+  // An error summary shown by the view has focus already; otherwise the new view's heading.
+  if (moveFocus && !document.activeElement?.closest('.govuk-error-summary, .govuk-notification-banner--success')) {
+    ctx.focusHeading();
+  }
+}
+
+// ---- start ---------------------------------------------------------------------------
+
+focusSkipTargets(document);
+$('timeout-stay').addEventListener('click', stayLoggedIn);
+$('timeout').addEventListener('cancel', (e) => { // Escape: the same as staying
+  e.preventDefault();
+  stayLoggedIn();
+});
+window.addEventListener('hashchange', () => route(true));
+// Nothing of a plan stays in the browser's page cache once the page is left.
+window.addEventListener('pageshow', (e) => {
+  if (e.persisted) location.reload();
+});
+connect();

@@ -1,0 +1,81 @@
+// #review/<id>: the review of a signed-off plan, with the questions councils ask (seed 003): what
+// is working, what is not, have the outcomes been met, is the budget still right, have the
+// person's circumstances or support networks changed, is everyone satisfied. The review confirms
+// the plan (it stays signed off) or reopens it for changes.
+
+import { h, backLink, textarea, choices, showError, clearErrors, summaryList, tag } from './dom.js';
+import { STATUS, statusText } from './words.js';
+
+export const needs = 'review';
+
+/** The answers' keys in the review message (server/staff.c), their questions, and hints. The first
+ * two must be answered. */
+export const QUESTIONS = [
+  ['working', 'What is working in the plan?'],
+  ['not_working', 'What is not working, and what might need to change?'],
+  ['outcomes_met', 'Have the outcomes in the plan been met?', 'Say which outcomes have been met, and which have not.'],
+  ['budget_right', 'Is the personal budget still right?', 'Is it enough for the person to meet their needs and outcomes?'],
+  ['circumstances_changed', "Have the person's circumstances or support networks changed?", 'Their health, home, carers, family, friends or community support.'],
+  ['everyone_satisfied', 'Is everyone satisfied with the plan?', 'The person, their carer, and their independent advocate if they have one.'],
+];
+const REQUIRED = 2;
+
+export async function render(ctx, id) {
+  const back = backLink(`#plan/${encodeURIComponent(id || '')}`, 'Back to the plan');
+  if (!/^\d+$/.test(id || '')) {
+    ctx.show(back, h('h1', { class: 'govuk-heading-l', text: 'Page not found' }),
+      h('p', { class: 'govuk-body', text: 'This address does not name a plan.' }));
+    return;
+  }
+  const plan = Number(id);
+  const p = await ctx.request({ type: 'plan', plan });
+  const person = p.type === 'plan' ? String(p.person || '') : '';
+  const form = h('form', { novalidate: true, id: 'review-form' },
+    QUESTIONS.map(([key, q, hint], i) => textarea(`review-${key}`, {
+      label: i < REQUIRED ? q : `${q} (optional)`, labelClass: 'govuk-label--s', hint, rows: 4,
+    })),
+    choices('review-outcome', {
+      legend: 'What happens to the plan now?', legendClass: 'govuk-fieldset__legend--m',
+      items: [
+        { value: 'confirm', text: 'Confirm the plan', hint: 'It stays signed off. The next full review is in 12 months.' },
+        { value: 'reopen', text: 'Reopen the plan for changes', hint: 'The person changes their plan and sends it again. It is agreed and signed off again.' },
+      ],
+    }),
+    h('button', { type: 'submit', class: 'govuk-button', id: 'review-send', text: 'Record the review' }));
+
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const answers = {};
+    const errors = [];
+    QUESTIONS.forEach(([key, q], i) => {
+      answers[key] = form.querySelector(`#review-${key}`).value.trim();
+      if (i < REQUIRED && !answers[key]) errors.push([`review-${key}`, `Answer: ${q}`]);
+    });
+    const outcome = form.querySelector('input[name="review-outcome"]:checked')?.value;
+    if (!outcome) errors.push(['review-outcome', 'Select whether to confirm the plan or reopen it']);
+    if (errors.length) {
+      for (const [f, t] of errors) showError(f, t);
+      ctx.errors(errors.map(([f, t]) => ({ text: t, href: `#${f}` })));
+      return;
+    }
+    const r = await ctx.request({ type: 'review', plan, answers, outcome });
+    if (r.type !== 'plan') {
+      ctx.failed(r);
+      return;
+    }
+    ctx.show(back,
+      h('span', { class: 'govuk-caption-l', text: person || `Plan ${plan}` }),
+      h('h1', { class: 'govuk-heading-l', text: 'Review recorded' }),
+      summaryList([['Status now', tag(statusText(r.status), (STATUS[r.status] || [])[1])]]),
+      h('p', { class: 'govuk-body' }, h('a', { class: 'govuk-link', href: `#plan/${plan}`, text: 'Go to the plan' })));
+    ctx.success(outcome === 'confirm' ? 'The review is recorded and the plan is confirmed.' : 'The review is recorded and the plan is reopened for changes.');
+  });
+
+  ctx.show(back,
+    h('span', { class: 'govuk-caption-l', text: person || `Plan ${plan}` }),
+    h('h1', { class: 'govuk-heading-l', text: 'Review the plan' }),
+    h('p', { class: 'govuk-body', text: 'Talk with the person, and their carer and advocate if they have them. Write down what they say.' }),
+    form);
+  if (p.type !== 'plan') ctx.failed(p);
+}
