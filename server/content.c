@@ -54,7 +54,9 @@ static const char *const required_messages[] = {
 	"error.no-plan", "error.not-your-plan", "error.not-allowed", "error.already-sent",
 	"error.wrong-code", "error.slow-down", "error.not-saved", "error.server", "error.no-item",
 	"error.bad-money", "error.bad-date", "error.list-full", "error.unknown-text", "error.bad-voice",
-	"error.busy", "error.no-sound",
+	"error.busy", "error.no-sound", "welcome-back.comments", "welcome-back.agree",
+	"comments.from", "comments.about", "comments.carry-on", "agree.yes", "agree.no", "agree.check",
+	"not-agreed.button", "not-agreed.sent",
 };
 
 static const char *const kind_names[KIND_COUNT] = {
@@ -73,6 +75,10 @@ static const char *const kind_names[KIND_COUNT] = {
 	[KIND_STATUS] = "status",
 	[KIND_REVIEW] = "review",
 	[KIND_SAVED_CODE] = "saved-code",
+	[KIND_COMMENTS] = "comments",
+	[KIND_AGREE] = "agree",
+	[KIND_AGREED] = "agreed",
+	[KIND_NOT_AGREED] = "not-agreed",
 };
 
 const char *page_kind_name(page_kind kind)
@@ -83,7 +89,7 @@ const char *page_kind_name(page_kind kind)
 int page_kind_takes_answer(page_kind kind)
 {
 	return kind == KIND_TEXT || kind == KIND_LONG_TEXT || kind == KIND_CHOICE ||
-	       kind == KIND_YES_NO || kind == KIND_REVIEW;
+	       kind == KIND_YES_NO || kind == KIND_REVIEW || kind == KIND_NOT_AGREED;
 }
 
 static int kind_is_unique(page_kind kind)

@@ -22,6 +22,10 @@ typedef enum page_kind {
 	KIND_STATUS,
 	KIND_REVIEW,
 	KIND_SAVED_CODE,
+	KIND_COMMENTS,   /* what the social worker wrote, when the person comes back */
+	KIND_AGREE,      /* "Is this your plan?": yes, or no */
+	KIND_AGREED,     /* thank you for saying yes */
+	KIND_NOT_AGREED, /* why not, and how to complain */
 	KIND_COUNT
 } page_kind;
 

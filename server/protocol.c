@@ -79,6 +79,7 @@ struct session {
 	int return_to_check;
 	int new_code;
 	int review_requested;
+	int disagree_sent;
 	const char *notice;
 	plan_answers held_answers; /* "who is writing" answers, until the plan's opening commits */
 	int opened_in_batch;       /* the plan was opened in the batch not yet committed */
@@ -112,6 +113,13 @@ static const struct {
 	{ "helper-name", "helper_name" },
 	{ "helper-relationship", "helper_relationship" },
 };
+
+/* Pages outside the journey that Back leaves for the welcome-back page. */
+static int returns_to_welcome_back(const content_page *pg)
+{
+	return pg->kind == KIND_STATUS || pg->kind == KIND_REVIEW || pg->kind == KIND_COMMENTS ||
+	       pg->kind == KIND_AGREE || pg->kind == KIND_AGREED || pg->kind == KIND_NOT_AGREED;
+}
 
 /* ---- replies ---- */
 
@@ -347,7 +355,8 @@ static void refresh_own_answer(session *s, page_text *t)
 	plan_answers pa;
 	char *now = NULL;
 
-	if ((pg->kind != KIND_TEXT && pg->kind != KIND_LONG_TEXT && pg->kind != KIND_REVIEW) ||
+	if ((pg->kind != KIND_TEXT && pg->kind != KIND_LONG_TEXT && pg->kind != KIND_REVIEW &&
+	     pg->kind != KIND_NOT_AGREED) ||
 	    strncmp(t->id, "answer/", 7) != 0 || strcmp(t->id + 7, pg->id) != 0)
 		return;
 	if (load_answers(s, &pa) == 0) {
@@ -431,6 +440,7 @@ static void show_page(session *s, long long seq)
 	vp.new_code = s->new_code;
 	vp.editing = pg->kind == KIND_LIST ? s->editing : 0;
 	vp.review_requested = s->review_requested;
+	vp.disagree_sent = s->disagree_sent;
 	vp.notice = s->notice;
 	vp.read_only = read_only(s);
 	if (pg->part >= 0) {
@@ -439,7 +449,7 @@ static void show_page(session *s, long long seq)
 		if (pg->kind == KIND_CODE && !s->plan)
 			vp.next = 0;
 	} else {
-		vp.back = s->plan && (pg->kind == KIND_STATUS || pg->kind == KIND_REVIEW);
+		vp.back = s->plan && returns_to_welcome_back(pg);
 		vp.next = 0;
 	}
 	msg = view_page(&vp, s->page);
@@ -567,6 +577,8 @@ static int handle_go(session *s, const cJSON *m, long long seq)
 			fail(s, "not-allowed");
 		else if (s->return_to_check)
 			target = (long long)kind_index(s, KIND_CHECK);
+		else if (cur->kind == KIND_CHECK && read_only(s)) /* read back: nothing to send */
+			target = (long long)kind_index(s, KIND_WELCOME_BACK);
 		else if ((target = flow_next(c, &pa, s->page)) < 0)
 			fail(s, "not-allowed");
 		if (target >= 0)
@@ -574,7 +586,7 @@ static int handle_go(session *s, const cJSON *m, long long seq)
 	} else if (strcmp(to, "back") == 0) {
 		if (cur->part >= 0)
 			target = flow_prev(c, &pa, s->page);
-		else if (s->plan && (cur->kind == KIND_STATUS || cur->kind == KIND_REVIEW))
+		else if (s->plan && returns_to_welcome_back(cur))
 			target = (long long)kind_index(s, KIND_WELCOME_BACK);
 		if (target < 0)
 			fail(s, "not-allowed");
@@ -599,6 +611,17 @@ static int handle_go(session *s, const cJSON *m, long long seq)
 		target = (long long)kind_index(s, KIND_STATUS);
 	} else if (strcmp(to, "review") == 0) {
 		target = (long long)kind_index(s, KIND_REVIEW);
+	} else if (strcmp(to, "comments") == 0) {
+		target = (long long)kind_index(s, KIND_COMMENTS);
+	} else if (strcmp(to, "agree") == 0 || strcmp(to, "not-agreed") == 0) {
+		int ready = 0, agreed = 0;
+
+		/* Only while the social worker is asking: otherwise there is nothing to answer. */
+		if (strcmp(s->status, "submitted") != 0 ||
+		    store_plan_agreement(s->p->st, s->plan, &ready, &agreed, NULL) != 0 || !ready)
+			fail(s, "not-allowed");
+		else
+			target = (long long)kind_index(s, to[0] == 'a' ? KIND_AGREE : KIND_NOT_AGREED);
 	} else if (strcmp(to, "save-later") == 0) {
 		target = (long long)kind_index(s, KIND_SAVED_CODE);
 	} else if (strcmp(to, "welcome-back") == 0) {
@@ -700,7 +723,7 @@ static int handle_answer(session *s, const cJSON *m, long long seq)
 		rc = 0;
 		goto out;
 	}
-	if (pg->kind != KIND_REVIEW && read_only(s)) {
+	if (pg->kind != KIND_REVIEW && pg->kind != KIND_NOT_AGREED && read_only(s)) {
 		fail(s, "already-sent");
 		goto out;
 	}
@@ -733,6 +756,29 @@ out:
 }
 
 /* Where someone arriving with a code goes: back to their plan's menu, or on to start it. */
+static void count_new(void *ctx, const store_comment *c)
+{
+	*(int *)ctx += !c->seen;
+}
+
+/* 1 when the social worker wrote something the person has not been shown; it counts as shown
+ * from now (in the request that opens the plan, so it is undone with it). */
+static int new_comments(session *s)
+{
+	int n = 0;
+
+	store_comments_each(s->p->st, s->plan, count_new, &n);
+	return n > 0 && store_comments_mark_seen(s->p->st, s->plan) == 0;
+}
+
+static int agreement_asked(session *s)
+{
+	int ready = 0, agreed = 0;
+
+	return strcmp(s->status, "submitted") == 0 &&
+	       store_plan_agreement(s->p->st, s->plan, &ready, &agreed, NULL) == 0 && ready && !agreed;
+}
+
 static void arrive(session *s, long long seq)
 {
 	const content *c = s->p->c;
@@ -749,7 +795,11 @@ static void arrive(session *s, long long seq)
 		}
 	next = flow_next(c, &pa, s->p->code_index);
 	plan_answers_release(&pa);
-	if (started || next < 0)
+	if (started && new_comments(s))
+		go_to(s, kind_index(s, KIND_COMMENTS), seq); /* what the social worker wrote, first */
+	else if (started && agreement_asked(s))
+		go_to(s, kind_index(s, KIND_AGREE), seq);
+	else if (started || next < 0)
 		go_to(s, kind_index(s, KIND_WELCOME_BACK), seq);
 	else
 		go_to(s, (size_t)next, seq);
@@ -947,6 +997,51 @@ static int handle_review_request(session *s, const cJSON *m, long long seq)
 		return fail(s, "not-saved");
 	s->review_requested = 1;
 	go_to(s, kind_index(s, KIND_REVIEW), seq);
+	return 0;
+}
+
+/* "Yes, this is my plan". */
+static int handle_agree(session *s, const cJSON *m, long long seq)
+{
+	int agreed = 0;
+
+	(void)m;
+	read_only(s); /* refreshes s->status */
+	switch (store_plan_person_agree(s->p->st, s->plan, s->visit, &agreed)) {
+	case 0:
+		break;
+	case 1:
+		return fail(s, "not-allowed"); /* nobody is asking the person to agree now */
+	default:
+		return fail(s, "not-saved");
+	}
+	if (agreed)
+		snprintf(s->status, sizeof(s->status), "%s", "agreed");
+	go_to(s, kind_index(s, KIND_AGREED), seq);
+	return 0;
+}
+
+/* "No, I don't agree", with why: the answer on the not-agreed page. */
+static int handle_disagree(session *s, const cJSON *m, long long seq)
+{
+	const content_page *pg = content_page_of_kind(s->p->c, KIND_NOT_AGREED);
+	plan_answers pa;
+	const char *reason;
+	int rc;
+
+	(void)m;
+	read_only(s);
+	if (load_answers(s, &pa)) {
+		plan_answers_release(&pa);
+		return fail(s, "server");
+	}
+	reason = plan_answers_get(&pa, pg->id, 0, "");
+	rc = store_plan_person_disagree(s->p->st, s->plan, s->visit, reason ? reason : "");
+	plan_answers_release(&pa);
+	if (rc)
+		return fail(s, rc == 1 ? "not-allowed" : "not-saved");
+	s->disagree_sent = 1;
+	go_to(s, kind_index(s, KIND_NOT_AGREED), seq);
 	return 0;
 }
 
@@ -1265,6 +1360,8 @@ static const struct handler {
 	{ "item_remove", handle_item_remove, WRITES | NEEDS_PLAN | EDITS },
 	{ "send", handle_send, WRITES | NEEDS_PLAN },
 	{ "review_request", handle_review_request, WRITES | NEEDS_PLAN },
+	{ "yes_my_plan", handle_agree, WRITES | NEEDS_PLAN },
+	{ "not_my_plan", handle_disagree, WRITES | NEEDS_PLAN },
 	{ "finish", handle_finish, 0 },
 	{ "narrate", handle_narrate, 0 },
 	{ "narrate_stop", handle_narrate_stop, 0 },
@@ -1406,6 +1503,7 @@ static void recover(session *s)
 			s->editing = 0;
 	}
 	s->review_requested = 0;
+	s->disagree_sent = 0;
 	s->return_to_check = 0;
 	reply_error(s, "not-saved", -1, NULL);
 	show_page(s, -1);

@@ -359,6 +359,72 @@ static void add_check(cJSON *o, const view_params *vp)
 		store_visits_each(vp->st, vp->plan, add_helper, &hc);
 }
 
+/* What the social worker wrote, oldest first: each text, who wrote it and which part it is
+ * about, as texts the page can read aloud. */
+typedef struct comments_ctx {
+	const content *c;
+	cJSON *list;
+} comments_ctx;
+
+static void add_comment(void *ctx, const store_comment *sc)
+{
+	comments_ctx *cc = ctx;
+	const content_page *about = content_page_find(cc->c, sc->section, NULL);
+	const char *part = about ? (about->part >= 0 ? content_part_title(cc->c, about->part)
+						     : about->title)
+				 : NULL;
+	cJSON *o = cJSON_CreateObject();
+	char id[ID_LEN];
+	char *text;
+
+	snprintf(id, sizeof(id), "comment/%lld", sc->id);
+	cJSON_AddItemToObject(o, "text", text_obj(id, sc->text));
+	snprintf(id, sizeof(id), "comment/%lld/from", sc->id);
+	text = view_fill(cc->c, "comments.from", (const char *const[]){ "name", sc->author, NULL });
+	cJSON_AddItemToObject(o, "from", text_obj(id, text ? text : ""));
+	free(text);
+	if (part) {
+		snprintf(id, sizeof(id), "comment/%lld/about", sc->id);
+		text = view_fill(cc->c, "comments.about", (const char *const[]){ "part", part, NULL });
+		cJSON_AddItemToObject(o, "about", text_obj(id, text ? text : ""));
+		free(text);
+	}
+	cJSON_AddBoolToObject(o, "new", !sc->seen);
+	cJSON_AddItemToArray(cc->list, o);
+}
+
+static int has_comment(const view_params *vp)
+{
+	cJSON *list = cJSON_CreateArray();
+	comments_ctx cc = { vp->c, list };
+	int n;
+
+	store_comments_each(vp->st, vp->plan, add_comment, &cc);
+	n = cJSON_GetArraySize(list);
+	cJSON_Delete(list);
+	return n > 0;
+}
+
+/* 1 when the social worker has asked the person to agree and they have not said yes yet. */
+static int agreement_asked(const view_params *vp)
+{
+	int ready = 0, agreed = 0;
+
+	return vp->plan && vp->status && strcmp(vp->status, "submitted") == 0 &&
+	       store_plan_agreement(vp->st, vp->plan, &ready, &agreed, NULL) == 0 && ready && !agreed;
+}
+
+static void add_action(cJSON *acts, const content *c, const char *go)
+{
+	cJSON *a = cJSON_CreateObject();
+	char name[64];
+
+	snprintf(name, sizeof(name), "welcome-back.%s", go);
+	cJSON_AddStringToObject(a, "go", go);
+	cJSON_AddItemToObject(a, "text", msg_obj(c, name, NULL));
+	cJSON_AddItemToArray(acts, a);
+}
+
 static void add_kind_fields(cJSON *o, const view_params *vp, const content_page *pg)
 {
 	const content *c = vp->c;
@@ -369,6 +435,7 @@ static void add_kind_fields(cJSON *o, const view_params *vp, const content_page 
 	case KIND_TEXT:
 	case KIND_LONG_TEXT:
 	case KIND_REVIEW:
+	case KIND_NOT_AGREED:
 		v = plan_answers_get(vp->answers, pg->id, 0, "");
 		cJSON_AddStringToObject(o, "value", v ? v : "");
 		/* The same words as a text, so that they can be read back on this page too. */
@@ -377,6 +444,8 @@ static void add_kind_fields(cJSON *o, const view_params *vp, const content_page 
 		cJSON_AddNumberToObject(o, "limit", pg->limit);
 		if (pg->kind == KIND_REVIEW)
 			cJSON_AddBoolToObject(o, "requested", vp->review_requested);
+		if (pg->kind == KIND_NOT_AGREED)
+			cJSON_AddBoolToObject(o, "sent", vp->disagree_sent);
 		break;
 	case KIND_CHOICE:
 	case KIND_YES_NO: {
@@ -432,22 +501,28 @@ static void add_kind_fields(cJSON *o, const view_params *vp, const content_page 
 		break;
 	case KIND_WELCOME_BACK: {
 		cJSON *acts = cJSON_AddArrayToObject(o, "actions");
-		static const char *const go[] = { "continue", "check", "status", "review" };
 
-		for (int k = 0; k < 4; k++) {
-			cJSON *a;
-			char name[64];
-
-			if (k == 0 && vp->read_only)
-				continue;
-			a = cJSON_CreateObject();
-			snprintf(name, sizeof(name), "welcome-back.%s", go[k]);
-			cJSON_AddStringToObject(a, "go", go[k]);
-			cJSON_AddItemToObject(a, "text", msg_obj(c, name, NULL));
-			cJSON_AddItemToArray(acts, a);
-		}
+		if (agreement_asked(vp))
+			add_action(acts, c, "agree");
+		if (!vp->read_only)
+			add_action(acts, c, "continue");
+		if (vp->plan && has_comment(vp))
+			add_action(acts, c, "comments");
+		add_action(acts, c, "check");
+		add_action(acts, c, "status");
+		add_action(acts, c, "review");
 		break;
 	}
+	case KIND_COMMENTS: {
+		comments_ctx cc = { c, cJSON_AddArrayToObject(o, "comments") };
+
+		if (vp->plan)
+			store_comments_each(vp->st, vp->plan, add_comment, &cc);
+		break;
+	}
+	case KIND_AGREE:
+		cJSON_AddBoolToObject(o, "asked", agreement_asked(vp));
+		break;
 	case KIND_STATUS: {
 		char name[64];
 
@@ -462,6 +537,7 @@ static void add_kind_fields(cJSON *o, const view_params *vp, const content_page 
 		break;
 	case KIND_INFO:
 	case KIND_SENT:
+	case KIND_AGREED:
 	case KIND_COUNT:
 		break;
 	}

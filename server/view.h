@@ -21,6 +21,7 @@ typedef struct view_params {
 	int new_code;                 /* the code was made during this visit */
 	long long editing;            /* the list entry being edited, or 0 */
 	int review_requested;
+	int disagree_sent;            /* the person has just said why they do not agree */
 	const char *notice;           /* a message name to show on arrival, or NULL */
 	int back, next;
 	int read_only;

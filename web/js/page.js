@@ -582,6 +582,57 @@ function reviewView(p) {
   return { node: box, focus: p.requested ? box.querySelector('#review-sent') : null };
 }
 
+/** What the social worker wrote: each comment, who wrote it, and which part it is about. */
+function commentsView(p) {
+  const list = el('ul', { class: 'comments', id: 'comments' });
+  for (const c of p.comments || []) {
+    const item = el('li', { class: 'comment' + (c.new ? ' comment-new' : '') });
+    if (c.about) item.append(textEl('p', c.about, 'comment-about'));
+    item.append(textEl('p', c.text, 'comment-text'));
+    if (c.from) item.append(textEl('p', c.from, 'comment-from'));
+    list.append(item);
+  }
+  return {
+    node: el('div', { class: 'comments-box' }, list,
+      el('div', { class: 'button-group' },
+        button(msg('comments.carry-on'), 'button-primary button-large', 'comments-done',
+          () => go('welcome-back')))),
+  };
+}
+
+/** "Is this your plan?": Yes, No, or check it first. */
+function agreeView(p) {
+  const err = el('p', { class: 'field-error', id: 'agree-error', role: 'alert', hidden: true });
+  const box = el('div', { class: 'actions', role: 'group', 'aria-labelledby': 'page-title' }, err);
+  if (p.asked === false) return { node: box };
+  box.append(
+    button(msg('agree.yes'), 'button-primary button-action', 'agree-yes',
+      () => actions.request({ type: 'yes_my_plan' }, { errorEl: err })),
+    button(msg('agree.no'), 'button-secondary button-action', 'agree-no', () => go('not-agreed')),
+    button(msg('agree.check'), 'button-secondary button-action', 'agree-check', () => go('check')));
+  return { node: box };
+}
+
+/** "No, I don't agree": why, then send it to the social worker. */
+function notAgreedView(p) {
+  const box = el('div', { class: 'review' });
+  // Like a review, this answer is taken whatever the plan's status.
+  box.append(textField({ ...p, read_only: false }, true).node);
+  const err = el('p', { class: 'field-error', id: 'not-agreed-error', role: 'alert', hidden: true });
+  box.append(err);
+  if (p.sent) {
+    box.append(el('div', { class: 'confirmation', id: 'not-agreed-sent', tabindex: '-1' },
+      textEl('p', msg('not-agreed.sent'))));
+  } else {
+    box.append(el('div', { class: 'button-group' },
+      button(msg('not-agreed.button'), 'button-primary', 'not-agreed-send', () => {
+        autosave.flush();
+        actions.request({ type: 'not_my_plan' }, { errorEl: err });
+      })));
+  }
+  return { node: box, focus: p.sent ? box.querySelector('#not-agreed-sent') : null };
+}
+
 function savedCodeView(p) {
   const box = el('div', { class: 'code' });
   box.append(el('div', { class: 'code-box code-box-large', id: 'code-box' },
@@ -609,6 +660,10 @@ const KINDS = {
   'status': statusView,
   'review': reviewView,
   'saved-code': savedCodeView,
+  'comments': commentsView,
+  'agree': agreeView,
+  'agreed': () => ({ node: null }),
+  'not-agreed': notAgreedView,
 };
 
 // ---- whole page ------------------------------------------------------------
