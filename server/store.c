@@ -575,7 +575,15 @@ int store_plan_set_status(store *s, long long id, const char *from, const char *
 		set_err(err, errlen, "changing the plan's status", s->db);
 		return -1;
 	}
-	return sqlite3_changes(s->db) == 1 ? 0 : 1;
+	if (sqlite3_changes(s->db) != 1)
+		return 1;
+	if (run(s, "INSERT INTO audit (actor_kind, actor_id, role, plan_id, action, detail) "
+		   "VALUES ('person', ?, '', ?, 'status_changed', json_object('from', ?, 'to', ?))",
+		"IITT", id, id, from, to)) {
+		set_err(err, errlen, "auditing the plan's status", s->db);
+		return -1;
+	}
+	return 0;
 }
 
 int store_plan_set_last_page(store *s, long long id, const char *page)
@@ -765,7 +773,11 @@ int store_flag_raise(store *s, long long plan, long long visit, const char *kind
 			      "closed_at IS NULL",
 			   "TIT", detail, plan, kind);
 	if (run(s, "INSERT INTO flags (plan_id, kind, detail, visit_id) VALUES (?, ?, ?, ?)", "ITTN",
-		plan, kind, detail, visit > 0 ? visit : -1LL))
+		plan, kind, detail, visit > 0 ? visit : -1LL) ||
+	    /* who raised it and when, not what they said */
+	    run(s, "INSERT INTO audit (actor_kind, actor_id, role, plan_id, action, detail) "
+		   "VALUES ('person', ?, '', ?, 'flag_raised', json_object('kind', ?, 'visit', ?))",
+		"IITN", plan, plan, kind, visit > 0 ? visit : -1LL))
 		return -1;
 	*raised = 1;
 	return 0;

@@ -64,7 +64,8 @@ int store_plan_create(store *s, const unsigned char hash[STORE_HASH_BYTES], cons
 int store_plan_find(store *s, const unsigned char hash[STORE_HASH_BYTES], long long *id);
 /* 0, or 1 when there is no such plan. */
 int store_plan_get(store *s, long long id, store_plan *out);
-/* Moves the plan from status `from` to `to`; 1 (and no change) when it is not in `from`. */
+/* The person moves the plan from status `from` to `to` (audited "status_changed" as the person);
+ * 1 (and no change) when it is not in `from`. */
 int store_plan_set_status(store *s, long long id, const char *from, const char *to, char *err,
 			  size_t errlen);
 int store_plan_set_last_page(store *s, long long id, const char *page);

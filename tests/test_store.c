@@ -1342,6 +1342,22 @@ static void store_plan_set_code_should_stop_the_old_code_working(void)
 	store_close(s);
 }
 
+/* What the person does at the kiosk that staff must know is in the audit log too. */
+static void a_flag_and_a_send_should_be_audited_as_the_person(void)
+{
+	store *s = open_memory();
+	long long id = new_plan(s, 1);
+	audit_seen a;
+	int raised = 0;
+
+	CHECK(store_flag_raise(s, id, 0, "safeguarding", "", &raised) == 0 && raised);
+	CHECK(store_flag_raise(s, id, 0, "safeguarding", "", &raised) == 0 && !raised);
+	CHECK(store_plan_set_status(s, id, "draft", "submitted", NULL, 0) == 0);
+	CHECK(store_plan_set_status(s, id, "draft", "submitted", NULL, 0) == 1);
+	CHECK_STR(audit_of(s, id, &a), "person:flag_raised,person:status_changed");
+	store_close(s);
+}
+
 static void agreement_should_need_both_in_either_order_and_freeze_a_version(void)
 {
 	char path[8];
@@ -1372,7 +1388,7 @@ static void agreement_should_need_both_in_either_order_and_freeze_a_version(void
 	status_is(s, plan, "agreed");
 	CHECK_STR(versions_of(s, plan, &vs), "1:agreed:casey");
 	CHECK_STR(audit_of(s, plan, &a),
-		  "staff:plan_invited,staff:ready_to_agree,person:person_agreed,"
+		  "staff:plan_invited,person:status_changed,staff:ready_to_agree,person:person_agreed,"
 		  "staff:caseworker_agreed,staff:version_frozen,staff:agreed");
 	CHECK(store_plan_agreement(s, plan + 99, &ready, &person, &worker) == 1);
 	store_close(s);
@@ -1758,6 +1774,7 @@ int main(void)
 	RUN(the_database_should_refuse_to_change_or_delete_audit_rows);
 	RUN(store_plan_invite_should_make_a_draft_with_needs_and_an_audit_row);
 	RUN(store_plan_set_code_should_stop_the_old_code_working);
+	RUN(a_flag_and_a_send_should_be_audited_as_the_person);
 	RUN(agreement_should_need_both_in_either_order_and_freeze_a_version);
 	RUN(a_council_change_should_forget_both_agreements);
 	RUN(reviews_should_come_due_on_their_date_and_a_confirm_should_schedule_the_next);
