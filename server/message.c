@@ -3,6 +3,7 @@
 #include "utf8.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 /* What a scan of the raw JSON text finds before cJSON parses it. */
@@ -110,4 +111,17 @@ long long message_id(const cJSON *m, const char *name)
 	if (!v)
 		return 0;
 	return message_whole(v, 1) ? (long long)v->valuedouble : -1;
+}
+
+int message_fail(message_error *e, const char *code, const char *name, long long value)
+{
+	e->code = code;
+	e->kv[0] = NULL;
+	if (name) {
+		snprintf(e->value, sizeof(e->value), "%lld", value);
+		e->kv[0] = name;
+		e->kv[1] = e->value;
+		e->kv[2] = NULL;
+	}
+	return -1;
 }

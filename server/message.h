@@ -21,4 +21,16 @@ int message_whole(const cJSON *v, double min);
 /* A whole number >= 1 in field `name`: 0 when absent, -1 when present but not one. */
 long long message_id(const cJSON *m, const char *name);
 
+/* The error a handler failed with, for the reply: a code, and at most one {blank} of its message
+ * filled with a number. */
+typedef struct message_error {
+	const char *code; /* NULL: none */
+	const char *kv[3]; /* name, value, NULL; or NULL */
+	char value[32];
+} message_error;
+
+/* Sets e to code, with {name} filled with value when name is not NULL. Returns -1, for handlers to
+ * return. */
+int message_fail(message_error *e, const char *code, const char *name, long long value);
+
 #endif

@@ -88,9 +88,7 @@ struct session {
 	time_t wait_until;
 
 	/* set while a handler fails */
-	const char *err;
-	const char *err_kv[3];
-	char err_val[32];
+	message_error err;
 
 	page_text *texts; /* of the page last shown */
 	size_t ntexts;
@@ -163,19 +161,12 @@ static void reply_error(session *s, const char *code, long long seq, const char 
 
 static int fail(session *s, const char *code)
 {
-	s->err = code;
-	s->err_kv[0] = NULL;
-	return -1;
+	return message_fail(&s->err, code, NULL, 0);
 }
 
 static int fail_with(session *s, const char *code, const char *name, long long value)
 {
-	s->err = code;
-	snprintf(s->err_val, sizeof(s->err_val), "%lld", value);
-	s->err_kv[0] = name;
-	s->err_kv[1] = s->err_val;
-	s->err_kv[2] = NULL;
-	return -1;
+	return message_fail(&s->err, code, name, value);
 }
 
 /* From now until the commit, this session's replies wait for the batch. */
@@ -978,21 +969,33 @@ static int handle_send(session *s, const cJSON *m, long long seq)
 	return 0;
 }
 
+/* The person's answer on the page of this kind (a reason they typed), copied; NULL when memory
+ * runs out or the answers cannot be read. */
+static char *reason_on(session *s, page_kind kind)
+{
+	const content_page *pg = content_page_of_kind(s->p->c, kind);
+	plan_answers pa;
+	const char *v;
+	char *out = NULL;
+
+	if (load_answers(s, &pa) == 0) {
+		v = plan_answers_get(&pa, pg->id, 0, "");
+		out = strdup(v ? v : "");
+	}
+	plan_answers_release(&pa);
+	return out;
+}
+
 static int handle_review_request(session *s, const cJSON *m, long long seq)
 {
-	const content_page *pg = content_page_of_kind(s->p->c, KIND_REVIEW);
-	plan_answers pa;
-	const char *reason;
+	char *reason = reason_on(s, KIND_REVIEW);
 	int raised, rc;
 
 	(void)m;
-	if (load_answers(s, &pa)) {
-		plan_answers_release(&pa);
+	if (!reason)
 		return fail(s, "server");
-	}
-	reason = plan_answers_get(&pa, pg->id, 0, "");
-	rc = store_flag_raise(s->p->st, s->plan, s->visit, "review", reason ? reason : "", &raised);
-	plan_answers_release(&pa);
+	rc = store_flag_raise(s->p->st, s->plan, s->visit, "review", reason, &raised);
+	free(reason);
 	if (rc)
 		return fail(s, "not-saved");
 	s->review_requested = 1;
@@ -1024,20 +1027,15 @@ static int handle_agree(session *s, const cJSON *m, long long seq)
 /* "No, I don't agree", with why: the answer on the not-agreed page. */
 static int handle_disagree(session *s, const cJSON *m, long long seq)
 {
-	const content_page *pg = content_page_of_kind(s->p->c, KIND_NOT_AGREED);
-	plan_answers pa;
-	const char *reason;
+	char *reason = reason_on(s, KIND_NOT_AGREED);
 	int rc;
 
 	(void)m;
-	read_only(s);
-	if (load_answers(s, &pa)) {
-		plan_answers_release(&pa);
+	if (!reason)
 		return fail(s, "server");
-	}
-	reason = plan_answers_get(&pa, pg->id, 0, "");
-	rc = store_plan_person_disagree(s->p->st, s->plan, s->visit, reason ? reason : "");
-	plan_answers_release(&pa);
+	read_only(s); /* refreshes s->status */
+	rc = store_plan_person_disagree(s->p->st, s->plan, s->visit, reason);
+	free(reason);
 	if (rc)
 		return fail(s, rc == 1 ? "not-allowed" : "not-saved");
 	s->disagree_sent = 1;
@@ -1377,7 +1375,7 @@ void protocol_handle(session *s, const char *msg, size_t len, int binary)
 	long long seq = -1;
 	int rc;
 
-	s->err = NULL;
+	s->err = (message_error){ 0 };
 	if (binary) {
 		reply_error(s, "bad-message", -1, NULL);
 		return;
@@ -1420,7 +1418,8 @@ void protocol_handle(session *s, const char *msg, size_t len, int binary)
 		}
 	}
 	if (rc)
-		reply_error(s, s->err ? s->err : "server", seq, s->err_kv[0] ? s->err_kv : NULL);
+		reply_error(s, s->err.code ? s->err.code : "server", seq,
+			    s->err.kv[0] ? s->err.kv : NULL);
 out:
 	cJSON_Delete(m);
 }

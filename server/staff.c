@@ -46,9 +46,7 @@ struct staff_session {
 	int closing;	 /* login-needed has been said: nothing more is handled */
 
 	/* set while a handler fails */
-	const char *err;
-	const char *err_kv[3];
-	char err_val[32];
+	message_error err;
 	char err_status[24]; /* not-allowed: the plan's status now */
 };
 
@@ -143,20 +141,13 @@ static void reply_error(staff_session *ss, const char *code, long long seq, cons
 /* For handlers: fail with this error code (and returns -1). */
 static int fail(staff_session *ss, const char *code)
 {
-	ss->err = code;
-	ss->err_kv[0] = NULL;
-	return -1;
+	return message_fail(&ss->err, code, NULL, 0);
 }
 
 /* Fails with code and one {name} filled with a number. */
 static int fail_with(staff_session *ss, const char *code, const char *name, long long value)
 {
-	ss->err = code;
-	snprintf(ss->err_val, sizeof(ss->err_val), "%lld", value);
-	ss->err_kv[0] = name;
-	ss->err_kv[1] = ss->err_val;
-	ss->err_kv[2] = NULL;
-	return -1;
+	return message_fail(&ss->err, code, name, value);
 }
 
 /* The plan's status does not allow this now: not-allowed, naming the status. */
@@ -1551,8 +1542,7 @@ void staff_handle(staff_session *ss, const char *msg, size_t len, int binary)
 
 	if (ss->closing)
 		return;
-	ss->err = NULL;
-	ss->err_kv[0] = NULL;
+	ss->err = (message_error){ 0 };
 	ss->err_status[0] = '\0';
 	/* Every message proves the login is still alive: logout, idle time and disabling all end
 	 * it at once, not at the next page load. */
@@ -1582,8 +1572,8 @@ void staff_handle(staff_session *ss, const char *msg, size_t len, int binary)
 		goto out;
 	}
 	if (h->fn(ss, m, seq))
-		reply_error(ss, ss->err ? ss->err : "server", seq,
-			    ss->err_kv[0] ? ss->err_kv : NULL);
+		reply_error(ss, ss->err.code ? ss->err.code : "server", seq,
+			    ss->err.kv[0] ? ss->err.kv : NULL);
 out:
 	cJSON_Delete(m);
 }
