@@ -2,11 +2,13 @@
 #ifndef PLANALOUD_CHECK_H
 #define PLANALOUD_CHECK_H
 
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static int check_failures;
-static int check_count;
+static int check_failures __attribute__((unused));
+static int check_count __attribute__((unused));
 
 #define CHECK(cond)                                                                        \
 	do {                                                                               \
@@ -42,6 +44,23 @@ static inline int check_report(void)
 {
 	printf("%d passed, %d failed\n", check_count - check_failures, check_failures);
 	return check_failures ? 1 : 0;
+}
+
+/* printf into a malloc'd string (NULL when memory runs out). */
+static inline char *test_vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+static inline char *test_vformat(const char *fmt, va_list ap)
+{
+	va_list again;
+	char *text;
+	int n;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, again);
+	va_end(again);
+	text = n < 0 ? NULL : malloc((size_t)n + 1);
+	if (text)
+		vsnprintf(text, (size_t)n + 1, fmt, ap);
+	return text;
 }
 
 #endif

@@ -25,87 +25,9 @@ static testsrv srv; /* the server most tests share; started in main() */
 /* ---- helpers ---- */
 
 /* The printf-formatted text, malloc'd (NULL when memory runs out). */
-static char *vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
-static char *vformat(const char *fmt, va_list ap)
-{
-	va_list again;
-	char *text;
-	int n;
-
-	va_copy(again, ap);
-	n = vsnprintf(NULL, 0, fmt, again);
-	va_end(again);
-	text = n < 0 ? NULL : malloc((size_t)n + 1);
-	if (text)
-		vsnprintf(text, (size_t)n + 1, fmt, ap);
-	return text;
-}
-
-/* Sends the printf-formatted message and returns the next reply (NULL on timeout or close). */
-static cJSON *ask(wsclient *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static cJSON *ask(wsclient *c, const char *fmt, ...)
-{
-	va_list ap;
-	char *text;
-	cJSON *r;
-
-	va_start(ap, fmt);
-	text = vformat(fmt, ap);
-	va_end(ap);
-	r = text ? wsclient_ask(c, text, WAIT_MS) : NULL;
-	free(text);
-	return r;
-}
-
-/* 1 when m is a `type` message about `what` (NULL: anything): the page's id for "page", the
- * code for "error", the page for "saved" and "kept". Otherwise prints m and returns 0. */
-static int is_msg(const cJSON *m, const char *type, const char *what)
-{
-	const char *t = json_str(m, "type"), *w = NULL;
-	char *text;
-
-	if (t && strcmp(t, type) == 0) {
-		if (!what)
-			return 1;
-		if (strcmp(t, "page") == 0)
-			w = json_str(m, "page.id");
-		else if (strcmp(t, "error") == 0)
-			w = json_str(m, "code");
-		else
-			w = json_str(m, "page");
-		if (w && strcmp(w, what) == 0)
-			return 1;
-	}
-	text = m ? cJSON_PrintUnformatted(m) : NULL;
-	fprintf(stderr, "  expected %s %s, got: %.600s\n", type, what ? what : "",
-		text ? text : "(nothing: timeout or closed)");
-	free(text);
-	return 0;
-}
-
-/* Asks, checks the reply is `type`/`what`, and frees it; returns whether it was. */
-static int ask_is(wsclient *c, const char *type, const char *what, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int ask_is(wsclient *c, const char *type, const char *what, const char *fmt, ...)
-{
-	va_list ap;
-	char *text;
-	cJSON *r;
-	int ok;
-
-	va_start(ap, fmt);
-	text = vformat(fmt, ap);
-	va_end(ap);
-	if (!text)
-		return 0;
-	r = wsclient_ask(c, text, WAIT_MS);
-	ok = is_msg(r, type, what);
-	if (!ok)
-		fprintf(stderr, "  (in reply to %.300s)\n", text);
-	free(text);
-	cJSON_Delete(r);
-	return ok;
-}
+#define ask(c, ...) wsclient_askf((c), WAIT_MS, __VA_ARGS__)
+#define ask_is(c, type, what, ...) wsclient_ask_is((c), WAIT_MS, (type), (what), __VA_ARGS__)
+#define is_msg json_is_msg
 
 /* A plain-English error message: present, filled in, not a code or a C string. */
 static int plain_message(const cJSON *m)
@@ -617,7 +539,7 @@ static int bad(probe_plan *p, const char *code, long long seq, const char *fmt, 
 	int ok;
 
 	va_start(ap, fmt);
-	msg = vformat(fmt, ap);
+	msg = test_vformat(fmt, ap);
 	va_end(ap);
 	ok = msg && bad_input(p, msg, strlen(msg), code, seq);
 	free(msg);

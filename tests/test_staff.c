@@ -200,22 +200,6 @@ static void fixture_close(void)
 
 /* ---- talking to the workspace ---- */
 
-static char *vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
-static char *vformat(const char *fmt, va_list ap)
-{
-	va_list again;
-	char *text;
-	int n;
-
-	va_copy(again, ap);
-	n = vsnprintf(NULL, 0, fmt, again);
-	va_end(again);
-	text = n < 0 ? NULL : malloc((size_t)n + 1);
-	if (text)
-		vsnprintf(text, (size_t)n + 1, fmt, ap);
-	return text;
-}
-
 /* Sends the message as p and returns the one reply (cJSON_Delete it); NULL, saying why, when
  * there was not exactly one. */
 static cJSON *ask(person *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -226,7 +210,7 @@ static cJSON *ask(person *p, const char *fmt, ...)
 	cJSON *r = NULL;
 
 	va_start(ap, fmt);
-	text = vformat(fmt, ap);
+	text = test_vformat(fmt, ap);
 	va_end(ap);
 	fake_reset(&p->conn);
 	if (text)
@@ -277,7 +261,7 @@ static int refused(person *p, const char *code, const char *fmt, ...)
 	int ok;
 
 	va_start(ap, fmt);
-	text = vformat(fmt, ap);
+	text = test_vformat(fmt, ap);
 	va_end(ap);
 	fake_reset(&p->conn);
 	if (text)
@@ -303,7 +287,7 @@ static int done(person *p, const char *type, const char *fmt, ...)
 	int ok;
 
 	va_start(ap, fmt);
-	text = vformat(fmt, ap);
+	text = test_vformat(fmt, ap);
 	va_end(ap);
 	fake_reset(&p->conn);
 	if (text)
@@ -388,7 +372,7 @@ static int kiosk_say(kiosk *k, const char *fmt, ...)
 	int ok;
 
 	va_start(ap, fmt);
-	text = vformat(fmt, ap);
+	text = test_vformat(fmt, ap);
 	va_end(ap);
 	fake_reset(&k->conn);
 	if (text)

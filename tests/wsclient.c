@@ -1042,3 +1042,67 @@ void testsrv_cleanup(testsrv *s)
 	rmdir(s->dir);
 	s->own_dir = 0;
 }
+
+/* ---- asking, for the integration tests ---- */
+
+cJSON *wsclient_askf(wsclient *c, int timeout_ms, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+	cJSON *r;
+
+	va_start(ap, fmt);
+	text = test_vformat(fmt, ap);
+	va_end(ap);
+	r = text ? wsclient_ask(c, text, timeout_ms) : NULL;
+	free(text);
+	return r;
+}
+
+int json_is_msg(const cJSON *m, const char *type, const char *what)
+{
+	const char *t = json_str(m, "type"), *w = NULL;
+	char *text;
+
+	if (t && strcmp(t, type) == 0) {
+		if (!what)
+			return 1;
+		if (strcmp(t, "page") == 0)
+			w = json_str(m, "page.id");
+		else if (strcmp(t, "error") == 0)
+			w = json_str(m, "code");
+		else if (strcmp(t, "plan") == 0)
+			w = json_str(m, "status");
+		else
+			w = json_str(m, "page");
+		if (w && strcmp(w, what) == 0)
+			return 1;
+	}
+	text = m ? cJSON_PrintUnformatted(m) : NULL;
+	fprintf(stderr, "  expected %s %s, got: %.600s\n", type, what ? what : "",
+		text ? text : "(nothing: timeout or closed)");
+	free(text);
+	return 0;
+}
+
+int wsclient_ask_is(wsclient *c, int timeout_ms, const char *type, const char *what,
+		    const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+	cJSON *r;
+	int ok;
+
+	va_start(ap, fmt);
+	text = test_vformat(fmt, ap);
+	va_end(ap);
+	if (!text)
+		return 0;
+	r = wsclient_ask(c, text, timeout_ms);
+	ok = json_is_msg(r, type, what);
+	if (!ok)
+		fprintf(stderr, "  (in reply to %.300s)\n", text);
+	free(text);
+	cJSON_Delete(r);
+	return ok;
+}

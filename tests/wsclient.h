@@ -9,7 +9,10 @@
 #ifndef PLANALOUD_WSCLIENT_H
 #define PLANALOUD_WSCLIENT_H
 
+#include "check.h"
+
 #include <cjson/cJSON.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -91,6 +94,17 @@ int json_bool(const cJSON *o, const char *path);
 int json_count(const cJSON *o, const char *path);
 /* 1 when any string anywhere inside o contains needle. */
 int json_contains_text(const cJSON *o, const char *needle);
+/* 1 when m is a `type` message about `what` (NULL: anything): the page's id for "page", the
+ * code for "error", the status for "plan" (staff), the page for "saved" and "kept". Otherwise
+ * prints m and returns 0. */
+int json_is_msg(const cJSON *m, const char *type, const char *what);
+
+/* Sends the printf-formatted message and returns the next reply (NULL on timeout or close). */
+cJSON *wsclient_askf(wsclient *c, int timeout_ms, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Asks, checks the reply is `type`/`what` (json_is_msg), and frees it; returns whether it was. */
+int wsclient_ask_is(wsclient *c, int timeout_ms, const char *type, const char *what,
+		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* ---- the server under test ---- */
 

@@ -242,11 +242,11 @@ async function writePlan(k, answers) {
       await typeAndSave(k, '#answer', answers[page]);
     }
     await k.click('#next');
-    await k.waitForFunction((was) => {
+    page = await (await k.waitForFunction((was) => {
       const p = document.querySelector('#page');
-      return p && p.dataset.pageId && p.dataset.pageId !== was && document.getElementById('page-title');
-    }, page);
-    page = await k.getAttribute('#page', 'data-page-id');
+      return p && p.dataset.pageId && p.dataset.pageId !== was && document.getElementById('page-title') &&
+        p.dataset.pageId;
+    }, page)).jsonValue();
   }
   await waitForPage(k, 'check');
 }
