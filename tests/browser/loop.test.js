@@ -217,10 +217,11 @@ async function clickNext(k, to) {
 
 /**
  * A fresh kiosk (a new browser context): Start, "I am writing my own plan", the code typed as
- * printed on the letter, Open. Waits for the page the server shows first (to).
+ * printed on the letter, Open. Waits for the page the server shows first (to). opts: openKiosk's
+ * (audio: true records what narration asks for and gets, in window.__audio).
  */
-async function kioskWithCode(code, to) {
-  const kiosk = await openKiosk(browser, server.url);
+async function kioskWithCode(code, to, opts = {}) {
+  const kiosk = await openKiosk(browser, server.url, opts);
   const k = kiosk.page;
   await clickNext(k, 'who');
   const mark = await saveMark(k);
@@ -383,7 +384,7 @@ test('the loop: invite, write, comment, send back, change, agree, sign off, revi
     });
 
     await step('4. the person comes back: the comment first, read aloud-ready; they change an answer and send again', async () => {
-      kiosk = await kioskWithCode(invited.code, 'comments');
+      kiosk = await kioskWithCode(invited.code, 'comments', { audio: true });
       const k = kiosk.page;
       assert.equal((await shown(k)).title, 'Your social worker has written to you');
       const comments = await k.$$eval('#comments .comment', (cs) => cs.map((c) => {
@@ -398,6 +399,16 @@ test('the loop: invite, write, comment, send back, change, agree, sign off, revi
       assert.match(comments[0].textId || '', /^comment\/\d+$/, 'the comment is a text narration can read');
       assert.equal(comments[0].about, 'About: About me');
       assert.equal(comments[0].from, `From ${server.caseworker.name}, your social worker.`);
+      // The page reads itself aloud (the person has touched it): the comment is among what it
+      // asks for, and the server takes the id (a narration comes back, not unknown-text).
+      const heard = await k.waitForFunction((id) => {
+        const a = window.__audio;
+        const asked = a.sent.some((m) => m.type === 'narrate' && m.ids.includes(id));
+        const got = a.narrations.find((n) => n.id === id);
+        return asked && got ? { failed: !!got.failed } : false;
+      }, comments[0].textId);
+      assert.equal((await heard.jsonValue()).failed, false, 'the comment was read aloud');
+      assert.equal(await k.$('#page-error:not(:empty)'), null, 'no error on the page');
       await audit(k, 'kiosk: comments');
       await auditNarrow(k, 'kiosk: comments');
 
@@ -505,11 +516,11 @@ test('the loop: invite, write, comment, send back, change, agree, sign off, revi
     });
   } finally {
     await kiosk?.context.close();
-    assert.deepEqual(staff.errors, [], 'no script errors on the caseworker pages');
-    assert.deepEqual(manager.errors, [], 'no script errors on the manager pages');
     await staff.context.close();
     await manager.context.close();
   }
+  assert.deepEqual(staff.errors, [], 'no script errors on the caseworker pages');
+  assert.deepEqual(manager.errors, [], 'no script errors on the manager pages');
 });
 
 test('the "No" path: the person does not agree, says why, and the caseworker reads it', async (t) => {
@@ -568,9 +579,9 @@ test('the "No" path: the person does not agree, says why, and the caseworker rea
     });
   } finally {
     await kiosk?.context.close();
-    assert.deepEqual(staff.errors, [], 'no script errors on the caseworker pages');
     await staff.context.close();
   }
+  assert.deepEqual(staff.errors, [], 'no script errors on the caseworker pages');
 });
 
 test('no WCAG 2.2 A/AA violations on the new kiosk pages and the signed-off plan; no sideways scroll at 320px', () => {
