@@ -253,17 +253,22 @@ static void add_list(cJSON *o, const view_params *vp, const content_page *pg)
 typedef struct needs_ctx {
 	cJSON *arr;
 	int n;
+	int dp; /* needs a direct payment could meet */
 } needs_ctx;
 
-static void add_need(void *ctx, const char *text, int eligible)
+/* Each need, and whether the social worker says a direct payment could meet it: the person
+ * must be told. */
+static void add_need(void *ctx, const store_need *n)
 {
 	needs_ctx *nc = ctx;
 	cJSON *o = cJSON_CreateObject();
 	char id[ID_LEN];
 
 	snprintf(id, sizeof(id), "need/%d", ++nc->n);
-	cJSON_AddItemToObject(o, "text", text_obj(id, text));
-	cJSON_AddBoolToObject(o, "eligible", eligible);
+	cJSON_AddItemToObject(o, "text", text_obj(id, n->text));
+	cJSON_AddBoolToObject(o, "eligible", n->eligible);
+	cJSON_AddBoolToObject(o, "direct_payment", n->eligible && n->direct_payment);
+	nc->dp += n->eligible && n->direct_payment;
 	cJSON_AddItemToArray(nc->arr, o);
 }
 
@@ -487,10 +492,13 @@ static void add_kind_fields(cJSON *o, const view_params *vp, const content_page 
 		cJSON_AddBoolToObject(o, "new_code", vp->new_code);
 		break;
 	case KIND_NEEDS: {
-		needs_ctx nc = { cJSON_AddArrayToObject(o, "needs"), 0 };
+		needs_ctx nc = { cJSON_AddArrayToObject(o, "needs"), 0, 0 };
 
 		if (vp->plan)
-			store_needs_each(vp->st, vp->plan, add_need, &nc);
+			store_needs_each_full(vp->st, vp->plan, add_need, &nc);
+		if (nc.dp)
+			cJSON_AddItemToObject(o, "direct_payment_text",
+					      msg_obj(c, "needs.direct-payment", NULL));
 		break;
 	}
 	case KIND_CHECK:

@@ -438,6 +438,17 @@ static void a_plan_should_go_from_invitation_to_sign_off_with_versions_and_audit
 		     "{\"type\":\"comment\",\"plan\":%lld,\"section\":\"important\",\"text\":"
 		     "\"What do you grow in your garden?\"}",
 		     plan));
+	/* which needs a direct payment could meet: the person must be told */
+	m = ask(casey, "{\"type\":\"plan\",\"plan\":%lld}", plan);
+	{
+		long long need = (long long)json_num(m, "needs.0.id", 0);
+
+		cJSON_Delete(m);
+		CHECK(ask_is(casey, "plan", "submitted",
+			     "{\"type\":\"council\",\"plan\":%lld,\"field\":\"need/%lld/direct_payment\","
+			     "\"value\":true}",
+			     plan, need));
+	}
 	CHECK(ask_is(casey, "plan", "changes_requested", "{\"type\":\"send_back\",\"plan\":%lld}",
 		     plan));
 
@@ -451,6 +462,13 @@ static void a_plan_should_go_from_invitation_to_sign_off_with_versions_and_audit
 	CHECK_STR(json_str(m, "page.comments.0.text.text"), "What do you grow in your garden?");
 	CHECK(json_str(m, "page.comments.0.from.text") &&
 	      strstr(json_str(m, "page.comments.0.from.text"), "casey") != NULL);
+	cJSON_Delete(m);
+	m = ask(k, "{\"type\":\"go\",\"to\":\"needs\"}");
+	CHECK(is_msg(m, "page", "needs"));
+	CHECK(json_bool(m, "page.needs.0.direct_payment") == 1);
+	CHECK(json_bool(m, "page.needs.1.direct_payment") == 0); /* not eligible */
+	CHECK(json_str(m, "page.direct_payment_text.text") &&
+	      strstr(json_str(m, "page.direct_payment_text.text"), "direct payment"));
 	cJSON_Delete(m);
 	/* nobody has asked the person to agree yet: there is nothing to say yes or no to */
 	CHECK(ask_is(k, "error", "not-allowed", "{\"type\":\"go\",\"to\":\"agree\"}"));

@@ -473,7 +473,14 @@ function needsView(p) {
     const h = textEl('h2', title, 'needs-heading');
     h.id = id + '-heading';
     const ul = el('ul', { class: 'needs-list ' + id, id, 'aria-labelledby': h.id });
-    for (const n of list) ul.append(textEl('li', n.text, 'need'));
+    for (const n of list) {
+      const li = el('li', { class: 'need' }, textEl('span', n.text, 'need-text'));
+      // The social worker says a direct payment could meet this need: the person is told.
+      if (n.direct_payment && p.direct_payment_text) {
+        li.append(textEl('p', p.direct_payment_text, 'need-direct-payment'));
+      }
+      ul.append(li);
+    }
     box.append(el('section', { class: 'needs-group', 'aria-labelledby': h.id }, h, ul));
   }
   return { node: box };
