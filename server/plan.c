@@ -182,9 +182,10 @@ static int days_in_month(long long y, int m)
 /* Writes y-m-d, or returns -1 when it is out of plan_date_valid's years. */
 static int date_write(long long y, int m, int d, char out[PLAN_DATE_LEN])
 {
-	if (y < 1900 || y > 2200)
+	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31)
 		return -1;
-	snprintf(out, PLAN_DATE_LEN, "%04lld-%02d-%02d", y, m, d);
+	snprintf(out, PLAN_DATE_LEN, "%04u-%02u-%02u", (unsigned)(y % 10000), (unsigned)m % 100u,
+		 (unsigned)d % 100u);
 	return 0;
 }
 

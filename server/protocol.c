@@ -161,12 +161,14 @@ static void reply_error(session *s, const char *code, long long seq, const char 
 
 static int fail(session *s, const char *code)
 {
-	return message_fail(&s->err, code, NULL, 0);
+	message_fail(&s->err, code, NULL, 0);
+	return -1; /* here, so the compiler sees every failing path return -1 */
 }
 
 static int fail_with(session *s, const char *code, const char *name, long long value)
 {
-	return message_fail(&s->err, code, name, value);
+	message_fail(&s->err, code, name, value);
+	return -1;
 }
 
 /* From now until the commit, this session's replies wait for the batch. */

@@ -141,13 +141,15 @@ static void reply_error(staff_session *ss, const char *code, long long seq, cons
 /* For handlers: fail with this error code (and returns -1). */
 static int fail(staff_session *ss, const char *code)
 {
-	return message_fail(&ss->err, code, NULL, 0);
+	message_fail(&ss->err, code, NULL, 0);
+	return -1; /* here, so the compiler sees every failing path return -1 */
 }
 
 /* Fails with code and one {name} filled with a number. */
 static int fail_with(staff_session *ss, const char *code, const char *name, long long value)
 {
-	return message_fail(&ss->err, code, name, value);
+	message_fail(&ss->err, code, name, value);
+	return -1;
 }
 
 /* The plan's status does not allow this now: not-allowed, naming the status. */
