@@ -121,12 +121,13 @@ static void reply_error(staff_session *ss, const char *code, long long seq, cons
 	const content *c = ss->sf->c;
 	cJSON *e = view_error(c, code, seq, kv);
 	char name[64], words[64];
+	const char *status_kv[] = { "status", words, NULL }; /* lives as long as kv may point here */
 
 	snprintf(name, sizeof(name), "staff.error.%s", code);
 	if (e && ss->err_status[0] && strcmp(code, "not-allowed") == 0) {
 		status_words(c, ss->err_status, words, sizeof(words));
 		cJSON_AddStringToObject(e, "status", ss->err_status);
-		kv = (const char *const[]){"status", words, NULL};
+		kv = status_kv;
 	}
 	if (e && content_message(c, name)) {
 		char *text = view_fill(c, name, kv);
