@@ -593,7 +593,7 @@ struct bench {
 	samples nar_uncached, nar_cached, nar_uncached_json, nar_cached_json;
 	samples nar_uncached_all, nar_cached_all; /* to `narration_end`: all the audio is in */
 	samples nar_uncached_frames, nar_cached_frames; /* audio frames per narration */
-	samples nar_uncached_first_kb; /* PCM bytes in an uncached narration's first frame */
+	samples nar_uncached_first_bytes; /* PCM bytes in an uncached narration's first frame */
 	int sample_rate;
 	size_t audio_samples;	    /* of the last text */
 	uint64_t t_split, burst_ns; /* MODE_NAR_LOAD: when the second half starts; burst period */
@@ -1081,11 +1081,11 @@ static void nar_done(sess *s, uint64_t at)
 	b->nar_inflight--;
 	b->nar_done++;
 	if (b->mode == MODE_NAR_ONE && b->runs_done > 0) {
-		bad =
-		    samples_add(s->nar_repeat ? &b->nar_cached_all : &b->nar_uncached_all, all) ||
-		    samples_add(s->nar_repeat ? &b->nar_cached_frames : &b->nar_uncached_frames,
-				s->nar_frames) ||
-		    (!s->nar_repeat && samples_add(&b->nar_uncached_first_kb, s->nar_first_bytes));
+		bad = samples_add(s->nar_repeat ? &b->nar_cached_all : &b->nar_uncached_all, all) ||
+		      samples_add(s->nar_repeat ? &b->nar_cached_frames : &b->nar_uncached_frames,
+				  s->nar_frames) ||
+		      (!s->nar_repeat &&
+		       samples_add(&b->nar_uncached_first_bytes, s->nar_first_bytes));
 	} else if (b->mode == MODE_NAR_LOAD) {
 		bad = samples_add(&b->nar_load_all, all);
 	}
@@ -2854,7 +2854,7 @@ static int cmd_narrate(int argc, char **argv)
 		print_dist("cached:", &one.nar_cached_all);
 		print_count("audio frames, uncached:", &one.nar_uncached_frames, 1, "");
 		print_count("audio frames, cached:", &one.nar_cached_frames, 1, "");
-		print_count("first frame, uncached:", &one.nar_uncached_first_kb, 1024, " KB");
+		print_count("first frame, uncached:", &one.nar_uncached_first_bytes, 1024, " KB");
 		if (one.nar_wrong_cache)
 			printf(
 			    "  PROBLEM: %llu narrations said cached when they should not have, or "
@@ -3038,7 +3038,7 @@ out:
 	free(one.nar_cached_all.v);
 	free(one.nar_uncached_frames.v);
 	free(one.nar_cached_frames.v);
-	free(one.nar_uncached_first_kb.v);
+	free(one.nar_uncached_first_bytes.v);
 	free(load.nar_load_all.v);
 	free(load.s);
 	free(load.lat.v);
