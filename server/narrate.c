@@ -4,11 +4,14 @@
 #include "cache.h"
 #include "tts.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_JOBS 256
+#define MAX_WRITES 64 /* narrations waiting to be written to the cache; more are not kept */
 #define CACHE_MAGIC 0x314e4150u /* "PAN1" */
 
 static const struct {
@@ -25,12 +28,27 @@ typedef struct job {
 	buf key;
 } job;
 
+/* A finished narration waiting for the writer thread to put it in the cache. */
+typedef struct write_job {
+	struct write_job *next;
+	narration *r;
+} write_job;
+
 struct narrator {
 	const voices *v;
-	cache *c;
+	cache *c; /* under cache_lock: the loop reads it, the writer thread writes it */
+	pthread_mutex_t cache_lock;
 	tts *t;
 	job *jobs;
 	uint64_t next_id;
+	/* the cache's writer thread */
+	pthread_t writer;
+	int writer_started;
+	pthread_mutex_t lock; /* the writes waiting */
+	pthread_cond_t cond;
+	write_job *writes, **writes_tail;
+	size_t nwrites;
+	int stopping;
 };
 
 int narrate_speed_valid(const char *speed)
@@ -61,6 +79,108 @@ static int speed_percent(const char *speed)
 	return 100;
 }
 
+static void narration_release(narration *r);
+static int serialise(const narration *r, buf *out);
+
+/* The writer thread: puts finished narrations into the cache, oldest first, until stopped (what
+ * is still waiting then is written first: it was synthesised at some cost). */
+static void *writer_main(void *arg)
+{
+	narrator *n = arg;
+	buf value = BUF_INIT;
+
+	pthread_mutex_lock(&n->lock);
+	for (;;) {
+		write_job *w;
+
+		while (!n->writes && !n->stopping)
+			pthread_cond_wait(&n->cond, &n->lock);
+		if (!n->writes)
+			break;
+		w = n->writes;
+		pthread_mutex_unlock(&n->lock);
+		buf_reset(&value);
+		if (serialise(w->r, &value) == 0) {
+			pthread_mutex_lock(&n->cache_lock);
+			cache_put(n->c, w->r->cache_key, w->r->cache_key_len, value.data, value.len);
+			pthread_mutex_unlock(&n->cache_lock);
+		}
+		pthread_mutex_lock(&n->lock);
+		n->writes = w->next; /* off the list only now: narrator_say finds it till written */
+		if (!n->writes)
+			n->writes_tail = &n->writes;
+		n->nwrites--;
+		pthread_mutex_unlock(&n->lock);
+		narration_release(w->r);
+		free(w);
+		pthread_mutex_lock(&n->lock);
+	}
+	pthread_mutex_unlock(&n->lock);
+	buf_release(&value);
+	return NULL;
+}
+
+static int start_writer(narrator *n)
+{
+	sigset_t all, old;
+	int rc;
+
+	/* Signals stay with the main thread. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&n->writer, NULL, writer_main, n);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	n->writer_started = rc == 0;
+	return rc ? -1 : 0;
+}
+
+/* Hands a finished narration to the writer thread; it is freed there once written. */
+static void keep(narrator *n, narration *r)
+{
+	write_job *w = malloc(sizeof(*w));
+
+	pthread_mutex_lock(&n->lock);
+	if (!w || n->nwrites >= MAX_WRITES || n->stopping) {
+		pthread_mutex_unlock(&n->lock);
+		free(w);
+		narration_release(r); /* not kept: it will be synthesised again if asked for */
+		return;
+	}
+	w->next = NULL;
+	w->r = r;
+	*n->writes_tail = w;
+	n->writes_tail = &w->next;
+	n->nwrites++;
+	pthread_cond_signal(&n->cond);
+	pthread_mutex_unlock(&n->lock);
+}
+
+/* A copy of a narration waiting to be written under key, or NULL. Called with n->lock held. */
+static narration *waiting_copy(narrator *n, const buf *key)
+{
+	for (write_job *w = n->writes; w; w = w->next) {
+		narration *r = w->r, *c;
+
+		if (r->cache_key_len != key->len || memcmp(r->cache_key, key->data, key->len) != 0)
+			continue;
+		c = calloc(1, sizeof(*c));
+		if (!c)
+			return NULL;
+		*c = (narration){ .sample_rate = r->sample_rate, .cached = 1,
+				  .sample_count = r->sample_count, .word_count = r->word_count };
+		c->samples = malloc(r->sample_count * sizeof(*c->samples) + 1);
+		c->words = malloc(r->word_count * sizeof(*c->words) + 1);
+		if (!c->samples || !c->words) {
+			narration_release(c);
+			return NULL;
+		}
+		memcpy(c->samples, r->samples, r->sample_count * sizeof(*c->samples));
+		memcpy(c->words, r->words, r->word_count * sizeof(*c->words));
+		return c;
+	}
+	return NULL;
+}
+
 narrator *narrator_open(const voices *v, const char *cache_dir, size_t cache_bytes,
 			void (*wake)(void *ctx), void *wake_ctx, char *err, size_t errlen)
 {
@@ -71,9 +191,17 @@ narrator *narrator_open(const voices *v, const char *cache_dir, size_t cache_byt
 		return NULL;
 	}
 	n->v = v;
+	pthread_mutex_init(&n->lock, NULL);
+	pthread_mutex_init(&n->cache_lock, NULL);
+	pthread_cond_init(&n->cond, NULL);
+	n->writes_tail = &n->writes;
 	n->c = cache_open(cache_dir, cache_bytes, err, errlen);
 	if (!n->c)
 		goto fail;
+	if (start_writer(n)) {
+		snprintf(err, errlen, "cannot start the cache's writer thread");
+		goto fail;
+	}
 	n->t = tts_open(wake, wake_ctx, MAX_JOBS, err, errlen);
 	if (!n->t)
 		goto fail;
@@ -95,6 +223,13 @@ void narrator_close(narrator *n)
 	if (!n)
 		return;
 	tts_close(n->t);
+	if (n->writer_started) {
+		pthread_mutex_lock(&n->lock);
+		n->stopping = 1;
+		pthread_cond_signal(&n->cond);
+		pthread_mutex_unlock(&n->lock);
+		pthread_join(n->writer, NULL);
+	}
 	while (n->jobs) {
 		job *j = n->jobs;
 
@@ -102,16 +237,28 @@ void narrator_close(narrator *n)
 		job_free(j);
 	}
 	cache_close(n->c);
+	pthread_cond_destroy(&n->cond);
+	pthread_mutex_destroy(&n->lock);
+	pthread_mutex_destroy(&n->cache_lock);
 	free(n);
 }
 
-void narration_free(narration *r)
+static void narration_release(narration *r)
 {
 	if (!r)
 		return;
 	free(r->samples);
 	free(r->words);
+	free(r->cache_key);
 	free(r);
+}
+
+void narration_free(narration *r)
+{
+	if (r && r->keep_in)
+		keep(r->keep_in, r);
+	else
+		narration_release(r);
 }
 
 /* ---- the cache's value: a header, the words, the samples (this machine's byte order) ---- */
@@ -180,7 +327,16 @@ int narrator_say(narrator *n, void *owner, uint64_t tag, const char *voice, cons
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	if (cache_get(n->c, j->key.data, j->key.len, &value) == 0 && (*done = deserialise(&value))) {
+	pthread_mutex_lock(&n->lock);
+	*done = waiting_copy(n, &j->key);
+	pthread_mutex_unlock(&n->lock);
+	if (!*done) {
+		pthread_mutex_lock(&n->cache_lock);
+		if (cache_get(n->c, j->key.data, j->key.len, &value) == 0)
+			*done = deserialise(&value);
+		pthread_mutex_unlock(&n->cache_lock);
+	}
+	if (*done) {
 		(*done)->owner = owner;
 		(*done)->tag = tag;
 		buf_release(&value);
@@ -249,7 +405,6 @@ narration *narrator_poll(narrator *n)
 	while ((tr = tts_poll(n->t))) {
 		job *j = find_job(n, tr->id, !tr->piece);
 		narration *r;
-		buf value = BUF_INIT;
 
 		if (!j) {
 			tts_result_free(tr);
@@ -291,9 +446,13 @@ narration *narrator_poll(narrator *n)
 									tr->words[i].audio_ms };
 				}
 				r->word_count = tr->word_count;
-				if (serialise(r, &value) == 0)
-					cache_put(n->c, j->key.data, j->key.len, value.data, value.len);
-				buf_release(&value);
+				/* into the cache once delivered (narration_free) */
+				r->cache_key = malloc(j->key.len + 1);
+				if (r->cache_key) {
+					memcpy(r->cache_key, j->key.data, j->key.len);
+					r->cache_key_len = j->key.len;
+					r->keep_in = n;
+				}
 			}
 		}
 		tts_result_free(tr);

@@ -35,6 +35,11 @@ typedef struct narration {
 	size_t sample_count;
 	narration_word *words;
 	size_t word_count;
+	/* narrate.c's own: a finished narration still to be put in the cache, which
+	 * narration_free hands to the cache's writer thread instead of freeing */
+	struct narrator *keep_in;
+	char *cache_key;
+	size_t cache_key_len;
 } narration;
 
 /* speeds a person can choose ("slower", "normal", "faster"), as shares of a voice's normal rate */
@@ -56,7 +61,8 @@ void narrator_close(narrator *n);
  * pieces first when stream is 1); -1 with a reason ("busy" when the queue is full). */
 int narrator_say(narrator *n, void *owner, uint64_t tag, const char *voice, const char *speed,
 		 const char *text, int stream, narration **done, char *err, size_t errlen);
-/* One finished narration or piece, or NULL. */
+/* One finished narration or piece, or NULL. A finished narration goes into the cache when it is
+ * freed, on a thread of the narrator's own (the loop does not write 0.5 MB files). */
 narration *narrator_poll(narrator *n);
 /* Nothing more for this owner comes out of narrator_poll. */
 void narrator_forget(narrator *n, void *owner);
