@@ -1099,6 +1099,19 @@ static void say_no_sound(session *s, cJSON *m)
 	free(msg);
 }
 
+static void add_words(cJSON *m, const narration *r)
+{
+	cJSON *words = cJSON_AddArrayToObject(m, "words");
+
+	for (size_t i = 0; i < r->word_count; i++) {
+		const double w[3] = { r->words[i].start, r->words[i].length, r->words[i].ms };
+
+		cJSON_AddItemToArray(words, cJSON_CreateDoubleArray(w, 3));
+	}
+}
+
+/* A whole narration (from the cache) says its words at once, so the page highlights from the
+ * first word; a streamed one's come with narration_end. */
 static void narration_start(session *s, pending_narration *pn, const narration *r)
 {
 	cJSON *m = narration_msg(pn, "narration");
@@ -1110,6 +1123,8 @@ static void narration_start(session *s, pending_narration *pn, const narration *
 	cJSON_AddStringToObject(m, "speed", pn->speed);
 	cJSON_AddNumberToObject(m, "sample_rate", r->sample_rate);
 	cJSON_AddBoolToObject(m, "cached", r->cached);
+	if (!r->piece)
+		add_words(m, r);
 	send_now(s, m);
 }
 
@@ -1125,19 +1140,14 @@ static void narration_audio(session *s, pending_narration *pn, const int16_t *sa
 
 static void narration_end(session *s, const pending_narration *pn, const narration *r)
 {
-	cJSON *m = narration_msg(pn, "narration_end"), *words;
+	cJSON *m = narration_msg(pn, "narration_end");
 
 	if (!m)
 		return;
 	cJSON_AddNumberToObject(m, "samples", (double)r->sample_count);
 	cJSON_AddNumberToObject(m, "duration_ms",
 				(double)r->sample_count * 1000.0 / (r->sample_rate ? r->sample_rate : 1));
-	words = cJSON_AddArrayToObject(m, "words");
-	for (size_t i = 0; i < r->word_count; i++) {
-		const double w[3] = { r->words[i].start, r->words[i].length, r->words[i].ms };
-
-		cJSON_AddItemToArray(words, cJSON_CreateDoubleArray(w, 3));
-	}
+	add_words(m, r);
 	send_now(s, m);
 }
 

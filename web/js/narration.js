@@ -382,7 +382,9 @@ export function onNarration(m) {
     failed(r, m);
     return;
   }
-  const a = { chunks: [], rate: Number(m.sample_rate) || 22050, words: [], done: false };
+  // A text from the cache says its words at once; a streamed one's come with narration_end.
+  const a = { chunks: [], rate: Number(m.sample_rate) || 22050,
+    words: Array.isArray(m.words) ? m.words : [], done: false };
   r.audio.set(m.id, a);
   streams.set(m.n, a);
 }
