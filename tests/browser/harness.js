@@ -27,9 +27,17 @@ async function startServer(extraArgs = []) {
       out += d;
       const port = /Kiosk page: http:\/\/localhost:(\d+)\//.exec(out);
       const code = /Demo plan code: (\S+)/.exec(out);
+      const casey = /Demo caseworker: (\S+) \/ (\S+)/.exec(out);
+      const morgan = /Demo manager: (\S+) \/ (\S+)/.exec(out);
       if (port && code && /Press Ctrl\+C/.test(out)) {
         clearTimeout(timer);
-        resolve({ port: Number(port[1]), code: code[1] });
+        resolve({
+          port: Number(port[1]),
+          code: code[1],
+          // the demo staff accounts, for the staff pages
+          caseworker: casey ? { name: casey[1], password: casey[2] } : null,
+          manager: morgan ? { name: morgan[1], password: morgan[2] } : null,
+        });
       }
     });
     proc.on('exit', (status) => reject(new Error(`server exited (${status}): ${err}`)));

@@ -10,63 +10,12 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn } = require('node:child_process');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
 const {
-  launchBrowser, axeViolations, formatViolations, openKiosk, waitForPage, saveMark, waitForSave,
+  startServer, launchBrowser, axeViolations, formatViolations, openKiosk, waitForPage, saveMark, waitForSave,
 } = require('./harness.js');
 
-const SOURCE = process.env.PLANALOUD_SOURCE_DIR || path.resolve(__dirname, '../..');
-const BINARY = process.env.PLANALOUD_BINARY || path.join(SOURCE, 'build/planaloud');
 const WIDE = { width: 1280, height: 800 };
 const NARROW = { width: 320, height: 640 };
-
-/**
- * Starts the server as harness.js's startServer does (--port 0, a fresh data folder, --demo),
- * and also keeps the demo staff accounts it prints ("Demo caseworker: casey / <password>",
- * "Demo manager: morgan / <password>"), which harness.js does not pass on.
- */
-async function startStaffServer() {
-  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'planaloud-staff-'));
-  const proc = spawn(BINARY, ['--port', '0', '--data', data, '--demo'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  proc.stderr.on('data', (d) => { err += d; });
-  const info = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 15000);
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const port = /Kiosk page: http:\/\/localhost:(\d+)\//.exec(out);
-      const code = /Demo plan code: (\S+)/.exec(out);
-      const casey = /Demo caseworker: (\S+) \/ (\S+)/.exec(out);
-      const morgan = /Demo manager: (\S+) \/ (\S+)/.exec(out);
-      if (port && code && casey && morgan && /Press Ctrl\+C/.test(out)) {
-        clearTimeout(timer);
-        resolve({
-          port: Number(port[1]), code: code[1],
-          caseworker: { name: casey[1], password: casey[2] },
-          manager: { name: morgan[1], password: morgan[2] },
-        });
-      }
-    });
-    proc.on('exit', (status) => reject(new Error(`server exited (${status}): ${err}`)));
-  });
-  return {
-    ...info,
-    url: `http://127.0.0.1:${info.port}/`,
-    stderr: () => err,
-    async stop() {
-      if (proc.exitCode === null) {
-        const exited = new Promise((r) => proc.once('exit', r));
-        proc.kill('SIGTERM');
-        await exited;
-      }
-      fs.rmSync(data, { recursive: true, force: true });
-    },
-  };
-}
 
 let server;
 let browser;
@@ -76,7 +25,7 @@ const reflow = []; // views that scroll sideways at 320px
 const audited = [];
 
 before(async () => {
-  server = await startStaffServer();
+  server = await startServer();
   browser = await launchBrowser();
 });
 
