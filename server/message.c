@@ -57,7 +57,7 @@ static cJSON *parse_whole(const char *msg, size_t len)
 	return m;
 }
 
-cJSON *message_parse(const char *msg, size_t len, int max_depth, long long *seq,
+cJSON *message_parse(const char *msg, size_t len, int binary, int max_depth, long long *seq,
 		     const char **code)
 {
 	json_scan scan;
@@ -65,6 +65,10 @@ cJSON *message_parse(const char *msg, size_t len, int max_depth, long long *seq,
 	cJSON *m;
 
 	*seq = -1;
+	if (binary) {
+		*code = "bad-message";
+		return NULL;
+	}
 	if (!utf8_valid(msg, len)) {
 		*code = "bad-utf8";
 		return NULL;

@@ -10,8 +10,8 @@
 
 /* The parsed object (the caller frees it with cJSON_Delete), with *seq the message's `seq` or -1.
  * NULL with *code the error code for the browser: "bad-utf8", "too-deep", "bad-json" or
- * "bad-message". */
-cJSON *message_parse(const char *msg, size_t len, int max_depth, long long *seq,
+ * "bad-message" (also for any message in a binary frame: browsers send JSON as text). */
+cJSON *message_parse(const char *msg, size_t len, int binary, int max_depth, long long *seq,
 		     const char **code);
 
 /* The string field `name` of m, or NULL when absent or not a string. Borrowed from m. */

@@ -410,6 +410,43 @@ static const char *page_text_of(session *s, const char *id)
 	return filled;
 }
 
+typedef struct comment_count {
+	int all, unseen;
+} comment_count;
+
+static void count_comment(void *ctx, const store_comment *c)
+{
+	comment_count *n = ctx;
+
+	n->all++;
+	n->unseen += !c->seen;
+}
+
+/* What the social worker has written on the open plan. */
+static comment_count comments_of(session *s)
+{
+	comment_count n = { 0, 0 };
+
+	store_comments_each(s->p->st, s->plan, count_comment, &n);
+	return n;
+}
+
+/* 1 when the social worker wrote something the person has not been shown; it counts as shown
+ * from now (in the request that opens the plan, so it is undone with it). */
+static int new_comments(session *s)
+{
+	return comments_of(s).unseen > 0 && store_comments_mark_seen(s->p->st, s->plan) == 0;
+}
+
+/* 1 while the social worker is asking the person to agree and they have not said yes. */
+static int agreement_asked(session *s)
+{
+	int ready = 0, agreed = 0;
+
+	return strcmp(s->status, "submitted") == 0 &&
+	       store_plan_agreement(s->p->st, s->plan, &ready, &agreed, NULL) == 0 && ready && !agreed;
+}
+
 static void show_page(session *s, long long seq)
 {
 	const content *c = s->p->c;
@@ -432,6 +469,10 @@ static void show_page(session *s, long long seq)
 	vp.code = s->plan ? s->code : NULL;
 	vp.new_code = s->new_code;
 	vp.editing = pg->kind == KIND_LIST ? s->editing : 0;
+	if (s->plan && pg->part < 0) { /* the pages for coming back offer what applies now */
+		vp.has_comments = comments_of(s).all > 0;
+		vp.agreement_asked = agreement_asked(s);
+	}
 	vp.review_requested = s->review_requested;
 	vp.disagree_sent = s->disagree_sent;
 	vp.notice = s->notice;
@@ -749,29 +790,6 @@ out:
 }
 
 /* Where someone arriving with a code goes: back to their plan's menu, or on to start it. */
-static void count_new(void *ctx, const store_comment *c)
-{
-	*(int *)ctx += !c->seen;
-}
-
-/* 1 when the social worker wrote something the person has not been shown; it counts as shown
- * from now (in the request that opens the plan, so it is undone with it). */
-static int new_comments(session *s)
-{
-	int n = 0;
-
-	store_comments_each(s->p->st, s->plan, count_new, &n);
-	return n > 0 && store_comments_mark_seen(s->p->st, s->plan) == 0;
-}
-
-static int agreement_asked(session *s)
-{
-	int ready = 0, agreed = 0;
-
-	return strcmp(s->status, "submitted") == 0 &&
-	       store_plan_agreement(s->p->st, s->plan, &ready, &agreed, NULL) == 0 && ready && !agreed;
-}
-
 static void arrive(session *s, long long seq)
 {
 	const content *c = s->p->c;
@@ -1388,11 +1406,7 @@ void protocol_handle(session *s, const char *msg, size_t len, int binary)
 	int rc;
 
 	s->err = (message_error){ 0 };
-	if (binary) {
-		reply_error(s, "bad-message", -1, NULL);
-		return;
-	}
-	m = message_parse(msg, len, PROTOCOL_MAX_DEPTH, &seq, &code);
+	m = message_parse(msg, len, binary, PROTOCOL_MAX_DEPTH, &seq, &code);
 	if (!m) {
 		reply_error(s, code, -1, NULL);
 		return;

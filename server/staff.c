@@ -1553,11 +1553,7 @@ void staff_handle(staff_session *ss, const char *msg, size_t len, int binary)
 		login_needed(ss, -1);
 		return;
 	}
-	if (binary) {
-		reply_error(ss, "bad-message", -1, NULL);
-		return;
-	}
-	m = message_parse(msg, len, PROTOCOL_MAX_DEPTH, &seq, &code);
+	m = message_parse(msg, len, binary, PROTOCOL_MAX_DEPTH, &seq, &code);
 	if (!m) {
 		reply_error(ss, code, -1, NULL);
 		return;

@@ -398,27 +398,6 @@ static void add_comment(void *ctx, const store_comment *sc)
 	cJSON_AddItemToArray(cc->list, o);
 }
 
-static int has_comment(const view_params *vp)
-{
-	cJSON *list = cJSON_CreateArray();
-	comments_ctx cc = { vp->c, list };
-	int n;
-
-	store_comments_each(vp->st, vp->plan, add_comment, &cc);
-	n = cJSON_GetArraySize(list);
-	cJSON_Delete(list);
-	return n > 0;
-}
-
-/* 1 when the social worker has asked the person to agree and they have not said yes yet. */
-static int agreement_asked(const view_params *vp)
-{
-	int ready = 0, agreed = 0;
-
-	return vp->plan && vp->status && strcmp(vp->status, "submitted") == 0 &&
-	       store_plan_agreement(vp->st, vp->plan, &ready, &agreed, NULL) == 0 && ready && !agreed;
-}
-
 static void add_action(cJSON *acts, const content *c, const char *go)
 {
 	cJSON *a = cJSON_CreateObject();
@@ -510,11 +489,11 @@ static void add_kind_fields(cJSON *o, const view_params *vp, const content_page 
 	case KIND_WELCOME_BACK: {
 		cJSON *acts = cJSON_AddArrayToObject(o, "actions");
 
-		if (agreement_asked(vp))
+		if (vp->agreement_asked)
 			add_action(acts, c, "agree");
 		if (!vp->read_only)
 			add_action(acts, c, "continue");
-		if (vp->plan && has_comment(vp))
+		if (vp->has_comments)
 			add_action(acts, c, "comments");
 		add_action(acts, c, "check");
 		add_action(acts, c, "status");
@@ -529,7 +508,7 @@ static void add_kind_fields(cJSON *o, const view_params *vp, const content_page 
 		break;
 	}
 	case KIND_AGREE:
-		cJSON_AddBoolToObject(o, "asked", agreement_asked(vp));
+		cJSON_AddBoolToObject(o, "asked", vp->agreement_asked);
 		break;
 	case KIND_STATUS: {
 		char name[64];

@@ -22,6 +22,8 @@ typedef struct view_params {
 	long long editing;            /* the list entry being edited, or 0 */
 	int review_requested;
 	int disagree_sent;            /* the person has just said why they do not agree */
+	int has_comments;             /* the social worker has written on the plan */
+	int agreement_asked;          /* the social worker asks the person to agree, not yet given */
 	const char *notice;           /* a message name to show on arrival, or NULL */
 	int back, next;
 	int read_only;

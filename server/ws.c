@@ -141,14 +141,22 @@ static void conn_release(conn *c)
 
 /* ---- the batch commit, once the messages that arrived together are handled ---- */
 
+/* Commits the kiosk's open batch, if any: at the end of a loop turn, and before a staff change
+ * (which answers at once, so it must not share a transaction that commits later). */
+static void commit_batch(ws *w)
+{
+	char err[STORE_ERR_LEN];
+
+	if (protocol_batch_open(w->cfg.proto) && protocol_flush(w->cfg.proto, err, sizeof(err)))
+		fprintf(stderr, "planaloud: a commit failed, nothing in it was kept: %s\n", err);
+}
+
 static void flush_cb(lws_sorted_usec_list_t *sul)
 {
 	ws *w = lws_container_of(sul, ws, flush_sul);
-	char err[STORE_ERR_LEN];
 
 	w->flush_scheduled = 0;
-	if (protocol_flush(w->cfg.proto, err, sizeof(err)))
-		fprintf(stderr, "planaloud: a commit failed, nothing in it was kept: %s\n", err);
+	commit_batch(w);
 }
 
 static void schedule_flush(ws *w)
@@ -273,13 +281,7 @@ static int callback_planaloud(struct lws *wsi, enum lws_callback_reasons reason,
 		if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi) || c->rx_discarding)
 			break;
 		if (c->staff) {
-			char err[STORE_ERR_LEN];
-
-			/* Staff changes commit on their own: the kiosk's open batch goes first. */
-			if (protocol_batch_open(w->cfg.proto) &&
-			    protocol_flush(w->cfg.proto, err, sizeof(err)))
-				fprintf(stderr, "planaloud: a commit failed, nothing in it was kept: %s\n",
-					err);
+			commit_batch(w);
 			staff_handle(c->staff, buf_str(&c->rx), c->rx.len, c->rx_binary);
 		} else {
 			protocol_handle(c->sess, buf_str(&c->rx), c->rx.len, c->rx_binary);
@@ -401,8 +403,7 @@ static int staff_login(struct lws *wsi, ws *w, http_req *r)
 		return see_other(wsi, LOGIN_PAGE "?problem=missing", NULL);
 	if (limiter_wait(w->logins, r->peer, now) > 0)
 		return see_other(wsi, LOGIN_PAGE "?problem=slow-down", NULL);
-	if (protocol_batch_open(w->cfg.proto) && protocol_flush(w->cfg.proto, err, sizeof(err)))
-		fprintf(stderr, "planaloud: a commit failed, nothing in it was kept: %s\n", err);
+	commit_batch(w);
 	if (users_login(w->cfg.users, name, password, &result, token, &who, &wait_ms, err,
 			sizeof(err))) {
 		fprintf(stderr, "planaloud: a login could not be checked: %s\n", err);
