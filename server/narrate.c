@@ -431,7 +431,6 @@ narration *narrator_poll(narrator *n)
 			/* The samples move over; word places go from spoken to shown characters. */
 			r->samples = tr->samples;
 			r->sample_count = tr->sample_count;
-			r->streamed = tr->streamed;
 			tr->samples = NULL;
 			r->words = calloc(tr->word_count ? tr->word_count : 1, sizeof(*r->words));
 			if (!r->words) {

@@ -21,13 +21,12 @@ typedef struct narration_word {
 /* A finished narration, or a piece of one's audio still being made (piece set: samples from
  * first_sample of the whole, and nothing else). Pieces of one narration come out of
  * narrator_poll in order, before the finished narration; that one holds the whole audio again
- * and says in `streamed` how many of its samples came before in pieces. */
+ * (what the page has not had yet is for the caller to know: protocol.c counts what it sent). */
 typedef struct narration {
 	void *owner;  /* as given to narrator_say */
 	uint64_t tag; /* as given to narrator_say */
 	int piece;
 	size_t first_sample;
-	size_t streamed;
 	int failed;   /* no audio: the page stays usable without sound */
 	int cached;
 	int sample_rate;
