@@ -86,7 +86,7 @@
 #define LOAD_NARRATORS_DEFAULT	20
 #define LOAD_SECONDS_DEFAULT	5 /* each half: saves alone, then saves beside narration */
 #define BURST_MS_DEFAULT	500
-#define NARRATOR_POOL		3 /* narrating sessions per narration at once, taken in turn */
+#define NARRATOR_POOL		8 /* narrating sessions per narration at once, taken in turn */
 #define TARGET_CLI_RATIO	0.25
 #define TARGET_CACHED_MS	2.0
 #define TARGET_LOAD_RATIO	2.0
@@ -830,6 +830,7 @@ static void nar_fire(sess *s, int repeat)
 }
 
 static void nar_json(sess *s, const cJSON *m, const char *type, unsigned long long seq);
+static void nar_words(sess *s, const cJSON *m, unsigned long long seq);
 
 /* A narrating session's message; 1 when it was one the session was waiting for. */
 static int nar_message(sess *s, const cJSON *m, const char *type, unsigned long long seq)
@@ -869,6 +870,10 @@ static int nar_message(sess *s, const cJSON *m, const char *type, unsigned long 
 	}
 	if (!strcmp(type, "narration") || !strcmp(type, "narration_end")) {
 		nar_json(s, m, type, seq);
+		return 1;
+	}
+	if (!strcmp(type, "narration_words")) {
+		nar_words(s, m, seq);
 		return 1;
 	}
 	return 0;
@@ -922,6 +927,23 @@ static int words_ok(const cJSON *words)
 }
 
 static void nar_done(sess *s, uint64_t at);
+
+/* `narration_words`, between `narration` and `narration_end`: a finished sentence's words. */
+static void nar_words(sess *s, const cJSON *m, unsigned long long seq)
+{
+	if (s->ns != NS_AUDIO || seq != s->nar_seq || !s->nar_got_json) {
+		bench_fail(s->b, "session %u: narration_words outside a narration (seq %llu)",
+			   s->index, seq);
+		return;
+	}
+	if (msg_n(m) != (long long)s->nar_n ||
+	    !words_ok(cJSON_GetObjectItemCaseSensitive(m, "words"))) {
+		bench_fail(s->b, "session %u: narration_words without its n or words ([start, "
+				 "length, ms] for each)",
+			   s->index);
+		return;
+	}
+}
 
 /* `narration` (which text, how it sounds; the audio frames follow) or `narration_end` (all the
  * audio has come: how much, and the words' timings). Anything out of order fails the run. */
@@ -1558,7 +1580,9 @@ static int bench_run(bench *b)
 	memset(&info, 0, sizeof(info));
 	info.port = CONTEXT_PORT_NO_LISTEN;
 	info.protocols = bench_protocols;
-	info.fd_limit_per_thread = b->n + 32;
+	/* No fd_limit_per_thread: below the open-file limit it turns lws's lookup of a connection
+	 * by its socket into a walk over every slot, on every event (lws 4.1 wsi_from_fd), and the
+	 * clients would spend the CPUs' time the server is measured on. */
 	if (b->mode != MODE_SAVE)
 		/* lws reads at most this much from a connection per turn of the loop (4 KiB by
 		 * default): the audio frames would then crawl in behind 200 typists' replies,

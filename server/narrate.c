@@ -380,13 +380,32 @@ static job *find_job(narrator *n, uint64_t id, int take)
 	return NULL;
 }
 
-/* A piece of audio still being made: the samples move over. */
+/* The words of tr in characters of the shown text: r->words, or -1 when memory ran short. */
+static int shown_words(const job *j, const tts_result *tr, narration *r)
+{
+	r->words = calloc(tr->word_count ? tr->word_count : 1, sizeof(*r->words));
+	if (!r->words)
+		return -1;
+	for (size_t i = 0; i < tr->word_count; i++) {
+		size_t w, wl;
+
+		speech_to_written(&j->sp, tr->words[i].start, tr->words[i].length, &w, &wl);
+		r->words[i] = (narration_word){ (uint32_t)w, (uint32_t)wl, tr->words[i].audio_ms };
+	}
+	r->word_count = tr->word_count;
+	return 0;
+}
+
+/* A piece of audio still being made, with the words of the sentences finished since the last:
+ * the samples move over. */
 static narration *piece_of(const job *j, tts_result *tr)
 {
 	narration *r = calloc(1, sizeof(*r));
 
-	if (!r)
+	if (!r || shown_words(j, tr, r)) {
+		free(r);
 		return NULL;
+	}
 	r->owner = j->owner;
 	r->tag = j->tag;
 	r->piece = 1;
@@ -432,19 +451,9 @@ narration *narrator_poll(narrator *n)
 			r->samples = tr->samples;
 			r->sample_count = tr->sample_count;
 			tr->samples = NULL;
-			r->words = calloc(tr->word_count ? tr->word_count : 1, sizeof(*r->words));
-			if (!r->words) {
+			if (shown_words(j, tr, r)) {
 				r->failed = 1;
 			} else {
-				for (size_t i = 0; i < tr->word_count; i++) {
-					size_t w, wl;
-
-					speech_to_written(&j->sp, tr->words[i].start, tr->words[i].length,
-							  &w, &wl);
-					r->words[i] = (narration_word){ (uint32_t)w, (uint32_t)wl,
-									tr->words[i].audio_ms };
-				}
-				r->word_count = tr->word_count;
 				/* into the cache once delivered (narration_free) */
 				r->cache_key = malloc(j->key.len + 1);
 				if (r->cache_key) {

@@ -1082,8 +1082,9 @@ static int handle_finish(session *s, const cJSON *m, long long seq)
 /* ---- narration ---- */
 
 /* A narration goes out as `narration` (which text, how it sounds), then its audio in one or more
- * binary frames (a 4-byte little-endian n, then 16-bit little-endian PCM), then `narration_end`
- * (how long, and the words' timings). Frames carry n because a cached text's three messages
+ * binary frames (a 4-byte little-endian n, then 16-bit little-endian PCM) with, before a frame,
+ * `narration_words` for each sentence finished, then `narration_end` (how long, and all the
+ * words' timings). Frames carry n because a cached text's three messages
  * may go out between the frames of one still being made. They go out at once, unheld. */
 static cJSON *narration_msg(const pending_narration *pn, const char *type)
 {
@@ -1129,7 +1130,8 @@ static void add_words(cJSON *m, const narration *r)
 }
 
 /* A whole narration (from the cache) says its words at once, so the page highlights from the
- * first word; a streamed one's come with narration_end. */
+ * first word; a streamed one's come sentence by sentence (narration_words), and all of them
+ * again with narration_end. */
 static void narration_start(session *s, pending_narration *pn, const narration *r)
 {
 	cJSON *m = narration_msg(pn, "narration");
@@ -1154,6 +1156,18 @@ static void narration_audio(session *s, pending_narration *pn, const int16_t *sa
 	if (count && s->p->io.send_binary(s->conn, head, sizeof(head), samples,
 					  count * sizeof(*samples)) == 0)
 		pn->sent += count;
+}
+
+/* The words of the sentences a streamed narration has finished since its last frame: the page
+ * can highlight them before narration_end, which may be seconds away on a busy server. */
+static void narration_words(session *s, const pending_narration *pn, const narration *r)
+{
+	cJSON *m = narration_msg(pn, "narration_words");
+
+	if (!m)
+		return;
+	add_words(m, r);
+	send_now(s, m);
 }
 
 static void narration_end(session *s, const pending_narration *pn, const narration *r)
@@ -1195,6 +1209,8 @@ static void deliver_narration(session *s, const narration *r)
 	} else {
 		if (!pn->started)
 			narration_start(s, pn, r);
+		if (r->piece && r->word_count && r->first_sample <= pn->sent)
+			narration_words(s, pn, r);
 		if (r->first_sample <= pn->sent && pn->sent < r->first_sample + r->sample_count)
 			narration_audio(s, pn, r->samples + (pn->sent - r->first_sample),
 					r->sample_count - (pn->sent - r->first_sample));

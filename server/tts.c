@@ -11,10 +11,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+/* sched_yield() without _GNU_SOURCE (POSIX has it in <sched.h>). */
+#include <sched.h>
 
 _Static_assert(sizeof(short) == sizeof(int16_t), "eSpeak's samples are 16-bit");
 
 #define BUFFER_MS 100 /* audio per callback: also how soon an abandoned job stops */
+/* A streamed job this far ahead of its listener (audio made, less the time since it began) can
+ * wait: the worker turns to others, or goes on giving way to every other thread (see pick). */
+#define LEAD_MS 4000
+/* A sentence longer than this is spoken in parts, cut between words. */
+#define SEGMENT_MAX_BYTES 600
+/* While every listener has LEAD_MS in hand, the rest of their audio is made at a gentle pace:
+ * a rest this long after each buffer (70 us of work), so at most about a sixth of a core. */
+#define REST_US 400
 
 /* eSpeak NG quirks that shape this file (1.51, Debian 12):
  * - Not thread-safe: all state is global. Only the worker calls espeak_*.
@@ -40,6 +52,36 @@ static int engine_open;	   /* a tts owns eSpeak */
 static int engine_started; /* espeak_ng_Initialize() has succeeded */
 static int engine_rate;	   /* the sample rate once the synchronous output is set up, else 0 */
 
+/* One eSpeak word event: text_position (1-based, in code points) and audio_position. */
+typedef struct raw_word {
+	int position;
+	int ms;
+} raw_word;
+
+struct job;
+
+/* What the synth callback collects for the job being spoken: all its audio, and the word events
+ * of the sentence being spoken now. */
+typedef struct capture {
+	struct tts *t;
+	struct job *job;
+	size_t streamed;   /* samples already sent out in pieces */
+	size_t next_piece; /* send a piece once this many new samples are in */
+	int16_t *pcm;
+	size_t count;
+	size_t cap;
+	size_t max; /* samples in TTS_MAX_SECONDS */
+	raw_word *raw;
+	size_t raw_count;
+	size_t raw_cap;
+	int too_long;
+	int no_memory;
+	/* nobody is waiting for this audio yet: rest (a streamed job) or yield (one nobody listens
+	 * to) after each buffer, until a new job arrives (arrivals moves on from arrivals_seen) */
+	int give_way;
+	unsigned arrivals_seen;
+} capture;
+
 typedef struct job {
 	struct job *next;
 	char language[TTS_LANGUAGE_LEN];
@@ -53,6 +95,14 @@ typedef struct job {
 	int piece;  /* this "job" only carries a piece of another's audio to tts_poll */
 	atomic_int abandon; /* set by tts_forget() or tts_close() while the worker speaks it */
 	tts_result *result; /* made at submit, so that the worker can always answer */
+	uint64_t submitted_ns;
+	/* The worker's own, once it has begun the job: it speaks a sentence at a time. */
+	int begun;
+	uint64_t begun_ns;
+	size_t next_byte, next_cp; /* where the next sentence starts */
+	capture cap;
+	tts_word *words; /* of the sentences spoken, in the whole text's code points and audio */
+	size_t word_count, words_sent;
 } job;
 
 typedef struct job_list {
@@ -67,6 +117,7 @@ struct tts {
 	job_list waiting;
 	job_list done;
 	job *speaking;
+	atomic_uint arrivals; /* jobs submitted: a new one ends the worker's rests at once */
 	size_t held; /* waiting, speaking and done */
 	size_t max_jobs;
 	int stopping;
@@ -82,29 +133,6 @@ struct tts {
 	int voice_variant;
 	char voice_id[TTS_VOICE_LEN];
 };
-
-/* One eSpeak word event: text_position (1-based, in code points) and audio_position. */
-typedef struct raw_word {
-	int position;
-	int ms;
-} raw_word;
-
-/* What the synth callback collects for the job being spoken. */
-typedef struct capture {
-	tts *t;
-	job *job;
-	size_t streamed;   /* samples already sent out in pieces */
-	size_t next_piece; /* send a piece once this many new samples are in */
-	int16_t *pcm;
-	size_t count;
-	size_t cap;
-	size_t max; /* samples in TTS_MAX_SECONDS */
-	raw_word *raw;
-	size_t raw_count;
-	size_t raw_cap;
-	int too_long;
-	int no_memory;
-} capture;
 
 /* A word of the text: a run of code points between separators, [start, end). The word itself,
  * [word_start, word_start + word_len), leaves out the punctuation around it. */
@@ -399,23 +427,40 @@ static int capture_word(capture *s, int position, int ms)
 
 static void list_push(job_list *l, job *j);
 
-/* Hands the samples made since the last piece to tts_poll, as a piece of the job's audio. Memory
- * running short only delays the audio to the finished result. */
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Hands the samples made since the last piece, and the words of the sentences finished since,
+ * to tts_poll as a piece of the job's audio. Memory running short only delays them to the
+ * finished result. */
 static void send_piece(capture *s)
 {
 	tts *t = s->t;
+	job *owner = s->job;
 	job *j = calloc(1, sizeof(*j));
 	tts_result *r = calloc(1, sizeof(*r));
-	size_t n = s->count - s->streamed;
-	int16_t *pcm = malloc(n * sizeof(*pcm));
+	size_t n = s->count - s->streamed, nw = owner->word_count - owner->words_sent;
+	int16_t *pcm = malloc((n ? n : 1) * sizeof(*pcm));
+	tts_word *words = nw ? malloc(nw * sizeof(*words)) : NULL;
 
-	if (!j || !r || !pcm) {
+	if (!j || !r || !pcm || (nw && !words)) {
 		free(j);
 		free(r);
 		free(pcm);
+		free(words);
 		return;
 	}
 	memcpy(pcm, s->pcm + s->streamed, n * sizeof(*pcm));
+	if (nw)
+		memcpy(words, owner->words + owner->words_sent, nw * sizeof(*words));
+	r->words = words;
+	r->word_count = nw;
+	owner->words_sent = owner->word_count;
 	r->id = s->job->result->id;
 	r->owner = s->job->result->owner;
 	r->piece = 1;
@@ -427,7 +472,8 @@ static void send_piece(capture *s)
 	j->result = r;
 	atomic_init(&j->abandon, 0);
 	s->streamed = s->count;
-	s->next_piece = s->count; /* the next piece at least as long as everything before */
+	/* within a long sentence, the next piece at least as long as everything before */
+	s->next_piece = s->count;
 	pthread_mutex_lock(&t->lock);
 	if (atomic_load(&s->job->abandon)) { /* tts_forget has run: nothing more may come out */
 		pthread_mutex_unlock(&t->lock);
@@ -455,12 +501,21 @@ static int on_synth(short *wav, int numsamples, espeak_EVENT *events)
 		return 1;
 	if (wav && numsamples > 0 && capture_samples(s, wav, numsamples))
 		return 1;
-	if (s->job->stream && s->count - s->streamed >= s->next_piece)
+	if (s->job->stream && s->count > s->streamed && s->count - s->streamed >= s->next_piece)
 		send_piece(s);
 	for (e = events; e->type != espeakEVENT_LIST_TERMINATED; e++)
 		if (e->type == espeakEVENT_WORD &&
 		    capture_word(s, e->text_position, e->audio_position))
 			return 1;
+	if (s->give_way && atomic_load(&s->t->arrivals) == s->arrivals_seen) {
+		if (s->job->stream) {
+			const struct timespec rest = { 0, REST_US * 1000 };
+
+			nanosleep(&rest, NULL);
+		} else {
+			sched_yield();
+		}
+	}
 	return 0;
 }
 
@@ -535,46 +590,134 @@ static void result_fail(tts_result *r, const char *why)
 	snprintf(r->err, sizeof(r->err), "%s", why);
 }
 
-/* Speaks j into j->result, or marks it failed. Nothing to say gives no samples and no words. */
-static void speak(tts *t, job *j)
+/* Where the sentence starting at byte a of text (len bytes) ends: after a full stop, question
+ * or exclamation mark followed by a space, or a line break, with the spaces after it; or, in a
+ * sentence over SEGMENT_MAX_BYTES, after the last space before that. Valid UTF-8 only. */
+static size_t sentence_end(const char *text, size_t len, size_t a)
+{
+	const unsigned char *u = (const unsigned char *)text;
+	size_t i = a, last_space = 0;
+
+	while (i < len) {
+		size_t at = i;
+		uint32_t c = next_codepoint(u, &i);
+
+		if (is_separator(c)) {
+			if (c == '\n' && at > a)
+				break;
+			last_space = i;
+			continue;
+		}
+		if (c == '.' || c == '!' || c == '?') {
+			size_t k = i;
+
+			if (i == len || is_separator(next_codepoint(u, &k)))
+				break;
+		}
+		if (i - a > SEGMENT_MAX_BYTES && last_space > a) {
+			i = last_space;
+			break;
+		}
+	}
+	while (i < len) { /* the spaces after it go with it */
+		size_t at = i;
+
+		if (!is_separator(next_codepoint(u, &i))) {
+			i = at;
+			break;
+		}
+	}
+	return i;
+}
+
+/* Adds a sentence's words (code points from its start, ms from its start) to the job's. */
+static int add_words(job *j, const tts_word *w, size_t n, size_t cp, unsigned int ms)
+{
+	tts_word *all = realloc(j->words, (j->word_count + n + 1) * sizeof(*all));
+
+	if (!all)
+		return -1;
+	j->words = all;
+	for (size_t i = 0; i < n; i++) {
+		all[j->word_count + i] = w[i];
+		all[j->word_count + i].start += cp;
+		all[j->word_count + i].audio_ms += ms;
+	}
+	j->word_count += n;
+	return 0;
+}
+
+/* Speaks j's next sentence. Returns 1 when the job is over: all of it spoken (into j->result),
+ * failed (result marked), or abandoned; 0 when more is to come. Nothing to say gives no samples
+ * and no words. */
+static int speak_sentence(tts *t, job *j, int give_way)
 {
 	tts_result *r = j->result;
-	capture s;
+	capture *s = &j->cap;
+	const char *text = r->text;
+	size_t a = j->next_byte, b, before = s->count, ntok = 0, ncp;
 	token *tok = NULL;
-	size_t ntok = 0;
+	tts_word *words = NULL;
+	char *sentence = NULL;
 	espeak_ng_STATUS status;
 	char msg[96];
+	int over = 1;
 
-	memset(&s, 0, sizeof(s));
-	s.t = t;
-	s.job = j;
-	s.next_piece = 1; /* the first buffer goes out at once */
-	s.max = (size_t)TTS_MAX_SECONDS * (size_t)t->sample_rate;
-	r->sample_rate = t->sample_rate;
-	if (tokenise(r->text, j->text_len, &tok, &ntok)) {
-		result_fail(r, "out of memory");
-		goto out;
+	if (!j->begun) {
+		j->begun = 1;
+		j->begun_ns = now_ns();
+		s->t = t;
+		s->job = j;
+		s->next_piece = 1; /* the first buffer goes out at once */
+		s->max = (size_t)TTS_MAX_SECONDS * (size_t)t->sample_rate;
+		r->sample_rate = t->sample_rate;
 	}
-	if (ntok == 0)
-		goto out;
+	/* The next sentence with something to say in it. */
+	for (;;) {
+		if (a >= j->text_len)
+			goto finished;
+		b = sentence_end(text, j->text_len, a);
+		free(tok);
+		tok = NULL;
+		if (tokenise(text + a, b - a, &tok, &ntok)) {
+			result_fail(r, "out of memory");
+			goto out;
+		}
+		if (ntok)
+			break;
+		j->next_cp += utf8_chars(text + a, b - a);
+		a = b;
+	}
+	ncp = utf8_chars(text + a, b - a);
 	if (select_voice(t, j)) {
 		snprintf(msg, sizeof(msg), "no voice for language %s", j->language);
 		result_fail(r, msg);
 		goto out;
 	}
 	snprintf(r->voice, sizeof(r->voice), "%s", t->voice_id);
+	sentence = malloc(b - a + 1);
+	words = malloc(ntok * sizeof(*words));
+	if (!sentence || !words) {
+		result_fail(r, "out of memory");
+		goto out;
+	}
+	memcpy(sentence, text + a, b - a);
+	sentence[b - a] = '\0';
 	espeak_ng_SetParameter(espeakRATE, j->rate, 0);
 	espeak_ng_SetParameter(espeakPITCH, j->pitch, 0);
 	espeak_ng_SetParameter(espeakVOLUME, j->volume, 0);
-	status = espeak_ng_Synthesize(r->text, j->text_len + 1, 0, POS_CHARACTER, 0,
-				      espeakCHARS_UTF8, NULL, &s);
+	s->raw_count = 0;
+	s->give_way = give_way;
+	s->arrivals_seen = atomic_load(&t->arrivals);
+	status = espeak_ng_Synthesize(sentence, b - a + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8,
+				      NULL, s);
 	if (atomic_load(&j->abandon))
 		goto out; /* nobody will read it */
-	if (s.too_long) {
+	if (s->too_long) {
 		result_fail(r, "the text is too long to speak");
 		goto out;
 	}
-	if (s.no_memory) {
+	if (s->no_memory) {
 		result_fail(r, "out of memory");
 		goto out;
 	}
@@ -583,25 +726,42 @@ static void speak(tts *t, job *j)
 		result_fail(r, msg);
 		goto out;
 	}
-	if (s.raw_count) {
-		r->words = malloc(ntok * sizeof(*r->words));
-		if (!r->words) {
+	if (s->raw_count) {
+		size_t n = words_from_events(
+		    tok, ntok, s->raw, s->raw_count,
+		    (unsigned int)((unsigned long long)(s->count - before) * 1000 /
+				   (unsigned)t->sample_rate),
+		    words);
+
+		if (add_words(j, words, n, j->next_cp,
+			      (unsigned int)((unsigned long long)before * 1000 /
+					     (unsigned)t->sample_rate))) {
 			result_fail(r, "out of memory");
 			goto out;
 		}
-		r->word_count = words_from_events(
-		    tok, ntok, s.raw, s.raw_count,
-		    (unsigned int)((unsigned long long)s.count * 1000 / (unsigned)t->sample_rate),
-		    r->words);
 	}
-	r->samples = s.pcm;
-	r->sample_count = s.count;
-	r->streamed = s.streamed;
-	s.pcm = NULL;
+	j->next_byte = b;
+	j->next_cp += ncp;
+	if (b < j->text_len) {
+		over = 0;
+		if (j->stream && (s->count > s->streamed || j->word_count > j->words_sent))
+			send_piece(s);
+		goto out;
+	}
+finished:
+	r->words = j->words;
+	r->word_count = j->word_count;
+	j->words = NULL;
+	j->word_count = 0;
+	r->samples = s->pcm;
+	r->sample_count = s->count;
+	r->streamed = s->streamed;
+	s->pcm = NULL;
 out:
+	free(words);
+	free(sentence);
 	free(tok);
-	free(s.raw);
-	free(s.pcm);
+	return over;
 }
 
 /* ---- the queue ---- */
@@ -644,11 +804,33 @@ static void job_free(job *j)
 	if (!j)
 		return;
 	tts_result_free(j->result);
+	free(j->cap.pcm);
+	free(j->cap.raw);
+	free(j->words);
 	free(j);
 }
 
-/* Frees the owner's jobs in l; returns how many. */
-static size_t list_drop_owner(job_list *l, const void *owner)
+/* Takes j out of l. */
+static void list_remove(job_list *l, job *j)
+{
+	job *prev = NULL;
+
+	for (job *k = l->head; k; prev = k, k = k->next) {
+		if (k != j)
+			continue;
+		if (prev)
+			prev->next = j->next;
+		else
+			l->head = j->next;
+		if (l->tail == j)
+			l->tail = prev;
+		j->next = NULL;
+		return;
+	}
+}
+
+/* Frees the owner's jobs in l but `keep` (the one being spoken); returns how many. */
+static size_t list_drop_owner(job_list *l, const void *owner, const job *keep)
 {
 	job **pp = &l->head, *last = NULL;
 	size_t n = 0;
@@ -656,7 +838,7 @@ static size_t list_drop_owner(job_list *l, const void *owner)
 	while (*pp) {
 		job *j = *pp;
 
-		if (j->result->owner == owner) {
+		if (j != keep && j->result->owner == owner) {
 			*pp = j->next;
 			n += !j->piece; /* pieces are not counted in held */
 			job_free(j);
@@ -677,6 +859,42 @@ static void list_free(job_list *l)
 		job_free(j);
 }
 
+/* The job to speak a sentence of next, with t->lock held. Someone waiting for audio comes
+ * first: a streamed job less than LEAD_MS ahead of its listener (audio made, less the time since
+ * it began), the one with the least lead first, where a job not yet begun has a lead of minus the
+ * time it has waited. So twenty people who press Listen at once each hear their first sentence
+ * after twenty sentences are made, not after twenty whole texts. When nobody is waiting, the
+ * oldest job goes on, giving way (*give_way): the rest of a text is made at a gentle pace
+ * (REST_US after each buffer), and a text nobody listens to yet (the fixed texts made at
+ * start-up) yields to every other thread after each buffer. So a busy server's saves are not
+ * held up by audio nobody needs yet; once a listener's lead runs short their job is first
+ * again, and a new job ends the rests at once. */
+static job *pick(tts *t, uint64_t now, int *give_way)
+{
+	job *best = NULL;
+	long long best_lead = 0;
+
+	for (job *j = t->waiting.head; j; j = j->next) {
+		long long lead;
+
+		if (!j->stream)
+			continue;
+		if (!j->begun)
+			lead = -(long long)((now - j->submitted_ns) / 1000000u);
+		else
+			lead = (long long)(j->cap.count * 1000u / (unsigned)t->sample_rate) -
+			       (long long)((now - j->begun_ns) / 1000000u);
+		if (lead >= LEAD_MS)
+			continue;
+		if (!best || lead < best_lead) {
+			best = j;
+			best_lead = lead;
+		}
+	}
+	*give_way = best == NULL;
+	return best ? best : t->waiting.head;
+}
+
 static void *worker_main(void *arg)
 {
 	tts *t = arg;
@@ -691,30 +909,30 @@ static void *worker_main(void *arg)
 	pthread_cond_broadcast(&t->cond);
 	while (rc == 0) {
 		job *j;
-		int delivered = 0;
+		int give_way, over;
 
 		while (!t->stopping && !t->waiting.head)
 			pthread_cond_wait(&t->cond, &t->lock);
 		if (t->stopping)
 			break;
-		j = list_pop(&t->waiting);
+		j = pick(t, now_ns(), &give_way);
 		t->speaking = j;
 		pthread_mutex_unlock(&t->lock);
 
-		speak(t, j);
+		over = speak_sentence(t, j, give_way);
 
 		pthread_mutex_lock(&t->lock);
 		t->speaking = NULL;
 		if (atomic_load(&j->abandon)) {
+			list_remove(&t->waiting, j);
 			job_free(j);
 			t->held--;
-		} else {
+		} else if (over) {
+			list_remove(&t->waiting, j);
 			list_push(&t->done, j);
-			delivered = 1;
-		}
-		if (delivered && t->wake) {
 			pthread_mutex_unlock(&t->lock);
-			t->wake(t->wake_ctx);
+			if (t->wake)
+				t->wake(t->wake_ctx);
 			pthread_mutex_lock(&t->lock);
 		}
 	}
@@ -758,6 +976,7 @@ tts *tts_open(void (*wake)(void *ctx), void *wake_ctx, size_t max_jobs, char *er
 		set_err(err, errlen, "out of memory");
 		goto out;
 	}
+	atomic_init(&t->arrivals, 0);
 	t->max_jobs = max_jobs;
 	t->wake = wake;
 	t->wake_ctx = wake_ctx;
@@ -868,6 +1087,7 @@ static job *job_new(const tts_request *req, const char *language, size_t text_le
 	j->text_len = text_len;
 	j->stream = req->stream != 0;
 	atomic_init(&j->abandon, 0);
+	j->submitted_ns = now_ns();
 	r->id = req->id;
 	r->owner = req->owner;
 	r->text = text;
@@ -920,6 +1140,7 @@ int tts_submit(tts *t, const tts_request *req, char *err, size_t errlen)
 	} else {
 		list_push(&t->waiting, j);
 		t->held++;
+		atomic_fetch_add(&t->arrivals, 1);
 		pthread_cond_signal(&t->cond);
 		j = NULL;
 		rc = 0;
@@ -951,8 +1172,8 @@ tts_result *tts_poll(tts *t)
 void tts_forget(tts *t, const void *owner)
 {
 	pthread_mutex_lock(&t->lock);
-	t->held -= list_drop_owner(&t->waiting, owner);
-	t->held -= list_drop_owner(&t->done, owner);
+	t->held -= list_drop_owner(&t->waiting, owner, t->speaking);
+	t->held -= list_drop_owner(&t->done, owner, NULL);
 	if (t->speaking && t->speaking->result->owner == owner)
 		atomic_store(&t->speaking->abandon, 1);
 	pthread_mutex_unlock(&t->lock);

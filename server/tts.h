@@ -72,11 +72,17 @@ typedef struct tts_word {
 
 /* What tts_poll gives: a finished job, or (for a streamed request) a piece of its audio.
  *
- * A piece has piece set, samples from first_sample of the whole audio, and nothing else: no
- * words, no text, failed 0. Pieces of a job come out in order, before its finished result, and
- * the first comes as soon as eSpeak has made its first buffer (100 ms of audio); each later piece
- * holds at least as much as all before it together, so an 11 s text comes in about 7 pieces.
- * The finished result then holds the whole audio again, and streamed says how many of its
+ * The worker speaks a text a sentence at a time and shares itself between jobs: whoever waits
+ * for audio first, then the rest of each text at a gentle pace while its listener has 4 s of
+ * audio in hand (tts.c, pick()). So several texts asked for at once each start within a few
+ * sentences' time.
+ *
+ * A piece has piece set, samples from first_sample of the whole audio, and the words of the
+ * sentences finished since the piece before (often none; in the whole text's code points and
+ * audio), no text, failed 0. Pieces of a job come out in order, before its finished result: the
+ * first as soon as eSpeak has made its first buffer (100 ms of audio), then one at the end of
+ * each sentence (and inside a long one, when it holds as much as all before it). The finished
+ * result then holds the whole audio and all the words again, and streamed says how many of its
  * samples the pieces already carried. */
 typedef struct tts_result {
 	uint64_t id;

@@ -27,19 +27,22 @@ static wsclient *welcome(void)
 	return c;
 }
 
-/* Reads one narration: `narration`, its audio frames, `narration_end`. Returns the first message
- * with the end's samples, duration_ms and words added, and "frames": how many audio frames came,
- * each starting with the narration's n; *bytes is the audio without those 4-byte heads. */
+/* Reads one narration: `narration`, its audio frames and `narration_words`, `narration_end`.
+ * Returns the first message with the end's samples, duration_ms and words added, "frames": how
+ * many audio frames came, each starting with the narration's n, and "early_words": how many words
+ * came in narration_words before the end (checked to be the first of the end's words, in order);
+ * *bytes is the audio without those 4-byte heads. */
 static cJSON *read_narration(wsclient *c, size_t *bytes)
 {
-	cJSON *m = wsclient_recv_json(c, WAIT_MS), *end = NULL;
-	int frames = 0, bad_head = 0;
+	cJSON *m = wsclient_recv_json(c, WAIT_MS), *end = NULL, *early;
+	int frames = 0, bad_head = 0, bad_words = 0;
 	unsigned n;
 
 	*bytes = 0;
 	if (!m || strcmp(json_str(m, "type") ? json_str(m, "type") : "", "narration") != 0 ||
 	    json_bool(m, "failed") == 1)
 		return m;
+	early = cJSON_CreateArray();
 	n = (unsigned)json_num(m, "n", -1);
 	for (;;) {
 		char *data = NULL;
@@ -61,9 +64,28 @@ static cJSON *read_narration(wsclient *c, size_t *bytes)
 		}
 		end = cJSON_Parse(data);
 		free(data);
+		if (end && json_str(end, "type") && !strcmp(json_str(end, "type"), "narration_words")) {
+			cJSON *w = cJSON_GetObjectItemCaseSensitive(end, "words"), *x;
+
+			if (json_num(end, "n", -2) != (double)n || !cJSON_IsArray(w) ||
+			    !cJSON_GetArraySize(w))
+				bad_words++;
+			cJSON_ArrayForEach(x, w) cJSON_AddItemToArray(early, cJSON_Duplicate(x, 1));
+			cJSON_Delete(end);
+			end = NULL;
+			continue;
+		}
 		break;
 	}
-	CHECK(bad_head == 0);
+	CHECK(bad_head == 0 && bad_words == 0);
+	if (end) { /* the words that came early are the first of all the words, as they were */
+		const cJSON *all = cJSON_GetObjectItemCaseSensitive(end, "words");
+
+		CHECK(cJSON_GetArraySize(early) <= cJSON_GetArraySize(all));
+		for (int i = 0; i < cJSON_GetArraySize(early) && i < cJSON_GetArraySize(all); i++)
+			CHECK(cJSON_Compare(cJSON_GetArrayItem(early, i), cJSON_GetArrayItem(all, i),
+					    1));
+	}
 	CHECK(end && json_str(end, "type") && strcmp(json_str(end, "type"), "narration_end") == 0);
 	CHECK(json_num(end, "n", -2) == (double)n);
 	if (end) {
@@ -77,6 +99,8 @@ static cJSON *read_narration(wsclient *c, size_t *bytes)
 		}
 	}
 	cJSON_AddNumberToObject(m, "frames", frames);
+	cJSON_AddNumberToObject(m, "early_words", cJSON_GetArraySize(early));
+	cJSON_Delete(early);
 	cJSON_Delete(end);
 	return m;
 }
@@ -133,9 +157,11 @@ static void a_text_not_yet_said_should_come_in_pieces_that_add_up(void)
 			      "\"speed\":\"slower\"}");
 	m = read_narration(c, &bytes);
 	CHECK(json_bool(m, "cached") == 0);
-	CHECK(json_num(m, "frames", 0) >= 3); /* 100 ms first, then growing pieces */
+	CHECK(json_num(m, "frames", 0) >= 3); /* 100 ms first, then the two sentences' rest */
 	CHECK(bytes > 0 && bytes == (size_t)json_num(m, "samples", 0) * 2);
 	CHECK(json_count(m, "words") >= 3);
+	/* "You can listen to each page." is highlighted before the end of the text comes */
+	CHECK(json_num(m, "early_words", 0) >= 6);
 	cJSON_Delete(m);
 	wsclient_free(c);
 }

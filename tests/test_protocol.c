@@ -852,7 +852,10 @@ static cJSON *narrated_words(protocol *p, session *s, fake_conn *fc, const char 
 			cJSON *m = fake_msg(fc, i);
 			const char *mid = cJSON_GetStringValue(cJSON_GetObjectItem(m, "id"));
 
-			if (mid && strcmp(mid, id) == 0 && cJSON_IsArray(cJSON_GetObjectItem(m, "words")))
+			/* all the words: with `narration` from the cache, else with narration_end
+			 * (narration_words before it has only a sentence's) */
+			if (mid && strcmp(mid, id) == 0 && cJSON_IsArray(cJSON_GetObjectItem(m, "words")) &&
+			    strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(m, "type")), "narration_words"))
 				return m;
 			if (cJSON_IsTrue(cJSON_GetObjectItem(m, "failed")) ||
 			    cJSON_IsString(cJSON_GetObjectItem(m, "code"))) { /* no sound, or an error */

@@ -658,50 +658,101 @@ static void many_submissions_while_the_worker_runs_should_all_complete_intact(vo
 	tts_close(t);
 }
 
-/* A streamed request: pieces in order, the first of about 100 ms, each at least as long as all
- * before it, that together are the whole audio of the finished result, which comes last. */
-static void a_streamed_request_should_give_its_audio_in_growing_pieces_first(void)
+/* A streamed request: pieces in order, the first of about 100 ms, each with the words of the
+ * sentences finished since the one before, that together are the whole audio and the whole list
+ * of words of the finished result, which comes last. */
+static void a_streamed_request_should_give_its_audio_and_words_in_pieces_first(void)
 {
 	tts *t = open_tts(4);
 	tts_request req;
 	char err[TTS_ERR_LEN] = "";
 	char *text = long_text();
 	int16_t *joined = calloc((size_t)TTS_MAX_SECONDS * 22050, sizeof(*joined));
-	size_t have = 0, pieces = 0, bad_order = 0, too_short = 0;
+	tts_word *words = calloc(4096, sizeof(*words));
+	size_t have = 0, nwords = 0, pieces = 0, bad_order = 0, with_words = 0;
 	tts_result *r = NULL;
 
 	tts_request_init(&req);
 	req.id = 9;
 	req.text = text;
 	req.stream = 1;
-	CHECK(text && joined && tts_submit(t, &req, err, sizeof(err)) == 0);
+	CHECK(text && joined && words && tts_submit(t, &req, err, sizeof(err)) == 0);
 	while ((r = wait_result(t, WAIT_MS)) && r->piece) {
 		if (r->first_sample != have)
 			bad_order++;
-		if (pieces > 0 && r->sample_count < have)
-			too_short++;
 		if (pieces == 0)
 			CHECK(r->sample_count <= (size_t)r->sample_rate / 5); /* out at once */
-		CHECK(r->id == 9 && r->words == NULL && !r->failed);
+		CHECK(r->id == 9 && !r->failed);
 		memcpy(joined + have, r->samples, r->sample_count * sizeof(*joined));
 		have += r->sample_count;
+		if (r->word_count && nwords + r->word_count <= 4096) {
+			memcpy(words + nwords, r->words, r->word_count * sizeof(*words));
+			nwords += r->word_count;
+			with_words++;
+		}
 		pieces++;
 		tts_result_free(r);
 	}
 	CHECK(r != NULL && !r->piece && !r->failed);
-	CHECK(pieces >= 5); /* a minute of speech */
-	CHECK(bad_order == 0 && too_short == 0);
+	CHECK(pieces >= 5);	/* a minute of speech, in sentences */
+	CHECK(with_words >= 4); /* the words come along, not only at the end */
+	CHECK(bad_order == 0);
 	if (r) {
 		CHECK(r->streamed == have && have <= r->sample_count);
 		CHECK(memcmp(joined, r->samples, have * sizeof(*joined)) == 0);
 		CHECK(r->word_count > 100);
+		CHECK(nwords > 0 && nwords <= r->word_count);
+		CHECK(memcmp(words, r->words, nwords * sizeof(*words)) == 0);
+		/* and the last word is spoken inside the audio */
+		if (r->word_count)
+			CHECK(r->words[r->word_count - 1].audio_ms <
+			      r->sample_count * 1000 / (size_t)r->sample_rate);
 	}
 	tts_result_free(r);
 	/* Not streamed: one result, no pieces. */
 	r = say(t, "Only the whole of this comes back.", TTS_RATE_DEFAULT, TTS_GENDER_ANY);
 	CHECK(r && !r->piece && r->streamed == 0 && r->sample_count > 0);
 	tts_result_free(r);
+	free(words);
 	free(joined);
+	free(text);
+	tts_close(t);
+}
+
+/* Five people press Listen on long texts at once: each hears a first sentence before any text
+ * is finished, instead of the fifth waiting for four whole texts. */
+static void texts_asked_for_at_once_should_each_start_before_any_is_finished(void)
+{
+	enum { N = 5 };
+	tts *t = open_tts(N);
+	tts_request req;
+	char err[TTS_ERR_LEN] = "";
+	char *text = long_text();
+	int first[N] = { 0 }, started = 0, finished_before_all_started = 0, finished = 0;
+	tts_result *r;
+
+	CHECK(text != NULL);
+	for (int i = 0; i < N && text; i++) {
+		tts_request_init(&req);
+		req.id = (uint64_t)i;
+		req.text = text;
+		req.stream = 1;
+		CHECK(tts_submit(t, &req, err, sizeof(err)) == 0);
+	}
+	while (finished < N && (r = wait_result(t, WAIT_MS))) {
+		if (r->id < N && r->piece && !first[r->id]) {
+			first[r->id] = 1;
+			started++;
+		}
+		if (!r->piece) {
+			finished++;
+			if (started < N)
+				finished_before_all_started++;
+		}
+		tts_result_free(r);
+	}
+	CHECK(started == N && finished == N);
+	CHECK(finished_before_all_started == 0);
 	free(text);
 	tts_close(t);
 }
@@ -797,7 +848,8 @@ int main(void)
 	RUN(tts_forget_should_drop_an_owners_jobs);
 	RUN(wake_should_be_called_once_per_finished_job);
 	RUN(many_submissions_while_the_worker_runs_should_all_complete_intact);
-	RUN(a_streamed_request_should_give_its_audio_in_growing_pieces_first);
+	RUN(a_streamed_request_should_give_its_audio_and_words_in_pieces_first);
+	RUN(texts_asked_for_at_once_should_each_start_before_any_is_finished);
 	RUN(a_forgotten_stream_should_stop_giving_pieces);
 	RUN(tts_close_should_free_jobs_still_waiting);
 	RUN(a_paragraph_should_be_synthesised_in_milliseconds);

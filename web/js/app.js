@@ -177,6 +177,9 @@ function onMessage(ev) {
     case 'narration':
       narration.onNarration(m);
       break;
+    case 'narration_words':
+      narration.onNarrationWords(m);
+      break;
     case 'narration_end':
       narration.onNarrationEnd(m);
       break;

@@ -5,7 +5,8 @@
 // a data-text-id the page description holds), in page order, and asks the
 // server for them (`narrate`, in batches the server can hold). Each comes back
 // as a `narration` message, then binary frames of 16-bit PCM (each starting
-// with the narration's 4-byte n), then `narration_end` with the word timings.
+// with the narration's 4-byte n) with `narration_words` for each sentence the
+// voice has finished, then `narration_end` with all the word timings.
 // A text not said before streams: its first frame comes as soon as the voice
 // has made 100 ms, and plays while the rest is still coming. The texts play in
 // page order through the Web Audio API, each frame scheduled right after the
@@ -295,7 +296,7 @@ function frame() {
   if (!p) return;
   const latency = Number.isFinite(ctx.outputLatency) ? ctx.outputLatency : 0;
   const t = (ctx.currentTime - p.origin - latency) * 1000; // ms of the text now heard
-  const words = wordsOf(p.a); // they come with the last frame
+  const words = wordsOf(p.a); // they come a sentence at a time
   let i = p.word;
   while (t >= p.offsetMs && i + 1 < words.length && Number(words[i + 1][2]) <= t) i += 1;
   if (i !== p.word && i >= 0) {
@@ -382,7 +383,8 @@ export function onNarration(m) {
     failed(r, m);
     return;
   }
-  // A text from the cache says its words at once; a streamed one's come with narration_end.
+  // A text from the cache says its words at once; a streamed one's come a
+  // sentence at a time (narration_words), and all again with narration_end.
   const a = { chunks: [], rate: Number(m.sample_rate) || 22050,
     words: Array.isArray(m.words) ? m.words : [], done: false };
   r.audio.set(m.id, a);
@@ -408,6 +410,14 @@ export function onAudio(data) {
   a.chunks.push(buffer);
   if (playing && playing.a === a) schedule(playing);
   else advance();
+}
+
+/** `narration_words`: the timings of the words of a sentence just finished. */
+export function onNarrationWords(m) {
+  const a = streams.get(m.n);
+  const r = reading;
+  if (!a || !r || !r.batches.has(m.seq) || !Array.isArray(m.words)) return;
+  a.words = a.words.concat(m.words);
 }
 
 /** `narration_end`: all of a text's audio is here; its word timings. */
