@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_JOBS 256
+#define MAX_JOBS 256  /* narrations asked for and not yet out of narrator_poll */
 #define MAX_WRITES 64 /* narrations waiting to be written to the cache; more are not kept */
 #define CACHE_MAGIC 0x314e4150u /* "PAN1" */
 
@@ -28,24 +28,48 @@ typedef struct job {
 	buf key;
 } job;
 
-/* A finished narration waiting for the writer thread to put it in the cache. */
+/* A finished narration waiting for the cache's thread to put it in the cache. */
 typedef struct write_job {
 	struct write_job *next;
 	narration *r;
 } write_job;
 
+/* A narration asked for, waiting for the cache's thread to find it, or else to hand it to the
+ * synthesis thread. Everything in it is its own but req's language (the voice profile's). */
+typedef struct lookup {
+	struct lookup *next;
+	tts_request req; /* id: the job's; owner: the asker's; text: spoken */
+	char *spoken;
+	char *key;
+	size_t key_len;
+} lookup;
+
+/* What the cache's thread found for job id: the narration from the cache, or a failed one when
+ * it could not be asked for. */
+typedef struct found {
+	struct found *next;
+	uint64_t id;
+	narration *r;
+} found;
+
 struct narrator {
 	const voices *v;
-	cache *c; /* under cache_lock: the loop reads it, the writer thread writes it */
-	pthread_mutex_t cache_lock;
+	cache *c; /* the cache's thread's own */
 	tts *t;
+	void (*wake)(void *ctx);
+	void *wake_ctx;
+	/* the loop's own */
 	job *jobs;
+	size_t njobs;
 	uint64_t next_id;
-	/* the cache's writer thread */
-	pthread_t writer;
-	int writer_started;
-	pthread_mutex_t lock; /* the writes waiting */
+	/* The cache's thread: it looks up what is asked for (first) and writes what was made, so
+	 * the loop never reads or writes a 0.5 MB file. */
+	pthread_t worker;
+	int worker_started;
+	pthread_mutex_t lock; /* everything below */
 	pthread_cond_t cond;
+	lookup *lookups, **lookups_tail;
+	found *finds, **finds_tail;
 	write_job *writes, **writes_tail;
 	size_t nwrites;
 	int stopping;
@@ -82,31 +106,99 @@ static int speed_percent(const char *speed)
 static void narration_release(narration *r);
 static int serialise(const narration *r, buf *out);
 
-/* The writer thread: puts finished narrations into the cache, oldest first, until stopped (what
- * is still waiting then is written first: it was synthesised at some cost). */
-static void *writer_main(void *arg)
+static narration *waiting_copy(narrator *n, const char *key, size_t key_len);
+static narration *deserialise(const buf *b);
+
+static void lookup_free(lookup *l)
+{
+	if (!l)
+		return;
+	free(l->spoken);
+	free(l->key);
+	free(l);
+}
+
+/* Hands what was found for job id to narrator_poll, and wakes the loop. */
+static void hand_over(narrator *n, uint64_t id, narration *r)
+{
+	found *f = malloc(sizeof(*f));
+
+	if (!f) { /* the job stays unanswered until its owner goes: it never got its audio */
+		narration_free(r);
+		return;
+	}
+	f->next = NULL;
+	f->id = id;
+	f->r = r;
+	pthread_mutex_lock(&n->lock);
+	*n->finds_tail = f;
+	n->finds_tail = &f->next;
+	pthread_mutex_unlock(&n->lock);
+	if (n->wake)
+		n->wake(n->wake_ctx);
+}
+
+/* A narration asked for: from memory or the cache, else to the synthesis thread. */
+static void look_up(narrator *n, lookup *l, buf *value)
+{
+	narration *r;
+	char err[TTS_ERR_LEN];
+
+	pthread_mutex_lock(&n->lock);
+	r = waiting_copy(n, l->key, l->key_len);
+	pthread_mutex_unlock(&n->lock);
+	if (!r) {
+		buf_reset(value);
+		if (cache_get(n->c, l->key, l->key_len, value) == 0)
+			r = deserialise(value);
+	}
+	if (r) {
+		hand_over(n, l->req.id, r);
+		return;
+	}
+	if (tts_submit(n->t, &l->req, err, sizeof(err)) == 0)
+		return;
+	r = calloc(1, sizeof(*r));
+	if (r) {
+		r->failed = 1;
+		hand_over(n, l->req.id, r);
+	}
+}
+
+/* The cache's thread: looks up what is asked for, oldest first, and between lookups puts
+ * finished narrations into the cache, oldest first, until stopped (what is still waiting to be
+ * written then is written first: it was synthesised at some cost; lookups are dropped). */
+static void *worker_main(void *arg)
 {
 	narrator *n = arg;
 	buf value = BUF_INIT;
 
 	pthread_mutex_lock(&n->lock);
 	for (;;) {
+		lookup *l;
 		write_job *w;
 
-		while (!n->writes && !n->stopping)
+		while (!n->writes && !n->stopping && !n->lookups)
 			pthread_cond_wait(&n->cond, &n->lock);
+		if (!n->stopping && (l = n->lookups)) {
+			n->lookups = l->next;
+			if (!n->lookups)
+				n->lookups_tail = &n->lookups;
+			pthread_mutex_unlock(&n->lock);
+			look_up(n, l, &value);
+			lookup_free(l);
+			pthread_mutex_lock(&n->lock);
+			continue;
+		}
 		if (!n->writes)
 			break;
 		w = n->writes;
 		pthread_mutex_unlock(&n->lock);
 		buf_reset(&value);
-		if (serialise(w->r, &value) == 0) {
-			pthread_mutex_lock(&n->cache_lock);
+		if (serialise(w->r, &value) == 0)
 			cache_put(n->c, w->r->cache_key, w->r->cache_key_len, value.data, value.len);
-			pthread_mutex_unlock(&n->cache_lock);
-		}
 		pthread_mutex_lock(&n->lock);
-		n->writes = w->next; /* off the list only now: narrator_say finds it till written */
+		n->writes = w->next; /* off the list only now: a lookup finds it till written */
 		if (!n->writes)
 			n->writes_tail = &n->writes;
 		n->nwrites--;
@@ -120,7 +212,7 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-static int start_writer(narrator *n)
+static int start_worker(narrator *n)
 {
 	sigset_t all, old;
 	int rc;
@@ -128,13 +220,13 @@ static int start_writer(narrator *n)
 	/* Signals stay with the main thread. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&n->writer, NULL, writer_main, n);
+	rc = pthread_create(&n->worker, NULL, worker_main, n);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	n->writer_started = rc == 0;
+	n->worker_started = rc == 0;
 	return rc ? -1 : 0;
 }
 
-/* Hands a finished narration to the writer thread; it is freed there once written. */
+/* Hands a finished narration to the cache's thread; it is freed there once written. */
 static void keep(narrator *n, narration *r)
 {
 	write_job *w = malloc(sizeof(*w));
@@ -156,12 +248,12 @@ static void keep(narrator *n, narration *r)
 }
 
 /* A copy of a narration waiting to be written under key, or NULL. Called with n->lock held. */
-static narration *waiting_copy(narrator *n, const buf *key)
+static narration *waiting_copy(narrator *n, const char *key, size_t key_len)
 {
 	for (write_job *w = n->writes; w; w = w->next) {
 		narration *r = w->r, *c;
 
-		if (r->cache_key_len != key->len || memcmp(r->cache_key, key->data, key->len) != 0)
+		if (r->cache_key_len != key_len || memcmp(r->cache_key, key, key_len) != 0)
 			continue;
 		c = calloc(1, sizeof(*c));
 		if (!c)
@@ -191,20 +283,23 @@ narrator *narrator_open(const voices *v, const char *cache_dir, size_t cache_byt
 		return NULL;
 	}
 	n->v = v;
+	n->wake = wake;
+	n->wake_ctx = wake_ctx;
 	pthread_mutex_init(&n->lock, NULL);
-	pthread_mutex_init(&n->cache_lock, NULL);
 	pthread_cond_init(&n->cond, NULL);
 	n->writes_tail = &n->writes;
+	n->lookups_tail = &n->lookups;
+	n->finds_tail = &n->finds;
 	n->c = cache_open(cache_dir, cache_bytes, err, errlen);
 	if (!n->c)
 		goto fail;
-	if (start_writer(n)) {
-		snprintf(err, errlen, "cannot start the cache's writer thread");
-		goto fail;
-	}
 	n->t = tts_open(wake, wake_ctx, MAX_JOBS, err, errlen);
 	if (!n->t)
 		goto fail;
+	if (start_worker(n)) {
+		snprintf(err, errlen, "cannot start the audio cache's thread");
+		goto fail;
+	}
 	return n;
 fail:
 	narrator_close(n);
@@ -222,13 +317,26 @@ void narrator_close(narrator *n)
 {
 	if (!n)
 		return;
-	tts_close(n->t);
-	if (n->writer_started) {
+	if (n->worker_started) { /* first: it may be handing a lookup to tts */
 		pthread_mutex_lock(&n->lock);
 		n->stopping = 1;
 		pthread_cond_signal(&n->cond);
 		pthread_mutex_unlock(&n->lock);
-		pthread_join(n->writer, NULL);
+		pthread_join(n->worker, NULL);
+	}
+	tts_close(n->t);
+	while (n->lookups) {
+		lookup *l = n->lookups;
+
+		n->lookups = l->next;
+		lookup_free(l);
+	}
+	while (n->finds) {
+		found *f = n->finds;
+
+		n->finds = f->next;
+		narration_release(f->r);
+		free(f);
 	}
 	while (n->jobs) {
 		job *j = n->jobs;
@@ -239,7 +347,6 @@ void narrator_close(narrator *n)
 	cache_close(n->c);
 	pthread_cond_destroy(&n->cond);
 	pthread_mutex_destroy(&n->lock);
-	pthread_mutex_destroy(&n->cache_lock);
 	free(n);
 }
 
@@ -309,58 +416,52 @@ static narration *deserialise(const buf *b)
 }
 
 int narrator_say(narrator *n, void *owner, uint64_t tag, const char *voice, const char *speed,
-		 const char *text, int stream, narration **done, char *err, size_t errlen)
+		 const char *text, int stream, char *err, size_t errlen)
 {
 	const voice_profile *p = voices_find(n->v, voice);
-	tts_request req;
-	buf value = BUF_INIT;
-	job *j;
+	lookup *l = NULL;
+	job *j = NULL;
 
-	*done = NULL;
 	if (!p || !narrate_speed_valid(speed)) {
 		snprintf(err, errlen, "unknown voice or speed");
 		return -1;
 	}
+	if (n->njobs >= MAX_JOBS) {
+		snprintf(err, errlen, "busy");
+		return -1;
+	}
 	j = calloc(1, sizeof(*j));
-	if (!j || voices_speech(n->v, text, &j->sp) ||
-	    buf_printf(&j->key, "v1|%s|%s|%s", p->name, speed, j->sp.text)) {
+	l = calloc(1, sizeof(*l));
+	if (!j || !l || voices_speech(n->v, text, &j->sp) ||
+	    buf_printf(&j->key, "v1|%s|%s|%s", p->name, speed, j->sp.text) ||
+	    !(l->spoken = strdup(j->sp.text)) || !(l->key = malloc(j->key.len + 1))) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	pthread_mutex_lock(&n->lock);
-	*done = waiting_copy(n, &j->key);
-	pthread_mutex_unlock(&n->lock);
-	if (!*done) {
-		pthread_mutex_lock(&n->cache_lock);
-		if (cache_get(n->c, j->key.data, j->key.len, &value) == 0)
-			*done = deserialise(&value);
-		pthread_mutex_unlock(&n->cache_lock);
-	}
-	if (*done) {
-		(*done)->owner = owner;
-		(*done)->tag = tag;
-		buf_release(&value);
-		job_free(j);
-		return 0;
-	}
-	buf_release(&value);
-	tts_request_init(&req);
-	req.id = j->id = ++n->next_id;
-	req.owner = owner;
-	req.language = p->language;
-	req.gender = p->male ? TTS_GENDER_MALE : TTS_GENDER_FEMALE;
-	req.rate = p->rate * speed_percent(speed) / 100;
-	req.pitch = p->pitch;
-	req.text = j->sp.text;
-	req.stream = stream;
-	if (tts_submit(n->t, &req, err, errlen))
-		goto fail;
+	memcpy(l->key, j->key.data, j->key.len + 1);
+	l->key_len = j->key.len;
+	tts_request_init(&l->req);
+	l->req.id = j->id = ++n->next_id;
+	l->req.owner = owner;
+	l->req.language = p->language;
+	l->req.gender = p->male ? TTS_GENDER_MALE : TTS_GENDER_FEMALE;
+	l->req.rate = p->rate * speed_percent(speed) / 100;
+	l->req.pitch = p->pitch;
+	l->req.text = l->spoken;
+	l->req.stream = stream;
 	j->owner = owner;
 	j->tag = tag;
 	j->next = n->jobs;
 	n->jobs = j;
+	n->njobs++;
+	pthread_mutex_lock(&n->lock);
+	*n->lookups_tail = l;
+	n->lookups_tail = &l->next;
+	pthread_cond_signal(&n->cond);
+	pthread_mutex_unlock(&n->lock);
 	return 0;
 fail:
+	lookup_free(l);
 	if (j)
 		job_free(j);
 	return -1;
@@ -373,8 +474,10 @@ static job *find_job(narrator *n, uint64_t id, int take)
 		if ((*pp)->id == id) {
 			job *j = *pp;
 
-			if (take)
+			if (take) {
 				*pp = j->next;
+				n->njobs--;
+			}
 			return j;
 		}
 	return NULL;
@@ -420,6 +523,35 @@ static narration *piece_of(const job *j, tts_result *tr)
 narration *narrator_poll(narrator *n)
 {
 	tts_result *tr;
+	found *f;
+
+	/* What the cache's thread found first: cached audio goes out whole. */
+	for (;;) {
+		job *j;
+		narration *r;
+
+		pthread_mutex_lock(&n->lock);
+		f = n->finds;
+		if (f) {
+			n->finds = f->next;
+			if (!n->finds)
+				n->finds_tail = &n->finds;
+		}
+		pthread_mutex_unlock(&n->lock);
+		if (!f)
+			break;
+		j = find_job(n, f->id, 1);
+		r = f->r;
+		free(f);
+		if (!j) { /* forgotten */
+			narration_release(r);
+			continue;
+		}
+		r->owner = j->owner;
+		r->tag = j->tag;
+		job_free(j);
+		return r;
+	}
 
 	while ((tr = tts_poll(n->t))) {
 		job *j = find_job(n, tr->id, !tr->piece);
@@ -472,12 +604,39 @@ narration *narrator_poll(narrator *n)
 
 void narrator_forget(narrator *n, void *owner)
 {
+	lookup **lp, *gone = NULL;
+
+	/* Its lookups not yet begun are dropped; one the cache's thread has begun may still reach
+	 * tts, and what comes of it is dropped in narrator_poll (its job is gone). */
+	pthread_mutex_lock(&n->lock);
+	for (lp = &n->lookups; *lp;) {
+		lookup *l = *lp;
+
+		if (l->req.owner == owner) {
+			*lp = l->next;
+			l->next = gone;
+			gone = l;
+		} else {
+			lp = &l->next;
+		}
+	}
+	n->lookups_tail = &n->lookups;
+	while (*n->lookups_tail)
+		n->lookups_tail = &(*n->lookups_tail)->next;
+	pthread_mutex_unlock(&n->lock);
+	while (gone) {
+		lookup *l = gone;
+
+		gone = l->next;
+		lookup_free(l);
+	}
 	tts_forget(n->t, owner);
 	for (job **pp = &n->jobs; *pp;) {
 		job *j = *pp;
 
 		if (j->owner == owner) {
 			*pp = j->next;
+			n->njobs--;
 			job_free(j);
 		} else {
 			pp = &j->next;

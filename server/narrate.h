@@ -56,13 +56,14 @@ narrator *narrator_open(const voices *v, const char *cache_dir, size_t cache_byt
 			void (*wake)(void *ctx), void *wake_ctx, char *err, size_t errlen);
 void narrator_close(narrator *n);
 
-/* Asks for `text` said by `voice` at `speed`. 0 and *done set when it was in the cache (free it
- * with narration_free); 0 and *done NULL when it was queued (it comes out of narrator_poll, in
- * pieces first when stream is 1); -1 with a reason ("busy" when the queue is full). */
+/* Asks for `text` said by `voice` at `speed`; returns at once. The narration comes out of
+ * narrator_poll: whole when it was said before (the narrator's own thread reads the cache, not
+ * the caller), else in pieces first when stream is 1. -1 with a reason ("busy" when MAX_JOBS are
+ * asked for and not yet polled). */
 int narrator_say(narrator *n, void *owner, uint64_t tag, const char *voice, const char *speed,
-		 const char *text, int stream, narration **done, char *err, size_t errlen);
+		 const char *text, int stream, char *err, size_t errlen);
 /* One finished narration or piece, or NULL. A finished narration goes into the cache when it is
- * freed, on a thread of the narrator's own (the loop does not write 0.5 MB files). */
+ * freed, on the narrator's own thread (the loop neither reads nor writes 0.5 MB files). */
 narration *narrator_poll(narrator *n);
 /* Nothing more for this owner comes out of narrator_poll. */
 void narrator_forget(narrator *n, void *owner);

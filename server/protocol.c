@@ -1246,7 +1246,6 @@ static int handle_narrate(session *s, const cJSON *m, long long seq)
 	cJSON_ArrayForEach(id, ids)
 	{
 		pending_narration *pn = &s->narrations[s->nnarrations];
-		narration *done = NULL;
 		char err[128];
 
 		*pn = (pending_narration){ .tag = ++s->next_tag, .seq = seq };
@@ -1254,14 +1253,11 @@ static int handle_narrate(session *s, const cJSON *m, long long seq)
 		snprintf(pn->voice, sizeof(pn->voice), "%s", voice);
 		snprintf(pn->speed, sizeof(pn->speed), "%s", speed);
 		s->nnarrations++;
-		if (narrator_say(p->nar, s, pn->tag, voice, speed, page_text_of(s, pn->id), 1, &done,
-				 err, sizeof(err))) {
+		if (narrator_say(p->nar, s, pn->tag, voice, speed, page_text_of(s, pn->id), 1, err,
+				 sizeof(err))) {
 			s->nnarrations--;
 			return fail(s, "busy");
 		}
-		if (done)
-			deliver_narration(s, done);
-		narration_free(done);
 	}
 	return 0;
 }
@@ -1286,20 +1282,15 @@ static void prerender_pump(protocol *p)
 	while (v && p->pre.outstanding < PRERENDER_AT_ONCE && p->pre.next < p->pre.total) {
 		size_t i = p->pre.next++;
 		const voice_profile *vp = voices_at(v, i / p->pre.ntexts);
-		narration *done = NULL;
 		char err[64];
 
+		/* (one already in the cache from an earlier start comes back at once) */
 		if (narrator_say(p->nar, p, 0, vp->name, "normal", p->pre.texts[i % p->pre.ntexts], 0,
-				 &done, err, sizeof(err))) {
+				 err, sizeof(err))) {
 			p->pre.next--; /* busy: try again when something finishes */
 			break;
 		}
-		if (done) { /* already in the cache from an earlier start */
-			p->pre.done++;
-			narration_free(done);
-		} else {
-			p->pre.outstanding++;
-		}
+		p->pre.outstanding++;
 	}
 }
 

@@ -74,8 +74,7 @@ static void a_sentence_should_come_back_with_audio_and_the_shown_words(void)
 	narration *r = NULL, *again = NULL;
 
 	CHECK(n != NULL);
-	CHECK(narrator_say(n, (void *)1, 7, "ruth", "normal", shown, 0, &r, err, sizeof(err)) == 0);
-	CHECK(r == NULL); /* not in the cache yet: queued */
+	CHECK(narrator_say(n, (void *)1, 7, "ruth", "normal", shown, 0, err, sizeof(err)) == 0);
 	r = wait_for(n);
 	CHECK(r && !r->failed && r->tag == 7 && !r->cached);
 	if (r) {
@@ -95,7 +94,8 @@ static void a_sentence_should_come_back_with_audio_and_the_shown_words(void)
 	if (words)
 		memcpy(words, r->words, nwords * sizeof(*words));
 	narration_free(r);
-	CHECK(narrator_say(n, (void *)1, 8, "ruth", "normal", shown, 0, &again, err, sizeof(err)) == 0);
+	CHECK(narrator_say(n, (void *)1, 8, "ruth", "normal", shown, 0, err, sizeof(err)) == 0);
+	again = wait_for(n);
 	CHECK(again && again->cached && again->tag == 8);
 	if (words && again) {
 		CHECK(again->sample_count == samples);
@@ -106,9 +106,8 @@ static void a_sentence_should_come_back_with_audio_and_the_shown_words(void)
 	narrator_close(n);
 	/* and after a restart, from the file the writer thread wrote before closing */
 	n = narrator_open(vs, dir, 1 << 24, nothing, NULL, err, sizeof(err));
-	again = NULL;
-	CHECK(n && narrator_say(n, (void *)1, 9, "ruth", "normal", shown, 0, &again, err,
-				sizeof(err)) == 0);
+	CHECK(n && narrator_say(n, (void *)1, 9, "ruth", "normal", shown, 0, err, sizeof(err)) == 0);
+	again = n ? wait_for(n) : NULL;
 	CHECK(again && again->cached && again->sample_count == samples);
 	narration_free(again);
 	narrator_close(n);
@@ -122,12 +121,12 @@ static void a_faster_speed_should_be_shorter_and_a_man_should_sound_different(vo
 	narrator *n = narrator_open(vs, dir, 1 << 24, nothing, NULL, err, sizeof(err));
 	narration *slow = NULL, *fast = NULL, *man = NULL;
 
-	narrator_say(n, (void *)1, 1, "ruth", "slower", shown, 0, &slow, err, sizeof(err));
-	slow = slow ? slow : wait_for(n);
-	narrator_say(n, (void *)1, 2, "ruth", "faster", shown, 0, &fast, err, sizeof(err));
-	fast = fast ? fast : wait_for(n);
-	narrator_say(n, (void *)1, 3, "david", "slower", shown, 0, &man, err, sizeof(err));
-	man = man ? man : wait_for(n);
+	narrator_say(n, (void *)1, 1, "ruth", "slower", shown, 0, err, sizeof(err));
+	slow = wait_for(n);
+	narrator_say(n, (void *)1, 2, "ruth", "faster", shown, 0, err, sizeof(err));
+	fast = wait_for(n);
+	narrator_say(n, (void *)1, 3, "david", "slower", shown, 0, err, sizeof(err));
+	man = wait_for(n);
 	CHECK(slow && fast && man);
 	if (slow && fast && man) {
 		CHECK(fast->sample_count * 100 < slow->sample_count * 80);
@@ -144,11 +143,9 @@ static void an_unknown_voice_or_speed_should_be_refused(void)
 {
 	char err[256];
 	narrator *n = narrator_open(vs, dir, 1 << 24, nothing, NULL, err, sizeof(err));
-	narration *r = NULL;
 
-	CHECK(narrator_say(n, NULL, 1, "nobody", "normal", "Hello.", 0, &r, err, sizeof(err)) == -1);
-	CHECK(narrator_say(n, NULL, 1, "ruth", "warp", "Hello.", 0, &r, err, sizeof(err)) == -1);
-	CHECK(r == NULL);
+	CHECK(narrator_say(n, NULL, 1, "nobody", "normal", "Hello.", 0, err, sizeof(err)) == -1);
+	CHECK(narrator_say(n, NULL, 1, "ruth", "warp", "Hello.", 0, err, sizeof(err)) == -1);
 	narrator_close(n);
 }
 
@@ -156,12 +153,11 @@ static void a_forgotten_owner_should_get_nothing_back(void)
 {
 	char err[256];
 	narrator *n = narrator_open(vs, dir, 1 << 24, nothing, NULL, err, sizeof(err));
-	narration *r = NULL;
 	int got = 0;
 
 	for (int i = 0; i < 5; i++)
 		narrator_say(n, (void *)2, (uint64_t)i, "david", "normal",
-			     "This is a sentence that nobody will hear in the end.", 1, &r, err, sizeof(err));
+			     "This is a sentence that nobody will hear in the end.", 1, err, sizeof(err));
 	narrator_forget(n, (void *)2);
 	for (int i = 0; i < 40; i++) {
 		struct timespec ts = { 0, 5000000 };
@@ -173,6 +169,53 @@ static void a_forgotten_owner_should_get_nothing_back(void)
 		nanosleep(&ts, NULL);
 	}
 	CHECK(got == 0);
+	/* the same for a text in the cache, forgotten before the cache's thread found it */
+	narrator_say(n, (void *)3, 1, "david", "normal", "Said once.", 0, err, sizeof(err));
+	narration_free(wait_for(n));
+	for (int i = 0; i < 5; i++)
+		narrator_say(n, (void *)3, (uint64_t)i, "david", "normal", "Said once.", 1, err,
+			     sizeof(err));
+	narrator_forget(n, (void *)3);
+	for (int i = 0; i < 40; i++) {
+		struct timespec ts = { 0, 5000000 };
+		narration *x = narrator_poll(n);
+
+		if (x)
+			got++;
+		narration_free(x);
+		nanosleep(&ts, NULL);
+	}
+	CHECK(got == 0);
+	narrator_close(n);
+}
+
+/* More narrations asked for than the narrator holds: "busy", and it works again once they are
+ * out. */
+static void a_flood_should_be_told_busy_and_then_served(void)
+{
+	char err[256] = "";
+	narrator *n = narrator_open(vs, dir, 1 << 24, nothing, NULL, err, sizeof(err));
+	int accepted = 0, refused = 0, back = 0;
+	narration *r;
+
+	for (int i = 0; i < 300; i++) {
+		if (narrator_say(n, (void *)4, (uint64_t)i, "ruth", "normal", "A flood of words.", 0,
+				 err, sizeof(err)) == 0)
+			accepted++;
+		else if (strcmp(err, "busy") == 0)
+			refused++;
+	}
+	CHECK(accepted == 256 && refused == 44);
+	while (back < accepted && (r = wait_for(n))) {
+		back++;
+		narration_free(r);
+	}
+	CHECK(back == accepted);
+	CHECK(narrator_say(n, (void *)4, 1, "ruth", "normal", "A flood of words.", 0, err,
+			   sizeof(err)) == 0);
+	r = wait_for(n);
+	CHECK(r && r->cached && !r->failed);
+	narration_free(r);
 	narrator_close(n);
 }
 
@@ -194,6 +237,7 @@ int main(void)
 	RUN(a_faster_speed_should_be_shorter_and_a_man_should_sound_different);
 	RUN(an_unknown_voice_or_speed_should_be_refused);
 	RUN(a_forgotten_owner_should_get_nothing_back);
+	RUN(a_flood_should_be_told_busy_and_then_served);
 	rc = check_report();
 	d = opendir(dir);
 	while (d && (e = readdir(d)))

@@ -675,6 +675,8 @@ static void a_plan_sent_from_one_kiosk_should_not_change_from_another(void)
 	CHECK_STR(fake_what(&fb, fb.n - 1, what, sizeof(what)), "error already-sent");
 	protocol_session_close(a);
 	protocol_session_close(b);
+	fake_reset(&fa);
+	fake_reset(&fb);
 	fixture_close(&f);
 }
 
@@ -716,6 +718,7 @@ static void long_non_ascii_list_entries_should_go_out_whole(void)
 	cJSON_Delete(m);
 	free(euros);
 	protocol_session_close(a);
+	fake_reset(&fa);
 	fixture_close(&f);
 }
 
