@@ -1148,14 +1148,25 @@ static void narration_start(session *s, pending_narration *pn, const narration *
 	send_now(s, m);
 }
 
+/* Audio goes out in frames of at most this many samples (1.5 s at 22050 Hz, 64 KiB): the loop
+ * then writes one frame to a connection per turn, between other people's saves, instead of half
+ * a megabyte at once; and each frame's memory comes from the heap already in use. */
+#define FRAME_SAMPLES 32768
+
 static void narration_audio(session *s, pending_narration *pn, const int16_t *samples, size_t count)
 {
 	const uint32_t n = (uint32_t)pn->tag;
 	const unsigned char head[4] = { n & 0xFF, (n >> 8) & 0xFF, (n >> 16) & 0xFF, n >> 24 };
 
-	if (count && s->p->io.send_binary(s->conn, head, sizeof(head), samples,
-					  count * sizeof(*samples)) == 0)
-		pn->sent += count;
+	while (count) {
+		size_t k = count < FRAME_SAMPLES ? count : FRAME_SAMPLES;
+
+		if (s->p->io.send_binary(s->conn, head, sizeof(head), samples, k * sizeof(*samples)))
+			return;
+		pn->sent += k;
+		samples += k;
+		count -= k;
+	}
 }
 
 /* The words of the sentences a streamed narration has finished since its last frame: the page

@@ -20,8 +20,10 @@ _Static_assert(sizeof(short) == sizeof(int16_t), "eSpeak's samples are 16-bit");
 
 #define BUFFER_MS 100 /* audio per callback: also how soon an abandoned job stops */
 /* A streamed job this far ahead of its listener (audio made, less the time since it began) can
- * wait: the worker turns to others, or goes on giving way to every other thread (see pick). */
-#define LEAD_MS 4000
+ * wait: the worker turns to others, or goes on at a gentle pace (see pick). Two seconds of
+ * sound in hand is far more than a network hiccup; more only made bigger bursts of work when
+ * many people press Listen at once. */
+#define LEAD_MS 2000
 /* A sentence longer than this is spoken in parts, cut between words. */
 #define SEGMENT_MAX_BYTES 600
 /* While every listener has LEAD_MS in hand, the rest of their audio is made at a gentle pace:

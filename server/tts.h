@@ -73,7 +73,7 @@ typedef struct tts_word {
 /* What tts_poll gives: a finished job, or (for a streamed request) a piece of its audio.
  *
  * The worker speaks a text a sentence at a time and shares itself between jobs: whoever waits
- * for audio first, then the rest of each text at a gentle pace while its listener has 4 s of
+ * for audio first, then the rest of each text at a gentle pace while its listener has 2 s of
  * audio in hand (tts.c, pick()). So several texts asked for at once each start within a few
  * sentences' time.
  *
