@@ -16,10 +16,11 @@
  * through tts.c (the limits: the whole text, and streamed to its first piece); then 20
  * narrations at once beside the `save` load, and the save p99 with and without them. The audio
  * streams: `narration`, then binary frames (a 4-byte little-endian n, then 16-bit PCM) as it is
- * made, then `narration_end` with the sample count and the word timings. First audio is the
- * first frame's first PCM byte; the whole narration is in at `narration_end`. Every narration is
- * checked: its frames carry its n, their PCM adds up to narration_end's samples, and it has
- * words; anything else fails the run.
+ * made with `narration_words` for each sentence finished, then `narration_end` with the sample
+ * count and all the word timings. First audio is the first frame's first PCM byte; the whole
+ * narration is in at `narration_end`. Every narration is checked: its frames carry its n, their
+ * PCM adds up to narration_end's samples, and it and each narration_words have words; anything
+ * else fails the run. With --cached-load the narrations beside the saves are of cached texts.
  *
  * Everything is bounded in time: setup, warm-up, measurement, drain and the direct run each have
  * a deadline, so the benchmark stops by itself. */
