@@ -56,7 +56,10 @@ static const char *const required_messages[] = {
 	"error.bad-money", "error.bad-date", "error.list-full", "error.unknown-text", "error.bad-voice",
 	"error.busy", "error.no-sound", "welcome-back.comments", "welcome-back.agree",
 	"comments.from", "comments.about", "comments.carry-on", "agree.yes", "agree.no", "agree.check",
-	"not-agreed.button", "not-agreed.sent",
+	"not-agreed.button", "not-agreed.sent", "welcome-back.copy", "copy.agreed", "copy.review",
+	"copy.council", "copy.yours", "copy.print", "copy.money", "date", "month.1", "month.2",
+	"month.3", "month.4", "month.5", "month.6", "month.7", "month.8", "month.9", "month.10",
+	"month.11", "month.12",
 };
 
 static const char *const kind_names[KIND_COUNT] = {
@@ -79,6 +82,7 @@ static const char *const kind_names[KIND_COUNT] = {
 	[KIND_AGREE] = "agree",
 	[KIND_AGREED] = "agreed",
 	[KIND_NOT_AGREED] = "not-agreed",
+	[KIND_COPY] = "copy",
 };
 
 const char *page_kind_name(page_kind kind)

@@ -26,6 +26,7 @@ typedef enum page_kind {
 	KIND_AGREE,      /* "Is this your plan?": yes, or no */
 	KIND_AGREED,     /* thank you for saying yes */
 	KIND_NOT_AGREED, /* why not, and how to complain */
+	KIND_COPY,       /* the person's copy of their signed-off plan, to print or hear */
 	KIND_COUNT
 } page_kind;
 

@@ -116,7 +116,8 @@ static const struct {
 static int returns_to_welcome_back(const content_page *pg)
 {
 	return pg->kind == KIND_STATUS || pg->kind == KIND_REVIEW || pg->kind == KIND_COMMENTS ||
-	       pg->kind == KIND_AGREE || pg->kind == KIND_AGREED || pg->kind == KIND_NOT_AGREED;
+	       pg->kind == KIND_AGREE || pg->kind == KIND_AGREED || pg->kind == KIND_NOT_AGREED ||
+	       pg->kind == KIND_COPY;
 }
 
 /* ---- replies ---- */
@@ -656,6 +657,14 @@ static int handle_go(session *s, const cJSON *m, long long seq)
 			fail(s, "not-allowed");
 		else
 			target = (long long)kind_index(s, to[0] == 'a' ? KIND_AGREE : KIND_NOT_AGREED);
+	} else if (strcmp(to, "copy") == 0) {
+		/* The person's copy: only of a plan the council has agreed (read_only() reads the
+		 * status afresh: staff may have signed it off since the plan was opened). */
+		if (!read_only(s) ||
+		    (strcmp(s->status, "signed_off") != 0 && strcmp(s->status, "review_due") != 0))
+			fail(s, "not-allowed");
+		else
+			target = (long long)kind_index(s, KIND_COPY);
 	} else if (strcmp(to, "save-later") == 0) {
 		target = (long long)kind_index(s, KIND_SAVED_CODE);
 	} else if (strcmp(to, "welcome-back") == 0) {

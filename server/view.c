@@ -364,6 +364,113 @@ static void add_check(cJSON *o, const view_params *vp)
 		store_visits_each(vp->st, vp->plan, add_helper, &hc);
 }
 
+/* ---- the person's copy of their signed-off plan ---- */
+
+/* "22 November 2026" for "2026-11-22..." (the first ten characters); NULL when it is no date. */
+static char *date_words(const content *c, const char *iso)
+{
+	char date[PLAN_DATE_LEN], day[4], month[12], year[8];
+	char *name, *text;
+
+	if (!iso || strlen(iso) < 10)
+		return NULL;
+	memcpy(date, iso, 10);
+	date[10] = '\0';
+	if (!plan_date_valid(date))
+		return NULL;
+	snprintf(day, sizeof(day), "%d", atoi(date + 8));
+	snprintf(month, sizeof(month), "month.%d", atoi(date + 5));
+	snprintf(year, sizeof(year), "%.4s", date);
+	name = view_fill(c, month, NULL);
+	text = name ? view_fill(c, "date", (const char *const[]){ "day", day, "month", name, "year",
+								   year, NULL })
+		    : NULL;
+	free(name);
+	return text;
+}
+
+typedef struct copy_ctx {
+	const content *c;
+	cJSON *needs;
+	int n;
+	char signed_off[PLAN_DATE_LEN];
+	char next_review[PLAN_DATE_LEN];
+} copy_ctx;
+
+static void copy_detail(void *ctx, const store_plan_detail *d)
+{
+	copy_ctx *cc = ctx;
+
+	snprintf(cc->signed_off, sizeof(cc->signed_off), "%.10s", d->signed_off_at);
+}
+
+static void copy_review(void *ctx, const store_review *r)
+{
+	copy_ctx *cc = ctx;
+
+	if (strcmp(r->state, "open") == 0 && (!cc->next_review[0] || strcmp(r->due, cc->next_review) < 0))
+		snprintf(cc->next_review, sizeof(cc->next_review), "%.10s", r->due);
+}
+
+/* An eligible need, with how the council will meet it (as the social worker wrote it), and
+ * whether a direct payment could. */
+static void copy_need(void *ctx, const store_need *n)
+{
+	copy_ctx *cc = ctx;
+	cJSON *o;
+	char id[ID_LEN];
+
+	if (!n->eligible)
+		return;
+	o = cJSON_CreateObject();
+	snprintf(id, sizeof(id), "need/%d", ++cc->n);
+	cJSON_AddItemToObject(o, "text", text_obj(id, n->text));
+	if (n->how && *n->how) {
+		snprintf(id, sizeof(id), "need/%d/how", cc->n);
+		cJSON_AddItemToObject(o, "how", text_obj(id, n->how));
+	}
+	cJSON_AddBoolToObject(o, "direct_payment", n->direct_payment);
+	cJSON_AddItemToArray(cc->needs, o);
+}
+
+/* When it was agreed and when it is next reviewed, the council's part (each eligible need and
+ * how it will be met, the budget), and then everything the person wrote, as on the check page:
+ * every piece a text the page can read aloud. */
+static void add_copy(cJSON *o, const view_params *vp)
+{
+	const content *c = vp->c;
+	copy_ctx cc = { c, cJSON_AddArrayToObject(o, "needs"), 0, "", "" };
+	char *date;
+
+	if (vp->plan) {
+		store_plan_detail_get(vp->st, vp->plan, copy_detail, &cc);
+		store_reviews_each(vp->st, vp->plan, copy_review, &cc);
+		store_needs_each_full(vp->st, vp->plan, copy_need, &cc);
+	}
+	if ((date = date_words(c, cc.signed_off)))
+		cJSON_AddItemToObject(o, "agreed_text",
+				      msg_obj(c, "copy.agreed", (const char *const[]){ "date", date, NULL }));
+	free(date);
+	if ((date = date_words(c, cc.next_review)))
+		cJSON_AddItemToObject(o, "review_text",
+				      msg_obj(c, "copy.review", (const char *const[]){ "date", date, NULL }));
+	free(date);
+	cJSON_AddItemToObject(o, "council_heading", msg_obj(c, "copy.council", NULL));
+	cJSON_AddItemToObject(o, "direct_payment_text", msg_obj(c, "needs.direct-payment", NULL));
+	cJSON_AddItemToObject(o, "money_heading", msg_obj(c, "copy.money", NULL));
+	if (vp->budget_pence >= 0) {
+		char bud[32];
+
+		plan_money_format(vp->budget_pence, bud, sizeof(bud));
+		cJSON_AddItemToObject(o, "budget_text",
+				      msg_obj(c, "budget.amount", (const char *const[]){ "budget", bud, NULL }));
+	} else {
+		cJSON_AddItemToObject(o, "budget_text", msg_obj(c, "budget.none", NULL));
+	}
+	cJSON_AddItemToObject(o, "yours_heading", msg_obj(c, "copy.yours", NULL));
+	add_check(o, vp);
+}
+
 /* What the social worker wrote, oldest first: each text, who wrote it and which part it is
  * about, as texts the page can read aloud. */
 typedef struct comments_ctx {
@@ -489,6 +596,10 @@ static void add_kind_fields(cJSON *o, const view_params *vp, const content_page 
 	case KIND_WELCOME_BACK: {
 		cJSON *acts = cJSON_AddArrayToObject(o, "actions");
 
+		/* a plan the council has agreed: the person's copy of it first */
+		if (vp->status && (!strcmp(vp->status, "signed_off") || !strcmp(vp->status, "review_due")))
+			add_action(acts, c, "copy");
+
 		if (vp->agreement_asked)
 			add_action(acts, c, "agree");
 		if (!vp->read_only)
@@ -521,6 +632,9 @@ static void add_kind_fields(cJSON *o, const view_params *vp, const content_page 
 	case KIND_SAVED_CODE:
 		cJSON_AddStringToObject(o, "code", vp->code ? vp->code : "");
 		cJSON_AddItemToObject(o, "code_text", code_pieces(vp->code));
+		break;
+	case KIND_COPY:
+		add_copy(o, vp);
 		break;
 	case KIND_INFO:
 	case KIND_SENT:

@@ -6,6 +6,7 @@
 #include "code.h"
 #include "content.h"
 #include "demo.h"
+#include "plan.h"
 #include "protocol.h"
 #include "store.h"
 
@@ -977,6 +978,103 @@ out:
 	rmdir(dir);
 }
 
+/* A need of the plan: its id, to write how the council will meet it. */
+static void first_eligible_need(void *ctx, const store_need *n)
+{
+	long long *id = ctx;
+
+	if (n->eligible && !*id)
+		*id = n->id;
+}
+
+/* The person's copy: offered first when the person comes back to a plan the council has signed
+ * off; it says when it was agreed and when it is next reviewed, how each need will be met, and
+ * everything the person wrote, each a text narration can read. Not offered, and refused, before. */
+static void a_signed_off_plan_should_give_the_person_their_copy(void)
+{
+	static const store_actor casey = { STORE_ACTOR_STAFF, 1, "caseworker" };
+	static const store_actor morgan = { STORE_ACTOR_STAFF, 2, "manager" };
+	const char *hash = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$c29tZWhhc2hzb21laGFzaA";
+	fake_conn fc = { .n = 0 };
+	char today[PLAN_DATE_LEN], words[64], expect[160];
+	static const char *const months[] = { "January", "February", "March", "April", "May",
+					      "June", "July", "August", "September", "October",
+					      "November", "December" };
+	long long need = 0;
+	session *s;
+	fixture f;
+	cJSON *m, *page, *first;
+	int v = 0;
+
+	CHECK(fixture_open(&f, 0) == 0);
+	/* Not yet signed off: no copy. */
+	s = open_with_code(&f, &fc, f.code);
+	handle(s, "{\"type\":\"go\",\"seq\":2,\"to\":\"copy\"}");
+	CHECK_STR(last(&fc), "error not-allowed");
+	protocol_session_close(s);
+	fake_reset(&fc);
+
+	CHECK(store_user_add(f.st, "casey", "caseworker", hash, 1, NULL, NULL, NULL, 0) == 0);
+	CHECK(store_user_add(f.st, "morgan", "manager", hash, 1, NULL, NULL, NULL, 0) == 0);
+	store_needs_each_full(f.st, f.plan, first_eligible_need, &need);
+	CHECK(need > 0);
+	CHECK(store_need_set_how(f.st, f.plan, need, "A carer comes every morning at 8.", &casey,
+				 NULL, 0) == 0);
+	CHECK(store_plan_set_status(f.st, f.plan, "draft", "submitted", NULL, 0) == 0);
+	CHECK(store_plan_set_ready(f.st, f.plan, &casey, NULL, 0) == 0);
+	CHECK(store_plan_person_agree(f.st, f.plan, 0, NULL) == 0);
+	CHECK(store_plan_caseworker_agree(f.st, f.plan, &casey, NULL, NULL, 0) == 0);
+	CHECK(store_plan_sign_off(f.st, f.plan, NULL, NULL, "2027-01-10", "2027-11-22", &morgan, &v,
+				  NULL, 0) == 0);
+
+	s = protocol_session_open(f.p, &fc, "127.0.0.1");
+	snprintf(expect, sizeof(expect), "{\"type\":\"code\",\"seq\":1,\"code\":\"%s\"}", f.code);
+	handle(s, expect);
+	flush(&f);
+	m = fake_msg(&fc, fc.n - 1);
+	page = cJSON_GetObjectItem(m, "page");
+	first = cJSON_GetArrayItem(cJSON_GetObjectItem(page, "actions"), 0);
+	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(page, "kind")), "welcome-back");
+	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(first, "go")), "copy");
+	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(first, "text"), "text")),
+		  "My agreed plan");
+	cJSON_Delete(m);
+
+	fake_reset(&fc);
+	handle(s, "{\"type\":\"go\",\"seq\":2,\"to\":\"copy\"}");
+	m = fake_msg(&fc, fc.n - 1);
+	page = cJSON_GetObjectItem(m, "page");
+	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(page, "kind")), "copy");
+	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(page, "title"), "text")),
+		  "Your agreed plan");
+	plan_date_of((long long)time(NULL), today);
+	snprintf(words, sizeof(words), "%d %s %.4s", atoi(today + 8), months[atoi(today + 5) - 1],
+		 today);
+	snprintf(expect, sizeof(expect), "The council agreed your plan on **%s**.", words);
+	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(page, "agreed_text"),
+							   "text")),
+		  expect);
+	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(page, "review_text"),
+							   "text")),
+		  "Your next review is on **10 January 2027**.");
+	{
+		const cJSON *n0 = cJSON_GetArrayItem(cJSON_GetObjectItem(page, "needs"), 0);
+		const cJSON *how = cJSON_GetObjectItem(n0, "how");
+
+		CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(how, "text")),
+			  "A carer comes every morning at 8.");
+		CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(how, "id")), "need/1/how");
+	}
+	CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(page, "sections")) > 0);
+	cJSON_Delete(m);
+	/* Back goes to the choices again. */
+	handle(s, "{\"type\":\"go\",\"seq\":3,\"to\":\"back\"}");
+	CHECK_STR(last(&fc), "page welcome-back");
+	protocol_session_close(s);
+	fake_reset(&fc);
+	fixture_close(&f);
+}
+
 int main(void)
 {
 	char err[512];
@@ -1002,6 +1100,7 @@ int main(void)
 	RUN(long_non_ascii_list_entries_should_go_out_whole);
 	RUN(narrate_should_take_a_message_whose_blanks_the_id_fills_with_numbers);
 	RUN(narrate_should_read_the_filled_message_and_the_answer_as_stored_now);
+	RUN(a_signed_off_plan_should_give_the_person_their_copy);
 	content_free(ct);
 	return check_report();
 }

@@ -436,7 +436,44 @@ test('the loop: invite, write, comment, send back, change, agree, sign off, revi
       await audit(mg, 'staff: the plan signed off (manager)');
     });
 
-    await step('7. the person asks for a review; it shows at once on the caseload, urgent, with their name', async () => {
+    await step('7. the person comes back to their agreed plan: the copy says when, hears itself read, and prints', async () => {
+      kiosk = await kioskWithCode(invited.code, 'welcome-back', { audio: true });
+      const k = kiosk.page;
+      const first = await k.$eval('#page .actions button', (b) => ({ id: b.id, text: b.textContent }));
+      assert.deepEqual(first, { id: 'action-copy', text: 'My agreed plan' }, 'the copy is offered first');
+      await k.evaluate(() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; });
+      await k.click('#action-copy');
+      await waitForPage(k, 'copy');
+      assert.equal((await shown(k)).title, 'Your agreed plan');
+      const now = new Date();
+      const today = iso(now.getFullYear(), now.getMonth() + 1, now.getDate());
+      assert.equal((await k.textContent('.copy-agreed')).trim(), `The council agreed your plan on ${shownDate(today)}.`);
+      assert.equal((await k.textContent('.copy-review')).trim(), `Your next review is on ${shownDate(reviewDates().light)}.`);
+      const needs = await k.$$eval('#copy-needs .copy-need-text', (es) => es.map((e) => e.textContent));
+      assert.ok(needs.length >= 1, 'the needs the council will help with');
+      assert.ok(await k.$('#check-row-like-admire'), 'and what the person wrote');
+      assert.equal(await k.$('#change-like-admire'), null, 'which cannot be changed now');
+      // It reads itself aloud (the person has touched the screen): the dates and the needs too.
+      const heard = await k.waitForFunction(() => {
+        const ids = window.__audio.sent.filter((m) => m.type === 'narrate').flatMap((m) => m.ids);
+        return ids.includes('msg/copy.agreed') && ids.includes('need/1') ? ids : false;
+      });
+      assert.ok((await heard.jsonValue()).includes('msg/copy.review'));
+      await k.click('#copy-print');
+      assert.equal(await k.evaluate(() => window.__printed), 1, 'Print my plan opens printing');
+      await k.emulateMedia({ media: 'print' });
+      assert.deepEqual(await k.$$eval('#narration, #copy-print, .site-footer', (es) =>
+        es.map((e) => getComputedStyle(e).display)), ['none', 'none', 'none'], 'on paper: the plan alone');
+      assert.equal(await k.$eval('.copy-agreed', (e) => getComputedStyle(e).display), 'block');
+      await k.emulateMedia({ media: 'screen' });
+      await audit(k, 'kiosk: copy');
+      await auditNarrow(k, 'kiosk: copy');
+      await k.click('#back');
+      await waitForPage(k, 'welcome-back');
+      await closeKiosk();
+    });
+
+    await step('8. the person asks for a review; it shows at once on the caseload, urgent, with their name', async () => {
       kiosk = await kioskWithCode(invited.code, 'welcome-back');
       const k = kiosk.page;
       await k.click('#action-review');
@@ -534,7 +571,8 @@ test('the "No" path: the person does not agree, says why, and the caseworker rea
 
 test('no WCAG 2.2 A/AA violations on the new kiosk pages and the signed-off plan; no sideways scroll at 320px', () => {
   const expected = ['kiosk: comments', 'kiosk: comments at 320px', 'kiosk: agree', 'kiosk: agree at 320px',
-    'kiosk: agreed', 'kiosk: not-agreed', 'kiosk: not-agreed, sent', 'staff: the plan signed off (manager)'];
+    'kiosk: agreed', 'kiosk: not-agreed', 'kiosk: not-agreed, sent', 'staff: the plan signed off (manager)',
+    'kiosk: copy', 'kiosk: copy at 320px'];
   const missing = expected.filter((w) => !audited.includes(w));
   assert.deepEqual(missing, [], `not audited (an earlier step failed): ${missing.join(', ')}`);
   assert.equal(problems.length, 0, problems.join('\n'));

@@ -640,6 +640,44 @@ function notAgreedView(p) {
   return { node: box, focus: p.sent ? box.querySelector('#not-agreed-sent') : null };
 }
 
+/**
+ * The person's copy of the plan the council agreed: when, and when it is next
+ * reviewed; how the council will help with each need; the money; then
+ * everything they wrote. Listen reads all of it (every piece is a text the
+ * server knows); Print gives the same on paper, without the screen's controls.
+ */
+function copyView(p) {
+  const box = el('div', { class: 'copy', id: 'copy' });
+  const dates = el('div', { class: 'copy-dates' });
+  if (p.agreed_text) dates.append(textEl('p', p.agreed_text, 'copy-agreed'));
+  if (p.review_text) dates.append(textEl('p', p.review_text, 'copy-review'));
+  box.append(dates);
+  const needs = Array.isArray(p.needs) ? p.needs : [];
+  if (needs.length && p.council_heading) {
+    const h = textEl('h2', p.council_heading, 'check-heading');
+    h.id = 'copy-council-heading';
+    const ul = el('ul', { class: 'copy-needs', id: 'copy-needs' });
+    for (const n of needs) {
+      const li = el('li', { class: 'copy-need' }, textEl('p', n.text, 'copy-need-text'));
+      if (n.how) li.append(textEl('p', n.how, 'copy-need-how'));
+      if (n.direct_payment && p.direct_payment_text) li.append(textEl('p', p.direct_payment_text, 'need-direct-payment'));
+      ul.append(li);
+    }
+    box.append(el('section', { class: 'check-section', 'aria-labelledby': h.id }, h, ul));
+  }
+  if (p.money_heading && p.budget_text) {
+    const h = textEl('h2', p.money_heading, 'check-heading');
+    h.id = 'copy-money-heading';
+    box.append(el('section', { class: 'check-section', 'aria-labelledby': h.id }, h,
+      textEl('p', p.budget_text, 'copy-budget')));
+  }
+  if (p.yours_heading) box.append(textEl('p', p.yours_heading, 'copy-yours'));
+  box.append(checkView({ ...p, read_only: true }).node);
+  box.append(el('div', { class: 'button-group copy-print' },
+    button(msg('copy.print'), 'button-primary button-large', 'copy-print', () => window.print())));
+  return { node: box };
+}
+
 function savedCodeView(p) {
   const box = el('div', { class: 'code' });
   box.append(el('div', { class: 'code-box code-box-large', id: 'code-box' },
@@ -671,6 +709,7 @@ const KINDS = {
   'agree': agreeView,
   'agreed': () => ({ node: null }),
   'not-agreed': notAgreedView,
+  'copy': copyView,
 };
 
 // ---- whole page ------------------------------------------------------------
