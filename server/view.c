@@ -322,7 +322,27 @@ out:
 	buf_release(&text);
 }
 
-static void add_check(cJSON *o, const view_params *vp)
+/* 1 when the person answered pg (for a list: has an entry). */
+static int answered(const view_params *vp, const content_page *pg)
+{
+	if (pg->kind == KIND_LIST) {
+		long long total;
+		cJSON *items = list_items(vp, pg, &total);
+		int any = cJSON_GetArraySize(items) > 0;
+
+		cJSON_Delete(items);
+		return any;
+	}
+	{
+		const char *v = plan_answers_get(vp->answers, pg->id, 0, "");
+
+		return v && *v;
+	}
+}
+
+/* The check page's sections, every question with its answer; with answered_only (the person's
+ * copy), only the questions they answered. */
+static void add_check(cJSON *o, const view_params *vp, int answered_only)
 {
 	const content *c = vp->c;
 	cJSON *sections = cJSON_AddArrayToObject(o, "sections");
@@ -337,6 +357,8 @@ static void add_check(cJSON *o, const view_params *vp)
 
 			if (pg->part != part || !flow_visible(c, vp->answers, pg) ||
 			    !(page_kind_takes_answer(pg->kind) || pg->kind == KIND_LIST))
+				continue;
+			if (answered_only && !answered(vp, pg))
 				continue;
 			if (!section) {
 				section = cJSON_CreateObject();
@@ -468,7 +490,7 @@ static void add_copy(cJSON *o, const view_params *vp)
 		cJSON_AddItemToObject(o, "budget_text", msg_obj(c, "budget.none", NULL));
 	}
 	cJSON_AddItemToObject(o, "yours_heading", msg_obj(c, "copy.yours", NULL));
-	add_check(o, vp);
+	add_check(o, vp, 1);
 }
 
 /* What the social worker wrote, oldest first: each text, who wrote it and which part it is
@@ -588,7 +610,7 @@ static void add_kind_fields(cJSON *o, const view_params *vp, const content_page 
 		break;
 	}
 	case KIND_CHECK:
-		add_check(o, vp);
+		add_check(o, vp, 0);
 		break;
 	case KIND_SEND:
 		cJSON_AddStringToObject(o, "status", vp->status ? vp->status : "draft");

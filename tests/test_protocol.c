@@ -1011,6 +1011,8 @@ static void a_signed_off_plan_should_give_the_person_their_copy(void)
 	s = open_with_code(&f, &fc, f.code);
 	handle(s, "{\"type\":\"go\",\"seq\":2,\"to\":\"copy\"}");
 	CHECK_STR(last(&fc), "error not-allowed");
+	handle(s, "{\"type\":\"answer\",\"seq\":3,\"page\":\"like-admire\",\"value\":\"I am kind.\"}");
+	CHECK(flush(&f) == 0);
 	protocol_session_close(s);
 	fake_reset(&fc);
 
@@ -1065,7 +1067,17 @@ static void a_signed_off_plan_should_give_the_person_their_copy(void)
 			  "A carer comes every morning at 8.");
 		CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(how, "id")), "need/1/how");
 	}
-	CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(page, "sections")) > 0);
+	{ /* what the person wrote: only what they answered */
+		const cJSON *secs = cJSON_GetObjectItem(page, "sections");
+		const cJSON *rows = cJSON_GetObjectItem(cJSON_GetArrayItem(secs, 0), "rows");
+		const cJSON *row = cJSON_GetArrayItem(rows, 0);
+
+		CHECK(cJSON_GetArraySize(secs) == 1 && cJSON_GetArraySize(rows) == 1);
+		CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(row, "page")), "like-admire");
+		CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(row, "answer"),
+								   "text")),
+			  "I am kind.");
+	}
 	cJSON_Delete(m);
 	/* Back goes to the choices again. */
 	handle(s, "{\"type\":\"go\",\"seq\":3,\"to\":\"back\"}");
