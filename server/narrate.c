@@ -12,6 +12,9 @@
 
 #define MAX_JOBS 256  /* narrations asked for and not yet out of narrator_poll */
 #define MAX_WRITES 64 /* narrations waiting to be written to the cache; more are not kept */
+/* Narrations the cache's thread keeps in memory, most recently used first: the fixed pages'
+ * texts that many kiosks ask for are then copied, not read from a file and decoded each time. */
+#define RECENT_BYTES (32u << 20)
 #define CACHE_MAGIC 0x314e4150u /* "PAN1" */
 
 static const struct {
@@ -73,7 +76,16 @@ struct narrator {
 	write_job *writes, **writes_tail;
 	size_t nwrites;
 	int stopping;
+	/* the cache's thread's own: narrations with their cache_key, most recently used first */
+	struct recent *recent;
+	size_t recent_bytes;
 };
+
+typedef struct recent {
+	struct recent *next;
+	narration *r;
+	size_t bytes;
+} recent;
 
 int narrate_speed_valid(const char *speed)
 {
@@ -107,7 +119,72 @@ static void narration_release(narration *r);
 static int serialise(const narration *r, buf *out);
 
 static narration *waiting_copy(narrator *n, const char *key, size_t key_len);
+static narration *narration_copy(const narration *r);
 static narration *deserialise(const buf *b);
+
+static size_t narration_bytes(const narration *r)
+{
+	return r->sample_count * sizeof(*r->samples) + r->word_count * sizeof(*r->words) +
+	       r->cache_key_len + sizeof(*r);
+}
+
+/* A copy of the narration kept under key (now the most recently used), or NULL. */
+static narration *recent_copy(narrator *n, const char *key, size_t key_len)
+{
+	for (recent **pp = &n->recent; *pp; pp = &(*pp)->next) {
+		recent *e = *pp;
+
+		if (e->r->cache_key_len != key_len || memcmp(e->r->cache_key, key, key_len) != 0)
+			continue;
+		*pp = e->next;
+		e->next = n->recent;
+		n->recent = e;
+		return narration_copy(e->r);
+	}
+	return NULL;
+}
+
+/* Keeps r (with its cache_key; now the cache's thread's) in memory, dropping the least recently
+ * used while over RECENT_BYTES; r is freed when it cannot be kept. */
+static void recent_keep(narrator *n, narration *r)
+{
+	recent *e = malloc(sizeof(*e)), **pp;
+
+	if (!e || !r->cache_key || narration_bytes(r) > RECENT_BYTES / 4) {
+		free(e);
+		narration_release(r);
+		return;
+	}
+	r->keep_in = NULL;
+	e->r = r;
+	e->bytes = narration_bytes(r);
+	e->next = n->recent;
+	n->recent = e;
+	n->recent_bytes += e->bytes;
+	while (n->recent_bytes > RECENT_BYTES && n->recent->next) { /* the last goes; never e */
+		for (pp = &n->recent; (*pp)->next;)
+			pp = &(*pp)->next;
+		n->recent_bytes -= (*pp)->bytes;
+		narration_release((*pp)->r);
+		free(*pp);
+		*pp = NULL;
+	}
+}
+
+/* Keeps a copy of r, under key, in memory. */
+static void recent_keep_copy(narrator *n, const narration *r, const char *key, size_t key_len)
+{
+	narration *c = narration_copy(r);
+
+	if (c && (c->cache_key = malloc(key_len + 1))) {
+		memcpy(c->cache_key, key, key_len);
+		c->cache_key[key_len] = '\0';
+		c->cache_key_len = key_len;
+		recent_keep(n, c);
+	} else {
+		narration_release(c);
+	}
+}
 
 static void lookup_free(lookup *l)
 {
@@ -141,16 +218,18 @@ static void hand_over(narrator *n, uint64_t id, narration *r)
 /* A narration asked for: from memory or the cache, else to the synthesis thread. */
 static void look_up(narrator *n, lookup *l, buf *value)
 {
-	narration *r;
+	narration *r = recent_copy(n, l->key, l->key_len);
 	char err[TTS_ERR_LEN];
 
-	pthread_mutex_lock(&n->lock);
-	r = waiting_copy(n, l->key, l->key_len);
-	pthread_mutex_unlock(&n->lock);
+	if (!r) {
+		pthread_mutex_lock(&n->lock);
+		r = waiting_copy(n, l->key, l->key_len);
+		pthread_mutex_unlock(&n->lock);
+	}
 	if (!r) {
 		buf_reset(value);
-		if (cache_get(n->c, l->key, l->key_len, value) == 0)
-			r = deserialise(value);
+		if (cache_get(n->c, l->key, l->key_len, value) == 0 && (r = deserialise(value)))
+			recent_keep_copy(n, r, l->key, l->key_len);
 	}
 	if (r) {
 		hand_over(n, l->req.id, r);
@@ -203,7 +282,7 @@ static void *worker_main(void *arg)
 			n->writes_tail = &n->writes;
 		n->nwrites--;
 		pthread_mutex_unlock(&n->lock);
-		narration_release(w->r);
+		recent_keep(n, w->r); /* asked for again soon, likely: kept in memory */
 		free(w);
 		pthread_mutex_lock(&n->lock);
 	}
@@ -247,28 +326,34 @@ static void keep(narrator *n, narration *r)
 	pthread_mutex_unlock(&n->lock);
 }
 
+/* A cached copy of r: its audio and words, nothing else. NULL when memory runs out. */
+static narration *narration_copy(const narration *r)
+{
+	narration *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	*c = (narration){ .sample_rate = r->sample_rate, .cached = 1,
+			  .sample_count = r->sample_count, .word_count = r->word_count };
+	c->samples = malloc(r->sample_count * sizeof(*c->samples) + 1);
+	c->words = malloc(r->word_count * sizeof(*c->words) + 1);
+	if (!c->samples || !c->words) {
+		narration_release(c);
+		return NULL;
+	}
+	memcpy(c->samples, r->samples, r->sample_count * sizeof(*c->samples));
+	memcpy(c->words, r->words, r->word_count * sizeof(*c->words));
+	return c;
+}
+
 /* A copy of a narration waiting to be written under key, or NULL. Called with n->lock held. */
 static narration *waiting_copy(narrator *n, const char *key, size_t key_len)
 {
 	for (write_job *w = n->writes; w; w = w->next) {
-		narration *r = w->r, *c;
+		const narration *r = w->r;
 
-		if (r->cache_key_len != key_len || memcmp(r->cache_key, key, key_len) != 0)
-			continue;
-		c = calloc(1, sizeof(*c));
-		if (!c)
-			return NULL;
-		*c = (narration){ .sample_rate = r->sample_rate, .cached = 1,
-				  .sample_count = r->sample_count, .word_count = r->word_count };
-		c->samples = malloc(r->sample_count * sizeof(*c->samples) + 1);
-		c->words = malloc(r->word_count * sizeof(*c->words) + 1);
-		if (!c->samples || !c->words) {
-			narration_release(c);
-			return NULL;
-		}
-		memcpy(c->samples, r->samples, r->sample_count * sizeof(*c->samples));
-		memcpy(c->words, r->words, r->word_count * sizeof(*c->words));
-		return c;
+		if (r->cache_key_len == key_len && memcmp(r->cache_key, key, key_len) == 0)
+			return narration_copy(r);
 	}
 	return NULL;
 }
@@ -343,6 +428,13 @@ void narrator_close(narrator *n)
 
 		n->jobs = j->next;
 		job_free(j);
+	}
+	while (n->recent) {
+		recent *e = n->recent;
+
+		n->recent = e->next;
+		narration_release(e->r);
+		free(e);
 	}
 	cache_close(n->c);
 	pthread_cond_destroy(&n->cond);

@@ -217,6 +217,67 @@ static void a_flood_should_be_told_busy_and_then_served(void)
 	narrator_close(n);
 }
 
+/* Files in the cache folder (what the cache's thread has written). */
+static int files_in_cache(void)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)))
+		n += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static void empty_the_cache_folder(void)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[400];
+
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* A text said recently is kept in memory too: it comes back whole, the same, even when its file
+ * has gone (many kiosks reading the same page do not each read a file). */
+static void a_text_said_recently_should_come_from_memory(void)
+{
+	const char *shown = "Kept in memory for the next kiosk.";
+	char err[256];
+	narrator *n;
+	narration *r, *again;
+	size_t samples;
+
+	empty_the_cache_folder();
+	n = narrator_open(vs, dir, 1 << 24, nothing, NULL, err, sizeof(err));
+	CHECK(narrator_say(n, (void *)5, 1, "ruth", "normal", shown, 0, err, sizeof(err)) == 0);
+	r = wait_for(n);
+	CHECK(r && !r->cached && r->sample_count > 0);
+	samples = r ? r->sample_count : 0;
+	narration_free(r); /* to the cache's thread: written, then kept */
+	for (int i = 0; i < 400 && files_in_cache() == 0; i++) {
+		struct timespec ts = { 0, 5000000 };
+
+		nanosleep(&ts, NULL);
+	}
+	CHECK(files_in_cache() == 1);
+	empty_the_cache_folder();
+	CHECK(narrator_say(n, (void *)5, 2, "ruth", "normal", shown, 0, err, sizeof(err)) == 0);
+	again = wait_for(n);
+	CHECK(again && again->cached && !again->failed && again->sample_count == samples);
+	narration_free(again);
+	narrator_close(n);
+}
+
 int main(void)
 {
 	char err[512];
@@ -236,6 +297,7 @@ int main(void)
 	RUN(an_unknown_voice_or_speed_should_be_refused);
 	RUN(a_forgotten_owner_should_get_nothing_back);
 	RUN(a_flood_should_be_told_busy_and_then_served);
+	RUN(a_text_said_recently_should_come_from_memory);
 	rc = check_report();
 	d = opendir(dir);
 	while (d && (e = readdir(d)))
