@@ -76,6 +76,9 @@ struct narrator {
 	write_job *writes, **writes_tail;
 	size_t nwrites;
 	int stopping;
+	/* the lookup the cache's thread is on, and whether its owner was forgotten meanwhile */
+	const void *taking_owner;
+	int taking_forgotten;
 	/* the cache's thread's own: narrations with their cache_key, most recently used first */
 	struct recent *recent;
 	size_t recent_bytes;
@@ -118,7 +121,7 @@ static int speed_percent(const char *speed)
 static void narration_release(narration *r);
 static int serialise(const narration *r, buf *out);
 
-static narration *waiting_copy(narrator *n, const char *key, size_t key_len);
+static const narration *waiting(narrator *n, const char *key, size_t key_len);
 static narration *narration_copy(const narration *r);
 static narration *deserialise(const buf *b);
 
@@ -222,9 +225,14 @@ static void look_up(narrator *n, lookup *l, buf *value)
 	char err[TTS_ERR_LEN];
 
 	if (!r) {
+		const narration *w;
+
+		/* Only this thread takes narrations off the writes list, so the one found stays
+		 * there while it is copied, without holding the lock the loop also takes. */
 		pthread_mutex_lock(&n->lock);
-		r = waiting_copy(n, l->key, l->key_len);
+		w = waiting(n, l->key, l->key_len);
 		pthread_mutex_unlock(&n->lock);
+		r = w ? narration_copy(w) : NULL;
 	}
 	if (!r) {
 		buf_reset(value);
@@ -263,10 +271,21 @@ static void *worker_main(void *arg)
 			n->lookups = l->next;
 			if (!n->lookups)
 				n->lookups_tail = &n->lookups;
+			n->taking_owner = l->req.owner;
+			n->taking_forgotten = 0;
 			pthread_mutex_unlock(&n->lock);
 			look_up(n, l, &value);
-			lookup_free(l);
 			pthread_mutex_lock(&n->lock);
+			if (n->taking_forgotten) {
+				/* narrator_forget ran while this was on its way to tts: nothing the
+				 * owner asked for before is wanted, and nothing after has reached tts
+				 * yet (this thread hands lookups over in order) */
+				pthread_mutex_unlock(&n->lock);
+				tts_forget(n->t, l->req.owner);
+				pthread_mutex_lock(&n->lock);
+			}
+			n->taking_owner = NULL;
+			lookup_free(l);
 			continue;
 		}
 		if (!n->writes)
@@ -346,14 +365,14 @@ static narration *narration_copy(const narration *r)
 	return c;
 }
 
-/* A copy of a narration waiting to be written under key, or NULL. Called with n->lock held. */
-static narration *waiting_copy(narrator *n, const char *key, size_t key_len)
+/* The narration waiting to be written under key, or NULL. Called with n->lock held. */
+static const narration *waiting(narrator *n, const char *key, size_t key_len)
 {
 	for (write_job *w = n->writes; w; w = w->next) {
 		const narration *r = w->r;
 
 		if (r->cache_key_len == key_len && memcmp(r->cache_key, key, key_len) == 0)
-			return narration_copy(r);
+			return r;
 	}
 	return NULL;
 }
@@ -701,6 +720,8 @@ void narrator_forget(narrator *n, void *owner)
 	/* Its lookups not yet begun are dropped; one the cache's thread has begun may still reach
 	 * tts, and what comes of it is dropped in narrator_poll (its job is gone). */
 	pthread_mutex_lock(&n->lock);
+	if (n->taking_owner == owner)
+		n->taking_forgotten = 1;
 	for (lp = &n->lookups; *lp;) {
 		lookup *l = *lp;
 

@@ -593,8 +593,10 @@ static void result_fail(tts_result *r, const char *why)
 }
 
 /* Where the sentence starting at byte a of text (len bytes) ends: after a full stop, question
- * or exclamation mark followed by a space, or a line break, with the spaces after it; or, in a
- * sentence over SEGMENT_MAX_BYTES, after the last space before that. Valid UTF-8 only. */
+ * or exclamation mark followed by a space (a full stop only when the next word does not start
+ * with a small letter or a digit: "e.g. a", "No. 5"), or a line break, with the spaces after
+ * it; or, in a sentence over SEGMENT_MAX_BYTES, after the last space before that. Valid UTF-8
+ * only. */
 static size_t sentence_end(const char *text, size_t len, size_t a)
 {
 	const unsigned char *u = (const unsigned char *)text;
@@ -612,9 +614,19 @@ static size_t sentence_end(const char *text, size_t len, size_t a)
 		}
 		if (c == '.' || c == '!' || c == '?') {
 			size_t k = i;
+			uint32_t after = 0;
 
-			if (i == len || is_separator(next_codepoint(u, &k)))
+			if (i == len)
 				break;
+			if (is_separator(next_codepoint(u, &k))) {
+				/* what the next word starts with: "e.g. a carer", "No. 5", "8 a.m. on"
+				 * go on in the same sentence, as eSpeak would say them */
+				while (k < len && is_separator(after = next_codepoint(u, &k)))
+					;
+				if (c != '.' || !((after >= 'a' && after <= 'z') ||
+						  (after >= '0' && after <= '9')))
+					break;
+			}
 		}
 		if (i - a > SEGMENT_MAX_BYTES && last_space > a) {
 			i = last_space;

@@ -794,6 +794,93 @@ static void a_forgotten_stream_should_stop_giving_pieces(void)
 	tts_close(t);
 }
 
+/* Spoken a sentence at a time, each word still points at its place in the whole text, past
+ * accents, emoji and line breaks in the sentences before it, and its time is in the whole
+ * audio. "e.g. a" and "No. 5" do not end a sentence: the five sentences give four pieces with
+ * words before the finished result (seven sentences would give six). */
+static void words_should_keep_their_places_across_sentences(void)
+{
+	static const char *const words[] = { "Café",  "au",	"lait", "Ünïcödé", "wörds",
+					     "here",  "I",	"love", "🎉",	 "parties",
+					     "Next",  "line",	"e.g",	"a",	 "carer",
+					     "No",    "5",	"is",	"mine" };
+	tts *t = open_tts(MAX_JOBS);
+	tts_request req;
+	char err[TTS_ERR_LEN];
+	int with_words = 0;
+	tts_result *r;
+
+	tts_request_init(&req);
+	req.id = 1;
+	req.text = "Café au lait. Ünïcödé wörds here! I love 🎉 parties.\nNext line e.g. a carer. "
+		   "No. 5 is mine.";
+	req.stream = 1;
+	CHECK(tts_submit(t, &req, err, sizeof(err)) == 0);
+	while ((r = wait_result(t, WAIT_MS)) && r->piece) {
+		with_words += r->word_count > 0;
+		tts_result_free(r);
+	}
+	CHECK(with_words == 4);
+	CHECK(r && !r->failed);
+	if (r) {
+		check_words(r, words, sizeof(words) / sizeof(*words));
+		/* "I" of the third sentence: 34 code points before it (é, Ü, ï, ö are one each) */
+		CHECK(r->word_count > 6 && r->words[6].start == 34);
+	}
+	tts_result_free(r);
+	tts_close(t);
+}
+
+/* A streamed job begun and waiting between sentences (others are being served) is dropped by
+ * tts_forget and by tts_close, with nothing of it coming out after. */
+static void a_begun_job_waiting_between_sentences_should_be_forgettable(void)
+{
+	tts *t = open_tts(8);
+	char *text = long_text();
+	int owner[3], after = 0;
+	tts_request req;
+	char err[TTS_ERR_LEN];
+	tts_result *r;
+
+	for (int i = 0; i < 3 && text; i++) {
+		tts_request_init(&req);
+		req.id = (uint64_t)i;
+		req.owner = &owner[i];
+		req.text = text;
+		req.stream = 1;
+		CHECK(tts_submit(t, &req, err, sizeof(err)) == 0);
+	}
+	/* each has begun once each has given a piece */
+	for (int seen = 0; seen != 7 && (r = wait_result(t, WAIT_MS));) {
+		if (r->piece && r->id < 3)
+			seen |= 1 << r->id;
+		tts_result_free(r);
+	}
+	tts_forget(t, &owner[0]);
+	tts_forget(t, &owner[1]);
+	while ((r = wait_result(t, WAIT_MS)) && !(r->id == 2 && !r->piece)) {
+		if (r->id != 2)
+			after++;
+		tts_result_free(r);
+	}
+	CHECK(r != NULL); /* the one not forgotten finished */
+	tts_result_free(r);
+	CHECK(after == 0);
+	/* and closing with begun jobs waiting frees them (LeakSanitizer checks) */
+	for (int i = 0; i < 3 && text; i++) {
+		tts_request_init(&req);
+		req.id = (uint64_t)(10 + i);
+		req.text = text;
+		req.stream = 1;
+		CHECK(tts_submit(t, &req, err, sizeof(err)) == 0);
+	}
+	r = wait_result(t, WAIT_MS);
+	CHECK(r && r->piece);
+	tts_result_free(r);
+	free(text);
+	tts_close(t);
+}
+
 static void tts_close_should_free_jobs_still_waiting(void)
 {
 	tts *t = open_tts(MAX_JOBS);
@@ -850,6 +937,8 @@ int main(void)
 	RUN(many_submissions_while_the_worker_runs_should_all_complete_intact);
 	RUN(a_streamed_request_should_give_its_audio_and_words_in_pieces_first);
 	RUN(texts_asked_for_at_once_should_each_start_before_any_is_finished);
+	RUN(words_should_keep_their_places_across_sentences);
+	RUN(a_begun_job_waiting_between_sentences_should_be_forgettable);
 	RUN(a_forgotten_stream_should_stop_giving_pieces);
 	RUN(tts_close_should_free_jobs_still_waiting);
 	RUN(a_paragraph_should_be_synthesised_in_milliseconds);
