@@ -125,6 +125,12 @@ static const narration *waiting(narrator *n, const char *key, size_t key_len);
 static narration *narration_copy(const narration *r);
 static narration *deserialise(const buf *b);
 
+/* 1 when r is kept under key. */
+static int keyed(const narration *r, const char *key, size_t key_len)
+{
+	return r->cache_key_len == key_len && memcmp(r->cache_key, key, key_len) == 0;
+}
+
 static size_t narration_bytes(const narration *r)
 {
 	return r->sample_count * sizeof(*r->samples) + r->word_count * sizeof(*r->words) +
@@ -137,7 +143,7 @@ static narration *recent_copy(narrator *n, const char *key, size_t key_len)
 	for (recent **pp = &n->recent; *pp; pp = &(*pp)->next) {
 		recent *e = *pp;
 
-		if (e->r->cache_key_len != key_len || memcmp(e->r->cache_key, key, key_len) != 0)
+		if (!keyed(e->r, key, key_len))
 			continue;
 		*pp = e->next;
 		e->next = n->recent;
@@ -369,10 +375,8 @@ static narration *narration_copy(const narration *r)
 static const narration *waiting(narrator *n, const char *key, size_t key_len)
 {
 	for (write_job *w = n->writes; w; w = w->next) {
-		const narration *r = w->r;
-
-		if (r->cache_key_len == key_len && memcmp(r->cache_key, key, key_len) == 0)
-			return r;
+		if (keyed(w->r, key, key_len))
+			return w->r;
 	}
 	return NULL;
 }

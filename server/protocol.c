@@ -217,18 +217,25 @@ static int load_answers(session *s, plan_answers *pa)
 	return store_answers_each(s->p->st, s->plan, load_answer, pa);
 }
 
-/* 1 when the open plan cannot be changed by the person now. The status is read afresh: another
- * kiosk with the same code, or staff, may have moved it since this session opened it. */
-static int read_only(session *s)
+/* The open plan's status, read afresh into s->status: another kiosk with the same code, or
+ * staff, may have moved it since this session opened it. */
+static const char *status_now(session *s)
 {
 	store_plan pl;
+
+	if (s->plan && store_plan_get(s->p->st, s->plan, &pl) == 0)
+		snprintf(s->status, sizeof(s->status), "%s", pl.status);
+	return s->status;
+}
+
+/* 1 when the open plan cannot be changed by the person now. */
+static int read_only(session *s)
+{
 	plan_status st;
 
 	if (!s->plan)
 		return 0;
-	if (store_plan_get(s->p->st, s->plan, &pl) == 0)
-		snprintf(s->status, sizeof(s->status), "%s", pl.status);
-	return plan_status_parse(s->status, &st) || !plan_person_can_edit(st);
+	return plan_status_parse(status_now(s), &st) || !plan_person_can_edit(st);
 }
 
 static size_t kind_index(const session *s, page_kind kind)
@@ -652,16 +659,16 @@ static int handle_go(session *s, const cJSON *m, long long seq)
 		int ready = 0, agreed = 0;
 
 		/* Only while the social worker is asking: otherwise there is nothing to answer. */
-		if (strcmp(s->status, "submitted") != 0 ||
+		if (strcmp(status_now(s), "submitted") != 0 ||
 		    store_plan_agreement(s->p->st, s->plan, &ready, &agreed, NULL) != 0 || !ready)
 			fail(s, "not-allowed");
 		else
 			target = (long long)kind_index(s, to[0] == 'a' ? KIND_AGREE : KIND_NOT_AGREED);
 	} else if (strcmp(to, "copy") == 0) {
-		/* The person's copy: only of a plan the council has agreed (read_only() reads the
-		 * status afresh: staff may have signed it off since the plan was opened). */
-		if (!read_only(s) ||
-		    (strcmp(s->status, "signed_off") != 0 && strcmp(s->status, "review_due") != 0))
+		/* The person's copy: only of a plan the council has agreed. */
+		const char *status = status_now(s);
+
+		if (strcmp(status, "signed_off") != 0 && strcmp(status, "review_due") != 0)
 			fail(s, "not-allowed");
 		else
 			target = (long long)kind_index(s, KIND_COPY);

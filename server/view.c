@@ -322,24 +322,6 @@ out:
 	buf_release(&text);
 }
 
-/* 1 when the person answered pg (for a list: has an entry). */
-static int answered(const view_params *vp, const content_page *pg)
-{
-	if (pg->kind == KIND_LIST) {
-		long long total;
-		cJSON *items = list_items(vp, pg, &total);
-		int any = cJSON_GetArraySize(items) > 0;
-
-		cJSON_Delete(items);
-		return any;
-	}
-	{
-		const char *v = plan_answers_get(vp->answers, pg->id, 0, "");
-
-		return v && *v;
-	}
-}
-
 /* The check page's sections, every question with its answer; with answered_only (the person's
  * copy), only the questions they answered. */
 static void add_check(cJSON *o, const view_params *vp, int answered_only)
@@ -355,29 +337,37 @@ static void add_check(cJSON *o, const view_params *vp, int answered_only)
 			const content_page *pg = content_page_at(c, i);
 			cJSON *row, *ans;
 
+			int answered;
+
 			if (pg->part != part || !flow_visible(c, vp->answers, pg) ||
 			    !(page_kind_takes_answer(pg->kind) || pg->kind == KIND_LIST))
 				continue;
-			if (answered_only && !answered(vp, pg))
-				continue;
-			if (!section) {
-				section = cJSON_CreateObject();
-				cJSON_AddItemToObject(section, "part", part_title(c, part));
-				rows = cJSON_AddArrayToObject(section, "rows");
-				cJSON_AddItemToArray(sections, section);
-			}
 			row = cJSON_CreateObject();
 			cJSON_AddStringToObject(row, "page", pg->id);
 			cJSON_AddItemToObject(row, "ask", page_text(pg, "ask", pg->ask));
 			if (pg->kind == KIND_LIST) {
 				long long total;
+				cJSON *items = list_items(vp, pg, &total);
 
+				answered = cJSON_GetArraySize(items) > 0;
 				cJSON_AddNullToObject(row, "answer");
-				cJSON_AddItemToObject(row, "items", list_items(vp, pg, &total));
+				cJSON_AddItemToObject(row, "items", items);
 			} else if ((ans = answer_obj(vp, pg))) {
+				answered = 1;
 				cJSON_AddItemToObject(row, "answer", ans);
 			} else {
+				answered = 0;
 				cJSON_AddNullToObject(row, "answer");
+			}
+			if (answered_only && !answered) {
+				cJSON_Delete(row);
+				continue;
+			}
+			if (!section) {
+				section = cJSON_CreateObject();
+				cJSON_AddItemToObject(section, "part", part_title(c, part));
+				rows = cJSON_AddArrayToObject(section, "rows");
+				cJSON_AddItemToArray(sections, section);
 			}
 			cJSON_AddItemToArray(rows, row);
 		}
