@@ -281,9 +281,6 @@ static void a_text_said_recently_should_come_from_memory(void)
 int main(void)
 {
 	char err[512];
-	DIR *d;
-	struct dirent *e;
-	char path[400];
 	int rc;
 
 	vs = voices_load(PLANALOUD_SOURCE_DIR "/voices", err, sizeof(err));
@@ -299,14 +296,7 @@ int main(void)
 	RUN(a_flood_should_be_told_busy_and_then_served);
 	RUN(a_text_said_recently_should_come_from_memory);
 	rc = check_report();
-	d = opendir(dir);
-	while (d && (e = readdir(d)))
-		if (e->d_name[0] != '.') {
-			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-			unlink(path);
-		}
-	if (d)
-		closedir(d);
+	empty_the_cache_folder();
 	rmdir(dir);
 	voices_free(vs);
 	return rc;

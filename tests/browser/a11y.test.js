@@ -8,11 +8,9 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
   startServer, launchBrowser, axeViolations, formatViolations, openKiosk, waitForPage, saveMark,
-  waitForSave, dateKeys,
+  waitForSave, dateKeys, WIDE, NARROW, setWidth, sidewaysScroll,
 } = require('./harness.js');
 
-const WIDE = { width: 1280, height: 800 };
-const NARROW = { width: 320, height: 640 };
 
 let server;
 let browser;
@@ -39,26 +37,11 @@ async function audit(page, where) {
 
 /** The same at 320px wide: no sideways scrolling, and axe again. */
 async function auditNarrow(page, where) {
-  await page.setViewportSize(NARROW);
-  await page.waitForFunction((w) => window.innerWidth === w, NARROW.width);
-  const { scroll, client } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth,
-  }));
-  if (scroll > client) {
-    // The innermost elements that stick out, with the words that push them out.
-    const wide = await page.evaluate(() => {
-      const out = (e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5;
-      return [...document.querySelectorAll('body *')]
-        .filter((e) => out(e) && ![...e.children].some(out))
-        .slice(0, 8).map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${e.className}` +
-          ` "${e.textContent.slice(0, 60)}"`);
-    });
-    reflow.push(`${where} at 320px: scrolls sideways (scrollWidth ${scroll} > clientWidth ${client});` +
-      ` too wide: ${wide.join(', ')}`);
-  }
+  await setWidth(page, NARROW);
+  const wide = await sidewaysScroll(page);
+  if (wide) reflow.push(`${where} at 320px: ${wide}`);
   await audit(page, `${where} at 320px`);
-  await page.setViewportSize(WIDE);
-  await page.waitForFunction((w) => window.innerWidth === w, WIDE.width);
+  await setWidth(page, WIDE);
 }
 
 async function focusedId(page) {

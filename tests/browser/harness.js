@@ -317,7 +317,36 @@ const NOTHING_STORED = {
   contextCookies: 0, contextOrigins: [],
 };
 
+// ---- page widths, and sideways scrolling (WCAG 1.4.10) ------------------------------------
+
+const WIDE = { width: 1280, height: 800 };
+const NARROW = { width: 320, height: 640 };
+
+/** Sets the viewport and waits until the page has that width. */
+async function setWidth(page, size) {
+  await page.setViewportSize(size);
+  await page.waitForFunction((w) => window.innerWidth === w, size.width);
+}
+
+/** null when nothing on the page scrolls sideways at its width now; else how much, and the
+ * innermost elements that stick out, with the words that push them out. */
+async function sidewaysScroll(page) {
+  const { scroll, client } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth,
+  }));
+  if (scroll <= client) return null;
+  const wide = await page.evaluate(() => {
+    const out = (e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5;
+    return [...document.querySelectorAll('body *')]
+      .filter((e) => out(e) && ![...e.children].some(out))
+      .slice(0, 8).map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${e.className}` +
+        ` "${e.textContent.slice(0, 60)}"`);
+  });
+  return `scrolls sideways (scrollWidth ${scroll} > clientWidth ${client}); too wide: ${wide.join(', ')}`;
+}
+
 module.exports = {
   startServer, launchBrowser, axeViolations, formatViolations, sql, openKiosk, waitForPage,
   saveMark, waitForSave, typeAndSave, browserStorage, NOTHING_STORED, dateKeys, SOURCE,
+  WIDE, NARROW, setWidth, sidewaysScroll,
 };

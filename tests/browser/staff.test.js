@@ -12,10 +12,9 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
   startServer, launchBrowser, axeViolations, formatViolations, openKiosk, waitForPage, saveMark, waitForSave,
+  WIDE, NARROW, setWidth, sidewaysScroll,
 } = require('./harness.js');
 
-const WIDE = { width: 1280, height: 800 };
-const NARROW = { width: 320, height: 640 };
 
 let server;
 let browser;
@@ -57,24 +56,11 @@ async function audit(page, where) {
 /** axe at 1280px and at 320px, and at 320px nothing may need sideways scrolling (WCAG 1.4.10). */
 async function auditBoth(page, where) {
   await audit(page, where);
-  await page.setViewportSize(NARROW);
-  await page.waitForFunction((w) => window.innerWidth === w, NARROW.width);
-  const { scroll, client } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth,
-  }));
-  if (scroll > client) {
-    const wide = await page.evaluate(() => {
-      const out = (e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5;
-      return [...document.querySelectorAll('body *')]
-        .filter((e) => out(e) && ![...e.children].some(out))
-        .slice(0, 8).map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${e.className}` +
-          ` "${e.textContent.slice(0, 60)}"`);
-    });
-    reflow.push(`${where} at 320px: scrolls sideways (${scroll} > ${client}); too wide: ${wide.join(', ')}`);
-  }
+  await setWidth(page, NARROW);
+  const wide = await sidewaysScroll(page);
+  if (wide) reflow.push(`${where} at 320px: ${wide}`);
   await audit(page, `${where} at 320px`);
-  await page.setViewportSize(WIDE);
-  await page.waitForFunction((w) => window.innerWidth === w, WIDE.width);
+  await setWidth(page, WIDE);
 }
 
 function focused(page) {
