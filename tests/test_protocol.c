@@ -2,6 +2,7 @@
  * sends comes out through a protocol_io that records it; the store is SQLite in memory (or a
  * temporary file where a test must reach into the database to make it fail). */
 #include "check.h"
+#include "fake_conn.h"
 #include "utf8.h"
 #include "code.h"
 #include "content.h"
@@ -18,36 +19,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#define MAX_SENT 256
-
-/* One pretend connection: everything the protocol sent to it. */
-typedef struct fake_conn {
-	char *sent[MAX_SENT];
-	int close_after[MAX_SENT];
-	int n;
-} fake_conn;
-
-static int fake_send(void *conn, const char *data, size_t len, int close_after)
-{
-	fake_conn *fc = conn;
-	char *copy;
-
-	if (fc->n >= MAX_SENT || !(copy = malloc(len + 1)))
-		return -1;
-	memcpy(copy, data, len);
-	copy[len] = '\0';
-	fc->close_after[fc->n] = close_after;
-	fc->sent[fc->n++] = copy;
-	return 0;
-}
-
-static void fake_reset(fake_conn *fc)
-{
-	for (int i = 0; i < fc->n; i++)
-		free(fc->sent[i]);
-	fc->n = 0;
-}
 
 /* Message i as JSON (cJSON_Delete it), or NULL. */
 static cJSON *fake_msg(const fake_conn *fc, int i)

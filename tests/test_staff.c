@@ -4,6 +4,7 @@
  * (Argon2id, sessions), and where a person's side is needed the kiosk's own protocol.c runs on
  * the same store, as in the server. Dates come from a test clock. */
 #include "check.h"
+#include "fake_conn.h"
 #include "code.h"
 #include "content.h"
 #include "protocol.h"
@@ -21,42 +22,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_SENT 64
 #define PASSWORD "correct horse battery"
 
 /* 2026-11-22 12:00 UTC: every date below follows from it. */
 #define DAY_S	  (24LL * 60 * 60)
 #define START_S	  1795348800LL
 #define START_DAY "2026-11-22"
-
-/* ---- a pretend connection: everything sent to it ---- */
-
-typedef struct fake_conn {
-	char *sent[MAX_SENT];
-	int close_after[MAX_SENT];
-	int n;
-} fake_conn;
-
-static int fake_send(void *conn, const char *data, size_t len, int close_after)
-{
-	fake_conn *fc = conn;
-	char *copy;
-
-	if (fc->n >= MAX_SENT || !(copy = malloc(len + 1)))
-		return -1;
-	memcpy(copy, data, len);
-	copy[len] = '\0';
-	fc->close_after[fc->n] = close_after;
-	fc->sent[fc->n++] = copy;
-	return 0;
-}
-
-static void fake_reset(fake_conn *fc)
-{
-	for (int i = 0; i < fc->n; i++)
-		free(fc->sent[i]);
-	fc->n = 0;
-}
 
 /* ---- reading JSON ---- */
 
