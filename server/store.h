@@ -1,4 +1,4 @@
-/* store: the SQLite database, and the only file that includes sqlite3.h.
+/* store: the SQLite database. Only the store_*.c files (sharing store_int.h) include sqlite3.h.
  *
  * One connection, used only from the server's event loop thread. Changes are grouped into
  * batches: the first change opens a transaction, each request's changes sit inside a savepoint
@@ -47,6 +47,13 @@ int store_batch_open(const store *s);
 int store_commit(store *s, char *err, size_t errlen);
 /* How many batches have committed, for tests and the benchmark. */
 unsigned long store_commits(const store *s);
+/* A write made of several changes, whole or not at all: with no batch open its own transaction
+ * (BEGIN IMMEDIATE ... COMMIT, durable when store_write_end returns 0), inside an open batch a
+ * savepoint the batch's store_commit() makes durable (see the top of this file). store_write_end
+ * keeps the changes when ok (0), otherwise undoes them (-1); err is written only when keeping
+ * them failed. Each store_write_begin that returned 0 needs its store_write_end. */
+int store_write_begin(store *s, char *err, size_t errlen);
+int store_write_end(store *s, int ok, char *err, size_t errlen);
 
 /* ---- plans ---- */
 typedef struct store_plan {

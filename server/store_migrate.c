@@ -1,0 +1,235 @@
+/* store_migrate: the schema, as versioned migrations. */
+
+#include "store_int.h"
+
+#include <stdio.h>
+
+
+/* Versioned migrations, applied in order once each; user_version records how far. Never edit a
+ * migration that has shipped: add the next one. */
+static const char *const migrations[] = {
+	/* 1: plans, answers, lists, visits, needs, flags */
+	"CREATE TABLE plans ("
+	"  id INTEGER PRIMARY KEY,"
+	"  code_hash BLOB NOT NULL UNIQUE CHECK (length(code_hash) = 32),"
+	"  person_name TEXT NOT NULL DEFAULT '',"
+	"  status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft','submitted',"
+	"    'changes_requested','agreed','not_agreed','signed_off','review_due')),"
+	"  budget_pence INTEGER CHECK (budget_pence IS NULL OR budget_pence >= 0),"
+	"  last_page TEXT NOT NULL DEFAULT '',"
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
+	"  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
+	"  submitted_at TEXT"
+	");"
+	"CREATE TABLE needs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  plan_id INTEGER NOT NULL REFERENCES plans(id),"
+	"  text TEXT NOT NULL,"
+	"  eligible INTEGER NOT NULL CHECK (eligible IN (0,1))"
+	");"
+	"CREATE INDEX needs_plan ON needs(plan_id);"
+	"CREATE TABLE visits ("
+	"  id INTEGER PRIMARY KEY,"
+	"  plan_id INTEGER NOT NULL REFERENCES plans(id),"
+	"  started_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
+	"  writer TEXT NOT NULL DEFAULT '',"
+	"  helper_name TEXT NOT NULL DEFAULT '',"
+	"  helper_relationship TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE INDEX visits_plan ON visits(plan_id);"
+	"CREATE TABLE items ("
+	"  id INTEGER PRIMARY KEY,"
+	"  plan_id INTEGER NOT NULL REFERENCES plans(id),"
+	"  page TEXT NOT NULL,"
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))"
+	");"
+	"CREATE INDEX items_plan ON items(plan_id, page);"
+	"CREATE TABLE answers ("
+	"  plan_id INTEGER NOT NULL REFERENCES plans(id),"
+	"  page TEXT NOT NULL,"
+	"  item_id INTEGER NOT NULL DEFAULT 0,"
+	"  field TEXT NOT NULL DEFAULT '',"
+	"  value TEXT NOT NULL,"
+	"  visit_id INTEGER REFERENCES visits(id),"
+	"  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
+	"  PRIMARY KEY (plan_id, page, item_id, field)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE flags ("
+	"  id INTEGER PRIMARY KEY,"
+	"  plan_id INTEGER NOT NULL REFERENCES plans(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('safeguarding','advocacy','review')),"
+	"  detail TEXT NOT NULL DEFAULT '',"
+	"  visit_id INTEGER REFERENCES visits(id),"
+	"  raised_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
+	"  closed_at TEXT"
+	");"
+	"CREATE INDEX flags_open ON flags(plan_id, kind) WHERE closed_at IS NULL;",
+
+	/* 2: staff accounts, their sessions, login failures, and the append-only audit log. The
+	 * audit log names users and plans by id without foreign keys: it must outlive anything it
+	 * mentions. Its triggers refuse changing, deleting and overwriting (INSERT OR REPLACE) rows:
+	 * they stop a bug or a stray statement, not someone who can replace the file. */
+	"CREATE TABLE users ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  name TEXT NOT NULL COLLATE NOCASE UNIQUE CHECK (length(name) BETWEEN 1 AND 64"
+	"    AND name NOT GLOB '*[^A-Za-z0-9._-]*'),"
+	"  role TEXT NOT NULL CHECK (role IN ('caseworker','manager','admin')),"
+	"  password_hash TEXT NOT NULL CHECK (substr(password_hash, 1, 10) = '$argon2id$'"
+	"    AND length(password_hash) < 128),"
+	"  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0,1)),"
+	"  created_ms INTEGER NOT NULL,"
+	"  disabled_ms INTEGER"
+	");"
+	"CREATE TABLE staff_sessions ("
+	"  token_hash BLOB PRIMARY KEY CHECK (length(token_hash) = 32),"
+	"  user_id INTEGER NOT NULL REFERENCES users(id),"
+	"  created_ms INTEGER NOT NULL,"
+	"  seen_ms INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE INDEX staff_sessions_user ON staff_sessions(user_id);"
+	"CREATE TABLE login_failures ("
+	"  name TEXT PRIMARY KEY COLLATE NOCASE,"
+	"  failures INTEGER NOT NULL CHECK (failures >= 0),"
+	"  locked_until_ms INTEGER NOT NULL DEFAULT 0,"
+	"  last_ms INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  at_ms INTEGER NOT NULL DEFAULT (CAST(strftime('%s','now') AS INTEGER) * 1000"
+	"    + CAST(substr(strftime('%f','now'), 4) AS INTEGER)),"
+	"  actor_kind TEXT NOT NULL CHECK (actor_kind IN ('person','staff','system')),"
+	"  actor_id INTEGER,"
+	"  role TEXT NOT NULL DEFAULT '',"
+	"  plan_id INTEGER,"
+	"  action TEXT NOT NULL CHECK (length(action) BETWEEN 1 AND 64),"
+	"  detail TEXT NOT NULL DEFAULT '{}' CHECK (length(detail) <= 4096)"
+	");"
+	"CREATE INDEX audit_plan ON audit(plan_id, id) WHERE plan_id IS NOT NULL;"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN"
+	"  SELECT RAISE(ABORT, 'the audit log is append-only: its rows cannot be changed');"
+	"END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
+	"  SELECT RAISE(ABORT, 'the audit log is append-only: its rows cannot be deleted');"
+	"END;"
+	"CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit"
+	"  WHEN EXISTS (SELECT 1 FROM audit WHERE id = NEW.id) BEGIN"
+	"  SELECT RAISE(ABORT, 'the audit log is append-only: its rows cannot be replaced');"
+	"END;",
+
+	/* 3: the staff workspace (docs/staff.md). On plans: the ways of managing support the
+	 * council offers, who invited, the agreement (ready, the person's yes or no, the
+	 * caseworker's yes), the council's parts (risks, emergency plan checked), the not-agreed
+	 * record, the sign-off and any panel. On needs: how the council will meet each, and
+	 * whether a direct payment can. Support items costed by the council, comments for the
+	 * person, frozen versions (append-only, like the audit log), scheduled reviews. Flags can
+	 * now be closed by staff with a note. */
+	"ALTER TABLE plans ADD COLUMN managing TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE plans ADD COLUMN invited_by INTEGER;"
+	"ALTER TABLE plans ADD COLUMN ready INTEGER NOT NULL DEFAULT 0 CHECK (ready IN (0,1));"
+	"ALTER TABLE plans ADD COLUMN person_agreed_at TEXT;"
+	"ALTER TABLE plans ADD COLUMN person_agreed_visit INTEGER;"
+	"ALTER TABLE plans ADD COLUMN person_disagreed_at TEXT;"
+	"ALTER TABLE plans ADD COLUMN person_disagree_reason TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE plans ADD COLUMN caseworker_agreed_at TEXT;"
+	"ALTER TABLE plans ADD COLUMN caseworker_agreed_by INTEGER;"
+	"ALTER TABLE plans ADD COLUMN risks TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE plans ADD COLUMN emergency_checked INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (emergency_checked IN (0,1));"
+	"ALTER TABLE plans ADD COLUMN not_agreed_at TEXT;"
+	"ALTER TABLE plans ADD COLUMN not_agreed_by INTEGER;"
+	"ALTER TABLE plans ADD COLUMN not_agreed_reasons TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE plans ADD COLUMN not_agreed_safety TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE plans ADD COLUMN not_agreed_complaints INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (not_agreed_complaints IN (0,1));"
+	"ALTER TABLE plans ADD COLUMN signed_off_at TEXT;"
+	"ALTER TABLE plans ADD COLUMN signed_off_by INTEGER;"
+	"ALTER TABLE plans ADD COLUMN panel_decision TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE plans ADD COLUMN panel_date TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE needs ADD COLUMN how TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE needs ADD COLUMN direct_payment INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (direct_payment IN (0,1));"
+	"ALTER TABLE flags ADD COLUMN closed_by INTEGER;"
+	"ALTER TABLE flags ADD COLUMN closed_note TEXT NOT NULL DEFAULT '';"
+	"CREATE TABLE support ("
+	"  id INTEGER PRIMARY KEY,"
+	"  plan_id INTEGER NOT NULL REFERENCES plans(id),"
+	"  what TEXT NOT NULL,"
+	"  cost_pence INTEGER NOT NULL CHECK (cost_pence >= 0)"
+	");"
+	"CREATE INDEX support_plan ON support(plan_id);"
+	"CREATE TABLE comments ("
+	"  id INTEGER PRIMARY KEY,"
+	"  plan_id INTEGER NOT NULL REFERENCES plans(id),"
+	"  section TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id),"
+	"  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
+	"  seen_at TEXT"
+	");"
+	"CREATE INDEX comments_plan ON comments(plan_id, id);"
+	"CREATE TABLE versions ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  plan_id INTEGER NOT NULL REFERENCES plans(id),"
+	"  n INTEGER NOT NULL CHECK (n >= 1),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('submitted','agreed','signed_off')),"
+	"  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
+	"  actor_kind TEXT NOT NULL CHECK (actor_kind IN ('person','staff','system')),"
+	"  actor_id INTEGER,"
+	"  role TEXT NOT NULL DEFAULT '',"
+	"  snapshot TEXT NOT NULL,"
+	"  UNIQUE (plan_id, n)"
+	");"
+	"CREATE TRIGGER versions_no_update BEFORE UPDATE ON versions BEGIN"
+	"  SELECT RAISE(ABORT, 'versions are frozen: they cannot be changed');"
+	"END;"
+	"CREATE TRIGGER versions_no_delete BEFORE DELETE ON versions BEGIN"
+	"  SELECT RAISE(ABORT, 'versions are frozen: they cannot be deleted');"
+	"END;"
+	"CREATE TRIGGER versions_no_replace BEFORE INSERT ON versions"
+	"  WHEN EXISTS (SELECT 1 FROM versions WHERE id = NEW.id"
+	"    OR (plan_id = NEW.plan_id AND n = NEW.n)) BEGIN"
+	"  SELECT RAISE(ABORT, 'versions are frozen: they cannot be replaced');"
+	"END;"
+	"CREATE TABLE reviews ("
+	"  id INTEGER PRIMARY KEY,"
+	"  plan_id INTEGER NOT NULL REFERENCES plans(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('light','full')),"
+	"  due TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open','done','replaced')),"
+	"  done_at TEXT,"
+	"  done_by INTEGER,"
+	"  outcome TEXT CHECK (outcome IS NULL OR outcome IN ('confirm','reopen')),"
+	"  answers TEXT NOT NULL DEFAULT '{}'"
+	");"
+	"CREATE INDEX reviews_open ON reviews(plan_id, due) WHERE state = 'open';",
+};
+
+int db_migrate(store *s, char *err, size_t errlen)
+{
+	int version = store_schema_version(s);
+	int target = (int)(sizeof(migrations) / sizeof(*migrations));
+	char sql[64];
+
+	if (version < 0) {
+		db_err(err, errlen, "reading the schema version", s->db);
+		return -1;
+	}
+	if (version > target) {
+		snprintf(err, errlen, "the database is from a newer Plan Aloud (schema %d, this is %d)",
+			 version, target);
+		return -1;
+	}
+	for (int v = version; v < target; v++) {
+		if (db_step_once(s, "BEGIN IMMEDIATE", err, errlen))
+			return -1;
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+		if (db_exec(s, migrations[v], err, errlen) || db_exec(s, sql, err, errlen)) {
+			db_exec(s, "ROLLBACK", NULL, 0);
+			return -1;
+		}
+		if (db_step_once(s, "COMMIT", err, errlen))
+			return -1;
+	}
+	return 0;
+}
+

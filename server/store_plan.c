@@ -1,0 +1,445 @@
+/* store_plan: plans, their needs, visits, answers, list entries and flags the person raises. */
+
+#include "store_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---- plans ---- */
+
+int store_plan_create(store *s, const unsigned char hash[STORE_HASH_BYTES], const char *person_name,
+		      long long budget_pence, long long *id, char *err, size_t errlen)
+{
+	if (db_run(s, "INSERT INTO plans (code_hash, person_name, budget_pence) VALUES (?, ?, ?)", "BTN",
+		hash, person_name, budget_pence)) {
+		db_err(err, errlen, "making a plan", s->db);
+		return -1;
+	}
+	*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int store_plan_find(store *s, const unsigned char hash[STORE_HASH_BYTES], long long *id)
+{
+	return db_query_int(s, id, "SELECT id FROM plans WHERE code_hash = ?", "B", hash);
+}
+
+int store_plan_get(store *s, long long id, store_plan *out)
+{
+	sqlite3_stmt *st = db_prepare(s, "SELECT id, status, person_name, coalesce(budget_pence, -1), "
+				      "last_page FROM plans WHERE id = ?");
+	int rc = -1, step;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(st, 0);
+		db_copy_col(out->status, sizeof(out->status), st, 1);
+		db_copy_col(out->person_name, sizeof(out->person_name), st, 2);
+		out->budget_pence = sqlite3_column_int64(st, 3);
+		db_copy_col(out->last_page, sizeof(out->last_page), st, 4);
+		rc = 0;
+	} else if (step == SQLITE_DONE) {
+		rc = 1;
+	}
+	db_done(s, st);
+	return rc;
+}
+
+int store_plan_set_status(store *s, long long id, const char *from, const char *to, char *err,
+			  size_t errlen)
+{
+	const char *sql = strcmp(to, "submitted") == 0
+		? "UPDATE plans SET status = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), "
+		  "submitted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ? AND status = ?"
+		: "UPDATE plans SET status = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') "
+		  "WHERE id = ? AND status = ?";
+
+	if (db_run(s, sql, "TIT", to, id, from)) {
+		db_err(err, errlen, "changing the plan's status", s->db);
+		return -1;
+	}
+	if (sqlite3_changes(s->db) != 1)
+		return 1;
+	if (db_run(s, "INSERT INTO audit (actor_kind, actor_id, role, plan_id, action, detail) "
+		   "VALUES ('person', ?, '', ?, 'status_changed', json_object('from', ?, 'to', ?))",
+		"IITT", id, id, from, to)) {
+		db_err(err, errlen, "auditing the plan's status", s->db);
+		return -1;
+	}
+	return 0;
+}
+
+int store_plan_set_last_page(store *s, long long id, const char *page)
+{
+	return db_run(s, "UPDATE plans SET last_page = ? WHERE id = ?", "TI", page, id);
+}
+
+/* ---- needs ---- */
+
+int store_need_add(store *s, long long plan, const char *text, int eligible)
+{
+	return db_run(s, "INSERT INTO needs (plan_id, text, eligible) VALUES (?, ?, ?)", "ITI", plan,
+		   text, (long long)(eligible != 0));
+}
+
+int store_needs_each(store *s, long long plan, store_need_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = db_prepare(s, "SELECT text, eligible FROM needs WHERE plan_id = ? ORDER BY id");
+	int step;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, plan);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		fn(ctx, db_col_text(st, 0), sqlite3_column_int(st, 1));
+	db_done(s, st);
+	return step == SQLITE_DONE ? 0 : -1;
+}
+
+/* ---- visits ---- */
+
+int store_visit_start(store *s, long long plan, long long *visit)
+{
+	if (db_run(s, "INSERT INTO visits (plan_id) VALUES (?)", "I", plan))
+		return -1;
+	*visit = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int store_visit_set(store *s, long long visit, const char *field, const char *value)
+{
+	/* Column names cannot be bound: choose from a fixed list. */
+	static const char *const sql[] = {
+		"UPDATE visits SET writer = ? WHERE id = ?",
+		"UPDATE visits SET helper_name = ? WHERE id = ?",
+		"UPDATE visits SET helper_relationship = ? WHERE id = ?",
+	};
+	int which = strcmp(field, "writer") == 0	      ? 0
+		    : strcmp(field, "helper_name") == 0	      ? 1
+		    : strcmp(field, "helper_relationship") == 0 ? 2
+								: -1;
+
+	if (which < 0)
+		return -1;
+	return db_run(s, sql[which], "TI", value, visit);
+}
+
+int store_visits_each(store *s, long long plan, store_visit_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = db_prepare(s, "SELECT id, writer, helper_name, helper_relationship FROM visits "
+				      "WHERE plan_id = ? ORDER BY id");
+	int step;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, plan);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		fn(ctx, sqlite3_column_int64(st, 0), db_col_text(st, 1), db_col_text(st, 2), db_col_text(st, 3));
+	db_done(s, st);
+	return step == SQLITE_DONE ? 0 : -1;
+}
+
+/* ---- answers ---- */
+
+int store_answer_set(store *s, long long plan, long long visit, const char *page, long long item,
+		     const char *field, const char *value, char *err, size_t errlen)
+{
+	if (db_run(s,
+		"INSERT INTO answers (plan_id, page, item_id, field, value, visit_id) "
+		"VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (plan_id, page, item_id, field) DO UPDATE SET "
+		"value = excluded.value, visit_id = excluded.visit_id, "
+		"updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+		"ITITTN", plan, page, item, field, value, visit > 0 ? visit : -1LL)) {
+		db_err(err, errlen, "storing an answer", s->db);
+		return -1;
+	}
+	return 0;
+}
+
+int store_answers_each(store *s, long long plan, store_answer_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = db_prepare(s, "SELECT page, item_id, field, value FROM answers "
+				      "WHERE plan_id = ? ORDER BY page, item_id, field");
+	int step, rc = 0;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, plan);
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = fn(ctx, db_col_text(st, 0), sqlite3_column_int64(st, 1), db_col_text(st, 2),
+			db_col_text(st, 3));
+	db_done(s, st);
+	return rc == 0 && step == SQLITE_DONE ? 0 : -1;
+}
+
+/* ---- list entries ---- */
+
+int store_item_add(store *s, long long plan, const char *page, long long *item)
+{
+	if (db_run(s, "INSERT INTO items (plan_id, page) VALUES (?, ?)", "IT", plan, page))
+		return -1;
+	*item = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int store_item_exists(store *s, long long plan, const char *page, long long item)
+{
+	long long one;
+
+	return db_query_int(s, &one, "SELECT 1 FROM items WHERE id = ? AND plan_id = ? AND page = ?",
+			 "IIT", item, plan, page);
+}
+
+int store_item_remove(store *s, long long plan, const char *page, long long item)
+{
+	int rc = store_item_exists(s, plan, page, item);
+
+	if (rc)
+		return rc;
+	if (db_run(s, "DELETE FROM answers WHERE plan_id = ? AND page = ? AND item_id = ?", "ITI", plan,
+		page, item) ||
+	    db_run(s, "DELETE FROM items WHERE id = ?", "I", item))
+		return -1;
+	return 0;
+}
+
+int store_items_each(store *s, long long plan, const char *page, store_item_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = db_prepare(s, "SELECT id FROM items WHERE plan_id = ? AND page = ? ORDER BY id");
+	int step;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, plan);
+	sqlite3_bind_text(st, 2, page, -1, SQLITE_TRANSIENT);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		fn(ctx, sqlite3_column_int64(st, 0));
+	db_done(s, st);
+	return step == SQLITE_DONE ? 0 : -1;
+}
+
+int store_item_count(store *s, long long plan, const char *page)
+{
+	long long n = -1;
+
+	if (db_query_int(s, &n, "SELECT count(*) FROM items WHERE plan_id = ? AND page = ?", "IT", plan,
+		      page))
+		return -1;
+	return (int)n;
+}
+
+/* ---- flags ---- */
+
+int store_flag_open_count(store *s, long long plan, const char *kind)
+{
+	long long n = -1;
+
+	if (db_query_int(s, &n,
+		      "SELECT count(*) FROM flags WHERE plan_id = ? AND kind = ? AND closed_at IS NULL",
+		      "IT", plan, kind))
+		return -1;
+	return (int)n;
+}
+
+int store_flag_raise(store *s, long long plan, long long visit, const char *kind,
+		     const char *detail, int *raised)
+{
+	int open = store_flag_open_count(s, plan, kind);
+
+	*raised = 0;
+	if (open < 0)
+		return -1;
+	if (open > 0 && strcmp(kind, "review") != 0)
+		return 0;
+	if (open > 0) /* a newer review request replaces the reason of the open one */
+		return db_run(s, "UPDATE flags SET detail = ? WHERE plan_id = ? AND kind = ? AND "
+			      "closed_at IS NULL",
+			   "TIT", detail, plan, kind);
+	if (db_run(s, "INSERT INTO flags (plan_id, kind, detail, visit_id) VALUES (?, ?, ?, ?)", "ITTN",
+		plan, kind, detail, visit > 0 ? visit : -1LL) ||
+	    /* who raised it and when, not what they said */
+	    db_run(s, "INSERT INTO audit (actor_kind, actor_id, role, plan_id, action, detail) "
+		   "VALUES ('person', ?, '', ?, 'flag_raised', json_object('kind', ?, 'visit', ?))",
+		"IITN", plan, plan, kind, visit > 0 ? visit : -1LL))
+		return -1;
+	*raised = 1;
+	return 0;
+}
+
+int db_plan_exists(store *s, long long plan)
+{
+	long long one;
+
+	return db_query_int(s, &one, "SELECT 1 FROM plans WHERE id = ?", "I", plan);
+}
+
+int store_plan_invite(store *s, const unsigned char hash[STORE_HASH_BYTES], const char *person_name,
+		      const store_invite_need *needs, size_t nneeds, long long budget_pence,
+		      const char *managing, const store_actor *by, long long *id, char *err,
+		      size_t errlen)
+{
+	db_actor_cols a = db_actor(by);
+	long long plan = 0, eligible = 0;
+	int ok = 0;
+
+	if (store_write_begin(s, err, errlen))
+		return -1;
+	if (db_run(s, "INSERT INTO plans (code_hash, person_name, budget_pence, managing, invited_by) "
+		   "VALUES (?, ?, ?, ?, ?)",
+		"BTNTN", hash, person_name, budget_pence, managing, a.id)) {
+		db_err(err, errlen, "making a plan", s->db);
+		goto out;
+	}
+	plan = sqlite3_last_insert_rowid(s->db);
+	for (size_t i = 0; i < nneeds; i++) {
+		if (store_need_add(s, plan, needs[i].text, needs[i].eligible)) {
+			db_err(err, errlen, "adding a need", s->db);
+			goto out;
+		}
+		eligible += needs[i].eligible != 0;
+	}
+	if (db_run(s, AUDIT_INSERT "json_object('needs', ?, 'eligible', ?, 'budget_pence', ?))",
+		"TNTITIIN", a.kind, a.id, a.role, plan, "plan_invited", (long long)nneeds, eligible,
+		budget_pence)) {
+		db_err(err, errlen, "auditing an invitation", s->db);
+		goto out;
+	}
+	ok = 1;
+out:
+	if (store_write_end(s, ok, err, errlen))
+		return -1;
+	if (id)
+		*id = plan;
+	return 0;
+}
+
+int store_plan_set_code(store *s, long long plan, const unsigned char hash[STORE_HASH_BYTES],
+			const store_actor *by, char *err, size_t errlen)
+{
+	db_actor_cols a = db_actor(by);
+	int rc = -1;
+
+	if (store_write_begin(s, err, errlen))
+		return -1;
+	if (db_run(s, "UPDATE plans SET code_hash = ? WHERE id = ?", "BI", hash, plan)) {
+		db_err(err, errlen, "replacing a plan's code", s->db);
+		goto out;
+	}
+	if (sqlite3_changes(s->db) == 0) {
+		rc = 1;
+		goto out;
+	}
+	if (db_run(s, AUDIT_INSERT "'{}')", "TNTIT", a.kind, a.id, a.role, plan, "code_replaced")) {
+		db_err(err, errlen, "auditing a new code", s->db);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (store_write_end(s, rc == 0, err, errlen))
+		return rc == 1 ? 1 : -1;
+	return 0;
+}
+
+/* ---- reading a plan as staff see it ---- */
+
+int store_plan_detail_get(store *s, long long plan, store_plan_detail_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = db_prepare(
+	    s, "SELECT p.id, p.status, p.person_name, coalesce(p.budget_pence, -1), p.managing, "
+	       "p.created_at, p.updated_at, coalesce(p.submitted_at, ''), coalesce(iu.name, ''), "
+	       "p.ready, coalesce(p.person_agreed_at, ''), coalesce(p.person_disagreed_at, ''), "
+	       "p.person_disagree_reason, coalesce(p.caseworker_agreed_at, ''), "
+	       "coalesce(cu.name, ''), coalesce(p.caseworker_agreed_by, -1), p.risks, "
+	       "p.emergency_checked, coalesce(p.not_agreed_at, ''), coalesce(nu.name, ''), "
+	       "p.not_agreed_reasons, p.not_agreed_safety, p.not_agreed_complaints, "
+	       "coalesce(p.signed_off_at, ''), coalesce(su.name, ''), p.panel_decision, "
+	       "p.panel_date FROM plans p "
+	       "LEFT JOIN users iu ON iu.id = p.invited_by "
+	       "LEFT JOIN users cu ON cu.id = p.caseworker_agreed_by "
+	       "LEFT JOIN users nu ON nu.id = p.not_agreed_by "
+	       "LEFT JOIN users su ON su.id = p.signed_off_by WHERE p.id = ?");
+	store_plan_detail d;
+	int rc = -1, step;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, plan);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		d = (store_plan_detail){
+			.id = sqlite3_column_int64(st, 0),
+			.status = db_col_text(st, 1),
+			.person_name = db_col_text(st, 2),
+			.budget_pence = sqlite3_column_int64(st, 3),
+			.managing = db_col_text(st, 4),
+			.created_at = db_col_text(st, 5),
+			.updated_at = db_col_text(st, 6),
+			.submitted_at = db_col_text(st, 7),
+			.invited_by = db_col_text(st, 8),
+			.ready = sqlite3_column_int(st, 9),
+			.person_agreed_at = db_col_text(st, 10),
+			.person_disagreed_at = db_col_text(st, 11),
+			.person_disagree_reason = db_col_text(st, 12),
+			.caseworker_agreed_at = db_col_text(st, 13),
+			.caseworker_agreed_by = db_col_text(st, 14),
+			.caseworker_agreed_by_id = sqlite3_column_int64(st, 15),
+			.risks = db_col_text(st, 16),
+			.emergency_checked = sqlite3_column_int(st, 17),
+			.not_agreed_at = db_col_text(st, 18),
+			.not_agreed_by = db_col_text(st, 19),
+			.not_agreed_reasons = db_col_text(st, 20),
+			.not_agreed_safety = db_col_text(st, 21),
+			.not_agreed_complaints = sqlite3_column_int(st, 22),
+			.signed_off_at = db_col_text(st, 23),
+			.signed_off_by = db_col_text(st, 24),
+			.panel_decision = db_col_text(st, 25),
+			.panel_date = db_col_text(st, 26),
+		};
+		fn(ctx, &d);
+		rc = 0;
+	} else if (step == SQLITE_DONE) {
+		rc = 1;
+	}
+	db_done(s, st);
+	return rc;
+}
+
+int store_needs_each_full(store *s, long long plan, store_need_full_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = db_prepare(s, "SELECT id, text, eligible, how, direct_payment FROM needs "
+				      "WHERE plan_id = ? ORDER BY id");
+	store_need n;
+	int step;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, plan);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		n = (store_need){ sqlite3_column_int64(st, 0), db_col_text(st, 1),
+				  sqlite3_column_int(st, 2), db_col_text(st, 3),
+				  sqlite3_column_int(st, 4) };
+		fn(ctx, &n);
+	}
+	db_done(s, st);
+	return step == SQLITE_DONE ? 0 : -1;
+}
+
+int store_answers_each_with_visit(store *s, long long plan, store_answer_visit_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = db_prepare(s, "SELECT page, item_id, field, value, coalesce(visit_id, 0) "
+				      "FROM answers WHERE plan_id = ? ORDER BY page, item_id, field");
+	int step = SQLITE_DONE, rc = 0;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, plan);
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = fn(ctx, db_col_text(st, 0), sqlite3_column_int64(st, 1), db_col_text(st, 2),
+			db_col_text(st, 3), sqlite3_column_int64(st, 4));
+	db_done(s, st);
+	return rc == 0 && step == SQLITE_DONE ? 0 : -1;
+}
+

@@ -1,0 +1,338 @@
+/* store_staff: staff accounts, login failures and sessions. */
+
+#include "store_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---- staff accounts ---- */
+
+#define USER_COLUMNS "id, name, role, password_hash, disabled, created_ms"
+
+static void read_user(sqlite3_stmt *st, store_user *out)
+{
+	out->id = sqlite3_column_int64(st, 0);
+	db_copy_col(out->name, sizeof(out->name), st, 1);
+	db_copy_col(out->role, sizeof(out->role), st, 2);
+	db_copy_col(out->password_hash, sizeof(out->password_hash), st, 3);
+	out->disabled = sqlite3_column_int(st, 4);
+	out->created_ms = sqlite3_column_int64(st, 5);
+}
+
+/* Runs a one-row user query bound to one int64 (types "I") or one text (types "T"). */
+static int query_user(store *s, const char *sql, const char *types, store_user *out, ...)
+{
+	sqlite3_stmt *st = db_prepare(s, sql);
+	va_list ap;
+	int rc = -1, step;
+
+	if (!st)
+		return -1;
+	va_start(ap, out);
+	if (db_bind(st, types, ap) == 0) {
+		step = sqlite3_step(st);
+		if (step == SQLITE_ROW) {
+			read_user(st, out);
+			rc = 0;
+		} else if (step == SQLITE_DONE) {
+			rc = 1;
+		}
+	}
+	va_end(ap);
+	db_done(s, st);
+	return rc;
+}
+
+int store_user_find(store *s, const char *name, store_user *out)
+{
+	return query_user(s, "SELECT " USER_COLUMNS " FROM users WHERE name = ?", "T", out, name);
+}
+
+int store_user_get(store *s, long long id, store_user *out)
+{
+	return query_user(s, "SELECT " USER_COLUMNS " FROM users WHERE id = ?", "I", out, id);
+}
+
+int store_user_add(store *s, const char *name, const char *role, const char *password_hash,
+		   long long now_ms, const store_actor *by, long long *id, char *err, size_t errlen)
+{
+	db_actor_cols a = db_actor(by);
+	long long uid = 0;
+	int rc = -1, taken;
+
+	if (store_write_begin(s, err, errlen))
+		return -1;
+	taken = db_query_int(s, &uid, "SELECT id FROM users WHERE name = ?", "T", name);
+	if (taken == 0) {
+		rc = 1;
+		goto out;
+	}
+	if (taken < 0 || db_run(s, "INSERT INTO users (name, role, password_hash, created_ms) "
+				"VALUES (?, ?, ?, ?)",
+			     "TTTI", name, role, password_hash, now_ms)) {
+		db_err(err, errlen, "adding a user", s->db);
+		goto out;
+	}
+	uid = sqlite3_last_insert_rowid(s->db);
+	if (db_run(s, "INSERT INTO audit (actor_kind, actor_id, role, action, detail) VALUES (?, ?, ?, "
+		   "'user_added', json_object('user_id', ?, 'name', ?, 'role', ?))",
+		"TNTITT", a.kind, a.id, a.role, uid, name, role)) {
+		db_err(err, errlen, "auditing a new user", s->db);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (store_write_end(s, rc == 0, err, errlen))
+		return rc == 1 ? 1 : -1;
+	if (id)
+		*id = uid;
+	return 0;
+}
+
+int store_user_set_password(store *s, long long id, const char *password_hash,
+			    const store_actor *by, char *err, size_t errlen)
+{
+	db_actor_cols a = db_actor(by);
+	int rc = -1;
+
+	if (store_write_begin(s, err, errlen))
+		return -1;
+	if (db_run(s, "UPDATE users SET password_hash = ? WHERE id = ?", "TI", password_hash, id)) {
+		db_err(err, errlen, "changing a password", s->db);
+		goto out;
+	}
+	if (sqlite3_changes(s->db) == 0) {
+		rc = 1;
+		goto out;
+	}
+	if (db_run(s, "INSERT INTO audit (actor_kind, actor_id, role, action, detail) VALUES (?, ?, ?, "
+		   "'password_set', json_object('user_id', ?, 'name', (SELECT name FROM users "
+		   "WHERE id = ?)))",
+		"TNTII", a.kind, a.id, a.role, id, id)) {
+		db_err(err, errlen, "auditing a new password", s->db);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (store_write_end(s, rc == 0, err, errlen))
+		return rc == 1 ? 1 : -1;
+	return 0;
+}
+
+int store_user_rehash(store *s, long long id, const char *password_hash)
+{
+	/* One statement: atomic on its own, in a batch or not. */
+	return db_run(s, "UPDATE users SET password_hash = ? WHERE id = ?", "TI", password_hash, id);
+}
+
+int store_user_set_disabled(store *s, long long id, int disabled, long long now_ms,
+			    const store_actor *by, char *err, size_t errlen)
+{
+	db_actor_cols a = db_actor(by);
+	long long was;
+	int rc = -1, found, failed;
+
+	if (store_write_begin(s, err, errlen))
+		return -1;
+	found = db_query_int(s, &was, "SELECT disabled FROM users WHERE id = ?", "I", id);
+	if (found) {
+		rc = found;
+		if (found < 0)
+			db_err(err, errlen, "finding a user", s->db);
+		goto out;
+	}
+	if ((was != 0) == (disabled != 0)) {
+		rc = 0;
+		goto out;
+	}
+	if (disabled)
+		failed = db_run(s, "UPDATE users SET disabled = 1, disabled_ms = ? WHERE id = ?", "II",
+			     now_ms, id) ||
+			 db_run(s, "DELETE FROM staff_sessions WHERE user_id = ?", "I", id);
+	else
+		failed = db_run(s, "UPDATE users SET disabled = 0, disabled_ms = NULL WHERE id = ?", "I",
+			     id);
+	if (failed) {
+		db_err(err, errlen, "changing a user", s->db);
+		goto out;
+	}
+	if (db_run(s, "INSERT INTO audit (actor_kind, actor_id, role, action, detail) VALUES (?, ?, ?, "
+		   "?, json_object('user_id', ?, 'name', (SELECT name FROM users WHERE id = ?)))",
+		"TNTTII", a.kind, a.id, a.role, disabled ? "user_disabled" : "user_enabled", id, id)) {
+		db_err(err, errlen, "auditing a change of user", s->db);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (store_write_end(s, rc == 0, err, errlen))
+		return rc == 1 ? 1 : -1;
+	return 0;
+}
+
+int store_users_each(store *s, store_user_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = db_prepare(s, "SELECT " USER_COLUMNS " FROM users ORDER BY name, id");
+	store_user u;
+	int step;
+
+	if (!st)
+		return -1;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		read_user(st, &u);
+		fn(ctx, &u);
+	}
+	db_done(s, st);
+	return step == SQLITE_DONE ? 0 : -1;
+}
+
+/* ---- login failures ---- */
+
+int store_login_state(store *s, const char *name, int *failures, long long *locked_until_ms)
+{
+	sqlite3_stmt *st =
+		db_prepare(s, "SELECT failures, locked_until_ms FROM login_failures WHERE name = ?");
+	int rc = -1, step;
+
+	*failures = 0;
+	*locked_until_ms = 0;
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*failures = sqlite3_column_int(st, 0);
+		*locked_until_ms = sqlite3_column_int64(st, 1);
+		rc = 0;
+	} else if (step == SQLITE_DONE) {
+		rc = 0;
+	}
+	db_done(s, st);
+	return rc;
+}
+
+int store_login_failed(store *s, const char *name, const store_user *user, const char *audit_name,
+		       int failures, long long locked_until_ms, long long now_ms, char *err,
+		       size_t errlen)
+{
+	long long locked_for_s = locked_until_ms > now_ms ? (locked_until_ms - now_ms + 999) / 1000 : 0;
+	int ok = 0;
+
+	if (store_write_begin(s, err, errlen))
+		return -1;
+	if (db_run(s, "INSERT INTO login_failures (name, failures, locked_until_ms, last_ms) "
+		   "VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET failures = excluded.failures, "
+		   "locked_until_ms = excluded.locked_until_ms, last_ms = excluded.last_ms",
+		"TIII", name, (long long)failures, locked_until_ms, now_ms)) {
+		db_err(err, errlen, "counting a failed login", s->db);
+		goto out;
+	}
+	/* An unknown name is audited with no actor id: nobody is known to have tried. */
+	if (db_run(s, "INSERT INTO audit (actor_kind, actor_id, role, action, detail) VALUES ('staff', "
+		   "?, ?, 'login_failed', json_object('name', ?, 'failures', ?, 'locked_for_s', ?))",
+		"NTTII", user ? user->id : -1LL, user ? user->role : "", audit_name,
+		(long long)failures, locked_for_s)) {
+		db_err(err, errlen, "auditing a failed login", s->db);
+		goto out;
+	}
+	ok = 1;
+out:
+	return store_write_end(s, ok, err, errlen);
+}
+
+int store_login_ok(store *s, const store_user *user, const unsigned char token_hash[STORE_HASH_BYTES],
+		   long long now_ms, char *err, size_t errlen)
+{
+	int ok = 0;
+
+	if (store_write_begin(s, err, errlen))
+		return -1;
+	if (db_run(s, "DELETE FROM login_failures WHERE name = ?", "T", user->name) ||
+	    db_run(s, "INSERT INTO staff_sessions (token_hash, user_id, created_ms, seen_ms) "
+		   "VALUES (?, ?, ?, ?)",
+		"BIII", token_hash, user->id, now_ms, now_ms)) {
+		db_err(err, errlen, "starting a staff session", s->db);
+		goto out;
+	}
+	if (db_run(s, "INSERT INTO audit (actor_kind, actor_id, role, action, detail) VALUES ('staff', "
+		   "?, ?, 'login_ok', json_object('name', ?))",
+		"ITT", user->id, user->role, user->name)) {
+		db_err(err, errlen, "auditing a login", s->db);
+		goto out;
+	}
+	ok = 1;
+out:
+	return store_write_end(s, ok, err, errlen);
+}
+
+/* ---- staff sessions ---- */
+
+int store_session_find(store *s, const unsigned char token_hash[STORE_HASH_BYTES],
+		       store_session *out)
+{
+	/* The password hash is not needed to know who someone is: it stays in the table. */
+	sqlite3_stmt *st = db_prepare(s, "SELECT u.id, u.name, u.role, '', u.disabled, u.created_ms, "
+				      "t.created_ms, t.seen_ms FROM staff_sessions t "
+				      "JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?");
+	int rc = -1, step;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_blob(st, 1, token_hash, STORE_HASH_BYTES, SQLITE_TRANSIENT);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		read_user(st, &out->user);
+		out->created_ms = sqlite3_column_int64(st, 6);
+		out->seen_ms = sqlite3_column_int64(st, 7);
+		rc = 0;
+	} else if (step == SQLITE_DONE) {
+		rc = 1;
+	}
+	db_done(s, st);
+	return rc;
+}
+
+int store_session_touch(store *s, const unsigned char token_hash[STORE_HASH_BYTES], long long now_ms)
+{
+	return db_run(s, "UPDATE staff_sessions SET seen_ms = ? WHERE token_hash = ?", "IB", now_ms,
+		   token_hash);
+}
+
+int store_session_end(store *s, const unsigned char token_hash[STORE_HASH_BYTES],
+		      const store_actor *by)
+{
+	db_actor_cols a = db_actor(by);
+	int rc = -1;
+
+	if (store_write_begin(s, NULL, 0))
+		return -1;
+	if (db_run(s, "DELETE FROM staff_sessions WHERE token_hash = ?", "B", token_hash))
+		goto out;
+	if (sqlite3_changes(s->db) == 0) {
+		rc = 1;
+		goto out;
+	}
+	if (by && db_run(s, "INSERT INTO audit (actor_kind, actor_id, role, action) VALUES (?, ?, ?, "
+			 "'logout')",
+		      "TNT", a.kind, a.id, a.role))
+		goto out;
+	rc = 0;
+out:
+	if (store_write_end(s, rc == 0, NULL, 0))
+		return rc == 1 ? 1 : -1;
+	return 0;
+}
+
+int store_staff_prune(store *s, long long seen_before_ms, long long created_before_ms,
+		      long long failures_before_ms)
+{
+	int ok;
+
+	if (store_write_begin(s, NULL, 0))
+		return -1;
+	ok = db_run(s, "DELETE FROM staff_sessions WHERE seen_ms < ? OR created_ms < ?", "II",
+		 seen_before_ms, created_before_ms) == 0 &&
+	     db_run(s, "DELETE FROM login_failures WHERE last_ms < ? AND locked_until_ms < ?", "II",
+		 failures_before_ms, failures_before_ms) == 0;
+	return store_write_end(s, ok, NULL, 0);
+}
+
