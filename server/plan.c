@@ -16,7 +16,7 @@ static const char *const status_names[PLAN_STATUS_COUNT] = {
 	[PLAN_REVIEW_DUE] = "review_due",
 };
 
-/* PRODUCT.md: draft -> submitted -> (changes_requested -> submitted)* -> agreed -> signed_off
+/* draft -> submitted -> (changes_requested -> submitted)* -> agreed -> signed_off
  * -> review_due -> ..., with not_agreed recorded where agreement fails. */
 static const struct {
 	plan_status from, to;
@@ -60,6 +60,27 @@ int plan_can_transition(plan_status from, plan_status to)
 int plan_person_can_edit(plan_status s)
 {
 	return s == PLAN_DRAFT || s == PLAN_CHANGES_REQUESTED;
+}
+
+int plan_council_parts_open(plan_status s)
+{
+	return s == PLAN_DRAFT || s == PLAN_SUBMITTED || s == PLAN_CHANGES_REQUESTED ||
+	       s == PLAN_NOT_AGREED;
+}
+
+int plan_asks_agreement(plan_status s)
+{
+	return s == PLAN_SUBMITTED;
+}
+
+int plan_council_agreed(plan_status s)
+{
+	return s == PLAN_SIGNED_OFF || s == PLAN_REVIEW_DUE;
+}
+
+int plan_forgets_agreement(plan_status s)
+{
+	return s == PLAN_CHANGES_REQUESTED || s == PLAN_NOT_AGREED;
 }
 
 #define MONEY_MAX_PENCE 100000000LL /* £1,000,000 a week is surely a typing slip */

@@ -21,10 +21,21 @@ typedef enum plan_status {
 const char *plan_status_name(plan_status s);
 /* 0 and *s set, or -1 for a name that is not a status. */
 int plan_status_parse(const char *name, plan_status *s);
-/* 1 when PRODUCT.md's statuses allow from -> to. */
+/* 1 when the plan's statuses allow from -> to (plan.c's graph: every move workflow.c makes). */
 int plan_can_transition(plan_status from, plan_status to);
 /* 1 when the person may change their answers (draft, or sent back for changes). */
 int plan_person_can_edit(plan_status s);
+/* 1 while staff may change the council's parts (needs' how, support, risks): before agreement
+ * (draft, submitted, changes_requested), or after it failed (not_agreed). */
+int plan_council_parts_open(plan_status s);
+/* 1 when the person and the caseworker can be asked to agree: the plan has been sent. */
+int plan_asks_agreement(plan_status s);
+/* 1 when the council has agreed and signed the plan off (signed_off, review_due): the person
+ * may have their copy and ask for a review, and staff may review it. */
+int plan_council_agreed(plan_status s);
+/* 1 when a plan entering s forgets both agreements and the request for them (it goes back for
+ * changes, or agreement failed). */
+int plan_forgets_agreement(plan_status s);
 
 /* "12", "12.5", "£12.50", "1,250" -> pence. 0, or -1 for anything that is not an amount
  * (negative, more than two decimals, over £1,000,000). */

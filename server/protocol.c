@@ -7,6 +7,7 @@
 #include "plan.h"
 #include "utf8.h"
 #include "view.h"
+#include "workflow.h"
 
 #include <assert.h>
 #include <sodium.h>
@@ -71,7 +72,7 @@ struct session {
 	long long plan; /* 0 until a plan is open */
 	long long visit;
 	char code[CODE_MAX];
-	char status[24];
+	plan_status status;
 	long long budget;
 
 	size_t page;
@@ -219,23 +220,21 @@ static int load_answers(session *s, plan_answers *pa)
 
 /* The open plan's status, read afresh into s->status: another kiosk with the same code, or
  * staff, may have moved it since this session opened it. */
-static const char *status_now(session *s)
+static plan_status status_now(session *s)
 {
 	store_plan pl;
 
 	if (s->plan && store_plan_get(s->p->st, s->plan, &pl) == 0)
-		snprintf(s->status, sizeof(s->status), "%s", pl.status);
+		s->status = pl.status;
 	return s->status;
 }
 
 /* 1 when the open plan cannot be changed by the person now. */
 static int read_only(session *s)
 {
-	plan_status st;
-
 	if (!s->plan)
 		return 0;
-	return plan_status_parse(status_now(s), &st) || !plan_person_can_edit(st);
+	return !plan_person_can_edit(status_now(s));
 }
 
 static size_t kind_index(const session *s, page_kind kind)
@@ -451,7 +450,7 @@ static int agreement_asked(session *s)
 {
 	int ready = 0, agreed = 0;
 
-	return strcmp(s->status, "submitted") == 0 &&
+	return plan_asks_agreement(s->status) &&
 	       store_plan_agreement(s->p->st, s->plan, &ready, &agreed, NULL) == 0 && ready && !agreed;
 }
 
@@ -472,7 +471,7 @@ static void show_page(session *s, long long seq)
 	vp.st = s->p->st;
 	vp.plan = s->plan;
 	vp.answers = &pa;
-	vp.status = s->plan ? s->status : NULL;
+	vp.status = s->plan ? s->status : PLAN_DRAFT;
 	vp.budget_pence = s->plan ? s->budget : -1;
 	vp.code = s->plan ? s->code : NULL;
 	vp.new_code = s->new_code;
@@ -547,7 +546,7 @@ static void close_plan(session *s)
 	s->plan = 0;
 	s->visit = 0;
 	sodium_memzero(s->code, sizeof(s->code));
-	s->status[0] = '\0';
+	s->status = PLAN_DRAFT;
 	s->editing = 0;
 	s->new_code = 0;
 }
@@ -565,7 +564,7 @@ static int open_plan(session *s, long long id, const char *code)
 	}
 	s->plan = id;
 	snprintf(s->code, sizeof(s->code), "%s", code);
-	snprintf(s->status, sizeof(s->status), "%s", pl.status);
+	s->status = pl.status;
 	s->budget = pl.budget_pence;
 	for (size_t i = 0; i < s->held_answers.n; i++) {
 		const plan_answer *a = &s->held_answers.a[i];
@@ -659,16 +658,14 @@ static int handle_go(session *s, const cJSON *m, long long seq)
 		int ready = 0, agreed = 0;
 
 		/* Only while the social worker is asking: otherwise there is nothing to answer. */
-		if (strcmp(status_now(s), "submitted") != 0 ||
+		if (!plan_asks_agreement(status_now(s)) ||
 		    store_plan_agreement(s->p->st, s->plan, &ready, &agreed, NULL) != 0 || !ready)
 			fail(s, "not-allowed");
 		else
 			target = (long long)kind_index(s, to[0] == 'a' ? KIND_AGREE : KIND_NOT_AGREED);
 	} else if (strcmp(to, "copy") == 0) {
 		/* The person's copy: only of a plan the council has agreed. */
-		const char *status = status_now(s);
-
-		if (strcmp(status, "signed_off") != 0 && strcmp(status, "review_due") != 0)
+		if (!plan_council_agreed(status_now(s)))
 			fail(s, "not-allowed");
 		else
 			target = (long long)kind_index(s, KIND_COPY);
@@ -978,17 +975,24 @@ static int handle_item_remove(session *s, const cJSON *m, long long seq)
 	return 0;
 }
 
+/* The person's changes of status: made as the person, at the time now. person is filled and
+ * must outlive the result. */
+static workflow as_person(session *s, store_actor *person)
+{
+	*person = (store_actor){ STORE_ACTOR_PERSON, s->plan, NULL };
+	return (workflow){ s->p->st, person, workflow_now_ms() };
+}
+
 static int handle_send(session *s, const cJSON *m, long long seq)
 {
-	plan_status from;
+	store_actor person;
+	workflow w = as_person(s, &person);
+	plan_status from = status_now(s);
 
 	(void)m;
-	read_only(s); /* refreshes s->status */
-	if (plan_status_parse(s->status, &from))
-		return fail(s, "server");
-	if (!plan_can_transition(from, PLAN_SUBMITTED))
-		return fail(s, from == PLAN_SUBMITTED ? "already-sent" : "not-allowed");
-	switch (store_plan_set_status(s->p->st, s->plan, s->status, "submitted", NULL, 0)) {
+	if (from == PLAN_SUBMITTED)
+		return fail(s, "already-sent");
+	switch (workflow_submit(&w, s->plan, from, NULL, NULL, 0)) {
 	case 0:
 		break;
 	case 1:
@@ -996,11 +1000,7 @@ static int handle_send(session *s, const cJSON *m, long long seq)
 	default:
 		return fail(s, "not-saved");
 	}
-	/* What the person sent is kept as it was, whatever changes later. */
-	if (store_version_freeze(s->p->st, s->plan, "submitted",
-				 &(store_actor){ STORE_ACTOR_PERSON, s->plan, NULL }, NULL, NULL, 0))
-		return fail(s, "not-saved");
-	snprintf(s->status, sizeof(s->status), "%s", "submitted");
+	s->status = PLAN_SUBMITTED;
 	go_to(s, kind_index(s, KIND_SENT), seq);
 	return 0;
 }
@@ -1042,11 +1042,13 @@ static int handle_review_request(session *s, const cJSON *m, long long seq)
 /* "Yes, this is my plan". */
 static int handle_agree(session *s, const cJSON *m, long long seq)
 {
+	store_actor person;
+	workflow w = as_person(s, &person);
 	int agreed = 0;
 
 	(void)m;
-	read_only(s); /* refreshes s->status */
-	switch (store_plan_person_agree(s->p->st, s->plan, s->visit, &agreed)) {
+
+	switch (workflow_person_agree(&w, s->plan, s->visit, &agreed, NULL, 0)) {
 	case 0:
 		break;
 	case 1:
@@ -1055,7 +1057,7 @@ static int handle_agree(session *s, const cJSON *m, long long seq)
 		return fail(s, "not-saved");
 	}
 	if (agreed)
-		snprintf(s->status, sizeof(s->status), "%s", "agreed");
+		s->status = PLAN_AGREED;
 	go_to(s, kind_index(s, KIND_AGREED), seq);
 	return 0;
 }
@@ -1064,13 +1066,14 @@ static int handle_agree(session *s, const cJSON *m, long long seq)
 static int handle_disagree(session *s, const cJSON *m, long long seq)
 {
 	char *reason = reason_on(s, KIND_NOT_AGREED);
+	store_actor person;
+	workflow w = as_person(s, &person);
 	int rc;
 
 	(void)m;
 	if (!reason)
 		return fail(s, "server");
-	read_only(s); /* refreshes s->status */
-	rc = store_plan_person_disagree(s->p->st, s->plan, s->visit, reason);
+	rc = workflow_person_disagree(&w, s->plan, s->visit, reason, NULL, 0);
 	free(reason);
 	if (rc)
 		return fail(s, rc == 1 ? "not-allowed" : "not-saved");
@@ -1556,7 +1559,7 @@ static void recover(session *s)
 		close_plan(s);
 		s->page = 0;
 	} else if (s->plan) {
-		snprintf(s->status, sizeof(s->status), "%s", pl.status);
+		s->status = pl.status;
 		if (s->editing && store_item_exists(s->p->st, s->plan,
 						    content_page_at(s->p->c, s->page)->id, s->editing))
 			s->editing = 0;

@@ -9,6 +9,7 @@
 #include "utf8.h"
 #include "version.h"
 #include "view.h"
+#include "workflow.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -47,7 +48,7 @@ struct staff_session {
 
 	/* set while a handler fails */
 	message_error err;
-	char err_status[24]; /* not-allowed: the plan's status now */
+	const char *err_status; /* not-allowed: the plan's status now (a static name), or NULL */
 };
 
 /* ---- time ---- */
@@ -124,7 +125,7 @@ static void reply_error(staff_session *ss, const char *code, long long seq, cons
 	const char *status_kv[] = { "status", words, NULL }; /* lives as long as kv may point here */
 
 	snprintf(name, sizeof(name), "staff.error.%s", code);
-	if (e && ss->err_status[0] && strcmp(code, "not-allowed") == 0) {
+	if (e && ss->err_status && strcmp(code, "not-allowed") == 0) {
 		status_words(c, ss->err_status, words, sizeof(words));
 		cJSON_AddStringToObject(e, "status", ss->err_status);
 		kv = status_kv;
@@ -154,9 +155,9 @@ static int fail_with(staff_session *ss, const char *code, const char *name, long
 }
 
 /* The plan's status does not allow this now: not-allowed, naming the status. */
-static int fail_status(staff_session *ss, const char *status)
+static int fail_status(staff_session *ss, plan_status status)
 {
-	snprintf(ss->err_status, sizeof(ss->err_status), "%s", status);
+	ss->err_status = plan_status_name(status);
 	return fail(ss, "not-allowed");
 }
 
@@ -244,23 +245,20 @@ static int money_arg(staff_session *ss, const cJSON *v, long long *pence)
 	return 0;
 }
 
-static int status_of(staff_session *ss, const store_plan *pl, plan_status *st)
-{
-	if (plan_status_parse(pl->status, st))
-		return fail(ss, "server");
-	return 0;
-}
-
 /* The move from the plan's status to `to` is allowed: 0, or -1 (failed: not-allowed). */
 static int may_move(staff_session *ss, const store_plan *pl, plan_status to)
 {
-	plan_status from;
-
-	if (status_of(ss, pl, &from))
-		return -1;
-	if (!plan_can_transition(from, to))
+	if (!plan_can_transition(pl->status, to))
 		return fail_status(ss, pl->status);
 	return 0;
+}
+
+/* Staff changes of status: made as the user logged in, at the time by the staff clock. by is
+ * filled and must outlive the result. */
+static workflow as_staff(staff_session *ss, store_actor *by)
+{
+	*by = actor(ss);
+	return (workflow){ss->sf->st, by, now_s(ss->sf) * 1000};
 }
 
 /* A store write's result: 0 done; 1 the plan moved on meanwhile (not-allowed, naming where it
@@ -271,9 +269,11 @@ static int wrote(staff_session *ss, long long plan, int rc)
 
 	if (rc == 0)
 		return 0;
-	if (rc == 1)
-		return fail_status(ss,
-				   store_plan_get(ss->sf->st, plan, &now) == 0 ? now.status : "");
+	if (rc == 1) {
+		if (store_plan_get(ss->sf->st, plan, &now) == 0)
+			return fail_status(ss, now.status);
+		return fail(ss, "not-allowed");
+	}
 	return fail(ss, "not-saved");
 }
 
@@ -519,7 +519,7 @@ static void add_detail(void *ctx, const store_plan_detail *d)
 
 	cJSON_AddNumberToObject(o, "plan", (double)d->id);
 	cJSON_AddStringToObject(o, "person", d->person_name);
-	cJSON_AddStringToObject(o, "status", d->status);
+	cJSON_AddStringToObject(o, "status", plan_status_name(d->status));
 	cJSON_AddStringToObject(o, "created", d->created_at);
 	cJSON_AddStringToObject(o, "updated", d->updated_at);
 	if (*d->submitted_at)
@@ -703,16 +703,14 @@ static void add_can(cJSON *o, const char *status, int ready, int caseworker_agre
 
 	if (plan_status_parse(status, &s))
 		return;
-	cJSON_AddBoolToObject(can, "council",
-			      s == PLAN_DRAFT || s == PLAN_SUBMITTED ||
-				  s == PLAN_CHANGES_REQUESTED || s == PLAN_NOT_AGREED);
+	cJSON_AddBoolToObject(can, "council", plan_council_parts_open(s));
 	cJSON_AddBoolToObject(can, "send_back", plan_can_transition(s, PLAN_CHANGES_REQUESTED));
-	cJSON_AddBoolToObject(can, "ready", s == PLAN_SUBMITTED && !ready);
-	cJSON_AddBoolToObject(can, "agree", s == PLAN_SUBMITTED && !caseworker_agreed);
+	cJSON_AddBoolToObject(can, "ready", plan_asks_agreement(s) && !ready);
+	cJSON_AddBoolToObject(can, "agree", plan_asks_agreement(s) && !caseworker_agreed);
 	cJSON_AddBoolToObject(can, "not_agreed", plan_can_transition(s, PLAN_NOT_AGREED));
 	cJSON_AddBoolToObject(can, "sign_off",
 			      s == PLAN_AGREED && plan_can_transition(s, PLAN_SIGNED_OFF));
-	cJSON_AddBoolToObject(can, "review", s == PLAN_SIGNED_OFF || s == PLAN_REVIEW_DUE);
+	cJSON_AddBoolToObject(can, "review", plan_council_agreed(s));
 }
 
 /* The whole plan for the staff page (docs/staff.md, `plan`). NULL with the error set. */
@@ -830,7 +828,7 @@ static void add_caseload_plan(void *ctx, const store_caseload_row *row)
 
 	cJSON_AddNumberToObject(o, "plan", (double)row->plan);
 	cJSON_AddStringToObject(o, "person", row->person);
-	cJSON_AddStringToObject(o, "status", row->status);
+	cJSON_AddStringToObject(o, "status", plan_status_name(row->status));
 	cJSON_AddStringToObject(o, "updated", row->updated);
 	flags = cJSON_AddArrayToObject(o, "flags");
 	cJSON_ArrayForEach(u, cc->urgent)
@@ -871,8 +869,8 @@ static int handle_caseload(staff_session *ss, const cJSON *m, long long seq)
 	today(ss->sf, day);
 	/* Reviews whose day has come (or that the person asked for) make their plans review_due
 	 * as the caseload is read: the system's move, audited as such. */
-	if (plan_can_transition(PLAN_SIGNED_OFF, PLAN_REVIEW_DUE) &&
-	    store_reviews_make_due(st, day, &moved, NULL, 0))
+	if (workflow_reviews_make_due(&(workflow){st, NULL, now_s(ss->sf) * 1000}, day, &moved, NULL,
+				      0))
 		return fail(ss, "not-saved");
 	r = cJSON_CreateObject();
 	if (!r)
@@ -1060,14 +1058,6 @@ static int support_arg(staff_session *ss, const cJSON *v, const char **what, lon
 	return 0;
 }
 
-/* The council's parts may change while the plan is being written or agreed: not once it is
- * agreed (send it back first) or signed off (a review reopens it). */
-static int council_open(plan_status s)
-{
-	return s == PLAN_DRAFT || s == PLAN_SUBMITTED || s == PLAN_CHANGES_REQUESTED ||
-	       s == PLAN_NOT_AGREED;
-}
-
 static int handle_council(staff_session *ss, const cJSON *m, long long seq)
 {
 	store *st = ss->sf->st;
@@ -1075,7 +1065,6 @@ static int handle_council(staff_session *ss, const cJSON *m, long long seq)
 	const cJSON *v = cJSON_GetObjectItem(m, "value");
 	store_actor by = actor(ss);
 	store_plan pl;
-	plan_status status;
 	long long id, cost;
 	int rc, yes;
 
@@ -1083,9 +1072,7 @@ static int handle_council(staff_session *ss, const cJSON *m, long long seq)
 		return -1;
 	if (!field)
 		return fail(ss, "bad-message");
-	if (status_of(ss, &pl, &status))
-		return -1;
-	if (!council_open(status))
+	if (!plan_council_parts_open(pl.status))
 		return fail_status(ss, pl.status);
 	if ((id = field_id(field, "need/", &rest)) > 0 && strcmp(rest, "/how") == 0) {
 		text = cJSON_GetStringValue(v);
@@ -1155,11 +1142,12 @@ static int handle_comment(staff_session *ss, const cJSON *m, long long seq)
 
 static int handle_send_back(staff_session *ss, const cJSON *m, long long seq)
 {
-	store_actor by = actor(ss);
+	store_actor by;
+	workflow w = as_staff(ss, &by);
 	store_plan pl;
 
 	if (plan_arg(ss, m, &pl) || may_move(ss, &pl, PLAN_CHANGES_REQUESTED) ||
-	    wrote(ss, pl.id, store_plan_send_back(ss->sf->st, pl.id, pl.status, &by, NULL, 0)))
+	    wrote(ss, pl.id, workflow_send_back(&w, pl.id, pl.status, NULL, 0)))
 		return -1;
 	return send_plan(ss, pl.id, seq);
 }
@@ -1167,7 +1155,7 @@ static int handle_send_back(staff_session *ss, const cJSON *m, long long seq)
 /* Agreement happens while the plan is submitted: 0, or -1 (failed: not-allowed). */
 static int agreeing(staff_session *ss, const store_plan *pl, int *ready, int *caseworker_agreed)
 {
-	if (strcmp(pl->status, "submitted") != 0 || may_move(ss, pl, PLAN_AGREED))
+	if (!plan_asks_agreement(pl->status) || may_move(ss, pl, PLAN_AGREED))
 		return fail_status(ss, pl->status);
 	if (store_plan_agreement(ss->sf->st, pl->id, ready, NULL, caseworker_agreed))
 		return fail(ss, "server");
@@ -1176,27 +1164,28 @@ static int agreeing(staff_session *ss, const store_plan *pl, int *ready, int *ca
 
 static int handle_ready(staff_session *ss, const cJSON *m, long long seq)
 {
-	store_actor by = actor(ss);
+	store_actor by;
+	workflow w = as_staff(ss, &by);
 	store_plan pl;
 	int ready, agreed;
 
 	if (plan_arg(ss, m, &pl) || agreeing(ss, &pl, &ready, &agreed))
 		return -1;
-	if (!ready && wrote(ss, pl.id, store_plan_set_ready(ss->sf->st, pl.id, &by, NULL, 0)))
+	if (!ready && wrote(ss, pl.id, workflow_ask_agreement(&w, pl.id, NULL, 0)))
 		return -1;
 	return send_plan(ss, pl.id, seq);
 }
 
 static int handle_agree(staff_session *ss, const cJSON *m, long long seq)
 {
-	store_actor by = actor(ss);
+	store_actor by;
+	workflow w = as_staff(ss, &by);
 	store_plan pl;
 	int ready, agreed;
 
 	if (plan_arg(ss, m, &pl) || agreeing(ss, &pl, &ready, &agreed))
 		return -1;
-	if (!agreed &&
-	    wrote(ss, pl.id, store_plan_caseworker_agree(ss->sf->st, pl.id, &by, NULL, NULL, 0)))
+	if (!agreed && wrote(ss, pl.id, workflow_caseworker_agree(&w, pl.id, NULL, NULL, 0)))
 		return -1;
 	return send_plan(ss, pl.id, seq);
 }
@@ -1205,7 +1194,8 @@ static int handle_not_agreed(staff_session *ss, const cJSON *m, long long seq)
 {
 	const cJSON *given = cJSON_GetObjectItem(m, "complaints_given");
 	const char *reasons, *safety;
-	store_actor by = actor(ss);
+	store_actor by;
+	workflow w = as_staff(ss, &by);
 	store_plan pl;
 
 	if (plan_arg(ss, m, &pl) || may_move(ss, &pl, PLAN_NOT_AGREED) ||
@@ -1215,9 +1205,7 @@ static int handle_not_agreed(staff_session *ss, const cJSON *m, long long seq)
 	/* The person must have been told how to complain: that is the record's point. */
 	if (!cJSON_IsTrue(given))
 		return fail(ss, "bad-field");
-	if (wrote(
-		ss, pl.id,
-		store_plan_not_agreed(ss->sf->st, pl.id, pl.status, reasons, safety, &by, NULL, 0)))
+	if (wrote(ss, pl.id, workflow_not_agreed(&w, pl.id, pl.status, reasons, safety, NULL, 0)))
 		return -1;
 	return send_plan(ss, pl.id, seq);
 }
@@ -1236,14 +1224,15 @@ static int handle_sign_off(staff_session *ss, const cJSON *m, long long seq)
 	const cJSON *panel = cJSON_GetObjectItem(m, "panel");
 	const char *decision = NULL, *date = NULL;
 	char day[PLAN_DATE_LEN], light[PLAN_DATE_LEN], full[PLAN_DATE_LEN];
-	store_actor by = actor(ss);
+	store_actor by;
+	workflow w = as_staff(ss, &by);
 	agreed_by_ctx ab = {-1};
 	store_plan pl;
 
 	if (plan_arg(ss, m, &pl) || may_move(ss, &pl, PLAN_SIGNED_OFF))
 		return -1;
 	/* review_due -> signed_off is a review's confirmation, not a sign-off. */
-	if (strcmp(pl.status, "agreed") != 0)
+	if (pl.status != PLAN_AGREED)
 		return fail_status(ss, pl.status);
 	if (panel && !cJSON_IsNull(panel)) {
 		if (!cJSON_IsObject(panel))
@@ -1264,9 +1253,7 @@ static int handle_sign_off(staff_session *ss, const cJSON *m, long long seq)
 	today(ss->sf, day);
 	if (plan_review_dates(day, light, full))
 		return fail(ss, "server");
-	if (wrote(ss, pl.id,
-		  store_plan_sign_off(ss->sf->st, pl.id, decision, date, light, full, &by, NULL,
-				      NULL, 0)))
+	if (wrote(ss, pl.id, workflow_sign_off(&w, pl.id, decision, date, light, full, NULL, NULL, 0)))
 		return -1;
 	return send_plan(ss, pl.id, seq);
 }
@@ -1421,31 +1408,25 @@ static const char *const review_keys[] = {
 static int handle_review(staff_session *ss, const cJSON *m, long long seq)
 {
 	const cJSON *answers = cJSON_GetObjectItem(m, "answers"), *a;
-	const char *outcome = message_str(m, "outcome"), *to;
+	const char *outcome = message_str(m, "outcome");
 	char day[PLAN_DATE_LEN], next[PLAN_DATE_LEN];
-	store_actor by = actor(ss);
+	store_actor by;
+	workflow w = as_staff(ss, &by);
 	cJSON *kept = NULL;
 	char *json = NULL;
 	store_plan pl;
-	plan_status from;
 	int reopen, rc = -1;
 
-	if (plan_arg(ss, m, &pl) || status_of(ss, &pl, &from))
+	if (plan_arg(ss, m, &pl))
 		return -1;
 	if (!cJSON_IsObject(answers) || !outcome)
 		return fail(ss, "bad-message");
 	if (strcmp(outcome, "confirm") != 0 && strcmp(outcome, "reopen") != 0)
 		return fail(ss, "bad-field");
 	reopen = outcome[0] == 'r';
-	/* A review is of a signed-off plan: due, or done early. Done early, the plan is first
-	 * review_due (so the moves stay the graph's), then confirmed or reopened. */
-	if (from != PLAN_SIGNED_OFF && from != PLAN_REVIEW_DUE)
+	/* A review is of a signed-off plan: due, or done early (workflow_review_complete). */
+	if (!plan_council_agreed(pl.status))
 		return fail_status(ss, pl.status);
-	if ((from == PLAN_SIGNED_OFF && !plan_can_transition(from, PLAN_REVIEW_DUE)) ||
-	    (reopen && !plan_can_transition(PLAN_REVIEW_DUE, PLAN_CHANGES_REQUESTED)) ||
-	    (!reopen && !plan_can_transition(PLAN_REVIEW_DUE, PLAN_SIGNED_OFF)))
-		return fail_status(ss, pl.status);
-	to = reopen ? "changes_requested" : "signed_off";
 	cJSON_ArrayForEach(a, answers)
 	{
 		size_t k = 0;
@@ -1474,8 +1455,8 @@ static int handle_review(staff_session *ss, const cJSON *m, long long seq)
 		goto out;
 	}
 	if (wrote(ss, pl.id,
-		  store_review_complete(ss->sf->st, pl.id, pl.status, to, json, outcome, day,
-					reopen ? NULL : next, &by, NULL, 0)))
+		  workflow_review_complete(&w, pl.id, pl.status, json, outcome, day,
+					   reopen ? NULL : next, NULL, 0)))
 		goto out;
 	rc = send_plan(ss, pl.id, seq);
 out:
@@ -1546,7 +1527,7 @@ void staff_handle(staff_session *ss, const char *msg, size_t len, int binary)
 	if (ss->closing)
 		return;
 	ss->err = (message_error){ 0 };
-	ss->err_status[0] = '\0';
+	ss->err_status = NULL;
 	/* Every message proves the login is still alive: logout, idle time and disabling all end
 	 * it at once, not at the next page load. */
 	if (!ss->has_token || users_session_check(ss->sf->u, ss->token, &ss->who) != 0) {

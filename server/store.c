@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void db_err(char *err, size_t errlen, const char *what, sqlite3 *db)
 {
@@ -185,27 +186,26 @@ unsigned long store_commits(const store *s)
 
 /* ---- one-statement helpers ---- */
 
-/* Binds parameters by type letter: T text, I int64, N int64 or NULL when negative, B a hash. */
-int db_bind(sqlite3_stmt *st, const char *types, va_list ap)
+int db_bind(sqlite3_stmt *st, int first, const char *types, va_list ap)
 {
 	for (int i = 0; types[i]; i++) {
-		int rc;
+		int rc, at = first + i;
 
 		switch (types[i]) {
 		case 'T':
-			rc = sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+			rc = sqlite3_bind_text(st, at, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
 			break;
 		case 'I':
-			rc = sqlite3_bind_int64(st, i + 1, va_arg(ap, long long));
+			rc = sqlite3_bind_int64(st, at, va_arg(ap, long long));
 			break;
 		case 'N': { /* int64, or NULL when negative */
 			long long v = va_arg(ap, long long);
 
-			rc = v < 0 ? sqlite3_bind_null(st, i + 1) : sqlite3_bind_int64(st, i + 1, v);
+			rc = v < 0 ? sqlite3_bind_null(st, at) : sqlite3_bind_int64(st, at, v);
 			break;
 		}
 		case 'B':
-			rc = sqlite3_bind_blob(st, i + 1, va_arg(ap, const unsigned char *),
+			rc = sqlite3_bind_blob(st, at, va_arg(ap, const unsigned char *),
 					       STORE_HASH_BYTES, SQLITE_TRANSIENT);
 			break;
 		default:
@@ -217,7 +217,6 @@ int db_bind(sqlite3_stmt *st, const char *types, va_list ap)
 	return 0;
 }
 
-/* Runs a statement that returns no rows. */
 int db_run(store *s, const char *sql, const char *types, ...)
 {
 	sqlite3_stmt *st = db_prepare(s, sql);
@@ -227,35 +226,107 @@ int db_run(store *s, const char *sql, const char *types, ...)
 	if (!st)
 		return -1;
 	va_start(ap, types);
-	if (db_bind(st, types, ap) == 0 && sqlite3_step(st) == SQLITE_DONE)
+	if (db_bind(st, 1, types, ap) == 0 && sqlite3_step(st) == SQLITE_DONE)
 		rc = 0;
 	va_end(ap);
 	db_done(s, st);
 	return rc;
 }
 
-/* Runs a query whose first column is an integer: 0 and *out, 1 for no row, -1 on error. */
-int db_query_int(store *s, long long *out, const char *sql, const char *types, ...)
+/* The one row loop: prepare, bind, step each row into fn, hand the statement back. */
+static int rows_v(store *s, db_row_fn fn, void *ctx, const char *sql, const char *types,
+		  va_list ap)
 {
 	sqlite3_stmt *st = db_prepare(s, sql);
+	int n = 0, step = SQLITE_ERROR, got = 0;
+
+	if (!st)
+		return -1;
+	if (db_bind(st, 1, types, ap) == 0)
+		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+			n++;
+			if ((got = fn(ctx, st)) != 0)
+				break;
+		}
+	db_done(s, st);
+	if (got < 0 || (got == 0 && step != SQLITE_DONE))
+		return -1;
+	return n;
+}
+
+int db_rows(store *s, db_row_fn fn, void *ctx, const char *sql, const char *types, ...)
+{
 	va_list ap;
-	int rc = -1, step;
+	int n;
+
+	va_start(ap, types);
+	n = rows_v(s, fn, ctx, sql, types, ap);
+	va_end(ap);
+	return n;
+}
+
+int db_row(store *s, db_row_fn fn, void *ctx, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, types);
+	n = rows_v(s, fn, ctx, sql, types, ap);
+	va_end(ap);
+	return n < 0 ? -1 : n == 0 ? 1 : 0;
+}
+
+static int read_int(void *ctx, sqlite3_stmt *st)
+{
+	*(long long *)ctx = sqlite3_column_int64(st, 0);
+	return 1;
+}
+
+int db_query_int(store *s, long long *out, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, types);
+	n = rows_v(s, read_int, out, sql, types, ap);
+	va_end(ap);
+	return n < 0 ? -1 : n == 0 ? 1 : 0;
+}
+
+int db_audit(store *s, const store_actor *by, long long plan, const char *action, const char *sql,
+	     const char *types, ...)
+{
+	db_actor_cols a = db_actor(by);
+	sqlite3_stmt *st = db_prepare(s, sql);
+	va_list ap;
+	int rc = -1;
 
 	if (!st)
 		return -1;
 	va_start(ap, types);
-	if (db_bind(st, types, ap) == 0) {
-		step = sqlite3_step(st);
-		if (step == SQLITE_ROW) {
-			*out = sqlite3_column_int64(st, 0);
-			rc = 0;
-		} else if (step == SQLITE_DONE) {
-			rc = 1;
-		}
-	}
+	if (sqlite3_bind_text(st, 1, a.kind, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    (a.id < 0 ? sqlite3_bind_null(st, 2) : sqlite3_bind_int64(st, 2, a.id)) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 3, a.role, -1, SQLITE_TRANSIENT) == SQLITE_OK &&
+	    (plan < 0 ? sqlite3_bind_null(st, 4) : sqlite3_bind_int64(st, 4, plan)) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 5, action, -1, SQLITE_TRANSIENT) == SQLITE_OK &&
+	    db_bind(st, 6, types, ap) == 0 && sqlite3_step(st) == SQLITE_DONE)
+		rc = 0;
 	va_end(ap);
 	db_done(s, st);
 	return rc;
+}
+
+void db_time_text(long long ms, char out[DB_TIME_LEN])
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (ms < 0 || !gmtime_r(&t, &tm) ||
+	    strftime(out, DB_TIME_LEN, "%Y-%m-%dT%H:%M:%S", &tm) != 19) {
+		snprintf(out, DB_TIME_LEN, "1970-01-01T00:00:00.000Z");
+		return;
+	}
+	snprintf(out + 19, DB_TIME_LEN - 19, ".%03dZ", (int)(ms % 1000));
 }
 
 void db_copy_col(char *dst, size_t n, sqlite3_stmt *st, int col)
@@ -304,3 +375,11 @@ int store_write_end(store *s, int ok, char *err, size_t errlen)
 }
 
 /* The three audit columns for an actor; NULL is the system. */
+
+plan_status db_col_status(sqlite3_stmt *st, int col)
+{
+	plan_status s = PLAN_DRAFT;
+
+	plan_status_parse(db_col_text(st, col), &s);
+	return s;
+}

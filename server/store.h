@@ -21,6 +21,8 @@
 #ifndef PLANALOUD_STORE_H
 #define PLANALOUD_STORE_H
 
+#include "plan.h"
+
 #include <stddef.h>
 
 typedef struct store store;
@@ -58,7 +60,7 @@ int store_write_end(store *s, int ok, char *err, size_t errlen);
 /* ---- plans ---- */
 typedef struct store_plan {
 	long long id;
-	char status[24];
+	plan_status status;
 	char person_name[128];
 	long long budget_pence; /* -1 when no budget was given */
 	char last_page[64];
@@ -71,10 +73,6 @@ int store_plan_create(store *s, const unsigned char hash[STORE_HASH_BYTES], cons
 int store_plan_find(store *s, const unsigned char hash[STORE_HASH_BYTES], long long *id);
 /* 0, or 1 when there is no such plan. */
 int store_plan_get(store *s, long long id, store_plan *out);
-/* The person moves the plan from status `from` to `to` (audited "status_changed" as the person);
- * 1 (and no change) when it is not in `from`. */
-int store_plan_set_status(store *s, long long id, const char *from, const char *to, char *err,
-			  size_t errlen);
 int store_plan_set_last_page(store *s, long long id, const char *page);
 
 /* ---- assessed needs (from the caseworker's invitation) ---- */
@@ -231,14 +229,12 @@ int store_audit_each_recent(store *s, long long before_id, int limit, store_audi
  * Every function here that changes something is a staff write (see the top of this file: its
  * own transaction, or its own savepoint inside an open batch, so the kiosk's handlers may call
  * the ones meant for them between store_request_begin and store_request_end) and writes its
- * audit row in the same transaction. None puts a person's words, a code or a comment's text in
- * the audit row.
+ * audit row in the same transaction, except the primitives marked as such, which run inside
+ * the caller's write. None puts a person's words, a code or a comment's text in the audit row.
  *
- * Status changes take the status the caller saw (`from`) and change nothing, returning 1, when
- * the plan is no longer in it. Which moves are allowed is plan.c's rule
- * (plan_can_transition()): callers check it first; these functions only make each move whole
- * (the status, what goes with it, the frozen version, the audit row) in one transaction.
- * Times the database sets are UTC text, "2026-11-22T19:00:00.000Z"; dates are YYYY-MM-DD. */
+ * Status changes are workflow.c's: it decides each with plan.c's graph and makes it whole (the
+ * status, what goes with it, the frozen version, the audit rows) from the primitives here.
+ * Times are UTC text, "2026-11-22T19:00:00.000Z"; dates are YYYY-MM-DD. */
 
 typedef struct store_invite_need {
 	const char *text;
@@ -261,7 +257,8 @@ int store_plan_set_code(store *s, long long plan, const unsigned char hash[STORE
  * when there are none. */
 typedef struct store_plan_detail {
 	long long id;
-	const char *status, *person_name;
+	plan_status status;
+	const char *person_name;
 	long long budget_pence; /* -1: none */
 	const char *managing;
 	const char *created_at, *updated_at, *submitted_at;
@@ -345,45 +342,42 @@ int store_comments_mark_seen(store *s, long long plan);
  * has said yes to the plan as it is. Any may be NULL. 0, or 1 when there is no such plan. */
 int store_plan_agreement(store *s, long long plan, int *ready, int *person_agreed,
 			 int *caseworker_agreed);
-/* Asks the person to agree (a submitted plan not already asked). Audited "ready_to_agree".
- * 0; 1 when the plan is not submitted or was already asked. */
-int store_plan_set_ready(store *s, long long plan, const store_actor *by, char *err, size_t errlen);
-/* The caseworker agrees to the submitted plan (which also marks it ready). When the person has
- * agreed too, the plan becomes agreed and a version is frozen: *agreed (may be NULL) says so.
- * Audited "caseworker_agreed" (and "agreed", "version_frozen"). 0; 1 when it is not submitted. */
-int store_plan_caseworker_agree(store *s, long long plan, const store_actor *by, int *agreed,
-				char *err, size_t errlen);
-/* The person says "Yes, this is my plan" at the kiosk on visit `visit`. Audited
- * "person_agreed" as the person; when the caseworker has agreed already, the plan becomes
- * agreed and a version is frozen (*agreed, may be NULL). 0; 1 when the plan is not submitted
- * and ready (nobody asked the person to agree). */
-int store_plan_person_agree(store *s, long long plan, long long visit, int *agreed);
-/* The person says "No, I don't agree", with why (their words, shown to the caseworker on the
- * plan). Forgets an earlier yes of theirs. Audited "person_disagreed". 0; 1 as above. */
-int store_plan_person_disagree(store *s, long long plan, long long visit, const char *reason);
 
-/* ---- moves between statuses ---- */
-/* -> changes_requested: forgets the agreement and the request for it. Audited "sent_back". */
-int store_plan_send_back(store *s, long long plan, const char *from, const store_actor *by,
-			 char *err, size_t errlen);
-/* -> not_agreed, recording why, the steps taken to keep the person safe, and that complaints
- * information was given. Audited "not_agreed". */
-int store_plan_not_agreed(store *s, long long plan, const char *from, const char *reasons,
-			  const char *safety, const store_actor *by, char *err, size_t errlen);
-/* agreed -> signed_off, with a panel's decision and date (both NULL: no panel), freezing a
- * version (*version, may be NULL) and scheduling the light-touch and full reviews on the dates
- * given (replacing any still waiting). Audited "signed_off". */
-int store_plan_sign_off(store *s, long long plan, const char *panel_decision,
-			const char *panel_date, const char *light_due, const char *full_due,
-			const store_actor *by, int *version, char *err, size_t errlen);
+/* ---- primitive writes for the workflow (workflow.c decides every status change) ----
+ * Each runs inside the caller's store_write_begin .. store_write_end (or a kiosk request) and
+ * decides nothing: which move is allowed, and what goes with it, is workflow.c's. Times come
+ * from the caller's clock: now_ms is UTC milliseconds since 1970. None writes an audit row
+ * but store_version_freeze; the workflow audits each step with store_audit_append. */
+/* Moves the plan from `from` to `to` as of now_ms (entering submitted also sets submitted_at).
+ * 0; 1 (nothing changed) when the plan is not in `from`. */
+int store_plan_move(store *s, long long plan, plan_status from, plan_status to, long long now_ms);
+/* Forgets the person's yes or no and the caseworker's yes; with request, also the request to
+ * agree. */
+int store_plan_agreement_forget(store *s, long long plan, int request);
+/* The caseworker asks the person to agree. */
+int store_plan_ask_agreement(store *s, long long plan, long long now_ms);
+/* The caseworker (staff user `user`) says yes; this also asks the person. */
+int store_plan_caseworker_agreed(store *s, long long plan, long long user, long long now_ms);
+/* The person says yes on visit `visit` (0: unknown), forgetting an earlier no. */
+int store_plan_person_agreed(store *s, long long plan, long long visit, long long now_ms);
+/* The person says no, with why (their words), forgetting an earlier yes. */
+int store_plan_person_disagreed(store *s, long long plan, const char *reason, long long now_ms);
+/* Records why the plan is not agreed, the steps taken to keep the person safe, that the
+ * complaints information was given, and who (staff user `user`). */
+int store_plan_not_agreed_record(store *s, long long plan, long long user, const char *reasons,
+				 const char *safety, long long now_ms);
+/* Records the sign-off by staff user `user`, with a panel's decision and date (both NULL: no
+ * panel). */
+int store_plan_sign_off_record(store *s, long long plan, long long user,
+			       const char *panel_decision, const char *panel_date, long long now_ms);
 
 /* ---- versions: frozen copies of the whole plan; the database refuses UPDATE and DELETE ---- */
 /* Freezes the plan as it is now (the person's answers, the needs with the council's parts,
- * support items, risks, budget) as the next version, of kind "submitted", "agreed" or
- * "signed_off". Audited "version_frozen". 0 and *n (may be NULL); 1 when there is no such plan.
- * The kiosk calls it, inside its request, when the person sends. */
-int store_version_freeze(store *s, long long plan, const char *kind, const store_actor *by, int *n,
-			 char *err, size_t errlen);
+ * support items, risks, budget) as the next version, of kind PLAN_SUBMITTED, PLAN_AGREED or
+ * PLAN_SIGNED_OFF, made at now_ms. Audited "version_frozen". 0 and *n (may be NULL); 1 when
+ * there is no such plan. A primitive: inside the caller's write (workflow.c). */
+int store_version_freeze(store *s, long long plan, plan_status kind, const store_actor *by,
+			 long long now_ms, int *n, char *err, size_t errlen);
 typedef struct store_version {
 	int n;
 	const char *kind, *at;
@@ -411,22 +405,22 @@ typedef struct store_review {
 	const char *done_by; /* the user's name, or "" */
 } store_review;
 typedef void (*store_review_fn)(void *ctx, const store_review *r);
-/* By due date. */
+/* The reviews waiting and done, by due date; not those a later schedule replaced. */
 int store_reviews_each(store *s, long long plan, store_review_fn fn, void *ctx);
-/* signed_off -> review_due for every plan with a review waiting that is due on or before
- * today, or an open review request from the person; each audited "review_due" as the system.
- * *moved says how many. Writes nothing when there are none. */
-int store_reviews_make_due(store *s, const char *today, int *moved, char *err, size_t errlen);
-/* Records a review done today: the earliest waiting review (or a new full one, when none was
- * waiting) gets the answers (a JSON object), the outcome ("confirm" or "reopen") and who; the
- * other waiting reviews are replaced by one full review on next_full_due (NULL: none, as when
- * the plan is reopened: its next sign-off schedules afresh); the person's review requests are
- * closed. The plan moves from `from` to `to` (the same status: it stays). Audited
- * "review_done". 0; 1 when the plan is not in `from`. */
-int store_review_complete(store *s, long long plan, const char *from, const char *to,
-			  const char *answers_json, const char *outcome, const char *today,
-			  const char *next_full_due, const store_actor *by, char *err,
-			  size_t errlen);
+/* Plans with a review waiting that is due on or before today, or an open review request from
+ * the person (asked 1), whatever their status; the workflow decides which become due. */
+typedef int (*store_review_due_fn)(void *ctx, long long plan, plan_status status, int asked);
+int store_reviews_due_each(store *s, const char *today, store_review_due_fn fn, void *ctx);
+/* Primitives (inside the caller's write): */
+/* Replaces the plan's waiting reviews with a light-touch one on light_due and a full one on
+ * full_due (either NULL: none). */
+int store_reviews_schedule(store *s, long long plan, const char *light_due, const char *full_due);
+/* Records a review done today by staff user `user`: the earliest waiting review (or a new full
+ * one due today, when none was waiting) gets the answers (a JSON object) and the outcome
+ * ("confirm" or "reopen"); the person's open review requests are closed as of now_ms.
+ * *review (may be NULL) gets its id. */
+int store_review_record(store *s, long long plan, const char *answers_json, const char *outcome,
+			const char *today, long long user, long long now_ms, long long *review);
 
 /* ---- the caseload ---- */
 typedef struct store_flag_row {
@@ -450,7 +444,9 @@ int store_flag_close(store *s, long long plan, const char *kind, const char *not
 
 typedef struct store_caseload_row {
 	long long plan;
-	const char *person, *status, *updated;
+	const char *person;
+	plan_status status;
+	const char *updated;
 	const char *review_kind, *review_due; /* the next waiting review; "" when none */
 } store_caseload_row;
 typedef void (*store_caseload_fn)(void *ctx, const store_caseload_row *r);

@@ -5,9 +5,18 @@
 #include <stdio.h>
 #include <string.h>
 
-static void read_flag(sqlite3_stmt *st, store_flag_row *f)
+typedef struct each {
+	union {
+		store_flag_fn flag;
+		store_caseload_fn caseload;
+	} fn;
+	void *ctx;
+} each;
+
+static int each_flag(void *ctx, sqlite3_stmt *st)
 {
-	*f = (store_flag_row){
+	each *e = ctx;
+	store_flag_row f = {
 		.plan = sqlite3_column_int64(st, 0),
 		.person = db_col_text(st, 1),
 		.kind = db_col_text(st, 2),
@@ -17,6 +26,9 @@ static void read_flag(sqlite3_stmt *st, store_flag_row *f)
 		.closed_by = db_col_text(st, 6),
 		.closed_note = db_col_text(st, 7),
 	};
+
+	e->fn.flag(e->ctx, &f);
+	return 0;
 }
 
 #define FLAG_COLUMNS                                                                               \
@@ -26,38 +38,22 @@ static void read_flag(sqlite3_stmt *st, store_flag_row *f)
 
 int store_flags_open_each(store *s, store_flag_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = db_prepare(s, "SELECT " FLAG_COLUMNS "WHERE f.closed_at IS NULL ORDER BY "
-				      "CASE f.kind WHEN 'safeguarding' THEN 0 WHEN 'advocacy' THEN 1 "
-				      "ELSE 2 END, f.raised_at, f.id");
-	store_flag_row f;
-	int step;
+	each e = { .fn.flag = fn, .ctx = ctx };
 
-	if (!st)
-		return -1;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		read_flag(st, &f);
-		fn(ctx, &f);
-	}
-	db_done(s, st);
-	return step == SQLITE_DONE ? 0 : -1;
+	return db_rows(s, each_flag, &e,
+		       "SELECT " FLAG_COLUMNS "WHERE f.closed_at IS NULL ORDER BY "
+		       "CASE f.kind WHEN 'safeguarding' THEN 0 WHEN 'advocacy' THEN 1 "
+		       "ELSE 2 END, f.raised_at, f.id",
+		       "") < 0 ? -1 : 0;
 }
 
 int store_flags_each(store *s, long long plan, store_flag_fn fn, void *ctx)
 {
-	sqlite3_stmt *st =
-	    db_prepare(s, "SELECT " FLAG_COLUMNS "WHERE f.plan_id = ? ORDER BY f.raised_at, f.id");
-	store_flag_row f;
-	int step;
+	each e = { .fn.flag = fn, .ctx = ctx };
 
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, plan);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		read_flag(st, &f);
-		fn(ctx, &f);
-	}
-	db_done(s, st);
-	return step == SQLITE_DONE ? 0 : -1;
+	return db_rows(s, each_flag, &e,
+		       "SELECT " FLAG_COLUMNS "WHERE f.plan_id = ? ORDER BY f.raised_at, f.id", "I",
+		       plan) < 0 ? -1 : 0;
 }
 
 int store_flag_close(store *s, long long plan, const char *kind, const char *note,
@@ -78,8 +74,7 @@ int store_flag_close(store *s, long long plan, const char *kind, const char *not
 		rc = 1;
 		goto out;
 	}
-	if (db_run(s, AUDIT_INSERT "json_object('kind', ?))", "TNTITT", a.kind, a.id, a.role, plan,
-		"flag_closed", kind)) {
+	if (db_audit(s, by, plan, "flag_closed", AUDIT_SQL("json_object('kind', ?)"), "T", kind)) {
 		db_err(err, errlen, "auditing a closed flag", s->db);
 		goto out;
 	}
@@ -90,25 +85,26 @@ out:
 	return 0;
 }
 
+static int each_caseload(void *ctx, sqlite3_stmt *st)
+{
+	each *e = ctx;
+	store_caseload_row row = { sqlite3_column_int64(st, 0), db_col_text(st, 1),
+				   db_col_status(st, 2),	 db_col_text(st, 3),
+				   db_col_text(st, 4),		 db_col_text(st, 5) };
+
+	e->fn.caseload(e->ctx, &row);
+	return 0;
+}
+
 int store_caseload_each(store *s, store_caseload_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = db_prepare(
-	    s, "SELECT p.id, p.person_name, p.status, p.updated_at, coalesce(r.kind, ''), "
-	       "coalesce(r.due, '') FROM plans p LEFT JOIN reviews r ON r.id = (SELECT id FROM "
-	       "reviews WHERE plan_id = p.id AND state = 'open' ORDER BY due, id LIMIT 1) "
-	       "ORDER BY p.updated_at DESC, p.id DESC");
-	store_caseload_row row;
-	int step;
+	each e = { .fn.caseload = fn, .ctx = ctx };
 
-	if (!st)
-		return -1;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		row = (store_caseload_row){ sqlite3_column_int64(st, 0), db_col_text(st, 1),
-					    db_col_text(st, 2), db_col_text(st, 3), db_col_text(st, 4),
-					    db_col_text(st, 5) };
-		fn(ctx, &row);
-	}
-	db_done(s, st);
-	return step == SQLITE_DONE ? 0 : -1;
+	return db_rows(s, each_caseload, &e,
+		       "SELECT p.id, p.person_name, p.status, p.updated_at, coalesce(r.kind, ''), "
+		       "coalesce(r.due, '') FROM plans p LEFT JOIN reviews r ON r.id = (SELECT id "
+		       "FROM reviews WHERE plan_id = p.id AND state = 'open' ORDER BY due, id "
+		       "LIMIT 1) ORDER BY p.updated_at DESC, p.id DESC",
+		       "") < 0 ? -1 : 0;
 }
 

@@ -30,13 +30,8 @@ struct store {
 	size_t ncache;
 };
 
-/* Database times are UTC text, "2026-11-22T19:00:00.000Z". */
+/* The database's own clock as time text, for times no workflow step sets. */
 #define NOW_TEXT "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
-/* The start of an audit row; the caller's SQL goes on with the detail expression and ")".
- * Parameters: actor kind, actor id, role, plan id, action, then the detail's. */
-#define AUDIT_INSERT                                                                               \
-	"INSERT INTO audit (actor_kind, actor_id, role, plan_id, action, detail) "                 \
-	"VALUES (?, ?, ?, ?, ?, "
 
 /* ---- store.c: statements ---- */
 /* "what: SQLite's message" into err (may be NULL); db NULL means memory ran out. */
@@ -48,15 +43,36 @@ sqlite3_stmt *db_prepare(store *s, const char *sql);
 void db_done(store *s, sqlite3_stmt *st);
 /* Runs one statement without parameters or rows (BEGIN, SAVEPOINT, COMMIT ...). */
 int db_step_once(store *s, const char *sql, char *err, size_t errlen);
-/* Binds parameters by type letter: T text, I int64, N int64 or NULL when negative, B a hash. */
-int db_bind(sqlite3_stmt *st, const char *types, va_list ap);
+/* Binds parameters from index `first` (1-based) by type letter: T text, I int64, N int64 or
+ * NULL when negative, B a hash. */
+int db_bind(sqlite3_stmt *st, int first, const char *types, va_list ap);
 /* Runs a statement that returns no rows. */
 int db_run(store *s, const char *sql, const char *types, ...);
+/* Called for each row of a query, the statement borrowed for the call: 0 to go on, 1 to stop
+ * (a success), -1 to stop with an error. */
+typedef int (*db_row_fn)(void *ctx, sqlite3_stmt *st);
+/* The row loop every listing uses: binds the parameters by types, calls fn for each row.
+ * The number of rows fn was called for, or -1 on error (fn's included). */
+int db_rows(store *s, db_row_fn fn, void *ctx, const char *sql, const char *types, ...);
+/* One row: fn (which returns 1) is called for the first. 0, 1 for no row, -1 on error. */
+int db_row(store *s, db_row_fn fn, void *ctx, const char *sql, const char *types, ...);
 /* Runs a query whose first column is an integer: 0 and *out, 1 for no row, -1 on error. */
 int db_query_int(store *s, long long *out, const char *sql, const char *types, ...);
+/* The one audit row writer: sql is AUDIT_SQL(detail expression), a literal; the actor (NULL: the
+ * system), plan (-1: none) and action are bound first, then the detail's parameters by types. */
+#define AUDIT_SQL(detail)                                                                          \
+	"INSERT INTO audit (actor_kind, actor_id, role, plan_id, action, detail) "                 \
+	"VALUES (?, ?, ?, ?, ?, " detail ")"
+int db_audit(store *s, const store_actor *by, long long plan, const char *action, const char *sql,
+	     const char *types, ...);
+/* now_ms as database time text, "2026-11-22T19:00:00.000Z". */
+#define DB_TIME_LEN 32
+void db_time_text(long long ms, char out[DB_TIME_LEN]);
 void db_copy_col(char *dst, size_t n, sqlite3_stmt *st, int col);
 /* A text column, "" for NULL; borrowed until the next step. */
 const char *db_col_text(sqlite3_stmt *st, int col);
+/* A status column (the schema allows only the statuses' names). */
+plan_status db_col_status(sqlite3_stmt *st, int col);
 
 /* ---- store_migrate.c ---- */
 int db_migrate(store *s, char *err, size_t errlen);
@@ -74,12 +90,5 @@ db_actor_cols db_actor(const store_actor *by);
 /* ---- store_plan.c ---- */
 /* 0 when the plan exists, 1 when not, -1 on error. */
 int db_plan_exists(store *s, long long plan);
-
-/* ---- store_council.c ---- */
-int db_agreement_forget(store *s, long long plan);
-int db_move(store *s, long long plan, const char *from, const char *to);
-
-/* ---- store_version.c ---- */
-int db_freeze(store *s, long long plan, const char *kind, db_actor_cols a, int *n);
 
 #endif

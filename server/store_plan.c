@@ -24,52 +24,36 @@ int store_plan_find(store *s, const unsigned char hash[STORE_HASH_BYTES], long l
 	return db_query_int(s, id, "SELECT id FROM plans WHERE code_hash = ?", "B", hash);
 }
 
-int store_plan_get(store *s, long long id, store_plan *out)
+static int read_plan(void *ctx, sqlite3_stmt *st)
 {
-	sqlite3_stmt *st = db_prepare(s, "SELECT id, status, person_name, coalesce(budget_pence, -1), "
-				      "last_page FROM plans WHERE id = ?");
-	int rc = -1, step;
+	store_plan *out = ctx;
 
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(st, 0);
-		db_copy_col(out->status, sizeof(out->status), st, 1);
-		db_copy_col(out->person_name, sizeof(out->person_name), st, 2);
-		out->budget_pence = sqlite3_column_int64(st, 3);
-		db_copy_col(out->last_page, sizeof(out->last_page), st, 4);
-		rc = 0;
-	} else if (step == SQLITE_DONE) {
-		rc = 1;
-	}
-	db_done(s, st);
-	return rc;
+	out->id = sqlite3_column_int64(st, 0);
+	out->status = db_col_status(st, 1);
+	db_copy_col(out->person_name, sizeof(out->person_name), st, 2);
+	out->budget_pence = sqlite3_column_int64(st, 3);
+	db_copy_col(out->last_page, sizeof(out->last_page), st, 4);
+	return 1;
 }
 
-int store_plan_set_status(store *s, long long id, const char *from, const char *to, char *err,
-			  size_t errlen)
+int store_plan_get(store *s, long long id, store_plan *out)
 {
-	const char *sql = strcmp(to, "submitted") == 0
-		? "UPDATE plans SET status = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), "
-		  "submitted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ? AND status = ?"
-		: "UPDATE plans SET status = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') "
-		  "WHERE id = ? AND status = ?";
+	return db_row(s, read_plan, out,
+		      "SELECT id, status, person_name, coalesce(budget_pence, -1), last_page "
+		      "FROM plans WHERE id = ?",
+		      "I", id);
+}
 
-	if (db_run(s, sql, "TIT", to, id, from)) {
-		db_err(err, errlen, "changing the plan's status", s->db);
+int store_plan_move(store *s, long long plan, plan_status from, plan_status to, long long now_ms)
+{
+	char now[DB_TIME_LEN];
+
+	db_time_text(now_ms, now);
+	if (db_run(s, "UPDATE plans SET status = ?1, updated_at = ?2, submitted_at = CASE WHEN ?1 = "
+		      "'submitted' THEN ?2 ELSE submitted_at END WHERE id = ?3 AND status = ?4",
+		   "TTIT", plan_status_name(to), now, plan, plan_status_name(from)))
 		return -1;
-	}
-	if (sqlite3_changes(s->db) != 1)
-		return 1;
-	if (db_run(s, "INSERT INTO audit (actor_kind, actor_id, role, plan_id, action, detail) "
-		   "VALUES ('person', ?, '', ?, 'status_changed', json_object('from', ?, 'to', ?))",
-		"IITT", id, id, from, to)) {
-		db_err(err, errlen, "auditing the plan's status", s->db);
-		return -1;
-	}
-	return 0;
+	return sqlite3_changes(s->db) == 1 ? 0 : 1;
 }
 
 int store_plan_set_last_page(store *s, long long id, const char *page)
@@ -85,18 +69,34 @@ int store_need_add(store *s, long long plan, const char *text, int eligible)
 		   text, (long long)(eligible != 0));
 }
 
+/* A caller's callback and its context, for the row readers below. */
+typedef struct each {
+	union {
+		store_need_fn need;
+		store_visit_fn visit;
+		store_answer_fn answer;
+		store_item_fn item;
+		store_plan_detail_fn detail;
+		store_need_full_fn need_full;
+		store_answer_visit_fn answer_visit;
+	} fn;
+	void *ctx;
+} each;
+
+static int each_need(void *ctx, sqlite3_stmt *st)
+{
+	each *e = ctx;
+
+	e->fn.need(e->ctx, db_col_text(st, 0), sqlite3_column_int(st, 1));
+	return 0;
+}
+
 int store_needs_each(store *s, long long plan, store_need_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = db_prepare(s, "SELECT text, eligible FROM needs WHERE plan_id = ? ORDER BY id");
-	int step;
+	each e = { .fn.need = fn, .ctx = ctx };
 
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, plan);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		fn(ctx, db_col_text(st, 0), sqlite3_column_int(st, 1));
-	db_done(s, st);
-	return step == SQLITE_DONE ? 0 : -1;
+	return db_rows(s, each_need, &e, "SELECT text, eligible FROM needs WHERE plan_id = ? ORDER BY id",
+		       "I", plan) < 0 ? -1 : 0;
 }
 
 /* ---- visits ---- */
@@ -127,19 +127,23 @@ int store_visit_set(store *s, long long visit, const char *field, const char *va
 	return db_run(s, sql[which], "TI", value, visit);
 }
 
+static int each_visit(void *ctx, sqlite3_stmt *st)
+{
+	each *e = ctx;
+
+	e->fn.visit(e->ctx, sqlite3_column_int64(st, 0), db_col_text(st, 1), db_col_text(st, 2),
+		    db_col_text(st, 3));
+	return 0;
+}
+
 int store_visits_each(store *s, long long plan, store_visit_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = db_prepare(s, "SELECT id, writer, helper_name, helper_relationship FROM visits "
-				      "WHERE plan_id = ? ORDER BY id");
-	int step;
+	each e = { .fn.visit = fn, .ctx = ctx };
 
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, plan);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		fn(ctx, sqlite3_column_int64(st, 0), db_col_text(st, 1), db_col_text(st, 2), db_col_text(st, 3));
-	db_done(s, st);
-	return step == SQLITE_DONE ? 0 : -1;
+	return db_rows(s, each_visit, &e,
+		       "SELECT id, writer, helper_name, helper_relationship FROM visits "
+		       "WHERE plan_id = ? ORDER BY id",
+		       "I", plan) < 0 ? -1 : 0;
 }
 
 /* ---- answers ---- */
@@ -159,20 +163,21 @@ int store_answer_set(store *s, long long plan, long long visit, const char *page
 	return 0;
 }
 
+static int each_answer(void *ctx, sqlite3_stmt *st)
+{
+	each *e = ctx;
+
+	return e->fn.answer(e->ctx, db_col_text(st, 0), sqlite3_column_int64(st, 1),
+			    db_col_text(st, 2), db_col_text(st, 3)) ? -1 : 0;
+}
+
 int store_answers_each(store *s, long long plan, store_answer_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = db_prepare(s, "SELECT page, item_id, field, value FROM answers "
-				      "WHERE plan_id = ? ORDER BY page, item_id, field");
-	int step, rc = 0;
+	each e = { .fn.answer = fn, .ctx = ctx };
 
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, plan);
-	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
-		rc = fn(ctx, db_col_text(st, 0), sqlite3_column_int64(st, 1), db_col_text(st, 2),
-			db_col_text(st, 3));
-	db_done(s, st);
-	return rc == 0 && step == SQLITE_DONE ? 0 : -1;
+	return db_rows(s, each_answer, &e, "SELECT page, item_id, field, value FROM answers "
+					   "WHERE plan_id = ? ORDER BY page, item_id, field",
+		       "I", plan) < 0 ? -1 : 0;
 }
 
 /* ---- list entries ---- */
@@ -206,19 +211,21 @@ int store_item_remove(store *s, long long plan, const char *page, long long item
 	return 0;
 }
 
+static int each_item(void *ctx, sqlite3_stmt *st)
+{
+	each *e = ctx;
+
+	e->fn.item(e->ctx, sqlite3_column_int64(st, 0));
+	return 0;
+}
+
 int store_items_each(store *s, long long plan, const char *page, store_item_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = db_prepare(s, "SELECT id FROM items WHERE plan_id = ? AND page = ? ORDER BY id");
-	int step;
+	each e = { .fn.item = fn, .ctx = ctx };
 
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, plan);
-	sqlite3_bind_text(st, 2, page, -1, SQLITE_TRANSIENT);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		fn(ctx, sqlite3_column_int64(st, 0));
-	db_done(s, st);
-	return step == SQLITE_DONE ? 0 : -1;
+	return db_rows(s, each_item, &e,
+		       "SELECT id FROM items WHERE plan_id = ? AND page = ? ORDER BY id", "IT", plan,
+		       page) < 0 ? -1 : 0;
 }
 
 int store_item_count(store *s, long long plan, const char *page)
@@ -261,9 +268,9 @@ int store_flag_raise(store *s, long long plan, long long visit, const char *kind
 	if (db_run(s, "INSERT INTO flags (plan_id, kind, detail, visit_id) VALUES (?, ?, ?, ?)", "ITTN",
 		plan, kind, detail, visit > 0 ? visit : -1LL) ||
 	    /* who raised it and when, not what they said */
-	    db_run(s, "INSERT INTO audit (actor_kind, actor_id, role, plan_id, action, detail) "
-		   "VALUES ('person', ?, '', ?, 'flag_raised', json_object('kind', ?, 'visit', ?))",
-		"IITN", plan, plan, kind, visit > 0 ? visit : -1LL))
+	    db_audit(s, &(store_actor){ STORE_ACTOR_PERSON, plan, NULL }, plan, "flag_raised",
+		     AUDIT_SQL("json_object('kind', ?, 'visit', ?)"), "TN", kind,
+		     visit > 0 ? visit : -1LL))
 		return -1;
 	*raised = 1;
 	return 0;
@@ -301,9 +308,9 @@ int store_plan_invite(store *s, const unsigned char hash[STORE_HASH_BYTES], cons
 		}
 		eligible += needs[i].eligible != 0;
 	}
-	if (db_run(s, AUDIT_INSERT "json_object('needs', ?, 'eligible', ?, 'budget_pence', ?))",
-		"TNTITIIN", a.kind, a.id, a.role, plan, "plan_invited", (long long)nneeds, eligible,
-		budget_pence)) {
+	if (db_audit(s, by, plan, "plan_invited",
+		     AUDIT_SQL("json_object('needs', ?, 'eligible', ?, 'budget_pence', ?)"), "IIN",
+		     (long long)nneeds, eligible, budget_pence)) {
 		db_err(err, errlen, "auditing an invitation", s->db);
 		goto out;
 	}
@@ -319,7 +326,6 @@ out:
 int store_plan_set_code(store *s, long long plan, const unsigned char hash[STORE_HASH_BYTES],
 			const store_actor *by, char *err, size_t errlen)
 {
-	db_actor_cols a = db_actor(by);
 	int rc = -1;
 
 	if (store_write_begin(s, err, errlen))
@@ -332,7 +338,7 @@ int store_plan_set_code(store *s, long long plan, const unsigned char hash[STORE
 		rc = 1;
 		goto out;
 	}
-	if (db_run(s, AUDIT_INSERT "'{}')", "TNTIT", a.kind, a.id, a.role, plan, "code_replaced")) {
+	if (db_audit(s, by, plan, "code_replaced", AUDIT_SQL("'{}'"), "")) {
 		db_err(err, errlen, "auditing a new code", s->db);
 		goto out;
 	}
@@ -345,101 +351,100 @@ out:
 
 /* ---- reading a plan as staff see it ---- */
 
+static int read_detail(void *ctx, sqlite3_stmt *st)
+{
+	each *e = ctx;
+	store_plan_detail d = {
+		.id = sqlite3_column_int64(st, 0),
+		.status = db_col_status(st, 1),
+		.person_name = db_col_text(st, 2),
+		.budget_pence = sqlite3_column_int64(st, 3),
+		.managing = db_col_text(st, 4),
+		.created_at = db_col_text(st, 5),
+		.updated_at = db_col_text(st, 6),
+		.submitted_at = db_col_text(st, 7),
+		.invited_by = db_col_text(st, 8),
+		.ready = sqlite3_column_int(st, 9),
+		.person_agreed_at = db_col_text(st, 10),
+		.person_disagreed_at = db_col_text(st, 11),
+		.person_disagree_reason = db_col_text(st, 12),
+		.caseworker_agreed_at = db_col_text(st, 13),
+		.caseworker_agreed_by = db_col_text(st, 14),
+		.caseworker_agreed_by_id = sqlite3_column_int64(st, 15),
+		.risks = db_col_text(st, 16),
+		.emergency_checked = sqlite3_column_int(st, 17),
+		.not_agreed_at = db_col_text(st, 18),
+		.not_agreed_by = db_col_text(st, 19),
+		.not_agreed_reasons = db_col_text(st, 20),
+		.not_agreed_safety = db_col_text(st, 21),
+		.not_agreed_complaints = sqlite3_column_int(st, 22),
+		.signed_off_at = db_col_text(st, 23),
+		.signed_off_by = db_col_text(st, 24),
+		.panel_decision = db_col_text(st, 25),
+		.panel_date = db_col_text(st, 26),
+	};
+
+	e->fn.detail(e->ctx, &d);
+	return 1;
+}
+
 int store_plan_detail_get(store *s, long long plan, store_plan_detail_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = db_prepare(
-	    s, "SELECT p.id, p.status, p.person_name, coalesce(p.budget_pence, -1), p.managing, "
-	       "p.created_at, p.updated_at, coalesce(p.submitted_at, ''), coalesce(iu.name, ''), "
-	       "p.ready, coalesce(p.person_agreed_at, ''), coalesce(p.person_disagreed_at, ''), "
-	       "p.person_disagree_reason, coalesce(p.caseworker_agreed_at, ''), "
-	       "coalesce(cu.name, ''), coalesce(p.caseworker_agreed_by, -1), p.risks, "
-	       "p.emergency_checked, coalesce(p.not_agreed_at, ''), coalesce(nu.name, ''), "
-	       "p.not_agreed_reasons, p.not_agreed_safety, p.not_agreed_complaints, "
-	       "coalesce(p.signed_off_at, ''), coalesce(su.name, ''), p.panel_decision, "
-	       "p.panel_date FROM plans p "
-	       "LEFT JOIN users iu ON iu.id = p.invited_by "
-	       "LEFT JOIN users cu ON cu.id = p.caseworker_agreed_by "
-	       "LEFT JOIN users nu ON nu.id = p.not_agreed_by "
-	       "LEFT JOIN users su ON su.id = p.signed_off_by WHERE p.id = ?");
-	store_plan_detail d;
-	int rc = -1, step;
+	each e = { .fn.detail = fn, .ctx = ctx };
 
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, plan);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		d = (store_plan_detail){
-			.id = sqlite3_column_int64(st, 0),
-			.status = db_col_text(st, 1),
-			.person_name = db_col_text(st, 2),
-			.budget_pence = sqlite3_column_int64(st, 3),
-			.managing = db_col_text(st, 4),
-			.created_at = db_col_text(st, 5),
-			.updated_at = db_col_text(st, 6),
-			.submitted_at = db_col_text(st, 7),
-			.invited_by = db_col_text(st, 8),
-			.ready = sqlite3_column_int(st, 9),
-			.person_agreed_at = db_col_text(st, 10),
-			.person_disagreed_at = db_col_text(st, 11),
-			.person_disagree_reason = db_col_text(st, 12),
-			.caseworker_agreed_at = db_col_text(st, 13),
-			.caseworker_agreed_by = db_col_text(st, 14),
-			.caseworker_agreed_by_id = sqlite3_column_int64(st, 15),
-			.risks = db_col_text(st, 16),
-			.emergency_checked = sqlite3_column_int(st, 17),
-			.not_agreed_at = db_col_text(st, 18),
-			.not_agreed_by = db_col_text(st, 19),
-			.not_agreed_reasons = db_col_text(st, 20),
-			.not_agreed_safety = db_col_text(st, 21),
-			.not_agreed_complaints = sqlite3_column_int(st, 22),
-			.signed_off_at = db_col_text(st, 23),
-			.signed_off_by = db_col_text(st, 24),
-			.panel_decision = db_col_text(st, 25),
-			.panel_date = db_col_text(st, 26),
-		};
-		fn(ctx, &d);
-		rc = 0;
-	} else if (step == SQLITE_DONE) {
-		rc = 1;
-	}
-	db_done(s, st);
-	return rc;
+	return db_row(s, read_detail, &e,
+		      "SELECT p.id, p.status, p.person_name, coalesce(p.budget_pence, -1), p.managing, "
+		      "p.created_at, p.updated_at, coalesce(p.submitted_at, ''), coalesce(iu.name, ''), "
+		      "p.ready, coalesce(p.person_agreed_at, ''), coalesce(p.person_disagreed_at, ''), "
+		      "p.person_disagree_reason, coalesce(p.caseworker_agreed_at, ''), "
+		      "coalesce(cu.name, ''), coalesce(p.caseworker_agreed_by, -1), p.risks, "
+		      "p.emergency_checked, coalesce(p.not_agreed_at, ''), coalesce(nu.name, ''), "
+		      "p.not_agreed_reasons, p.not_agreed_safety, p.not_agreed_complaints, "
+		      "coalesce(p.signed_off_at, ''), coalesce(su.name, ''), p.panel_decision, "
+		      "p.panel_date FROM plans p "
+		      "LEFT JOIN users iu ON iu.id = p.invited_by "
+		      "LEFT JOIN users cu ON cu.id = p.caseworker_agreed_by "
+		      "LEFT JOIN users nu ON nu.id = p.not_agreed_by "
+		      "LEFT JOIN users su ON su.id = p.signed_off_by WHERE p.id = ?",
+		      "I", plan);
+}
+
+static int each_need_full(void *ctx, sqlite3_stmt *st)
+{
+	each *e = ctx;
+	store_need n = { sqlite3_column_int64(st, 0), db_col_text(st, 1), sqlite3_column_int(st, 2),
+			 db_col_text(st, 3), sqlite3_column_int(st, 4) };
+
+	e->fn.need_full(e->ctx, &n);
+	return 0;
 }
 
 int store_needs_each_full(store *s, long long plan, store_need_full_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = db_prepare(s, "SELECT id, text, eligible, how, direct_payment FROM needs "
-				      "WHERE plan_id = ? ORDER BY id");
-	store_need n;
-	int step;
+	each e = { .fn.need_full = fn, .ctx = ctx };
 
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, plan);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		n = (store_need){ sqlite3_column_int64(st, 0), db_col_text(st, 1),
-				  sqlite3_column_int(st, 2), db_col_text(st, 3),
-				  sqlite3_column_int(st, 4) };
-		fn(ctx, &n);
-	}
-	db_done(s, st);
-	return step == SQLITE_DONE ? 0 : -1;
+	return db_rows(s, each_need_full, &e,
+		       "SELECT id, text, eligible, how, direct_payment FROM needs "
+		       "WHERE plan_id = ? ORDER BY id",
+		       "I", plan) < 0 ? -1 : 0;
+}
+
+static int each_answer_visit(void *ctx, sqlite3_stmt *st)
+{
+	each *e = ctx;
+
+	return e->fn.answer_visit(e->ctx, db_col_text(st, 0), sqlite3_column_int64(st, 1),
+				  db_col_text(st, 2), db_col_text(st, 3),
+				  sqlite3_column_int64(st, 4)) ? -1 : 0;
 }
 
 int store_answers_each_with_visit(store *s, long long plan, store_answer_visit_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = db_prepare(s, "SELECT page, item_id, field, value, coalesce(visit_id, 0) "
-				      "FROM answers WHERE plan_id = ? ORDER BY page, item_id, field");
-	int step = SQLITE_DONE, rc = 0;
+	each e = { .fn.answer_visit = fn, .ctx = ctx };
 
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, plan);
-	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
-		rc = fn(ctx, db_col_text(st, 0), sqlite3_column_int64(st, 1), db_col_text(st, 2),
-			db_col_text(st, 3), sqlite3_column_int64(st, 4));
-	db_done(s, st);
-	return rc == 0 && step == SQLITE_DONE ? 0 : -1;
+	return db_rows(s, each_answer_visit, &e,
+		       "SELECT page, item_id, field, value, coalesce(visit_id, 0) "
+		       "FROM answers WHERE plan_id = ? ORDER BY page, item_id, field",
+		       "I", plan) < 0 ? -1 : 0;
 }
 

@@ -19,44 +19,26 @@ static void read_user(sqlite3_stmt *st, store_user *out)
 	out->created_ms = sqlite3_column_int64(st, 5);
 }
 
-/* Runs a one-row user query bound to one int64 (types "I") or one text (types "T"). */
-static int query_user(store *s, const char *sql, const char *types, store_user *out, ...)
+static int one_user(void *ctx, sqlite3_stmt *st)
 {
-	sqlite3_stmt *st = db_prepare(s, sql);
-	va_list ap;
-	int rc = -1, step;
-
-	if (!st)
-		return -1;
-	va_start(ap, out);
-	if (db_bind(st, types, ap) == 0) {
-		step = sqlite3_step(st);
-		if (step == SQLITE_ROW) {
-			read_user(st, out);
-			rc = 0;
-		} else if (step == SQLITE_DONE) {
-			rc = 1;
-		}
-	}
-	va_end(ap);
-	db_done(s, st);
-	return rc;
+	read_user(st, ctx);
+	return 1;
 }
+
 
 int store_user_find(store *s, const char *name, store_user *out)
 {
-	return query_user(s, "SELECT " USER_COLUMNS " FROM users WHERE name = ?", "T", out, name);
+	return db_row(s, one_user, out, "SELECT " USER_COLUMNS " FROM users WHERE name = ?", "T", name);
 }
 
 int store_user_get(store *s, long long id, store_user *out)
 {
-	return query_user(s, "SELECT " USER_COLUMNS " FROM users WHERE id = ?", "I", out, id);
+	return db_row(s, one_user, out, "SELECT " USER_COLUMNS " FROM users WHERE id = ?", "I", id);
 }
 
 int store_user_add(store *s, const char *name, const char *role, const char *password_hash,
 		   long long now_ms, const store_actor *by, long long *id, char *err, size_t errlen)
 {
-	db_actor_cols a = db_actor(by);
 	long long uid = 0;
 	int rc = -1, taken;
 
@@ -74,9 +56,9 @@ int store_user_add(store *s, const char *name, const char *role, const char *pas
 		goto out;
 	}
 	uid = sqlite3_last_insert_rowid(s->db);
-	if (db_run(s, "INSERT INTO audit (actor_kind, actor_id, role, action, detail) VALUES (?, ?, ?, "
-		   "'user_added', json_object('user_id', ?, 'name', ?, 'role', ?))",
-		"TNTITT", a.kind, a.id, a.role, uid, name, role)) {
+	if (db_audit(s, by, -1, "user_added",
+		     AUDIT_SQL("json_object('user_id', ?, 'name', ?, 'role', ?)"), "ITT", uid, name,
+		     role)) {
 		db_err(err, errlen, "auditing a new user", s->db);
 		goto out;
 	}
@@ -92,7 +74,6 @@ out:
 int store_user_set_password(store *s, long long id, const char *password_hash,
 			    const store_actor *by, char *err, size_t errlen)
 {
-	db_actor_cols a = db_actor(by);
 	int rc = -1;
 
 	if (store_write_begin(s, err, errlen))
@@ -105,10 +86,10 @@ int store_user_set_password(store *s, long long id, const char *password_hash,
 		rc = 1;
 		goto out;
 	}
-	if (db_run(s, "INSERT INTO audit (actor_kind, actor_id, role, action, detail) VALUES (?, ?, ?, "
-		   "'password_set', json_object('user_id', ?, 'name', (SELECT name FROM users "
-		   "WHERE id = ?)))",
-		"TNTII", a.kind, a.id, a.role, id, id)) {
+	if (db_audit(s, by, -1, "password_set",
+		     AUDIT_SQL("json_object('user_id', ?6, 'name', (SELECT name FROM users "
+			       "WHERE id = ?6))"),
+		     "I", id)) {
 		db_err(err, errlen, "auditing a new password", s->db);
 		goto out;
 	}
@@ -128,7 +109,6 @@ int store_user_rehash(store *s, long long id, const char *password_hash)
 int store_user_set_disabled(store *s, long long id, int disabled, long long now_ms,
 			    const store_actor *by, char *err, size_t errlen)
 {
-	db_actor_cols a = db_actor(by);
 	long long was;
 	int rc = -1, found, failed;
 
@@ -156,9 +136,10 @@ int store_user_set_disabled(store *s, long long id, int disabled, long long now_
 		db_err(err, errlen, "changing a user", s->db);
 		goto out;
 	}
-	if (db_run(s, "INSERT INTO audit (actor_kind, actor_id, role, action, detail) VALUES (?, ?, ?, "
-		   "?, json_object('user_id', ?, 'name', (SELECT name FROM users WHERE id = ?)))",
-		"TNTTII", a.kind, a.id, a.role, disabled ? "user_disabled" : "user_enabled", id, id)) {
+	if (db_audit(s, by, -1, disabled ? "user_disabled" : "user_enabled",
+		     AUDIT_SQL("json_object('user_id', ?6, 'name', (SELECT name FROM users "
+			       "WHERE id = ?6))"),
+		     "I", id)) {
 		db_err(err, errlen, "auditing a change of user", s->db);
 		goto out;
 	}
@@ -169,45 +150,51 @@ out:
 	return 0;
 }
 
+typedef struct users_each {
+	store_user_fn fn;
+	void *ctx;
+} users_each;
+
+static int each_user(void *ctx, sqlite3_stmt *st)
+{
+	users_each *e = ctx;
+	store_user u;
+
+	read_user(st, &u);
+	e->fn(e->ctx, &u);
+	return 0;
+}
+
 int store_users_each(store *s, store_user_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = db_prepare(s, "SELECT " USER_COLUMNS " FROM users ORDER BY name, id");
-	store_user u;
-	int step;
+	users_each e = { fn, ctx };
 
-	if (!st)
-		return -1;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		read_user(st, &u);
-		fn(ctx, &u);
-	}
-	db_done(s, st);
-	return step == SQLITE_DONE ? 0 : -1;
+	return db_rows(s, each_user, &e, "SELECT " USER_COLUMNS " FROM users ORDER BY name, id", "") < 0
+		       ? -1
+		       : 0;
 }
 
 /* ---- login failures ---- */
 
+static int read_login_state(void *ctx, sqlite3_stmt *st)
+{
+	long long *out = ctx;
+
+	out[0] = sqlite3_column_int64(st, 0);
+	out[1] = sqlite3_column_int64(st, 1);
+	return 1;
+}
+
 int store_login_state(store *s, const char *name, int *failures, long long *locked_until_ms)
 {
-	sqlite3_stmt *st =
-		db_prepare(s, "SELECT failures, locked_until_ms FROM login_failures WHERE name = ?");
-	int rc = -1, step;
+	long long got[2] = { 0, 0 };
+	int rc = db_row(s, read_login_state, got,
+			"SELECT failures, locked_until_ms FROM login_failures WHERE name = ?", "T",
+			name);
 
-	*failures = 0;
-	*locked_until_ms = 0;
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		*failures = sqlite3_column_int(st, 0);
-		*locked_until_ms = sqlite3_column_int64(st, 1);
-		rc = 0;
-	} else if (step == SQLITE_DONE) {
-		rc = 0;
-	}
-	db_done(s, st);
-	return rc;
+	*failures = rc == 0 ? (int)got[0] : 0;
+	*locked_until_ms = rc == 0 ? got[1] : 0;
+	return rc < 0 ? -1 : 0;
 }
 
 int store_login_failed(store *s, const char *name, const store_user *user, const char *audit_name,
@@ -215,6 +202,8 @@ int store_login_failed(store *s, const char *name, const store_user *user, const
 		       size_t errlen)
 {
 	long long locked_for_s = locked_until_ms > now_ms ? (locked_until_ms - now_ms + 999) / 1000 : 0;
+	/* An unknown name is audited with no actor id: nobody is known to have tried. */
+	store_actor who = { STORE_ACTOR_STAFF, user ? user->id : -1, user ? user->role : "" };
 	int ok = 0;
 
 	if (store_write_begin(s, err, errlen))
@@ -226,11 +215,9 @@ int store_login_failed(store *s, const char *name, const store_user *user, const
 		db_err(err, errlen, "counting a failed login", s->db);
 		goto out;
 	}
-	/* An unknown name is audited with no actor id: nobody is known to have tried. */
-	if (db_run(s, "INSERT INTO audit (actor_kind, actor_id, role, action, detail) VALUES ('staff', "
-		   "?, ?, 'login_failed', json_object('name', ?, 'failures', ?, 'locked_for_s', ?))",
-		"NTTII", user ? user->id : -1LL, user ? user->role : "", audit_name,
-		(long long)failures, locked_for_s)) {
+	if (db_audit(s, &who, -1, "login_failed",
+		     AUDIT_SQL("json_object('name', ?, 'failures', ?, 'locked_for_s', ?)"), "TII",
+		     audit_name, (long long)failures, locked_for_s)) {
 		db_err(err, errlen, "auditing a failed login", s->db);
 		goto out;
 	}
@@ -242,6 +229,7 @@ out:
 int store_login_ok(store *s, const store_user *user, const unsigned char token_hash[STORE_HASH_BYTES],
 		   long long now_ms, char *err, size_t errlen)
 {
+	store_actor who = { STORE_ACTOR_STAFF, user->id, user->role };
 	int ok = 0;
 
 	if (store_write_begin(s, err, errlen))
@@ -253,9 +241,8 @@ int store_login_ok(store *s, const store_user *user, const unsigned char token_h
 		db_err(err, errlen, "starting a staff session", s->db);
 		goto out;
 	}
-	if (db_run(s, "INSERT INTO audit (actor_kind, actor_id, role, action, detail) VALUES ('staff', "
-		   "?, ?, 'login_ok', json_object('name', ?))",
-		"ITT", user->id, user->role, user->name)) {
+	if (db_audit(s, &who, -1, "login_ok", AUDIT_SQL("json_object('name', ?)"), "T",
+		     user->name)) {
 		db_err(err, errlen, "auditing a login", s->db);
 		goto out;
 	}
@@ -266,29 +253,25 @@ out:
 
 /* ---- staff sessions ---- */
 
+static int read_session(void *ctx, sqlite3_stmt *st)
+{
+	store_session *out = ctx;
+
+	read_user(st, &out->user);
+	out->created_ms = sqlite3_column_int64(st, 6);
+	out->seen_ms = sqlite3_column_int64(st, 7);
+	return 1;
+}
+
 int store_session_find(store *s, const unsigned char token_hash[STORE_HASH_BYTES],
 		       store_session *out)
 {
 	/* The password hash is not needed to know who someone is: it stays in the table. */
-	sqlite3_stmt *st = db_prepare(s, "SELECT u.id, u.name, u.role, '', u.disabled, u.created_ms, "
-				      "t.created_ms, t.seen_ms FROM staff_sessions t "
-				      "JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?");
-	int rc = -1, step;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_blob(st, 1, token_hash, STORE_HASH_BYTES, SQLITE_TRANSIENT);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		read_user(st, &out->user);
-		out->created_ms = sqlite3_column_int64(st, 6);
-		out->seen_ms = sqlite3_column_int64(st, 7);
-		rc = 0;
-	} else if (step == SQLITE_DONE) {
-		rc = 1;
-	}
-	db_done(s, st);
-	return rc;
+	return db_row(s, read_session, out,
+		      "SELECT u.id, u.name, u.role, '', u.disabled, u.created_ms, t.created_ms, "
+		      "t.seen_ms FROM staff_sessions t JOIN users u ON u.id = t.user_id "
+		      "WHERE t.token_hash = ?",
+		      "B", token_hash);
 }
 
 int store_session_touch(store *s, const unsigned char token_hash[STORE_HASH_BYTES], long long now_ms)
@@ -300,7 +283,6 @@ int store_session_touch(store *s, const unsigned char token_hash[STORE_HASH_BYTE
 int store_session_end(store *s, const unsigned char token_hash[STORE_HASH_BYTES],
 		      const store_actor *by)
 {
-	db_actor_cols a = db_actor(by);
 	int rc = -1;
 
 	if (store_write_begin(s, NULL, 0))
@@ -311,9 +293,7 @@ int store_session_end(store *s, const unsigned char token_hash[STORE_HASH_BYTES]
 		rc = 1;
 		goto out;
 	}
-	if (by && db_run(s, "INSERT INTO audit (actor_kind, actor_id, role, action) VALUES (?, ?, ?, "
-			 "'logout')",
-		      "TNT", a.kind, a.id, a.role))
+	if (by && db_audit(s, by, -1, "logout", AUDIT_SQL("'{}'"), ""))
 		goto out;
 	rc = 0;
 out:

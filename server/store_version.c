@@ -5,217 +5,184 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Freezes the plan as it is now inside the open transaction, with its audit row; *n gets the
- * version's number. The snapshot is made by SQLite's JSON functions (json() around each
- * subquery keeps its result JSON rather than text). */
-int db_freeze(store *s, long long plan, const char *kind, db_actor_cols a, int *n)
-{
-	long long got = 0;
-
-	if (db_run(s,
-		"INSERT INTO versions (plan_id, n, kind, actor_kind, actor_id, role, snapshot) "
-		"SELECT p.id, coalesce((SELECT max(n) FROM versions WHERE plan_id = ?1), 0) + 1, "
-		"?2, ?3, ?4, ?5, json_object("
-		"'person', p.person_name, 'status', p.status, 'budget_pence', p.budget_pence, "
-		"'managing', p.managing, 'risks', p.risks, 'emergency_checked', p.emergency_checked, "
-		"'answers', json((SELECT coalesce(json_group_array(json(x)), '[]') FROM ("
-		"  SELECT json_object('page', page, 'item', item_id, 'field', field, 'value', value, "
-		"  'visit', visit_id) AS x FROM answers WHERE plan_id = ?1 "
-		"  ORDER BY page, item_id, field))), "
-		"'needs', json((SELECT coalesce(json_group_array(json(x)), '[]') FROM ("
-		"  SELECT json_object('id', id, 'text', text, 'eligible', eligible, 'how', how, "
-		"  'direct_payment', direct_payment) AS x FROM needs WHERE plan_id = ?1 ORDER BY id))), "
-		"'support', json((SELECT coalesce(json_group_array(json(x)), '[]') FROM ("
-		"  SELECT json_object('id', id, 'what', what, 'cost_pence', cost_pence) AS x "
-		"  FROM support WHERE plan_id = ?1 ORDER BY id)))) "
-		"FROM plans p WHERE p.id = ?1",
-		"ITTNT", plan, kind, a.kind, a.id, a.role) ||
-	    sqlite3_changes(s->db) != 1 ||
-	    db_query_int(s, &got, "SELECT max(n) FROM versions WHERE plan_id = ?", "I", plan) ||
-	    db_run(s, AUDIT_INSERT "json_object('version', ?, 'kind', ?))", "TNTITIT", a.kind, a.id,
-		a.role, plan, "version_frozen", got, kind))
-		return -1;
-	if (n)
-		*n = (int)got;
-	return 0;
-}
+typedef struct each {
+	union {
+		store_version_fn version;
+		store_snapshot_fn snapshot;
+		store_review_fn review;
+		store_review_due_fn due;
+	} fn;
+	void *ctx;
+} each;
 
 /* ---- versions ---- */
 
-int store_version_freeze(store *s, long long plan, const char *kind, const store_actor *by, int *n,
-			 char *err, size_t errlen)
+/* The snapshot is made by SQLite's JSON functions (json() around each subquery keeps its result
+ * JSON rather than text). */
+int store_version_freeze(store *s, long long plan, plan_status kind, const store_actor *by,
+			 long long now_ms, int *n, char *err, size_t errlen)
 {
-	int rc;
+	db_actor_cols a = db_actor(by);
+	char now[DB_TIME_LEN];
+	long long got = 0;
+	int rc = db_plan_exists(s, plan);
 
-	if (store_write_begin(s, err, errlen))
-		return -1;
-	rc = db_plan_exists(s, plan);
-	if (rc == 0 && db_freeze(s, plan, kind, db_actor(by), n))
+	db_time_text(now_ms, now);
+	if (rc == 0 &&
+	    (db_run(s,
+		    "INSERT INTO versions (plan_id, n, kind, at, actor_kind, actor_id, role, snapshot) "
+		    "SELECT p.id, coalesce((SELECT max(n) FROM versions WHERE plan_id = ?1), 0) + 1, "
+		    "?2, ?6, ?3, ?4, ?5, json_object("
+		    "'person', p.person_name, 'status', p.status, 'budget_pence', p.budget_pence, "
+		    "'managing', p.managing, 'risks', p.risks, "
+		    "'emergency_checked', p.emergency_checked, "
+		    "'answers', json((SELECT coalesce(json_group_array(json(x)), '[]') FROM ("
+		    "  SELECT json_object('page', page, 'item', item_id, 'field', field, "
+		    "  'value', value, 'visit', visit_id) AS x FROM answers WHERE plan_id = ?1 "
+		    "  ORDER BY page, item_id, field))), "
+		    "'needs', json((SELECT coalesce(json_group_array(json(x)), '[]') FROM ("
+		    "  SELECT json_object('id', id, 'text', text, 'eligible', eligible, 'how', how, "
+		    "  'direct_payment', direct_payment) AS x FROM needs WHERE plan_id = ?1 "
+		    "  ORDER BY id))), "
+		    "'support', json((SELECT coalesce(json_group_array(json(x)), '[]') FROM ("
+		    "  SELECT json_object('id', id, 'what', what, 'cost_pence', cost_pence) AS x "
+		    "  FROM support WHERE plan_id = ?1 ORDER BY id)))) "
+		    "FROM plans p WHERE p.id = ?1",
+		    "ITTNTT", plan, plan_status_name(kind), a.kind, a.id, a.role, now) ||
+	     sqlite3_changes(s->db) != 1 ||
+	     db_query_int(s, &got, "SELECT max(n) FROM versions WHERE plan_id = ?", "I", plan) ||
+	     db_audit(s, by, plan, "version_frozen",
+		      AUDIT_SQL("json_object('version', ?, 'kind', ?)"), "IT", got,
+		      plan_status_name(kind))))
 		rc = -1;
 	if (rc < 0)
 		db_err(err, errlen, "freezing a version", s->db);
-	if (store_write_end(s, rc == 0, err, errlen))
-		return rc == 1 ? 1 : -1;
+	if (rc == 0 && n)
+		*n = (int)got;
+	return rc;
+}
+
+static int each_version(void *ctx, sqlite3_stmt *st)
+{
+	each *e = ctx;
+	store_version v = { sqlite3_column_int(st, 0), db_col_text(st, 1), db_col_text(st, 2),
+			    db_col_text(st, 3),	       db_col_text(st, 4), db_col_text(st, 5) };
+
+	e->fn.version(e->ctx, &v);
 	return 0;
 }
 
 int store_versions_each(store *s, long long plan, store_version_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = db_prepare(s, "SELECT v.n, v.kind, v.at, v.actor_kind, coalesce(u.name, ''), "
-				      "v.role FROM versions v LEFT JOIN users u ON v.actor_kind = "
-				      "'staff' AND u.id = v.actor_id WHERE v.plan_id = ? ORDER BY v.n");
-	store_version v;
-	int step;
+	each e = { .fn.version = fn, .ctx = ctx };
 
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, plan);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		v = (store_version){ sqlite3_column_int(st, 0), db_col_text(st, 1), db_col_text(st, 2),
-				     db_col_text(st, 3), db_col_text(st, 4), db_col_text(st, 5) };
-		fn(ctx, &v);
-	}
-	db_done(s, st);
-	return step == SQLITE_DONE ? 0 : -1;
+	return db_rows(s, each_version, &e,
+		       "SELECT v.n, v.kind, v.at, v.actor_kind, coalesce(u.name, ''), v.role "
+		       "FROM versions v LEFT JOIN users u ON v.actor_kind = 'staff' AND "
+		       "u.id = v.actor_id WHERE v.plan_id = ? ORDER BY v.n",
+		       "I", plan) < 0 ? -1 : 0;
+}
+
+static int read_snapshot(void *ctx, sqlite3_stmt *st)
+{
+	each *e = ctx;
+
+	return e->fn.snapshot(e->ctx, db_col_text(st, 0)) ? -1 : 1;
 }
 
 int store_version_snapshot(store *s, long long plan, int n, store_snapshot_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = db_prepare(s, "SELECT snapshot FROM versions WHERE plan_id = ? AND n = ?");
-	int rc = -1, step;
+	each e = { .fn.snapshot = fn, .ctx = ctx };
 
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, plan);
-	sqlite3_bind_int(st, 2, n);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		rc = fn(ctx, db_col_text(st, 0)) ? -1 : 0;
-	} else if (step == SQLITE_DONE) {
-		rc = 1;
-	}
-	db_done(s, st);
-	return rc;
+	return db_row(s, read_snapshot, &e, "SELECT snapshot FROM versions WHERE plan_id = ? AND n = ?",
+		      "II", plan, (long long)n);
 }
 
 /* ---- reviews ---- */
 
-int store_reviews_each(store *s, long long plan, store_review_fn fn, void *ctx)
+static int each_review(void *ctx, sqlite3_stmt *st)
 {
-	sqlite3_stmt *st = db_prepare(s, "SELECT r.id, r.kind, r.due, r.state, coalesce(r.done_at, ''), "
-				      "coalesce(r.outcome, ''), r.answers, coalesce(u.name, '') "
-				      "FROM reviews r LEFT JOIN users u ON u.id = r.done_by "
-				      "WHERE r.plan_id = ? ORDER BY r.due, r.id");
-	store_review r;
-	int step;
+	each *e = ctx;
+	store_review r = { sqlite3_column_int64(st, 0), db_col_text(st, 1), db_col_text(st, 2),
+			   db_col_text(st, 3),		db_col_text(st, 4), db_col_text(st, 5),
+			   db_col_text(st, 6),		db_col_text(st, 7) };
 
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, plan);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		r = (store_review){ sqlite3_column_int64(st, 0), db_col_text(st, 1), db_col_text(st, 2),
-				    db_col_text(st, 3), db_col_text(st, 4), db_col_text(st, 5),
-				    db_col_text(st, 6), db_col_text(st, 7) };
-		fn(ctx, &r);
-	}
-	db_done(s, st);
-	return step == SQLITE_DONE ? 0 : -1;
-}
-
-/* A signed-off plan whose review date has come, or whose person asked for a review. */
-#define REVIEW_DUE_WHERE                                                                           \
-	"status = 'signed_off' AND (EXISTS (SELECT 1 FROM reviews r WHERE r.plan_id = plans.id "  \
-	"AND r.state = 'open' AND r.due <= ?) OR EXISTS (SELECT 1 FROM flags f WHERE "           \
-	"f.plan_id = plans.id AND f.kind = 'review' AND f.closed_at IS NULL))"
-
-int store_reviews_make_due(store *s, const char *today, int *moved, char *err, size_t errlen)
-{
-	long long n = 0;
-	int ok = 0;
-
-	*moved = 0;
-	/* Reading the caseload calls this each time: write only when something is due. */
-	if (db_query_int(s, &n, "SELECT count(*) FROM plans WHERE " REVIEW_DUE_WHERE, "T", today)) {
-		db_err(err, errlen, "finding reviews that are due", s->db);
-		return -1;
-	}
-	if (n == 0)
-		return 0;
-	if (store_write_begin(s, err, errlen))
-		return -1;
-	if (db_run(s, "INSERT INTO audit (actor_kind, role, plan_id, action, detail) SELECT 'system', "
-		   "'', id, 'review_due', json_object('from', 'signed_off', 'to', 'review_due', "
-		   "'reason', CASE WHEN EXISTS (SELECT 1 FROM flags f WHERE f.plan_id = plans.id "
-		   "AND f.kind = 'review' AND f.closed_at IS NULL) THEN 'asked' ELSE 'date' END) "
-		   "FROM plans WHERE " REVIEW_DUE_WHERE,
-		"T", today) ||
-	    db_run(s, "UPDATE plans SET status = 'review_due', updated_at = " NOW_TEXT
-		   " WHERE " REVIEW_DUE_WHERE,
-		"T", today)) {
-		db_err(err, errlen, "making reviews due", s->db);
-		goto out;
-	}
-	n = sqlite3_changes(s->db);
-	ok = 1;
-out:
-	if (store_write_end(s, ok, err, errlen))
-		return -1;
-	*moved = (int)n;
+	e->fn.review(e->ctx, &r);
 	return 0;
 }
 
-int store_review_complete(store *s, long long plan, const char *from, const char *to,
-			  const char *answers_json, const char *outcome, const char *today,
-			  const char *next_full_due, const store_actor *by, char *err,
-			  size_t errlen)
+int store_reviews_each(store *s, long long plan, store_review_fn fn, void *ctx)
 {
-	db_actor_cols a = db_actor(by);
-	long long review = 0, now_in = 0;
-	int rc = -1, found;
+	each e = { .fn.review = fn, .ctx = ctx };
 
-	if (store_write_begin(s, err, errlen))
+	/* A replaced review was never done and is no longer waiting: listing it would show it
+	 * beside the review that replaced it as one more "not yet". */
+	return db_rows(s, each_review, &e,
+		       "SELECT r.id, r.kind, r.due, r.state, coalesce(r.done_at, ''), "
+		       "coalesce(r.outcome, ''), r.answers, coalesce(u.name, '') "
+		       "FROM reviews r LEFT JOIN users u ON u.id = r.done_by "
+		       "WHERE r.plan_id = ? AND r.state <> 'replaced' ORDER BY r.due, r.id",
+		       "I", plan) < 0 ? -1 : 0;
+}
+
+static int each_due(void *ctx, sqlite3_stmt *st)
+{
+	each *e = ctx;
+
+	return e->fn.due(e->ctx, sqlite3_column_int64(st, 0), db_col_status(st, 1),
+			 sqlite3_column_int(st, 2)) ? -1 : 0;
+}
+
+int store_reviews_due_each(store *s, const char *today, store_review_due_fn fn, void *ctx)
+{
+	each e = { .fn.due = fn, .ctx = ctx };
+
+	return db_rows(s, each_due, &e,
+		       "SELECT p.id, p.status, EXISTS (SELECT 1 FROM flags f WHERE "
+		       "f.plan_id = p.id AND f.kind = 'review' AND f.closed_at IS NULL) AS asked "
+		       "FROM plans p WHERE asked OR EXISTS (SELECT 1 FROM reviews r WHERE "
+		       "r.plan_id = p.id AND r.state = 'open' AND r.due <= ?) ORDER BY p.id",
+		       "T", today) < 0 ? -1 : 0;
+}
+
+int store_reviews_schedule(store *s, long long plan, const char *light_due, const char *full_due)
+{
+	if (db_run(s, "UPDATE reviews SET state = 'replaced' WHERE plan_id = ? AND state = 'open'",
+		   "I", plan) ||
+	    (light_due && db_run(s, "INSERT INTO reviews (plan_id, kind, due) VALUES (?, 'light', ?)",
+				 "IT", plan, light_due)) ||
+	    (full_due && db_run(s, "INSERT INTO reviews (plan_id, kind, due) VALUES (?, 'full', ?)",
+				"IT", plan, full_due)))
 		return -1;
-	if (strcmp(from, to) == 0) {
-		found = db_query_int(s, &now_in, "SELECT 1 FROM plans WHERE id = ? AND status = ?", "IT",
-				  plan, from);
-		rc = found;
-	} else {
-		rc = db_move(s, plan, from, to);
-	}
-	if (rc != 0)
-		goto out;
-	rc = -1;
+	return 0;
+}
+
+int store_review_record(store *s, long long plan, const char *answers_json, const char *outcome,
+			const char *today, long long user, long long now_ms, long long *review)
+{
+	char now[DB_TIME_LEN];
+	long long id = 0;
+	int found;
+
+	db_time_text(now_ms, now);
 	/* The review done is the earliest one waiting; a review nobody scheduled (the person
 	 * asked, or the caseworker saw the need) is recorded as a full one due today. */
-	found = db_query_int(s, &review, "SELECT id FROM reviews WHERE plan_id = ? AND state = 'open' "
-				      "ORDER BY due, id LIMIT 1",
-			  "I", plan);
+	found = db_query_int(s, &id, "SELECT id FROM reviews WHERE plan_id = ? AND state = 'open' "
+				     "ORDER BY due, id LIMIT 1",
+			     "I", plan);
 	if (found < 0 ||
 	    (found == 1 && (db_run(s, "INSERT INTO reviews (plan_id, kind, due) VALUES (?, 'full', ?)",
-				"IT", plan, today) ||
-			    (review = sqlite3_last_insert_rowid(s->db)) == 0)))
-		goto fail;
+				   "IT", plan, today) ||
+			    (id = sqlite3_last_insert_rowid(s->db)) == 0)))
+		return -1;
 	if (db_run(s, "UPDATE reviews SET state = 'done', done_at = ?, done_by = ?, outcome = ?, "
-		   "answers = json(?) WHERE id = ?",
-		"TNTTI", today, a.id, outcome, answers_json, review) ||
-	    db_run(s, "UPDATE reviews SET state = 'replaced' WHERE plan_id = ? AND state = 'open'", "I",
-		plan) ||
-	    (next_full_due && db_run(s, "INSERT INTO reviews (plan_id, kind, due) VALUES (?, 'full', ?)",
-				  "IT", plan, next_full_due)) ||
-	    db_run(s, "UPDATE flags SET closed_at = " NOW_TEXT ", closed_by = ?, closed_note = "
-		   "'review done' WHERE plan_id = ? AND kind = 'review' AND closed_at IS NULL",
-		"NI", a.id, plan) ||
-	    db_run(s, AUDIT_INSERT "json_object('review', ?, 'outcome', ?, 'from', ?, 'to', ?, "
-				"'next_review', ?))",
-		"TNTITITTTT", a.kind, a.id, a.role, plan, "review_done", review, outcome, from, to,
-		next_full_due))
-		goto fail;
-	rc = 0;
-	goto out;
-fail:
-	db_err(err, errlen, "recording a review", s->db);
-out:
-	if (store_write_end(s, rc == 0, err, errlen))
-		return rc == 1 ? 1 : -1;
+		      "answers = json(?) WHERE id = ?",
+		   "TNTTI", today, user, outcome, answers_json, id) ||
+	    db_run(s, "UPDATE flags SET closed_at = ?, closed_by = ?, closed_note = 'review done' "
+		      "WHERE plan_id = ? AND kind = 'review' AND closed_at IS NULL",
+		   "TNI", now, user, plan))
+		return -1;
+	if (review)
+		*review = id;
 	return 0;
 }

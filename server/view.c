@@ -603,13 +603,13 @@ static void add_kind_fields(cJSON *o, const view_params *vp, const content_page 
 		add_check(o, vp, 0);
 		break;
 	case KIND_SEND:
-		cJSON_AddStringToObject(o, "status", vp->status ? vp->status : "draft");
+		cJSON_AddStringToObject(o, "status", plan_status_name(vp->status));
 		break;
 	case KIND_WELCOME_BACK: {
 		cJSON *acts = cJSON_AddArrayToObject(o, "actions");
 
 		/* a plan the council has agreed: the person's copy of it first */
-		if (vp->status && (!strcmp(vp->status, "signed_off") || !strcmp(vp->status, "review_due")))
+		if (plan_council_agreed(vp->status))
 			add_action(acts, c, "copy");
 
 		if (vp->agreement_asked)
@@ -636,8 +636,8 @@ static void add_kind_fields(cJSON *o, const view_params *vp, const content_page 
 	case KIND_STATUS: {
 		char name[64];
 
-		snprintf(name, sizeof(name), "status.%s", vp->status ? vp->status : "draft");
-		cJSON_AddStringToObject(o, "status", vp->status ? vp->status : "draft");
+		snprintf(name, sizeof(name), "status.%s", plan_status_name(vp->status));
+		cJSON_AddStringToObject(o, "status", plan_status_name(vp->status));
 		cJSON_AddItemToObject(o, "status_text", msg_obj(c, name, NULL));
 		break;
 	}

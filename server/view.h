@@ -15,7 +15,7 @@ typedef struct view_params {
 	store *st;
 	long long plan;               /* 0 when no plan is open */
 	const plan_answers *answers;  /* the plan's answers, or those held before a plan is open */
-	const char *status;           /* the plan's status, or NULL */
+	plan_status status;           /* the plan's status (PLAN_DRAFT when no plan is open) */
 	long long budget_pence;       /* -1 when there is no budget */
 	const char *code;             /* the open plan's code, or NULL */
 	int new_code;                 /* the code was made during this visit */

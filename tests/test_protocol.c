@@ -10,6 +10,7 @@
 #include "plan.h"
 #include "protocol.h"
 #include "store.h"
+#include "workflow.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -972,12 +973,15 @@ static void a_signed_off_plan_should_give_the_person_their_copy(void)
 					      "June", "July", "August", "September", "October",
 					      "November", "December" };
 	long long need = 0;
+	store_actor person = { STORE_ACTOR_PERSON, 0, NULL };
+	long long now = workflow_now_ms();
 	session *s;
 	fixture f;
 	cJSON *m, *page, *first;
 	int v = 0;
 
 	CHECK(fixture_open(&f, 0) == 0);
+	person.id = f.plan;
 	/* Not yet signed off: no copy. */
 	s = open_with_code(&f, &fc, f.code);
 	handle(s, "{\"type\":\"go\",\"seq\":2,\"to\":\"copy\"}");
@@ -993,12 +997,15 @@ static void a_signed_off_plan_should_give_the_person_their_copy(void)
 	CHECK(need > 0);
 	CHECK(store_need_set_how(f.st, f.plan, need, "A carer comes every morning at 8.", &casey,
 				 NULL, 0) == 0);
-	CHECK(store_plan_set_status(f.st, f.plan, "draft", "submitted", NULL, 0) == 0);
-	CHECK(store_plan_set_ready(f.st, f.plan, &casey, NULL, 0) == 0);
-	CHECK(store_plan_person_agree(f.st, f.plan, 0, NULL) == 0);
-	CHECK(store_plan_caseworker_agree(f.st, f.plan, &casey, NULL, NULL, 0) == 0);
-	CHECK(store_plan_sign_off(f.st, f.plan, NULL, NULL, "2027-01-10", "2027-11-22", &morgan, &v,
-				  NULL, 0) == 0);
+	CHECK(workflow_submit(&(workflow){ f.st, &person, now }, f.plan, PLAN_DRAFT, NULL, NULL,
+			      0) == 0);
+	CHECK(workflow_ask_agreement(&(workflow){ f.st, &casey, now }, f.plan, NULL, 0) == 0);
+	CHECK(workflow_person_agree(&(workflow){ f.st, &person, now }, f.plan, 0, NULL, NULL, 0) ==
+	      0);
+	CHECK(workflow_caseworker_agree(&(workflow){ f.st, &casey, now }, f.plan, NULL, NULL, 0) ==
+	      0);
+	CHECK(workflow_sign_off(&(workflow){ f.st, &morgan, now }, f.plan, NULL, NULL, "2027-01-10",
+				"2027-11-22", &v, NULL, 0) == 0);
 
 	s = protocol_session_open(f.p, &fc, "127.0.0.1");
 	snprintf(expect, sizeof(expect), "{\"type\":\"code\",\"seq\":1,\"code\":\"%s\"}", f.code);

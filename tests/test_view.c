@@ -280,7 +280,7 @@ static void view_page_should_give_no_part_for_a_page_in_a_group(void)
 
 	plan_answers_init(&pa);
 	init_params(&vp, &pa);
-	vp.status = "submitted";
+	vp.status = PLAN_SUBMITTED;
 	m = round_trip(view_page(&vp, index_of(content_page_of_kind(c, KIND_STATUS)->id)));
 	CHECK(cJSON_IsNull(obj_at(obj_at(m, "page"), "part")));
 	CHECK_STR(str_at(obj_at(m, "page"), "status"), "submitted");
