@@ -2,10 +2,7 @@
 
 #include <stdio.h>
 
-static const struct {
-	const char *text;
-	int eligible;
-} demo_needs[] = {
+static const store_invite_need demo_needs[] = {
 	{ "You need help to wash and get dressed in the morning.", 1 },
 	{ "You need help to cook a hot meal each day.", 1 },
 	{ "You need help to go out and meet people.", 1 },
@@ -14,32 +11,32 @@ static const struct {
 };
 
 #define DEMO_BUDGET_PENCE 24550 /* £245.50 a week */
+#define DEMO_MANAGING	  "direct,council,provider,mix" /* every way, as an invitation offers */
 
 int demo_invite(store *st, const content *c, const unsigned char key[CODE_KEY_BYTES],
 		char *code_out, char *err, size_t errlen)
 {
 	unsigned char hash[CODE_HASH_BYTES];
-	long long id, found;
+	store_actor by = { STORE_ACTOR_SYSTEM, -1, NULL };
+	store_user casey;
+	long long found;
+	int rc;
 
 	do {
 		code_generate(c, code_out);
 		code_hash(key, code_out, hash);
 	} while (store_plan_find(st, hash, &found) == 0);
-	if (store_request_begin(st, err, errlen))
+	/* The invitation a caseworker makes: by the demo caseworker when there is one. */
+	rc = store_user_find(st, DEMO_CASEWORKER, &casey);
+	if (rc < 0) {
+		snprintf(err, errlen, "finding the demo caseworker failed");
 		return -1;
-	if (store_plan_create(st, hash, "Alex Taylor", DEMO_BUDGET_PENCE, &id, err, errlen))
-		goto fail;
-	for (size_t i = 0; i < sizeof(demo_needs) / sizeof(*demo_needs); i++)
-		if (store_need_add(st, id, demo_needs[i].text, demo_needs[i].eligible)) {
-			snprintf(err, errlen, "adding the demo needs failed");
-			goto fail;
-		}
-	store_request_end(st);
-	return store_commit(st, err, errlen);
-fail:
-	store_request_undo(st);
-	store_commit(st, NULL, 0);
-	return -1;
+	}
+	if (rc == 0)
+		by = (store_actor){ STORE_ACTOR_STAFF, casey.id, casey.role };
+	return store_plan_invite(st, hash, "Alex Taylor", demo_needs,
+				 sizeof(demo_needs) / sizeof(*demo_needs), DEMO_BUDGET_PENCE,
+				 DEMO_MANAGING, &by, NULL, err, errlen);
 }
 
 /* One demo user with a new random password, made or reset. */

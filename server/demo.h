@@ -8,8 +8,10 @@
 #include "store.h"
 #include "users.h"
 
-/* Makes a demo plan with assessed needs (some eligible, some not) and an indicative budget,
- * commits it, and writes its code to code_out (CODE_MAX bytes). */
+/* Invites a demo person as a caseworker would (store_plan_invite: assessed needs, some eligible
+ * and some not, an indicative budget, every way of managing it, audited "plan_invited"), by the
+ * demo caseworker when there is one (make them first with demo_staff), else by the system.
+ * Durable when it returns 0; its code goes to code_out (CODE_MAX bytes). */
 int demo_invite(store *st, const content *c, const unsigned char key[CODE_KEY_BYTES],
 		char *code_out, char *err, size_t errlen);
 

@@ -387,12 +387,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "planaloud: out of memory\n");
 		goto out;
 	}
-	if (demo && demo_invite(st, c, key, demo_code, err, sizeof(err))) {
-		fprintf(stderr, "planaloud: cannot make the demo invitation: %s\n", err);
-		goto out;
-	}
 	if (demo && demo_staff(accounts, demo_casey, demo_morgan, err, sizeof(err))) {
 		fprintf(stderr, "planaloud: cannot make the demo staff users: %s\n", err);
+		goto out;
+	}
+	if (demo && demo_invite(st, c, key, demo_code, err, sizeof(err))) {
+		fprintf(stderr, "planaloud: cannot make the demo invitation: %s\n", err);
 		goto out;
 	}
 	proto = protocol_new(c, st, key, &pcfg, ws_protocol_io());

@@ -130,6 +130,79 @@ static void fixture_close(fixture *f)
 	}
 }
 
+/* ---- the demo plan ---- */
+
+typedef struct invited_seen {
+	char by[64], managing[64];
+	long long budget;
+	int rows;
+	char action[32], actor[16];
+} invited_seen;
+
+static void note_invited(void *ctx, const store_plan_detail *d)
+{
+	invited_seen *iv = ctx;
+
+	snprintf(iv->by, sizeof(iv->by), "%s", d->invited_by);
+	snprintf(iv->managing, sizeof(iv->managing), "%s", d->managing);
+	iv->budget = d->budget_pence;
+}
+
+static int note_invite_row(void *ctx, const store_audit_row *row)
+{
+	invited_seen *iv = ctx;
+
+	iv->rows++;
+	snprintf(iv->action, sizeof(iv->action), "%s", row->action);
+	snprintf(iv->actor, sizeof(iv->actor), "%s", row->actor_kind);
+	return 0;
+}
+
+/* Looks at the demo plan of a store: who invited, how, and its audit rows. */
+static void demo_plan_seen(store *st, const char *code, invited_seen *iv)
+{
+	unsigned char hash[CODE_HASH_BYTES];
+	long long plan = 0;
+
+	memset(iv, 0, sizeof(*iv));
+	code_hash(zero_key, code, hash);
+	CHECK(store_plan_find(st, hash, &plan) == 0);
+	CHECK(store_plan_detail_get(st, plan, note_invited, iv) == 0);
+	CHECK(store_audit_each_for_plan(st, plan, 0, 10, note_invite_row, iv) == 0);
+}
+
+static void the_demo_plan_should_be_invited_the_way_a_caseworker_invites(void)
+{
+	const char *hash = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$c29tZWhhc2hzb21laGFzaA";
+	char code[CODE_MAX], err[256] = "";
+	invited_seen iv;
+	store *st;
+	fixture f;
+
+	/* with no demo caseworker yet: the system invites */
+	CHECK(fixture_open(&f, 0) == 0);
+	demo_plan_seen(f.st, f.code, &iv);
+	CHECK(iv.rows == 1);
+	CHECK_STR(iv.action, "plan_invited");
+	CHECK_STR(iv.actor, "system");
+	CHECK_STR(iv.managing, "direct,council,provider,mix");
+	CHECK(iv.budget > 0);
+	fixture_close(&f);
+	/* with the demo caseworker there (as --demo makes them first): they invite */
+	st = store_open(":memory:", err, sizeof(err));
+	CHECK(st != NULL);
+	if (!st)
+		return;
+	CHECK(store_user_add(st, DEMO_CASEWORKER, "caseworker", hash, 1, NULL, NULL, NULL, 0) == 0);
+	CHECK(demo_invite(st, ct, zero_key, code, err, sizeof(err)) == 0);
+	demo_plan_seen(st, code, &iv);
+	CHECK(iv.rows == 1);
+	CHECK_STR(iv.action, "plan_invited");
+	CHECK_STR(iv.actor, "staff");
+	CHECK_STR(iv.by, DEMO_CASEWORKER);
+	store_close(st);
+}
+
 static void handle(session *s, const char *msg)
 {
 	protocol_handle(s, msg, strlen(msg), 0);
@@ -1078,6 +1151,7 @@ int main(void)
 		return check_report();
 	}
 	RUN(session_open_should_send_hello_then_the_welcome_page);
+	RUN(the_demo_plan_should_be_invited_the_way_a_caseworker_invites);
 	RUN(replies_to_changes_should_wait_for_protocol_flush);
 	RUN(a_failed_handler_should_leave_nothing_in_the_store);
 	RUN(a_failed_commit_should_acknowledge_nothing_and_show_the_page_again);
