@@ -56,7 +56,7 @@ int plan_date_add_days(const char *date, int days, char out[PLAN_DATE_LEN]);
  * (31 January + 1 month is 28 or 29 February). 0, or -1 as plan_date_add_days. */
 int plan_date_add_months(const char *date, int months, char out[PLAN_DATE_LEN]);
 
-/* Reviews (seed 003, docs/staff.md): a light-touch review 6 to 8 weeks after a plan is signed
+/* Reviews (docs/staff.md): a light-touch review 6 to 8 weeks after a plan is signed
  * off, a full review at least every 12 months; each shows as due soon 2 weeks before its date. */
 #define PLAN_LIGHT_REVIEW_DAYS	49 /* 7 weeks */
 #define PLAN_FULL_REVIEW_MONTHS 12

@@ -108,24 +108,16 @@ void store_close(store *s)
 
 int store_ping(store *s)
 {
-	sqlite3_stmt *st = db_prepare(s, "SELECT count(*) FROM plans");
-	int rc = -1;
+	long long n;
 
-	if (st && sqlite3_step(st) == SQLITE_ROW)
-		rc = 0;
-	db_done(s, st);
-	return rc;
+	return db_query_int(s, &n, "SELECT count(*) FROM plans", "") ? -1 : 0;
 }
 
 int store_schema_version(store *s)
 {
-	sqlite3_stmt *st = db_prepare(s, "PRAGMA user_version");
-	int v = -1;
+	long long v = -1;
 
-	if (st && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	db_done(s, st);
-	return v;
+	return db_query_int(s, &v, "PRAGMA user_version", "") ? -1 : (int)v;
 }
 
 /* ---- batches ---- */
@@ -217,19 +209,27 @@ int db_bind(sqlite3_stmt *st, int first, const char *types, va_list ap)
 	return 0;
 }
 
-int db_run(store *s, const char *sql, const char *types, ...)
+int db_runv(store *s, const char *sql, const char *types, va_list ap)
 {
 	sqlite3_stmt *st = db_prepare(s, sql);
-	va_list ap;
 	int rc = -1;
 
 	if (!st)
 		return -1;
-	va_start(ap, types);
 	if (db_bind(st, 1, types, ap) == 0 && sqlite3_step(st) == SQLITE_DONE)
 		rc = 0;
-	va_end(ap);
 	db_done(s, st);
+	return rc;
+}
+
+int db_run(store *s, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = db_runv(s, sql, types, ap);
+	va_end(ap);
 	return rc;
 }
 

@@ -13,21 +13,15 @@
 static int council_change(store *s, long long plan, const char *field, const store_actor *by,
 			  char *err, size_t errlen, const char *sql, const char *types, ...)
 {
-	sqlite3_stmt *st;
 	va_list ap;
-	int rc = -1, step = SQLITE_ERROR;
+	int rc = -1, failed;
 
 	if (store_write_begin(s, err, errlen))
 		return -1;
-	st = db_prepare(s, sql);
-	if (st) {
-		va_start(ap, types);
-		if (db_bind(st, 1, types, ap) == 0)
-			step = sqlite3_step(st);
-		va_end(ap);
-		db_done(s, st);
-	}
-	if (step != SQLITE_DONE) {
+	va_start(ap, types);
+	failed = db_runv(s, sql, types, ap);
+	va_end(ap);
+	if (failed) {
 		db_err(err, errlen, "changing the council's parts", s->db);
 		goto out;
 	}

@@ -48,6 +48,7 @@ int db_step_once(store *s, const char *sql, char *err, size_t errlen);
 int db_bind(sqlite3_stmt *st, int first, const char *types, va_list ap);
 /* Runs a statement that returns no rows. */
 int db_run(store *s, const char *sql, const char *types, ...);
+int db_runv(store *s, const char *sql, const char *types, va_list ap);
 /* Called for each row of a query, the statement borrowed for the call: 0 to go on, 1 to stop
  * (a success), -1 to stop with an error. */
 typedef int (*db_row_fn)(void *ctx, sqlite3_stmt *st);
