@@ -1,5 +1,6 @@
 #include "tts.h"
 
+#include "err.h"
 #include "utf8.h"
 
 #include <espeak-ng/espeak_ng.h>
@@ -145,12 +146,6 @@ typedef struct token {
 	size_t word_len;
 	int punctuation; /* nothing but marks ("?!", ":-)", "•"): not said unless reported */
 } token;
-
-static void set_err(char *err, size_t errlen, const char *msg)
-{
-	if (err && errlen)
-		snprintf(err, errlen, "%s", msg);
-}
 
 /* ---- words of the text ---- */
 
@@ -535,7 +530,7 @@ static int engine_start(char *err, size_t errlen, int *rate)
 		status = espeak_ng_Initialize(&context);
 		if (status != ENS_OK) {
 			espeak_ng_GetStatusCodeMessage(status, msg, sizeof(msg));
-			snprintf(err, errlen,
+			err_set(err, errlen,
 				 "eSpeak NG could not start (is espeak-ng-data installed?): %.64s",
 				 msg);
 			goto out;
@@ -546,7 +541,7 @@ static int engine_start(char *err, size_t errlen, int *rate)
 		status = espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, BUFFER_MS, NULL);
 		if (status != ENS_OK) {
 			espeak_ng_GetStatusCodeMessage(status, msg, sizeof(msg));
-			snprintf(err, errlen, "eSpeak NG could not start: %.64s", msg);
+			err_set(err, errlen, "eSpeak NG could not start: %.64s", msg);
 			goto out;
 		}
 		engine_rate = espeak_ng_GetSampleRate();
@@ -974,7 +969,7 @@ tts *tts_open(void (*wake)(void *ctx), void *wake_ctx, size_t max_jobs, char *er
 	int claimed = 0, lock = 0, cond = 0, thread = 0;
 
 	if (max_jobs < 1) {
-		set_err(err, errlen, "max_jobs must be at least 1");
+		err_set(err, errlen, "max_jobs must be at least 1");
 		goto out;
 	}
 	pthread_mutex_lock(&engine_lock);
@@ -982,12 +977,12 @@ tts *tts_open(void (*wake)(void *ctx), void *wake_ctx, size_t max_jobs, char *er
 		engine_open = claimed = 1;
 	pthread_mutex_unlock(&engine_lock);
 	if (!claimed) {
-		set_err(err, errlen, "eSpeak is already in use by another tts");
+		err_set(err, errlen, "eSpeak is already in use by another tts");
 		goto out;
 	}
 	t = calloc(1, sizeof(*t));
 	if (!t) {
-		set_err(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		goto out;
 	}
 	atomic_init(&t->arrivals, 0);
@@ -997,7 +992,7 @@ tts *tts_open(void (*wake)(void *ctx), void *wake_ctx, size_t max_jobs, char *er
 	lock = pthread_mutex_init(&t->lock, NULL) == 0;
 	cond = lock && pthread_cond_init(&t->cond, NULL) == 0;
 	if (!cond) {
-		set_err(err, errlen, "could not make the tts lock");
+		err_set(err, errlen, "could not make the tts lock");
 		goto out;
 	}
 	/* The worker (and the thread eSpeak starts from it) takes no signals: they belong to the
@@ -1007,7 +1002,7 @@ tts *tts_open(void (*wake)(void *ctx), void *wake_ctx, size_t max_jobs, char *er
 	thread = pthread_create(&t->worker, NULL, worker_main, t) == 0;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!thread) {
-		set_err(err, errlen, "could not start the tts worker");
+		err_set(err, errlen, "could not start the tts worker");
 		goto out;
 	}
 	pthread_mutex_lock(&t->lock);
@@ -1015,7 +1010,7 @@ tts *tts_open(void (*wake)(void *ctx), void *wake_ctx, size_t max_jobs, char *er
 		pthread_cond_wait(&t->cond, &t->lock);
 	pthread_mutex_unlock(&t->lock);
 	if (t->started < 0) {
-		set_err(err, errlen, t->start_err);
+		err_set(err, errlen, "%s", t->start_err);
 		goto out;
 	}
 	ok = t;
@@ -1117,40 +1112,40 @@ int tts_submit(tts *t, const tts_request *req, char *err, size_t errlen)
 	int rc = -1;
 
 	if (!req->text) {
-		set_err(err, errlen, "there is no text");
+		err_set(err, errlen, "there is no text");
 		goto out;
 	}
 	len = strnlen(req->text, (size_t)TTS_MAX_TEXT + 1);
 	if (len > TTS_MAX_TEXT) {
-		set_err(err, errlen, "the text is too long to speak");
+		err_set(err, errlen, "the text is too long to speak");
 		goto out;
 	}
 	if (!utf8_valid(req->text, len)) {
-		set_err(err, errlen, "the text is not UTF-8");
+		err_set(err, errlen, "the text is not UTF-8");
 		goto out;
 	}
 	if (!language_ok(language)) {
-		set_err(err, errlen, "the language name is not one eSpeak could have");
+		err_set(err, errlen, "the language name is not one eSpeak could have");
 		goto out;
 	}
 	if ((int)req->gender < TTS_GENDER_ANY || (int)req->gender > TTS_GENDER_FEMALE ||
 	    req->variant < 0 || req->variant > TTS_VARIANT_MAX) {
-		set_err(err, errlen, "no such voice");
+		err_set(err, errlen, "no such voice");
 		goto out;
 	}
 	if (req->rate < TTS_RATE_MIN || req->rate > TTS_RATE_MAX || req->pitch < 0 ||
 	    req->pitch > 100 || req->volume < 0 || req->volume > 200) {
-		set_err(err, errlen, "the rate, pitch or volume is out of range");
+		err_set(err, errlen, "the rate, pitch or volume is out of range");
 		goto out;
 	}
 	j = job_new(req, language, len);
 	if (!j) {
-		set_err(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		goto out;
 	}
 	pthread_mutex_lock(&t->lock);
 	if (t->held >= t->max_jobs) {
-		set_err(err, errlen, TTS_ERR_BUSY);
+		err_set(err, errlen, "%s", TTS_ERR_BUSY);
 	} else {
 		list_push(&t->waiting, j);
 		t->held++;

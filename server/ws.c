@@ -1,5 +1,6 @@
 #include "ws.h"
 
+#include "err.h"
 #include "buf.h"
 #include "limiter.h"
 
@@ -526,13 +527,13 @@ ws *ws_new(const ws_config *cfg, char *err, size_t errlen)
 	ws *w = calloc(1, sizeof(*w));
 
 	if (!w) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	w->cfg = *cfg;
 	w->logins = limiter_new(LOGIN_FAILURES_PER_ADDRESS, LOGIN_WINDOW_SECONDS);
 	if (!w->logins) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		free(w);
 		return NULL;
 	}
@@ -567,7 +568,7 @@ ws *ws_new(const ws_config *cfg, char *err, size_t errlen)
 	info.timeout_secs = 30;
 	w->ctx = lws_create_context(&info);
 	if (!w->ctx) {
-		snprintf(err, errlen, "cannot listen on %s port %d (is something else using it?)",
+		err_set(err, errlen, "cannot listen on %s port %d (is something else using it?)",
 			 cfg->listen ? cfg->listen : "every interface", cfg->port);
 		limiter_free(w->logins);
 		free(w);
