@@ -154,8 +154,8 @@ app *app_open(const app_config *cfg, char *err, size_t errlen)
 	if (load_content(cfg, &a->c, &a->vs, err, errlen) || open_data(a, cfg, err, errlen) ||
 	    (cfg->demo && make_demo(a, err, errlen)))
 		goto fail;
-	a->proto = protocol_new(a->c, a->st, a->key, &cfg->kiosk, ws_protocol_io());
-	a->workspace = a->proto ? staff_new(a->c, a->st, a->accounts, a->key, ws_protocol_io())
+	a->proto = protocol_new(a->c, a->st, a->key, &cfg->kiosk, ws_io());
+	a->workspace = a->proto ? staff_new(a->c, a->st, a->accounts, a->key, ws_io())
 				: NULL;
 	if (!a->workspace) {
 		err_set(err, errlen, "out of memory");

@@ -266,7 +266,7 @@ static int callback_planaloud(struct lws *wsi, enum lws_callback_reasons reason,
 			c->rx_discarding = 0;
 		}
 		if (!c->rx_discarding) {
-			if (c->rx.len + len > PROTOCOL_MAX_MESSAGE) {
+			if (c->rx.len + len > MESSAGE_MAX_BYTES) {
 				c->rx_discarding = 1;
 				buf_release(&c->rx);
 				if (c->staff)
@@ -591,9 +591,9 @@ int ws_run(ws *w, volatile sig_atomic_t *stop)
 	return 0;
 }
 
-protocol_io ws_protocol_io(void)
+message_io ws_io(void)
 {
-	return (protocol_io){ conn_send, conn_send_binary };
+	return (message_io){ conn_send, conn_send_binary };
 }
 
 void ws_wake(ws *w)
