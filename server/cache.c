@@ -1,5 +1,7 @@
 #include "cache.h"
 
+#include "err.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -102,18 +104,18 @@ cache *cache_open(const char *dir, size_t max_bytes, char *err, size_t errlen)
 	struct dirent *de;
 
 	if (!c) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	snprintf(c->dir, sizeof(c->dir), "%s", dir);
 	c->max_bytes = max_bytes;
 	if (mkdir(dir, 0700) && errno != EEXIST) {
-		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		err_set(err, errlen, "%s: %s", dir, strerror(errno));
 		goto fail;
 	}
 	d = opendir(dir);
 	if (!d) {
-		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		err_set(err, errlen, "%s: %s", dir, strerror(errno));
 		goto fail;
 	}
 	/* What an earlier run left: entries count (oldest first by file time is not worth the
@@ -131,7 +133,7 @@ cache *cache_open(const char *dir, size_t max_bytes, char *err, size_t errlen)
 			continue;
 		}
 		if (!add(c, de->d_name, (size_t)st.st_size)) {
-			snprintf(err, errlen, "out of memory");
+			err_set(err, errlen, "out of memory");
 			goto fail;
 		}
 	}

@@ -1,5 +1,7 @@
 #include "code.h"
 
+#include "err.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -127,20 +129,20 @@ int code_key_load(const char *path, unsigned char key[CODE_KEY_BYTES], char *err
 		n = read(fd, key, CODE_KEY_BYTES);
 		close(fd);
 		if (n != CODE_KEY_BYTES) {
-			snprintf(err, errlen, "%s: the secret key is damaged (expected %d bytes)", path,
+			err_set(err, errlen, "%s: the secret key is damaged (expected %d bytes)", path,
 				 CODE_KEY_BYTES);
 			return -1;
 		}
 		return 0;
 	}
 	if (errno != ENOENT) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		err_set(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	randombytes_buf(key, CODE_KEY_BYTES);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	if (fd < 0 || write(fd, key, CODE_KEY_BYTES) != CODE_KEY_BYTES || fsync(fd)) {
-		snprintf(err, errlen, "%s: cannot write the secret key (%s)", path, strerror(errno));
+		err_set(err, errlen, "%s: cannot write the secret key (%s)", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;

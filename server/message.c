@@ -129,3 +129,55 @@ int message_fail(message_error *e, const char *code, const char *name, long long
 	}
 	return -1;
 }
+
+const message_route *message_route_find(const message_protocol *mp, const char *type)
+{
+	for (size_t i = 0; type && i < mp->nroutes; i++)
+		if (strcmp(mp->routes[i].type, type) == 0)
+			return &mp->routes[i];
+	return NULL;
+}
+
+void message_handle(const message_protocol *mp, void *session, message_error *e, const char *msg,
+		    size_t len, int binary)
+{
+	const message_route *r;
+	const char *code = NULL;
+	long long seq = -1;
+	cJSON *m;
+	int rc;
+
+	*e = (message_error){ 0 };
+	if (len > MESSAGE_MAX_BYTES) {
+		message_too_big(mp, session, e);
+		return;
+	}
+	m = message_parse(msg, len, binary, MESSAGE_MAX_DEPTH, &seq, &code);
+	if (!m) {
+		message_fail(e, code, NULL, 0);
+		mp->reply_error(session, e, -1);
+		return;
+	}
+	r = message_route_find(mp, message_str(m, "type"));
+	if (!r)
+		rc = message_fail(e, "unknown-type", NULL, 0);
+	else if (mp->admit && mp->admit(session, r, e))
+		rc = -1;
+	else {
+		rc = r->fn(session, m, seq);
+		if (mp->done)
+			rc = mp->done(session, r, rc, e);
+	}
+	if (rc) {
+		if (!e->code)
+			message_fail(e, "server", NULL, 0);
+		mp->reply_error(session, e, seq);
+	}
+	cJSON_Delete(m);
+}
+
+void message_too_big(const message_protocol *mp, void *session, message_error *e)
+{
+	message_fail(e, "too-big", "limit", MESSAGE_MAX_BYTES);
+	mp->reply_error(session, e, -1);
+}

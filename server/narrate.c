@@ -1,5 +1,6 @@
 #include "narrate.h"
 
+#include "err.h"
 #include "buf.h"
 #include "cache.h"
 #include "tts.h"
@@ -387,7 +388,7 @@ narrator *narrator_open(const voices *v, const char *cache_dir, size_t cache_byt
 	narrator *n = calloc(1, sizeof(*n));
 
 	if (!n) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	n->v = v;
@@ -405,7 +406,7 @@ narrator *narrator_open(const voices *v, const char *cache_dir, size_t cache_byt
 	if (!n->t)
 		goto fail;
 	if (start_worker(n)) {
-		snprintf(err, errlen, "cannot start the audio cache's thread");
+		err_set(err, errlen, "cannot start the audio cache's thread");
 		goto fail;
 	}
 	return n;
@@ -538,11 +539,11 @@ int narrator_say(narrator *n, void *owner, uint64_t tag, const char *voice, cons
 	job *j = NULL;
 
 	if (!p || !narrate_speed_valid(speed)) {
-		snprintf(err, errlen, "unknown voice or speed");
+		err_set(err, errlen, "unknown voice or speed");
 		return -1;
 	}
 	if (n->njobs >= MAX_JOBS) {
-		snprintf(err, errlen, "busy");
+		err_set(err, errlen, "busy");
 		return -1;
 	}
 	j = calloc(1, sizeof(*j));
@@ -550,7 +551,7 @@ int narrator_say(narrator *n, void *owner, uint64_t tag, const char *voice, cons
 	if (!j || !l || voices_speech(n->v, text, &j->sp) ||
 	    buf_printf(&j->key, "v1|%s|%s|%s", p->name, speed, j->sp.text) ||
 	    !(l->spoken = strdup(j->sp.text)) || !(l->key = malloc(j->key.len + 1))) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		goto fail;
 	}
 	memcpy(l->key, j->key.data, j->key.len + 1);

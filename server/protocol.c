@@ -31,7 +31,7 @@ struct protocol {
 	store *st;
 	unsigned char key[CODE_KEY_BYTES];
 	protocol_config cfg;
-	protocol_io io;
+	message_io io;
 	limiter *lim;
 	session *waiting; /* sessions with replies held for the open batch */
 	size_t code_index;
@@ -1443,7 +1443,7 @@ void protocol_handle(session *s, const char *msg, size_t len, int binary)
 	int rc;
 
 	s->err = (message_error){ 0 };
-	m = message_parse(msg, len, binary, PROTOCOL_MAX_DEPTH, &seq, &code);
+	m = message_parse(msg, len, binary, MESSAGE_MAX_DEPTH, &seq, &code);
 	if (!m) {
 		reply_error(s, code, -1, NULL);
 		return;
@@ -1491,7 +1491,7 @@ void protocol_too_big(session *s)
 {
 	char limit[32];
 
-	snprintf(limit, sizeof(limit), "%d", PROTOCOL_MAX_MESSAGE);
+	snprintf(limit, sizeof(limit), "%d", MESSAGE_MAX_BYTES);
 	reply_error(s, "too-big", -1, (const char *const[]){ "limit", limit, NULL });
 }
 
@@ -1510,7 +1510,7 @@ session *protocol_session_open(protocol *p, void *conn, const char *address)
 	s->held_tail = &s->held;
 	plan_answers_init(&s->held_answers);
 	reply(s, view_hello(p->c, p->nar ? narrator_voices(p->nar) : NULL, p->cfg.idle_seconds,
-			    p->cfg.warn_seconds, PROTOCOL_MAX_MESSAGE), 0);
+			    p->cfg.warn_seconds, MESSAGE_MAX_BYTES), 0);
 	s->page = 0;
 	show_page(s, -1);
 	return s;
@@ -1614,7 +1614,7 @@ int protocol_flush(protocol *p, char *err, size_t errlen)
 /* ---- the protocol ---- */
 
 protocol *protocol_new(const content *c, store *st, const unsigned char *code_key,
-		       const protocol_config *cfg, protocol_io io)
+		       const protocol_config *cfg, message_io io)
 {
 	protocol *p = calloc(1, sizeof(*p));
 

@@ -9,26 +9,14 @@
 #define PLANALOUD_PROTOCOL_H
 
 #include "content.h"
+#include "message.h"
 #include "narrate.h"
 #include "store.h"
 
 #include <stddef.h>
 
-#define PROTOCOL_MAX_MESSAGE 65536
-#define PROTOCOL_MAX_DEPTH 8
-
 typedef struct protocol protocol;
 typedef struct session session;
-
-typedef struct protocol_io {
-	/* Queues one text message (copied) to the connection. close_after: close the connection
-	 * normally once this message has gone. Returns 0, or -1 when it could not be queued. */
-	int (*send)(void *conn, const char *data, size_t len, int close_after);
-	/* Queues one binary message of head then data (both copied): narration audio. May be
-	 * NULL (no audio sent). */
-	int (*send_binary)(void *conn, const void *head, size_t head_len, const void *data,
-			   size_t len);
-} protocol_io;
 
 typedef struct protocol_config {
 	int idle_seconds;     /* kiosk: no input for this long brings the warning */
@@ -39,7 +27,7 @@ typedef struct protocol_config {
 
 /* content, st and key are borrowed for the protocol's lifetime. NULL when memory runs out. */
 protocol *protocol_new(const content *c, store *st, const unsigned char *code_key,
-		       const protocol_config *cfg, protocol_io io);
+		       const protocol_config *cfg, message_io io);
 void protocol_free(protocol *p);
 
 /* A new connection: sends hello and the welcome page. address is the peer's, for rate limits. */
@@ -49,7 +37,7 @@ void protocol_session_close(session *s);
 
 /* One whole message from the browser. binary: it came in a binary frame. */
 void protocol_handle(session *s, const char *msg, size_t len, int binary);
-/* The browser sent more than PROTOCOL_MAX_MESSAGE bytes: says so; ws.c then closes (1009). */
+/* The browser sent more than MESSAGE_MAX_BYTES bytes: says so; ws.c then closes (1009). */
 void protocol_too_big(session *s);
 
 /* Narration, once the synthesis thread runs (borrowed). Without it, narrate gets no-sound. */

@@ -32,7 +32,7 @@ struct staff {
 	store *st;
 	users *u;
 	const unsigned char *code_key;
-	protocol_io io;
+	message_io io;
 	staff_clock_fn clock;
 	void *clock_ctx;
 };
@@ -1534,7 +1534,7 @@ void staff_handle(staff_session *ss, const char *msg, size_t len, int binary)
 		login_needed(ss, -1);
 		return;
 	}
-	m = message_parse(msg, len, binary, PROTOCOL_MAX_DEPTH, &seq, &code);
+	m = message_parse(msg, len, binary, MESSAGE_MAX_DEPTH, &seq, &code);
 	if (!m) {
 		reply_error(ss, code, -1, NULL);
 		return;
@@ -1562,7 +1562,7 @@ void staff_too_big(staff_session *ss)
 {
 	char limit[32];
 
-	snprintf(limit, sizeof(limit), "%d", PROTOCOL_MAX_MESSAGE);
+	snprintf(limit, sizeof(limit), "%d", MESSAGE_MAX_BYTES);
 	reply_error(ss, "too-big", -1, (const char *const[]){"limit", limit, NULL});
 }
 
@@ -1596,7 +1596,7 @@ void staff_session_close(staff_session *ss)
 }
 
 staff *staff_new(const content *c, store *st, users *u, const unsigned char *code_key,
-		 protocol_io io)
+		 message_io io)
 {
 	staff *sf = calloc(1, sizeof(*sf));
 

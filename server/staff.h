@@ -11,7 +11,7 @@
 #define PLANALOUD_STAFF_H
 
 #include "content.h"
-#include "protocol.h"
+#include "message.h"
 #include "store.h"
 #include "users.h"
 
@@ -22,7 +22,7 @@ typedef struct staff_session staff_session;
 
 /* c, st, u and code_key are borrowed for the staff's lifetime. NULL when memory runs out. */
 staff *staff_new(const content *c, store *st, users *u, const unsigned char *code_key,
-		 protocol_io io);
+		 message_io io);
 void staff_free(staff *sf);
 
 /* The clock that says what day it is (reviews, sign-off dates): seconds since 1970. */
@@ -39,7 +39,7 @@ void staff_session_close(staff_session *ss);
 
 /* One whole message from the staff page. binary: it came in a binary frame. */
 void staff_handle(staff_session *ss, const char *msg, size_t len, int binary);
-/* The page sent more than PROTOCOL_MAX_MESSAGE bytes: says so; ws.c then closes (1009). */
+/* The page sent more than MESSAGE_MAX_BYTES bytes: says so; ws.c then closes (1009). */
 void staff_too_big(staff_session *ss);
 
 #endif

@@ -1,5 +1,8 @@
 #include "tts.h"
 
+#include "err.h"
+#include "tts_job.h"
+#include "words.h"
 #include "utf8.h"
 
 #include <espeak-ng/espeak_ng.h>
@@ -24,8 +27,6 @@ _Static_assert(sizeof(short) == sizeof(int16_t), "eSpeak's samples are 16-bit");
  * sound in hand is far more than a network hiccup; more only made bigger bursts of work when
  * many people press Listen at once. */
 #define LEAD_MS 2000
-/* A sentence longer than this is spoken in parts, cut between words. */
-#define SEGMENT_MAX_BYTES 600
 /* While every listener has LEAD_MS in hand, the rest of their audio is made at a gentle pace:
  * a rest this long after each buffer (70 us of work), so at most about a sixth of a core. */
 #define REST_US 400
@@ -46,71 +47,13 @@ _Static_assert(sizeof(short) == sizeof(int16_t), "eSpeak's samples are 16-bit");
  *   ("+f3", "+f4"); an unknown language fails and leaves the previous voice selected.
  * - Word events give text_position 1-based in code points (with espeakCHARS_UTF8) and
  *   audio_position in ms from the start of the message, but their length is eSpeak's view of
- *   the word, and some are not words of the text at all. See words_from_events(). */
+ *   the word, and some are not words of the text at all. See words.c. */
 
 /* eSpeak is one per process: whether it has started, and whether a tts owns it now. */
 static pthread_mutex_t engine_lock = PTHREAD_MUTEX_INITIALIZER;
 static int engine_open;	   /* a tts owns eSpeak */
 static int engine_started; /* espeak_ng_Initialize() has succeeded */
 static int engine_rate;	   /* the sample rate once the synchronous output is set up, else 0 */
-
-/* One eSpeak word event: text_position (1-based, in code points) and audio_position. */
-typedef struct raw_word {
-	int position;
-	int ms;
-} raw_word;
-
-struct job;
-
-/* What the synth callback collects for the job being spoken: all its audio, and the word events
- * of the sentence being spoken now. */
-typedef struct capture {
-	struct tts *t;
-	struct job *job;
-	size_t streamed;   /* samples already sent out in pieces */
-	size_t next_piece; /* send a piece once this many new samples are in */
-	int16_t *pcm;
-	size_t count;
-	size_t cap;
-	size_t max; /* samples in TTS_MAX_SECONDS */
-	raw_word *raw;
-	size_t raw_count;
-	size_t raw_cap;
-	int too_long;
-	int no_memory;
-	/* nobody is waiting for this audio yet: rest (a streamed job) or yield (one nobody listens
-	 * to) after each buffer, until a new job arrives (arrivals moves on from arrivals_seen) */
-	int give_way;
-	unsigned arrivals_seen;
-} capture;
-
-typedef struct job {
-	struct job *next;
-	char language[TTS_LANGUAGE_LEN];
-	int gender;
-	int variant;
-	int rate;
-	int pitch;
-	int volume;
-	size_t text_len;
-	int stream; /* deliver pieces while speaking */
-	int piece;  /* this "job" only carries a piece of another's audio to tts_poll */
-	atomic_int abandon; /* set by tts_forget() or tts_close() while the worker speaks it */
-	tts_result *result; /* made at submit, so that the worker can always answer */
-	uint64_t submitted_ns;
-	/* The worker's own, once it has begun the job: it speaks a sentence at a time. */
-	int begun;
-	uint64_t begun_ns;
-	size_t next_byte, next_cp; /* where the next sentence starts */
-	capture cap;
-	tts_word *words; /* of the sentences spoken, in the whole text's code points and audio */
-	size_t word_count, words_sent;
-} job;
-
-typedef struct job_list {
-	job *head;
-	job *tail;
-} job_list;
 
 struct tts {
 	pthread_t worker;
@@ -135,232 +78,6 @@ struct tts {
 	int voice_variant;
 	char voice_id[TTS_VOICE_LEN];
 };
-
-/* A word of the text: a run of code points between separators, [start, end). The word itself,
- * [word_start, word_start + word_len), leaves out the punctuation around it. */
-typedef struct token {
-	size_t start;
-	size_t end;
-	size_t word_start;
-	size_t word_len;
-	int punctuation; /* nothing but marks ("?!", ":-)", "•"): not said unless reported */
-} token;
-
-static void set_err(char *err, size_t errlen, const char *msg)
-{
-	if (err && errlen)
-		snprintf(err, errlen, "%s", msg);
-}
-
-/* ---- words of the text ---- */
-
-/* Valid UTF-8 only (tts_submit checks). */
-static uint32_t next_codepoint(const unsigned char *s, size_t *i)
-{
-	uint32_t c = s[*i];
-	int extra = c < 0x80 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
-
-	if (extra)
-		c &= 0x3Fu >> extra;
-	(*i)++;
-	while (extra-- > 0)
-		c = (c << 6) | (s[(*i)++] & 0x3Fu);
-	return c;
-}
-
-/* Spaces, and the dashes and ellipsis that people write between words without spaces
- * ("food—it"): eSpeak speaks the words either side as two words. */
-static int is_separator(uint32_t c)
-{
-	return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-	       (c >= 0x2000 && c <= 0x200B) || c == 0x2013 || c == 0x2014 || c == 0x2015 ||
-	       c == 0x2026 || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
-	       c == 0x3000 || c == 0xFEFF;
-}
-
-/* Punctuation that opens a word but is not part of it; "£", "$", "#", "@" are kept. */
-static int is_opening(uint32_t c)
-{
-	return (c < 0x80 && strchr("\"'([{<*_", (int)c) && c) || c == 0xA1 || c == 0xAB ||
-	       c == 0xBF || c == 0x2018 || c == 0x201A || c == 0x201C || c == 0x201E || c == 0x2039;
-}
-
-/* Punctuation that closes a word or a sentence. "e.g." is highlighted as "e.g". */
-static int is_closing(uint32_t c)
-{
-	return (c < 0x80 && strchr("\"')]}>*_.,;:!?", (int)c) && c) || c == 0xBB || c == 0x2019 ||
-	       c == 0x201D || c == 0x203A;
-}
-
-/* Marks that eSpeak does not say in running text: ASCII punctuation, quotes, bullets, dashes. */
-static int is_mark(uint32_t c)
-{
-	if (c < 0x80)
-		return !((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
-			 (c >= 'a' && c <= 'z'));
-	return is_opening(c) || is_closing(c) || c == 0xB7 || (c >= 0x2010 && c <= 0x2012) ||
-	       c == 0x2022 || c == 0x2043 || c == 0x25CF || c == 0x25E6;
-}
-
-/* Splits valid UTF-8 into tokens. *tokens is the caller's to free. */
-static int tokenise(const char *text, size_t len, token **tokens, size_t *count)
-{
-	const unsigned char *s = (const unsigned char *)text;
-	size_t ncp = utf8_chars(text, len), n = 0, i = 0;
-	uint32_t *cps = malloc((ncp ? ncp : 1) * sizeof(*cps));
-	token *tok = malloc((ncp / 2 + 1) * sizeof(*tok));
-	int rc = -1;
-
-	if (!cps || !tok)
-		goto out;
-	for (size_t k = 0; k < ncp; k++)
-		cps[k] = next_codepoint(s, &i);
-	for (size_t k = 0; k < ncp;) {
-		size_t start, end, a, b;
-
-		while (k < ncp && is_separator(cps[k]))
-			k++;
-		if (k == ncp)
-			break;
-		start = k;
-		while (k < ncp && !is_separator(cps[k]))
-			k++;
-		end = k;
-		a = start;
-		b = end;
-		while (a < b && is_opening(cps[a]))
-			a++;
-		while (b > a && is_closing(cps[b - 1]))
-			b--;
-		tok[n].punctuation = 1;
-		for (size_t m = start; m < end && tok[n].punctuation; m++)
-			tok[n].punctuation = is_mark(cps[m]);
-		if (a == b) { /* the whole token, should eSpeak say it */
-			a = start;
-			b = end;
-		}
-		assert(n < ncp / 2 + 1);
-		tok[n].start = start;
-		tok[n].end = end;
-		tok[n].word_start = a;
-		tok[n].word_len = b - a;
-		n++;
-	}
-	*tokens = tok;
-	*count = n;
-	tok = NULL;
-	rc = 0;
-out:
-	free(tok);
-	free(cps);
-	return rc;
-}
-
-/* The token holding code point p, or -1 when p is a separator or past the end. */
-static long token_at(const token *tok, size_t n, size_t p)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) { /* the first token that ends after p */
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (tok[mid].end <= p)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == n || tok[lo].start > p)
-		return -1;
-	return (long)lo;
-}
-
-/* Turns eSpeak's word events into one word per token spoken, in order. What eSpeak reports, and
- * why each rule is here:
- * - It says some short words together with the word before and reports only that one: "of the"
- *   as "of", "in the" as "in", "to be" as "to", "that it" as "that" (phrases in its en_list).
- *   Such tokens get a share of that word's time, from its event to the next one, in proportion
- *   to their lengths, and are marked estimated.
- * - It splits some words and reports each piece: "£40" as "£" then "40" (it says "forty pounds"),
- *   "1,250.50" as "1," ",2" "250.50" and four more at one position, "10:30" as "10" "30",
- *   "3/4/2024" as "3" "/" "4" "/" "2024" "024." x3, "jo@example.com" as "jo" "@" "example" "."
- *   "com", "42nd" as "42" "2n", an emoji as itself then the space after it. A token's time is
- *   its first event's; events inside a token already spoken are dropped.
- * - Its length stops at an apostrophe or hyphen: "Mae'r" is 3 ("Mae"), "I'm" 1, "don't" 3,
- *   "well-being" 4. The token's own length is used.
- * - At a clause break (a comma, an em dash, "e.g.") it may add an event of length 0 after the
- *   clause's last word, pointing back at the space after the break, or at position 0 ("A. B.",
- *   "words…"). Events on a separator, before the text, or behind the last word are dropped.
- * - An opening quote is spoken as part of the word: "“Quoted”" has an event of length 0 at
- *   "Q", which is kept (it is in the token).
- * out has room for ntok words; duration_ms is the audio's length. Returns the number of words. */
-static size_t words_from_events(const token *tok, size_t ntok, const raw_word *raw, size_t nraw,
-				unsigned int duration_ms, tts_word *out)
-{
-	size_t n = 0;
-	long last = -1;
-	unsigned int last_ms = 0;
-
-	/* The tokens eSpeak reported, with their times, first. */
-	for (size_t i = 0; i < nraw; i++) {
-		long k;
-		unsigned int ms;
-
-		if (raw[i].position < 1)
-			continue;
-		k = token_at(tok, ntok, (size_t)raw[i].position - 1);
-		if (k < 0 || k <= last)
-			continue;
-		ms = raw[i].ms > 0 ? (unsigned int)raw[i].ms : 0;
-		if (ms < last_ms)
-			ms = last_ms;
-		out[n].start = (size_t)k; /* a token index until the next loop */
-		out[n].audio_ms = ms;
-		n++;
-		last = k;
-		last_ms = ms;
-	}
-	if (n == 0)
-		return 0;
-	if (duration_ms < last_ms)
-		duration_ms = last_ms;
-
-	/* Then, from the last backwards (the array only grows towards its end), each reported
-	 * token and the unreported ones after it up to the next reported token. */
-	{
-		size_t w = ntok; /* out[w..ntok) is done */
-		size_t next_token = ntok;
-		unsigned int next_ms = duration_ms;
-
-		for (size_t h = n; h-- > 0;) {
-			size_t k = out[h].start, chars = 0, before = 0;
-			unsigned int ms = out[h].audio_ms, span = next_ms - ms;
-
-			for (size_t m = k; m < next_token; m++)
-				if (m == k || !tok[m].punctuation)
-					chars += tok[m].word_len;
-			/* Written from the back: out[h] is read before w can come down to h. */
-			for (size_t m = next_token; m-- > k;) {
-				if (m != k && tok[m].punctuation)
-					continue;
-				before = 0;
-				for (size_t q = k; q < m; q++)
-					if (q == k || !tok[q].punctuation)
-						before += tok[q].word_len;
-				assert(w > h);
-				w--;
-				out[w].start = tok[m].word_start;
-				out[w].length = tok[m].word_len;
-				out[w].audio_ms =
-				    ms + (unsigned int)((unsigned long long)span * before / chars);
-				out[w].estimated = m != k;
-			}
-			next_token = k;
-			next_ms = ms;
-		}
-		memmove(out, out + w, (ntok - w) * sizeof(*out));
-		return ntok - w;
-	}
-}
 
 size_t tts_byte_offset(const char *utf8, size_t codepoint_offset)
 {
@@ -412,7 +129,7 @@ static int capture_word(capture *s, int position, int ms)
 {
 	if (s->raw_count == s->raw_cap) {
 		size_t cap = s->raw_cap ? s->raw_cap * 2 : 64;
-		raw_word *p = realloc(s->raw, cap * sizeof(*p));
+		words_event *p = realloc(s->raw, cap * sizeof(*p));
 
 		if (!p) {
 			s->no_memory = 1;
@@ -427,7 +144,6 @@ static int capture_word(capture *s, int position, int ms)
 	return 0;
 }
 
-static void list_push(job_list *l, job *j);
 
 static uint64_t now_ns(void)
 {
@@ -483,7 +199,7 @@ static void send_piece(capture *s)
 		free(j);
 		return;
 	}
-	list_push(&t->done, j);
+	job_list_push(&t->done, j);
 	pthread_mutex_unlock(&t->lock);
 	if (t->wake)
 		t->wake(t->wake_ctx);
@@ -535,7 +251,7 @@ static int engine_start(char *err, size_t errlen, int *rate)
 		status = espeak_ng_Initialize(&context);
 		if (status != ENS_OK) {
 			espeak_ng_GetStatusCodeMessage(status, msg, sizeof(msg));
-			snprintf(err, errlen,
+			err_set(err, errlen,
 				 "eSpeak NG could not start (is espeak-ng-data installed?): %.64s",
 				 msg);
 			goto out;
@@ -546,7 +262,7 @@ static int engine_start(char *err, size_t errlen, int *rate)
 		status = espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, BUFFER_MS, NULL);
 		if (status != ENS_OK) {
 			espeak_ng_GetStatusCodeMessage(status, msg, sizeof(msg));
-			snprintf(err, errlen, "eSpeak NG could not start: %.64s", msg);
+			err_set(err, errlen, "eSpeak NG could not start: %.64s", msg);
 			goto out;
 		}
 		engine_rate = espeak_ng_GetSampleRate();
@@ -586,79 +302,72 @@ static int select_voice(tts *t, const job *j)
 	return 0;
 }
 
-static void result_fail(tts_result *r, const char *why)
+/* The next sentence of j with something to say in it, from byte *a on: [*a, *b) and its tokens
+ * (*tok, replaced; the caller frees the last). 0; 1 when the text is over; -1 when memory runs
+ * out. Sentences of nothing but spaces are skipped, counting their code points. */
+static int next_sentence(job *j, size_t *a, size_t *b, words_token **tok, size_t *ntok)
 {
-	r->failed = 1;
-	snprintf(r->err, sizeof(r->err), "%s", why);
+	const char *text = j->result->text;
+
+	for (;;) {
+		if (*a >= j->text_len)
+			return 1;
+		*b = words_sentence_end(text, j->text_len, *a);
+		free(*tok);
+		*tok = NULL;
+		if (words_tokenise(text + *a, *b - *a, tok, ntok))
+			return -1;
+		if (*ntok)
+			return 0;
+		j->next_cp += utf8_chars(text + *a, *b - *a);
+		*a = *b;
+	}
 }
 
-/* Where the sentence starting at byte a of text (len bytes) ends: after a full stop, question
- * or exclamation mark followed by a space (a full stop only when the next word does not start
- * with a small letter or a digit: "e.g. a", "No. 5"), or a line break, with the spaces after
- * it; or, in a sentence over SEGMENT_MAX_BYTES, after the last space before that. Valid UTF-8
- * only. */
-static size_t sentence_end(const char *text, size_t len, size_t a)
+/* The words eSpeak reported for the sentence just spoken (its audio began at sample `before`),
+ * timed and added to the job's; words has room for ntok. 0, or -1 when memory runs out. */
+static int keep_words(job *j, const words_token *tok, size_t ntok, size_t before,
+		      unsigned rate, tts_word *words)
 {
-	const unsigned char *u = (const unsigned char *)text;
-	size_t i = a, last_space = 0;
+	const capture *s = &j->cap;
+	size_t n;
 
-	while (i < len) {
-		size_t at = i;
-		uint32_t c = next_codepoint(u, &i);
-
-		if (is_separator(c)) {
-			if (c == '\n' && at > a)
-				break;
-			last_space = i;
-			continue;
-		}
-		if (c == '.' || c == '!' || c == '?') {
-			size_t k = i;
-			uint32_t after = 0;
-
-			if (i == len)
-				break;
-			if (is_separator(next_codepoint(u, &k))) {
-				/* what the next word starts with: "e.g. a carer", "No. 5", "8 a.m. on"
-				 * go on in the same sentence, as eSpeak would say them */
-				while (k < len && is_separator(after = next_codepoint(u, &k)))
-					;
-				if (c != '.' || !((after >= 'a' && after <= 'z') ||
-						  (after >= '0' && after <= '9')))
-					break;
-			}
-		}
-		if (i - a > SEGMENT_MAX_BYTES && last_space > a) {
-			i = last_space;
-			break;
-		}
-	}
-	while (i < len) { /* the spaces after it go with it */
-		size_t at = i;
-
-		if (!is_separator(next_codepoint(u, &i))) {
-			i = at;
-			break;
-		}
-	}
-	return i;
+	if (!s->raw_count)
+		return 0;
+	n = words_from_events(tok, ntok, s->raw, s->raw_count,
+			      (unsigned int)((unsigned long long)(s->count - before) * 1000 / rate),
+			      words);
+	return job_add_words(j, words, n, j->next_cp,
+			 (unsigned int)((unsigned long long)before * 1000 / rate));
 }
 
-/* Adds a sentence's words (code points from its start, ms from its start) to the job's. */
-static int add_words(job *j, const tts_word *w, size_t n, size_t cp, unsigned int ms)
+/* The worker takes j up: its capture of audio and word events starts. */
+static void job_begin(tts *t, job *j)
 {
-	tts_word *all = realloc(j->words, (j->word_count + n + 1) * sizeof(*all));
+	capture *s = &j->cap;
 
-	if (!all)
-		return -1;
-	j->words = all;
-	for (size_t i = 0; i < n; i++) {
-		all[j->word_count + i] = w[i];
-		all[j->word_count + i].start += cp;
-		all[j->word_count + i].audio_ms += ms;
-	}
-	j->word_count += n;
-	return 0;
+	j->begun = 1;
+	j->begun_ns = now_ns();
+	s->t = t;
+	s->job = j;
+	s->next_piece = 1; /* the first buffer goes out at once */
+	s->max = (size_t)TTS_MAX_SECONDS * (size_t)t->sample_rate;
+	j->result->sample_rate = t->sample_rate;
+}
+
+/* All of j is spoken: its audio and words go to its result. */
+static void job_finish(job *j)
+{
+	tts_result *r = j->result;
+
+	r->words = j->words;
+	r->word_count = j->word_count;
+	j->words = NULL;
+	j->word_count = 0;
+	r->samples = j->cap.pcm;
+	r->sample_count = j->cap.count;
+	r->streamed = j->cap.streamed;
+	j->cap.pcm = NULL;
 }
 
 /* Speaks j's next sentence. Returns 1 when the job is over: all of it spoken (into j->result),
@@ -670,49 +379,30 @@ static int speak_sentence(tts *t, job *j, int give_way)
 	capture *s = &j->cap;
 	const char *text = r->text;
 	size_t a = j->next_byte, b, before = s->count, ntok = 0, ncp;
-	token *tok = NULL;
+	words_token *tok = NULL;
 	tts_word *words = NULL;
 	char *sentence = NULL;
 	espeak_ng_STATUS status;
 	char msg[96];
 	int over = 1;
 
-	if (!j->begun) {
-		j->begun = 1;
-		j->begun_ns = now_ns();
-		s->t = t;
-		s->job = j;
-		s->next_piece = 1; /* the first buffer goes out at once */
-		s->max = (size_t)TTS_MAX_SECONDS * (size_t)t->sample_rate;
-		r->sample_rate = t->sample_rate;
-	}
-	/* The next sentence with something to say in it. */
-	for (;;) {
-		if (a >= j->text_len)
-			goto finished;
-		b = sentence_end(text, j->text_len, a);
-		free(tok);
-		tok = NULL;
-		if (tokenise(text + a, b - a, &tok, &ntok)) {
-			result_fail(r, "out of memory");
-			goto out;
-		}
-		if (ntok)
-			break;
-		j->next_cp += utf8_chars(text + a, b - a);
-		a = b;
+	if (!j->begun)
+		job_begin(t, j);
+	switch (next_sentence(j, &a, &b, &tok, &ntok)) {
+	case 1: goto finished;
+	case -1: tts_result_fail(r, "out of memory"); goto out;
 	}
 	ncp = utf8_chars(text + a, b - a);
 	if (select_voice(t, j)) {
 		snprintf(msg, sizeof(msg), "no voice for language %s", j->language);
-		result_fail(r, msg);
+		tts_result_fail(r, msg);
 		goto out;
 	}
 	snprintf(r->voice, sizeof(r->voice), "%s", t->voice_id);
 	sentence = malloc(b - a + 1);
 	words = malloc(ntok * sizeof(*words));
 	if (!sentence || !words) {
-		result_fail(r, "out of memory");
+		tts_result_fail(r, "out of memory");
 		goto out;
 	}
 	memcpy(sentence, text + a, b - a);
@@ -728,31 +418,21 @@ static int speak_sentence(tts *t, job *j, int give_way)
 	if (atomic_load(&j->abandon))
 		goto out; /* nobody will read it */
 	if (s->too_long) {
-		result_fail(r, "the text is too long to speak");
+		tts_result_fail(r, "the text is too long to speak");
 		goto out;
 	}
 	if (s->no_memory) {
-		result_fail(r, "out of memory");
+		tts_result_fail(r, "out of memory");
 		goto out;
 	}
 	if (status != ENS_OK) {
 		espeak_ng_GetStatusCodeMessage(status, msg, sizeof(msg));
-		result_fail(r, msg);
+		tts_result_fail(r, msg);
 		goto out;
 	}
-	if (s->raw_count) {
-		size_t n = words_from_events(
-		    tok, ntok, s->raw, s->raw_count,
-		    (unsigned int)((unsigned long long)(s->count - before) * 1000 /
-				   (unsigned)t->sample_rate),
-		    words);
-
-		if (add_words(j, words, n, j->next_cp,
-			      (unsigned int)((unsigned long long)before * 1000 /
-					     (unsigned)t->sample_rate))) {
-			result_fail(r, "out of memory");
-			goto out;
-		}
+	if (keep_words(j, tok, ntok, before, (unsigned)t->sample_rate, words)) {
+		tts_result_fail(r, "out of memory");
+		goto out;
 	}
 	j->next_byte = b;
 	j->next_cp += ncp;
@@ -763,14 +443,7 @@ static int speak_sentence(tts *t, job *j, int give_way)
 		goto out;
 	}
 finished:
-	r->words = j->words;
-	r->word_count = j->word_count;
-	j->words = NULL;
-	j->word_count = 0;
-	r->samples = s->pcm;
-	r->sample_count = s->count;
-	r->streamed = s->streamed;
-	s->pcm = NULL;
+	job_finish(j);
 out:
 	free(words);
 	free(sentence);
@@ -779,99 +452,6 @@ out:
 }
 
 /* ---- the queue ---- */
-
-static void list_push(job_list *l, job *j)
-{
-	j->next = NULL;
-	if (l->tail)
-		l->tail->next = j;
-	else
-		l->head = j;
-	l->tail = j;
-}
-
-static job *list_pop(job_list *l)
-{
-	job *j = l->head;
-
-	if (j) {
-		l->head = j->next;
-		if (!l->head)
-			l->tail = NULL;
-		j->next = NULL;
-	}
-	return j;
-}
-
-void tts_result_free(tts_result *r)
-{
-	if (!r)
-		return;
-	free(r->text);
-	free(r->samples);
-	free(r->words);
-	free(r);
-}
-
-static void job_free(job *j)
-{
-	if (!j)
-		return;
-	tts_result_free(j->result);
-	free(j->cap.pcm);
-	free(j->cap.raw);
-	free(j->words);
-	free(j);
-}
-
-/* Takes j out of l. */
-static void list_remove(job_list *l, job *j)
-{
-	job *prev = NULL;
-
-	for (job *k = l->head; k; prev = k, k = k->next) {
-		if (k != j)
-			continue;
-		if (prev)
-			prev->next = j->next;
-		else
-			l->head = j->next;
-		if (l->tail == j)
-			l->tail = prev;
-		j->next = NULL;
-		return;
-	}
-}
-
-/* Frees the owner's jobs in l but `keep` (the one being spoken); returns how many. */
-static size_t list_drop_owner(job_list *l, const void *owner, const job *keep)
-{
-	job **pp = &l->head, *last = NULL;
-	size_t n = 0;
-
-	while (*pp) {
-		job *j = *pp;
-
-		if (j != keep && j->result->owner == owner) {
-			*pp = j->next;
-			n += !j->piece; /* pieces are not counted in held */
-			job_free(j);
-		} else {
-			last = j;
-			pp = &j->next;
-		}
-	}
-	l->tail = last;
-	return n;
-}
-
-static void list_free(job_list *l)
-{
-	job *j;
-
-	while ((j = list_pop(l)))
-		job_free(j);
-}
 
 /* The job to speak a sentence of next, with t->lock held. Someone waiting for audio comes
  * first: a streamed job less than LEAD_MS ahead of its listener (audio made, less the time since
@@ -938,12 +518,12 @@ static void *worker_main(void *arg)
 		pthread_mutex_lock(&t->lock);
 		t->speaking = NULL;
 		if (atomic_load(&j->abandon)) {
-			list_remove(&t->waiting, j);
+			job_list_remove(&t->waiting, j);
 			job_free(j);
 			t->held--;
 		} else if (over) {
-			list_remove(&t->waiting, j);
-			list_push(&t->done, j);
+			job_list_remove(&t->waiting, j);
+			job_list_push(&t->done, j);
 			pthread_mutex_unlock(&t->lock);
 			if (t->wake)
 				t->wake(t->wake_ctx);
@@ -974,7 +554,7 @@ tts *tts_open(void (*wake)(void *ctx), void *wake_ctx, size_t max_jobs, char *er
 	int claimed = 0, lock = 0, cond = 0, thread = 0;
 
 	if (max_jobs < 1) {
-		set_err(err, errlen, "max_jobs must be at least 1");
+		err_set(err, errlen, "max_jobs must be at least 1");
 		goto out;
 	}
 	pthread_mutex_lock(&engine_lock);
@@ -982,12 +562,12 @@ tts *tts_open(void (*wake)(void *ctx), void *wake_ctx, size_t max_jobs, char *er
 		engine_open = claimed = 1;
 	pthread_mutex_unlock(&engine_lock);
 	if (!claimed) {
-		set_err(err, errlen, "eSpeak is already in use by another tts");
+		err_set(err, errlen, "eSpeak is already in use by another tts");
 		goto out;
 	}
 	t = calloc(1, sizeof(*t));
 	if (!t) {
-		set_err(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		goto out;
 	}
 	atomic_init(&t->arrivals, 0);
@@ -997,7 +577,7 @@ tts *tts_open(void (*wake)(void *ctx), void *wake_ctx, size_t max_jobs, char *er
 	lock = pthread_mutex_init(&t->lock, NULL) == 0;
 	cond = lock && pthread_cond_init(&t->cond, NULL) == 0;
 	if (!cond) {
-		set_err(err, errlen, "could not make the tts lock");
+		err_set(err, errlen, "could not make the tts lock");
 		goto out;
 	}
 	/* The worker (and the thread eSpeak starts from it) takes no signals: they belong to the
@@ -1007,7 +587,7 @@ tts *tts_open(void (*wake)(void *ctx), void *wake_ctx, size_t max_jobs, char *er
 	thread = pthread_create(&t->worker, NULL, worker_main, t) == 0;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!thread) {
-		set_err(err, errlen, "could not start the tts worker");
+		err_set(err, errlen, "could not start the tts worker");
 		goto out;
 	}
 	pthread_mutex_lock(&t->lock);
@@ -1015,7 +595,7 @@ tts *tts_open(void (*wake)(void *ctx), void *wake_ctx, size_t max_jobs, char *er
 		pthread_cond_wait(&t->cond, &t->lock);
 	pthread_mutex_unlock(&t->lock);
 	if (t->started < 0) {
-		set_err(err, errlen, t->start_err);
+		err_set(err, errlen, "%s", t->start_err);
 		goto out;
 	}
 	ok = t;
@@ -1048,8 +628,8 @@ void tts_close(tts *t)
 	pthread_cond_broadcast(&t->cond);
 	pthread_mutex_unlock(&t->lock);
 	pthread_join(t->worker, NULL);
-	list_free(&t->waiting);
-	list_free(&t->done);
+	job_list_free(&t->waiting);
+	job_list_free(&t->done);
 	pthread_cond_destroy(&t->cond);
 	pthread_mutex_destroy(&t->lock);
 	free(t);
@@ -1077,38 +657,6 @@ static int language_ok(const char *s)
 	return 1;
 }
 
-/* A job holding a copy of req, its result made ready for the worker. NULL when memory runs out. */
-static job *job_new(const tts_request *req, const char *language, size_t text_len)
-{
-	job *j = calloc(1, sizeof(*j));
-	tts_result *r = calloc(1, sizeof(*r));
-	char *text = malloc(text_len + 1);
-
-	if (!j || !r || !text) {
-		free(j);
-		free(r);
-		free(text);
-		return NULL;
-	}
-	memcpy(text, req->text, text_len);
-	text[text_len] = '\0';
-	snprintf(j->language, sizeof(j->language), "%s", language);
-	j->gender = (int)req->gender;
-	j->variant = req->variant;
-	j->rate = req->rate;
-	j->pitch = req->pitch;
-	j->volume = req->volume;
-	j->text_len = text_len;
-	j->stream = req->stream != 0;
-	atomic_init(&j->abandon, 0);
-	j->submitted_ns = now_ns();
-	r->id = req->id;
-	r->owner = req->owner;
-	r->text = text;
-	j->result = r;
-	return j;
-}
-
 int tts_submit(tts *t, const tts_request *req, char *err, size_t errlen)
 {
 	const char *language = req->language && req->language[0] ? req->language : "en-gb";
@@ -1117,42 +665,42 @@ int tts_submit(tts *t, const tts_request *req, char *err, size_t errlen)
 	int rc = -1;
 
 	if (!req->text) {
-		set_err(err, errlen, "there is no text");
+		err_set(err, errlen, "there is no text");
 		goto out;
 	}
 	len = strnlen(req->text, (size_t)TTS_MAX_TEXT + 1);
 	if (len > TTS_MAX_TEXT) {
-		set_err(err, errlen, "the text is too long to speak");
+		err_set(err, errlen, "the text is too long to speak");
 		goto out;
 	}
 	if (!utf8_valid(req->text, len)) {
-		set_err(err, errlen, "the text is not UTF-8");
+		err_set(err, errlen, "the text is not UTF-8");
 		goto out;
 	}
 	if (!language_ok(language)) {
-		set_err(err, errlen, "the language name is not one eSpeak could have");
+		err_set(err, errlen, "the language name is not one eSpeak could have");
 		goto out;
 	}
 	if ((int)req->gender < TTS_GENDER_ANY || (int)req->gender > TTS_GENDER_FEMALE ||
 	    req->variant < 0 || req->variant > TTS_VARIANT_MAX) {
-		set_err(err, errlen, "no such voice");
+		err_set(err, errlen, "no such voice");
 		goto out;
 	}
 	if (req->rate < TTS_RATE_MIN || req->rate > TTS_RATE_MAX || req->pitch < 0 ||
 	    req->pitch > 100 || req->volume < 0 || req->volume > 200) {
-		set_err(err, errlen, "the rate, pitch or volume is out of range");
+		err_set(err, errlen, "the rate, pitch or volume is out of range");
 		goto out;
 	}
-	j = job_new(req, language, len);
+	j = job_new(req, now_ns(), language, len);
 	if (!j) {
-		set_err(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		goto out;
 	}
 	pthread_mutex_lock(&t->lock);
 	if (t->held >= t->max_jobs) {
-		set_err(err, errlen, TTS_ERR_BUSY);
+		err_set(err, errlen, "%s", TTS_ERR_BUSY);
 	} else {
-		list_push(&t->waiting, j);
+		job_list_push(&t->waiting, j);
 		t->held++;
 		atomic_fetch_add(&t->arrivals, 1);
 		pthread_cond_signal(&t->cond);
@@ -1171,7 +719,7 @@ tts_result *tts_poll(tts *t)
 	job *j;
 
 	pthread_mutex_lock(&t->lock);
-	j = list_pop(&t->done);
+	j = job_list_pop(&t->done);
 	if (j && !j->piece)
 		t->held--;
 	pthread_mutex_unlock(&t->lock);
@@ -1186,8 +734,8 @@ tts_result *tts_poll(tts *t)
 void tts_forget(tts *t, const void *owner)
 {
 	pthread_mutex_lock(&t->lock);
-	t->held -= list_drop_owner(&t->waiting, owner, t->speaking);
-	t->held -= list_drop_owner(&t->done, owner, NULL);
+	t->held -= job_list_drop_owner(&t->waiting, owner, t->speaking);
+	t->held -= job_list_drop_owner(&t->done, owner, NULL);
 	if (t->speaking && t->speaking->result->owner == owner)
 		atomic_store(&t->speaking->abandon, 1);
 	pthread_mutex_unlock(&t->lock);

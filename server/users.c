@@ -1,9 +1,9 @@
 #include "users.h"
 
+#include "err.h"
 #include "utf8.h"
 
 #include <sodium.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,18 +86,14 @@ int users_password_acceptable(const char *password, char *err, size_t errlen)
 		why = "The password is not valid text (it must be UTF-8).";
 	else if (utf8_chars(password, len) < USERS_PASSWORD_MIN)
 		why = "The password is too short: it needs at least 12 characters.";
-	if (why && err)
-		snprintf(err, errlen, "%s", why);
-	return why ? -1 : 0;
+	return why ? err_set(err, errlen, "%s", why) : 0;
 }
 
 int users_password_hash(const char *password, char hash[USERS_HASH_MAX], char *err, size_t errlen)
 {
 	if (crypto_pwhash_str_alg(hash, password, strlen(password), USERS_PWHASH_OPSLIMIT,
 				  USERS_PWHASH_MEMLIMIT, crypto_pwhash_ALG_ARGON2ID13) != 0) {
-		if (err)
-			snprintf(err, errlen, "there was not enough memory to hash the password");
-		return -1;
+		return err_set(err, errlen, "there was not enough memory to hash the password");
 	}
 	return 0;
 }
@@ -118,19 +114,6 @@ void users_password_generate(char out[USERS_GENERATED_TEXT])
 
 /* ---- accounts ---- */
 
-static void say(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void say(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 #define NAME_RULE                                                                                  \
 	"A user name is 1 to 64 letters (A to Z), digits, dots, hyphens or underscores, with no "  \
 	"spaces."
@@ -142,11 +125,11 @@ int users_add(users *u, const char *name, auth_role role, const char *password,
 	int rc;
 
 	if (!users_name_valid(name)) {
-		say(err, errlen, "%s", NAME_RULE);
+		err_set(err, errlen, "%s", NAME_RULE);
 		return -1;
 	}
 	if (!auth_role_name(role)) {
-		say(err, errlen, "%s", "The role must be caseworker, manager or admin.");
+		err_set(err, errlen, "%s", "The role must be caseworker, manager or admin.");
 		return -1;
 	}
 	if (users_password_acceptable(password, err, errlen) ||
@@ -154,7 +137,7 @@ int users_add(users *u, const char *name, auth_role role, const char *password,
 		return -1;
 	rc = store_user_add(u->st, name, auth_role_name(role), hash, now(u), by, id, err, errlen);
 	if (rc == 1)
-		say(err, errlen, "There is already a user called %s.", name);
+		err_set(err, errlen, "There is already a user called %s.", name);
 	sodium_memzero(hash, sizeof(hash));
 	return rc;
 }
@@ -165,9 +148,9 @@ static int find(users *u, const char *name, store_user *out, char *err, size_t e
 	int rc = users_name_valid(name) ? store_user_find(u->st, name, out) : 1;
 
 	if (rc == 1)
-		say(err, errlen, "There is no user called %s.", name);
+		err_set(err, errlen, "There is no user called %s.", name);
 	else if (rc < 0)
-		say(err, errlen, "%s", "The database could not be read.");
+		err_set(err, errlen, "%s", "The database could not be read.");
 	return rc;
 }
 
@@ -272,7 +255,7 @@ int users_login(users *u, const char *name, const char *password, users_login_re
 	*result = USERS_LOGIN_WRONG;
 	*wait_ms = 0;
 	if (store_login_state(u->st, key, &failures, &locked_until)) {
-		say(err, errlen, "%s", "The database could not be read.");
+		err_set(err, errlen, "%s", "The database could not be read.");
 		return -1;
 	}
 	if (failures >= USERS_MAX_FAILURES && t < locked_until) {
@@ -296,7 +279,7 @@ int users_login(users *u, const char *name, const char *password, users_login_re
 	if (*key) {
 		found = store_user_find(u->st, key, &user);
 		if (found < 0) {
-			say(err, errlen, "%s", "The database could not be read.");
+			err_set(err, errlen, "%s", "The database could not be read.");
 			return -1;
 		}
 	}

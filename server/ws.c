@@ -1,5 +1,6 @@
 #include "ws.h"
 
+#include "err.h"
 #include "buf.h"
 #include "limiter.h"
 
@@ -214,6 +215,110 @@ static int is_staff_protocol(struct lws *wsi)
 	return pr && pr->id == STAFF_PROTOCOL_ID;
 }
 
+/* A websocket has opened: its session, kiosk or staff (with the cookie's login). */
+static int conn_open(conn *c, ws *w, struct lws *wsi)
+{
+	char peer[64] = "";
+
+	memset(c, 0, sizeof(*c));
+	c->wsi = wsi;
+	c->w = w;
+	c->tail = &c->head;
+	buf_init(&c->rx);
+	lws_get_peer_simple(wsi, peer, sizeof(peer));
+	if (is_staff_protocol(wsi)) {
+		unsigned char token[USERS_TOKEN_BYTES];
+		int has = staff_cookie(wsi, token) == 0;
+
+		c->staff = staff_session_open(w->cfg.staff, c, peer, has ? token : NULL);
+		sodium_memzero(token, sizeof(token));
+		return c->staff ? 0 : -1;
+	}
+	c->sess = protocol_session_open(w->cfg.proto, c, peer);
+	return c->sess ? 0 : -1;
+}
+
+/* A fragment has arrived: appended to the message until its last, which goes to the session's
+ * protocol. A message over MESSAGE_MAX_BYTES is refused, and the connection closes. */
+static int conn_receive(conn *c, ws *w, struct lws *wsi, const void *in, size_t len)
+{
+	if (c->close_status) /* closing (too big, or not reading): read nothing more */
+		return 0;
+	if (lws_is_first_fragment(wsi)) {
+		buf_reset(&c->rx);
+		c->rx_binary = lws_frame_is_binary(wsi);
+		c->rx_discarding = 0;
+	}
+	if (!c->rx_discarding) {
+		if (c->rx.len + len > MESSAGE_MAX_BYTES) {
+			c->rx_discarding = 1;
+			buf_release(&c->rx);
+			if (c->staff)
+				staff_too_big(c->staff);
+			else
+				protocol_too_big(c->sess);
+			c->close_status = LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE;
+			lws_callback_on_writable(wsi);
+		} else if (buf_append(&c->rx, in, len)) {
+			return -1;
+		}
+	}
+	if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi) || c->rx_discarding)
+		return 0;
+	if (c->staff) {
+		commit_batch(w);
+		staff_handle(c->staff, buf_str(&c->rx), c->rx.len, c->rx_binary);
+	} else {
+		protocol_handle(c->sess, buf_str(&c->rx), c->rx.len, c->rx_binary);
+	}
+	buf_reset(&c->rx);
+	schedule_flush(w);
+	return 0;
+}
+
+/* The connection may be written: exactly one queued message goes, and another callback is
+ * asked for while more wait. -1 closes the connection. */
+static int conn_writeable(conn *c, struct lws *wsi)
+{
+	out_msg *m = c->head;
+	int rc = 0;
+
+	if (!m) {
+		if (c->close_status) {
+			lws_close_reason(wsi, (enum lws_close_status)c->close_status, NULL, 0);
+			return -1;
+		}
+		return 0;
+	}
+	c->head = m->next;
+	if (!c->head)
+		c->tail = &c->head;
+	c->queued -= m->len;
+	if (lws_write(wsi, m->data + LWS_PRE, m->len,
+		      m->binary ? LWS_WRITE_BINARY : LWS_WRITE_TEXT) < (int)m->len) {
+		rc = -1;
+	} else if (m->close_after) {
+		lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, NULL, 0);
+		rc = -1;
+	} else if (c->head || c->close_status) {
+		lws_callback_on_writable(wsi);
+	}
+	free(m);
+	return rc;
+}
+
+static void conn_closed(conn *c)
+{
+	if (c->staff)
+		staff_session_close(c->staff);
+	else
+		protocol_session_close(c->sess);
+	c->sess = NULL;
+	c->staff = NULL;
+	conn_release(c);
+}
+
+/* The websockets' callback: a dispatcher, no more. */
 static int callback_planaloud(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			      void *in, size_t len)
 {
@@ -224,116 +329,23 @@ static int callback_planaloud(struct lws *wsi, enum lws_callback_reasons reason,
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED: /* the synthesis thread has results */
 		if (w)
 			protocol_narrations_ready(w->cfg.proto);
-		break;
-
+		return 0;
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
 		if (is_staff_protocol(wsi) && !w->cfg.staff)
 			return 1;
 		return origin_ok(w, wsi) ? 0 : 1;
-
-	case LWS_CALLBACK_ESTABLISHED: {
-		char peer[64] = "";
-
-		memset(c, 0, sizeof(*c));
-		c->wsi = wsi;
-		c->w = w;
-		c->tail = &c->head;
-		buf_init(&c->rx);
-		lws_get_peer_simple(wsi, peer, sizeof(peer));
-		if (is_staff_protocol(wsi)) {
-			unsigned char token[USERS_TOKEN_BYTES];
-			int has = staff_cookie(wsi, token) == 0;
-
-			c->staff = staff_session_open(w->cfg.staff, c, peer, has ? token : NULL);
-			sodium_memzero(token, sizeof(token));
-			if (!c->staff)
-				return -1;
-		} else {
-			c->sess = protocol_session_open(w->cfg.proto, c, peer);
-			if (!c->sess)
-				return -1;
-		}
-		break;
-	}
-
+	case LWS_CALLBACK_ESTABLISHED:
+		return conn_open(c, w, wsi);
 	case LWS_CALLBACK_RECEIVE:
-		if (c->close_status) /* closing (too big, or not reading): read nothing more */
-			break;
-		if (lws_is_first_fragment(wsi)) {
-			buf_reset(&c->rx);
-			c->rx_binary = lws_frame_is_binary(wsi);
-			c->rx_discarding = 0;
-		}
-		if (!c->rx_discarding) {
-			if (c->rx.len + len > PROTOCOL_MAX_MESSAGE) {
-				c->rx_discarding = 1;
-				buf_release(&c->rx);
-				if (c->staff)
-					staff_too_big(c->staff);
-				else
-					protocol_too_big(c->sess);
-				c->close_status = LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE;
-				lws_callback_on_writable(wsi);
-			} else if (buf_append(&c->rx, in, len)) {
-				return -1;
-			}
-		}
-		if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi) || c->rx_discarding)
-			break;
-		if (c->staff) {
-			commit_batch(w);
-			staff_handle(c->staff, buf_str(&c->rx), c->rx.len, c->rx_binary);
-		} else {
-			protocol_handle(c->sess, buf_str(&c->rx), c->rx.len, c->rx_binary);
-		}
-		buf_reset(&c->rx);
-		schedule_flush(w);
-		break;
-
-	case LWS_CALLBACK_SERVER_WRITEABLE: {
-		out_msg *m = c->head;
-
-		if (!m) {
-			if (c->close_status) {
-				lws_close_reason(wsi, (enum lws_close_status)c->close_status, NULL, 0);
-				return -1;
-			}
-			break;
-		}
-		c->head = m->next;
-		if (!c->head)
-			c->tail = &c->head;
-		c->queued -= m->len;
-		if (lws_write(wsi, m->data + LWS_PRE, m->len,
-			      m->binary ? LWS_WRITE_BINARY : LWS_WRITE_TEXT) < (int)m->len) {
-			free(m);
-			return -1;
-		}
-		if (m->close_after) {
-			free(m);
-			lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, NULL, 0);
-			return -1;
-		}
-		free(m);
-		if (c->head || c->close_status)
-			lws_callback_on_writable(wsi);
-		break;
-	}
-
+		return conn_receive(c, w, wsi, in, len);
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		return conn_writeable(c, wsi);
 	case LWS_CALLBACK_CLOSED:
-		if (c->staff)
-			staff_session_close(c->staff);
-		else
-			protocol_session_close(c->sess);
-		c->sess = NULL;
-		c->staff = NULL;
-		conn_release(c);
-		break;
-
+		conn_closed(c);
+		return 0;
 	default:
-		break;
+		return 0;
 	}
-	return 0;
 }
 
 /* /healthz: 200 when the database answers, 503 when it does not. */
@@ -526,13 +538,13 @@ ws *ws_new(const ws_config *cfg, char *err, size_t errlen)
 	ws *w = calloc(1, sizeof(*w));
 
 	if (!w) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	w->cfg = *cfg;
 	w->logins = limiter_new(LOGIN_FAILURES_PER_ADDRESS, LOGIN_WINDOW_SECONDS);
 	if (!w->logins) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		free(w);
 		return NULL;
 	}
@@ -567,7 +579,7 @@ ws *ws_new(const ws_config *cfg, char *err, size_t errlen)
 	info.timeout_secs = 30;
 	w->ctx = lws_create_context(&info);
 	if (!w->ctx) {
-		snprintf(err, errlen, "cannot listen on %s port %d (is something else using it?)",
+		err_set(err, errlen, "cannot listen on %s port %d (is something else using it?)",
 			 cfg->listen ? cfg->listen : "every interface", cfg->port);
 		limiter_free(w->logins);
 		free(w);
@@ -590,9 +602,9 @@ int ws_run(ws *w, volatile sig_atomic_t *stop)
 	return 0;
 }
 
-protocol_io ws_protocol_io(void)
+message_io ws_io(void)
 {
-	return (protocol_io){ conn_send, conn_send_binary };
+	return (message_io){ conn_send, conn_send_binary };
 }
 
 void ws_wake(ws *w)

@@ -32,8 +32,8 @@ void ws_free(ws *w);
 int ws_port(const ws *w);
 /* Serves until *stop becomes non-zero (ws_wake() makes the loop notice at once). */
 int ws_run(ws *w, volatile sig_atomic_t *stop);
-/* How protocol.c sends to a connection (pass to protocol_new). */
-protocol_io ws_protocol_io(void);
+/* How the protocols send to a connection (pass to protocol_new and staff_new). */
+message_io ws_io(void);
 /* Safe from a signal handler or another thread. */
 void ws_wake(ws *w);
 

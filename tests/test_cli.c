@@ -16,7 +16,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -461,6 +463,84 @@ static void demo_should_print_caseworker_and_manager_passwords_that_work_every_s
 	CHECK(try_login(dir, "casey", casey) == USERS_LOGIN_WRONG);
 }
 
+/* ---- what the server makes on disk ---- */
+
+/* 1 when path exists and nobody but its owner may read, write or enter it. */
+static int owners_alone(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 && (sb.st_mode & 077) == 0;
+}
+
+static void files_the_server_makes_should_be_the_owners_alone(void)
+{
+	char dir[160], path[256], casey[64] = "", morgan[64] = "";
+
+	snprintf(dir, sizeof(dir), "%s/private", tmpdir);
+	CHECK(demo_start(dir, casey, morgan) == 0);
+	CHECK(owners_alone(dir));
+	snprintf(path, sizeof(path), "%s/planaloud.db", dir);
+	CHECK(owners_alone(path));
+	snprintf(path, sizeof(path), "%s/secret.key", dir);
+	CHECK(owners_alone(path));
+	snprintf(path, sizeof(path), "%s/audio", dir);
+	CHECK(owners_alone(path));
+}
+
+/* A --data folder so long that a file's path inside it would not fit: it is refused, and no
+ * file is made under a cut-short name (which once put the secret key beside the folder's
+ * intended place). */
+static void a_data_folder_too_long_for_its_files_should_be_refused_and_nothing_made(void)
+{
+	char dir[PATH_MAX], cut[PATH_MAX];
+	size_t len;
+	ran r;
+
+	len = (size_t)snprintf(dir, sizeof(dir), "%s/", tmpdir);
+	while (len < PATH_MAX - 12)
+		len += (size_t)snprintf(dir + len, sizeof(dir) - len, "./");
+	snprintf(dir + len, sizeof(dir) - len, "long");
+	len = strlen(dir);
+	CHECK(len + strlen("/secret.key") >= PATH_MAX && len < PATH_MAX - 1);
+	RUN_CLI(&r, NULL, "--port", "0", "--data", dir);
+	CHECK(r.status == 1);
+	CHECK(strstr(r.err, "longer than") != NULL);
+	snprintf(cut, sizeof(cut), "%s/long", tmpdir);
+	CHECK(access(cut, F_OK) == 0); /* the folder itself fits, and was made */
+	CHECK(rmdir(cut) == 0);	       /* and is empty: no key under a cut-short name */
+	RUN_CLI(&r, "purple monkey dishwasher\n", "--data", dir, "user", "add", "sam", "--role",
+		"caseworker");
+	CHECK(r.status == 1);
+	CHECK(strstr(r.err, "longer than") != NULL);
+	CHECK(rmdir(cut) == 0);
+}
+
+/* `cmake --install` puts the program, web/, easyread/ and voices/ under a prefix; the installed
+ * program finds its files there, wherever it is started from. */
+static void an_installed_server_should_find_its_content_beside_it(void)
+{
+	char cmd[1024], bin[512];
+	ran r;
+
+	snprintf(cmd, sizeof(cmd), "cmake --install '%s' --prefix '%s/inst' >/dev/null",
+		 PLANALOUD_BUILD_DIR, tmpdir);
+	CHECK(system(cmd) == 0);
+	snprintf(bin, sizeof(bin), "%s/inst/bin/planaloud", tmpdir);
+	CHECK(access(bin, X_OK) == 0);
+	snprintf(cmd, sizeof(cmd), "cd / && '%s' --check-content > '%s/check.out' 2>&1", bin, tmpdir);
+	CHECK(system(cmd) == 0);
+	snprintf(cmd, sizeof(cmd), "grep -q 'content is fine' '%s/check.out'", tmpdir);
+	CHECK(system(cmd) == 0);
+	snprintf(cmd, sizeof(cmd), "test -f '%s/inst/share/planaloud/web/index.html'", tmpdir);
+	CHECK(system(cmd) == 0);
+	/* Moved elsewhere, it still finds them: nothing of the install prefix is built in. */
+	snprintf(cmd, sizeof(cmd), "mv '%s/inst' '%s/moved' && cd / && '%s/moved/bin/planaloud' "
+		 "--check-content >/dev/null 2>&1", tmpdir, tmpdir, tmpdir);
+	CHECK(system(cmd) == 0);
+	(void)r;
+}
+
 static void remove_tmpdir(void)
 {
 	char cmd[128];
@@ -494,6 +574,9 @@ int main(void)
 	RUN(user_password_should_replace_a_password);
 	RUN(user_commands_should_refuse_what_they_do_not_know);
 	RUN(user_changes_should_be_in_the_audit_log);
+	RUN(files_the_server_makes_should_be_the_owners_alone);
+	RUN(a_data_folder_too_long_for_its_files_should_be_refused_and_nothing_made);
+	RUN(an_installed_server_should_find_its_content_beside_it);
 	RUN(help_should_describe_the_user_commands);
 	RUN(demo_should_print_caseworker_and_manager_passwords_that_work_every_start);
 	remove_tmpdir();

@@ -1,5 +1,5 @@
 /* test_protocol: protocol.c without a network. Messages go in as strings; what the protocol
- * sends comes out through a protocol_io that records it; the store is SQLite in memory (or a
+ * sends comes out through a message_io that records it; the store is SQLite in memory (or a
  * temporary file where a test must reach into the database to make it fail). */
 #include "check.h"
 #include "fake_conn.h"
@@ -111,7 +111,7 @@ static int fixture_open(fixture *f, int on_disk)
 	code_hash(zero_key, f->code, hash);
 	if (store_plan_find(f->st, hash, &f->plan))
 		return -1;
-	f->p = protocol_new(ct, f->st, zero_key, &cfg, (protocol_io){fake_send, NULL});
+	f->p = protocol_new(ct, f->st, zero_key, &cfg, (message_io){fake_send, NULL});
 	return f->p ? 0 : -1;
 }
 
@@ -964,7 +964,7 @@ static void narrate_should_read_the_filled_message_and_the_answer_as_stored_now(
 	CHECK(n != NULL);
 	if (!n)
 		goto out;
-	p = protocol_new(ct, f.st, zero_key, &cfg, (protocol_io){fake_send, fake_send_binary});
+	p = protocol_new(ct, f.st, zero_key, &cfg, (message_io){fake_send, fake_send_binary});
 	protocol_set_narrator(p, n);
 	s = protocol_session_open(p, &fc, "127.0.0.1");
 

@@ -1,5 +1,5 @@
 /* test_staff: staff.c without a network. Messages go in as strings; what the workspace sends
- * comes out through a protocol_io that records it. The store is a real SQLite file in a
+ * comes out through a message_io that records it. The store is a real SQLite file in a
  * temporary folder (some tests look into it with a second connection), the users are real
  * (Argon2id, sessions), and where a person's side is needed the kiosk's own protocol.c runs on
  * the same store, as in the server. Dates come from a test clock. */
@@ -123,7 +123,7 @@ static int fixture_open(void)
 			       .warn_seconds = 30,
 			       .address_failures = 100,
 			       .address_window = 600};
-	protocol_io io = {fake_send, NULL};
+	message_io io = {fake_send, NULL};
 	char err[STORE_ERR_LEN] = "";
 
 	memset(&fx, 0, sizeof(fx));

@@ -1,0 +1,232 @@
+#include "app.h"
+
+#include "content.h"
+#include "demo.h"
+#include "err.h"
+#include "narrate.h"
+#include "path.h"
+#include "staff.h"
+#include "store.h"
+#include "voices.h"
+#include "ws.h"
+
+#include <errno.h>
+#include <malloc.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define AUDIO_CACHE_BYTES ((size_t)256 << 20) /* synthesised audio kept under the data folder */
+
+struct app {
+	content *c;
+	voices *vs;
+	unsigned char key[CODE_KEY_BYTES];
+	store *st;
+	users *accounts;
+	protocol *proto;
+	staff *workspace;
+	ws *server;
+	narrator *nar;
+	int has_demo;
+	app_demo demo;
+	char warning[512];
+};
+
+static int make_dir(const char *path, char *err, size_t errlen)
+{
+	if (mkdir(path, 0700) == 0 || errno == EEXIST)
+		return 0;
+	return err_set(err, errlen, "cannot make the data folder %s: %s", path, strerror(errno));
+}
+
+/* The content and the voices, checked. */
+static int load_content(const app_config *cfg, content **c, voices **vs, char *err, size_t errlen)
+{
+	char pictures[PATH_LEN], why[1024];
+
+	if (path_join(pictures, sizeof(pictures), cfg->web, "pictures", err, errlen))
+		return -1;
+	*c = content_load(cfg->easyread, cfg->lang, pictures, why, sizeof(why));
+	if (!*c)
+		return err_set(err, errlen, "the easy-read content has a problem:\n  %s", why);
+	*vs = voices_load(cfg->voices, why, sizeof(why));
+	if (!*vs) {
+		content_free(*c);
+		*c = NULL;
+		return err_set(err, errlen, "the voice files have a problem:\n  %s", why);
+	}
+	return 0;
+}
+
+int app_check_content(const app_config *cfg, char *summary, size_t summarylen, char *err,
+		      size_t errlen)
+{
+	content *c = NULL;
+	voices *vs = NULL;
+
+	if (load_content(cfg, &c, &vs, err, errlen))
+		return -1;
+	snprintf(summary, summarylen, "%zu pages in %zu parts; %zu voices", content_page_count(c),
+		 content_part_count(c), voices_count(vs));
+	voices_free(vs);
+	content_free(c);
+	return 0;
+}
+
+/* The secret key and the database under the data folder. */
+static int open_data(app *a, const app_config *cfg, char *err, size_t errlen)
+{
+	char path[PATH_LEN], why[STORE_ERR_LEN];
+
+	if (make_dir(cfg->data, err, errlen) ||
+	    path_join(path, sizeof(path), cfg->data, "secret.key", err, errlen) ||
+	    code_key_load(path, a->key, err, errlen) ||
+	    path_join(path, sizeof(path), cfg->data, "planaloud.db", err, errlen))
+		return -1;
+	a->st = store_open(path, why, sizeof(why));
+	if (!a->st)
+		return err_set(err, errlen, "cannot open the database %s: %s", path, why);
+	a->accounts = users_new(a->st);
+	if (!a->accounts)
+		return err_set(err, errlen, "out of memory");
+	return 0;
+}
+
+static int make_demo(app *a, char *err, size_t errlen)
+{
+	char why[STORE_ERR_LEN];
+
+	/* The caseworker first: the demo invitation is theirs. */
+	if (demo_staff(a->accounts, a->demo.caseworker_password, a->demo.manager_password, why,
+		       sizeof(why)))
+		return err_set(err, errlen, "cannot make the demo staff users: %s", why);
+	if (demo_invite(a->st, a->c, a->key, a->demo.code, why, sizeof(why)))
+		return err_set(err, errlen, "cannot make the demo invitation: %s", why);
+	a->has_demo = 1;
+	return 0;
+}
+
+/* The synthesis thread's wake-up: the loop then collects the narration. */
+static void wake_loop(void *w)
+{
+	ws_wake(w);
+}
+
+/* Narration moves half a megabyte of audio per text through malloc. By default glibc maps such
+ * blocks fresh and hands emptied heap back to the system, so every text's memory was faulted in
+ * page by page again, on the loop: twenty cached texts asked for at once took 30 ms to send.
+ * Kept (blocks under 32 MiB from the heap, and up to 128 MiB of free heap kept), it took 2 ms
+ * (docs/performance.md). The price: memory once used for audio stays the server's. */
+static void keep_heap(void)
+{
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 128 << 20);
+}
+
+/* Narration is optional: without it pages work and say so when someone presses Listen. */
+static void start_narration(app *a, const app_config *cfg)
+{
+	char path[PATH_LEN], why[256];
+
+	keep_heap();
+	if (path_join(path, sizeof(path), cfg->data, "audio", why, sizeof(why)) == 0)
+		a->nar = narrator_open(a->vs, path, AUDIO_CACHE_BYTES, wake_loop, a->server, why,
+				       sizeof(why));
+	if (!a->nar) {
+		snprintf(a->warning, sizeof(a->warning), "narration is off: %s", why);
+		return;
+	}
+	protocol_set_narrator(a->proto, a->nar);
+	protocol_prerender(a->proto);
+}
+
+app *app_open(const app_config *cfg, char *err, size_t errlen)
+{
+	app *a = calloc(1, sizeof(*a));
+	ws_config wcfg;
+
+	if (!a) {
+		err_set(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (load_content(cfg, &a->c, &a->vs, err, errlen) || open_data(a, cfg, err, errlen) ||
+	    (cfg->demo && make_demo(a, err, errlen)))
+		goto fail;
+	a->proto = protocol_new(a->c, a->st, a->key, &cfg->kiosk, ws_io());
+	a->workspace = a->proto ? staff_new(a->c, a->st, a->accounts, a->key, ws_io())
+				: NULL;
+	if (!a->workspace) {
+		err_set(err, errlen, "out of memory");
+		goto fail;
+	}
+	wcfg = (ws_config){ .listen = cfg->listen, .port = cfg->port, .web_dir = cfg->web,
+			    .host = cfg->host, .proto = a->proto, .st = a->st,
+			    .staff = a->workspace, .users = a->accounts,
+			    .secure_cookies = cfg->secure_cookies };
+	a->server = ws_new(&wcfg, err, errlen);
+	if (!a->server)
+		goto fail;
+	start_narration(a, cfg);
+	return a;
+fail:
+	app_close(a, NULL, 0);
+	return NULL;
+}
+
+const char *app_warning(const app *a)
+{
+	return a->warning[0] ? a->warning : NULL;
+}
+
+int app_port(const app *a)
+{
+	return ws_port(a->server);
+}
+
+const app_demo *app_demo_made(const app *a)
+{
+	return a->has_demo ? &a->demo : NULL;
+}
+
+void app_forget_demo(app *a)
+{
+	sodium_memzero(&a->demo, sizeof(a->demo));
+	a->has_demo = 0;
+}
+
+int app_run(app *a, volatile sig_atomic_t *stop)
+{
+	return ws_run(a->server, stop);
+}
+
+void app_wake(app *a)
+{
+	ws_wake(a->server);
+}
+
+int app_close(app *a, char *err, size_t errlen)
+{
+	int rc = 0;
+
+	if (!a)
+		return 0;
+	/* The synthesis thread wakes the loop: stop it before the loop goes. */
+	if (a->proto)
+		protocol_set_narrator(a->proto, NULL);
+	narrator_close(a->nar);
+	ws_free(a->server);
+	if (a->proto && protocol_flush(a->proto, err, errlen))
+		rc = -1;
+	protocol_free(a->proto);
+	staff_free(a->workspace);
+	users_free(a->accounts);
+	store_close(a->st);
+	voices_free(a->vs);
+	content_free(a->c);
+	sodium_memzero(a, sizeof(*a));
+	free(a);
+	return rc;
+}

@@ -1,0 +1,64 @@
+/* app: the running server as one thing: the content, the voices, the secret key, the database,
+ * the staff accounts, the kiosk's and the staff's protocols, narration and the websocket server,
+ * opened in that order and closed in reverse. main.c reads the command line into an app_config,
+ * opens the app, runs it and closes it.
+ *
+ * Everything here runs on the thread that calls it (the server's loop thread), except
+ * app_wake(), which is safe from a signal handler. */
+#ifndef PLANALOUD_APP_H
+#define PLANALOUD_APP_H
+
+#include "code.h"
+#include "protocol.h"
+#include "users.h"
+
+#include <signal.h>
+#include <stddef.h>
+
+typedef struct app_config {
+	const char *listen; /* address; NULL for every interface */
+	int port;	    /* 0: the kernel picks one */
+	const char *host;   /* the name kiosks use, besides localhost; or NULL */
+	int secure_cookies;
+	const char *data;     /* the database, the secret key and the audio cache live here */
+	const char *web;      /* the browser files */
+	const char *easyread; /* the easy-read content (a folder per language) */
+	const char *voices;   /* voice profiles and pronunciations */
+	const char *lang;
+	int demo; /* add the demo invitation and the demo staff */
+	protocol_config kiosk;
+} app_config;
+
+typedef struct app app;
+
+/* What --demo made, for main to print once: the plan code and the demo staff's passwords. */
+typedef struct app_demo {
+	char code[CODE_MAX];
+	char caseworker_password[USERS_GENERATED_TEXT];
+	char manager_password[USERS_GENERATED_TEXT];
+} app_demo;
+
+/* Loads and checks the content and the voice files only, and says what was found in summary
+ * (e.g. "11 pages in 3 parts; 8 voices"). 0, or -1 with the reason in err. */
+int app_check_content(const app_config *cfg, char *summary, size_t summarylen, char *err,
+		      size_t errlen);
+
+/* Opens everything cfg names (borrowed until app_close), making the data folder if need be.
+ * NULL with the reason in err. A server whose narration could not start still opens: pages
+ * work without sound; app_warning() says why. */
+app *app_open(const app_config *cfg, char *err, size_t errlen);
+/* Why something optional is off (narration), or NULL. Borrowed until app_close. */
+const char *app_warning(const app *a);
+int app_port(const app *a);
+/* What --demo made, or NULL without --demo. Borrowed; app_forget_demo() wipes it. */
+const app_demo *app_demo_made(const app *a);
+void app_forget_demo(app *a);
+/* Serves until *stop becomes non-zero. 0, or -1 when the loop failed. */
+int app_run(app *a, volatile sig_atomic_t *stop);
+/* Safe from a signal handler: makes app_run notice *stop at once. */
+void app_wake(app *a);
+/* Commits what is left, stops narration, closes everything. Reports a failed last commit in err
+ * (and still closes): 0, or -1. app_close(NULL, ...) is a no-op. */
+int app_close(app *a, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,59 @@
+/* content_int.h: what the content's files share (content.c loads and checks; content_parse.c
+ * reads the files line by line), as SQLite's files share sqliteInt.h. Not for other modules. */
+#ifndef PLANALOUD_CONTENT_INT_H
+#define PLANALOUD_CONTENT_INT_H
+
+#include "content.h"
+
+#include <stddef.h>
+
+#define CONTENT_DEFAULT_TEXT_LIMIT 200
+#define CONTENT_DEFAULT_LONG_TEXT_LIMIT 2000
+
+typedef struct named {
+	char *name;
+	char *text;
+} named;
+
+struct content {
+	char *lang;
+	content_page *pages;
+	size_t npages;
+	char **parts;
+	size_t nparts;
+	named *messages;
+	size_t nmessages;
+	named *pictures;
+	size_t npictures;
+	char **words;
+	size_t nwords;
+};
+
+/* Where reading has got to, and where a failure's reason goes. */
+typedef struct parser {
+	content *c;
+	const char *path;
+	int line;
+	int part;     /* current part, or -1 inside a group, or -2 before any */
+	int in_page;  /* a page: line has started a page in this part or group */
+	char *err;
+	size_t errlen;
+} parser;
+
+/* Writes "path:line: reason" into the parser's err. Always -1. */
+int content_fail(parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* arr (n elements of size bytes) with room for one more, or NULL when memory runs out (arr is
+ * unchanged then). */
+void *content_grow(void *arr, size_t n, size_t size);
+
+/* Reads the file at path (borrowed for the parser's life) a line at a time through fn. */
+typedef int (*content_line_fn)(parser *p, char *line);
+int content_parse_file(parser *p, const char *path, content_line_fn fn);
+/* The line readers of each kind of file: a journey file's, messages.txt's, pictures.txt's,
+ * codewords.txt's. */
+int content_page_line(parser *p, char *line);
+int content_message_line(parser *p, char *line);
+int content_picture_line(parser *p, char *line);
+int content_word_line(parser *p, char *line);
+
+#endif
