@@ -1,6 +1,6 @@
 #include "demo.h"
 
-#include <stdio.h>
+#include "err.h"
 
 static const store_invite_need demo_needs[] = {
 	{ "You need help to wash and get dressed in the morning.", 1 },
@@ -28,10 +28,8 @@ int demo_invite(store *st, const content *c, const unsigned char key[CODE_KEY_BY
 	} while (store_plan_find(st, hash, &found) == 0);
 	/* The invitation a caseworker makes: by the demo caseworker when there is one. */
 	rc = store_user_find(st, DEMO_CASEWORKER, &casey);
-	if (rc < 0) {
-		snprintf(err, errlen, "finding the demo caseworker failed");
-		return -1;
-	}
+	if (rc < 0)
+		return err_set(err, errlen, "finding the demo caseworker failed");
 	if (rc == 0)
 		by = (store_actor){ STORE_ACTOR_STAFF, casey.id, casey.role };
 	return store_plan_invite(st, hash, "Alex Taylor", demo_needs,

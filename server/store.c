@@ -2,6 +2,8 @@
 
 #include "store_int.h"
 
+#include "err.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,8 +11,7 @@
 
 void db_err(char *err, size_t errlen, const char *what, sqlite3 *db)
 {
-	if (err)
-		snprintf(err, errlen, "%s: %s", what, db ? sqlite3_errmsg(db) : "out of memory");
+	err_set(err, errlen, "%s: %s", what, db ? sqlite3_errmsg(db) : "out of memory");
 }
 
 int db_exec(store *s, const char *sql, char *err, size_t errlen)
@@ -18,8 +19,7 @@ int db_exec(store *s, const char *sql, char *err, size_t errlen)
 	char *msg = NULL;
 
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		if (err)
-			snprintf(err, errlen, "%s", msg ? msg : sqlite3_errmsg(s->db));
+		err_set(err, errlen, "%s", msg ? msg : sqlite3_errmsg(s->db));
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -62,8 +62,8 @@ int db_step_once(store *s, const char *sql, char *err, size_t errlen)
 	sqlite3_stmt *st = db_prepare(s, sql);
 	int rc = st && sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
 
-	if (rc && err)
-		snprintf(err, errlen, "%s", sqlite3_errmsg(s->db));
+	if (rc)
+		err_set(err, errlen, "%s", sqlite3_errmsg(s->db));
 	db_done(s, st);
 	return rc;
 }
@@ -157,9 +157,7 @@ int store_commit(store *s, char *err, size_t errlen)
 	if (s->batch_broken) {
 		s->batch_broken = 0;
 		db_exec(s, "ROLLBACK", NULL, 0);
-		if (err)
-			snprintf(err, errlen, "a failed request could not be undone");
-		return -1;
+		return err_set(err, errlen, "a failed request could not be undone");
 	}
 	if (db_step_once(s, "COMMIT", err, errlen)) {
 		/* A failed COMMIT may leave the transaction open; make sure nothing half-done stays. */

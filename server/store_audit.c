@@ -3,7 +3,6 @@
 #include "store_int.h"
 
 #include <stdint.h>
-#include <stdio.h>
 
 db_actor_cols db_actor(const store_actor *by)
 {

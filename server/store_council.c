@@ -2,6 +2,8 @@
 
 #include "store_int.h"
 
+#include "err.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -160,11 +162,8 @@ int store_comment_add(store *s, long long plan, const char *section, const char 
 	long long cid = 0;
 	int rc = -1;
 
-	if (!by || by->kind != STORE_ACTOR_STAFF) {
-		if (err)
-			snprintf(err, errlen, "only staff write comments");
-		return -1;
-	}
+	if (!by || by->kind != STORE_ACTOR_STAFF)
+		return err_set(err, errlen, "only staff write comments");
 	if (store_write_begin(s, err, errlen))
 		return -1;
 	if ((rc = db_plan_exists(s, plan)) != 0) {

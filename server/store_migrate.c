@@ -2,8 +2,9 @@
 
 #include "store_int.h"
 
-#include <stdio.h>
+#include "err.h"
 
+#include <stdio.h>
 
 /* Versioned migrations, applied in order once each; user_version records how far. Never edit a
  * migration that has shipped: add the next one. */
@@ -215,9 +216,9 @@ int db_migrate(store *s, char *err, size_t errlen)
 		return -1;
 	}
 	if (version > target) {
-		snprintf(err, errlen, "the database is from a newer Plan Aloud (schema %d, this is %d)",
-			 version, target);
-		return -1;
+		return err_set(err, errlen,
+			       "the database is from a newer Plan Aloud (schema %d, this is %d)",
+			       version, target);
 	}
 	for (int v = version; v < target; v++) {
 		if (db_step_once(s, "BEGIN IMMEDIATE", err, errlen))

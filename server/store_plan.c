@@ -2,7 +2,6 @@
 
 #include "store_int.h"
 
-#include <stdio.h>
 #include <string.h>
 
 /* ---- plans ---- */

@@ -2,9 +2,6 @@
 
 #include "store_int.h"
 
-#include <stdio.h>
-#include <string.h>
-
 /* ---- staff accounts ---- */
 
 #define USER_COLUMNS "id, name, role, password_hash, disabled, created_ms"
@@ -24,7 +21,6 @@ static int one_user(void *ctx, sqlite3_stmt *st)
 	read_user(st, ctx);
 	return 1;
 }
-
 
 int store_user_find(store *s, const char *name, store_user *out)
 {

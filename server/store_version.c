@@ -2,9 +2,6 @@
 
 #include "store_int.h"
 
-#include <stdio.h>
-#include <string.h>
-
 typedef struct each {
 	union {
 		store_version_fn version;

@@ -1,7 +1,8 @@
 #include "workflow.h"
 
+#include "err.h"
+
 #include <cjson/cJSON.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -17,8 +18,7 @@ long long workflow_now_ms(void)
 
 static void say(char *err, size_t errlen, const char *what)
 {
-	if (err)
-		snprintf(err, errlen, "%s failed", what);
+	err_set(err, errlen, "%s failed", what);
 }
 
 /* The change is whole or not at all: 0, 1 (refused) or -1 as the body said, once the write is
