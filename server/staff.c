@@ -1063,7 +1063,9 @@ static int handle_council(staff_session *ss, const cJSON *m, long long seq)
 	store *st = ss->sf->st;
 	const char *field = message_str(m, "field"), *rest = "", *text, *what;
 	const cJSON *v = cJSON_GetObjectItem(m, "value");
-	store_actor by = actor(ss);
+	store_actor by;
+	workflow w = as_staff(ss, &by);
+	workflow_council c = {0};
 	store_plan pl;
 	long long id, cost;
 	int rc, yes;
@@ -1080,39 +1082,40 @@ static int handle_council(staff_session *ss, const cJSON *m, long long seq)
 			return fail(ss, "bad-field");
 		if (text_ok(ss, text, 0, TEXT_MAX))
 			return -1;
-		rc = store_need_set_how(st, pl.id, id, text, &by, NULL, 0);
+		c = (workflow_council){WORKFLOW_NEED_HOW, id, text, 0};
 	} else if (id > 0 && strcmp(rest, "/direct_payment") == 0) {
 		if (bool_arg(ss, v, &yes))
 			return -1;
-		rc = store_need_set_direct_payment(st, pl.id, id, yes, &by, NULL, 0);
+		c = (workflow_council){WORKFLOW_NEED_DIRECT_PAYMENT, id, NULL, yes};
 	} else if (strcmp(field, "support/add") == 0) {
 		if (support_arg(ss, v, &what, &cost))
 			return -1;
 		if (store_support_count(st, pl.id) >= PLAN_MAX_ITEMS)
 			return fail_with(ss, "list-full", "limit", PLAN_MAX_ITEMS);
-		rc = store_support_add(st, pl.id, what, cost, &by, NULL, NULL, 0);
+		c = (workflow_council){WORKFLOW_SUPPORT_ADD, 0, what, cost};
 	} else if ((id = field_id(field, "support/", &rest)) > 0 && *rest == '\0') {
 		if (support_arg(ss, v, &what, &cost))
 			return -1;
-		if ((rc = store_support_set(st, pl.id, id, what, cost, &by, NULL, 0)) == 1)
-			return fail(ss, "no-item");
+		c = (workflow_council){WORKFLOW_SUPPORT_SET, id, what, cost};
 	} else if (id > 0 && strcmp(rest, "/remove") == 0) {
-		if ((rc = store_support_remove(st, pl.id, id, &by, NULL, 0)) == 1)
-			return fail(ss, "no-item");
+		c = (workflow_council){WORKFLOW_SUPPORT_REMOVE, id, NULL, 0};
 	} else if (strcmp(field, "risks") == 0) {
 		text = cJSON_GetStringValue(v);
 		if (!text)
 			return fail(ss, "bad-field");
 		if (text_ok(ss, text, 0, TEXT_MAX))
 			return -1;
-		rc = store_plan_set_risks(st, pl.id, text, &by, NULL, 0);
+		c = (workflow_council){WORKFLOW_RISKS, 0, text, 0};
 	} else if (strcmp(field, "emergency_checked") == 0) {
 		if (bool_arg(ss, v, &yes))
 			return -1;
-		rc = store_plan_set_emergency_checked(st, pl.id, yes, &by, NULL, 0);
+		c = (workflow_council){WORKFLOW_EMERGENCY_CHECKED, 0, NULL, yes};
 	} else {
 		return fail(ss, "bad-field");
 	}
+	rc = workflow_council_change(&w, pl.id, &c, NULL, 0);
+	if (rc == 1 && (c.part == WORKFLOW_SUPPORT_SET || c.part == WORKFLOW_SUPPORT_REMOVE))
+		return fail(ss, "no-item");
 	if (rc == 1) /* the plan is there: it was the need */
 		return fail(ss, "bad-field");
 	if (rc)

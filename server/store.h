@@ -295,9 +295,10 @@ typedef int (*store_answer_visit_fn)(void *ctx, const char *page, long long item
 				     const char *field, const char *value, long long visit);
 int store_answers_each_with_visit(store *s, long long plan, store_answer_visit_fn fn, void *ctx);
 
-/* ---- the council's parts: each 1 (nothing changed) when there is no such plan, need or
- * support item of the plan. Each change forgets both agreements (the person and the
- * caseworker agree to the plan as it is) and is audited "council_changed" with the field. ---- */
+/* ---- the council's parts: primitives inside the caller's write (workflow_council_change,
+ * which also forgets the agreement to the plan as it was). Each is audited "council_changed"
+ * with the field; 1 (nothing changed) when there is no such plan, need or support item of the
+ * plan. ---- */
 int store_need_set_how(store *s, long long plan, long long need, const char *how,
 		       const store_actor *by, char *err, size_t errlen);
 int store_need_set_direct_payment(store *s, long long plan, long long need, int yes,
@@ -351,6 +352,8 @@ int store_plan_agreement(store *s, long long plan, int *ready, int *person_agree
 /* Moves the plan from `from` to `to` as of now_ms (entering submitted also sets submitted_at).
  * 0; 1 (nothing changed) when the plan is not in `from`. */
 int store_plan_move(store *s, long long plan, plan_status from, plan_status to, long long now_ms);
+/* The plan changed as of now_ms (its updated_at). */
+int store_plan_touch(store *s, long long plan, long long now_ms);
 /* Forgets the person's yes or no and the caseworker's yes; with request, also the request to
  * agree. */
 int store_plan_agreement_forget(store *s, long long plan, int request);

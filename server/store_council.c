@@ -9,40 +9,29 @@
 
 /* ---- the council's parts ---- */
 
-/* One change to the council's parts, in its own transaction: the statement (bound by types and
- * the arguments), then the agreement forgotten and the audit row naming the field. 1 when the
- * statement changed nothing (no such plan, need or item). */
+/* One change to the council's parts, inside the caller's write: the statement (bound by types
+ * and the arguments), then the audit row naming the field. 1 when the statement changed nothing
+ * (no such plan, need or item). */
 static int council_change(store *s, long long plan, const char *field, const store_actor *by,
 			  char *err, size_t errlen, const char *sql, const char *types, ...)
 {
 	va_list ap;
-	int rc = -1, failed;
+	int failed;
 
-	if (store_write_begin(s, err, errlen))
-		return -1;
 	va_start(ap, types);
 	failed = db_runv(s, sql, types, ap);
 	va_end(ap);
 	if (failed) {
 		db_err(err, errlen, "changing the council's parts", s->db);
-		goto out;
+		return -1;
 	}
-	if (sqlite3_changes(s->db) == 0) {
-		rc = 1;
-		goto out;
-	}
-	/* The agreement is to the plan as it is. */
-	if (store_plan_agreement_forget(s, plan, 0) ||
-	    db_run(s, "UPDATE plans SET updated_at = " NOW_TEXT " WHERE id = ?", "I", plan) ||
-	    db_audit(s, by, plan, "council_changed", AUDIT_SQL("json_object('field', ?)"), "T",
+	if (sqlite3_changes(s->db) == 0)
+		return 1;
+	if (db_audit(s, by, plan, "council_changed", AUDIT_SQL("json_object('field', ?)"), "T",
 		     field)) {
 		db_err(err, errlen, "auditing the council's parts", s->db);
-		goto out;
+		return -1;
 	}
-	rc = 0;
-out:
-	if (store_write_end(s, rc == 0, err, errlen))
-		return rc == 1 ? 1 : -1;
 	return 0;
 }
 

@@ -55,6 +55,14 @@ int store_plan_move(store *s, long long plan, plan_status from, plan_status to, 
 	return sqlite3_changes(s->db) == 1 ? 0 : 1;
 }
 
+int store_plan_touch(store *s, long long plan, long long now_ms)
+{
+	char now[DB_TIME_LEN];
+
+	db_time_text(now_ms, now);
+	return db_run(s, "UPDATE plans SET updated_at = ? WHERE id = ?", "TI", now, plan);
+}
+
 int store_plan_set_last_page(store *s, long long id, const char *page)
 {
 	return db_run(s, "UPDATE plans SET last_page = ? WHERE id = ?", "TI", page, id);

@@ -326,6 +326,51 @@ int workflow_sign_off(const workflow *w, long long plan, const char *panel_decis
 	return rc;
 }
 
+/* The store's primitive for one council part. */
+static int council_part(const workflow *w, long long plan, const workflow_council *c)
+{
+	store *st = w->st;
+
+	switch (c->part) {
+	case WORKFLOW_NEED_HOW:
+		return store_need_set_how(st, plan, c->id, c->text, w->by, NULL, 0);
+	case WORKFLOW_NEED_DIRECT_PAYMENT:
+		return store_need_set_direct_payment(st, plan, c->id, c->number != 0, w->by, NULL, 0);
+	case WORKFLOW_SUPPORT_ADD:
+		return store_support_add(st, plan, c->text, c->number, w->by, NULL, NULL, 0);
+	case WORKFLOW_SUPPORT_SET:
+		return store_support_set(st, plan, c->id, c->text, c->number, w->by, NULL, 0);
+	case WORKFLOW_SUPPORT_REMOVE:
+		return store_support_remove(st, plan, c->id, w->by, NULL, 0);
+	case WORKFLOW_RISKS:
+		return store_plan_set_risks(st, plan, c->text, w->by, NULL, 0);
+	case WORKFLOW_EMERGENCY_CHECKED:
+		return store_plan_set_emergency_checked(st, plan, c->number != 0, w->by, NULL, 0);
+	}
+	return -1;
+}
+
+int workflow_council_change(const workflow *w, long long plan, const workflow_council *c,
+			    char *err, size_t errlen)
+{
+	plan_status now;
+	int rc;
+
+	if (store_write_begin(w->st, err, errlen))
+		return -1;
+	rc = status_of(w, plan, &now);
+	if (rc == 0 && !plan_council_parts_open(now))
+		rc = 1;
+	if (rc == 0)
+		rc = council_part(w, plan, c);
+	if (rc == 0 && (store_plan_agreement_forget(w->st, plan, 0) ||
+			store_plan_touch(w->st, plan, w->now_ms)))
+		rc = -1;
+	if (rc < 0)
+		say(err, errlen, "changing the council's parts");
+	return finish(w, rc, err, errlen);
+}
+
 /* The plans whose review has come, gathered before anything is written. */
 typedef struct due_list {
 	long long *plan;

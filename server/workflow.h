@@ -66,6 +66,31 @@ int workflow_sign_off(const workflow *w, long long plan, const char *panel_decis
 		      const char *panel_date, const char *light_due, const char *full_due,
 		      int *version, char *err, size_t errlen);
 
+/* The parts of a plan the council writes. */
+typedef enum workflow_part {
+	WORKFLOW_NEED_HOW,	     /* how the council meets need `id`: text */
+	WORKFLOW_NEED_DIRECT_PAYMENT, /* whether a direct payment can meet need `id`: number 1 or 0 */
+	WORKFLOW_SUPPORT_ADD,	     /* a support item: text (what), number (weekly pence) */
+	WORKFLOW_SUPPORT_SET,	     /* support item `id`: text (what), number (weekly pence) */
+	WORKFLOW_SUPPORT_REMOVE,     /* support item `id` */
+	WORKFLOW_RISKS,		     /* the risks and how they are managed: text */
+	WORKFLOW_EMERGENCY_CHECKED   /* the emergency plan checked: number 1 or 0 */
+} workflow_part;
+
+typedef struct workflow_council {
+	workflow_part part;
+	long long id;	  /* the need or support item */
+	const char *text; /* borrowed for the call */
+	long long number;
+} workflow_council;
+
+/* Staff change one of the council's parts, allowed while plan_council_parts_open(): both
+ * agreements are forgotten (they were to the plan as it was; the request to agree stays).
+ * Audited "council_changed" with the field. 1 also when there is no such need or support
+ * item of the plan. */
+int workflow_council_change(const workflow *w, long long plan, const workflow_council *c,
+			    char *err, size_t errlen);
+
 /* Every plan whose review date has come by `today` (YYYY-MM-DD), or whose person asked for a
  * review, and whose status may become review_due, becomes review_due; each audited
  * "review_due" (reason "date" or "asked"). *moved says how many. Writes nothing when none. */

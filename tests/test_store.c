@@ -1317,34 +1317,6 @@ static void store_plan_set_code_should_stop_the_old_code_working(void)
 	store_close(s);
 }
 
-static void a_council_change_should_forget_both_agreements(void)
-{
-	char path[8];
-	long long plan = 0, item = 0;
-	int ready = -1, person = -1, worker = -1;
-	store *s = staff_store(NULL, path, sizeof(path), &plan);
-
-	if (!s) {
-		CHECK(s != NULL);
-		return;
-	}
-	CHECK(store_plan_move(s, plan, PLAN_DRAFT, PLAN_SUBMITTED, 1) == 0);
-	CHECK(store_plan_caseworker_agreed(s, plan, casey_actor.id, 1) == 0);
-	CHECK(store_plan_agreement(s, plan, &ready, &person, &worker) == 0);
-	CHECK(ready == 1 && worker == 1);
-	CHECK(store_support_add(s, plan, "Swimming", 1250, &casey_actor, &item, NULL, 0) == 0);
-	CHECK(item > 0);
-	CHECK(store_plan_agreement(s, plan, &ready, &person, &worker) == 0);
-	CHECK(ready == 1 && person == 0 && worker == 0);
-	CHECK(store_support_count(s, plan) == 1);
-	CHECK(store_support_set(s, plan, item + 5, "x", 1, &casey_actor, NULL, 0) == 1);
-	CHECK(store_support_remove(s, plan + 5, item, &casey_actor, NULL, 0) == 1);
-	CHECK(store_need_set_how(s, plan, 999, "x", &casey_actor, NULL, 0) == 1);
-	CHECK(store_support_remove(s, plan, item, &casey_actor, NULL, 0) == 0);
-	CHECK(store_support_count(s, plan) == 0);
-	store_close(s);
-}
-
 typedef struct comments_seen {
 	int n, seen;
 	char text[256];
@@ -1499,6 +1471,30 @@ static void open_flags_should_list_safeguarding_then_advocacy_then_reviews(void)
 	store_close(s);
 }
 
+static void council_parts_should_say_when_there_is_no_such_need_or_item(void)
+{
+	char path[8];
+	long long plan = 0, item = 0;
+	audit_seen a;
+	store *s = staff_store(NULL, path, sizeof(path), &plan);
+
+	if (!s) {
+		CHECK(s != NULL);
+		return;
+	}
+	CHECK(store_support_add(s, plan, "Swimming", 1250, &casey_actor, &item, NULL, 0) == 0);
+	CHECK(item > 0);
+	CHECK(store_support_count(s, plan) == 1);
+	CHECK(store_support_set(s, plan, item + 5, "x", 1, &casey_actor, NULL, 0) == 1);
+	CHECK(store_support_remove(s, plan + 5, item, &casey_actor, NULL, 0) == 1);
+	CHECK(store_need_set_how(s, plan, 999, "x", &casey_actor, NULL, 0) == 1);
+	CHECK(store_support_remove(s, plan, item, &casey_actor, NULL, 0) == 0);
+	CHECK(store_support_count(s, plan) == 0);
+	CHECK_STR(audit_of(s, plan, &a),
+		  "staff:plan_invited,staff:council_changed,staff:council_changed");
+	store_close(s);
+}
+
 static void remove_tmpdir(void)
 {
 	static const char *const names[] = {"migrate.db", "newer.db", "review.db", "durable.db",
@@ -1571,7 +1567,7 @@ int main(void)
 	RUN(the_database_should_refuse_to_change_or_delete_audit_rows);
 	RUN(store_plan_invite_should_make_a_draft_with_needs_and_an_audit_row);
 	RUN(store_plan_set_code_should_stop_the_old_code_working);
-	RUN(a_council_change_should_forget_both_agreements);
+	RUN(council_parts_should_say_when_there_is_no_such_need_or_item);
 	RUN(comments_should_keep_their_author_and_be_marked_seen_once);
 	RUN(the_database_should_refuse_to_change_or_delete_versions);
 	RUN(open_flags_should_list_safeguarding_then_advocacy_then_reviews);

@@ -622,6 +622,37 @@ static void reviews_should_come_due_only_for_signed_off_plans(void)
 	store_close(s);
 }
 
+static void a_council_change_should_forget_both_agreements(void)
+{
+	char path[8];
+	long long plan = 0;
+	int ready = -1, person = -1, worker = -1;
+	workflow_council swim = { WORKFLOW_SUPPORT_ADD, 0, "Swimming", 1250 };
+	workflow_council none = { WORKFLOW_NEED_HOW, 999, "x", 0 };
+	store *s = staff_store(NULL, path, sizeof(path), &plan);
+
+	if (!s) {
+		CHECK(s != NULL);
+		return;
+	}
+	CHECK(workflow_submit(AS_PERSON(s, plan), plan, PLAN_DRAFT, NULL, NULL, 0) == 0);
+	CHECK(workflow_caseworker_agree(AS(s, &casey_actor), plan, NULL, NULL, 0) == 0);
+	CHECK(store_plan_agreement(s, plan, &ready, &person, &worker) == 0);
+	CHECK(ready == 1 && worker == 1);
+	CHECK(workflow_council_change(AS(s, &casey_actor), plan, &swim, NULL, 0) == 0);
+	CHECK(store_plan_agreement(s, plan, &ready, &person, &worker) == 0);
+	CHECK(ready == 1 && person == 0 && worker == 0); /* still asked, no longer agreed */
+	CHECK(store_support_count(s, plan) == 1);
+	CHECK(workflow_council_change(AS(s, &casey_actor), plan, &none, NULL, 0) == 1);
+	/* once agreed, the council's parts are closed: send it back first */
+	CHECK(workflow_person_agree(AS_PERSON(s, plan), plan, 0, NULL, NULL, 0) == 0);
+	CHECK(workflow_caseworker_agree(AS(s, &casey_actor), plan, NULL, NULL, 0) == 0);
+	status_is(s, plan, "agreed");
+	CHECK(workflow_council_change(AS(s, &casey_actor), plan, &swim, NULL, 0) == 1);
+	CHECK(store_support_count(s, plan) == 1);
+	store_close(s);
+}
+
 static void remove_tmpdir(void)
 {
 	static const char *const names[] = { "kiosk-agree.db" };
@@ -649,6 +680,7 @@ int main(void)
 	RUN(a_caseworker_agreeing_alone_should_leave_the_plan_submitted);
 	RUN(every_move_of_the_graph_should_be_made_and_every_other_refused);
 	RUN(going_back_for_changes_should_forget_both_agreements_and_the_request);
+	RUN(a_council_change_should_forget_both_agreements);
 	RUN(reviews_should_come_due_on_their_date_and_a_confirm_should_schedule_the_next);
 	RUN(a_review_request_should_make_a_signed_off_plan_due_at_once);
 	RUN(reviews_should_come_due_only_for_signed_off_plans);
