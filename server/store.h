@@ -411,7 +411,8 @@ typedef void (*store_review_fn)(void *ctx, const store_review *r);
 /* The reviews waiting and done, by due date; not those a later schedule replaced. */
 int store_reviews_each(store *s, long long plan, store_review_fn fn, void *ctx);
 /* Plans with a review waiting that is due on or before today, or an open review request from
- * the person (asked 1), whatever their status; the workflow decides which become due. */
+ * the person (asked 1), whatever their status; the workflow decides which become due. fn
+ * returns 0 to go on, -1 to stop (the listing then fails). */
 typedef int (*store_review_due_fn)(void *ctx, long long plan, plan_status status, int asked);
 int store_reviews_due_each(store *s, const char *today, store_review_due_fn fn, void *ctx);
 /* Primitives (inside the caller's write): */
