@@ -1047,7 +1047,7 @@ static int handle_agree(session *s, const cJSON *m, long long seq)
 	int agreed = 0;
 
 	(void)m;
-
+	status_now(s); /* another kiosk or staff may have moved it since */
 	switch (workflow_person_agree(&w, s->plan, s->visit, &agreed, NULL, 0)) {
 	case 0:
 		break;
@@ -1073,6 +1073,7 @@ static int handle_disagree(session *s, const cJSON *m, long long seq)
 	(void)m;
 	if (!reason)
 		return fail(s, "server");
+	status_now(s);
 	rc = workflow_person_disagree(&w, s->plan, s->visit, reason, NULL, 0);
 	free(reason);
 	if (rc)
