@@ -1,25 +1,22 @@
 #include "wsclient.h"
 
 #include "buf.h"
+#include "check.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <signal.h>
 #include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,14 +39,6 @@ long long now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
 }
 
 /* ---- SHA-1 (RFC 3174), only for Sec-WebSocket-Accept ---- */
@@ -797,250 +786,6 @@ out:
 int http_header(const char *headers, const char *name, char *out, size_t outlen)
 {
 	return header_value(headers, name, out, outlen);
-}
-
-/* ---- the server under test ---- */
-
-#define MAX_SERVERS 16
-
-static pid_t started[MAX_SERVERS];
-
-static void remember(pid_t pid)
-{
-	static int registered;
-
-	for (int i = 0; i < MAX_SERVERS; i++)
-		if (!started[i]) {
-			started[i] = pid;
-			break;
-		}
-	if (!registered) {
-		registered = 1;
-		atexit(testsrv_kill_all);
-	}
-}
-
-static void forget(pid_t pid)
-{
-	for (int i = 0; i < MAX_SERVERS; i++)
-		if (started[i] == pid)
-			started[i] = 0;
-}
-
-void testsrv_kill_all(void)
-{
-	for (int i = 0; i < MAX_SERVERS; i++)
-		if (started[i] > 0) {
-			kill(started[i], SIGKILL);
-			waitpid(started[i], NULL, 0);
-			started[i] = 0;
-		}
-}
-
-static void on_alarm(int sig)
-{
-	static const char msg[] = "test watchdog: out of time; killing the servers\n";
-
-	(void)sig;
-	for (int i = 0; i < MAX_SERVERS; i++)
-		if (started[i] > 0)
-			kill(started[i], SIGKILL);
-	if (write(2, msg, sizeof(msg) - 1) < 0)
-		_exit(1);
-	_exit(1);
-}
-
-void testsrv_watchdog(int seconds)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm;
-	sigaction(SIGALRM, &sa, NULL);
-	alarm((unsigned)seconds);
-}
-
-/* Reads the server's start-up lines: the port, and the demo code. 0 once "Press Ctrl+C" came. */
-static int read_banner(testsrv *s, long long deadline)
-{
-	buf out = BUF_INIT;
-	int rc = -1;
-
-	while (!strstr(buf_str(&out), "Press Ctrl+C")) {
-		if (read_some(s->out_fd, &out, deadline) < 0 || now_ms() >= deadline)
-			goto out;
-	}
-	{
-		const char *p = strstr(buf_str(&out), "Kiosk page: http://localhost:");
-		const char *d = strstr(buf_str(&out), "Demo plan code: ");
-
-		if (!p || sscanf(p, "Kiosk page: http://localhost:%d/", &s->port) != 1)
-			goto out;
-		if (d && sscanf(d, "Demo plan code: %63s", s->code) != 1)
-			goto out;
-	}
-	rc = 0;
-out:
-	if (rc)
-		fprintf(stderr, "testsrv: the server did not start; it printed:\n%s\n",
-			buf_str(&out));
-	buf_release(&out);
-	return rc;
-}
-
-int testsrv_start(testsrv *s, const char *binary, const char *data_dir, int demo,
-		  const char *const *extra)
-{
-	const char *argv[32];
-	int argc = 0, fds[2], status;
-	pid_t parent = getpid();
-	long long deadline;
-
-	memset(s, 0, sizeof(*s));
-	s->out_fd = -1;
-	if (data_dir) {
-		snprintf(s->dir, sizeof(s->dir), "%s", data_dir);
-	} else {
-		snprintf(s->dir, sizeof(s->dir), "/tmp/planaloud-test-XXXXXX");
-		if (!mkdtemp(s->dir)) {
-			perror("testsrv: mkdtemp");
-			return -1;
-		}
-		s->own_dir = 1;
-	}
-	argv[argc++] = binary;
-	argv[argc++] = "--port";
-	argv[argc++] = "0";
-	argv[argc++] = "--listen";
-	argv[argc++] = "127.0.0.1";
-	argv[argc++] = "--data";
-	argv[argc++] = s->dir;
-	if (demo)
-		argv[argc++] = "--demo";
-	for (int i = 0; extra && extra[i] && argc < 31; i++)
-		argv[argc++] = extra[i];
-	argv[argc] = NULL;
-	if (pipe(fds)) {
-		perror("testsrv: pipe");
-		return -1;
-	}
-	fflush(NULL);
-	s->pid = fork();
-	if (s->pid < 0) {
-		perror("testsrv: fork");
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (s->pid == 0) {
-		/* The server must not outlive the test, however the test ends. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(127);
-		dup2(fds[1], 1);
-		close(fds[0]);
-		close(fds[1]);
-		execv(binary, (char *const *)argv);
-		perror("testsrv: exec");
-		_exit(127);
-	}
-	remember(s->pid);
-	close(fds[1]);
-	s->out_fd = fds[0];
-	if (read_banner(s, now_ms() + 20000))
-		goto fail;
-	deadline = now_ms() + 10000;
-	while (http_get(s->port, "/healthz", NULL, 0, NULL, 0) != 200) {
-		if (now_ms() > deadline || waitpid(s->pid, &status, WNOHANG) == s->pid) {
-			fprintf(stderr, "testsrv: /healthz did not answer 200\n");
-			goto fail;
-		}
-		sleep_ms(20);
-	}
-	return 0;
-fail:
-	testsrv_kill(s);
-	testsrv_cleanup(s);
-	return -1;
-}
-
-static int reap(testsrv *s, int ms)
-{
-	long long deadline = now_ms() + ms;
-	int status;
-
-	while (now_ms() < deadline) {
-		pid_t r = waitpid(s->pid, &status, WNOHANG);
-
-		if (r == s->pid || (r < 0 && errno == ECHILD))
-			return r == s->pid ? status : -1;
-		sleep_ms(10);
-	}
-	return -2;
-}
-
-static void finished(testsrv *s)
-{
-	forget(s->pid);
-	s->pid = 0;
-	if (s->out_fd >= 0)
-		close(s->out_fd);
-	s->out_fd = -1;
-}
-
-int testsrv_stop(testsrv *s)
-{
-	int status;
-
-	if (s->pid <= 0)
-		return -1;
-	kill(s->pid, SIGTERM);
-	status = reap(s, 10000);
-	if (status == -2) {
-		fprintf(stderr, "testsrv: the server did not stop within 10 s of SIGTERM\n");
-		kill(s->pid, SIGKILL);
-		status = reap(s, 5000);
-		status = -1;
-	}
-	finished(s);
-	return status;
-}
-
-void testsrv_kill(testsrv *s)
-{
-	if (s->pid <= 0)
-		return;
-	kill(s->pid, SIGKILL);
-	reap(s, 5000);
-	finished(s);
-}
-
-int testsrv_alive(testsrv *s)
-{
-	int status;
-
-	return s->pid > 0 && waitpid(s->pid, &status, WNOHANG) == 0;
-}
-
-void testsrv_cleanup(testsrv *s)
-{
-	DIR *d;
-	struct dirent *e;
-	char path[512];
-
-	if (!s->own_dir || !s->dir[0])
-		return;
-	d = opendir(s->dir);
-	if (d) {
-		while ((e = readdir(d)))
-			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-				snprintf(path, sizeof(path), "%s/%s", s->dir, e->d_name);
-				unlink(path);
-			}
-		closedir(d);
-	}
-	rmdir(s->dir);
-	s->own_dir = 0;
 }
 
 /* ---- asking, for the integration tests ---- */
