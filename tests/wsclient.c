@@ -1,10 +1,8 @@
 #include "wsclient.h"
 
 #include "buf.h"
-#include "check.h"
 
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -243,13 +241,40 @@ static int status_of(const char *headers)
 
 /* ---- the websocket client ---- */
 
+/* 1 when the 101 answer's headers carry the Sec-WebSocket-Accept that key asks for, and the
+ * subprotocol asked for; else says which is wrong and 0. */
+static int accept_ok(const char *headers, const char *key, const char *subprotocol)
+{
+	unsigned char digest[20];
+	char accept_src[96], expect[32], got[128] = "";
+
+	snprintf(accept_src, sizeof(accept_src), "%s%s", key, WS_GUID);
+	sha1(accept_src, strlen(accept_src), digest);
+	sodium_bin2base64(expect, sizeof(expect), digest, sizeof(digest),
+			  sodium_base64_VARIANT_ORIGINAL);
+	if (header_value(headers, "Sec-WebSocket-Accept", got, sizeof(got)) ||
+	    strcmp(got, expect)) {
+		fprintf(stderr,
+			"wsclient: Sec-WebSocket-Accept is wrong (\"%s\", expected \"%s\")\n", got,
+			expect);
+		return 0;
+	}
+	if (header_value(headers, "Sec-WebSocket-Protocol", got, sizeof(got)) ||
+	    strcmp(got, subprotocol)) {
+		fprintf(stderr, "wsclient: the server did not choose the %s subprotocol\n",
+			subprotocol);
+		return 0;
+	}
+	return 1;
+}
+
 /* The handshake for wsclient_open and wsclient_open_as: asks for `subprotocol` and sends
  * extra_headers (whole "Name: value\r\n" lines, may be NULL). */
 static wsclient *open_with(const char *host, int port, const wsclient_opts *opts,
 			   const char *subprotocol, const char *extra_headers, int *http_status)
 {
-	unsigned char nonce[16], digest[20];
-	char key[32], accept_src[96], expect[32], got[128], hosthdr[128], origin[600];
+	unsigned char nonce[16];
+	char key[32], hosthdr[128], origin[600];
 	buf req = BUF_INIT, rx = BUF_INIT;
 	wsclient *c = NULL;
 	size_t end = 0;
@@ -298,24 +323,8 @@ static wsclient *open_with(const char *host, int port, const wsclient_opts *opts
 	status = status_of(rx.data);
 	if (status != 101)
 		goto out;
-	snprintf(accept_src, sizeof(accept_src), "%s%s", key, WS_GUID);
-	sha1(accept_src, strlen(accept_src), digest);
-	got[0] = '\0';
-	sodium_bin2base64(expect, sizeof(expect), digest, sizeof(digest),
-			  sodium_base64_VARIANT_ORIGINAL);
-	if (header_value(rx.data, "Sec-WebSocket-Accept", got, sizeof(got)) ||
-	    strcmp(got, expect)) {
-		fprintf(stderr,
-			"wsclient: Sec-WebSocket-Accept is wrong (\"%s\", expected \"%s\")\n", got,
-			expect);
+	if (!accept_ok(rx.data, key, subprotocol))
 		goto out;
-	}
-	if (header_value(rx.data, "Sec-WebSocket-Protocol", got, sizeof(got)) ||
-	    strcmp(got, subprotocol)) {
-		fprintf(stderr, "wsclient: the server did not choose the %s subprotocol\n",
-			subprotocol);
-		goto out;
-	}
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		goto out;
@@ -599,74 +608,6 @@ int wsclient_closed(const wsclient *c)
 	return c->closed;
 }
 
-/* ---- reading JSON replies ---- */
-
-const cJSON *json_at(const cJSON *o, const char *path)
-{
-	char part[128];
-
-	while (o && *path) {
-		size_t n = strcspn(path, ".");
-
-		if (n >= sizeof(part))
-			return NULL;
-		memcpy(part, path, n);
-		part[n] = '\0';
-		path += n + (path[n] == '.');
-		if (cJSON_IsArray(o) && n && strspn(part, "0123456789") == n)
-			o = cJSON_GetArrayItem(o, atoi(part));
-		else if (cJSON_IsObject(o))
-			o = cJSON_GetObjectItemCaseSensitive(o, part);
-		else
-			return NULL;
-	}
-	return o;
-}
-
-const char *json_str(const cJSON *o, const char *path)
-{
-	const cJSON *v = json_at(o, path);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-double json_num(const cJSON *o, const char *path, double otherwise)
-{
-	const cJSON *v = json_at(o, path);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : otherwise;
-}
-
-int json_bool(const cJSON *o, const char *path)
-{
-	const cJSON *v = json_at(o, path);
-
-	return cJSON_IsBool(v) ? cJSON_IsTrue(v) : -1;
-}
-
-int json_count(const cJSON *o, const char *path)
-{
-	const cJSON *v = json_at(o, path);
-
-	return cJSON_IsArray(v) ? cJSON_GetArraySize(v) : 0;
-}
-
-int json_contains_text(const cJSON *o, const char *needle)
-{
-	const cJSON *it;
-
-	if (!o)
-		return 0;
-	if (cJSON_IsString(o))
-		return strstr(o->valuestring, needle) != NULL;
-	cJSON_ArrayForEach(it, o)
-	{
-		if (json_contains_text(it, needle))
-			return 1;
-	}
-	return 0;
-}
-
 /* ---- HTTP ---- */
 
 int http_get(int port, const char *path, char *headers, size_t hlen, char *body, size_t blen)
@@ -698,7 +639,7 @@ int http_get(int port, const char *path, char *headers, size_t hlen, char *body,
 				goto out;
 			status = status_of(hdr);
 			if (header_value(hdr, "Content-Length", value, sizeof(value)) == 0)
-				want = atoll(value);
+				want = strtoll(value, NULL, 10);
 			if (headers && hlen)
 				snprintf(headers, hlen, "%s", hdr);
 			free(hdr);
@@ -759,7 +700,7 @@ int http_post_form(int port, const char *path, const char *origin, const char *c
 				goto out;
 			status = status_of(hdr);
 			if (header_value(hdr, "Content-Length", value, sizeof(value)) == 0)
-				want = atoll(value);
+				want = strtoll(value, NULL, 10);
 			if (headers && hlen)
 				snprintf(headers, hlen, "%s", hdr);
 			free(hdr);
@@ -786,68 +727,4 @@ out:
 int http_header(const char *headers, const char *name, char *out, size_t outlen)
 {
 	return header_value(headers, name, out, outlen);
-}
-
-/* ---- asking, for the integration tests ---- */
-
-cJSON *wsclient_askf(wsclient *c, int timeout_ms, const char *fmt, ...)
-{
-	va_list ap;
-	char *text;
-	cJSON *r;
-
-	va_start(ap, fmt);
-	text = test_vformat(fmt, ap);
-	va_end(ap);
-	r = text ? wsclient_ask(c, text, timeout_ms) : NULL;
-	free(text);
-	return r;
-}
-
-int json_is_msg(const cJSON *m, const char *type, const char *what)
-{
-	const char *t = json_str(m, "type"), *w = NULL;
-	char *text;
-
-	if (t && strcmp(t, type) == 0) {
-		if (!what)
-			return 1;
-		if (strcmp(t, "page") == 0)
-			w = json_str(m, "page.id");
-		else if (strcmp(t, "error") == 0)
-			w = json_str(m, "code");
-		else if (strcmp(t, "plan") == 0)
-			w = json_str(m, "status");
-		else
-			w = json_str(m, "page");
-		if (w && strcmp(w, what) == 0)
-			return 1;
-	}
-	text = m ? cJSON_PrintUnformatted(m) : NULL;
-	fprintf(stderr, "  expected %s %s, got: %.600s\n", type, what ? what : "",
-		text ? text : "(nothing: timeout or closed)");
-	free(text);
-	return 0;
-}
-
-int wsclient_ask_is(wsclient *c, int timeout_ms, const char *type, const char *what,
-		    const char *fmt, ...)
-{
-	va_list ap;
-	char *text;
-	cJSON *r;
-	int ok;
-
-	va_start(ap, fmt);
-	text = test_vformat(fmt, ap);
-	va_end(ap);
-	if (!text)
-		return 0;
-	r = wsclient_ask(c, text, timeout_ms);
-	ok = json_is_msg(r, type, what);
-	if (!ok)
-		fprintf(stderr, "  (in reply to %.300s)\n", text);
-	free(text);
-	cJSON_Delete(r);
-	return ok;
 }
