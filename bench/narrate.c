@@ -76,7 +76,7 @@ static void default_voices_dir(char *out, size_t outlen)
 		snprintf(out, outlen, "%.*svoices", (int)(end - file), file);
 }
 
-/* The command line into o: 0, or the exit status (0 after --help, 2 for a bad command line). */
+/* The command line into o: 0 to go on, -1 after --help (exit 0), 2 for a bad command line. */
 static int narrate_parse(int argc, char **argv, narrate_opts *o)
 {
 	enum { O_RUNS = 1, O_SESSIONS, O_NARRATORS, O_SECONDS, O_VOICES, O_DIR, O_CACHED, O_HELP };

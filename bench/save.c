@@ -56,7 +56,7 @@ void save_usage(FILE *f)
 		TARGET_SESSIONS, TARGET_P99_MS, TARGET_RATIO * 100);
 }
 
-/* The command line into o: 0, or the exit status (0 after --help, 2 for a bad command line). */
+/* The command line into o: 0 to go on, -1 after --help (exit 0), 2 for a bad command line. */
 static int save_parse(int argc, char **argv, save_opts *o)
 {
 	enum { O_SESSIONS = 1, O_SECONDS, O_THINK, O_PORT, O_NO_SPAWN, O_DIR, O_HELP };
