@@ -5,6 +5,8 @@
  * and a writable callback sends the session's one queued message. */
 #include "bench.h"
 
+#include "wsclient.h" /* the tests' readers for the server's JSON replies */
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,10 +162,8 @@ static void sess_error(sess *s, const cJSON *m, unsigned long long seq)
 static void sess_hello(sess *s, const cJSON *m)
 {
 	bench *b = s->b;
-	const cJSON *vlist = cJSON_GetObjectItemCaseSensitive(m, "voices");
-	const cJSON *speeds = cJSON_GetObjectItemCaseSensitive(m, "speeds"), *sp;
-	const char *first = cJSON_GetStringValue(
-	    cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(vlist, 0), "name"));
+	const cJSON *speeds = json_at(m, "speeds"), *sp;
+	const char *first = json_str(m, "voices.0.name");
 
 	s->got_hello = 1;
 	if (!b->voice[0] && first && strlen(first) < sizeof(b->voice) && !strpbrk(first, "\"\\"))
@@ -198,11 +198,11 @@ static void sess_message(sess *s, const char *text, size_t len)
 {
 	bench *b = s->b;
 	cJSON *m = cJSON_ParseWithLength(text, len);
-	const cJSON *jt = cJSON_GetObjectItemCaseSensitive(m, "type");
-	const cJSON *js = cJSON_GetObjectItemCaseSensitive(m, "seq");
-	const char *type = cJSON_IsString(jt) ? jt->valuestring : "";
-	unsigned long long seq = cJSON_IsNumber(js) ? (unsigned long long)js->valuedouble : 0;
+	const char *type = json_str(m, "type");
+	unsigned long long seq = (unsigned long long)json_num(m, "seq", 0);
 
+	if (!type)
+		type = "";
 	if (!cJSON_IsObject(m)) {
 		bench_fail(b, "session %u: the server sent something that is not a JSON object",
 			   s->index);
