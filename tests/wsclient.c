@@ -3,23 +3,18 @@
 #include "buf.h"
 
 #include <arpa/inet.h>
-#include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <signal.h>
 #include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,14 +37,6 @@ long long now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
 }
 
 /* ---- SHA-1 (RFC 3174), only for Sec-WebSocket-Accept ---- */
@@ -254,13 +241,40 @@ static int status_of(const char *headers)
 
 /* ---- the websocket client ---- */
 
+/* 1 when the 101 answer's headers carry the Sec-WebSocket-Accept that key asks for, and the
+ * subprotocol asked for; else says which is wrong and 0. */
+static int accept_ok(const char *headers, const char *key, const char *subprotocol)
+{
+	unsigned char digest[20];
+	char accept_src[96], expect[32], got[128] = "";
+
+	snprintf(accept_src, sizeof(accept_src), "%s%s", key, WS_GUID);
+	sha1(accept_src, strlen(accept_src), digest);
+	sodium_bin2base64(expect, sizeof(expect), digest, sizeof(digest),
+			  sodium_base64_VARIANT_ORIGINAL);
+	if (header_value(headers, "Sec-WebSocket-Accept", got, sizeof(got)) ||
+	    strcmp(got, expect)) {
+		fprintf(stderr,
+			"wsclient: Sec-WebSocket-Accept is wrong (\"%s\", expected \"%s\")\n", got,
+			expect);
+		return 0;
+	}
+	if (header_value(headers, "Sec-WebSocket-Protocol", got, sizeof(got)) ||
+	    strcmp(got, subprotocol)) {
+		fprintf(stderr, "wsclient: the server did not choose the %s subprotocol\n",
+			subprotocol);
+		return 0;
+	}
+	return 1;
+}
+
 /* The handshake for wsclient_open and wsclient_open_as: asks for `subprotocol` and sends
  * extra_headers (whole "Name: value\r\n" lines, may be NULL). */
 static wsclient *open_with(const char *host, int port, const wsclient_opts *opts,
 			   const char *subprotocol, const char *extra_headers, int *http_status)
 {
-	unsigned char nonce[16], digest[20];
-	char key[32], accept_src[96], expect[32], got[128], hosthdr[128], origin[600];
+	unsigned char nonce[16];
+	char key[32], hosthdr[128], origin[600];
 	buf req = BUF_INIT, rx = BUF_INIT;
 	wsclient *c = NULL;
 	size_t end = 0;
@@ -309,24 +323,8 @@ static wsclient *open_with(const char *host, int port, const wsclient_opts *opts
 	status = status_of(rx.data);
 	if (status != 101)
 		goto out;
-	snprintf(accept_src, sizeof(accept_src), "%s%s", key, WS_GUID);
-	sha1(accept_src, strlen(accept_src), digest);
-	got[0] = '\0';
-	sodium_bin2base64(expect, sizeof(expect), digest, sizeof(digest),
-			  sodium_base64_VARIANT_ORIGINAL);
-	if (header_value(rx.data, "Sec-WebSocket-Accept", got, sizeof(got)) ||
-	    strcmp(got, expect)) {
-		fprintf(stderr,
-			"wsclient: Sec-WebSocket-Accept is wrong (\"%s\", expected \"%s\")\n", got,
-			expect);
+	if (!accept_ok(rx.data, key, subprotocol))
 		goto out;
-	}
-	if (header_value(rx.data, "Sec-WebSocket-Protocol", got, sizeof(got)) ||
-	    strcmp(got, subprotocol)) {
-		fprintf(stderr, "wsclient: the server did not choose the %s subprotocol\n",
-			subprotocol);
-		goto out;
-	}
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		goto out;
@@ -610,74 +608,6 @@ int wsclient_closed(const wsclient *c)
 	return c->closed;
 }
 
-/* ---- reading JSON replies ---- */
-
-const cJSON *json_at(const cJSON *o, const char *path)
-{
-	char part[128];
-
-	while (o && *path) {
-		size_t n = strcspn(path, ".");
-
-		if (n >= sizeof(part))
-			return NULL;
-		memcpy(part, path, n);
-		part[n] = '\0';
-		path += n + (path[n] == '.');
-		if (cJSON_IsArray(o) && n && strspn(part, "0123456789") == n)
-			o = cJSON_GetArrayItem(o, atoi(part));
-		else if (cJSON_IsObject(o))
-			o = cJSON_GetObjectItemCaseSensitive(o, part);
-		else
-			return NULL;
-	}
-	return o;
-}
-
-const char *json_str(const cJSON *o, const char *path)
-{
-	const cJSON *v = json_at(o, path);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-double json_num(const cJSON *o, const char *path, double otherwise)
-{
-	const cJSON *v = json_at(o, path);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : otherwise;
-}
-
-int json_bool(const cJSON *o, const char *path)
-{
-	const cJSON *v = json_at(o, path);
-
-	return cJSON_IsBool(v) ? cJSON_IsTrue(v) : -1;
-}
-
-int json_count(const cJSON *o, const char *path)
-{
-	const cJSON *v = json_at(o, path);
-
-	return cJSON_IsArray(v) ? cJSON_GetArraySize(v) : 0;
-}
-
-int json_contains_text(const cJSON *o, const char *needle)
-{
-	const cJSON *it;
-
-	if (!o)
-		return 0;
-	if (cJSON_IsString(o))
-		return strstr(o->valuestring, needle) != NULL;
-	cJSON_ArrayForEach(it, o)
-	{
-		if (json_contains_text(it, needle))
-			return 1;
-	}
-	return 0;
-}
-
 /* ---- HTTP ---- */
 
 int http_get(int port, const char *path, char *headers, size_t hlen, char *body, size_t blen)
@@ -709,7 +639,7 @@ int http_get(int port, const char *path, char *headers, size_t hlen, char *body,
 				goto out;
 			status = status_of(hdr);
 			if (header_value(hdr, "Content-Length", value, sizeof(value)) == 0)
-				want = atoll(value);
+				want = strtoll(value, NULL, 10);
 			if (headers && hlen)
 				snprintf(headers, hlen, "%s", hdr);
 			free(hdr);
@@ -770,7 +700,7 @@ int http_post_form(int port, const char *path, const char *origin, const char *c
 				goto out;
 			status = status_of(hdr);
 			if (header_value(hdr, "Content-Length", value, sizeof(value)) == 0)
-				want = atoll(value);
+				want = strtoll(value, NULL, 10);
 			if (headers && hlen)
 				snprintf(headers, hlen, "%s", hdr);
 			free(hdr);
@@ -797,312 +727,4 @@ out:
 int http_header(const char *headers, const char *name, char *out, size_t outlen)
 {
 	return header_value(headers, name, out, outlen);
-}
-
-/* ---- the server under test ---- */
-
-#define MAX_SERVERS 16
-
-static pid_t started[MAX_SERVERS];
-
-static void remember(pid_t pid)
-{
-	static int registered;
-
-	for (int i = 0; i < MAX_SERVERS; i++)
-		if (!started[i]) {
-			started[i] = pid;
-			break;
-		}
-	if (!registered) {
-		registered = 1;
-		atexit(testsrv_kill_all);
-	}
-}
-
-static void forget(pid_t pid)
-{
-	for (int i = 0; i < MAX_SERVERS; i++)
-		if (started[i] == pid)
-			started[i] = 0;
-}
-
-void testsrv_kill_all(void)
-{
-	for (int i = 0; i < MAX_SERVERS; i++)
-		if (started[i] > 0) {
-			kill(started[i], SIGKILL);
-			waitpid(started[i], NULL, 0);
-			started[i] = 0;
-		}
-}
-
-static void on_alarm(int sig)
-{
-	static const char msg[] = "test watchdog: out of time; killing the servers\n";
-
-	(void)sig;
-	for (int i = 0; i < MAX_SERVERS; i++)
-		if (started[i] > 0)
-			kill(started[i], SIGKILL);
-	if (write(2, msg, sizeof(msg) - 1) < 0)
-		_exit(1);
-	_exit(1);
-}
-
-void testsrv_watchdog(int seconds)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm;
-	sigaction(SIGALRM, &sa, NULL);
-	alarm((unsigned)seconds);
-}
-
-/* Reads the server's start-up lines: the port, and the demo code. 0 once "Press Ctrl+C" came. */
-static int read_banner(testsrv *s, long long deadline)
-{
-	buf out = BUF_INIT;
-	int rc = -1;
-
-	while (!strstr(buf_str(&out), "Press Ctrl+C")) {
-		if (read_some(s->out_fd, &out, deadline) < 0 || now_ms() >= deadline)
-			goto out;
-	}
-	{
-		const char *p = strstr(buf_str(&out), "Kiosk page: http://localhost:");
-		const char *d = strstr(buf_str(&out), "Demo plan code: ");
-
-		if (!p || sscanf(p, "Kiosk page: http://localhost:%d/", &s->port) != 1)
-			goto out;
-		if (d && sscanf(d, "Demo plan code: %63s", s->code) != 1)
-			goto out;
-	}
-	rc = 0;
-out:
-	if (rc)
-		fprintf(stderr, "testsrv: the server did not start; it printed:\n%s\n",
-			buf_str(&out));
-	buf_release(&out);
-	return rc;
-}
-
-int testsrv_start(testsrv *s, const char *binary, const char *data_dir, int demo,
-		  const char *const *extra)
-{
-	const char *argv[32];
-	int argc = 0, fds[2], status;
-	pid_t parent = getpid();
-	long long deadline;
-
-	memset(s, 0, sizeof(*s));
-	s->out_fd = -1;
-	if (data_dir) {
-		snprintf(s->dir, sizeof(s->dir), "%s", data_dir);
-	} else {
-		snprintf(s->dir, sizeof(s->dir), "/tmp/planaloud-test-XXXXXX");
-		if (!mkdtemp(s->dir)) {
-			perror("testsrv: mkdtemp");
-			return -1;
-		}
-		s->own_dir = 1;
-	}
-	argv[argc++] = binary;
-	argv[argc++] = "--port";
-	argv[argc++] = "0";
-	argv[argc++] = "--listen";
-	argv[argc++] = "127.0.0.1";
-	argv[argc++] = "--data";
-	argv[argc++] = s->dir;
-	if (demo)
-		argv[argc++] = "--demo";
-	for (int i = 0; extra && extra[i] && argc < 31; i++)
-		argv[argc++] = extra[i];
-	argv[argc] = NULL;
-	if (pipe(fds)) {
-		perror("testsrv: pipe");
-		return -1;
-	}
-	fflush(NULL);
-	s->pid = fork();
-	if (s->pid < 0) {
-		perror("testsrv: fork");
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (s->pid == 0) {
-		/* The server must not outlive the test, however the test ends. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(127);
-		dup2(fds[1], 1);
-		close(fds[0]);
-		close(fds[1]);
-		execv(binary, (char *const *)argv);
-		perror("testsrv: exec");
-		_exit(127);
-	}
-	remember(s->pid);
-	close(fds[1]);
-	s->out_fd = fds[0];
-	if (read_banner(s, now_ms() + 20000))
-		goto fail;
-	deadline = now_ms() + 10000;
-	while (http_get(s->port, "/healthz", NULL, 0, NULL, 0) != 200) {
-		if (now_ms() > deadline || waitpid(s->pid, &status, WNOHANG) == s->pid) {
-			fprintf(stderr, "testsrv: /healthz did not answer 200\n");
-			goto fail;
-		}
-		sleep_ms(20);
-	}
-	return 0;
-fail:
-	testsrv_kill(s);
-	testsrv_cleanup(s);
-	return -1;
-}
-
-static int reap(testsrv *s, int ms)
-{
-	long long deadline = now_ms() + ms;
-	int status;
-
-	while (now_ms() < deadline) {
-		pid_t r = waitpid(s->pid, &status, WNOHANG);
-
-		if (r == s->pid || (r < 0 && errno == ECHILD))
-			return r == s->pid ? status : -1;
-		sleep_ms(10);
-	}
-	return -2;
-}
-
-static void finished(testsrv *s)
-{
-	forget(s->pid);
-	s->pid = 0;
-	if (s->out_fd >= 0)
-		close(s->out_fd);
-	s->out_fd = -1;
-}
-
-int testsrv_stop(testsrv *s)
-{
-	int status;
-
-	if (s->pid <= 0)
-		return -1;
-	kill(s->pid, SIGTERM);
-	status = reap(s, 10000);
-	if (status == -2) {
-		fprintf(stderr, "testsrv: the server did not stop within 10 s of SIGTERM\n");
-		kill(s->pid, SIGKILL);
-		status = reap(s, 5000);
-		status = -1;
-	}
-	finished(s);
-	return status;
-}
-
-void testsrv_kill(testsrv *s)
-{
-	if (s->pid <= 0)
-		return;
-	kill(s->pid, SIGKILL);
-	reap(s, 5000);
-	finished(s);
-}
-
-int testsrv_alive(testsrv *s)
-{
-	int status;
-
-	return s->pid > 0 && waitpid(s->pid, &status, WNOHANG) == 0;
-}
-
-void testsrv_cleanup(testsrv *s)
-{
-	DIR *d;
-	struct dirent *e;
-	char path[512];
-
-	if (!s->own_dir || !s->dir[0])
-		return;
-	d = opendir(s->dir);
-	if (d) {
-		while ((e = readdir(d)))
-			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-				snprintf(path, sizeof(path), "%s/%s", s->dir, e->d_name);
-				unlink(path);
-			}
-		closedir(d);
-	}
-	rmdir(s->dir);
-	s->own_dir = 0;
-}
-
-/* ---- asking, for the integration tests ---- */
-
-cJSON *wsclient_askf(wsclient *c, int timeout_ms, const char *fmt, ...)
-{
-	va_list ap;
-	char *text;
-	cJSON *r;
-
-	va_start(ap, fmt);
-	text = test_vformat(fmt, ap);
-	va_end(ap);
-	r = text ? wsclient_ask(c, text, timeout_ms) : NULL;
-	free(text);
-	return r;
-}
-
-int json_is_msg(const cJSON *m, const char *type, const char *what)
-{
-	const char *t = json_str(m, "type"), *w = NULL;
-	char *text;
-
-	if (t && strcmp(t, type) == 0) {
-		if (!what)
-			return 1;
-		if (strcmp(t, "page") == 0)
-			w = json_str(m, "page.id");
-		else if (strcmp(t, "error") == 0)
-			w = json_str(m, "code");
-		else if (strcmp(t, "plan") == 0)
-			w = json_str(m, "status");
-		else
-			w = json_str(m, "page");
-		if (w && strcmp(w, what) == 0)
-			return 1;
-	}
-	text = m ? cJSON_PrintUnformatted(m) : NULL;
-	fprintf(stderr, "  expected %s %s, got: %.600s\n", type, what ? what : "",
-		text ? text : "(nothing: timeout or closed)");
-	free(text);
-	return 0;
-}
-
-int wsclient_ask_is(wsclient *c, int timeout_ms, const char *type, const char *what,
-		    const char *fmt, ...)
-{
-	va_list ap;
-	char *text;
-	cJSON *r;
-	int ok;
-
-	va_start(ap, fmt);
-	text = test_vformat(fmt, ap);
-	va_end(ap);
-	if (!text)
-		return 0;
-	r = wsclient_ask(c, text, timeout_ms);
-	ok = json_is_msg(r, type, what);
-	if (!ok)
-		fprintf(stderr, "  (in reply to %.300s)\n", text);
-	free(text);
-	cJSON_Delete(r);
-	return ok;
 }

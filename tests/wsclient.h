@@ -2,14 +2,14 @@
  *
  * A small blocking websocket client over a raw TCP socket (RFC 6455, not libwebsockets), so that
  * a test can send what a browser never would: invalid UTF-8, binary and fragmented frames,
- * oversized messages, forged Origin headers. Plus: starting and stopping the server binary on a
- * free loopback port, an HTTP GET, and small readers for the JSON that comes back.
+ * oversized messages, forged Origin headers. Plus: an HTTP GET and POST, and small readers for
+ * the JSON that comes back. Starting the server is testsrv.h's; the benchmark uses both.
  *
  * Everything is on loopback and single-threaded. Timeouts are in milliseconds. */
 #ifndef PLANALOUD_WSCLIENT_H
 #define PLANALOUD_WSCLIENT_H
 
-#include "check.h"
+#include "testsrv.h" /* the tests that drive the server start it with testsrv */
 
 #include <cjson/cJSON.h>
 #include <stdarg.h>
@@ -105,36 +105,6 @@ cJSON *wsclient_askf(wsclient *c, int timeout_ms, const char *fmt, ...)
 /* Asks, checks the reply is `type`/`what` (json_is_msg), and frees it; returns whether it was. */
 int wsclient_ask_is(wsclient *c, int timeout_ms, const char *type, const char *what,
 		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-/* ---- the server under test ---- */
-
-typedef struct testsrv {
-	pid_t pid; /* 0 when not running */
-	int port;
-	int out_fd;    /* the read end of the server's stdout */
-	char code[64]; /* the demo plan's code ("" without --demo) */
-	char dir[256]; /* the --data folder */
-	int own_dir;   /* the folder was made by testsrv_start (removed by testsrv_cleanup) */
-} testsrv;
-
-/* Starts PLANALOUD_BINARY (given as binary) with --port 0 --data DIR, plus --demo when demo,
- * plus the NULL-terminated extra arguments (may be NULL). data_dir NULL: a new mkdtemp folder.
- * Waits until the port is printed and /healthz answers 200. 0, or -1 (what the server printed
- * goes to stderr). The child is killed when the test process dies (PR_SET_PDEATHSIG). */
-int testsrv_start(testsrv *s, const char *binary, const char *data_dir, int demo,
-		  const char *const *extra);
-/* SIGTERM, then waits (SIGKILL after 10 s). Returns the exit status as waitpid gives it, or -1. */
-int testsrv_stop(testsrv *s);
-/* SIGKILL: no clean shutdown, no last commit. */
-void testsrv_kill(testsrv *s);
-/* 1 while the process is running. */
-int testsrv_alive(testsrv *s);
-/* Removes the data folder if testsrv_start made it. */
-void testsrv_cleanup(testsrv *s);
-/* Kills every server this process started and has not stopped (for exit and alarm paths). */
-void testsrv_kill_all(void);
-/* Arms a watchdog: after `seconds`, every started server is killed and the process exits 1. */
-void testsrv_watchdog(int seconds);
 
 /* GET path from 127.0.0.1:port. Returns the HTTP status (-1 on failure); the raw headers and
  * the body are copied (NUL-terminated, truncated) into the buffers, which may be NULL. */
