@@ -473,6 +473,38 @@ static int owners_alone(const char *path)
 	return stat(path, &sb) == 0 && (sb.st_mode & 077) == 0;
 }
 
+/* One number from the database in dir (-1 when it cannot be read). */
+static long long count_in(const char *dir, const char *sql)
+{
+	char path[256];
+	sqlite3 *db = NULL;
+	sqlite3_stmt *q = NULL;
+	long long n = -1;
+
+	snprintf(path, sizeof(path), "%s/planaloud.db", dir);
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+		n = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	return n;
+}
+
+/* The demo plan is made the way a caseworker's invitation is: by the demo caseworker, with the
+ * ways of managing the budget, and audited. */
+static void the_demo_plan_should_be_invited_by_the_demo_caseworker(void)
+{
+	char dir[160], casey[64] = "", morgan[64] = "";
+
+	snprintf(dir, sizeof(dir), "%s/demo-invite", tmpdir);
+	CHECK(demo_start(dir, casey, morgan) == 0);
+	CHECK(count_in(dir, "SELECT count(*) FROM plans p JOIN users u ON u.id = p.invited_by "
+			    "WHERE u.name = 'casey' AND p.managing <> ''") == 1);
+	CHECK(count_in(dir, "SELECT count(*) FROM audit a JOIN users u ON u.id = a.actor_id "
+			    "WHERE a.action = 'plan_invited' AND a.actor_kind = 'staff' AND "
+			    "u.name = 'casey'") == 1);
+}
+
 static void files_the_server_makes_should_be_the_owners_alone(void)
 {
 	char dir[160], path[256], casey[64] = "", morgan[64] = "";
@@ -579,6 +611,7 @@ int main(void)
 	RUN(an_installed_server_should_find_its_content_beside_it);
 	RUN(help_should_describe_the_user_commands);
 	RUN(demo_should_print_caseworker_and_manager_passwords_that_work_every_start);
+	RUN(the_demo_plan_should_be_invited_by_the_demo_caseworker);
 	remove_tmpdir();
 	return check_report();
 }
