@@ -1,6 +1,6 @@
 /* users: staff accounts. Passwords are hashed with Argon2id (libsodium), logins are throttled by
  * name, and a login makes a session: 32 random bytes given to the browser, of which the database
- * keeps only a BLAKE2b hash. Built on store.c (which audits each change in the same transaction);
+ * keeps only a BLAKE2b hash. Built on the store (which audits each change in the same transaction);
  * the roles are auth.h's.
  *
  * Hashing a password takes tens of milliseconds and 19 MiB on the calling thread: users_add,
@@ -9,7 +9,7 @@
  * passwords are checked against).
  *
  * Times are milliseconds since 1970 (UTC) from the users' clock: the real one, or the one a test
- * sets. Functions return 0 or -1 (a reason in err when err is not NULL) as store.c's do; reasons
+ * sets. Functions return 0 or -1 (a reason in err when err is not NULL) as the store's do; reasons
  * for refusing a name or password are plain English and may be shown to the person who typed
  * them. */
 #ifndef PLANALOUD_USERS_H

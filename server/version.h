@@ -1,4 +1,4 @@
-/* version: what changed between two frozen versions of a plan. store.c freezes a version as a
+/* version: what changed between two frozen versions of a plan. The store freezes a version as a
  * JSON snapshot (the person's answers, the needs with the council's parts, the support items,
  * risks, budget); this compares two of them for the staff page, naming each change by the
  * easy-read content's page titles and field labels. Part of the staff layer: no storage here. */
