@@ -36,13 +36,13 @@ static long long user_of(const workflow *w)
 	return w->by && w->by->kind == STORE_ACTOR_STAFF ? w->by->id : -1;
 }
 
-/* Writes the audit row of a step; takes detail (may be NULL: "{}"). */
+/* Writes the audit row of a step, taking its detail (NULL: memory ran out building it, -1). */
 static int audit(const workflow *w, long long plan, const char *action, cJSON *detail)
 {
 	char *json = detail ? cJSON_PrintUnformatted(detail) : NULL;
 	int rc = -1;
 
-	if (!detail || json)
+	if (json)
 		rc = store_audit_append(w->st, w->by, plan, action, json, NULL, 0);
 	free(json);
 	cJSON_Delete(detail);
@@ -133,7 +133,7 @@ int workflow_ask_agreement(const workflow *w, long long plan, char *err, size_t 
 	if (rc == 0 && ready)
 		rc = 1;
 	if (rc == 0 && (store_plan_ask_agreement(w->st, plan, w->now_ms) ||
-			audit(w, plan, "ready_to_agree", NULL)))
+			audit(w, plan, "ready_to_agree", cJSON_CreateObject())))
 		rc = -1;
 	if (rc < 0)
 		say(err, errlen, "asking for agreement");
@@ -176,7 +176,8 @@ int workflow_caseworker_agree(const workflow *w, long long plan, int *agreed, ch
 		return -1;
 	rc = asking(w, plan, NULL, NULL, NULL);
 	if (rc == 0 && (store_plan_caseworker_agreed(w->st, plan, user_of(w), w->now_ms) ||
-			audit(w, plan, "caseworker_agreed", NULL) || agree_if_both(w, plan, &both)))
+			audit(w, plan, "caseworker_agreed", cJSON_CreateObject()) ||
+			agree_if_both(w, plan, &both)))
 		rc = -1;
 	if (rc < 0)
 		say(err, errlen, "recording an agreement");
@@ -335,7 +336,8 @@ static int council_part(const workflow *w, long long plan, const workflow_counci
 	case WORKFLOW_NEED_HOW:
 		return store_need_set_how(st, plan, c->id, c->text, w->by, NULL, 0);
 	case WORKFLOW_NEED_DIRECT_PAYMENT:
-		return store_need_set_direct_payment(st, plan, c->id, c->number != 0, w->by, NULL, 0);
+		return store_need_set_direct_payment(st, plan, c->id, c->number != 0, w->by, NULL,
+						     0);
 	case WORKFLOW_SUPPORT_ADD:
 		return store_support_add(st, plan, c->text, c->number, w->by, NULL, NULL, 0);
 	case WORKFLOW_SUPPORT_SET:

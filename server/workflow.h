@@ -68,13 +68,13 @@ int workflow_sign_off(const workflow *w, long long plan, const char *panel_decis
 
 /* The parts of a plan the council writes. */
 typedef enum workflow_part {
-	WORKFLOW_NEED_HOW,	     /* how the council meets need `id`: text */
-	WORKFLOW_NEED_DIRECT_PAYMENT, /* whether a direct payment can meet need `id`: number 1 or 0 */
-	WORKFLOW_SUPPORT_ADD,	     /* a support item: text (what), number (weekly pence) */
-	WORKFLOW_SUPPORT_SET,	     /* support item `id`: text (what), number (weekly pence) */
-	WORKFLOW_SUPPORT_REMOVE,     /* support item `id` */
-	WORKFLOW_RISKS,		     /* the risks and how they are managed: text */
-	WORKFLOW_EMERGENCY_CHECKED   /* the emergency plan checked: number 1 or 0 */
+	WORKFLOW_NEED_HOW,	      /* how the council meets need `id`: text */
+	WORKFLOW_NEED_DIRECT_PAYMENT, /* a direct payment can meet need `id`: number 1 or 0 */
+	WORKFLOW_SUPPORT_ADD,	      /* a support item: text (what), number (weekly pence) */
+	WORKFLOW_SUPPORT_SET,	      /* support item `id`: text (what), number (weekly pence) */
+	WORKFLOW_SUPPORT_REMOVE,      /* support item `id` */
+	WORKFLOW_RISKS,		      /* the risks and how they are managed: text */
+	WORKFLOW_EMERGENCY_CHECKED    /* the emergency plan checked: number 1 or 0 */
 } workflow_part;
 
 typedef struct workflow_council {

@@ -248,7 +248,8 @@ static void reviews_should_come_due_on_their_date_and_a_confirm_should_schedule_
 	CHECK(workflow_ask_agreement(AS(s, &casey_actor), plan, NULL, 0) == 0);
 	CHECK(workflow_person_agree(AS_PERSON(s, plan), plan, 0, NULL, NULL, 0) == 0);
 	CHECK(workflow_caseworker_agree(AS(s, &casey_actor), plan, NULL, NULL, 0) == 0);
-	CHECK(workflow_sign_off(AS(s, &morgan_actor), plan, NULL, NULL, "2027-01-10", "2027-11-22", &v, NULL, 0) == 0);
+	CHECK(workflow_sign_off(AS(s, &morgan_actor), plan, NULL, NULL, "2027-01-10", "2027-11-22",
+				&v, NULL, 0) == 0);
 	CHECK(v == 3); /* submitted, agreed, signed off */
 	status_is(s, plan, "signed_off");
 	/* The day before: nothing moves, nothing is written. */
@@ -288,7 +289,8 @@ static void a_review_request_should_make_a_signed_off_plan_due_at_once(void)
 		return;
 	}
 	CHECK(agree_both(s, plan) == 0);
-	CHECK(workflow_sign_off(AS(s, &morgan_actor), plan, "Approved", "2026-11-20", "2027-01-10", "2027-11-22", NULL, NULL, 0) == 0);
+	CHECK(workflow_sign_off(AS(s, &morgan_actor), plan, "Approved", "2026-11-20", "2027-01-10",
+				"2027-11-22", NULL, NULL, 0) == 0);
 	CHECK(store_flag_raise(s, plan, 0, "review", "I moved house", &raised) == 0 && raised);
 	CHECK(workflow_reviews_make_due(AS(s, NULL), "2026-11-23", &moved, NULL, 0) == 0);
 	CHECK(moved == 1);
@@ -346,11 +348,13 @@ static void a_persons_no_should_be_kept_with_the_reason_and_forget_their_yes(voi
 		CHECK(s != NULL);
 		return;
 	}
-	CHECK(workflow_person_disagree(AS_PERSON(s, plan), plan, 0, "No", NULL, 0) == 1); /* not asked yet */
+	/* not asked yet */
+	CHECK(workflow_person_disagree(AS_PERSON(s, plan), plan, 0, "No", NULL, 0) == 1);
 	CHECK(workflow_submit(AS_PERSON(s, plan), plan, PLAN_DRAFT, NULL, NULL, 0) == 0);
 	CHECK(workflow_ask_agreement(AS(s, &casey_actor), plan, NULL, 0) == 0);
 	CHECK(workflow_person_agree(AS_PERSON(s, plan), plan, 0, NULL, NULL, 0) == 0);
-	CHECK(workflow_person_disagree(AS_PERSON(s, plan), plan, 0, "I want more hours", NULL, 0) == 0);
+	CHECK(workflow_person_disagree(AS_PERSON(s, plan), plan, 0, "I want more hours", NULL, 0) ==
+	      0);
 	CHECK(store_plan_agreement(s, plan, NULL, &person, NULL) == 0 && person == 0);
 	status_is(s, plan, "submitted");
 	store_close(s);
@@ -427,8 +431,9 @@ static void every_move_of_the_graph_should_be_made_and_every_other_refused(void)
 			CHECK(store_plan_get(s, plan, &pl) == 0);
 			CHECK(pl.status == (allowed ? to : from));
 			if (rc != (allowed ? 0 : 1) || pl.status != (allowed ? to : from))
-				fprintf(stderr, "  %s -> %s gave %d, now %s\n", plan_status_name(from),
-					plan_status_name(to), rc, plan_status_name(pl.status));
+				fprintf(stderr, "  %s -> %s gave %d, now %s\n",
+					plan_status_name(from), plan_status_name(to), rc,
+					plan_status_name(pl.status));
 		}
 	store_close(s);
 }
@@ -458,7 +463,8 @@ static void going_back_for_changes_should_forget_both_agreements_and_the_request
 	CHECK(ready == 0 && person == 0 && worker == 0);
 	CHECK(strstr(audit_of(s, plan, &a), "staff:sent_back") != NULL);
 	/* sent again, agreement starts afresh: the person cannot agree before being asked */
-	CHECK(workflow_submit(AS_PERSON(s, plan), plan, PLAN_CHANGES_REQUESTED, NULL, NULL, 0) == 0);
+	CHECK(workflow_submit(AS_PERSON(s, plan), plan, PLAN_CHANGES_REQUESTED, NULL, NULL, 0) ==
+	      0);
 	CHECK(workflow_person_agree(AS_PERSON(s, plan), plan, 0, NULL, NULL, 0) == 1);
 	/* agreement failing forgets it too */
 	CHECK(workflow_caseworker_agree(AS(s, &casey_actor), plan, NULL, NULL, 0) == 0);
