@@ -300,8 +300,8 @@ static void a_failed_handler_should_leave_nothing_in_the_store(void)
 	static const char *const failing[] = {
 	    "{\"type\":\"answer\",\"seq\":10,\"page\":\"managing\",\"value\":\"lottery\"}",
 	    "{\"type\":\"answer\",\"seq\":11,\"page\":\"nope\",\"value\":\"x\"}",
-	    "{\"type\":\"answer\",\"seq\":12,\"page\":\"budget\",\"item\":999,\"field\":\"cost\","
-	    "\"value\":\"1\"}",
+	    ("{\"type\":\"answer\",\"seq\":12,\"page\":\"budget\",\"item\":999,\"field\":\"cost\","
+	     "\"value\":\"1\"}"),
 	    "{\"type\":\"item_remove\",\"seq\":13,\"page\":\"budget\",\"item\":999}",
 	    "{\"type\":\"code\",\"seq\":14,\"code\":\"x\"}",
 	    "{\"type\":\"new_plan\",\"seq\":15}",
