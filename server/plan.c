@@ -16,7 +16,7 @@ static const char *const status_names[PLAN_STATUS_COUNT] = {
 	[PLAN_REVIEW_DUE] = "review_due",
 };
 
-/* PRODUCT.md: draft -> submitted -> (changes_requested -> submitted)* -> agreed -> signed_off
+/* The status graph (docs/staff.md): draft -> submitted -> (changes_requested -> submitted)* -> agreed -> signed_off
  * -> review_due -> ..., with not_agreed recorded where agreement fails. */
 static const struct {
 	plan_status from, to;

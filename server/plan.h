@@ -21,7 +21,7 @@ typedef enum plan_status {
 const char *plan_status_name(plan_status s);
 /* 0 and *s set, or -1 for a name that is not a status. */
 int plan_status_parse(const char *name, plan_status *s);
-/* 1 when PRODUCT.md's statuses allow from -> to. */
+/* 1 when the status graph (docs/staff.md, "Statuses and versions") allows from -> to. */
 int plan_can_transition(plan_status from, plan_status to);
 /* 1 when the person may change their answers (draft, or sent back for changes). */
 int plan_person_can_edit(plan_status s);
@@ -45,7 +45,7 @@ int plan_date_add_days(const char *date, int days, char out[PLAN_DATE_LEN]);
  * (31 January + 1 month is 28 or 29 February). 0, or -1 as plan_date_add_days. */
 int plan_date_add_months(const char *date, int months, char out[PLAN_DATE_LEN]);
 
-/* Reviews (seed 003, docs/staff.md): a light-touch review 6 to 8 weeks after a plan is signed
+/* Reviews (docs/staff.md, "Reviews"): a light-touch review 6 to 8 weeks after a plan is signed
  * off, a full review at least every 12 months; each shows as due soon 2 weeks before its date. */
 #define PLAN_LIGHT_REVIEW_DAYS	49 /* 7 weeks */
 #define PLAN_FULL_REVIEW_MONTHS 12

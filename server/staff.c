@@ -1413,7 +1413,8 @@ static int handle_audit(staff_session *ss, const cJSON *m, long long seq)
 	return 0;
 }
 
-/* The review form (seed 003). The first two must be answered. */
+/* The review form: the questions councils ask at a review (docs/staff.md, "Reviews"). The
+ * first two must be answered. */
 static const char *const review_keys[] = {
     "working",	    "not_working",	     "outcomes_met",
     "budget_right", "circumstances_changed", "everyone_satisfied"};

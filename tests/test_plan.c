@@ -316,7 +316,7 @@ static void plan_review_dates_should_be_7_weeks_and_12_months_after_sign_off(voi
 	CHECK(plan_review_dates("2026-11-22", light, full) == 0);
 	CHECK_STR(light, "2027-01-10");
 	CHECK_STR(full, "2027-11-22");
-	/* 6 to 8 weeks, as seed 003 asks */
+	/* a light-touch review comes 6 to 8 weeks after sign-off */
 	CHECK(PLAN_LIGHT_REVIEW_DAYS >= 42 && PLAN_LIGHT_REVIEW_DAYS <= 56);
 	CHECK(plan_review_dates("not a date", light, full) == -1);
 }

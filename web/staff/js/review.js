@@ -1,4 +1,4 @@
-// #review/<id>: the review of a signed-off plan, with the questions councils ask (seed 003): what
+// #review/<id>: the review of a signed-off plan, with the questions councils ask: what
 // is working, what is not, have the outcomes been met, is the budget still right, have the
 // person's circumstances or support networks changed, is everyone satisfied. The review confirms
 // the plan (it stays signed off) or reopens it for changes.
