@@ -48,7 +48,7 @@ static const char *const required_messages[] = {
 	"welcome-back.status", "welcome-back.review", "status.draft", "status.submitted",
 	"status.changes_requested", "status.agreed", "status.not_agreed", "status.signed_off",
 	"status.review_due", "review.button", "review.sent", "timeout.title", "timeout.body",
-	"timeout.more", "timeout.finish", "cleared", "bye", "connection.lost", "connection.back",
+	"timeout.body-one", "timeout.more", "timeout.finish", "cleared", "bye", "connection.lost", "connection.back",
 	"safeguarding.raised", "error.bad-json", "error.bad-message", "error.unknown-type",
 	"error.bad-field", "error.too-long", "error.too-big", "error.bad-utf8", "error.too-deep",
 	"error.no-plan", "error.not-your-plan", "error.not-allowed", "error.already-sent",
