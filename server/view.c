@@ -15,13 +15,11 @@ static const char *const month_names[] = { "January", "February", "March",     "
 					   "May",     "June",     "July",      "August",
 					   "September", "October", "November", "December" };
 
-char *view_fill(const content *c, const char *name, const char *const *kv)
+/* t with its {placeholders} filled from kv, as view_fill. Returns a malloc'd string. */
+static char *fill_text(const char *t, const char *const *kv)
 {
-	const char *t = content_message(c, name);
 	buf out = BUF_INIT;
 
-	if (!t)
-		t = name;
 	while (*t) {
 		const char *open = strchr(t, '{'), *close = open ? strchr(open, '}') : NULL;
 		const char *value = NULL;
@@ -42,6 +40,13 @@ char *view_fill(const content *c, const char *name, const char *const *kv)
 		t = close + 1;
 	}
 	return buf_detach(&out, NULL);
+}
+
+char *view_fill(const content *c, const char *name, const char *const *kv)
+{
+	const char *t = content_message(c, name);
+
+	return fill_text(t ? t : name, kv);
 }
 
 void view_add_seq(cJSON *msg, long long seq)
@@ -656,6 +661,27 @@ static void add_kind_fields(cJSON *o, const view_params *vp, const content_page 
 	}
 }
 
+/* A say line; one holding {budget} says the person's weekly budget, or, where the council has
+ * set none yet, budget.none in its place (docs/content-format.md). */
+static cJSON *say_text(const view_params *vp, const content_page *pg, size_t i)
+{
+	const char *line = pg->say[i];
+	char what[32], bud[32];
+	char *text;
+	cJSON *o;
+
+	snprintf(what, sizeof(what), "say/%zu", i + 1);
+	if (!strstr(line, "{budget}"))
+		return page_text(pg, what, line);
+	if (vp->budget_pence < 0)
+		return msg_obj(vp->c, "budget.none", NULL);
+	plan_money_format(vp->budget_pence, bud, sizeof(bud));
+	text = fill_text(line, (const char *const[]){ "budget", bud, NULL });
+	o = page_text(pg, what, text ? text : line);
+	free(text);
+	return o;
+}
+
 cJSON *view_page(const view_params *vp, size_t index)
 {
 	const content *c = vp->c;
@@ -691,12 +717,8 @@ cJSON *view_page(const view_params *vp, size_t index)
 	}
 	cJSON_AddItemToObject(o, "title", page_text(pg, "title", pg->title));
 	say = cJSON_AddArrayToObject(o, "say");
-	for (size_t i = 0; i < pg->nsay; i++) {
-		char what[32];
-
-		snprintf(what, sizeof(what), "say/%zu", i + 1);
-		cJSON_AddItemToArray(say, page_text(pg, what, pg->say[i]));
-	}
+	for (size_t i = 0; i < pg->nsay; i++)
+		cJSON_AddItemToArray(say, say_text(vp, pg, i));
 	if (pg->ask)
 		cJSON_AddItemToObject(o, "ask", page_text(pg, "ask", pg->ask));
 	if (pg->hint)
