@@ -436,6 +436,11 @@ static int page_line(parser *p, const char *key, char *v)
 			return fail(p, "a flag is 'safeguarding' or 'advocacy'");
 		return set_once(p, &pg->flag, key, v);
 	}
+	if (strcmp(key, "offered") == 0) {
+		if (strcmp(v, "managing"))
+			return fail(p, "'offered' is 'managing' (the ways the council offered)");
+		return set_once(p, &pg->offered, key, v);
+	}
 	if (strcmp(key, "limit") == 0) {
 		char *end;
 		long n = strtol(v, &end, 10);
@@ -703,6 +708,8 @@ static int check_pages(parser *p, const char *pictures_dir, const char *messages
 			return fail(p, "page '%s' has list lines but is not a list", pg->id);
 		if (pg->flag && pg->kind != KIND_YES_NO)
 			return fail(p, "page '%s' has a flag but is not a yes-no page", pg->id);
+		if (pg->offered && pg->kind != KIND_CHOICE)
+			return fail(p, "page '%s' has 'offered' but is not a choice", pg->id);
 		if (pg->total) {
 			int ok = 0;
 
@@ -853,6 +860,7 @@ void content_free(content *c)
 		}
 		free(pg->conds);
 		free(pg->flag);
+		free(pg->offered);
 		free(pg->file);
 	}
 	free(c->pages);

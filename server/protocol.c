@@ -73,6 +73,7 @@ struct session {
 	char code[CODE_MAX];
 	char status[24];
 	long long budget;
+	char managing[64]; /* the ways of managing the council offered ("" when none were named) */
 
 	size_t page;
 	long long editing;
@@ -474,6 +475,7 @@ static void show_page(session *s, long long seq)
 	vp.answers = &pa;
 	vp.status = s->plan ? s->status : NULL;
 	vp.budget_pence = s->plan ? s->budget : -1;
+	vp.managing = s->plan ? s->managing : NULL;
 	vp.code = s->plan ? s->code : NULL;
 	vp.new_code = s->new_code;
 	vp.editing = pg->kind == KIND_LIST ? s->editing : 0;
@@ -552,12 +554,20 @@ static void close_plan(session *s)
 	s->new_code = 0;
 }
 
+static void keep_managing(void *ctx, const store_plan_detail *d)
+{
+	session *s = ctx;
+
+	snprintf(s->managing, sizeof(s->managing), "%s", d->managing);
+}
+
 /* Opens the plan for this session: a new visit, with the answers held so far. */
 static int open_plan(session *s, long long id, const char *code)
 {
 	store_plan pl;
 
-	if (store_plan_get(s->p->st, id, &pl))
+	s->managing[0] = '\0';
+	if (store_plan_get(s->p->st, id, &pl) || store_plan_detail_get(s->p->st, id, keep_managing, s))
 		return fail(s, "server");
 	if (store_visit_start(s->p->st, id, &s->visit)) {
 		s->visit = 0;

@@ -574,8 +574,11 @@ static void add_kind_fields(cJSON *o, const view_params *vp, const content_page 
 			break;
 		}
 		for (size_t k = 0; k < pg->noptions; k++) {
-			cJSON *op = cJSON_CreateObject();
+			cJSON *op;
 
+			if (pg->offered && !plan_managing_offered(vp->managing, pg->options[k].value))
+				continue;
+			op = cJSON_CreateObject();
 			cJSON_AddStringToObject(op, "value", pg->options[k].value);
 			snprintf(id, sizeof(id), "option/%s", pg->options[k].value);
 			cJSON_AddItemToObject(op, "text", page_text(pg, id, pg->options[k].text));

@@ -17,6 +17,7 @@ typedef struct view_params {
 	const plan_answers *answers;  /* the plan's answers, or those held before a plan is open */
 	const char *status;           /* the plan's status, or NULL */
 	long long budget_pence;       /* -1 when there is no budget */
+	const char *managing;         /* the ways of managing the council offered, or NULL for all */
 	const char *code;             /* the open plan's code, or NULL */
 	int new_code;                 /* the code was made during this visit */
 	long long editing;            /* the list entry being edited, or 0 */

@@ -717,6 +717,19 @@ static void content_should_refuse_a_page_without_a_picture(void)
 	copy_remove(&t);
 }
 
+static void content_should_refuse_offered_on_a_page_that_is_not_a_choice(void)
+{
+	char err[ERR_LEN];
+	copy t;
+
+	CHECK(copy_make(&t) == 0);
+	CHECK(replace_line(&t, "02-who.txt", line_of(&t, "02-who.txt", "picture: name-badge"),
+			   "picture: name-badge\noffered: managing") == 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, "'helper-name' has 'offered' but is not a choice");
+	copy_remove(&t);
+}
+
 static void content_should_refuse_a_picture_that_pictures_txt_does_not_describe(void)
 {
 	char err[ERR_LEN];
@@ -1020,6 +1033,7 @@ int main(void)
 	RUN(content_should_refuse_a_key_it_does_not_know);
 	RUN(content_should_refuse_a_kind_it_does_not_know);
 	RUN(content_should_refuse_a_page_without_a_picture);
+	RUN(content_should_refuse_offered_on_a_page_that_is_not_a_choice);
 	RUN(content_should_refuse_a_picture_that_pictures_txt_does_not_describe);
 	RUN(content_should_refuse_a_picture_whose_file_is_missing);
 	RUN(content_should_refuse_two_pages_with_the_same_name);

@@ -421,6 +421,19 @@ static void plan_answers_should_hold_many_answers(void)
 	plan_answers_release(&pa);
 }
 
+static void managing_should_offer_the_ways_named_or_all_when_none_were(void)
+{
+	CHECK(plan_managing_offered("direct,council", "direct-payment") == 1);
+	CHECK(plan_managing_offered("direct,council", "council") == 1);
+	CHECK(plan_managing_offered("direct,council", "provider") == 0);
+	CHECK(plan_managing_offered("direct,council", "mix") == 0);
+	CHECK(plan_managing_offered("council", "direct-payment") == 0);
+	CHECK(plan_managing_offered("directly", "direct-payment") == 0); /* whole names only */
+	CHECK(plan_managing_offered("council", "help") == 1);		    /* help is always there */
+	CHECK(plan_managing_offered("", "provider") == 1);
+	CHECK(plan_managing_offered(NULL, "mix") == 1);
+}
+
 int main(void)
 {
 	RUN(plan_status_names_should_round_trip);
@@ -456,5 +469,6 @@ int main(void)
 	RUN(plan_answers_get_should_match_page_item_and_field_together);
 	RUN(plan_answers_set_should_replace_an_answer_already_there);
 	RUN(plan_answers_should_hold_many_answers);
+	RUN(managing_should_offer_the_ways_named_or_all_when_none_were);
 	return check_report();
 }
