@@ -426,8 +426,14 @@ static void add_answer(plan_read *r, cJSON *arr, const content_page *pg, long lo
 		cJSON_AddStringToObject(a, "value", v);
 	else
 		cJSON_AddNullToObject(a, "value");
-	/* A choice's words, as the person read them. */
-	if (v && pg->kind == KIND_YES_NO) {
+	/* A choice's words, as the person read them; an amount or a date as they wrote it. */
+	if (v && f && (f->type == FIELD_MONEY || f->type == FIELD_DATE)) {
+		char *t = view_field_text(c, f, v);
+
+		if (t)
+			cJSON_AddStringToObject(a, "text", t);
+		free(t);
+	} else if (v && pg->kind == KIND_YES_NO) {
 		const char *t = content_message(c, strcmp(v, "yes") == 0 ? "yes" : "no");
 
 		cJSON_AddStringToObject(a, "text", t ? t : v);

@@ -406,6 +406,26 @@ static char *date_words(const content *c, const char *iso)
 	return text;
 }
 
+char *view_field_text(const content *c, const content_field *f, const char *value)
+{
+	char money[32];
+
+	if (!f || !value)
+		return NULL;
+	if (f->type == FIELD_MONEY) {
+		char *end;
+		long long pence = strtoll(value, &end, 10);
+
+		if (end == value || *end || pence < 0)
+			return NULL;
+		plan_money_format(pence, money, sizeof(money));
+		return strdup(money);
+	}
+	if (f->type == FIELD_DATE && strlen(value) == PLAN_DATE_LEN - 1)
+		return date_words(c, value);
+	return NULL;
+}
+
 typedef struct copy_ctx {
 	const content *c;
 	cJSON *needs;

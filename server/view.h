@@ -41,6 +41,10 @@ cJSON *view_error(const content *c, const char *code, long long seq, const char 
 /* The message `name` with {placeholders} filled from kv ("name", "value", ..., NULL).
  * Returns a malloc'd string; the name itself when the message is missing. */
 char *view_fill(const content *c, const char *name, const char *const *kv);
+/* A stored list field's value as the person wrote it and the kiosk shows it: an amount in pence
+ * ("2550") as "£25.50", a date ("2027-03-01") in the content's words ("1 March 2027"). A malloc'd
+ * string the caller frees; NULL for any other field (its value is shown as it is). */
+char *view_field_text(const content *c, const content_field *f, const char *value);
 /* Adds "seq" when seq >= 0. */
 void view_add_seq(cJSON *msg, long long seq);
 

@@ -11,6 +11,7 @@
 #include "staff.h"
 #include "store.h"
 #include "users.h"
+#include "view.h"
 
 #include <cjson/cJSON.h>
 #include <sodium.h>
@@ -1052,6 +1053,71 @@ static void the_plan_should_hold_the_persons_words_in_journey_order_and_who_wrot
 	CHECK(refused(&fx.casey, "bad-message", "{\"type\":\"plan\"}"));
 }
 
+static const content_field *field_named(const content_page *pg, const char *name)
+{
+	for (size_t i = 0; pg && i < pg->nfields; i++)
+		if (strcmp(pg->fields[i].name, name) == 0)
+			return &pg->fields[i];
+	return NULL;
+}
+
+/* The kiosk item just made by item_add, by its page description. */
+static long long kiosk_new_item(kiosk *k, const char *page)
+{
+	cJSON *m;
+	long long item;
+
+	if (!kiosk_say(k, "{\"type\":\"item_add\",\"page\":\"%s\"}", page))
+		return 0;
+	m = cJSON_Parse(k->conn.sent[k->conn.n - 1]);
+	item = (long long)num(m, "page.editing.id");
+	cJSON_Delete(m);
+	return item;
+}
+
+static void amounts_and_dates_should_read_as_the_person_wrote_them(void)
+{
+	char code[CODE_MAX], *cost_text, *when_text;
+	long long plan = invite("Jo", code), cost_item, when_item;
+	const content_page *budget = content_page_find(ct, "budget", NULL);
+	const content_page *actions = content_page_find(ct, "actions", NULL);
+	const cJSON *a;
+	kiosk k;
+	cJSON *m;
+
+	CHECK(plan > 0 && budget && actions);
+	if (!budget || !actions)
+		return;
+	CHECK(kiosk_open(&k, code));
+	cost_item = kiosk_new_item(&k, "budget");
+	CHECK(kiosk_say(&k,
+			"{\"type\":\"answer\",\"page\":\"budget\",\"item\":%lld,"
+			"\"field\":\"cost\",\"value\":\"£25.50\"}",
+			cost_item));
+	when_item = kiosk_new_item(&k, "actions");
+	CHECK(kiosk_say(&k,
+			"{\"type\":\"answer\",\"page\":\"actions\",\"item\":%lld,"
+			"\"field\":\"when\",\"value\":\"2027-03-01\"}",
+			when_item));
+	kiosk_close(&k);
+
+	/* The words the kiosk showed the person for the same values. */
+	cost_text = view_field_text(ct, field_named(budget, "cost"), "2550");
+	when_text = view_field_text(ct, field_named(actions, "when"), "2027-03-01");
+	CHECK_STR(cost_text, "£25.50");
+	CHECK(when_text && strstr(when_text, "2027") && !strstr(when_text, "2027-03-01"));
+	m = ask(&fx.casey, "{\"type\":\"plan\",\"plan\":%lld}", plan);
+	a = answer_row(m, "budget", "cost");
+	CHECK_STR(str(a, "value"), "2550"); /* the stored value, for anything that computes */
+	CHECK_STR(str(a, "text"), cost_text);
+	a = answer_row(m, "actions", "when");
+	CHECK_STR(str(a, "value"), "2027-03-01");
+	CHECK_STR(str(a, "text"), when_text);
+	cJSON_Delete(m);
+	free(cost_text);
+	free(when_text);
+}
+
 /* ---- sign-off and reviews ---- */
 
 static void sign_off_should_schedule_reviews_7_weeks_and_12_months_on(void)
@@ -1391,6 +1457,7 @@ int main(void)
 	RUN(council_fields_should_be_checked_and_kept);
 	RUN(comments_should_name_a_known_section_and_reach_the_person);
 	RUN(the_plan_should_hold_the_persons_words_in_journey_order_and_who_wrote_them);
+	RUN(amounts_and_dates_should_read_as_the_person_wrote_them);
 	RUN(sign_off_should_schedule_reviews_7_weeks_and_12_months_on);
 	RUN(the_caseload_should_show_reviews_coming_and_make_them_due_on_their_day);
 	RUN(a_review_that_reopens_should_send_the_plan_back_for_changes);
