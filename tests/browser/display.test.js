@@ -11,7 +11,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const {
-  startServer, launchBrowser, axeViolations, formatViolations, openKiosk, waitForPage, sql, SOURCE,
+  startServer, launchBrowser, axeViolations, formatViolations, openKiosk, waitForPage, saveMark,
+  waitForSave, sql, SOURCE, WIDE,
 } = require('./harness.js');
 
 const IDLE_S = 5; // the shortest the server allows
@@ -52,6 +53,28 @@ async function openWithCode(page, code) {
   await page.click('#code-input');
   await page.keyboard.type(code);
   await page.keyboard.press('Enter');
+}
+
+/** A fresh browser context on the staff pages, logged in as who ({name, password}). */
+async function staffAs(who) {
+  const context = await browser.newContext({ viewport: WIDE, locale: 'en-GB', timezoneId: 'Europe/London' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  await page.goto(server.url + 'staff/login.html');
+  await page.waitForSelector('#login-form');
+  await page.fill('#name', who.name);
+  await page.fill('#password', who.password);
+  await Promise.all([page.waitForURL(/\/staff\/(#.*)?$/), page.click('#login')]);
+  await page.waitForSelector('#user:not([hidden])');
+  return { context, page };
+}
+
+/** Waits for a staff view whose h1 holds heading. */
+async function waitForView(page, heading) {
+  await page.waitForFunction((t) => {
+    const h1 = document.querySelector('main h1');
+    return h1 && h1.textContent.includes(t);
+  }, heading);
 }
 
 async function noViolations(page, where) {
@@ -110,6 +133,45 @@ test('a signed-off plan offers no "Save and finish later" on the pages the perso
     assert.equal(await page.isVisible('#save-later'), false, 'nothing to save on a read-only page');
     assert.equal(await page.isVisible('#finish'), true, 'the person can still finish');
     await noViolations(page, 'the check page of a signed-off plan');
+  } finally {
+    await context.close();
+  }
+});
+
+test('staff read the reason the person gave when they asked for a review', async () => {
+  const reason = 'I am moving to a new flat in May and need help there.';
+  const kiosk = await openKiosk(browser, server.url);
+  const k = kiosk.page;
+  try {
+    await openWithCode(k, server.code.replace(/-/g, ' '));
+    await waitForPage(k, 'welcome-back');
+    await k.click('#action-review');
+    await waitForPage(k, 'review');
+    await k.click('#narration-stop').catch(() => {});
+    await k.click('#answer');
+    await k.keyboard.type(reason);
+    const mark = await saveMark(k);
+    await waitForSave(k, mark);
+    await k.click('#review-request');
+    await k.waitForSelector('#review-sent');
+  } finally {
+    await kiosk.context.close();
+  }
+  const plan = sql(server.data, "select plan_id as id from flags where kind = 'review'")[0].id;
+  const { context, page } = await staffAs(server.caseworker);
+  try {
+    await page.goto(`${server.url}staff/#caseload`);
+    await waitForView(page, 'Caseload');
+    await page.waitForSelector('.app-urgent');
+    const urgent = await page.textContent('.app-urgent');
+    assert.ok(urgent.includes(reason), `the caseload says why: ${urgent}`);
+    await noViolations(page, 'the caseload with a review request');
+
+    await page.goto(`${server.url}staff/#plan/${plan}`);
+    await page.waitForSelector('.app-flag, main .govuk-warning-text');
+    const flags = await page.textContent('main');
+    assert.ok(flags.includes(reason), 'the plan says why the person asked for a review');
+    await noViolations(page, 'the plan with a review request');
   } finally {
     await context.close();
   }
