@@ -406,6 +406,11 @@ static char *date_words(const content *c, const char *iso)
 	return text;
 }
 
+char *view_date_words(const content *c, const char *iso)
+{
+	return date_words(c, iso);
+}
+
 char *view_field_text(const content *c, const content_field *f, const char *value)
 {
 	char money[32];

@@ -45,6 +45,9 @@ char *view_fill(const content *c, const char *name, const char *const *kv);
  * ("2550") as "£25.50", a date ("2027-03-01") in the content's words ("1 March 2027"). A malloc'd
  * string the caller frees; NULL for any other field (its value is shown as it is). */
 char *view_field_text(const content *c, const content_field *f, const char *value);
+/* "22 November 2026" in the content's words for "2026-11-22..." (its first ten characters). A
+ * malloc'd string the caller frees; NULL when it is no date. */
+char *view_date_words(const content *c, const char *iso);
 /* Adds "seq" when seq >= 0. */
 void view_add_seq(cJSON *msg, long long seq);
 

@@ -609,6 +609,49 @@ static void an_invitation_should_give_a_code_that_opens_the_plan_and_show_on_the
 		       plan) == 1);
 }
 
+static const cJSON *caseload_plan(const cJSON *caseload, long long plan)
+{
+	const cJSON *p;
+
+	cJSON_ArrayForEach(p, at(caseload, "plans"))
+		if (num(p, "plan") == (double)plan)
+			return p;
+	return NULL;
+}
+
+static void a_plan_started_without_a_code_should_be_named_by_the_day_it_was_started(void)
+{
+	fake_conn fc = {.n = 0};
+	session *s = protocol_session_open(fx.kiosk, &fc, "127.0.0.9");
+	char code[CODE_MAX];
+	long long named = invite("Robin Lee", code), plan = 0;
+	const char *start = "{\"type\":\"new_plan\",\"seq\":1}";
+	char *day, *expect;
+	cJSON *m;
+
+	protocol_handle(s, start, strlen(start), 0);
+	protocol_flush(fx.kiosk, NULL, 0);
+	protocol_session_close(s);
+	protocol_flush(fx.kiosk, NULL, 0);
+	plan = db_count("SELECT max(id) FROM plans WHERE person_name = ''", 0);
+	CHECK(plan > named);
+
+	m = ask(&fx.casey, "{\"type\":\"plan\",\"plan\":%lld}", plan);
+	CHECK_STR(str(m, "person"), "");
+	day = view_date_words(ct, str(m, "created"));
+	CHECK(day != NULL);
+	expect = view_fill(ct, "staff.no-name", (const char *const[]){"date", day ? day : "", NULL});
+	CHECK(expect && !strchr(expect, '{') && strstr(expect, day ? day : "?"));
+	CHECK_STR(str(m, "label"), expect);
+	cJSON_Delete(m);
+	m = ask(&fx.casey, "{\"type\":\"caseload\"}");
+	CHECK_STR(str(caseload_plan(m, plan), "label"), expect);
+	CHECK_STR(str(caseload_plan(m, named), "label"), "Robin Lee");
+	cJSON_Delete(m);
+	free(expect);
+	free(day);
+}
+
 static void an_invitation_with_bad_parts_should_be_refused_and_make_nothing(void)
 {
 	long long plans = db_count("SELECT count(*) FROM plans", 0);
@@ -1450,6 +1493,7 @@ int main(void)
 	RUN(roles_should_decide_who_may_do_what_before_anything_runs);
 	RUN(a_manager_who_agreed_a_plan_should_not_sign_it_off);
 	RUN(an_invitation_should_give_a_code_that_opens_the_plan_and_show_on_the_caseload);
+	RUN(a_plan_started_without_a_code_should_be_named_by_the_day_it_was_started);
 	RUN(an_invitation_with_bad_parts_should_be_refused_and_make_nothing);
 	RUN(a_new_code_should_replace_the_old_one);
 	RUN(every_impossible_move_should_be_refused_and_change_nothing);

@@ -12,7 +12,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const REVIEW_SHOWN_DAYS = 14; // a review shows as due 2 weeks before its date (docs/staff.md)
 
 function planLink(p) {
-  return h('a', { class: 'govuk-link', href: `#plan/${encodeURIComponent(p.plan)}`, text: p.person || `Plan ${p.plan}` });
+  return h('a', { class: 'govuk-link', href: `#plan/${encodeURIComponent(p.plan)}`, text: p.label || p.person || `Plan ${p.plan}` });
 }
 
 function urgentBlock(urgent) {
@@ -20,7 +20,7 @@ function urgentBlock(urgent) {
   const items = urgent.map((u) => {
     const [name, says] = FLAGS[u.kind] || [String(u.kind), 'needs attention.'];
     const words = [h('a', { class: 'govuk-notification-banner__link', href: `#plan/${encodeURIComponent(u.plan)}`,
-      text: u.person || `Plan ${u.plan}` }), ` ${says} `, 'Raised ', time(u.raised), '.',
+      text: u.label || u.person || `Plan ${u.plan}` }), ` ${says} `, 'Raised ', time(u.raised), '.',
       flagDetail(FLAG_DETAIL, u.detail)];
     return h('li', { class: 'app-urgent__item' }, u.kind === 'safeguarding'
       ? warning(`${name}: `, ...words)

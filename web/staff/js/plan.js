@@ -188,7 +188,7 @@ class PlanView {
   show(p) {
     this.p = p;
     const ctx = this.ctx;
-    const person = String(p.person || `Plan ${p.plan ?? this.id}`);
+    const person = String(p.label || p.person || `Plan ${p.plan ?? this.id}`);
     const [statusWords, colour] = STATUS[p.status] || [statusText(p.status), 'grey'];
     const flags = Array.isArray(p.flags) ? p.flags.filter((f) => f.open !== false && !f.closed) : [];
     ctx.show(

@@ -29,7 +29,7 @@ export async function render(ctx, id) {
   }
   const plan = Number(id);
   const p = await ctx.request({ type: 'plan', plan });
-  const person = p.type === 'plan' ? String(p.person || '') : '';
+  const person = p.type === 'plan' ? String(p.label || p.person || '') : '';
   const form = h('form', { novalidate: true, id: 'review-form' },
     QUESTIONS.map(([key, q, hint], i) => textarea(`review-${key}`, {
       label: i < REQUIRED ? q : `${q} (optional)`, labelClass: 'govuk-label--s', hint, rows: 4,
