@@ -55,7 +55,7 @@ static const char *const required_messages[] = {
 	"error.wrong-code", "error.slow-down", "error.not-saved", "error.server", "error.no-item",
 	"error.bad-money", "error.bad-date", "error.list-full", "error.unknown-text", "error.bad-voice",
 	"error.busy", "error.no-sound", "welcome-back.comments", "welcome-back.agree",
-	"comments.from", "comments.about", "comments.carry-on", "agree.yes", "agree.no", "agree.check",
+	"comments.new", "comments.from", "comments.about", "comments.carry-on", "agree.yes", "agree.no", "agree.check",
 	"not-agreed.button", "not-agreed.sent", "welcome-back.copy", "copy.agreed", "copy.review",
 	"copy.council", "copy.yours", "copy.print", "copy.money", "date", "month.1", "month.2",
 	"month.3", "month.4", "month.5", "month.6", "month.7", "month.8", "month.9", "month.10",

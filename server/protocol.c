@@ -440,11 +440,10 @@ static comment_count comments_of(session *s)
 	return n;
 }
 
-/* 1 when the social worker wrote something the person has not been shown; it counts as shown
- * from now (in the request that opens the plan, so it is undone with it). */
+/* 1 when the social worker wrote something the person has not been shown. */
 static int new_comments(session *s)
 {
-	return comments_of(s).unseen > 0 && store_comments_mark_seen(s->p->st, s->plan) == 0;
+	return comments_of(s).unseen > 0;
 }
 
 /* 1 while the social worker is asking the person to agree and they have not said yes. */
@@ -832,9 +831,12 @@ static void arrive(session *s, long long seq)
 		}
 	next = flow_next(c, &pa, s->p->code_index);
 	plan_answers_release(&pa);
-	if (started && new_comments(s))
-		go_to(s, kind_index(s, KIND_COMMENTS), seq); /* what the social worker wrote, first */
-	else if (started && agreement_asked(s))
+	if (started && new_comments(s)) {
+		/* What the social worker wrote, first, the new comments marked new; shown, they count
+		 * as seen from now (in the request that opens the plan, so it is undone with it). */
+		go_to(s, kind_index(s, KIND_COMMENTS), seq);
+		store_comments_mark_seen(s->p->st, s->plan);
+	} else if (started && agreement_asked(s))
 		go_to(s, kind_index(s, KIND_AGREE), seq);
 	else if (started || next < 0)
 		go_to(s, kind_index(s, KIND_WELCOME_BACK), seq);

@@ -544,6 +544,8 @@ static void add_comment(void *ctx, const store_comment *sc)
 		free(text);
 	}
 	cJSON_AddBoolToObject(o, "new", !sc->seen);
+	if (!sc->seen) /* said as well as shown, before the comment's words */
+		cJSON_AddItemToObject(o, "new_text", msg_obj(cc->c, "comments.new", NULL));
 	cJSON_AddItemToArray(cc->list, o);
 }
 

@@ -1019,6 +1019,56 @@ static void comments_should_name_a_known_section_and_reach_the_person(void)
 	cJSON_Delete(m);
 }
 
+/* The last page the kiosk was sent, parsed (cJSON_Delete it). */
+static cJSON *kiosk_page(const kiosk *k)
+{
+	for (int i = k->conn.n - 1; i >= 0; i--)
+		if (strstr(k->conn.sent[i], "\"type\":\"page\""))
+			return cJSON_Parse(k->conn.sent[i]);
+	return NULL;
+}
+
+static void a_comment_should_be_new_to_the_person_once_then_seen(void)
+{
+	char code[CODE_MAX];
+	long long plan = invite("Kim", code);
+	kiosk k;
+	cJSON *m;
+
+	CHECK(plan > 0);
+	CHECK(kiosk_open(&k, code));
+	CHECK(kiosk_say(&k, "{\"type\":\"answer\",\"page\":\"like-admire\",\"value\":\"Kind\"}"));
+	kiosk_close(&k);
+	m = ask(&fx.casey,
+		"{\"type\":\"comment\",\"plan\":%lld,\"section\":\"outcomes\",\"text\":\"Tell me "
+		"more about weekends.\"}",
+		plan);
+	cJSON_Delete(m);
+
+	/* Coming back: the comments first, the new one marked new in words the voice reads. */
+	CHECK(kiosk_open(&k, code));
+	m = kiosk_page(&k);
+	CHECK_STR(str(m, "page.kind"), "comments");
+	CHECK(cJSON_IsTrue(at(m, "page.comments.0.new")));
+	CHECK_STR(str(m, "page.comments.0.new_text.id"), "msg/comments.new");
+	CHECK_STR(str(m, "page.comments.0.new_text.text"), content_message(ct, "comments.new"));
+	cJSON_Delete(m);
+	kiosk_close(&k);
+	m = ask(&fx.casey, "{\"type\":\"plan\",\"plan\":%lld}", plan);
+	CHECK(cJSON_IsTrue(at(m, "comments.0.seen")));
+	cJSON_Delete(m);
+
+	/* Shown once, it is no longer new. */
+	CHECK(kiosk_open(&k, code));
+	CHECK(kiosk_say(&k, "{\"type\":\"go\",\"to\":\"comments\"}"));
+	m = kiosk_page(&k);
+	CHECK_STR(str(m, "page.kind"), "comments");
+	CHECK(cJSON_IsFalse(at(m, "page.comments.0.new")));
+	CHECK(at(m, "page.comments.0.new_text") == NULL);
+	cJSON_Delete(m);
+	kiosk_close(&k);
+}
+
 /* ---- reading the plan ---- */
 
 static const cJSON *answer_row(const cJSON *plan, const char *page, const char *field)
@@ -1500,6 +1550,7 @@ int main(void)
 	RUN(not_agreed_should_need_reasons_safety_and_complaints_information);
 	RUN(council_fields_should_be_checked_and_kept);
 	RUN(comments_should_name_a_known_section_and_reach_the_person);
+	RUN(a_comment_should_be_new_to_the_person_once_then_seen);
 	RUN(the_plan_should_hold_the_persons_words_in_journey_order_and_who_wrote_them);
 	RUN(amounts_and_dates_should_read_as_the_person_wrote_them);
 	RUN(sign_off_should_schedule_reviews_7_weeks_and_12_months_on);

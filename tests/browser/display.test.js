@@ -176,3 +176,48 @@ test('staff read the reason the person gave when they asked for a review', async
     await context.close();
   }
 });
+
+test('a comment the person has not heard before is shown and said as new, once', async () => {
+  const words = messages();
+  const comment = 'Shall we meet at the library next week?';
+  const plan = sql(server.data, 'select max(id) as id from plans')[0].id;
+  const staff = await staffAs(server.caseworker);
+  try {
+    const s = staff.page;
+    await s.goto(`${server.url}staff/#plan/${plan}`);
+    await s.waitForSelector('form.app-comment-form textarea');
+    const id = await s.$eval('form.app-comment-form textarea', (e) => e.id);
+    await s.fill(`#${id}`, comment);
+    await s.click(`#${id}-add`);
+    await s.waitForSelector(`#${id}-done:not(:empty)`);
+  } finally {
+    await staff.context.close();
+  }
+  for (const round of ['first', 'again']) {
+    const { context, page } = await openKiosk(browser, server.url);
+    try {
+      await openWithCode(page, server.code.replace(/-/g, ' '));
+      if (round === 'again') {
+        await waitForPage(page, 'welcome-back');
+        await page.click('#action-comments');
+      }
+      await waitForPage(page, 'comments');
+      const shownNow = await page.$$eval('#comments .comment', (cs) => cs.map((c) => ({
+        text: c.querySelector('.comment-text').textContent,
+        isNew: c.classList.contains('comment-new'),
+        label: c.querySelector('.comment-new-label')?.textContent ?? null,
+        labelId: c.querySelector('.comment-new-label')?.dataset.textId ?? null,
+      })));
+      const mine = shownNow.find((c) => c.text === comment);
+      assert.ok(mine, 'the comment is on the page');
+      if (round === 'first') {
+        assert.deepEqual(mine, { text: comment, isNew: true, label: shown(words['comments.new']), labelId: 'msg/comments.new' });
+        await noViolations(page, 'the comments page with a new comment');
+      } else {
+        assert.deepEqual(mine, { text: comment, isNew: false, label: null, labelId: null }, 'seen once, no longer new');
+      }
+    } finally {
+      await context.close();
+    }
+  }
+});

@@ -594,6 +594,7 @@ function commentsView(p) {
   const list = el('ul', { class: 'comments', id: 'comments' });
   for (const c of p.comments || []) {
     const item = el('li', { class: 'comment' + (c.new ? ' comment-new' : '') });
+    if (c.new && c.new_text) item.append(textEl('p', c.new_text, 'comment-new-label'));
     if (c.about) item.append(textEl('p', c.about, 'comment-about'));
     item.append(textEl('p', c.text, 'comment-text'));
     if (c.from) item.append(textEl('p', c.from, 'comment-from'));
