@@ -719,8 +719,10 @@ function updateChrome(p) {
   const later = document.getElementById('save-later');
   const finish = document.getElementById('finish');
   const footer = document.getElementById('footer');
-  // Nothing to save for later where the person cannot change anything (a sent or signed-off plan).
-  if (later) later.hidden = !p || !p.plan_open || p.read_only || p.kind === 'saved-code';
+  // Nothing to save for later where the person cannot change anything (a sent or signed-off
+  // plan); the review page still takes their reason, whatever the plan's status.
+  const fixed = !!p && p.read_only && p.kind !== 'review';
+  if (later) later.hidden = !p || !p.plan_open || fixed || p.kind === 'saved-code';
   if (finish) finish.hidden = !!p && p.kind === 'saved-code'; // that page has its own
   if (footer) footer.hidden = !p || (later.hidden && finish.hidden);
 }
