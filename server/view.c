@@ -560,6 +560,41 @@ static void add_action(cJSON *acts, const content *c, const char *go)
 	cJSON_AddItemToArray(acts, a);
 }
 
+/* A choice's or a yes-no page's answer and options (a choice `offered: managing` shows only the
+ * ways of managing the council offered). */
+static void add_choices(cJSON *o, const view_params *vp, const content_page *pg)
+{
+	const char *v = plan_answers_get(vp->answers, pg->id, 0, "");
+	cJSON *opts;
+	char id[ID_LEN];
+
+	cJSON_AddStringToObject(o, "value", v ? v : "");
+	opts = cJSON_AddArrayToObject(o, "options");
+	if (pg->kind == KIND_YES_NO) {
+		static const char *const yn[] = { "yes", "no" };
+
+		for (int k = 0; k < 2; k++) {
+			cJSON *op = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(op, "value", yn[k]);
+			cJSON_AddItemToObject(op, "text", msg_obj(vp->c, yn[k], NULL));
+			cJSON_AddItemToArray(opts, op);
+		}
+		return;
+	}
+	for (size_t k = 0; k < pg->noptions; k++) {
+		cJSON *op;
+
+		if (pg->offered && !plan_managing_offered(vp->managing, pg->options[k].value))
+			continue;
+		op = cJSON_CreateObject();
+		cJSON_AddStringToObject(op, "value", pg->options[k].value);
+		snprintf(id, sizeof(id), "option/%s", pg->options[k].value);
+		cJSON_AddItemToObject(op, "text", page_text(pg, id, pg->options[k].text));
+		cJSON_AddItemToArray(opts, op);
+	}
+}
+
 static void add_kind_fields(cJSON *o, const view_params *vp, const content_page *pg)
 {
 	const content *c = vp->c;
@@ -583,36 +618,9 @@ static void add_kind_fields(cJSON *o, const view_params *vp, const content_page 
 			cJSON_AddBoolToObject(o, "sent", vp->disagree_sent);
 		break;
 	case KIND_CHOICE:
-	case KIND_YES_NO: {
-		cJSON *opts = cJSON_AddArrayToObject(o, "options");
-
-		v = plan_answers_get(vp->answers, pg->id, 0, "");
-		cJSON_AddStringToObject(o, "value", v ? v : "");
-		if (pg->kind == KIND_YES_NO) {
-			static const char *const yn[] = { "yes", "no" };
-
-			for (int k = 0; k < 2; k++) {
-				cJSON *op = cJSON_CreateObject();
-
-				cJSON_AddStringToObject(op, "value", yn[k]);
-				cJSON_AddItemToObject(op, "text", msg_obj(c, yn[k], NULL));
-				cJSON_AddItemToArray(opts, op);
-			}
-			break;
-		}
-		for (size_t k = 0; k < pg->noptions; k++) {
-			cJSON *op;
-
-			if (pg->offered && !plan_managing_offered(vp->managing, pg->options[k].value))
-				continue;
-			op = cJSON_CreateObject();
-			cJSON_AddStringToObject(op, "value", pg->options[k].value);
-			snprintf(id, sizeof(id), "option/%s", pg->options[k].value);
-			cJSON_AddItemToObject(op, "text", page_text(pg, id, pg->options[k].text));
-			cJSON_AddItemToArray(opts, op);
-		}
+	case KIND_YES_NO:
+		add_choices(o, vp, pg);
 		break;
-	}
 	case KIND_LIST:
 		add_list(o, vp, pg);
 		break;
