@@ -23,14 +23,14 @@ static const char *const required_messages[] = {
 	"welcome-back.status", "welcome-back.review", "status.draft", "status.submitted",
 	"status.changes_requested", "status.agreed", "status.not_agreed", "status.signed_off",
 	"status.review_due", "review.button", "review.sent", "timeout.title", "timeout.body",
-	"timeout.more", "timeout.finish", "cleared", "bye", "connection.lost", "connection.back",
+	"timeout.body-one", "timeout.more", "timeout.finish", "cleared", "bye", "connection.lost", "connection.back",
 	"safeguarding.raised", "error.bad-json", "error.bad-message", "error.unknown-type",
 	"error.bad-field", "error.too-long", "error.too-big", "error.bad-utf8", "error.too-deep",
 	"error.no-plan", "error.not-your-plan", "error.not-allowed", "error.already-sent",
 	"error.wrong-code", "error.slow-down", "error.not-saved", "error.server", "error.no-item",
 	"error.bad-money", "error.bad-date", "error.list-full", "error.unknown-text", "error.bad-voice",
 	"error.busy", "error.no-sound", "welcome-back.comments", "welcome-back.agree",
-	"comments.from", "comments.about", "comments.carry-on", "agree.yes", "agree.no", "agree.check",
+	"comments.new", "comments.from", "comments.about", "comments.carry-on", "agree.yes", "agree.no", "agree.check",
 	"not-agreed.button", "not-agreed.sent", "welcome-back.copy", "copy.agreed", "copy.review",
 	"copy.council", "copy.yours", "copy.print", "copy.money", "date", "month.1", "month.2",
 	"month.3", "month.4", "month.5", "month.6", "month.7", "month.8", "month.9", "month.10",
@@ -168,6 +168,8 @@ static int check_kind_lines(parser *p, const content_page *pg)
 		return content_fail(p, "page '%s' has list lines but is not a list", pg->id);
 	if (pg->flag && pg->kind != KIND_YES_NO)
 		return content_fail(p, "page '%s' has a flag but is not a yes-no page", pg->id);
+	if (pg->offered && pg->kind != KIND_CHOICE)
+		return content_fail(p, "page '%s' has 'offered' but is not a choice", pg->id);
 	if (pg->total) {
 		int ok = 0;
 
@@ -356,6 +358,7 @@ void content_free(content *c)
 		}
 		free(pg->conds);
 		free(pg->flag);
+		free(pg->offered);
 		free(pg->file);
 	}
 	free(c->pages);

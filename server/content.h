@@ -70,6 +70,7 @@ typedef struct content_page {
 	content_cond *conds;
 	size_t nconds;
 	char *flag; /* yes-no pages: "safeguarding" or "advocacy", or NULL */
+	char *offered; /* choice pages: "managing" shows only the ways the council offered, or NULL */
 	char *file; /* where the page was written, for error messages */
 	int line;
 	int picture_line;

@@ -334,6 +334,11 @@ static int page_line(parser *p, const char *key, char *v)
 			return content_fail(p, "a flag is 'safeguarding' or 'advocacy'");
 		return set_once(p, &pg->flag, key, v);
 	}
+	if (strcmp(key, "offered") == 0) {
+		if (strcmp(v, "managing"))
+			return content_fail(p, "'offered' is 'managing' (the ways the council offered)");
+		return set_once(p, &pg->offered, key, v);
+	}
 	if (strcmp(key, "limit") == 0) {
 		char *end;
 		long n = strtol(v, &end, 10);

@@ -16,7 +16,8 @@ static const char *const status_names[PLAN_STATUS_COUNT] = {
 	[PLAN_REVIEW_DUE] = "review_due",
 };
 
-/* draft -> submitted -> (changes_requested -> submitted)* -> agreed -> signed_off
+/* The status graph (docs/staff.md): draft -> submitted -> (changes_requested -> submitted)* ->
+ * agreed -> signed_off
  * -> review_due -> ..., with not_agreed recorded where agreement fails. */
 static const struct {
 	plan_status from, to;
@@ -81,6 +82,35 @@ int plan_council_agreed(plan_status s)
 int plan_forgets_agreement(plan_status s)
 {
 	return s == PLAN_CHANGES_REQUESTED || s == PLAN_NOT_AGREED;
+}
+
+int plan_managing_offered(const char *offered, const char *option)
+{
+	static const struct {
+		const char *option, *way;
+	} ways[] = {
+		{ "direct-payment", "direct" },
+		{ "council", "council" },
+		{ "provider", "provider" },
+		{ "mix", "mix" },
+	};
+	const char *way = NULL, *p;
+	size_t len;
+
+	for (size_t i = 0; i < sizeof(ways) / sizeof(ways[0]); i++)
+		if (strcmp(option, ways[i].option) == 0)
+			way = ways[i].way;
+	if (!way || !offered || !*offered)
+		return 1;
+	len = strlen(way);
+	for (p = offered; *p;) {
+		size_t n = strcspn(p, ",");
+
+		if (n == len && strncmp(p, way, len) == 0)
+			return 1;
+		p += n + (p[n] == ',');
+	}
+	return 0;
 }
 
 #define MONEY_MAX_PENCE 100000000LL /* £1,000,000 a week is surely a typing slip */

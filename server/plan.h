@@ -37,6 +37,12 @@ int plan_council_agreed(plan_status s);
  * changes, or agreement failed). */
 int plan_forgets_agreement(plan_status s);
 
+/* 1 when a choice of the kiosk's `managing` page is among the ways of managing the council
+ * offered: `offered` as stored with the invitation ("direct,council"; NULL or "" when none were
+ * named, which offers all). The option "direct-payment" is the council's "direct"; an option
+ * that is no way of managing ("help") is always offered. */
+int plan_managing_offered(const char *offered, const char *option);
+
 /* "12", "12.5", "£12.50", "1,250" -> pence. 0, or -1 for anything that is not an amount
  * (negative, more than two decimals, over £1,000,000). */
 int plan_money_parse(const char *text, long long *pence);

@@ -74,6 +74,7 @@ struct session {
 	char code[CODE_MAX];
 	plan_status status;
 	long long budget;
+	char managing[64]; /* the ways of managing the council offered ("" when none were named) */
 
 	size_t page;
 	long long editing;
@@ -438,11 +439,10 @@ static comment_count comments_of(session *s)
 	return n;
 }
 
-/* 1 when the social worker wrote something the person has not been shown; it counts as shown
- * from now (in the request that opens the plan, so it is undone with it). */
+/* 1 when the social worker wrote something the person has not been shown. */
 static int new_comments(session *s)
 {
-	return comments_of(s).unseen > 0 && store_comments_mark_seen(s->p->st, s->plan) == 0;
+	return comments_of(s).unseen > 0;
 }
 
 /* 1 while the social worker is asking the person to agree and they have not said yes. */
@@ -473,6 +473,7 @@ static void show_page(session *s, long long seq)
 	vp.answers = &pa;
 	vp.status = s->plan ? s->status : PLAN_DRAFT;
 	vp.budget_pence = s->plan ? s->budget : -1;
+	vp.managing = s->plan ? s->managing : NULL;
 	vp.code = s->plan ? s->code : NULL;
 	vp.new_code = s->new_code;
 	vp.editing = pg->kind == KIND_LIST ? s->editing : 0;
@@ -551,12 +552,20 @@ static void close_plan(session *s)
 	s->new_code = 0;
 }
 
+static void keep_managing(void *ctx, const store_plan_detail *d)
+{
+	session *s = ctx;
+
+	snprintf(s->managing, sizeof(s->managing), "%s", d->managing);
+}
+
 /* Opens the plan for this session: a new visit, with the answers held so far. */
 static int open_plan(session *s, long long id, const char *code)
 {
 	store_plan pl;
 
-	if (store_plan_get(s->p->st, id, &pl))
+	s->managing[0] = '\0';
+	if (store_plan_get(s->p->st, id, &pl) || store_plan_detail_get(s->p->st, id, keep_managing, s))
 		return fail(s, "server");
 	if (store_visit_start(s->p->st, id, &s->visit)) {
 		s->visit = 0;
@@ -819,9 +828,12 @@ static void arrive(session *s, long long seq)
 		}
 	next = flow_next(c, &pa, s->p->code_index);
 	plan_answers_release(&pa);
-	if (started && new_comments(s))
-		go_to(s, kind_index(s, KIND_COMMENTS), seq); /* what the social worker wrote, first */
-	else if (started && agreement_asked(s))
+	if (started && new_comments(s)) {
+		/* What the social worker wrote, first, the new comments marked new; shown, they count
+		 * as seen from now (in the request that opens the plan, so it is undone with it). */
+		go_to(s, kind_index(s, KIND_COMMENTS), seq);
+		store_comments_mark_seen(s->p->st, s->plan);
+	} else if (started && agreement_asked(s))
 		go_to(s, kind_index(s, KIND_AGREE), seq);
 	else if (started || next < 0)
 		go_to(s, kind_index(s, KIND_WELCOME_BACK), seq);

@@ -426,8 +426,14 @@ static void add_answer(plan_read *r, cJSON *arr, const content_page *pg, long lo
 		cJSON_AddStringToObject(a, "value", v);
 	else
 		cJSON_AddNullToObject(a, "value");
-	/* A choice's words, as the person read them. */
-	if (v && pg->kind == KIND_YES_NO) {
+	/* A choice's words, as the person read them; an amount or a date as they wrote it. */
+	if (v && f && (f->type == FIELD_MONEY || f->type == FIELD_DATE)) {
+		char *t = view_field_text(c, f, v);
+
+		if (t)
+			cJSON_AddStringToObject(a, "text", t);
+		free(t);
+	} else if (v && pg->kind == KIND_YES_NO) {
 		const char *t = content_message(c, strcmp(v, "yes") == 0 ? "yes" : "no");
 
 		cJSON_AddStringToObject(a, "text", t ? t : v);
@@ -511,14 +517,32 @@ static int add_sections(plan_read *r, long long plan)
 	return 0;
 }
 
+/* The words to name a plan by: the person's name, or for a plan started at the kiosk without
+ * one, staff.no-name with the day it was started (created: an ISO time). Malloc'd, or NULL. */
+static char *plan_label(const content *c, const char *person, const char *created)
+{
+	char *day, *label;
+
+	if (*person)
+		return strdup(person);
+	day = view_date_words(c, created);
+	label = view_fill(c, "staff.no-name", (const char *const[]){ "date", day ? day : "", NULL });
+	free(day);
+	return label;
+}
+
 static void add_detail(void *ctx, const store_plan_detail *d)
 {
 	plan_read *r = ctx;
 	cJSON *o = r->o, *x, *managing;
 	const char *p;
+	char *label;
 
 	cJSON_AddNumberToObject(o, "plan", (double)d->id);
 	cJSON_AddStringToObject(o, "person", d->person_name);
+	label = plan_label(r->ss->sf->c, d->person_name, d->created_at);
+	cJSON_AddStringToObject(o, "label", label ? label : "");
+	free(label);
 	cJSON_AddStringToObject(o, "status", plan_status_name(d->status));
 	cJSON_AddStringToObject(o, "created", d->created_at);
 	cJSON_AddStringToObject(o, "updated", d->updated_at);
@@ -857,6 +881,35 @@ static void add_caseload_plan(void *ctx, const store_caseload_row *row)
 	cJSON_AddItemToArray(cc->plans, o);
 }
 
+static void keep_created(void *ctx, const store_plan_detail *d)
+{
+	snprintf(ctx, ISO_LEN, "%s", d->created_at);
+}
+
+/* Each row of arr (caseload plans or urgent flags) gets "label": the words to name its plan by,
+ * the person's name, or for a plan started at the kiosk without one, staff.no-name with the day
+ * it was started. 0, or -1 when a plan cannot be read. */
+static int add_labels(staff_session *ss, cJSON *arr)
+{
+	const content *c = ss->sf->c;
+	cJSON *row;
+
+	cJSON_ArrayForEach(row, arr)
+	{
+		const char *person = cJSON_GetStringValue(cJSON_GetObjectItem(row, "person"));
+		long long plan = (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(row, "plan"));
+		char created[ISO_LEN] = "", *label;
+
+		if ((!person || !*person) &&
+		    store_plan_detail_get(ss->sf->st, plan, keep_created, created))
+			return -1;
+		label = plan_label(c, person ? person : "", created);
+		cJSON_AddStringToObject(row, "label", label ? label : "");
+		free(label);
+	}
+	return 0;
+}
+
 static int handle_caseload(staff_session *ss, const cJSON *m, long long seq)
 {
 	store *st = ss->sf->st;
@@ -883,7 +936,8 @@ static int handle_caseload(staff_session *ss, const cJSON *m, long long seq)
 	cc = (caseload_ctx){cJSON_AddArrayToObject(r, "urgent"), cJSON_AddArrayToObject(r, "plans"),
 			    day};
 	if (store_flags_open_each(st, add_urgent, &cc) ||
-	    store_caseload_each(st, add_caseload_plan, &cc)) {
+	    store_caseload_each(st, add_caseload_plan, &cc) || add_labels(ss, cc.urgent) ||
+	    add_labels(ss, cc.plans)) {
 		cJSON_Delete(r);
 		return fail(ss, "server");
 	}
@@ -1403,7 +1457,8 @@ static int handle_audit(staff_session *ss, const cJSON *m, long long seq)
 	return 0;
 }
 
-/* The review form (seed 003). The first two must be answered. */
+/* The review form: the questions councils ask at a review (docs/staff.md, "Reviews"). The
+ * first two must be answered. */
 static const char *const review_keys[] = {
     "working",	    "not_working",	     "outcomes_met",
     "budget_right", "circumstances_changed", "everyone_satisfied"};

@@ -15,13 +15,11 @@ static const char *const month_names[] = { "January", "February", "March",     "
 					   "May",     "June",     "July",      "August",
 					   "September", "October", "November", "December" };
 
-char *view_fill(const content *c, const char *name, const char *const *kv)
+/* t with its {placeholders} filled from kv, as view_fill. Returns a malloc'd string. */
+static char *fill_text(const char *t, const char *const *kv)
 {
-	const char *t = content_message(c, name);
 	buf out = BUF_INIT;
 
-	if (!t)
-		t = name;
 	while (*t) {
 		const char *open = strchr(t, '{'), *close = open ? strchr(open, '}') : NULL;
 		const char *value = NULL;
@@ -42,6 +40,13 @@ char *view_fill(const content *c, const char *name, const char *const *kv)
 		t = close + 1;
 	}
 	return buf_detach(&out, NULL);
+}
+
+char *view_fill(const content *c, const char *name, const char *const *kv)
+{
+	const char *t = content_message(c, name);
+
+	return fill_text(t ? t : name, kv);
 }
 
 void view_add_seq(cJSON *msg, long long seq)
@@ -401,6 +406,31 @@ static char *date_words(const content *c, const char *iso)
 	return text;
 }
 
+char *view_date_words(const content *c, const char *iso)
+{
+	return date_words(c, iso);
+}
+
+char *view_field_text(const content *c, const content_field *f, const char *value)
+{
+	char money[32];
+
+	if (!f || !value)
+		return NULL;
+	if (f->type == FIELD_MONEY) {
+		char *end;
+		long long pence = strtoll(value, &end, 10);
+
+		if (end == value || *end || pence < 0)
+			return NULL;
+		plan_money_format(pence, money, sizeof(money));
+		return strdup(money);
+	}
+	if (f->type == FIELD_DATE && strlen(value) == PLAN_DATE_LEN - 1)
+		return date_words(c, value);
+	return NULL;
+}
+
 typedef struct copy_ctx {
 	const content *c;
 	cJSON *needs;
@@ -514,6 +544,8 @@ static void add_comment(void *ctx, const store_comment *sc)
 		free(text);
 	}
 	cJSON_AddBoolToObject(o, "new", !sc->seen);
+	if (!sc->seen) /* said as well as shown, before the comment's words */
+		cJSON_AddItemToObject(o, "new_text", msg_obj(cc->c, "comments.new", NULL));
 	cJSON_AddItemToArray(cc->list, o);
 }
 
@@ -526,6 +558,41 @@ static void add_action(cJSON *acts, const content *c, const char *go)
 	cJSON_AddStringToObject(a, "go", go);
 	cJSON_AddItemToObject(a, "text", msg_obj(c, name, NULL));
 	cJSON_AddItemToArray(acts, a);
+}
+
+/* A choice's or a yes-no page's answer and options (a choice `offered: managing` shows only the
+ * ways of managing the council offered). */
+static void add_choices(cJSON *o, const view_params *vp, const content_page *pg)
+{
+	const char *v = plan_answers_get(vp->answers, pg->id, 0, "");
+	cJSON *opts;
+	char id[ID_LEN];
+
+	cJSON_AddStringToObject(o, "value", v ? v : "");
+	opts = cJSON_AddArrayToObject(o, "options");
+	if (pg->kind == KIND_YES_NO) {
+		static const char *const yn[] = { "yes", "no" };
+
+		for (int k = 0; k < 2; k++) {
+			cJSON *op = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(op, "value", yn[k]);
+			cJSON_AddItemToObject(op, "text", msg_obj(vp->c, yn[k], NULL));
+			cJSON_AddItemToArray(opts, op);
+		}
+		return;
+	}
+	for (size_t k = 0; k < pg->noptions; k++) {
+		cJSON *op;
+
+		if (pg->offered && !plan_managing_offered(vp->managing, pg->options[k].value))
+			continue;
+		op = cJSON_CreateObject();
+		cJSON_AddStringToObject(op, "value", pg->options[k].value);
+		snprintf(id, sizeof(id), "option/%s", pg->options[k].value);
+		cJSON_AddItemToObject(op, "text", page_text(pg, id, pg->options[k].text));
+		cJSON_AddItemToArray(opts, op);
+	}
 }
 
 static void add_kind_fields(cJSON *o, const view_params *vp, const content_page *pg)
@@ -551,33 +618,9 @@ static void add_kind_fields(cJSON *o, const view_params *vp, const content_page 
 			cJSON_AddBoolToObject(o, "sent", vp->disagree_sent);
 		break;
 	case KIND_CHOICE:
-	case KIND_YES_NO: {
-		cJSON *opts = cJSON_AddArrayToObject(o, "options");
-
-		v = plan_answers_get(vp->answers, pg->id, 0, "");
-		cJSON_AddStringToObject(o, "value", v ? v : "");
-		if (pg->kind == KIND_YES_NO) {
-			static const char *const yn[] = { "yes", "no" };
-
-			for (int k = 0; k < 2; k++) {
-				cJSON *op = cJSON_CreateObject();
-
-				cJSON_AddStringToObject(op, "value", yn[k]);
-				cJSON_AddItemToObject(op, "text", msg_obj(c, yn[k], NULL));
-				cJSON_AddItemToArray(opts, op);
-			}
-			break;
-		}
-		for (size_t k = 0; k < pg->noptions; k++) {
-			cJSON *op = cJSON_CreateObject();
-
-			cJSON_AddStringToObject(op, "value", pg->options[k].value);
-			snprintf(id, sizeof(id), "option/%s", pg->options[k].value);
-			cJSON_AddItemToObject(op, "text", page_text(pg, id, pg->options[k].text));
-			cJSON_AddItemToArray(opts, op);
-		}
+	case KIND_YES_NO:
+		add_choices(o, vp, pg);
 		break;
-	}
 	case KIND_LIST:
 		add_list(o, vp, pg);
 		break;
@@ -656,6 +699,27 @@ static void add_kind_fields(cJSON *o, const view_params *vp, const content_page 
 	}
 }
 
+/* A say line; one holding {budget} says the person's weekly budget, or, where the council has
+ * set none yet, budget.none in its place (docs/content-format.md). */
+static cJSON *say_text(const view_params *vp, const content_page *pg, size_t i)
+{
+	const char *line = pg->say[i];
+	char what[32], bud[32];
+	char *text;
+	cJSON *o;
+
+	snprintf(what, sizeof(what), "say/%zu", i + 1);
+	if (!strstr(line, "{budget}"))
+		return page_text(pg, what, line);
+	if (vp->budget_pence < 0)
+		return msg_obj(vp->c, "budget.none", NULL);
+	plan_money_format(vp->budget_pence, bud, sizeof(bud));
+	text = fill_text(line, (const char *const[]){ "budget", bud, NULL });
+	o = page_text(pg, what, text ? text : line);
+	free(text);
+	return o;
+}
+
 cJSON *view_page(const view_params *vp, size_t index)
 {
 	const content *c = vp->c;
@@ -691,12 +755,8 @@ cJSON *view_page(const view_params *vp, size_t index)
 	}
 	cJSON_AddItemToObject(o, "title", page_text(pg, "title", pg->title));
 	say = cJSON_AddArrayToObject(o, "say");
-	for (size_t i = 0; i < pg->nsay; i++) {
-		char what[32];
-
-		snprintf(what, sizeof(what), "say/%zu", i + 1);
-		cJSON_AddItemToArray(say, page_text(pg, what, pg->say[i]));
-	}
+	for (size_t i = 0; i < pg->nsay; i++)
+		cJSON_AddItemToArray(say, say_text(vp, pg, i));
 	if (pg->ask)
 		cJSON_AddItemToObject(o, "ask", page_text(pg, "ask", pg->ask));
 	if (pg->hint)

@@ -17,6 +17,7 @@ typedef struct view_params {
 	const plan_answers *answers;  /* the plan's answers, or those held before a plan is open */
 	plan_status status;           /* the plan's status (PLAN_DRAFT when no plan is open) */
 	long long budget_pence;       /* -1 when there is no budget */
+	const char *managing;         /* the ways of managing the council offered, or NULL for all */
 	const char *code;             /* the open plan's code, or NULL */
 	int new_code;                 /* the code was made during this visit */
 	long long editing;            /* the list entry being edited, or 0 */
@@ -40,6 +41,13 @@ cJSON *view_error(const content *c, const char *code, long long seq, const char 
 /* The message `name` with {placeholders} filled from kv ("name", "value", ..., NULL).
  * Returns a malloc'd string; the name itself when the message is missing. */
 char *view_fill(const content *c, const char *name, const char *const *kv);
+/* A stored list field's value as the person wrote it and the kiosk shows it: an amount in pence
+ * ("2550") as "£25.50", a date ("2027-03-01") in the content's words ("1 March 2027"). A malloc'd
+ * string the caller frees; NULL for any other field (its value is shown as it is). */
+char *view_field_text(const content *c, const content_field *f, const char *value);
+/* "22 November 2026" in the content's words for "2026-11-22..." (its first ten characters). A
+ * malloc'd string the caller frees; NULL when it is no date. */
+char *view_date_words(const content *c, const char *iso);
 /* Adds "seq" when seq >= 0. */
 void view_add_seq(cJSON *msg, long long seq);
 

@@ -219,7 +219,8 @@ voices *voices_load(const char *dir, char *err, size_t errlen)
 	}
 	if (load_file(&l, dir, "pronunciations.txt", saying_line))
 		goto fail;
-	qsort(l.v->sayings, l.v->nsayings, sizeof(saying), longest_first);
+	if (l.v->nsayings > 1) /* an empty list has no array: qsort(NULL, ...) is undefined */
+		qsort(l.v->sayings, l.v->nsayings, sizeof(saying), longest_first);
 	return l.v;
 fail:
 	voices_free(l.v);

@@ -158,6 +158,40 @@ static void content_should_keep_every_sentence_to_fifteen_words(void)
 	content_free(c);
 }
 
+/* A yes on a safeguarding page is shown first on the staff caseload and sent nowhere else: the
+ * pages that follow it promise no more than that, and say what to do in danger now. */
+static void content_after_a_safeguarding_yes_should_claim_nobody_was_told(void)
+{
+	char err[ERR_LEN];
+	content *c = load_real(err);
+	int follow_ups = 0;
+
+	if (!c) {
+		CHECK(c != NULL);
+		return;
+	}
+	for (size_t i = 0; i < content_page_count(c); i++) {
+		const content_page *pg = content_page_at(c, i);
+		const content_page *asked;
+		int danger = 0;
+
+		if (pg->nconds != 1 || !(asked = content_page_find(c, pg->conds[0].page, NULL)) ||
+		    !asked->flag || strcmp(asked->flag, "safeguarding") != 0 || pg->conds[0].negate)
+			continue;
+		follow_ups++;
+		for (size_t k = 0; k < pg->nsay; k++) {
+			CHECK(strstr(pg->say[k], "told") == NULL);
+			if (strstr(pg->say[k], "told"))
+				fprintf(stderr, "    %s claims: %s\n", pg->id, pg->say[k]);
+			danger |= strstr(pg->say[k], "9 9 9") != NULL;
+		}
+		CHECK(danger);
+	}
+	CHECK(follow_ups >= 1);
+	CHECK(strstr(content_message(c, "safeguarding.raised"), "told") == NULL);
+	content_free(c);
+}
+
 static void content_should_find_messages_by_name(void)
 {
 	char err[ERR_LEN];
@@ -683,6 +717,19 @@ static void content_should_refuse_a_page_without_a_picture(void)
 	copy_remove(&t);
 }
 
+static void content_should_refuse_offered_on_a_page_that_is_not_a_choice(void)
+{
+	char err[ERR_LEN];
+	copy t;
+
+	CHECK(copy_make(&t) == 0);
+	CHECK(replace_line(&t, "02-who.txt", line_of(&t, "02-who.txt", "picture: name-badge"),
+			   "picture: name-badge\noffered: managing") == 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, "'helper-name' has 'offered' but is not a choice");
+	copy_remove(&t);
+}
+
 static void content_should_refuse_a_picture_that_pictures_txt_does_not_describe(void)
 {
 	char err[ERR_LEN];
@@ -963,6 +1010,7 @@ int main(void)
 	RUN(content_should_have_pages_of_every_kind_that_asks_something);
 	RUN(content_pages_should_be_whole_after_loading);
 	RUN(content_should_keep_every_sentence_to_fifteen_words);
+	RUN(content_after_a_safeguarding_yes_should_claim_nobody_was_told);
 	RUN(content_should_find_messages_by_name);
 	RUN(content_codewords_should_be_short_lowercase_and_findable);
 	RUN(content_load_should_say_when_the_folder_is_missing);
@@ -985,6 +1033,7 @@ int main(void)
 	RUN(content_should_refuse_a_key_it_does_not_know);
 	RUN(content_should_refuse_a_kind_it_does_not_know);
 	RUN(content_should_refuse_a_page_without_a_picture);
+	RUN(content_should_refuse_offered_on_a_page_that_is_not_a_choice);
 	RUN(content_should_refuse_a_picture_that_pictures_txt_does_not_describe);
 	RUN(content_should_refuse_a_picture_whose_file_is_missing);
 	RUN(content_should_refuse_two_pages_with_the_same_name);

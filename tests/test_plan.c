@@ -316,7 +316,7 @@ static void plan_review_dates_should_be_7_weeks_and_12_months_after_sign_off(voi
 	CHECK(plan_review_dates("2026-11-22", light, full) == 0);
 	CHECK_STR(light, "2027-01-10");
 	CHECK_STR(full, "2027-11-22");
-	/* 6 to 8 weeks, as seed 003 asks */
+	/* a light-touch review comes 6 to 8 weeks after sign-off */
 	CHECK(PLAN_LIGHT_REVIEW_DAYS >= 42 && PLAN_LIGHT_REVIEW_DAYS <= 56);
 	CHECK(plan_review_dates("not a date", light, full) == -1);
 }
@@ -421,6 +421,19 @@ static void plan_answers_should_hold_many_answers(void)
 	plan_answers_release(&pa);
 }
 
+static void managing_should_offer_the_ways_named_or_all_when_none_were(void)
+{
+	CHECK(plan_managing_offered("direct,council", "direct-payment") == 1);
+	CHECK(plan_managing_offered("direct,council", "council") == 1);
+	CHECK(plan_managing_offered("direct,council", "provider") == 0);
+	CHECK(plan_managing_offered("direct,council", "mix") == 0);
+	CHECK(plan_managing_offered("council", "direct-payment") == 0);
+	CHECK(plan_managing_offered("directly", "direct-payment") == 0); /* whole names only */
+	CHECK(plan_managing_offered("council", "help") == 1);		    /* help is always there */
+	CHECK(plan_managing_offered("", "provider") == 1);
+	CHECK(plan_managing_offered(NULL, "mix") == 1);
+}
+
 int main(void)
 {
 	RUN(plan_status_names_should_round_trip);
@@ -456,5 +469,6 @@ int main(void)
 	RUN(plan_answers_get_should_match_page_item_and_field_together);
 	RUN(plan_answers_set_should_replace_an_answer_already_there);
 	RUN(plan_answers_should_hold_many_answers);
+	RUN(managing_should_offer_the_ways_named_or_all_when_none_were);
 	return check_report();
 }

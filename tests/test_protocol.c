@@ -374,8 +374,8 @@ static void a_failed_handler_should_leave_nothing_in_the_store(void)
 	static const char *const failing[] = {
 	    "{\"type\":\"answer\",\"seq\":10,\"page\":\"managing\",\"value\":\"lottery\"}",
 	    "{\"type\":\"answer\",\"seq\":11,\"page\":\"nope\",\"value\":\"x\"}",
-	    "{\"type\":\"answer\",\"seq\":12,\"page\":\"budget\",\"item\":999,\"field\":\"cost\","
-	    "\"value\":\"1\"}",
+	    ("{\"type\":\"answer\",\"seq\":12,\"page\":\"budget\",\"item\":999,\"field\":\"cost\","
+	     "\"value\":\"1\"}"),
 	    "{\"type\":\"item_remove\",\"seq\":13,\"page\":\"budget\",\"item\":999}",
 	    "{\"type\":\"code\",\"seq\":14,\"code\":\"x\"}",
 	    "{\"type\":\"new_plan\",\"seq\":15}",
@@ -1138,6 +1138,79 @@ static void a_signed_off_plan_should_give_the_person_their_copy(void)
 	fixture_close(&f);
 }
 
+/* The option values of the page the session shows last, joined with spaces, into out. */
+static const char *last_options(const fake_conn *fc, char *out, size_t n)
+{
+	cJSON *m = fake_msg(fc, fc->n - 1);
+	const cJSON *op;
+	size_t used = 0;
+
+	out[0] = '\0';
+	cJSON_ArrayForEach(op, cJSON_GetObjectItem(cJSON_GetObjectItem(m, "page"), "options"))
+	{
+		const cJSON *v = cJSON_GetObjectItem(op, "value");
+		int w = snprintf(out + used, n - used, "%s%s", used ? " " : "",
+				 cJSON_IsString(v) ? v->valuestring : "?");
+
+		if (w > 0 && (size_t)w < n - used)
+			used += (size_t)w;
+	}
+	cJSON_Delete(m);
+	return out;
+}
+
+/* An invited plan with these ways of managing; its code into code. The plan's id, or 0. */
+static long long invite_with_managing(fixture *f, const char *managing, char *code)
+{
+	store_actor by = {STORE_ACTOR_STAFF, 0, "caseworker"};
+	store_invite_need need = {"Help to cook", 1};
+	unsigned char hash[CODE_HASH_BYTES];
+	store_user u;
+	long long id = 0;
+	char err[256];
+
+	if (store_user_find(f->st, "casey", &u) == 0)
+		by.id = u.id;
+	else if (store_user_add(f->st, "casey", "caseworker",
+				"$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$c29tZWhhc2hzb21laGFzaA", 1,
+				NULL, &by.id, err, sizeof(err)))
+		fprintf(stderr, "  (store_user_add: %s)\n", err);
+	code_generate(ct, code);
+	code_hash(zero_key, code, hash);
+	if (store_plan_invite(f->st, hash, "Sam", &need, 1, 18000, managing, &by, &id, err,
+			      sizeof(err)))
+		fprintf(stderr, "  (store_plan_invite: %s)\n", err);
+	return id;
+}
+
+static void the_managing_page_should_offer_only_the_ways_the_council_offered(void)
+{
+	fixture f;
+	fake_conn fc = {.n = 0}, fc2 = {.n = 0};
+	char code[CODE_MAX], code2[CODE_MAX], options[256];
+	session *s, *s2;
+
+	if (fixture_open(&f, 0)) {
+		CHECK(!"fixture");
+		return;
+	}
+	CHECK(invite_with_managing(&f, "direct,council", code) > 0);
+	s = open_with_code(&f, &fc, code);
+	handle(s, "{\"type\":\"go\",\"seq\":2,\"to\":\"managing\"}");
+	CHECK_STR(last(&fc), "page managing");
+	CHECK_STR(last_options(&fc, options, sizeof(options)), "direct-payment council help");
+
+	/* None named: every way, and help to choose. */
+	CHECK(invite_with_managing(&f, "", code2) > 0);
+	s2 = open_with_code(&f, &fc2, code2);
+	handle(s2, "{\"type\":\"go\",\"seq\":2,\"to\":\"managing\"}");
+	CHECK_STR(last_options(&fc2, options, sizeof(options)),
+		  "direct-payment council provider mix help");
+	protocol_session_close(s);
+	protocol_session_close(s2);
+	fixture_close(&f);
+}
+
 int main(void)
 {
 	char err[512];
@@ -1165,6 +1238,7 @@ int main(void)
 	RUN(narrate_should_take_a_message_whose_blanks_the_id_fills_with_numbers);
 	RUN(narrate_should_read_the_filled_message_and_the_answer_as_stored_now);
 	RUN(a_signed_off_plan_should_give_the_person_their_copy);
+	RUN(the_managing_page_should_offer_only_the_ways_the_council_offered);
 	content_free(ct);
 	return check_report();
 }

@@ -821,8 +821,8 @@ static void invalid_utf8_should_get_bad_utf8_and_the_connection_should_stay_open
 	    "{\"type\":\"answer\",\"seq\":2,\"page\":\"like-admire\",\"value\":\"\xc3\x28\"}",
 	    "{\"type\":\"answer\",\"seq\":3,\"page\":\"like-admire\",\"value\":\"\xc0\xaf\"}",
 	    "{\"type\":\"answer\",\"seq\":4,\"page\":\"like-admire\",\"value\":\"\xed\xa0\x80\"}",
-	    "{\"type\":\"answer\",\"seq\":5,\"page\":\"like-admire\",\"value\":"
-	    "\"\xf4\x90\x80\x80\"}",
+	    ("{\"type\":\"answer\",\"seq\":5,\"page\":\"like-admire\",\"value\":"
+	     "\"\xf4\x90\x80\x80\"}"),
 	    "{\"type\":\"answer\",\"seq\":6,\"page\":\"like-admire\",\"value\":\"cut \xe2\x82\"}",
 	};
 	probe_plan p;

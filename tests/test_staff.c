@@ -11,6 +11,7 @@
 #include "staff.h"
 #include "store.h"
 #include "users.h"
+#include "view.h"
 #include "workflow.h"
 
 #include <cjson/cJSON.h>
@@ -612,6 +613,49 @@ static void an_invitation_should_give_a_code_that_opens_the_plan_and_show_on_the
 		       plan) == 1);
 }
 
+static const cJSON *caseload_plan(const cJSON *caseload, long long plan)
+{
+	const cJSON *p;
+
+	cJSON_ArrayForEach(p, at(caseload, "plans"))
+		if (num(p, "plan") == (double)plan)
+			return p;
+	return NULL;
+}
+
+static void a_plan_started_without_a_code_should_be_named_by_the_day_it_was_started(void)
+{
+	fake_conn fc = {.n = 0};
+	session *s = protocol_session_open(fx.kiosk, &fc, "127.0.0.9");
+	char code[CODE_MAX];
+	long long named = invite("Robin Lee", code), plan = 0;
+	const char *start = "{\"type\":\"new_plan\",\"seq\":1}";
+	char *day, *expect;
+	cJSON *m;
+
+	protocol_handle(s, start, strlen(start), 0);
+	protocol_flush(fx.kiosk, NULL, 0);
+	protocol_session_close(s);
+	protocol_flush(fx.kiosk, NULL, 0);
+	plan = db_count("SELECT max(id) FROM plans WHERE person_name = ''", 0);
+	CHECK(plan > named);
+
+	m = ask(&fx.casey, "{\"type\":\"plan\",\"plan\":%lld}", plan);
+	CHECK_STR(str(m, "person"), "");
+	day = view_date_words(ct, str(m, "created"));
+	CHECK(day != NULL);
+	expect = view_fill(ct, "staff.no-name", (const char *const[]){"date", day ? day : "", NULL});
+	CHECK(expect && !strchr(expect, '{') && strstr(expect, day ? day : "?"));
+	CHECK_STR(str(m, "label"), expect);
+	cJSON_Delete(m);
+	m = ask(&fx.casey, "{\"type\":\"caseload\"}");
+	CHECK_STR(str(caseload_plan(m, plan), "label"), expect);
+	CHECK_STR(str(caseload_plan(m, named), "label"), "Robin Lee");
+	cJSON_Delete(m);
+	free(expect);
+	free(day);
+}
+
 static void an_invitation_with_bad_parts_should_be_refused_and_make_nothing(void)
 {
 	long long plans = db_count("SELECT count(*) FROM plans", 0);
@@ -979,6 +1023,56 @@ static void comments_should_name_a_known_section_and_reach_the_person(void)
 	cJSON_Delete(m);
 }
 
+/* The last page the kiosk was sent, parsed (cJSON_Delete it). */
+static cJSON *kiosk_page(const kiosk *k)
+{
+	for (int i = k->conn.n - 1; i >= 0; i--)
+		if (strstr(k->conn.sent[i], "\"type\":\"page\""))
+			return cJSON_Parse(k->conn.sent[i]);
+	return NULL;
+}
+
+static void a_comment_should_be_new_to_the_person_once_then_seen(void)
+{
+	char code[CODE_MAX];
+	long long plan = invite("Kim", code);
+	kiosk k;
+	cJSON *m;
+
+	CHECK(plan > 0);
+	CHECK(kiosk_open(&k, code));
+	CHECK(kiosk_say(&k, "{\"type\":\"answer\",\"page\":\"like-admire\",\"value\":\"Kind\"}"));
+	kiosk_close(&k);
+	m = ask(&fx.casey,
+		"{\"type\":\"comment\",\"plan\":%lld,\"section\":\"outcomes\",\"text\":\"Tell me "
+		"more about weekends.\"}",
+		plan);
+	cJSON_Delete(m);
+
+	/* Coming back: the comments first, the new one marked new in words the voice reads. */
+	CHECK(kiosk_open(&k, code));
+	m = kiosk_page(&k);
+	CHECK_STR(str(m, "page.kind"), "comments");
+	CHECK(cJSON_IsTrue(at(m, "page.comments.0.new")));
+	CHECK_STR(str(m, "page.comments.0.new_text.id"), "msg/comments.new");
+	CHECK_STR(str(m, "page.comments.0.new_text.text"), content_message(ct, "comments.new"));
+	cJSON_Delete(m);
+	kiosk_close(&k);
+	m = ask(&fx.casey, "{\"type\":\"plan\",\"plan\":%lld}", plan);
+	CHECK(cJSON_IsTrue(at(m, "comments.0.seen")));
+	cJSON_Delete(m);
+
+	/* Shown once, it is no longer new. */
+	CHECK(kiosk_open(&k, code));
+	CHECK(kiosk_say(&k, "{\"type\":\"go\",\"to\":\"comments\"}"));
+	m = kiosk_page(&k);
+	CHECK_STR(str(m, "page.kind"), "comments");
+	CHECK(cJSON_IsFalse(at(m, "page.comments.0.new")));
+	CHECK(at(m, "page.comments.0.new_text") == NULL);
+	cJSON_Delete(m);
+	kiosk_close(&k);
+}
+
 /* ---- reading the plan ---- */
 
 static const cJSON *answer_row(const cJSON *plan, const char *page, const char *field)
@@ -1054,6 +1148,71 @@ static void the_plan_should_hold_the_persons_words_in_journey_order_and_who_wrot
 	cJSON_Delete(m);
 	CHECK(refused(&fx.casey, "no-plan", "{\"type\":\"plan\",\"plan\":987654}"));
 	CHECK(refused(&fx.casey, "bad-message", "{\"type\":\"plan\"}"));
+}
+
+static const content_field *field_named(const content_page *pg, const char *name)
+{
+	for (size_t i = 0; pg && i < pg->nfields; i++)
+		if (strcmp(pg->fields[i].name, name) == 0)
+			return &pg->fields[i];
+	return NULL;
+}
+
+/* The kiosk item just made by item_add, by its page description. */
+static long long kiosk_new_item(kiosk *k, const char *page)
+{
+	cJSON *m;
+	long long item;
+
+	if (!kiosk_say(k, "{\"type\":\"item_add\",\"page\":\"%s\"}", page))
+		return 0;
+	m = cJSON_Parse(k->conn.sent[k->conn.n - 1]);
+	item = (long long)num(m, "page.editing.id");
+	cJSON_Delete(m);
+	return item;
+}
+
+static void amounts_and_dates_should_read_as_the_person_wrote_them(void)
+{
+	char code[CODE_MAX], *cost_text, *when_text;
+	long long plan = invite("Jo", code), cost_item, when_item;
+	const content_page *budget = content_page_find(ct, "budget", NULL);
+	const content_page *actions = content_page_find(ct, "actions", NULL);
+	const cJSON *a;
+	kiosk k;
+	cJSON *m;
+
+	CHECK(plan > 0 && budget && actions);
+	if (!budget || !actions)
+		return;
+	CHECK(kiosk_open(&k, code));
+	cost_item = kiosk_new_item(&k, "budget");
+	CHECK(kiosk_say(&k,
+			"{\"type\":\"answer\",\"page\":\"budget\",\"item\":%lld,"
+			"\"field\":\"cost\",\"value\":\"£25.50\"}",
+			cost_item));
+	when_item = kiosk_new_item(&k, "actions");
+	CHECK(kiosk_say(&k,
+			"{\"type\":\"answer\",\"page\":\"actions\",\"item\":%lld,"
+			"\"field\":\"when\",\"value\":\"2027-03-01\"}",
+			when_item));
+	kiosk_close(&k);
+
+	/* The words the kiosk showed the person for the same values. */
+	cost_text = view_field_text(ct, field_named(budget, "cost"), "2550");
+	when_text = view_field_text(ct, field_named(actions, "when"), "2027-03-01");
+	CHECK_STR(cost_text, "£25.50");
+	CHECK(when_text && strstr(when_text, "2027") && !strstr(when_text, "2027-03-01"));
+	m = ask(&fx.casey, "{\"type\":\"plan\",\"plan\":%lld}", plan);
+	a = answer_row(m, "budget", "cost");
+	CHECK_STR(str(a, "value"), "2550"); /* the stored value, for anything that computes */
+	CHECK_STR(str(a, "text"), cost_text);
+	a = answer_row(m, "actions", "when");
+	CHECK_STR(str(a, "value"), "2027-03-01");
+	CHECK_STR(str(a, "text"), when_text);
+	cJSON_Delete(m);
+	free(cost_text);
+	free(when_text);
 }
 
 /* ---- sign-off and reviews ---- */
@@ -1390,13 +1549,16 @@ int main(void)
 	RUN(roles_should_decide_who_may_do_what_before_anything_runs);
 	RUN(a_manager_who_agreed_a_plan_should_not_sign_it_off);
 	RUN(an_invitation_should_give_a_code_that_opens_the_plan_and_show_on_the_caseload);
+	RUN(a_plan_started_without_a_code_should_be_named_by_the_day_it_was_started);
 	RUN(an_invitation_with_bad_parts_should_be_refused_and_make_nothing);
 	RUN(a_new_code_should_replace_the_old_one);
 	RUN(every_impossible_move_should_be_refused_and_change_nothing);
 	RUN(not_agreed_should_need_reasons_safety_and_complaints_information);
 	RUN(council_fields_should_be_checked_and_kept);
 	RUN(comments_should_name_a_known_section_and_reach_the_person);
+	RUN(a_comment_should_be_new_to_the_person_once_then_seen);
 	RUN(the_plan_should_hold_the_persons_words_in_journey_order_and_who_wrote_them);
+	RUN(amounts_and_dates_should_read_as_the_person_wrote_them);
 	RUN(sign_off_should_schedule_reviews_7_weeks_and_12_months_on);
 	RUN(the_caseload_should_show_reviews_coming_and_make_them_due_on_their_day);
 	RUN(a_review_that_reopens_should_send_the_plan_back_for_changes);

@@ -566,8 +566,8 @@ static void audit_and_version_rows_should_refuse_update_and_delete_in_the_databa
 	    "DELETE FROM audit WHERE plan_id = ?1",
 	    "UPDATE versions SET snapshot = '{}' WHERE plan_id = ?1",
 	    "DELETE FROM versions WHERE plan_id = ?1",
-	    "INSERT OR REPLACE INTO versions (plan_id, n, kind, actor_kind, snapshot) "
-	    "VALUES (?1, 1, 'submitted', 'system', '{}')",
+	    ("INSERT OR REPLACE INTO versions (plan_id, n, kind, actor_kind, snapshot) "
+	     "VALUES (?1, 1, 'submitted', 'system', '{}')"),
 	};
 	long long audit = db_count("SELECT count(*) FROM audit WHERE plan_id = ?", loop_plan);
 	long long versions = db_count("SELECT count(*) FROM versions WHERE plan_id = ?", loop_plan);

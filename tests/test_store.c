@@ -1165,8 +1165,8 @@ static void the_database_should_refuse_to_change_or_delete_audit_rows(void)
 		"DELETE FROM audit",
 		"INSERT OR REPLACE INTO audit (id, actor_kind, action) VALUES (1, 'system', 'forged')",
 		"REPLACE INTO audit (id, actor_kind, action) VALUES (2, 'system', 'forged')",
-		"INSERT INTO audit (id, actor_kind, action) VALUES (1, 'system', 'forged') "
-		"ON CONFLICT (id) DO UPDATE SET action = 'forged'",
+		("INSERT INTO audit (id, actor_kind, action) VALUES (1, 'system', 'forged') "
+		 "ON CONFLICT (id) DO UPDATE SET action = 'forged'"),
 	};
 	char path[128], before[2048], after[2048];
 	store *s = open_file("audit.db", path, sizeof(path));

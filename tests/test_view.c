@@ -405,6 +405,56 @@ static void view_page_should_read_answers_back_on_the_check_page(void)
 	plan_answers_release(&pa);
 }
 
+/* The say lines of a page, joined with spaces, into out; and whether one is the text id wanted. */
+static int say_has_id(const cJSON *page, const char *id, char *out, size_t n)
+{
+	const cJSON *t;
+	size_t used = 0;
+	int found = 0;
+
+	out[0] = '\0';
+	cJSON_ArrayForEach(t, obj_at(page, "say"))
+	{
+		const char *text = str_at(t, "text"), *tid = str_at(t, "id");
+		int w = snprintf(out + used, n - used, "%s ", text ? text : "");
+
+		if (w > 0 && (size_t)w < n - used)
+			used += (size_t)w;
+		found |= tid && strcmp(tid, id) == 0;
+	}
+	return found;
+}
+
+static void view_page_should_say_the_budget_the_council_worked_out(void)
+{
+	const content_page *pg = content_page_find(c, "budget-intro", NULL);
+	plan_answers pa;
+	view_params vp;
+	cJSON *m;
+	char said[2048], amount[32];
+
+	CHECK(pg != NULL);
+	plan_answers_init(&pa);
+	init_params(&vp, &pa);
+	vp.budget_pence = 18050;
+	plan_money_format(18050, amount, sizeof(amount));
+	m = page_json(&vp, "budget-intro");
+	say_has_id(obj_at(m, "page"), "", said, sizeof(said));
+	CHECK(strstr(said, amount) != NULL);
+	CHECK(strchr(said, '{') == NULL);
+	if (!strstr(said, amount))
+		fprintf(stderr, "    no %s in: %s\n", amount, said);
+	cJSON_Delete(m);
+
+	/* No budget yet: the page says so in the content's words, and shows no blank. */
+	vp.budget_pence = -1;
+	m = page_json(&vp, "budget-intro");
+	CHECK(say_has_id(obj_at(m, "page"), "msg/budget.none", said, sizeof(said)));
+	CHECK(strchr(said, '{') == NULL);
+	cJSON_Delete(m);
+	plan_answers_release(&pa);
+}
+
 static void view_page_should_show_list_entries_and_the_budget_total(void)
 {
 	const content_page *pg = content_page_find(c, "budget", NULL);
@@ -720,6 +770,7 @@ int main(void)
 	RUN(view_page_should_offer_yes_and_no_in_the_content_words);
 	RUN(view_page_should_read_answers_back_on_the_check_page);
 	RUN(view_page_should_show_list_entries_and_the_budget_total);
+	RUN(view_page_should_say_the_budget_the_council_worked_out);
 	RUN(view_page_should_show_dates_in_words);
 	RUN(view_page_should_give_the_typed_answer_as_a_text_on_its_own_page);
 	RUN(view_page_should_give_the_code_in_pieces_read_one_at_a_time);

@@ -56,7 +56,8 @@ function idleOver() {
  * change), so that while the voice reads it the highlight stays on them.
  */
 function fillCountdown() {
-  const t = msg('timeout.body', { seconds: left });
+  // One second is said in words of its own, not built here ("1 second", not "1 seconds").
+  const t = left === 1 ? msg('timeout.body-one') : msg('timeout.body', { seconds: left });
   const now = [...bodyEl.querySelectorAll('.word')];
   const next = [...textEl('p', t).querySelectorAll('.word')];
   if (now.length && now.length === next.length) {

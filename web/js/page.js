@@ -594,6 +594,7 @@ function commentsView(p) {
   const list = el('ul', { class: 'comments', id: 'comments' });
   for (const c of p.comments || []) {
     const item = el('li', { class: 'comment' + (c.new ? ' comment-new' : '') });
+    if (c.new && c.new_text) item.append(textEl('p', c.new_text, 'comment-new-label'));
     if (c.about) item.append(textEl('p', c.about, 'comment-about'));
     item.append(textEl('p', c.text, 'comment-text'));
     if (c.from) item.append(textEl('p', c.from, 'comment-from'));
@@ -718,7 +719,10 @@ function updateChrome(p) {
   const later = document.getElementById('save-later');
   const finish = document.getElementById('finish');
   const footer = document.getElementById('footer');
-  if (later) later.hidden = !p || !p.plan_open || p.kind === 'saved-code';
+  // Nothing to save for later where the person cannot change anything (a sent or signed-off
+  // plan); the review page still takes their reason, whatever the plan's status.
+  const fixed = !!p && p.read_only && p.kind !== 'review';
+  if (later) later.hidden = !p || !p.plan_open || fixed || p.kind === 'saved-code';
   if (finish) finish.hidden = !!p && p.kind === 'saved-code'; // that page has its own
   if (footer) footer.hidden = !p || (later.hidden && finish.hidden);
 }

@@ -2,9 +2,9 @@
 // review requests, each with when it was raised), reviews due or overdue, then every plan in
 // groups by status.
 
-import { h, tag, table, time, warning, banner } from './dom.js';
+import { h, tag, table, time, warning, banner, flagDetail } from './dom.js';
 import { can } from './roles.js';
-import { STATUS, STATUS_ORDER, FLAGS, flagName, reviewKind } from './words.js';
+import { STATUS, STATUS_ORDER, FLAGS, FLAG_DETAIL, flagName, reviewKind } from './words.js';
 
 export const needs = 'caseload';
 
@@ -12,7 +12,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const REVIEW_SHOWN_DAYS = 14; // a review shows as due 2 weeks before its date (docs/staff.md)
 
 function planLink(p) {
-  return h('a', { class: 'govuk-link', href: `#plan/${encodeURIComponent(p.plan)}`, text: p.person || `Plan ${p.plan}` });
+  return h('a', { class: 'govuk-link', href: `#plan/${encodeURIComponent(p.plan)}`, text: p.label || p.person || `Plan ${p.plan}` });
 }
 
 function urgentBlock(urgent) {
@@ -20,7 +20,8 @@ function urgentBlock(urgent) {
   const items = urgent.map((u) => {
     const [name, says] = FLAGS[u.kind] || [String(u.kind), 'needs attention.'];
     const words = [h('a', { class: 'govuk-notification-banner__link', href: `#plan/${encodeURIComponent(u.plan)}`,
-      text: u.person || `Plan ${u.plan}` }), ` ${says} `, 'Raised ', time(u.raised), '.'];
+      text: u.label || u.person || `Plan ${u.plan}` }), ` ${says} `, 'Raised ', time(u.raised), '.',
+      flagDetail(FLAG_DETAIL, u.detail)];
     return h('li', { class: 'app-urgent__item' }, u.kind === 'safeguarding'
       ? warning(`${name}: `, ...words)
       : h('p', { class: 'govuk-body' }, h('strong', { text: `${name}: ` }), ...words));

@@ -60,6 +60,13 @@ export function banner(content, { success = false, title, id } = {}) {
 }
 
 /** Warning text: the "!" icon, then the words (strong). */
+/** What the person wrote with a flag (a review request's reason), verbatim after `label`; null when
+ * they wrote nothing. */
+export function flagDetail(label, detail) {
+  if (typeof detail !== 'string' || !detail.trim()) return null;
+  return h('span', { class: 'app-flag-detail' }, ` ${label} `, h('q', { class: 'app-verbatim', text: detail }));
+}
+
 export function warning(...content) {
   return h('div', { class: 'govuk-warning-text' },
     h('span', { class: 'govuk-warning-text__icon', 'aria-hidden': 'true', text: '!' }),

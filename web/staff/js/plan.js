@@ -6,10 +6,10 @@
 
 import {
   h, tag, button, backLink, summaryList, table, warning, textarea, input, checkbox, time, money,
-  isMoney, moneyText, showError, clearErrors,
+  isMoney, moneyText, showError, clearErrors, flagDetail,
 } from './dom.js';
 import { can } from './roles.js';
-import { STATUS, statusText, FLAGS, flagName, reviewKind, versionKind, MANAGING } from './words.js';
+import { STATUS, statusText, FLAGS, FLAG_DETAIL, flagName, reviewKind, versionKind, MANAGING } from './words.js';
 
 export const needs = 'plan';
 
@@ -188,7 +188,7 @@ class PlanView {
   show(p) {
     this.p = p;
     const ctx = this.ctx;
-    const person = String(p.person || `Plan ${p.plan ?? this.id}`);
+    const person = String(p.label || p.person || `Plan ${p.plan ?? this.id}`);
     const [statusWords, colour] = STATUS[p.status] || [statusText(p.status), 'grey'];
     const flags = Array.isArray(p.flags) ? p.flags.filter((f) => f.open !== false && !f.closed) : [];
     ctx.show(
@@ -208,7 +208,8 @@ class PlanView {
 
   /** An open flag: what it is and when it was raised; staff who deal with it say what they did. */
   flag(f, i, person) {
-    const words = warning(`${flagName(f.kind)}: ${person} ${(FLAGS[f.kind] || ['', 'needs attention.'])[1]} Raised `, time(f.raised), '.');
+    const words = warning(`${flagName(f.kind)}: ${person} ${(FLAGS[f.kind] || ['', 'needs attention.'])[1]} Raised `, time(f.raised), '.',
+      flagDetail(FLAG_DETAIL, f.detail));
     if (!can(this.ctx.me, 'flag_close')) return words;
     const id = `flag-${i + 1}`;
     const form = h('form', { novalidate: true },

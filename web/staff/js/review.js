@@ -1,4 +1,4 @@
-// #review/<id>: the review of a signed-off plan, with the questions councils ask (seed 003): what
+// #review/<id>: the review of a signed-off plan, with the questions councils ask: what
 // is working, what is not, have the outcomes been met, is the budget still right, have the
 // person's circumstances or support networks changed, is everyone satisfied. The review confirms
 // the plan (it stays signed off) or reopens it for changes.
@@ -29,7 +29,7 @@ export async function render(ctx, id) {
   }
   const plan = Number(id);
   const p = await ctx.request({ type: 'plan', plan });
-  const person = p.type === 'plan' ? String(p.person || '') : '';
+  const person = p.type === 'plan' ? String(p.label || p.person || '') : '';
   const form = h('form', { novalidate: true, id: 'review-form' },
     QUESTIONS.map(([key, q, hint], i) => textarea(`review-${key}`, {
       label: i < REQUIRED ? q : `${q} (optional)`, labelClass: 'govuk-label--s', hint, rows: 4,

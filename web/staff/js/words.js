@@ -26,6 +26,9 @@ export const FLAGS = {
   review: ['Review asked for', 'asked for a review: their needs may have changed.'],
 };
 
+/** Before what the person wrote when they raised a flag (a review request's reason). */
+export const FLAG_DETAIL = 'In their words:';
+
 export function flagName(kind) {
   return (FLAGS[kind] || [String(kind)])[0];
 }
