@@ -1,0 +1,205 @@
+/* staff_int: what the staff protocol's files share, and nothing outside them includes. staff.c
+ * owns the sessions, the table of routes, the replies and the readers of a request's fields;
+ * staff_plan.c gathers a plan as staff read it; staff_council.c holds the council's work on a
+ * plan (its parts, comments, agreement, sign-off, reviews, flags); staff_lists.c the rest (me,
+ * caseload, invitations and codes, versions and their differences, the audit trail);
+ * staff_view.c turns gathered data into messages and reads nothing.
+ *
+ * Every handler has the envelope's shape (message_handler_fn): session is a staff_session. It
+ * answers and returns 0, or returns -1 with the session's error set (staff_fail...). */
+#ifndef PLANALOUD_STAFF_INT_H
+#define PLANALOUD_STAFF_INT_H
+
+#include "buf.h"
+#include "content.h"
+#include "plan.h"
+#include "staff.h"
+#include "store.h"
+#include "users.h"
+#include "workflow.h"
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+/* Bounds on what staff type (characters). */
+#define STAFF_PERSON_MAX 100
+#define STAFF_NEEDS_MAX	 20
+#define STAFF_NEED_MAX	 300
+#define STAFF_TEXT_MAX	 2000 /* comments, how a need is met, risks, reasons, review answers */
+#define STAFF_WHAT_MAX	 300  /* a support item */
+#define STAFF_PANEL_MAX	 500
+#define STAFF_AUDIT_PAGE 200 /* audit rows in one reply */
+
+#define STAFF_ISO_LEN 64
+
+struct staff {
+	const content *c;
+	store *st;
+	users *u;
+	const unsigned char *code_key;
+	message_io io;
+	staff_clock_fn clock;
+	void *clock_ctx;
+};
+
+struct staff_session {
+	staff *sf;
+	void *conn;
+	char addr[64];
+	int has_token;
+	unsigned char token[USERS_TOKEN_BYTES];
+	users_staff who; /* valid while the login is alive */
+	int closing;	 /* login-needed has been said: nothing more is handled */
+
+	/* set while a handler fails */
+	message_error err;
+	const char *err_status; /* not-allowed: the plan's status now (a static name), or NULL */
+};
+
+/* ---- staff.c: time, replies, failing, reading requests ---- */
+
+/* The staff clock: seconds since 1970; today's date by it. */
+long long staff_now(const staff *sf);
+void staff_today(const staff *sf, char out[PLAN_DATE_LEN]);
+/* UTC milliseconds since 1970 as "2026-11-22T19:00:00.000Z" ("?" when out of range). */
+void staff_iso_ms(long long ms, char out[STAFF_ISO_LEN]);
+
+/* Sends msg (taking it: it is deleted). close_after: the connection closes once it has gone. */
+void staff_reply(staff_session *ss, cJSON *msg, int close_after);
+/* For handlers: fail with this error code; with one {name} filled with a number; with
+ * not-allowed naming the plan's status now. Each returns -1. */
+int staff_fail(staff_session *ss, const char *code);
+int staff_fail_with(staff_session *ss, const char *code, const char *name, long long value);
+int staff_fail_status(staff_session *ss, plan_status status);
+
+/* The user logged in, as the store records an actor (borrows the session's name). */
+store_actor staff_actor(const staff_session *ss);
+/* Staff changes of status: made as the user logged in, at the time by the staff clock. by is
+ * filled and must outlive the result. */
+workflow staff_workflow(staff_session *ss, store_actor *by);
+/* A store write's result: 0 done; 1 the plan moved on meanwhile (not-allowed, naming where it
+ * is now); -1 not-saved. Returns 0 or -1 (failed). */
+int staff_wrote(staff_session *ss, long long plan, int rc);
+/* The move from the plan's status to `to` is allowed: 0, or -1 (failed: not-allowed). */
+int staff_may_move(staff_session *ss, const store_plan *pl, plan_status to);
+
+/* Readers of a request: 0 and the value, or -1 with the error set. */
+/* The plan the message names, which must exist. */
+int staff_plan_arg(staff_session *ss, const cJSON *m, store_plan *pl);
+/* text against min (0 or 1: may it be empty?) and max characters. */
+int staff_text_ok(staff_session *ss, const char *text, int min, int max);
+/* The string field `name` (*out borrowed from m); absent or not text is bad-message. */
+int staff_text_arg(staff_session *ss, const cJSON *m, const char *name, int min, int max,
+		   const char **out);
+int staff_bool_arg(staff_session *ss, const cJSON *v, int *out);
+/* Text such as "245.50" -> pence. */
+int staff_money_arg(staff_session *ss, const cJSON *v, long long *pence);
+
+/* ---- staff_plan.c: the plan as staff read it ---- */
+
+/* Sends the whole plan (docs/staff.md, `plan`) with seq. 0, or -1 with the error set (no-plan,
+ * or server when any of it cannot be read: never a plan with parts missing). */
+int staff_send_plan(staff_session *ss, long long plan, long long seq);
+
+/* ---- staff_view.c: messages from gathered data; nothing here reads the store ---- */
+
+/* Who wrote one visit's answers. */
+typedef struct staff_visit {
+	long long id;
+	char *writer, *name, *relationship;
+} staff_visit;
+
+/* A list page's entries (item ids, in order). */
+typedef struct staff_list {
+	const char *page; /* the content's page id: borrowed from the content */
+	long long *ids;
+	size_t n;
+} staff_list;
+
+/* What the plan's sections are drawn from, gathered by staff_plan.c (which owns and frees it). */
+typedef struct staff_plan_data {
+	plan_answers answers;
+	long long *answer_visit; /* parallel to answers: the visit that wrote each (0: unknown) */
+	size_t answer_cap;
+	staff_visit *visits;
+	size_t nvisits;
+	staff_list *lists; /* every list page the person was shown */
+	size_t nlists;
+} staff_plan_data;
+
+/* The person's answers, part by part, as o's "sections". 0, or -1 when memory runs out. */
+int staff_view_sections(const content *c, const staff_plan_data *d, cJSON *o);
+/* The words to name a plan by: the person's name, or for a plan started at the kiosk without
+ * one, staff.no-name with the day it was started (created: an ISO time). Malloc'd, or NULL. */
+char *staff_view_label(const content *c, const char *person, const char *created);
+
+/* Row builders with the store's callback shapes; ctx is what each names. */
+typedef struct staff_detail_view {
+	cJSON *o; /* the plan message */
+	const content *c;
+	plan_status status; /* set: the plan's status */
+} staff_detail_view;
+void staff_view_detail(void *ctx, const store_plan_detail *d); /* staff_detail_view */
+void staff_view_need(void *ctx, const store_need *n);	       /* cJSON array */
+void staff_view_comment(void *ctx, const store_comment *cm);   /* cJSON array */
+void staff_view_flag(void *ctx, const store_flag_row *f);      /* cJSON array */
+void staff_view_version(void *ctx, const store_version *v);    /* cJSON array */
+
+typedef struct staff_support_view {
+	cJSON *items;
+	long long total_pence; /* added up as items are added */
+} staff_support_view;
+void staff_view_support(void *ctx, long long id, const char *what, long long cost_pence);
+/* The support object {items, total_pence, total, over_budget} into o, from sv. */
+void staff_view_support_total(cJSON *o, const staff_support_view *sv);
+
+typedef struct staff_reviews_view {
+	cJSON *arr;
+	const char *today; /* PLAN_DATE_LEN */
+} staff_reviews_view;
+void staff_view_review(void *ctx, const store_review *rv);
+
+/* What the plan's status allows staff to do now ("can"), for the page to offer. */
+void staff_view_can(cJSON *o, plan_status status, int ready, int caseworker_agreed);
+
+/* The caseload: urgent flags first (cv->urgent), then plans, each with its open flags. */
+typedef struct staff_caseload_view {
+	cJSON *urgent, *plans;
+	const char *today;
+} staff_caseload_view;
+void staff_view_urgent(void *ctx, const store_flag_row *f);
+void staff_view_caseload_plan(void *ctx, const store_caseload_row *row);
+
+/* One audit row into rows; who: the staff user's name, or the kind of actor. */
+void staff_view_audit_row(cJSON *rows, const store_audit_row *row, const char *who);
+
+/* The error reply {"type":"error", seq, code, message}: the words of "staff.error.<code>" where
+ * the content has them, else the kiosk's "error.<code>", with kv filling {placeholders} (may be
+ * NULL). status (may be NULL): for not-allowed, the plan's status now, said in the words
+ * ({status}) and as a field. NULL when memory runs out. */
+cJSON *staff_view_error(const content *c, const char *code, long long seq, const char *const *kv,
+			const char *status);
+/* A new message {"type": type, "seq": seq (when >= 0)}; NULL when memory runs out. */
+cJSON *staff_view_message(const char *type, long long seq);
+
+/* ---- the handlers (staff_lists.c, staff_plan.c, staff_council.c) ---- */
+
+int staff_handle_me(void *session, const cJSON *m, long long seq);
+int staff_handle_caseload(void *session, const cJSON *m, long long seq);
+int staff_handle_invite(void *session, const cJSON *m, long long seq);
+int staff_handle_new_code(void *session, const cJSON *m, long long seq);
+int staff_handle_plan(void *session, const cJSON *m, long long seq);
+int staff_handle_council(void *session, const cJSON *m, long long seq);
+int staff_handle_comment(void *session, const cJSON *m, long long seq);
+int staff_handle_send_back(void *session, const cJSON *m, long long seq);
+int staff_handle_ready(void *session, const cJSON *m, long long seq);
+int staff_handle_agree(void *session, const cJSON *m, long long seq);
+int staff_handle_not_agreed(void *session, const cJSON *m, long long seq);
+int staff_handle_sign_off(void *session, const cJSON *m, long long seq);
+int staff_handle_versions(void *session, const cJSON *m, long long seq);
+int staff_handle_diff(void *session, const cJSON *m, long long seq);
+int staff_handle_audit(void *session, const cJSON *m, long long seq);
+int staff_handle_review(void *session, const cJSON *m, long long seq);
+int staff_handle_flag_close(void *session, const cJSON *m, long long seq);
+
+#endif

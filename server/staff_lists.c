@@ -1,0 +1,352 @@
+/* staff_lists: what staff read and start outside one plan's council work: who is logged in,
+ * the caseload, invitations and new codes, a plan's versions and their differences, and its
+ * audit trail. Data are gathered here; staff_view.c builds the rows. */
+#include "staff_int.h"
+
+#include "auth.h"
+#include "code.h"
+#include "version.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CODE_TRIES 5
+
+int staff_handle_me(void *session, const cJSON *m, long long seq)
+{
+	staff_session *ss = session;
+	cJSON *r = staff_view_message("me", seq);
+
+	(void)m;
+	if (!r)
+		return staff_fail(ss, "server");
+	cJSON_AddStringToObject(r, "name", ss->who.name);
+	cJSON_AddStringToObject(r, "role", auth_role_name(ss->who.role));
+	cJSON_AddNumberToObject(r, "idle_minutes", (double)(USERS_IDLE_MS / 60000));
+	staff_reply(ss, r, 0);
+	return 0;
+}
+
+static void keep_created(void *ctx, const store_plan_detail *d)
+{
+	snprintf(ctx, STAFF_ISO_LEN, "%s", d->created_at);
+}
+
+/* Each row of arr (caseload plans or urgent flags) gets "label": the words to name its plan by,
+ * the person's name, or for a plan started at the kiosk without one, staff.no-name with the day
+ * it was started. 0, or -1 when a plan cannot be read. */
+static int add_labels(staff_session *ss, cJSON *arr)
+{
+	const content *c = ss->sf->c;
+	cJSON *row;
+
+	cJSON_ArrayForEach(row, arr)
+	{
+		const char *person = cJSON_GetStringValue(cJSON_GetObjectItem(row, "person"));
+		long long plan = (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(row, "plan"));
+		char created[STAFF_ISO_LEN] = "", *label;
+
+		if ((!person || !*person) &&
+		    store_plan_detail_get(ss->sf->st, plan, keep_created, created))
+			return -1;
+		label = staff_view_label(c, person ? person : "", created);
+		cJSON_AddStringToObject(row, "label", label ? label : "");
+		free(label);
+	}
+	return 0;
+}
+
+int staff_handle_caseload(void *session, const cJSON *m, long long seq)
+{
+	staff_session *ss = session;
+	store *st = ss->sf->st;
+	char day[PLAN_DATE_LEN], now[STAFF_ISO_LEN];
+	staff_caseload_view cv;
+	cJSON *r;
+	int moved;
+
+	(void)m;
+	staff_today(ss->sf, day);
+	/* Reviews whose day has come (or that the person asked for) make their plans review_due
+	 * as the caseload is read: the system's move, audited as such. */
+	if (workflow_reviews_make_due(&(workflow){st, NULL, staff_now(ss->sf) * 1000}, day, &moved,
+				      NULL, 0))
+		return staff_fail(ss, "not-saved");
+	r = staff_view_message("caseload", seq);
+	if (!r)
+		return staff_fail(ss, "server");
+	staff_iso_ms(staff_now(ss->sf) * 1000, now);
+	cJSON_AddStringToObject(r, "now", now);
+	cJSON_AddStringToObject(r, "today", day);
+	cv = (staff_caseload_view){cJSON_AddArrayToObject(r, "urgent"),
+				   cJSON_AddArrayToObject(r, "plans"), day};
+	if (store_flags_open_each(st, staff_view_urgent, &cv) ||
+	    store_caseload_each(st, staff_view_caseload_plan, &cv) || add_labels(ss, cv.urgent) ||
+	    add_labels(ss, cv.plans)) {
+		cJSON_Delete(r);
+		return staff_fail(ss, "server");
+	}
+	staff_reply(ss, r, 0);
+	return 0;
+}
+
+/* A new code no plan has, and its hash. 0, or -1 (failed). */
+static int fresh_code(staff_session *ss, char code[CODE_MAX], unsigned char hash[CODE_HASH_BYTES])
+{
+	long long other;
+
+	for (int tries = 0; tries < CODE_TRIES; tries++) {
+		code_generate(ss->sf->c, code);
+		code_hash(ss->sf->code_key, code, hash);
+		switch (store_plan_find(ss->sf->st, hash, &other)) {
+		case 1:
+			return 0;
+		case 0:
+			continue;
+		default:
+			return staff_fail(ss, "server");
+		}
+	}
+	return staff_fail(ss, "server");
+}
+
+static int send_invited(staff_session *ss, long long plan, const char *code, long long seq)
+{
+	cJSON *r = staff_view_message("invited", seq);
+
+	if (!r)
+		return staff_fail(ss, "server");
+	cJSON_AddNumberToObject(r, "plan", (double)plan);
+	cJSON_AddStringToObject(r, "code", code);
+	staff_reply(ss, r, 0);
+	return 0;
+}
+
+static const char *const managing_ways[] = {"direct", "council", "provider", "mix"};
+
+int staff_handle_invite(void *session, const cJSON *m, long long seq)
+{
+	staff_session *ss = session;
+	store_invite_need needs[STAFF_NEEDS_MAX];
+	const cJSON *list = cJSON_GetObjectItem(m, "needs"), *v;
+	const cJSON *ways = cJSON_GetObjectItem(m, "managing");
+	const char *person;
+	char code[CODE_MAX], managing[64] = "";
+	unsigned char hash[CODE_HASH_BYTES];
+	store_actor by = staff_actor(ss);
+	long long budget = -1, plan;
+	size_t n = 0;
+	int rc;
+
+	if (staff_text_arg(ss, m, "person", 1, STAFF_PERSON_MAX, &person))
+		return -1;
+	if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) < 1)
+		return staff_fail(ss, "bad-field");
+	if (cJSON_GetArraySize(list) > STAFF_NEEDS_MAX)
+		return staff_fail_with(ss, "list-full", "limit", STAFF_NEEDS_MAX);
+	cJSON_ArrayForEach(v, list)
+	{
+		const char *text = cJSON_GetStringValue(cJSON_GetObjectItem(v, "text"));
+		int eligible;
+
+		if (!cJSON_IsObject(v) || !text)
+			return staff_fail(ss, "bad-message");
+		if (staff_text_ok(ss, text, 1, STAFF_NEED_MAX) ||
+		    staff_bool_arg(ss, cJSON_GetObjectItem(v, "eligible"), &eligible))
+			return -1;
+		needs[n++] = (store_invite_need){text, eligible};
+	}
+	v = cJSON_GetObjectItem(m, "budget");
+	if (v && !cJSON_IsNull(v) && staff_money_arg(ss, v, &budget))
+		return -1;
+	/* The ways of managing support the council offers this person: all four unless said. */
+	if (ways && !cJSON_IsNull(ways)) {
+		int seen[4] = {0};
+
+		if (!cJSON_IsArray(ways))
+			return staff_fail(ss, "bad-field");
+		cJSON_ArrayForEach(v, ways)
+		{
+			size_t w = 0;
+
+			while (w < 4 && !(cJSON_IsString(v) &&
+					  strcmp(v->valuestring, managing_ways[w]) == 0))
+				w++;
+			if (w == 4 || seen[w]++)
+				return staff_fail(ss, "bad-field");
+		}
+		for (size_t w = 0; w < 4; w++)
+			if (seen[w])
+				snprintf(managing + strlen(managing),
+					 sizeof(managing) - strlen(managing), "%s%s",
+					 *managing ? "," : "", managing_ways[w]);
+	} else {
+		snprintf(managing, sizeof(managing), "direct,council,provider,mix");
+	}
+	if (fresh_code(ss, code, hash))
+		return -1;
+	rc = store_plan_invite(ss->sf->st, hash, person, needs, n, budget, managing, &by, &plan,
+			       NULL, 0);
+	if (rc) {
+		sodium_memzero(code, sizeof(code));
+		return staff_fail(ss, "not-saved");
+	}
+	rc = send_invited(ss, plan, code, seq);
+	sodium_memzero(code, sizeof(code));
+	return rc;
+}
+
+int staff_handle_new_code(void *session, const cJSON *m, long long seq)
+{
+	staff_session *ss = session;
+	store_plan pl;
+	store_actor by = staff_actor(ss);
+	char code[CODE_MAX];
+	unsigned char hash[CODE_HASH_BYTES];
+	int rc;
+
+	if (staff_plan_arg(ss, m, &pl) || fresh_code(ss, code, hash))
+		return -1;
+	rc = store_plan_set_code(ss->sf->st, pl.id, hash, &by, NULL, 0);
+	if (rc)
+		rc = rc == 1 ? staff_fail(ss, "no-plan") : staff_fail(ss, "not-saved");
+	else
+		rc = send_invited(ss, pl.id, code, seq);
+	sodium_memzero(code, sizeof(code));
+	return rc;
+}
+
+int staff_handle_versions(void *session, const cJSON *m, long long seq)
+{
+	staff_session *ss = session;
+	store_plan pl;
+	cJSON *r;
+
+	if (staff_plan_arg(ss, m, &pl))
+		return -1;
+	r = staff_view_message("versions", seq);
+	if (!r)
+		return staff_fail(ss, "server");
+	cJSON_AddNumberToObject(r, "plan", (double)pl.id);
+	if (store_versions_each(ss->sf->st, pl.id, staff_view_version,
+				cJSON_AddArrayToObject(r, "versions"))) {
+		cJSON_Delete(r);
+		return staff_fail(ss, "server");
+	}
+	staff_reply(ss, r, 0);
+	return 0;
+}
+
+static int keep_snapshot(void *ctx, const char *json)
+{
+	char **out = ctx;
+
+	*out = strdup(json);
+	return *out ? 0 : -1;
+}
+
+int staff_handle_diff(void *session, const cJSON *m, long long seq)
+{
+	staff_session *ss = session;
+	const cJSON *from = cJSON_GetObjectItem(m, "from"), *to = cJSON_GetObjectItem(m, "to");
+	char *s0 = NULL, *s1 = NULL;
+	cJSON *r = NULL, *changes;
+	store_plan pl;
+	int rc = -1, g0, g1;
+
+	if (staff_plan_arg(ss, m, &pl))
+		return -1;
+	if (!message_whole(from, 1) || !message_whole(to, 1) || from->valuedouble > 1e9 ||
+	    to->valuedouble > 1e9)
+		return staff_fail(ss, "bad-message");
+	g0 = store_version_snapshot(ss->sf->st, pl.id, from->valueint, keep_snapshot, &s0);
+	g1 = g0 ? g0 : store_version_snapshot(ss->sf->st, pl.id, to->valueint, keep_snapshot, &s1);
+	if (g0 == 1 || g1 == 1) {
+		rc = staff_fail(ss, "no-version");
+		goto out;
+	}
+	if (g0 || g1 || !(changes = version_diff(ss->sf->c, s0, s1))) {
+		rc = staff_fail(ss, "server");
+		goto out;
+	}
+	r = staff_view_message("diff", seq);
+	cJSON_AddNumberToObject(r, "plan", (double)pl.id);
+	cJSON_AddNumberToObject(r, "from", from->valueint);
+	cJSON_AddNumberToObject(r, "to", to->valueint);
+	cJSON_AddItemToObject(r, "changes", changes);
+	staff_reply(ss, r, 0);
+	rc = 0;
+out:
+	free(s0);
+	free(s1);
+	return rc;
+}
+
+typedef struct audit_ctx {
+	staff_session *ss;
+	cJSON *rows;
+	long long last_id;
+	int n;
+	long long name_id; /* the last staff user looked up, to look up each only once a run */
+	char name[USERS_NAME_MAX + 1];
+} audit_ctx;
+
+/* Gathers who made each row (a staff user's name, looked up once a run; else the kind of
+ * actor) and has the view add it. A user that cannot be read fails the page. */
+static int add_audit_row(void *ctx, const store_audit_row *row)
+{
+	audit_ctx *ac = ctx;
+	const char *who = row->actor_kind;
+
+	if (strcmp(row->actor_kind, "staff") == 0 && row->actor_id > 0) {
+		store_user u;
+
+		if (ac->name_id != row->actor_id) {
+			int rc = store_user_get(ac->ss->sf->st, row->actor_id, &u);
+
+			if (rc < 0)
+				return -1;
+			ac->name_id = row->actor_id;
+			snprintf(ac->name, sizeof(ac->name), "%s", rc == 0 ? u.name : "?");
+		}
+		who = ac->name;
+	}
+	staff_view_audit_row(ac->rows, row, who);
+	ac->last_id = row->id;
+	ac->n++;
+	return 0;
+}
+
+int staff_handle_audit(void *session, const cJSON *m, long long seq)
+{
+	staff_session *ss = session;
+	const cJSON *before = cJSON_GetObjectItem(m, "before");
+	audit_ctx ac = {.ss = ss, .name_id = -1};
+	store_plan pl;
+	cJSON *r;
+
+	if (staff_plan_arg(ss, m, &pl))
+		return -1;
+	if (before && !message_whole(before, 1))
+		return staff_fail(ss, "bad-message");
+	r = staff_view_message("audit", seq);
+	if (!r)
+		return staff_fail(ss, "server");
+	cJSON_AddNumberToObject(r, "plan", (double)pl.id);
+	ac.rows = cJSON_AddArrayToObject(r, "rows");
+	if (store_audit_each_for_plan(ss->sf->st, pl.id,
+				      before ? (long long)before->valuedouble : 0, STAFF_AUDIT_PAGE,
+				      add_audit_row, &ac)) {
+		cJSON_Delete(r);
+		return staff_fail(ss, "server");
+	}
+	/* A full page may have more behind it: ask again with "before" set to this. */
+	if (ac.n == STAFF_AUDIT_PAGE)
+		cJSON_AddNumberToObject(r, "before", (double)ac.last_id);
+	else
+		cJSON_AddNullToObject(r, "before");
+	staff_reply(ss, r, 0);
+	return 0;
+}
