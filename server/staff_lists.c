@@ -289,6 +289,7 @@ typedef struct audit_ctx {
 	cJSON *rows;
 	long long last_id;
 	int n;
+	int failed; /* a staff user's name could not be read */
 	long long name_id; /* the last staff user looked up, to look up each only once a run */
 	char name[USERS_NAME_MAX + 1];
 } audit_ctx;
@@ -306,8 +307,10 @@ static int add_audit_row(void *ctx, const store_audit_row *row)
 		if (ac->name_id != row->actor_id) {
 			int rc = store_user_get(ac->ss->sf->st, row->actor_id, &u);
 
-			if (rc < 0)
-				return -1;
+			if (rc < 0) {
+				ac->failed = 1;
+				return 1; /* stops the rows */
+			}
 			ac->name_id = row->actor_id;
 			snprintf(ac->name, sizeof(ac->name), "%s", rc == 0 ? u.name : "?");
 		}
@@ -338,7 +341,8 @@ int staff_handle_audit(void *session, const cJSON *m, long long seq)
 	ac.rows = cJSON_AddArrayToObject(r, "rows");
 	if (store_audit_each_for_plan(ss->sf->st, pl.id,
 				      before ? (long long)before->valuedouble : 0, STAFF_AUDIT_PAGE,
-				      add_audit_row, &ac)) {
+				      add_audit_row, &ac) ||
+	    ac.failed) {
 		cJSON_Delete(r);
 		return staff_fail(ss, "server");
 	}

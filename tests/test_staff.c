@@ -311,6 +311,17 @@ static long long db_count(const char *sql, long long plan)
 	return n;
 }
 
+/* Runs sql on the store's file through a second connection (to break what the store reads). */
+static int db_exec(const char *sql)
+{
+	sqlite3 *db;
+	int ok = sqlite3_open(fx.path, &db) == SQLITE_OK &&
+		 sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
+
+	sqlite3_close(db);
+	return ok ? 0 : -1;
+}
+
 static const char *status_of(long long plan)
 {
 	static store_plan pl;
@@ -1522,6 +1533,43 @@ static void remove_tmpdir(void)
 		fprintf(stderr, "could not remove %s\n", tmpdir);
 }
 
+/* ---- reads that fail ---- */
+
+/* The error reply r says "server" in the content's own words for staff. */
+static int is_plain_server_error(const cJSON *r)
+{
+	return is_error(r, "server") && str(r, "message") &&
+	       strcmp(str(r, "message"), content_message(ct, "staff.error.server")) == 0;
+}
+
+/* What cannot be read is not drawn as if it were empty or unknown: the request fails with the
+ * plain error. (This breaks the store's file: it runs last.) */
+static void a_read_that_fails_should_fail_the_request_plainly_not_draw_a_gap(void)
+{
+	long long plan = invite("Ira Read", NULL);
+	cJSON *m;
+
+	CHECK(plan > 0);
+	m = ask(&fx.morgan, "{\"type\":\"audit\",\"plan\":%lld}", plan);
+	CHECK(is_type(m, "audit"));
+	cJSON_Delete(m);
+	/* The staff user who invited can no longer be read (the login still can). */
+	CHECK(db_exec("ALTER TABLE users DROP COLUMN password_hash") == 0);
+	m = ask(&fx.morgan, "{\"type\":\"audit\",\"seq\":4,\"plan\":%lld}", plan);
+	CHECK(is_plain_server_error(m));
+	CHECK(num(m, "seq") == 4);
+	cJSON_Delete(m);
+	/* The comments cannot be read: no plan without them. */
+	m = ask(&fx.casey, "{\"type\":\"plan\",\"plan\":%lld}", plan);
+	CHECK(is_type(m, "plan"));
+	cJSON_Delete(m);
+	CHECK(db_exec("DROP TABLE comments") == 0);
+	m = ask(&fx.casey, "{\"type\":\"plan\",\"plan\":%lld}", plan);
+	CHECK(is_plain_server_error(m));
+	CHECK(!at(m, "sections") && !at(m, "comments"));
+	cJSON_Delete(m);
+}
+
 int main(void)
 {
 	char err[512];
@@ -1566,6 +1614,7 @@ int main(void)
 	RUN(the_audit_should_list_a_plans_rows_newest_first_with_names);
 	RUN(the_caseload_should_put_safeguarding_then_advocacy_then_review_requests_first);
 	RUN(bad_messages_should_get_their_error_and_keep_the_connection);
+	RUN(a_read_that_fails_should_fail_the_request_plainly_not_draw_a_gap);
 	fixture_close();
 	content_free(ct);
 	remove_tmpdir();
