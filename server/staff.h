@@ -1,9 +1,10 @@
-/* staff: the staff workspace's messages (docs/staff.md). Like protocol.c for the kiosk, it bounds
- * and parses what arrives, finds the handler in a table and answers; before any handler runs it
- * checks, in one place, that the session's login is still alive (users.c) and that the user's
- * role may take the handler's action (auth.c). It knows nothing of websockets: ws.c hands it whole
- * messages from connections that used the "planaloud-staff" subprotocol, with the session token
- * from their cookie.
+/* staff: the staff workspace's messages (docs/staff.md). A sibling of the kiosk's protocol on the
+ * same envelope (message.c bounds and parses what arrives, finds the handler in a route table and
+ * answers errors); before any handler runs it checks, in one place, that the session's login is
+ * still alive (users.c) and that the user's role may take the handler's action (auth.c). It knows
+ * nothing of websockets: ws.c hands it whole messages from connections that used the
+ * "planaloud-staff" subprotocol, with the session token from their cookie. The files behind it
+ * share staff_int.h.
  *
  * Staff changes commit at once, each with its audit row in the same transaction; ws.c commits
  * the kiosk's open batch first, so the two never share a transaction. */
