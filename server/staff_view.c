@@ -5,6 +5,7 @@
 #include "staff_int.h"
 
 #include "flow.h"
+#include "content_text.h"
 #include "view.h"
 
 #include <stdio.h>
@@ -74,7 +75,7 @@ static void add_answer(const content *c, const staff_plan_data *d, cJSON *arr,
 		cJSON_AddNullToObject(a, "value");
 	/* A choice's words, as the person read them; an amount or a date as they wrote it. */
 	if (v && f && (f->type == FIELD_MONEY || f->type == FIELD_DATE)) {
-		char *t = view_field_text(c, f, v);
+		char *t = content_field_text(c, f, v);
 
 		if (t)
 			cJSON_AddStringToObject(a, "text", t);
@@ -160,7 +161,7 @@ char *staff_view_label(const content *c, const char *person, const char *created
 
 	if (*person)
 		return strdup(person);
-	day = view_date_words(c, created);
+	day = content_date_words(c, created);
 	label = view_fill(c, "staff.no-name",
 			  (const char *const[]){ "date", day ? day : "", NULL });
 	free(day);
