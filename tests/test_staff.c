@@ -9,6 +9,7 @@
 #include "content.h"
 #include "protocol.h"
 #include "staff.h"
+#include "staff_int.h"
 #include "store.h"
 #include "users.h"
 #include "view.h"
@@ -1102,6 +1103,31 @@ static const cJSON *answer_row(const cJSON *plan, const char *page, const char *
 	return NULL;
 }
 
+/* The view reads nothing: the person's words and who wrote them come from gathered data
+ * alone, with no store behind it. */
+static void the_plan_view_should_draw_gathered_answers_without_a_store(void)
+{
+	staff_plan_data d = {0};
+	char writer[] = "helper", name[] = "Sam", relationship[] = "sister";
+	staff_visit helper = {3, writer, name, relationship};
+	long long visit = 3;
+	cJSON *o = cJSON_CreateObject();
+	const cJSON *a;
+
+	plan_answers_init(&d.answers);
+	CHECK(plan_answers_add(&d.answers, "like-admire", 0, "", "I am kind.") == 0);
+	d.answer_visit = &visit;
+	d.visits = &helper;
+	d.nvisits = 1;
+	CHECK(staff_view_sections(ct, &d, o) == 0);
+	a = answer_row(o, "like-admire", "");
+	CHECK_STR(str(a, "value"), "I am kind.");
+	CHECK_STR(str(a, "by.helper_name"), "Sam");
+	CHECK(count(o, "sections") >= 1);
+	plan_answers_release(&d.answers);
+	cJSON_Delete(o);
+}
+
 static void the_plan_should_hold_the_persons_words_in_journey_order_and_who_wrote_them(void)
 {
 	char code[CODE_MAX];
@@ -1606,6 +1632,7 @@ int main(void)
 	RUN(comments_should_name_a_known_section_and_reach_the_person);
 	RUN(a_comment_should_be_new_to_the_person_once_then_seen);
 	RUN(the_plan_should_hold_the_persons_words_in_journey_order_and_who_wrote_them);
+	RUN(the_plan_view_should_draw_gathered_answers_without_a_store);
 	RUN(amounts_and_dates_should_read_as_the_person_wrote_them);
 	RUN(sign_off_should_schedule_reviews_7_weeks_and_12_months_on);
 	RUN(the_caseload_should_show_reviews_coming_and_make_them_due_on_their_day);
