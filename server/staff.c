@@ -188,11 +188,11 @@ int staff_wrote(staff_session *ss, long long plan, int rc)
 
 /* ---- the way in ---- */
 
-#define ANYONE (-1) /* any logged-in role */
+#define ANYONE ((unsigned)-1) /* any logged-in role */
 
 /* need: the auth_action the role must be allowed, or ANYONE. */
 static const message_route routes[] = {
-    {"me", staff_handle_me, (unsigned)ANYONE},
+    {"me", staff_handle_me, ANYONE},
     {"caseload", staff_handle_caseload, AUTH_VIEW_CASELOAD},
     {"invite", staff_handle_invite, AUTH_INVITE},
     {"new_code", staff_handle_new_code, AUTH_INVITE},
@@ -216,7 +216,7 @@ static int admit(void *session, const message_route *r, message_error *e)
 {
 	staff_session *ss = session;
 
-	if (r->need != (unsigned)ANYONE && !auth_can(ss->who.role, (auth_action)r->need))
+	if (r->need != ANYONE && !auth_can(ss->who.role, (auth_action)r->need))
 		return message_fail(e, "not-allowed-role", NULL, 0);
 	return 0;
 }
