@@ -1,7 +1,6 @@
 #include "content_text.h"
 
 #include "plan.h"
-#include "view.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +9,7 @@
 char *content_date_words(const content *c, const char *iso)
 {
 	char date[PLAN_DATE_LEN], day[4], month[12], year[8];
-	char *name, *text;
+	char *name, *text = NULL;
 	int y, m, d;
 
 	if (!iso || strlen(iso) < PLAN_DATE_LEN - 1)
@@ -22,10 +21,10 @@ char *content_date_words(const content *c, const char *iso)
 	snprintf(day, sizeof(day), "%d", d);
 	snprintf(month, sizeof(month), "month.%d", m);
 	snprintf(year, sizeof(year), "%04d", y);
-	name = view_fill(c, month, NULL);
-	text = name ? view_fill(c, "date",
-				(const char *const[]){ "day", day, "month", name, "year", year, NULL })
-		    : NULL;
+	name = content_fill(c, month, NULL);
+	if (name)
+		text = content_fill(c, "date", (const char *const[]){ "day", day, "month", name,
+								       "year", year, NULL });
 	free(name);
 	return text;
 }

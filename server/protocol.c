@@ -330,7 +330,7 @@ static char *filled_message(const content *c, const char *name_and_values)
 			return NULL;
 	}
 	kv[2 * n] = NULL;
-	/* Every blank filled, and every key a blank: the blanks as view_fill finds them, "{" to the
+	/* Every blank filled, and every key a blank: the blanks as content_fill finds them, "{" to the
 	 * next "}". */
 	for (open = strchr(text, '{'); open && (close = strchr(open, '}'));
 	     open = strchr(close, '{')) {
@@ -345,7 +345,7 @@ static char *filled_message(const content *c, const char *name_and_values)
 	for (size_t k = 0; k < n; k++)
 		if (!used[k])
 			return NULL;
-	return view_fill(c, name, kv);
+	return content_fill(c, name, kv);
 }
 
 /* The person's answer on its own page, as stored now: it changes as they type, and the page is
@@ -497,7 +497,7 @@ static void show_page(session *s, long long seq)
 	msg = view_page(&vp, s->page);
 	forget_texts(s);
 	remember_texts(s, msg);
-	view_add_seq(msg, seq);
+	message_add_seq(msg, seq);
 	reply(s, msg, 0);
 	s->notice = NULL;
 	plan_answers_release(&pa);
@@ -773,7 +773,7 @@ static int handle_answer(session *s, const cJSON *m, long long seq)
 		}
 		ack = cJSON_CreateObject();
 		cJSON_AddStringToObject(ack, "type", "kept");
-		view_add_seq(ack, seq);
+		message_add_seq(ack, seq);
 		cJSON_AddStringToObject(ack, "page", page);
 		reply(s, ack, 0);
 		rc = 0;
@@ -796,7 +796,7 @@ static int handle_answer(session *s, const cJSON *m, long long seq)
 	}
 	ack = cJSON_CreateObject();
 	cJSON_AddStringToObject(ack, "type", "saved");
-	view_add_seq(ack, seq);
+	message_add_seq(ack, seq);
 	cJSON_AddStringToObject(ack, "page", page);
 	if (f) {
 		cJSON_AddNumberToObject(ack, "item", (double)item);
@@ -1101,7 +1101,7 @@ static int handle_finish(session *s, const cJSON *m, long long seq)
 
 	(void)m;
 	cJSON_AddStringToObject(bye, "type", "bye");
-	view_add_seq(bye, seq);
+	message_add_seq(bye, seq);
 	reply(s, bye, 1);
 	if (s->in_batch)
 		return 0; /* the connection closes after the commit; if it fails the plan stays open */
@@ -1125,7 +1125,7 @@ static cJSON *narration_msg(const pending_narration *pn, const char *type)
 	if (!m)
 		return NULL;
 	cJSON_AddStringToObject(m, "type", type);
-	view_add_seq(m, pn->seq);
+	message_add_seq(m, pn->seq);
 	cJSON_AddStringToObject(m, "id", pn->id);
 	cJSON_AddNumberToObject(m, "n", (double)(uint32_t)pn->tag);
 	return m;
@@ -1143,7 +1143,7 @@ static void send_now(session *s, cJSON *m)
 
 static void say_no_sound(session *s, cJSON *m)
 {
-	char *msg = view_fill(s->p->c, "error.no-sound", NULL);
+	char *msg = content_fill(s->p->c, "error.no-sound", NULL);
 
 	cJSON_AddBoolToObject(m, "failed", 1);
 	cJSON_AddStringToObject(m, "message", msg ? msg : "");

@@ -4,9 +4,8 @@
  * want of memory is left out, as cJSON does). */
 #include "staff_int.h"
 
-#include "flow.h"
 #include "content_text.h"
-#include "view.h"
+#include "flow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,7 +161,7 @@ char *staff_view_label(const content *c, const char *person, const char *created
 	if (*person)
 		return strdup(person);
 	day = content_date_words(c, created);
-	label = view_fill(c, "staff.no-name",
+	label = content_fill(c, "staff.no-name",
 			  (const char *const[]){ "date", day ? day : "", NULL });
 	free(day);
 	return label;
@@ -452,7 +451,7 @@ cJSON *staff_view_message(const char *type, long long seq)
 	if (!o)
 		return NULL;
 	cJSON_AddStringToObject(o, "type", type);
-	view_add_seq(o, seq);
+	message_add_seq(o, seq);
 	return o;
 }
 
@@ -492,7 +491,7 @@ cJSON *staff_view_error(const content *c, const char *code, long long seq, const
 		status_words(c, status, words, sizeof(words));
 		kv = status_kv;
 	}
-	text = view_fill(c, name, kv);
+	text = content_fill(c, name, kv);
 	cJSON_AddStringToObject(e, "code", code);
 	cJSON_AddStringToObject(e, "message", text ? text : code);
 	if (with_status)

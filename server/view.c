@@ -3,6 +3,7 @@
 #include "buf.h"
 #include "code.h"
 #include "flow.h"
+#include "message.h"
 #include "narrate.h"
 
 #include <stdio.h>
@@ -14,46 +15,6 @@
 static const char *const month_names[] = { "January", "February", "March",     "April",
 					   "May",     "June",     "July",      "August",
 					   "September", "October", "November", "December" };
-
-/* t with its {placeholders} filled from kv, as view_fill. Returns a malloc'd string. */
-static char *fill_text(const char *t, const char *const *kv)
-{
-	buf out = BUF_INIT;
-
-	while (*t) {
-		const char *open = strchr(t, '{'), *close = open ? strchr(open, '}') : NULL;
-		const char *value = NULL;
-
-		if (!close) {
-			buf_puts(&out, t);
-			break;
-		}
-		for (size_t i = 0; kv && kv[i] && kv[i + 1]; i += 2)
-			if (strlen(kv[i]) == (size_t)(close - open - 1) &&
-			    strncmp(kv[i], open + 1, (size_t)(close - open - 1)) == 0)
-				value = kv[i + 1];
-		buf_append(&out, t, (size_t)(open - t));
-		if (value)
-			buf_puts(&out, value);
-		else
-			buf_append(&out, open, (size_t)(close - open + 1));
-		t = close + 1;
-	}
-	return buf_detach(&out, NULL);
-}
-
-char *view_fill(const content *c, const char *name, const char *const *kv)
-{
-	const char *t = content_message(c, name);
-
-	return fill_text(t ? t : name, kv);
-}
-
-void view_add_seq(cJSON *msg, long long seq)
-{
-	if (seq >= 0)
-		cJSON_AddNumberToObject(msg, "seq", (double)seq);
-}
 
 static cJSON *text_obj(const char *id, const char *text)
 {
@@ -75,7 +36,7 @@ static cJSON *page_text(const content_page *pg, const char *what, const char *te
 static cJSON *msg_obj(const content *c, const char *name, const char *const *kv)
 {
 	char id[ID_LEN];
-	char *text = view_fill(c, name, kv);
+	char *text = content_fill(c, name, kv);
 	cJSON *o;
 
 	snprintf(id, sizeof(id), "msg/%s", name);
@@ -398,8 +359,8 @@ static char *date_words(const content *c, const char *iso)
 	snprintf(day, sizeof(day), "%d", atoi(date + 8));
 	snprintf(month, sizeof(month), "month.%d", atoi(date + 5));
 	snprintf(year, sizeof(year), "%.4s", date);
-	name = view_fill(c, month, NULL);
-	text = name ? view_fill(c, "date", (const char *const[]){ "day", day, "month", name, "year",
+	name = content_fill(c, month, NULL);
+	text = name ? content_fill(c, "date", (const char *const[]){ "day", day, "month", name, "year",
 								   year, NULL })
 		    : NULL;
 	free(name);
@@ -534,12 +495,12 @@ static void add_comment(void *ctx, const store_comment *sc)
 	snprintf(id, sizeof(id), "comment/%lld", sc->id);
 	cJSON_AddItemToObject(o, "text", text_obj(id, sc->text));
 	snprintf(id, sizeof(id), "comment/%lld/from", sc->id);
-	text = view_fill(cc->c, "comments.from", (const char *const[]){ "name", sc->author, NULL });
+	text = content_fill(cc->c, "comments.from", (const char *const[]){ "name", sc->author, NULL });
 	cJSON_AddItemToObject(o, "from", text_obj(id, text ? text : ""));
 	free(text);
 	if (part) {
 		snprintf(id, sizeof(id), "comment/%lld/about", sc->id);
-		text = view_fill(cc->c, "comments.about", (const char *const[]){ "part", part, NULL });
+		text = content_fill(cc->c, "comments.about", (const char *const[]){ "part", part, NULL });
 		cJSON_AddItemToObject(o, "about", text_obj(id, text ? text : ""));
 		free(text);
 	}
@@ -714,7 +675,7 @@ static cJSON *say_text(const view_params *vp, const content_page *pg, size_t i)
 	if (vp->budget_pence < 0)
 		return msg_obj(vp->c, "budget.none", NULL);
 	plan_money_format(vp->budget_pence, bud, sizeof(bud));
-	text = fill_text(line, (const char *const[]){ "budget", bud, NULL });
+	text = content_fill_text(line, (const char *const[]){ "budget", bud, NULL });
 	o = page_text(pg, what, text ? text : line);
 	free(text);
 	return o;
@@ -817,9 +778,9 @@ cJSON *view_error(const content *c, const char *code, long long seq, const char 
 	char *text;
 
 	snprintf(name, sizeof(name), "error.%s", code);
-	text = view_fill(c, name, extra);
+	text = content_fill(c, name, extra);
 	cJSON_AddStringToObject(msg, "type", "error");
-	view_add_seq(msg, seq);
+	message_add_seq(msg, seq);
 	cJSON_AddStringToObject(msg, "code", code);
 	cJSON_AddStringToObject(msg, "message", text ? text : code);
 	free(text);

@@ -656,7 +656,7 @@ static void a_plan_started_without_a_code_should_be_named_by_the_day_it_was_star
 	CHECK_STR(str(m, "person"), "");
 	day = view_date_words(ct, str(m, "created"));
 	CHECK(day != NULL);
-	expect = view_fill(ct, "staff.no-name", (const char *const[]){"date", day ? day : "", NULL});
+	expect = content_fill(ct, "staff.no-name", (const char *const[]){"date", day ? day : "", NULL});
 	CHECK(expect && !strchr(expect, '{') && strstr(expect, day ? day : "?"));
 	CHECK_STR(str(m, "label"), expect);
 	cJSON_Delete(m);

@@ -88,13 +88,13 @@ static const cJSON *check_row(const cJSON *page, const char *id)
 	return NULL;
 }
 
-/* ---- view_fill ---- */
+/* ---- content_fill ---- */
 
 static void view_fill_should_fill_every_placeholder_it_is_given(void)
 {
 	/* A name that is not a message is used as the text itself. */
 	static const char *const kv[] = {"who", "Sam", "seconds", "60", NULL};
-	char *s = view_fill(c, "Hello {who}. Wait {seconds} seconds, {who}.", kv);
+	char *s = content_fill(c, "Hello {who}. Wait {seconds} seconds, {who}.", kv);
 
 	CHECK_STR(s, "Hello Sam. Wait 60 seconds, Sam.");
 	free(s);
@@ -103,11 +103,11 @@ static void view_fill_should_fill_every_placeholder_it_is_given(void)
 static void view_fill_should_leave_unknown_placeholders_as_they_are(void)
 {
 	static const char *const kv[] = {"who", "Sam", NULL};
-	char *s = view_fill(c, "{who} has {count} and {}.", kv);
+	char *s = content_fill(c, "{who} has {count} and {}.", kv);
 
 	CHECK_STR(s, "Sam has {count} and {}.");
 	free(s);
-	s = view_fill(c, "No values: {who}", NULL);
+	s = content_fill(c, "No values: {who}", NULL);
 	CHECK_STR(s, "No values: {who}");
 	free(s);
 }
@@ -115,7 +115,7 @@ static void view_fill_should_leave_unknown_placeholders_as_they_are(void)
 static void view_fill_should_keep_a_brace_that_is_never_closed(void)
 {
 	static const char *const kv[] = {"who", "Sam", NULL};
-	char *s = view_fill(c, "{who} and {who", kv);
+	char *s = content_fill(c, "{who} and {who", kv);
 
 	CHECK_STR(s, "Sam and {who");
 	free(s);
@@ -124,7 +124,7 @@ static void view_fill_should_keep_a_brace_that_is_never_closed(void)
 static void view_fill_should_not_fill_a_value_into_itself(void)
 {
 	static const char *const kv[] = {"a", "{b}", "b", "oops", NULL};
-	char *s = view_fill(c, "[{a}]", kv);
+	char *s = content_fill(c, "[{a}]", kv);
 
 	CHECK_STR(s, "[{b}]");
 	free(s);
@@ -134,7 +134,7 @@ static void view_fill_should_fill_a_real_message(void)
 {
 	static const char *const kv[] = {"seconds", "45", NULL};
 	const char *raw = content_message(c, "timeout.body");
-	char *s = view_fill(c, "timeout.body", kv);
+	char *s = content_fill(c, "timeout.body", kv);
 
 	CHECK(raw != NULL && strstr(raw, "{seconds}") != NULL);
 	CHECK(s != NULL);
@@ -146,7 +146,7 @@ static void view_fill_should_fill_a_real_message(void)
 
 static void view_fill_should_give_a_message_without_placeholders_unchanged(void)
 {
-	char *s = view_fill(c, "next", NULL);
+	char *s = content_fill(c, "next", NULL);
 
 	CHECK_STR(s, content_message(c, "next"));
 	free(s);
@@ -158,7 +158,7 @@ static void view_error_should_have_the_code_a_plain_message_and_the_seq(void)
 {
 	static const char *const extra[] = {"seconds", "30", NULL};
 	cJSON *e = round_trip(view_error(c, "slow-down", 7, extra));
-	char *expected = view_fill(c, "error.slow-down", extra);
+	char *expected = content_fill(c, "error.slow-down", extra);
 
 	CHECK(e != NULL);
 	CHECK_STR(str_at(e, "type"), "error");
