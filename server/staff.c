@@ -1,3 +1,5 @@
+/* staff: the staff sessions, the route table checked in one place, the replies and the readers
+ * of a request's fields (staff.h; the files behind it share staff_int.h). */
 #include "staff_int.h"
 
 #include "auth.h"
