@@ -666,6 +666,7 @@ static void a_plan_started_without_a_code_should_be_named_by_the_day_it_was_star
 	cJSON_Delete(m);
 	free(expect);
 	free(day);
+	fake_reset(&fc);
 }
 
 static void an_invitation_with_bad_parts_should_be_refused_and_make_nothing(void)
