@@ -174,8 +174,10 @@ kiosk_session *kiosk_session_open(kiosk *p, void *conn, const char *address)
 	s->budget = -1;
 	s->held_tail = &s->held;
 	plan_answers_init(&s->held_answers);
-	kiosk_reply(s, view_hello(p->c, p->nar ? narrator_voices(p->nar) : NULL, p->cfg.idle_seconds,
-			    p->cfg.warn_seconds, MESSAGE_MAX_BYTES), 0);
+	kiosk_reply(s,
+		    view_hello(p->c, p->nar ? narrator_voices(p->nar) : NULL, p->cfg.idle_seconds,
+			       p->cfg.warn_seconds, MESSAGE_MAX_BYTES),
+		    0);
 	s->page = 0;
 	kiosk_show_page(s, -1);
 	return s;

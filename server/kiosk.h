@@ -35,7 +35,8 @@ void kiosk_free(kiosk *p);
 
 /* A new connection: sends hello and the welcome page. address is the peer's, for rate limits. */
 kiosk_session *kiosk_session_open(kiosk *p, void *conn, const char *address);
-/* The connection has gone (NULL: nothing). Changes already made stay in the batch and are committed. */
+/* The connection has gone (NULL: nothing). Changes already made stay in the batch and are
+ * committed. */
 void kiosk_session_close(kiosk_session *s);
 
 /* One whole message from the browser. binary: it came in a binary frame. */

@@ -90,8 +90,8 @@ static char *filled_message(const content *c, const char *name_and_values)
 			return NULL;
 	}
 	kv[2 * n] = NULL;
-	/* Every blank filled, and every key a blank: the blanks as content_fill finds them, "{" to the
-	 * next "}". */
+	/* Every blank filled, and every key a blank: the blanks as content_fill finds them, "{" to
+	 * the next "}". */
 	for (open = strchr(text, '{'); open && (close = strchr(open, '}'));
 	     open = strchr(close, '{')) {
 		size_t k = 0, len = (size_t)(close - open - 1);
@@ -252,7 +252,8 @@ static void narration_start(kiosk_session *s, pending_narration *pn, const narra
  * a megabyte at once; and each frame's memory comes from the heap already in use. */
 #define FRAME_SAMPLES 32768
 
-static void narration_audio(kiosk_session *s, pending_narration *pn, const int16_t *samples, size_t count)
+static void narration_audio(kiosk_session *s, pending_narration *pn, const int16_t *samples,
+			    size_t count)
 {
 	const uint32_t n = (uint32_t)pn->tag;
 	const unsigned char head[4] = { n & 0xFF, (n >> 8) & 0xFF, (n >> 16) & 0xFF, n >> 24 };

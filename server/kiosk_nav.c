@@ -166,7 +166,8 @@ void kiosk_go_to(kiosk_session *s, size_t index, long long seq)
 	s->page = index;
 	/* Not acknowledged to anyone: the page goes out now, unheld, and the change commits with
 	 * the current batch (or opens one). */
-	if (s->plan && pg->part >= 0 && !kiosk_read_only(s) && store_request_begin(s->p->st, NULL, 0) == 0) {
+	if (s->plan && pg->part >= 0 && !kiosk_read_only(s) &&
+	    store_request_begin(s->p->st, NULL, 0) == 0) {
 		if (store_plan_set_last_page(s->p->st, s->plan, pg->id))
 			store_request_undo(s->p->st);
 		else
