@@ -137,6 +137,28 @@ void kiosk_go_to(kiosk_session *s, size_t index, long long seq);
 /* Forgets the open plan (its code wiped). */
 void kiosk_plan_close(kiosk_session *s);
 
+/* ---- what a page shows from the store (kiosk_gather.c) ---- */
+
+/* The view's data for one page, and the memory it points into. */
+typedef struct kiosk_gathered {
+	view_data data; /* points into the rest */
+	view_item *items;
+	view_visit *visits;
+	view_need *needs;
+	view_comment *comments;
+	char **strings;
+	size_t nstrings;
+	char signed_off[PLAN_DATE_LEN];
+	char next_review[PLAN_DATE_LEN];
+	int failed; /* memory ran out */
+} kiosk_gathered;
+
+void kiosk_gathered_init(kiosk_gathered *g);
+/* Reads what page pg shows of the open plan (nothing when none is open) into g, which the caller
+ * has initialised and releases, also after a failure. -1 when a read fails. */
+int kiosk_gather(kiosk_session *s, const content_page *pg, kiosk_gathered *g);
+void kiosk_gathered_release(kiosk_gathered *g);
+
 /* ---- answers (kiosk_answers.c) ---- */
 
 /* The visit's field recorded for an answer on this page, or NULL. */

@@ -83,19 +83,19 @@ static void count_comment(void *ctx, const store_comment *c)
 	n->unseen += !c->seen;
 }
 
-/* What the social worker has written on the open plan. */
-static comment_count comments_of(kiosk_session *s)
+/* How much the social worker has written on the open plan; -1 when it cannot be read. */
+static int comments_of(kiosk_session *s, comment_count *n)
 {
-	comment_count n = { 0, 0 };
-
-	store_comments_each(s->p->st, s->plan, count_comment, &n);
-	return n;
+	*n = (comment_count){ 0, 0 };
+	return store_comments_each(s->p->st, s->plan, count_comment, n) < 0 ? -1 : 0;
 }
 
 /* 1 when the social worker wrote something the person has not been shown. */
 static int new_comments(kiosk_session *s)
 {
-	return comments_of(s).unseen > 0;
+	comment_count n;
+
+	return comments_of(s, &n) == 0 && n.unseen > 0;
 }
 
 /* 1 while the social worker is asking the person to agree and they have not said yes. */
@@ -112,16 +112,20 @@ void kiosk_show_page(kiosk_session *s, long long seq)
 	const content *c = s->p->c;
 	const content_page *pg = content_page_at(c, s->page);
 	plan_answers pa;
+	kiosk_gathered g;
+	comment_count cc = { 0, 0 };
 	view_params vp = { 0 };
 	cJSON *msg;
 
-	if (kiosk_answers_load(s, &pa)) {
-		plan_answers_release(&pa);
-		kiosk_reply_error(s, "server", seq, NULL);
-		return;
+	kiosk_gathered_init(&g);
+	/* the pages for coming back offer what applies now */
+	if (kiosk_answers_load(s, &pa) || kiosk_gather(s, pg, &g) ||
+	    (s->plan && pg->part < 0 && comments_of(s, &cc))) {
+		kiosk_reply_error(s, "server", seq, NULL); /* no page drawn from what was not read */
+		goto out;
 	}
 	vp.c = c;
-	vp.st = s->p->st;
+	vp.data = &g.data;
 	vp.plan = s->plan;
 	vp.answers = &pa;
 	vp.status = s->plan ? s->status : PLAN_DRAFT;
@@ -130,8 +134,8 @@ void kiosk_show_page(kiosk_session *s, long long seq)
 	vp.code = s->plan ? s->code : NULL;
 	vp.new_code = s->new_code;
 	vp.editing = pg->kind == KIND_LIST ? s->editing : 0;
-	if (s->plan && pg->part < 0) { /* the pages for coming back offer what applies now */
-		vp.has_comments = comments_of(s).all > 0;
+	if (s->plan && pg->part < 0) {
+		vp.has_comments = cc.all > 0;
 		vp.agreement_asked = agreement_asked(s);
 	}
 	vp.review_requested = s->review_requested;
@@ -153,6 +157,8 @@ void kiosk_show_page(kiosk_session *s, long long seq)
 	message_add_seq(msg, seq);
 	kiosk_reply(s, msg, 0);
 	s->notice = NULL;
+out:
+	kiosk_gathered_release(&g);
 	plan_answers_release(&pa);
 }
 

@@ -433,6 +433,59 @@ static void a_failed_handler_should_leave_nothing_in_the_store(void)
 	fixture_close(&f);
 }
 
+/* Renames a table of the fixture's database from another connection: the store's next read of
+ * it fails. */
+static void rename_table(const fixture *f, const char *from, const char *to)
+{
+	sqlite3 *db = NULL;
+	char sql[128];
+
+	snprintf(sql, sizeof(sql), "ALTER TABLE %s RENAME TO %s", from, to);
+	CHECK(sqlite3_open(f->path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void a_page_whose_data_cannot_be_read_should_fail_not_show_an_empty_list(void)
+{
+	static const struct {
+		const char *table, *go, *page;
+	} cases[] = {
+	    {"comments", "comments", "comments"}, /* what the social worker wrote */
+	    {"items", "check", "check"},          /* the list entries on the check page */
+	    {"visits", "check", "check"},         /* who helped, on the check page */
+	};
+	fixture f;
+	fake_conn fc = {.n = 0};
+	kiosk_session *s;
+	char msg[128], page[64];
+
+	CHECK(fixture_open(&f, 1) == 0);
+	s = open_with_code(&f, &fc, f.code);
+	CHECK(flush(&f) == 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		fake_reset(&fc);
+		rename_table(&f, cases[i].table, "unreadable");
+		snprintf(msg, sizeof(msg), "{\"type\":\"go\",\"seq\":%zu,\"to\":\"%s\"}", 30 + i,
+			 cases[i].go);
+		handle(s, msg);
+		CHECK(flush(&f) == 0);
+		CHECK(fc.n == 1);
+		CHECK_STR(last(&fc), "error server");
+		CHECK(last_seq(&fc) == 30 + (long long)i);
+		rename_table(&f, "unreadable", cases[i].table);
+		/* read again, the page is shown */
+		fake_reset(&fc);
+		handle(s, msg);
+		CHECK(flush(&f) == 0);
+		snprintf(page, sizeof(page), "page %s", cases[i].page);
+		CHECK_STR(last(&fc), page);
+	}
+	kiosk_session_close(s);
+	fake_reset(&fc);
+	fixture_close(&f);
+}
+
 static void a_failed_commit_should_acknowledge_nothing_and_show_the_page_again(void)
 {
 	fixture f;
@@ -1227,6 +1280,7 @@ int main(void)
 	RUN(the_demo_plan_should_be_invited_the_way_a_caseworker_invites);
 	RUN(replies_to_changes_should_wait_for_kiosk_flush);
 	RUN(a_failed_handler_should_leave_nothing_in_the_store);
+	RUN(a_page_whose_data_cannot_be_read_should_fail_not_show_an_empty_list);
 	RUN(a_failed_commit_should_acknowledge_nothing_and_show_the_page_again);
 	RUN(a_plan_opened_in_a_failed_batch_should_still_save_what_comes_next);
 	RUN(answers_from_three_sessions_should_share_one_commit);
