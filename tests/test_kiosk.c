@@ -1272,7 +1272,7 @@ int main(void)
 	ct = content_load(PLANALOUD_SOURCE_DIR "/easyread", "en-GB",
 			  PLANALOUD_SOURCE_DIR "/web/pictures", err, sizeof(err));
 	if (!ct) {
-		fprintf(stderr, "test_protocol: the content did not load: %s\n", err);
+		fprintf(stderr, "test_kiosk: the content did not load: %s\n", err);
 		CHECK(ct != NULL);
 		return check_report();
 	}

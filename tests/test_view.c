@@ -89,7 +89,7 @@ static const cJSON *check_row(const cJSON *page, const char *id)
 
 /* ---- content_fill ---- */
 
-static void view_fill_should_fill_every_placeholder_it_is_given(void)
+static void content_fill_should_fill_every_placeholder_it_is_given(void)
 {
 	/* A name that is not a message is used as the text itself. */
 	static const char *const kv[] = {"who", "Sam", "seconds", "60", NULL};
@@ -99,7 +99,7 @@ static void view_fill_should_fill_every_placeholder_it_is_given(void)
 	free(s);
 }
 
-static void view_fill_should_leave_unknown_placeholders_as_they_are(void)
+static void content_fill_should_leave_unknown_placeholders_as_they_are(void)
 {
 	static const char *const kv[] = {"who", "Sam", NULL};
 	char *s = content_fill(c, "{who} has {count} and {}.", kv);
@@ -111,7 +111,7 @@ static void view_fill_should_leave_unknown_placeholders_as_they_are(void)
 	free(s);
 }
 
-static void view_fill_should_keep_a_brace_that_is_never_closed(void)
+static void content_fill_should_keep_a_brace_that_is_never_closed(void)
 {
 	static const char *const kv[] = {"who", "Sam", NULL};
 	char *s = content_fill(c, "{who} and {who", kv);
@@ -120,7 +120,7 @@ static void view_fill_should_keep_a_brace_that_is_never_closed(void)
 	free(s);
 }
 
-static void view_fill_should_not_fill_a_value_into_itself(void)
+static void content_fill_should_not_fill_a_value_into_itself(void)
 {
 	static const char *const kv[] = {"a", "{b}", "b", "oops", NULL};
 	char *s = content_fill(c, "[{a}]", kv);
@@ -129,7 +129,7 @@ static void view_fill_should_not_fill_a_value_into_itself(void)
 	free(s);
 }
 
-static void view_fill_should_fill_a_real_message(void)
+static void content_fill_should_fill_a_real_message(void)
 {
 	static const char *const kv[] = {"seconds", "45", NULL};
 	const char *raw = content_message(c, "timeout.body");
@@ -143,7 +143,7 @@ static void view_fill_should_fill_a_real_message(void)
 	free(s);
 }
 
-static void view_fill_should_give_a_message_without_placeholders_unchanged(void)
+static void content_fill_should_give_a_message_without_placeholders_unchanged(void)
 {
 	char *s = content_fill(c, "next", NULL);
 
@@ -751,12 +751,12 @@ int main(void)
 		fprintf(stderr, "the real content did not load: %s\n", err);
 		return check_report();
 	}
-	RUN(view_fill_should_fill_every_placeholder_it_is_given);
-	RUN(view_fill_should_leave_unknown_placeholders_as_they_are);
-	RUN(view_fill_should_keep_a_brace_that_is_never_closed);
-	RUN(view_fill_should_not_fill_a_value_into_itself);
-	RUN(view_fill_should_fill_a_real_message);
-	RUN(view_fill_should_give_a_message_without_placeholders_unchanged);
+	RUN(content_fill_should_fill_every_placeholder_it_is_given);
+	RUN(content_fill_should_leave_unknown_placeholders_as_they_are);
+	RUN(content_fill_should_keep_a_brace_that_is_never_closed);
+	RUN(content_fill_should_not_fill_a_value_into_itself);
+	RUN(content_fill_should_fill_a_real_message);
+	RUN(content_fill_should_give_a_message_without_placeholders_unchanged);
 	RUN(view_error_should_have_the_code_a_plain_message_and_the_seq);
 	RUN(view_error_should_use_the_content_words);
 	RUN(view_error_should_leave_out_seq_when_there_is_none);
