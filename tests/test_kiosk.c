@@ -1261,6 +1261,8 @@ static void the_managing_page_should_offer_only_the_ways_the_council_offered(voi
 		  "direct-payment council provider mix help");
 	kiosk_session_close(s);
 	kiosk_session_close(s2);
+	fake_reset(&fc);
+	fake_reset(&fc2);
 	fixture_close(&f);
 }
 
