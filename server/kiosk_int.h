@@ -1,5 +1,5 @@
 /* kiosk_int: what the kiosk's files share (kiosk.c, kiosk_nav.c, kiosk_answers.c,
- * kiosk_narration.c), the way the store's files share store_int.h. Nothing outside them includes
+ * kiosk_gather.c, kiosk_narration.c), the way the store's files share store_int.h. Nothing outside them includes
  * it. Every function here takes a live session and runs on the service thread. */
 #ifndef PLANALOUD_KIOSK_INT_H
 #define PLANALOUD_KIOSK_INT_H
@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <time.h>
 
+/* A reply held until the batch holding its change commits (a copy, freed when sent or dropped). */
 typedef struct held_msg {
 	struct held_msg *next;
 	size_t len;

@@ -92,7 +92,7 @@ static int fixture_open(fixture *f, int on_disk)
 	if (on_disk) {
 		int fd;
 
-		snprintf(f->path, sizeof(f->path), "/tmp/planaloud-protocol-XXXXXX");
+		snprintf(f->path, sizeof(f->path), "/tmp/planaloud-kiosk-XXXXXX");
 		fd = mkstemp(f->path);
 		if (fd < 0)
 			return -1;
