@@ -59,13 +59,94 @@ async function startServer(extraArgs = []) {
   };
 }
 
+// ---- the served font ------------------------------------------------------------------------
+
+// Every page is drawn in this font, served from web/fonts/; widths the tests measure assume it.
+const SERVED_FONT = 'Atkinson Hyperlegible';
+
+/**
+ * Whether this page got the served font: once its fonts have settled, the regular and the bold
+ * load from the server and are used for text. null when they are; else what went wrong, in words.
+ * Pages not from the server (about:blank, setContent) are not checked.
+ */
+async function fontProblem(page) {
+  return page.evaluate(async (family) => {
+    if (location.protocol !== 'http:') return null;
+    await document.fonts.ready;
+    const faces = [...document.fonts].filter((f) => f.family.replace(/["']/g, '') === family);
+    if (!faces.length) return `no @font-face for "${family}" on ${location.pathname}`;
+    const wanted = [`16px "${family}"`, `bold 16px "${family}"`];
+    for (const w of wanted) {
+      let loaded = [];
+      try {
+        loaded = await document.fonts.load(w);
+      } catch (e) {
+        return `"${w}" did not load on ${location.pathname}: ${e}`;
+      }
+      if (!loaded.length || !document.fonts.check(w)) {
+        const failed = faces.filter((f) => f.status === 'error').length;
+        return `"${w}" is not loaded on ${location.pathname} (${failed} of ${faces.length} faces failed)`;
+      }
+    }
+    return null;
+  }, SERVED_FONT);
+}
+
+/**
+ * Checks the served font on every page of the context each time one loads. When it did not load
+ * the context closes at once, with the reason, so the test fails there and plainly rather than
+ * later on a width measured in another font. A page's latest check is page.fontChecked (a promise
+ * of null, or of the problem).
+ */
+function watchFont(context) {
+  context.on('page', (page) => {
+    page.fontChecked = Promise.resolve(null);
+    page.on('load', () => {
+      page.fontChecked = fontProblem(page).catch(() => null) // navigated on or closed meanwhile
+        .then(async (problem) => {
+          if (problem) {
+            process.stderr.write(`the served font did not load: ${problem}\n`);
+            await context.close({ reason: `the served font did not load: ${problem}` }).catch(() => {});
+          }
+          return problem;
+        });
+    });
+  });
+}
+
+/**
+ * Fails the test when this page did not get the served font (see watchFont). A page that moves
+ * on to another while being checked (the staff page to its login form) is checked where it lands.
+ */
+async function assertFont(page) {
+  let problem;
+  for (let tries = 0; ; tries++) {
+    try {
+      problem = await fontProblem(page);
+      break;
+    } catch (e) {
+      if (tries >= 3 || !/context was destroyed|navigat/i.test(String(e))) throw e;
+      await page.waitForLoadState('load');
+    }
+  }
+  if (problem) throw new Error(`the served font did not load: ${problem}`);
+}
+
+/** Debian's Chromium, headless; every context it makes watches the served font (watchFont). */
 async function launchBrowser() {
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    watchFont(context);
+    return context;
+  };
+  return browser;
 }
 
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -228,6 +309,7 @@ async function openKiosk(browser, url, { viewport = { width: 1280, height: 800 }
   if (beforeOpen) await beforeOpen(page);
   await page.goto(url);
   await waitForPage(page, 'welcome');
+  await assertFont(page);
   return { context, page, sockets, pageErrors };
 }
 
@@ -348,5 +430,5 @@ async function sidewaysScroll(page) {
 module.exports = {
   startServer, launchBrowser, axeViolations, formatViolations, sql, openKiosk, waitForPage,
   saveMark, waitForSave, typeAndSave, browserStorage, NOTHING_STORED, dateKeys, SOURCE,
-  WIDE, NARROW, setWidth, sidewaysScroll,
+  WIDE, NARROW, setWidth, sidewaysScroll, assertFont, SERVED_FONT,
 };

@@ -12,6 +12,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
   startServer, launchBrowser, axeViolations, formatViolations, openKiosk, waitForPage, saveMark, waitForSave,
+  assertFont,
   WIDE, NARROW, setWidth, sidewaysScroll,
 } = require('./harness.js');
 
@@ -44,6 +45,7 @@ async function openStaff(url = server.url + 'staff/') {
     if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) errors.push(m.text());
   });
   await page.goto(url);
+  await assertFont(page);
   return { context, page, errors };
 }
 
