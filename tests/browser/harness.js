@@ -284,15 +284,22 @@ const AUDIO_LOG = `
   })();
 `;
 
+// Pages whose timers run on the fake clock (openKiosk's clock option).
+const clocked = new WeakSet();
+// How long the kiosk waits after the last key before it saves (web/js/autosave.js, DELAY_MS).
+const AUTOSAVE_PAUSE_MS = 1000;
+
 /**
  * A new browser context (nothing shared with any other) with the kiosk page open and showing
  * the welcome page. Returns {context, page, sockets, pageErrors}: sockets lists every websocket
  * the page opened ({url, closed}); pageErrors collects uncaught script errors. audio: record
  * what narration plays in window.__audio (see AUDIO_LOG). beforeOpen(page) runs before the
- * page is opened (for page.routeWebSocket).
+ * page is opened (for page.routeWebSocket). clock: the page's timers run on Playwright's fake
+ * clock (page.clock), which goes on with real time and which a test moves on at will with
+ * page.clock.runFor(ms): a kiosk timeout is tested without waiting for it.
  */
 async function openKiosk(browser, url, { viewport = { width: 1280, height: 800 }, audio = false,
-  beforeOpen = null } = {}) {
+  beforeOpen = null, clock = false } = {}) {
   const context = await browser.newContext({ viewport, locale: 'en-GB', timezoneId: 'Europe/London' });
   await context.addInitScript(SAVE_LOG);
   if (audio) await context.addInitScript(AUDIO_LOG);
@@ -307,6 +314,10 @@ async function openKiosk(browser, url, { viewport = { width: 1280, height: 800 }
   });
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   if (beforeOpen) await beforeOpen(page);
+  if (clock) {
+    await page.clock.install();
+    clocked.add(page);
+  }
   await page.goto(url);
   await waitForPage(page, 'welcome');
   await assertFont(page);
@@ -347,11 +358,16 @@ async function waitForSave(page, mark, state = 'saved') {
   }, [mark, state]);
 }
 
-/** Clicks into a field, types like a person (key by key) and waits for the autosave. */
+/**
+ * Clicks into a field, types like a person (key by key) and waits for the autosave; on a page
+ * with the fake clock (openKiosk's clock), moves the clock past the autosave's pause instead of
+ * waiting for it.
+ */
 async function typeAndSave(page, selector, text, state = 'saved') {
   await page.click(selector);
   await page.keyboard.type(text);
   const mark = await saveMark(page);
+  if (clocked.has(page)) await page.clock.runFor(AUTOSAVE_PAUSE_MS);
   await waitForSave(page, mark, state);
 }
 
@@ -399,6 +415,30 @@ const NOTHING_STORED = {
   contextCookies: 0, contextOrigins: [],
 };
 
+// ---- the words, from the content files -------------------------------------------------------
+
+const EASYREAD = process.env.PLANALOUD_EASYREAD || path.join(SOURCE, 'easyread/en-GB');
+let messages = null;
+
+/**
+ * The words of message `name` in the content's messages.txt, with its {blanks} filled from vars
+ * and without the ** marks, as the page shows them. Tests compare with these, not with English
+ * of their own, so an easy-read editor can reword the content without breaking a test.
+ */
+function message(name, vars = {}) {
+  if (!messages) {
+    messages = new Map();
+    for (const line of fs.readFileSync(path.join(EASYREAD, 'messages.txt'), 'utf8').split('\n')) {
+      const m = /^([a-z0-9][a-z0-9.-]*): (.*)$/.exec(line);
+      if (m) messages.set(m[1], m[2].trim());
+    }
+  }
+  const text = messages.get(name);
+  if (text === undefined) throw new Error(`messages.txt has no message ${name}`);
+  return text.replace(/\{([^}]*)\}/g, (all, k) => (k in vars ? String(vars[k]) : all))
+    .replace(/\*\*/g, '');
+}
+
 // ---- page widths, and sideways scrolling (WCAG 1.4.10) ------------------------------------
 
 const WIDE = { width: 1280, height: 800 };
@@ -430,5 +470,5 @@ async function sidewaysScroll(page) {
 module.exports = {
   startServer, launchBrowser, axeViolations, formatViolations, sql, openKiosk, waitForPage,
   saveMark, waitForSave, typeAndSave, browserStorage, NOTHING_STORED, dateKeys, SOURCE,
-  WIDE, NARROW, setWidth, sidewaysScroll, assertFont, SERVED_FONT,
+  WIDE, NARROW, setWidth, sidewaysScroll, assertFont, SERVED_FONT, message,
 };

@@ -197,7 +197,7 @@ async function assertCheckShowsEverything(page, expectText) {
 }
 
 test('a person writes the whole plan and finds it all again', async () => {
-  const { context, page, sockets, pageErrors } = await openKiosk(browser, server.url);
+  const { context, page, sockets, pageErrors } = await openKiosk(browser, server.url, { clock: true });
   try {
     // Welcome: nothing to save yet, so no "Save and finish later".
     assert.equal(await page.isHidden('#save-later'), true);
@@ -356,7 +356,7 @@ test('a person writes the whole plan and finds it all again', async () => {
   }
 
   // Coming back in a new browser, with the code.
-  const again = await openKiosk(browser, server.url);
+  const again = await openKiosk(browser, server.url, { clock: true });
   try {
     const { page } = again;
     await page.click('#next');
@@ -412,7 +412,7 @@ test('a person writes the whole plan and finds it all again', async () => {
 });
 
 test('a plan interrupted by a reload is found again with its code', async () => {
-  const { context, page, pageErrors } = await openKiosk(browser, server.url);
+  const { context, page, pageErrors } = await openKiosk(browser, server.url, { clock: true });
   try {
     await page.click('#next');
     await waitForPage(page, 'who');
