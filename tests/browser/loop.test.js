@@ -154,7 +154,7 @@ async function clickNext(k, to) {
  * (audio: true records what narration asks for and gets, in window.__audio).
  */
 async function kioskWithCode(code, to, opts = {}) {
-  const kiosk = await openKiosk(browser, server.url, opts);
+  const kiosk = await openKiosk(browser, server.url, { clock: true, ...opts });
   const k = kiosk.page;
   await clickNext(k, 'who');
   const mark = await saveMark(k);
