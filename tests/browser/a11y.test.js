@@ -8,7 +8,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
   startServer, launchBrowser, axeViolations, formatViolations, openKiosk, waitForPage, saveMark,
-  waitForSave, dateKeys, WIDE, NARROW, setWidth, sidewaysScroll,
+  waitForSave, dateKeys, WIDE, NARROW, setWidth, sidewaysScroll, pageText,
 } = require('./harness.js');
 
 
@@ -169,7 +169,7 @@ test('the welcome page is reached and left by keyboard in a sensible order', asy
     await tabTo(page, '#next');
     await page.keyboard.press('Enter');
     await waitForPage(page, 'who');
-    assert.equal(await page.textContent('#page-title'), 'Who is writing this plan?');
+    assert.equal(await page.textContent('#page-title'), pageText('who').title);
     // A choice with the arrow keys and Space.
     await page.keyboard.press('Tab');
     assert.equal(await focusedId(page), 'option-me');

@@ -439,6 +439,34 @@ function message(name, vars = {}) {
     .replace(/\*\*/g, '');
 }
 
+let pages = null;
+
+/**
+ * What the content's page files (easyread/<lang>/NN-*.txt) say for the page `id`: {title, say,
+ * ask, hint}, without the ** marks, as the page shows them.
+ */
+function pageText(id) {
+  if (!pages) {
+    pages = new Map();
+    const files = fs.readdirSync(EASYREAD).filter((f) => /^\d+-.*\.txt$/.test(f)).sort();
+    for (const file of files) {
+      let page = null;
+      for (const line of fs.readFileSync(path.join(EASYREAD, file), 'utf8').split('\n')) {
+        const m = /^([a-z-]+): (.*)$/.exec(line);
+        if (!m) continue;
+        const [, key, value] = m;
+        const text = value.trim().replace(/\*\*/g, '');
+        if (key === 'page') pages.set(text, page = { title: null, say: [], ask: null, hint: null });
+        else if (page && key === 'say') page.say.push(text);
+        else if (page && ['title', 'ask', 'hint'].includes(key)) page[key] = text;
+      }
+    }
+  }
+  const page = pages.get(id);
+  if (!page) throw new Error(`the content has no page ${id}`);
+  return page;
+}
+
 // ---- page widths, and sideways scrolling (WCAG 1.4.10) ------------------------------------
 
 const WIDE = { width: 1280, height: 800 };
@@ -470,5 +498,5 @@ async function sidewaysScroll(page) {
 module.exports = {
   startServer, launchBrowser, axeViolations, formatViolations, sql, openKiosk, waitForPage,
   saveMark, waitForSave, typeAndSave, browserStorage, NOTHING_STORED, dateKeys, SOURCE,
-  WIDE, NARROW, setWidth, sidewaysScroll, assertFont, SERVED_FONT, message,
+  WIDE, NARROW, setWidth, sidewaysScroll, assertFont, SERVED_FONT, message, pageText,
 };

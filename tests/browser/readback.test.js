@@ -10,6 +10,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
   startServer, launchBrowser, axeViolations, formatViolations, openKiosk, waitForPage, typeAndSave,
+  message,
 } = require('./harness.js');
 
 const IDLE_S = 5; // the shortest the server allows
@@ -286,7 +287,7 @@ test('on a narrow screen with bigger text the sound choices fold away, and open 
     }));
     assert.ok(room.bar < room.height * 0.8, `the bar ends at ${room.bar}px of ${room.height}px`);
     assert.ok(room.page < room.height - 48, `the page begins at ${room.page}px of ${room.height}px`);
-    assert.equal(await page.textContent('#narration-more-label'), 'More sound choices');
+    assert.equal(await page.textContent('#narration-more-label'), message('narration.more'));
     let v = await axeViolations(page);
     assert.deepEqual(v, [], formatViolations('welcome at 320px, bigger text, choices folded', v));
 
