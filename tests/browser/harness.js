@@ -417,7 +417,8 @@ const NOTHING_STORED = {
 
 // ---- the words, from the content files -------------------------------------------------------
 
-const EASYREAD = process.env.PLANALOUD_EASYREAD || path.join(SOURCE, 'easyread/en-GB');
+// The same easy-read folder the server is given (PLANALOUD_EASYREAD: see startServer), in en-GB.
+const EASYREAD = path.join(process.env.PLANALOUD_EASYREAD || path.join(SOURCE, 'easyread'), 'en-GB');
 let messages = null;
 
 /**
