@@ -67,11 +67,13 @@ const SERVED_FONT = 'Atkinson Hyperlegible';
 /**
  * Whether this page got the served font: once its fonts have settled, the regular and the bold
  * load from the server and are used for text. null when they are; else what went wrong, in words.
- * Pages not from the server (about:blank, setContent) are not checked.
+ * Pages not from the server (about:blank, setContent), and bare responses without any style
+ * sheet (JSON, the server's plain error pages), are not checked.
  */
 async function fontProblem(page) {
   return page.evaluate(async (family) => {
-    if (location.protocol !== 'http:') return null;
+    if (location.protocol !== 'http:' || document.contentType !== 'text/html' ||
+      !document.querySelector('link[rel="stylesheet"]')) return null;
     await document.fonts.ready;
     const faces = [...document.fonts].filter((f) => f.family.replace(/["']/g, '') === family);
     if (!faces.length) return `no @font-face for "${family}" on ${location.pathname}`;
