@@ -64,7 +64,8 @@ enum { ROUTE_NONE, ROUTE_LOGIN, ROUTE_LOGOUT };
 static const char *const form_fields[] = { "name", "password" };
 enum { FIELD_NAME, FIELD_PASSWORD };
 
-/* Security headers on every HTTP response. media-src allows narration audio (blob: URLs). */
+/* Security headers on every HTTP response. media-src allows narration audio (blob: URLs); font-src
+ * the pages' own font (web/fonts/, woff2, which the static mount serves as font/woff2). */
 static const struct lws_protocol_vhost_options hdr_nosniff = {
 	NULL, NULL, "x-content-type-options:", "nosniff"
 };
@@ -80,7 +81,7 @@ static const struct lws_protocol_vhost_options hdr_cache = {
 static const struct lws_protocol_vhost_options hdr_csp = {
 	&hdr_cache, NULL, "content-security-policy:",
 	"default-src 'self'; img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; "
-	"style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; "
+	"style-src 'self'; font-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; "
 	"form-action 'self'; frame-ancestors 'none'"
 };
 
