@@ -1,8 +1,10 @@
 /* message: every message from a browser is bounded before anything trusts it. A message that is
  * not valid UTF-8, nests too deep, is not exactly one JSON object, hides a \u0000 in a string,
  * carries a seq that is not a whole number, or comes in a binary frame is refused with the error
- * code the browser shows the person's words for. (The size limit is the protocols' own: they
- * refuse a message over it before it reaches message_parse, with "too-big".) */
+ * code the browser shows the person's words for; one over MESSAGE_MAX_BYTES with "too-big". A
+ * message that passes is routed by its type through the protocol's table: admitted or refused
+ * before its handler runs, its result settled after, and every failure answered once, with the
+ * request's seq. */
 #include "check.h"
 #include "message.h"
 
@@ -161,6 +163,168 @@ static void a_failure_should_carry_its_code_and_one_filled_blank(void)
 	CHECK(e.kv[0] == NULL);
 }
 
+/* ---- routing: a pretend protocol that records what happened ---- */
+
+typedef struct fake_session {
+	message_error err;
+	int ran;	    /* the handler ran */
+	int admit_refuses;  /* admit says no with this code */
+	int handler_fails;  /* the handler returns -1 (with a code, when 2) */
+	int done_fails;	    /* done turns success into failure ("not-saved") */
+	unsigned need_seen; /* what admit was asked to check */
+	char replied[64];   /* the error code replied, or "" */
+	long long replied_seq;
+	int replies;
+	char value[32]; /* the first {name}'s value, when one was filled */
+} fake_session;
+
+static int fake_handler(void *v, const cJSON *m, long long seq)
+{
+	fake_session *s = v;
+
+	(void)m;
+	(void)seq;
+	s->ran++;
+	if (s->handler_fails == 2)
+		return message_fail(&s->err, "bad-field", NULL, 0);
+	return s->handler_fails ? -1 : 0;
+}
+
+static int fake_admit(void *v, const message_route *r, message_error *e)
+{
+	fake_session *s = v;
+
+	s->need_seen = r->need;
+	return s->admit_refuses ? message_fail(e, "no-plan", NULL, 0) : 0;
+}
+
+static int fake_done(void *v, const message_route *r, int rc, message_error *e)
+{
+	fake_session *s = v;
+
+	(void)r;
+	if (!rc && s->done_fails)
+		return message_fail(e, "not-saved", NULL, 0);
+	return rc;
+}
+
+static void fake_reply_error(void *v, const message_error *e, long long seq)
+{
+	fake_session *s = v;
+
+	snprintf(s->replied, sizeof(s->replied), "%s", e->code ? e->code : "(none)");
+	snprintf(s->value, sizeof(s->value), "%s", e->kv[0] ? e->kv[1] : "");
+	s->replied_seq = seq;
+	s->replies++;
+}
+
+static const message_route fake_routes[] = {
+	{ "answer", fake_handler, 7 },
+	{ "go", fake_handler, 0 },
+};
+
+static const message_protocol fake_protocol = { fake_routes, 2, fake_admit, fake_done,
+						fake_reply_error };
+
+static void handle(fake_session *s, const char *text)
+{
+	message_handle(&fake_protocol, s, &s->err, text, strlen(text), 0);
+}
+
+static void a_known_type_should_reach_its_handler_after_admit_with_no_reply(void)
+{
+	fake_session s = { 0 };
+
+	handle(&s, "{\"type\":\"answer\",\"seq\":4}");
+	CHECK(s.ran == 1);
+	CHECK(s.need_seen == 7);
+	CHECK(s.replies == 0);
+	CHECK(message_route_find(&fake_protocol, "go") == &fake_routes[1]);
+	CHECK(message_route_find(&fake_protocol, "gone") == NULL);
+	CHECK(message_route_find(&fake_protocol, NULL) == NULL);
+}
+
+static void an_unknown_or_missing_type_should_be_refused_with_its_seq(void)
+{
+	fake_session s = { 0 };
+
+	handle(&s, "{\"type\":\"delete-everything\",\"seq\":9}");
+	CHECK(s.ran == 0);
+	CHECK_STR(s.replied, "unknown-type");
+	CHECK(s.replied_seq == 9);
+	s = (fake_session){ 0 };
+	handle(&s, "{\"seq\":3}");
+	CHECK_STR(s.replied, "unknown-type");
+	CHECK(s.replied_seq == 3);
+}
+
+static void a_message_admit_refuses_should_not_reach_its_handler(void)
+{
+	fake_session s = { .admit_refuses = 1 };
+
+	handle(&s, "{\"type\":\"answer\",\"seq\":5}");
+	CHECK(s.ran == 0);
+	CHECK_STR(s.replied, "no-plan");
+	CHECK(s.replied_seq == 5);
+	CHECK(s.replies == 1);
+}
+
+static void a_failed_handler_should_be_answered_once_with_its_code_or_server(void)
+{
+	fake_session s = { .handler_fails = 2 };
+
+	handle(&s, "{\"type\":\"go\",\"seq\":1}");
+	CHECK_STR(s.replied, "bad-field");
+	CHECK(s.replies == 1);
+	s = (fake_session){ .handler_fails = 1 };
+	handle(&s, "{\"type\":\"go\",\"seq\":2}");
+	CHECK_STR(s.replied, "server"); /* a failure nobody named is still answered */
+	CHECK(s.replied_seq == 2);
+}
+
+static void done_should_settle_the_result_a_write_that_was_not_kept_fails(void)
+{
+	fake_session s = { .done_fails = 1 };
+
+	handle(&s, "{\"type\":\"answer\",\"seq\":6}");
+	CHECK(s.ran == 1);
+	CHECK_STR(s.replied, "not-saved");
+	CHECK(s.replied_seq == 6);
+}
+
+static void a_bad_message_should_be_answered_without_a_seq(void)
+{
+	fake_session s = { 0 };
+
+	handle(&s, "{\"type\":\"go\",\"seq\":1");
+	CHECK_STR(s.replied, "bad-json");
+	CHECK(s.replied_seq == -1);
+	CHECK(s.ran == 0);
+}
+
+static void a_message_over_the_limit_should_be_refused_as_too_big_naming_the_limit(void)
+{
+	fake_session s = { 0 };
+	size_t n = MESSAGE_MAX_BYTES + 1;
+	char *big = malloc(n + 1);
+	char limit[32];
+
+	memset(big, ' ', n);
+	memcpy(big, "{\"type\":\"go\"}", 13);
+	big[n] = '\0';
+	message_handle(&fake_protocol, &s, &s.err, big, n, 0);
+	snprintf(limit, sizeof(limit), "%d", MESSAGE_MAX_BYTES);
+	CHECK_STR(s.replied, "too-big");
+	CHECK_STR(s.value, limit);
+	CHECK(s.ran == 0);
+	/* exactly at the limit it is read (white space after one object is allowed) */
+	s = (fake_session){ 0 };
+	message_handle(&fake_protocol, &s, &s.err, big, n - 1, 0);
+	CHECK(s.ran == 1);
+	CHECK(s.replies == 0);
+	free(big);
+}
+
 int main(void)
 {
 	RUN(a_plain_message_should_parse_with_its_seq);
@@ -172,5 +336,12 @@ int main(void)
 	RUN(a_binary_frame_should_be_refused_whatever_it_holds);
 	RUN(ids_should_be_whole_numbers_from_one);
 	RUN(a_failure_should_carry_its_code_and_one_filled_blank);
+	RUN(a_known_type_should_reach_its_handler_after_admit_with_no_reply);
+	RUN(an_unknown_or_missing_type_should_be_refused_with_its_seq);
+	RUN(a_message_admit_refuses_should_not_reach_its_handler);
+	RUN(a_failed_handler_should_be_answered_once_with_its_code_or_server);
+	RUN(done_should_settle_the_result_a_write_that_was_not_kept_fails);
+	RUN(a_bad_message_should_be_answered_without_a_seq);
+	RUN(a_message_over_the_limit_should_be_refused_as_too_big_naming_the_limit);
 	return check_report();
 }
