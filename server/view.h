@@ -1,18 +1,62 @@
-/* view: the JSON the page is drawn from (docs/protocol.md). Part of the protocol layer: it turns
- * content, answers and the plan's state into page descriptions, hellos and errors. */
+/* view: the JSON the page is drawn from (docs/protocol.md). Pure: it turns content, answers and
+ * the data the kiosk gathered from the store (view_data) into page descriptions, hellos and
+ * errors, and reads nothing itself. */
 #ifndef PLANALOUD_VIEW_H
 #define PLANALOUD_VIEW_H
 
 #include "content.h"
 #include "plan.h"
-#include "store.h"
 #include "voices.h"
 
 #include <cjson/cJSON.h>
 
+/* One entry of a list page. */
+typedef struct view_item {
+	const char *page; /* the list page's id */
+	long long id;
+} view_item;
+
+/* Who wrote on one visit: writer "person" or "helper", the helper's name and relationship. */
+typedef struct view_visit {
+	const char *writer, *name, *relationship;
+} view_visit;
+
+/* A need the social worker wrote, with the council's part. */
+typedef struct view_need {
+	const char *text;
+	const char *how; /* how the council will meet it ("" until written) */
+	int eligible;
+	int direct_payment; /* a direct payment could meet it */
+} view_need;
+
+/* What the social worker wrote on the plan. */
+typedef struct view_comment {
+	long long id;
+	const char *section; /* the page it is about */
+	const char *text;
+	const char *author;
+	int seen; /* the person has been shown it before */
+} view_comment;
+
+/* What the page shows from the store, read by the controller before the view is drawn. Every
+ * array and string is the controller's, borrowed by the view for the call. Only what the page's
+ * kind shows need be there. */
+typedef struct view_data {
+	const view_item *items; /* every list entry on the list pages shown, in order */
+	size_t nitems;
+	const view_visit *visits; /* oldest first */
+	size_t nvisits;
+	const view_need *needs;
+	size_t nneeds;
+	const view_comment *comments; /* oldest first */
+	size_t ncomments;
+	const char *signed_off;  /* "YYYY-MM-DD..." when the council signed it off, or "" */
+	const char *next_review; /* the earliest waiting review's due date, or "" */
+} view_data;
+
 typedef struct view_params {
 	const content *c;
-	store *st;
+	const view_data *data;        /* NULL: nothing from the store (no plan is open) */
 	long long plan;               /* 0 when no plan is open */
 	const plan_answers *answers;  /* the plan's answers, or those held before a plan is open */
 	plan_status status;           /* the plan's status (PLAN_DRAFT when no plan is open) */
