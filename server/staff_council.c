@@ -354,4 +354,3 @@ int staff_handle_flag_close(void *session, const cJSON *m, long long seq)
 		return staff_fail(ss, "not-saved");
 	return staff_send_plan(ss, pl.id, seq);
 }
-
