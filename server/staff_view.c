@@ -427,7 +427,6 @@ void staff_view_caseload_plan(void *ctx, const store_caseload_row *row)
 	cJSON_AddItemToArray(cc->plans, o);
 }
 
-
 void staff_view_audit_row(cJSON *rows, const store_audit_row *row, const char *who)
 {
 	cJSON *o = cJSON_CreateObject(), *detail = cJSON_Parse(row->detail);
@@ -470,7 +469,6 @@ static void status_words(const content *c, const char *status, char *out, size_t
 			if (*p == '_')
 				*p = ' ';
 }
-
 
 cJSON *staff_view_error(const content *c, const char *code, long long seq, const char *const *kv,
 			const char *status)
