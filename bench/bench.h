@@ -28,18 +28,18 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#define ERR_LEN 512
+#define ERR_LEN	  512
 #define NS_PER_MS 1000000ULL
-#define NS_PER_S 1000000000ULL
+#define NS_PER_S  1000000000ULL
 
-#define WARMUP_NS (1 * NS_PER_S)
-#define SETUP_TIMEOUT_NS (60 * NS_PER_S) /* connecting and opening every plan */
-#define DRAIN_TIMEOUT_NS (5 * NS_PER_S)  /* waiting for the last acknowledgements */
-#define TICK_US 5000 /* how often the phase clock looks at deadlines */
-#define ANSWER_PAGE "like-admire"
+#define WARMUP_NS	     (1 * NS_PER_S)
+#define SETUP_TIMEOUT_NS     (60 * NS_PER_S) /* connecting and opening every plan */
+#define DRAIN_TIMEOUT_NS     (5 * NS_PER_S)  /* waiting for the last acknowledgements */
+#define TICK_US		     5000	     /* how often the phase clock looks at deadlines */
+#define ANSWER_PAGE	     "like-admire"
 #define ANSWER_RESTART_CHARS 400 /* a long answer starts again as a new one */
-#define VALUE_MAX (ANSWER_RESTART_CHARS * 4 + 64)
-#define OUT_MAX (VALUE_MAX + 256)
+#define VALUE_MAX	     (ANSWER_RESTART_CHARS * 4 + 64)
+#define OUT_MAX		     (VALUE_MAX + 256)
 
 /* narrate */
 #define NARRATE_RUNS_DEFAULT	20
@@ -227,7 +227,7 @@ struct bench {
 
 	long long commits_start, commits_end;
 	double cpu_self_start, cpu_self_end, cpu_server_start, cpu_server_end;
-	double cpu_all_start, cpu_all_end; /* every process on the machine */
+	double cpu_all_start, cpu_all_end;	     /* every process on the machine */
 	double cpu_children_start, cpu_children_end; /* espeak-ng programs (narrate) */
 	uint64_t t_done;
 

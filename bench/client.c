@@ -334,8 +334,8 @@ static int callback_bench(struct lws *wsi, enum lws_callback_reasons reason, voi
 }
 
 static const struct lws_protocols bench_protocols[] = {
-	{ "planaloud", callback_bench, 0, 65536, 0, NULL, 0 },
-	{ NULL, NULL, 0, 0, 0, NULL, 0 },
+    {"planaloud", callback_bench, 0, 65536, 0, NULL, 0},
+    {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
 int bench_run(bench *b)
@@ -390,23 +390,23 @@ int bench_run(bench *b)
 
 void bench_release(bench *b)
 {
-	samples *all[] = { &b->lat,
-			   &b->lat_b,
-			   &b->nar_uncached,
-			   &b->nar_cached,
-			   &b->nar_uncached_json,
-			   &b->nar_cached_json,
-			   &b->nar_uncached_all,
-			   &b->nar_cached_all,
-			   &b->nar_uncached_frames,
-			   &b->nar_cached_frames,
-			   &b->nar_uncached_first_bytes,
-			   &b->nar_load,
-			   &b->nar_load_all };
+	samples *all[] = {&b->lat,
+			  &b->lat_b,
+			  &b->nar_uncached,
+			  &b->nar_cached,
+			  &b->nar_uncached_json,
+			  &b->nar_cached_json,
+			  &b->nar_uncached_all,
+			  &b->nar_cached_all,
+			  &b->nar_uncached_frames,
+			  &b->nar_cached_frames,
+			  &b->nar_uncached_first_bytes,
+			  &b->nar_load,
+			  &b->nar_load_all};
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(*all); i++) {
 		free(all[i]->v);
-		*all[i] = (samples){ 0 };
+		*all[i] = (samples){0};
 	}
 	free(b->s);
 	b->s = NULL;

@@ -84,7 +84,7 @@ int direct_run(const char *dir, unsigned plans, unsigned long long commits, uint
 	       direct_result *res, char *err, size_t errlen)
 {
 	char path[4096];
-	direct d = { .plans = plans };
+	direct d = {.plans = plans};
 	unsigned long long warm;
 	uint64_t t0;
 	long long counter0;

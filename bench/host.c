@@ -58,8 +58,8 @@ double cpu_seconds_of(pid_t pid)
 	fclose(f);
 	/* the command name may hold spaces: fields are counted from after its ')' */
 	p = ok ? strrchr(line, ')') : NULL;
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut,
-			 &st) != 2)
+	if (!p ||
+	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
 		return -1;
 	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
@@ -69,7 +69,7 @@ double cpu_seconds_of(pid_t pid)
  * the benchmark's own work, not another process's. */
 double cpu_seconds_machine(void)
 {
-	unsigned long long v[8] = { 0 };
+	unsigned long long v[8] = {0};
 	FILE *f = fopen("/proc/stat", "r");
 	int n = 0;
 
@@ -114,13 +114,20 @@ const char *fs_name(const char *dir)
 	if (statfs(dir, &sf))
 		return "unknown filesystem";
 	switch ((unsigned long)sf.f_type) {
-	case 0xEF53UL: return "ext4";
-	case 0x58465342UL: return "xfs";
-	case 0x9123683EUL: return "btrfs";
-	case 0x01021994UL: return "tmpfs";
-	case 0x794C7630UL: return "overlayfs";
-	case 0x2FC12FC1UL: return "zfs";
-	default: return "another filesystem";
+	case 0xEF53UL:
+		return "ext4";
+	case 0x58465342UL:
+		return "xfs";
+	case 0x9123683EUL:
+		return "btrfs";
+	case 0x01021994UL:
+		return "tmpfs";
+	case 0x794C7630UL:
+		return "overlayfs";
+	case 0x2FC12FC1UL:
+		return "zfs";
+	default:
+		return "another filesystem";
 	}
 }
 

@@ -7,8 +7,8 @@
  * the previous one is acknowledged (closed loop), plus an optional think time. It measures each
  * save's send-to-`saved` latency for S seconds after a 1 s warm-up. Then, on the same disk, it
  * times single-answer commits made through the server's own store (store.h) in this process: the
- * rate the server would be held to if every answer needed its own disk flush. docs/performance.md has
- * the results and how to read them.
+ * rate the server would be held to if every answer needed its own disk flush. docs/performance.md
+ * has the results and how to read them.
  *
  * `narrate` times, on the same kind of spawned server, how soon the first byte of a paragraph's
  * audio reaches a websocket client (not yet synthesised, and again from the audio cache), against
@@ -75,8 +75,8 @@ int parse_int(const char *s, long min, long max, int *out)
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-			  !strcmp(argv[1], "help"))) {
+	if (argc >= 2 &&
+	    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))) {
 		save_usage(stdout);
 		printf("\n");
 		narrate_usage(stdout);

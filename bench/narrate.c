@@ -25,7 +25,8 @@ void narrate_usage(FILE *f)
 	    "through the server (started on a free loopback port with a fresh data folder, once\n"
 	    "it has read its fixed texts into the cache) one session that answers like-admire\n"
 	    "with the paragraph, goes to the check page and asks for answer/like-admire to be\n"
-	    "narrated: from writing `narrate` to the first audio byte (the audio streams in binary\n"
+	    "narrated: from writing `narrate` to the first audio byte (the audio streams in "
+	    "binary\n"
 	    "frames as it is made: the first frame's first PCM byte) and to `narration_end` (all\n"
 	    "of it in), and again for the same text (now cached). Every narration is checked: its\n"
 	    "frames' n, their PCM against narration_end's samples, its words. Before that, on the\n"
@@ -62,7 +63,6 @@ void narrate_usage(FILE *f)
 	    LOAD_SECONDS_DEFAULT);
 }
 
-
 static void default_voices_dir(char *out, size_t outlen)
 {
 	const char *file = __FILE__;
@@ -81,30 +81,48 @@ static int narrate_parse(int argc, char **argv, narrate_opts *o)
 {
 	enum { O_RUNS = 1, O_SESSIONS, O_NARRATORS, O_SECONDS, O_VOICES, O_DIR, O_CACHED, O_HELP };
 	static const struct option opts[] = {
-		{ "runs", required_argument, NULL, O_RUNS },
-		{ "cached-load", no_argument, NULL, O_CACHED },
-		{ "sessions", required_argument, NULL, O_SESSIONS },
-		{ "narrators", required_argument, NULL, O_NARRATORS },
-		{ "seconds", required_argument, NULL, O_SECONDS },
-		{ "voices", required_argument, NULL, O_VOICES },
-		{ "dir", required_argument, NULL, O_DIR },
-		{ "help", no_argument, NULL, O_HELP },
-		{ NULL, 0, NULL, 0 },
+	    {"runs", required_argument, NULL, O_RUNS},
+	    {"cached-load", no_argument, NULL, O_CACHED},
+	    {"sessions", required_argument, NULL, O_SESSIONS},
+	    {"narrators", required_argument, NULL, O_NARRATORS},
+	    {"seconds", required_argument, NULL, O_SECONDS},
+	    {"voices", required_argument, NULL, O_VOICES},
+	    {"dir", required_argument, NULL, O_DIR},
+	    {"help", no_argument, NULL, O_HELP},
+	    {NULL, 0, NULL, 0},
 	};
 	int opt, bad = 0;
 
 	optind = 1;
 	while (!bad && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
-		case O_RUNS: bad = parse_int(optarg, 1, 1000, &o->runs); break;
-		case O_SESSIONS: bad = parse_int(optarg, 0, 10000, &o->sessions); break;
-		case O_NARRATORS: bad = parse_int(optarg, 1, 1000, &o->narrators); break;
-		case O_SECONDS: bad = parse_int(optarg, 1, 600, &o->seconds); break;
-		case O_VOICES: o->voices_dir = optarg; break;
-		case O_DIR: o->base = optarg; break;
-		case O_CACHED: o->cached_load = 1; break;
-		case O_HELP: narrate_usage(stdout); return -1;
-		default: narrate_usage(stderr); return 2;
+		case O_RUNS:
+			bad = parse_int(optarg, 1, 1000, &o->runs);
+			break;
+		case O_SESSIONS:
+			bad = parse_int(optarg, 0, 10000, &o->sessions);
+			break;
+		case O_NARRATORS:
+			bad = parse_int(optarg, 1, 1000, &o->narrators);
+			break;
+		case O_SECONDS:
+			bad = parse_int(optarg, 1, 600, &o->seconds);
+			break;
+		case O_VOICES:
+			o->voices_dir = optarg;
+			break;
+		case O_DIR:
+			o->base = optarg;
+			break;
+		case O_CACHED:
+			o->cached_load = 1;
+			break;
+		case O_HELP:
+			narrate_usage(stdout);
+			return -1;
+		default:
+			narrate_usage(stderr);
+			return 2;
 		}
 	}
 	if (bad) {
@@ -169,8 +187,9 @@ static int narrate_one(bench *one, const narrate_opts *o, const bench_server *sv
 		return -1;
 	}
 	if (strcmp(one->voice, vp->name))
-		printf("NOTE:       the server's first voice is %s, not %s: the yardsticks used %s\n",
-		       one->voice, vp->name, vp->name);
+		printf(
+		    "NOTE:       the server's first voice is %s, not %s: the yardsticks used %s\n",
+		    one->voice, vp->name, vp->name);
 	return 0;
 }
 
@@ -199,8 +218,8 @@ static int narrate_load(bench *load, const narrate_opts *o, const bench *one,
 	       "sessions, each with its own plan, in a second client\n            process: "
 	       "the audio is not read by the loop that times the saves)\n",
 	       o->sessions, o->seconds, o->seconds, o->narrators,
-	       o->cached_load ? "a text said before (in the cache)" : "a new text", BURST_MS_DEFAULT,
-	       o->narrators * NARRATOR_POOL);
+	       o->cached_load ? "a text said before (in the cache)" : "a new text",
+	       BURST_MS_DEFAULT, o->narrators * NARRATOR_POOL);
 	fflush(stdout);
 	if (bench_run(load) || peer_report(load, err, sizeof(err))) {
 		fprintf(stderr, "planaloud-bench: %s\n", load->phase == PH_DONE ? err : load->fail);
@@ -238,16 +257,16 @@ static int narrate_yardsticks(yardsticks *y, const voices *v, const narrate_opts
 
 int cmd_narrate(int argc, char **argv)
 {
-	narrate_opts o = { .runs = NARRATE_RUNS_DEFAULT,
-			   .sessions = LOAD_SESSIONS_DEFAULT,
-			   .narrators = LOAD_NARRATORS_DEFAULT,
-			   .seconds = LOAD_SECONDS_DEFAULT,
-			   .base = getenv("TMPDIR") };
+	narrate_opts o = {.runs = NARRATE_RUNS_DEFAULT,
+			  .sessions = LOAD_SESSIONS_DEFAULT,
+			  .narrators = LOAD_NARRATORS_DEFAULT,
+			  .seconds = LOAD_SECONDS_DEFAULT,
+			  .base = getenv("TMPDIR")};
 	char vdir[4096], work[4096] = "", err[ERR_LEN];
 	bench_server *sv = NULL;
 	voices *v = NULL;
-	bench one = { 0 }, load = { 0 };
-	yardsticks y = { 0 };
+	bench one = {0}, load = {0};
+	yardsticks y = {0};
 	int rc;
 
 	if (!o.base || !*o.base)
@@ -269,10 +288,10 @@ int cmd_narrate(int argc, char **argv)
 		goto out;
 	}
 	if (snprintf(work, sizeof(work), "%s/planaloud-bench-narrate-XXXXXX", o.base) >=
-		    (int)sizeof(work) ||
+		(int)sizeof(work) ||
 	    !mkdtemp(work)) {
-		fprintf(stderr, "planaloud-bench: cannot make a temporary folder in %s: %s\n", o.base,
-			strerror(errno));
+		fprintf(stderr, "planaloud-bench: cannot make a temporary folder in %s: %s\n",
+			o.base, strerror(errno));
 		work[0] = '\0';
 		goto out;
 	}

@@ -17,8 +17,8 @@ typedef struct narrate_opts {
 
 /* The espeak-ng program, and tts.c in this process. */
 typedef struct yardsticks {
-	const voices *v;	  /* borrowed */
-	const voice_profile *vp;  /* the first voice: borrowed from v */
+	const voices *v;	 /* borrowed */
+	const voice_profile *vp; /* the first voice: borrowed from v */
 	char voice[64], rate[16], pitch[16], wav[4200];
 	int cli_ok, plain_ok; /* the espeak-ng program ran (with the voice's settings; plain) */
 	tts *t;		      /* the synthesis thread in this process */
@@ -32,8 +32,7 @@ typedef struct yardsticks {
 
 /* Ready to measure v's first voice, writing WAV files in work_dir; 0, or -1 with err.
  * yardsticks_release() it either way. */
-int yardsticks_init(yardsticks *y, const voices *v, const char *work_dir, char *err,
-		    size_t errlen);
+int yardsticks_init(yardsticks *y, const voices *v, const char *work_dir, char *err, size_t errlen);
 /* The yardsticks on the same texts as the server's runs (the first a warm-up), each kind in a
  * block of its own; the synthesis thread is closed after. */
 int yardsticks_run(yardsticks *y, unsigned runs, char *err, size_t errlen);

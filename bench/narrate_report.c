@@ -95,8 +95,8 @@ static void report_load_cpu(const bench *load)
 	double wall = (double)(load->t_done - load->t_warm) / (double)NS_PER_S;
 	double self = load->cpu_self_end - load->cpu_self_start;
 	double child = load->peer.cpu_start >= 0 && load->peer.cpu_end >= 0
-			       ? load->peer.cpu_end - load->peer.cpu_start
-			       : 0;
+			   ? load->peer.cpu_end - load->peer.cpu_start
+			   : 0;
 	double srv = load->cpu_server_end - load->cpu_server_start;
 	double all = load->cpu_all_end - load->cpu_all_start;
 
@@ -151,9 +151,10 @@ static void report_load(bench *load, const narrate_opts *o)
 		printf("  PROBLEM:           %llu narrations came back cached\n",
 		       load->nar_wrong_cache);
 	if (load->errors || load->unanswered)
-		printf("  PROBLEMS:          %llu error replies%s%s, %llu saves never acknowledged\n",
-		       load->errors, load->first_error[0] ? ", first: " : "", load->first_error,
-		       load->unanswered);
+		printf(
+		    "  PROBLEMS:          %llu error replies%s%s, %llu saves never acknowledged\n",
+		    load->errors, load->first_error[0] ? ", first: " : "", load->first_error,
+		    load->unanswered);
 	report_load_cpu(load);
 }
 
@@ -169,8 +170,8 @@ static void report_targets(const bench *one, const bench *load, const medians *m
 		     md->cli > 0 && md->unc / md->cli <= TARGET_CLI_RATIO, detail);
 	snprintf(detail, sizeof(detail), "(median %.2f ms, p95 %.2f ms)", md->cac,
 		 percentile_ms(&one->nar_cached, 95));
-	print_target("cached first audio <= 2 ms", 1, one->nar_cached.n && md->cac <= TARGET_CACHED_MS,
-		     detail);
+	print_target("cached first audio <= 2 ms", 1,
+		     one->nar_cached.n && md->cac <= TARGET_CACHED_MS, detail);
 	snprintf(detail, sizeof(detail), "(p99 %.2f ms beside narration, %.2f ms without: %.2fx)",
 		 p99b, p99a, p99a > 0 ? p99b / p99a : 0.0);
 	print_target("save p99 beside narration <= 2 x without", sessions > 0,
@@ -179,7 +180,7 @@ static void report_targets(const bench *one, const bench *load, const medians *m
 
 void narrate_report(bench *one, bench *load, yardsticks *y, const narrate_opts *o)
 {
-	medians md = { 0 };
+	medians md = {0};
 
 	md.cli_ok = y->cli_ok && y->cli_same.n;
 	md.plain_ok = y->plain_ok && y->cli_plain.n;

@@ -173,8 +173,9 @@ static void nar_words(sess *s, const cJSON *m, unsigned long long seq)
 	}
 	if (msg_n(m) != (long long)s->nar_n ||
 	    !words_ok(cJSON_GetObjectItemCaseSensitive(m, "words"))) {
-		bench_fail(s->b, "session %u: narration_words without its n or words ([start, "
-				 "length, ms] for each)",
+		bench_fail(s->b,
+			   "session %u: narration_words without its n or words ([start, "
+			   "length, ms] for each)",
 			   s->index);
 		return;
 	}
@@ -371,7 +372,6 @@ static void nar_done(sess *s, uint64_t at)
 	}
 }
 
-
 /* 20 narrations at once: the next 20 narrating sessions that are ready ask for their texts
  * now. There are more narrating sessions than that, taken in turn, so that a burst does not
  * wait for the last one's audio (people press Listen whether or not others are listening). */
@@ -411,4 +411,3 @@ void nar_check_stuck(bench *b, uint64_t now)
 		}
 	}
 }
-

@@ -49,7 +49,7 @@ static int read_all(int fd, void *data, size_t len, uint64_t deadline)
 	char *p = data;
 
 	while (len) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
 		uint64_t now = now_ns();
 		ssize_t n;
 
@@ -72,7 +72,7 @@ static int read_all(int fd, void *data, size_t len, uint64_t deadline)
  * goes back on wr. The exit status. */
 static int narrate_child(const narrate_opts *o, const bench *one, int rd, int wr)
 {
-	bench c = { 0 };
+	bench c = {0};
 	nar_report rep;
 	int rc;
 

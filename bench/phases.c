@@ -18,7 +18,7 @@ static void bench_start_typing(bench *b)
 	if (b->mode == MODE_NAR_LOAD) /* saves alone, then saves beside narration */
 		b->t_split = b->t_measure + b->measure_ns / 2;
 	if (b->peer.active) { /* the narrating client: when its bursts start and stop */
-		uint64_t when[2] = { b->t_split, b->t_end };
+		uint64_t when[2] = {b->t_split, b->t_end};
 
 		if (write(b->peer.wr, when, sizeof(when)) != (ssize_t)sizeof(when))
 			bench_fail(b, "cannot reach the narrating client: %s", strerror(errno));
@@ -38,7 +38,7 @@ static void bench_start_typing(bench *b)
 			/* people do not all press a key in the same millisecond */
 			lws_sul_schedule(b->ctx, 0, &s->think, think_done,
 					 (lws_usec_t)(rng_next(&rng) % (uint32_t)b->think_ms) *
-						 LWS_US_PER_MS);
+					     LWS_US_PER_MS);
 		else
 			sess_save(s);
 	}
@@ -160,8 +160,8 @@ void tick(lws_sorted_usec_list_t *sul)
 			bench_fail(b,
 				   "setup took over %llu s: %u of %u sessions connected, %u have a "
 				   "plan",
-				   (unsigned long long)(SETUP_TIMEOUT_NS / NS_PER_S), b->connected, b->n,
-				   b->ready);
+				   (unsigned long long)(SETUP_TIMEOUT_NS / NS_PER_S), b->connected,
+				   b->n, b->ready);
 		break;
 	case PH_WARMUP:
 		if (now >= b->t_measure)

@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 #define DIRECT_MIN_COMMITS 2000 /* enough for a steady rate when the server run was slow */
-#define TARGET_SESSIONS 200
-#define TARGET_P99_MS 20.0
-#define TARGET_RATIO 0.5
+#define TARGET_SESSIONS	   200
+#define TARGET_P99_MS	   20.0
+#define TARGET_RATIO	   0.5
 
 typedef struct save_opts {
 	int sessions, seconds, think, port, no_spawn;
@@ -22,38 +22,39 @@ typedef struct save_opts {
 
 void save_usage(FILE *f)
 {
-	fprintf(f,
-		"Usage: planaloud-bench save --sessions N --seconds S [options]\n"
-		"\n"
-		"Measures how fast Plan Aloud acknowledges saved answers.\n"
-		"\n"
-		"Starts the server (the planaloud binary beside this one) on a free loopback port\n"
-		"with a fresh data folder, opens N websocket sessions, gives each its own plan, and\n"
-		"has every session type an answer: each save is sent when the previous one is\n"
-		"acknowledged, after the think time. Reports acknowledged saves per second and the\n"
-		"send-to-acknowledgement latency (p50, p95, p99, max) over S seconds after a 1 s\n"
-		"warm-up. Then times single-answer commits made in this process through the\n"
-		"server's own store (WAL, synchronous=FULL, one transaction per answer) on the\n"
-		"same disk, the rate the server would manage if every answer needed its own disk\n"
-		"flush, and prints the ratio and the targets (at %d sessions: p99 <= %.0f ms,\n"
-		"acks/s >= %.0f%% of direct commits/s).\n"
-		"\n"
-		"Options:\n"
-		"  --sessions N    websocket sessions, each a person typing (1 to 10000)\n"
-		"  --seconds S     how long to measure, after the warm-up (1 to 600)\n"
-		"  --think-ms T    pause between an acknowledgement and the next save (default 0:\n"
-		"                  a typist who never pauses, the worst case; 1000 is the pace of\n"
-		"                  the page's autosave, which sends 1 s after typing stops)\n"
-		"  --port P        the server's port (with --no-spawn: the running server's port)\n"
-		"  --no-spawn      use a server already running on 127.0.0.1:P instead of starting\n"
-		"                  one (it needs a --data folder it may write plans into)\n"
-		"  --dir DIR       where the temporary data folders go (default $TMPDIR or /tmp);\n"
-		"                  put it on the disk you want to measure\n"
-		"  --help          show this help\n"
-		"\n"
-		"Exit status: 0 when the run completed (whatever the targets say); 1 on an error,\n"
-		"or when a save was refused or never acknowledged; 2 on a bad command line.\n",
-		TARGET_SESSIONS, TARGET_P99_MS, TARGET_RATIO * 100);
+	fprintf(
+	    f,
+	    "Usage: planaloud-bench save --sessions N --seconds S [options]\n"
+	    "\n"
+	    "Measures how fast Plan Aloud acknowledges saved answers.\n"
+	    "\n"
+	    "Starts the server (the planaloud binary beside this one) on a free loopback port\n"
+	    "with a fresh data folder, opens N websocket sessions, gives each its own plan, and\n"
+	    "has every session type an answer: each save is sent when the previous one is\n"
+	    "acknowledged, after the think time. Reports acknowledged saves per second and the\n"
+	    "send-to-acknowledgement latency (p50, p95, p99, max) over S seconds after a 1 s\n"
+	    "warm-up. Then times single-answer commits made in this process through the\n"
+	    "server's own store (WAL, synchronous=FULL, one transaction per answer) on the\n"
+	    "same disk, the rate the server would manage if every answer needed its own disk\n"
+	    "flush, and prints the ratio and the targets (at %d sessions: p99 <= %.0f ms,\n"
+	    "acks/s >= %.0f%% of direct commits/s).\n"
+	    "\n"
+	    "Options:\n"
+	    "  --sessions N    websocket sessions, each a person typing (1 to 10000)\n"
+	    "  --seconds S     how long to measure, after the warm-up (1 to 600)\n"
+	    "  --think-ms T    pause between an acknowledgement and the next save (default 0:\n"
+	    "                  a typist who never pauses, the worst case; 1000 is the pace of\n"
+	    "                  the page's autosave, which sends 1 s after typing stops)\n"
+	    "  --port P        the server's port (with --no-spawn: the running server's port)\n"
+	    "  --no-spawn      use a server already running on 127.0.0.1:P instead of starting\n"
+	    "                  one (it needs a --data folder it may write plans into)\n"
+	    "  --dir DIR       where the temporary data folders go (default $TMPDIR or /tmp);\n"
+	    "                  put it on the disk you want to measure\n"
+	    "  --help          show this help\n"
+	    "\n"
+	    "Exit status: 0 when the run completed (whatever the targets say); 1 on an error,\n"
+	    "or when a save was refused or never acknowledged; 2 on a bad command line.\n",
+	    TARGET_SESSIONS, TARGET_P99_MS, TARGET_RATIO * 100);
 }
 
 /* The command line into o: 0 to go on, -1 after --help (exit 0), 2 for a bad command line. */
@@ -61,28 +62,44 @@ static int save_parse(int argc, char **argv, save_opts *o)
 {
 	enum { O_SESSIONS = 1, O_SECONDS, O_THINK, O_PORT, O_NO_SPAWN, O_DIR, O_HELP };
 	static const struct option opts[] = {
-		{ "sessions", required_argument, NULL, O_SESSIONS },
-		{ "seconds", required_argument, NULL, O_SECONDS },
-		{ "think-ms", required_argument, NULL, O_THINK },
-		{ "port", required_argument, NULL, O_PORT },
-		{ "no-spawn", no_argument, NULL, O_NO_SPAWN },
-		{ "dir", required_argument, NULL, O_DIR },
-		{ "help", no_argument, NULL, O_HELP },
-		{ NULL, 0, NULL, 0 },
+	    {"sessions", required_argument, NULL, O_SESSIONS},
+	    {"seconds", required_argument, NULL, O_SECONDS},
+	    {"think-ms", required_argument, NULL, O_THINK},
+	    {"port", required_argument, NULL, O_PORT},
+	    {"no-spawn", no_argument, NULL, O_NO_SPAWN},
+	    {"dir", required_argument, NULL, O_DIR},
+	    {"help", no_argument, NULL, O_HELP},
+	    {NULL, 0, NULL, 0},
 	};
 	int opt, bad = 0;
 
 	optind = 1;
 	while (!bad && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
-		case O_SESSIONS: bad = parse_int(optarg, 1, 10000, &o->sessions); break;
-		case O_SECONDS: bad = parse_int(optarg, 1, 600, &o->seconds); break;
-		case O_THINK: bad = parse_int(optarg, 0, 60000, &o->think); break;
-		case O_PORT: bad = parse_int(optarg, 1, 65535, &o->port); break;
-		case O_NO_SPAWN: o->no_spawn = 1; break;
-		case O_DIR: o->base = optarg; break;
-		case O_HELP: save_usage(stdout); return -1;
-		default: save_usage(stderr); return 2;
+		case O_SESSIONS:
+			bad = parse_int(optarg, 1, 10000, &o->sessions);
+			break;
+		case O_SECONDS:
+			bad = parse_int(optarg, 1, 600, &o->seconds);
+			break;
+		case O_THINK:
+			bad = parse_int(optarg, 0, 60000, &o->think);
+			break;
+		case O_PORT:
+			bad = parse_int(optarg, 1, 65535, &o->port);
+			break;
+		case O_NO_SPAWN:
+			o->no_spawn = 1;
+			break;
+		case O_DIR:
+			o->base = optarg;
+			break;
+		case O_HELP:
+			save_usage(stdout);
+			return -1;
+		default:
+			save_usage(stderr);
+			return 2;
 		}
 	}
 	if (bad) {
@@ -109,8 +126,8 @@ static int save_parse(int argc, char **argv, save_opts *o)
 
 /* Starts the server with its data in data_dir, and waits until it has read its fixed texts
  * aloud into the audio cache (not while saves are measured). */
-static bench_server *save_spawn(bench *b, const save_opts *o, const char *data_dir,
-				char *db_path, size_t db_len)
+static bench_server *save_spawn(bench *b, const save_opts *o, const char *data_dir, char *db_path,
+				size_t db_len)
 {
 	char err[ERR_LEN];
 	bench_server *sv = bench_server_start(data_dir, o->port, err, sizeof(err));
@@ -177,26 +194,28 @@ static void save_report_server(bench *b, int seconds, int sv_ok)
 	       percentile_ms(&b->lat, 50), percentile_ms(&b->lat, 95), percentile_ms(&b->lat, 99),
 	       max_ms(&b->lat));
 	if (b->lat.n)
-		printf("  slowest save:      %.2f ms, session %u, sent %.3f s into the measurement\n",
-		       (double)b->max_lat / (double)NS_PER_MS, b->max_session,
-		       (double)b->max_at / (double)NS_PER_S);
+		printf(
+		    "  slowest save:      %.2f ms, session %u, sent %.3f s into the measurement\n",
+		    (double)b->max_lat / (double)NS_PER_MS, b->max_session,
+		    (double)b->max_at / (double)NS_PER_S);
 	printf("  over 20 ms:        %zu saves (%.3f%%)\n", over,
 	       b->lat.n ? 100.0 * (double)over / (double)b->lat.n : 0.0);
 	if (b->errors || b->unanswered || b->unexpected)
-		printf("  PROBLEMS:          %llu error replies%s%s, %llu saves never acknowledged, "
-		       "%llu unexpected messages\n",
-		       b->errors, b->first_error[0] ? ", first: " : "", b->first_error, b->unanswered,
-		       b->unexpected);
+		printf(
+		    "  PROBLEMS:          %llu error replies%s%s, %llu saves never acknowledged, "
+		    "%llu unexpected messages\n",
+		    b->errors, b->first_error[0] ? ", first: " : "", b->first_error, b->unanswered,
+		    b->unexpected);
 	else
 		printf("  errors:            none (every save acknowledged)\n");
 	if (b->commits_start >= 0 && b->commits_end >= 0 && b->db_path) {
 		long long commits = (long long)(uint32_t)(b->commits_end - b->commits_start);
 
-		printf("  server commits:    %lld from warm-up to drain, for %llu saves: %.1f saves "
-		       "per commit, %.1f commits/s\n",
-		       commits, b->acks_total,
-		       commits ? (double)b->acks_total / (double)commits : 0.0,
-		       (double)commits / ((double)(b->t_done - b->t_warm) / (double)NS_PER_S));
+		printf(
+		    "  server commits:    %lld from warm-up to drain, for %llu saves: %.1f saves "
+		    "per commit, %.1f commits/s\n",
+		    commits, b->acks_total, commits ? (double)b->acks_total / (double)commits : 0.0,
+		    (double)commits / ((double)(b->t_done - b->t_warm) / (double)NS_PER_S));
 	}
 	save_report_cpu(b);
 	if (!sv_ok)
@@ -227,16 +246,18 @@ static int save_direct(const bench *b, const char *dir, double acks_per_s, doubl
 	       "synchronous=FULL,\n  same disk: %s)\n",
 	       fs_name(dir));
 	if (!strcmp(fs_name(dir), "tmpfs"))
-		printf("  NOTE:              tmpfs is memory: flushes cost nothing here; use --dir on "
-		       "the disk the server will use\n");
+		printf(
+		    "  NOTE:              tmpfs is memory: flushes cost nothing here; use --dir on "
+		    "the disk the server will use\n");
 	printf("  commits:           %llu in %.2f s%s\n", dr.commits, dr.seconds,
 	       dr.commits < target ? " (stopped at the time limit)" : "");
-	printf("  commits/s:         %.1f (%.2f ms each)\n", per_s, per_s > 0 ? 1000.0 / per_s : 0.0);
+	printf("  commits/s:         %.1f (%.2f ms each)\n", per_s,
+	       per_s > 0 ? 1000.0 / per_s : 0.0);
 	if (dr.wal_counter >= 0)
 		printf("  WAL counter:       %lld commits, %s\n", dr.wal_counter,
 		       (unsigned long long)dr.wal_counter == dr.commits
-			       ? "as made: the server's commit count above is read the same way"
-			       : "NOT as made: the server's commit count above is doubtful");
+			   ? "as made: the server's commit count above is read the same way"
+			   : "NOT as made: the server's commit count above is doubtful");
 	printf("  ratio:             server acks/s / direct commits/s = %.2f\n", *ratio);
 	return 0;
 }
@@ -251,8 +272,8 @@ static void save_report_targets(const bench *b, int think, double ratio)
 	snprintf(detail, sizeof(detail), "(p99 %.2f ms)", p99);
 	print_target("p99 save latency <= 20 ms", 1, p99 <= TARGET_P99_MS && b->lat.n, detail);
 	if (think)
-		snprintf(detail, sizeof(detail), "(ratio %.2f; the think time caps the offered load)",
-			 ratio);
+		snprintf(detail, sizeof(detail),
+			 "(ratio %.2f; the think time caps the offered load)", ratio);
 	else
 		snprintf(detail, sizeof(detail), "(ratio %.2f)", ratio);
 	print_target("throughput >= 50% of direct commits/s", !think, ratio >= TARGET_RATIO,
@@ -295,10 +316,10 @@ static int save_measure(bench *b, const save_opts *o, bench_server *sv)
 
 int cmd_save(int argc, char **argv)
 {
-	save_opts o = { .base = getenv("TMPDIR") };
+	save_opts o = {.base = getenv("TMPDIR")};
 	char direct_dir[4096] = "", data_dir[4096] = "", db_path[4096];
 	bench_server *sv = NULL;
-	bench b = { 0 };
+	bench b = {0};
 	double ratio = 0;
 	int rc;
 
@@ -328,8 +349,9 @@ int cmd_save(int argc, char **argv)
 			goto out;
 	} else {
 		b.port = o.port;
-		printf("Server:     already running at 127.0.0.1:%d (not started by the benchmark)\n",
-		       o.port);
+		printf(
+		    "Server:     already running at 127.0.0.1:%d (not started by the benchmark)\n",
+		    o.port);
 	}
 	if (save_measure(&b, &o, sv) ||
 	    save_direct(&b, direct_dir, (double)b.lat.n / (double)o.seconds, &ratio))

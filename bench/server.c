@@ -81,12 +81,11 @@ int bench_server_wait_ready(int port, size_t *texts, char *err, size_t errlen)
 			*texts = strtoul(tot + 8, NULL, 10);
 			if (strtoul(pre + 14, NULL, 10) == *texts)
 				return 0;
-			snprintf(last, sizeof(last), "%.*s", (int)strcspn(body, "\r\n"),
-				 body);
+			snprintf(last, sizeof(last), "%.*s", (int)strcspn(body, "\r\n"), body);
 		}
 		if (now_ns() >= deadline)
 			break;
-		nanosleep(&(struct timespec){ .tv_nsec = 20000000 }, NULL);
+		nanosleep(&(struct timespec){.tv_nsec = 20000000}, NULL);
 	}
 	snprintf(err, errlen, "the server had not read its fixed texts into the cache in %d s (%s)",
 		 READY_TIMEOUT_MS / 1000, bench_interrupted() ? "interrupted" : last);

@@ -68,8 +68,7 @@ void print_dist(const char *what, samples *sm)
 {
 	samples_sort(sm);
 	printf("  %-34s median %7.2f  p95 %7.2f  max %7.2f ms  (%zu)\n", what,
-	       percentile_ms(sm, 50), percentile_ms(sm, 95),
-	       max_ms(sm), sm->n);
+	       percentile_ms(sm, 50), percentile_ms(sm, 95), max_ms(sm), sm->n);
 }
 
 void print_count(const char *what, samples *sm, unsigned div, const char *unit)

@@ -8,12 +8,15 @@
  * real answers carry (Welsh, accents, curly quotes, an emoji). No ASCII quotes or backslashes,
  * so it goes into JSON as it is. */
 static const char typed_text[] =
-	"I make people laugh and I am kind to animals \xe2\x80\x94 especially my dog, Si\xc3\xa2n. "
-	"I like caf\xc3\xa9 trips, cr\xc3\xaapes and the beach at Llandudno. People say I\xe2\x80\x99m "
-	"a good listener. I help my neighbour Zo\xc3\xab with her garden \xf0\x9f\x8c\xbb. I am "
-	"learning Welsh: \xe2\x80\x9c" "bore da\xe2\x80\x9d means good morning and "
-	"\xe2\x80\x9c" "diolch\xe2\x80\x9d means thank you. I save \xc2\xa3" "5 a week for the "
-	"football. ";
+    "I make people laugh and I am kind to animals \xe2\x80\x94 especially my dog, Si\xc3\xa2n. "
+    "I like caf\xc3\xa9 trips, cr\xc3\xaapes and the beach at Llandudno. People say I\xe2\x80\x99m "
+    "a good listener. I help my neighbour Zo\xc3\xab with her garden \xf0\x9f\x8c\xbb. I am "
+    "learning Welsh: \xe2\x80\x9c"
+    "bore da\xe2\x80\x9d means good morning and "
+    "\xe2\x80\x9c"
+    "diolch\xe2\x80\x9d means thank you. I save \xc2\xa3"
+    "5 a week for the "
+    "football. ";
 
 uint32_t rng_next(uint32_t *state)
 {

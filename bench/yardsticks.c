@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #define CLI_TIMEOUT_MS 30000 /* one espeak-ng process */
-#define TTS_TIMEOUT_S 30     /* one in-process synthesis */
+#define TTS_TIMEOUT_S  30    /* one in-process synthesis */
 
 /* One espeak-ng process, from fork to its exit: how long it took, in *ns. */
 static int cli_once(char *const argv[], uint64_t *ns, char *err, size_t errlen)
@@ -225,9 +225,7 @@ int yardsticks_run(yardsticks *y, unsigned runs, char *err, size_t errlen)
 	return 0;
 }
 
-
-int yardsticks_init(yardsticks *y, const voices *v, const char *work_dir, char *err,
-		    size_t errlen)
+int yardsticks_init(yardsticks *y, const voices *v, const char *work_dir, char *err, size_t errlen)
 {
 	const voice_profile *vp = voices_at(v, 0);
 

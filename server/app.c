@@ -156,16 +156,20 @@ app *app_open(const app_config *cfg, char *err, size_t errlen)
 	    (cfg->demo && make_demo(a, err, errlen)))
 		goto fail;
 	a->proto = kiosk_new(a->c, a->st, a->key, &cfg->kiosk, ws_io());
-	a->workspace = a->proto ? staff_new(a->c, a->st, a->accounts, a->key, ws_io())
-				: NULL;
+	a->workspace = a->proto ? staff_new(a->c, a->st, a->accounts, a->key, ws_io()) : NULL;
 	if (!a->workspace) {
 		err_set(err, errlen, "out of memory");
 		goto fail;
 	}
-	wcfg = (ws_config){ .listen = cfg->listen, .port = cfg->port, .web_dir = cfg->web,
-			    .host = cfg->host, .proto = a->proto, .st = a->st,
-			    .staff = a->workspace, .users = a->accounts,
-			    .secure_cookies = cfg->secure_cookies };
+	wcfg = (ws_config){.listen = cfg->listen,
+			   .port = cfg->port,
+			   .web_dir = cfg->web,
+			   .host = cfg->host,
+			   .proto = a->proto,
+			   .st = a->st,
+			   .staff = a->workspace,
+			   .users = a->accounts,
+			   .secure_cookies = cfg->secure_cookies};
 	a->server = ws_new(&wcfg, err, errlen);
 	if (!a->server)
 		goto fail;

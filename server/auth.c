@@ -7,9 +7,9 @@
 #define ADMIN	   (1u << AUTH_ADMIN)
 
 static const char *const role_names[AUTH_ROLE_COUNT] = {
-	[AUTH_CASEWORKER] = "caseworker",
-	[AUTH_MANAGER] = "manager",
-	[AUTH_ADMIN] = "admin",
+    [AUTH_CASEWORKER] = "caseworker",
+    [AUTH_MANAGER] = "manager",
+    [AUTH_ADMIN] = "admin",
 };
 
 /* The whole rule. Plan work belongs to caseworkers and managers; sign-off and panel decisions to
@@ -21,20 +21,20 @@ static const struct {
 	const char *name;
 	unsigned roles;
 } actions[AUTH_ACTION_COUNT] = {
-	[AUTH_VIEW_CASELOAD] = { "view_caseload", CASEWORKER | MANAGER },
-	[AUTH_INVITE] = { "invite", CASEWORKER | MANAGER },
-	[AUTH_READ_PLAN] = { "read_plan", CASEWORKER | MANAGER },
-	[AUTH_COMMENT] = { "comment", CASEWORKER | MANAGER },
-	[AUTH_FILL_COUNCIL_PARTS] = { "fill_council_parts", CASEWORKER | MANAGER },
-	[AUTH_SEND_BACK] = { "send_back", CASEWORKER | MANAGER },
-	[AUTH_CASEWORKER_AGREE] = { "caseworker_agree", CASEWORKER | MANAGER },
-	[AUTH_RECORD_NOT_AGREED] = { "record_not_agreed", CASEWORKER | MANAGER },
-	[AUTH_SIGN_OFF] = { "sign_off", MANAGER },
-	[AUTH_RECORD_PANEL_DECISION] = { "record_panel_decision", MANAGER },
-	[AUTH_SCHEDULE_REVIEW] = { "schedule_review", CASEWORKER | MANAGER },
-	[AUTH_COMPLETE_REVIEW] = { "complete_review", CASEWORKER | MANAGER },
-	[AUTH_MANAGE_USERS] = { "manage_users", ADMIN },
-	[AUTH_VIEW_AUDIT] = { "view_audit", MANAGER | ADMIN },
+    [AUTH_VIEW_CASELOAD] = {"view_caseload", CASEWORKER | MANAGER},
+    [AUTH_INVITE] = {"invite", CASEWORKER | MANAGER},
+    [AUTH_READ_PLAN] = {"read_plan", CASEWORKER | MANAGER},
+    [AUTH_COMMENT] = {"comment", CASEWORKER | MANAGER},
+    [AUTH_FILL_COUNCIL_PARTS] = {"fill_council_parts", CASEWORKER | MANAGER},
+    [AUTH_SEND_BACK] = {"send_back", CASEWORKER | MANAGER},
+    [AUTH_CASEWORKER_AGREE] = {"caseworker_agree", CASEWORKER | MANAGER},
+    [AUTH_RECORD_NOT_AGREED] = {"record_not_agreed", CASEWORKER | MANAGER},
+    [AUTH_SIGN_OFF] = {"sign_off", MANAGER},
+    [AUTH_RECORD_PANEL_DECISION] = {"record_panel_decision", MANAGER},
+    [AUTH_SCHEDULE_REVIEW] = {"schedule_review", CASEWORKER | MANAGER},
+    [AUTH_COMPLETE_REVIEW] = {"complete_review", CASEWORKER | MANAGER},
+    [AUTH_MANAGE_USERS] = {"manage_users", ADMIN},
+    [AUTH_VIEW_AUDIT] = {"view_audit", MANAGER | ADMIN},
 };
 
 const char *auth_role_name(auth_role role)

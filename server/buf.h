@@ -10,7 +10,10 @@ typedef struct buf {
 	size_t cap;
 } buf;
 
-#define BUF_INIT { NULL, 0, 0 }
+#define BUF_INIT                                                                                   \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 
 void buf_init(buf *b);
 /* Frees the memory; the buffer is empty and reusable afterwards. */

@@ -62,7 +62,7 @@ static void print_user(void *ctx, const char *name, auth_role role, int disabled
 static int check_args(const char *verb, const char *name, int nargs, const char *role_name,
 		      auth_role *role)
 {
-	static const char *const verbs[] = { "add", "password", "disable", "enable", "list" };
+	static const char *const verbs[] = {"add", "password", "disable", "enable", "list"};
 	int wants_name = strcmp(verb, "list") != 0, known = 0;
 
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(*verbs); i++)
@@ -78,15 +78,17 @@ static int check_args(const char *verb, const char *name, int nargs, const char 
 		return 2;
 	}
 	if (wants_name && !users_name_valid(name)) {
-		fprintf(stderr,
-			"planaloud: '%s' cannot be a user name. A user name is 1 to 64 letters (A to "
-			"Z), digits, dots, hyphens or underscores, with no spaces.\n",
-			name);
+		fprintf(
+		    stderr,
+		    "planaloud: '%s' cannot be a user name. A user name is 1 to 64 letters (A to "
+		    "Z), digits, dots, hyphens or underscores, with no spaces.\n",
+		    name);
 		return 1;
 	}
 	if (strcmp(verb, "add") == 0 && (!role_name || auth_role_parse(role_name, role))) {
-		fprintf(stderr, "planaloud: %s. The role must be caseworker, manager or admin, "
-				"e.g. --role caseworker.\n",
+		fprintf(stderr,
+			"planaloud: %s. The role must be caseworker, manager or admin, "
+			"e.g. --role caseworker.\n",
 			role_name ? "that role does not exist" : "say which role with --role");
 		return 1;
 	}
@@ -99,8 +101,9 @@ static int get_password(const char *verb, const char *name, char *pw, size_t n)
 	char err[STORE_ERR_LEN];
 
 	if (read_password(name, pw, n)) {
-		fprintf(stderr, "planaloud: no password came on standard input. Give it on one line, "
-				"e.g. planaloud user %s %s ... < password-file\n",
+		fprintf(stderr,
+			"planaloud: no password came on standard input. Give it on one line, "
+			"e.g. planaloud user %s %s ... < password-file\n",
 			verb, name);
 		return -1;
 	}
@@ -152,7 +155,8 @@ static int run_verb(users *u, const char *verb, const char *name, auth_role role
 		r = users_each(u, print_user, &listed);
 	if (r) {
 		fprintf(stderr, "planaloud: %s Nothing was changed.\n",
-			r < 0 && strcmp(verb, "list") == 0 ? "The database could not be read." : err);
+			r < 0 && strcmp(verb, "list") == 0 ? "The database could not be read."
+							   : err);
 		return -1;
 	}
 	if (strcmp(verb, "add") == 0)
@@ -160,7 +164,8 @@ static int run_verb(users *u, const char *verb, const char *name, auth_role role
 	else if (strcmp(verb, "password") == 0)
 		printf("%s has a new password.\n", name);
 	else if (strcmp(verb, "disable") == 0)
-		printf("%s is disabled: they cannot log in, and their sessions have ended.\n", name);
+		printf("%s is disabled: they cannot log in, and their sessions have ended.\n",
+		       name);
 	else if (strcmp(verb, "enable") == 0)
 		printf("%s can log in again.\n", name);
 	else if (!listed)

@@ -18,7 +18,7 @@ void code_generate(const content *c, char *out)
 
 	for (int w = 0; w < CODE_WORDS; w++) {
 		const char *word =
-			content_codeword(c, randombytes_uniform((uint32_t)content_codeword_count(c)));
+		    content_codeword(c, randombytes_uniform((uint32_t)content_codeword_count(c)));
 
 		n += (size_t)snprintf(out + n, CODE_MAX - n, "%s-", word);
 	}
@@ -95,7 +95,8 @@ int code_normalise(const content *c, const char *typed, size_t len, char *out)
 				return -1;
 			nums[nd++] = (char)ch;
 			i++;
-		} else if (ch == ' ' || ch == '-' || ch == '.' || ch == ',' || ch == '_' || ch == '/') {
+		} else if (ch == ' ' || ch == '-' || ch == '.' || ch == ',' || ch == '_' ||
+			   ch == '/') {
 			i++;
 		} else {
 			return -1;
@@ -129,8 +130,8 @@ int code_key_load(const char *path, unsigned char key[CODE_KEY_BYTES], char *err
 		n = read(fd, key, CODE_KEY_BYTES);
 		close(fd);
 		if (n != CODE_KEY_BYTES) {
-			err_set(err, errlen, "%s: the secret key is damaged (expected %d bytes)", path,
-				 CODE_KEY_BYTES);
+			err_set(err, errlen, "%s: the secret key is damaged (expected %d bytes)",
+				path, CODE_KEY_BYTES);
 			return -1;
 		}
 		return 0;

@@ -8,11 +8,11 @@
 
 #include <stddef.h>
 
-#define CODE_WORDS 3
-#define CODE_DIGITS 4
-#define CODE_MAX 64        /* room for a canonical code and its NUL */
+#define CODE_WORDS	3
+#define CODE_DIGITS	4
+#define CODE_MAX	64 /* room for a canonical code and its NUL */
 #define CODE_HASH_BYTES 32
-#define CODE_KEY_BYTES 32
+#define CODE_KEY_BYTES	32
 
 /* Fills out (at least CODE_MAX bytes) with a new random canonical code. */
 void code_generate(const content *c, char *out);

@@ -15,50 +15,145 @@
 
 /* Messages the server and the page need; start-up fails without them. */
 static const char *const required_messages[] = {
-	"next", "back", "start", "save-later", "finish", "change", "yes", "no", "saved", "saving",
-	"not-saved", "progress", "code.label", "code.hint", "code.open", "code.new", "code.new-hint",
-	"code.yours", "code.keep", "needs.eligible", "needs.other", "needs.none", "budget.none",
-	"budget.amount", "budget.total", "budget.left", "budget.over", "list.empty", "list.add",
-	"list.save-item", "list.remove", "list.count", "list.item", "check.none", "check.change",
-	"send.button", "send.empty", "send.already", "welcome-back.continue", "welcome-back.check",
-	"welcome-back.status", "welcome-back.review", "status.draft", "status.submitted",
-	"status.changes_requested", "status.agreed", "status.not_agreed", "status.signed_off",
-	"status.review_due", "review.button", "review.sent", "timeout.title", "timeout.body",
-	"timeout.body-one", "timeout.more", "timeout.finish", "cleared", "bye", "connection.lost", "connection.back",
-	"safeguarding.raised", "error.bad-json", "error.bad-message", "error.unknown-type",
-	"error.bad-field", "error.too-long", "error.too-big", "error.bad-utf8", "error.too-deep",
-	"error.no-plan", "error.not-your-plan", "error.not-allowed", "error.already-sent",
-	"error.wrong-code", "error.slow-down", "error.not-saved", "error.server", "error.no-item",
-	"error.bad-money", "error.bad-date", "error.list-full", "error.unknown-text", "error.bad-voice",
-	"error.busy", "error.no-sound", "welcome-back.comments", "welcome-back.agree",
-	"comments.new", "comments.from", "comments.about", "comments.carry-on", "agree.yes", "agree.no", "agree.check",
-	"not-agreed.button", "not-agreed.sent", "welcome-back.copy", "copy.agreed", "copy.review",
-	"copy.council", "copy.yours", "copy.print", "copy.money", "date", "month.1", "month.2",
-	"month.3", "month.4", "month.5", "month.6", "month.7", "month.8", "month.9", "month.10",
-	"month.11", "month.12",
+    "next",
+    "back",
+    "start",
+    "save-later",
+    "finish",
+    "change",
+    "yes",
+    "no",
+    "saved",
+    "saving",
+    "not-saved",
+    "progress",
+    "code.label",
+    "code.hint",
+    "code.open",
+    "code.new",
+    "code.new-hint",
+    "code.yours",
+    "code.keep",
+    "needs.eligible",
+    "needs.other",
+    "needs.none",
+    "budget.none",
+    "budget.amount",
+    "budget.total",
+    "budget.left",
+    "budget.over",
+    "list.empty",
+    "list.add",
+    "list.save-item",
+    "list.remove",
+    "list.count",
+    "list.item",
+    "check.none",
+    "check.change",
+    "send.button",
+    "send.empty",
+    "send.already",
+    "welcome-back.continue",
+    "welcome-back.check",
+    "welcome-back.status",
+    "welcome-back.review",
+    "status.draft",
+    "status.submitted",
+    "status.changes_requested",
+    "status.agreed",
+    "status.not_agreed",
+    "status.signed_off",
+    "status.review_due",
+    "review.button",
+    "review.sent",
+    "timeout.title",
+    "timeout.body",
+    "timeout.body-one",
+    "timeout.more",
+    "timeout.finish",
+    "cleared",
+    "bye",
+    "connection.lost",
+    "connection.back",
+    "safeguarding.raised",
+    "error.bad-json",
+    "error.bad-message",
+    "error.unknown-type",
+    "error.bad-field",
+    "error.too-long",
+    "error.too-big",
+    "error.bad-utf8",
+    "error.too-deep",
+    "error.no-plan",
+    "error.not-your-plan",
+    "error.not-allowed",
+    "error.already-sent",
+    "error.wrong-code",
+    "error.slow-down",
+    "error.not-saved",
+    "error.server",
+    "error.no-item",
+    "error.bad-money",
+    "error.bad-date",
+    "error.list-full",
+    "error.unknown-text",
+    "error.bad-voice",
+    "error.busy",
+    "error.no-sound",
+    "welcome-back.comments",
+    "welcome-back.agree",
+    "comments.new",
+    "comments.from",
+    "comments.about",
+    "comments.carry-on",
+    "agree.yes",
+    "agree.no",
+    "agree.check",
+    "not-agreed.button",
+    "not-agreed.sent",
+    "welcome-back.copy",
+    "copy.agreed",
+    "copy.review",
+    "copy.council",
+    "copy.yours",
+    "copy.print",
+    "copy.money",
+    "date",
+    "month.1",
+    "month.2",
+    "month.3",
+    "month.4",
+    "month.5",
+    "month.6",
+    "month.7",
+    "month.8",
+    "month.9",
+    "month.10",
+    "month.11",
+    "month.12",
 };
 
 static const char *const kind_names[KIND_COUNT] = {
-	[KIND_INFO] = "info",
-	[KIND_TEXT] = "text",
-	[KIND_LONG_TEXT] = "long-text",
-	[KIND_CHOICE] = "choice",
-	[KIND_YES_NO] = "yes-no",
-	[KIND_LIST] = "list",
-	[KIND_CODE] = "code",
-	[KIND_NEEDS] = "needs",
-	[KIND_CHECK] = "check",
-	[KIND_SEND] = "send",
-	[KIND_SENT] = "sent",
-	[KIND_WELCOME_BACK] = "welcome-back",
-	[KIND_STATUS] = "status",
-	[KIND_REVIEW] = "review",
-	[KIND_SAVED_CODE] = "saved-code",
-	[KIND_COMMENTS] = "comments",
-	[KIND_AGREE] = "agree",
-	[KIND_AGREED] = "agreed",
-	[KIND_NOT_AGREED] = "not-agreed",
-	[KIND_COPY] = "copy",
+    [KIND_INFO] = "info",
+    [KIND_TEXT] = "text",
+    [KIND_LONG_TEXT] = "long-text",
+    [KIND_CHOICE] = "choice",
+    [KIND_YES_NO] = "yes-no",
+    [KIND_LIST] = "list",
+    [KIND_CODE] = "code",
+    [KIND_NEEDS] = "needs",
+    [KIND_CHECK] = "check",
+    [KIND_SEND] = "send",
+    [KIND_SENT] = "sent",
+    [KIND_WELCOME_BACK] = "welcome-back",
+    [KIND_STATUS] = "status",
+    [KIND_REVIEW] = "review",
+    [KIND_SAVED_CODE] = "saved-code",
+    [KIND_COMMENTS] = "comments",
+    [KIND_AGREE] = "agree",
+    [KIND_AGREED] = "agreed",
+    [KIND_NOT_AGREED] = "not-agreed",
+    [KIND_COPY] = "copy",
 };
 
 const char *page_kind_name(page_kind kind)
@@ -142,8 +237,9 @@ static int check_picture(parser *p, const content_page *pg, const char *pictures
 
 	p->line = pg->picture_line;
 	if (!find_named(c->pictures, c->npictures, pg->picture))
-		return content_fail(p, "page '%s' uses the picture '%s', which pictures.txt does not describe",
-				    pg->id, pg->picture);
+		return content_fail(
+		    p, "page '%s' uses the picture '%s', which pictures.txt does not describe",
+		    pg->id, pg->picture);
 	snprintf(name, sizeof(name), "%s.svg", pg->picture); /* at most 48 (content_parse.c) */
 	if (path_join(path, sizeof(path), pictures_dir, name, p->err, p->errlen))
 		return -1;
@@ -158,9 +254,11 @@ static int check_picture(parser *p, const content_page *pg, const char *pictures
 static int check_kind_lines(parser *p, const content_page *pg)
 {
 	if ((page_kind_takes_answer(pg->kind) || pg->kind == KIND_LIST) && !pg->ask)
-		return content_fail(p, "page '%s' asks for an answer but has no 'ask' line", pg->id);
+		return content_fail(p, "page '%s' asks for an answer but has no 'ask' line",
+				    pg->id);
 	if (pg->kind == KIND_CHOICE && pg->noptions < 2)
-		return content_fail(p, "page '%s' is a choice but has fewer than two options", pg->id);
+		return content_fail(p, "page '%s' is a choice but has fewer than two options",
+				    pg->id);
 	if (pg->kind != KIND_CHOICE && pg->noptions)
 		return content_fail(p, "page '%s' has options but is not a choice", pg->id);
 	if (pg->kind == KIND_LIST && pg->nfields == 0)
@@ -179,8 +277,9 @@ static int check_kind_lines(parser *p, const content_page *pg)
 			    pg->fields[f].type == FIELD_MONEY)
 				ok = 1;
 		if (!ok)
-			return content_fail(p, "page '%s' totals '%s', which is not one of its money fields",
-					    pg->id, pg->total);
+			return content_fail(
+			    p, "page '%s' totals '%s', which is not one of its money fields",
+			    pg->id, pg->total);
 	}
 	return 0;
 }
@@ -195,15 +294,19 @@ static int check_conds(parser *p, const content_page *pg, size_t i)
 
 		p->line = pg->conds[k].line;
 		if (!ref || at >= i)
-			return content_fail(p, "page '%s' shows if '%s' was answered, but no page before it has that name",
+			return content_fail(p,
+					    "page '%s' shows if '%s' was answered, but no page "
+					    "before it has that name",
 					    pg->id, pg->conds[k].page);
 		if (ref->kind == KIND_YES_NO)
-			ok = !strcmp(pg->conds[k].value, "yes") || !strcmp(pg->conds[k].value, "no");
+			ok =
+			    !strcmp(pg->conds[k].value, "yes") || !strcmp(pg->conds[k].value, "no");
 		for (size_t o = 0; o < ref->noptions; o++)
 			ok |= !strcmp(ref->options[o].value, pg->conds[k].value);
 		if (!ok)
-			return content_fail(p, "page '%s' shows if '%s' is '%s', but that page has no such option",
-					    pg->id, pg->conds[k].page, pg->conds[k].value);
+			return content_fail(
+			    p, "page '%s' shows if '%s' is '%s', but that page has no such option",
+			    pg->id, pg->conds[k].page, pg->conds[k].value);
 	}
 	p->line = pg->line;
 	return 0;
@@ -222,8 +325,7 @@ static int check_page(parser *p, size_t i, const char *pictures_dir, int seen[KI
 		return content_fail(p, "page '%s' has no 'title' line", pg->id);
 	if (!pg->picture)
 		return content_fail(p, "page '%s' has no 'picture' line", pg->id);
-	if (check_picture(p, pg, pictures_dir) || check_kind_lines(p, pg) ||
-	    check_conds(p, pg, i))
+	if (check_picture(p, pg, pictures_dir) || check_kind_lines(p, pg) || check_conds(p, pg, i))
 		return -1;
 	if (!pg->limit)
 		pg->limit = pg->kind == KIND_TEXT ? CONTENT_DEFAULT_TEXT_LIMIT
@@ -233,7 +335,8 @@ static int check_page(parser *p, size_t i, const char *pictures_dir, int seen[KI
 				    page_kind_name(pg->kind));
 	if ((pg->kind == KIND_CODE || pg->kind == KIND_CHECK || pg->kind == KIND_SEND) &&
 	    pg->part < 0)
-		return content_fail(p, "page '%s' must be part of the journey, not in a group", pg->id);
+		return content_fail(p, "page '%s' must be part of the journey, not in a group",
+				    pg->id);
 	return 0;
 }
 
@@ -242,7 +345,7 @@ static int check_page(parser *p, size_t i, const char *pictures_dir, int seen[KI
 static int check_pages(parser *p, const char *pictures_dir, const char *messages_path)
 {
 	content *c = p->c;
-	int seen[KIND_COUNT] = { 0 };
+	int seen[KIND_COUNT] = {0};
 
 	for (size_t i = 0; i < c->npages; i++)
 		if (check_page(p, i, pictures_dir, seen))
@@ -256,7 +359,8 @@ static int check_pages(parser *p, const char *pictures_dir, const char *messages
 		}
 	if (c->npages == 0 || c->pages[0].part < 0) {
 		p->path = "easyread";
-		return content_fail(p, "the first page must be on the journey (after a 'part:' line)");
+		return content_fail(p,
+				    "the first page must be on the journey (after a 'part:' line)");
 	}
 	p->path = messages_path;
 	for (size_t i = 0; i < sizeof(required_messages) / sizeof(*required_messages); i++)
@@ -268,7 +372,7 @@ static int check_pages(parser *p, const char *pictures_dir, const char *messages
 content *content_load(const char *easyread_dir, const char *lang, const char *pictures_dir,
 		      char *err, size_t errlen)
 {
-	parser p = { 0 };
+	parser p = {0};
 	char dir[PATH_LEN], path[PATH_LEN], messages[PATH_LEN];
 	char **files = NULL;
 	size_t nfiles = 0;
@@ -293,7 +397,8 @@ content *content_load(const char *easyread_dir, const char *lang, const char *pi
 		goto out;
 	if (c->nwords < MIN_CODEWORDS) {
 		p.line = 0;
-		content_fail(&p, "there are %zu code words; codes need at least %d", c->nwords, MIN_CODEWORDS);
+		content_fail(&p, "there are %zu code words; codes need at least %d", c->nwords,
+			     MIN_CODEWORDS);
 		goto out;
 	}
 	if (list_page_files(&p, dir, &files, &nfiles))

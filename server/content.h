@@ -22,11 +22,11 @@ typedef enum page_kind {
 	KIND_STATUS,
 	KIND_REVIEW,
 	KIND_SAVED_CODE,
-	KIND_COMMENTS,   /* what the social worker wrote, when the person comes back */
-	KIND_AGREE,      /* "Is this your plan?": yes, or no */
-	KIND_AGREED,     /* thank you for saying yes */
+	KIND_COMMENTS,	 /* what the social worker wrote, when the person comes back */
+	KIND_AGREE,	 /* "Is this your plan?": yes, or no */
+	KIND_AGREED,	 /* thank you for saying yes */
 	KIND_NOT_AGREED, /* why not, and how to complain */
-	KIND_COPY,       /* the person's copy of their signed-off plan, to print or hear */
+	KIND_COPY,	 /* the person's copy of their signed-off plan, to print or hear */
 	KIND_COUNT
 } page_kind;
 
@@ -70,8 +70,9 @@ typedef struct content_page {
 	content_cond *conds;
 	size_t nconds;
 	char *flag; /* yes-no pages: "safeguarding" or "advocacy", or NULL */
-	char *offered; /* choice pages: "managing" shows only the ways the council offered, or NULL */
-	char *file; /* where the page was written, for error messages */
+	char *
+	    offered; /* choice pages: "managing" shows only the ways the council offered, or NULL */
+	char *file;  /* where the page was written, for error messages */
 	int line;
 	int picture_line;
 } content_page;

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#define CONTENT_DEFAULT_TEXT_LIMIT 200
+#define CONTENT_DEFAULT_TEXT_LIMIT	200
 #define CONTENT_DEFAULT_LONG_TEXT_LIMIT 2000
 
 typedef struct named {
@@ -34,8 +34,8 @@ typedef struct parser {
 	content *c;
 	const char *path;
 	int line;
-	int part;     /* current part, or -1 inside a group, or -2 before any */
-	int in_page;  /* a page: line has started a page in this part or group */
+	int part;    /* current part, or -1 inside a group, or -2 before any */
+	int in_page; /* a page: line has started a page in this part or group */
 	char *err;
 	size_t errlen;
 } parser;

@@ -10,8 +10,8 @@
 #include <string.h>
 
 #define MAX_SENTENCE_WORDS 15
-#define MAX_LINE 4096
-#define MAX_LIMIT 10000
+#define MAX_LINE	   4096
+#define MAX_LIMIT	   10000
 
 int content_fail(parser *p, const char *fmt, ...)
 {
@@ -140,8 +140,8 @@ static int check_easy_read(parser *p, const char *text)
 	int stars = 0;
 
 	if (n > MAX_SENTENCE_WORDS)
-		return content_fail(p, "this sentence has %d words; easy read allows %d or fewer", n,
-			    MAX_SENTENCE_WORDS);
+		return content_fail(p, "this sentence has %d words; easy read allows %d or fewer",
+				    n, MAX_SENTENCE_WORDS);
 	for (const char *s = strstr(text, "**"); s; s = strstr(s + 2, "**"))
 		stars++;
 	if (stars % 2)
@@ -196,9 +196,11 @@ static int add_option(parser *p, content_page *pg, char *v)
 	content_option *o;
 
 	if (split_bars(v, parts, 3) != 2 || !*parts[1])
-		return content_fail(p, "write an option as 'option: value | The words on the button'");
+		return content_fail(p,
+				    "write an option as 'option: value | The words on the button'");
 	if (!is_name(parts[0], NULL))
-		return content_fail(p, "an option's value may use only lowercase letters, digits and '-' (at most 48)");
+		return content_fail(p, "an option's value may use only lowercase letters, digits "
+				       "and '-' (at most 48)");
 	for (size_t i = 0; i < pg->noptions; i++)
 		if (strcmp(pg->options[i].value, parts[0]) == 0)
 			return content_fail(p, "the option '%s' is there twice", parts[0]);
@@ -216,7 +218,7 @@ static int add_option(parser *p, content_page *pg, char *v)
 
 static int add_field(parser *p, content_page *pg, char *v)
 {
-	static const char *const types[] = { "text", "long-text", "money", "date" };
+	static const char *const types[] = {"text", "long-text", "money", "date"};
 	char *parts[4];
 	content_field *f;
 	int type = -1;
@@ -224,12 +226,15 @@ static int add_field(parser *p, content_page *pg, char *v)
 	if (split_bars(v, parts, 4) != 3 || !*parts[2])
 		return content_fail(p, "write a list field as 'item: name | type | The label'");
 	if (!is_name(parts[0], NULL))
-		return content_fail(p, "a field's name may use only lowercase letters, digits and '-' (at most 48)");
+		return content_fail(
+		    p,
+		    "a field's name may use only lowercase letters, digits and '-' (at most 48)");
 	for (int t = 0; t < 4; t++)
 		if (strcmp(parts[1], types[t]) == 0)
 			type = t;
 	if (type < 0)
-		return content_fail(p, "a field's type is text, long-text, money or date, not '%s'", parts[1]);
+		return content_fail(p, "a field's type is text, long-text, money or date, not '%s'",
+				    parts[1]);
 	for (size_t i = 0; i < pg->nfields; i++)
 		if (strcmp(pg->fields[i].name, parts[0]) == 0)
 			return content_fail(p, "the field '%s' is there twice", parts[0]);
@@ -242,7 +247,8 @@ static int add_field(parser *p, content_page *pg, char *v)
 	f[pg->nfields].name = strdup(parts[0]);
 	f[pg->nfields].type = (field_type)type;
 	f[pg->nfields].label = strdup(parts[2]);
-	f[pg->nfields].limit = type == FIELD_LONG_TEXT ? CONTENT_DEFAULT_LONG_TEXT_LIMIT : CONTENT_DEFAULT_TEXT_LIMIT;
+	f[pg->nfields].limit =
+	    type == FIELD_LONG_TEXT ? CONTENT_DEFAULT_LONG_TEXT_LIMIT : CONTENT_DEFAULT_TEXT_LIMIT;
 	pg->nfields++;
 	return 0;
 }
@@ -283,7 +289,8 @@ static int start_page(parser *p, const char *id)
 	if (p->part == -2)
 		return content_fail(p, "a page must come after a 'part:' or 'group:' line");
 	if (!is_name(id, NULL))
-		return content_fail(p, "a page's name may use only lowercase letters, digits and '-' (at most 48)");
+		return content_fail(
+		    p, "a page's name may use only lowercase letters, digits and '-' (at most 48)");
 	if (content_page_find(c, id, NULL))
 		return content_fail(p, "there is already a page called '%s'", id);
 	pg = content_grow(c->pages, c->npages, sizeof(*pg));
@@ -312,12 +319,14 @@ static int page_line(parser *p, const char *key, char *v)
 		if (pg->kind != KIND_COUNT)
 			return content_fail(p, "the page already has a 'kind' line");
 		if (parse_kind(v, &pg->kind))
-			return content_fail(p, "'%s' is not a kind of page (see docs/content-format.md)", v);
+			return content_fail(
+			    p, "'%s' is not a kind of page (see docs/content-format.md)", v);
 		return 0;
 	}
 	if (strcmp(key, "picture") == 0) {
 		if (!is_name(v, NULL))
-			return content_fail(p, "a picture's name may use only lowercase letters, digits and '-' (at most 48)");
+			return content_fail(p, "a picture's name may use only lowercase letters, "
+					       "digits and '-' (at most 48)");
 		pg->picture_line = p->line;
 		return set_once(p, &pg->picture, key, v);
 	}
@@ -336,7 +345,8 @@ static int page_line(parser *p, const char *key, char *v)
 	}
 	if (strcmp(key, "offered") == 0) {
 		if (strcmp(v, "managing"))
-			return content_fail(p, "'offered' is 'managing' (the ways the council offered)");
+			return content_fail(
+			    p, "'offered' is 'managing' (the ways the council offered)");
 		return set_once(p, &pg->offered, key, v);
 	}
 	if (strcmp(key, "limit") == 0) {
@@ -344,7 +354,8 @@ static int page_line(parser *p, const char *key, char *v)
 		long n = strtol(v, &end, 10);
 
 		if (*end || n < 1 || n > MAX_LIMIT)
-			return content_fail(p, "a limit is a number of letters from 1 to %d", MAX_LIMIT);
+			return content_fail(p, "a limit is a number of letters from 1 to %d",
+					    MAX_LIMIT);
 		pg->limit = (int)n;
 		return 0;
 	}
@@ -366,7 +377,8 @@ static int page_line(parser *p, const char *key, char *v)
 		pg->nsay++;
 		return 0;
 	}
-	return content_fail(p, "'%s' is not a key a page can have (see docs/content-format.md)", key);
+	return content_fail(p, "'%s' is not a key a page can have (see docs/content-format.md)",
+			    key);
 }
 
 /* Splits "key: value" in place. 1 for a blank or note line, 0 for a line, -1 (reported) if bad. */
@@ -458,7 +470,8 @@ static int add_named(parser *p, named **arr, size_t *n, char *line, const char *
 	if (rc)
 		return rc > 0 ? 0 : -1;
 	if (!is_name(name, "._"))
-		return content_fail(p, "a %s name may use only lowercase letters, digits, '.', '_' and '-'", what);
+		return content_fail(
+		    p, "a %s name may use only lowercase letters, digits, '.', '_' and '-'", what);
 	if (check_easy_read(p, text))
 		return -1;
 	for (size_t i = 0; i < *n; i++)

@@ -23,8 +23,9 @@ char *content_date_words(const content *c, const char *iso)
 	snprintf(year, sizeof(year), "%04d", y);
 	name = content_fill(c, month, NULL);
 	if (name)
-		text = content_fill(c, "date", (const char *const[]){ "day", day, "month", name,
-								       "year", year, NULL });
+		text = content_fill(
+		    c, "date",
+		    (const char *const[]){"day", day, "month", name, "year", year, NULL});
 	free(name);
 	return text;
 }

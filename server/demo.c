@@ -3,21 +3,21 @@
 #include "err.h"
 
 static const store_invite_need demo_needs[] = {
-	{ "You need help to wash and get dressed in the morning.", 1 },
-	{ "You need help to cook a hot meal each day.", 1 },
-	{ "You need help to go out and meet people.", 1 },
-	{ "You would like help to keep your garden tidy.", 0 },
-	{ "You would like someone to clean your windows.", 0 },
+    {"You need help to wash and get dressed in the morning.", 1},
+    {"You need help to cook a hot meal each day.", 1},
+    {"You need help to go out and meet people.", 1},
+    {"You would like help to keep your garden tidy.", 0},
+    {"You would like someone to clean your windows.", 0},
 };
 
-#define DEMO_BUDGET_PENCE 24550 /* £245.50 a week */
+#define DEMO_BUDGET_PENCE 24550				/* £245.50 a week */
 #define DEMO_MANAGING	  "direct,council,provider,mix" /* every way, as an invitation offers */
 
 int demo_invite(store *st, const content *c, const unsigned char key[CODE_KEY_BYTES],
 		char *code_out, char *err, size_t errlen)
 {
 	unsigned char hash[CODE_HASH_BYTES];
-	store_actor by = { STORE_ACTOR_SYSTEM, -1, NULL };
+	store_actor by = {STORE_ACTOR_SYSTEM, -1, NULL};
 	store_user casey;
 	long long found;
 	int rc;
@@ -31,7 +31,7 @@ int demo_invite(store *st, const content *c, const unsigned char key[CODE_KEY_BY
 	if (rc < 0)
 		return err_set(err, errlen, "finding the demo caseworker failed");
 	if (rc == 0)
-		by = (store_actor){ STORE_ACTOR_STAFF, casey.id, casey.role };
+		by = (store_actor){STORE_ACTOR_STAFF, casey.id, casey.role};
 	return store_plan_invite(st, hash, "Alex Taylor", demo_needs,
 				 sizeof(demo_needs) / sizeof(*demo_needs), DEMO_BUDGET_PENCE,
 				 DEMO_MANAGING, &by, NULL, err, errlen);

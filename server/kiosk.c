@@ -88,21 +88,21 @@ static void drop_held(kiosk_session *s)
 /* ---- the envelope: the route table and its hooks ---- */
 
 static const message_route routes[] = {
-	{ "go", kiosk_handle_go, 0 },
-	{ "answer", kiosk_handle_answer, WRITES },
-	{ "code", kiosk_handle_code, WRITES },
-	{ "new_plan", kiosk_handle_new_plan, WRITES },
-	{ "item_add", kiosk_handle_item_add, WRITES | NEEDS_PLAN | EDITS },
-	{ "item_edit", kiosk_handle_item_edit, NEEDS_PLAN | EDITS },
-	{ "item_done", kiosk_handle_item_done, NEEDS_PLAN },
-	{ "item_remove", kiosk_handle_item_remove, WRITES | NEEDS_PLAN | EDITS },
-	{ "send", kiosk_handle_send, WRITES | NEEDS_PLAN },
-	{ "review_request", kiosk_handle_review_request, WRITES | NEEDS_PLAN },
-	{ "yes_my_plan", kiosk_handle_agree, WRITES | NEEDS_PLAN },
-	{ "not_my_plan", kiosk_handle_disagree, WRITES | NEEDS_PLAN },
-	{ "finish", kiosk_handle_finish, 0 },
-	{ "narrate", kiosk_handle_narrate, 0 },
-	{ "narrate_stop", kiosk_handle_narrate_stop, 0 },
+    {"go", kiosk_handle_go, 0},
+    {"answer", kiosk_handle_answer, WRITES},
+    {"code", kiosk_handle_code, WRITES},
+    {"new_plan", kiosk_handle_new_plan, WRITES},
+    {"item_add", kiosk_handle_item_add, WRITES | NEEDS_PLAN | EDITS},
+    {"item_edit", kiosk_handle_item_edit, NEEDS_PLAN | EDITS},
+    {"item_done", kiosk_handle_item_done, NEEDS_PLAN},
+    {"item_remove", kiosk_handle_item_remove, WRITES | NEEDS_PLAN | EDITS},
+    {"send", kiosk_handle_send, WRITES | NEEDS_PLAN},
+    {"review_request", kiosk_handle_review_request, WRITES | NEEDS_PLAN},
+    {"yes_my_plan", kiosk_handle_agree, WRITES | NEEDS_PLAN},
+    {"not_my_plan", kiosk_handle_disagree, WRITES | NEEDS_PLAN},
+    {"finish", kiosk_handle_finish, 0},
+    {"narrate", kiosk_handle_narrate, 0},
+    {"narrate_stop", kiosk_handle_narrate_stop, 0},
 };
 
 /* The checks the route asks for; a writer's request opens its savepoint in the batch, and its
@@ -145,7 +145,7 @@ static void reply_failure(void *sv, const message_error *e, long long seq)
 }
 
 static const message_protocol kiosk_protocol = {
-	routes, sizeof(routes) / sizeof(*routes), admit, done, reply_failure,
+    routes, sizeof(routes) / sizeof(*routes), admit, done, reply_failure,
 };
 
 /* ---- the way in ---- */
@@ -218,7 +218,8 @@ static void recover(kiosk_session *s)
 	store_plan pl;
 
 	if (s->plan && s->opened_in_batch) {
-		/* The plan's opening was rolled back: back to the code, with the visit's answers. */
+		/* The plan's opening was rolled back: back to the code, with the visit's answers.
+		 */
 		kiosk_plan_close(s);
 		s->opened_in_batch = 0;
 		s->page = s->p->code_index;
@@ -227,8 +228,9 @@ static void recover(kiosk_session *s)
 		s->page = 0;
 	} else if (s->plan) {
 		s->status = pl.status;
-		if (s->editing && store_item_exists(s->p->st, s->plan,
-						    content_page_at(s->p->c, s->page)->id, s->editing))
+		if (s->editing &&
+		    store_item_exists(s->p->st, s->plan, content_page_at(s->p->c, s->page)->id,
+				      s->editing))
 			s->editing = 0;
 	}
 	s->review_requested = 0;
@@ -281,7 +283,7 @@ int kiosk_flush(kiosk *p, char *err, size_t errlen)
 /* ---- the kiosk ---- */
 
 kiosk *kiosk_new(const content *c, store *st, const unsigned char *code_key,
-		       const kiosk_config *cfg, message_io io)
+		 const kiosk_config *cfg, message_io io)
 {
 	kiosk *p = calloc(1, sizeof(*p));
 

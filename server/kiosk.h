@@ -30,7 +30,7 @@ typedef struct kiosk_config {
 
 /* content, st and key are borrowed for the kiosk's lifetime. NULL when memory runs out. */
 kiosk *kiosk_new(const content *c, store *st, const unsigned char *code_key,
-		       const kiosk_config *cfg, message_io io);
+		 const kiosk_config *cfg, message_io io);
 void kiosk_free(kiosk *p);
 
 /* A new connection: sends hello and the welcome page. address is the peer's, for rate limits. */

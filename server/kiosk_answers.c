@@ -14,9 +14,9 @@ static const struct {
 	const char *page;
 	const char *field;
 } visit_pages[] = {
-	{ "who", "writer" },
-	{ "helper-name", "helper_name" },
-	{ "helper-relationship", "helper_relationship" },
+    {"who", "writer"},
+    {"helper-name", "helper_name"},
+    {"helper-relationship", "helper_relationship"},
 };
 
 const char *kiosk_visit_field(const char *page)
@@ -28,7 +28,7 @@ const char *kiosk_visit_field(const char *page)
 }
 
 int kiosk_answer_store(kiosk_session *s, const char *page, long long item, const char *field,
-			const char *value)
+		       const char *value)
 {
 	const char *vf = item ? NULL : kiosk_visit_field(page);
 
@@ -251,8 +251,8 @@ int kiosk_handle_item_remove(void *sv, const cJSON *m, long long seq)
  * must outlive the result. */
 static workflow as_person(kiosk_session *s, store_actor *person)
 {
-	*person = (store_actor){ STORE_ACTOR_PERSON, s->plan, NULL };
-	return (workflow){ s->p->st, person, workflow_now_ms() };
+	*person = (store_actor){STORE_ACTOR_PERSON, s->plan, NULL};
+	return (workflow){s->p->st, person, workflow_now_ms()};
 }
 
 int kiosk_handle_send(void *sv, const cJSON *m, long long seq)
@@ -369,10 +369,10 @@ int kiosk_handle_finish(void *sv, const cJSON *m, long long seq)
 	message_add_seq(bye, seq);
 	kiosk_reply(s, bye, 1);
 	if (s->in_batch)
-		return 0; /* the connection closes after the commit; if it fails the plan stays open */
+		return 0; /* the connection closes after the commit; if it fails the plan stays open
+			   */
 	kiosk_plan_close(s);
 	s->page = 0;
 	plan_answers_release(&s->held_answers);
 	return 0;
 }
-

@@ -8,15 +8,15 @@
 
 /* Points out at a new zeroed element appended to arr (n of them), or sets it NULL when memory
  * runs out (arr is then as it was). */
-#define APPEND(arr, n, out)                                                        \
-	do {                                                                       \
-		void *grown_ = realloc((arr), ((n) + 1) * sizeof(*(arr)));         \
-		(out) = NULL;                                                      \
-		if (grown_) {                                                      \
-			(arr) = grown_;                                            \
-			(out) = &(arr)[(n)++];                                     \
-			memset((out), 0, sizeof(*(out)));                          \
-		}                                                                  \
+#define APPEND(arr, n, out)                                                                        \
+	do {                                                                                       \
+		void *grown_ = realloc((arr), ((n) + 1) * sizeof(*(arr)));                         \
+		(out) = NULL;                                                                      \
+		if (grown_) {                                                                      \
+			(arr) = grown_;                                                            \
+			(out) = &(arr)[(n)++];                                                     \
+			memset((out), 0, sizeof(*(out)));                                          \
+		}                                                                                  \
 	} while (0)
 
 /* A copy of s kept with the gathered data (freed by kiosk_gathered_release); NULL when memory
@@ -48,7 +48,7 @@ static void gather_item(void *ctx, long long id)
 		ic->g->failed = 1;
 		return;
 	}
-	*it = (view_item){ ic->page, id };
+	*it = (view_item){ic->page, id};
 }
 
 static void gather_visit(void *ctx, long long visit, const char *writer, const char *name,
@@ -128,7 +128,7 @@ static int gather_items(kiosk_session *s, kiosk_gathered *g, const content_page 
 
 	for (size_t i = 0; i < content_page_count(c); i++) {
 		const content_page *lp = content_page_at(c, i);
-		item_ctx ic = { g, lp->id };
+		item_ctx ic = {g, lp->id};
 
 		if (lp->kind != KIND_LIST || (pg && lp != pg))
 			continue;
@@ -170,7 +170,8 @@ int kiosk_gather(kiosk_session *s, const content_page *pg, kiosk_gathered *g)
 		rc = gather_items(s, g, pg);
 		break;
 	case KIND_CHECK:
-		rc = gather_items(s, g, NULL) || store_visits_each(st, s->plan, gather_visit, g) < 0;
+		rc =
+		    gather_items(s, g, NULL) || store_visits_each(st, s->plan, gather_visit, g) < 0;
 		break;
 	case KIND_COPY:
 		rc = gather_copy(s, g);

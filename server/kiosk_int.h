@@ -1,6 +1,6 @@
 /* kiosk_int: what the kiosk's files share (kiosk.c, kiosk_nav.c, kiosk_answers.c,
- * kiosk_gather.c, kiosk_narration.c), the way the store's files share store_int.h. Nothing outside them includes
- * it. Every function here takes a live session and runs on the service thread. */
+ * kiosk_gather.c, kiosk_narration.c), the way the store's files share store_int.h. Nothing outside
+ * them includes it. Every function here takes a live session and runs on the service thread. */
 #ifndef PLANALOUD_KIOSK_INT_H
 #define PLANALOUD_KIOSK_INT_H
 
@@ -41,9 +41,9 @@ struct kiosk {
 	} pre;
 };
 
-#define PRERENDER_AT_ONCE 4 /* so a person's own request waits behind at most a few */
-#define MAX_NARRATIONS 64 /* texts one session may have waiting for the voice */
-#define TEXT_ID_LEN 160
+#define PRERENDER_AT_ONCE 4  /* so a person's own request waits behind at most a few */
+#define MAX_NARRATIONS	  64 /* texts one session may have waiting for the voice */
+#define TEXT_ID_LEN	  160
 
 /* A text on the page the session was last shown: what narrate may ask for. */
 typedef struct page_text {
@@ -82,7 +82,7 @@ struct kiosk_session {
 	int disagree_sent;
 	const char *notice;
 	plan_answers held_answers; /* "who is writing" answers, until the plan's opening commits */
-	int opened_in_batch;       /* the plan was opened in the batch not yet committed */
+	int opened_in_batch;	   /* the plan was opened in the batch not yet committed */
 
 	int wrong_codes;
 	time_t wait_until;
@@ -102,12 +102,11 @@ struct kiosk_session {
 	kiosk_session *next_waiting;
 };
 
-
 /* What the route table asks of a message's handler before it runs (message_route's need). */
 enum {
-	WRITES = 1,     /* runs inside a savepoint of the batch; replies wait for the commit */
+	WRITES = 1,	/* runs inside a savepoint of the batch; replies wait for the commit */
 	NEEDS_PLAN = 2, /* a plan must be open */
-	EDITS = 4,      /* the plan's status must let the person change it */
+	EDITS = 4,	/* the plan's status must let the person change it */
 };
 
 /* ---- replies and failures (kiosk.c) ---- */

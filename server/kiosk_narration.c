@@ -59,7 +59,7 @@ static char *filled_message(const content *c, const char *name_and_values)
 	char name[TEXT_ID_LEN], keys[FILLED_BLANKS][TEXT_ID_LEN];
 	char values[FILLED_BLANKS][FILLED_DIGITS + 1];
 	const char *kv[2 * FILLED_BLANKS + 1];
-	int used[FILLED_BLANKS] = { 0 };
+	int used[FILLED_BLANKS] = {0};
 	size_t n = 0;
 
 	if (!q || (size_t)(q - name_and_values) >= sizeof(name))
@@ -163,7 +163,7 @@ static const char *page_text_of(kiosk_session *s, const char *id)
 		if (last) {
 			s->texts = last;
 			last = &s->texts[s->ntexts++];
-			*last = (page_text){ NULL, NULL };
+			*last = (page_text){NULL, NULL};
 		}
 	}
 	if (!fid || !last) {
@@ -222,7 +222,7 @@ static void add_words(cJSON *m, const narration *r)
 	cJSON *words = cJSON_AddArrayToObject(m, "words");
 
 	for (size_t i = 0; i < r->word_count; i++) {
-		const double w[3] = { r->words[i].start, r->words[i].length, r->words[i].ms };
+		const double w[3] = {r->words[i].start, r->words[i].length, r->words[i].ms};
 
 		cJSON_AddItemToArray(words, cJSON_CreateDoubleArray(w, 3));
 	}
@@ -256,12 +256,13 @@ static void narration_audio(kiosk_session *s, pending_narration *pn, const int16
 			    size_t count)
 {
 	const uint32_t n = (uint32_t)pn->tag;
-	const unsigned char head[4] = { n & 0xFF, (n >> 8) & 0xFF, (n >> 16) & 0xFF, n >> 24 };
+	const unsigned char head[4] = {n & 0xFF, (n >> 8) & 0xFF, (n >> 16) & 0xFF, n >> 24};
 
 	while (count) {
 		size_t k = count < FRAME_SAMPLES ? count : FRAME_SAMPLES;
 
-		if (s->p->io.send_binary(s->conn, head, sizeof(head), samples, k * sizeof(*samples)))
+		if (s->p->io.send_binary(s->conn, head, sizeof(head), samples,
+					 k * sizeof(*samples)))
 			return;
 		pn->sent += k;
 		samples += k;
@@ -289,7 +290,8 @@ static void narration_end(kiosk_session *s, const pending_narration *pn, const n
 		return;
 	cJSON_AddNumberToObject(m, "samples", (double)r->sample_count);
 	cJSON_AddNumberToObject(m, "duration_ms",
-				(double)r->sample_count * 1000.0 / (r->sample_rate ? r->sample_rate : 1));
+				(double)r->sample_count * 1000.0 /
+				    (r->sample_rate ? r->sample_rate : 1));
 	add_words(m, r);
 	send_now(s, m);
 }
@@ -360,7 +362,7 @@ int kiosk_handle_narrate(void *sv, const cJSON *m, long long seq)
 		pending_narration *pn = &s->narrations[s->nnarrations];
 		char err[128];
 
-		*pn = (pending_narration){ .tag = ++s->next_tag, .seq = seq };
+		*pn = (pending_narration){.tag = ++s->next_tag, .seq = seq};
 		snprintf(pn->id, sizeof(pn->id), "%s", id->valuestring);
 		snprintf(pn->voice, sizeof(pn->voice), "%s", voice);
 		snprintf(pn->speed, sizeof(pn->speed), "%s", speed);
@@ -386,7 +388,7 @@ int kiosk_handle_narrate_stop(void *sv, const cJSON *m, long long seq)
 	return 0;
 }
 
-static const char *const code_digits[] = { "2", "3", "4", "5", "6", "7", "8", "9" };
+static const char *const code_digits[] = {"2", "3", "4", "5", "6", "7", "8", "9"};
 
 /* Feeds the next fixed texts to the synthesis thread, keeping a few in its queue. */
 static void prerender_pump(kiosk *p)
@@ -399,8 +401,8 @@ static void prerender_pump(kiosk *p)
 		char err[64];
 
 		/* (one already in the cache from an earlier start comes back at once) */
-		if (narrator_say(p->nar, p, 0, vp->name, "normal", p->pre.texts[i % p->pre.ntexts], 0,
-				 err, sizeof(err))) {
+		if (narrator_say(p->nar, p, 0, vp->name, "normal", p->pre.texts[i % p->pre.ntexts],
+				 0, err, sizeof(err))) {
 			p->pre.next--; /* busy: try again when something finishes */
 			break;
 		}
@@ -473,7 +475,8 @@ void kiosk_narrations_ready(kiosk *p)
 			p->pre.outstanding--;
 			p->pre.done++;
 		} else {
-			/* The owner is a live session: a closed session's narrations are forgotten. */
+			/* The owner is a live session: a closed session's narrations are forgotten.
+			 */
 			deliver_narration(r->owner, r);
 		}
 		narration_free(r);
@@ -487,4 +490,3 @@ void kiosk_set_narrator(kiosk *p, narrator *n)
 	if (!n)
 		p->pre.total = p->pre.next; /* nothing more to read */
 }
-

@@ -12,7 +12,7 @@
 #include <time.h>
 
 #define CONNECTION_FREE_TRIES 3 /* wrong codes on one connection before it must wait */
-#define CONNECTION_WAIT_MAX 300
+#define CONNECTION_WAIT_MAX   300
 
 /* Pages outside the journey that Back leaves for the welcome-back page. */
 static int returns_to_welcome_back(const content_page *pg)
@@ -86,7 +86,7 @@ static void count_comment(void *ctx, const store_comment *c)
 /* How much the social worker has written on the open plan; -1 when it cannot be read. */
 static int comments_of(kiosk_session *s, comment_count *n)
 {
-	*n = (comment_count){ 0, 0 };
+	*n = (comment_count){0, 0};
 	return store_comments_each(s->p->st, s->plan, count_comment, n) < 0 ? -1 : 0;
 }
 
@@ -104,7 +104,8 @@ static int agreement_asked(kiosk_session *s)
 	int ready = 0, agreed = 0;
 
 	return plan_asks_agreement(s->status) &&
-	       store_plan_agreement(s->p->st, s->plan, &ready, &agreed, NULL) == 0 && ready && !agreed;
+	       store_plan_agreement(s->p->st, s->plan, &ready, &agreed, NULL) == 0 && ready &&
+	       !agreed;
 }
 
 void kiosk_show_page(kiosk_session *s, long long seq)
@@ -113,15 +114,16 @@ void kiosk_show_page(kiosk_session *s, long long seq)
 	const content_page *pg = content_page_at(c, s->page);
 	plan_answers pa;
 	kiosk_gathered g;
-	comment_count cc = { 0, 0 };
-	view_params vp = { 0 };
+	comment_count cc = {0, 0};
+	view_params vp = {0};
 	cJSON *msg;
 
 	kiosk_gathered_init(&g);
 	/* the pages for coming back offer what applies now */
 	if (kiosk_answers_load(s, &pa) || kiosk_gather(s, pg, &g) ||
 	    (s->plan && pg->part < 0 && comments_of(s, &cc))) {
-		kiosk_reply_error(s, "server", seq, NULL); /* no page drawn from what was not read */
+		kiosk_reply_error(s, "server", seq,
+				  NULL); /* no page drawn from what was not read */
 		goto out;
 	}
 	vp.c = c;
@@ -144,7 +146,8 @@ void kiosk_show_page(kiosk_session *s, long long seq)
 	vp.read_only = kiosk_read_only(s);
 	if (pg->part >= 0) {
 		vp.back = flow_prev(c, &pa, s->page) >= 0;
-		vp.next = pg->kind != KIND_SEND && (s->return_to_check || flow_next(c, &pa, s->page) >= 0);
+		vp.next = pg->kind != KIND_SEND &&
+			  (s->return_to_check || flow_next(c, &pa, s->page) >= 0);
 		if (pg->kind == KIND_CODE && !s->plan)
 			vp.next = 0;
 	} else {
@@ -205,7 +208,8 @@ static int open_plan(kiosk_session *s, long long id, const char *code)
 	store_plan pl;
 
 	s->managing[0] = '\0';
-	if (store_plan_get(s->p->st, id, &pl) || store_plan_detail_get(s->p->st, id, keep_managing, s))
+	if (store_plan_get(s->p->st, id, &pl) ||
+	    store_plan_detail_get(s->p->st, id, keep_managing, s))
 		return kiosk_fail(s, "server");
 	if (store_visit_start(s->p->st, id, &s->visit)) {
 		s->visit = 0;
@@ -220,8 +224,9 @@ static int open_plan(kiosk_session *s, long long id, const char *code)
 		const char *vf = kiosk_visit_field(a->page);
 
 		/* A sent plan keeps its answers; who helped on this visit is still recorded. */
-		if (!kiosk_read_only(s) ? kiosk_answer_store(s, a->page, 0, "", a->value) != 0
-				  : vf && store_visit_set(s->p->st, s->visit, vf, a->value) != 0) {
+		if (!kiosk_read_only(s)
+			? kiosk_answer_store(s, a->page, 0, "", a->value) != 0
+			: vf && store_visit_set(s->p->st, s->visit, vf, a->value) != 0) {
 			kiosk_plan_close(s); /* the request is undone: so is the opening */
 			return kiosk_fail(s, "not-saved");
 		}
@@ -230,7 +235,6 @@ static int open_plan(kiosk_session *s, long long id, const char *code)
 	s->opened_in_batch = 1;
 	return 0;
 }
-
 
 /* ---- handlers ---- */
 
@@ -273,7 +277,8 @@ static long long target_named(kiosk_session *s, const char *to, const plan_answe
 		    store_plan_agreement(s->p->st, s->plan, &ready, &agreed, NULL) != 0 || !ready)
 			return kiosk_fail(s, "not-allowed");
 		else
-			return (long long)kiosk_kind_index(s, to[0] == 'a' ? KIND_AGREE : KIND_NOT_AGREED);
+			return (long long)kiosk_kind_index(s, to[0] == 'a' ? KIND_AGREE
+									   : KIND_NOT_AGREED);
 	} else if (strcmp(to, "copy") == 0) {
 		/* The person's copy: only of a plan the council has agreed. */
 		if (!plan_council_agreed(kiosk_status_now(s)))
@@ -312,7 +317,8 @@ int kiosk_handle_go(void *sv, const cJSON *m, long long seq)
 			kiosk_fail(s, "not-allowed");
 		else if (s->return_to_check)
 			target = (long long)kiosk_kind_index(s, KIND_CHECK);
-		else if (cur->kind == KIND_CHECK && kiosk_read_only(s)) /* read back: nothing to send */
+		else if (cur->kind == KIND_CHECK &&
+			 kiosk_read_only(s)) /* read back: nothing to send */
 			target = (long long)kiosk_kind_index(s, KIND_WELCOME_BACK);
 		else if ((target = flow_next(c, &pa, s->page)) < 0)
 			kiosk_fail(s, "not-allowed");
@@ -363,8 +369,9 @@ static void arrive(kiosk_session *s, long long seq)
 	next = flow_next(c, &pa, s->p->code_index);
 	plan_answers_release(&pa);
 	if (started && new_comments(s)) {
-		/* What the social worker wrote, first, the new comments marked new; shown, they count
-		 * as seen from now (in the request that opens the plan, so it is undone with it). */
+		/* What the social worker wrote, first, the new comments marked new; shown, they
+		 * count as seen from now (in the request that opens the plan, so it is undone with
+		 * it). */
 		kiosk_go_to(s, kiosk_kind_index(s, KIND_COMMENTS), seq);
 		store_comments_mark_seen(s->p->st, s->plan);
 	} else if (started && agreement_asked(s))
@@ -403,8 +410,8 @@ int kiosk_handle_code(void *sv, const cJSON *m, long long seq)
 		limiter_fail(p->lim, s->addr, now);
 		if (++s->wrong_codes >= CONNECTION_FREE_TRIES) {
 			int w = 5 << (s->wrong_codes - CONNECTION_FREE_TRIES < 6
-					      ? s->wrong_codes - CONNECTION_FREE_TRIES
-					      : 6);
+					  ? s->wrong_codes - CONNECTION_FREE_TRIES
+					  : 6);
 
 			s->wait_until = now + (w < CONNECTION_WAIT_MAX ? w : CONNECTION_WAIT_MAX);
 		}
@@ -448,4 +455,3 @@ int kiosk_handle_new_plan(void *sv, const cJSON *m, long long seq)
 	kiosk_go_to(s, p->code_index, seq);
 	return 0;
 }
-

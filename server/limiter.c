@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SLOTS 4096
-#define KEY_LEN 64
+#define SLOTS	    4096
+#define KEY_LEN	    64
 #define MAX_TRACKED 64
 
 typedef struct entry {

@@ -30,52 +30,58 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"Usage: planaloud [options]\n"
-		"       planaloud [--data DIR] user add NAME --role caseworker|manager|admin\n"
-		"       planaloud [--data DIR] user password|disable|enable NAME\n"
-		"       planaloud [--data DIR] user list\n"
-		"\n"
-		"Serves Plan Aloud: the kiosk page at http://HOST:PORT/, the staff pages at /staff/,\n"
-		"and their websockets.\n"
-		"\n"
-		"Options:\n"
-		"  --port N            port to listen on (default 8080; 0 lets the system choose)\n"
-		"  --listen ADDR       address to listen on (default 127.0.0.1; 0.0.0.0 for every\n"
-		"                      interface, e.g. behind a TLS reverse proxy)\n"
-		"  --host NAME         the name kiosks use to reach the server (e.g. plans.council.gov.uk);\n"
-		"                      websockets for any other name but localhost are refused\n"
-		"  --secure-cookies    the server is reached over HTTPS (a TLS reverse proxy): the\n"
-		"                      staff login cookie is marked Secure\n"
-		"  --data DIR          where the database and the secret key live (default ./data;\n"
-		"                      made on first start)\n"
-		"  --demo              add a demo invitation (example needs and budget) and print its\n"
-		"                      plan code; add a demo caseworker (" DEMO_CASEWORKER ") and manager\n"
-		"                      (" DEMO_MANAGER "), or give them new passwords, and print those\n"
-		"  --web DIR           the browser files (default: web/ in the source tree)\n"
-		"  --easyread DIR      the easy-read content (default: easyread/ in the source tree)\n"
-		"  --voices DIR        voice profiles and pronunciations (default: voices/ in the\n"
-		"                      source tree)\n"
-		"  --lang LANG         the content language (default en-GB)\n"
-		"  --idle-seconds N    kiosk: seconds without input before \"Do you need more time?\"\n"
-		"                      (default 120)\n"
-		"  --warn-seconds N    kiosk: the countdown before the screen clears (default 30)\n"
-		"  --check-content     check the easy-read content and the voice files, say what is\n"
-		"                      wrong, and exit\n"
-		"  --help              show this help\n"
-		"\n"
-		"Staff accounts (in the database under --data; the server may be running):\n"
-		"  user add NAME --role ROLE\n"
-		"                      add a staff user. ROLE is caseworker, manager or admin. NAME is\n"
-		"                      1 to 64 letters (A to Z), digits, dots, hyphens or underscores;\n"
-		"                      case does not make a different name\n"
-		"  user password NAME  give a user a new password\n"
-		"  user disable NAME   stop a user logging in, and end their sessions at once\n"
-		"  user enable NAME    let a disabled user log in again\n"
-		"  user list           every user, with their role, and whether they are disabled\n"
-		"  A password is read from standard input: one line, at least 12 characters, at\n"
-		"  most 256 bytes (e.g. `planaloud user add sam --role caseworker < file`, or type\n"
-		"  it when asked). Every change is written to the audit log.\n");
+	fprintf(
+	    f,
+	    "Usage: planaloud [options]\n"
+	    "       planaloud [--data DIR] user add NAME --role caseworker|manager|admin\n"
+	    "       planaloud [--data DIR] user password|disable|enable NAME\n"
+	    "       planaloud [--data DIR] user list\n"
+	    "\n"
+	    "Serves Plan Aloud: the kiosk page at http://HOST:PORT/, the staff pages at /staff/,\n"
+	    "and their websockets.\n"
+	    "\n"
+	    "Options:\n"
+	    "  --port N            port to listen on (default 8080; 0 lets the system choose)\n"
+	    "  --listen ADDR       address to listen on (default 127.0.0.1; 0.0.0.0 for every\n"
+	    "                      interface, e.g. behind a TLS reverse proxy)\n"
+	    "  --host NAME         the name kiosks use to reach the server (e.g. "
+	    "plans.council.gov.uk);\n"
+	    "                      websockets for any other name but localhost are refused\n"
+	    "  --secure-cookies    the server is reached over HTTPS (a TLS reverse proxy): the\n"
+	    "                      staff login cookie is marked Secure\n"
+	    "  --data DIR          where the database and the secret key live (default ./data;\n"
+	    "                      made on first start)\n"
+	    "  --demo              add a demo invitation (example needs and budget) and print its\n"
+	    "                      plan code; add a demo caseworker (" DEMO_CASEWORKER
+	    ") and manager\n"
+	    "                      (" DEMO_MANAGER
+	    "), or give them new passwords, and print those\n"
+	    "  --web DIR           the browser files (default: web/ in the source tree)\n"
+	    "  --easyread DIR      the easy-read content (default: easyread/ in the source tree)\n"
+	    "  --voices DIR        voice profiles and pronunciations (default: voices/ in the\n"
+	    "                      source tree)\n"
+	    "  --lang LANG         the content language (default en-GB)\n"
+	    "  --idle-seconds N    kiosk: seconds without input before \"Do you need more time?\"\n"
+	    "                      (default 120)\n"
+	    "  --warn-seconds N    kiosk: the countdown before the screen clears (default 30)\n"
+	    "  --check-content     check the easy-read content and the voice files, say what is\n"
+	    "                      wrong, and exit\n"
+	    "  --help              show this help\n"
+	    "\n"
+	    "Staff accounts (in the database under --data; the server may be running):\n"
+	    "  user add NAME --role ROLE\n"
+	    "                      add a staff user. ROLE is caseworker, manager or admin. NAME "
+	    "is\n"
+	    "                      1 to 64 letters (A to Z), digits, dots, hyphens or "
+	    "underscores;\n"
+	    "                      case does not make a different name\n"
+	    "  user password NAME  give a user a new password\n"
+	    "  user disable NAME   stop a user logging in, and end their sessions at once\n"
+	    "  user enable NAME    let a disabled user log in again\n"
+	    "  user list           every user, with their role, and whether they are disabled\n"
+	    "  A password is read from standard input: one line, at least 12 characters, at\n"
+	    "  most 256 bytes (e.g. `planaloud user add sam --role caseworker < file`, or type\n"
+	    "  it when asked). Every change is written to the audit log.\n");
 }
 
 static int parse_int(const char *s, int min, int max, int *out)
@@ -110,77 +116,143 @@ static const char *default_share_dir(void)
 typedef struct options {
 	app_config app;
 	int check_only;
-	const char *role;  /* user add --role */
-	int user_args;     /* argv index of "user", or 0 */
+	const char *role; /* user add --role */
+	int user_args;	  /* argv index of "user", or 0 */
 	char web[PATH_LEN], easyread[PATH_LEN], voices[PATH_LEN];
 } options;
+
+enum {
+	O_PORT = 1,
+	O_LISTEN,
+	O_HOST,
+	O_DATA,
+	O_DEMO,
+	O_WEB,
+	O_EASYREAD,
+	O_VOICES,
+	O_LANG,
+	O_IDLE,
+	O_WARN,
+	O_CHECK,
+	O_HELP,
+	O_ROLE,
+	O_SECURE
+};
+
+static const struct option long_options[] = {
+    {"port", required_argument, NULL, O_PORT},
+    {"listen", required_argument, NULL, O_LISTEN},
+    {"host", required_argument, NULL, O_HOST},
+    {"data", required_argument, NULL, O_DATA},
+    {"demo", no_argument, NULL, O_DEMO},
+    {"web", required_argument, NULL, O_WEB},
+    {"easyread", required_argument, NULL, O_EASYREAD},
+    {"voices", required_argument, NULL, O_VOICES},
+    {"lang", required_argument, NULL, O_LANG},
+    {"idle-seconds", required_argument, NULL, O_IDLE},
+    {"warn-seconds", required_argument, NULL, O_WARN},
+    {"check-content", no_argument, NULL, O_CHECK},
+    {"help", no_argument, NULL, O_HELP},
+    {"role", required_argument, NULL, O_ROLE},
+    {"secure-cookies", no_argument, NULL, O_SECURE},
+    {NULL, 0, NULL, 0},
+};
+
+/* The defaults: the content beside the program (default_share_dir), data in ./data. 0, or -1
+ * when the program's folder is too long a path. */
+static int set_defaults(options *o)
+{
+	const char *share = default_share_dir();
+
+	if (path_join(o->web, sizeof(o->web), share, "web", NULL, 0) ||
+	    path_join(o->easyread, sizeof(o->easyread), share, "easyread", NULL, 0) ||
+	    path_join(o->voices, sizeof(o->voices), share, "voices", NULL, 0))
+		return -1;
+	o->app = (app_config){.listen = "127.0.0.1",
+			      .port = 8080,
+			      .data = "data",
+			      .lang = "en-GB",
+			      .web = o->web,
+			      .easyread = o->easyread,
+			      .voices = o->voices,
+			      .kiosk = {.idle_seconds = 120,
+					.warn_seconds = 30,
+					.address_failures = 20,
+					.address_window = 600}};
+	return 0;
+}
+
+/* One option and its value (arg, borrowed from argv). 0; 1 for a value that is not valid. */
+static int take_option(options *o, int opt, const char *arg)
+{
+	app_config *a = &o->app;
+
+	switch (opt) {
+	case O_PORT:
+		return parse_int(arg, 0, 65535, &a->port) ? 1 : 0;
+	case O_IDLE:
+		return parse_int(arg, 5, 86400, &a->kiosk.idle_seconds) ? 1 : 0;
+	case O_WARN:
+		return parse_int(arg, 5, 600, &a->kiosk.warn_seconds) ? 1 : 0;
+	case O_LISTEN:
+		a->listen = strcmp(arg, "0.0.0.0") == 0 ? NULL : arg;
+		return 0;
+	case O_HOST:
+		a->host = arg;
+		return 0;
+	case O_DATA:
+		a->data = arg;
+		return 0;
+	case O_WEB:
+		a->web = arg;
+		return 0;
+	case O_EASYREAD:
+		a->easyread = arg;
+		return 0;
+	case O_VOICES:
+		a->voices = arg;
+		return 0;
+	case O_LANG:
+		a->lang = arg;
+		return 0;
+	case O_ROLE:
+		o->role = arg;
+		return 0;
+	case O_DEMO:
+		a->demo = 1;
+		return 0;
+	case O_CHECK:
+		o->check_only = 1;
+		return 0;
+	default: /* O_SECURE */
+		a->secure_cookies = 1;
+		return 0;
+	}
+}
 
 /* Reads the command line into o. 0 to go on; else main's exit status (-1: --help was shown). */
 static int parse_options(int argc, char **argv, options *o)
 {
-	enum { O_PORT = 1, O_LISTEN, O_HOST, O_DATA, O_DEMO, O_WEB, O_EASYREAD, O_VOICES, O_LANG, O_IDLE,
-	       O_WARN, O_CHECK, O_HELP, O_ROLE, O_SECURE };
-	static const struct option opts[] = {
-		{ "port", required_argument, NULL, O_PORT },
-		{ "listen", required_argument, NULL, O_LISTEN },
-		{ "host", required_argument, NULL, O_HOST },
-		{ "data", required_argument, NULL, O_DATA },
-		{ "demo", no_argument, NULL, O_DEMO },
-		{ "web", required_argument, NULL, O_WEB },
-		{ "easyread", required_argument, NULL, O_EASYREAD },
-		{ "voices", required_argument, NULL, O_VOICES },
-		{ "lang", required_argument, NULL, O_LANG },
-		{ "idle-seconds", required_argument, NULL, O_IDLE },
-		{ "warn-seconds", required_argument, NULL, O_WARN },
-		{ "check-content", no_argument, NULL, O_CHECK },
-		{ "help", no_argument, NULL, O_HELP },
-		{ "role", required_argument, NULL, O_ROLE },
-		{ "secure-cookies", no_argument, NULL, O_SECURE },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *share = default_share_dir();
-	app_config *a = &o->app;
 	int opt;
 
-	if (path_join(o->web, sizeof(o->web), share, "web", NULL, 0) ||
-	    path_join(o->easyread, sizeof(o->easyread), share, "easyread", NULL, 0) ||
-	    path_join(o->voices, sizeof(o->voices), share, "voices", NULL, 0)) {
+	if (set_defaults(o)) {
 		fprintf(stderr, "planaloud: the program's folder has too long a path\n");
 		return 1;
 	}
-	*a = (app_config){ .listen = "127.0.0.1", .port = 8080, .data = "data", .lang = "en-GB",
-			   .web = o->web, .easyread = o->easyread, .voices = o->voices,
-			   .kiosk = { .idle_seconds = 120, .warn_seconds = 30,
-				      .address_failures = 20, .address_window = 600 } };
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (opt) {
-		case O_PORT:
-			if (parse_int(optarg, 0, 65535, &a->port))
-				goto bad_flag;
-			break;
-		case O_LISTEN:
-			a->listen = strcmp(optarg, "0.0.0.0") == 0 ? NULL : optarg;
-			break;
-		case O_HOST: a->host = optarg; break;
-		case O_DATA: a->data = optarg; break;
-		case O_DEMO: a->demo = 1; break;
-		case O_WEB: a->web = optarg; break;
-		case O_EASYREAD: a->easyread = optarg; break;
-		case O_VOICES: a->voices = optarg; break;
-		case O_LANG: a->lang = optarg; break;
-		case O_IDLE:
-			if (parse_int(optarg, 5, 86400, &a->kiosk.idle_seconds))
-				goto bad_flag;
-			break;
-		case O_WARN:
-			if (parse_int(optarg, 5, 600, &a->kiosk.warn_seconds))
-				goto bad_flag;
-			break;
-		case O_CHECK: o->check_only = 1; break;
-		case O_HELP: usage(stdout); return -1;
-		case O_ROLE: o->role = optarg; break;
-		case O_SECURE: a->secure_cookies = 1; break;
-		default: usage(stderr); return 2;
+	while ((opt = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
+		if (opt == O_HELP) {
+			usage(stdout);
+			return -1;
+		}
+		if (opt == '?' || opt == ':') {
+			usage(stderr);
+			return 2;
+		}
+		if (take_option(o, opt, optarg)) {
+			fprintf(stderr, "planaloud: '%s' is not a valid value for that option\n",
+				optarg);
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (optind < argc && strcmp(argv[optind], "user") != 0) {
@@ -194,10 +266,6 @@ static int parse_options(int argc, char **argv, options *o)
 	}
 	o->user_args = optind < argc ? optind : 0;
 	return 0;
-bad_flag:
-	fprintf(stderr, "planaloud: '%s' is not a valid value for that option\n", optarg);
-	usage(stderr);
-	return 2;
 }
 
 static void print_welcome(app *a)

@@ -14,7 +14,7 @@ typedef struct json_scan {
 
 static json_scan scan_json(const char *s, size_t len, int limit)
 {
-	json_scan r = { 0, 0 };
+	json_scan r = {0, 0};
 	int depth = 0, in_str = 0;
 
 	for (size_t i = 0; i < len; i++) {
@@ -22,7 +22,8 @@ static json_scan scan_json(const char *s, size_t len, int limit)
 
 		if (in_str) {
 			if (ch == '\\') {
-				if (i + 5 < len && s[i + 1] == 'u' && memcmp(s + i + 2, "0000", 4) == 0)
+				if (i + 5 < len && s[i + 1] == 'u' &&
+				    memcmp(s + i + 2, "0000", 4) == 0)
 					r.nul = 1;
 				i++;
 			} else if (ch == '"') {
@@ -147,7 +148,7 @@ void message_handle(const message_protocol *mp, void *session, message_error *e,
 	cJSON *m;
 	int rc;
 
-	*e = (message_error){ 0 };
+	*e = (message_error){0};
 	if (len > MESSAGE_MAX_BYTES) {
 		message_too_big(mp, session, e);
 		return;

@@ -40,7 +40,7 @@ long long message_id(const cJSON *m, const char *name);
 /* The error a handler failed with, for the reply: a code, and at most one {blank} of its message
  * filled with a number. */
 typedef struct message_error {
-	const char *code; /* NULL: none */
+	const char *code;  /* NULL: none */
 	const char *kv[3]; /* name, value, NULL; or NULL */
 	char value[32];
 } message_error;

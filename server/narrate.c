@@ -11,17 +11,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_JOBS 256  /* narrations asked for and not yet out of narrator_poll */
-#define MAX_WRITES 64 /* narrations waiting to be written to the cache; more are not kept */
+#define MAX_JOBS   256 /* narrations asked for and not yet out of narrator_poll */
+#define MAX_WRITES 64  /* narrations waiting to be written to the cache; more are not kept */
 /* Narrations the cache's thread keeps in memory, most recently used first: the fixed pages'
  * texts that many kiosks ask for are then copied, not read from a file and decoded each time. */
 #define RECENT_BYTES (32u << 20)
-#define CACHE_MAGIC 0x314e4150u /* "PAN1" */
+#define CACHE_MAGIC  0x314e4150u /* "PAN1" */
 
 static const struct {
 	const char *name;
 	int percent; /* of the voice's normal rate */
-} speeds[] = { { "slower", 75 }, { "normal", 100 }, { "faster", 130 } };
+} speeds[] = {{"slower", 75}, {"normal", 100}, {"faster", 130}};
 
 typedef struct job {
 	struct job *next;
@@ -99,7 +99,7 @@ int narrate_speed_valid(const char *speed)
 	return 0;
 }
 
-const char *const narrate_speeds[] = { "slower", "normal", "faster", NULL };
+const char *const narrate_speeds[] = {"slower", "normal", "faster", NULL};
 
 const voices *narrator_voices(const narrator *n)
 {
@@ -285,8 +285,8 @@ static void *worker_main(void *arg)
 			pthread_mutex_lock(&n->lock);
 			if (n->taking_forgotten) {
 				/* narrator_forget ran while this was on its way to tts: nothing the
-				 * owner asked for before is wanted, and nothing after has reached tts
-				 * yet (this thread hands lookups over in order) */
+				 * owner asked for before is wanted, and nothing after has reached
+				 * tts yet (this thread hands lookups over in order) */
 				pthread_mutex_unlock(&n->lock);
 				tts_forget(n->t, l->req.owner);
 				pthread_mutex_lock(&n->lock);
@@ -301,7 +301,8 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&n->lock);
 		buf_reset(&value);
 		if (serialise(w->r, &value) == 0)
-			cache_put(n->c, w->r->cache_key, w->r->cache_key_len, value.data, value.len);
+			cache_put(n->c, w->r->cache_key, w->r->cache_key_len, value.data,
+				  value.len);
 		pthread_mutex_lock(&n->lock);
 		n->writes = w->next; /* off the list only now: a lookup finds it till written */
 		if (!n->writes)
@@ -359,8 +360,10 @@ static narration *narration_copy(const narration *r)
 
 	if (!c)
 		return NULL;
-	*c = (narration){ .sample_rate = r->sample_rate, .cached = 1,
-			  .sample_count = r->sample_count, .word_count = r->word_count };
+	*c = (narration){.sample_rate = r->sample_rate,
+			 .cached = 1,
+			 .sample_count = r->sample_count,
+			 .word_count = r->word_count};
 	c->samples = malloc(r->sample_count * sizeof(*c->samples) + 1);
 	c->words = malloc(r->word_count * sizeof(*c->words) + 1);
 	if (!c->samples || !c->words) {
@@ -492,8 +495,8 @@ typedef struct cached_header {
 
 static int serialise(const narration *r, buf *out)
 {
-	cached_header h = { CACHE_MAGIC, (uint32_t)r->sample_rate, (uint32_t)r->word_count,
-			    (uint32_t)r->sample_count };
+	cached_header h = {CACHE_MAGIC, (uint32_t)r->sample_rate, (uint32_t)r->word_count,
+			   (uint32_t)r->sample_count};
 
 	return buf_append(out, &h, sizeof(h)) ||
 	       buf_append(out, r->words, r->word_count * sizeof(*r->words)) ||
@@ -609,7 +612,7 @@ static int shown_words(const job *j, const tts_result *tr, narration *r)
 		size_t w, wl;
 
 		speech_to_written(&j->sp, tr->words[i].start, tr->words[i].length, &w, &wl);
-		r->words[i] = (narration_word){ (uint32_t)w, (uint32_t)wl, tr->words[i].audio_ms };
+		r->words[i] = (narration_word){(uint32_t)w, (uint32_t)wl, tr->words[i].audio_ms};
 	}
 	r->word_count = tr->word_count;
 	return 0;

@@ -15,7 +15,7 @@ typedef struct narrator narrator;
 
 typedef struct narration_word {
 	uint32_t start, length; /* characters of the shown text */
-	uint32_t ms;            /* when it is spoken */
+	uint32_t ms;		/* when it is spoken */
 } narration_word;
 
 /* A finished narration, or a piece of one's audio still being made (piece set: samples from
@@ -28,7 +28,7 @@ typedef struct narration {
 	uint64_t tag; /* as given to narrator_say */
 	int piece;
 	size_t first_sample;
-	int failed;   /* no audio: the page stays usable without sound */
+	int failed; /* no audio: the page stays usable without sound */
 	int cached;
 	int sample_rate;
 	int16_t *samples;

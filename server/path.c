@@ -6,8 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-int path_join(char *out, size_t outlen, const char *dir, const char *name, char *err,
-	      size_t errlen)
+int path_join(char *out, size_t outlen, const char *dir, const char *name, char *err, size_t errlen)
 {
 	int n;
 

@@ -7,13 +7,13 @@
 #include <time.h>
 
 static const char *const status_names[PLAN_STATUS_COUNT] = {
-	[PLAN_DRAFT] = "draft",
-	[PLAN_SUBMITTED] = "submitted",
-	[PLAN_CHANGES_REQUESTED] = "changes_requested",
-	[PLAN_AGREED] = "agreed",
-	[PLAN_NOT_AGREED] = "not_agreed",
-	[PLAN_SIGNED_OFF] = "signed_off",
-	[PLAN_REVIEW_DUE] = "review_due",
+    [PLAN_DRAFT] = "draft",
+    [PLAN_SUBMITTED] = "submitted",
+    [PLAN_CHANGES_REQUESTED] = "changes_requested",
+    [PLAN_AGREED] = "agreed",
+    [PLAN_NOT_AGREED] = "not_agreed",
+    [PLAN_SIGNED_OFF] = "signed_off",
+    [PLAN_REVIEW_DUE] = "review_due",
 };
 
 /* The status graph (docs/staff.md): draft -> submitted -> (changes_requested -> submitted)* ->
@@ -22,17 +22,17 @@ static const char *const status_names[PLAN_STATUS_COUNT] = {
 static const struct {
 	plan_status from, to;
 } transitions[] = {
-	{ PLAN_DRAFT, PLAN_SUBMITTED },
-	{ PLAN_SUBMITTED, PLAN_CHANGES_REQUESTED },
-	{ PLAN_CHANGES_REQUESTED, PLAN_SUBMITTED },
-	{ PLAN_SUBMITTED, PLAN_AGREED },
-	{ PLAN_SUBMITTED, PLAN_NOT_AGREED },
-	{ PLAN_NOT_AGREED, PLAN_CHANGES_REQUESTED },
-	{ PLAN_AGREED, PLAN_SIGNED_OFF },
-	{ PLAN_AGREED, PLAN_CHANGES_REQUESTED },
-	{ PLAN_SIGNED_OFF, PLAN_REVIEW_DUE },
-	{ PLAN_REVIEW_DUE, PLAN_SIGNED_OFF },
-	{ PLAN_REVIEW_DUE, PLAN_CHANGES_REQUESTED },
+    {PLAN_DRAFT, PLAN_SUBMITTED},
+    {PLAN_SUBMITTED, PLAN_CHANGES_REQUESTED},
+    {PLAN_CHANGES_REQUESTED, PLAN_SUBMITTED},
+    {PLAN_SUBMITTED, PLAN_AGREED},
+    {PLAN_SUBMITTED, PLAN_NOT_AGREED},
+    {PLAN_NOT_AGREED, PLAN_CHANGES_REQUESTED},
+    {PLAN_AGREED, PLAN_SIGNED_OFF},
+    {PLAN_AGREED, PLAN_CHANGES_REQUESTED},
+    {PLAN_SIGNED_OFF, PLAN_REVIEW_DUE},
+    {PLAN_REVIEW_DUE, PLAN_SIGNED_OFF},
+    {PLAN_REVIEW_DUE, PLAN_CHANGES_REQUESTED},
 };
 
 const char *plan_status_name(plan_status s)
@@ -89,10 +89,10 @@ int plan_managing_offered(const char *offered, const char *option)
 	static const struct {
 		const char *option, *way;
 	} ways[] = {
-		{ "direct-payment", "direct" },
-		{ "council", "council" },
-		{ "provider", "provider" },
-		{ "mix", "mix" },
+	    {"direct-payment", "direct"},
+	    {"council", "council"},
+	    {"provider", "provider"},
+	    {"mix", "mix"},
 	};
 	const char *way = NULL, *p;
 	size_t len;
@@ -186,7 +186,7 @@ static int digits_value(const char *s, int n)
 
 int plan_date_parts(const char *t, int *y, int *m, int *d)
 {
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int leap;
 
 	if (strlen(t) != 10 || t[4] != '-' || t[7] != '-')
@@ -241,7 +241,7 @@ static void civil_from_days(long long z, long long *y, int *m, int *d)
 
 static int days_in_month(long long y, int m)
 {
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 
 	return days[m - 1] + (m == 2 && leap);
@@ -262,7 +262,8 @@ void plan_date_of(long long t, char out[PLAN_DATE_LEN])
 	time_t tt = (time_t)t;
 	struct tm tm;
 
-	if (!localtime_r(&tt, &tm) || date_write(tm.tm_year + 1900LL, tm.tm_mon + 1, tm.tm_mday, out))
+	if (!localtime_r(&tt, &tm) ||
+	    date_write(tm.tm_year + 1900LL, tm.tm_mon + 1, tm.tm_mday, out))
 		snprintf(out, PLAN_DATE_LEN, "1970-01-01");
 }
 

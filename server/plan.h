@@ -87,7 +87,7 @@ plan_review_state plan_review_state_on(const char *due, const char *today);
 typedef struct plan_answer {
 	char *page;
 	long long item; /* 0 for a page's own answer; else the list entry */
-	char *field;    /* "" for a page's own answer */
+	char *field;	/* "" for a page's own answer */
 	char *value;
 } plan_answer;
 

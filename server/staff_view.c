@@ -161,8 +161,8 @@ char *staff_view_label(const content *c, const char *person, const char *created
 	if (*person)
 		return strdup(person);
 	day = content_date_words(c, created);
-	label = content_fill(c, "staff.no-name",
-			  (const char *const[]){ "date", day ? day : "", NULL });
+	label =
+	    content_fill(c, "staff.no-name", (const char *const[]){"date", day ? day : "", NULL});
 	free(day);
 	return label;
 }
@@ -475,7 +475,7 @@ cJSON *staff_view_error(const content *c, const char *code, long long seq, const
 {
 	cJSON *e = staff_view_message("error", seq);
 	char name[64], words[64];
-	const char *status_kv[] = { "status", words, NULL }; /* as long as kv may point here */
+	const char *status_kv[] = {"status", words, NULL}; /* as long as kv may point here */
 	int with_status = status && strcmp(code, "not-allowed") == 0;
 	char *text;
 

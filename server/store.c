@@ -38,7 +38,7 @@ sqlite3_stmt *db_prepare(store *s, const char *sql)
 	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
 		return NULL;
 	if (s->ncache < STMT_CACHE)
-		s->cache[s->ncache++] = (cached_stmt){ sql, st };
+		s->cache[s->ncache++] = (cached_stmt){sql, st};
 	return st;
 }
 
@@ -76,8 +76,9 @@ store *store_open(const char *path, char *err, size_t errlen)
 		db_err(err, errlen, "opening the database", NULL);
 		return NULL;
 	}
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &s->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
 		db_err(err, errlen, path, s->db);
 		goto fail;
 	}
@@ -160,7 +161,8 @@ int store_commit(store *s, char *err, size_t errlen)
 		return err_set(err, errlen, "a failed request could not be undone");
 	}
 	if (db_step_once(s, "COMMIT", err, errlen)) {
-		/* A failed COMMIT may leave the transaction open; make sure nothing half-done stays. */
+		/* A failed COMMIT may leave the transaction open; make sure nothing half-done
+		 * stays. */
 		if (!sqlite3_get_autocommit(s->db))
 			db_exec(s, "ROLLBACK", NULL, 0);
 		return -1;
@@ -183,7 +185,8 @@ int db_bind(sqlite3_stmt *st, int first, const char *types, va_list ap)
 
 		switch (types[i]) {
 		case 'T':
-			rc = sqlite3_bind_text(st, at, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+			rc = sqlite3_bind_text(st, at, va_arg(ap, const char *), -1,
+					       SQLITE_TRANSIENT);
 			break;
 		case 'I':
 			rc = sqlite3_bind_int64(st, at, va_arg(ap, long long));
@@ -232,8 +235,7 @@ int db_run(store *s, const char *sql, const char *types, ...)
 }
 
 /* The one row loop: prepare, bind, step each row into fn, hand the statement back. */
-static int rows_v(store *s, db_row_fn fn, void *ctx, const char *sql, const char *types,
-		  va_list ap)
+static int rows_v(store *s, db_row_fn fn, void *ctx, const char *sql, const char *types, va_list ap)
 {
 	sqlite3_stmt *st = db_prepare(s, sql);
 	int n = 0, step = SQLITE_ERROR, got = 0;

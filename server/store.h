@@ -28,7 +28,7 @@
 typedef struct store store;
 
 #define STORE_HASH_BYTES 32
-#define STORE_ERR_LEN 256
+#define STORE_ERR_LEN	 256
 
 /* Opens (creating and migrating) the database at path; ":memory:" for tests. */
 store *store_open(const char *path, char *err, size_t errlen);
@@ -125,7 +125,7 @@ typedef struct store_actor {
 } store_actor;
 
 /* ---- staff accounts ---- */
-#define STORE_NAME_MAX 64  /* a user name, without its NUL */
+#define STORE_NAME_MAX	 64  /* a user name, without its NUL */
 #define STORE_PWHASH_MAX 128 /* an encoded password hash with its NUL (crypto_pwhash_STRBYTES) */
 
 typedef struct store_user {
@@ -142,7 +142,8 @@ typedef struct store_user {
  * name that is not 1 to 64 of [A-Za-z0-9._-], and a role that is not one of the three.
  * 0 and *id (may be NULL); 1 when the name is taken; -1 on error. */
 int store_user_add(store *s, const char *name, const char *role, const char *password_hash,
-		   long long now_ms, const store_actor *by, long long *id, char *err, size_t errlen);
+		   long long now_ms, const store_actor *by, long long *id, char *err,
+		   size_t errlen);
 /* By name, whatever its case: 0 and *out, 1 when there is no such user. */
 int store_user_find(store *s, const char *name, store_user *out);
 int store_user_get(store *s, long long id, store_user *out);
@@ -172,8 +173,9 @@ int store_login_failed(store *s, const char *name, const store_user *user, const
 		       size_t errlen);
 /* Records a good login: forgets the name's failures, makes the session under token_hash, and
  * audits "login_ok". */
-int store_login_ok(store *s, const store_user *user, const unsigned char token_hash[STORE_HASH_BYTES],
-		   long long now_ms, char *err, size_t errlen);
+int store_login_ok(store *s, const store_user *user,
+		   const unsigned char token_hash[STORE_HASH_BYTES], long long now_ms, char *err,
+		   size_t errlen);
 
 /* ---- staff sessions, found by the hash of their token ---- */
 typedef struct store_session {
@@ -185,7 +187,8 @@ typedef struct store_session {
 /* 0 and *out, 1 when there is no such session. */
 int store_session_find(store *s, const unsigned char token_hash[STORE_HASH_BYTES],
 		       store_session *out);
-int store_session_touch(store *s, const unsigned char token_hash[STORE_HASH_BYTES], long long now_ms);
+int store_session_touch(store *s, const unsigned char token_hash[STORE_HASH_BYTES],
+			long long now_ms);
 /* Ends a session. With `by` not NULL it was a logout and is audited as "logout".
  * 0, or 1 when there was no such session. */
 int store_session_end(store *s, const unsigned char token_hash[STORE_HASH_BYTES],
@@ -196,7 +199,7 @@ int store_staff_prune(store *s, long long seen_before_ms, long long created_befo
 		      long long failures_before_ms);
 
 /* ---- the audit log: append-only (the database refuses UPDATE and DELETE on it) ---- */
-#define STORE_AUDIT_LIST_MAX 500 /* rows one listing may return */
+#define STORE_AUDIT_LIST_MAX   500 /* rows one listing may return */
 #define STORE_AUDIT_ACTION_MAX 64
 #define STORE_AUDIT_DETAIL_MAX 4096
 
@@ -291,8 +294,8 @@ typedef void (*store_need_full_fn)(void *ctx, const store_need *n);
 int store_needs_each_full(store *s, long long plan, store_need_full_fn fn, void *ctx);
 
 /* Answers with the visit that wrote each (0: unknown). fn returns 0 to go on. */
-typedef int (*store_answer_visit_fn)(void *ctx, const char *page, long long item,
-				     const char *field, const char *value, long long visit);
+typedef int (*store_answer_visit_fn)(void *ctx, const char *page, long long item, const char *field,
+				     const char *value, long long visit);
 int store_answers_each_with_visit(store *s, long long plan, store_answer_visit_fn fn, void *ctx);
 
 /* ---- the council's parts: primitives inside the caller's write (workflow_council_change,
@@ -371,8 +374,8 @@ int store_plan_not_agreed_record(store *s, long long plan, long long user, const
 				 const char *safety, long long now_ms);
 /* Records the sign-off by staff user `user`, with a panel's decision and date (both NULL: no
  * panel). */
-int store_plan_sign_off_record(store *s, long long plan, long long user,
-			       const char *panel_decision, const char *panel_date, long long now_ms);
+int store_plan_sign_off_record(store *s, long long plan, long long user, const char *panel_decision,
+			       const char *panel_date, long long now_ms);
 
 /* ---- versions: frozen copies of the whole plan; the database refuses UPDATE and DELETE ---- */
 /* Freezes the plan as it is now (the person's answers, the needs with the council's parts,

@@ -6,11 +6,11 @@
 
 db_actor_cols db_actor(const store_actor *by)
 {
-	static const char *const kinds[] = { "person", "staff", "system" };
+	static const char *const kinds[] = {"person", "staff", "system"};
 
 	if (!by || by->kind == STORE_ACTOR_SYSTEM || (unsigned)by->kind > STORE_ACTOR_SYSTEM)
-		return (db_actor_cols){ "system", -1, "" };
-	return (db_actor_cols){ kinds[by->kind], by->id, by->role ? by->role : "" };
+		return (db_actor_cols){"system", -1, ""};
+	return (db_actor_cols){kinds[by->kind], by->id, by->role ? by->role : ""};
 }
 
 /* ---- the audit log ---- */
@@ -38,21 +38,22 @@ static int each_audit(void *ctx, sqlite3_stmt *st)
 {
 	audit_each *e = ctx;
 	store_audit_row row = {
-		.id = sqlite3_column_int64(st, 0),
-		.at_ms = sqlite3_column_int64(st, 1),
-		.actor_kind = db_col_text(st, 2),
-		.actor_id = sqlite3_column_int64(st, 3),
-		.role = db_col_text(st, 4),
-		.plan_id = sqlite3_column_int64(st, 5),
-		.action = db_col_text(st, 6),
-		.detail = db_col_text(st, 7),
+	    .id = sqlite3_column_int64(st, 0),
+	    .at_ms = sqlite3_column_int64(st, 1),
+	    .actor_kind = db_col_text(st, 2),
+	    .actor_id = sqlite3_column_int64(st, 3),
+	    .role = db_col_text(st, 4),
+	    .plan_id = sqlite3_column_int64(st, 5),
+	    .action = db_col_text(st, 6),
+	    .detail = db_col_text(st, 7),
 	};
 
 	return e->fn(e->ctx, &row) ? 1 : 0; /* the caller stopping is not an error */
 }
 
 #define AUDIT_COLUMNS                                                                              \
-	"id, at_ms, actor_kind, coalesce(actor_id, -1), role, coalesce(plan_id, -1), action, detail"
+	"id, at_ms, actor_kind, coalesce(actor_id, -1), role, coalesce(plan_id, -1), action, "     \
+	"detail"
 
 static int bounded(int limit)
 {
@@ -62,7 +63,7 @@ static int bounded(int limit)
 int store_audit_each_for_plan(store *s, long long plan_id, long long before_id, int limit,
 			      store_audit_fn fn, void *ctx)
 {
-	audit_each e = { fn, ctx };
+	audit_each e = {fn, ctx};
 
 	if (limit < 1)
 		return -1;
@@ -70,17 +71,21 @@ int store_audit_each_for_plan(store *s, long long plan_id, long long before_id, 
 		       "SELECT " AUDIT_COLUMNS " FROM audit WHERE plan_id = ? AND id < ? "
 		       "ORDER BY id DESC LIMIT ?",
 		       "III", plan_id, before_id > 0 ? before_id : (long long)INT64_MAX,
-		       (long long)bounded(limit)) < 0 ? -1 : 0;
+		       (long long)bounded(limit)) < 0
+		   ? -1
+		   : 0;
 }
 
 int store_audit_each_recent(store *s, long long before_id, int limit, store_audit_fn fn, void *ctx)
 {
-	audit_each e = { fn, ctx };
+	audit_each e = {fn, ctx};
 
 	if (limit < 1)
 		return -1;
 	return db_rows(s, each_audit, &e,
 		       "SELECT " AUDIT_COLUMNS " FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?",
 		       "II", before_id > 0 ? before_id : (long long)INT64_MAX,
-		       (long long)bounded(limit)) < 0 ? -1 : 0;
+		       (long long)bounded(limit)) < 0
+		   ? -1
+		   : 0;
 }

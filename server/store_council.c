@@ -81,8 +81,8 @@ int store_support_add(store *s, long long plan, const char *what, long long cost
 				"TII", what, cost_pence, plan);
 
 	/* The audit row came after the insert: the item is the newest of the plan's. */
-	if (rc == 0 && id && db_query_int(s, id, "SELECT max(id) FROM support WHERE plan_id = ?", "I",
-				       plan))
+	if (rc == 0 && id &&
+	    db_query_int(s, id, "SELECT max(id) FROM support WHERE plan_id = ?", "I", plan))
 		return -1;
 	return rc;
 }
@@ -93,9 +93,10 @@ int store_support_set(store *s, long long plan, long long id, const char *what,
 	char field[48];
 
 	snprintf(field, sizeof(field), "support/%lld", id);
-	return council_change(s, plan, field, by, err, errlen,
-			      "UPDATE support SET what = ?, cost_pence = ? WHERE id = ? AND plan_id = ?",
-			      "TIII", what, cost_pence, id, plan);
+	return council_change(
+	    s, plan, field, by, err, errlen,
+	    "UPDATE support SET what = ?, cost_pence = ? WHERE id = ? AND plan_id = ?", "TIII",
+	    what, cost_pence, id, plan);
 }
 
 int store_support_remove(store *s, long long plan, long long id, const store_actor *by, char *err,
@@ -127,11 +128,13 @@ static int each_support(void *ctx, sqlite3_stmt *st)
 
 int store_support_each(store *s, long long plan, store_support_fn fn, void *ctx)
 {
-	each e = { .fn.support = fn, .ctx = ctx };
+	each e = {.fn.support = fn, .ctx = ctx};
 
 	return db_rows(s, each_support, &e,
-		       "SELECT id, what, cost_pence FROM support WHERE plan_id = ? ORDER BY id", "I",
-		       plan) < 0 ? -1 : 0;
+		       "SELECT id, what, cost_pence FROM support WHERE plan_id = ? ORDER BY id",
+		       "I", plan) < 0
+		   ? -1
+		   : 0;
 }
 
 int store_support_count(store *s, long long plan)
@@ -162,7 +165,7 @@ int store_comment_add(store *s, long long plan, const char *section, const char 
 	}
 	rc = -1;
 	if (db_run(s, "INSERT INTO comments (plan_id, section, text, user_id) VALUES (?, ?, ?, ?)",
-		"ITTI", plan, section, text, by->id)) {
+		   "ITTI", plan, section, text, by->id)) {
 		db_err(err, errlen, "adding a comment", s->db);
 		goto out;
 	}
@@ -184,8 +187,9 @@ out:
 static int each_comment(void *ctx, sqlite3_stmt *st)
 {
 	each *e = ctx;
-	store_comment c = { sqlite3_column_int64(st, 0), db_col_text(st, 1), db_col_text(st, 2),
-			    db_col_text(st, 3), db_col_text(st, 4), sqlite3_column_int(st, 5) };
+	store_comment c = {sqlite3_column_int64(st, 0), db_col_text(st, 1),
+			   db_col_text(st, 2),		db_col_text(st, 3),
+			   db_col_text(st, 4),		sqlite3_column_int(st, 5)};
 
 	e->fn.comment(e->ctx, &c);
 	return 0;
@@ -193,26 +197,29 @@ static int each_comment(void *ctx, sqlite3_stmt *st)
 
 int store_comments_each(store *s, long long plan, store_comment_fn fn, void *ctx)
 {
-	each e = { .fn.comment = fn, .ctx = ctx };
+	each e = {.fn.comment = fn, .ctx = ctx};
 
 	return db_rows(s, each_comment, &e,
 		       "SELECT c.id, c.section, c.text, coalesce(u.name, ''), c.at, "
 		       "c.seen_at IS NOT NULL FROM comments c LEFT JOIN users u ON "
 		       "u.id = c.user_id WHERE c.plan_id = ? ORDER BY c.id",
-		       "I", plan) < 0 ? -1 : 0;
+		       "I", plan) < 0
+		   ? -1
+		   : 0;
 }
 
 int store_comments_mark_seen(store *s, long long plan)
 {
-	store_actor person = { STORE_ACTOR_PERSON, plan, NULL };
+	store_actor person = {STORE_ACTOR_PERSON, plan, NULL};
 	long long n;
 	int ok = 0;
 
 	if (store_write_begin(s, NULL, 0))
 		return -1;
-	if (db_run(s, "UPDATE comments SET seen_at = " NOW_TEXT
+	if (db_run(s,
+		   "UPDATE comments SET seen_at = " NOW_TEXT
 		   " WHERE plan_id = ? AND seen_at IS NULL",
-		"I", plan))
+		   "I", plan))
 		goto out;
 	n = sqlite3_changes(s->db);
 	if (n > 0 && db_audit(s, &person, plan, "comments_seen",
@@ -238,22 +245,24 @@ static int read_agreement(void *ctx, sqlite3_stmt *st)
 int store_plan_agreement(store *s, long long plan, int *ready, int *person_agreed,
 			 int *caseworker_agreed)
 {
-	int *out[3] = { ready, person_agreed, caseworker_agreed };
+	int *out[3] = {ready, person_agreed, caseworker_agreed};
 
-	return db_row(s, read_agreement, out,
-		      "SELECT ready, person_agreed_at IS NOT NULL, caseworker_agreed_at IS NOT NULL "
-		      "FROM plans WHERE id = ?",
-		      "I", plan);
+	return db_row(
+	    s, read_agreement, out,
+	    "SELECT ready, person_agreed_at IS NOT NULL, caseworker_agreed_at IS NOT NULL "
+	    "FROM plans WHERE id = ?",
+	    "I", plan);
 }
 
 /* ---- primitives for the workflow: inside the caller's write ---- */
 
 int store_plan_agreement_forget(store *s, long long plan, int request)
 {
-	return db_run(s, "UPDATE plans SET person_agreed_at = NULL, person_agreed_visit = NULL, "
-			 "person_disagreed_at = NULL, person_disagree_reason = '', "
-			 "caseworker_agreed_at = NULL, caseworker_agreed_by = NULL, "
-			 "ready = CASE WHEN ?2 THEN 0 ELSE ready END WHERE id = ?1",
+	return db_run(s,
+		      "UPDATE plans SET person_agreed_at = NULL, person_agreed_visit = NULL, "
+		      "person_disagreed_at = NULL, person_disagree_reason = '', "
+		      "caseworker_agreed_at = NULL, caseworker_agreed_by = NULL, "
+		      "ready = CASE WHEN ?2 THEN 0 ELSE ready END WHERE id = ?1",
 		      "II", plan, (long long)(request != 0));
 }
 
@@ -262,7 +271,8 @@ int store_plan_ask_agreement(store *s, long long plan, long long now_ms)
 	char now[DB_TIME_LEN];
 
 	db_time_text(now_ms, now);
-	return db_run(s, "UPDATE plans SET ready = 1, updated_at = ? WHERE id = ?", "TI", now, plan);
+	return db_run(s, "UPDATE plans SET ready = 1, updated_at = ? WHERE id = ?", "TI", now,
+		      plan);
 }
 
 int store_plan_caseworker_agreed(store *s, long long plan, long long user, long long now_ms)
@@ -270,8 +280,9 @@ int store_plan_caseworker_agreed(store *s, long long plan, long long user, long 
 	char now[DB_TIME_LEN];
 
 	db_time_text(now_ms, now);
-	return db_run(s, "UPDATE plans SET caseworker_agreed_at = ?1, caseworker_agreed_by = ?2, "
-			 "ready = 1, updated_at = ?1 WHERE id = ?3",
+	return db_run(s,
+		      "UPDATE plans SET caseworker_agreed_at = ?1, caseworker_agreed_by = ?2, "
+		      "ready = 1, updated_at = ?1 WHERE id = ?3",
 		      "TNI", now, user, plan);
 }
 
@@ -280,9 +291,10 @@ int store_plan_person_agreed(store *s, long long plan, long long visit, long lon
 	char now[DB_TIME_LEN];
 
 	db_time_text(now_ms, now);
-	return db_run(s, "UPDATE plans SET person_agreed_at = ?1, person_agreed_visit = ?2, "
-			 "person_disagreed_at = NULL, person_disagree_reason = '', updated_at = ?1 "
-			 "WHERE id = ?3",
+	return db_run(s,
+		      "UPDATE plans SET person_agreed_at = ?1, person_agreed_visit = ?2, "
+		      "person_disagreed_at = NULL, person_disagree_reason = '', updated_at = ?1 "
+		      "WHERE id = ?3",
 		      "TNI", now, visit > 0 ? visit : -1LL, plan);
 }
 
@@ -291,9 +303,10 @@ int store_plan_person_disagreed(store *s, long long plan, const char *reason, lo
 	char now[DB_TIME_LEN];
 
 	db_time_text(now_ms, now);
-	return db_run(s, "UPDATE plans SET person_disagreed_at = ?1, person_disagree_reason = ?2, "
-			 "person_agreed_at = NULL, person_agreed_visit = NULL, updated_at = ?1 "
-			 "WHERE id = ?3",
+	return db_run(s,
+		      "UPDATE plans SET person_disagreed_at = ?1, person_disagree_reason = ?2, "
+		      "person_agreed_at = NULL, person_agreed_visit = NULL, updated_at = ?1 "
+		      "WHERE id = ?3",
 		      "TTI", now, reason ? reason : "", plan);
 }
 
@@ -303,20 +316,22 @@ int store_plan_not_agreed_record(store *s, long long plan, long long user, const
 	char now[DB_TIME_LEN];
 
 	db_time_text(now_ms, now);
-	return db_run(s, "UPDATE plans SET not_agreed_at = ?, not_agreed_by = ?, "
-			 "not_agreed_reasons = ?, not_agreed_safety = ?, not_agreed_complaints = 1 "
-			 "WHERE id = ?",
+	return db_run(s,
+		      "UPDATE plans SET not_agreed_at = ?, not_agreed_by = ?, "
+		      "not_agreed_reasons = ?, not_agreed_safety = ?, not_agreed_complaints = 1 "
+		      "WHERE id = ?",
 		      "TNTTI", now, user, reasons, safety, plan);
 }
 
-int store_plan_sign_off_record(store *s, long long plan, long long user,
-			       const char *panel_decision, const char *panel_date, long long now_ms)
+int store_plan_sign_off_record(store *s, long long plan, long long user, const char *panel_decision,
+			       const char *panel_date, long long now_ms)
 {
 	char now[DB_TIME_LEN];
 
 	db_time_text(now_ms, now);
-	return db_run(s, "UPDATE plans SET signed_off_at = ?, signed_off_by = ?, "
-			 "panel_decision = ?, panel_date = ? WHERE id = ?",
+	return db_run(s,
+		      "UPDATE plans SET signed_off_at = ?, signed_off_by = ?, "
+		      "panel_decision = ?, panel_date = ? WHERE id = ?",
 		      "TNTTI", now, user, panel_decision ? panel_decision : "",
 		      panel_date ? panel_date : "", plan);
 }

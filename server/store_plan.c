@@ -9,8 +9,8 @@
 int store_plan_create(store *s, const unsigned char hash[STORE_HASH_BYTES], const char *person_name,
 		      long long budget_pence, long long *id, char *err, size_t errlen)
 {
-	if (db_run(s, "INSERT INTO plans (code_hash, person_name, budget_pence) VALUES (?, ?, ?)", "BTN",
-		hash, person_name, budget_pence)) {
+	if (db_run(s, "INSERT INTO plans (code_hash, person_name, budget_pence) VALUES (?, ?, ?)",
+		   "BTN", hash, person_name, budget_pence)) {
 		db_err(err, errlen, "making a plan", s->db);
 		return -1;
 	}
@@ -48,8 +48,9 @@ int store_plan_move(store *s, long long plan, plan_status from, plan_status to, 
 	char now[DB_TIME_LEN];
 
 	db_time_text(now_ms, now);
-	if (db_run(s, "UPDATE plans SET status = ?1, updated_at = ?2, submitted_at = CASE WHEN ?1 = "
-		      "'submitted' THEN ?2 ELSE submitted_at END WHERE id = ?3 AND status = ?4",
+	if (db_run(s,
+		   "UPDATE plans SET status = ?1, updated_at = ?2, submitted_at = CASE WHEN ?1 = "
+		   "'submitted' THEN ?2 ELSE submitted_at END WHERE id = ?3 AND status = ?4",
 		   "TTIT", plan_status_name(to), now, plan, plan_status_name(from)))
 		return -1;
 	return sqlite3_changes(s->db) == 1 ? 0 : 1;
@@ -72,8 +73,8 @@ int store_plan_set_last_page(store *s, long long id, const char *page)
 
 int store_need_add(store *s, long long plan, const char *text, int eligible)
 {
-	return db_run(s, "INSERT INTO needs (plan_id, text, eligible) VALUES (?, ?, ?)", "ITI", plan,
-		   text, (long long)(eligible != 0));
+	return db_run(s, "INSERT INTO needs (plan_id, text, eligible) VALUES (?, ?, ?)", "ITI",
+		      plan, text, (long long)(eligible != 0));
 }
 
 /* A caller's callback and its context, for the row readers below. */
@@ -100,10 +101,13 @@ static int each_need(void *ctx, sqlite3_stmt *st)
 
 int store_needs_each(store *s, long long plan, store_need_fn fn, void *ctx)
 {
-	each e = { .fn.need = fn, .ctx = ctx };
+	each e = {.fn.need = fn, .ctx = ctx};
 
-	return db_rows(s, each_need, &e, "SELECT text, eligible FROM needs WHERE plan_id = ? ORDER BY id",
-		       "I", plan) < 0 ? -1 : 0;
+	return db_rows(s, each_need, &e,
+		       "SELECT text, eligible FROM needs WHERE plan_id = ? ORDER BY id", "I",
+		       plan) < 0
+		   ? -1
+		   : 0;
 }
 
 /* ---- visits ---- */
@@ -120,12 +124,12 @@ int store_visit_set(store *s, long long visit, const char *field, const char *va
 {
 	/* Column names cannot be bound: choose from a fixed list. */
 	static const char *const sql[] = {
-		"UPDATE visits SET writer = ? WHERE id = ?",
-		"UPDATE visits SET helper_name = ? WHERE id = ?",
-		"UPDATE visits SET helper_relationship = ? WHERE id = ?",
+	    "UPDATE visits SET writer = ? WHERE id = ?",
+	    "UPDATE visits SET helper_name = ? WHERE id = ?",
+	    "UPDATE visits SET helper_relationship = ? WHERE id = ?",
 	};
-	int which = strcmp(field, "writer") == 0	      ? 0
-		    : strcmp(field, "helper_name") == 0	      ? 1
+	int which = strcmp(field, "writer") == 0		? 0
+		    : strcmp(field, "helper_name") == 0		? 1
 		    : strcmp(field, "helper_relationship") == 0 ? 2
 								: -1;
 
@@ -145,12 +149,14 @@ static int each_visit(void *ctx, sqlite3_stmt *st)
 
 int store_visits_each(store *s, long long plan, store_visit_fn fn, void *ctx)
 {
-	each e = { .fn.visit = fn, .ctx = ctx };
+	each e = {.fn.visit = fn, .ctx = ctx};
 
 	return db_rows(s, each_visit, &e,
 		       "SELECT id, writer, helper_name, helper_relationship FROM visits "
 		       "WHERE plan_id = ? ORDER BY id",
-		       "I", plan) < 0 ? -1 : 0;
+		       "I", plan) < 0
+		   ? -1
+		   : 0;
 }
 
 /* ---- answers ---- */
@@ -159,11 +165,12 @@ int store_answer_set(store *s, long long plan, long long visit, const char *page
 		     const char *field, const char *value, char *err, size_t errlen)
 {
 	if (db_run(s,
-		"INSERT INTO answers (plan_id, page, item_id, field, value, visit_id) "
-		"VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (plan_id, page, item_id, field) DO UPDATE SET "
-		"value = excluded.value, visit_id = excluded.visit_id, "
-		"updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')",
-		"ITITTN", plan, page, item, field, value, visit > 0 ? visit : -1LL)) {
+		   "INSERT INTO answers (plan_id, page, item_id, field, value, visit_id) "
+		   "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (plan_id, page, item_id, field) DO "
+		   "UPDATE SET "
+		   "value = excluded.value, visit_id = excluded.visit_id, "
+		   "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+		   "ITITTN", plan, page, item, field, value, visit > 0 ? visit : -1LL)) {
 		db_err(err, errlen, "storing an answer", s->db);
 		return -1;
 	}
@@ -175,16 +182,21 @@ static int each_answer(void *ctx, sqlite3_stmt *st)
 	each *e = ctx;
 
 	return e->fn.answer(e->ctx, db_col_text(st, 0), sqlite3_column_int64(st, 1),
-			    db_col_text(st, 2), db_col_text(st, 3)) ? -1 : 0;
+			    db_col_text(st, 2), db_col_text(st, 3))
+		   ? -1
+		   : 0;
 }
 
 int store_answers_each(store *s, long long plan, store_answer_fn fn, void *ctx)
 {
-	each e = { .fn.answer = fn, .ctx = ctx };
+	each e = {.fn.answer = fn, .ctx = ctx};
 
-	return db_rows(s, each_answer, &e, "SELECT page, item_id, field, value FROM answers "
-					   "WHERE plan_id = ? ORDER BY page, item_id, field",
-		       "I", plan) < 0 ? -1 : 0;
+	return db_rows(s, each_answer, &e,
+		       "SELECT page, item_id, field, value FROM answers "
+		       "WHERE plan_id = ? ORDER BY page, item_id, field",
+		       "I", plan) < 0
+		   ? -1
+		   : 0;
 }
 
 /* ---- list entries ---- */
@@ -201,8 +213,9 @@ int store_item_exists(store *s, long long plan, const char *page, long long item
 {
 	long long one;
 
-	return db_query_int(s, &one, "SELECT 1 FROM items WHERE id = ? AND plan_id = ? AND page = ?",
-			 "IIT", item, plan, page);
+	return db_query_int(s, &one,
+			    "SELECT 1 FROM items WHERE id = ? AND plan_id = ? AND page = ?", "IIT",
+			    item, plan, page);
 }
 
 int store_item_remove(store *s, long long plan, const char *page, long long item)
@@ -211,8 +224,8 @@ int store_item_remove(store *s, long long plan, const char *page, long long item
 
 	if (rc)
 		return rc;
-	if (db_run(s, "DELETE FROM answers WHERE plan_id = ? AND page = ? AND item_id = ?", "ITI", plan,
-		page, item) ||
+	if (db_run(s, "DELETE FROM answers WHERE plan_id = ? AND page = ? AND item_id = ?", "ITI",
+		   plan, page, item) ||
 	    db_run(s, "DELETE FROM items WHERE id = ?", "I", item))
 		return -1;
 	return 0;
@@ -228,19 +241,21 @@ static int each_item(void *ctx, sqlite3_stmt *st)
 
 int store_items_each(store *s, long long plan, const char *page, store_item_fn fn, void *ctx)
 {
-	each e = { .fn.item = fn, .ctx = ctx };
+	each e = {.fn.item = fn, .ctx = ctx};
 
 	return db_rows(s, each_item, &e,
-		       "SELECT id FROM items WHERE plan_id = ? AND page = ? ORDER BY id", "IT", plan,
-		       page) < 0 ? -1 : 0;
+		       "SELECT id FROM items WHERE plan_id = ? AND page = ? ORDER BY id", "IT",
+		       plan, page) < 0
+		   ? -1
+		   : 0;
 }
 
 int store_item_count(store *s, long long plan, const char *page)
 {
 	long long n = -1;
 
-	if (db_query_int(s, &n, "SELECT count(*) FROM items WHERE plan_id = ? AND page = ?", "IT", plan,
-		      page))
+	if (db_query_int(s, &n, "SELECT count(*) FROM items WHERE plan_id = ? AND page = ?", "IT",
+			 plan, page))
 		return -1;
 	return (int)n;
 }
@@ -251,9 +266,10 @@ int store_flag_open_count(store *s, long long plan, const char *kind)
 {
 	long long n = -1;
 
-	if (db_query_int(s, &n,
-		      "SELECT count(*) FROM flags WHERE plan_id = ? AND kind = ? AND closed_at IS NULL",
-		      "IT", plan, kind))
+	if (db_query_int(
+		s, &n,
+		"SELECT count(*) FROM flags WHERE plan_id = ? AND kind = ? AND closed_at IS NULL",
+		"IT", plan, kind))
 		return -1;
 	return (int)n;
 }
@@ -269,13 +285,14 @@ int store_flag_raise(store *s, long long plan, long long visit, const char *kind
 	if (open > 0 && strcmp(kind, "review") != 0)
 		return 0;
 	if (open > 0) /* a newer review request replaces the reason of the open one */
-		return db_run(s, "UPDATE flags SET detail = ? WHERE plan_id = ? AND kind = ? AND "
+		return db_run(s,
+			      "UPDATE flags SET detail = ? WHERE plan_id = ? AND kind = ? AND "
 			      "closed_at IS NULL",
-			   "TIT", detail, plan, kind);
-	if (db_run(s, "INSERT INTO flags (plan_id, kind, detail, visit_id) VALUES (?, ?, ?, ?)", "ITTN",
-		plan, kind, detail, visit > 0 ? visit : -1LL) ||
+			      "TIT", detail, plan, kind);
+	if (db_run(s, "INSERT INTO flags (plan_id, kind, detail, visit_id) VALUES (?, ?, ?, ?)",
+		   "ITTN", plan, kind, detail, visit > 0 ? visit : -1LL) ||
 	    /* who raised it and when, not what they said */
-	    db_audit(s, &(store_actor){ STORE_ACTOR_PERSON, plan, NULL }, plan, "flag_raised",
+	    db_audit(s, &(store_actor){STORE_ACTOR_PERSON, plan, NULL}, plan, "flag_raised",
 		     AUDIT_SQL("json_object('kind', ?, 'visit', ?)"), "TN", kind,
 		     visit > 0 ? visit : -1LL))
 		return -1;
@@ -301,9 +318,10 @@ int store_plan_invite(store *s, const unsigned char hash[STORE_HASH_BYTES], cons
 
 	if (store_write_begin(s, err, errlen))
 		return -1;
-	if (db_run(s, "INSERT INTO plans (code_hash, person_name, budget_pence, managing, invited_by) "
+	if (db_run(s,
+		   "INSERT INTO plans (code_hash, person_name, budget_pence, managing, invited_by) "
 		   "VALUES (?, ?, ?, ?, ?)",
-		"BTNTN", hash, person_name, budget_pence, managing, a.id)) {
+		   "BTNTN", hash, person_name, budget_pence, managing, a.id)) {
 		db_err(err, errlen, "making a plan", s->db);
 		goto out;
 	}
@@ -362,33 +380,33 @@ static int read_detail(void *ctx, sqlite3_stmt *st)
 {
 	each *e = ctx;
 	store_plan_detail d = {
-		.id = sqlite3_column_int64(st, 0),
-		.status = db_col_status(st, 1),
-		.person_name = db_col_text(st, 2),
-		.budget_pence = sqlite3_column_int64(st, 3),
-		.managing = db_col_text(st, 4),
-		.created_at = db_col_text(st, 5),
-		.updated_at = db_col_text(st, 6),
-		.submitted_at = db_col_text(st, 7),
-		.invited_by = db_col_text(st, 8),
-		.ready = sqlite3_column_int(st, 9),
-		.person_agreed_at = db_col_text(st, 10),
-		.person_disagreed_at = db_col_text(st, 11),
-		.person_disagree_reason = db_col_text(st, 12),
-		.caseworker_agreed_at = db_col_text(st, 13),
-		.caseworker_agreed_by = db_col_text(st, 14),
-		.caseworker_agreed_by_id = sqlite3_column_int64(st, 15),
-		.risks = db_col_text(st, 16),
-		.emergency_checked = sqlite3_column_int(st, 17),
-		.not_agreed_at = db_col_text(st, 18),
-		.not_agreed_by = db_col_text(st, 19),
-		.not_agreed_reasons = db_col_text(st, 20),
-		.not_agreed_safety = db_col_text(st, 21),
-		.not_agreed_complaints = sqlite3_column_int(st, 22),
-		.signed_off_at = db_col_text(st, 23),
-		.signed_off_by = db_col_text(st, 24),
-		.panel_decision = db_col_text(st, 25),
-		.panel_date = db_col_text(st, 26),
+	    .id = sqlite3_column_int64(st, 0),
+	    .status = db_col_status(st, 1),
+	    .person_name = db_col_text(st, 2),
+	    .budget_pence = sqlite3_column_int64(st, 3),
+	    .managing = db_col_text(st, 4),
+	    .created_at = db_col_text(st, 5),
+	    .updated_at = db_col_text(st, 6),
+	    .submitted_at = db_col_text(st, 7),
+	    .invited_by = db_col_text(st, 8),
+	    .ready = sqlite3_column_int(st, 9),
+	    .person_agreed_at = db_col_text(st, 10),
+	    .person_disagreed_at = db_col_text(st, 11),
+	    .person_disagree_reason = db_col_text(st, 12),
+	    .caseworker_agreed_at = db_col_text(st, 13),
+	    .caseworker_agreed_by = db_col_text(st, 14),
+	    .caseworker_agreed_by_id = sqlite3_column_int64(st, 15),
+	    .risks = db_col_text(st, 16),
+	    .emergency_checked = sqlite3_column_int(st, 17),
+	    .not_agreed_at = db_col_text(st, 18),
+	    .not_agreed_by = db_col_text(st, 19),
+	    .not_agreed_reasons = db_col_text(st, 20),
+	    .not_agreed_safety = db_col_text(st, 21),
+	    .not_agreed_complaints = sqlite3_column_int(st, 22),
+	    .signed_off_at = db_col_text(st, 23),
+	    .signed_off_by = db_col_text(st, 24),
+	    .panel_decision = db_col_text(st, 25),
+	    .panel_date = db_col_text(st, 26),
 	};
 
 	e->fn.detail(e->ctx, &d);
@@ -397,30 +415,31 @@ static int read_detail(void *ctx, sqlite3_stmt *st)
 
 int store_plan_detail_get(store *s, long long plan, store_plan_detail_fn fn, void *ctx)
 {
-	each e = { .fn.detail = fn, .ctx = ctx };
+	each e = {.fn.detail = fn, .ctx = ctx};
 
-	return db_row(s, read_detail, &e,
-		      "SELECT p.id, p.status, p.person_name, coalesce(p.budget_pence, -1), p.managing, "
-		      "p.created_at, p.updated_at, coalesce(p.submitted_at, ''), coalesce(iu.name, ''), "
-		      "p.ready, coalesce(p.person_agreed_at, ''), coalesce(p.person_disagreed_at, ''), "
-		      "p.person_disagree_reason, coalesce(p.caseworker_agreed_at, ''), "
-		      "coalesce(cu.name, ''), coalesce(p.caseworker_agreed_by, -1), p.risks, "
-		      "p.emergency_checked, coalesce(p.not_agreed_at, ''), coalesce(nu.name, ''), "
-		      "p.not_agreed_reasons, p.not_agreed_safety, p.not_agreed_complaints, "
-		      "coalesce(p.signed_off_at, ''), coalesce(su.name, ''), p.panel_decision, "
-		      "p.panel_date FROM plans p "
-		      "LEFT JOIN users iu ON iu.id = p.invited_by "
-		      "LEFT JOIN users cu ON cu.id = p.caseworker_agreed_by "
-		      "LEFT JOIN users nu ON nu.id = p.not_agreed_by "
-		      "LEFT JOIN users su ON su.id = p.signed_off_by WHERE p.id = ?",
-		      "I", plan);
+	return db_row(
+	    s, read_detail, &e,
+	    "SELECT p.id, p.status, p.person_name, coalesce(p.budget_pence, -1), p.managing, "
+	    "p.created_at, p.updated_at, coalesce(p.submitted_at, ''), coalesce(iu.name, ''), "
+	    "p.ready, coalesce(p.person_agreed_at, ''), coalesce(p.person_disagreed_at, ''), "
+	    "p.person_disagree_reason, coalesce(p.caseworker_agreed_at, ''), "
+	    "coalesce(cu.name, ''), coalesce(p.caseworker_agreed_by, -1), p.risks, "
+	    "p.emergency_checked, coalesce(p.not_agreed_at, ''), coalesce(nu.name, ''), "
+	    "p.not_agreed_reasons, p.not_agreed_safety, p.not_agreed_complaints, "
+	    "coalesce(p.signed_off_at, ''), coalesce(su.name, ''), p.panel_decision, "
+	    "p.panel_date FROM plans p "
+	    "LEFT JOIN users iu ON iu.id = p.invited_by "
+	    "LEFT JOIN users cu ON cu.id = p.caseworker_agreed_by "
+	    "LEFT JOIN users nu ON nu.id = p.not_agreed_by "
+	    "LEFT JOIN users su ON su.id = p.signed_off_by WHERE p.id = ?",
+	    "I", plan);
 }
 
 static int each_need_full(void *ctx, sqlite3_stmt *st)
 {
 	each *e = ctx;
-	store_need n = { sqlite3_column_int64(st, 0), db_col_text(st, 1), sqlite3_column_int(st, 2),
-			 db_col_text(st, 3), sqlite3_column_int(st, 4) };
+	store_need n = {sqlite3_column_int64(st, 0), db_col_text(st, 1), sqlite3_column_int(st, 2),
+			db_col_text(st, 3), sqlite3_column_int(st, 4)};
 
 	e->fn.need_full(e->ctx, &n);
 	return 0;
@@ -428,12 +447,14 @@ static int each_need_full(void *ctx, sqlite3_stmt *st)
 
 int store_needs_each_full(store *s, long long plan, store_need_full_fn fn, void *ctx)
 {
-	each e = { .fn.need_full = fn, .ctx = ctx };
+	each e = {.fn.need_full = fn, .ctx = ctx};
 
 	return db_rows(s, each_need_full, &e,
 		       "SELECT id, text, eligible, how, direct_payment FROM needs "
 		       "WHERE plan_id = ? ORDER BY id",
-		       "I", plan) < 0 ? -1 : 0;
+		       "I", plan) < 0
+		   ? -1
+		   : 0;
 }
 
 static int each_answer_visit(void *ctx, sqlite3_stmt *st)
@@ -442,16 +463,19 @@ static int each_answer_visit(void *ctx, sqlite3_stmt *st)
 
 	return e->fn.answer_visit(e->ctx, db_col_text(st, 0), sqlite3_column_int64(st, 1),
 				  db_col_text(st, 2), db_col_text(st, 3),
-				  sqlite3_column_int64(st, 4)) ? -1 : 0;
+				  sqlite3_column_int64(st, 4))
+		   ? -1
+		   : 0;
 }
 
 int store_answers_each_with_visit(store *s, long long plan, store_answer_visit_fn fn, void *ctx)
 {
-	each e = { .fn.answer_visit = fn, .ctx = ctx };
+	each e = {.fn.answer_visit = fn, .ctx = ctx};
 
 	return db_rows(s, each_answer_visit, &e,
 		       "SELECT page, item_id, field, value, coalesce(visit_id, 0) "
 		       "FROM answers WHERE plan_id = ? ORDER BY page, item_id, field",
-		       "I", plan) < 0 ? -1 : 0;
+		       "I", plan) < 0
+		   ? -1
+		   : 0;
 }
-

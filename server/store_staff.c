@@ -24,7 +24,8 @@ static int one_user(void *ctx, sqlite3_stmt *st)
 
 int store_user_find(store *s, const char *name, store_user *out)
 {
-	return db_row(s, one_user, out, "SELECT " USER_COLUMNS " FROM users WHERE name = ?", "T", name);
+	return db_row(s, one_user, out, "SELECT " USER_COLUMNS " FROM users WHERE name = ?", "T",
+		      name);
 }
 
 int store_user_get(store *s, long long id, store_user *out)
@@ -45,9 +46,10 @@ int store_user_add(store *s, const char *name, const char *role, const char *pas
 		rc = 1;
 		goto out;
 	}
-	if (taken < 0 || db_run(s, "INSERT INTO users (name, role, password_hash, created_ms) "
+	if (taken < 0 || db_run(s,
+				"INSERT INTO users (name, role, password_hash, created_ms) "
 				"VALUES (?, ?, ?, ?)",
-			     "TTTI", name, role, password_hash, now_ms)) {
+				"TTTI", name, role, password_hash, now_ms)) {
 		db_err(err, errlen, "adding a user", s->db);
 		goto out;
 	}
@@ -99,7 +101,8 @@ out:
 int store_user_rehash(store *s, long long id, const char *password_hash)
 {
 	/* One statement: atomic on its own, in a batch or not. */
-	return db_run(s, "UPDATE users SET password_hash = ? WHERE id = ?", "TI", password_hash, id);
+	return db_run(s, "UPDATE users SET password_hash = ? WHERE id = ?", "TI", password_hash,
+		      id);
 }
 
 int store_user_set_disabled(store *s, long long id, int disabled, long long now_ms,
@@ -122,12 +125,12 @@ int store_user_set_disabled(store *s, long long id, int disabled, long long now_
 		goto out;
 	}
 	if (disabled)
-		failed = db_run(s, "UPDATE users SET disabled = 1, disabled_ms = ? WHERE id = ?", "II",
-			     now_ms, id) ||
+		failed = db_run(s, "UPDATE users SET disabled = 1, disabled_ms = ? WHERE id = ?",
+				"II", now_ms, id) ||
 			 db_run(s, "DELETE FROM staff_sessions WHERE user_id = ?", "I", id);
 	else
-		failed = db_run(s, "UPDATE users SET disabled = 0, disabled_ms = NULL WHERE id = ?", "I",
-			     id);
+		failed = db_run(s, "UPDATE users SET disabled = 0, disabled_ms = NULL WHERE id = ?",
+				"I", id);
 	if (failed) {
 		db_err(err, errlen, "changing a user", s->db);
 		goto out;
@@ -163,11 +166,12 @@ static int each_user(void *ctx, sqlite3_stmt *st)
 
 int store_users_each(store *s, store_user_fn fn, void *ctx)
 {
-	users_each e = { fn, ctx };
+	users_each e = {fn, ctx};
 
-	return db_rows(s, each_user, &e, "SELECT " USER_COLUMNS " FROM users ORDER BY name, id", "") < 0
-		       ? -1
-		       : 0;
+	return db_rows(s, each_user, &e, "SELECT " USER_COLUMNS " FROM users ORDER BY name, id",
+		       "") < 0
+		   ? -1
+		   : 0;
 }
 
 /* ---- login failures ---- */
@@ -183,7 +187,7 @@ static int read_login_state(void *ctx, sqlite3_stmt *st)
 
 int store_login_state(store *s, const char *name, int *failures, long long *locked_until_ms)
 {
-	long long got[2] = { 0, 0 };
+	long long got[2] = {0, 0};
 	int rc = db_row(s, read_login_state, got,
 			"SELECT failures, locked_until_ms FROM login_failures WHERE name = ?", "T",
 			name);
@@ -197,17 +201,20 @@ int store_login_failed(store *s, const char *name, const store_user *user, const
 		       int failures, long long locked_until_ms, long long now_ms, char *err,
 		       size_t errlen)
 {
-	long long locked_for_s = locked_until_ms > now_ms ? (locked_until_ms - now_ms + 999) / 1000 : 0;
+	long long locked_for_s =
+	    locked_until_ms > now_ms ? (locked_until_ms - now_ms + 999) / 1000 : 0;
 	/* An unknown name is audited with no actor id: nobody is known to have tried. */
-	store_actor who = { STORE_ACTOR_STAFF, user ? user->id : -1, user ? user->role : "" };
+	store_actor who = {STORE_ACTOR_STAFF, user ? user->id : -1, user ? user->role : ""};
 	int ok = 0;
 
 	if (store_write_begin(s, err, errlen))
 		return -1;
-	if (db_run(s, "INSERT INTO login_failures (name, failures, locked_until_ms, last_ms) "
-		   "VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET failures = excluded.failures, "
+	if (db_run(s,
+		   "INSERT INTO login_failures (name, failures, locked_until_ms, last_ms) "
+		   "VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET failures = "
+		   "excluded.failures, "
 		   "locked_until_ms = excluded.locked_until_ms, last_ms = excluded.last_ms",
-		"TIII", name, (long long)failures, locked_until_ms, now_ms)) {
+		   "TIII", name, (long long)failures, locked_until_ms, now_ms)) {
 		db_err(err, errlen, "counting a failed login", s->db);
 		goto out;
 	}
@@ -222,18 +229,20 @@ out:
 	return store_write_end(s, ok, err, errlen);
 }
 
-int store_login_ok(store *s, const store_user *user, const unsigned char token_hash[STORE_HASH_BYTES],
-		   long long now_ms, char *err, size_t errlen)
+int store_login_ok(store *s, const store_user *user,
+		   const unsigned char token_hash[STORE_HASH_BYTES], long long now_ms, char *err,
+		   size_t errlen)
 {
-	store_actor who = { STORE_ACTOR_STAFF, user->id, user->role };
+	store_actor who = {STORE_ACTOR_STAFF, user->id, user->role};
 	int ok = 0;
 
 	if (store_write_begin(s, err, errlen))
 		return -1;
 	if (db_run(s, "DELETE FROM login_failures WHERE name = ?", "T", user->name) ||
-	    db_run(s, "INSERT INTO staff_sessions (token_hash, user_id, created_ms, seen_ms) "
+	    db_run(s,
+		   "INSERT INTO staff_sessions (token_hash, user_id, created_ms, seen_ms) "
 		   "VALUES (?, ?, ?, ?)",
-		"BIII", token_hash, user->id, now_ms, now_ms)) {
+		   "BIII", token_hash, user->id, now_ms, now_ms)) {
 		db_err(err, errlen, "starting a staff session", s->db);
 		goto out;
 	}
@@ -270,10 +279,11 @@ int store_session_find(store *s, const unsigned char token_hash[STORE_HASH_BYTES
 		      "B", token_hash);
 }
 
-int store_session_touch(store *s, const unsigned char token_hash[STORE_HASH_BYTES], long long now_ms)
+int store_session_touch(store *s, const unsigned char token_hash[STORE_HASH_BYTES],
+			long long now_ms)
 {
 	return db_run(s, "UPDATE staff_sessions SET seen_ms = ? WHERE token_hash = ?", "IB", now_ms,
-		   token_hash);
+		      token_hash);
 }
 
 int store_session_end(store *s, const unsigned char token_hash[STORE_HASH_BYTES],
@@ -306,9 +316,8 @@ int store_staff_prune(store *s, long long seen_before_ms, long long created_befo
 	if (store_write_begin(s, NULL, 0))
 		return -1;
 	ok = db_run(s, "DELETE FROM staff_sessions WHERE seen_ms < ? OR created_ms < ?", "II",
-		 seen_before_ms, created_before_ms) == 0 &&
+		    seen_before_ms, created_before_ms) == 0 &&
 	     db_run(s, "DELETE FROM login_failures WHERE last_ms < ? AND locked_until_ms < ?", "II",
-		 failures_before_ms, failures_before_ms) == 0;
+		    failures_before_ms, failures_before_ms) == 0;
 	return store_write_end(s, ok, NULL, 0);
 }
-

@@ -63,7 +63,7 @@ struct tts {
 	job_list done;
 	job *speaking;
 	atomic_uint arrivals; /* jobs submitted: a new one ends the worker's rests at once */
-	size_t held; /* waiting, speaking and done */
+	size_t held;	      /* waiting, speaking and done */
 	size_t max_jobs;
 	int stopping;
 	int started; /* 1 once eSpeak is ready, -1 when it could not start */
@@ -143,7 +143,6 @@ static int capture_word(capture *s, int position, int ms)
 	s->raw_count++;
 	return 0;
 }
-
 
 static uint64_t now_ns(void)
 {
@@ -227,7 +226,7 @@ static int on_synth(short *wav, int numsamples, espeak_EVENT *events)
 			return 1;
 	if (s->give_way && atomic_load(&s->t->arrivals) == s->arrivals_seen) {
 		if (s->job->stream) {
-			const struct timespec rest = { 0, REST_US * 1000 };
+			const struct timespec rest = {0, REST_US * 1000};
 
 			nanosleep(&rest, NULL);
 		} else {
@@ -252,8 +251,8 @@ static int engine_start(char *err, size_t errlen, int *rate)
 		if (status != ENS_OK) {
 			espeak_ng_GetStatusCodeMessage(status, msg, sizeof(msg));
 			err_set(err, errlen,
-				 "eSpeak NG could not start (is espeak-ng-data installed?): %.64s",
-				 msg);
+				"eSpeak NG could not start (is espeak-ng-data installed?): %.64s",
+				msg);
 			goto out;
 		}
 		engine_started = 1;
@@ -326,8 +325,8 @@ static int next_sentence(job *j, size_t *a, size_t *b, words_token **tok, size_t
 
 /* The words eSpeak reported for the sentence just spoken (its audio began at sample `before`),
  * timed and added to the job's; words has room for ntok. 0, or -1 when memory runs out. */
-static int keep_words(job *j, const words_token *tok, size_t ntok, size_t before,
-		      unsigned rate, tts_word *words)
+static int keep_words(job *j, const words_token *tok, size_t ntok, size_t before, unsigned rate,
+		      tts_word *words)
 {
 	const capture *s = &j->cap;
 	size_t n;
@@ -338,7 +337,7 @@ static int keep_words(job *j, const words_token *tok, size_t ntok, size_t before
 			      (unsigned int)((unsigned long long)(s->count - before) * 1000 / rate),
 			      words);
 	return job_add_words(j, words, n, j->next_cp,
-			 (unsigned int)((unsigned long long)before * 1000 / rate));
+			     (unsigned int)((unsigned long long)before * 1000 / rate));
 }
 
 /* The worker takes j up: its capture of audio and word events starts. */
@@ -389,8 +388,11 @@ static int speak_sentence(tts *t, job *j, int give_way)
 	if (!j->begun)
 		job_begin(t, j);
 	switch (next_sentence(j, &a, &b, &tok, &ntok)) {
-	case 1: goto finished;
-	case -1: tts_result_fail(r, "out of memory"); goto out;
+	case 1:
+		goto finished;
+	case -1:
+		tts_result_fail(r, "out of memory");
+		goto out;
 	}
 	ncp = utf8_chars(text + a, b - a);
 	if (select_voice(t, j)) {

@@ -88,8 +88,8 @@ typedef struct tts_result {
 	uint64_t id;
 	void *owner;
 	int piece;
-	size_t first_sample; /* a piece's place in the whole audio; 0 in a finished result */
-	size_t streamed;     /* a finished result's samples that came before in pieces */
+	size_t first_sample;	   /* a piece's place in the whole audio; 0 in a finished result */
+	size_t streamed;	   /* a finished result's samples that came before in pieces */
 	int failed;		   /* 1 when synthesis failed; err says why and there is no audio */
 	char err[TTS_ERR_LEN];	   /* "" unless failed */
 	char voice[TTS_VOICE_LEN]; /* the eSpeak voice that spoke, "gmw/en+f2"; "" if none did */

@@ -26,7 +26,6 @@ int job_add_words(job *j, const tts_word *w, size_t n, size_t cp, unsigned int m
 	return 0;
 }
 
-
 void job_list_push(job_list *l, job *j)
 {
 	j->next = NULL;
@@ -117,7 +116,6 @@ void job_list_free(job_list *l)
 	while ((j = job_list_pop(l)))
 		job_free(j);
 }
-
 
 job *job_new(const tts_request *req, uint64_t now_ns, const char *language, size_t text_len)
 {

@@ -45,8 +45,8 @@ typedef struct job {
 	int pitch;
 	int volume;
 	size_t text_len;
-	int stream; /* deliver pieces while speaking */
-	int piece;  /* this "job" only carries a piece of another's audio to tts_poll */
+	int stream;	    /* deliver pieces while speaking */
+	int piece;	    /* this "job" only carries a piece of another's audio to tts_poll */
 	atomic_int abandon; /* set by tts_forget() or tts_close() while the worker speaks it */
 	tts_result *result; /* made at submit, so that the worker can always answer */
 	uint64_t submitted_ns;

@@ -172,8 +172,8 @@ int users_set_password(users *u, const char *name, const char *password, const s
 	return rc;
 }
 
-int users_set_disabled(users *u, const char *name, int disabled, const store_actor *by,
-		       char *err, size_t errlen)
+int users_set_disabled(users *u, const char *name, int disabled, const store_actor *by, char *err,
+		       size_t errlen)
 {
 	store_user user;
 	int rc = find(u, name, &user, err, errlen);
@@ -201,7 +201,7 @@ static void each_user(void *ctx, const store_user *user)
 
 int users_each(users *u, users_each_fn fn, void *ctx)
 {
-	each_ctx e = { fn, ctx };
+	each_ctx e = {fn, ctx};
 
 	return store_users_each(u->st, each_user, &e);
 }
@@ -266,7 +266,7 @@ int users_login(users *u, const char *name, const char *password, users_login_re
 	long long t = now(u), locked_until;
 	size_t pwlen = strlen(password);
 	int failures, found = 1, good, rc = -1;
-	store_user user = { 0 };
+	store_user user = {0};
 	char fresh[USERS_HASH_MAX] = "";
 
 	*result = USERS_LOGIN_WRONG;
@@ -357,7 +357,7 @@ int users_logout(users *u, const unsigned char token[USERS_TOKEN_BYTES])
 	rc = store_session_find(u->st, th, &ses);
 	if (rc)
 		return rc;
-	by = (store_actor){ STORE_ACTOR_STAFF, ses.user.id, ses.user.role };
+	by = (store_actor){STORE_ACTOR_STAFF, ses.user.id, ses.user.role};
 	return store_session_end(u->st, th, &by);
 }
 

@@ -20,10 +20,10 @@
 
 #include <stddef.h>
 
-#define USERS_NAME_MAX	     STORE_NAME_MAX /* bytes: names are ASCII */
-#define USERS_PASSWORD_MIN   12		    /* characters */
-#define USERS_PASSWORD_MAX   256	    /* bytes */
-#define USERS_HASH_MAX	     STORE_PWHASH_MAX
+#define USERS_NAME_MAX	   STORE_NAME_MAX /* bytes: names are ASCII */
+#define USERS_PASSWORD_MIN 12		  /* characters */
+#define USERS_PASSWORD_MAX 256		  /* bytes */
+#define USERS_HASH_MAX	   STORE_PWHASH_MAX
 /* Argon2id at OWASP's first recommended setting: 19 MiB, 2 passes, 1 lane. Raising these makes
  * each login rehash its user's password to the new setting. */
 #define USERS_PWHASH_OPSLIMIT 2ULL
@@ -80,8 +80,8 @@ int users_add(users *u, const char *name, auth_role role, const char *password,
 int users_set_password(users *u, const char *name, const char *password, const store_actor *by,
 		       char *err, size_t errlen);
 /* Disables (ending the user's sessions) or enables a user. 0; 1 when there is no such user. */
-int users_set_disabled(users *u, const char *name, int disabled, const store_actor *by,
-		       char *err, size_t errlen);
+int users_set_disabled(users *u, const char *name, int disabled, const store_actor *by, char *err,
+		       size_t errlen);
 /* Every user, by name. name is borrowed for the callback. */
 typedef void (*users_each_fn)(void *ctx, const char *name, auth_role role, int disabled);
 int users_each(users *u, users_each_fn fn, void *ctx);

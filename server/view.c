@@ -126,7 +126,7 @@ static void add_list(cJSON *o, const view_params *vp, const content_page *pg)
 	char id[ID_LEN];
 
 	for (size_t f = 0; f < pg->nfields; f++) {
-		static const char *const types[] = { "text", "long-text", "money", "date" };
+		static const char *const types[] = {"text", "long-text", "money", "date"};
 		cJSON *fo = cJSON_CreateObject();
 
 		cJSON_AddStringToObject(fo, "name", pg->fields[f].name);
@@ -144,7 +144,8 @@ static void add_list(cJSON *o, const view_params *vp, const content_page *pg)
 		cJSON_AddNumberToObject(ed, "id", (double)vp->editing);
 		values = cJSON_AddObjectToObject(ed, "values");
 		for (size_t f = 0; f < pg->nfields; f++) {
-			const char *v = plan_answers_get(vp->answers, pg->id, vp->editing, pg->fields[f].name);
+			const char *v =
+			    plan_answers_get(vp->answers, pg->id, vp->editing, pg->fields[f].name);
 			char raw[32];
 
 			if (v && pg->fields[f].type == FIELD_MONEY) {
@@ -166,8 +167,9 @@ static void add_list(cJSON *o, const view_params *vp, const content_page *pg)
 		if (vp->budget_pence < 0) {
 			cJSON_AddNullToObject(t, "budget_pence");
 			cJSON_AddItemToArray(lines, msg_obj(c, "budget.none", NULL));
-			cJSON_AddItemToArray(lines, msg_obj(c, "budget.total",
-							    (const char *const[]){ "total", tot, NULL }));
+			cJSON_AddItemToArray(
+			    lines,
+			    msg_obj(c, "budget.total", (const char *const[]){"total", tot, NULL}));
 			return;
 		}
 		plan_money_format(vp->budget_pence, bud, sizeof(bud));
@@ -175,16 +177,18 @@ static void add_list(cJSON *o, const view_params *vp, const content_page *pg)
 							   : vp->budget_pence - total,
 				  diff, sizeof(diff));
 		cJSON_AddNumberToObject(t, "budget_pence", (double)vp->budget_pence);
-		cJSON_AddItemToArray(lines, msg_obj(c, "budget.amount",
-						    (const char *const[]){ "budget", bud, NULL }));
-		cJSON_AddItemToArray(lines, msg_obj(c, "budget.total",
-						    (const char *const[]){ "total", tot, NULL }));
+		cJSON_AddItemToArray(
+		    lines, msg_obj(c, "budget.amount", (const char *const[]){"budget", bud, NULL}));
+		cJSON_AddItemToArray(
+		    lines, msg_obj(c, "budget.total", (const char *const[]){"total", tot, NULL}));
 		if (total > vp->budget_pence)
-			cJSON_AddItemToArray(lines, msg_obj(c, "budget.over",
-							    (const char *const[]){ "over", diff, NULL }));
+			cJSON_AddItemToArray(
+			    lines,
+			    msg_obj(c, "budget.over", (const char *const[]){"over", diff, NULL}));
 		else
-			cJSON_AddItemToArray(lines, msg_obj(c, "budget.left",
-							    (const char *const[]){ "left", diff, NULL }));
+			cJSON_AddItemToArray(
+			    lines,
+			    msg_obj(c, "budget.left", (const char *const[]){"left", diff, NULL}));
 	}
 }
 
@@ -243,7 +247,8 @@ static void add_helper(helpers_ctx *hc, const char *writer, const char *name,
 
 	if (strcmp(writer, "helper") != 0 || !*name)
 		return;
-	if (*relationship ? buf_printf(&text, "%s (%s)", name, relationship) : buf_puts(&text, name))
+	if (*relationship ? buf_printf(&text, "%s (%s)", name, relationship)
+			  : buf_puts(&text, name))
 		goto out;
 	cJSON_ArrayForEach(it, hc->arr)
 	{
@@ -264,7 +269,7 @@ static void add_check(cJSON *o, const view_params *vp, int answered_only)
 {
 	const content *c = vp->c;
 	cJSON *sections = cJSON_AddArrayToObject(o, "sections");
-	helpers_ctx hc = { cJSON_AddArrayToObject(o, "helpers"), 0 };
+	helpers_ctx hc = {cJSON_AddArrayToObject(o, "helpers"), 0};
 
 	for (int part = 0; (size_t)part < content_part_count(c); part++) {
 		cJSON *section = NULL, *rows = NULL;
@@ -333,9 +338,11 @@ static char *date_words(const content *c, const char *iso)
 		 date + (date[5] == '0' ? 6 : 5));
 	snprintf(year, sizeof(year), "%.4s", date);
 	name = content_fill(c, month, NULL);
-	text = name ? content_fill(c, "date", (const char *const[]){ "day", day, "month", name, "year",
-								   year, NULL })
-		    : NULL;
+	text =
+	    name
+		? content_fill(c, "date",
+			       (const char *const[]){"day", day, "month", name, "year", year, NULL})
+		: NULL;
 	free(name);
 	return text;
 }
@@ -399,12 +406,14 @@ static void add_copy(cJSON *o, const view_params *vp)
 	for (size_t i = 0; d && i < d->nneeds; i++)
 		copy_need(needs, &n, &d->needs[i]);
 	if ((date = date_words(c, d ? d->signed_off : NULL)))
-		cJSON_AddItemToObject(o, "agreed_text",
-				      msg_obj(c, "copy.agreed", (const char *const[]){ "date", date, NULL }));
+		cJSON_AddItemToObject(
+		    o, "agreed_text",
+		    msg_obj(c, "copy.agreed", (const char *const[]){"date", date, NULL}));
 	free(date);
 	if ((date = date_words(c, d ? d->next_review : NULL)))
-		cJSON_AddItemToObject(o, "review_text",
-				      msg_obj(c, "copy.review", (const char *const[]){ "date", date, NULL }));
+		cJSON_AddItemToObject(
+		    o, "review_text",
+		    msg_obj(c, "copy.review", (const char *const[]){"date", date, NULL}));
 	free(date);
 	cJSON_AddItemToObject(o, "council_heading", msg_obj(c, "copy.council", NULL));
 	cJSON_AddItemToObject(o, "direct_payment_text", msg_obj(c, "needs.direct-payment", NULL));
@@ -413,8 +422,9 @@ static void add_copy(cJSON *o, const view_params *vp)
 		char bud[32];
 
 		plan_money_format(vp->budget_pence, bud, sizeof(bud));
-		cJSON_AddItemToObject(o, "budget_text",
-				      msg_obj(c, "budget.amount", (const char *const[]){ "budget", bud, NULL }));
+		cJSON_AddItemToObject(
+		    o, "budget_text",
+		    msg_obj(c, "budget.amount", (const char *const[]){"budget", bud, NULL}));
 	} else {
 		cJSON_AddItemToObject(o, "budget_text", msg_obj(c, "budget.none", NULL));
 	}
@@ -427,9 +437,8 @@ static void add_copy(cJSON *o, const view_params *vp)
 static void add_comment(cJSON *list, const content *c, const view_comment *sc)
 {
 	const content_page *about = content_page_find(c, sc->section, NULL);
-	const char *part = about ? (about->part >= 0 ? content_part_title(c, about->part)
-						     : about->title)
-				 : NULL;
+	const char *part =
+	    about ? (about->part >= 0 ? content_part_title(c, about->part) : about->title) : NULL;
 	cJSON *o = cJSON_CreateObject();
 	char id[ID_LEN];
 	char *text;
@@ -437,12 +446,12 @@ static void add_comment(cJSON *list, const content *c, const view_comment *sc)
 	snprintf(id, sizeof(id), "comment/%lld", sc->id);
 	cJSON_AddItemToObject(o, "text", text_obj(id, sc->text));
 	snprintf(id, sizeof(id), "comment/%lld/from", sc->id);
-	text = content_fill(c, "comments.from", (const char *const[]){ "name", sc->author, NULL });
+	text = content_fill(c, "comments.from", (const char *const[]){"name", sc->author, NULL});
 	cJSON_AddItemToObject(o, "from", text_obj(id, text ? text : ""));
 	free(text);
 	if (part) {
 		snprintf(id, sizeof(id), "comment/%lld/about", sc->id);
-		text = content_fill(c, "comments.about", (const char *const[]){ "part", part, NULL });
+		text = content_fill(c, "comments.about", (const char *const[]){"part", part, NULL});
 		cJSON_AddItemToObject(o, "about", text_obj(id, text ? text : ""));
 		free(text);
 	}
@@ -474,7 +483,7 @@ static void add_choices(cJSON *o, const view_params *vp, const content_page *pg)
 	cJSON_AddStringToObject(o, "value", v ? v : "");
 	opts = cJSON_AddArrayToObject(o, "options");
 	if (pg->kind == KIND_YES_NO) {
-		static const char *const yn[] = { "yes", "no" };
+		static const char *const yn[] = {"yes", "no"};
 
 		for (int k = 0; k < 2; k++) {
 			cJSON *op = cJSON_CreateObject();
@@ -527,7 +536,7 @@ static void add_code(cJSON *o, const view_params *vp)
 
 static void add_needs(cJSON *o, const view_params *vp)
 {
-	needs_ctx nc = { cJSON_AddArrayToObject(o, "needs"), 0, 0 };
+	needs_ctx nc = {cJSON_AddArrayToObject(o, "needs"), 0, 0};
 
 	for (size_t i = 0; vp->data && i < vp->data->nneeds; i++)
 		add_need(&nc, &vp->data->needs[i]);
@@ -643,7 +652,7 @@ static cJSON *say_text(const view_params *vp, const content_page *pg, size_t i)
 	if (vp->budget_pence < 0)
 		return msg_obj(vp->c, "budget.none", NULL);
 	plan_money_format(vp->budget_pence, bud, sizeof(bud));
-	text = content_fill_text(line, (const char *const[]){ "budget", bud, NULL });
+	text = content_fill_text(line, (const char *const[]){"budget", bud, NULL});
 	o = page_text(pg, what, text ? text : line);
 	free(text);
 	return o;
@@ -670,8 +679,9 @@ cJSON *view_page(const view_params *vp, size_t index)
 		cJSON_AddNumberToObject(part, "n", pg->part + 1);
 		cJSON_AddNumberToObject(part, "of", (double)content_part_count(c));
 		cJSON_AddItemToObject(part, "title", part_title(c, pg->part));
-		cJSON_AddItemToObject(part, "text",
-				      msg_obj(c, "progress", (const char *const[]){ "n", n, "of", of, NULL }));
+		cJSON_AddItemToObject(
+		    part, "text",
+		    msg_obj(c, "progress", (const char *const[]){"n", n, "of", of, NULL}));
 	} else {
 		cJSON_AddNullToObject(o, "part");
 	}

@@ -50,26 +50,26 @@ typedef struct view_data {
 	size_t nneeds;
 	const view_comment *comments; /* oldest first */
 	size_t ncomments;
-	const char *signed_off;  /* "YYYY-MM-DD..." when the council signed it off, or "" */
+	const char *signed_off;	 /* "YYYY-MM-DD..." when the council signed it off, or "" */
 	const char *next_review; /* the earliest waiting review's due date, or "" */
 } view_data;
 
 typedef struct view_params {
 	const content *c;
-	const view_data *data;        /* NULL: nothing from the store (no plan is open) */
-	long long plan;               /* 0 when no plan is open */
-	const plan_answers *answers;  /* the plan's answers, or those held before a plan is open */
-	plan_status status;           /* the plan's status (PLAN_DRAFT when no plan is open) */
-	long long budget_pence;       /* -1 when there is no budget */
-	const char *managing;         /* the ways of managing the council offered, or NULL for all */
-	const char *code;             /* the open plan's code, or NULL */
-	int new_code;                 /* the code was made during this visit */
-	long long editing;            /* the list entry being edited, or 0 */
+	const view_data *data;	     /* NULL: nothing from the store (no plan is open) */
+	long long plan;		     /* 0 when no plan is open */
+	const plan_answers *answers; /* the plan's answers, or those held before a plan is open */
+	plan_status status;	     /* the plan's status (PLAN_DRAFT when no plan is open) */
+	long long budget_pence;	     /* -1 when there is no budget */
+	const char *managing;	     /* the ways of managing the council offered, or NULL for all */
+	const char *code;	     /* the open plan's code, or NULL */
+	int new_code;		     /* the code was made during this visit */
+	long long editing;	     /* the list entry being edited, or 0 */
 	int review_requested;
-	int disagree_sent;            /* the person has just said why they do not agree */
-	int has_comments;             /* the social worker has written on the plan */
-	int agreement_asked;          /* the social worker asks the person to agree, not yet given */
-	const char *notice;           /* a message name to show on arrival, or NULL */
+	int disagree_sent;   /* the person has just said why they do not agree */
+	int has_comments;    /* the social worker has written on the plan */
+	int agreement_asked; /* the social worker asks the person to agree, not yet given */
+	const char *notice;  /* a message name to show on arrival, or NULL */
 	int back, next;
 	int read_only;
 } view_params;

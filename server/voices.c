@@ -80,7 +80,8 @@ static int profile_line(loader *l, const char *key, const char *v)
 	if (strcmp(key, "voice") == 0) {
 		for (const char *s = v; *s; s++)
 			if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '-')
-				return fail(l, "a voice's name may use only lowercase letters, digits and '-'");
+				return fail(l, "a voice's name may use only lowercase letters, "
+					       "digits and '-'");
 		if (voices_find(vs, v))
 			return fail(l, "there is already a voice called '%s'", v);
 		p = realloc(vs->profiles, (vs->nprofiles + 1) * sizeof(*p));
@@ -195,7 +196,7 @@ static int longest_first(const void *a, const void *b)
 
 voices *voices_load(const char *dir, char *err, size_t errlen)
 {
-	loader l = { calloc(1, sizeof(voices)), "", 0, err, errlen };
+	loader l = {calloc(1, sizeof(voices)), "", 0, err, errlen};
 
 	snprintf(l.path, sizeof(l.path), "%s", dir);
 	if (!l.v) {
@@ -213,7 +214,8 @@ voices *voices_load(const char *dir, char *err, size_t errlen)
 		const voice_profile *p = &l.v->profiles[i];
 
 		if (!p->label || !p->language || p->rate < 0 || p->pitch < 0 || p->male < 0) {
-			fail(&l, "the voice '%s' needs label, language, gender, rate and pitch", p->name);
+			fail(&l, "the voice '%s' needs label, language, gender, rate and pitch",
+			     p->name);
 			goto fail;
 		}
 	}
@@ -293,7 +295,8 @@ static void add_span(builder *b, size_t spoken_len, size_t written, size_t writt
 			b->spans = s;
 			b->cap = cap;
 		}
-		b->spans[b->nspans++] = (speech_span){ b->spoken, spoken_len, written, written_len, same };
+		b->spans[b->nspans++] =
+		    (speech_span){b->spoken, spoken_len, written, written_len, same};
 	}
 	b->spoken += spoken_len;
 }
@@ -334,7 +337,8 @@ static size_t read_amount(const char *s, char *say, size_t saylen)
 		p += 3;
 	}
 	if (pence > 0)
-		snprintf(say, saylen, "%s %s %d", pounds, strcmp(pounds, "1") ? "pounds" : "pound", pence);
+		snprintf(say, saylen, "%s %s %d", pounds, strcmp(pounds, "1") ? "pounds" : "pound",
+			 pence);
 	else
 		snprintf(say, saylen, "%s %s", pounds, strcmp(pounds, "1") ? "pounds" : "pound");
 	return (size_t)(p - s);
@@ -342,7 +346,7 @@ static size_t read_amount(const char *s, char *say, size_t saylen)
 
 int voices_speech(const voices *v, const char *written, speech *out)
 {
-	builder b = { BUF_INIT, NULL, 0, 0, 0, 0 };
+	builder b = {BUF_INIT, NULL, 0, 0, 0, 0};
 	size_t i = 0, len = strlen(written), chars = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -353,11 +357,13 @@ int voices_speech(const voices *v, const char *written, speech *out)
 		char amount[64];
 		size_t n;
 
-		if (u[0] == '*' && u[1] == '*') { /* bold marks: not shown as characters, not said */
+		if (u[0] == '*' &&
+		    u[1] == '*') { /* bold marks: not shown as characters, not said */
 			i += 2;
 			continue;
 		}
-		if (u[0] == 0xC2 && u[1] == 0xA3 && (n = read_amount(written + i, amount, sizeof(amount)))) {
+		if (u[0] == 0xC2 && u[1] == 0xA3 &&
+		    (n = read_amount(written + i, amount, sizeof(amount)))) {
 			size_t wchars = utf8_chars(written + i, n);
 
 			say_instead(&b, amount, chars, wchars);
@@ -415,7 +421,8 @@ static size_t map_one(const speech *s, size_t spoken, int end)
 	for (size_t i = 0; i < s->nspans; i++) {
 		const speech_span *sp = &s->spans[i];
 
-		if (sp->spoken_len == 0 || spoken < sp->spoken || spoken >= sp->spoken + sp->spoken_len)
+		if (sp->spoken_len == 0 || spoken < sp->spoken ||
+		    spoken >= sp->spoken + sp->spoken_len)
 			continue;
 		if (sp->same)
 			return sp->written + (spoken - sp->spoken) + (end ? 1 : 0);

@@ -8,8 +8,8 @@
 #include <stddef.h>
 
 typedef struct voice_profile {
-	char *name;     /* "ruth" */
-	char *label;    /* "Ruth (a woman's voice)" */
+	char *name;	/* "ruth" */
+	char *label;	/* "Ruth (a woman's voice)" */
 	char *language; /* eSpeak NG language, "en-gb" */
 	int male;
 	int rate;  /* normal speed, words a minute */

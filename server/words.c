@@ -146,8 +146,8 @@ static long token_at(const words_token *tok, size_t n, size_t p)
  * - An opening quote is spoken as part of the word: "“Quoted”" has an event of length 0 at
  *   "Q", which is kept (it is in the token).
  * out has room for ntok words; duration_ms is the audio's length. Returns the number of words. */
-size_t words_from_events(const words_token *tok, size_t ntok, const words_event *raw,
-			 size_t nraw, unsigned int duration_ms, tts_word *out)
+size_t words_from_events(const words_token *tok, size_t ntok, const words_event *raw, size_t nraw,
+			 unsigned int duration_ms, tts_word *out)
 {
 	size_t n = 0;
 	long last = -1;
@@ -242,8 +242,8 @@ size_t words_sentence_end(const char *text, size_t len, size_t a)
 			if (i == len)
 				break;
 			if (is_separator(next_codepoint(u, &k))) {
-				/* what the next word starts with: "e.g. a carer", "No. 5", "8 a.m. on"
-				 * go on in the same sentence, as eSpeak would say them */
+				/* what the next word starts with: "e.g. a carer", "No. 5", "8 a.m.
+				 * on" go on in the same sentence, as eSpeak would say them */
 				while (k < len && is_separator(after = next_codepoint(u, &k)))
 					;
 				if (c != '.' || !((after >= 'a' && after <= 'z') ||
@@ -266,4 +266,3 @@ size_t words_sentence_end(const char *text, size_t len, size_t a)
 	}
 	return i;
 }
-

@@ -36,8 +36,8 @@ int words_tokenise(const char *text, size_t len, words_token **tokens, size_t *c
 /* Turns the engine's word events (nraw, in order) into one word per token spoken: out has room
  * for ntok words; duration_ms is the audio's length. Returns the number of words written, with
  * start and length in code points of the text. */
-size_t words_from_events(const words_token *tok, size_t ntok, const words_event *raw,
-			 size_t nraw, unsigned int duration_ms, tts_word *out);
+size_t words_from_events(const words_token *tok, size_t ntok, const words_event *raw, size_t nraw,
+			 unsigned int duration_ms, tts_word *out);
 
 /* Where the sentence starting at byte a of text (len bytes, valid UTF-8) ends (a byte offset,
  * the spaces after it included). */

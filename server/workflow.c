@@ -88,8 +88,8 @@ static int move(const workflow *w, long long plan, plan_status from, plan_status
 	return rc;
 }
 
-int workflow_submit(const workflow *w, long long plan, plan_status from, int *version,
-		    char *err, size_t errlen)
+int workflow_submit(const workflow *w, long long plan, plan_status from, int *version, char *err,
+		    size_t errlen)
 {
 	int rc, n = 0;
 
@@ -210,9 +210,9 @@ int workflow_person_agree(const workflow *w, long long plan, long long visit, in
 	rc = asking(w, plan, &ready, NULL, NULL);
 	if (rc == 0 && !ready)
 		rc = 1; /* nobody has asked the person yet */
-	if (rc == 0 && (store_plan_person_agreed(w->st, plan, visit, w->now_ms) ||
-			audit(w, plan, "person_agreed", visit_detail(visit)) ||
-			agree_if_both(w, plan, &both)))
+	if (rc == 0 &&
+	    (store_plan_person_agreed(w->st, plan, visit, w->now_ms) ||
+	     audit(w, plan, "person_agreed", visit_detail(visit)) || agree_if_both(w, plan, &both)))
 		rc = -1;
 	if (rc < 0)
 		say(err, errlen, "recording an agreement");
@@ -222,8 +222,8 @@ int workflow_person_agree(const workflow *w, long long plan, long long visit, in
 	return rc;
 }
 
-int workflow_person_disagree(const workflow *w, long long plan, long long visit,
-			     const char *reason, char *err, size_t errlen)
+int workflow_person_disagree(const workflow *w, long long plan, long long visit, const char *reason,
+			     char *err, size_t errlen)
 {
 	int rc, ready = 0;
 
@@ -264,8 +264,8 @@ int workflow_not_agreed(const workflow *w, long long plan, plan_status from, con
 	if (store_write_begin(w->st, err, errlen))
 		return -1;
 	rc = move(w, plan, from, PLAN_NOT_AGREED);
-	if (rc == 0 && store_plan_not_agreed_record(w->st, plan, user_of(w), reasons, safety,
-						    w->now_ms))
+	if (rc == 0 &&
+	    store_plan_not_agreed_record(w->st, plan, user_of(w), reasons, safety, w->now_ms))
 		rc = -1;
 	if (rc == 0) {
 		d = move_detail(from, PLAN_NOT_AGREED);
@@ -352,8 +352,8 @@ static int council_part(const workflow *w, long long plan, const workflow_counci
 	return -1;
 }
 
-int workflow_council_change(const workflow *w, long long plan, const workflow_council *c,
-			    char *err, size_t errlen)
+int workflow_council_change(const workflow *w, long long plan, const workflow_council *c, char *err,
+			    size_t errlen)
 {
 	plan_status now;
 	int rc;
@@ -408,7 +408,7 @@ static int gather_due(void *ctx, long long plan, plan_status status, int asked)
 int workflow_reviews_make_due(const workflow *w, const char *today, int *moved, char *err,
 			      size_t errlen)
 {
-	due_list l = { 0 };
+	due_list l = {0};
 	int rc = -1, n = 0;
 
 	*moved = 0;
@@ -450,8 +450,8 @@ out:
 }
 
 /* The review's audit detail. NULL when memory runs out. */
-static cJSON *review_detail(long long review, const char *outcome, plan_status from,
-			    plan_status to, const char *next_full_due)
+static cJSON *review_detail(long long review, const char *outcome, plan_status from, plan_status to,
+			    const char *next_full_due)
 {
 	cJSON *d = move_detail(from, to);
 

@@ -31,8 +31,8 @@ long long workflow_now_ms(void);
 
 /* The person sends their plan (from draft or changes_requested): it becomes submitted and what
  * they sent is frozen as a version (*version, may be NULL). Audited "status_changed". */
-int workflow_submit(const workflow *w, long long plan, plan_status from, int *version,
-		    char *err, size_t errlen);
+int workflow_submit(const workflow *w, long long plan, plan_status from, int *version, char *err,
+		    size_t errlen);
 
 /* The caseworker asks the person to agree to the submitted plan. Audited "ready_to_agree".
  * 1 also when they were asked already. */
@@ -48,8 +48,8 @@ int workflow_person_agree(const workflow *w, long long plan, long long visit, in
 			  char *err, size_t errlen);
 /* The person says "No, I don't agree", with why (their words, for the caseworker), once
  * asked. Forgets an earlier yes of theirs. Audited "person_disagreed". */
-int workflow_person_disagree(const workflow *w, long long plan, long long visit,
-			     const char *reason, char *err, size_t errlen);
+int workflow_person_disagree(const workflow *w, long long plan, long long visit, const char *reason,
+			     char *err, size_t errlen);
 
 /* Staff send the plan back for changes (from the status they saw): the agreement and the
  * request for it are forgotten. Audited "sent_back". */
@@ -88,8 +88,8 @@ typedef struct workflow_council {
  * agreements are forgotten (they were to the plan as it was; the request to agree stays).
  * Audited "council_changed" with the field. 1 also when there is no such need or support
  * item of the plan. */
-int workflow_council_change(const workflow *w, long long plan, const workflow_council *c,
-			    char *err, size_t errlen);
+int workflow_council_change(const workflow *w, long long plan, const workflow_council *c, char *err,
+			    size_t errlen);
 
 /* Every plan whose review date has come by `today` (YYYY-MM-DD), or whose person asked for a
  * review, and whose status may become review_due, becomes review_due; each audited

@@ -11,11 +11,11 @@
 #include <string.h>
 #include <strings.h>
 
-#define MAX_QUEUED_BYTES (32 * 1024 * 1024) /* a browser that stops reading is closed */
-#define COOKIE_NAME "planaloud_staff"
-#define LOGIN_FAILURES_PER_ADDRESS 30 /* wrong logins from one address ... */
-#define LOGIN_WINDOW_SECONDS 600      /* ... in this long, before it must wait */
-#define STAFF_PROTOCOL_ID 1
+#define MAX_QUEUED_BYTES	   (32 * 1024 * 1024) /* a browser that stops reading is closed */
+#define COOKIE_NAME		   "planaloud_staff"
+#define LOGIN_FAILURES_PER_ADDRESS 30  /* wrong logins from one address ... */
+#define LOGIN_WINDOW_SECONDS	   600 /* ... in this long, before it must wait */
+#define STAFF_PROTOCOL_ID	   1
 
 typedef struct out_msg {
 	struct out_msg *next;
@@ -29,7 +29,7 @@ typedef struct out_msg {
 typedef struct conn {
 	struct lws *wsi;
 	ws *w;
-	kiosk_session *sess;       /* a kiosk connection's, or */
+	kiosk_session *sess;  /* a kiosk connection's, or */
 	staff_session *staff; /* a staff connection's */
 	buf rx;
 	int rx_binary;
@@ -61,29 +61,24 @@ typedef struct http_req {
 
 enum { ROUTE_NONE, ROUTE_LOGIN, ROUTE_LOGOUT };
 
-static const char *const form_fields[] = { "name", "password" };
+static const char *const form_fields[] = {"name", "password"};
 enum { FIELD_NAME, FIELD_PASSWORD };
 
 /* Security headers on every HTTP response. media-src allows narration audio (blob: URLs); font-src
  * the pages' own font (web/fonts/, woff2, which the static mount serves as font/woff2). */
-static const struct lws_protocol_vhost_options hdr_nosniff = {
-	NULL, NULL, "x-content-type-options:", "nosniff"
-};
-static const struct lws_protocol_vhost_options hdr_referrer = {
-	&hdr_nosniff, NULL, "referrer-policy:", "no-referrer"
-};
-static const struct lws_protocol_vhost_options hdr_frame = {
-	&hdr_referrer, NULL, "x-frame-options:", "DENY"
-};
-static const struct lws_protocol_vhost_options hdr_cache = {
-	&hdr_frame, NULL, "cache-control:", "no-store"
-};
+static const struct lws_protocol_vhost_options hdr_nosniff = {NULL, NULL,
+							      "x-content-type-options:", "nosniff"};
+static const struct lws_protocol_vhost_options hdr_referrer = {&hdr_nosniff, NULL,
+							       "referrer-policy:", "no-referrer"};
+static const struct lws_protocol_vhost_options hdr_frame = {&hdr_referrer, NULL,
+							    "x-frame-options:", "DENY"};
+static const struct lws_protocol_vhost_options hdr_cache = {&hdr_frame, NULL,
+							    "cache-control:", "no-store"};
 static const struct lws_protocol_vhost_options hdr_csp = {
-	&hdr_cache, NULL, "content-security-policy:",
-	"default-src 'self'; img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; "
-	"style-src 'self'; font-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; "
-	"form-action 'self'; frame-ancestors 'none'"
-};
+    &hdr_cache, NULL, "content-security-policy:",
+    "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; "
+    "style-src 'self'; font-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"};
 
 /* ---- sending ---- */
 
@@ -173,14 +168,15 @@ static void schedule_flush(ws *w)
  * on another name that resolves to this machine (DNS rebinding) is refused. */
 static int host_ok(const ws *w, const char *host)
 {
-	static const char *const loopback[] = { "localhost", "127.0.0.1", "[::1]" };
+	static const char *const loopback[] = {"localhost", "127.0.0.1", "[::1]"};
 	const char *colon = strrchr(host, ':');
 	size_t len = colon && colon > strrchr(host, ']') ? (size_t)(colon - host) : strlen(host);
 
 	for (size_t i = 0; i < sizeof(loopback) / sizeof(*loopback); i++)
 		if (strlen(loopback[i]) == len && strncasecmp(host, loopback[i], len) == 0)
 			return 1;
-	return w->cfg.host && strlen(w->cfg.host) == len && strncasecmp(host, w->cfg.host, len) == 0;
+	return w->cfg.host && strlen(w->cfg.host) == len &&
+	       strncasecmp(host, w->cfg.host, len) == 0;
 }
 
 /* Cross-site websocket hijacking: a browser's Origin must be this server's own. */
@@ -352,7 +348,8 @@ static int callback_planaloud(struct lws *wsi, enum lws_callback_reasons reason,
 /* /healthz: 200 when the database answers, 503 when it does not. */
 static int healthz(struct lws *wsi, ws *w)
 {
-	unsigned char out[LWS_PRE + 512], *start = out + LWS_PRE, *p = start, *end = out + sizeof(out);
+	unsigned char out[LWS_PRE + 512], *start = out + LWS_PRE, *p = start,
+					  *end = out + sizeof(out);
 	char body[192];
 	size_t done, total;
 	int n, ok;
@@ -361,7 +358,8 @@ static int healthz(struct lws *wsi, ws *w)
 	kiosk_prerender_progress(w->cfg.proto, &done, &total);
 	n = snprintf(body, sizeof(body),
 		     "{\"status\":\"%s\",\"schema\":%d,\"prerendered\":%zu,\"texts\":%zu}\n",
-		     ok ? "ok" : "unavailable", ok ? store_schema_version(w->cfg.st) : -1, done, total);
+		     ok ? "ok" : "unavailable", ok ? store_schema_version(w->cfg.st) : -1, done,
+		     total);
 	if (lws_add_http_common_headers(wsi, ok ? HTTP_STATUS_OK : HTTP_STATUS_SERVICE_UNAVAILABLE,
 					"application/json", (lws_filepos_t)n, &p, end) ||
 	    lws_finalize_write_http_header(wsi, start, &p, end))
@@ -382,14 +380,16 @@ static int http_status(struct lws *wsi, unsigned int status)
 /* 303 See Other to location, setting cookie (when not NULL). */
 static int see_other(struct lws *wsi, const char *location, const char *cookie)
 {
-	unsigned char out[LWS_PRE + 1024], *start = out + LWS_PRE, *p = start, *end = out + sizeof(out);
+	unsigned char out[LWS_PRE + 1024], *start = out + LWS_PRE, *p = start,
+					   *end = out + sizeof(out);
 
 	if (lws_add_http_header_status(wsi, HTTP_STATUS_SEE_OTHER, &p, end) ||
-	    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_LOCATION, (const unsigned char *)location,
-					 (int)strlen(location), &p, end) ||
-	    (cookie && lws_add_http_header_by_name(wsi, (const unsigned char *)"set-cookie:",
-						   (const unsigned char *)cookie, (int)strlen(cookie),
-						   &p, end)) ||
+	    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_LOCATION,
+					 (const unsigned char *)location, (int)strlen(location), &p,
+					 end) ||
+	    (cookie && lws_add_http_header_by_name(
+			   wsi, (const unsigned char *)"set-cookie:", (const unsigned char *)cookie,
+			   (int)strlen(cookie), &p, end)) ||
 	    lws_add_http_header_content_length(wsi, 0, &p, end) ||
 	    lws_finalize_write_http_header(wsi, start, &p, end))
 		return -1;
@@ -424,13 +424,14 @@ static int staff_login(struct lws *wsi, ws *w, http_req *r)
 	}
 	if (result != USERS_LOGIN_OK) {
 		limiter_fail(w->logins, r->peer, now);
-		return see_other(wsi, result == USERS_LOGIN_LOCKED ? LOGIN_PAGE "?problem=slow-down"
-								   : LOGIN_PAGE "?problem=wrong",
+		return see_other(wsi,
+				 result == USERS_LOGIN_LOCKED ? LOGIN_PAGE "?problem=slow-down"
+							      : LOGIN_PAGE "?problem=wrong",
 				 NULL);
 	}
 	users_token_encode(token, text);
-	snprintf(cookie, sizeof(cookie), COOKIE_NAME "=%s; Path=/; HttpOnly; SameSite=Strict%s", text,
-		 w->cfg.secure_cookies ? "; Secure" : "");
+	snprintf(cookie, sizeof(cookie), COOKIE_NAME "=%s; Path=/; HttpOnly; SameSite=Strict%s",
+		 text, w->cfg.secure_cookies ? "; Secure" : "");
 	rc = see_other(wsi, "/staff/", cookie);
 	sodium_memzero(token, sizeof(token));
 	sodium_memzero(text, sizeof(text));
@@ -472,7 +473,8 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
 				r->route = ROUTE_LOGOUT;
 			else
 				return http_status(wsi, HTTP_STATUS_NOT_FOUND);
-			/* A form posted from another site (cross-site request forgery) is refused. */
+			/* A form posted from another site (cross-site request forgery) is refused.
+			 */
 			if (!origin_ok(w, wsi))
 				return http_status(wsi, HTTP_STATUS_FORBIDDEN);
 			lws_get_peer_simple(wsi, r->peer, sizeof(r->peer));
@@ -503,7 +505,8 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
 		if (r->spa)
 			lws_spa_finalize(r->spa);
 		if (r->route == ROUTE_LOGIN)
-			rc = r->spa ? staff_login(wsi, w, r) : see_other(wsi, LOGIN_PAGE "?problem=missing", NULL);
+			rc = r->spa ? staff_login(wsi, w, r)
+				    : see_other(wsi, LOGIN_PAGE "?problem=missing", NULL);
 		else
 			rc = staff_logout(wsi, w, r);
 		sodium_memzero(r->token, sizeof(r->token));
@@ -525,12 +528,12 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
 }
 
 static const struct lws_protocols protocols[] = {
-	{ "http", callback_http, sizeof(http_req), 0, 0, NULL, 0 },
-	/* rx 4 KiB: messages are small and reassembled; tx 256 KiB: narration audio goes out in
-	 * large pieces (lws otherwise sends at most rx_buffer_size per writeable turn) */
-	{ "planaloud", callback_planaloud, sizeof(conn), 4096, 0, NULL, 256 * 1024 },
-	{ "planaloud-staff", callback_planaloud, sizeof(conn), 4096, STAFF_PROTOCOL_ID, NULL, 0 },
-	{ NULL, NULL, 0, 0, 0, NULL, 0 },
+    {"http", callback_http, sizeof(http_req), 0, 0, NULL, 0},
+    /* rx 4 KiB: messages are small and reassembled; tx 256 KiB: narration audio goes out in
+     * large pieces (lws otherwise sends at most rx_buffer_size per writeable turn) */
+    {"planaloud", callback_planaloud, sizeof(conn), 4096, 0, NULL, 256 * 1024},
+    {"planaloud-staff", callback_planaloud, sizeof(conn), 4096, STAFF_PROTOCOL_ID, NULL, 0},
+    {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
 ws *ws_new(const ws_config *cfg, char *err, size_t errlen)
@@ -581,7 +584,7 @@ ws *ws_new(const ws_config *cfg, char *err, size_t errlen)
 	w->ctx = lws_create_context(&info);
 	if (!w->ctx) {
 		err_set(err, errlen, "cannot listen on %s port %d (is something else using it?)",
-			 cfg->listen ? cfg->listen : "every interface", cfg->port);
+			cfg->listen ? cfg->listen : "every interface", cfg->port);
 		limiter_free(w->logins);
 		free(w);
 		return NULL;
@@ -605,7 +608,7 @@ int ws_run(ws *w, volatile sig_atomic_t *stop)
 
 message_io ws_io(void)
 {
-	return (message_io){ conn_send, conn_send_binary };
+	return (message_io){conn_send, conn_send_binary};
 }
 
 void ws_wake(ws *w)

@@ -13,11 +13,12 @@
 
 typedef struct ws_config {
 	const char *listen; /* address to listen on, e.g. "127.0.0.1"; NULL for every interface */
-	int port;           /* 0: the kernel picks one (ws_port() tells which) */
+	int port;	    /* 0: the kernel picks one (ws_port() tells which) */
 	const char *web_dir;
-	const char *host; /* the name browsers use to reach the server, besides localhost; or NULL */
+	const char
+	    *host;    /* the name browsers use to reach the server, besides localhost; or NULL */
 	kiosk *proto; /* borrowed */
-	store *st;       /* borrowed, for /healthz */
+	store *st;    /* borrowed, for /healthz */
 	/* The staff workspace (borrowed; both NULL: no staff login on this server): the login and
 	 * logout forms at /staff/auth/, and websockets with the "planaloud-staff" subprotocol. */
 	staff *staff;

@@ -10,33 +10,34 @@
 static int check_failures __attribute__((unused));
 static int check_count __attribute__((unused));
 
-#define CHECK(cond)                                                                        \
-	do {                                                                               \
-		check_count++;                                                             \
-		if (!(cond)) {                                                             \
-			check_failures++;                                                  \
-			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-		}                                                                          \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		check_count++;                                                                     \
+		if (!(cond)) {                                                                     \
+			check_failures++;                                                          \
+			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);   \
+		}                                                                                  \
 	} while (0)
 
-#define CHECK_STR(a, b)                                                                    \
-	do {                                                                               \
-		const char *check_a_ = (a), *check_b_ = (b);                               \
-		check_count++;                                                             \
-		if (!check_a_ || !check_b_ || strcmp(check_a_, check_b_) != 0) {           \
-			check_failures++;                                                  \
-			fprintf(stderr, "%s:%d: CHECK_STR failed: %s is \"%s\", expected \"%s\"\n", \
-				__FILE__, __LINE__, #a, check_a_ ? check_a_ : "(null)",     \
-				check_b_ ? check_b_ : "(null)");                           \
-		}                                                                          \
+#define CHECK_STR(a, b)                                                                            \
+	do {                                                                                       \
+		const char *check_a_ = (a), *check_b_ = (b);                                       \
+		check_count++;                                                                     \
+		if (!check_a_ || !check_b_ || strcmp(check_a_, check_b_) != 0) {                   \
+			check_failures++;                                                          \
+			fprintf(stderr,                                                            \
+				"%s:%d: CHECK_STR failed: %s is \"%s\", expected \"%s\"\n",        \
+				__FILE__, __LINE__, #a, check_a_ ? check_a_ : "(null)",            \
+				check_b_ ? check_b_ : "(null)");                                   \
+		}                                                                                  \
 	} while (0)
 
 /* Runs one test function, named as a sentence: RUN(content_should_reject_long_sentences). */
-#define RUN(fn)                                                                            \
-	do {                                                                               \
-		int before_ = check_failures;                                              \
-		fn();                                                                      \
-		printf("%s %s\n", check_failures == before_ ? "ok  " : "FAIL", #fn);       \
+#define RUN(fn)                                                                                    \
+	do {                                                                                       \
+		int before_ = check_failures;                                                      \
+		fn();                                                                              \
+		printf("%s %s\n", check_failures == before_ ? "ok  " : "FAIL", #fn);               \
 	} while (0)
 
 /* The closing line: "N passed, N failed" (checks). Returns main's exit code. */

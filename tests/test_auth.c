@@ -13,26 +13,26 @@ static const struct {
 	const char *name;
 	int allowed; /* which roles may */
 } expected[] = {
-	{ AUTH_VIEW_CASELOAD, "view_caseload", C | M },
-	{ AUTH_INVITE, "invite", C | M },
-	{ AUTH_READ_PLAN, "read_plan", C | M },
-	{ AUTH_COMMENT, "comment", C | M },
-	{ AUTH_FILL_COUNCIL_PARTS, "fill_council_parts", C | M },
-	{ AUTH_SEND_BACK, "send_back", C | M },
-	{ AUTH_CASEWORKER_AGREE, "caseworker_agree", C | M },
-	{ AUTH_RECORD_NOT_AGREED, "record_not_agreed", C | M },
-	{ AUTH_SIGN_OFF, "sign_off", M },
-	{ AUTH_RECORD_PANEL_DECISION, "record_panel_decision", M },
-	{ AUTH_SCHEDULE_REVIEW, "schedule_review", C | M },
-	{ AUTH_COMPLETE_REVIEW, "complete_review", C | M },
-	{ AUTH_MANAGE_USERS, "manage_users", A },
-	{ AUTH_VIEW_AUDIT, "view_audit", M | A },
+    {AUTH_VIEW_CASELOAD, "view_caseload", C | M},
+    {AUTH_INVITE, "invite", C | M},
+    {AUTH_READ_PLAN, "read_plan", C | M},
+    {AUTH_COMMENT, "comment", C | M},
+    {AUTH_FILL_COUNCIL_PARTS, "fill_council_parts", C | M},
+    {AUTH_SEND_BACK, "send_back", C | M},
+    {AUTH_CASEWORKER_AGREE, "caseworker_agree", C | M},
+    {AUTH_RECORD_NOT_AGREED, "record_not_agreed", C | M},
+    {AUTH_SIGN_OFF, "sign_off", M},
+    {AUTH_RECORD_PANEL_DECISION, "record_panel_decision", M},
+    {AUTH_SCHEDULE_REVIEW, "schedule_review", C | M},
+    {AUTH_COMPLETE_REVIEW, "complete_review", C | M},
+    {AUTH_MANAGE_USERS, "manage_users", A},
+    {AUTH_VIEW_AUDIT, "view_audit", M | A},
 };
 
 static void auth_can_should_match_the_table_for_every_role_and_action(void)
 {
-	static const int bit[AUTH_ROLE_COUNT] = { [AUTH_CASEWORKER] = C, [AUTH_MANAGER] = M,
-						  [AUTH_ADMIN] = A };
+	static const int bit[AUTH_ROLE_COUNT] = {
+	    [AUTH_CASEWORKER] = C, [AUTH_MANAGER] = M, [AUTH_ADMIN] = A};
 	int n = (int)(sizeof(expected) / sizeof(*expected));
 
 	CHECK(n == AUTH_ACTION_COUNT); /* a new action needs a row here */

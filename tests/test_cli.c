@@ -71,7 +71,7 @@ static void run_args(ran *r, const char *input, const char *const *args)
 		dup2(out[1], 1);
 		dup2(err[1], 2);
 		close(in[0]), close(in[1]), close(out[0]), close(out[1]), close(err[0]),
-			close(err[1]);
+		    close(err[1]);
 		execv(PLANALOUD_BINARY, (char *const *)argv);
 		_exit(127);
 	}
@@ -89,7 +89,7 @@ static void run_args(ran *r, const char *input, const char *const *args)
 		fprintf(stderr, "  exit %d; stdout: %s; stderr: %s\n", r->status, r->out, r->err);
 }
 
-#define RUN_CLI(r, input, ...) run_args(r, input, (const char *const[]){ __VA_ARGS__, NULL })
+#define RUN_CLI(r, input, ...) run_args(r, input, (const char *const[]){__VA_ARGS__, NULL})
 
 /* A refusal: non-zero, nothing on stdout, a plain sentence on stderr containing `why`. */
 static int refused(const ran *r, const char *why)
@@ -99,7 +99,8 @@ static int refused(const ran *r, const char *why)
 		 !strstr(r->err, "constraint");
 
 	if (!ok)
-		fprintf(stderr, "  expected a refusal saying \"%s\"; exit %d; stdout: %s; stderr: %s\n",
+		fprintf(stderr,
+			"  expected a refusal saying \"%s\"; exit %d; stdout: %s; stderr: %s\n",
 			why, r->status, r->out, r->err);
 	return ok;
 }
@@ -155,9 +156,11 @@ static void counts(char *out, size_t n)
 	if (access(path, F_OK) != 0)
 		return;
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM users) || ':' || (SELECT count(*) "
-				   "FROM audit) || ':' || (SELECT group_concat(password_hash) FROM users)",
-			       -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(
+		db,
+		"SELECT (SELECT count(*) FROM users) || ':' || (SELECT count(*) "
+		"FROM audit) || ':' || (SELECT group_concat(password_hash) FROM users)",
+		-1, &q, NULL) == SQLITE_OK &&
 	    sqlite3_step(q) == SQLITE_ROW)
 		snprintf(out, n, "%s", (const char *)sqlite3_column_text(q, 0));
 	sqlite3_finalize(q);
@@ -351,8 +354,9 @@ static void user_changes_should_be_in_the_audit_log(void)
 
 	snprintf(path, sizeof(path), "%s/planaloud.db", data);
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(db, "SELECT group_concat(action, ' ') FROM (SELECT action FROM audit "
-				   "WHERE actor_kind = 'system' ORDER BY id)",
+	    sqlite3_prepare_v2(db,
+			       "SELECT group_concat(action, ' ') FROM (SELECT action FROM audit "
+			       "WHERE actor_kind = 'system' ORDER BY id)",
 			       -1, &q, NULL) == SQLITE_OK &&
 	    sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
 		snprintf(actions, sizeof(actions), "%s", (const char *)sqlite3_column_text(q, 0));
@@ -380,8 +384,8 @@ static void help_should_describe_the_user_commands(void)
  * and stops it. 0, or -1 when it did not start or print them. */
 static int demo_start(const char *dir, char *casey, char *morgan)
 {
-	const char *argv[] = { PLANALOUD_BINARY, "--port", "0", "--listen", "127.0.0.1", "--data",
-			       dir, "--demo", NULL };
+	const char *argv[] = {PLANALOUD_BINARY, "--port", "0",	    "--listen", "127.0.0.1",
+			      "--data",		dir,	  "--demo", NULL};
 	char out[8192];
 	size_t len = 0;
 	long long deadline = now_ms() + 30000;
@@ -403,7 +407,7 @@ static int demo_start(const char *dir, char *casey, char *morgan)
 	close(fds[1]);
 	out[0] = '\0';
 	while (!strstr(out, "Press Ctrl+C") && now_ms() < deadline && len + 1 < sizeof(out)) {
-		struct pollfd p = { fds[0], POLLIN, 0 };
+		struct pollfd p = {fds[0], POLLIN, 0};
 		ssize_t got;
 
 		if (poll(&p, 1, 200) <= 0)
@@ -455,7 +459,8 @@ static void demo_should_print_caseworker_and_manager_passwords_that_work_every_s
 		CHECK(users_set_disabled(u, "morgan", 1, NULL, NULL, 0) == 0);
 		close_data(st, u);
 	}
-	/* The next start gives new passwords that work (morgan is enabled again); the old do not. */
+	/* The next start gives new passwords that work (morgan is enabled again); the old do not.
+	 */
 	CHECK(demo_start(dir, casey2, morgan2) == 0);
 	CHECK(strcmp(casey, casey2) != 0);
 	CHECK(try_login(dir, "casey", casey2) == USERS_LOGIN_OK);
@@ -560,15 +565,18 @@ static void an_installed_server_should_find_its_content_beside_it(void)
 	CHECK(system(cmd) == 0);
 	snprintf(bin, sizeof(bin), "%s/inst/bin/planaloud", tmpdir);
 	CHECK(access(bin, X_OK) == 0);
-	snprintf(cmd, sizeof(cmd), "cd / && '%s' --check-content > '%s/check.out' 2>&1", bin, tmpdir);
+	snprintf(cmd, sizeof(cmd), "cd / && '%s' --check-content > '%s/check.out' 2>&1", bin,
+		 tmpdir);
 	CHECK(system(cmd) == 0);
 	snprintf(cmd, sizeof(cmd), "grep -q 'content is fine' '%s/check.out'", tmpdir);
 	CHECK(system(cmd) == 0);
 	snprintf(cmd, sizeof(cmd), "test -f '%s/inst/share/planaloud/web/index.html'", tmpdir);
 	CHECK(system(cmd) == 0);
 	/* Moved elsewhere, it still finds them: nothing of the install prefix is built in. */
-	snprintf(cmd, sizeof(cmd), "mv '%s/inst' '%s/moved' && cd / && '%s/moved/bin/planaloud' "
-		 "--check-content >/dev/null 2>&1", tmpdir, tmpdir, tmpdir);
+	snprintf(cmd, sizeof(cmd),
+		 "mv '%s/inst' '%s/moved' && cd / && '%s/moved/bin/planaloud' "
+		 "--check-content >/dev/null 2>&1",
+		 tmpdir, tmpdir, tmpdir);
 	CHECK(system(cmd) == 0);
 	(void)r;
 }

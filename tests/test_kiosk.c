@@ -452,8 +452,8 @@ static void a_page_whose_data_cannot_be_read_should_fail_not_show_an_empty_list(
 		const char *table, *go, *page;
 	} cases[] = {
 	    {"comments", "comments", "comments"}, /* what the social worker wrote */
-	    {"items", "check", "check"},          /* the list entries on the check page */
-	    {"visits", "check", "check"},         /* who helped, on the check page */
+	    {"items", "check", "check"},	  /* the list entries on the check page */
+	    {"visits", "check", "check"},	  /* who helped, on the check page */
 	};
 	fixture f;
 	fake_conn fc = {.n = 0};
@@ -795,15 +795,16 @@ static void long_non_ascii_list_entries_should_go_out_whole(void)
 	handle(a, "{\"type\":\"item_add\",\"seq\":2,\"page\":\"outcomes\"}");
 	CHECK(flush(&f) == 0);
 	m = fake_msg(&fa, fa.n - 1);
-	item = (long long)cJSON_GetNumberValue(
-		cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(m, "page"), "editing"), "id"));
+	item = (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(m, "page"), "editing"), "id"));
 	cJSON_Delete(m);
 	for (int i = 0; i < 300; i++)
 		memcpy(euros + 3 * i, "\xe2\x82\xac", 3);
 	euros[900] = '\0';
 	snprintf(msg, sizeof(msg),
 		 "{\"type\":\"answer\",\"seq\":3,\"page\":\"outcomes\",\"item\":%lld,"
-		 "\"field\":\"outcome\",\"value\":\"%s\"}", item, euros);
+		 "\"field\":\"outcome\",\"value\":\"%s\"}",
+		 item, euros);
 	handle(a, msg);
 	handle(a, "{\"type\":\"item_done\",\"page\":\"outcomes\"}");
 	CHECK(flush(&f) == 0);
@@ -811,8 +812,9 @@ static void long_non_ascii_list_entries_should_go_out_whole(void)
 	m = fake_msg(&fa, fa.n - 1);
 	items = cJSON_GetObjectItem(cJSON_GetObjectItem(m, "page"), "items");
 	shown = cJSON_GetStringValue(cJSON_GetObjectItem(
-		cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(items, 0), "values"), "outcome"),
-		"text"));
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(items, 0), "values"),
+				"outcome"),
+	    "text"));
 	CHECK_STR(shown, euros);
 	cJSON_Delete(m);
 	free(euros);
@@ -845,40 +847,41 @@ static const char *narrate_error(kiosk_session *s, fake_conn *fc, const char *id
 
 static void narrate_should_take_a_message_whose_blanks_the_id_fills_with_numbers(void)
 {
-	/* Without a voice, a text that may be read gets no-sound; one that may not, unknown-text. */
+	/* Without a voice, a text that may be read gets no-sound; one that may not, unknown-text.
+	 */
 	static const char *const readable[] = {
-		"msg/timeout.body?seconds=30",
-		"msg/timeout.body?seconds=0",
-		"msg/timeout.body?seconds=123456",
-		"msg/list.item?n=3",
-		"msg/progress?n=4&of=9",
-		"msg/progress?of=9&n=4",
-		"msg/timeout.title", /* a message without blanks, as before */
+	    "msg/timeout.body?seconds=30",
+	    "msg/timeout.body?seconds=0",
+	    "msg/timeout.body?seconds=123456",
+	    "msg/list.item?n=3",
+	    "msg/progress?n=4&of=9",
+	    "msg/progress?of=9&n=4",
+	    "msg/timeout.title", /* a message without blanks, as before */
 	};
 	static const char *const refused[] = {
-		"msg/timeout.body?seconds=abc",     /* not digits */
-		"msg/timeout.body?seconds=1234567", /* more than 6 digits */
-		"msg/timeout.body?seconds=-3",
-		"msg/timeout.body?seconds=+3",
-		"msg/timeout.body?seconds=3x",
-		"msg/timeout.body?seconds=3.5",
-		"msg/timeout.body?seconds=\u0663", /* an Arabic-Indic three: ASCII digits only */
-		"msg/timeout.body?seconds=",
-		"msg/timeout.body?seconds",
-		"msg/timeout.body?=3",
-		"msg/timeout.body?",
-		"msg/timeout.body?nope=3",          /* not a blank of this message */
-		"msg/timeout.body?seconds=3&nope=4",
-		"msg/timeout.body?seconds=3&seconds=4", /* a blank given twice */
-		"msg/timeout.body?seconds=3&",
-		"msg/timeout.body?seconds=3#",
-		"msg/timeout.body",                 /* a blank left as it is */
-		"msg/progress?n=4",                 /* a blank left unfilled */
-		"msg/timeout.title?seconds=3",      /* a message with no such blank */
-		"msg/no-such-message?seconds=3",
-		"msg/?seconds=3",
-		"timeout.body?seconds=3",
-		"welcome/title?seconds=3",
+	    "msg/timeout.body?seconds=abc",	/* not digits */
+	    "msg/timeout.body?seconds=1234567", /* more than 6 digits */
+	    "msg/timeout.body?seconds=-3",
+	    "msg/timeout.body?seconds=+3",
+	    "msg/timeout.body?seconds=3x",
+	    "msg/timeout.body?seconds=3.5",
+	    "msg/timeout.body?seconds=\u0663", /* an Arabic-Indic three: ASCII digits only */
+	    "msg/timeout.body?seconds=",
+	    "msg/timeout.body?seconds",
+	    "msg/timeout.body?=3",
+	    "msg/timeout.body?",
+	    "msg/timeout.body?nope=3", /* not a blank of this message */
+	    "msg/timeout.body?seconds=3&nope=4",
+	    "msg/timeout.body?seconds=3&seconds=4", /* a blank given twice */
+	    "msg/timeout.body?seconds=3&",
+	    "msg/timeout.body?seconds=3#",
+	    "msg/timeout.body",		   /* a blank left as it is */
+	    "msg/progress?n=4",		   /* a blank left unfilled */
+	    "msg/timeout.title?seconds=3", /* a message with no such blank */
+	    "msg/no-such-message?seconds=3",
+	    "msg/?seconds=3",
+	    "timeout.body?seconds=3",
+	    "welcome/title?seconds=3",
 	};
 	fixture f;
 	fake_conn fc = {.n = 0};
@@ -956,11 +959,14 @@ static cJSON *narrated_words(kiosk *p, kiosk_session *s, fake_conn *fc, const ch
 
 			/* all the words: with `narration` from the cache, else with narration_end
 			 * (narration_words before it has only a sentence's) */
-			if (mid && strcmp(mid, id) == 0 && cJSON_IsArray(cJSON_GetObjectItem(m, "words")) &&
-			    strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(m, "type")), "narration_words"))
+			if (mid && strcmp(mid, id) == 0 &&
+			    cJSON_IsArray(cJSON_GetObjectItem(m, "words")) &&
+			    strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(m, "type")),
+				   "narration_words"))
 				return m;
 			if (cJSON_IsTrue(cJSON_GetObjectItem(m, "failed")) ||
-			    cJSON_IsString(cJSON_GetObjectItem(m, "code"))) { /* no sound, or an error */
+			    cJSON_IsString(
+				cJSON_GetObjectItem(m, "code"))) { /* no sound, or an error */
 				fprintf(stderr, "  %s: %s\n", id, fc->sent[i]);
 				cJSON_Delete(m);
 				return NULL;
@@ -986,7 +992,8 @@ static void words_of(const cJSON *m, const char *shown, char *out, size_t n)
 		int len = (int)cJSON_GetNumberValue(cJSON_GetArrayItem(w, 1));
 		int k;
 
-		if (start < 0 || len < 0 || (size_t)(start + len) > strlen(shown)) /* ASCII texts here */
+		if (start < 0 || len < 0 ||
+		    (size_t)(start + len) > strlen(shown)) /* ASCII texts here */
 			return;
 		k = snprintf(out + used, n - used, "%s%.*s", used ? "|" : "", len, shown + start);
 		if (k < 0 || (size_t)k >= n - used)
@@ -1090,16 +1097,16 @@ static void first_eligible_need(void *ctx, const store_need *n)
  * everything the person wrote, each a text narration can read. Not offered, and refused, before. */
 static void a_signed_off_plan_should_give_the_person_their_copy(void)
 {
-	static const store_actor casey = { STORE_ACTOR_STAFF, 1, "caseworker" };
-	static const store_actor morgan = { STORE_ACTOR_STAFF, 2, "manager" };
+	static const store_actor casey = {STORE_ACTOR_STAFF, 1, "caseworker"};
+	static const store_actor morgan = {STORE_ACTOR_STAFF, 2, "manager"};
 	const char *hash = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$c29tZWhhc2hzb21laGFzaA";
-	fake_conn fc = { .n = 0 };
+	fake_conn fc = {.n = 0};
 	char today[PLAN_DATE_LEN], words[64], expect[160];
-	static const char *const months[] = { "January", "February", "March", "April", "May",
-					      "June", "July", "August", "September", "October",
-					      "November", "December" };
+	static const char *const months[] = {"January",	  "February", "March",	  "April",
+					     "May",	  "June",     "July",	  "August",
+					     "September", "October",  "November", "December"};
 	long long need = 0;
-	store_actor person = { STORE_ACTOR_PERSON, 0, NULL };
+	store_actor person = {STORE_ACTOR_PERSON, 0, NULL};
 	long long now = workflow_now_ms();
 	kiosk_session *s;
 	fixture f;
@@ -1112,7 +1119,8 @@ static void a_signed_off_plan_should_give_the_person_their_copy(void)
 	s = open_with_code(&f, &fc, f.code);
 	handle(s, "{\"type\":\"go\",\"seq\":2,\"to\":\"copy\"}");
 	CHECK_STR(last(&fc), "error not-allowed");
-	handle(s, "{\"type\":\"answer\",\"seq\":3,\"page\":\"like-admire\",\"value\":\"I am kind.\"}");
+	handle(s,
+	       "{\"type\":\"answer\",\"seq\":3,\"page\":\"like-admire\",\"value\":\"I am kind.\"}");
 	CHECK(flush(&f) == 0);
 	kiosk_session_close(s);
 	fake_reset(&fc);
@@ -1123,14 +1131,14 @@ static void a_signed_off_plan_should_give_the_person_their_copy(void)
 	CHECK(need > 0);
 	CHECK(store_need_set_how(f.st, f.plan, need, "A carer comes every morning at 8.", &casey,
 				 NULL, 0) == 0);
-	CHECK(workflow_submit(&(workflow){ f.st, &person, now }, f.plan, PLAN_DRAFT, NULL, NULL,
-			      0) == 0);
-	CHECK(workflow_ask_agreement(&(workflow){ f.st, &casey, now }, f.plan, NULL, 0) == 0);
-	CHECK(workflow_person_agree(&(workflow){ f.st, &person, now }, f.plan, 0, NULL, NULL, 0) ==
+	CHECK(workflow_submit(&(workflow){f.st, &person, now}, f.plan, PLAN_DRAFT, NULL, NULL, 0) ==
 	      0);
-	CHECK(workflow_caseworker_agree(&(workflow){ f.st, &casey, now }, f.plan, NULL, NULL, 0) ==
+	CHECK(workflow_ask_agreement(&(workflow){f.st, &casey, now}, f.plan, NULL, 0) == 0);
+	CHECK(workflow_person_agree(&(workflow){f.st, &person, now}, f.plan, 0, NULL, NULL, 0) ==
 	      0);
-	CHECK(workflow_sign_off(&(workflow){ f.st, &morgan, now }, f.plan, NULL, NULL, "2027-01-10",
+	CHECK(workflow_caseworker_agree(&(workflow){f.st, &casey, now}, f.plan, NULL, NULL, 0) ==
+	      0);
+	CHECK(workflow_sign_off(&(workflow){f.st, &morgan, now}, f.plan, NULL, NULL, "2027-01-10",
 				"2027-11-22", &v, NULL, 0) == 0);
 
 	s = kiosk_session_open(f.p, &fc, "127.0.0.1");
@@ -1142,8 +1150,9 @@ static void a_signed_off_plan_should_give_the_person_their_copy(void)
 	first = cJSON_GetArrayItem(cJSON_GetObjectItem(page, "actions"), 0);
 	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(page, "kind")), "welcome-back");
 	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(first, "go")), "copy");
-	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(first, "text"), "text")),
-		  "My agreed plan");
+	CHECK_STR(
+	    cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(first, "text"), "text")),
+	    "My agreed plan");
 	cJSON_Delete(m);
 
 	fake_reset(&fc);
@@ -1151,17 +1160,18 @@ static void a_signed_off_plan_should_give_the_person_their_copy(void)
 	m = fake_msg(&fc, fc.n - 1);
 	page = cJSON_GetObjectItem(m, "page");
 	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(page, "kind")), "copy");
-	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(page, "title"), "text")),
-		  "Your agreed plan");
+	CHECK_STR(
+	    cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(page, "title"), "text")),
+	    "Your agreed plan");
 	plan_date_of((long long)time(NULL), today);
 	snprintf(words, sizeof(words), "%d %s %.4s", atoi(today + 8), months[atoi(today + 5) - 1],
 		 today);
 	snprintf(expect, sizeof(expect), "The council agreed your plan on **%s**.", words);
-	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(page, "agreed_text"),
-							   "text")),
+	CHECK_STR(cJSON_GetStringValue(
+		      cJSON_GetObjectItem(cJSON_GetObjectItem(page, "agreed_text"), "text")),
 		  expect);
-	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(page, "review_text"),
-							   "text")),
+	CHECK_STR(cJSON_GetStringValue(
+		      cJSON_GetObjectItem(cJSON_GetObjectItem(page, "review_text"), "text")),
 		  "Your next review is on **10 January 2027**.");
 	{
 		const cJSON *n0 = cJSON_GetArrayItem(cJSON_GetObjectItem(page, "needs"), 0);
@@ -1178,8 +1188,8 @@ static void a_signed_off_plan_should_give_the_person_their_copy(void)
 
 		CHECK(cJSON_GetArraySize(secs) == 1 && cJSON_GetArraySize(rows) == 1);
 		CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(row, "page")), "like-admire");
-		CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(row, "answer"),
-								   "text")),
+		CHECK_STR(cJSON_GetStringValue(
+			      cJSON_GetObjectItem(cJSON_GetObjectItem(row, "answer"), "text")),
 			  "I am kind.");
 	}
 	cJSON_Delete(m);
@@ -1225,8 +1235,8 @@ static long long invite_with_managing(fixture *f, const char *managing, char *co
 	if (store_user_find(f->st, "casey", &u) == 0)
 		by.id = u.id;
 	else if (store_user_add(f->st, "casey", "caseworker",
-				"$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$c29tZWhhc2hzb21laGFzaA", 1,
-				NULL, &by.id, err, sizeof(err)))
+				"$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$c29tZWhhc2hzb21laGFzaA",
+				1, NULL, &by.id, err, sizeof(err)))
 		fprintf(stderr, "  (store_user_add: %s)\n", err);
 	code_generate(ct, code);
 	code_hash(zero_key, code, hash);

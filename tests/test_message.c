@@ -51,8 +51,8 @@ static void a_plain_message_should_parse_with_its_seq(void)
 {
 	long long seq = 99;
 	const char *code;
-	cJSON *m = parse("{\"type\":\"answer\",\"seq\":7,\"value\":\"Caf\xc3\xa9 \xe2\x98\x95\"}", 0, &seq,
-			 &code);
+	cJSON *m = parse("{\"type\":\"answer\",\"seq\":7,\"value\":\"Caf\xc3\xa9 \xe2\x98\x95\"}",
+			 0, &seq, &code);
 
 	CHECK(m != NULL);
 	CHECK_STR(code, "");
@@ -77,8 +77,10 @@ static void invalid_utf8_should_be_refused_as_bad_utf8(void)
 {
 	CHECK_STR(refusal("{\"type\":\"answer\",\"value\":\"\xff\"}"), "bad-utf8");
 	CHECK_STR(refusal("{\"type\":\"answer\",\"value\":\"\xc3\"}"), "bad-utf8"); /* cut short */
-	CHECK_STR(refusal("{\"type\":\"answer\",\"value\":\"\xc0\xaf\"}"), "bad-utf8"); /* overlong */
-	CHECK_STR(refusal("{\"type\":\"answer\",\"value\":\"\xed\xa0\x80\"}"), "bad-utf8"); /* surrogate */
+	CHECK_STR(refusal("{\"type\":\"answer\",\"value\":\"\xc0\xaf\"}"),
+		  "bad-utf8"); /* overlong */
+	CHECK_STR(refusal("{\"type\":\"answer\",\"value\":\"\xed\xa0\x80\"}"),
+		  "bad-utf8"); /* surrogate */
 }
 
 static void nesting_past_the_limit_should_be_refused_as_too_deep(void)
@@ -219,12 +221,12 @@ static void fake_reply_error(void *v, const message_error *e, long long seq)
 }
 
 static const message_route fake_routes[] = {
-	{ "answer", fake_handler, 7 },
-	{ "go", fake_handler, 0 },
+    {"answer", fake_handler, 7},
+    {"go", fake_handler, 0},
 };
 
-static const message_protocol fake_protocol = { fake_routes, 2, fake_admit, fake_done,
-						fake_reply_error };
+static const message_protocol fake_protocol = {fake_routes, 2, fake_admit, fake_done,
+					       fake_reply_error};
 
 static void handle(fake_session *s, const char *text)
 {
@@ -233,7 +235,7 @@ static void handle(fake_session *s, const char *text)
 
 static void a_known_type_should_reach_its_handler_after_admit_with_no_reply(void)
 {
-	fake_session s = { 0 };
+	fake_session s = {0};
 
 	handle(&s, "{\"type\":\"answer\",\"seq\":4}");
 	CHECK(s.ran == 1);
@@ -246,13 +248,13 @@ static void a_known_type_should_reach_its_handler_after_admit_with_no_reply(void
 
 static void an_unknown_or_missing_type_should_be_refused_with_its_seq(void)
 {
-	fake_session s = { 0 };
+	fake_session s = {0};
 
 	handle(&s, "{\"type\":\"delete-everything\",\"seq\":9}");
 	CHECK(s.ran == 0);
 	CHECK_STR(s.replied, "unknown-type");
 	CHECK(s.replied_seq == 9);
-	s = (fake_session){ 0 };
+	s = (fake_session){0};
 	handle(&s, "{\"seq\":3}");
 	CHECK_STR(s.replied, "unknown-type");
 	CHECK(s.replied_seq == 3);
@@ -260,7 +262,7 @@ static void an_unknown_or_missing_type_should_be_refused_with_its_seq(void)
 
 static void a_message_admit_refuses_should_not_reach_its_handler(void)
 {
-	fake_session s = { .admit_refuses = 1 };
+	fake_session s = {.admit_refuses = 1};
 
 	handle(&s, "{\"type\":\"answer\",\"seq\":5}");
 	CHECK(s.ran == 0);
@@ -271,12 +273,12 @@ static void a_message_admit_refuses_should_not_reach_its_handler(void)
 
 static void a_failed_handler_should_be_answered_once_with_its_code_or_server(void)
 {
-	fake_session s = { .handler_fails = 2 };
+	fake_session s = {.handler_fails = 2};
 
 	handle(&s, "{\"type\":\"go\",\"seq\":1}");
 	CHECK_STR(s.replied, "bad-field");
 	CHECK(s.replies == 1);
-	s = (fake_session){ .handler_fails = 1 };
+	s = (fake_session){.handler_fails = 1};
 	handle(&s, "{\"type\":\"go\",\"seq\":2}");
 	CHECK_STR(s.replied, "server"); /* a failure nobody named is still answered */
 	CHECK(s.replied_seq == 2);
@@ -284,7 +286,7 @@ static void a_failed_handler_should_be_answered_once_with_its_code_or_server(voi
 
 static void done_should_settle_the_result_a_write_that_was_not_kept_fails(void)
 {
-	fake_session s = { .done_fails = 1 };
+	fake_session s = {.done_fails = 1};
 
 	handle(&s, "{\"type\":\"answer\",\"seq\":6}");
 	CHECK(s.ran == 1);
@@ -294,7 +296,7 @@ static void done_should_settle_the_result_a_write_that_was_not_kept_fails(void)
 
 static void a_bad_message_should_be_answered_without_a_seq(void)
 {
-	fake_session s = { 0 };
+	fake_session s = {0};
 
 	handle(&s, "{\"type\":\"go\",\"seq\":1");
 	CHECK_STR(s.replied, "bad-json");
@@ -304,7 +306,7 @@ static void a_bad_message_should_be_answered_without_a_seq(void)
 
 static void a_message_over_the_limit_should_be_refused_as_too_big_naming_the_limit(void)
 {
-	fake_session s = { 0 };
+	fake_session s = {0};
 	size_t n = MESSAGE_MAX_BYTES + 1;
 	char *big = malloc(n + 1);
 	char limit[32];
@@ -318,7 +320,7 @@ static void a_message_over_the_limit_should_be_refused_as_too_big_naming_the_lim
 	CHECK_STR(s.value, limit);
 	CHECK(s.ran == 0);
 	/* exactly at the limit it is read (white space after one object is allowed) */
-	s = (fake_session){ 0 };
+	s = (fake_session){0};
 	message_handle(&fake_protocol, &s, &s.err, big, n - 1, 0);
 	CHECK(s.ran == 1);
 	CHECK(s.replies == 0);

@@ -23,7 +23,7 @@ static narration *wait_for(narrator *n)
 {
 	for (int i = 0; i < 2000; i++) {
 		narration *r = narrator_poll(n);
-		struct timespec ts = { 0, 5000000 };
+		struct timespec ts = {0, 5000000};
 
 		if (r)
 			return r;
@@ -106,7 +106,8 @@ static void a_sentence_should_come_back_with_audio_and_the_shown_words(void)
 	narrator_close(n);
 	/* and after a restart, from the file the writer thread wrote before closing */
 	n = narrator_open(vs, dir, 1 << 24, nothing, NULL, err, sizeof(err));
-	CHECK(n && narrator_say(n, (void *)1, 9, "ruth", "normal", shown, 0, err, sizeof(err)) == 0);
+	CHECK(n &&
+	      narrator_say(n, (void *)1, 9, "ruth", "normal", shown, 0, err, sizeof(err)) == 0);
 	again = n ? wait_for(n) : NULL;
 	CHECK(again && again->cached && again->sample_count == samples);
 	narration_free(again);
@@ -116,7 +117,8 @@ static void a_sentence_should_come_back_with_audio_and_the_shown_words(void)
 
 static void a_faster_speed_should_be_shorter_and_a_man_should_sound_different(void)
 {
-	const char *shown = "Your plan says what is important to you and how you will be supported.";
+	const char *shown =
+	    "Your plan says what is important to you and how you will be supported.";
 	char err[256];
 	narrator *n = narrator_open(vs, dir, 1 << 24, nothing, NULL, err, sizeof(err));
 	narration *slow = NULL, *fast = NULL, *man = NULL;
@@ -155,7 +157,7 @@ static int polled_for_a_while(narrator *n)
 	int got = 0;
 
 	for (int i = 0; i < 40; i++) {
-		struct timespec ts = { 0, 5000000 };
+		struct timespec ts = {0, 5000000};
 		narration *x = narrator_poll(n);
 
 		if (x)
@@ -173,7 +175,8 @@ static void a_forgotten_owner_should_get_nothing_back(void)
 
 	for (int i = 0; i < 5; i++)
 		narrator_say(n, (void *)2, (uint64_t)i, "david", "normal",
-			     "This is a sentence that nobody will hear in the end.", 1, err, sizeof(err));
+			     "This is a sentence that nobody will hear in the end.", 1, err,
+			     sizeof(err));
 	narrator_forget(n, (void *)2);
 	CHECK(polled_for_a_while(n) == 0);
 	/* the same for a text in the cache, forgotten before the cache's thread found it */
@@ -197,8 +200,8 @@ static void a_flood_should_be_told_busy_and_then_served(void)
 	narration *r;
 
 	for (int i = 0; i < 300; i++) {
-		if (narrator_say(n, (void *)4, (uint64_t)i, "ruth", "normal", "A flood of words.", 0,
-				 err, sizeof(err)) == 0)
+		if (narrator_say(n, (void *)4, (uint64_t)i, "ruth", "normal", "A flood of words.",
+				 0, err, sizeof(err)) == 0)
 			accepted++;
 		else if (strcmp(err, "busy") == 0)
 			refused++;
@@ -265,7 +268,7 @@ static void a_text_said_recently_should_come_from_memory(void)
 	samples = r ? r->sample_count : 0;
 	narration_free(r); /* to the cache's thread: written, then kept */
 	for (int i = 0; i < 400 && files_in_cache() == 0; i++) {
-		struct timespec ts = { 0, 5000000 };
+		struct timespec ts = {0, 5000000};
 
 		nanosleep(&ts, NULL);
 	}

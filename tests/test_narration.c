@@ -8,7 +8,7 @@
 #include <time.h>
 
 #define WAIT_MS 10000
-#define HOST "127.0.0.1"
+#define HOST	"127.0.0.1"
 
 static testsrv srv;
 
@@ -21,7 +21,7 @@ static wsclient *welcome(void)
 	if (!c)
 		return NULL;
 	cJSON_Delete(wsclient_recv_json(c, WAIT_MS)); /* hello */
-	m = wsclient_recv_json(c, WAIT_MS);           /* the welcome page */
+	m = wsclient_recv_json(c, WAIT_MS);	      /* the welcome page */
 	CHECK(json_str(m, "page.id") && strcmp(json_str(m, "page.id"), "welcome") == 0);
 	cJSON_Delete(m);
 	return c;
@@ -64,7 +64,8 @@ static cJSON *read_narration(wsclient *c, size_t *bytes)
 		}
 		end = cJSON_Parse(data);
 		free(data);
-		if (end && json_str(end, "type") && !strcmp(json_str(end, "type"), "narration_words")) {
+		if (end && json_str(end, "type") &&
+		    !strcmp(json_str(end, "type"), "narration_words")) {
 			cJSON *w = cJSON_GetObjectItemCaseSensitive(end, "words"), *x;
 
 			if (json_num(end, "n", -2) != (double)n || !cJSON_IsArray(w) ||
@@ -83,13 +84,13 @@ static cJSON *read_narration(wsclient *c, size_t *bytes)
 
 		CHECK(cJSON_GetArraySize(early) <= cJSON_GetArraySize(all));
 		for (int i = 0; i < cJSON_GetArraySize(early) && i < cJSON_GetArraySize(all); i++)
-			CHECK(cJSON_Compare(cJSON_GetArrayItem(early, i), cJSON_GetArrayItem(all, i),
-					    1));
+			CHECK(cJSON_Compare(cJSON_GetArrayItem(early, i),
+					    cJSON_GetArrayItem(all, i), 1));
 	}
 	CHECK(end && json_str(end, "type") && strcmp(json_str(end, "type"), "narration_end") == 0);
 	CHECK(json_num(end, "n", -2) == (double)n);
 	if (end) {
-		const char *keep[] = { "samples", "duration_ms", "words", "failed" };
+		const char *keep[] = {"samples", "duration_ms", "words", "failed"};
 
 		for (size_t i = 0; i < sizeof(keep) / sizeof(*keep); i++) {
 			cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(end, keep[i]);
@@ -111,8 +112,9 @@ static void listen_should_bring_word_timings_and_audio_for_each_text(void)
 	size_t bytes;
 	cJSON *m;
 
-	CHECK(wsclient_send_text(c, "{\"type\":\"narrate\",\"seq\":5,\"ids\":[\"welcome/title\","
-				    "\"welcome/say/1\"],\"voice\":\"ruth\",\"speed\":\"normal\"}") == 0);
+	CHECK(wsclient_send_text(
+		  c, "{\"type\":\"narrate\",\"seq\":5,\"ids\":[\"welcome/title\","
+		     "\"welcome/say/1\"],\"voice\":\"ruth\",\"speed\":\"normal\"}") == 0);
 	for (int k = 0; k < 2; k++) {
 		m = read_narration(c, &bytes);
 		CHECK(json_num(m, "seq", -1) == 5);
@@ -153,8 +155,9 @@ static void a_text_not_yet_said_should_come_in_pieces_that_add_up(void)
 	size_t bytes;
 	cJSON *m;
 
-	wsclient_send_text(c, "{\"type\":\"narrate\",\"ids\":[\"welcome/say/2\"],\"voice\":\"david\","
-			      "\"speed\":\"slower\"}");
+	wsclient_send_text(c,
+			   "{\"type\":\"narrate\",\"ids\":[\"welcome/say/2\"],\"voice\":\"david\","
+			   "\"speed\":\"slower\"}");
 	m = read_narration(c, &bytes);
 	CHECK(json_bool(m, "cached") == 0);
 	CHECK(json_num(m, "frames", 0) >= 3); /* 100 ms first, then the two sentences' rest */
@@ -172,11 +175,13 @@ static void faster_should_be_shorter_than_slower(void)
 	size_t slow, fast;
 	cJSON *a, *b;
 
-	wsclient_send_text(c, "{\"type\":\"narrate\",\"ids\":[\"welcome/say/1\"],\"voice\":\"ruth\","
-			      "\"speed\":\"slower\"}");
+	wsclient_send_text(c,
+			   "{\"type\":\"narrate\",\"ids\":[\"welcome/say/1\"],\"voice\":\"ruth\","
+			   "\"speed\":\"slower\"}");
 	a = read_narration(c, &slow);
-	wsclient_send_text(c, "{\"type\":\"narrate\",\"ids\":[\"welcome/say/1\"],\"voice\":\"ruth\","
-			      "\"speed\":\"faster\"}");
+	wsclient_send_text(c,
+			   "{\"type\":\"narrate\",\"ids\":[\"welcome/say/1\"],\"voice\":\"ruth\","
+			   "\"speed\":\"faster\"}");
 	b = read_narration(c, &fast);
 	CHECK(slow > 0 && fast > 0 && fast * 100 < slow * 80);
 	cJSON_Delete(a);
@@ -202,22 +207,37 @@ static void bad_narration_requests_should_be_refused_plainly(void)
 	char many[8192];
 	size_t n = 0;
 
-	CHECK(refused_with(c, "{\"type\":\"narrate\",\"ids\":[\"like-admire/title\"],\"voice\":\"ruth\","
-			      "\"speed\":\"normal\"}", "unknown-text")); /* not on this page */
-	CHECK(refused_with(c, "{\"type\":\"narrate\",\"ids\":[\"msg/timeout.body\"],\"voice\":\"ruth\","
-			      "\"speed\":\"normal\"}", "unknown-text")); /* it has a {blank} */
-	CHECK(refused_with(c, "{\"type\":\"narrate\",\"ids\":[\"welcome/title\"],\"voice\":\"hal\","
-			      "\"speed\":\"normal\"}", "bad-voice"));
-	CHECK(refused_with(c, "{\"type\":\"narrate\",\"ids\":[\"welcome/title\"],\"voice\":\"ruth\","
-			      "\"speed\":\"ludicrous\"}", "bad-voice"));
-	CHECK(refused_with(c, "{\"type\":\"narrate\",\"ids\":[],\"voice\":\"ruth\",\"speed\":\"normal\"}",
+	CHECK(
+	    refused_with(c,
+			 "{\"type\":\"narrate\",\"ids\":[\"like-admire/title\"],\"voice\":\"ruth\","
+			 "\"speed\":\"normal\"}",
+			 "unknown-text")); /* not on this page */
+	CHECK(
+	    refused_with(c,
+			 "{\"type\":\"narrate\",\"ids\":[\"msg/timeout.body\"],\"voice\":\"ruth\","
+			 "\"speed\":\"normal\"}",
+			 "unknown-text")); /* it has a {blank} */
+	CHECK(refused_with(c,
+			   "{\"type\":\"narrate\",\"ids\":[\"welcome/title\"],\"voice\":\"hal\","
+			   "\"speed\":\"normal\"}",
+			   "bad-voice"));
+	CHECK(refused_with(c,
+			   "{\"type\":\"narrate\",\"ids\":[\"welcome/title\"],\"voice\":\"ruth\","
+			   "\"speed\":\"ludicrous\"}",
+			   "bad-voice"));
+	CHECK(refused_with(
+	    c, "{\"type\":\"narrate\",\"ids\":[],\"voice\":\"ruth\",\"speed\":\"normal\"}",
+	    "bad-message"));
+	CHECK(refused_with(c,
+			   "{\"type\":\"narrate\",\"ids\":\"welcome/title\",\"voice\":\"ruth\","
+			   "\"speed\":\"normal\"}",
 			   "bad-message"));
-	CHECK(refused_with(c, "{\"type\":\"narrate\",\"ids\":\"welcome/title\",\"voice\":\"ruth\","
-			      "\"speed\":\"normal\"}", "bad-message"));
-	n += (size_t)snprintf(many, sizeof(many), "{\"type\":\"narrate\",\"voice\":\"ruth\","
-						  "\"speed\":\"normal\",\"ids\":[");
+	n += (size_t)snprintf(many, sizeof(many),
+			      "{\"type\":\"narrate\",\"voice\":\"ruth\","
+			      "\"speed\":\"normal\",\"ids\":[");
 	for (int i = 0; i < 65; i++)
-		n += (size_t)snprintf(many + n, sizeof(many) - n, "%s\"welcome/title\"", i ? "," : "");
+		n += (size_t)snprintf(many + n, sizeof(many) - n, "%s\"welcome/title\"",
+				      i ? "," : "");
 	snprintf(many + n, sizeof(many) - n, "]}");
 	CHECK(refused_with(c, many, "bad-message"));
 	wsclient_free(c);
@@ -231,10 +251,11 @@ static void a_flood_of_requests_should_meet_a_bounded_queue_and_the_server_shoul
 
 	/* 10 requests of 10 texts each: more than one session may have waiting */
 	for (int i = 0; i < 10; i++)
-		wsclient_send_text(c, "{\"type\":\"narrate\",\"voice\":\"ruth\",\"speed\":\"faster\","
-				      "\"ids\":[\"welcome/title\",\"welcome/say/1\",\"welcome/say/2\","
-				      "\"welcome/title\",\"welcome/say/1\",\"welcome/say/2\",\"welcome/title\","
-				      "\"welcome/say/1\",\"welcome/say/2\",\"welcome/title\"]}");
+		wsclient_send_text(
+		    c, "{\"type\":\"narrate\",\"voice\":\"ruth\",\"speed\":\"faster\","
+		       "\"ids\":[\"welcome/title\",\"welcome/say/1\",\"welcome/say/2\","
+		       "\"welcome/title\",\"welcome/say/1\",\"welcome/say/2\",\"welcome/title\","
+		       "\"welcome/say/1\",\"welcome/say/2\",\"welcome/title\"]}");
 	wsclient_send_text(c, "{\"type\":\"narrate_stop\"}");
 	/* Then one more, marked: once it has been read, the flood has been dealt with. */
 	wsclient_send_text(c, "{\"type\":\"narrate\",\"seq\":9999,\"voice\":\"ruth\","
@@ -275,7 +296,7 @@ static void fixed_texts_should_be_ready_before_anyone_asks(void)
 
 	/* However long start-up takes here (the watchdog stops a server that never gets there). */
 	while (!ready) {
-		struct timespec ts = { 0, 20000000 };
+		struct timespec ts = {0, 20000000};
 
 		if (http_get(srv.port, "/healthz", NULL, 0, body, sizeof(body)) == 200 &&
 		    (h = cJSON_Parse(body))) {
@@ -288,8 +309,9 @@ static void fixed_texts_should_be_ready_before_anyone_asks(void)
 	}
 	CHECK(ready);
 	c = welcome();
-	wsclient_send_text(c, "{\"type\":\"narrate\",\"ids\":[\"welcome/say/3\"],\"voice\":\"david\","
-			      "\"speed\":\"normal\"}");
+	wsclient_send_text(c,
+			   "{\"type\":\"narrate\",\"ids\":[\"welcome/say/3\"],\"voice\":\"david\","
+			   "\"speed\":\"normal\"}");
 	m = read_narration(c, &bytes);
 	CHECK(json_bool(m, "cached") == 1); /* the first time anyone asked */
 	CHECK(bytes > 0);

@@ -443,7 +443,7 @@ static void managing_should_offer_the_ways_named_or_all_when_none_were(void)
 	CHECK(plan_managing_offered("direct,council", "mix") == 0);
 	CHECK(plan_managing_offered("council", "direct-payment") == 0);
 	CHECK(plan_managing_offered("directly", "direct-payment") == 0); /* whole names only */
-	CHECK(plan_managing_offered("council", "help") == 1);		    /* help is always there */
+	CHECK(plan_managing_offered("council", "help") == 1);		 /* help is always there */
 	CHECK(plan_managing_offered("", "provider") == 1);
 	CHECK(plan_managing_offered(NULL, "mix") == 1);
 }

@@ -25,9 +25,9 @@ static testsrv srv; /* the server most tests share; started in main() */
 /* ---- helpers ---- */
 
 /* The printf-formatted text, malloc'd (NULL when memory runs out). */
-#define ask(c, ...) wsclient_askf((c), WAIT_MS, __VA_ARGS__)
+#define ask(c, ...)		   wsclient_askf((c), WAIT_MS, __VA_ARGS__)
 #define ask_is(c, type, what, ...) wsclient_ask_is((c), WAIT_MS, (type), (what), __VA_ARGS__)
-#define is_msg json_is_msg
+#define is_msg			   json_is_msg
 
 /* A plain-English error message: present, filled in, not a code or a C string. */
 static int plain_message(const cJSON *m)
@@ -1194,9 +1194,9 @@ out:
  * Host that agree with each other, so only a Host allow-list can tell. */
 static void a_page_on_another_name_that_resolves_here_should_be_refused(void)
 {
-	static const char *const extra[] = { "--host", "plans.example", NULL };
+	static const char *const extra[] = {"--host", "plans.example", NULL};
 	char origin[128], host[128];
-	wsclient_opts o = { origin, host, NULL };
+	wsclient_opts o = {origin, host, NULL};
 	testsrv s2;
 	wsclient *c;
 	int status = -1;
@@ -1224,7 +1224,6 @@ static void a_page_on_another_name_that_resolves_here_should_be_refused(void)
 	testsrv_stop(&s2);
 	testsrv_cleanup(&s2);
 }
-
 
 static void a_forged_origin_should_be_refused_and_the_own_origin_accepted(void)
 {

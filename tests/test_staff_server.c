@@ -35,9 +35,9 @@ static char origin[64]; /* the server's own, as a browser on it sends */
 
 /* ---- helpers ---- */
 
-#define ask(c, ...) wsclient_askf((c), WAIT_MS, __VA_ARGS__)
+#define ask(c, ...)		   wsclient_askf((c), WAIT_MS, __VA_ARGS__)
 #define ask_is(c, type, what, ...) wsclient_ask_is((c), WAIT_MS, (type), (what), __VA_ARGS__)
-#define is_msg json_is_msg
+#define is_msg			   json_is_msg
 
 /* The login form's body for name and password (spaces as +), into out. */
 static void login_form(const char *name, const char *password, char *out, size_t n)
@@ -444,10 +444,11 @@ static void a_plan_should_go_from_invitation_to_sign_off_with_versions_and_audit
 		long long need = (long long)json_num(m, "needs.0.id", 0);
 
 		cJSON_Delete(m);
-		CHECK(ask_is(casey, "plan", "submitted",
-			     "{\"type\":\"council\",\"plan\":%lld,\"field\":\"need/%lld/direct_payment\","
-			     "\"value\":true}",
-			     plan, need));
+		CHECK(ask_is(
+		    casey, "plan", "submitted",
+		    "{\"type\":\"council\",\"plan\":%lld,\"field\":\"need/%lld/direct_payment\","
+		    "\"value\":true}",
+		    plan, need));
 	}
 	CHECK(ask_is(casey, "plan", "changes_requested", "{\"type\":\"send_back\",\"plan\":%lld}",
 		     plan));

@@ -699,7 +699,6 @@ static void store_close_should_drop_a_batch_that_was_not_committed(void)
 	store_close(s);
 }
 
-
 /* ---- staff accounts, sessions and the audit log (schema 2) ---- */
 
 /* Any Argon2id string will do for the store: it does not check passwords. */
@@ -744,13 +743,16 @@ static long long count_on_file(const char *path, const char *sql)
 	"ALTER TABLE plans DROP COLUMN person_disagree_reason;"                                    \
 	"ALTER TABLE plans DROP COLUMN caseworker_agreed_at;"                                      \
 	"ALTER TABLE plans DROP COLUMN caseworker_agreed_by; ALTER TABLE plans DROP COLUMN risks;" \
-	"ALTER TABLE plans DROP COLUMN emergency_checked; ALTER TABLE plans DROP COLUMN not_agreed_at;" \
-	"ALTER TABLE plans DROP COLUMN not_agreed_by; ALTER TABLE plans DROP COLUMN not_agreed_reasons;" \
+	"ALTER TABLE plans DROP COLUMN emergency_checked; ALTER TABLE plans DROP COLUMN "          \
+	"not_agreed_at;"                                                                           \
+	"ALTER TABLE plans DROP COLUMN not_agreed_by; ALTER TABLE plans DROP COLUMN "              \
+	"not_agreed_reasons;"                                                                      \
 	"ALTER TABLE plans DROP COLUMN not_agreed_safety;"                                         \
 	"ALTER TABLE plans DROP COLUMN not_agreed_complaints;"                                     \
-	"ALTER TABLE plans DROP COLUMN signed_off_at; ALTER TABLE plans DROP COLUMN signed_off_by;" \
+	"ALTER TABLE plans DROP COLUMN signed_off_at; ALTER TABLE plans DROP COLUMN "              \
+	"signed_off_by;"                                                                           \
 	"ALTER TABLE plans DROP COLUMN panel_decision; ALTER TABLE plans DROP COLUMN panel_date;"  \
-	"ALTER TABLE needs DROP COLUMN how; ALTER TABLE needs DROP COLUMN direct_payment;"          \
+	"ALTER TABLE needs DROP COLUMN how; ALTER TABLE needs DROP COLUMN direct_payment;"         \
 	"ALTER TABLE flags DROP COLUMN closed_by; ALTER TABLE flags DROP COLUMN closed_note;"
 
 static void store_should_migrate_a_version_2_database_and_keep_its_plans_and_users(void)
@@ -758,7 +760,7 @@ static void store_should_migrate_a_version_2_database_and_keep_its_plans_and_use
 	char path[128], err[STORE_ERR_LEN] = "";
 	unsigned char hash[STORE_HASH_BYTES];
 	long long id = 0, found = 0, uid = 0;
-	needs_seen ns = { 0 };
+	needs_seen ns = {0};
 	store_user u;
 	sqlite3 *db;
 	store *s = open_file("version2.db", path, sizeof(path));
@@ -795,11 +797,10 @@ static void store_should_migrate_a_version_2_database_and_keep_its_plans_and_use
 
 static void store_should_migrate_a_version_1_database_and_keep_its_plans(void)
 {
-	static const char *const downgrade =
-		UNDO_MIGRATION_3
-		"DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;"
-		"DROP TRIGGER audit_no_replace; DROP TABLE audit; DROP TABLE login_failures;"
-		"DROP TABLE staff_sessions; DROP TABLE users; PRAGMA user_version = 1;";
+	static const char *const downgrade = UNDO_MIGRATION_3
+	    "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;"
+	    "DROP TRIGGER audit_no_replace; DROP TABLE audit; DROP TABLE login_failures;"
+	    "DROP TABLE staff_sessions; DROP TABLE users; PRAGMA user_version = 1;";
 	char path[128], err[STORE_ERR_LEN] = "";
 	unsigned char hash[STORE_HASH_BYTES];
 	long long id = 0, found = 0, uid = 0;
@@ -835,8 +836,8 @@ static void store_should_migrate_a_version_1_database_and_keep_its_plans(void)
 	CHECK(store_plan_find(s, hash, &found) == 0 && found == id);
 	CHECK(store_answers_each(s, id, collect_answer, &a) == 0);
 	CHECK_STR(a.text, "who/0/=me;");
-	CHECK(store_user_add(s, "casey", "caseworker", SOME_HASH, 1, NULL, &uid, err, sizeof(err)) ==
-	      0);
+	CHECK(store_user_add(s, "casey", "caseworker", SOME_HASH, 1, NULL, &uid, err,
+			     sizeof(err)) == 0);
 	CHECK(store_user_find(s, "casey", &u) == 0 && u.id == uid);
 	CHECK(store_audit_append(s, NULL, id, "migrated", NULL, err, sizeof(err)) == 0);
 	store_close(s);
@@ -864,8 +865,8 @@ static void store_should_keep_users_with_their_roles_and_refuse_bad_rows(void)
 	      1);
 	/* What users.c checks, the database checks again. */
 	CHECK(store_user_add(s, "sam", "root", SOME_HASH, 1, NULL, NULL, err, sizeof(err)) == -1);
-	CHECK(store_user_add(s, "sam jones", "manager", SOME_HASH, 1, NULL, NULL, err, sizeof(err)) ==
-	      -1);
+	CHECK(store_user_add(s, "sam jones", "manager", SOME_HASH, 1, NULL, NULL, err,
+			     sizeof(err)) == -1);
 	CHECK(store_user_add(s, "", "manager", SOME_HASH, 1, NULL, NULL, err, sizeof(err)) == -1);
 	CHECK(store_user_add(s, "sam", "manager", "plain text password", 1, NULL, NULL, err,
 			     sizeof(err)) == -1);
@@ -1060,8 +1061,8 @@ static int stop_at_first_row(void *ctx, const store_audit_row *r)
 static void store_audit_should_list_a_plans_rows_newest_first(void)
 {
 	store *s = open_memory();
-	store_actor person = { STORE_ACTOR_PERSON, 0, NULL };
-	store_actor caseworker = { STORE_ACTOR_STAFF, 3, "caseworker" };
+	store_actor person = {STORE_ACTOR_PERSON, 0, NULL};
+	store_actor caseworker = {STORE_ACTOR_STAFF, 3, "caseworker"};
 	long long p1 = new_plan(s, 1), p2 = new_plan(s, 2);
 	rows_seen rs = {0, "", 0};
 	int stopped = 0;
@@ -1070,8 +1071,8 @@ static void store_audit_should_list_a_plans_rows_newest_first(void)
 	CHECK(store_audit_append(s, &person, p1, "submitted", NULL, NULL, 0) == 0);
 	CHECK(store_audit_append(s, &caseworker, p2, "comment", "{\"section\": \"budget\"}", NULL,
 				 0) == 0);
-	CHECK(store_audit_append(s, &caseworker, p1, "send_back", "{\"reason\":\"ask\"}", NULL, 0) ==
-	      0);
+	CHECK(store_audit_append(s, &caseworker, p1, "send_back", "{\"reason\":\"ask\"}", NULL,
+				 0) == 0);
 	CHECK(store_audit_append(s, NULL, -1, "started", NULL, NULL, 0) == 0);
 	CHECK(store_audit_each_for_plan(s, p1, 0, 10, collect_row, &rs) == 0);
 	CHECK(rs.n == 2);
@@ -1143,15 +1144,17 @@ static void dump_audit(sqlite3 *db, char *out, size_t n)
 	size_t len = 0;
 
 	out[0] = '\0';
-	if (sqlite3_prepare_v2(db, "SELECT id, at_ms, actor_kind, actor_id, role, plan_id, action, "
-				   "detail FROM audit ORDER BY id", -1, &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db,
+			       "SELECT id, at_ms, actor_kind, actor_id, role, plan_id, action, "
+			       "detail FROM audit ORDER BY id",
+			       -1, &q, NULL) != SQLITE_OK)
 		return;
 	while (sqlite3_step(q) == SQLITE_ROW && len < n)
 		for (int c = 0; c < 8 && len < n; c++)
 			len += (size_t)snprintf(out + len, n - len, "%s%s",
 						(const char *)sqlite3_column_text(q, c)
-							? (const char *)sqlite3_column_text(q, c)
-							: "NULL",
+						    ? (const char *)sqlite3_column_text(q, c)
+						    : "NULL",
 						c == 7 ? "\n" : "|");
 	sqlite3_finalize(q);
 }
@@ -1159,18 +1162,18 @@ static void dump_audit(sqlite3 *db, char *out, size_t n)
 static void the_database_should_refuse_to_change_or_delete_audit_rows(void)
 {
 	static const char *const attacks[] = {
-		"UPDATE audit SET action = 'nothing_happened' WHERE id = 1",
-		"UPDATE audit SET detail = '{}'",
-		"DELETE FROM audit WHERE id = 1",
-		"DELETE FROM audit",
-		"INSERT OR REPLACE INTO audit (id, actor_kind, action) VALUES (1, 'system', 'forged')",
-		"REPLACE INTO audit (id, actor_kind, action) VALUES (2, 'system', 'forged')",
-		("INSERT INTO audit (id, actor_kind, action) VALUES (1, 'system', 'forged') "
-		 "ON CONFLICT (id) DO UPDATE SET action = 'forged'"),
+	    "UPDATE audit SET action = 'nothing_happened' WHERE id = 1",
+	    "UPDATE audit SET detail = '{}'",
+	    "DELETE FROM audit WHERE id = 1",
+	    "DELETE FROM audit",
+	    "INSERT OR REPLACE INTO audit (id, actor_kind, action) VALUES (1, 'system', 'forged')",
+	    "REPLACE INTO audit (id, actor_kind, action) VALUES (2, 'system', 'forged')",
+	    ("INSERT INTO audit (id, actor_kind, action) VALUES (1, 'system', 'forged') "
+	     "ON CONFLICT (id) DO UPDATE SET action = 'forged'"),
 	};
 	char path[128], before[2048], after[2048];
 	store *s = open_file("audit.db", path, sizeof(path));
-	store_actor manager = { STORE_ACTOR_STAFF, 2, "manager" };
+	store_actor manager = {STORE_ACTOR_STAFF, 2, "manager"};
 	sqlite3 *db;
 
 	if (!s) {
@@ -1204,12 +1207,12 @@ static void the_database_should_refuse_to_change_or_delete_audit_rows(void)
 
 /* ---- the staff workspace ---- */
 
-static store_actor casey_actor = { STORE_ACTOR_STAFF, 1, "caseworker" };
+static store_actor casey_actor = {STORE_ACTOR_STAFF, 1, "caseworker"};
 
 /* A store with users casey (1) and morgan (2) and an invited plan with two needs. */
 static store *staff_store(const char *file, char *path, size_t n, long long *plan)
 {
-	store_invite_need needs[] = { { "Help to wash", 1 }, { "Windows cleaned", 0 } };
+	store_invite_need needs[] = {{"Help to wash", 1}, {"Windows cleaned", 0}};
 	unsigned char hash[STORE_HASH_BYTES];
 	store *s = file ? open_file(file, path, n) : open_memory();
 
@@ -1245,7 +1248,7 @@ static int note_action(void *ctx, const store_audit_row *row)
 /* The plan's audit actions, oldest first, as "staff:plan_invited,person:person_agreed". */
 static const char *audit_of(store *s, long long plan, audit_seen *a)
 {
-	audit_seen newest = { 0, "" };
+	audit_seen newest = {0, ""};
 	char *p;
 
 	memset(a, 0, sizeof(*a));
@@ -1277,7 +1280,7 @@ static void store_plan_invite_should_make_a_draft_with_needs_and_an_audit_row(vo
 	char path[8];
 	long long plan = 0, found = 0;
 	unsigned char hash[STORE_HASH_BYTES];
-	needs_seen ns = { 0 };
+	needs_seen ns = {0};
 	audit_seen a;
 	store *s = staff_store(NULL, path, sizeof(path), &plan);
 
@@ -1337,7 +1340,7 @@ static void comments_should_keep_their_author_and_be_marked_seen_once(void)
 {
 	char path[8];
 	long long plan = 0, id = 0;
-	comments_seen cs = { 0 };
+	comments_seen cs = {0};
 	audit_seen a;
 	store *s = staff_store(NULL, path, sizeof(path), &plan);
 
@@ -1358,7 +1361,8 @@ static void comments_should_keep_their_author_and_be_marked_seen_once(void)
 	memset(&cs, 0, sizeof(cs));
 	CHECK(store_comments_each(s, plan, note_comment, &cs) == 0);
 	CHECK(cs.seen == 1);
-	CHECK_STR(audit_of(s, plan, &a), "staff:plan_invited,staff:comment_added,person:comments_seen");
+	CHECK_STR(audit_of(s, plan, &a),
+		  "staff:plan_invited,staff:comment_added,person:comments_seen");
 	CHECK(strstr(a.actions, "Can you") == NULL);
 	store_close(s);
 }
@@ -1372,14 +1376,14 @@ static int copy_snapshot(void *ctx, const char *json)
 static void the_database_should_refuse_to_change_or_delete_versions(void)
 {
 	static const char *const attacks[] = {
-		"UPDATE versions SET snapshot = '{}' WHERE n = 1",
-		"UPDATE versions SET kind = 'agreed'",
-		"DELETE FROM versions WHERE n = 1",
-		"DELETE FROM versions",
-		"INSERT OR REPLACE INTO versions (id, plan_id, n, kind, actor_kind, snapshot) "
-		"VALUES (1, 1, 1, 'submitted', 'system', '{}')",
-		"REPLACE INTO versions (plan_id, n, kind, actor_kind, snapshot) "
-		"VALUES (1, 1, 'submitted', 'system', '{}')",
+	    "UPDATE versions SET snapshot = '{}' WHERE n = 1",
+	    "UPDATE versions SET kind = 'agreed'",
+	    "DELETE FROM versions WHERE n = 1",
+	    "DELETE FROM versions",
+	    "INSERT OR REPLACE INTO versions (id, plan_id, n, kind, actor_kind, snapshot) "
+	    "VALUES (1, 1, 1, 'submitted', 'system', '{}')",
+	    "REPLACE INTO versions (plan_id, n, kind, actor_kind, snapshot) "
+	    "VALUES (1, 1, 'submitted', 'system', '{}')",
 	};
 	char path[128], snap[4096] = "", again[4096] = "";
 	long long plan = 0;
@@ -1443,7 +1447,7 @@ static void open_flags_should_list_safeguarding_then_advocacy_then_reviews(void)
 	char path[8];
 	long long plan = 0, other;
 	int raised;
-	flags_seen fs = { 0 };
+	flags_seen fs = {0};
 	store *s = staff_store(NULL, path, sizeof(path), &plan);
 
 	if (!s) {
@@ -1459,11 +1463,13 @@ static void open_flags_should_list_safeguarding_then_advocacy_then_reviews(void)
 	{
 		char want[256];
 
-		snprintf(want, sizeof(want), "safeguarding:%lld,advocacy:%lld,advocacy:%lld,review:%lld",
-			 other, other, plan, plan);
+		snprintf(want, sizeof(want),
+			 "safeguarding:%lld,advocacy:%lld,advocacy:%lld,review:%lld", other, other,
+			 plan, plan);
 		CHECK_STR(fs.order, want);
 	}
-	CHECK(store_flag_close(s, other, "safeguarding", "Police told", &casey_actor, NULL, 0) == 0);
+	CHECK(store_flag_close(s, other, "safeguarding", "Police told", &casey_actor, NULL, 0) ==
+	      0);
 	CHECK(store_flag_close(s, other, "safeguarding", "again", &casey_actor, NULL, 0) == 1);
 	memset(&fs, 0, sizeof(fs));
 	CHECK(store_flags_open_each(s, note_flag, &fs) == 0);
@@ -1497,10 +1503,10 @@ static void council_parts_should_say_when_there_is_no_such_need_or_item(void)
 
 static void remove_tmpdir(void)
 {
-	static const char *const names[] = {"migrate.db", "newer.db", "review.db", "durable.db",
-					    "uncommitted.db", "version1.db", "staff-batch.db",
-					    "audit.db", "prune.db", "version2.db",
-					    "versions.db", "kiosk-agree.db"};
+	static const char *const names[] = {"migrate.db",     "newer.db",	"review.db",
+					    "durable.db",     "uncommitted.db", "version1.db",
+					    "staff-batch.db", "audit.db",	"prune.db",
+					    "version2.db",    "versions.db",	"kiosk-agree.db"};
 	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
 	char path[160];
 

@@ -728,7 +728,7 @@ static void texts_asked_for_at_once_should_each_start_before_any_is_finished(voi
 	tts_request req;
 	char err[TTS_ERR_LEN] = "";
 	char *text = long_text();
-	int first[N] = { 0 }, started = 0, finished_before_all_started = 0, finished = 0;
+	int first[N] = {0}, started = 0, finished_before_all_started = 0, finished = 0;
 	tts_result *r;
 
 	CHECK(text != NULL);
@@ -777,7 +777,7 @@ static void a_forgotten_stream_should_stop_giving_pieces(void)
 	tts_result_free(r);
 	tts_forget(t, &owner);
 	for (int i = 0; i < 20; i++) {
-		struct timespec ts = { 0, 5000000 };
+		struct timespec ts = {0, 5000000};
 
 		while ((r = tts_poll(t))) {
 			after++;
@@ -800,10 +800,9 @@ static void a_forgotten_stream_should_stop_giving_pieces(void)
  * words before the finished result (seven sentences would give six). */
 static void words_should_keep_their_places_across_sentences(void)
 {
-	static const char *const words[] = { "Café",  "au",	"lait", "Ünïcödé", "wörds",
-					     "here",  "I",	"love", "🎉",	 "parties",
-					     "Next",  "line",	"e.g",	"a",	 "carer",
-					     "No",    "5",	"is",	"mine" };
+	static const char *const words[] = {
+	    "Café", "au",   "lait", "Ünïcödé", "wörds", "here", "I", "love", "🎉",   "parties",
+	    "Next", "line", "e.g",  "a",       "carer", "No",	"5", "is",   "mine"};
 	tts *t = open_tts(MAX_JOBS);
 	tts_request req;
 	char err[TTS_ERR_LEN];

@@ -204,7 +204,7 @@ static void users_add_should_refuse_a_name_taken_in_any_case_and_bad_input(void)
 	CHECK(users_add(f.u, "sam", AUTH_MANAGER, "short", NULL, NULL, err, sizeof(err)) == -1);
 	CHECK(users_add(f.u, "sam", AUTH_ROLE_COUNT, "another long password", NULL, NULL, err,
 			sizeof(err)) == -1);
-	CHECK(store_user_find(f.st, "sam", &(store_user){ 0 }) == 1);
+	CHECK(store_user_find(f.st, "sam", &(store_user){0}) == 1);
 	CHECK(users_each(f.u, count_user, &n) == 0 && n == 1);
 	fixture_close(&f);
 }
@@ -243,8 +243,8 @@ static void users_each_should_list_names_roles_and_who_is_disabled(void)
 static void the_right_password_should_log_in_and_a_wrong_one_should_not(void)
 {
 	fixture f;
-	unsigned char token[USERS_TOKEN_BYTES] = { 0 }, zero[USERS_TOKEN_BYTES] = { 0 };
-	users_staff who = { 0 };
+	unsigned char token[USERS_TOKEN_BYTES] = {0}, zero[USERS_TOKEN_BYTES] = {0};
+	users_staff who = {0};
 	users_login_result r;
 	long long wait = -1;
 	char err[STORE_ERR_LEN] = "";
@@ -362,7 +362,7 @@ static void five_wrong_passwords_should_lock_the_name_until_the_window_passes(vo
 static void locks_should_double_up_to_15_minutes(void)
 {
 	fixture f;
-	long long wait = -1, expect[] = { 30, 60, 120, 240, 480, 900, 900 };
+	long long wait = -1, expect[] = {30, 60, 120, 240, 480, 900, 900};
 
 	if (fixture_open(&f, NULL))
 		return;
@@ -447,7 +447,8 @@ static void a_new_password_should_replace_the_old_one(void)
 	CHECK(users_set_password(f.u, "casey", "short", NULL, err, sizeof(err)) == -1);
 	CHECK(users_set_password(f.u, "nobody", "a brand new password", NULL, err, sizeof(err)) ==
 	      1);
-	CHECK(users_set_password(f.u, "casey", "a brand new password", NULL, err, sizeof(err)) == 0);
+	CHECK(users_set_password(f.u, "casey", "a brand new password", NULL, err, sizeof(err)) ==
+	      0);
 	CHECK(login(&f, "casey", "purple monkey dishwasher", NULL, NULL) == USERS_LOGIN_WRONG);
 	CHECK(login(&f, "casey", "a brand new password", NULL, NULL) == USERS_LOGIN_OK);
 	fixture_close(&f);
@@ -478,7 +479,7 @@ static void tokens_should_be_32_random_bytes_kept_only_as_a_hash(void)
 {
 	char path[128], wal[160];
 	unsigned char a[USERS_TOKEN_BYTES], b[USERS_TOKEN_BYTES], hash[32];
-	unsigned char stored[32] = { 0 };
+	unsigned char stored[32] = {0};
 	int rows = 0;
 	sqlite3 *db;
 	sqlite3_stmt *q;
@@ -498,8 +499,8 @@ static void tokens_should_be_32_random_bytes_kept_only_as_a_hash(void)
 	crypto_generichash(hash, sizeof(hash), a, sizeof(a), NULL, 0);
 	CHECK(file_contains(path, hash, sizeof(hash)) || file_contains(wal, hash, sizeof(hash)));
 	CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
-	CHECK(sqlite3_prepare_v2(db, "SELECT token_hash FROM staff_sessions ORDER BY created_ms", -1,
-				 &q, NULL) == SQLITE_OK);
+	CHECK(sqlite3_prepare_v2(db, "SELECT token_hash FROM staff_sessions ORDER BY created_ms",
+				 -1, &q, NULL) == SQLITE_OK);
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		CHECK(sqlite3_column_bytes(q, 0) == 32);
 		if (sqlite3_column_bytes(q, 0) == 32)
@@ -521,7 +522,8 @@ static void tokens_should_read_back_from_their_text(void)
 	randombytes_buf(t, sizeof(t));
 	users_token_encode(t, text);
 	CHECK(strlen(text) == 43);
-	CHECK(strspn(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == 43);
+	CHECK(strspn(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
+	      43);
 	CHECK(users_token_decode(text, back) == 0 && memcmp(t, back, sizeof(t)) == 0);
 	CHECK(users_token_decode("", back) == -1);
 	CHECK(users_token_decode("short", back) == -1);
@@ -546,7 +548,7 @@ static int logged_in(fixture *f, unsigned char token[USERS_TOKEN_BYTES])
 static void a_session_should_end_after_30_idle_minutes(void)
 {
 	unsigned char token[USERS_TOKEN_BYTES];
-	users_staff who = { 0 };
+	users_staff who = {0};
 	fixture f;
 
 	if (logged_in(&f, token))
@@ -651,7 +653,7 @@ static int note_row(void *ctx, const store_audit_row *row)
 static void account_changes_and_logins_should_each_leave_an_audit_row(void)
 {
 	unsigned char token[USERS_TOKEN_BYTES];
-	store_actor admin = { STORE_ACTOR_STAFF, 99, "admin" };
+	store_actor admin = {STORE_ACTOR_STAFF, 99, "admin"};
 	char seen[2048] = "", err[STORE_ERR_LEN] = "";
 	long long id = 0;
 	fixture f;

@@ -368,7 +368,8 @@ static void view_page_should_read_answers_back_on_the_check_page(void)
 	CHECK_STR(str_at(page, "kind"), "check");
 	sections = cJSON_GetArraySize(obj_at(page, "sections"));
 	CHECK(sections > 0);
-	CHECK(str_at(obj_at(cJSON_GetArrayItem(obj_at(page, "sections"), 0), "part"), "text") != NULL);
+	CHECK(str_at(obj_at(cJSON_GetArrayItem(obj_at(page, "sections"), 0), "part"), "text") !=
+	      NULL);
 
 	row = check_row(page, "important");
 	CHECK(row != NULL);
@@ -536,10 +537,10 @@ static void view_page_should_show_dates_in_words(void)
 	cJSON *m;
 	const char *when_field = NULL;
 	/* the day, the month's name and the year, in the content's words */
-	char *expect = content_fill(
-	    c, "date",
-	    (const char *const[]){"day", "1", "month", content_message(c, "month.5"), "year", "2026",
-				  NULL});
+	char *expect =
+	    content_fill(c, "date",
+			 (const char *const[]){"day", "1", "month", content_message(c, "month.5"),
+					       "year", "2026", NULL});
 
 	CHECK(pg != NULL);
 	if (!pg)
@@ -568,7 +569,7 @@ static void view_page_should_show_dates_in_words(void)
 
 static void view_page_should_give_the_typed_answer_as_a_text_on_its_own_page(void)
 {
-	static const page_kind kinds[] = { KIND_TEXT, KIND_LONG_TEXT, KIND_REVIEW };
+	static const page_kind kinds[] = {KIND_TEXT, KIND_LONG_TEXT, KIND_REVIEW};
 	plan_answers pa;
 	view_params vp;
 
@@ -584,7 +585,8 @@ static void view_page_should_give_the_typed_answer_as_a_text_on_its_own_page(voi
 		if (!pg)
 			continue;
 		snprintf(id, sizeof(id), "answer/%s", pg->id);
-		/* Unanswered: an empty text, so that the page can fill it once an answer is saved. */
+		/* Unanswered: an empty text, so that the page can fill it once an answer is saved.
+		 */
 		m = page_json(&vp, pg->id);
 		answer = obj_at(obj_at(m, "page"), "answer");
 		CHECK_STR(str_at(answer, "id"), id);
@@ -630,7 +632,7 @@ static void code_pieces_of(const cJSON *page, char *out, size_t n)
 
 static void view_page_should_give_the_code_in_pieces_read_one_at_a_time(void)
 {
-	static const page_kind kinds[] = { KIND_CODE, KIND_SAVED_CODE };
+	static const page_kind kinds[] = {KIND_CODE, KIND_SAVED_CODE};
 	plan_answers pa;
 	view_params vp;
 	char pieces[512];
@@ -645,8 +647,9 @@ static void view_page_should_give_the_code_in_pieces_read_one_at_a_time(void)
 		/* The code as it is typed, and its pieces: each word, each digit alone. */
 		CHECK_STR(str_at(obj_at(m, "page"), "code"), "apple-river-boat-4827");
 		code_pieces_of(obj_at(m, "page"), pieces, sizeof(pieces));
-		CHECK_STR(pieces, "code/1=apple|code/2=river|code/3=boat|code/4=4|code/5=8|code/6=2|"
-				  "code/7=7");
+		CHECK_STR(pieces,
+			  "code/1=apple|code/2=river|code/3=boat|code/4=4|code/5=8|code/6=2|"
+			  "code/7=7");
 		cJSON_Delete(m);
 	}
 	/* No plan open on the code page: no code, and nothing to read. */

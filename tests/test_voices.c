@@ -109,8 +109,10 @@ static void speech_should_read_amounts_as_pounds(void)
 	speech sp;
 	char *w;
 
-	CHECK(voices_speech(real, "Your budget is **£245.50** a week, or £1,000 a month, or £1.", &sp) == 0);
-	CHECK_STR(sp.text, "Your budget is 245 pounds 50 a week, or 1000 pounds a month, or 1 pound.");
+	CHECK(voices_speech(real, "Your budget is **£245.50** a week, or £1,000 a month, or £1.",
+			    &sp) == 0);
+	CHECK_STR(sp.text,
+		  "Your budget is 245 pounds 50 a week, or 1000 pounds a month, or 1 pound.");
 	w = written_of(shown, &sp, "245 pounds 50");
 	CHECK_STR(w, "£245.50");
 	free(w);
@@ -199,7 +201,8 @@ static int refused(const char *profiles, const char *sayings, const char *expect
 /* No pronunciations at all is a valid list: sorting an empty list must not touch a NULL array. */
 static void an_empty_pronunciations_list_should_load_and_speak_text_as_written(void)
 {
-	const char *good = "voice: a\nlabel: A\nlanguage: en-gb\ngender: female\nrate: 150\npitch: 50\n";
+	const char *good =
+	    "voice: a\nlabel: A\nlanguage: en-gb\ngender: female\nrate: 150\npitch: 50\n";
 	char dir[] = "/tmp/planaloud-voices-XXXXXX", err[512] = "";
 	voices *v;
 	speech sp;
@@ -221,15 +224,18 @@ static void an_empty_pronunciations_list_should_load_and_speak_text_as_written(v
 
 static void broken_voice_files_should_be_refused_with_the_line_and_reason(void)
 {
-	const char *good = "voice: a\nlabel: A\nlanguage: en-gb\ngender: female\nrate: 150\npitch: 50\n";
+	const char *good =
+	    "voice: a\nlabel: A\nlanguage: en-gb\ngender: female\nrate: 150\npitch: 50\n";
 
-	CHECK(refused("voice: a\nlabel: A\nlanguage: en-gb\ngender: female\nrate: 5000\npitch: 50\n", "",
-		      "profiles.txt:5: this must be a whole number from 80 to 450"));
+	CHECK(
+	    refused("voice: a\nlabel: A\nlanguage: en-gb\ngender: female\nrate: 5000\npitch: 50\n",
+		    "", "profiles.txt:5: this must be a whole number from 80 to 450"));
 	CHECK(refused("voice: a\ngender: other\n", "", "profiles.txt:2: gender is"));
 	CHECK(refused("label: A\n", "", "profiles.txt:1: 'label' must come after a 'voice:' line"));
 	CHECK(refused("voice: a\nlabel: A\n", "", "needs label, language, gender, rate and pitch"));
 	CHECK(refused("", "", "there are no voices"));
-	CHECK(refused(good, "OT: oh tee\nOT: other\n", "pronunciations.txt:2: 'OT' is there twice"));
+	CHECK(
+	    refused(good, "OT: oh tee\nOT: other\n", "pronunciations.txt:2: 'OT' is there twice"));
 	CHECK(refused(good, "no colon here\n", "pronunciations.txt:1: a line must be"));
 }
 

@@ -14,14 +14,14 @@
 static char tmpdir[64];
 
 /* The fake clock every workflow call here runs on: 2031-02-03T04:05:06.789Z. */
-#define CLOCK_MS	1927857906789LL
-#define CLOCK_TEXT	"2031-02-03T04:05:06.789Z"
-#define AS(s, actor)	(&(workflow){ (s), (actor), CLOCK_MS })
-#define AS_PERSON(s, plan) AS(s, (&(store_actor){ STORE_ACTOR_PERSON, (plan), NULL }))
-#define SOME_HASH	"$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$c29tZWhhc2hzb21laGFzaA"
+#define CLOCK_MS	   1927857906789LL
+#define CLOCK_TEXT	   "2031-02-03T04:05:06.789Z"
+#define AS(s, actor)	   (&(workflow){(s), (actor), CLOCK_MS})
+#define AS_PERSON(s, plan) AS(s, (&(store_actor){STORE_ACTOR_PERSON, (plan), NULL}))
+#define SOME_HASH	   "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$c29tZWhhc2hzb21laGFzaA"
 
-static store_actor casey_actor = { STORE_ACTOR_STAFF, 1, "caseworker" };
-static store_actor morgan_actor = { STORE_ACTOR_STAFF, 2, "manager" };
+static store_actor casey_actor = {STORE_ACTOR_STAFF, 1, "caseworker"};
+static store_actor morgan_actor = {STORE_ACTOR_STAFF, 2, "manager"};
 
 static void hash_of(int n, unsigned char hash[STORE_HASH_BYTES])
 {
@@ -80,7 +80,7 @@ static long long new_plan(store *s, int n)
 /* A store with users casey (1) and morgan (2) and an invited plan with two needs. */
 static store *staff_store(const char *file, char *path, size_t n, long long *plan)
 {
-	store_invite_need needs[] = { { "Help to wash", 1 }, { "Windows cleaned", 0 } };
+	store_invite_need needs[] = {{"Help to wash", 1}, {"Windows cleaned", 0}};
 	unsigned char hash[STORE_HASH_BYTES];
 	store *s = file ? open_file(file, path, n) : open_memory();
 
@@ -116,7 +116,7 @@ static int note_action(void *ctx, const store_audit_row *row)
 /* The plan's audit actions, oldest first, as "staff:plan_invited,person:person_agreed". */
 static const char *audit_of(store *s, long long plan, audit_seen *a)
 {
-	audit_seen newest = { 0, "" };
+	audit_seen newest = {0, ""};
 	char *p;
 
 	memset(a, 0, sizeof(*a));
@@ -537,7 +537,7 @@ static void the_fake_clock_should_reach_every_time_the_workflow_writes(void)
 	char path[8];
 	long long plan = 0, other;
 	times_seen t;
-	version_times vt = { 0, 1 };
+	version_times vt = {0, 1};
 	store *s = staff_store(NULL, path, sizeof(path), &plan);
 
 	if (!s) {
@@ -586,7 +586,7 @@ static void a_review_done_early_should_leave_one_full_review_waiting(void)
 {
 	char path[8];
 	long long plan = 0;
-	reviews_seen rs = { 0 };
+	reviews_seen rs = {0};
 	audit_seen a;
 	store *s = staff_store(NULL, path, sizeof(path), &plan);
 
@@ -633,8 +633,8 @@ static void a_council_change_should_forget_both_agreements(void)
 	char path[8];
 	long long plan = 0;
 	int ready = -1, person = -1, worker = -1;
-	workflow_council swim = { WORKFLOW_SUPPORT_ADD, 0, "Swimming", 1250 };
-	workflow_council none = { WORKFLOW_NEED_HOW, 999, "x", 0 };
+	workflow_council swim = {WORKFLOW_SUPPORT_ADD, 0, "Swimming", 1250};
+	workflow_council none = {WORKFLOW_NEED_HOW, 999, "x", 0};
 	store *s = staff_store(NULL, path, sizeof(path), &plan);
 
 	if (!s) {
@@ -661,8 +661,8 @@ static void a_council_change_should_forget_both_agreements(void)
 
 static void remove_tmpdir(void)
 {
-	static const char *const names[] = { "kiosk-agree.db" };
-	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+	static const char *const names[] = {"kiosk-agree.db"};
+	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
 	char path[160];
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
