@@ -3,7 +3,7 @@ BUILD ?= build
 PORT ?= 8080
 DATA ?= data
 
-.PHONY: run test build deps test-deps clean bench
+.PHONY: run test build deps test-deps clean bench format
 
 run: deps build
 	./$(BUILD)/planaloud --port $(PORT) --data $(DATA) --demo
@@ -23,6 +23,9 @@ test-deps:
 
 bench: deps build
 	./$(BUILD)/planaloud-bench save --sessions 200 --seconds 10
+
+format:
+	clang-format -i server/*.[ch] tests/*.[ch] bench/*.[ch]
 
 clean:
 	rm -rf $(BUILD)
