@@ -6,6 +6,7 @@
 #include "flow.h"
 #include "message.h"
 #include "plan.h"
+#include "staff_words.h"
 #include "utf8.h"
 #include "version.h"
 #include "view.h"
@@ -823,6 +824,7 @@ static int handle_me(staff_session *ss, const cJSON *m, long long seq)
 	cJSON_AddStringToObject(r, "name", ss->who.name);
 	cJSON_AddStringToObject(r, "role", auth_role_name(ss->who.role));
 	cJSON_AddNumberToObject(r, "idle_minutes", (double)(USERS_IDLE_MS / 60000));
+	cJSON_AddItemToObject(r, "words", staff_words_new(ss->sf->c, ss->who.role));
 	reply(ss, r, 0);
 	return 0;
 }
