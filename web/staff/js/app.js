@@ -5,6 +5,7 @@
 
 import { h, errorSummary, banner, focusSkipTargets, ROLE_NAMES } from './dom.js';
 import { can } from './roles.js';
+import { setWords } from './words.js';
 import * as caseload from './caseload.js';
 import * as invite from './invite.js';
 import * as letter from './letter.js';
@@ -91,6 +92,7 @@ function connect() {
     attempt = 0;
     const first = !me;
     me = r;
+    setWords(r.words);
     used();
     showUser();
     showConnection(null);
@@ -180,7 +182,7 @@ function showUser() {
   $('user').hidden = false;
   $('nav').hidden = false;
   $('service-link').setAttribute('href', '#' + defaultView());
-  for (const li of document.querySelectorAll('[data-nav]')) li.hidden = !can(me, li.dataset.nav);
+  for (const li of document.querySelectorAll('[data-nav]')) li.hidden = !can(me, VIEWS[li.dataset.nav]?.needs);
   if (![...document.querySelectorAll('[data-nav]')].some((li) => !li.hidden)) $('nav').hidden = true;
 }
 
@@ -225,7 +227,7 @@ function errorText(reply) {
 }
 
 function defaultView() {
-  return can(me, 'caseload') ? 'caseload' : 'audit';
+  return can(me, caseload.needs) ? 'caseload' : 'audit';
 }
 
 /** What a view may call: the server, the page around it, and moving to another view. */

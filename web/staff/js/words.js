@@ -1,22 +1,55 @@
 // The words the staff pages use for the server's codes: statuses, flags, reviews, ways of
 // managing a budget, version kinds and audit actions.
 
-/** status -> [tag text, tag colour (GOV.UK Frontend 6; null: the default blue), group heading] */
-export const STATUS = {
-  submitted: ['Sent by the person', null, 'Sent by the person: read and agree'],
-  changes_requested: ['Sent back for changes', 'orange', 'Sent back for changes'],
-  agreed: ['Agreed', 'turquoise', 'Agreed: waiting for sign-off'],
-  not_agreed: ['Not agreed', 'red', 'Not agreed'],
-  review_due: ['Review due', 'yellow', 'Review due'],
-  signed_off: ['Signed off', 'green', 'Signed off'],
-  draft: ['Being written', 'grey', 'Being written by the person'],
+// Statuses, review questions and ways of managing are the server's words: the reply to `me`
+// carries them (server/staff_words.c, from the content), and app.js hands them here once.
+let told = { status: [], review: [], managing: [] };
+
+/** Takes the words of the `me` reply (its `words` object). */
+export function setWords(words) {
+  if (!words || typeof words !== 'object') return;
+  told = {
+    status: Array.isArray(words.status) ? words.status : [],
+    review: Array.isArray(words.review) ? words.review : [],
+    managing: Array.isArray(words.managing) ? words.managing : [],
+  };
+}
+
+/** status -> tag colour (GOV.UK Frontend 6; null: the default blue). How it looks, not words. */
+const COLOUR = {
+  submitted: null, changes_requested: 'orange', agreed: 'turquoise', not_agreed: 'red',
+  review_due: 'yellow', signed_off: 'green', draft: 'grey',
 };
 
-/** The order the caseload shows the status groups in: what needs staff first. */
-export const STATUS_ORDER = ['submitted', 'agreed', 'not_agreed', 'review_due', 'changes_requested', 'draft', 'signed_off'];
+/** The statuses in the order the caseload shows them, each { status, tag, group }. */
+export function statuses() {
+  return told.status;
+}
+
+function status(s) {
+  return told.status.find((t) => t.status === s);
+}
 
 export function statusText(s) {
-  return (STATUS[s] || [String(s || 'Unknown')])[0];
+  return status(s)?.tag || String(s || '').replace(/_/g, ' ');
+}
+
+export function statusColour(s) {
+  return Object.prototype.hasOwnProperty.call(COLOUR, s) ? COLOUR[s] : 'grey';
+}
+
+/** The review form's questions: [{ key, question, hint?, required }]. */
+export function reviewQuestions() {
+  return told.review;
+}
+
+/** Ways of managing a personal budget (the invite's `managing`): [{ value, text, hint? }]. */
+export function managingWays() {
+  return told.managing;
+}
+
+export function managingText(way) {
+  return told.managing.find((m) => m.value === way)?.text || String(way);
 }
 
 /** flag kind -> [short name, what it means] */
@@ -38,14 +71,6 @@ export const REVIEW_KINDS = { light: 'Light-touch review', full: 'Full review', 
 export function reviewKind(k) {
   return REVIEW_KINDS[k] || 'Review';
 }
-
-/** Ways of managing a personal budget (the invite's `managing`). */
-export const MANAGING = [
-  { value: 'direct', text: 'Direct payment', hint: 'The person (or someone for them) gets the money and arranges their own support.' },
-  { value: 'council', text: 'The council arranges the support' },
-  { value: 'provider', text: 'A provider manages it', hint: 'An individual service fund.' },
-  { value: 'mix', text: 'A mix of these' },
-];
 
 export const VERSION_KINDS = { submitted: 'Sent by the person', agreed: 'Agreed', signed_off: 'Signed off', review: 'Reviewed' };
 
