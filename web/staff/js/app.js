@@ -4,6 +4,7 @@
 // keeps nothing but the plan code it has just been given (for printing the letter).
 
 import { h, errorSummary, banner, focusSkipTargets, ROLE_NAMES } from './dom.js';
+import { openSocket } from '/js/socket.js';
 import { can } from './roles.js';
 import { setWords } from './words.js';
 import * as caseload from './caseload.js';
@@ -15,36 +16,24 @@ import * as audit from './audit.js';
 import * as review from './review.js';
 
 const VIEWS = { caseload, invite, letter, plan, versions, audit, review };
-const BACKOFF_MS = [1000, 2000, 5000, 10000];
 const LOGIN = '/staff/login.html';
 
 const $ = (id) => document.getElementById(id);
 
-let ws = null;
-let seq = 0;
-const pending = new Map(); // seq -> resolve
+let socket = null;
 let me = null; // the `me` reply, once the server has said who is logged in
-let attempt = 0;
 let navigation = 0; // counts views shown: a reply for an older view is dropped
 let leaving = false;
 
 // ---- the connection --------------------------------------------------------------
 
-function wsUrl() {
-  return (location.protocol === 'https:' ? 'wss' : 'ws') + '://' + location.host + '/ws';
-}
-
 const LOST = { type: 'error', code: 'connection', message: 'The connection to the server was lost. Wait a moment, then try again.' };
 
 /** Sends one request; resolves with its reply (an `error` reply included), never rejects. */
 function request(m) {
-  if (!ws || ws.readyState !== WebSocket.OPEN) return Promise.resolve({ ...LOST });
+  if (!socket?.isOpen()) return Promise.resolve({ ...LOST });
   used();
-  const n = ++seq;
-  return new Promise((resolve) => {
-    pending.set(n, resolve);
-    ws.send(JSON.stringify({ ...m, seq: n }));
-  });
+  return socket.request(m);
 }
 
 function toLogin(problem) {
@@ -53,67 +42,39 @@ function toLogin(problem) {
   location.replace(LOGIN + (problem ? `?problem=${problem}` : ''));
 }
 
-function onMessage(ev) {
-  if (typeof ev.data !== 'string') return;
-  let m;
-  try {
-    m = JSON.parse(ev.data);
-  } catch {
-    return;
-  }
-  if (!m || typeof m !== 'object') return;
+function onMessage(m) {
   if (m.type === 'error' && m.code === 'login-needed') {
     // Logged out elsewhere, 30 idle minutes, or a disabled account: the server closes next.
     toLogin(me ? 'ended' : null);
-    return;
+    return true;
   }
-  const resolve = pending.get(m.seq);
-  if (resolve) {
-    pending.delete(m.seq);
-    resolve(m);
-  }
+  return false;
 }
 
-function connect() {
-  let sock;
-  let greeted = false;
-  try {
-    sock = new WebSocket(wsUrl(), 'planaloud-staff');
-  } catch {
+async function onOpen() {
+  const r = await request({ type: 'me' });
+  if (r.type !== 'me') return; // login-needed takes the page to the login form
+  socket.ok();
+  const first = !me;
+  me = r;
+  setWords(r.words);
+  used();
+  showUser();
+  showConnection(null);
+  // Back after a lost connection, the view stays as it is: nothing typed into it is lost.
+  if (first) route(false);
+}
+
+/** The connection has gone: true tries again. */
+function onLost() {
+  if (leaving) return false;
+  // Gone before saying who is logged in: there is no live login (or no server).
+  if (!me) {
     toLogin();
-    return;
+    return false;
   }
-  ws = sock;
-  sock.addEventListener('message', onMessage);
-  sock.addEventListener('open', async () => {
-    const r = await request({ type: 'me' });
-    if (r.type !== 'me') return; // login-needed takes the page to the login form
-    greeted = true;
-    attempt = 0;
-    const first = !me;
-    me = r;
-    setWords(r.words);
-    used();
-    showUser();
-    showConnection(null);
-    // Back after a lost connection, the view stays as it is: nothing typed into it is lost.
-    if (first) route(false);
-  });
-  sock.addEventListener('close', () => {
-    if (ws !== sock) return;
-    ws = null;
-    for (const resolve of pending.values()) resolve({ ...LOST });
-    pending.clear();
-    if (leaving) return;
-    // Closed before saying who is logged in: there is no live login (or no server).
-    if (!greeted && !me) {
-      toLogin();
-      return;
-    }
-    showConnection('The connection to the server was lost. Trying again…');
-    const delay = BACKOFF_MS[Math.min(attempt++, BACKOFF_MS.length - 1)];
-    setTimeout(connect, delay);
-  });
+  showConnection('The connection to the server was lost. Trying again…');
+  return true;
 }
 
 function showConnection(text) {
@@ -341,4 +302,4 @@ window.addEventListener('hashchange', () => route(true));
 window.addEventListener('pageshow', (e) => {
   if (e.persisted) location.reload();
 });
-connect();
+socket = openSocket('planaloud-staff', { open: onOpen, message: onMessage, lost: onLost }, LOST);
