@@ -18,6 +18,11 @@ static const char *const review_keys[] = {
 
 static const char *const managing_ways[] = { "direct", "council", "provider", "mix" };
 
+/* The flags a person can raise, and the kinds of review and of frozen version (docs/staff.md). */
+static const char *const flag_kinds[] = { "safeguarding", "advocacy", "review" };
+static const char *const review_kinds[] = { "light", "full", "request" };
+static const char *const version_kinds[] = { "submitted", "agreed", "signed_off", "review" };
+
 #define COUNT(a) (sizeof(a) / sizeof(*(a)))
 
 size_t staff_review_key_count(void)
@@ -94,17 +99,21 @@ static cJSON *statuses(const content *c)
 	return a;
 }
 
-static cJSON *review_questions(const content *c)
+/* [{ "<id>": name, "<text>": its message, "<more>": the message "<name>.<more>" when there is
+ * one }] for the names under prefix. */
+static cJSON *word_list(const content *c, const char *prefix, const char *const *names, size_t n,
+			const char *id, const char *text, const char *more)
 {
 	cJSON *a = cJSON_CreateArray();
+	char suffix[16];
 
-	for (size_t i = 0; a && i < COUNT(review_keys); i++) {
+	snprintf(suffix, sizeof(suffix), ".%s", more);
+	for (size_t i = 0; a && i < n; i++) {
 		cJSON *o = cJSON_CreateObject();
 
-		if (!cJSON_AddItemToArray(a, o) || !cJSON_AddStringToObject(o, "key", review_keys[i]) ||
-		    add_message(o, "question", c, "staff.review", review_keys[i], "", 1) ||
-		    add_message(o, "hint", c, "staff.review", review_keys[i], ".hint", 0) ||
-		    !cJSON_AddBoolToObject(o, "required", i < STAFF_REVIEW_REQUIRED)) {
+		if (!cJSON_AddItemToArray(a, o) || !cJSON_AddStringToObject(o, id, names[i]) ||
+		    add_message(o, text, c, prefix, names[i], "", 1) ||
+		    add_message(o, more, c, prefix, names[i], suffix, 0)) {
 			cJSON_Delete(a);
 			return NULL;
 		}
@@ -112,42 +121,71 @@ static cJSON *review_questions(const content *c)
 	return a;
 }
 
-static cJSON *ways_of_managing(const content *c)
+/* { name: its message } for the names under prefix. */
+static cJSON *word_map(const content *c, const char *prefix, const char *const *names, size_t n)
 {
-	cJSON *a = cJSON_CreateArray();
+	cJSON *o = cJSON_CreateObject();
 
-	for (size_t i = 0; a && i < COUNT(managing_ways); i++) {
-		cJSON *o = cJSON_CreateObject();
+	for (size_t i = 0; o && i < n; i++)
+		if (add_message(o, names[i], c, prefix, names[i], "", 1)) {
+			cJSON_Delete(o);
+			return NULL;
+		}
+	return o;
+}
 
-		if (!cJSON_AddItemToArray(a, o) ||
-		    !cJSON_AddStringToObject(o, "value", managing_ways[i]) ||
-		    add_message(o, "text", c, "staff.managing", managing_ways[i], "", 1) ||
-		    add_message(o, "hint", c, "staff.managing", managing_ways[i], ".hint", 0)) {
+static cJSON *review_questions(const content *c)
+{
+	cJSON *a = word_list(c, "staff.review", review_keys, COUNT(review_keys), "key",
+			      "question", "hint");
+	size_t i = 0;
+	cJSON *q;
+
+	cJSON_ArrayForEach(q, a)
+	{
+		if (!cJSON_AddBoolToObject(q, "required", i++ < STAFF_REVIEW_REQUIRED)) {
 			cJSON_Delete(a);
 			return NULL;
 		}
 	}
 	return a;
+}
+
+static cJSON *role_names(const content *c)
+{
+	const char *names[AUTH_ROLE_COUNT];
+
+	for (int r = 0; r < AUTH_ROLE_COUNT; r++)
+		names[r] = auth_role_name((auth_role)r);
+	return word_map(c, "staff.role", names, AUTH_ROLE_COUNT);
+}
+
+/* Adds part under field; a NULL part (out of memory) or a failed add: -1, part freed. */
+static int add_part(cJSON *o, const char *field, cJSON *part)
+{
+	if (part && cJSON_AddItemToObject(o, field, part))
+		return 0;
+	cJSON_Delete(part);
+	return -1;
 }
 
 cJSON *staff_words_new(const content *c, auth_role role)
 {
-	cJSON *o = cJSON_CreateObject(), *r = NULL;
+	cJSON *o = cJSON_CreateObject();
 
-	if (!o)
-		goto fail;
-	if (!(r = actions_of(role)) || !cJSON_AddItemToObject(o, "can", r))
-		goto fail;
-	if (!(r = statuses(c)) || !cJSON_AddItemToObject(o, "status", r))
-		goto fail;
-	if (!(r = review_questions(c)) || !cJSON_AddItemToObject(o, "review", r))
-		goto fail;
-	if (!(r = ways_of_managing(c)) || !cJSON_AddItemToObject(o, "managing", r))
-		goto fail;
+	if (!o || add_part(o, "can", actions_of(role)) || add_part(o, "roles", role_names(c)) ||
+	    add_part(o, "status", statuses(c)) || add_part(o, "review", review_questions(c)) ||
+	    add_part(o, "managing", word_list(c, "staff.managing", managing_ways,
+					      COUNT(managing_ways), "value", "text", "hint")) ||
+	    add_part(o, "flags",
+		     word_list(c, "staff.flag", flag_kinds, COUNT(flag_kinds), "kind", "name",
+			       "means")) ||
+	    add_part(o, "review_kinds",
+		     word_map(c, "staff.review-kind", review_kinds, COUNT(review_kinds))) ||
+	    add_part(o, "versions",
+		     word_map(c, "staff.version", version_kinds, COUNT(version_kinds)))) {
+		cJSON_Delete(o);
+		return NULL;
+	}
 	return o;
-fail:
-	/* r is either NULL or not yet in o. */
-	cJSON_Delete(r);
-	cJSON_Delete(o);
-	return NULL;
 }

@@ -121,6 +121,42 @@ static void ways_of_managing_should_have_the_contents_words(void)
 	cJSON_Delete(w);
 }
 
+static void roles_flags_and_kinds_should_have_the_contents_words(void)
+{
+	static const char *const flags[] = { "safeguarding", "advocacy", "review" };
+	static const char *const kinds[] = { "light", "full", "request" };
+	static const char *const versions[] = { "submitted", "agreed", "signed_off", "review" };
+	cJSON *w = staff_words_new(c, AUTH_CASEWORKER);
+	const cJSON *list = cJSON_GetObjectItem(w, "flags");
+
+	for (int r = 0; r < AUTH_ROLE_COUNT; r++) {
+		const char *name = auth_role_name((auth_role)r);
+
+		CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(w, "roles"),
+								   name)),
+			  message("staff.role", name, ""));
+	}
+	CHECK(cJSON_GetArraySize(list) == 3);
+	for (int i = 0; i < 3; i++) {
+		const cJSON *f = cJSON_GetArrayItem(list, i);
+
+		CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(f, "kind")), flags[i]);
+		CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(f, "name")),
+			  message("staff.flag", flags[i], ""));
+		CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(f, "means")),
+			  message("staff.flag", flags[i], ".means"));
+	}
+	for (int i = 0; i < 3; i++)
+		CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(
+				  cJSON_GetObjectItem(w, "review_kinds"), kinds[i])),
+			  message("staff.review-kind", kinds[i], ""));
+	for (int i = 0; i < 4; i++)
+		CHECK_STR(cJSON_GetStringValue(
+				  cJSON_GetObjectItem(cJSON_GetObjectItem(w, "versions"), versions[i])),
+			  message("staff.version", versions[i], ""));
+	cJSON_Delete(w);
+}
+
 static void an_admin_should_be_told_no_plan_work(void)
 {
 	cJSON *w = staff_words_new(c, AUTH_ADMIN);
@@ -144,6 +180,7 @@ int main(void)
 	RUN(every_status_should_come_once_with_the_contents_words);
 	RUN(review_questions_should_follow_the_keys_the_review_message_takes);
 	RUN(ways_of_managing_should_have_the_contents_words);
+	RUN(roles_flags_and_kinds_should_have_the_contents_words);
 	RUN(an_admin_should_be_told_no_plan_work);
 	content_free(c);
 	return check_report();

@@ -487,6 +487,11 @@ function standInWords(role, can = STAND_IN_ACTIONS[role] || []) {
       .map((key, i) => withHint({ key, question: m[`staff.review.${key}`], required: i < 2 }, m[`staff.review.${key}.hint`])),
     managing: ['direct', 'council', 'provider', 'mix']
       .map((value) => withHint({ value, text: m[`staff.managing.${value}`] }, m[`staff.managing.${value}.hint`])),
+    roles: Object.fromEntries(['caseworker', 'manager', 'admin'].map((r) => [r, m[`staff.role.${r}`]])),
+    flags: ['safeguarding', 'advocacy', 'review']
+      .map((kind) => ({ kind, name: m[`staff.flag.${kind}`], means: m[`staff.flag.${kind}.means`] })),
+    review_kinds: Object.fromEntries(['light', 'full', 'request'].map((k) => [k, m[`staff.review-kind.${k}`]])),
+    versions: Object.fromEntries(['submitted', 'agreed', 'signed_off', 'review'].map((k) => [k, m[`staff.version.${k}`]])),
   };
 }
 

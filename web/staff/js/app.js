@@ -3,10 +3,10 @@
 // The server holds every plan and checks every request; this page asks, shows the answer, and
 // keeps nothing but the plan code it has just been given (for printing the letter).
 
-import { h, errorSummary, banner, focusSkipTargets, ROLE_NAMES } from './dom.js';
+import { h, errorSummary, banner, focusSkipTargets } from './dom.js';
 import { openSocket } from '/js/socket.js';
 import { can } from './roles.js';
-import { setWords } from './words.js';
+import { setWords, roleName } from './words.js';
 import * as caseload from './caseload.js';
 import * as invite from './invite.js';
 import * as letter from './letter.js';
@@ -139,7 +139,7 @@ function stayLoggedIn() {
 
 function showUser() {
   $('user-who').replaceChildren(h('span', { class: 'govuk-visually-hidden', text: 'Logged in as ' }),
-    h('strong', { text: me.name }), ` (${ROLE_NAMES[me.role] || me.role})`);
+    h('strong', { text: me.name }), ` (${roleName(me.role)})`);
   $('user').hidden = false;
   $('nav').hidden = false;
   $('service-link').setAttribute('href', '#' + defaultView());
@@ -258,7 +258,7 @@ function context(token, name) {
 
 function notAllowed(ctx) {
   ctx.show(h('h1', { class: 'govuk-heading-l', text: 'You cannot use this page' }),
-    h('p', { class: 'govuk-body', text: `Your role (${ROLE_NAMES[me.role] || me.role}) cannot do this.` }),
+    h('p', { class: 'govuk-body', text: `Your role (${roleName(me.role)}) cannot do this.` }),
     h('p', { class: 'govuk-body' }, h('a', { class: 'govuk-link', href: '#' + defaultView(), text: 'Go to your start page' })));
 }
 

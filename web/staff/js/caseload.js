@@ -4,7 +4,7 @@
 
 import { h, tag, table, time, warning, banner, flagDetail } from './dom.js';
 import { can } from './roles.js';
-import { statuses, statusColour, FLAGS, FLAG_DETAIL, flagName, reviewKind } from './words.js';
+import { statuses, statusColour, FLAG_DETAIL, flagName, flagMeans, reviewKind } from './words.js';
 
 export const needs = 'view_caseload';
 
@@ -18,7 +18,7 @@ function planLink(p) {
 function urgentBlock(urgent) {
   if (!Array.isArray(urgent) || !urgent.length) return null;
   const items = urgent.map((u) => {
-    const [name, says] = FLAGS[u.kind] || [String(u.kind), 'needs attention.'];
+    const [name, says] = [flagName(u.kind), flagMeans(u.kind)];
     const words = [h('a', { class: 'govuk-notification-banner__link', href: `#plan/${encodeURIComponent(u.plan)}`,
       text: u.label || u.person || `Plan ${u.plan}` }), ` ${says} `, 'Raised ', time(u.raised), '.',
       flagDetail(FLAG_DETAIL, u.detail)];

@@ -274,4 +274,3 @@ export function time(s) {
   return s ? h('time', { datetime: s, text: when(s) }) : '';
 }
 
-export const ROLE_NAMES = { caseworker: 'caseworker', manager: 'team manager', admin: 'administrator' };

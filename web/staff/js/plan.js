@@ -9,7 +9,7 @@ import {
   isMoney, moneyText, showError, clearErrors, flagDetail,
 } from './dom.js';
 import { can } from './roles.js';
-import { statusText, statusColour, FLAGS, FLAG_DETAIL, flagName, reviewKind, versionKind, managingText } from './words.js';
+import { statusText, statusColour, FLAG_DETAIL, flagName, flagMeans, reviewKind, versionKind, managingText } from './words.js';
 
 export const needs = 'read_plan';
 
@@ -208,7 +208,7 @@ class PlanView {
 
   /** An open flag: what it is and when it was raised; staff who deal with it say what they did. */
   flag(f, i, person) {
-    const words = warning(`${flagName(f.kind)}: ${person} ${(FLAGS[f.kind] || ['', 'needs attention.'])[1]} Raised `, time(f.raised), '.',
+    const words = warning(`${flagName(f.kind)}: ${person} ${flagMeans(f.kind)} Raised `, time(f.raised), '.',
       flagDetail(FLAG_DETAIL, f.detail));
     if (!can(this.ctx.me, 'fill_council_parts')) return words;
     const id = `flag-${i + 1}`;

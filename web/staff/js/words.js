@@ -1,17 +1,18 @@
 // The words the staff pages use for the server's codes: statuses, flags, reviews, ways of
 // managing a budget, version kinds and audit actions.
 
-// Statuses, review questions and ways of managing are the server's words: the reply to `me`
-// carries them (server/staff_words.c, from the content), and app.js hands them here once.
-let told = { status: [], review: [], managing: [] };
+// These are the server's words: the reply to `me` carries them (server/staff_words.c, from the
+// content), and app.js hands them here once. Only how a status looks (its colour) is the page's.
+let told = { status: [], review: [], managing: [], flags: [], roles: {}, review_kinds: {}, versions: {} };
 
 /** Takes the words of the `me` reply (its `words` object). */
 export function setWords(words) {
   if (!words || typeof words !== 'object') return;
+  const list = (k) => (Array.isArray(words[k]) ? words[k] : []);
+  const map = (k) => (words[k] && typeof words[k] === 'object' ? words[k] : {});
   told = {
-    status: Array.isArray(words.status) ? words.status : [],
-    review: Array.isArray(words.review) ? words.review : [],
-    managing: Array.isArray(words.managing) ? words.managing : [],
+    status: list('status'), review: list('review'), managing: list('managing'), flags: list('flags'),
+    roles: map('roles'), review_kinds: map('review_kinds'), versions: map('versions'),
   };
 }
 
@@ -52,30 +53,38 @@ export function managingText(way) {
   return told.managing.find((m) => m.value === way)?.text || String(way);
 }
 
-/** flag kind -> [short name, what it means] */
-export const FLAGS = {
-  safeguarding: ['Safeguarding', 'said someone is hurting them or making them feel unsafe.'],
-  advocacy: ['Advocacy', 'asked for an independent advocate.'],
-  review: ['Review asked for', 'asked for a review: their needs may have changed.'],
-};
-
 /** Before what the person wrote when they raised a flag (a review request's reason). */
 export const FLAG_DETAIL = 'In their words:';
 
-export function flagName(kind) {
-  return (FLAGS[kind] || [String(kind)])[0];
+function flag(kind) {
+  return told.flags.find((f) => f.kind === kind);
 }
 
-export const REVIEW_KINDS = { light: 'Light-touch review', full: 'Full review', request: 'Review the person asked for' };
+/** A flag's short name ("Safeguarding"). */
+export function flagName(kind) {
+  return flag(kind)?.name || String(kind);
+}
+
+/** What the person did, after their name ("asked for an independent advocate."). */
+export function flagMeans(kind) {
+  return flag(kind)?.means || 'needs attention.';
+}
+
+function own(map, k) {
+  return map && Object.prototype.hasOwnProperty.call(map, k) ? map[k] : undefined;
+}
 
 export function reviewKind(k) {
-  return REVIEW_KINDS[k] || 'Review';
+  return own(told.review_kinds, k) || 'Review';
 }
 
-export const VERSION_KINDS = { submitted: 'Sent by the person', agreed: 'Agreed', signed_off: 'Signed off', review: 'Reviewed' };
-
 export function versionKind(k) {
-  return VERSION_KINDS[k] || String(k || '');
+  return own(told.versions, k) || String(k || '');
+}
+
+/** A role's name as staff say it ("team manager"). */
+export function roleName(r) {
+  return own(told.roles, r) || String(r || '');
 }
 
 /** "send_back" -> "Send back" for audit actions without their own words. */
