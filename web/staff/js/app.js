@@ -166,25 +166,12 @@ function announce(text) {
 
 // ---- views -------------------------------------------------------------------------
 
-// Words for error codes whose message the server's content does not have yet (it then sends the
-// message's name, such as "error.not-allowed-role", instead of words).
-const ERROR_WORDS = {
-  'not-allowed-role': 'Your role cannot do this.',
-  'no-plan': 'There is no such plan.',
-  'no-version': 'There is no such version of this plan.',
-  'no-flag': 'That flag has already been dealt with.',
-  'no-item': 'That support item is no longer there.',
-  'sign-off-own': 'You agreed this plan as its caseworker, so another team manager must sign it off.',
-  'bad-date': 'Enter a real date, like 20 11 2026.',
-  'bad-money': 'Enter an amount in pounds, like 245 or 245.50.',
-  'unknown-type': 'The server cannot do this yet.',
-};
-
-/** The words of an error reply: the server's own, else the page's for its code. */
+/** The words of an error reply: the server's own (from the content). A reply without them
+ * (a message's name instead of words: the content lacks it) gets a general apology. */
 function errorText(reply) {
   const m = typeof reply.message === 'string' ? reply.message.trim() : '';
   if (m && !/^[a-z]+(\.[a-z0-9-]+)+$/.test(m)) return m;
-  return ERROR_WORDS[reply.code] || 'Sorry, something went wrong. Try again.';
+  return 'Sorry, something went wrong. Try again.';
 }
 
 function defaultView() {
