@@ -9,7 +9,7 @@ run: deps build
 	./$(BUILD)/planaloud --port $(PORT) --data $(DATA) --demo
 
 test: test-deps build
-	cd $(BUILD) && ctest --output-on-failure
+	cd $(BUILD) && ctest --output-on-failure -j$$(nproc)
 
 build:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

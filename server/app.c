@@ -26,7 +26,7 @@ struct app {
 	unsigned char key[CODE_KEY_BYTES];
 	store *st;
 	users *accounts;
-	protocol *proto;
+	kiosk *proto;
 	staff *workspace;
 	ws *server;
 	narrator *nar;
@@ -139,8 +139,8 @@ static void start_narration(app *a, const app_config *cfg)
 		snprintf(a->warning, sizeof(a->warning), "narration is off: %s", why);
 		return;
 	}
-	protocol_set_narrator(a->proto, a->nar);
-	protocol_prerender(a->proto);
+	kiosk_set_narrator(a->proto, a->nar);
+	kiosk_prerender(a->proto);
 }
 
 app *app_open(const app_config *cfg, char *err, size_t errlen)
@@ -155,7 +155,7 @@ app *app_open(const app_config *cfg, char *err, size_t errlen)
 	if (load_content(cfg, &a->c, &a->vs, err, errlen) || open_data(a, cfg, err, errlen) ||
 	    (cfg->demo && make_demo(a, err, errlen)))
 		goto fail;
-	a->proto = protocol_new(a->c, a->st, a->key, &cfg->kiosk, ws_io());
+	a->proto = kiosk_new(a->c, a->st, a->key, &cfg->kiosk, ws_io());
 	a->workspace = a->proto ? staff_new(a->c, a->st, a->accounts, a->key, ws_io())
 				: NULL;
 	if (!a->workspace) {
@@ -215,12 +215,12 @@ int app_close(app *a, char *err, size_t errlen)
 		return 0;
 	/* The synthesis thread wakes the loop: stop it before the loop goes. */
 	if (a->proto)
-		protocol_set_narrator(a->proto, NULL);
+		kiosk_set_narrator(a->proto, NULL);
 	narrator_close(a->nar);
 	ws_free(a->server);
-	if (a->proto && protocol_flush(a->proto, err, errlen))
+	if (a->proto && kiosk_flush(a->proto, err, errlen))
 		rc = -1;
-	protocol_free(a->proto);
+	kiosk_free(a->proto);
 	staff_free(a->workspace);
 	users_free(a->accounts);
 	store_close(a->st);

@@ -9,7 +9,7 @@
 #define PLANALOUD_APP_H
 
 #include "code.h"
-#include "protocol.h"
+#include "kiosk.h"
 #include "users.h"
 
 #include <signal.h>
@@ -26,7 +26,7 @@ typedef struct app_config {
 	const char *voices;   /* voice profiles and pronunciations */
 	const char *lang;
 	int demo; /* add the demo invitation and the demo staff */
-	protocol_config kiosk;
+	kiosk_config kiosk;
 } app_config;
 
 typedef struct app app;

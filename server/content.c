@@ -1,5 +1,6 @@
 #include "content_int.h"
 
+#include "buf.h"
 #include "path.h"
 
 #include <ctype.h>
@@ -459,4 +460,37 @@ long content_codeword_index(const content *c, const char *word, size_t len)
 		if (strlen(c->words[i]) == len && memcmp(c->words[i], word, len) == 0)
 			return (long)i;
 	return -1;
+}
+
+char *content_fill_text(const char *t, const char *const *kv)
+{
+	buf out = BUF_INIT;
+
+	while (*t) {
+		const char *open = strchr(t, '{'), *close = open ? strchr(open, '}') : NULL;
+		const char *value = NULL;
+
+		if (!close) {
+			buf_puts(&out, t);
+			break;
+		}
+		for (size_t i = 0; kv && kv[i] && kv[i + 1]; i += 2)
+			if (strlen(kv[i]) == (size_t)(close - open - 1) &&
+			    strncmp(kv[i], open + 1, (size_t)(close - open - 1)) == 0)
+				value = kv[i + 1];
+		buf_append(&out, t, (size_t)(open - t));
+		if (value)
+			buf_puts(&out, value);
+		else
+			buf_append(&out, open, (size_t)(close - open + 1));
+		t = close + 1;
+	}
+	return buf_detach(&out, NULL);
+}
+
+char *content_fill(const content *c, const char *name, const char *const *kv)
+{
+	const char *t = content_message(c, name);
+
+	return content_fill_text(t ? t : name, kv);
 }

@@ -97,6 +97,11 @@ const char *content_part_title(const content *c, int part);
 /* A message's text, or NULL. Borrowed for the content's lifetime. */
 const char *content_message(const content *c, const char *name);
 size_t content_message_count(const content *c);
+/* The message `name` with {placeholders} filled from kv ("name", "value", ..., NULL).
+ * Returns a malloc'd string the caller frees; the name itself when the message is missing. */
+char *content_fill(const content *c, const char *name, const char *const *kv);
+/* The text t with its {placeholders} filled from kv, as content_fill. A malloc'd string. */
+char *content_fill_text(const char *t, const char *const *kv);
 void content_message_at(const content *c, size_t i, const char **name, const char **text);
 
 /* A picture's text alternative, or NULL when the picture is unknown. */

@@ -181,3 +181,9 @@ void message_too_big(const message_protocol *mp, void *session, message_error *e
 	message_fail(e, "too-big", "limit", MESSAGE_MAX_BYTES);
 	mp->reply_error(session, e, -1);
 }
+
+void message_add_seq(cJSON *msg, long long seq)
+{
+	if (seq >= 0)
+		cJSON_AddNumberToObject(msg, "seq", (double)seq);
+}

@@ -48,6 +48,8 @@ typedef struct message_error {
 /* Sets e to code, with {name} filled with value when name is not NULL. Returns -1, for handlers to
  * return. */
 int message_fail(message_error *e, const char *code, const char *name, long long value);
+/* Adds "seq" to msg when seq >= 0 (a reply carries its request's seq). */
+void message_add_seq(cJSON *msg, long long seq);
 
 /* ---- routing: one table of handlers per protocol ---- */
 

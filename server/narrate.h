@@ -22,7 +22,7 @@ typedef struct narration_word {
  * first_sample of the whole, and the words of the sentences finished since the piece before,
  * often none). Pieces of one narration come out of narrator_poll in order, before the finished
  * narration; that one holds the whole audio and all the words again (what the page has not had
- * yet is for the caller to know: protocol.c counts what it sent). */
+ * yet is for the caller to know: kiosk_narration.c counts what it sent). */
 typedef struct narration {
 	void *owner;  /* as given to narrator_say */
 	uint64_t tag; /* as given to narrator_say */

@@ -174,23 +174,40 @@ void plan_money_format(long long pence, char *out, size_t outlen)
 		snprintf(out, outlen, "%s£%lld", sign, p / 100);
 }
 
-int plan_date_valid(const char *t)
+/* The number written in the n digits at s (the caller has checked they are digits). */
+static int digits_value(const char *s, int n)
+{
+	int v = 0;
+
+	while (n-- > 0)
+		v = v * 10 + (*s++ - '0');
+	return v;
+}
+
+int plan_date_parts(const char *t, int *y, int *m, int *d)
 {
 	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int y, m, d, leap;
+	int leap;
 
 	if (strlen(t) != 10 || t[4] != '-' || t[7] != '-')
-		return 0;
+		return -1;
 	for (int i = 0; i < 10; i++)
 		if (i != 4 && i != 7 && !isdigit((unsigned char)t[i]))
-			return 0;
-	y = atoi(t);
-	m = atoi(t + 5);
-	d = atoi(t + 8);
-	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1)
-		return 0;
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return d <= days[m - 1] + (m == 2 && leap);
+			return -1;
+	*y = digits_value(t, 4);
+	*m = digits_value(t + 5, 2);
+	*d = digits_value(t + 8, 2);
+	if (*y < 1900 || *y > 2200 || *m < 1 || *m > 12 || *d < 1)
+		return -1;
+	leap = (*y % 4 == 0 && *y % 100 != 0) || *y % 400 == 0;
+	return *d <= days[*m - 1] + (*m == 2 && leap) ? 0 : -1;
+}
+
+int plan_date_valid(const char *t)
+{
+	int y, m, d;
+
+	return plan_date_parts(t, &y, &m, &d) == 0;
 }
 
 /* Days since 1970-01-01 for a proleptic Gregorian date, and back (Howard Hinnant's
@@ -252,28 +269,26 @@ void plan_date_of(long long t, char out[PLAN_DATE_LEN])
 int plan_date_add_days(const char *date, int days, char out[PLAN_DATE_LEN])
 {
 	long long y;
-	int m, d;
+	int year, m, d;
 
-	if (!plan_date_valid(date))
+	if (plan_date_parts(date, &year, &m, &d))
 		return -1;
-	civil_from_days(days_from_civil(atoi(date), atoi(date + 5), atoi(date + 8)) + days, &y, &m,
-			&d);
+	civil_from_days(days_from_civil(year, m, d) + days, &y, &m, &d);
 	return date_write(y, m, d, out);
 }
 
 int plan_date_add_months(const char *date, int months, char out[PLAN_DATE_LEN])
 {
 	long long y, total;
-	int m, d;
+	int year, m, d;
 
-	if (!plan_date_valid(date))
+	if (plan_date_parts(date, &year, &m, &d))
 		return -1;
-	total = atoi(date) * 12LL + (atoi(date + 5) - 1) + months;
+	total = year * 12LL + (m - 1) + months;
 	y = total >= 0 ? total / 12 : (total - 11) / 12;
 	m = (int)(total - y * 12) + 1;
 	if (y < 1900 || y > 2200)
 		return -1;
-	d = atoi(date + 8);
 	if (d > days_in_month(y, m))
 		d = days_in_month(y, m);
 	return date_write(y, m, d, out);

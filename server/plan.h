@@ -50,6 +50,9 @@ int plan_money_parse(const char *text, long long *pence);
 void plan_money_format(long long pence, char *out, size_t outlen);
 /* 1 for a real calendar date written YYYY-MM-DD. */
 int plan_date_valid(const char *text);
+/* The year, month (1 to 12) and day of a date written YYYY-MM-DD: 0, or -1 when it is not a
+ * real calendar date (nothing is set then that the caller may rely on). */
+int plan_date_parts(const char *text, int *year, int *month, int *day);
 
 /* Dates are YYYY-MM-DD text, which sorts and compares (strcmp) in calendar order. */
 #define PLAN_DATE_LEN 11 /* a date and its NUL */

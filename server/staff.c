@@ -132,7 +132,7 @@ static void reply_error(staff_session *ss, const char *code, long long seq, cons
 		kv = status_kv;
 	}
 	if (e && content_message(c, name)) {
-		char *text = view_fill(c, name, kv);
+		char *text = content_fill(c, name, kv);
 
 		if (text)
 			cJSON_ReplaceItemInObject(e, "message", cJSON_CreateString(text));
@@ -527,7 +527,7 @@ static char *plan_label(const content *c, const char *person, const char *create
 	if (*person)
 		return strdup(person);
 	day = view_date_words(c, created);
-	label = view_fill(c, "staff.no-name", (const char *const[]){ "date", day ? day : "", NULL });
+	label = content_fill(c, "staff.no-name", (const char *const[]){ "date", day ? day : "", NULL });
 	free(day);
 	return label;
 }
@@ -754,7 +754,7 @@ static cJSON *plan_msg(staff_session *ss, long long plan, long long seq)
 	if (!r.o)
 		goto fail;
 	cJSON_AddStringToObject(r.o, "type", "plan");
-	view_add_seq(r.o, seq);
+	message_add_seq(r.o, seq);
 	rcode = store_plan_detail_get(st, plan, add_detail, &r);
 	if (rcode == 1) {
 		fail(ss, "no-plan");
@@ -820,7 +820,7 @@ static int handle_me(staff_session *ss, const cJSON *m, long long seq)
 	if (!r)
 		return fail(ss, "server");
 	cJSON_AddStringToObject(r, "type", "me");
-	view_add_seq(r, seq);
+	message_add_seq(r, seq);
 	cJSON_AddStringToObject(r, "name", ss->who.name);
 	cJSON_AddStringToObject(r, "role", auth_role_name(ss->who.role));
 	cJSON_AddNumberToObject(r, "idle_minutes", (double)(USERS_IDLE_MS / 60000));
@@ -931,7 +931,7 @@ static int handle_caseload(staff_session *ss, const cJSON *m, long long seq)
 	if (!r)
 		return fail(ss, "server");
 	cJSON_AddStringToObject(r, "type", "caseload");
-	view_add_seq(r, seq);
+	message_add_seq(r, seq);
 	iso_ms(now_s(ss->sf) * 1000, now);
 	cJSON_AddStringToObject(r, "now", now);
 	cJSON_AddStringToObject(r, "today", day);
@@ -974,7 +974,7 @@ static int send_invited(staff_session *ss, long long plan, const char *code, lon
 	if (!r)
 		return fail(ss, "server");
 	cJSON_AddStringToObject(r, "type", "invited");
-	view_add_seq(r, seq);
+	message_add_seq(r, seq);
 	cJSON_AddNumberToObject(r, "plan", (double)plan);
 	cJSON_AddStringToObject(r, "code", code);
 	reply(ss, r, 0);
@@ -1328,7 +1328,7 @@ static int handle_versions(staff_session *ss, const cJSON *m, long long seq)
 	if (!r)
 		return fail(ss, "server");
 	cJSON_AddStringToObject(r, "type", "versions");
-	view_add_seq(r, seq);
+	message_add_seq(r, seq);
 	cJSON_AddNumberToObject(r, "plan", (double)pl.id);
 	if (store_versions_each(ss->sf->st, pl.id, add_version,
 				cJSON_AddArrayToObject(r, "versions"))) {
@@ -1372,7 +1372,7 @@ static int handle_diff(staff_session *ss, const cJSON *m, long long seq)
 	}
 	r = cJSON_CreateObject();
 	cJSON_AddStringToObject(r, "type", "diff");
-	view_add_seq(r, seq);
+	message_add_seq(r, seq);
 	cJSON_AddNumberToObject(r, "plan", (double)pl.id);
 	cJSON_AddNumberToObject(r, "from", from->valueint);
 	cJSON_AddNumberToObject(r, "to", to->valueint);
@@ -1441,7 +1441,7 @@ static int handle_audit(staff_session *ss, const cJSON *m, long long seq)
 	if (!r)
 		return fail(ss, "server");
 	cJSON_AddStringToObject(r, "type", "audit");
-	view_add_seq(r, seq);
+	message_add_seq(r, seq);
 	cJSON_AddNumberToObject(r, "plan", (double)pl.id);
 	ac.rows = cJSON_AddArrayToObject(r, "rows");
 	if (store_audit_each_for_plan(ss->sf->st, pl.id,

@@ -129,7 +129,7 @@ int users_add(users *u, const char *name, auth_role role, const char *password,
 		return -1;
 	}
 	if (!auth_role_name(role)) {
-		err_set(err, errlen, "%s", "The role must be caseworker, manager or admin.");
+		err_set(err, errlen, "The role must be caseworker, manager or admin.");
 		return -1;
 	}
 	if (users_password_acceptable(password, err, errlen) ||
@@ -150,7 +150,7 @@ static int find(users *u, const char *name, store_user *out, char *err, size_t e
 	if (rc == 1)
 		err_set(err, errlen, "There is no user called %s.", name);
 	else if (rc < 0)
-		err_set(err, errlen, "%s", "The database could not be read.");
+		err_set(err, errlen, "The database could not be read.");
 	return rc;
 }
 
@@ -238,6 +238,23 @@ static long long lock_ms(int failures)
 	return ms < USERS_LOCK_MAX_MS ? ms : USERS_LOCK_MAX_MS;
 }
 
+/* The stand-in hash an unknown name is checked against, made once. 0, or -1. */
+static int stand_in_ready(users *u, char *err, size_t errlen)
+{
+	unsigned char secret[32];
+	char text[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
+
+	if (u->have_stand_in)
+		return 0;
+	randombytes_buf(secret, sizeof(secret));
+	sodium_bin2base64(text, sizeof(text), secret, sizeof(secret),
+			  sodium_base64_VARIANT_ORIGINAL);
+	u->have_stand_in = users_password_hash(text, u->stand_in, err, errlen) == 0;
+	sodium_memzero(secret, sizeof(secret));
+	sodium_memzero(text, sizeof(text));
+	return u->have_stand_in ? 0 : -1;
+}
+
 int users_login(users *u, const char *name, const char *password, users_login_result *result,
 		unsigned char token[USERS_TOKEN_BYTES], users_staff *who, long long *wait_ms,
 		char *err, size_t errlen)
@@ -248,40 +265,27 @@ int users_login(users *u, const char *name, const char *password, users_login_re
 	unsigned char th[STORE_HASH_BYTES];
 	long long t = now(u), locked_until;
 	size_t pwlen = strlen(password);
-	int failures, found = 1, good, rc;
+	int failures, found = 1, good, rc = -1;
 	store_user user = { 0 };
-	char fresh[USERS_HASH_MAX];
+	char fresh[USERS_HASH_MAX] = "";
 
 	*result = USERS_LOGIN_WRONG;
 	*wait_ms = 0;
 	if (store_login_state(u->st, key, &failures, &locked_until)) {
-		err_set(err, errlen, "%s", "The database could not be read.");
-		return -1;
+		err_set(err, errlen, "The database could not be read.");
+		goto out;
 	}
 	if (failures >= USERS_MAX_FAILURES && t < locked_until) {
 		*result = USERS_LOGIN_LOCKED;
 		*wait_ms = locked_until - t;
-		return 0;
+		rc = 0;
+		goto out;
 	}
-	if (!u->have_stand_in) {
-		unsigned char secret[32];
-		char text[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
-
-		randombytes_buf(secret, sizeof(secret));
-		sodium_bin2base64(text, sizeof(text), secret, sizeof(secret),
-				  sodium_base64_VARIANT_ORIGINAL);
-		u->have_stand_in = users_password_hash(text, u->stand_in, err, errlen) == 0;
-		sodium_memzero(secret, sizeof(secret));
-		sodium_memzero(text, sizeof(text));
-		if (!u->have_stand_in)
-			return -1;
-	}
-	if (*key) {
-		found = store_user_find(u->st, key, &user);
-		if (found < 0) {
-			err_set(err, errlen, "%s", "The database could not be read.");
-			return -1;
-		}
+	if (stand_in_ready(u, err, errlen))
+		goto out;
+	if (*key && (found = store_user_find(u->st, key, &user)) < 0) {
+		err_set(err, errlen, "The database could not be read.");
+		goto out;
 	}
 	/* One hash check whatever the name: unknown and disabled users take as long as others. */
 	good = crypto_pwhash_str_verify(found == 0 ? user.password_hash : u->stand_in, password,
@@ -294,29 +298,29 @@ int users_login(users *u, const char *name, const char *password, users_login_re
 		*wait_ms = locked_until ? locked_until - t : 0;
 		rc = store_login_failed(u->st, key, found == 0 ? &user : NULL, *key ? key : NULL,
 					failures, locked_until, t, err, errlen);
-		sodium_memzero(&user, sizeof(user));
-		return rc;
+		goto out;
 	}
 	/* Hashed under weaker parameters than today's: hash again while the password is here.
 	 * A failure leaves the old hash, which still works. */
 	if (crypto_pwhash_str_needs_rehash(user.password_hash, USERS_PWHASH_OPSLIMIT,
 					   USERS_PWHASH_MEMLIMIT) != 0 &&
-	    users_password_hash(password, fresh, NULL, 0) == 0) {
+	    users_password_hash(password, fresh, NULL, 0) == 0)
 		store_user_rehash(u->st, user.id, fresh);
-		sodium_memzero(fresh, sizeof(fresh));
-	}
 	store_staff_prune(u->st, t - USERS_IDLE_MS, t - USERS_SESSION_MAX_MS,
 			  t - USERS_FAILURES_KEPT_MS);
 	randombytes_buf(token, USERS_TOKEN_BYTES);
 	token_hash(token, th);
 	if (store_login_ok(u->st, &user, th, t, err, errlen) || fill_staff(&user, who)) {
 		sodium_memzero(token, USERS_TOKEN_BYTES);
-		sodium_memzero(&user, sizeof(user));
-		return -1;
+		goto out;
 	}
-	sodium_memzero(&user, sizeof(user));
 	*result = USERS_LOGIN_OK;
-	return 0;
+	rc = 0;
+out:
+	sodium_memzero(fresh, sizeof(fresh));
+	sodium_memzero(th, sizeof(th));
+	sodium_memzero(&user, sizeof(user));
+	return rc;
 }
 
 int users_session_check(users *u, const unsigned char token[USERS_TOKEN_BYTES], users_staff *who)

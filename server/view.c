@@ -3,6 +3,7 @@
 #include "buf.h"
 #include "code.h"
 #include "flow.h"
+#include "message.h"
 #include "narrate.h"
 
 #include <stdio.h>
@@ -10,50 +11,6 @@
 #include <string.h>
 
 #define ID_LEN 160
-
-static const char *const month_names[] = { "January", "February", "March",     "April",
-					   "May",     "June",     "July",      "August",
-					   "September", "October", "November", "December" };
-
-/* t with its {placeholders} filled from kv, as view_fill. Returns a malloc'd string. */
-static char *fill_text(const char *t, const char *const *kv)
-{
-	buf out = BUF_INIT;
-
-	while (*t) {
-		const char *open = strchr(t, '{'), *close = open ? strchr(open, '}') : NULL;
-		const char *value = NULL;
-
-		if (!close) {
-			buf_puts(&out, t);
-			break;
-		}
-		for (size_t i = 0; kv && kv[i] && kv[i + 1]; i += 2)
-			if (strlen(kv[i]) == (size_t)(close - open - 1) &&
-			    strncmp(kv[i], open + 1, (size_t)(close - open - 1)) == 0)
-				value = kv[i + 1];
-		buf_append(&out, t, (size_t)(open - t));
-		if (value)
-			buf_puts(&out, value);
-		else
-			buf_append(&out, open, (size_t)(close - open + 1));
-		t = close + 1;
-	}
-	return buf_detach(&out, NULL);
-}
-
-char *view_fill(const content *c, const char *name, const char *const *kv)
-{
-	const char *t = content_message(c, name);
-
-	return fill_text(t ? t : name, kv);
-}
-
-void view_add_seq(cJSON *msg, long long seq)
-{
-	if (seq >= 0)
-		cJSON_AddNumberToObject(msg, "seq", (double)seq);
-}
 
 static cJSON *text_obj(const char *id, const char *text)
 {
@@ -75,7 +32,7 @@ static cJSON *page_text(const content_page *pg, const char *what, const char *te
 static cJSON *msg_obj(const content *c, const char *name, const char *const *kv)
 {
 	char id[ID_LEN];
-	char *text = view_fill(c, name, kv);
+	char *text = content_fill(c, name, kv);
 	cJSON *o;
 
 	snprintf(id, sizeof(id), "msg/%s", name);
@@ -124,58 +81,34 @@ static void money_plain(long long pence, char *out, size_t n)
 	snprintf(out, n, "%lld.%02lld", pence / 100, pence % 100);
 }
 
-/* How a stored field value is shown to the person: amounts and dates are written out in `room`;
- * the person's own words are returned as they are (never cut to fit a buffer). */
-static const char *field_display(const content_field *f, const char *value, char *room, size_t n)
-{
-	if (f->type == FIELD_MONEY) {
-		plan_money_format(strtoll(value, NULL, 10), room, n);
-		return room;
-	}
-	if (f->type == FIELD_DATE && plan_date_valid(value)) {
-		int m = atoi(value + 5);
-
-		snprintf(room, n, "%d %s %.4s", atoi(value + 8), month_names[m - 1], value);
-		return room;
-	}
-	return value;
-}
-
-typedef struct id_list {
-	long long ids[PLAN_MAX_ITEMS * 2];
-	size_t n;
-} id_list;
-
-static void collect_id(void *ctx, long long id)
-{
-	id_list *l = ctx;
-
-	if (l->n < sizeof(l->ids) / sizeof(*l->ids))
-		l->ids[l->n++] = id;
-}
-
 static cJSON *list_items(const view_params *vp, const content_page *pg, long long *total)
 {
+	const view_data *d = vp->data;
 	cJSON *items = cJSON_CreateArray();
-	id_list l = { .n = 0 };
-	char id[ID_LEN], room[64];
+	char id[ID_LEN];
 
 	*total = 0;
-	if (vp->plan)
-		store_items_each(vp->st, vp->plan, pg->id, collect_id, &l);
-	for (size_t i = 0; i < l.n; i++) {
-		cJSON *item = cJSON_CreateObject(), *values = cJSON_CreateObject();
+	for (size_t i = 0; d && i < d->nitems; i++) {
+		long long entry = d->items[i].id;
+		cJSON *item, *values;
 
-		cJSON_AddNumberToObject(item, "id", (double)l.ids[i]);
+		if (strcmp(d->items[i].page, pg->id) != 0)
+			continue;
+		item = cJSON_CreateObject();
+		values = cJSON_CreateObject();
+		cJSON_AddNumberToObject(item, "id", (double)entry);
 		for (size_t f = 0; f < pg->nfields; f++) {
 			const content_field *fd = &pg->fields[f];
-			const char *v = plan_answers_get(vp->answers, pg->id, l.ids[i], fd->name);
+			const char *v = plan_answers_get(vp->answers, pg->id, entry, fd->name);
+			char *shown;
 
 			if (!v)
 				continue;
-			snprintf(id, sizeof(id), "answer/%s/%lld/%s", pg->id, l.ids[i], fd->name);
-			cJSON_AddItemToObject(values, fd->name,
-					      text_obj(id, field_display(fd, v, room, sizeof(room))));
+			/* amounts and dates written out; the person's own words as they are */
+			shown = view_field_text(vp->c, fd, v);
+			snprintf(id, sizeof(id), "answer/%s/%lld/%s", pg->id, entry, fd->name);
+			cJSON_AddItemToObject(values, fd->name, text_obj(id, shown ? shown : v));
+			free(shown);
 			if (pg->total && strcmp(pg->total, fd->name) == 0)
 				*total += strtoll(v, NULL, 10);
 		}
@@ -263,9 +196,8 @@ typedef struct needs_ctx {
 
 /* Each need, and whether the social worker says a direct payment could meet it: the person
  * must be told. */
-static void add_need(void *ctx, const store_need *n)
+static void add_need(needs_ctx *nc, const view_need *n)
 {
-	needs_ctx *nc = ctx;
 	cJSON *o = cJSON_CreateObject();
 	char id[ID_LEN];
 
@@ -301,15 +233,14 @@ typedef struct helpers_ctx {
 	int n;
 } helpers_ctx;
 
-static void add_helper(void *ctx, long long visit, const char *writer, const char *name,
+/* A helper named on a visit, once however many visits they helped on. */
+static void add_helper(helpers_ctx *hc, const char *writer, const char *name,
 		       const char *relationship)
 {
-	helpers_ctx *hc = ctx;
 	char id[ID_LEN];
 	buf text = BUF_INIT;
 	cJSON *it;
 
-	(void)visit;
 	if (strcmp(writer, "helper") != 0 || !*name)
 		return;
 	if (*relationship ? buf_printf(&text, "%s (%s)", name, relationship) : buf_puts(&text, name))
@@ -377,8 +308,9 @@ static void add_check(cJSON *o, const view_params *vp, int answered_only)
 			cJSON_AddItemToArray(rows, row);
 		}
 	}
-	if (vp->plan)
-		store_visits_each(vp->st, vp->plan, add_helper, &hc);
+	for (size_t i = 0; vp->data && i < vp->data->nvisits; i++)
+		add_helper(&hc, vp->data->visits[i].writer, vp->data->visits[i].name,
+			   vp->data->visits[i].relationship);
 }
 
 /* ---- the person's copy of their signed-off plan ---- */
@@ -395,11 +327,13 @@ static char *date_words(const content *c, const char *iso)
 	date[10] = '\0';
 	if (!plan_date_valid(date))
 		return NULL;
-	snprintf(day, sizeof(day), "%d", atoi(date + 8));
-	snprintf(month, sizeof(month), "month.%d", atoi(date + 5));
+	/* valid: two digits each, so neither has more than a leading zero to drop */
+	snprintf(day, sizeof(day), "%.*s", date[8] == '0' ? 1 : 2, date + (date[8] == '0' ? 9 : 8));
+	snprintf(month, sizeof(month), "month.%.*s", date[5] == '0' ? 1 : 2,
+		 date + (date[5] == '0' ? 6 : 5));
 	snprintf(year, sizeof(year), "%.4s", date);
-	name = view_fill(c, month, NULL);
-	text = name ? view_fill(c, "date", (const char *const[]){ "day", day, "month", name, "year",
+	name = content_fill(c, month, NULL);
+	text = name ? content_fill(c, "date", (const char *const[]){ "day", day, "month", name, "year",
 								   year, NULL })
 		    : NULL;
 	free(name);
@@ -431,48 +365,24 @@ char *view_field_text(const content *c, const content_field *f, const char *valu
 	return NULL;
 }
 
-typedef struct copy_ctx {
-	const content *c;
-	cJSON *needs;
-	int n;
-	char signed_off[PLAN_DATE_LEN];
-	char next_review[PLAN_DATE_LEN];
-} copy_ctx;
-
-static void copy_detail(void *ctx, const store_plan_detail *d)
-{
-	copy_ctx *cc = ctx;
-
-	snprintf(cc->signed_off, sizeof(cc->signed_off), "%.10s", d->signed_off_at);
-}
-
-static void copy_review(void *ctx, const store_review *r)
-{
-	copy_ctx *cc = ctx;
-
-	if (strcmp(r->state, "open") == 0 && (!cc->next_review[0] || strcmp(r->due, cc->next_review) < 0))
-		snprintf(cc->next_review, sizeof(cc->next_review), "%.10s", r->due);
-}
-
 /* An eligible need, with how the council will meet it (as the social worker wrote it), and
- * whether a direct payment could. */
-static void copy_need(void *ctx, const store_need *n)
+ * whether a direct payment could. n counts the needs added. */
+static void copy_need(cJSON *needs, int *n, const view_need *vn)
 {
-	copy_ctx *cc = ctx;
 	cJSON *o;
 	char id[ID_LEN];
 
-	if (!n->eligible)
+	if (!vn->eligible)
 		return;
 	o = cJSON_CreateObject();
-	snprintf(id, sizeof(id), "need/%d", ++cc->n);
-	cJSON_AddItemToObject(o, "text", text_obj(id, n->text));
-	if (n->how && *n->how) {
-		snprintf(id, sizeof(id), "need/%d/how", cc->n);
-		cJSON_AddItemToObject(o, "how", text_obj(id, n->how));
+	snprintf(id, sizeof(id), "need/%d", ++*n);
+	cJSON_AddItemToObject(o, "text", text_obj(id, vn->text));
+	if (vn->how && *vn->how) {
+		snprintf(id, sizeof(id), "need/%d/how", *n);
+		cJSON_AddItemToObject(o, "how", text_obj(id, vn->how));
 	}
-	cJSON_AddBoolToObject(o, "direct_payment", n->direct_payment);
-	cJSON_AddItemToArray(cc->needs, o);
+	cJSON_AddBoolToObject(o, "direct_payment", vn->direct_payment);
+	cJSON_AddItemToArray(needs, o);
 }
 
 /* When it was agreed and when it is next reviewed, the council's part (each eligible need and
@@ -481,19 +391,18 @@ static void copy_need(void *ctx, const store_need *n)
 static void add_copy(cJSON *o, const view_params *vp)
 {
 	const content *c = vp->c;
-	copy_ctx cc = { c, cJSON_AddArrayToObject(o, "needs"), 0, "", "" };
+	const view_data *d = vp->data;
+	cJSON *needs = cJSON_AddArrayToObject(o, "needs");
 	char *date;
+	int n = 0;
 
-	if (vp->plan) {
-		store_plan_detail_get(vp->st, vp->plan, copy_detail, &cc);
-		store_reviews_each(vp->st, vp->plan, copy_review, &cc);
-		store_needs_each_full(vp->st, vp->plan, copy_need, &cc);
-	}
-	if ((date = date_words(c, cc.signed_off)))
+	for (size_t i = 0; d && i < d->nneeds; i++)
+		copy_need(needs, &n, &d->needs[i]);
+	if ((date = date_words(c, d ? d->signed_off : NULL)))
 		cJSON_AddItemToObject(o, "agreed_text",
 				      msg_obj(c, "copy.agreed", (const char *const[]){ "date", date, NULL }));
 	free(date);
-	if ((date = date_words(c, cc.next_review)))
+	if ((date = date_words(c, d ? d->next_review : NULL)))
 		cJSON_AddItemToObject(o, "review_text",
 				      msg_obj(c, "copy.review", (const char *const[]){ "date", date, NULL }));
 	free(date);
@@ -513,18 +422,12 @@ static void add_copy(cJSON *o, const view_params *vp)
 	add_check(o, vp, 1);
 }
 
-/* What the social worker wrote, oldest first: each text, who wrote it and which part it is
- * about, as texts the page can read aloud. */
-typedef struct comments_ctx {
-	const content *c;
-	cJSON *list;
-} comments_ctx;
-
-static void add_comment(void *ctx, const store_comment *sc)
+/* A comment of the social worker's: its text, who wrote it and which part it is about, as texts
+ * the page can read aloud. */
+static void add_comment(cJSON *list, const content *c, const view_comment *sc)
 {
-	comments_ctx *cc = ctx;
-	const content_page *about = content_page_find(cc->c, sc->section, NULL);
-	const char *part = about ? (about->part >= 0 ? content_part_title(cc->c, about->part)
+	const content_page *about = content_page_find(c, sc->section, NULL);
+	const char *part = about ? (about->part >= 0 ? content_part_title(c, about->part)
 						     : about->title)
 				 : NULL;
 	cJSON *o = cJSON_CreateObject();
@@ -534,19 +437,19 @@ static void add_comment(void *ctx, const store_comment *sc)
 	snprintf(id, sizeof(id), "comment/%lld", sc->id);
 	cJSON_AddItemToObject(o, "text", text_obj(id, sc->text));
 	snprintf(id, sizeof(id), "comment/%lld/from", sc->id);
-	text = view_fill(cc->c, "comments.from", (const char *const[]){ "name", sc->author, NULL });
+	text = content_fill(c, "comments.from", (const char *const[]){ "name", sc->author, NULL });
 	cJSON_AddItemToObject(o, "from", text_obj(id, text ? text : ""));
 	free(text);
 	if (part) {
 		snprintf(id, sizeof(id), "comment/%lld/about", sc->id);
-		text = view_fill(cc->c, "comments.about", (const char *const[]){ "part", part, NULL });
+		text = content_fill(c, "comments.about", (const char *const[]){ "part", part, NULL });
 		cJSON_AddItemToObject(o, "about", text_obj(id, text ? text : ""));
 		free(text);
 	}
 	cJSON_AddBoolToObject(o, "new", !sc->seen);
 	if (!sc->seen) /* said as well as shown, before the comment's words */
-		cJSON_AddItemToObject(o, "new_text", msg_obj(cc->c, "comments.new", NULL));
-	cJSON_AddItemToArray(cc->list, o);
+		cJSON_AddItemToObject(o, "new_text", msg_obj(c, "comments.new", NULL));
+	cJSON_AddItemToArray(list, o);
 }
 
 static void add_action(cJSON *acts, const content *c, const char *go)
@@ -595,27 +498,89 @@ static void add_choices(cJSON *o, const view_params *vp, const content_page *pg)
 	}
 }
 
-static void add_kind_fields(cJSON *o, const view_params *vp, const content_page *pg)
+/* A page for the person's own words: what they wrote, also as a text to read back. */
+static void add_words(cJSON *o, const view_params *vp, const content_page *pg)
 {
-	const content *c = vp->c;
-	const char *v;
+	const char *v = plan_answers_get(vp->answers, pg->id, 0, "");
 	char id[ID_LEN];
 
+	cJSON_AddStringToObject(o, "value", v ? v : "");
+	/* The same words as a text, so that they can be read back on this page too. */
+	snprintf(id, sizeof(id), "answer/%s", pg->id);
+	cJSON_AddItemToObject(o, "answer", text_obj(id, v ? v : ""));
+	cJSON_AddNumberToObject(o, "limit", pg->limit);
+	if (pg->kind == KIND_REVIEW)
+		cJSON_AddBoolToObject(o, "requested", vp->review_requested);
+	if (pg->kind == KIND_NOT_AGREED)
+		cJSON_AddBoolToObject(o, "sent", vp->disagree_sent);
+}
+
+static void add_code(cJSON *o, const view_params *vp)
+{
+	if (vp->code)
+		cJSON_AddStringToObject(o, "code", vp->code);
+	else
+		cJSON_AddNullToObject(o, "code");
+	cJSON_AddItemToObject(o, "code_text", code_pieces(vp->code));
+	cJSON_AddBoolToObject(o, "new_code", vp->new_code);
+}
+
+static void add_needs(cJSON *o, const view_params *vp)
+{
+	needs_ctx nc = { cJSON_AddArrayToObject(o, "needs"), 0, 0 };
+
+	for (size_t i = 0; vp->data && i < vp->data->nneeds; i++)
+		add_need(&nc, &vp->data->needs[i]);
+	if (nc.dp)
+		cJSON_AddItemToObject(o, "direct_payment_text",
+				      msg_obj(vp->c, "needs.direct-payment", NULL));
+}
+
+/* What the person can do on coming back, as applies now. */
+static void add_welcome_back(cJSON *o, const view_params *vp)
+{
+	const content *c = vp->c;
+	cJSON *acts = cJSON_AddArrayToObject(o, "actions");
+
+	/* a plan the council has agreed: the person's copy of it first */
+	if (plan_council_agreed(vp->status))
+		add_action(acts, c, "copy");
+	if (vp->agreement_asked)
+		add_action(acts, c, "agree");
+	if (!vp->read_only)
+		add_action(acts, c, "continue");
+	if (vp->has_comments)
+		add_action(acts, c, "comments");
+	add_action(acts, c, "check");
+	add_action(acts, c, "status");
+	add_action(acts, c, "review");
+}
+
+static void add_comments(cJSON *o, const view_params *vp)
+{
+	cJSON *list = cJSON_AddArrayToObject(o, "comments");
+
+	for (size_t i = 0; vp->data && i < vp->data->ncomments; i++)
+		add_comment(list, vp->c, &vp->data->comments[i]);
+}
+
+static void add_status(cJSON *o, const view_params *vp)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "status.%s", plan_status_name(vp->status));
+	cJSON_AddStringToObject(o, "status", plan_status_name(vp->status));
+	cJSON_AddItemToObject(o, "status_text", msg_obj(vp->c, name, NULL));
+}
+
+static void add_kind_fields(cJSON *o, const view_params *vp, const content_page *pg)
+{
 	switch (pg->kind) {
 	case KIND_TEXT:
 	case KIND_LONG_TEXT:
 	case KIND_REVIEW:
 	case KIND_NOT_AGREED:
-		v = plan_answers_get(vp->answers, pg->id, 0, "");
-		cJSON_AddStringToObject(o, "value", v ? v : "");
-		/* The same words as a text, so that they can be read back on this page too. */
-		snprintf(id, sizeof(id), "answer/%s", pg->id);
-		cJSON_AddItemToObject(o, "answer", text_obj(id, v ? v : ""));
-		cJSON_AddNumberToObject(o, "limit", pg->limit);
-		if (pg->kind == KIND_REVIEW)
-			cJSON_AddBoolToObject(o, "requested", vp->review_requested);
-		if (pg->kind == KIND_NOT_AGREED)
-			cJSON_AddBoolToObject(o, "sent", vp->disagree_sent);
+		add_words(o, vp, pg);
 		break;
 	case KIND_CHOICE:
 	case KIND_YES_NO:
@@ -625,65 +590,29 @@ static void add_kind_fields(cJSON *o, const view_params *vp, const content_page 
 		add_list(o, vp, pg);
 		break;
 	case KIND_CODE:
-		if (vp->code)
-			cJSON_AddStringToObject(o, "code", vp->code);
-		else
-			cJSON_AddNullToObject(o, "code");
-		cJSON_AddItemToObject(o, "code_text", code_pieces(vp->code));
-		cJSON_AddBoolToObject(o, "new_code", vp->new_code);
+		add_code(o, vp);
 		break;
-	case KIND_NEEDS: {
-		needs_ctx nc = { cJSON_AddArrayToObject(o, "needs"), 0, 0 };
-
-		if (vp->plan)
-			store_needs_each_full(vp->st, vp->plan, add_need, &nc);
-		if (nc.dp)
-			cJSON_AddItemToObject(o, "direct_payment_text",
-					      msg_obj(c, "needs.direct-payment", NULL));
+	case KIND_NEEDS:
+		add_needs(o, vp);
 		break;
-	}
 	case KIND_CHECK:
 		add_check(o, vp, 0);
 		break;
 	case KIND_SEND:
 		cJSON_AddStringToObject(o, "status", plan_status_name(vp->status));
 		break;
-	case KIND_WELCOME_BACK: {
-		cJSON *acts = cJSON_AddArrayToObject(o, "actions");
-
-		/* a plan the council has agreed: the person's copy of it first */
-		if (plan_council_agreed(vp->status))
-			add_action(acts, c, "copy");
-
-		if (vp->agreement_asked)
-			add_action(acts, c, "agree");
-		if (!vp->read_only)
-			add_action(acts, c, "continue");
-		if (vp->has_comments)
-			add_action(acts, c, "comments");
-		add_action(acts, c, "check");
-		add_action(acts, c, "status");
-		add_action(acts, c, "review");
+	case KIND_WELCOME_BACK:
+		add_welcome_back(o, vp);
 		break;
-	}
-	case KIND_COMMENTS: {
-		comments_ctx cc = { c, cJSON_AddArrayToObject(o, "comments") };
-
-		if (vp->plan)
-			store_comments_each(vp->st, vp->plan, add_comment, &cc);
+	case KIND_COMMENTS:
+		add_comments(o, vp);
 		break;
-	}
 	case KIND_AGREE:
 		cJSON_AddBoolToObject(o, "asked", vp->agreement_asked);
 		break;
-	case KIND_STATUS: {
-		char name[64];
-
-		snprintf(name, sizeof(name), "status.%s", plan_status_name(vp->status));
-		cJSON_AddStringToObject(o, "status", plan_status_name(vp->status));
-		cJSON_AddItemToObject(o, "status_text", msg_obj(c, name, NULL));
+	case KIND_STATUS:
+		add_status(o, vp);
 		break;
-	}
 	case KIND_SAVED_CODE:
 		cJSON_AddStringToObject(o, "code", vp->code ? vp->code : "");
 		cJSON_AddItemToObject(o, "code_text", code_pieces(vp->code));
@@ -714,7 +643,7 @@ static cJSON *say_text(const view_params *vp, const content_page *pg, size_t i)
 	if (vp->budget_pence < 0)
 		return msg_obj(vp->c, "budget.none", NULL);
 	plan_money_format(vp->budget_pence, bud, sizeof(bud));
-	text = fill_text(line, (const char *const[]){ "budget", bud, NULL });
+	text = content_fill_text(line, (const char *const[]){ "budget", bud, NULL });
 	o = page_text(pg, what, text ? text : line);
 	free(text);
 	return o;
@@ -817,9 +746,9 @@ cJSON *view_error(const content *c, const char *code, long long seq, const char 
 	char *text;
 
 	snprintf(name, sizeof(name), "error.%s", code);
-	text = view_fill(c, name, extra);
+	text = content_fill(c, name, extra);
 	cJSON_AddStringToObject(msg, "type", "error");
-	view_add_seq(msg, seq);
+	message_add_seq(msg, seq);
 	cJSON_AddStringToObject(msg, "code", code);
 	cJSON_AddStringToObject(msg, "message", text ? text : code);
 	free(text);

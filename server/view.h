@@ -1,18 +1,62 @@
-/* view: the JSON the page is drawn from (docs/protocol.md). Part of the protocol layer: it turns
- * content, answers and the plan's state into page descriptions, hellos and errors. */
+/* view: the JSON the page is drawn from (docs/protocol.md). Pure: it turns content, answers and
+ * the data the kiosk gathered from the store (view_data) into page descriptions, hellos and
+ * errors, and reads nothing itself. */
 #ifndef PLANALOUD_VIEW_H
 #define PLANALOUD_VIEW_H
 
 #include "content.h"
 #include "plan.h"
-#include "store.h"
 #include "voices.h"
 
 #include <cjson/cJSON.h>
 
+/* One entry of a list page. */
+typedef struct view_item {
+	const char *page; /* the list page's id */
+	long long id;
+} view_item;
+
+/* Who wrote on one visit: writer "person" or "helper", the helper's name and relationship. */
+typedef struct view_visit {
+	const char *writer, *name, *relationship;
+} view_visit;
+
+/* A need the social worker wrote, with the council's part. */
+typedef struct view_need {
+	const char *text;
+	const char *how; /* how the council will meet it ("" until written) */
+	int eligible;
+	int direct_payment; /* a direct payment could meet it */
+} view_need;
+
+/* What the social worker wrote on the plan. */
+typedef struct view_comment {
+	long long id;
+	const char *section; /* the page it is about */
+	const char *text;
+	const char *author;
+	int seen; /* the person has been shown it before */
+} view_comment;
+
+/* What the page shows from the store, read by the controller before the view is drawn. Every
+ * array and string is the controller's, borrowed by the view for the call. Only what the page's
+ * kind shows need be there. */
+typedef struct view_data {
+	const view_item *items; /* every list entry on the list pages shown, in order */
+	size_t nitems;
+	const view_visit *visits; /* oldest first */
+	size_t nvisits;
+	const view_need *needs;
+	size_t nneeds;
+	const view_comment *comments; /* oldest first */
+	size_t ncomments;
+	const char *signed_off;  /* "YYYY-MM-DD..." when the council signed it off, or "" */
+	const char *next_review; /* the earliest waiting review's due date, or "" */
+} view_data;
+
 typedef struct view_params {
 	const content *c;
-	store *st;
+	const view_data *data;        /* NULL: nothing from the store (no plan is open) */
 	long long plan;               /* 0 when no plan is open */
 	const plan_answers *answers;  /* the plan's answers, or those held before a plan is open */
 	plan_status status;           /* the plan's status (PLAN_DRAFT when no plan is open) */
@@ -38,9 +82,6 @@ cJSON *view_hello(const content *c, const voices *v, int idle_seconds, int warn_
 /* {"type":"error","code":...,"message":...}; `extra` fills {placeholders}: "limit", "60", NULL. */
 cJSON *view_error(const content *c, const char *code, long long seq, const char *const *extra);
 
-/* The message `name` with {placeholders} filled from kv ("name", "value", ..., NULL).
- * Returns a malloc'd string; the name itself when the message is missing. */
-char *view_fill(const content *c, const char *name, const char *const *kv);
 /* A stored list field's value as the person wrote it and the kiosk shows it: an amount in pence
  * ("2550") as "£25.50", a date ("2027-03-01") in the content's words ("1 March 2027"). A malloc'd
  * string the caller frees; NULL for any other field (its value is shown as it is). */
@@ -48,7 +89,5 @@ char *view_field_text(const content *c, const content_field *f, const char *valu
 /* "22 November 2026" in the content's words for "2026-11-22..." (its first ten characters). A
  * malloc'd string the caller frees; NULL when it is no date. */
 char *view_date_words(const content *c, const char *iso);
-/* Adds "seq" when seq >= 0. */
-void view_add_seq(cJSON *msg, long long seq);
 
 #endif

@@ -29,7 +29,7 @@ typedef struct out_msg {
 typedef struct conn {
 	struct lws *wsi;
 	ws *w;
-	session *sess;       /* a kiosk connection's, or */
+	kiosk_session *sess;       /* a kiosk connection's, or */
 	staff_session *staff; /* a staff connection's */
 	buf rx;
 	int rx_binary;
@@ -64,7 +64,8 @@ enum { ROUTE_NONE, ROUTE_LOGIN, ROUTE_LOGOUT };
 static const char *const form_fields[] = { "name", "password" };
 enum { FIELD_NAME, FIELD_PASSWORD };
 
-/* Security headers on every HTTP response. media-src allows narration audio (blob: URLs). */
+/* Security headers on every HTTP response. media-src allows narration audio (blob: URLs); font-src
+ * the pages' own font (web/fonts/, woff2, which the static mount serves as font/woff2). */
 static const struct lws_protocol_vhost_options hdr_nosniff = {
 	NULL, NULL, "x-content-type-options:", "nosniff"
 };
@@ -80,7 +81,7 @@ static const struct lws_protocol_vhost_options hdr_cache = {
 static const struct lws_protocol_vhost_options hdr_csp = {
 	&hdr_cache, NULL, "content-security-policy:",
 	"default-src 'self'; img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; "
-	"style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; "
+	"style-src 'self'; font-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; "
 	"form-action 'self'; frame-ancestors 'none'"
 };
 
@@ -148,7 +149,7 @@ static void commit_batch(ws *w)
 {
 	char err[STORE_ERR_LEN];
 
-	if (protocol_batch_open(w->cfg.proto) && protocol_flush(w->cfg.proto, err, sizeof(err)))
+	if (kiosk_batch_open(w->cfg.proto) && kiosk_flush(w->cfg.proto, err, sizeof(err)))
 		fprintf(stderr, "planaloud: a commit failed, nothing in it was kept: %s\n", err);
 }
 
@@ -162,7 +163,7 @@ static void flush_cb(lws_sorted_usec_list_t *sul)
 
 static void schedule_flush(ws *w)
 {
-	if (w->flush_scheduled || !protocol_batch_open(w->cfg.proto))
+	if (w->flush_scheduled || !kiosk_batch_open(w->cfg.proto))
 		return;
 	w->flush_scheduled = 1;
 	lws_sul_schedule(w->ctx, 0, &w->flush_sul, flush_cb, 1);
@@ -234,7 +235,7 @@ static int conn_open(conn *c, ws *w, struct lws *wsi)
 		sodium_memzero(token, sizeof(token));
 		return c->staff ? 0 : -1;
 	}
-	c->sess = protocol_session_open(w->cfg.proto, c, peer);
+	c->sess = kiosk_session_open(w->cfg.proto, c, peer);
 	return c->sess ? 0 : -1;
 }
 
@@ -256,7 +257,7 @@ static int conn_receive(conn *c, ws *w, struct lws *wsi, const void *in, size_t 
 			if (c->staff)
 				staff_too_big(c->staff);
 			else
-				protocol_too_big(c->sess);
+				kiosk_too_big(c->sess);
 			c->close_status = LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE;
 			lws_callback_on_writable(wsi);
 		} else if (buf_append(&c->rx, in, len)) {
@@ -269,7 +270,7 @@ static int conn_receive(conn *c, ws *w, struct lws *wsi, const void *in, size_t 
 		commit_batch(w);
 		staff_handle(c->staff, buf_str(&c->rx), c->rx.len, c->rx_binary);
 	} else {
-		protocol_handle(c->sess, buf_str(&c->rx), c->rx.len, c->rx_binary);
+		kiosk_handle(c->sess, buf_str(&c->rx), c->rx.len, c->rx_binary);
 	}
 	buf_reset(&c->rx);
 	schedule_flush(w);
@@ -312,7 +313,7 @@ static void conn_closed(conn *c)
 	if (c->staff)
 		staff_session_close(c->staff);
 	else
-		protocol_session_close(c->sess);
+		kiosk_session_close(c->sess);
 	c->sess = NULL;
 	c->staff = NULL;
 	conn_release(c);
@@ -328,7 +329,7 @@ static int callback_planaloud(struct lws *wsi, enum lws_callback_reasons reason,
 	switch (reason) {
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED: /* the synthesis thread has results */
 		if (w)
-			protocol_narrations_ready(w->cfg.proto);
+			kiosk_narrations_ready(w->cfg.proto);
 		return 0;
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
 		if (is_staff_protocol(wsi) && !w->cfg.staff)
@@ -357,7 +358,7 @@ static int healthz(struct lws *wsi, ws *w)
 	int n, ok;
 
 	ok = store_ping(w->cfg.st) == 0;
-	protocol_prerender_progress(w->cfg.proto, &done, &total);
+	kiosk_prerender_progress(w->cfg.proto, &done, &total);
 	n = snprintf(body, sizeof(body),
 		     "{\"status\":\"%s\",\"schema\":%d,\"prerendered\":%zu,\"texts\":%zu}\n",
 		     ok ? "ok" : "unavailable", ok ? store_schema_version(w->cfg.st) : -1, done, total);

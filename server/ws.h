@@ -1,10 +1,10 @@
 /* ws: the libwebsockets server: static files from web/, /healthz, the staff login and logout
  * forms, and the websockets that carry the kiosk's protocol and the staff's. The lws callbacks
- * only reassemble, queue and write; protocol.c, staff.c and users.c decide. */
+ * only reassemble, queue and write; kiosk*.c, staff.c and users.c decide. */
 #ifndef PLANALOUD_WS_H
 #define PLANALOUD_WS_H
 
-#include "protocol.h"
+#include "kiosk.h"
 #include "staff.h"
 #include "store.h"
 #include "users.h"
@@ -16,7 +16,7 @@ typedef struct ws_config {
 	int port;           /* 0: the kernel picks one (ws_port() tells which) */
 	const char *web_dir;
 	const char *host; /* the name browsers use to reach the server, besides localhost; or NULL */
-	protocol *proto; /* borrowed */
+	kiosk *proto; /* borrowed */
 	store *st;       /* borrowed, for /healthz */
 	/* The staff workspace (borrowed; both NULL: no staff login on this server): the login and
 	 * logout forms at /staff/auth/, and websockets with the "planaloud-staff" subprotocol. */
@@ -32,7 +32,7 @@ void ws_free(ws *w);
 int ws_port(const ws *w);
 /* Serves until *stop becomes non-zero (ws_wake() makes the loop notice at once). */
 int ws_run(ws *w, volatile sig_atomic_t *stop);
-/* How the protocols send to a connection (pass to protocol_new and staff_new). */
+/* How the protocols send to a connection (pass to kiosk_new and staff_new). */
 message_io ws_io(void);
 /* Safe from a signal handler or another thread. */
 void ws_wake(ws *w);

@@ -1,5 +1,5 @@
-/* A pretend connection for unit tests of protocol.c and staff.c: everything they send to it,
- * kept as NUL-terminated copies in order. Pass fake_send as protocol_io.send. */
+/* A pretend connection for unit tests of the kiosk and staff.c: everything they send to it,
+ * kept as NUL-terminated copies in order. Pass fake_send as message_io.send. */
 #ifndef PLANALOUD_FAKE_CONN_H
 #define PLANALOUD_FAKE_CONN_H
 

@@ -254,6 +254,20 @@ static void plan_date_valid_should_refuse_other_ways_of_writing_a_date(void)
 	CHECK(plan_date_valid("tomorrow") == 0);
 }
 
+static void plan_date_parts_should_give_year_month_and_day_of_real_dates_only(void)
+{
+	int y = 0, m = 0, d = 0;
+
+	CHECK(plan_date_parts("2027-03-01", &y, &m, &d) == 0);
+	CHECK(y == 2027 && m == 3 && d == 1);
+	CHECK(plan_date_parts("2024-02-29", &y, &m, &d) == 0 && m == 2 && d == 29);
+	CHECK(plan_date_parts("2023-02-29", &y, &m, &d) == -1);
+	CHECK(plan_date_parts("2027-3-01", &y, &m, &d) == -1);
+	CHECK(plan_date_parts("2027-03-0x", &y, &m, &d) == -1);
+	CHECK(plan_date_parts("+027-03-01", &y, &m, &d) == -1); /* atoi would have read it */
+	CHECK(plan_date_parts("", &y, &m, &d) == -1);
+}
+
 static void plan_date_add_days_should_count_across_months_years_and_leap_days(void)
 {
 	char d[PLAN_DATE_LEN];
@@ -458,6 +472,7 @@ int main(void)
 	RUN(plan_date_valid_should_accept_real_dates);
 	RUN(plan_date_valid_should_refuse_days_the_calendar_does_not_have);
 	RUN(plan_date_valid_should_refuse_other_ways_of_writing_a_date);
+	RUN(plan_date_parts_should_give_year_month_and_day_of_real_dates_only);
 	RUN(plan_date_add_days_should_count_across_months_years_and_leap_days);
 	RUN(plan_date_add_days_should_refuse_a_bad_date_and_leave_the_years_it_knows);
 	RUN(plan_date_add_months_should_keep_the_day_or_take_the_months_last);

@@ -7,7 +7,7 @@
 #include "fake_conn.h"
 #include "code.h"
 #include "content.h"
-#include "protocol.h"
+#include "kiosk.h"
 #include "staff.h"
 #include "store.h"
 #include "users.h"
@@ -87,7 +87,7 @@ typedef struct fixture {
 	store *st;
 	users *u;
 	staff *sf;
-	protocol *kiosk;
+	kiosk *kiosk;
 	long long now;	/* the workspace's clock (what day it is): seconds */
 	long long unow; /* the users' clock (sessions): seconds */
 	person casey, morgan, mandy, ada;
@@ -120,7 +120,7 @@ static int login(person *p, const char *name)
 
 static int fixture_open(void)
 {
-	protocol_config cfg = {.idle_seconds = 120,
+	kiosk_config cfg = {.idle_seconds = 120,
 			       .warn_seconds = 30,
 			       .address_failures = 100,
 			       .address_window = 600};
@@ -134,7 +134,7 @@ static int fixture_open(void)
 	fx.st = store_open(fx.path, err, sizeof(err));
 	fx.u = fx.st ? users_new(fx.st) : NULL;
 	fx.sf = fx.u ? staff_new(ct, fx.st, fx.u, zero_key, io) : NULL;
-	fx.kiosk = fx.sf ? protocol_new(ct, fx.st, zero_key, &cfg, io) : NULL;
+	fx.kiosk = fx.sf ? kiosk_new(ct, fx.st, zero_key, &cfg, io) : NULL;
 	if (!fx.kiosk) {
 		fprintf(stderr, "fixture: %s\n", err);
 		return -1;
@@ -165,7 +165,7 @@ static void fixture_close(void)
 	person_close(&fx.morgan);
 	person_close(&fx.mandy);
 	person_close(&fx.ada);
-	protocol_free(fx.kiosk);
+	kiosk_free(fx.kiosk);
 	staff_free(fx.sf);
 	users_free(fx.u);
 	store_close(fx.st);
@@ -333,7 +333,7 @@ static void state_of(long long plan, char *out, size_t n)
 /* ---- the person's side, through the kiosk's own protocol on the same store ---- */
 
 typedef struct kiosk {
-	session *s;
+	kiosk_session *s;
 	fake_conn conn;
 } kiosk;
 
@@ -349,8 +349,8 @@ static int kiosk_say(kiosk *k, const char *fmt, ...)
 	va_end(ap);
 	fake_reset(&k->conn);
 	if (text)
-		protocol_handle(k->s, text, strlen(text), 0);
-	protocol_flush(fx.kiosk, NULL, 0);
+		kiosk_handle(k->s, text, strlen(text), 0);
+	kiosk_flush(fx.kiosk, NULL, 0);
 	ok = k->conn.n >= 1 && !strstr(k->conn.sent[k->conn.n - 1], "\"type\":\"error\"");
 	if (!ok)
 		fprintf(stderr, "  the kiosk answered %.300s to %.200s\n",
@@ -363,7 +363,7 @@ static int kiosk_say(kiosk *k, const char *fmt, ...)
 static int kiosk_open(kiosk *k, const char *code)
 {
 	memset(k, 0, sizeof(*k));
-	k->s = protocol_session_open(fx.kiosk, &k->conn, "127.0.0.9");
+	k->s = kiosk_session_open(fx.kiosk, &k->conn, "127.0.0.9");
 	return k->s &&
 	       kiosk_say(k, "{\"type\":\"answer\",\"page\":\"who\",\"value\":\"helper\"}") &&
 	       kiosk_say(k, "{\"type\":\"answer\",\"page\":\"helper-name\",\"value\":\"Sam\"}") &&
@@ -374,8 +374,8 @@ static int kiosk_open(kiosk *k, const char *code)
 
 static void kiosk_close(kiosk *k)
 {
-	protocol_session_close(k->s);
-	protocol_flush(fx.kiosk, NULL, 0);
+	kiosk_session_close(k->s);
+	kiosk_flush(fx.kiosk, NULL, 0);
 	fake_reset(&k->conn);
 }
 
@@ -626,17 +626,17 @@ static const cJSON *caseload_plan(const cJSON *caseload, long long plan)
 static void a_plan_started_without_a_code_should_be_named_by_the_day_it_was_started(void)
 {
 	fake_conn fc = {.n = 0};
-	session *s = protocol_session_open(fx.kiosk, &fc, "127.0.0.9");
+	kiosk_session *s = kiosk_session_open(fx.kiosk, &fc, "127.0.0.9");
 	char code[CODE_MAX];
 	long long named = invite("Robin Lee", code), plan = 0;
 	const char *start = "{\"type\":\"new_plan\",\"seq\":1}";
 	char *day, *expect;
 	cJSON *m;
 
-	protocol_handle(s, start, strlen(start), 0);
-	protocol_flush(fx.kiosk, NULL, 0);
-	protocol_session_close(s);
-	protocol_flush(fx.kiosk, NULL, 0);
+	kiosk_handle(s, start, strlen(start), 0);
+	kiosk_flush(fx.kiosk, NULL, 0);
+	kiosk_session_close(s);
+	kiosk_flush(fx.kiosk, NULL, 0);
 	plan = db_count("SELECT max(id) FROM plans WHERE person_name = ''", 0);
 	CHECK(plan > named);
 
@@ -644,7 +644,7 @@ static void a_plan_started_without_a_code_should_be_named_by_the_day_it_was_star
 	CHECK_STR(str(m, "person"), "");
 	day = view_date_words(ct, str(m, "created"));
 	CHECK(day != NULL);
-	expect = view_fill(ct, "staff.no-name", (const char *const[]){"date", day ? day : "", NULL});
+	expect = content_fill(ct, "staff.no-name", (const char *const[]){"date", day ? day : "", NULL});
 	CHECK(expect && !strchr(expect, '{') && strstr(expect, day ? day : "?"));
 	CHECK_STR(str(m, "label"), expect);
 	cJSON_Delete(m);

@@ -8,7 +8,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
   startServer, launchBrowser, axeViolations, formatViolations, openKiosk, waitForPage, saveMark,
-  waitForSave, dateKeys, WIDE, NARROW, setWidth, sidewaysScroll,
+  waitForSave, dateKeys, WIDE, NARROW, setWidth, sidewaysScroll, pageText,
 } = require('./harness.js');
 
 
@@ -169,7 +169,7 @@ test('the welcome page is reached and left by keyboard in a sensible order', asy
     await tabTo(page, '#next');
     await page.keyboard.press('Enter');
     await waitForPage(page, 'who');
-    assert.equal(await page.textContent('#page-title'), 'Who is writing this plan?');
+    assert.equal(await page.textContent('#page-title'), pageText('who').title);
     // A choice with the arrow keys and Space.
     await page.keyboard.press('Tab');
     assert.equal(await focusedId(page), 'option-me');
@@ -188,7 +188,7 @@ test('the welcome page is reached and left by keyboard in a sensible order', asy
 
 test('every page and state has no WCAG 2.2 A/AA violations, at 1280px and 320px', async () => {
   // The whole journey, by keyboard alone.
-  const first = await openKiosk(browser, server.url);
+  const first = await openKiosk(browser, server.url, { clock: true });
   let code;
   try {
     const { page } = first;
@@ -434,11 +434,12 @@ test('every page and state has no WCAG 2.2 A/AA violations, at 1280px and 320px'
 
 test('the timeout dialog has no violations and takes focus', async () => {
   const quick = await startServer(['--idle-seconds', '5', '--warn-seconds', '60']);
-  const { context, page } = await openKiosk(browser, quick.url);
+  const { context, page } = await openKiosk(browser, quick.url, { clock: true });
   const found = [];
   try {
     await page.keyboard.press('Tab'); // the first key starts the idle time
-    await page.waitForSelector('dialog#timeout[open]', { timeout: 15000 });
+    await page.clock.runFor(5000);
+    await page.waitForSelector('dialog#timeout[open]');
     assert.equal(await focusedId(page), 'timeout-more', 'focus moves into the dialog');
     // Tab stays inside the dialog while it is open.
     await page.keyboard.press('Tab');

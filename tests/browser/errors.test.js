@@ -5,7 +5,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
-  startServer, launchBrowser, sql, openKiosk, waitForPage, saveMark, waitForSave, typeAndSave,
+  startServer, launchBrowser, sql, openKiosk, waitForPage, saveMark, waitForSave, typeAndSave, message,
 } = require('./harness.js');
 
 let server;
@@ -22,6 +22,7 @@ after(async () => {
 });
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const escapeRegExp = (t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The error shown by an input: its words, and whether the input points at it. */
 async function fieldError(page, inputSel, errorSel) {
@@ -62,7 +63,7 @@ test('a wrong code gets a plain-English error by the code box, and the right one
     await page.waitForSelector('#code-input-error:not([hidden])');
     let e = await fieldError(page, '#code-input', '#code-input-error');
     assert.deepEqual(e, {
-      text: 'That code did not work. Please check it and try again.',
+      text: message('error.wrong-code'),
       role: 'alert', invalid: 'true', describedBy: ['code-input-hint', 'code-input-error'],
       value: wrong, pageError: null,
     });
@@ -74,17 +75,20 @@ test('a wrong code gets a plain-English error by the code box, and the right one
     await page.waitForFunction((v) => document.querySelector('#code-input-error:not([hidden])') &&
       document.querySelector('#code-input').value === v, odd);
     e = await fieldError(page, '#code-input', '#code-input-error');
-    assert.equal(e.text, 'That code did not work. Please check it and try again.');
+    assert.equal(e.text, message('error.wrong-code'));
     assert.equal(e.value, odd);
 
     // A third wrong code, then a fourth at once: too many tries, wait a few seconds.
     await tryCode(page, 'apple river boat 2346');
     await page.waitForSelector('#code-input-error:not([hidden])');
     await tryCode(page, 'apple river boat 2347');
-    await page.waitForFunction(() => /too many tries/.test(
-      document.querySelector('#code-input-error').textContent));
+    // The words of messages.txt, with the number of seconds where its {seconds} is.
+    const [waitBefore, waitAfter] = message('error.slow-down', { seconds: '\n' }).split('\n');
+    const slowDown = new RegExp(`^${escapeRegExp(waitBefore)}(\\d+)${escapeRegExp(waitAfter)}$`);
+    await page.waitForFunction((re) => new RegExp(re).test(
+      document.querySelector('#code-input-error').textContent), slowDown.source);
     e = await fieldError(page, '#code-input', '#code-input-error');
-    const m = /^There have been too many tries\. Please wait (\d+) seconds, then try again\.$/.exec(e.text);
+    const m = slowDown.exec(e.text);
     assert.ok(m, `a plain wait message: ${e.text}`);
     assert.ok(Number(m[1]) >= 1 && Number(m[1]) <= 5, `wait ${m[1]} seconds`);
     assert.equal(e.value, 'apple river boat 2347');
@@ -102,7 +106,7 @@ test('a wrong code gets a plain-English error by the code box, and the right one
 });
 
 test('a too-long answer gets its error by the box, keeps the words, and the page goes on', async () => {
-  const { context, page, sockets, pageErrors } = await openKiosk(browser, server.url);
+  const { context, page, sockets, pageErrors } = await openKiosk(browser, server.url, { clock: true });
   try {
     await toCodePage(page);
     await page.click('#code-new');
@@ -131,7 +135,7 @@ test('a too-long answer gets its error by the box, keeps the words, and the page
     await page.waitForSelector('#answer-error:not([hidden])');
     const e = await fieldError(page, '#answer', '#answer-error');
     assert.deepEqual(e, {
-      text: 'The answer is too long. The most is 2000 letters.', role: 'alert', invalid: 'true',
+      text: message('error.too-long', { limit: 2000 }), role: 'alert', invalid: 'true',
       describedBy: ['answer-hint', 'answer-error'], value: tooLong, pageError: null,
     });
     assert.notEqual(await page.getAttribute('#save-status', 'data-state'), 'saved');
@@ -167,7 +171,7 @@ test('a too-long answer gets its error by the box, keeps the words, and the page
 });
 
 test('a cost that is not an amount gets its error by the box, and the list goes on', async () => {
-  const { context, page, pageErrors } = await openKiosk(browser, server.url);
+  const { context, page, pageErrors } = await openKiosk(browser, server.url, { clock: true });
   try {
     await toCodePage(page);
     await page.click('#code-new');
@@ -182,7 +186,7 @@ test('a cost that is not an amount gets its error by the box, and the list goes 
     }
     // A plan started without a letter has no budget yet.
     assert.deepEqual(await page.$$eval('#list-total .total-line', (ls) => ls.map((l) => l.textContent)),
-      ['You do not have a budget yet. Your social worker will tell you.', 'You have planned £0 a week.']);
+      [message('budget.none'), message('budget.total', { total: '£0' })]);
 
     await page.click('#list-add');
     await page.waitForSelector('.item-edit[data-item-id]');
@@ -192,7 +196,7 @@ test('a cost that is not an amount gets its error by the box, and the list goes 
     await page.waitForSelector('#field-cost-error:not([hidden])');
     const e = await fieldError(page, '#field-cost', '#field-cost-error');
     assert.deepEqual(e, {
-      text: 'Please type an amount like 25 or 25.50.', role: 'alert', invalid: 'true',
+      text: message('error.bad-money'), role: 'alert', invalid: 'true',
       describedBy: ['field-cost-error'], value: 'forty quid', pageError: null,
     });
 
@@ -204,7 +208,7 @@ test('a cost that is not an amount gets its error by the box, and the list goes 
     await page.click('#item-done');
     await page.waitForSelector('li.item');
     assert.deepEqual(await page.$$eval('#list-total .total-line', (ls) => ls.map((l) => l.textContent)),
-      ['You do not have a budget yet. Your social worker will tell you.', 'You have planned £42.50 a week.']);
+      [message('budget.none'), message('budget.total', { total: '£42.50' })]);
     assert.deepEqual(await page.$$eval('li.item', (ls) => ls.map((l) => [
       l.querySelector('.item-name').textContent, l.querySelector('.item-value').textContent])),
     [['Day centre on Mondays', '£42.50']]);

@@ -6,8 +6,9 @@
 // the licence and the version. The server serves only web/, so `make run` needs no npm.
 //
 // Why the fonts go: GDS Transport is licensed for GOV.UK services only, and a council's service is
-// not one. The copied CSS loses its @font-face rules and the "GDS Transport" family, so the pages
-// use Arial (then Helvetica and the system's sans-serif), and no font file is copied.
+// not one. The copied CSS loses its @font-face rules, and where it named "GDS Transport" it names
+// the pages' own served font, Atkinson Hyperlegible (web/fonts/, tests/browser/fonts-vendor.test.js),
+// so the staff pages look the same on every machine; no GOV.UK font file is copied.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -16,12 +17,14 @@ const ROOT = path.resolve(__dirname, '../..');
 const PACKAGE = path.join(ROOT, 'node_modules/govuk-frontend');
 const DEST = path.join(ROOT, 'web/staff/govuk');
 const CSS_NAME = 'govuk-frontend.min.css';
+const SERVED_FONT = 'Atkinson Hyperlegible';
 
 // govuk-frontend's package has no licence file of its own (its package.json says MIT); this is the
 // text of LICENSE.txt in github.com/alphagov/govuk-frontend.
 const LICENSE = `GOV.UK Frontend (https://github.com/alphagov/govuk-frontend), version {version}.
 Copied from the npm package by \`npm run vendor-govuk\`: the precompiled CSS only, without the
-GDS Transport font (licensed for GOV.UK services only), which these pages do not use.
+GDS Transport font (licensed for GOV.UK services only), which these pages do not use: they
+use Atkinson Hyperlegible, served from web/fonts/.
 
 The MIT License (MIT)
 
@@ -60,7 +63,7 @@ function strippedCss() {
   css = css.replace(/@font-face\{[^}]*\}/g, '');
   // The font's own copyright notice goes with it.
   css = css.replace(/\/\*![^*]*Margaret Calvert[^*]*\*\//g, '');
-  css = css.replace(/(["']?)GDS Transport\1\s*,\s*/g, '');
+  css = css.replace(/(["']?)GDS Transport\1\s*,/g, `"${SERVED_FONT}",`);
   css = css.replace(/\/\*# sourceMappingURL=[^*]*\*\/\s*$/, '');
   if (/GDS Transport|Margaret Calvert|\/assets\/fonts\//.test(css)) {
     throw new Error('govuk-frontend CSS: GDS Transport is still referred to after stripping');
@@ -107,13 +110,14 @@ if (require.main === module && process.argv.includes('--write')) {
     }
   });
 
-  test('the vendored CSS has no GDS Transport font and uses Arial', () => {
+  test('the vendored CSS has no GDS Transport font and uses the served font, then Arial', () => {
     const css = fs.readFileSync(path.join(DEST, CSS_NAME), 'utf8');
     assert.doesNotMatch(css, /@font-face/);
     assert.doesNotMatch(css, /GDS Transport/i);
     assert.doesNotMatch(css, /Margaret Calvert/, "the font's copyright notice goes with the font");
     assert.doesNotMatch(css, /\.woff2?\b/);
-    assert.match(css, /font-family:arial,sans-serif/);
+    assert.match(css, /font-family:"Atkinson Hyperlegible",arial,sans-serif/);
+    assert.doesNotMatch(css, /font-family:arial/, 'no text is left in Arial alone');
     assert.match(fs.readFileSync(path.join(DEST, 'LICENSE'), 'utf8'), /The MIT License/);
   });
 }

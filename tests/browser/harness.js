@@ -59,13 +59,96 @@ async function startServer(extraArgs = []) {
   };
 }
 
+// ---- the served font ------------------------------------------------------------------------
+
+// Every page is drawn in this font, served from web/fonts/; widths the tests measure assume it.
+const SERVED_FONT = 'Atkinson Hyperlegible';
+
+/**
+ * Whether this page got the served font: once its fonts have settled, the regular and the bold
+ * load from the server and are used for text. null when they are; else what went wrong, in words.
+ * Pages not from the server (about:blank, setContent), and bare responses without any style
+ * sheet (JSON, the server's plain error pages), are not checked.
+ */
+async function fontProblem(page) {
+  return page.evaluate(async (family) => {
+    if (location.protocol !== 'http:' || document.contentType !== 'text/html' ||
+      !document.querySelector('link[rel="stylesheet"]')) return null;
+    await document.fonts.ready;
+    const faces = [...document.fonts].filter((f) => f.family.replace(/["']/g, '') === family);
+    if (!faces.length) return `no @font-face for "${family}" on ${location.pathname}`;
+    const wanted = [`16px "${family}"`, `bold 16px "${family}"`];
+    for (const w of wanted) {
+      let loaded = [];
+      try {
+        loaded = await document.fonts.load(w);
+      } catch (e) {
+        return `"${w}" did not load on ${location.pathname}: ${e}`;
+      }
+      if (!loaded.length || !document.fonts.check(w)) {
+        const failed = faces.filter((f) => f.status === 'error').length;
+        return `"${w}" is not loaded on ${location.pathname} (${failed} of ${faces.length} faces failed)`;
+      }
+    }
+    return null;
+  }, SERVED_FONT);
+}
+
+/**
+ * Checks the served font on every page of the context each time one loads. When it did not load
+ * the context closes at once, with the reason, so the test fails there and plainly rather than
+ * later on a width measured in another font. A page's latest check is page.fontChecked (a promise
+ * of null, or of the problem).
+ */
+function watchFont(context) {
+  context.on('page', (page) => {
+    page.fontChecked = Promise.resolve(null);
+    page.on('load', () => {
+      page.fontChecked = fontProblem(page).catch(() => null) // navigated on or closed meanwhile
+        .then(async (problem) => {
+          if (problem) {
+            process.stderr.write(`the served font did not load: ${problem}\n`);
+            await context.close({ reason: `the served font did not load: ${problem}` }).catch(() => {});
+          }
+          return problem;
+        });
+    });
+  });
+}
+
+/**
+ * Fails the test when this page did not get the served font (see watchFont). A page that moves
+ * on to another while being checked (the staff page to its login form) is checked where it lands.
+ */
+async function assertFont(page) {
+  let problem;
+  for (let tries = 0; ; tries++) {
+    try {
+      problem = await fontProblem(page);
+      break;
+    } catch (e) {
+      if (tries >= 3 || !/context was destroyed|navigat/i.test(String(e))) throw e;
+      await page.waitForLoadState('load');
+    }
+  }
+  if (problem) throw new Error(`the served font did not load: ${problem}`);
+}
+
+/** Debian's Chromium, headless; every context it makes watches the served font (watchFont). */
 async function launchBrowser() {
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    watchFont(context);
+    return context;
+  };
+  return browser;
 }
 
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -203,15 +286,22 @@ const AUDIO_LOG = `
   })();
 `;
 
+// Pages whose timers run on the fake clock (openKiosk's clock option).
+const clocked = new WeakSet();
+// How long the kiosk waits after the last key before it saves (web/js/autosave.js, DELAY_MS).
+const AUTOSAVE_PAUSE_MS = 1000;
+
 /**
  * A new browser context (nothing shared with any other) with the kiosk page open and showing
  * the welcome page. Returns {context, page, sockets, pageErrors}: sockets lists every websocket
  * the page opened ({url, closed}); pageErrors collects uncaught script errors. audio: record
  * what narration plays in window.__audio (see AUDIO_LOG). beforeOpen(page) runs before the
- * page is opened (for page.routeWebSocket).
+ * page is opened (for page.routeWebSocket). clock: the page's timers run on Playwright's fake
+ * clock (page.clock), which goes on with real time and which a test moves on at will with
+ * page.clock.runFor(ms): a kiosk timeout is tested without waiting for it.
  */
 async function openKiosk(browser, url, { viewport = { width: 1280, height: 800 }, audio = false,
-  beforeOpen = null } = {}) {
+  beforeOpen = null, clock = false } = {}) {
   const context = await browser.newContext({ viewport, locale: 'en-GB', timezoneId: 'Europe/London' });
   await context.addInitScript(SAVE_LOG);
   if (audio) await context.addInitScript(AUDIO_LOG);
@@ -226,8 +316,13 @@ async function openKiosk(browser, url, { viewport = { width: 1280, height: 800 }
   });
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   if (beforeOpen) await beforeOpen(page);
+  if (clock) {
+    await page.clock.install();
+    clocked.add(page);
+  }
   await page.goto(url);
   await waitForPage(page, 'welcome');
+  await assertFont(page);
   return { context, page, sockets, pageErrors };
 }
 
@@ -265,11 +360,16 @@ async function waitForSave(page, mark, state = 'saved') {
   }, [mark, state]);
 }
 
-/** Clicks into a field, types like a person (key by key) and waits for the autosave. */
+/**
+ * Clicks into a field, types like a person (key by key) and waits for the autosave; on a page
+ * with the fake clock (openKiosk's clock), moves the clock past the autosave's pause instead of
+ * waiting for it.
+ */
 async function typeAndSave(page, selector, text, state = 'saved') {
   await page.click(selector);
   await page.keyboard.type(text);
   const mark = await saveMark(page);
+  if (clocked.has(page)) await page.clock.runFor(AUTOSAVE_PAUSE_MS);
   await waitForSave(page, mark, state);
 }
 
@@ -317,6 +417,59 @@ const NOTHING_STORED = {
   contextCookies: 0, contextOrigins: [],
 };
 
+// ---- the words, from the content files -------------------------------------------------------
+
+// The same easy-read folder the server is given (PLANALOUD_EASYREAD: see startServer), in en-GB.
+const EASYREAD = path.join(process.env.PLANALOUD_EASYREAD || path.join(SOURCE, 'easyread'), 'en-GB');
+let messages = null;
+
+/**
+ * The words of message `name` in the content's messages.txt, with its {blanks} filled from vars
+ * and without the ** marks, as the page shows them. Tests compare with these, not with English
+ * of their own, so an easy-read editor can reword the content without breaking a test.
+ */
+function message(name, vars = {}) {
+  if (!messages) {
+    messages = new Map();
+    for (const line of fs.readFileSync(path.join(EASYREAD, 'messages.txt'), 'utf8').split('\n')) {
+      const m = /^([a-z0-9][a-z0-9.-]*): (.*)$/.exec(line);
+      if (m) messages.set(m[1], m[2].trim());
+    }
+  }
+  const text = messages.get(name);
+  if (text === undefined) throw new Error(`messages.txt has no message ${name}`);
+  return text.replace(/\{([^}]*)\}/g, (all, k) => (k in vars ? String(vars[k]) : all))
+    .replace(/\*\*/g, '');
+}
+
+let pages = null;
+
+/**
+ * What the content's page files (easyread/<lang>/NN-*.txt) say for the page `id`: {title, say,
+ * ask, hint}, without the ** marks, as the page shows them.
+ */
+function pageText(id) {
+  if (!pages) {
+    pages = new Map();
+    const files = fs.readdirSync(EASYREAD).filter((f) => /^\d+-.*\.txt$/.test(f)).sort();
+    for (const file of files) {
+      let page = null;
+      for (const line of fs.readFileSync(path.join(EASYREAD, file), 'utf8').split('\n')) {
+        const m = /^([a-z-]+): (.*)$/.exec(line);
+        if (!m) continue;
+        const [, key, value] = m;
+        const text = value.trim().replace(/\*\*/g, '');
+        if (key === 'page') pages.set(text, page = { title: null, say: [], ask: null, hint: null });
+        else if (page && key === 'say') page.say.push(text);
+        else if (page && ['title', 'ask', 'hint'].includes(key)) page[key] = text;
+      }
+    }
+  }
+  const page = pages.get(id);
+  if (!page) throw new Error(`the content has no page ${id}`);
+  return page;
+}
+
 // ---- page widths, and sideways scrolling (WCAG 1.4.10) ------------------------------------
 
 const WIDE = { width: 1280, height: 800 };
@@ -348,5 +501,5 @@ async function sidewaysScroll(page) {
 module.exports = {
   startServer, launchBrowser, axeViolations, formatViolations, sql, openKiosk, waitForPage,
   saveMark, waitForSave, typeAndSave, browserStorage, NOTHING_STORED, dateKeys, SOURCE,
-  WIDE, NARROW, setWidth, sidewaysScroll,
+  WIDE, NARROW, setWidth, sidewaysScroll, assertFont, SERVED_FONT, message, pageText,
 };

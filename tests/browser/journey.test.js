@@ -7,7 +7,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
   startServer, launchBrowser, sql, openKiosk, waitForPage, saveMark, waitForSave, typeAndSave,
-  browserStorage, NOTHING_STORED, dateKeys,
+  browserStorage, NOTHING_STORED, dateKeys, message, pageText,
 } = require('./harness.js');
 
 // Every text and long-text page, with distinct words: non-ASCII, stars that must not turn
@@ -156,6 +156,12 @@ async function totalLines(page) {
   return page.$$eval('#list-total .total-line', (ls) => ls.map((l) => l.textContent));
 }
 
+/** The budget page's lines, in the content's words: the budget, what is planned, what is left. */
+function budgetLines(budget, total, left) {
+  return [message('budget.amount', { budget }), message('budget.total', { total }),
+    message('budget.left', { left })];
+}
+
 async function flags(data) {
   return sql(data, 'select kind from flags order by id').map((r) => r.kind);
 }
@@ -197,7 +203,7 @@ async function assertCheckShowsEverything(page, expectText) {
 }
 
 test('a person writes the whole plan and finds it all again', async () => {
-  const { context, page, sockets, pageErrors } = await openKiosk(browser, server.url);
+  const { context, page, sockets, pageErrors } = await openKiosk(browser, server.url, { clock: true });
   try {
     // Welcome: nothing to save yet, so no "Save and finish later".
     assert.equal(await page.isHidden('#save-later'), true);
@@ -268,14 +274,11 @@ test('a person writes the whole plan and finds it all again', async () => {
     await clickNext(page, 'budget');
 
     // The budget: two entries with weekly costs; the total and what is left of £245.50.
-    assert.deepEqual(await totalLines(page), ['Your budget is £245.50 a week.',
-      'You have planned £0 a week.', '£245.50 a week is left.']);
+    assert.deepEqual(await totalLines(page), budgetLines('£245.50', '£0', '£245.50'));
     await addItem(page, { what: BUDGET[0].what, cost: BUDGET[0].cost }, 0);
-    assert.deepEqual(await totalLines(page), ['Your budget is £245.50 a week.',
-      'You have planned £40 a week.', '£205.50 a week is left.']);
+    assert.deepEqual(await totalLines(page), budgetLines('£245.50', '£40', '£205.50'));
     await addItem(page, { what: BUDGET[1].what, cost: BUDGET[1].cost }, 1);
-    assert.deepEqual(await totalLines(page), ['Your budget is £245.50 a week.',
-      'You have planned £65.50 a week.', '£180 a week is left.']);
+    assert.deepEqual(await totalLines(page), budgetLines('£245.50', '£65.50', '£180'));
     assert.deepEqual(await page.$$eval('li.item', (ls) => ls.map((l) => [
       l.querySelector('.item-name').textContent, l.querySelector('.item-value').textContent])),
     BUDGET.map((b) => [b.what, b.shown]));
@@ -346,7 +349,7 @@ test('a person writes the whole plan and finds it all again', async () => {
     await clickNext(page, 'send');
     await page.click('#send-plan');
     await waitForPage(page, 'sent');
-    assert.equal(await page.textContent('#page-title'), 'Your plan has been sent');
+    assert.equal(await page.textContent('#page-title'), pageText('sent').title);
     assert.deepEqual(sql(server.data, 'select status from plans'), [{ status: 'submitted' }]);
     assert.deepEqual(await browserStorage(page), NOTHING_STORED);
     assert.deepEqual(pageErrors, []);
@@ -356,7 +359,7 @@ test('a person writes the whole plan and finds it all again', async () => {
   }
 
   // Coming back in a new browser, with the code.
-  const again = await openKiosk(browser, server.url);
+  const again = await openKiosk(browser, server.url, { clock: true });
   try {
     const { page } = again;
     await page.click('#next');
@@ -412,7 +415,7 @@ test('a person writes the whole plan and finds it all again', async () => {
 });
 
 test('a plan interrupted by a reload is found again with its code', async () => {
-  const { context, page, pageErrors } = await openKiosk(browser, server.url);
+  const { context, page, pageErrors } = await openKiosk(browser, server.url, { clock: true });
   try {
     await page.click('#next');
     await waitForPage(page, 'who');

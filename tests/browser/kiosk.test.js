@@ -1,5 +1,6 @@
 // The kiosk in a real browser, with the shortest timeouts the server allows (5 s idle, 5 s
-// warning): "Do you need more time?" counts down; a key gives more time; when time runs out
+// warning), on the page's fake clock (nothing waits for them in real time): "Do you need more
+// time?" counts down; a key gives more time; when time runs out
 // the answer being typed is saved, the screen clears back to the welcome page and the
 // websocket closes; nothing of the person can be found afterwards, not even by going back;
 // "Finish and clear the screen" does the same at once; and the browser stores nothing.
@@ -8,7 +9,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
   startServer, launchBrowser, sql, openKiosk, waitForPage, typeAndSave, browserStorage,
-  NOTHING_STORED,
+  NOTHING_STORED, message,
 } = require('./harness.js');
 
 const IDLE_S = 5;
@@ -106,50 +107,53 @@ async function answerFoundAgain(code) {
 }
 
 test('the warning counts down, and a key or a touch gives more time', async () => {
-  const { context, page, sockets, pageErrors } = await openKiosk(browser, server.url);
+  const { context, page, sockets, pageErrors } = await openKiosk(browser, server.url, { clock: true });
   try {
     await assertNothingStored(page, 'on the welcome page');
+    // From here the page's time moves only when the test moves it: the counts are exact.
+    await page.clock.pauseAt(await page.evaluate(() => Date.now() + 1000));
     // Untouched, the welcome page holds nothing: no warning however long it waits.
-    await sleep((IDLE_S + 1) * 1000);
+    await page.clock.runFor(10 * IDLE_S * 1000);
     assert.equal(await page.isVisible('dialog#timeout'), false, 'no warning before the first touch');
 
-    // The first key starts the idle time.
+    // The first key starts the idle time: no warning just before it ends, the warning just after.
     await page.keyboard.press('Tab');
-    let t0 = Date.now();
-    await page.waitForSelector('dialog#timeout[open]', { timeout: (IDLE_S + 5) * 1000 });
-    const waited = Date.now() - t0;
-    assert.ok(waited >= IDLE_S * 1000 - 300, `the warning came after ${waited} ms of quiet`);
+    await page.clock.runFor(IDLE_S * 1000 - 500);
+    assert.equal(await page.isVisible('dialog#timeout'), false, 'no warning before the idle time');
+    await page.clock.runFor(600);
+    await page.waitForSelector('dialog#timeout[open]');
     assert.equal(await page.evaluate(() => document.activeElement.id), 'timeout-more');
-    assert.equal(await page.textContent('#timeout-title'), 'Do you need more time?');
+    assert.equal(await page.getAttribute('#timeout-title', 'data-text-id'), 'msg/timeout.title');
+    assert.equal(await page.textContent('#timeout-title'), message('timeout.title'));
 
     // The countdown goes down, a second at a time, and says so in words.
     const first = await count(page);
-    assert.ok(first <= WARN_S && first >= WARN_S - 1, `starts at ${first}`);
-    assert.equal(await page.textContent('#timeout-body'),
-      `The screen will clear in ${first} seconds. Your answers are saved.`);
-    await sleep(1200);
+    assert.equal(first, WARN_S, `starts at ${first}`);
+    assert.equal(await page.getAttribute('#timeout-body', 'data-text-id'), `msg/timeout.body?seconds=${first}`);
+    assert.equal(await page.textContent('#timeout-body'), message('timeout.body', { seconds: first }));
+    await page.clock.runFor(1000);
     const second = await count(page);
-    assert.ok(second < first, `the count went down: ${first} then ${second}`);
-    assert.equal(await page.textContent('#timeout-body'),
-      `The screen will clear in ${second} seconds. Your answers are saved.`);
+    assert.equal(second, first - 1, `the count went down by one a second: ${first} then ${second}`);
+    assert.equal(await page.textContent('#timeout-body'), message('timeout.body', { seconds: second }));
     await assertNothingStored(page, 'while the warning shows');
 
     // A key press gives more time: the warning closes, and comes back after the idle time.
     await page.keyboard.press('a');
     await page.waitForSelector('dialog#timeout', { state: 'hidden' });
-    t0 = Date.now();
     await page.waitForSelector('#page[data-page-id="welcome"]');
-    await page.waitForSelector('dialog#timeout[open]', { timeout: (IDLE_S + 5) * 1000 });
-    assert.ok(Date.now() - t0 >= IDLE_S * 1000 - 300, 'the warning came back after the idle time again');
+    await page.clock.runFor(IDLE_S * 1000 - 500);
+    assert.equal(await page.isVisible('dialog#timeout'), false, 'more time: no warning before the idle time');
+    await page.clock.runFor(600);
+    await page.waitForSelector('dialog#timeout[open]');
 
     // Moving between its buttons by key keeps it open and starts the count again.
-    await sleep(2200);
+    await page.clock.runFor(2000);
     const before = await count(page);
-    assert.ok(before <= WARN_S - 2, `counting down: ${before}`);
+    assert.equal(before, WARN_S - 2, `counting down: ${before}`);
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement.id), 'timeout-finish');
     const after = await count(page);
-    assert.ok(after >= WARN_S - 1 && after > before, `a full count again: ${before} then ${after}`);
+    assert.equal(after, WARN_S, `a full count again: ${before} then ${after}`);
     assert.equal(await page.isVisible('dialog#timeout[open]'), true);
 
     // "Yes, I need more time" by touch closes it.
@@ -164,7 +168,7 @@ test('the warning counts down, and a key or a touch gives more time', async () =
 });
 
 test('when time runs out the answer is saved, the screen clears and the connection closes', async () => {
-  const { context, page, sockets, pageErrors } = await openKiosk(browser, server.url);
+  const { context, page, sockets, pageErrors } = await openKiosk(browser, server.url, { clock: true });
   const firstWords = 'I grow tomatoes on my balcony.';
   const lastWords = ' Cymraeg: ŵ ŷ, café — and my neighbour likes them.';
   try {
@@ -178,9 +182,11 @@ test('when time runs out the answer is saved, the screen clears and the connecti
 
     // More words, and then the person walks away at once.
     await page.keyboard.type(lastWords);
-    await page.waitForSelector('dialog#timeout[open]', { timeout: (IDLE_S + 5) * 1000 });
+    await page.clock.runFor(IDLE_S * 1000);
+    await page.waitForSelector('dialog#timeout[open]');
     await assertNothingStored(page, 'while the warning shows over a plan');
-    await page.waitForSelector('body[data-connection="finishing"]', { timeout: (WARN_S + 5) * 1000 });
+    await page.clock.runFor(WARN_S * 1000);
+    await page.waitForSelector('body[data-connection="finishing"]');
     await waitForCleared(page, sockets);
 
     // The last words were stored before the connection closed.
@@ -238,7 +244,7 @@ test('"Finish and clear the screen" saves, clears and closes at once', async () 
 });
 
 test('"No, I have finished" in the warning clears the screen at once', async () => {
-  const { context, page, sockets } = await openKiosk(browser, server.url);
+  const { context, page, sockets } = await openKiosk(browser, server.url, { clock: true });
   const words = 'I like the bus to Tenby.';
   let code;
   try {
@@ -255,8 +261,9 @@ test('"No, I have finished" in the warning clears the screen at once', async () 
     await waitForPage(page, 'like-admire');
     await page.click('#narration-stop'); // the page reads itself, and a voice reading keeps the kiosk awake
     await typeAndSave(page, '#answer', words);
-    await page.waitForSelector('dialog#timeout[open]', { timeout: (IDLE_S + 5) * 1000 });
-    const t0 = Date.now();
+    await page.clock.runFor(IDLE_S * 1000);
+    await page.waitForSelector('dialog#timeout[open]');
+    const t0 = Date.now(); // the page's clock goes on with real time from here
     await page.click('#timeout-finish');
     await waitForCleared(page, sockets);
     assert.ok(Date.now() - t0 < WARN_S * 1000, 'cleared before the countdown would have ended');

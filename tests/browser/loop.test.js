@@ -16,7 +16,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
   startServer, launchBrowser, axeViolations, formatViolations, openKiosk, waitForPage, saveMark, waitForSave,
-  typeAndSave, WIDE, NARROW, setWidth, sidewaysScroll,
+  typeAndSave, WIDE, NARROW, setWidth, sidewaysScroll, message, pageText,
 } = require('./harness.js');
 
 
@@ -154,7 +154,7 @@ async function clickNext(k, to) {
  * (audio: true records what narration asks for and gets, in window.__audio).
  */
 async function kioskWithCode(code, to, opts = {}) {
-  const kiosk = await openKiosk(browser, server.url, opts);
+  const kiosk = await openKiosk(browser, server.url, { clock: true, ...opts });
   const k = kiosk.page;
   await clickNext(k, 'who');
   const mark = await saveMark(k);
@@ -195,7 +195,7 @@ async function send(k) {
   await clickNext(k, 'send');
   await k.click('#send-plan');
   await waitForPage(k, 'sent');
-  assert.equal(await k.textContent('#page-title'), 'Your plan has been sent');
+  assert.equal(await k.textContent('#page-title'), pageText('sent').title);
 }
 
 /** The page's heading and its say lines, as the person sees them. */
@@ -319,7 +319,7 @@ test('the loop: invite, write, comment, send back, change, agree, sign off, revi
     await step('4. the person comes back: the comment first, read aloud-ready; they change an answer and send again', async () => {
       kiosk = await kioskWithCode(invited.code, 'comments', { audio: true });
       const k = kiosk.page;
-      assert.equal((await shown(k)).title, 'Your social worker has written to you');
+      assert.equal((await shown(k)).title, pageText('comments').title);
       const comments = await k.$$eval('#comments .comment', (cs) => cs.map((c) => {
         const text = c.querySelector('.comment-text');
         return {
@@ -357,7 +357,7 @@ test('the loop: invite, write, comment, send back, change, agree, sign off, revi
       await k.click('#answer');
       await k.keyboard.type(CHANGED);
       await waitForSave(k, mark);
-      assert.equal((await k.textContent('#save-status')).trim(), 'Saved');
+      assert.equal((await k.textContent('#save-status')).trim(), message('saved'));
       await clickNext(k, 'check'); // back to the check page
       assert.equal(await checkAnswer(k, 'like-admire'), CHANGED);
       await send(k);
@@ -379,17 +379,19 @@ test('the loop: invite, write, comment, send back, change, agree, sign off, revi
       kiosk = await kioskWithCode(invited.code, 'agree');
       const k = kiosk.page;
       const agree = await shown(k);
-      assert.equal(agree.title, 'Is this your plan?');
-      assert.ok(agree.say.includes('Your social worker thinks your plan is ready.'));
+      assert.equal(agree.title, pageText('agree').title);
+      assert.deepEqual(agree.say, pageText('agree').say);
+      assert.deepEqual(await k.$$eval('#page .actions button', (bs) => bs.map((b) => b.dataset.textId)),
+        ['msg/agree.yes', 'msg/agree.no', 'msg/agree.check']);
       assert.deepEqual(await k.$$eval('#page .actions button', (bs) => bs.map((b) => b.textContent)),
-        ['Yes, this is my plan', 'No, I do not agree', 'Check my plan first']);
+        [message('agree.yes'), message('agree.no'), message('agree.check')]);
       await audit(k, 'kiosk: agree');
       await auditNarrow(k, 'kiosk: agree');
       await k.click('#agree-yes');
       await waitForPage(k, 'agreed');
       const agreed = await shown(k);
-      assert.equal(agreed.title, 'Thank you');
-      assert.ok(agreed.say.includes('You said yes, this is your plan.'));
+      assert.equal(agreed.title, pageText('agreed').title);
+      assert.deepEqual(agreed.say, pageText('agreed').say);
       await audit(k, 'kiosk: agreed');
       await closeKiosk();
     });
@@ -425,15 +427,16 @@ test('the loop: invite, write, comment, send back, change, agree, sign off, revi
       kiosk = await kioskWithCode(invited.code, 'welcome-back', { audio: true });
       const k = kiosk.page;
       const first = await k.$eval('#page .actions button', (b) => ({ id: b.id, text: b.textContent }));
-      assert.deepEqual(first, { id: 'action-copy', text: 'My agreed plan' }, 'the copy is offered first');
+      assert.deepEqual(first, { id: 'action-copy', text: message('welcome-back.copy') }, 'the copy is offered first');
       await k.evaluate(() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; });
       await k.click('#action-copy');
       await waitForPage(k, 'copy');
-      assert.equal((await shown(k)).title, 'Your agreed plan');
+      assert.equal((await shown(k)).title, pageText('copy').title);
       const now = new Date();
       const today = iso(now.getFullYear(), now.getMonth() + 1, now.getDate());
-      assert.equal((await k.textContent('.copy-agreed')).trim(), `The council agreed your plan on ${shownDate(today)}.`);
-      assert.equal((await k.textContent('.copy-review')).trim(), `Your next review is on ${shownDate(reviewDates().light)}.`);
+      assert.equal((await k.textContent('.copy-agreed')).trim(), message('copy.agreed', { date: shownDate(today) }));
+      assert.equal((await k.textContent('.copy-review')).trim(),
+        message('copy.review', { date: shownDate(reviewDates().light) }));
       const needs = await k.$$eval('#copy-needs .copy-need-text', (es) => es.map((e) => e.textContent));
       assert.ok(needs.length >= 1, 'the needs the council will help with');
       assert.ok(await k.$('#check-row-like-admire'), 'and what the person wrote');
@@ -463,7 +466,7 @@ test('the loop: invite, write, comment, send back, change, agree, sign off, revi
       const k = kiosk.page;
       await k.click('#action-review');
       await waitForPage(k, 'review');
-      assert.equal((await shown(k)).title, 'Ask for a review');
+      assert.equal((await shown(k)).title, pageText('review').title);
       await typeAndSave(k, '#answer', REVIEW_WHY);
       await k.click('#review-request');
       await k.waitForSelector('#review-sent');
@@ -523,9 +526,9 @@ test('the "No" path: the person does not agree, says why, and the caseworker rea
       await k.click('#agree-no');
       await waitForPage(k, 'not-agreed');
       const page = await shown(k);
-      assert.equal(page.title, 'You do not agree');
-      assert.ok(page.say.includes('If you are not happy, you can make a complaint.'));
-      assert.equal(await k.textContent('label[for="answer"]'), 'What is not right about your plan?');
+      assert.equal(page.title, pageText('not-agreed').title);
+      assert.deepEqual(page.say, pageText('not-agreed').say, 'how to complain is said');
+      assert.equal(await k.textContent('label[for="answer"]'), pageText('not-agreed').ask);
       await audit(k, 'kiosk: not-agreed');
       await typeAndSave(k, '#answer', why);
       await k.click('#not-agreed-send');

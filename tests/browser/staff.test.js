@@ -15,6 +15,7 @@ const os = require('node:os');
 const path = require('node:path');
 const {
   startServer, launchBrowser, axeViolations, formatViolations, openKiosk, waitForPage, saveMark, waitForSave,
+  assertFont,
   WIDE, NARROW, setWidth, sidewaysScroll,
 } = require('./harness.js');
 
@@ -47,6 +48,7 @@ async function openStaff(url = server.url + 'staff/') {
     if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) errors.push(m.text());
   });
   await page.goto(url);
+  await assertFont(page);
   return { context, page, errors };
 }
 
@@ -587,6 +589,7 @@ async function openStandIn(role, hash, opts = {}) {
     if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) errors.push(m.text());
   });
   const sent = await standIn(page, role, opts);
+  if (opts.clock) await page.clock.install(); // the page's timers on a fake clock the test moves
   await page.goto(`${server.url}staff/${hash}`);
   await page.waitForSelector('#user:not([hidden])');
   return { context, page, errors, sent };
@@ -850,10 +853,11 @@ test("the links and buttons a role sees follow the actions the server says it ma
 
 test('before the idle time limit ends the login, a dialog offers to stay logged in (WCAG 2.2.1)', async () => {
   // A limit of 6 seconds: the warning comes halfway, the login page at the end.
-  const { context, page, errors, sent } = await openStandIn('caseworker', '#invite', { idle: 0.1 });
+  const { context, page, errors, sent } = await openStandIn('caseworker', '#invite', { idle: 0.1, clock: true });
   try {
     await waitForView(page, 'Invite a person', { focus: false });
-    await page.waitForSelector('dialog#timeout[open]', { timeout: 10000 });
+    await page.clock.runFor(3000);
+    await page.waitForSelector('dialog#timeout[open]');
     assert.equal((await focused(page)).id, 'timeout-stay', 'focus moves into the dialog');
     await auditBoth(page, 'the idle warning');
     const before = sent.filter((m) => m.type === 'me').length;
@@ -861,7 +865,8 @@ test('before the idle time limit ends the login, a dialog offers to stay logged 
     await page.waitForSelector('dialog#timeout[open]', { state: 'detached' });
     assert.equal(sent.filter((m) => m.type === 'me').length, before + 1, 'staying sends a message');
     // Left alone, the page goes to the login form, which says why.
-    await page.waitForURL(/login\.html\?problem=ended$/, { timeout: 15000 });
+    await page.clock.runFor(8000);
+    await page.waitForURL(/login\.html\?problem=ended$/);
     assert.match(await page.textContent('.govuk-notification-banner'), /not used for 30 minutes/);
     assert.deepEqual(errors, []);
   } finally {

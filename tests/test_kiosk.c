@@ -1,4 +1,4 @@
-/* test_protocol: protocol.c without a network. Messages go in as strings; what the protocol
+/* test_kiosk: the kiosk's protocol without a network. Messages go in as strings; what the protocol
  * sends comes out through a message_io that records it; the store is SQLite in memory (or a
  * temporary file where a test must reach into the database to make it fail). */
 #include "check.h"
@@ -8,7 +8,7 @@
 #include "content.h"
 #include "demo.h"
 #include "plan.h"
-#include "protocol.h"
+#include "kiosk.h"
 #include "store.h"
 #include "workflow.h"
 
@@ -75,7 +75,7 @@ static const unsigned char zero_key[CODE_KEY_BYTES];
 
 typedef struct fixture {
 	store *st;
-	protocol *p;
+	kiosk *p;
 	char code[CODE_MAX];
 	long long plan;
 	char path[256]; /* the database file, or "" for :memory: */
@@ -83,7 +83,7 @@ typedef struct fixture {
 
 static int fixture_open(fixture *f, int on_disk)
 {
-	protocol_config cfg = {
+	kiosk_config cfg = {
 	    .idle_seconds = 120, .warn_seconds = 30, .address_failures = 20, .address_window = 600};
 	unsigned char hash[CODE_HASH_BYTES];
 	char err[256];
@@ -92,7 +92,7 @@ static int fixture_open(fixture *f, int on_disk)
 	if (on_disk) {
 		int fd;
 
-		snprintf(f->path, sizeof(f->path), "/tmp/planaloud-protocol-XXXXXX");
+		snprintf(f->path, sizeof(f->path), "/tmp/planaloud-kiosk-XXXXXX");
 		fd = mkstemp(f->path);
 		if (fd < 0)
 			return -1;
@@ -111,7 +111,7 @@ static int fixture_open(fixture *f, int on_disk)
 	code_hash(zero_key, f->code, hash);
 	if (store_plan_find(f->st, hash, &f->plan))
 		return -1;
-	f->p = protocol_new(ct, f->st, zero_key, &cfg, (message_io){fake_send, NULL});
+	f->p = kiosk_new(ct, f->st, zero_key, &cfg, (message_io){fake_send, NULL});
 	return f->p ? 0 : -1;
 }
 
@@ -119,7 +119,7 @@ static void fixture_close(fixture *f)
 {
 	char path[300];
 
-	protocol_free(f->p);
+	kiosk_free(f->p);
 	store_close(f->st);
 	if (f->path[0]) {
 		unlink(f->path);
@@ -203,26 +203,26 @@ static void the_demo_plan_should_be_invited_the_way_a_caseworker_invites(void)
 	store_close(st);
 }
 
-static void handle(session *s, const char *msg)
+static void handle(kiosk_session *s, const char *msg)
 {
-	protocol_handle(s, msg, strlen(msg), 0);
+	kiosk_handle(s, msg, strlen(msg), 0);
 }
 
 static int flush(fixture *f)
 {
 	char err[256];
-	int rc = protocol_flush(f->p, err, sizeof(err));
+	int rc = kiosk_flush(f->p, err, sizeof(err));
 
 	if (rc)
-		fprintf(stderr, "  (protocol_flush: %s)\n", err);
+		fprintf(stderr, "  (kiosk_flush: %s)\n", err);
 	return rc;
 }
 
 /* A session with the plan of this code open (committed); its messages so far cleared. */
-static session *open_with_code(fixture *f, fake_conn *fc, const char *code)
+static kiosk_session *open_with_code(fixture *f, fake_conn *fc, const char *code)
 {
 	char msg[256];
-	session *s = protocol_session_open(f->p, fc, "127.0.0.1");
+	kiosk_session *s = kiosk_session_open(f->p, fc, "127.0.0.1");
 
 	snprintf(msg, sizeof(msg), "{\"type\":\"code\",\"seq\":1,\"code\":\"%s\"}", code);
 	handle(s, msg);
@@ -232,9 +232,9 @@ static session *open_with_code(fixture *f, fake_conn *fc, const char *code)
 }
 
 /* A session with a new plan open (committed); *plan gets its id. */
-static session *open_new_plan(fixture *f, fake_conn *fc)
+static kiosk_session *open_new_plan(fixture *f, fake_conn *fc)
 {
-	session *s = protocol_session_open(f->p, fc, "127.0.0.1");
+	kiosk_session *s = kiosk_session_open(f->p, fc, "127.0.0.1");
 
 	handle(s, "{\"type\":\"new_plan\",\"seq\":1}");
 	flush(f);
@@ -291,51 +291,51 @@ static void session_open_should_send_hello_then_the_welcome_page(void)
 {
 	fixture f;
 	fake_conn fc = {.n = 0};
-	session *s;
+	kiosk_session *s;
 	char what[64];
 
 	CHECK(fixture_open(&f, 0) == 0);
-	s = protocol_session_open(f.p, &fc, "127.0.0.1");
+	s = kiosk_session_open(f.p, &fc, "127.0.0.1");
 	CHECK(s != NULL);
 	CHECK(fc.n == 2);
 	CHECK_STR(fake_what(&fc, 0, what, sizeof(what)), "hello");
 	CHECK_STR(fake_what(&fc, 1, what, sizeof(what)), "page welcome");
 	CHECK(!fc.close_after[0] && !fc.close_after[1]);
-	CHECK(!protocol_batch_open(f.p));
-	protocol_session_close(s);
+	CHECK(!kiosk_batch_open(f.p));
+	kiosk_session_close(s);
 	fake_reset(&fc);
 	fixture_close(&f);
 }
 
-static void replies_to_changes_should_wait_for_protocol_flush(void)
+static void replies_to_changes_should_wait_for_kiosk_flush(void)
 {
 	fixture f;
 	fake_conn fc = {.n = 0};
-	session *s;
+	kiosk_session *s;
 	char msg[256];
 	unsigned long commits;
 
 	CHECK(fixture_open(&f, 0) == 0);
-	s = protocol_session_open(f.p, &fc, "127.0.0.1");
+	s = kiosk_session_open(f.p, &fc, "127.0.0.1");
 	fake_reset(&fc);
 
 	/* opening the plan writes (a visit): the page waits for the commit */
 	snprintf(msg, sizeof(msg), "{\"type\":\"code\",\"seq\":3,\"code\":\"%s\"}", f.code);
 	handle(s, msg);
 	CHECK(fc.n == 0);
-	CHECK(protocol_batch_open(f.p));
+	CHECK(kiosk_batch_open(f.p));
 	commits = store_commits(f.st);
 	CHECK(flush(&f) == 0);
 	CHECK(store_commits(f.st) == commits + 1);
 	CHECK(fc.n == 1);
 	CHECK_STR(last(&fc), "page profile-intro");
 	CHECK(last_seq(&fc) == 3);
-	CHECK(!protocol_batch_open(f.p));
+	CHECK(!kiosk_batch_open(f.p));
 
 	/* an answer: no `saved` before the flush, `saved` after */
 	handle(s, "{\"type\":\"answer\",\"seq\":4,\"page\":\"like-admire\",\"value\":\"held\"}");
 	CHECK(fc.n == 1);
-	CHECK(protocol_batch_open(f.p));
+	CHECK(kiosk_batch_open(f.p));
 	CHECK(flush(&f) == 0);
 	CHECK(fc.n == 2);
 	CHECK_STR(last(&fc), "saved like-admire");
@@ -364,7 +364,7 @@ static void replies_to_changes_should_wait_for_protocol_flush(void)
 	CHECK(fc.n == 5);
 	CHECK(store_commits(f.st) == commits);
 
-	protocol_session_close(s);
+	kiosk_session_close(s);
 	fake_reset(&fc);
 	fixture_close(&f);
 }
@@ -382,7 +382,7 @@ static void a_failed_handler_should_leave_nothing_in_the_store(void)
 	};
 	fixture f;
 	fake_conn fc = {.n = 0};
-	session *s;
+	kiosk_session *s;
 	sqlite3 *db = NULL;
 	int before;
 
@@ -428,7 +428,60 @@ static void a_failed_handler_should_leave_nothing_in_the_store(void)
 	CHECK_STR(last(&fc), "saved unsafe");
 	CHECK(store_flag_open_count(f.st, f.plan, "safeguarding") == 1);
 
-	protocol_session_close(s);
+	kiosk_session_close(s);
+	fake_reset(&fc);
+	fixture_close(&f);
+}
+
+/* Renames a table of the fixture's database from another connection: the store's next read of
+ * it fails. */
+static void rename_table(const fixture *f, const char *from, const char *to)
+{
+	sqlite3 *db = NULL;
+	char sql[128];
+
+	snprintf(sql, sizeof(sql), "ALTER TABLE %s RENAME TO %s", from, to);
+	CHECK(sqlite3_open(f->path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void a_page_whose_data_cannot_be_read_should_fail_not_show_an_empty_list(void)
+{
+	static const struct {
+		const char *table, *go, *page;
+	} cases[] = {
+	    {"comments", "comments", "comments"}, /* what the social worker wrote */
+	    {"items", "check", "check"},          /* the list entries on the check page */
+	    {"visits", "check", "check"},         /* who helped, on the check page */
+	};
+	fixture f;
+	fake_conn fc = {.n = 0};
+	kiosk_session *s;
+	char msg[128], page[64];
+
+	CHECK(fixture_open(&f, 1) == 0);
+	s = open_with_code(&f, &fc, f.code);
+	CHECK(flush(&f) == 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		fake_reset(&fc);
+		rename_table(&f, cases[i].table, "unreadable");
+		snprintf(msg, sizeof(msg), "{\"type\":\"go\",\"seq\":%zu,\"to\":\"%s\"}", 30 + i,
+			 cases[i].go);
+		handle(s, msg);
+		CHECK(flush(&f) == 0);
+		CHECK(fc.n == 1);
+		CHECK_STR(last(&fc), "error server");
+		CHECK(last_seq(&fc) == 30 + (long long)i);
+		rename_table(&f, "unreadable", cases[i].table);
+		/* read again, the page is shown */
+		fake_reset(&fc);
+		handle(s, msg);
+		CHECK(flush(&f) == 0);
+		snprintf(page, sizeof(page), "page %s", cases[i].page);
+		CHECK_STR(last(&fc), page);
+	}
+	kiosk_session_close(s);
 	fake_reset(&fc);
 	fixture_close(&f);
 }
@@ -437,7 +490,7 @@ static void a_failed_commit_should_acknowledge_nothing_and_show_the_page_again(v
 {
 	fixture f;
 	fake_conn fa = {.n = 0}, fb = {.n = 0};
-	session *a, *b;
+	kiosk_session *a, *b;
 	sqlite3 *db = NULL;
 	char what[64];
 	long long plan_b = 0;
@@ -486,7 +539,7 @@ static void a_failed_commit_should_acknowledge_nothing_and_show_the_page_again(v
 		CHECK(strstr(fa.sent[i], "\"saved\"") == NULL);
 	CHECK(stored(&f, f.plan, "like-admire") == NULL);
 	CHECK(stored(&f, plan_b, "important") == NULL);
-	CHECK(!protocol_batch_open(f.p));
+	CHECK(!kiosk_batch_open(f.p));
 	fake_reset(&fa);
 	fake_reset(&fb);
 	CHECK(sqlite3_exec(db, "DROP TRIGGER boom; DROP TABLE boom;", NULL, NULL, NULL) ==
@@ -499,8 +552,8 @@ static void a_failed_commit_should_acknowledge_nothing_and_show_the_page_again(v
 	CHECK_STR(last(&fb), "saved important");
 	CHECK_STR(stored(&f, plan_b, "important"), "again");
 
-	protocol_session_close(a);
-	protocol_session_close(b);
+	kiosk_session_close(a);
+	kiosk_session_close(b);
 	fake_reset(&fa);
 	fake_reset(&fb);
 	fixture_close(&f);
@@ -531,14 +584,14 @@ static void a_plan_opened_in_a_failed_batch_should_still_save_what_comes_next(vo
 {
 	fixture f;
 	fake_conn fa = {.n = 0}, fb = {.n = 0};
-	session *a, *b;
+	kiosk_session *a, *b;
 	sqlite3 *db = NULL;
 	char msg[256], what[64];
 	visit_seen seen = {0, ""};
 
 	CHECK(fixture_open(&f, 1) == 0);
 	a = open_new_plan(&f, &fa);
-	b = protocol_session_open(f.p, &fb, "127.0.0.1");
+	b = kiosk_session_open(f.p, &fb, "127.0.0.1");
 	handle(b, "{\"type\":\"answer\",\"seq\":1,\"page\":\"who\",\"value\":\"helper\"}");
 	handle(b,
 	       "{\"type\":\"answer\",\"seq\":2,\"page\":\"helper-name\",\"value\":\"Sam Jones\"}");
@@ -577,8 +630,8 @@ static void a_plan_opened_in_a_failed_batch_should_still_save_what_comes_next(vo
 	CHECK(seen.helpers == 1);
 	CHECK_STR(seen.name, "Sam Jones");
 
-	protocol_session_close(a);
-	protocol_session_close(b);
+	kiosk_session_close(a);
+	kiosk_session_close(b);
 	fake_reset(&fa);
 	fake_reset(&fb);
 	fixture_close(&f);
@@ -588,7 +641,7 @@ static void answers_from_three_sessions_should_share_one_commit(void)
 {
 	fixture f;
 	fake_conn fc[3] = {{.n = 0}, {.n = 0}, {.n = 0}};
-	session *s[3];
+	kiosk_session *s[3];
 	unsigned long commits;
 	char msg[256];
 
@@ -615,7 +668,7 @@ static void answers_from_three_sessions_should_share_one_commit(void)
 	}
 	CHECK_STR(stored(&f, f.plan, "like-admire"), "person 0");
 	for (int i = 0; i < 3; i++) {
-		protocol_session_close(s[i]);
+		kiosk_session_close(s[i]);
 		fake_reset(&fc[i]);
 	}
 	fixture_close(&f);
@@ -625,7 +678,7 @@ static void a_session_closed_while_its_reply_is_held_should_not_crash_the_flush(
 {
 	fixture f;
 	fake_conn fa = {.n = 0}, fb = {.n = 0}, fc = {.n = 0};
-	session *a, *b, *c;
+	kiosk_session *a, *b, *c;
 
 	CHECK(fixture_open(&f, 0) == 0);
 	a = open_with_code(&f, &fa, f.code);
@@ -635,8 +688,8 @@ static void a_session_closed_while_its_reply_is_held_should_not_crash_the_flush(
 	handle(a, "{\"type\":\"answer\",\"seq\":2,\"page\":\"like-admire\",\"value\":\"gone\"}");
 	handle(c, "{\"type\":\"answer\",\"seq\":3,\"page\":\"important\",\"value\":\"c\"}");
 	/* a goes away in the middle of the waiting list, then c at its head */
-	protocol_session_close(a);
-	protocol_session_close(c);
+	kiosk_session_close(a);
+	kiosk_session_close(c);
 	CHECK(flush(&f) == 0);
 	CHECK(fa.n == 0);
 	CHECK(fc.n == 0);
@@ -645,29 +698,29 @@ static void a_session_closed_while_its_reply_is_held_should_not_crash_the_flush(
 	/* what a and c changed before they went stays */
 	CHECK_STR(stored(&f, f.plan, "like-admire"), "gone");
 	CHECK(flush(&f) == 0);
-	protocol_session_close(b);
+	kiosk_session_close(b);
 	fake_reset(&fb);
 	fixture_close(&f);
 }
 
-static void protocol_too_big_should_send_error_too_big(void)
+static void kiosk_too_big_should_send_error_too_big(void)
 {
 	fixture f;
 	fake_conn fc = {.n = 0};
-	session *s;
+	kiosk_session *s;
 	cJSON *m;
 
 	CHECK(fixture_open(&f, 0) == 0);
-	s = protocol_session_open(f.p, &fc, "127.0.0.1");
+	s = kiosk_session_open(f.p, &fc, "127.0.0.1");
 	fake_reset(&fc);
-	protocol_too_big(s);
+	kiosk_too_big(s);
 	CHECK(fc.n == 1);
 	CHECK_STR(last(&fc), "error too-big");
 	m = fake_msg(&fc, 0);
 	CHECK(cJSON_IsString(cJSON_GetObjectItem(m, "message")));
 	CHECK(cJSON_GetObjectItem(m, "seq") == NULL);
 	cJSON_Delete(m);
-	protocol_session_close(s);
+	kiosk_session_close(s);
 	fake_reset(&fc);
 	fixture_close(&f);
 }
@@ -676,7 +729,7 @@ static void finish_should_say_bye_and_ask_for_the_close(void)
 {
 	fixture f;
 	fake_conn fc = {.n = 0};
-	session *s;
+	kiosk_session *s;
 
 	CHECK(fixture_open(&f, 0) == 0);
 	s = open_with_code(&f, &fc, f.code);
@@ -691,7 +744,7 @@ static void finish_should_say_bye_and_ask_for_the_close(void)
 	CHECK_STR(last(&fc), "bye");
 	CHECK(fc.close_after[1] == 1);
 	CHECK_STR(stored(&f, f.plan, "like-admire"), "last words");
-	protocol_session_close(s);
+	kiosk_session_close(s);
 	fake_reset(&fc);
 	fixture_close(&f);
 }
@@ -701,7 +754,7 @@ static void a_plan_sent_from_one_kiosk_should_not_change_from_another(void)
 {
 	fixture f;
 	fake_conn fa = {.n = 0}, fb = {.n = 0};
-	session *a, *b;
+	kiosk_session *a, *b;
 	char what[64];
 
 	CHECK(fixture_open(&f, 0) == 0);
@@ -719,8 +772,8 @@ static void a_plan_sent_from_one_kiosk_should_not_change_from_another(void)
 	handle(b, "{\"type\":\"send\",\"seq\":5}");
 	CHECK(flush(&f) == 0);
 	CHECK_STR(fake_what(&fb, fb.n - 1, what, sizeof(what)), "error already-sent");
-	protocol_session_close(a);
-	protocol_session_close(b);
+	kiosk_session_close(a);
+	kiosk_session_close(b);
 	fake_reset(&fa);
 	fake_reset(&fb);
 	fixture_close(&f);
@@ -731,7 +784,7 @@ static void long_non_ascii_list_entries_should_go_out_whole(void)
 {
 	fixture f;
 	fake_conn fa = {.n = 0};
-	session *a;
+	kiosk_session *a;
 	cJSON *m, *items;
 	char msg[8192], *euros = malloc(300 * 3 + 1);
 	long long item;
@@ -763,7 +816,7 @@ static void long_non_ascii_list_entries_should_go_out_whole(void)
 	CHECK_STR(shown, euros);
 	cJSON_Delete(m);
 	free(euros);
-	protocol_session_close(a);
+	kiosk_session_close(a);
 	fake_reset(&fa);
 	fixture_close(&f);
 }
@@ -771,7 +824,7 @@ static void long_non_ascii_list_entries_should_go_out_whole(void)
 /* ---- narrate: which texts may be read ---- */
 
 /* The code of the error that answered `narrate` for one id ("" when none came). */
-static const char *narrate_error(session *s, fake_conn *fc, const char *id)
+static const char *narrate_error(kiosk_session *s, fake_conn *fc, const char *id)
 {
 	static char code[64];
 	char msg[512];
@@ -829,11 +882,11 @@ static void narrate_should_take_a_message_whose_blanks_the_id_fills_with_numbers
 	};
 	fixture f;
 	fake_conn fc = {.n = 0};
-	session *s;
+	kiosk_session *s;
 	char longer[300];
 
 	CHECK(fixture_open(&f, 0) == 0);
-	s = protocol_session_open(f.p, &fc, "127.0.0.1");
+	s = kiosk_session_open(f.p, &fc, "127.0.0.1");
 	for (size_t i = 0; i < sizeof(readable) / sizeof(*readable); i++) {
 		const char *code = narrate_error(s, &fc, readable[i]);
 
@@ -859,7 +912,7 @@ static void narrate_should_take_a_message_whose_blanks_the_id_fills_with_numbers
 		CHECK_STR(narrate_error(s, &fc, id), "no-sound");
 	}
 	CHECK_STR(narrate_error(s, &fc, "msg/timeout.body?seconds=7"), "no-sound");
-	protocol_session_close(s);
+	kiosk_session_close(s);
 	fake_reset(&fc);
 	fixture_close(&f);
 }
@@ -884,7 +937,7 @@ static void nothing(void *ctx)
 
 /* Asks for one text and waits (at most 20 s) for its word timings: the message that carries
  * them (cJSON_Delete it), or NULL when none came. */
-static cJSON *narrated_words(protocol *p, session *s, fake_conn *fc, const char *id)
+static cJSON *narrated_words(kiosk *p, kiosk_session *s, fake_conn *fc, const char *id)
 {
 	char msg[512];
 
@@ -914,7 +967,7 @@ static cJSON *narrated_words(protocol *p, session *s, fake_conn *fc, const char 
 			}
 			cJSON_Delete(m);
 		}
-		protocol_narrations_ready(p);
+		kiosk_narrations_ready(p);
 		nanosleep(&ts, NULL);
 	}
 	return NULL;
@@ -944,14 +997,14 @@ static void words_of(const cJSON *m, const char *shown, char *out, size_t n)
 
 static void narrate_should_read_the_filled_message_and_the_answer_as_stored_now(void)
 {
-	protocol_config cfg = {
+	kiosk_config cfg = {
 	    .idle_seconds = 120, .warn_seconds = 30, .address_failures = 20, .address_window = 600};
 	char err[512], dir[64] = "/tmp/planaloud-protocol-audio-XXXXXX", words[512], msg[256];
 	voices *vs = voices_load(PLANALOUD_SOURCE_DIR "/voices", err, sizeof(err));
 	narrator *n = NULL;
-	protocol *p = NULL;
+	kiosk *p = NULL;
 	fake_conn fc = {.n = 0};
-	session *s = NULL;
+	kiosk_session *s = NULL;
 	fixture f;
 	cJSON *m;
 	DIR *d;
@@ -964,9 +1017,9 @@ static void narrate_should_read_the_filled_message_and_the_answer_as_stored_now(
 	CHECK(n != NULL);
 	if (!n)
 		goto out;
-	p = protocol_new(ct, f.st, zero_key, &cfg, (message_io){fake_send, fake_send_binary});
-	protocol_set_narrator(p, n);
-	s = protocol_session_open(p, &fc, "127.0.0.1");
+	p = kiosk_new(ct, f.st, zero_key, &cfg, (message_io){fake_send, fake_send_binary});
+	kiosk_set_narrator(p, n);
+	s = kiosk_session_open(p, &fc, "127.0.0.1");
 
 	/* The countdown: the words read are the message's, with the number the id gave. */
 	m = narrated_words(p, s, &fc, "msg/timeout.body?seconds=30");
@@ -981,11 +1034,11 @@ static void narrate_should_read_the_filled_message_and_the_answer_as_stored_now(
 	snprintf(msg, sizeof(msg), "{\"type\":\"code\",\"seq\":1,\"code\":\"%s\"}", f.code);
 	handle(s, msg);
 	handle(s, "{\"type\":\"go\",\"to\":\"like-admire\"}");
-	CHECK(protocol_flush(p, err, sizeof(err)) == 0);
+	CHECK(kiosk_flush(p, err, sizeof(err)) == 0);
 	CHECK_STR(last(&fc), "page like-admire");
 	handle(s, "{\"type\":\"answer\",\"seq\":5,\"page\":\"like-admire\",\"value\":\"I sing "
 		  "in a choir\"}");
-	CHECK(protocol_flush(p, err, sizeof(err)) == 0);
+	CHECK(kiosk_flush(p, err, sizeof(err)) == 0);
 	CHECK_STR(last(&fc), "saved like-admire");
 	m = narrated_words(p, s, &fc, "answer/like-admire");
 	CHECK(m != NULL);
@@ -995,7 +1048,7 @@ static void narrate_should_read_the_filled_message_and_the_answer_as_stored_now(
 	/* And again after it changed. */
 	handle(s, "{\"type\":\"answer\",\"seq\":6,\"page\":\"like-admire\",\"value\":\"I sing "
 		  "loudly\"}");
-	CHECK(protocol_flush(p, err, sizeof(err)) == 0);
+	CHECK(kiosk_flush(p, err, sizeof(err)) == 0);
 	m = narrated_words(p, s, &fc, "answer/like-admire");
 	CHECK(m != NULL);
 	words_of(m, "I sing loudly", words, sizeof(words));
@@ -1003,9 +1056,9 @@ static void narrate_should_read_the_filled_message_and_the_answer_as_stored_now(
 	cJSON_Delete(m);
 out:
 	if (s)
-		protocol_session_close(s);
+		kiosk_session_close(s);
 	fake_reset(&fc);
-	protocol_free(p);
+	kiosk_free(p);
 	if (n)
 		narrator_close(n);
 	voices_free(vs);
@@ -1048,7 +1101,7 @@ static void a_signed_off_plan_should_give_the_person_their_copy(void)
 	long long need = 0;
 	store_actor person = { STORE_ACTOR_PERSON, 0, NULL };
 	long long now = workflow_now_ms();
-	session *s;
+	kiosk_session *s;
 	fixture f;
 	cJSON *m, *page, *first;
 	int v = 0;
@@ -1061,7 +1114,7 @@ static void a_signed_off_plan_should_give_the_person_their_copy(void)
 	CHECK_STR(last(&fc), "error not-allowed");
 	handle(s, "{\"type\":\"answer\",\"seq\":3,\"page\":\"like-admire\",\"value\":\"I am kind.\"}");
 	CHECK(flush(&f) == 0);
-	protocol_session_close(s);
+	kiosk_session_close(s);
 	fake_reset(&fc);
 
 	CHECK(store_user_add(f.st, "casey", "caseworker", hash, 1, NULL, NULL, NULL, 0) == 0);
@@ -1080,7 +1133,7 @@ static void a_signed_off_plan_should_give_the_person_their_copy(void)
 	CHECK(workflow_sign_off(&(workflow){ f.st, &morgan, now }, f.plan, NULL, NULL, "2027-01-10",
 				"2027-11-22", &v, NULL, 0) == 0);
 
-	s = protocol_session_open(f.p, &fc, "127.0.0.1");
+	s = kiosk_session_open(f.p, &fc, "127.0.0.1");
 	snprintf(expect, sizeof(expect), "{\"type\":\"code\",\"seq\":1,\"code\":\"%s\"}", f.code);
 	handle(s, expect);
 	flush(&f);
@@ -1133,7 +1186,7 @@ static void a_signed_off_plan_should_give_the_person_their_copy(void)
 	/* Back goes to the choices again. */
 	handle(s, "{\"type\":\"go\",\"seq\":3,\"to\":\"back\"}");
 	CHECK_STR(last(&fc), "page welcome-back");
-	protocol_session_close(s);
+	kiosk_session_close(s);
 	fake_reset(&fc);
 	fixture_close(&f);
 }
@@ -1188,7 +1241,7 @@ static void the_managing_page_should_offer_only_the_ways_the_council_offered(voi
 	fixture f;
 	fake_conn fc = {.n = 0}, fc2 = {.n = 0};
 	char code[CODE_MAX], code2[CODE_MAX], options[256];
-	session *s, *s2;
+	kiosk_session *s, *s2;
 
 	if (fixture_open(&f, 0)) {
 		CHECK(!"fixture");
@@ -1206,8 +1259,10 @@ static void the_managing_page_should_offer_only_the_ways_the_council_offered(voi
 	handle(s2, "{\"type\":\"go\",\"seq\":2,\"to\":\"managing\"}");
 	CHECK_STR(last_options(&fc2, options, sizeof(options)),
 		  "direct-payment council provider mix help");
-	protocol_session_close(s);
-	protocol_session_close(s2);
+	kiosk_session_close(s);
+	kiosk_session_close(s2);
+	fake_reset(&fc);
+	fake_reset(&fc2);
 	fixture_close(&f);
 }
 
@@ -1219,19 +1274,20 @@ int main(void)
 	ct = content_load(PLANALOUD_SOURCE_DIR "/easyread", "en-GB",
 			  PLANALOUD_SOURCE_DIR "/web/pictures", err, sizeof(err));
 	if (!ct) {
-		fprintf(stderr, "test_protocol: the content did not load: %s\n", err);
+		fprintf(stderr, "test_kiosk: the content did not load: %s\n", err);
 		CHECK(ct != NULL);
 		return check_report();
 	}
 	RUN(session_open_should_send_hello_then_the_welcome_page);
 	RUN(the_demo_plan_should_be_invited_the_way_a_caseworker_invites);
-	RUN(replies_to_changes_should_wait_for_protocol_flush);
+	RUN(replies_to_changes_should_wait_for_kiosk_flush);
 	RUN(a_failed_handler_should_leave_nothing_in_the_store);
+	RUN(a_page_whose_data_cannot_be_read_should_fail_not_show_an_empty_list);
 	RUN(a_failed_commit_should_acknowledge_nothing_and_show_the_page_again);
 	RUN(a_plan_opened_in_a_failed_batch_should_still_save_what_comes_next);
 	RUN(answers_from_three_sessions_should_share_one_commit);
 	RUN(a_session_closed_while_its_reply_is_held_should_not_crash_the_flush);
-	RUN(protocol_too_big_should_send_error_too_big);
+	RUN(kiosk_too_big_should_send_error_too_big);
 	RUN(finish_should_say_bye_and_ask_for_the_close);
 	RUN(a_plan_sent_from_one_kiosk_should_not_change_from_another);
 	RUN(long_non_ascii_list_entries_should_go_out_whole);

@@ -1,0 +1,313 @@
+/* kiosk: sessions, the route table on the shared envelope, batches and the replies held for them,
+ * and the kiosk object itself. */
+#include "kiosk_int.h"
+
+#include "flow.h"
+
+#include <assert.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- replies ---- */
+
+static void send_raw(kiosk_session *s, const char *data, size_t len, int close_after)
+{
+	held_msg *h;
+
+	if (!s->in_batch) {
+		s->p->io.send(s->conn, data, len, close_after);
+		return;
+	}
+	h = malloc(sizeof(*h) + len);
+	if (!h)
+		return;
+	h->next = NULL;
+	h->len = len;
+	h->close_after = close_after;
+	memcpy(h->data, data, len);
+	*s->held_tail = h;
+	s->held_tail = &h->next;
+}
+
+/* Sends (or holds) msg and deletes it. */
+void kiosk_reply(kiosk_session *s, cJSON *msg, int close_after)
+{
+	char *text;
+
+	if (!msg)
+		return;
+	text = cJSON_PrintUnformatted(msg);
+	if (text)
+		send_raw(s, text, strlen(text), close_after);
+	free(text);
+	cJSON_Delete(msg);
+}
+
+void kiosk_reply_error(kiosk_session *s, const char *code, long long seq, const char *const *kv)
+{
+	kiosk_reply(s, view_error(s->p->c, code, seq, kv), 0);
+}
+
+int kiosk_fail(kiosk_session *s, const char *code)
+{
+	message_fail(&s->err, code, NULL, 0);
+	return -1; /* here, so the compiler sees every failing path return -1 */
+}
+
+int kiosk_fail_with(kiosk_session *s, const char *code, const char *name, long long value)
+{
+	message_fail(&s->err, code, name, value);
+	return -1;
+}
+
+/* From now until the commit, this session's replies wait for the batch. */
+static void join_batch(kiosk_session *s)
+{
+	if (s->in_batch)
+		return;
+	s->in_batch = 1;
+	s->held = NULL;
+	s->held_tail = &s->held;
+	s->next_waiting = s->p->waiting;
+	s->p->waiting = s;
+}
+
+static void drop_held(kiosk_session *s)
+{
+	while (s->held) {
+		held_msg *h = s->held;
+
+		s->held = h->next;
+		free(h);
+	}
+	s->held_tail = &s->held;
+}
+
+/* ---- the envelope: the route table and its hooks ---- */
+
+static const message_route routes[] = {
+	{ "go", kiosk_handle_go, 0 },
+	{ "answer", kiosk_handle_answer, WRITES },
+	{ "code", kiosk_handle_code, WRITES },
+	{ "new_plan", kiosk_handle_new_plan, WRITES },
+	{ "item_add", kiosk_handle_item_add, WRITES | NEEDS_PLAN | EDITS },
+	{ "item_edit", kiosk_handle_item_edit, NEEDS_PLAN | EDITS },
+	{ "item_done", kiosk_handle_item_done, NEEDS_PLAN },
+	{ "item_remove", kiosk_handle_item_remove, WRITES | NEEDS_PLAN | EDITS },
+	{ "send", kiosk_handle_send, WRITES | NEEDS_PLAN },
+	{ "review_request", kiosk_handle_review_request, WRITES | NEEDS_PLAN },
+	{ "yes_my_plan", kiosk_handle_agree, WRITES | NEEDS_PLAN },
+	{ "not_my_plan", kiosk_handle_disagree, WRITES | NEEDS_PLAN },
+	{ "finish", kiosk_handle_finish, 0 },
+	{ "narrate", kiosk_handle_narrate, 0 },
+	{ "narrate_stop", kiosk_handle_narrate_stop, 0 },
+};
+
+/* The checks the route asks for; a writer's request opens its savepoint in the batch, and its
+ * replies wait for the commit. */
+static int admit(void *sv, const message_route *r, message_error *e)
+{
+	kiosk_session *s = sv;
+
+	if ((r->need & NEEDS_PLAN) && !s->plan)
+		return message_fail(e, "no-plan", NULL, 0);
+	if ((r->need & EDITS) && kiosk_read_only(s))
+		return message_fail(e, "already-sent", NULL, 0);
+	if (r->need & WRITES) {
+		if (store_request_begin(s->p->st, NULL, 0))
+			return message_fail(e, "not-saved", NULL, 0);
+		join_batch(s);
+	}
+	return 0;
+}
+
+/* A writer's request is kept when its handler succeeded, undone when it failed. */
+static int done(void *sv, const message_route *r, int rc, message_error *e)
+{
+	kiosk_session *s = sv;
+
+	if (!(r->need & WRITES))
+		return rc;
+	if (rc)
+		store_request_undo(s->p->st);
+	else if (store_request_end(s->p->st)) {
+		store_request_undo(s->p->st);
+		rc = message_fail(e, "not-saved", NULL, 0);
+	}
+	return rc;
+}
+
+static void reply_failure(void *sv, const message_error *e, long long seq)
+{
+	kiosk_reply_error(sv, e->code, seq, e->kv[0] ? e->kv : NULL);
+}
+
+static const message_protocol kiosk_protocol = {
+	routes, sizeof(routes) / sizeof(*routes), admit, done, reply_failure,
+};
+
+/* ---- the way in ---- */
+
+void kiosk_handle(kiosk_session *s, const char *msg, size_t len, int binary)
+{
+	message_handle(&kiosk_protocol, s, &s->err, msg, len, binary);
+}
+
+void kiosk_too_big(kiosk_session *s)
+{
+	message_too_big(&kiosk_protocol, s, &s->err);
+}
+
+/* ---- sessions ---- */
+
+kiosk_session *kiosk_session_open(kiosk *p, void *conn, const char *address)
+{
+	kiosk_session *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->p = p;
+	s->conn = conn;
+	snprintf(s->addr, sizeof(s->addr), "%s", address ? address : "");
+	s->budget = -1;
+	s->held_tail = &s->held;
+	plan_answers_init(&s->held_answers);
+	kiosk_reply(s,
+		    view_hello(p->c, p->nar ? narrator_voices(p->nar) : NULL, p->cfg.idle_seconds,
+			       p->cfg.warn_seconds, MESSAGE_MAX_BYTES),
+		    0);
+	s->page = 0;
+	kiosk_show_page(s, -1);
+	return s;
+}
+
+void kiosk_session_close(kiosk_session *s)
+{
+	kiosk_session **pp;
+
+	if (!s)
+		return;
+	if (s->in_batch)
+		for (pp = &s->p->waiting; *pp; pp = &(*pp)->next_waiting)
+			if (*pp == s) {
+				*pp = s->next_waiting;
+				break;
+			}
+	if (s->p->nar)
+		narrator_forget(s->p->nar, s);
+	drop_held(s);
+	kiosk_plan_close(s);
+	plan_answers_release(&s->held_answers);
+	kiosk_texts_forget(s);
+	sodium_memzero(s, sizeof(*s));
+	free(s);
+}
+
+/* ---- batches ---- */
+
+int kiosk_batch_open(const kiosk *p)
+{
+	return store_batch_open(p->st);
+}
+
+/* After a failed commit: forget what the session believed was stored, and show the page again. */
+static void recover(kiosk_session *s)
+{
+	store_plan pl;
+
+	if (s->plan && s->opened_in_batch) {
+		/* The plan's opening was rolled back: back to the code, with the visit's answers. */
+		kiosk_plan_close(s);
+		s->opened_in_batch = 0;
+		s->page = s->p->code_index;
+	} else if (s->plan && store_plan_get(s->p->st, s->plan, &pl) != 0) {
+		kiosk_plan_close(s);
+		s->page = 0;
+	} else if (s->plan) {
+		s->status = pl.status;
+		if (s->editing && store_item_exists(s->p->st, s->plan,
+						    content_page_at(s->p->c, s->page)->id, s->editing))
+			s->editing = 0;
+	}
+	s->review_requested = 0;
+	s->disagree_sent = 0;
+	s->return_to_check = 0;
+	kiosk_reply_error(s, "not-saved", -1, NULL);
+	kiosk_show_page(s, -1);
+}
+
+int kiosk_flush(kiosk *p, char *err, size_t errlen)
+{
+	int ok = store_commit(p->st, err, errlen) == 0;
+	kiosk_session *s = p->waiting;
+
+	p->waiting = NULL;
+	while (s) {
+		kiosk_session *next = s->next_waiting;
+		held_msg *h = s->held;
+
+		s->in_batch = 0;
+		s->next_waiting = NULL;
+		s->held = NULL;
+		s->held_tail = &s->held;
+		if (ok) {
+			if (s->opened_in_batch) {
+				plan_answers_release(&s->held_answers);
+				s->opened_in_batch = 0;
+			}
+			while (h) {
+				held_msg *n = h->next;
+
+				p->io.send(s->conn, h->data, h->len, h->close_after);
+				free(h);
+				h = n;
+			}
+		} else {
+			while (h) {
+				held_msg *n = h->next;
+
+				free(h);
+				h = n;
+			}
+			recover(s);
+		}
+		s = next;
+	}
+	return ok ? 0 : -1;
+}
+
+/* ---- the kiosk ---- */
+
+kiosk *kiosk_new(const content *c, store *st, const unsigned char *code_key,
+		       const kiosk_config *cfg, message_io io)
+{
+	kiosk *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->c = c;
+	p->st = st;
+	memcpy(p->key, code_key, CODE_KEY_BYTES);
+	p->cfg = *cfg;
+	p->io = io;
+	p->lim = limiter_new(cfg->address_failures, cfg->address_window);
+	if (!p->lim) {
+		free(p);
+		return NULL;
+	}
+	p->code_index = flow_code_index(c);
+	assert(p->code_index < content_page_count(c));
+	return p;
+}
+
+void kiosk_free(kiosk *p)
+{
+	if (!p)
+		return;
+	limiter_free(p->lim);
+	free(p->pre.texts);
+	sodium_memzero(p->key, sizeof(p->key));
+	free(p);
+}

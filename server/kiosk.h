@@ -1,0 +1,63 @@
+/* kiosk: the person's protocol, the JSON messages of docs/protocol.md, on the shared envelope
+ * (message.h): it routes each whole message through its table of handlers and answers; it knows
+ * nothing of websockets (ws.c hands it whole messages and gives it a message_io). Its files:
+ * kiosk.c (sessions, the route table, batches and held replies), kiosk_nav.c (moving between
+ * pages, codes, opening a plan), kiosk_answers.c (answers, lists, sending, agreeing, reviews) and
+ * kiosk_narration.c (reading the page aloud, prerendering).
+ *
+ * Replies that acknowledge a change are held until the batch holding the change has committed:
+ * ws.c calls kiosk_flush() once the messages that arrived together have been handled, and
+ * the held replies go out only if the commit succeeded. */
+#ifndef PLANALOUD_KIOSK_H
+#define PLANALOUD_KIOSK_H
+
+#include "content.h"
+#include "message.h"
+#include "narrate.h"
+#include "store.h"
+
+#include <stddef.h>
+
+typedef struct kiosk kiosk;
+typedef struct kiosk_session kiosk_session;
+
+typedef struct kiosk_config {
+	int idle_seconds;     /* kiosk: no input for this long brings the warning */
+	int warn_seconds;     /* kiosk: the warning's countdown */
+	int address_failures; /* wrong codes allowed from one address ... */
+	int address_window;   /* ... in this many seconds */
+} kiosk_config;
+
+/* content, st and key are borrowed for the kiosk's lifetime. NULL when memory runs out. */
+kiosk *kiosk_new(const content *c, store *st, const unsigned char *code_key,
+		       const kiosk_config *cfg, message_io io);
+void kiosk_free(kiosk *p);
+
+/* A new connection: sends hello and the welcome page. address is the peer's, for rate limits. */
+kiosk_session *kiosk_session_open(kiosk *p, void *conn, const char *address);
+/* The connection has gone (NULL: nothing). Changes already made stay in the batch and are
+ * committed. */
+void kiosk_session_close(kiosk_session *s);
+
+/* One whole message from the browser. binary: it came in a binary frame. */
+void kiosk_handle(kiosk_session *s, const char *msg, size_t len, int binary);
+/* The browser sent more than MESSAGE_MAX_BYTES bytes: says so; ws.c then closes (1009). */
+void kiosk_too_big(kiosk_session *s);
+
+/* Narration, once the synthesis thread runs (borrowed). Without it, narrate gets no-sound. */
+void kiosk_set_narrator(kiosk *p, narrator *n);
+/* Starts reading every fixed easy-read text into the audio cache, for every voice at normal
+ * speed, a few at a time in the background. */
+void kiosk_prerender(kiosk *p);
+/* How far that has got: texts done and texts in all. */
+void kiosk_prerender_progress(const kiosk *p, size_t *done, size_t *total);
+/* The synthesis thread has finished something: sends finished narrations to their sessions. */
+void kiosk_narrations_ready(kiosk *p);
+
+/* 1 when changes wait for kiosk_flush(). */
+int kiosk_batch_open(const kiosk *p);
+/* Commits the batch and releases the held replies. -1 (reason in err) when the commit failed:
+ * then every waiting session is told nothing was saved and shown its page again. */
+int kiosk_flush(kiosk *p, char *err, size_t errlen);
+
+#endif

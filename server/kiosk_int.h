@@ -1,0 +1,195 @@
+/* kiosk_int: what the kiosk's files share (kiosk.c, kiosk_nav.c, kiosk_answers.c,
+ * kiosk_gather.c, kiosk_narration.c), the way the store's files share store_int.h. Nothing outside them includes
+ * it. Every function here takes a live session and runs on the service thread. */
+#ifndef PLANALOUD_KIOSK_INT_H
+#define PLANALOUD_KIOSK_INT_H
+
+#include "kiosk.h"
+
+#include "code.h"
+#include "limiter.h"
+#include "message.h"
+#include "plan.h"
+#include "view.h"
+
+#include <stdint.h>
+#include <time.h>
+
+/* A reply held until the batch holding its change commits (a copy, freed when sent or dropped). */
+typedef struct held_msg {
+	struct held_msg *next;
+	size_t len;
+	int close_after;
+	char data[];
+} held_msg;
+
+/* The kiosk's protocol: shared by every kiosk session. */
+struct kiosk {
+	const content *c;
+	store *st;
+	unsigned char key[CODE_KEY_BYTES];
+	kiosk_config cfg;
+	message_io io;
+	limiter *lim;
+	kiosk_session *waiting; /* sessions with replies held for the open batch */
+	size_t code_index;
+	narrator *nar; /* NULL: no sound */
+	struct {
+		const char **texts; /* borrowed from the content */
+		size_t ntexts, next, done, total;
+		int outstanding;
+	} pre;
+};
+
+#define PRERENDER_AT_ONCE 4 /* so a person's own request waits behind at most a few */
+#define MAX_NARRATIONS 64 /* texts one session may have waiting for the voice */
+#define TEXT_ID_LEN 160
+
+/* A text on the page the session was last shown: what narrate may ask for. */
+typedef struct page_text {
+	char *id;
+	char *text;
+} page_text;
+
+typedef struct pending_narration {
+	uint64_t tag; /* also the `n` in its messages and audio frames (its low 32 bits) */
+	long long seq;
+	int started; /* the `narration` message has gone */
+	size_t sent; /* samples sent */
+	char id[TEXT_ID_LEN];
+	char voice[32];
+	char speed[16];
+} pending_narration;
+
+/* One kiosk connection. */
+struct kiosk_session {
+	kiosk *p;
+	void *conn;
+	char addr[64];
+
+	long long plan; /* 0 until a plan is open */
+	long long visit;
+	char code[CODE_MAX];
+	plan_status status;
+	long long budget;
+	char managing[64]; /* the ways of managing the council offered ("" when none were named) */
+
+	size_t page;
+	long long editing;
+	int return_to_check;
+	int new_code;
+	int review_requested;
+	int disagree_sent;
+	const char *notice;
+	plan_answers held_answers; /* "who is writing" answers, until the plan's opening commits */
+	int opened_in_batch;       /* the plan was opened in the batch not yet committed */
+
+	int wrong_codes;
+	time_t wait_until;
+
+	/* set while a handler fails */
+	message_error err;
+
+	page_text *texts; /* of the page last shown */
+	size_t ntexts;
+	pending_narration narrations[MAX_NARRATIONS];
+	size_t nnarrations;
+	uint64_t next_tag;
+
+	int in_batch;
+	held_msg *held;
+	held_msg **held_tail;
+	kiosk_session *next_waiting;
+};
+
+
+/* What the route table asks of a message's handler before it runs (message_route's need). */
+enum {
+	WRITES = 1,     /* runs inside a savepoint of the batch; replies wait for the commit */
+	NEEDS_PLAN = 2, /* a plan must be open */
+	EDITS = 4,      /* the plan's status must let the person change it */
+};
+
+/* ---- replies and failures (kiosk.c) ---- */
+
+/* Sends msg, or holds it until the batch commits while the session is in one; deletes msg. */
+void kiosk_reply(kiosk_session *s, cJSON *msg, int close_after);
+/* The error reply for code, kv filling its blanks (NULL: none). */
+void kiosk_reply_error(kiosk_session *s, const char *code, long long seq, const char *const *kv);
+/* Set the session's error for the reply; return -1, for handlers to return. */
+int kiosk_fail(kiosk_session *s, const char *code);
+int kiosk_fail_with(kiosk_session *s, const char *code, const char *name, long long value);
+
+/* ---- the plan's state and the pages (kiosk_nav.c) ---- */
+
+/* The answers the flow and the page see: the plan's, or those held before it opened. pa is
+ * initialised here and the caller releases it, also after a failure (-1). */
+int kiosk_answers_load(kiosk_session *s, plan_answers *pa);
+/* The open plan's status, read afresh into s->status. */
+plan_status kiosk_status_now(kiosk_session *s);
+/* 1 when the open plan cannot be changed by the person now. */
+int kiosk_read_only(kiosk_session *s);
+/* The index of the content's page of this kind. */
+size_t kiosk_kind_index(const kiosk_session *s, page_kind kind);
+/* Shows the session's page (an error reply instead when what it shows cannot be read). */
+void kiosk_show_page(kiosk_session *s, long long seq);
+/* Moves to a page and shows it; remembers journey pages so "carry on" can return there. */
+void kiosk_go_to(kiosk_session *s, size_t index, long long seq);
+/* Forgets the open plan (its code wiped). */
+void kiosk_plan_close(kiosk_session *s);
+
+/* ---- what a page shows from the store (kiosk_gather.c) ---- */
+
+/* The view's data for one page, and the memory it points into. */
+typedef struct kiosk_gathered {
+	view_data data; /* points into the rest */
+	view_item *items;
+	view_visit *visits;
+	view_need *needs;
+	view_comment *comments;
+	char **strings;
+	size_t nstrings;
+	char signed_off[PLAN_DATE_LEN];
+	char next_review[PLAN_DATE_LEN];
+	int failed; /* memory ran out */
+} kiosk_gathered;
+
+void kiosk_gathered_init(kiosk_gathered *g);
+/* Reads what page pg shows of the open plan (nothing when none is open) into g, which the caller
+ * has initialised and releases, also after a failure. -1 when a read fails. */
+int kiosk_gather(kiosk_session *s, const content_page *pg, kiosk_gathered *g);
+void kiosk_gathered_release(kiosk_gathered *g);
+
+/* ---- answers (kiosk_answers.c) ---- */
+
+/* The visit's field recorded for an answer on this page, or NULL. */
+const char *kiosk_visit_field(const char *page);
+/* Stores an answer (and the visit's field for it); -1 with the session's error set. */
+int kiosk_answer_store(kiosk_session *s, const char *page, long long item, const char *field,
+		       const char *value);
+
+/* ---- the texts narration may read (kiosk_narration.c) ---- */
+
+void kiosk_texts_forget(kiosk_session *s);
+/* Every {"id","text"} object in the page description node (borrowed), remembered. */
+void kiosk_texts_remember(kiosk_session *s, const cJSON *node);
+
+/* ---- the handlers of the route table: a kiosk_session, the message and its seq ---- */
+
+int kiosk_handle_go(void *sv, const cJSON *m, long long seq);
+int kiosk_handle_code(void *sv, const cJSON *m, long long seq);
+int kiosk_handle_new_plan(void *sv, const cJSON *m, long long seq);
+int kiosk_handle_answer(void *sv, const cJSON *m, long long seq);
+int kiosk_handle_item_add(void *sv, const cJSON *m, long long seq);
+int kiosk_handle_item_edit(void *sv, const cJSON *m, long long seq);
+int kiosk_handle_item_done(void *sv, const cJSON *m, long long seq);
+int kiosk_handle_item_remove(void *sv, const cJSON *m, long long seq);
+int kiosk_handle_send(void *sv, const cJSON *m, long long seq);
+int kiosk_handle_review_request(void *sv, const cJSON *m, long long seq);
+int kiosk_handle_agree(void *sv, const cJSON *m, long long seq);
+int kiosk_handle_disagree(void *sv, const cJSON *m, long long seq);
+int kiosk_handle_finish(void *sv, const cJSON *m, long long seq);
+int kiosk_handle_narrate(void *sv, const cJSON *m, long long seq);
+int kiosk_handle_narrate_stop(void *sv, const cJSON *m, long long seq);
+
+#endif

@@ -1,0 +1,490 @@
+/* kiosk_narration: the texts a page may have read aloud, their delivery to the session as they
+ * are made, and the fixed texts read into the cache at start-up. */
+#include "kiosk_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void kiosk_texts_forget(kiosk_session *s)
+{
+	for (size_t i = 0; i < s->ntexts; i++) {
+		free(s->texts[i].id);
+		free(s->texts[i].text);
+	}
+	free(s->texts);
+	s->texts = NULL;
+	s->ntexts = 0;
+}
+
+/* Every {"id","text"} object in the page description: the texts narration may read. */
+void kiosk_texts_remember(kiosk_session *s, const cJSON *node)
+{
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(node, "id"));
+	const char *text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(node, "text"));
+	const cJSON *child;
+
+	if (id && text && strlen(id) < TEXT_ID_LEN) {
+		page_text *t = realloc(s->texts, (s->ntexts + 1) * sizeof(*t));
+
+		if (t) {
+			s->texts = t;
+			t[s->ntexts].id = strdup(id);
+			t[s->ntexts].text = strdup(text);
+			if (t[s->ntexts].id && t[s->ntexts].text)
+				s->ntexts++;
+			else {
+				free(t[s->ntexts].id);
+				free(t[s->ntexts].text);
+			}
+		}
+	}
+	cJSON_ArrayForEach(child, node)
+	{
+		if (cJSON_IsObject(child) || cJSON_IsArray(child))
+			kiosk_texts_remember(s, child);
+	}
+}
+
+#define FILLED_BLANKS 4 /* blanks a message filled from its id may have */
+#define FILLED_DIGITS 6 /* digits in each value */
+
+/* A message with its blanks filled from the id: "timeout.body?seconds=30" (what follows "msg/";
+ * values joined with &). Each key must be a blank of the message, given once; every blank must be
+ * filled; each value is 1 to FILLED_DIGITS digits. Anything else, or a message without blanks
+ * asked for this way, is NULL. Returns a malloc'd text. */
+static char *filled_message(const content *c, const char *name_and_values)
+{
+	const char *q = strchr(name_and_values, '?'), *text, *t, *open, *close;
+	char name[TEXT_ID_LEN], keys[FILLED_BLANKS][TEXT_ID_LEN];
+	char values[FILLED_BLANKS][FILLED_DIGITS + 1];
+	const char *kv[2 * FILLED_BLANKS + 1];
+	int used[FILLED_BLANKS] = { 0 };
+	size_t n = 0;
+
+	if (!q || (size_t)(q - name_and_values) >= sizeof(name))
+		return NULL;
+	snprintf(name, sizeof(name), "%.*s", (int)(q - name_and_values), name_and_values);
+	if (!(text = content_message(c, name)))
+		return NULL;
+	for (t = q + 1;;) {
+		size_t klen = strcspn(t, "=&"), vlen;
+
+		if (n == FILLED_BLANKS || klen == 0 || klen >= TEXT_ID_LEN || t[klen] != '=')
+			return NULL;
+		vlen = strspn(t + klen + 1, "0123456789");
+		if (vlen < 1 || vlen > FILLED_DIGITS)
+			return NULL;
+		snprintf(keys[n], sizeof(keys[n]), "%.*s", (int)klen, t);
+		snprintf(values[n], sizeof(values[n]), "%.*s", (int)vlen, t + klen + 1);
+		for (size_t k = 0; k < n; k++)
+			if (strcmp(keys[k], keys[n]) == 0)
+				return NULL;
+		kv[2 * n] = keys[n];
+		kv[2 * n + 1] = values[n];
+		n++;
+		t += klen + 1 + vlen;
+		if (!*t)
+			break;
+		if (*t++ != '&')
+			return NULL;
+	}
+	kv[2 * n] = NULL;
+	/* Every blank filled, and every key a blank: the blanks as content_fill finds them, "{" to
+	 * the next "}". */
+	for (open = strchr(text, '{'); open && (close = strchr(open, '}'));
+	     open = strchr(close, '{')) {
+		size_t k = 0, len = (size_t)(close - open - 1);
+
+		while (k < n && (strlen(keys[k]) != len || strncmp(keys[k], open + 1, len) != 0))
+			k++;
+		if (k == n)
+			return NULL;
+		used[k] = 1;
+	}
+	for (size_t k = 0; k < n; k++)
+		if (!used[k])
+			return NULL;
+	return content_fill(c, name, kv);
+}
+
+/* The person's answer on its own page, as stored now: it changes as they type, and the page is
+ * not drawn again for that ("saved" says it is stored), so the text drawn with the page is old. */
+static void refresh_own_answer(kiosk_session *s, page_text *t)
+{
+	const content_page *pg = content_page_at(s->p->c, s->page);
+	plan_answers pa;
+	char *now = NULL;
+
+	if ((pg->kind != KIND_TEXT && pg->kind != KIND_LONG_TEXT && pg->kind != KIND_REVIEW &&
+	     pg->kind != KIND_NOT_AGREED) ||
+	    strncmp(t->id, "answer/", 7) != 0 || strcmp(t->id + 7, pg->id) != 0)
+		return;
+	if (kiosk_answers_load(s, &pa) == 0) {
+		const char *v = plan_answers_get(&pa, pg->id, 0, "");
+
+		now = strdup(v ? v : "");
+	}
+	plan_answers_release(&pa);
+	if (now) {
+		free(t->text);
+		t->text = now;
+	}
+}
+
+/* The text narration may read for id: one on the page last shown (the person's answer on its own
+ * page as stored now), any message of the content that has no blanks to fill ("Saved", error
+ * messages, button labels), or a message with its blanks filled from the id (filled_message).
+ * A filled message is kept with the page's texts, in place of the one filled before, so what is
+ * returned stays valid until the next call or the next page (narrator_say copies it at once). */
+static const char *page_text_of(kiosk_session *s, const char *id)
+{
+	const char *t;
+	char *filled, *fid;
+	page_text *last;
+
+	if (strlen(id) >= TEXT_ID_LEN)
+		return NULL;
+	for (size_t i = 0; i < s->ntexts; i++)
+		if (strcmp(s->texts[i].id, id) == 0) {
+			refresh_own_answer(s, &s->texts[i]);
+			return s->texts[i].text;
+		}
+	if (strncmp(id, "msg/", 4) != 0)
+		return NULL;
+	if (!strchr(id, '?'))
+		return (t = content_message(s->p->c, id + 4)) && !strchr(t, '{') ? t : NULL;
+	if (!(filled = filled_message(s->p->c, id + 4)))
+		return NULL;
+	fid = strdup(id);
+	last = s->ntexts ? &s->texts[s->ntexts - 1] : NULL;
+	if (fid && !(last && strncmp(last->id, "msg/", 4) == 0 && strchr(last->id, '?'))) {
+		last = realloc(s->texts, (s->ntexts + 1) * sizeof(*last));
+		if (last) {
+			s->texts = last;
+			last = &s->texts[s->ntexts++];
+			*last = (page_text){ NULL, NULL };
+		}
+	}
+	if (!fid || !last) {
+		free(fid);
+		free(filled);
+		return NULL;
+	}
+	free(last->id);
+	free(last->text);
+	last->id = fid;
+	last->text = filled;
+	return filled;
+}
+
+/* ---- narration ---- */
+
+/* A narration goes out as `narration` (which text, how it sounds), then its audio in one or more
+ * binary frames (a 4-byte little-endian n, then 16-bit little-endian PCM) with, before a frame,
+ * `narration_words` for each sentence finished, then `narration_end` (how long, and all the
+ * words' timings). Frames carry n because a cached text's three messages
+ * may go out between the frames of one still being made. They go out at once, unheld. */
+static cJSON *narration_msg(const pending_narration *pn, const char *type)
+{
+	cJSON *m = cJSON_CreateObject();
+
+	if (!m)
+		return NULL;
+	cJSON_AddStringToObject(m, "type", type);
+	message_add_seq(m, pn->seq);
+	cJSON_AddStringToObject(m, "id", pn->id);
+	cJSON_AddNumberToObject(m, "n", (double)(uint32_t)pn->tag);
+	return m;
+}
+
+static void send_now(kiosk_session *s, cJSON *m)
+{
+	char *text = m ? cJSON_PrintUnformatted(m) : NULL;
+
+	if (text)
+		s->p->io.send(s->conn, text, strlen(text), 0);
+	free(text);
+	cJSON_Delete(m);
+}
+
+static void say_no_sound(kiosk_session *s, cJSON *m)
+{
+	char *msg = content_fill(s->p->c, "error.no-sound", NULL);
+
+	cJSON_AddBoolToObject(m, "failed", 1);
+	cJSON_AddStringToObject(m, "message", msg ? msg : "");
+	free(msg);
+}
+
+static void add_words(cJSON *m, const narration *r)
+{
+	cJSON *words = cJSON_AddArrayToObject(m, "words");
+
+	for (size_t i = 0; i < r->word_count; i++) {
+		const double w[3] = { r->words[i].start, r->words[i].length, r->words[i].ms };
+
+		cJSON_AddItemToArray(words, cJSON_CreateDoubleArray(w, 3));
+	}
+}
+
+/* A whole narration (from the cache) says its words at once, so the page highlights from the
+ * first word; a streamed one's come sentence by sentence (narration_words), and all of them
+ * again with narration_end. */
+static void narration_start(kiosk_session *s, pending_narration *pn, const narration *r)
+{
+	cJSON *m = narration_msg(pn, "narration");
+
+	pn->started = 1;
+	if (!m)
+		return;
+	cJSON_AddStringToObject(m, "voice", pn->voice);
+	cJSON_AddStringToObject(m, "speed", pn->speed);
+	cJSON_AddNumberToObject(m, "sample_rate", r->sample_rate);
+	cJSON_AddBoolToObject(m, "cached", r->cached);
+	if (!r->piece)
+		add_words(m, r);
+	send_now(s, m);
+}
+
+/* Audio goes out in frames of at most this many samples (1.5 s at 22050 Hz, 64 KiB): the loop
+ * then writes one frame to a connection per turn, between other people's saves, instead of half
+ * a megabyte at once; and each frame's memory comes from the heap already in use. */
+#define FRAME_SAMPLES 32768
+
+static void narration_audio(kiosk_session *s, pending_narration *pn, const int16_t *samples,
+			    size_t count)
+{
+	const uint32_t n = (uint32_t)pn->tag;
+	const unsigned char head[4] = { n & 0xFF, (n >> 8) & 0xFF, (n >> 16) & 0xFF, n >> 24 };
+
+	while (count) {
+		size_t k = count < FRAME_SAMPLES ? count : FRAME_SAMPLES;
+
+		if (s->p->io.send_binary(s->conn, head, sizeof(head), samples, k * sizeof(*samples)))
+			return;
+		pn->sent += k;
+		samples += k;
+		count -= k;
+	}
+}
+
+/* The words of the sentences a streamed narration has finished since its last frame: the page
+ * can highlight them before narration_end, which may be seconds away on a busy server. */
+static void narration_words(kiosk_session *s, const pending_narration *pn, const narration *r)
+{
+	cJSON *m = narration_msg(pn, "narration_words");
+
+	if (!m)
+		return;
+	add_words(m, r);
+	send_now(s, m);
+}
+
+static void narration_end(kiosk_session *s, const pending_narration *pn, const narration *r)
+{
+	cJSON *m = narration_msg(pn, "narration_end");
+
+	if (!m)
+		return;
+	cJSON_AddNumberToObject(m, "samples", (double)r->sample_count);
+	cJSON_AddNumberToObject(m, "duration_ms",
+				(double)r->sample_count * 1000.0 / (r->sample_rate ? r->sample_rate : 1));
+	add_words(m, r);
+	send_now(s, m);
+}
+
+static pending_narration *find_narration(kiosk_session *s, uint64_t tag)
+{
+	for (size_t i = 0; i < s->nnarrations; i++)
+		if (s->narrations[i].tag == tag)
+			return &s->narrations[i];
+	return NULL;
+}
+
+/* A piece of a narration's audio, or the whole narration (cached, finished or failed): what
+ * the page has not had yet goes out. A piece after one that was lost (memory ran short) waits
+ * for the finished narration, which has all the audio. */
+static void deliver_narration(kiosk_session *s, const narration *r)
+{
+	pending_narration *pn = find_narration(s, r->tag);
+	cJSON *m;
+
+	if (!pn)
+		return;
+	if (r->failed || !s->p->io.send_binary) {
+		m = narration_msg(pn, pn->started ? "narration_end" : "narration");
+		if (m)
+			say_no_sound(s, m);
+		send_now(s, m);
+	} else {
+		if (!pn->started)
+			narration_start(s, pn, r);
+		if (r->piece && r->word_count && r->first_sample <= pn->sent)
+			narration_words(s, pn, r);
+		if (r->first_sample <= pn->sent && pn->sent < r->first_sample + r->sample_count)
+			narration_audio(s, pn, r->samples + (pn->sent - r->first_sample),
+					r->sample_count - (pn->sent - r->first_sample));
+		if (r->piece)
+			return;
+		narration_end(s, pn, r);
+	}
+	*pn = s->narrations[--s->nnarrations];
+}
+
+int kiosk_handle_narrate(void *sv, const cJSON *m, long long seq)
+{
+	kiosk_session *s = sv;
+	kiosk *p = s->p;
+	const cJSON *ids = cJSON_GetObjectItemCaseSensitive(m, "ids"), *id;
+	const char *voice = message_str(m, "voice"), *speed = message_str(m, "speed");
+	int n = cJSON_GetArraySize(ids);
+
+	if (!cJSON_IsArray(ids) || n < 1 || n > MAX_NARRATIONS || !voice || !speed)
+		return kiosk_fail(s, "bad-message");
+	cJSON_ArrayForEach(id, ids)
+	{
+		if (!cJSON_IsString(id))
+			return kiosk_fail(s, "bad-message");
+		if (!page_text_of(s, id->valuestring))
+			return kiosk_fail(s, "unknown-text");
+	}
+	if (!p->nar)
+		return kiosk_fail(s, "no-sound");
+	if (!narrator_has_voice(p->nar, voice) || !narrate_speed_valid(speed))
+		return kiosk_fail(s, "bad-voice");
+	if (s->nnarrations + (size_t)n > MAX_NARRATIONS)
+		return kiosk_fail(s, "busy");
+	cJSON_ArrayForEach(id, ids)
+	{
+		pending_narration *pn = &s->narrations[s->nnarrations];
+		char err[128];
+
+		*pn = (pending_narration){ .tag = ++s->next_tag, .seq = seq };
+		snprintf(pn->id, sizeof(pn->id), "%s", id->valuestring);
+		snprintf(pn->voice, sizeof(pn->voice), "%s", voice);
+		snprintf(pn->speed, sizeof(pn->speed), "%s", speed);
+		s->nnarrations++;
+		if (narrator_say(p->nar, s, pn->tag, voice, speed, page_text_of(s, pn->id), 1, err,
+				 sizeof(err))) {
+			s->nnarrations--;
+			return kiosk_fail(s, "busy");
+		}
+	}
+	return 0;
+}
+
+int kiosk_handle_narrate_stop(void *sv, const cJSON *m, long long seq)
+{
+	kiosk_session *s = sv;
+
+	(void)m;
+	(void)seq;
+	if (s->p->nar)
+		narrator_forget(s->p->nar, s);
+	s->nnarrations = 0;
+	return 0;
+}
+
+static const char *const code_digits[] = { "2", "3", "4", "5", "6", "7", "8", "9" };
+
+/* Feeds the next fixed texts to the synthesis thread, keeping a few in its queue. */
+static void prerender_pump(kiosk *p)
+{
+	const voices *v = p->nar ? narrator_voices(p->nar) : NULL;
+
+	while (v && p->pre.outstanding < PRERENDER_AT_ONCE && p->pre.next < p->pre.total) {
+		size_t i = p->pre.next++;
+		const voice_profile *vp = voices_at(v, i / p->pre.ntexts);
+		char err[64];
+
+		/* (one already in the cache from an earlier start comes back at once) */
+		if (narrator_say(p->nar, p, 0, vp->name, "normal", p->pre.texts[i % p->pre.ntexts], 0,
+				 err, sizeof(err))) {
+			p->pre.next--; /* busy: try again when something finishes */
+			break;
+		}
+		p->pre.outstanding++;
+	}
+}
+
+static int add_text(kiosk *p, const char *t)
+{
+	const char **texts = realloc(p->pre.texts, (p->pre.ntexts + 1) * sizeof(*texts));
+
+	if (!texts)
+		return -1;
+	p->pre.texts = texts;
+	texts[p->pre.ntexts++] = t;
+	return 0;
+}
+
+void kiosk_prerender(kiosk *p)
+{
+	const content *c = p->c;
+
+	if (!p->nar || p->pre.texts)
+		return;
+	for (size_t i = 0; i < content_part_count(c); i++)
+		add_text(p, content_part_title(c, (int)i));
+	/* The code is read piece by piece: its digits are always the same few texts. */
+	for (size_t i = 0; i < sizeof(code_digits) / sizeof(*code_digits); i++)
+		add_text(p, code_digits[i]);
+	for (size_t i = 0; i < content_page_count(c); i++) {
+		const content_page *pg = content_page_at(c, i);
+
+		add_text(p, pg->title);
+		for (size_t k = 0; k < pg->nsay; k++)
+			add_text(p, pg->say[k]);
+		if (pg->ask)
+			add_text(p, pg->ask);
+		if (pg->hint)
+			add_text(p, pg->hint);
+		for (size_t k = 0; k < pg->noptions; k++)
+			add_text(p, pg->options[k].text);
+		for (size_t k = 0; k < pg->nfields; k++)
+			add_text(p, pg->fields[k].label);
+	}
+	for (size_t i = 0; i < content_message_count(c); i++) {
+		const char *name, *text;
+
+		content_message_at(c, i, &name, &text);
+		if (!strchr(text, '{')) /* messages with blanks are said once filled in */
+			add_text(p, text);
+	}
+	p->pre.total = p->pre.ntexts * voices_count(narrator_voices(p->nar));
+	prerender_pump(p);
+}
+
+void kiosk_prerender_progress(const kiosk *p, size_t *done, size_t *total)
+{
+	*done = p->pre.done;
+	*total = p->pre.total;
+}
+
+void kiosk_narrations_ready(kiosk *p)
+{
+	narration *r;
+
+	if (!p->nar)
+		return;
+	while ((r = narrator_poll(p->nar))) {
+		if (r->owner == p) { /* a fixed text read at start-up: now in the cache */
+			p->pre.outstanding--;
+			p->pre.done++;
+		} else {
+			/* The owner is a live session: a closed session's narrations are forgotten. */
+			deliver_narration(r->owner, r);
+		}
+		narration_free(r);
+	}
+	prerender_pump(p);
+}
+
+void kiosk_set_narrator(kiosk *p, narrator *n)
+{
+	p->nar = n;
+	if (!n)
+		p->pre.total = p->pre.next; /* nothing more to read */
+}
+
