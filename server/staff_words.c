@@ -16,12 +16,12 @@ static const char *const review_keys[] = {
 	"budget_right", "circumstances_changed", "everyone_satisfied",
 };
 
-static const char *const managing_ways[] = { "direct", "council", "provider", "mix" };
+static const char *const managing_ways[] = {"direct", "council", "provider", "mix"};
 
 /* The flags a person can raise, and the kinds of review and of frozen version (docs/staff.md). */
-static const char *const flag_kinds[] = { "safeguarding", "advocacy", "review" };
-static const char *const review_kinds[] = { "light", "full", "request" };
-static const char *const version_kinds[] = { "submitted", "agreed", "signed_off", "review" };
+static const char *const flag_kinds[] = {"safeguarding", "advocacy", "review"};
+static const char *const review_kinds[] = {"light", "full", "request"};
+static const char *const version_kinds[] = {"submitted", "agreed", "signed_off", "review"};
 
 #define COUNT(a) (sizeof(a) / sizeof(*(a)))
 

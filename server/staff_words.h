@@ -2,8 +2,9 @@
  * the browser keeps no copy of its own: the actions the signed-in role may take (auth.c's table),
  * each status's words (the content's staff.tag.* and staff.group.*, in the order the caseload
  * shows them), the review questions (staff.review.*), the ways of managing a budget
- * (staff.managing.*), and the words for roles, flags, kinds of review and versions. The keys of the review answers and the ways of managing are this module's
- * tables, so that the handlers that check them and the pages that offer them read one list. */
+ * (staff.managing.*), and the words for roles, flags, kinds of review and versions. The keys of
+ * the review answers and the ways of managing are this module's tables, so that the handlers that
+ * check them and the pages that offer them read one list. */
 #ifndef PLANALOUD_STAFF_WORDS_H
 #define PLANALOUD_STAFF_WORDS_H
 

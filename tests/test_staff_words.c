@@ -26,8 +26,10 @@ static int has_string(const cJSON *a, const char *s)
 	const cJSON *i;
 
 	cJSON_ArrayForEach(i, a)
+	{
 		if (cJSON_IsString(i) && strcmp(i->valuestring, s) == 0)
 			return 1;
+	}
 	return 0;
 }
 
@@ -53,7 +55,7 @@ static void every_status_should_come_once_with_the_contents_words(void)
 {
 	cJSON *w = staff_words_new(c, AUTH_CASEWORKER);
 	const cJSON *list = cJSON_GetObjectItem(w, "status"), *s;
-	int seen[PLAN_STATUS_COUNT] = { 0 };
+	int seen[PLAN_STATUS_COUNT] = {0};
 
 	CHECK(cJSON_GetArraySize(list) == PLAN_STATUS_COUNT);
 	cJSON_ArrayForEach(s, list)
@@ -123,9 +125,9 @@ static void ways_of_managing_should_have_the_contents_words(void)
 
 static void roles_flags_and_kinds_should_have_the_contents_words(void)
 {
-	static const char *const flags[] = { "safeguarding", "advocacy", "review" };
-	static const char *const kinds[] = { "light", "full", "request" };
-	static const char *const versions[] = { "submitted", "agreed", "signed_off", "review" };
+	static const char *const flags[] = {"safeguarding", "advocacy", "review"};
+	static const char *const kinds[] = {"light", "full", "request"};
+	static const char *const versions[] = {"submitted", "agreed", "signed_off", "review"};
 	cJSON *w = staff_words_new(c, AUTH_CASEWORKER);
 	const cJSON *list = cJSON_GetObjectItem(w, "flags");
 
