@@ -569,7 +569,9 @@ async function standIn(page, role, { idle = 30, plan = {}, can } = {}) {
       default: return err('unknown-type', 'Sorry, that did not work. Please try again.');
     }
   };
+  sent.sockets = []; // each websocket the page opened, to close it as a lost connection would
   await page.routeWebSocket(/\/ws$/, (ws) => {
+    sent.sockets.push(ws);
     ws.onMessage((text) => {
       const m = JSON.parse(text);
       sent.push(m);
@@ -845,6 +847,28 @@ test("the links and buttons a role sees follow the actions the server says it ma
     await page.waitForSelector('main a[href="#audit/7"]');
     await page.goto(`${server.url}staff/#invite`);
     await waitForView(page, 'You cannot use this page', { focus: false });
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a lost connection is said in a banner and tried again; what is typed stays', async () => {
+  const { context, page, errors, sent } = await openStandIn('caseworker', '#invite', { clock: true });
+  try {
+    await waitForView(page, 'Invite a person', { focus: false });
+    await page.clock.pauseAt(await page.evaluate(() => Date.now() + 1000));
+    await page.fill('#person', 'Sam Jones');
+    await sent.sockets[0].close();
+    await page.waitForSelector('#connection .govuk-notification-banner');
+    const asked = sent.filter((m) => m.type === 'me').length;
+    await page.clock.runFor(900);
+    assert.equal(sent.sockets.length, 1, 'no new connection before a second');
+    await page.clock.runFor(200);
+    await page.waitForFunction(() => !document.querySelector('#connection .govuk-notification-banner'));
+    assert.equal(sent.sockets.length, 2);
+    assert.equal(sent.filter((m) => m.type === 'me').length, asked + 1, 'the new connection asks who is logged in');
+    assert.equal(await page.inputValue('#person'), 'Sam Jones', 'the view stays as it was');
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
