@@ -59,10 +59,9 @@ static void reply_error(void *session, const message_error *e, long long seq)
 {
 	staff_session *ss = session;
 
-	staff_reply(ss,
-		    staff_view_error(ss->sf->c, e->code, seq, e->kv[0] ? e->kv : NULL,
-				     ss->err_status),
-		    0);
+	staff_reply(
+	    ss, staff_view_error(ss->sf->c, e->code, seq, e->kv[0] ? e->kv : NULL, ss->err_status),
+	    0);
 }
 
 int staff_fail(staff_session *ss, const char *code)

@@ -4,6 +4,7 @@
 #include "staff_int.h"
 
 #include "auth.h"
+#include "staff_words.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -132,7 +133,7 @@ int staff_handle_comment(void *session, const cJSON *m, long long seq)
 	if (staff_text_arg(ss, m, "text", 1, STAFF_TEXT_MAX, &text))
 		return -1;
 	if (staff_wrote(ss, pl.id,
-		  store_comment_add(ss->sf->st, pl.id, section, text, &by, NULL, NULL, 0)))
+			store_comment_add(ss->sf->st, pl.id, section, text, &by, NULL, NULL, 0)))
 		return -1;
 	return staff_send_plan(ss, pl.id, seq);
 }
@@ -257,17 +258,10 @@ int staff_handle_sign_off(void *session, const cJSON *m, long long seq)
 	if (plan_review_dates(day, light, full))
 		return staff_fail(ss, "server");
 	if (staff_wrote(ss, pl.id,
-			workflow_sign_off(&w, pl.id, decision, date, light, full, NULL, NULL,
-					  0)))
+			workflow_sign_off(&w, pl.id, decision, date, light, full, NULL, NULL, 0)))
 		return -1;
 	return staff_send_plan(ss, pl.id, seq);
 }
-
-/* The review form: the questions councils ask at a review (docs/staff.md, "Reviews"). The
- * first two must be answered. */
-static const char *const review_keys[] = {
-    "working",	    "not_working",	     "outcomes_met",
-    "budget_right", "circumstances_changed", "everyone_satisfied"};
 
 int staff_handle_review(void *session, const cJSON *m, long long seq)
 {
@@ -296,22 +290,22 @@ int staff_handle_review(void *session, const cJSON *m, long long seq)
 	{
 		size_t k = 0;
 
-		while (k < sizeof(review_keys) / sizeof(*review_keys) &&
-		       strcmp(a->string, review_keys[k]) != 0)
+		while (k < staff_review_key_count() && strcmp(a->string, staff_review_key(k)) != 0)
 			k++;
-		if (k == sizeof(review_keys) / sizeof(*review_keys) || !cJSON_IsString(a))
+		if (k == staff_review_key_count() || !cJSON_IsString(a))
 			return staff_fail(ss, "bad-field");
-		if (staff_text_ok(ss, a->valuestring, k < 2, STAFF_TEXT_MAX))
+		if (staff_text_ok(ss, a->valuestring, k < STAFF_REVIEW_REQUIRED, STAFF_TEXT_MAX))
 			return -1;
 	}
-	for (size_t k = 0; k < 2; k++)
-		if (!cJSON_IsString(cJSON_GetObjectItem(answers, review_keys[k])))
+	for (size_t k = 0; k < STAFF_REVIEW_REQUIRED; k++)
+		if (!cJSON_IsString(cJSON_GetObjectItem(answers, staff_review_key(k))))
 			return staff_fail(ss, "bad-field");
 	kept = cJSON_CreateObject();
-	for (size_t k = 0; kept && k < sizeof(review_keys) / sizeof(*review_keys); k++) {
-		const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(answers, review_keys[k]));
+	for (size_t k = 0; kept && k < staff_review_key_count(); k++) {
+		const char *v =
+		    cJSON_GetStringValue(cJSON_GetObjectItem(answers, staff_review_key(k)));
 
-		cJSON_AddStringToObject(kept, review_keys[k], v ? v : "");
+		cJSON_AddStringToObject(kept, staff_review_key(k), v ? v : "");
 	}
 	json = kept ? cJSON_PrintUnformatted(kept) : NULL;
 	staff_today(ss->sf, day);
@@ -320,8 +314,8 @@ int staff_handle_review(void *session, const cJSON *m, long long seq)
 		goto out;
 	}
 	if (staff_wrote(ss, pl.id,
-		  workflow_review_complete(&w, pl.id, pl.status, json, outcome, day,
-					   reopen ? NULL : next, NULL, 0)))
+			workflow_review_complete(&w, pl.id, pl.status, json, outcome, day,
+						 reopen ? NULL : next, NULL, 0)))
 		goto out;
 	rc = staff_send_plan(ss, pl.id, seq);
 out:

@@ -5,8 +5,10 @@
 
 #include "auth.h"
 #include "code.h"
+#include "staff_words.h"
 #include "version.h"
 
+#include <assert.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +27,7 @@ int staff_handle_me(void *session, const cJSON *m, long long seq)
 	cJSON_AddStringToObject(r, "name", ss->who.name);
 	cJSON_AddStringToObject(r, "role", auth_role_name(ss->who.role));
 	cJSON_AddNumberToObject(r, "idle_minutes", (double)(USERS_IDLE_MS / 60000));
+	cJSON_AddItemToObject(r, "words", staff_words_new(ss->sf->c, ss->who.role));
 	staff_reply(ss, r, 0);
 	return 0;
 }
@@ -124,8 +127,6 @@ static int send_invited(staff_session *ss, long long plan, const char *code, lon
 	return 0;
 }
 
-static const char *const managing_ways[] = {"direct", "council", "provider", "mix"};
-
 int staff_handle_invite(void *session, const cJSON *m, long long seq)
 {
 	staff_session *ss = session;
@@ -163,25 +164,27 @@ int staff_handle_invite(void *session, const cJSON *m, long long seq)
 		return -1;
 	/* The ways of managing support the council offers this person: all four unless said. */
 	if (ways && !cJSON_IsNull(ways)) {
-		int seen[4] = {0};
+		int seen[8] = {0};
+		size_t nways = staff_managing_way_count();
 
+		assert(nways <= sizeof(seen) / sizeof(*seen));
 		if (!cJSON_IsArray(ways))
 			return staff_fail(ss, "bad-field");
 		cJSON_ArrayForEach(v, ways)
 		{
 			size_t w = 0;
 
-			while (w < 4 && !(cJSON_IsString(v) &&
-					  strcmp(v->valuestring, managing_ways[w]) == 0))
+			while (w < nways && !(cJSON_IsString(v) &&
+					      strcmp(v->valuestring, staff_managing_way(w)) == 0))
 				w++;
-			if (w == 4 || seen[w]++)
+			if (w == nways || seen[w]++)
 				return staff_fail(ss, "bad-field");
 		}
-		for (size_t w = 0; w < 4; w++)
+		for (size_t w = 0; w < nways; w++)
 			if (seen[w])
 				snprintf(managing + strlen(managing),
 					 sizeof(managing) - strlen(managing), "%s%s",
-					 *managing ? "," : "", managing_ways[w]);
+					 *managing ? "," : "", staff_managing_way(w));
 	} else {
 		snprintf(managing, sizeof(managing), "direct,council,provider,mix");
 	}
@@ -289,7 +292,7 @@ typedef struct audit_ctx {
 	cJSON *rows;
 	long long last_id;
 	int n;
-	int failed; /* a staff user's name could not be read */
+	int failed;	   /* a staff user's name could not be read */
 	long long name_id; /* the last staff user looked up, to look up each only once a run */
 	char name[USERS_NAME_MAX + 1];
 } audit_ctx;

@@ -122,9 +122,9 @@ static int login(person *p, const char *name)
 static int fixture_open(void)
 {
 	kiosk_config cfg = {.idle_seconds = 120,
-			       .warn_seconds = 30,
-			       .address_failures = 100,
-			       .address_window = 600};
+			    .warn_seconds = 30,
+			    .address_failures = 100,
+			    .address_window = 600};
 	message_io io = {fake_send, NULL};
 	char err[STORE_ERR_LEN] = "";
 
@@ -629,9 +629,7 @@ static const cJSON *caseload_plan(const cJSON *caseload, long long plan)
 {
 	const cJSON *p;
 
-	cJSON_ArrayForEach(p, at(caseload, "plans"))
-		if (num(p, "plan") == (double)plan)
-			return p;
+	cJSON_ArrayForEach(p, at(caseload, "plans")) if (num(p, "plan") == (double)plan) return p;
 	return NULL;
 }
 
@@ -656,7 +654,8 @@ static void a_plan_started_without_a_code_should_be_named_by_the_day_it_was_star
 	CHECK_STR(str(m, "person"), "");
 	day = view_date_words(ct, str(m, "created"));
 	CHECK(day != NULL);
-	expect = content_fill(ct, "staff.no-name", (const char *const[]){"date", day ? day : "", NULL});
+	expect =
+	    content_fill(ct, "staff.no-name", (const char *const[]){"date", day ? day : "", NULL});
 	CHECK(expect && !strchr(expect, '{') && strstr(expect, day ? day : "?"));
 	CHECK_STR(str(m, "label"), expect);
 	cJSON_Delete(m);

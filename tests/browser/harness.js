@@ -72,6 +72,9 @@ const SERVED_FONT = 'Atkinson Hyperlegible';
  */
 async function fontProblem(page) {
   return page.evaluate(async (family) => {
+    // A page just navigated to (the staff page sending a visitor to its login form) may still
+    // be loading its style sheets: their @font-face rules count only once they are in.
+    if (document.readyState !== 'complete') await new Promise((r) => addEventListener('load', r, { once: true }));
     if (location.protocol !== 'http:' || document.contentType !== 'text/html' ||
       !document.querySelector('link[rel="stylesheet"]')) return null;
     await document.fonts.ready;

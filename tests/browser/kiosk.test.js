@@ -275,6 +275,33 @@ test('"No, I have finished" in the warning clears the screen at once', async () 
   assert.equal(await answerFoundAgain(code), words);
 });
 
+test('a lost connection is said, tried again after a second, and said to be back', async () => {
+  const routes = []; // the page's websockets, each passed through to the server
+  const route = (page) => page.routeWebSocket(/\/ws$/, (ws) => {
+    routes.push({ page: ws, server: ws.connectToServer() });
+  });
+  const { context, page, pageErrors } = await openKiosk(browser, server.url, { clock: true, beforeOpen: route });
+  try {
+    await page.clock.pauseAt(await page.evaluate(() => Date.now() + 1000));
+    await routes[0].server.close();
+    await routes[0].page.close();
+    await page.waitForSelector('#connection[data-state="connection.lost"]');
+    assert.equal((await page.textContent('#connection')).trim(), message('connection.lost'));
+    assert.equal(await page.evaluate(() => document.body.dataset.connection), 'lost');
+    // Not before the first wait is over; then once, on a new websocket.
+    await page.clock.runFor(900);
+    assert.equal(routes.length, 1, 'no new connection before a second');
+    await page.clock.runFor(200);
+    await page.waitForSelector('#connection[data-state="connection.back"]');
+    assert.equal((await page.textContent('#connection')).trim(), message('connection.back'));
+    assert.equal(routes.length, 2);
+    await waitForPage(page, 'welcome', { focusTitle: false });
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('leaving with the browser Back button and coming forward shows nothing of the person', async () => {
   const { context, page, sockets } = await openKiosk(browser, server.url);
   const words = 'I sing in the choir on Thursdays.';

@@ -10,6 +10,9 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
 const {
   startServer, launchBrowser, axeViolations, formatViolations, openKiosk, waitForPage, saveMark, waitForSave,
   assertFont,
@@ -453,9 +456,50 @@ function standInCan(p) {
   };
 }
 
+/** The content's staff messages (easyread/en-GB/messages.txt), by name. */
+function staffMessages() {
+  const file = path.join(__dirname, '../../easyread/en-GB/messages.txt');
+  const m = {};
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    const kv = /^(staff\.[^:\s]+):\s?(.*)$/.exec(line);
+    if (kv) m[kv[1]] = kv[2];
+  }
+  return m;
+}
+
+/** The stand-in's `me` words, as the server builds them (server/staff_words.c): each role's
+ * actions (auth.c's names) and the content's words. */
+const STAND_IN_ACTIONS = {
+  caseworker: ['view_caseload', 'invite', 'read_plan', 'comment', 'fill_council_parts', 'send_back',
+    'caseworker_agree', 'record_not_agreed', 'schedule_review', 'complete_review'],
+  manager: ['view_caseload', 'invite', 'read_plan', 'comment', 'fill_council_parts', 'send_back',
+    'caseworker_agree', 'record_not_agreed', 'sign_off', 'record_panel_decision', 'schedule_review',
+    'complete_review', 'view_audit'],
+  admin: ['manage_users', 'view_audit'],
+};
+
+function standInWords(role, can = STAND_IN_ACTIONS[role] || []) {
+  const m = staffMessages();
+  const withHint = (o, hint) => (hint === undefined ? o : { ...o, hint });
+  return {
+    can,
+    status: ['submitted', 'agreed', 'not_agreed', 'review_due', 'changes_requested', 'draft', 'signed_off']
+      .map((s) => ({ status: s, tag: m[`staff.tag.${s}`], group: m[`staff.group.${s}`] })),
+    review: ['working', 'not_working', 'outcomes_met', 'budget_right', 'circumstances_changed', 'everyone_satisfied']
+      .map((key, i) => withHint({ key, question: m[`staff.review.${key}`], required: i < 2 }, m[`staff.review.${key}.hint`])),
+    managing: ['direct', 'council', 'provider', 'mix']
+      .map((value) => withHint({ value, text: m[`staff.managing.${value}`] }, m[`staff.managing.${value}.hint`])),
+    roles: Object.fromEntries(['caseworker', 'manager', 'admin'].map((r) => [r, m[`staff.role.${r}`]])),
+    flags: ['safeguarding', 'advocacy', 'review']
+      .map((kind) => ({ kind, name: m[`staff.flag.${kind}`], means: m[`staff.flag.${kind}.means`] })),
+    review_kinds: Object.fromEntries(['light', 'full', 'request'].map((k) => [k, m[`staff.review-kind.${k}`]])),
+    versions: Object.fromEntries(['submitted', 'agreed', 'signed_off', 'review'].map((k) => [k, m[`staff.version.${k}`]])),
+  };
+}
+
 /** Answers the staff page as the server would, from one plan held here. role: who is logged in;
- * idle: the minutes of the idle time limit `me` says. */
-async function standIn(page, role, { idle = 30, plan = {} } = {}) {
+ * idle: the minutes of the idle time limit `me` says; can: the role's actions `me` says. */
+async function standIn(page, role, { idle = 30, plan = {}, can } = {}) {
   const p = { ...standInPlan(), ...plan };
   let nextComment = 2;
   const sent = [];
@@ -463,7 +507,7 @@ async function standIn(page, role, { idle = 30, plan = {} } = {}) {
     const err = (code, message) => ({ type: 'error', seq: m.seq, code, message });
     const plan = () => ({ ...p, can: standInCan(p), seq: m.seq });
     switch (m.type) {
-      case 'me': return { type: 'me', seq: m.seq, name: { manager: 'morgan', admin: 'ada' }[role] || 'casey', role, idle_minutes: idle };
+      case 'me': return { type: 'me', seq: m.seq, name: { manager: 'morgan', admin: 'ada' }[role] || 'casey', role, idle_minutes: idle, words: standInWords(role, can) };
       case 'caseload': return { type: 'caseload', seq: m.seq, now: '2026-11-22T19:00:00Z',
         urgent: [{ plan: 7, person: 'Alex Smith', kind: 'safeguarding', raised: '2026-11-22T18:30:00Z' },
           { plan: 9, person: 'Priya Shah', kind: 'advocacy', raised: '2026-11-21T11:00:00Z' }],
@@ -525,7 +569,9 @@ async function standIn(page, role, { idle = 30, plan = {} } = {}) {
       default: return err('unknown-type', 'Sorry, that did not work. Please try again.');
     }
   };
+  sent.sockets = []; // each websocket the page opened, to close it as a lost connection would
   await page.routeWebSocket(/\/ws$/, (ws) => {
+    sent.sockets.push(ws);
     ws.onMessage((text) => {
       const m = JSON.parse(text);
       sent.push(m);
@@ -752,6 +798,77 @@ test('an administrator, who reads no plans, starts at the audit log and sees no 
     assert.match(await page.textContent('main .govuk-back-link'), /^Back$/, 'not back to a plan it cannot read');
     await page.goto(`${server.url}staff/#plan/7`);
     await waitForView(page, 'You cannot use this page', { focus: false });
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the caseload shows the content's status words: an editor's change reaches the staff page", async () => {
+  // A copy of the content with the draft status's words changed, as an easy-read editor would.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'planaloud-easyread-'));
+  fs.cpSync(path.join(__dirname, '../../easyread'), dir, { recursive: true });
+  const file = path.join(dir, 'en-GB/messages.txt');
+  const tag = 'Still being written by them';
+  const group = 'Plans the person is still writing';
+  const text = fs.readFileSync(file, 'utf8');
+  assert.match(text, /^staff\.tag\.draft: /m);
+  assert.match(text, /^staff\.group\.draft: /m);
+  fs.writeFileSync(file, text.replace(/^staff\.tag\.draft: .*$/m, `staff.tag.draft: ${tag}`)
+    .replace(/^staff\.group\.draft: .*$/m, `staff.group.draft: ${group}`));
+  const edited = await startServer(['--easyread', dir]);
+  const context = await browser.newContext({ viewport: WIDE, locale: 'en-GB', timezoneId: 'Europe/London' });
+  try {
+    const page = await context.newPage();
+    page.setDefaultTimeout(15000);
+    await page.goto(edited.url + 'staff/');
+    await logIn(page, edited.caseworker);
+    await waitForView(page, 'Caseload', { focus: false });
+    // The demo invitation is a draft: its group heading and its tag are the edited words.
+    await page.waitForSelector('#group-draft');
+    assert.match(await page.textContent('#group-draft'), new RegExp(group));
+    assert.equal((await page.textContent('section[aria-labelledby="group-draft"] .govuk-tag')).trim(), tag);
+  } finally {
+    await context.close();
+    await edited.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the links and buttons a role sees follow the actions the server says it may take", async () => {
+  // A caseworker whose actions, as the server says them, include the audit log but not inviting.
+  const can = [...STAND_IN_ACTIONS.caseworker.filter((a) => a !== 'invite'), 'view_audit'];
+  const { context, page, errors } = await openStandIn('caseworker', '#caseload', { can });
+  try {
+    await waitForView(page, 'Caseload', { focus: false });
+    assert.equal(await page.isVisible('nav a[href="#invite"]'), false, 'no Invite menu');
+    assert.equal(await page.$('main a[href="#invite"]'), null, 'no Invite a person button');
+    await page.goto(`${server.url}staff/#plan/7`);
+    await page.waitForSelector('main a[href="#audit/7"]');
+    await page.goto(`${server.url}staff/#invite`);
+    await waitForView(page, 'You cannot use this page', { focus: false });
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a lost connection is said in a banner and tried again; what is typed stays', async () => {
+  const { context, page, errors, sent } = await openStandIn('caseworker', '#invite', { clock: true });
+  try {
+    await waitForView(page, 'Invite a person', { focus: false });
+    await page.clock.pauseAt(await page.evaluate(() => Date.now() + 1000));
+    await page.fill('#person', 'Sam Jones');
+    await sent.sockets[0].close();
+    await page.waitForSelector('#connection .govuk-notification-banner');
+    const asked = sent.filter((m) => m.type === 'me').length;
+    await page.clock.runFor(900);
+    assert.equal(sent.sockets.length, 1, 'no new connection before a second');
+    await page.clock.runFor(200);
+    await page.waitForFunction(() => !document.querySelector('#connection .govuk-notification-banner'));
+    assert.equal(sent.sockets.length, 2);
+    assert.equal(sent.filter((m) => m.type === 'me').length, asked + 1, 'the new connection asks who is logged in');
+    assert.equal(await page.inputValue('#person'), 'Sam Jones', 'the view stays as it was');
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

@@ -8,28 +8,22 @@ import * as autosave from './autosave.js';
 import * as page from './page.js';
 import * as kiosk from './kiosk.js';
 import * as narration from './narration.js';
+import { openSocket } from './socket.js';
 
-const BACKOFF_MS = [1000, 2000, 5000, 10000];
 const BYE_FALLBACK_MS = 3000;
 const BYE_SHOW_MS = 1500;
 
-let ws = null;
-let attempt = 0;
-let retryTimer = null;
+let socket = null;
 let finishing = false;
 let byeSeen = false;
 
 const $ = (id) => document.getElementById(id);
 
-function wsUrl() {
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
-}
-
 let maxBytes = 65536;
 
 /** Sends one message; false if the socket cannot take it now. */
 function send(m) {
-  if (!ws || ws.readyState !== WebSocket.OPEN) {
+  if (!socket?.isOpen()) {
     showLost(true);
     return false;
   }
@@ -40,13 +34,12 @@ function send(m) {
     page.showPageError(msg('error.too-big'));
     return false;
   }
-  ws.send(json);
-  return true;
+  return socket.send(m);
 }
 
 /** Sends one message if the socket is open, saying nothing if it is not (narration). */
 function sendIfOpen(m) {
-  return !!ws && ws.readyState === WebSocket.OPEN && send(m);
+  return !!socket?.isOpen() && send(m);
 }
 
 function go(to) {
@@ -77,13 +70,13 @@ function finish() {
   if (finishing) return;
   finishing = true;
   kiosk.stop();
-  clearTimeout(retryTimer);
   autosave.flush();
   document.body.dataset.connection = 'finishing';
   narration.clear();
-  const sent = ws && ws.readyState === WebSocket.OPEN && send({ type: 'finish' });
+  const sent = !!socket?.isOpen() && send({ type: 'finish' });
   page.clear('finishing');
   if (!sent) {
+    socket?.close(); // no more tries
     clearScreen();
     return;
   }
@@ -144,21 +137,10 @@ function showLost(lost) {
   }
 }
 
-function onMessage(ev) {
-  if (typeof ev.data !== 'string') { // a binary frame: a piece of a narration's audio
-    narration.onAudio(ev.data);
-    return;
-  }
-  let m;
-  try {
-    m = JSON.parse(ev.data);
-  } catch {
-    return;
-  }
-  if (!m || typeof m !== 'object') return;
+function onMessage(m) {
   switch (m.type) {
     case 'hello':
-      attempt = 0;
+      socket.ok();
       document.body.dataset.connection = 'open';
       setMessages(m.messages);
       if (typeof m.lang === 'string' && m.lang) document.documentElement.lang = m.lang;
@@ -211,37 +193,17 @@ function onMessage(ev) {
   }
 }
 
-function connect() {
-  clearTimeout(retryTimer);
-  let sock;
-  try {
-    sock = new WebSocket(wsUrl(), 'planaloud');
-  } catch {
-    scheduleRetry();
-    return;
+/** The connection has gone: true tries again. */
+function onLost() {
+  narration.connectionLost();
+  if (finishing) {
+    if (!byeSeen) clearScreen();
+    return false;
   }
-  ws = sock;
-  sock.binaryType = 'arraybuffer';
-  sock.addEventListener('message', onMessage);
-  sock.addEventListener('close', () => {
-    if (ws !== sock) return;
-    ws = null;
-    narration.connectionLost();
-    if (finishing) {
-      if (!byeSeen) clearScreen();
-      return;
-    }
-    autosave.dropAll();
-    document.body.dataset.connection = 'lost';
-    showLost(true);
-    scheduleRetry();
-  });
-}
-
-function scheduleRetry() {
-  const delay = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)];
-  attempt += 1;
-  retryTimer = setTimeout(connect, delay);
+  autosave.dropAll();
+  document.body.dataset.connection = 'lost';
+  showLost(true);
+  return true;
 }
 
 // ---- start -----------------------------------------------------------------
@@ -272,7 +234,8 @@ function start() {
     if (e.persisted) location.reload();
   });
 
-  connect();
+  // A binary frame is a piece of a narration's audio.
+  socket = openSocket('planaloud', { message: onMessage, binary: (d) => narration.onAudio(d), lost: onLost });
 }
 
 start();

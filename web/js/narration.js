@@ -21,6 +21,7 @@
 // reading each page) last for this page load only, in memory. Without sound
 // the page works as before; a failure is said once in a polite status line.
 
+import { el as element } from './dom.js';
 import { msg, plain, setText } from './text.js';
 
 const MAX_WAITING = 64; // texts the server keeps waiting for one connection
@@ -603,12 +604,7 @@ export function onHello(m) {
   }
   if (!same([...ui.voice.options].map((o) => o.value + '|' + o.textContent),
     voices.map((v) => v.name + '|' + voiceLabel(v)))) {
-    ui.voice.replaceChildren(...voices.map((v) => {
-      const o = document.createElement('option');
-      o.value = v.name;
-      o.textContent = voiceLabel(v);
-      return o;
-    }));
+    ui.voice.replaceChildren(...voices.map((v) => element('option', { value: v.name, text: voiceLabel(v) })));
   }
   showChoices();
 }
@@ -618,13 +614,11 @@ function voiceLabel(v) {
 }
 
 function speedButton(s) {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.className = 'button button-secondary button-small narration-speed-button';
-  b.id = 'narration-speed-' + s.replace(/[^a-z0-9-]/gi, '_');
-  b.dataset.speed = s;
+  const b = element('button', {
+    type: 'button', class: 'button button-secondary button-small narration-speed-button',
+    id: 'narration-speed-' + s.replace(/[^a-z0-9-]/gi, '_'), dataset: { speed: s }, onclick: () => setSpeed(s),
+  });
   setText(b, msg('narration.' + s));
-  b.addEventListener('click', () => setSpeed(s));
   return b;
 }
 

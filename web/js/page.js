@@ -2,6 +2,7 @@
 // The page holds no plan state: everything shown comes from the description,
 // and everything the person does goes back to the server through `actions`.
 
+import { el } from './dom.js';
 import { msg, plain, textEl, fillText, setText } from './text.js';
 import * as autosave from './autosave.js';
 
@@ -29,21 +30,6 @@ function soundChoices() {
 }
 
 // ---- small DOM helpers -----------------------------------------------------
-
-function el(tag, attrs, ...children) {
-  const e = document.createElement(tag);
-  if (attrs) {
-    for (const [k, v] of Object.entries(attrs)) {
-      if (v === null || v === undefined || v === false) continue;
-      if (k === 'class') e.className = v;
-      else if (k === 'text') e.textContent = v;
-      else if (k === 'hidden') e.hidden = true;
-      else e.setAttribute(k, v === true ? '' : String(v));
-    }
-  }
-  for (const c of children) if (c) e.append(c);
-  return e;
-}
 
 function button(label, cls, id, onClick) {
   const b = el('button', { type: 'button', class: 'button ' + cls, id });

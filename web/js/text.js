@@ -11,76 +11,14 @@
 // narration's word timings. The spans carry no role or label, so a screen
 // reader reads the words exactly as before.
 
-// Used only until `hello` arrives, or if a line is missing from messages.txt.
+// What can show before `hello` brings every line of messages.txt: loading, the connection lost
+// (the first one may never open), and clearing the screen.
 const FALLBACK = {
   'app.name': 'Plan Aloud',
   'skip': 'Skip to the page',
   'loading': 'Loading. Please wait.',
-  'next': 'Next',
-  'start': 'Start',
-  'back': 'Back',
-  'saving': 'Saving',
-  'saved': 'Saved',
-  'kept': 'Saved for now',
-  'not-saved': 'Not saved yet. We keep trying.',
-  'save-later': 'Save and finish later',
-  'finish': 'Finish and clear the screen',
   'finishing': 'Clearing the screen. Please wait.',
-  'bigger-text': 'Bigger text',
   'connection.lost': 'The connection was lost. Trying again. Please wait.',
-  'connection.back': 'We are connected again.',
-  'bye': 'Thank you. Goodbye.',
-  'timeout.title': 'Do you need more time?',
-  'timeout.body': 'The screen will clear in {seconds} seconds.',
-  'timeout.more': 'Yes, I need more time',
-  'timeout.finish': 'No, I have finished',
-  'yes': 'Yes',
-  'no': 'No',
-  'list.add': 'Add',
-  'list.change': 'Change',
-  'list.remove': 'Remove',
-  'list.remove.ask': 'Do you want to remove this?',
-  'list.remove.yes': 'Yes, remove it',
-  'list.remove.no': 'No, keep it',
-  'list.save-item': 'Done',
-  'list.item': 'Number {n}',
-  'list.empty': 'There is nothing here yet.',
-  'list.full': 'This list is full.',
-  'code.open': 'Open my plan',
-  'code.new': 'Start without a code',
-  'code.label': 'Type your code',
-  'code.hint': 'Your code is on your letter.',
-  'code.new-hint': 'You will get a new code.',
-  'code.yours': 'Your code is',
-  'code.keep': 'Write it down and keep it safe.',
-  'needs.eligible': 'The council will help with these needs',
-  'needs.other': 'Other needs',
-  'needs.none': 'There are no needs from an assessment yet.',
-  'check.change': 'Change',
-  'check.none': 'You have not answered this yet.',
-  'check.helpers': 'Who helped',
-  'send.button': 'Send my plan',
-  'send.empty': 'You can send your plan even if some answers are empty.',
-  'send.already': 'Your plan is already sent.',
-  'review.button': 'Ask for a review',
-  'review.sent': 'We have sent your request for a review.',
-  'narration.bar': 'Listen to the page',
-  'narration.listen': 'Listen',
-  'narration.stop': 'Stop',
-  'narration.repeat': 'Repeat',
-  'narration.auto': 'Read each page aloud',
-  'narration.speed': 'Speed',
-  'narration.slower': 'Slower',
-  'narration.normal': 'Normal',
-  'narration.faster': 'Faster',
-  'narration.voice': 'Voice',
-  'narration.volume': 'Volume',
-  'narration.more': 'More sound choices',
-  'error.no-sound': 'Sorry, the voice is not working now. You can still read the page.',
-  'error.busy': 'Please wait. The voice is still busy.',
-  'error.title': 'There is a problem',
-  'error.too-big': 'That is too much to send at once. Please make it shorter.',
-  'error.server': 'Something went wrong. Nothing was changed. Please try again.',
 };
 
 let messages = null;
@@ -97,7 +35,8 @@ const ID_VALUE = /^[0-9]{1,6}$/;
 
 /**
  * The text object for a line of messages.txt, with {placeholders} filled in
- * from vars. Falls back to the built-in English line before `hello`.
+ * from vars. Before `hello`, the few lines FALLBACK holds; a line the server did not send
+ * shows its name.
  * When every blank is filled with a number, the id says what was filled in
  * (`msg/timeout.body?seconds=30`), so that the voice can read it: the server
  * fills the same blanks itself (docs/protocol.md, "Text objects").

@@ -3,8 +3,10 @@
 // The server holds every plan and checks every request; this page asks, shows the answer, and
 // keeps nothing but the plan code it has just been given (for printing the letter).
 
-import { h, errorSummary, banner, focusSkipTargets, ROLE_NAMES } from './dom.js';
+import { h, errorSummary, banner, focusSkipTargets } from './dom.js';
+import { openSocket } from '/js/socket.js';
 import { can } from './roles.js';
+import { setWords, roleName } from './words.js';
 import * as caseload from './caseload.js';
 import * as invite from './invite.js';
 import * as letter from './letter.js';
@@ -14,36 +16,24 @@ import * as audit from './audit.js';
 import * as review from './review.js';
 
 const VIEWS = { caseload, invite, letter, plan, versions, audit, review };
-const BACKOFF_MS = [1000, 2000, 5000, 10000];
 const LOGIN = '/staff/login.html';
 
 const $ = (id) => document.getElementById(id);
 
-let ws = null;
-let seq = 0;
-const pending = new Map(); // seq -> resolve
+let socket = null;
 let me = null; // the `me` reply, once the server has said who is logged in
-let attempt = 0;
 let navigation = 0; // counts views shown: a reply for an older view is dropped
 let leaving = false;
 
 // ---- the connection --------------------------------------------------------------
 
-function wsUrl() {
-  return (location.protocol === 'https:' ? 'wss' : 'ws') + '://' + location.host + '/ws';
-}
-
 const LOST = { type: 'error', code: 'connection', message: 'The connection to the server was lost. Wait a moment, then try again.' };
 
 /** Sends one request; resolves with its reply (an `error` reply included), never rejects. */
 function request(m) {
-  if (!ws || ws.readyState !== WebSocket.OPEN) return Promise.resolve({ ...LOST });
+  if (!socket?.isOpen()) return Promise.resolve({ ...LOST });
   used();
-  const n = ++seq;
-  return new Promise((resolve) => {
-    pending.set(n, resolve);
-    ws.send(JSON.stringify({ ...m, seq: n }));
-  });
+  return socket.request(m);
 }
 
 function toLogin(problem) {
@@ -52,66 +42,39 @@ function toLogin(problem) {
   location.replace(LOGIN + (problem ? `?problem=${problem}` : ''));
 }
 
-function onMessage(ev) {
-  if (typeof ev.data !== 'string') return;
-  let m;
-  try {
-    m = JSON.parse(ev.data);
-  } catch {
-    return;
-  }
-  if (!m || typeof m !== 'object') return;
+function onMessage(m) {
   if (m.type === 'error' && m.code === 'login-needed') {
     // Logged out elsewhere, 30 idle minutes, or a disabled account: the server closes next.
     toLogin(me ? 'ended' : null);
-    return;
+    return true;
   }
-  const resolve = pending.get(m.seq);
-  if (resolve) {
-    pending.delete(m.seq);
-    resolve(m);
-  }
+  return false;
 }
 
-function connect() {
-  let sock;
-  let greeted = false;
-  try {
-    sock = new WebSocket(wsUrl(), 'planaloud-staff');
-  } catch {
+async function onOpen() {
+  const r = await request({ type: 'me' });
+  if (r.type !== 'me') return; // login-needed takes the page to the login form
+  socket.ok();
+  const first = !me;
+  me = r;
+  setWords(r.words);
+  used();
+  showUser();
+  showConnection(null);
+  // Back after a lost connection, the view stays as it is: nothing typed into it is lost.
+  if (first) route(false);
+}
+
+/** The connection has gone: true tries again. */
+function onLost() {
+  if (leaving) return false;
+  // Gone before saying who is logged in: there is no live login (or no server).
+  if (!me) {
     toLogin();
-    return;
+    return false;
   }
-  ws = sock;
-  sock.addEventListener('message', onMessage);
-  sock.addEventListener('open', async () => {
-    const r = await request({ type: 'me' });
-    if (r.type !== 'me') return; // login-needed takes the page to the login form
-    greeted = true;
-    attempt = 0;
-    const first = !me;
-    me = r;
-    used();
-    showUser();
-    showConnection(null);
-    // Back after a lost connection, the view stays as it is: nothing typed into it is lost.
-    if (first) route(false);
-  });
-  sock.addEventListener('close', () => {
-    if (ws !== sock) return;
-    ws = null;
-    for (const resolve of pending.values()) resolve({ ...LOST });
-    pending.clear();
-    if (leaving) return;
-    // Closed before saying who is logged in: there is no live login (or no server).
-    if (!greeted && !me) {
-      toLogin();
-      return;
-    }
-    showConnection('The connection to the server was lost. Trying again…');
-    const delay = BACKOFF_MS[Math.min(attempt++, BACKOFF_MS.length - 1)];
-    setTimeout(connect, delay);
-  });
+  showConnection('The connection to the server was lost. Trying again…');
+  return true;
 }
 
 function showConnection(text) {
@@ -176,11 +139,11 @@ function stayLoggedIn() {
 
 function showUser() {
   $('user-who').replaceChildren(h('span', { class: 'govuk-visually-hidden', text: 'Logged in as ' }),
-    h('strong', { text: me.name }), ` (${ROLE_NAMES[me.role] || me.role})`);
+    h('strong', { text: me.name }), ` (${roleName(me.role)})`);
   $('user').hidden = false;
   $('nav').hidden = false;
   $('service-link').setAttribute('href', '#' + defaultView());
-  for (const li of document.querySelectorAll('[data-nav]')) li.hidden = !can(me, li.dataset.nav);
+  for (const li of document.querySelectorAll('[data-nav]')) li.hidden = !can(me, VIEWS[li.dataset.nav]?.needs);
   if (![...document.querySelectorAll('[data-nav]')].some((li) => !li.hidden)) $('nav').hidden = true;
 }
 
@@ -203,29 +166,16 @@ function announce(text) {
 
 // ---- views -------------------------------------------------------------------------
 
-// Words for error codes whose message the server's content does not have yet (it then sends the
-// message's name, such as "error.not-allowed-role", instead of words).
-const ERROR_WORDS = {
-  'not-allowed-role': 'Your role cannot do this.',
-  'no-plan': 'There is no such plan.',
-  'no-version': 'There is no such version of this plan.',
-  'no-flag': 'That flag has already been dealt with.',
-  'no-item': 'That support item is no longer there.',
-  'sign-off-own': 'You agreed this plan as its caseworker, so another team manager must sign it off.',
-  'bad-date': 'Enter a real date, like 20 11 2026.',
-  'bad-money': 'Enter an amount in pounds, like 245 or 245.50.',
-  'unknown-type': 'The server cannot do this yet.',
-};
-
-/** The words of an error reply: the server's own, else the page's for its code. */
+/** The words of an error reply: the server's own (from the content). A reply without them
+ * (a message's name instead of words: the content lacks it) gets a general apology. */
 function errorText(reply) {
   const m = typeof reply.message === 'string' ? reply.message.trim() : '';
   if (m && !/^[a-z]+(\.[a-z0-9-]+)+$/.test(m)) return m;
-  return ERROR_WORDS[reply.code] || 'Sorry, something went wrong. Try again.';
+  return 'Sorry, something went wrong. Try again.';
 }
 
 function defaultView() {
-  return can(me, 'caseload') ? 'caseload' : 'audit';
+  return can(me, caseload.needs) ? 'caseload' : 'audit';
 }
 
 /** What a view may call: the server, the page around it, and moving to another view. */
@@ -295,7 +245,7 @@ function context(token, name) {
 
 function notAllowed(ctx) {
   ctx.show(h('h1', { class: 'govuk-heading-l', text: 'You cannot use this page' }),
-    h('p', { class: 'govuk-body', text: `Your role (${ROLE_NAMES[me.role] || me.role}) cannot do this.` }),
+    h('p', { class: 'govuk-body', text: `Your role (${roleName(me.role)}) cannot do this.` }),
     h('p', { class: 'govuk-body' }, h('a', { class: 'govuk-link', href: '#' + defaultView(), text: 'Go to your start page' })));
 }
 
@@ -339,4 +289,4 @@ window.addEventListener('hashchange', () => route(true));
 window.addEventListener('pageshow', (e) => {
   if (e.persisted) location.reload();
 });
-connect();
+socket = openSocket('planaloud-staff', { open: onOpen, message: onMessage, lost: onLost }, LOST);

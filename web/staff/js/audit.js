@@ -5,7 +5,7 @@ import { h, backLink, table, time, input, showError, clearErrors } from './dom.j
 import { can } from './roles.js';
 import { actionText } from './words.js';
 
-export const needs = 'audit';
+export const needs = 'view_audit';
 
 function detail(d) {
   if (d == null || d === '') return '';
@@ -42,7 +42,7 @@ export async function render(ctx, id) {
     lookup(ctx);
     return;
   }
-  const back = can(ctx.me, 'plan') ? backLink(`#plan/${encodeURIComponent(id)}`, 'Back to the plan') : backLink('#audit', 'Back');
+  const back = can(ctx.me, 'read_plan') ? backLink(`#plan/${encodeURIComponent(id)}`, 'Back to the plan') : backLink('#audit', 'Back');
   const r = /^\d+$/.test(id) ? await ctx.request({ type: 'audit', plan: Number(id) }) : { message: 'This address does not name a plan.' };
   const head = [back, h('span', { class: 'govuk-caption-l', text: `Plan ${id}` }), h('h1', { class: 'govuk-heading-l', text: 'Audit log' })];
   if (r.type !== 'audit') {

@@ -4,9 +4,9 @@
 
 import { h, tag, table, time, warning, banner, flagDetail } from './dom.js';
 import { can } from './roles.js';
-import { STATUS, STATUS_ORDER, FLAGS, FLAG_DETAIL, flagName, reviewKind } from './words.js';
+import { statuses, statusColour, FLAG_DETAIL, flagName, flagMeans, reviewKind } from './words.js';
 
-export const needs = 'caseload';
+export const needs = 'view_caseload';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const REVIEW_SHOWN_DAYS = 14; // a review shows as due 2 weeks before its date (docs/staff.md)
@@ -18,7 +18,7 @@ function planLink(p) {
 function urgentBlock(urgent) {
   if (!Array.isArray(urgent) || !urgent.length) return null;
   const items = urgent.map((u) => {
-    const [name, says] = FLAGS[u.kind] || [String(u.kind), 'needs attention.'];
+    const [name, says] = [flagName(u.kind), flagMeans(u.kind)];
     const words = [h('a', { class: 'govuk-notification-banner__link', href: `#plan/${encodeURIComponent(u.plan)}`,
       text: u.label || u.person || `Plan ${u.plan}` }), ` ${says} `, 'Raised ', time(u.raised), '.',
       flagDetail(FLAG_DETAIL, u.detail)];
@@ -51,16 +51,18 @@ function reviewsBlock(plans, now) {
 }
 
 function groups(plans) {
+  const known = statuses(); // in the order the server gives: what needs staff first
   const by = new Map();
   for (const p of plans) {
-    const s = Object.prototype.hasOwnProperty.call(STATUS, p.status) ? p.status : 'other';
+    const s = known.some((k) => k.status === p.status) ? p.status : 'other';
     if (!by.has(s)) by.set(s, []);
     by.get(s).push(p);
   }
-  const order = [...STATUS_ORDER, ...[...by.keys()].filter((s) => !STATUS_ORDER.includes(s))];
+  const order = [...known.map((k) => k.status), ...[...by.keys()].filter((s) => !known.some((k) => k.status === s))];
   return order.filter((s) => by.has(s)).map((s) => {
     const list = by.get(s);
-    const [text, colour, heading] = STATUS[s] || ['Other', 'grey', 'Other'];
+    const words = known.find((k) => k.status === s);
+    const [text, colour, heading] = words ? [words.tag, statusColour(s), words.group] : ['Other', 'grey', 'Other'];
     const id = `group-${s}`;
     return h('section', { class: 'app-group', 'aria-labelledby': id },
       h('h2', { class: 'govuk-heading-m', id }, heading, h('span', { class: 'govuk-caption-m app-count', text: list.length === 1 ? '1 plan' : `${list.length} plans` })),

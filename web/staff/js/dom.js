@@ -3,34 +3,10 @@
 // states), and money and dates written the way people read them. No innerHTML anywhere: every
 // word from the server or a person goes in as text.
 
-/**
- * h('p', {class: 'govuk-body', text: 'Hi'}, child, ...): an element. Props: class, text, on<Event>
- * (listeners), dataset (object), and the rest as attributes (true: present; false/null: left out;
- * value is the attribute, so it is also the field's defaultValue: what the server last said).
- * Children: nodes, strings, numbers, arrays of them; null and false are skipped.
- */
-export function h(tag, props = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props || {})) {
-    if (v == null || v === false) continue;
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = String(v);
-    else if (k === 'dataset') Object.assign(e.dataset, v);
-    else if (k === 'value' && e.tagName === 'TEXTAREA') e.defaultValue = String(v);
-    else if (k.startsWith('on') && typeof v === 'function') e.addEventListener(k.slice(2).toLowerCase(), v);
-    else e.setAttribute(k, v === true ? '' : String(v));
-  }
-  append(e, children);
-  return e;
-}
+// h(tag, attrs, ...children): the shared element builder (/js/dom.js), by its staff name.
+import { el as h } from '/js/dom.js';
 
-function append(e, children) {
-  for (const c of children) {
-    if (c == null || c === false) continue;
-    if (Array.isArray(c)) append(e, c);
-    else e.append(c instanceof Node ? c : String(c));
-  }
-}
+export { h };
 
 // ---- GOV.UK components -----------------------------------------------------------
 
@@ -298,4 +274,3 @@ export function time(s) {
   return s ? h('time', { datetime: s, text: when(s) }) : '';
 }
 
-export const ROLE_NAMES = { caseworker: 'caseworker', manager: 'team manager', admin: 'administrator' };

@@ -3,7 +3,7 @@
 // and the ways of managing it to offer. The reply's plan code goes straight to the letter.
 
 import { h, input, textarea, choices, button, backLink, showError, clearErrors, isMoney, moneyText } from './dom.js';
-import { MANAGING } from './words.js';
+import { managingWays } from './words.js';
 import * as letter from './letter.js';
 
 export const needs = 'invite';
@@ -97,7 +97,7 @@ export async function render(ctx) {
     choices('managing', {
       kind: 'checkboxes', legend: 'Ways of managing the budget to offer', legendClass: 'govuk-fieldset__legend--s',
       hint: 'Select all that apply. Offer a direct payment wherever it could work.',
-      items: MANAGING,
+      items: managingWays(),
     }),
     h('div', { class: 'govuk-button-group' },
       h('button', { type: 'submit', class: 'govuk-button', 'data-module': 'govuk-button', id: 'invite-send', text: 'Invite and make a plan code' }),

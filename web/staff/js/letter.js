@@ -79,7 +79,7 @@ export async function render(ctx, plan) {
   if (!known) {
     // The code has gone with the page it was shown on: offer a new one.
     let person = '';
-    if (can(ctx.me, 'plan')) {
+    if (can(ctx.me, 'read_plan')) {
       const r = await ctx.request({ type: 'plan', plan: Number(plan) });
       if (r.type === 'plan') person = String(r.person || '');
     }

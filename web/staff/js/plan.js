@@ -9,9 +9,9 @@ import {
   isMoney, moneyText, showError, clearErrors, flagDetail,
 } from './dom.js';
 import { can } from './roles.js';
-import { STATUS, statusText, FLAGS, FLAG_DETAIL, flagName, reviewKind, versionKind, MANAGING } from './words.js';
+import { statusText, statusColour, FLAG_DETAIL, flagName, flagMeans, reviewKind, versionKind, managingText } from './words.js';
 
-export const needs = 'plan';
+export const needs = 'read_plan';
 
 // ---- reading the reply ------------------------------------------------------------
 
@@ -189,7 +189,7 @@ class PlanView {
     this.p = p;
     const ctx = this.ctx;
     const person = String(p.label || p.person || `Plan ${p.plan ?? this.id}`);
-    const [statusWords, colour] = STATUS[p.status] || [statusText(p.status), 'grey'];
+    const [statusWords, colour] = [statusText(p.status), statusColour(p.status)];
     const flags = Array.isArray(p.flags) ? p.flags.filter((f) => f.open !== false && !f.closed) : [];
     ctx.show(
       backLink('#caseload', 'Back to caseload'),
@@ -208,9 +208,9 @@ class PlanView {
 
   /** An open flag: what it is and when it was raised; staff who deal with it say what they did. */
   flag(f, i, person) {
-    const words = warning(`${flagName(f.kind)}: ${person} ${(FLAGS[f.kind] || ['', 'needs attention.'])[1]} Raised `, time(f.raised), '.',
+    const words = warning(`${flagName(f.kind)}: ${person} ${flagMeans(f.kind)} Raised `, time(f.raised), '.',
       flagDetail(FLAG_DETAIL, f.detail));
-    if (!can(this.ctx.me, 'flag_close')) return words;
+    if (!can(this.ctx.me, 'fill_council_parts')) return words;
     const id = `flag-${i + 1}`;
     const form = h('form', { novalidate: true },
       textarea(`${id}-note`, { label: 'What was done', rows: 3, hint: 'For example: Safeguarding referral made. Advocate arranged.' }),
@@ -244,8 +244,8 @@ class PlanView {
         link('#risks', 'Risks and the emergency plan'),
         link('#agreement', 'Agreement and sign-off'),
         link('#reviews', 'Reviews'),
-        can(this.ctx.me, 'versions') ? link(`#versions/${this.id}`, 'Versions (compare)') : null,
-        can(this.ctx.me, 'audit') ? link(`#audit/${this.id}`, 'Audit log') : null));
+        can(this.ctx.me, 'read_plan') ? link(`#versions/${this.id}`, 'Versions (compare)') : null,
+        can(this.ctx.me, 'view_audit') ? link(`#audit/${this.id}`, 'Audit log') : null));
   }
 
   // ---- the person's words, and comments ----
@@ -324,7 +324,7 @@ class PlanView {
 
   needsPart() {
     const list = Array.isArray(this.p.needs) ? this.p.needs : [];
-    const edit = this.may('council');
+    const edit = this.may('council', 'fill_council_parts');
     const said = (Array.isArray(this.p.comments) ? this.p.comments : []).filter((c) => c.section === 'needs');
     return h('section', { class: 'app-part', 'aria-labelledby': 'needs' },
       h('h2', { class: 'govuk-heading-l', id: 'needs', text: 'Needs and how they will be met' }),
@@ -369,9 +369,10 @@ class PlanView {
       list.length ? this.commentForm('needs', 'the needs', [{ page: 'needs', title: 'The needs' }]) : null);
   }
 
-  /** Whether the status and the role allow an action: the plan's `can` when the server sends it. */
-  may(what) {
-    if (!can(this.ctx.me, what)) return false;
+  /** Whether the status and the role allow what: the role's action (auth.c's name) and the
+   * plan's `can` when the server sends it. */
+  may(what, action) {
+    if (!can(this.ctx.me, action)) return false;
     const c = this.p.can;
     return c && typeof c === 'object' && what in c ? !!c[what] : true;
   }
@@ -400,7 +401,7 @@ class PlanView {
     const items = supportItems(this.p);
     const total = supportTotal(this.p, items);
     const budget = Number(this.p.budget_pence) || 0;
-    const edit = this.may('council');
+    const edit = this.may('council', 'fill_council_parts');
     const ways = Array.isArray(this.p.managing) ? this.p.managing : [];
     const left = budget - total;
     const overview = items.length
@@ -412,7 +413,7 @@ class PlanView {
       ['Indicative budget a week', money(budget)],
       [left >= 0 ? 'Left in the budget' : 'Over the budget', money(Math.abs(left))],
       ...(ways.length ? [['Ways of managing offered', h('ul', { class: 'govuk-list' },
-        ways.map((w) => h('li', { text: (MANAGING.find((m) => m.value === w) || { text: w }).text })))]] : []),
+        ways.map((w) => h('li', { text: managingText(w) })))]] : []),
     ]);
     return h('section', { class: 'app-part', 'aria-labelledby': 'support' },
       h('h2', { class: 'govuk-heading-l', id: 'support', text: 'Support and budget' }),
@@ -480,11 +481,11 @@ class PlanView {
   }
 
   risksPart() {
-    const edit = this.may('council');
+    const edit = this.may('council', 'fill_council_parts');
     const head = h('h2', { class: 'govuk-heading-l', id: 'risks', text: 'Risks and the emergency plan' });
     const hint = h('p', { class: 'govuk-body', text: "The person's own words about risks and emergencies are above, in their sections." });
     if (!edit) {
-      return h('section', { class: 'app-part', 'aria-labelledby': 'risks' }, head, hint, can(this.ctx.me, 'council') ? this.closedNote() : null, summaryList([
+      return h('section', { class: 'app-part', 'aria-labelledby': 'risks' }, head, hint, can(this.ctx.me, 'fill_council_parts') ? this.closedNote() : null, summaryList([
         ['How risks are managed', this.p.risks ? value(this.p.risks) : 'Not written yet'],
         ['Emergency plan checked', this.p.emergency_checked ? 'Yes' : 'No'],
       ]));
@@ -565,17 +566,17 @@ class PlanView {
       return b;
     };
     const buttons = [];
-    if (allowed.ready && can(me, 'ready')) {
+    if (allowed.ready && can(me, 'caseworker_agree')) {
       buttons.push(act('Ready to agree', { type: 'ready' }, 'The person will be asked to agree their plan when they next come back.', { id: 'action-ready' }));
     }
-    if (allowed.agree && can(me, 'agree')) {
+    if (allowed.agree && can(me, 'caseworker_agree')) {
       buttons.push(act('Agree the plan', { type: 'agree' }, 'You have agreed the plan.', { id: 'action-agree' }));
     }
     if (allowed.send_back && can(me, 'send_back')) {
       buttons.push(act('Send back for changes', { type: 'send_back' }, 'The plan is sent back to the person for changes.', { id: 'action-send-back', secondary: true }));
     }
     if (buttons.length) parts.push(h('div', { class: 'govuk-button-group' }, buttons));
-    if (allowed.ready && can(me, 'ready')) {
+    if (allowed.ready && can(me, 'caseworker_agree')) {
       parts.push(h('p', { class: 'govuk-body', text: 'Ready to agree asks the person to agree their plan on their next visit. You agree it too. Once you both have, it is agreed.' }));
     } else if (s === 'submitted' && p.ready && agreed.caseworker && !agreed.person) {
       parts.push(h('div', { class: 'govuk-inset-text', text: 'You have agreed. The person is asked to agree when they next come back.' }));
@@ -587,11 +588,11 @@ class PlanView {
       else if (own && can(me, 'sign_off')) parts.push(h('div', { class: 'govuk-inset-text', text: 'You agreed this plan as its caseworker, so another team manager signs it off.' }));
       else parts.push(h('div', { class: 'govuk-inset-text', text: 'Agreed. A team manager signs it off next.' }));
     }
-    if (allowed.not_agreed && can(me, 'not_agreed')) parts.push(this.notAgreed());
+    if (allowed.not_agreed && can(me, 'record_not_agreed')) parts.push(this.notAgreed());
     if (s === 'changes_requested' || s === 'draft') {
       parts.push(h('div', { class: 'govuk-inset-text', text: 'The person is writing or changing their plan. They see your comments when they come back, then send it again.' }));
     }
-    if (allowed.review && can(me, 'review')) {
+    if (allowed.review && can(me, 'complete_review')) {
       parts.push(h('a', { class: 'govuk-button', href: `#review/${this.id}`, draggable: 'false', id: 'action-review', text: 'Review this plan' }));
     }
     if (can(me, 'invite')) {
@@ -704,7 +705,7 @@ class PlanView {
       versions.length
         ? h('p', { class: 'govuk-body' }, `${versions.length === 1 ? '1 version' : `${versions.length} versions`} kept, the latest: `,
           versionKind(versions[versions.length - 1].kind), ', ', time(versions[versions.length - 1].at), '. ',
-          can(this.ctx.me, 'versions') ? h('a', { class: 'govuk-link', href: `#versions/${this.id}`, text: 'Compare versions' }) : null)
+          can(this.ctx.me, 'read_plan') ? h('a', { class: 'govuk-link', href: `#versions/${this.id}`, text: 'Compare versions' }) : null)
         : null);
   }
 }

@@ -4,21 +4,9 @@
 // the plan (it stays signed off) or reopens it for changes.
 
 import { h, backLink, textarea, choices, showError, clearErrors, summaryList, tag } from './dom.js';
-import { STATUS, statusText } from './words.js';
+import { statusText, statusColour, reviewQuestions } from './words.js';
 
-export const needs = 'review';
-
-/** The answers' keys in the review message (server/staff.c), their questions, and hints. The first
- * two must be answered. */
-export const QUESTIONS = [
-  ['working', 'What is working in the plan?'],
-  ['not_working', 'What is not working, and what might need to change?'],
-  ['outcomes_met', 'Have the outcomes in the plan been met?', 'Say which outcomes have been met, and which have not.'],
-  ['budget_right', 'Is the personal budget still right?', 'Is it enough for the person to meet their needs and outcomes?'],
-  ['circumstances_changed', "Have the person's circumstances or support networks changed?", 'Their health, home, carers, family, friends or community support.'],
-  ['everyone_satisfied', 'Is everyone satisfied with the plan?', 'The person, their carer, and their independent advocate if they have one.'],
-];
-const REQUIRED = 2;
+export const needs = 'complete_review';
 
 export async function render(ctx, id) {
   const back = backLink(`#plan/${encodeURIComponent(id || '')}`, 'Back to the plan');
@@ -30,9 +18,11 @@ export async function render(ctx, id) {
   const plan = Number(id);
   const p = await ctx.request({ type: 'plan', plan });
   const person = p.type === 'plan' ? String(p.label || p.person || '') : '';
+  // The questions, their keys in the review message and which must be answered: the server's.
+  const questions = reviewQuestions();
   const form = h('form', { novalidate: true, id: 'review-form' },
-    QUESTIONS.map(([key, q, hint], i) => textarea(`review-${key}`, {
-      label: i < REQUIRED ? q : `${q} (optional)`, labelClass: 'govuk-label--s', hint, rows: 4,
+    questions.map(({ key, question, hint, required }) => textarea(`review-${key}`, {
+      label: required ? question : `${question} (optional)`, labelClass: 'govuk-label--s', hint, rows: 4,
     })),
     choices('review-outcome', {
       legend: 'What happens to the plan now?', legendClass: 'govuk-fieldset__legend--m',
@@ -48,10 +38,10 @@ export async function render(ctx, id) {
     clearErrors(form);
     const answers = {};
     const errors = [];
-    QUESTIONS.forEach(([key, q], i) => {
+    for (const { key, question, required } of questions) {
       answers[key] = form.querySelector(`#review-${key}`).value.trim();
-      if (i < REQUIRED && !answers[key]) errors.push([`review-${key}`, `Answer: ${q}`]);
-    });
+      if (required && !answers[key]) errors.push([`review-${key}`, `Answer: ${question}`]);
+    }
     const outcome = form.querySelector('input[name="review-outcome"]:checked')?.value;
     if (!outcome) errors.push(['review-outcome', 'Select whether to confirm the plan or reopen it']);
     if (errors.length) {
@@ -67,7 +57,7 @@ export async function render(ctx, id) {
     ctx.show(back,
       h('span', { class: 'govuk-caption-l', text: person || `Plan ${plan}` }),
       h('h1', { class: 'govuk-heading-l', text: 'Review recorded' }),
-      summaryList([['Status now', tag(statusText(r.status), (STATUS[r.status] || [])[1])]]),
+      summaryList([['Status now', tag(statusText(r.status), statusColour(r.status))]]),
       h('p', { class: 'govuk-body' }, h('a', { class: 'govuk-link', href: `#plan/${plan}`, text: 'Go to the plan' })));
     ctx.success(outcome === 'confirm' ? 'The review is recorded and the plan is confirmed.' : 'The review is recorded and the plan is reopened for changes.');
   });

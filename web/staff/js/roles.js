@@ -1,26 +1,9 @@
-// Who may do what: the same rule as the server's auth.c (the server checks every request; this
-// only decides which links and buttons to show, so that no one meets a button they cannot use).
+// Who may do what: the reply to `me` lists the actions the logged-in role may take (auth.c's
+// names, such as "read_plan" or "sign_off"). The server checks every request; this only decides
+// which links and buttons to show, so that no one meets a button they cannot use.
 
-const CASEWORK = ['caseworker', 'manager'];
-
-const ROLES = {
-  caseload: CASEWORK,
-  invite: CASEWORK,
-  plan: CASEWORK,
-  comment: CASEWORK,
-  council: CASEWORK,
-  flag_close: CASEWORK,
-  send_back: CASEWORK,
-  ready: CASEWORK,
-  agree: CASEWORK,
-  not_agreed: CASEWORK,
-  sign_off: ['manager'],
-  versions: CASEWORK,
-  review: CASEWORK,
-  audit: ['manager', 'admin'],
-};
-
-/** True when me's role may do what (a key of ROLES). */
-export function can(me, what) {
-  return !!me && Object.prototype.hasOwnProperty.call(ROLES, what) && ROLES[what].includes(me.role);
+/** True when me's role may take the action (an auth.c action name). */
+export function can(me, action) {
+  const list = me?.words?.can;
+  return Array.isArray(list) && list.includes(action);
 }

@@ -4,7 +4,7 @@
 import { h, backLink, table, time } from './dom.js';
 import { versionKind } from './words.js';
 
-export const needs = 'versions';
+export const needs = 'read_plan';
 
 function label(v) {
   return `Version ${v.n}: ${versionKind(v.kind)}`;

@@ -1,56 +1,90 @@
 // The words the staff pages use for the server's codes: statuses, flags, reviews, ways of
 // managing a budget, version kinds and audit actions.
 
-/** status -> [tag text, tag colour (GOV.UK Frontend 6; null: the default blue), group heading] */
-export const STATUS = {
-  submitted: ['Sent by the person', null, 'Sent by the person: read and agree'],
-  changes_requested: ['Sent back for changes', 'orange', 'Sent back for changes'],
-  agreed: ['Agreed', 'turquoise', 'Agreed: waiting for sign-off'],
-  not_agreed: ['Not agreed', 'red', 'Not agreed'],
-  review_due: ['Review due', 'yellow', 'Review due'],
-  signed_off: ['Signed off', 'green', 'Signed off'],
-  draft: ['Being written', 'grey', 'Being written by the person'],
-};
+// These are the server's words: the reply to `me` carries them (server/staff_words.c, from the
+// content), and app.js hands them here once. Only how a status looks (its colour) is the page's.
+let told = { status: [], review: [], managing: [], flags: [], roles: {}, review_kinds: {}, versions: {} };
 
-/** The order the caseload shows the status groups in: what needs staff first. */
-export const STATUS_ORDER = ['submitted', 'agreed', 'not_agreed', 'review_due', 'changes_requested', 'draft', 'signed_off'];
-
-export function statusText(s) {
-  return (STATUS[s] || [String(s || 'Unknown')])[0];
+/** Takes the words of the `me` reply (its `words` object). */
+export function setWords(words) {
+  if (!words || typeof words !== 'object') return;
+  const list = (k) => (Array.isArray(words[k]) ? words[k] : []);
+  const map = (k) => (words[k] && typeof words[k] === 'object' ? words[k] : {});
+  told = {
+    status: list('status'), review: list('review'), managing: list('managing'), flags: list('flags'),
+    roles: map('roles'), review_kinds: map('review_kinds'), versions: map('versions'),
+  };
 }
 
-/** flag kind -> [short name, what it means] */
-export const FLAGS = {
-  safeguarding: ['Safeguarding', 'said someone is hurting them or making them feel unsafe.'],
-  advocacy: ['Advocacy', 'asked for an independent advocate.'],
-  review: ['Review asked for', 'asked for a review: their needs may have changed.'],
+/** status -> tag colour (GOV.UK Frontend 6; null: the default blue). How it looks, not words. */
+const COLOUR = {
+  submitted: null, changes_requested: 'orange', agreed: 'turquoise', not_agreed: 'red',
+  review_due: 'yellow', signed_off: 'green', draft: 'grey',
 };
+
+/** The statuses in the order the caseload shows them, each { status, tag, group }. */
+export function statuses() {
+  return told.status;
+}
+
+function status(s) {
+  return told.status.find((t) => t.status === s);
+}
+
+export function statusText(s) {
+  return status(s)?.tag || String(s || '').replace(/_/g, ' ');
+}
+
+export function statusColour(s) {
+  return Object.prototype.hasOwnProperty.call(COLOUR, s) ? COLOUR[s] : 'grey';
+}
+
+/** The review form's questions: [{ key, question, hint?, required }]. */
+export function reviewQuestions() {
+  return told.review;
+}
+
+/** Ways of managing a personal budget (the invite's `managing`): [{ value, text, hint? }]. */
+export function managingWays() {
+  return told.managing;
+}
+
+export function managingText(way) {
+  return told.managing.find((m) => m.value === way)?.text || String(way);
+}
 
 /** Before what the person wrote when they raised a flag (a review request's reason). */
 export const FLAG_DETAIL = 'In their words:';
 
-export function flagName(kind) {
-  return (FLAGS[kind] || [String(kind)])[0];
+function flag(kind) {
+  return told.flags.find((f) => f.kind === kind);
 }
 
-export const REVIEW_KINDS = { light: 'Light-touch review', full: 'Full review', request: 'Review the person asked for' };
+/** A flag's short name ("Safeguarding"). */
+export function flagName(kind) {
+  return flag(kind)?.name || String(kind);
+}
+
+/** What the person did, after their name ("asked for an independent advocate."). */
+export function flagMeans(kind) {
+  return flag(kind)?.means || 'needs attention.';
+}
+
+function own(map, k) {
+  return map && Object.prototype.hasOwnProperty.call(map, k) ? map[k] : undefined;
+}
 
 export function reviewKind(k) {
-  return REVIEW_KINDS[k] || 'Review';
+  return own(told.review_kinds, k) || 'Review';
 }
 
-/** Ways of managing a personal budget (the invite's `managing`). */
-export const MANAGING = [
-  { value: 'direct', text: 'Direct payment', hint: 'The person (or someone for them) gets the money and arranges their own support.' },
-  { value: 'council', text: 'The council arranges the support' },
-  { value: 'provider', text: 'A provider manages it', hint: 'An individual service fund.' },
-  { value: 'mix', text: 'A mix of these' },
-];
-
-export const VERSION_KINDS = { submitted: 'Sent by the person', agreed: 'Agreed', signed_off: 'Signed off', review: 'Reviewed' };
-
 export function versionKind(k) {
-  return VERSION_KINDS[k] || String(k || '');
+  return own(told.versions, k) || String(k || '');
+}
+
+/** A role's name as staff say it ("team manager"). */
+export function roleName(r) {
+  return own(told.roles, r) || String(r || '');
 }
 
 /** "send_back" -> "Send back" for audit actions without their own words. */
