@@ -2,6 +2,7 @@
 
 #include "buf.h"
 #include "code.h"
+#include "content_text.h"
 #include "flow.h"
 #include "message.h"
 #include "narrate.h"
@@ -105,7 +106,7 @@ static cJSON *list_items(const view_params *vp, const content_page *pg, long lon
 			if (!v)
 				continue;
 			/* amounts and dates written out; the person's own words as they are */
-			shown = view_field_text(vp->c, fd, v);
+			shown = content_field_text(vp->c, fd, v);
 			snprintf(id, sizeof(id), "answer/%s/%lld/%s", pg->id, entry, fd->name);
 			cJSON_AddItemToObject(values, fd->name, text_obj(id, shown ? shown : v));
 			free(shown);
@@ -320,58 +321,6 @@ static void add_check(cJSON *o, const view_params *vp, int answered_only)
 
 /* ---- the person's copy of their signed-off plan ---- */
 
-/* "22 November 2026" for "2026-11-22..." (the first ten characters); NULL when it is no date. */
-static char *date_words(const content *c, const char *iso)
-{
-	char date[PLAN_DATE_LEN], day[4], month[12], year[8];
-	char *name, *text;
-
-	if (!iso || strlen(iso) < 10)
-		return NULL;
-	memcpy(date, iso, 10);
-	date[10] = '\0';
-	if (!plan_date_valid(date))
-		return NULL;
-	/* valid: two digits each, so neither has more than a leading zero to drop */
-	snprintf(day, sizeof(day), "%.*s", date[8] == '0' ? 1 : 2, date + (date[8] == '0' ? 9 : 8));
-	snprintf(month, sizeof(month), "month.%.*s", date[5] == '0' ? 1 : 2,
-		 date + (date[5] == '0' ? 6 : 5));
-	snprintf(year, sizeof(year), "%.4s", date);
-	name = content_fill(c, month, NULL);
-	text =
-	    name
-		? content_fill(c, "date",
-			       (const char *const[]){"day", day, "month", name, "year", year, NULL})
-		: NULL;
-	free(name);
-	return text;
-}
-
-char *view_date_words(const content *c, const char *iso)
-{
-	return date_words(c, iso);
-}
-
-char *view_field_text(const content *c, const content_field *f, const char *value)
-{
-	char money[32];
-
-	if (!f || !value)
-		return NULL;
-	if (f->type == FIELD_MONEY) {
-		char *end;
-		long long pence = strtoll(value, &end, 10);
-
-		if (end == value || *end || pence < 0)
-			return NULL;
-		plan_money_format(pence, money, sizeof(money));
-		return strdup(money);
-	}
-	if (f->type == FIELD_DATE && strlen(value) == PLAN_DATE_LEN - 1)
-		return date_words(c, value);
-	return NULL;
-}
-
 /* An eligible need, with how the council will meet it (as the social worker wrote it), and
  * whether a direct payment could. n counts the needs added. */
 static void copy_need(cJSON *needs, int *n, const view_need *vn)
@@ -405,12 +354,12 @@ static void add_copy(cJSON *o, const view_params *vp)
 
 	for (size_t i = 0; d && i < d->nneeds; i++)
 		copy_need(needs, &n, &d->needs[i]);
-	if ((date = date_words(c, d ? d->signed_off : NULL)))
+	if ((date = content_date_words(c, d ? d->signed_off : NULL)))
 		cJSON_AddItemToObject(
 		    o, "agreed_text",
 		    msg_obj(c, "copy.agreed", (const char *const[]){"date", date, NULL}));
 	free(date);
-	if ((date = date_words(c, d ? d->next_review : NULL)))
+	if ((date = content_date_words(c, d ? d->next_review : NULL)))
 		cJSON_AddItemToObject(
 		    o, "review_text",
 		    msg_obj(c, "copy.review", (const char *const[]){"date", date, NULL}));

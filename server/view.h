@@ -82,12 +82,4 @@ cJSON *view_hello(const content *c, const voices *v, int idle_seconds, int warn_
 /* {"type":"error","code":...,"message":...}; `extra` fills {placeholders}: "limit", "60", NULL. */
 cJSON *view_error(const content *c, const char *code, long long seq, const char *const *extra);
 
-/* A stored list field's value as the person wrote it and the kiosk shows it: an amount in pence
- * ("2550") as "£25.50", a date ("2027-03-01") in the content's words ("1 March 2027"). A malloc'd
- * string the caller frees; NULL for any other field (its value is shown as it is). */
-char *view_field_text(const content *c, const content_field *f, const char *value);
-/* "22 November 2026" in the content's words for "2026-11-22..." (its first ten characters). A
- * malloc'd string the caller frees; NULL when it is no date. */
-char *view_date_words(const content *c, const char *iso);
-
 #endif

@@ -7,12 +7,12 @@
 #include "fake_conn.h"
 #include "code.h"
 #include "content.h"
+#include "content_text.h"
 #include "kiosk.h"
 #include "staff.h"
 #include "staff_int.h"
 #include "store.h"
 #include "users.h"
-#include "view.h"
 #include "workflow.h"
 
 #include <cjson/cJSON.h>
@@ -652,7 +652,7 @@ static void a_plan_started_without_a_code_should_be_named_by_the_day_it_was_star
 
 	m = ask(&fx.casey, "{\"type\":\"plan\",\"plan\":%lld}", plan);
 	CHECK_STR(str(m, "person"), "");
-	day = view_date_words(ct, str(m, "created"));
+	day = content_date_words(ct, str(m, "created"));
 	CHECK(day != NULL);
 	expect =
 	    content_fill(ct, "staff.no-name", (const char *const[]){"date", day ? day : "", NULL});
@@ -1236,8 +1236,8 @@ static void amounts_and_dates_should_read_as_the_person_wrote_them(void)
 	kiosk_close(&k);
 
 	/* The words the kiosk showed the person for the same values. */
-	cost_text = view_field_text(ct, field_named(budget, "cost"), "2550");
-	when_text = view_field_text(ct, field_named(actions, "when"), "2027-03-01");
+	cost_text = content_field_text(ct, field_named(budget, "cost"), "2550");
+	when_text = content_field_text(ct, field_named(actions, "when"), "2027-03-01");
 	CHECK_STR(cost_text, "£25.50");
 	CHECK(when_text && strstr(when_text, "2027") && !strstr(when_text, "2027-03-01"));
 	m = ask(&fx.casey, "{\"type\":\"plan\",\"plan\":%lld}", plan);
