@@ -4,7 +4,7 @@
  * would be held to if every answer needed its own disk flush. Calling the store, not SQL of its
  * own, keeps the baseline from drifting from what the server does. */
 #include "bench.h"
-
+#include "err.h"
 #include "store.h"
 
 #include <stdlib.h>
@@ -31,7 +31,7 @@ static int direct_commit(direct *d, unsigned long long k, char *err, size_t errl
 			     errlen) ||
 	    store_request_end(d->st)) {
 		if (!err[0])
-			snprintf(err, errlen, "a direct save failed");
+			err_set(err, errlen, "a direct save failed");
 		store_request_undo(d->st);
 		return -1;
 	}
@@ -52,13 +52,13 @@ static int direct_plans(direct *d, char *err, size_t errlen)
 		if (store_plan_create(d->st, hash, "", -1, &d->plan[i], err, errlen) ||
 		    store_visit_start(d->st, d->plan[i], &d->visit[i])) {
 			if (!err[0])
-				snprintf(err, errlen, "making plans failed");
+				err_set(err, errlen, "making plans failed");
 			store_request_undo(d->st);
 			return -1;
 		}
 	}
 	if (store_request_end(d->st)) {
-		snprintf(err, errlen, "making plans failed");
+		err_set(err, errlen, "making plans failed");
 		store_request_undo(d->st);
 		return -1;
 	}
@@ -94,14 +94,14 @@ int direct_run(const char *dir, unsigned plans, unsigned long long commits, uint
 	res->wal_counter = -1;
 	err[0] = '\0';
 	if (snprintf(path, sizeof(path), "%s/direct.db", dir) >= (int)sizeof(path)) {
-		snprintf(err, errlen, "the folder's name is too long");
+		err_set(err, errlen, "the folder's name is too long");
 		goto out;
 	}
 	d.typists = calloc(plans, sizeof(*d.typists));
 	d.plan = calloc(plans, sizeof(*d.plan));
 	d.visit = calloc(plans, sizeof(*d.visit));
 	if (!d.typists || !d.plan || !d.visit) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		goto out;
 	}
 	d.st = store_open(path, err, errlen);

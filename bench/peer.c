@@ -2,6 +2,7 @@
  * narrating sessions would be other browsers: the narrators' audio is not read by the loop that
  * times the saves. A pipe each way: the child says it is ready, the parent says when the bursts
  * start and stop, and at the end the child sends its counts and samples. */
+#include "err.h"
 #include "narrate.h"
 
 #include <errno.h>
@@ -128,11 +129,11 @@ int peer_report(bench *b, char *err, size_t errlen)
 	uint64_t deadline = now_ns() + DRAIN_TIMEOUT_NS + 10 * NS_PER_S;
 
 	if (read_all(b->peer.rd, &rep, sizeof(rep), deadline)) {
-		snprintf(err, errlen, "the narrating client did not report");
+		err_set(err, errlen, "the narrating client did not report");
 		return -1;
 	}
 	if (!rep.ok) {
-		snprintf(err, errlen, "the narrating client: %.400s", rep.fail);
+		err_set(err, errlen, "the narrating client: %.400s", rep.fail);
 		return -1;
 	}
 	b->bursts_fired = rep.bursts_fired;
@@ -148,14 +149,14 @@ int peer_report(bench *b, char *err, size_t errlen)
 	b->nar_load.v = calloc(rep.n_first + 1, sizeof(uint64_t));
 	b->nar_load_all.v = calloc(rep.n_all + 1, sizeof(uint64_t));
 	if (!b->nar_load.v || !b->nar_load_all.v) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return -1;
 	}
 	b->nar_load.n = b->nar_load.cap = rep.n_first;
 	b->nar_load_all.n = b->nar_load_all.cap = rep.n_all;
 	if (read_all(b->peer.rd, b->nar_load.v, rep.n_first * sizeof(uint64_t), deadline) ||
 	    read_all(b->peer.rd, b->nar_load_all.v, rep.n_all * sizeof(uint64_t), deadline)) {
-		snprintf(err, errlen, "the narrating client's report was cut short");
+		err_set(err, errlen, "the narrating client's report was cut short");
 		return -1;
 	}
 	return 0;

@@ -1,7 +1,7 @@
 /* server: the server under test, started with the tests' testsrv (tests/testsrv.c: one way to
  * start the real server on a loopback port), from the planaloud binary beside this one. */
 #include "bench.h"
-
+#include "err.h"
 #include "testsrv.h"
 #include "wsclient.h"
 
@@ -40,21 +40,21 @@ bench_server *bench_server_start(const char *data_dir, int port, char *err, size
 	bench_server *sv = calloc(1, sizeof(*sv));
 
 	if (!sv) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	sv->srv.out_fd = -1;
 	if (server_binary(sv->bin, sizeof(sv->bin))) {
-		snprintf(err, errlen, "cannot tell where this program is");
+		err_set(err, errlen, "cannot tell where this program is");
 		goto fail;
 	}
 	if (access(sv->bin, X_OK)) {
-		snprintf(err, errlen, "cannot run the server %.300s: %s (build it first)", sv->bin,
-			 strerror(errno));
+		err_set(err, errlen, "cannot run the server %.300s: %s (build it first)", sv->bin,
+			strerror(errno));
 		goto fail;
 	}
 	if (testsrv_start_on(&sv->srv, sv->bin, data_dir, port, 0, NULL)) {
-		snprintf(err, errlen, "the server failed to start (its message is above)");
+		err_set(err, errlen, "the server failed to start (its message is above)");
 		goto fail;
 	}
 	return sv;
@@ -87,8 +87,8 @@ int bench_server_wait_ready(int port, size_t *texts, char *err, size_t errlen)
 			break;
 		nanosleep(&(struct timespec){.tv_nsec = 20000000}, NULL);
 	}
-	snprintf(err, errlen, "the server had not read its fixed texts into the cache in %d s (%s)",
-		 READY_TIMEOUT_MS / 1000, bench_interrupted() ? "interrupted" : last);
+	err_set(err, errlen, "the server had not read its fixed texts into the cache in %d s (%s)",
+		READY_TIMEOUT_MS / 1000, bench_interrupted() ? "interrupted" : last);
 	return -1;
 }
 

@@ -2,6 +2,7 @@
  * espeak-ng program writing each to a WAV file (fork, exec, wait), with the first voice's
  * settings and with eSpeak's own, and synthesis in this process through tts.c (the limits: the
  * whole text, and streamed to its first piece). */
+#include "err.h"
 #include "narrate.h"
 
 #include <errno.h>
@@ -28,7 +29,7 @@ static int cli_once(char *const argv[], uint64_t *ns, char *err, size_t errlen)
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
+		err_set(err, errlen, "fork: %s", strerror(errno));
 		return -1;
 	}
 	if (pid == 0) {
@@ -51,22 +52,22 @@ static int cli_once(char *const argv[], uint64_t *ns, char *err, size_t errlen)
 		if (r == 0) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
-			snprintf(err, errlen, "%s took over %d s", argv[0], CLI_TIMEOUT_MS / 1000);
+			err_set(err, errlen, "%s took over %d s", argv[0], CLI_TIMEOUT_MS / 1000);
 			return -1;
 		}
 	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
-			snprintf(err, errlen, "waitpid: %s", strerror(errno));
+			err_set(err, errlen, "waitpid: %s", strerror(errno));
 			return -1;
 		}
 	*ns = now_ns() - t0;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
-		snprintf(err, errlen, "cannot run %s (Debian's espeak-ng package has it)", argv[0]);
+		err_set(err, errlen, "cannot run %s (Debian's espeak-ng package has it)", argv[0]);
 		return -1;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		snprintf(err, errlen, "%s failed (status %d)", argv[0], status);
+		err_set(err, errlen, "%s failed (status %d)", argv[0], status);
 		return -1;
 	}
 	return 0;
@@ -82,7 +83,7 @@ static int cli_text(const yardsticks *y, const char *voice, const char *rate, co
 	int a = 0, rc;
 
 	if (voices_speech(y->v, text, &sp)) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return -1;
 	}
 	argv[a++] = (char *)"espeak-ng";
@@ -122,7 +123,7 @@ static int inproc_text(yardsticks *y, const char *text, int stream, uint64_t *ns
 	uint64_t t0;
 
 	if (voices_speech(y->v, text, &sp)) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return -1;
 	}
 	tts_request_init(&req);
@@ -153,14 +154,14 @@ static int inproc_text(yardsticks *y, const char *text, int stream, uint64_t *ns
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += TTS_TIMEOUT_S;
 		if (sem_timedwait(&y->sem, &ts) && errno == ETIMEDOUT) {
-			snprintf(err, errlen, "no result from the synthesis thread in %d s",
-				 TTS_TIMEOUT_S);
+			err_set(err, errlen, "no result from the synthesis thread in %d s",
+				TTS_TIMEOUT_S);
 			return -1;
 		}
 	}
 	*ns = now_ns() - t0;
 	if (r->failed) {
-		snprintf(err, errlen, "synthesis failed: %s", r->err);
+		err_set(err, errlen, "synthesis failed: %s", r->err);
 		tts_result_free(r);
 		return -1;
 	}
@@ -207,13 +208,13 @@ int yardsticks_run(yardsticks *y, unsigned runs, char *err, size_t errlen)
 				break;
 			}
 			if (k > 0 && samples_add(out, ns)) {
-				snprintf(err, errlen, "out of memory");
+				err_set(err, errlen, "out of memory");
 				return -1;
 			}
 		}
 	}
 	if (bench_interrupted()) {
-		snprintf(err, errlen, "interrupted");
+		err_set(err, errlen, "interrupted");
 		return -1;
 	}
 	y->other_cpu = all0 < 0 ? -1
@@ -239,7 +240,7 @@ int yardsticks_init(yardsticks *y, const voices *v, const char *work_dir, char *
 	snprintf(y->voice, sizeof(y->voice), "%s%s", vp->language, vp->male ? "" : "+f2");
 	y->cli_ok = y->plain_ok = 1;
 	if (sem_init(&y->sem, 0, 0)) {
-		snprintf(err, errlen, "sem_init: %s", strerror(errno));
+		err_set(err, errlen, "sem_init: %s", strerror(errno));
 		return -1;
 	}
 	y->sem_ok = 1;

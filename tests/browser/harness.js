@@ -435,7 +435,7 @@ function message(name, vars = {}) {
   if (!messages) {
     messages = new Map();
     for (const line of fs.readFileSync(path.join(EASYREAD, 'messages.txt'), 'utf8').split('\n')) {
-      const m = /^([a-z0-9][a-z0-9.-]*): (.*)$/.exec(line);
+      const m = /^([a-z0-9][a-z0-9._-]*): (.*)$/.exec(line);
       if (m) messages.set(m[1], m[2].trim());
     }
   }

@@ -294,7 +294,7 @@ test('the loop: invite, write, comment, send back, change, agree, sign off, revi
 
     await step("3. the caseworker reads the person's words verbatim, comments, and sends it back", async () => {
       await openFromCaseload(cw, invited.plan, PERSON);
-      assert.equal(await staffStatus(cw), 'Sent by the person');
+      assert.equal(await staffStatus(cw), message('staff.tag.submitted'));
       const words = await cw.$$eval('.app-verbatim', (es) => es.map((e) => e.textContent));
       for (const text of Object.values(ANSWERS)) assert.ok(words.includes(text), `verbatim: ${JSON.stringify(text)}`);
       const main = await cw.textContent('main');
@@ -313,7 +313,7 @@ test('the loop: invite, write, comment, send back, change, agree, sign off, revi
 
       await cw.click('#action-send-back');
       await waitForBanner(cw, 'sent back to the person');
-      assert.equal(await staffStatus(cw), 'Sent back for changes');
+      assert.equal(await staffStatus(cw), message('staff.tag.changes_requested'));
     });
 
     await step('4. the person comes back: the comment first, read aloud-ready; they change an answer and send again', async () => {
@@ -365,7 +365,7 @@ test('the loop: invite, write, comment, send back, change, agree, sign off, revi
 
       // Staff see the new words, and that the person was shown the comment.
       await openFromCaseload(cw, invited.plan, PERSON);
-      assert.equal(await staffStatus(cw), 'Sent by the person');
+      assert.equal(await staffStatus(cw), message('staff.tag.submitted'));
       const words = await cw.$$eval('.app-verbatim', (es) => es.map((e) => e.textContent));
       assert.ok(words.includes(CHANGED), 'the changed answer, verbatim');
       assert.match(await cw.textContent('main .app-comments'), /The person has seen this/);
@@ -401,17 +401,17 @@ test('the loop: invite, write, comment, send back, change, agree, sign off, revi
       assert.notEqual(await agreementRow(cw, 'The person agreed'), 'Not yet', 'the person said yes');
       await cw.click('#action-agree');
       await waitForBanner(cw, 'You have agreed the plan');
-      assert.equal(await staffStatus(cw), 'Agreed');
+      assert.equal(await staffStatus(cw), message('staff.tag.agreed'));
       assert.match(await agreementRow(cw, 'The caseworker agreed'), new RegExp(`\\(${server.caseworker.name}\\)`));
 
       await logIn(mg, server.manager);
       assert.match(await mg.textContent('#user'), /morgan\s*\(team manager\)/);
       await openFromCaseload(mg, invited.plan, PERSON);
-      assert.equal(await staffStatus(mg), 'Agreed');
+      assert.equal(await staffStatus(mg), message('staff.tag.agreed'));
       const dates = reviewDates(); // today, as the sign-off sees it
       await mg.click('#action-sign-off');
       await waitForBanner(mg, 'signed off');
-      assert.equal(await staffStatus(mg), 'Signed off');
+      assert.equal(await staffStatus(mg), message('staff.tag.signed_off'));
       assert.match(await agreementRow(mg, 'Signed off'), new RegExp(`\\(${server.manager.name}\\)`));
       const reviews = await mg.$$eval('section[aria-labelledby="reviews"] tbody tr',
         (rs) => rs.map((r) => [...r.children].map((c) => c.textContent.trim())));

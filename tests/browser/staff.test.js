@@ -15,7 +15,7 @@ const os = require('node:os');
 const path = require('node:path');
 const {
   startServer, launchBrowser, axeViolations, formatViolations, openKiosk, waitForPage, saveMark, waitForSave,
-  assertFont,
+  assertFont, message,
   WIDE, NARROW, setWidth, sidewaysScroll,
 } = require('./harness.js');
 
@@ -303,7 +303,7 @@ test("the caseworker's journey: log in, caseload, invite, letter, the plan, log 
       const words = await page.$$eval('.app-verbatim', (es) => es.map((e) => e.textContent));
       assert.ok(words.includes('People say I am kind.\nI make them laugh.'), 'the answer, line break and all');
       assert.match(main, /Written by: Sam \(support worker\)/);
-      assert.match(await page.textContent('main .govuk-tag'), /Sent by the person/);
+      assert.ok((await page.textContent('main .govuk-tag')).includes(message('staff.tag.submitted')));
       assert.equal(await page.$('#action-sign-off'), null, 'a caseworker is not offered sign-off');
       assert.equal(await page.$(`a[href="#audit/${invited.plan}"]`), null, 'nor the audit log');
       await auditBoth(page, 'plan');
@@ -357,7 +357,7 @@ test("the caseworker's journey: log in, caseload, invite, letter, the plan, log 
       // Sending freezes a version (docs/staff.md); a server that does not yet is a to-do, not a failure here.
       await tv.test('sending froze version 1', { todo: !listed && 'the server lists no version after the person sent the plan' }, async () => {
         assert.ok(listed, 'a table of versions');
-        assert.match(await listed.textContent(), /Sent by the person/);
+        assert.ok((await listed.textContent()).includes(message('staff.tag.submitted')));
       });
     });
 
@@ -608,7 +608,7 @@ test('caseworker views against a stand-in server: caseload, a sent plan, agreein
     assert.match(banner, /Safeguarding: .*Alex Smith.*Raised 22 November 2026 at 6:30pm/s);
     assert.match(banner, /Advocacy: .*Priya Shah/s);
     const headings = await page.$$eval('main h2', (hs) => hs.map((x) => x.textContent.trim()));
-    assert.deepEqual(headings.slice(0, 3), ['Urgent', 'Reviews due', 'Sent by the person: read and agree1 plan']);
+    assert.deepEqual(headings.slice(0, 3), ['Urgent', 'Reviews due', `${message('staff.group.submitted')}1 plan`]);
     assert.match(await page.textContent('main'), /Overdue/);
     await auditBoth(page, 'caseload with urgent flags, reviews and groups (stand-in)');
 
