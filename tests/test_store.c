@@ -3,6 +3,7 @@
  * The store has no reader for a flag's detail (staff read flags elsewhere), so one test opens the
  * database file with a second, read-only SQLite connection to look at it. */
 #include "check.h"
+#include "store_fixture.h"
 
 #include "store.h"
 
@@ -12,34 +13,6 @@
 #include <unistd.h>
 
 static char tmpdir[64];
-
-static void hash_of(int n, unsigned char hash[STORE_HASH_BYTES])
-{
-	for (int i = 0; i < STORE_HASH_BYTES; i++)
-		hash[i] = (unsigned char)(n * 31 + i);
-}
-
-static store *open_memory(void)
-{
-	char err[STORE_ERR_LEN] = "";
-	store *s = store_open(":memory:", err, sizeof(err));
-
-	if (!s)
-		fprintf(stderr, "store_open(:memory:): %s\n", err);
-	return s;
-}
-
-/* A new plan in status draft, with no budget. */
-static long long new_plan(store *s, int n)
-{
-	unsigned char hash[STORE_HASH_BYTES];
-	long long id = 0;
-
-	hash_of(n, hash);
-	if (store_plan_create(s, hash, "", -1, &id, NULL, 0))
-		return 0;
-	return id;
-}
 
 /* ---- collecting what the store hands to callbacks ---- */
 
@@ -702,34 +675,6 @@ static void store_close_should_drop_a_batch_that_was_not_committed(void)
 /* ---- staff accounts, sessions and the audit log (schema 2) ---- */
 
 /* Any Argon2id string will do for the store: it does not check passwords. */
-#define SOME_HASH "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$c29tZWhhc2hzb21laGFzaA"
-
-static store *open_file(const char *name, char *path, size_t n)
-{
-	char err[STORE_ERR_LEN] = "";
-	store *s;
-
-	snprintf(path, n, "%s/%s", tmpdir, name);
-	s = store_open(path, err, sizeof(err));
-	if (!s)
-		fprintf(stderr, "store_open(%s): %s\n", path, err);
-	return s;
-}
-
-/* The number of rows a query on the file counts, through a connection of its own; -1 on error. */
-static long long count_on_file(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *q = NULL;
-	long long n = -1;
-
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
-		n = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	sqlite3_close(db);
-	return n;
-}
 
 /* Takes away everything migration 3 added, leaving schema 2 as it shipped. */
 #define UNDO_MIGRATION_3                                                                           \
@@ -763,7 +708,7 @@ static void store_should_migrate_a_version_2_database_and_keep_its_plans_and_use
 	needs_seen ns = {0};
 	store_user u;
 	sqlite3 *db;
-	store *s = open_file("version2.db", path, sizeof(path));
+	store *s = fixture_open_file(tmpdir, "version2.db", path, sizeof(path));
 
 	CHECK(s != NULL);
 	if (!s)
@@ -811,7 +756,7 @@ static void store_should_migrate_a_version_1_database_and_keep_its_plans(void)
 
 	/* Schema 1 is what migration 1 makes, unchanged since it shipped: make a database with
 	 * today's code, then take away everything migration 2 added. */
-	s = open_file("version1.db", path, sizeof(path));
+	s = fixture_open_file(tmpdir, "version1.db", path, sizeof(path));
 	CHECK(s != NULL);
 	if (!s)
 		return;
@@ -880,7 +825,7 @@ static void store_should_keep_users_with_their_roles_and_refuse_bad_rows(void)
 static void staff_writes_should_commit_at_once_when_no_batch_is_open(void)
 {
 	char path[128];
-	store *s = open_file("staff-batch.db", path, sizeof(path));
+	store *s = fixture_open_file(tmpdir, "staff-batch.db", path, sizeof(path));
 
 	if (!s) {
 		CHECK(s != NULL);
@@ -896,7 +841,7 @@ static void staff_writes_should_commit_at_once_when_no_batch_is_open(void)
 static void staff_writes_should_join_an_open_batch_and_commit_with_it(void)
 {
 	char path[128];
-	store *s = open_file("staff-batch.db", path, sizeof(path));
+	store *s = fixture_open_file(tmpdir, "staff-batch.db", path, sizeof(path));
 	long long plan = s ? new_plan(s, 9) : 0;
 	unsigned long commits;
 	answers_seen a = {0, ""};
@@ -995,7 +940,7 @@ static void store_should_count_login_failures_by_name_whatever_its_case(void)
 static void store_staff_prune_should_forget_old_sessions_and_failures(void)
 {
 	char path[128];
-	store *s = open_file("prune.db", path, sizeof(path));
+	store *s = fixture_open_file(tmpdir, "prune.db", path, sizeof(path));
 	unsigned char old[STORE_HASH_BYTES], fresh[STORE_HASH_BYTES];
 	store_session ses;
 	store_user u;
@@ -1172,7 +1117,7 @@ static void the_database_should_refuse_to_change_or_delete_audit_rows(void)
 	     "ON CONFLICT (id) DO UPDATE SET action = 'forged'"),
 	};
 	char path[128], before[2048], after[2048];
-	store *s = open_file("audit.db", path, sizeof(path));
+	store *s = fixture_open_file(tmpdir, "audit.db", path, sizeof(path));
 	store_actor manager = {STORE_ACTOR_STAFF, 2, "manager"};
 	sqlite3 *db;
 
@@ -1206,44 +1151,6 @@ static void the_database_should_refuse_to_change_or_delete_audit_rows(void)
 }
 
 /* ---- the staff workspace ---- */
-
-static store_actor casey_actor = {STORE_ACTOR_STAFF, 1, "caseworker"};
-
-/* A store with users casey (1) and morgan (2) and an invited plan with two needs. */
-static store *staff_store(const char *file, char *path, size_t n, long long *plan)
-{
-	store_invite_need needs[] = {{"Help to wash", 1}, {"Windows cleaned", 0}};
-	unsigned char hash[STORE_HASH_BYTES];
-	store *s = file ? open_file(file, path, n) : open_memory();
-
-	if (!s)
-		return NULL;
-	hash_of(40, hash);
-	if (store_user_add(s, "casey", "caseworker", SOME_HASH, 1, NULL, NULL, NULL, 0) ||
-	    store_user_add(s, "morgan", "manager", SOME_HASH, 1, NULL, NULL, NULL, 0) ||
-	    store_plan_invite(s, hash, "Alex Smith", needs, 2, 24550, "direct,council",
-			      &casey_actor, plan, NULL, 0)) {
-		store_close(s);
-		return NULL;
-	}
-	return s;
-}
-
-typedef struct audit_seen {
-	int n;
-	char actions[1024];
-} audit_seen;
-
-static int note_action(void *ctx, const store_audit_row *row)
-{
-	audit_seen *a = ctx;
-	size_t len = strlen(a->actions);
-
-	snprintf(a->actions + len, sizeof(a->actions) - len, "%s%s:%s", a->n ? "," : "",
-		 row->actor_kind, row->action);
-	a->n++;
-	return 0;
-}
 
 /* The plan's audit actions, oldest first, as "staff:plan_invited,person:person_agreed". */
 static const char *audit_of(store *s, long long plan, audit_seen *a)
@@ -1282,7 +1189,7 @@ static void store_plan_invite_should_make_a_draft_with_needs_and_an_audit_row(vo
 	unsigned char hash[STORE_HASH_BYTES];
 	needs_seen ns = {0};
 	audit_seen a;
-	store *s = staff_store(NULL, path, sizeof(path), &plan);
+	store *s = fixture_staff_store(tmpdir, NULL, path, sizeof(path), &plan);
 
 	CHECK(s != NULL);
 	if (!s)
@@ -1304,7 +1211,7 @@ static void store_plan_set_code_should_stop_the_old_code_working(void)
 	long long plan = 0, found = 0;
 	unsigned char old[STORE_HASH_BYTES], fresh[STORE_HASH_BYTES];
 	audit_seen a;
-	store *s = staff_store(NULL, path, sizeof(path), &plan);
+	store *s = fixture_staff_store(tmpdir, NULL, path, sizeof(path), &plan);
 
 	if (!s) {
 		CHECK(s != NULL);
@@ -1342,7 +1249,7 @@ static void comments_should_keep_their_author_and_be_marked_seen_once(void)
 	long long plan = 0, id = 0;
 	comments_seen cs = {0};
 	audit_seen a;
-	store *s = staff_store(NULL, path, sizeof(path), &plan);
+	store *s = fixture_staff_store(tmpdir, NULL, path, sizeof(path), &plan);
 
 	if (!s) {
 		CHECK(s != NULL);
@@ -1389,7 +1296,7 @@ static void the_database_should_refuse_to_change_or_delete_versions(void)
 	long long plan = 0;
 	int n = 0;
 	sqlite3 *db;
-	store *s = staff_store("versions.db", path, sizeof(path), &plan);
+	store *s = fixture_staff_store(tmpdir, "versions.db", path, sizeof(path), &plan);
 
 	if (!s) {
 		CHECK(s != NULL);
@@ -1448,7 +1355,7 @@ static void open_flags_should_list_safeguarding_then_advocacy_then_reviews(void)
 	long long plan = 0, other;
 	int raised;
 	flags_seen fs = {0};
-	store *s = staff_store(NULL, path, sizeof(path), &plan);
+	store *s = fixture_staff_store(tmpdir, NULL, path, sizeof(path), &plan);
 
 	if (!s) {
 		CHECK(s != NULL);
@@ -1482,7 +1389,7 @@ static void council_parts_should_say_when_there_is_no_such_need_or_item(void)
 	char path[8];
 	long long plan = 0, item = 0;
 	audit_seen a;
-	store *s = staff_store(NULL, path, sizeof(path), &plan);
+	store *s = fixture_staff_store(tmpdir, NULL, path, sizeof(path), &plan);
 
 	if (!s) {
 		CHECK(s != NULL);

@@ -1,6 +1,7 @@
 /* Tests for server/workflow.c: every change of a plan's status, on ":memory:" and on a real file
  * in a temporary folder, with a fake clock. */
 #include "check.h"
+#include "store_fixture.h"
 
 #include "plan.h"
 #include "store.h"
@@ -18,100 +19,6 @@ static char tmpdir[64];
 #define CLOCK_TEXT	   "2031-02-03T04:05:06.789Z"
 #define AS(s, actor)	   (&(workflow){(s), (actor), CLOCK_MS})
 #define AS_PERSON(s, plan) AS(s, (&(store_actor){STORE_ACTOR_PERSON, (plan), NULL}))
-#define SOME_HASH	   "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$c29tZWhhc2hzb21laGFzaA"
-
-static store_actor casey_actor = {STORE_ACTOR_STAFF, 1, "caseworker"};
-static store_actor morgan_actor = {STORE_ACTOR_STAFF, 2, "manager"};
-
-static void hash_of(int n, unsigned char hash[STORE_HASH_BYTES])
-{
-	for (int i = 0; i < STORE_HASH_BYTES; i++)
-		hash[i] = (unsigned char)(n * 31 + i);
-}
-
-static store *open_memory(void)
-{
-	char err[STORE_ERR_LEN] = "";
-	store *s = store_open(":memory:", err, sizeof(err));
-
-	if (!s)
-		fprintf(stderr, "store_open(:memory:): %s\n", err);
-	return s;
-}
-
-static store *open_file(const char *name, char *path, size_t n)
-{
-	char err[STORE_ERR_LEN] = "";
-	store *s;
-
-	snprintf(path, n, "%s/%s", tmpdir, name);
-	s = store_open(path, err, sizeof(err));
-	if (!s)
-		fprintf(stderr, "store_open(%s): %s\n", path, err);
-	return s;
-}
-
-static long long count_on_file(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *q = NULL;
-	long long n = -1;
-
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
-		n = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	sqlite3_close(db);
-	return n;
-}
-
-/* A new plan in status draft, with no budget. */
-static long long new_plan(store *s, int n)
-{
-	unsigned char hash[STORE_HASH_BYTES];
-	long long id = 0;
-
-	hash_of(n, hash);
-	if (store_plan_create(s, hash, "", -1, &id, NULL, 0))
-		return 0;
-	return id;
-}
-
-/* A store with users casey (1) and morgan (2) and an invited plan with two needs. */
-static store *staff_store(const char *file, char *path, size_t n, long long *plan)
-{
-	store_invite_need needs[] = {{"Help to wash", 1}, {"Windows cleaned", 0}};
-	unsigned char hash[STORE_HASH_BYTES];
-	store *s = file ? open_file(file, path, n) : open_memory();
-
-	if (!s)
-		return NULL;
-	hash_of(40, hash);
-	if (store_user_add(s, "casey", "caseworker", SOME_HASH, 1, NULL, NULL, NULL, 0) ||
-	    store_user_add(s, "morgan", "manager", SOME_HASH, 1, NULL, NULL, NULL, 0) ||
-	    store_plan_invite(s, hash, "Alex Smith", needs, 2, 24550, "direct,council",
-			      &casey_actor, plan, NULL, 0)) {
-		store_close(s);
-		return NULL;
-	}
-	return s;
-}
-
-typedef struct audit_seen {
-	int n;
-	char actions[1024];
-} audit_seen;
-
-static int note_action(void *ctx, const store_audit_row *row)
-{
-	audit_seen *a = ctx;
-	size_t len = strlen(a->actions);
-
-	snprintf(a->actions + len, sizeof(a->actions) - len, "%s%s:%s", a->n ? "," : "",
-		 row->actor_kind, row->action);
-	a->n++;
-	return 0;
-}
 
 /* The plan's audit actions, oldest first, as "staff:plan_invited,person:person_agreed". */
 static const char *audit_of(store *s, long long plan, audit_seen *a)
@@ -201,7 +108,7 @@ static void agreement_should_need_both_in_either_order_and_freeze_a_version(void
 	int ready = -1, person = -1, worker = -1, agreed = -1;
 	versions_seen vs;
 	audit_seen a;
-	store *s = staff_store(NULL, path, sizeof(path), &plan);
+	store *s = fixture_staff_store(tmpdir, NULL, path, sizeof(path), &plan);
 
 	if (!s) {
 		CHECK(s != NULL);
@@ -238,7 +145,7 @@ static void reviews_should_come_due_on_their_date_and_a_confirm_should_schedule_
 	long long plan = 0;
 	int moved = -1, v = 0;
 	audit_seen a;
-	store *s = staff_store(NULL, path, sizeof(path), &plan);
+	store *s = fixture_staff_store(tmpdir, NULL, path, sizeof(path), &plan);
 
 	if (!s) {
 		CHECK(s != NULL);
@@ -282,7 +189,7 @@ static void a_review_request_should_make_a_signed_off_plan_due_at_once(void)
 	char path[8];
 	long long plan = 0;
 	int moved = -1, raised = 0;
-	store *s = staff_store(NULL, path, sizeof(path), &plan);
+	store *s = fixture_staff_store(tmpdir, NULL, path, sizeof(path), &plan);
 
 	if (!s) {
 		CHECK(s != NULL);
@@ -308,7 +215,7 @@ static void kiosk_agreement_should_be_kept_or_undone_with_the_kiosks_request(voi
 	long long plan = 0;
 	int person = -1, agreed = -1;
 	audit_seen a;
-	store *s = staff_store("kiosk-agree.db", path, sizeof(path), &plan);
+	store *s = fixture_staff_store(tmpdir, "kiosk-agree.db", path, sizeof(path), &plan);
 
 	if (!s) {
 		CHECK(s != NULL);
@@ -342,7 +249,7 @@ static void a_persons_no_should_be_kept_with_the_reason_and_forget_their_yes(voi
 	char path[8];
 	long long plan = 0;
 	int person = -1;
-	store *s = staff_store(NULL, path, sizeof(path), &plan);
+	store *s = fixture_staff_store(tmpdir, NULL, path, sizeof(path), &plan);
 
 	if (!s) {
 		CHECK(s != NULL);
@@ -410,7 +317,7 @@ static void every_move_of_the_graph_should_be_made_and_every_other_refused(void)
 {
 	char path[8];
 	long long first = 0;
-	store *s = staff_store(NULL, path, sizeof(path), &first);
+	store *s = fixture_staff_store(tmpdir, NULL, path, sizeof(path), &first);
 	int n = 50;
 
 	if (!s) {
@@ -444,7 +351,7 @@ static void going_back_for_changes_should_forget_both_agreements_and_the_request
 	long long plan = 0;
 	int ready = -1, person = -1, worker = -1;
 	audit_seen a;
-	store *s = staff_store(NULL, path, sizeof(path), &plan);
+	store *s = fixture_staff_store(tmpdir, NULL, path, sizeof(path), &plan);
 
 	if (!s) {
 		CHECK(s != NULL);
@@ -482,7 +389,7 @@ static void a_caseworker_agreeing_alone_should_leave_the_plan_submitted(void)
 	long long plan = 0;
 	int agreed = -1, ready = -1;
 	versions_seen vs;
-	store *s = staff_store(NULL, path, sizeof(path), &plan);
+	store *s = fixture_staff_store(tmpdir, NULL, path, sizeof(path), &plan);
 
 	if (!s) {
 		CHECK(s != NULL);
@@ -538,7 +445,7 @@ static void the_fake_clock_should_reach_every_time_the_workflow_writes(void)
 	long long plan = 0, other;
 	times_seen t;
 	version_times vt = {0, 1};
-	store *s = staff_store(NULL, path, sizeof(path), &plan);
+	store *s = fixture_staff_store(tmpdir, NULL, path, sizeof(path), &plan);
 
 	if (!s) {
 		CHECK(s != NULL);
@@ -588,7 +495,7 @@ static void a_review_done_early_should_leave_one_full_review_waiting(void)
 	long long plan = 0;
 	reviews_seen rs = {0};
 	audit_seen a;
-	store *s = staff_store(NULL, path, sizeof(path), &plan);
+	store *s = fixture_staff_store(tmpdir, NULL, path, sizeof(path), &plan);
 
 	if (!s) {
 		CHECK(s != NULL);
@@ -614,7 +521,7 @@ static void reviews_should_come_due_only_for_signed_off_plans(void)
 	char path[8];
 	long long plan = 0;
 	int moved = -1, raised = 0;
-	store *s = staff_store(NULL, path, sizeof(path), &plan);
+	store *s = fixture_staff_store(tmpdir, NULL, path, sizeof(path), &plan);
 
 	if (!s) {
 		CHECK(s != NULL);
@@ -635,7 +542,7 @@ static void a_council_change_should_forget_both_agreements(void)
 	int ready = -1, person = -1, worker = -1;
 	workflow_council swim = {WORKFLOW_SUPPORT_ADD, 0, "Swimming", 1250};
 	workflow_council none = {WORKFLOW_NEED_HOW, 999, "x", 0};
-	store *s = staff_store(NULL, path, sizeof(path), &plan);
+	store *s = fixture_staff_store(tmpdir, NULL, path, sizeof(path), &plan);
 
 	if (!s) {
 		CHECK(s != NULL);
