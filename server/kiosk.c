@@ -3,6 +3,7 @@
 #include "kiosk_int.h"
 
 #include "flow.h"
+#include "workflow.h"
 
 #include <assert.h>
 #include <sodium.h>
@@ -302,6 +303,17 @@ kiosk *kiosk_new(const content *c, store *st, const unsigned char *code_key,
 	p->code_index = flow_code_index(c);
 	assert(p->code_index < content_page_count(c));
 	return p;
+}
+
+void kiosk_set_clock(kiosk *p, kiosk_clock_fn fn, void *ctx)
+{
+	p->clock = fn;
+	p->clock_ctx = ctx;
+}
+
+long long kiosk_now_ms(const kiosk *p)
+{
+	return p->clock ? p->clock(p->clock_ctx) : workflow_now_ms();
 }
 
 void kiosk_free(kiosk *p)

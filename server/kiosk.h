@@ -33,6 +33,14 @@ kiosk *kiosk_new(const content *c, store *st, const unsigned char *code_key,
 		 const kiosk_config *cfg, message_io io);
 void kiosk_free(kiosk *p);
 
+/* The clock that stamps the person's changes of status (sending, agreeing): milliseconds since
+ * 1970. */
+typedef long long (*kiosk_clock_fn)(void *ctx);
+/* For tests: a clock other than the real one (fn NULL: the real one again). */
+void kiosk_set_clock(kiosk *p, kiosk_clock_fn fn, void *ctx);
+/* The time by the kiosk's clock, in milliseconds since 1970. */
+long long kiosk_now_ms(const kiosk *p);
+
 /* A new connection: sends hello and the welcome page. address is the peer's, for rate limits. */
 kiosk_session *kiosk_session_open(kiosk *p, void *conn, const char *address);
 /* The connection has gone (NULL: nothing). Changes already made stay in the batch and are

@@ -247,12 +247,12 @@ int kiosk_handle_item_remove(void *sv, const cJSON *m, long long seq)
 	return 0;
 }
 
-/* The person's changes of status: made as the person, at the time now. person is filled and
- * must outlive the result. */
+/* The person's changes of status: made as the person, at the time by the kiosk's clock. person
+ * is filled and must outlive the result. */
 static workflow as_person(kiosk_session *s, store_actor *person)
 {
 	*person = (store_actor){STORE_ACTOR_PERSON, s->plan, NULL};
-	return (workflow){s->p->st, person, workflow_now_ms()};
+	return (workflow){s->p->st, person, kiosk_now_ms(s->p)};
 }
 
 int kiosk_handle_send(void *sv, const cJSON *m, long long seq)

@@ -33,7 +33,9 @@ struct kiosk {
 	limiter *lim;
 	kiosk_session *waiting; /* sessions with replies held for the open batch */
 	size_t code_index;
-	narrator *nar; /* NULL: no sound */
+	narrator *nar;	      /* NULL: no sound */
+	kiosk_clock_fn clock; /* NULL: the real one */
+	void *clock_ctx;
 	struct {
 		const char **texts; /* borrowed from the content */
 		size_t ntexts, next, done, total;

@@ -1570,6 +1570,37 @@ static int is_plain_server_error(const cJSON *r)
 
 /* What cannot be read is not drawn as if it were empty or unknown: the request fails with the
  * plain error. (This breaks the store's file: it runs last.) */
+static long long kiosk_fake_clock(void *ctx)
+{
+	return *(long long *)ctx;
+}
+
+/* What the person does at the kiosk (sending, agreeing) is stamped by the kiosk's clock, so a
+ * test's fake clock reaches those times too. */
+static void the_persons_changes_should_be_stamped_by_the_kiosks_clock(void)
+{
+	char code[CODE_MAX];
+	long long plan = invite("Pat Doe", code), sent_ms = (START_S + 3600) * 1000 + 789;
+	long long agreed_ms = sent_ms + 86400000LL + 1; /* a day later */
+	kiosk k;
+
+	CHECK(plan > 0 && kiosk_open(&k, code));
+	kiosk_set_clock(fx.kiosk, kiosk_fake_clock, &sent_ms);
+	CHECK(kiosk_say(&k, "{\"type\":\"answer\",\"page\":\"important\",\"value\":\"Tea\"}"));
+	CHECK(kiosk_send(&k, plan));
+	CHECK(db_count("SELECT count(*) FROM plans WHERE id = ? AND "
+		       "submitted_at = '2026-11-22T13:00:00.789Z'",
+		       plan) == 1);
+	CHECK(done(&fx.casey, "plan", "{\"type\":\"ready\",\"plan\":%lld}", plan));
+	kiosk_set_clock(fx.kiosk, kiosk_fake_clock, &agreed_ms);
+	CHECK(kiosk_say(&k, "{\"type\":\"yes_my_plan\"}"));
+	CHECK(db_count("SELECT count(*) FROM plans WHERE id = ? AND "
+		       "person_agreed_at = '2026-11-23T13:00:00.790Z'",
+		       plan) == 1);
+	kiosk_set_clock(fx.kiosk, NULL, NULL);
+	kiosk_close(&k);
+}
+
 static void a_read_that_fails_should_fail_the_request_plainly_not_draw_a_gap(void)
 {
 	long long plan = invite("Ira Read", NULL);
@@ -1641,6 +1672,7 @@ int main(void)
 	RUN(the_audit_should_list_a_plans_rows_newest_first_with_names);
 	RUN(the_caseload_should_put_safeguarding_then_advocacy_then_review_requests_first);
 	RUN(bad_messages_should_get_their_error_and_keep_the_connection);
+	RUN(the_persons_changes_should_be_stamped_by_the_kiosks_clock);
 	RUN(a_read_that_fails_should_fail_the_request_plainly_not_draw_a_gap);
 	fixture_close();
 	content_free(ct);
