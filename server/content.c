@@ -593,9 +593,24 @@ char *content_fill_text(const char *t, const char *const *kv)
 	return buf_detach(&out, NULL);
 }
 
+/* 1 when a blank of kv is filled with the number 1. */
+static int fills_one(const char *const *kv)
+{
+	for (size_t i = 0; kv && kv[i] && kv[i + 1]; i += 2)
+		if (strcmp(kv[i + 1], "1") == 0)
+			return 1;
+	return 0;
+}
+
 char *content_fill(const content *c, const char *name, const char *const *kv)
 {
-	const char *t = content_message(c, name);
+	char one[128];
+	const char *t = NULL;
 
+	/* "Please wait 1 second", not "1 seconds": a "<name>-one" line, when there is one. */
+	if (fills_one(kv) && snprintf(one, sizeof(one), "%s-one", name) < (int)sizeof(one))
+		t = content_message(c, one);
+	if (!t)
+		t = content_message(c, name);
 	return content_fill_text(t ? t : name, kv);
 }

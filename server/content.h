@@ -98,8 +98,10 @@ const char *content_part_title(const content *c, int part);
 /* A message's text, or NULL. Borrowed for the content's lifetime. */
 const char *content_message(const content *c, const char *name);
 size_t content_message_count(const content *c);
-/* The message `name` with {placeholders} filled from kv ("name", "value", ..., NULL).
- * Returns a malloc'd string the caller frees; the name itself when the message is missing. */
+/* The message `name` with {placeholders} filled from kv ("name", "value", ..., NULL). When a
+ * blank is filled with 1 and the content has a message "<name>-one", that one is used (one
+ * second, not "1 seconds"). Returns a malloc'd string the caller frees; the name itself when the
+ * message is missing. */
 char *content_fill(const content *c, const char *name, const char *const *kv);
 /* The text t with its {placeholders} filled from kv, as content_fill. A malloc'd string. */
 char *content_fill_text(const char *t, const char *const *kv);

@@ -99,6 +99,32 @@ static void content_fill_should_fill_every_placeholder_it_is_given(void)
 	free(s);
 }
 
+static void content_fill_should_say_one_with_the_content_s_own_line_for_one(void)
+{
+	static const char *const one[] = {"seconds", "1", NULL}, *const many[] = {"seconds", "30",
+										  NULL};
+	static const char *const item[] = {"n", "1", NULL};
+	char *s = content_fill(c, "error.slow-down", one), *want;
+
+	/* A "-one" line where the content has one: never "1 seconds". */
+	CHECK(content_message(c, "error.slow-down-one") != NULL);
+	CHECK_STR(s, content_message(c, "error.slow-down-one"));
+	free(s);
+	s = content_fill(c, "error.slow-down", many);
+	want = content_fill_text(content_message(c, "error.slow-down"), many);
+	CHECK_STR(s, want);
+	CHECK(strstr(s, "30") != NULL);
+	free(s);
+	free(want);
+	/* No "-one" line: the message itself, with 1 in its blank. */
+	CHECK(content_message(c, "list.item-one") == NULL);
+	s = content_fill(c, "list.item", item);
+	want = content_fill_text(content_message(c, "list.item"), item);
+	CHECK_STR(s, want);
+	free(s);
+	free(want);
+}
+
 static void content_fill_should_leave_unknown_placeholders_as_they_are(void)
 {
 	static const char *const kv[] = {"who", "Sam", NULL};
@@ -755,6 +781,7 @@ int main(void)
 		return check_report();
 	}
 	RUN(content_fill_should_fill_every_placeholder_it_is_given);
+	RUN(content_fill_should_say_one_with_the_content_s_own_line_for_one);
 	RUN(content_fill_should_leave_unknown_placeholders_as_they_are);
 	RUN(content_fill_should_keep_a_brace_that_is_never_closed);
 	RUN(content_fill_should_not_fill_a_value_into_itself);
