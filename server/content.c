@@ -118,6 +118,7 @@ static const char *const required_messages[] = {
     "copy.yours",
     "copy.print",
     "copy.money",
+    "copy.private",
     "date",
     "month.1",
     "month.2",

@@ -264,6 +264,14 @@ out:
 	buf_release(&text);
 }
 
+/* The answer to "Is anyone hurting you?" (the page that raises the safeguarding flag) stays
+ * between the person and the council: the person's copy, printed and taken home, says the
+ * social worker has it instead. */
+static int is_private(const content_page *pg)
+{
+	return pg->flag && strcmp(pg->flag, "safeguarding") == 0;
+}
+
 /* The check page's sections, every question with its answer; with answered_only (the person's
  * copy), only the questions they answered. */
 static void add_check(cJSON *o, const view_params *vp, int answered_only)
@@ -296,6 +304,11 @@ static void add_check(cJSON *o, const view_params *vp, int answered_only)
 				cJSON_AddItemToObject(row, "items", items);
 			} else if ((ans = answer_obj(vp, pg))) {
 				answered = 1;
+				if (answered_only &&
+				    is_private(pg)) { /* a copy goes home on paper */
+					cJSON_Delete(ans);
+					ans = msg_obj(c, "copy.private", NULL);
+				}
 				cJSON_AddItemToObject(row, "answer", ans);
 			} else {
 				answered = 0;

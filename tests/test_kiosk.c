@@ -1121,6 +1121,7 @@ static void a_signed_off_plan_should_give_the_person_their_copy(void)
 	CHECK_STR(last(&fc), "error not-allowed");
 	handle(s,
 	       "{\"type\":\"answer\",\"seq\":3,\"page\":\"like-admire\",\"value\":\"I am kind.\"}");
+	handle(s, "{\"type\":\"answer\",\"seq\":4,\"page\":\"unsafe\",\"value\":\"no\"}");
 	CHECK(flush(&f) == 0);
 	kiosk_session_close(s);
 	fake_reset(&fc);
@@ -1186,11 +1187,23 @@ static void a_signed_off_plan_should_give_the_person_their_copy(void)
 		const cJSON *rows = cJSON_GetObjectItem(cJSON_GetArrayItem(secs, 0), "rows");
 		const cJSON *row = cJSON_GetArrayItem(rows, 0);
 
-		CHECK(cJSON_GetArraySize(secs) == 1 && cJSON_GetArraySize(rows) == 1);
+		const cJSON *safe =
+		    cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetArrayItem(secs, 1), "rows"), 0);
+
+		CHECK(cJSON_GetArraySize(secs) == 2 && cJSON_GetArraySize(rows) == 1);
 		CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(row, "page")), "like-admire");
 		CHECK_STR(cJSON_GetStringValue(
 			      cJSON_GetObjectItem(cJSON_GetObjectItem(row, "answer"), "text")),
 			  "I am kind.");
+		/* The answer about being hurt is not on the copy that goes home: it says the social
+		 * worker has it. */
+		CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(safe, "page")), "unsafe");
+		CHECK_STR(cJSON_GetStringValue(
+			      cJSON_GetObjectItem(cJSON_GetObjectItem(safe, "answer"), "id")),
+			  "msg/copy.private");
+		CHECK_STR(cJSON_GetStringValue(
+			      cJSON_GetObjectItem(cJSON_GetObjectItem(safe, "answer"), "text")),
+			  content_message(ct, "copy.private"));
 	}
 	cJSON_Delete(m);
 	/* Back goes to the choices again. */
