@@ -124,7 +124,7 @@ for (const size of SIZES) {
       await page.waitForSelector('#narration-speed-normal');
       await page.waitForTimeout(300);
       const shift = await page.evaluate(() => window.__shift);
-      assert.ok(shift < 0.1, `the layout shifts by ${shift.toFixed(3)} as the page and sound controls ` +
+      assert.ok(shift < 0.05, `the layout shifts by ${shift.toFixed(3)} as the page and sound controls ` +
         `load: ${await page.evaluate(() => (window.__shifts || []).join('; '))}`);
       const small = (await barTextSizes(page)).filter((t) => t.px < 24);
 
