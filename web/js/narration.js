@@ -599,9 +599,12 @@ export function onHello(m) {
   label(ui.volumeLabel, 'narration.volume');
   const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
   // A reconnection says the same again: keep the buttons (and the focus on them).
+  // The page starts with the usual speeds (their space kept, so nothing moves): kept if the
+  // server has the same, in its words.
   if (!same([...ui.speeds.children].map((b) => b.dataset.speed), speeds)) {
     ui.speeds.replaceChildren(...speeds.map(speedButton));
   }
+  for (const b of ui.speeds.children) setText(b, msg('narration.' + b.dataset.speed));
   if (!same([...ui.voice.options].map((o) => o.value + '|' + o.textContent),
     voices.map((v) => v.name + '|' + voiceLabel(v)))) {
     ui.voice.replaceChildren(...voices.map((v) => element('option', { value: v.name, text: voiceLabel(v) })));
@@ -614,12 +617,10 @@ function voiceLabel(v) {
 }
 
 function speedButton(s) {
-  const b = element('button', {
+  return element('button', {
     type: 'button', class: 'button button-secondary button-small narration-speed-button',
-    id: 'narration-speed-' + s.replace(/[^a-z0-9-]/gi, '_'), dataset: { speed: s }, onclick: () => setSpeed(s),
+    id: 'narration-speed-' + s.replace(/[^a-z0-9-]/gi, '_'), dataset: { speed: s },
   });
-  setText(b, msg('narration.' + s));
-  return b;
 }
 
 /** Finds the bar in index.html and wires its controls. conn: {send, nextSeq}. */
@@ -649,6 +650,10 @@ export function init(c) {
     auto = !auto;
     showChoices();
     if (!auto) stop();
+  });
+  ui.speeds.addEventListener('click', (e) => {
+    const b = e.target.closest('button[data-speed]');
+    if (b && speeds.includes(b.dataset.speed)) setSpeed(b.dataset.speed);
   });
   ui.voice.addEventListener('change', () => {
     if (!voices.some((v) => v.name === ui.voice.value) || ui.voice.value === voice) return;

@@ -109,8 +109,13 @@ function intro(p) {
   return { node: wrap, h1 };
 }
 
-function nav(p) {
+/**
+ * The row kept in view at the foot of the page: the page's own main action if it has one (Open,
+ * Send), then Next and Back.
+ */
+function nav(p, action) {
   const box = el('div', { class: 'nav' });
+  if (action) box.append(action);
   // The first page (text only, nowhere to go back to) starts rather than moves on.
   const nextLabel = p.kind === 'info' && !p.back ? msg('start') : msg('next');
   if (p.next) box.append(button(nextLabel, 'button-primary button-next', 'next', () => go('next')));
@@ -440,10 +445,10 @@ function codeView(p, prev) {
     actions.request({ type: 'new_plan' }, { input, errorEl: error });
   });
   startNew.setAttribute('aria-describedby', newHint.id);
-  box.append(field,
-    el('div', { class: 'button-group' }, button(msg('code.open'), 'button-primary', 'code-open', open)),
-    el('div', { class: 'code-new' }, newHint, el('div', { class: 'button-group' }, startNew)));
-  return { node: box };
+  box.append(field);
+  // Open is the page's main action, kept in view; starting without a code comes after it.
+  return { node: box, action: button(msg('code.open'), 'button-primary', 'code-open', open),
+    after: el('div', { class: 'code-new' }, newHint, el('div', { class: 'button-group' }, startNew)) };
 }
 
 function needsView(p) {
@@ -536,7 +541,7 @@ function sendView(p) {
     autosave.flush();
     actions.request({ type: 'send' }, { errorEl: err });
   });
-  return { node: el('div', { class: 'send' }, err, textEl('p', msg('send.empty'), 'hint'), b) };
+  return { node: el('div', { class: 'send' }, err, textEl('p', msg('send.empty'), 'hint')), action: b };
 }
 
 function welcomeBackView(p) {
@@ -729,13 +734,14 @@ export function render(p) {
   frag.append(introNode);
 
   const build = KINDS[p.kind] || KINDS.info;
-  const { node, focus } = build(p, prev);
+  const { node, focus, action, after } = build(p, prev);
   if (node) frag.append(el('div', { class: 'answer-area kind-' + safeId(p.kind) }, node));
 
   const status = el('p', { class: 'save-status', id: 'save-status', 'aria-live': 'polite' });
   frag.append(status);
-  const n = nav(p);
+  const n = nav(p, action);
   if (n) frag.append(n);
+  if (after) frag.append(after);
 
   root.replaceChildren(frag);
   root.dataset.pageId = p.id;
