@@ -89,3 +89,24 @@ int note_action(void *ctx, const store_audit_row *row)
 	a->n++;
 	return 0;
 }
+
+const char *audit_of(store *s, long long plan, audit_seen *a)
+{
+	audit_seen newest = {0, ""};
+	char *p;
+
+	memset(a, 0, sizeof(*a));
+	store_audit_each_for_plan(s, plan, 0, STORE_AUDIT_LIST_MAX, note_action, &newest);
+	/* the store lists newest first: reverse the comma-separated list */
+	while ((p = strrchr(newest.actions, ',')) || newest.actions[0]) {
+		size_t len = strlen(a->actions);
+
+		snprintf(a->actions + len, sizeof(a->actions) - len, "%s%s", len ? "," : "",
+			 p ? p + 1 : newest.actions);
+		if (!p)
+			break;
+		*p = '\0';
+	}
+	a->n = newest.n;
+	return a->actions;
+}

@@ -37,5 +37,8 @@ typedef struct audit_seen {
 } audit_seen;
 /* A store_audit_fn adding each row to an audit_seen. */
 int note_action(void *ctx, const store_audit_row *row);
+/* The plan's audit actions, oldest first, as "staff:plan_invited,person:person_agreed", in a
+ * (returned). */
+const char *audit_of(store *s, long long plan, audit_seen *a);
 
 #endif

@@ -1152,28 +1152,6 @@ static void the_database_should_refuse_to_change_or_delete_audit_rows(void)
 
 /* ---- the staff workspace ---- */
 
-/* The plan's audit actions, oldest first, as "staff:plan_invited,person:person_agreed". */
-static const char *audit_of(store *s, long long plan, audit_seen *a)
-{
-	audit_seen newest = {0, ""};
-	char *p;
-
-	memset(a, 0, sizeof(*a));
-	store_audit_each_for_plan(s, plan, 0, STORE_AUDIT_LIST_MAX, note_action, &newest);
-	/* reverse the comma-separated list */
-	while ((p = strrchr(newest.actions, ',')) || newest.actions[0]) {
-		size_t len = strlen(a->actions);
-
-		snprintf(a->actions + len, sizeof(a->actions) - len, "%s%s", len ? "," : "",
-			 p ? p + 1 : newest.actions);
-		if (!p)
-			break;
-		*p = '\0';
-	}
-	a->n = newest.n;
-	return a->actions;
-}
-
 static void status_is(store *s, long long plan, const char *want)
 {
 	store_plan pl;
