@@ -374,6 +374,13 @@ int store_write_end(store *s, int ok, char *err, size_t errlen)
 	return -1;
 }
 
+int store_write_finish(store *s, int rc, char *err, size_t errlen)
+{
+	int end = store_write_end(s, rc == 0, err, errlen);
+
+	return rc ? rc : end ? -1 : 0;
+}
+
 /* The three audit columns for an actor; NULL is the system. */
 
 plan_status db_col_status(sqlite3_stmt *st, int col)

@@ -56,6 +56,9 @@ unsigned long store_commits(const store *s);
  * them failed. Each store_write_begin that returned 0 needs its store_write_end. */
 int store_write_begin(store *s, char *err, size_t errlen);
 int store_write_end(store *s, int ok, char *err, size_t errlen);
+/* store_write_end keeping the write only when rc is 0 (1: nothing to change; -1: failed).
+ * Returns rc, or -1 when keeping the change failed. */
+int store_write_finish(store *s, int rc, char *err, size_t errlen);
 
 /* ---- plans ---- */
 typedef struct store_plan {

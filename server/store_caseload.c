@@ -82,9 +82,7 @@ int store_flag_close(store *s, long long plan, const char *kind, const char *not
 	}
 	rc = 0;
 out:
-	if (store_write_end(s, rc == 0, err, errlen))
-		return rc == 1 ? 1 : -1;
-	return 0;
+	return store_write_finish(s, rc, err, errlen);
 }
 
 static int each_caseload(void *ctx, sqlite3_stmt *st)

@@ -177,11 +177,9 @@ int store_comment_add(store *s, long long plan, const char *section, const char 
 	}
 	rc = 0;
 out:
-	if (store_write_end(s, rc == 0, err, errlen))
-		return rc == 1 ? 1 : -1;
-	if (id)
+	if ((rc = store_write_finish(s, rc, err, errlen)) == 0 && id)
 		*id = cid;
-	return 0;
+	return rc;
 }
 
 static int each_comment(void *ctx, sqlite3_stmt *st)

@@ -369,9 +369,7 @@ int store_plan_set_code(store *s, long long plan, const unsigned char hash[STORE
 	}
 	rc = 0;
 out:
-	if (store_write_end(s, rc == 0, err, errlen))
-		return rc == 1 ? 1 : -1;
-	return 0;
+	return store_write_finish(s, rc, err, errlen);
 }
 
 /* ---- reading a plan as staff see it ---- */

@@ -62,11 +62,9 @@ int store_user_add(store *s, const char *name, const char *role, const char *pas
 	}
 	rc = 0;
 out:
-	if (store_write_end(s, rc == 0, err, errlen))
-		return rc == 1 ? 1 : -1;
-	if (id)
+	if ((rc = store_write_finish(s, rc, err, errlen)) == 0 && id)
 		*id = uid;
-	return 0;
+	return rc;
 }
 
 int store_user_set_password(store *s, long long id, const char *password_hash,
@@ -93,9 +91,7 @@ int store_user_set_password(store *s, long long id, const char *password_hash,
 	}
 	rc = 0;
 out:
-	if (store_write_end(s, rc == 0, err, errlen))
-		return rc == 1 ? 1 : -1;
-	return 0;
+	return store_write_finish(s, rc, err, errlen);
 }
 
 int store_user_rehash(store *s, long long id, const char *password_hash)
@@ -144,9 +140,7 @@ int store_user_set_disabled(store *s, long long id, int disabled, long long now_
 	}
 	rc = 0;
 out:
-	if (store_write_end(s, rc == 0, err, errlen))
-		return rc == 1 ? 1 : -1;
-	return 0;
+	return store_write_finish(s, rc, err, errlen);
 }
 
 typedef struct users_each {
@@ -303,9 +297,7 @@ int store_session_end(store *s, const unsigned char token_hash[STORE_HASH_BYTES]
 		goto out;
 	rc = 0;
 out:
-	if (store_write_end(s, rc == 0, NULL, 0))
-		return rc == 1 ? 1 : -1;
-	return 0;
+	return store_write_finish(s, rc, NULL, 0);
 }
 
 int store_staff_prune(store *s, long long seen_before_ms, long long created_before_ms,

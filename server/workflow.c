@@ -25,9 +25,7 @@ static void say(char *err, size_t errlen, const char *what)
  * kept or undone. */
 static int finish(const workflow *w, int rc, char *err, size_t errlen)
 {
-	if (store_write_end(w->st, rc == 0, err, errlen))
-		return rc == 1 ? 1 : -1;
-	return 0;
+	return store_write_finish(w->st, rc, err, errlen);
 }
 
 /* The staff user acting, for the columns that name one; -1 for the person or the system. */
