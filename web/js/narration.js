@@ -191,10 +191,11 @@ function advance() {
   while (r.index < r.entries.length) {
     const e = r.entries[r.index];
     const a = r.audio.get(e.id);
-    if (e.el.isConnected && (!a || (!a.failed && !a.done && !a.chunks.length))) return; // coming
+    const here = live(e);
+    if (here && (!a || (!a.failed && !a.done && !a.chunks.length))) return; // coming
     // Starting mid-text needs the word timings, which come at the end.
-    if (e.el.isConnected && !a.failed && r.fromChar > 0 && !a.done) return;
-    if (e.el.isConnected && !a.failed && a.chunks.length) {
+    if (here && !a.failed && r.fromChar > 0 && !a.done) return;
+    if (here && !a.failed && a.chunks.length) {
       play(r, e, a);
       return;
     }
@@ -203,6 +204,11 @@ function advance() {
     r.fromChar = 0;
   }
   reading = null;
+}
+
+/** An entry is still worth saying: its element is on the page (a spoken-only text has none). */
+function live(e) {
+  return !e.el || e.el.isConnected;
 }
 
 /** The frames of a text all here, as one buffer (so a reading can start anywhere in it). */
@@ -232,9 +238,9 @@ function play(r, e, a) {
     for (const w of words) if (w[0] <= r.fromChar) offsetMs = Number(w[2]) || 0;
   }
   r.fromChar = 0;
-  const spans = [...e.el.querySelectorAll('.word')].map((s) => [Number(s.dataset.at), s]);
-  e.el.classList.add('is-reading');
-  if (r.followed) follow(e.el);
+  const spans = e.el ? [...e.el.querySelectorAll('.word')].map((s) => [Number(s.dataset.at), s]) : [];
+  if (e.el) e.el.classList.add('is-reading');
+  if (e.el && r.followed) follow(e.el);
   // origin: the audio clock's time of the text's first sample; endMs: where the audio scheduled
   // so far ends, in ms of the text.
   playing = {
@@ -323,7 +329,7 @@ function mark(p, at) {
 function unmark(p) {
   cancelAnimationFrame(p.raf);
   if (p.span) p.span.classList.remove('is-spoken');
-  p.e.el.classList.remove('is-reading');
+  if (p.e.el) p.e.el.classList.remove('is-reading');
 }
 
 /** A text finished: on to the next. */
@@ -521,6 +527,21 @@ export function connectionLost() {
 
 export function listen() {
   start(pageTexts());
+}
+
+/**
+ * Says texts at once (ids of the page shown, or fixed messages `msg/...`), in order, cutting off
+ * whatever is being said: what has focus, an error, a status. Only when the person has sound on
+ * (they touched or pressed something, and "Read each page aloud" is on); returns false otherwise.
+ * els: elements to highlight, by id (optional: a text only heard has none).
+ */
+export function speak(ids, els = {}) {
+  if (!auto || !allowed || !voices.length || !conn) return false;
+  const entries = ids.filter((id) => typeof id === 'string' && readable(id))
+    .map((id) => ({ id, el: els[id] || null }));
+  if (!entries.length) return false;
+  start(entries);
+  return true;
 }
 
 /** Reads the texts in root (a dialog) aloud, if the person has sound on. */
