@@ -138,12 +138,13 @@ async function assertFont(page) {
 }
 
 /** Debian's Chromium, headless; every context it makes watches the served font (watchFont). */
-async function launchBrowser() {
+async function launchBrowser(extraArgs = []) {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+      ...extraArgs],
   });
   const newContext = browser.newContext.bind(browser);
   browser.newContext = async (options) => {
