@@ -17,6 +17,16 @@ let socket = null;
 let finishing = false;
 let byeSeen = false;
 
+// Coming back after a lost connection (docs/protocol.md, "resume"): a secret made as the page
+// loads and the server's token for the open plan, both only in this page's memory.
+const pageKey = (() => {
+  const b = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+})();
+let resumeToken = null;
+let resumeSeq = 0;     // the resume request waiting for its page
+let backPending = false; // connected again: say so once the words typed meanwhile are saved
+
 const $ = (id) => document.getElementById(id);
 
 let maxBytes = 65536;
@@ -71,6 +81,7 @@ function finish() {
   finishing = true;
   kiosk.stop();
   autosave.flush();
+  resumeToken = null;
   document.body.dataset.connection = 'finishing';
   narration.clear();
   const sent = !!socket?.isOpen() && send({ type: 'finish' });
@@ -119,15 +130,17 @@ function showConnection(name) {
   box.scrollIntoView({ block: 'nearest' });
 }
 
-function showLost(lost) {
+function showLost(lost, name = 'connection.back') {
   const box = $('connection');
   if (!box) return;
   if (lost) {
+    if (!wasLost) narration.offlineSay('connection.lost');
     wasLost = true;
     showConnection('connection.lost');
   } else if (wasLost) {
     wasLost = false;
-    showConnection('connection.back');
+    showConnection(name);
+    if (!narration.speak(['msg/' + name])) narration.offlineSay(name);
     backTimer = setTimeout(() => showLost(false), 5000);
   } else {
     clearTimeout(backTimer);
@@ -147,30 +160,59 @@ function onMessage(m) {
       if (m.limits && Number(m.limits.message_bytes) > 0) maxBytes = Number(m.limits.message_bytes);
       applyLabels();
       narration.onHello(m);
-      showLost(false);
+      socket.send({ type: 'resume_key', key: pageKey });
+      if (resumeToken && wasLost) {
+        // Back to the same page of the same plan: the welcome page that comes first is not shown.
+        resumeSeq = autosave.nextSeq();
+        socket.send({ type: 'resume', seq: resumeSeq, token: resumeToken });
+        resumeToken = null; // it works once; the server sends the next
+      } else {
+        showLost(false);
+      }
       kiosk.start(m.kiosk || {}, finish, finish);
+      break;
+    case 'resume_token':
+      if (typeof m.token === 'string') resumeToken = m.token;
       break;
     case 'page':
       if (finishing) return;
+      if (resumeSeq) {
+        if (m.seq !== resumeSeq) return;
+        resumeSeq = 0;
+        backPending = true;
+        if (m.page && !m.page.plan_open) { // the token did not work: the code page says so
+          autosave.dropAll();
+          backPending = false;
+          showLost(false);
+        }
+      }
       autosave.onPage(m);
       page.render(m.page);
       if (m.page && typeof m.page === 'object') narration.pageShown(m.page);
+      narration.offlinePrepare();
+      if (backPending && !autosave.unsaved()) sayBack();
       break;
     case 'narration':
-      narration.onNarration(m);
+      if (!narration.offlineNarration(m)) narration.onNarration(m);
       break;
     case 'narration_words':
-      narration.onNarrationWords(m);
+      if (!narration.offlineEnd(m)) narration.onNarrationWords(m);
       break;
     case 'narration_end':
-      narration.onNarrationEnd(m);
+      if (!narration.offlineEnd(m)) narration.onNarrationEnd(m);
       break;
     case 'saved':
     case 'kept':
       autosave.onSaved(m);
+      if (backPending && !autosave.unsaved()) sayBack();
       break;
     case 'error':
+      if (narration.offlineEnd(m)) break; // the offline messages' narrate: asked again later
       if (narration.onError(m)) break; // a narrate message's: said in the narration bar
+      if (resumeSeq && m.seq === resumeSeq) {
+        clearScreen(); // resuming failed on the server: start afresh
+        break;
+      }
       if (m.seq == null && m.code === 'not-saved') {
         autosave.onCommitFailed(); // the server shows the page again next
         break;
@@ -182,6 +224,7 @@ function onMessage(m) {
       break;
     case 'bye':
       // Everything is stored. Say goodbye for a moment, then start afresh.
+      resumeToken = null;
       finishing = true;
       byeSeen = true;
       narration.clear();
@@ -193,6 +236,12 @@ function onMessage(m) {
   }
 }
 
+/** Connected again, and what was typed meanwhile is stored: said once. */
+function sayBack() {
+  backPending = false;
+  showLost(false, 'connection.saved');
+}
+
 /** The connection has gone: true tries again. */
 function onLost() {
   narration.connectionLost();
@@ -200,7 +249,11 @@ function onLost() {
     if (!byeSeen) clearScreen();
     return false;
   }
-  autosave.dropAll();
+  resumeSeq = 0;
+  backPending = false;
+  // With a token, the page and what is typed on it stay: they are sent again on resume.
+  if (resumeToken) autosave.connectionLost();
+  else autosave.dropAll();
   document.body.dataset.connection = 'lost';
   showLost(true);
   return true;
@@ -212,7 +265,11 @@ function start() {
   const loading = $('loading');
   if (loading) loading.hidden = false;
 
-  autosave.init({ send });
+  autosave.init({
+    send,
+    // "Saved" is spoken once the words are stored; when connected again it is said with that.
+    said: (state) => { if (!backPending) narration.speak(['msg/' + state]); },
+  });
   page.init({ go, send, request, finish });
   narration.init({ send: sendIfOpen, nextSeq: autosave.nextSeq });
 
@@ -235,7 +292,11 @@ function start() {
   });
 
   // A binary frame is a piece of a narration's audio.
-  socket = openSocket('planaloud', { message: onMessage, binary: (d) => narration.onAudio(d), lost: onLost });
+  socket = openSocket('planaloud', {
+    message: onMessage,
+    binary: (d) => narration.offlineAudio(d) || narration.onAudio(d),
+    lost: onLost,
+  });
 }
 
 start();

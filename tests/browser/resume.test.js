@@ -1,0 +1,134 @@
+// Never lose a word, in a real browser on the page's fake clock: a connection dropped mid-answer
+// comes back to the same page of the same plan without the code, the words typed while it was
+// down kept and saved on reconnecting; "Saved" is never shown while disconnected; the loss is
+// shown and said from audio the page already holds, and being back is said once the words are
+// stored. A slow typist hears "Saved" once.
+'use strict';
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { startServer, launchBrowser, sql, openKiosk, waitForPage, saveMark, browserStorage,
+  NOTHING_STORED } = require('./harness.js');
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Opens the demo plan with its code, then goes on to the first page that takes words. */
+async function openToTextPage(page) {
+  await page.click('#next');
+  await waitForPage(page, 'who');
+  await page.click('label[for="option-me"]');
+  await page.waitForSelector('#save-status[data-state="kept"]');
+  await page.click('#next');
+  await waitForPage(page, 'code');
+  await page.click('#code-input');
+  await page.keyboard.type(server.code);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#page')?.dataset.pageId !== 'code');
+  if (await page.getAttribute('#page', 'data-page-id') === 'welcome-back') {
+    await page.click('#action-continue'); // the plan was started before: carry on
+    await page.waitForFunction(() => document.querySelector('#page')?.dataset.pageId !== 'welcome-back');
+  }
+  for (let i = 0; i < 12 && !(await page.$('#answer')); i++) {
+    const id = await page.getAttribute('#page', 'data-page-id');
+    await page.click('#next');
+    await page.waitForFunction((was) => document.querySelector('#page')?.dataset.pageId !== was, id);
+  }
+  await page.waitForSelector('#answer');
+  return page.getAttribute('#page', 'data-page-id');
+}
+
+function stored(pageId) {
+  const rows = sql(server.data, `SELECT value FROM answers WHERE page = '${pageId}' AND item_id = 0`);
+  return rows.length ? rows[0].value : null;
+}
+
+test('a connection dropped mid-answer comes back to the same page without the code, the words saved', async () => {
+  const routes = [];
+  let blocked = false; // the server cannot be reached
+  const route = (page) => page.routeWebSocket(/\/ws$/, (ws) => {
+    if (blocked) {
+      ws.close();
+      return;
+    }
+    routes.push({ page: ws, server: ws.connectToServer() });
+  });
+  const { context, page, pageErrors } = await openKiosk(browser, server.url,
+    { clock: true, audio: true, beforeOpen: route });
+  try {
+    const pageId = await openToTextPage(page);
+    // Sound is on (the person has pressed keys): the offline messages came as audio.
+    await page.waitForFunction(() => window.__audio.narrations.some(
+      (n) => n.id === 'msg/connection.lost' && n.samples > 0));
+    await page.click('#answer');
+    await page.keyboard.type('I like ');
+
+    const mark = await saveMark(page);
+    const sentBefore = await page.evaluate(() => window.__audio.sent.length);
+    blocked = true;
+    await routes[0].server.close();
+    await routes[0].page.close();
+    await page.waitForSelector('#connection[data-state="connection.lost"]');
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.offlineSaid),
+      'connection.lost', 'the loss is said from the audio the page holds');
+    // Typing goes on while nothing can be reached: kept on the page, never "Saved".
+    await page.keyboard.type('music and ');
+    await page.clock.runFor(1500); // past the autosave pause, and one failed try
+    await page.keyboard.type('dancing.');
+    await page.clock.runFor(2500); // and another
+    assert.equal(await page.inputValue('#answer'), 'I like music and dancing.');
+    const whileDown = await page.evaluate((m) => window.__saveLog.slice(m), mark);
+    assert.ok(!whileDown.includes('saved'), `"Saved" while disconnected: ${whileDown}`);
+    assert.notEqual(await page.getAttribute('#save-status', 'data-state'), 'saved');
+
+    blocked = false;
+    await page.clock.runFor(6000); // the next try reaches the server
+    await page.waitForSelector('#connection[data-state="connection.saved"]');
+    assert.equal(await page.getAttribute('#page', 'data-page-id'), pageId, 'the same page');
+    assert.equal(await page.inputValue('#answer'), 'I like music and dancing.');
+    assert.equal(stored(pageId), 'I like music and dancing.', 'the words are stored');
+    assert.equal(routes.length, 2, 'one new connection, no code typed on it');
+    const said = await page.evaluate((n) => window.__audio.sent.slice(n), sentBefore);
+    assert.ok(said.some((m) => m.type === 'narrate' && m.ids.includes('msg/connection.saved')),
+      'being back with the words saved is said');
+    assert.deepEqual(await browserStorage(page), NOTHING_STORED);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a slow typist hears "Saved" once, after they stop', async () => {
+  const { context, page, pageErrors } = await openKiosk(browser, server.url, { clock: true, audio: true });
+  try {
+    const pageId = await openToTextPage(page);
+    await page.click('#answer');
+    await page.keyboard.press('End');
+    const mark = await saveMark(page);
+    const sentBefore = await page.evaluate(() => window.__audio.sent.length);
+    for (const key of 'Swimming') {
+      await page.keyboard.type(key);
+      await page.clock.runFor(700); // shorter than the autosave pause
+    }
+    await page.clock.runFor(1000);
+    await page.waitForSelector('#save-status[data-state="saved"]');
+    const states = await page.evaluate((m) => window.__saveLog.slice(m), mark);
+    assert.equal(states.filter((s) => s === 'saved').length, 1, `one Saved: ${states}`);
+    const said = await page.evaluate((n) => window.__audio.sent.slice(n), sentBefore);
+    assert.equal(said.filter((m) => m.type === 'narrate' && m.ids.includes('msg/saved')).length, 1,
+      '"Saved" is said once');
+    assert.ok(stored(pageId).endsWith('Swimming'));
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
