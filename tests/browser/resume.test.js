@@ -44,6 +44,8 @@ async function openToTextPage(page) {
     await page.waitForFunction((was) => document.querySelector('#page')?.dataset.pageId !== was, id);
   }
   await page.waitForSelector('#answer');
+  // From here the page's timers run only when the test moves its clock.
+  await page.clock.pauseAt(await page.evaluate(() => Date.now() + 1000));
   return page.getAttribute('#page', 'data-page-id');
 }
 
@@ -67,7 +69,7 @@ test('a connection dropped mid-answer comes back to the same page without the co
   try {
     const pageId = await openToTextPage(page);
     // Sound is on (the person has pressed keys): the offline messages came as audio.
-    await page.waitForFunction(() => window.__audio.narrations.some(
+    await page.waitForFunction(() => window.__audio.offlineNarrations.some(
       (n) => n.id === 'msg/connection.lost' && n.samples > 0));
     await page.click('#answer');
     await page.keyboard.type('I like ');
@@ -91,7 +93,11 @@ test('a connection dropped mid-answer comes back to the same page without the co
     assert.notEqual(await page.getAttribute('#save-status', 'data-state'), 'saved');
 
     blocked = false;
+    const drawn = await page.$('#answer'); // until the page comes again
     await page.clock.runFor(6000); // the next try reaches the server
+    await page.waitForFunction((el) => !el.isConnected && document.body.dataset.connection === 'open',
+      drawn);
+    await page.clock.runFor(1000); // the words put back are sent after the usual pause
     await page.waitForSelector('#connection[data-state="connection.saved"]');
     assert.equal(await page.getAttribute('#page', 'data-page-id'), pageId, 'the same page');
     assert.equal(await page.inputValue('#answer'), 'I like music and dancing.');
