@@ -225,6 +225,8 @@ test('"Finish and clear the screen" saves, clears and closes at once', async () 
     // No waiting for the autosave: finish straight away.
     const t0 = Date.now();
     await page.click('#finish');
+    // A plan started without a code: its code is shown first, with "Do you have your code?"
+    await page.click('#code-check-yes');
     await waitForCleared(page, sockets);
     const took = Date.now() - t0;
     assert.ok(took < (IDLE_S - 1) * 1000, `cleared in ${took} ms, without waiting for the timeout`);

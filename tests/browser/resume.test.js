@@ -2,12 +2,13 @@
 // comes back to the same page of the same plan without the code, the words typed while it was
 // down kept and saved on reconnecting; "Saved" is never shown while disconnected; the loss is
 // shown and said from audio the page already holds, and being back is said once the words are
-// stored. A slow typist hears "Saved" once.
+// stored. A slow typist hears "Saved" once. Finish on a plan started without a code first shows
+// the code and asks whether the person has it.
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { startServer, launchBrowser, sql, openKiosk, waitForPage, saveMark, browserStorage,
-  NOTHING_STORED } = require('./harness.js');
+  NOTHING_STORED, axeViolations, formatViolations } = require('./harness.js');
 
 let server;
 let browser;
@@ -133,6 +134,50 @@ test('a slow typist hears "Saved" once, after they stop', async () => {
     assert.equal(said.filter((m) => m.type === 'narrate' && m.ids.includes('msg/saved')).length, 1,
       '"Saved" is said once');
     assert.ok(stored(pageId).endsWith('Swimming'));
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('Finish on a plan started without a code shows the code, says it, and asks before clearing', async () => {
+  const { context, page, sockets, pageErrors } = await openKiosk(browser, server.url, { audio: true });
+  try {
+    await page.click('#next');
+    await waitForPage(page, 'who');
+    await page.click('#next');
+    await waitForPage(page, 'code');
+    await page.click('#code-new');
+    await page.waitForSelector('#code-display');
+    const code = (await page.textContent('#code-display')).trim();
+    await page.click('#next');
+    await waitForPage(page, 'profile-intro');
+
+    await page.click('#finish');
+    await page.waitForSelector('#code-check[open] #code-check-yes');
+    assert.equal(await page.getAttribute('#page', 'data-page-id'), 'saved-code');
+    assert.equal((await page.textContent('#code-check-code')).trim(), code, 'the code, large');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'code-check-title');
+    await page.waitForFunction(() => window.__audio.sent.some((m) => m.type === 'narrate' &&
+      m.ids[0] === 'msg/finish-code.ask' && m.ids.some((id) => id.startsWith('code/'))));
+    const v = await axeViolations(page);
+    assert.equal(v.length, 0, formatViolations('the code check', v));
+    assert.equal(sockets.length, 1, 'nothing cleared yet');
+
+    // "No, go back" (here: Escape) keeps the code on the screen; Finish asks again.
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('#code-check[open]'));
+    assert.equal(await page.getAttribute('#page', 'data-page-id'), 'saved-code');
+    await page.click('#finish-page');
+    await page.waitForSelector('#code-check[open] #code-check-yes');
+
+    // "Yes, I have my code", with the keyboard: then the screen clears.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'code-check-yes');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.body.dataset.connection === 'open' &&
+      document.querySelector('#page[data-page-id="welcome"]'));
+    assert.ok(!(await page.evaluate(() => document.body.innerText)).includes(code));
     assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();

@@ -3,7 +3,8 @@
 // The server drives the page (docs/protocol.md); this page keeps no plan state
 // and stores nothing in the browser.
 
-import { setMessages, msg, setText } from './text.js';
+import { setMessages, msg, setText, textEl } from './text.js';
+import { el } from './dom.js';
 import * as autosave from './autosave.js';
 import * as page from './page.js';
 import * as kiosk from './kiosk.js';
@@ -82,6 +83,9 @@ function finish() {
   kiosk.stop();
   autosave.flush();
   resumeToken = null;
+  if (codeCheck?.open) codeCheck.close();
+  codeCheck?.replaceChildren();
+  current = null;
   document.body.dataset.connection = 'finishing';
   narration.clear();
   const sent = !!socket?.isOpen() && send({ type: 'finish' });
@@ -93,6 +97,88 @@ function finish() {
   }
   setTimeout(clearScreen, BYE_FALLBACK_MS);
 }
+
+// ---- "Do you have your code?" before clearing a plan started without one ----
+
+let newPlan = false;          // the plan open was started on this page, without a code
+let codeChecked = false;      // the person said they have their code
+let codeCheckPending = false; // "Save and finish later" asked for, to show the code with the question
+let codeCheck = null;         // the dialog
+
+
+/** The dialog over the page that shows the code (saved-code): asks, shows and says the code. */
+function showCodeCheck(p) {
+  if (!codeCheck) {
+    codeCheck = el('dialog', {
+      class: 'timeout code-check', id: 'code-check', role: 'alertdialog', 'aria-modal': 'true',
+      'aria-labelledby': 'code-check-title', 'aria-describedby': 'code-check-code code-check-why',
+    });
+    codeCheck.addEventListener('cancel', (e) => { // Escape: back to the code on the page
+      e.preventDefault();
+      closeCodeCheck();
+    });
+    document.body.append(codeCheck);
+  }
+  const title = textEl('h2', msg('finish-code.ask'), 'timeout-title');
+  title.id = 'code-check-title';
+  title.tabIndex = -1;
+  const code = el('p', { class: 'code-display', id: 'code-check-code' });
+  const pieces = Array.isArray(p.code_text) ? p.code_text : [];
+  const shown = String(p.code || '');
+  let at = 0;
+  for (const piece of pieces) { // each piece a text of its own, so the voice can say it
+    const i = piece && piece.text ? shown.indexOf(piece.text, at) : -1;
+    if (i < 0) break;
+    if (i > at) code.append(shown.slice(at, i));
+    code.append(textEl('span', piece, 'code-piece'));
+    at = i + piece.text.length;
+  }
+  if (at < shown.length) code.append(shown.slice(at));
+  const why = textEl('p', msg('finish-code.why'), 'timeout-body');
+  why.id = 'code-check-why';
+  const yes = el('button', { type: 'button', class: 'button button-primary', id: 'code-check-yes' });
+  setText(yes, msg('finish-code.yes'));
+  yes.addEventListener('click', () => {
+    codeChecked = true;
+    closeCodeCheck();
+    finish();
+  });
+  const back = el('button', { type: 'button', class: 'button button-secondary', id: 'code-check-back' });
+  setText(back, msg('finish-code.back'));
+  back.addEventListener('click', closeCodeCheck);
+  codeCheck.replaceChildren(title, el('div', { class: 'code-box code-box-large' }, code), why,
+    el('div', { class: 'button-group' }, yes, back));
+  if (typeof codeCheck.showModal === 'function') codeCheck.showModal();
+  else codeCheck.setAttribute('open', '');
+  title.focus();
+  // Said when sound is on (another page may ask first whether the person is listening alone).
+  const els = {};
+  for (const e of codeCheck.querySelectorAll('[data-text-id]')) els[e.dataset.textId] = e;
+  narration.speak(['msg/finish-code.ask', ...pieces.map((t) => t.id), 'msg/finish-code.why'], els);
+}
+
+function closeCodeCheck() {
+  if (!codeCheck) return;
+  narration.stop();
+  if (typeof codeCheck.close === 'function' && codeCheck.open) codeCheck.close();
+  else codeCheck.removeAttribute('open');
+  codeCheck.replaceChildren();
+  document.getElementById('page-title')?.focus();
+}
+
+/** "Finish and clear the screen": on a plan started here without a code, first the question. */
+function finishAsked() {
+  if (finishing || !newPlan || codeChecked || !socket?.isOpen()) {
+    finish();
+  } else if (document.getElementById('page')?.dataset.kind === 'saved-code' && current?.code) {
+    showCodeCheck(current);
+  } else {
+    codeCheckPending = true;
+    go('save-later');
+  }
+}
+
+let current = null; // the page description shown now
 
 // ---- labels from hello ----------------------------------------------------
 
@@ -188,7 +274,14 @@ function onMessage(m) {
       }
       autosave.onPage(m);
       page.render(m.page);
-      if (m.page && typeof m.page === 'object') narration.pageShown(m.page);
+      if (m.page && typeof m.page === 'object') {
+        current = m.page;
+        if (m.page.new_code) newPlan = true;
+        if (!m.page.plan_open) newPlan = false;
+        narration.pageShown(m.page);
+        if (codeCheckPending && m.page.kind === 'saved-code') showCodeCheck(m.page);
+      }
+      codeCheckPending = false;
       narration.offlinePrepare();
       if (backPending && !autosave.unsaved()) sayBack();
       break;
@@ -270,7 +363,7 @@ function start() {
     // "Saved" is spoken once the words are stored; when connected again it is said with that.
     said: (state) => { if (!backPending) narration.speak(['msg/' + state]); },
   });
-  page.init({ go, send, request, finish });
+  page.init({ go, send, request, finish: finishAsked });
   narration.init({ send: sendIfOpen, nextSeq: autosave.nextSeq });
 
   const bigger = $('bigger-text');
@@ -280,7 +373,7 @@ function start() {
     bigger.setAttribute('aria-pressed', on ? 'true' : 'false');
   });
   $('save-later').addEventListener('click', () => go('save-later'));
-  $('finish').addEventListener('click', finish);
+  $('finish').addEventListener('click', finishAsked);
 
   // Nothing of this person may stay in the browser's page cache.
   window.addEventListener('pagehide', () => {
