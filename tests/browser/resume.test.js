@@ -7,8 +7,13 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const { spawn } = require('node:child_process');
+const path = require('node:path');
 const { startServer, launchBrowser, sql, openKiosk, waitForPage, saveMark, browserStorage,
-  NOTHING_STORED, axeViolations, formatViolations } = require('./harness.js');
+  NOTHING_STORED, axeViolations, formatViolations, SOURCE } = require('./harness.js');
+
+const BINARY = process.env.PLANALOUD_BINARY || path.join(SOURCE, 'build/planaloud');
+let restarted = null; // the server started again on the same port and data folder
 
 let server;
 let browser;
@@ -20,8 +25,35 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
+  await stopProc(restarted);
   await server?.stop();
 });
+
+async function stopProc(proc) {
+  if (!proc || proc.exitCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGTERM');
+  await exited;
+}
+
+/** Stops the server (its data kept) and starts it again on the same port and data folder. */
+async function stopServer() {
+  await stopProc(restarted || server.proc);
+}
+
+async function startAgain() {
+  const proc = spawn(BINARY, ['--port', String(server.port), '--data', server.data],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  await new Promise((resolve, reject) => {
+    proc.stdout.on('data', (d) => {
+      out += d;
+      if (/Press Ctrl\+C/.test(out)) resolve();
+    });
+    proc.on('exit', (status) => reject(new Error(`the server exited (${status})`)));
+  });
+  restarted = proc;
+}
 
 /** Opens the demo plan with its code, then goes on to the first page that takes words. */
 async function openToTextPage(page) {
@@ -108,6 +140,34 @@ test('a connection dropped mid-answer comes back to the same page without the co
     assert.ok(said.some((m) => m.type === 'narrate' && m.ids.includes('msg/connection.saved')),
       'being back with the words saved is said');
     assert.deepEqual(await browserStorage(page), NOTHING_STORED);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a server restart mid-answer comes back to the same page, the words saved', async () => {
+  const { context, page, pageErrors } = await openKiosk(browser, server.url, { clock: true, audio: true });
+  try {
+    const pageId = await openToTextPage(page);
+    await page.click('#answer');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('Before the restart, ');
+    const mark = await saveMark(page);
+    await stopServer();
+    await page.waitForSelector('#connection[data-state="connection.lost"]');
+    await page.keyboard.type('and after it.');
+    await page.clock.runFor(1500);
+    assert.ok(!(await page.evaluate((m) => window.__saveLog.slice(m), mark)).includes('saved'));
+    await startAgain();
+    const drawn = await page.$('#answer');
+    await page.clock.runFor(10000); // the tries go on until the server answers
+    await page.waitForFunction((el) => !el.isConnected && document.body.dataset.connection === 'open',
+      drawn);
+    await page.clock.runFor(1000);
+    await page.waitForSelector('#connection[data-state="connection.saved"]');
+    assert.equal(await page.getAttribute('#page', 'data-page-id'), pageId, 'the same page');
+    assert.equal(stored(pageId), 'Before the restart, and after it.');
     assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();
