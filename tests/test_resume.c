@@ -209,6 +209,18 @@ static void resume_should_fail_with_a_wrong_token_or_from_another_page(void)
 	wsclient_free(a);
 }
 
+static void wrong_tokens_should_count_as_wrong_codes(void)
+{
+	wsclient *c = connect_with(KEY_A);
+
+	for (int i = 0; i < 3; i++)
+		CHECK(refused(resume(c, "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCA")));
+	/* the connection must now wait, for codes as for tokens */
+	CHECK(wsclient_ask_is(c, WAIT_MS, "error", "slow-down",
+			      "{\"type\":\"code\",\"seq\":3,\"code\":\"%s\"}", srv.code));
+	wsclient_free(c);
+}
+
 static void no_token_should_be_in_what_the_server_printed(void)
 {
 	char buf[65536];
@@ -366,6 +378,7 @@ int main(void)
 	dup2(saved_err, 2);
 	RUN(resume_should_fail_after_finish);
 	RUN(resume_should_fail_with_a_wrong_token_or_from_another_page);
+	RUN(wrong_tokens_should_count_as_wrong_codes);
 	RUN(no_token_should_be_in_what_the_server_printed);
 	testsrv_stop(&srv);
 	testsrv_cleanup(&srv);
