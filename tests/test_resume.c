@@ -121,9 +121,13 @@ static void resume_should_bring_back_the_page_after_the_socket_closes_once_per_t
 	char first[64] = "", second[64] = "";
 	wsclient *c = write_words(KEY_A, first, sizeof(first));
 
+	long long t0;
+
 	wsclient_free(c); /* the connection drops */
 	c = connect_with(KEY_A);
+	t0 = now_ms();
 	CHECK(back_with_words(resume(c, first)));
+	printf("the page came back %lld ms after resume was sent\n", now_ms() - t0);
 	CHECK(read_token(c, second, sizeof(second)));
 	CHECK(strcmp(first, second) != 0);
 	wsclient_free(c);
