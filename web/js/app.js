@@ -250,8 +250,9 @@ function onMessage(m) {
       if (resumeToken && wasLost) {
         // Back to the same page of the same plan: the welcome page that comes first is not shown.
         resumeSeq = autosave.nextSeq();
+        // It works once: the page that answers brings the next (kept until then, in case this
+        // connection goes too before the server has it).
         socket.send({ type: 'resume', seq: resumeSeq, token: resumeToken });
-        resumeToken = null; // it works once; the server sends the next
       } else {
         showLost(false);
       }
@@ -267,6 +268,7 @@ function onMessage(m) {
         resumeSeq = 0;
         backPending = true;
         if (m.page && !m.page.plan_open) { // the token did not work: the code page says so
+          resumeToken = null;
           autosave.dropAll();
           backPending = false;
           showLost(false);
