@@ -7,7 +7,7 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn } = require('node:child_process');
+const { spawn, execFileSync } = require('node:child_process');
 const path = require('node:path');
 const { startServer, launchBrowser, sql, openKiosk, waitForPage, saveMark, browserStorage,
   NOTHING_STORED, axeViolations, formatViolations, SOURCE } = require('./harness.js');
@@ -168,6 +168,28 @@ test('a server restart mid-answer comes back to the same page, the words saved',
     await page.waitForSelector('#connection[data-state="connection.saved"]');
     assert.equal(await page.getAttribute('#page', 'data-page-id'), pageId, 'the same page');
     assert.equal(stored(pageId), 'Before the restart, and after it.');
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a token the server no longer has brings the code page, saying why', async () => {
+  const { context, page, pageErrors } = await openKiosk(browser, server.url, { clock: true });
+  try {
+    await openToTextPage(page);
+    await page.click('#answer');
+    await page.keyboard.type(' more');
+    await stopServer();
+    await page.waitForSelector('#connection[data-state="connection.lost"]');
+    // As if it had expired: the server forgets every token while it is down.
+    execFileSync('sqlite3', [path.join(server.data, 'planaloud.db'), 'DELETE FROM resume_tokens']);
+    await startAgain();
+    await page.clock.runFor(10000);
+    await page.waitForSelector('body[data-connection="open"] #page[data-page-id="code"] #notice');
+    assert.equal(await page.getAttribute('#notice p', 'data-text-id'), 'msg/resume.failed');
+    assert.equal(await page.$('#answer'), null);
+    assert.notEqual(await page.getAttribute('#connection', 'data-state'), 'connection.saved');
     assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();
