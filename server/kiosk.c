@@ -104,6 +104,8 @@ static const message_route routes[] = {
     {"finish", kiosk_handle_finish, 0},
     {"narrate", kiosk_handle_narrate, 0},
     {"narrate_stop", kiosk_handle_narrate_stop, 0},
+    {"resume_key", kiosk_handle_resume_key, 0},
+    {"resume", kiosk_handle_resume, WRITES},
 };
 
 /* The checks the route asks for; a writer's request opens its savepoint in the batch, and its
@@ -133,7 +135,7 @@ static int done(void *sv, const message_route *r, int rc, message_error *e)
 		return rc;
 	if (rc)
 		store_request_undo(s->p->st);
-	else if (store_request_end(s->p->st)) {
+	else if (kiosk_resume_touch(s) || store_request_end(s->p->st)) {
 		store_request_undo(s->p->st);
 		rc = message_fail(e, "not-saved", NULL, 0);
 	}

@@ -365,6 +365,10 @@ int kiosk_handle_finish(void *sv, const cJSON *m, long long seq)
 	cJSON *bye = cJSON_CreateObject();
 
 	(void)m;
+	if (s->has_token && store_request_begin(s->p->st, NULL, 0) == 0) {
+		kiosk_resume_revoke(s); /* at once, whatever the commit brings */
+		store_request_end(s->p->st);
+	}
 	cJSON_AddStringToObject(bye, "type", "bye");
 	message_add_seq(bye, seq);
 	kiosk_reply(s, bye, 1);

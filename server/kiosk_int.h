@@ -86,8 +86,13 @@ struct kiosk_session {
 	plan_answers held_answers; /* "who is writing" answers, until the plan's opening commits */
 	int opened_in_batch;	   /* the plan was opened in the batch not yet committed */
 
-	int wrong_codes;
+	int wrong_codes; /* wrong codes and resume tokens */
 	time_t wait_until;
+
+	unsigned char resume_key[32]; /* the page's secret (resume_key), for this connection */
+	int has_key;
+	unsigned char resume_hash[32]; /* of the token last given (kiosk_resume.c) */
+	int has_token;
 
 	/* set while a handler fails */
 	message_error err;
@@ -136,8 +141,24 @@ size_t kiosk_kind_index(const kiosk_session *s, page_kind kind);
 void kiosk_show_page(kiosk_session *s, long long seq);
 /* Moves to a page and shows it; remembers journey pages so "carry on" can return there. */
 void kiosk_go_to(kiosk_session *s, size_t index, long long seq);
-/* Forgets the open plan (its code wiped). */
+/* Forgets the open plan (its code wiped, its resume token no longer the session's). */
 void kiosk_plan_close(kiosk_session *s);
+/* The plan becomes the session's (no visit started); -1 with the session's error set. */
+int kiosk_plan_adopt(kiosk_session *s, long long id, const char *code);
+/* Seconds before the session may guess a code or token again (0: now). */
+int kiosk_guess_wait(kiosk_session *s);
+/* A wrong code or token: counted for the connection and the address. */
+void kiosk_guess_wrong(kiosk_session *s);
+
+/* ---- coming back without the code (kiosk_resume.c) ---- */
+
+/* Inside a request: a new token for the open plan (when the page gave its secret), the session's
+ * earlier one revoked; the token goes to the page when the request commits. */
+int kiosk_resume_issue(kiosk_session *s);
+/* Inside a request: the person is still here (their page, and a new expiry for the token). */
+int kiosk_resume_touch(kiosk_session *s);
+/* Inside a request: the session's token stops working. */
+void kiosk_resume_revoke(kiosk_session *s);
 
 /* ---- what a page shows from the store (kiosk_gather.c) ---- */
 
@@ -192,5 +213,7 @@ int kiosk_handle_disagree(void *sv, const cJSON *m, long long seq);
 int kiosk_handle_finish(void *sv, const cJSON *m, long long seq);
 int kiosk_handle_narrate(void *sv, const cJSON *m, long long seq);
 int kiosk_handle_narrate_stop(void *sv, const cJSON *m, long long seq);
+int kiosk_handle_resume_key(void *sv, const cJSON *m, long long seq);
+int kiosk_handle_resume(void *sv, const cJSON *m, long long seq);
 
 #endif

@@ -182,11 +182,19 @@ void kiosk_go_to(kiosk_session *s, size_t index, long long seq)
 		else
 			store_request_end(s->p->st);
 	}
+	if (s->has_token && store_request_begin(s->p->st, NULL, 0) == 0) {
+		if (kiosk_resume_touch(s))
+			store_request_undo(s->p->st);
+		else
+			store_request_end(s->p->st);
+	}
 	kiosk_show_page(s, seq);
 }
 
 void kiosk_plan_close(kiosk_session *s)
 {
+	s->has_token = 0; /* its row went with the request that made it, or is revoked */
+	sodium_memzero(s->resume_hash, sizeof(s->resume_hash));
 	s->plan = 0;
 	s->visit = 0;
 	sodium_memzero(s->code, sizeof(s->code));
@@ -202,8 +210,8 @@ static void keep_managing(void *ctx, const store_plan_detail *d)
 	snprintf(s->managing, sizeof(s->managing), "%s", d->managing);
 }
 
-/* Opens the plan for this session: a new visit, with the answers held so far. */
-static int open_plan(kiosk_session *s, long long id, const char *code)
+/* The plan becomes the session's: its code, status, budget and ways of managing (no visit). */
+int kiosk_plan_adopt(kiosk_session *s, long long id, const char *code)
 {
 	store_plan pl;
 
@@ -211,14 +219,23 @@ static int open_plan(kiosk_session *s, long long id, const char *code)
 	if (store_plan_get(s->p->st, id, &pl) ||
 	    store_plan_detail_get(s->p->st, id, keep_managing, s))
 		return kiosk_fail(s, "server");
-	if (store_visit_start(s->p->st, id, &s->visit)) {
-		s->visit = 0;
-		return kiosk_fail(s, "not-saved");
-	}
 	s->plan = id;
 	snprintf(s->code, sizeof(s->code), "%s", code);
 	s->status = pl.status;
 	s->budget = pl.budget_pence;
+	return 0;
+}
+
+/* Opens the plan for this session: a new visit, with the answers held so far. */
+static int open_plan(kiosk_session *s, long long id, const char *code)
+{
+	long long visit = 0;
+
+	if (store_visit_start(s->p->st, id, &visit))
+		return kiosk_fail(s, "not-saved");
+	if (kiosk_plan_adopt(s, id, code))
+		return -1;
+	s->visit = visit;
 	for (size_t i = 0; i < s->held_answers.n; i++) {
 		const plan_answer *a = &s->held_answers.a[i];
 		const char *vf = kiosk_visit_field(a->page);
@@ -382,6 +399,31 @@ static void arrive(kiosk_session *s, long long seq)
 		kiosk_go_to(s, (size_t)next, seq);
 }
 
+/* Seconds this session must wait before its next guess at a code or token (0: none). */
+int kiosk_guess_wait(kiosk_session *s)
+{
+	time_t now = time(NULL);
+
+	if (now < s->wait_until)
+		return (int)(s->wait_until - now);
+	return limiter_wait(s->p->lim, s->addr, now);
+}
+
+/* A wrong guess: counted for the connection and its address. */
+void kiosk_guess_wrong(kiosk_session *s)
+{
+	time_t now = time(NULL);
+
+	limiter_fail(s->p->lim, s->addr, now);
+	if (++s->wrong_codes >= CONNECTION_FREE_TRIES) {
+		int w = 5 << (s->wrong_codes - CONNECTION_FREE_TRIES < 6
+				  ? s->wrong_codes - CONNECTION_FREE_TRIES
+				  : 6);
+
+		s->wait_until = now + (w < CONNECTION_WAIT_MAX ? w : CONNECTION_WAIT_MAX);
+	}
+}
+
 int kiosk_handle_code(void *sv, const cJSON *m, long long seq)
 {
 	kiosk_session *s = sv;
@@ -390,16 +432,13 @@ int kiosk_handle_code(void *sv, const cJSON *m, long long seq)
 	char canonical[CODE_MAX];
 	unsigned char hash[CODE_HASH_BYTES];
 	long long id;
-	time_t now = time(NULL);
 	int wait, found;
 
 	if (!typed)
 		return kiosk_fail(s, "bad-message");
 	if (s->plan)
 		return kiosk_fail(s, "not-allowed");
-	if (now < s->wait_until)
-		return kiosk_fail_with(s, "slow-down", "seconds", (long long)(s->wait_until - now));
-	if ((wait = limiter_wait(p->lim, s->addr, now)) > 0)
+	if ((wait = kiosk_guess_wait(s)) > 0)
 		return kiosk_fail_with(s, "slow-down", "seconds", wait);
 	found = code_normalise(p->c, typed, strlen(typed), canonical) == 0;
 	if (found) {
@@ -407,14 +446,7 @@ int kiosk_handle_code(void *sv, const cJSON *m, long long seq)
 		found = store_plan_find(p->st, hash, &id) == 0;
 	}
 	if (!found) {
-		limiter_fail(p->lim, s->addr, now);
-		if (++s->wrong_codes >= CONNECTION_FREE_TRIES) {
-			int w = 5 << (s->wrong_codes - CONNECTION_FREE_TRIES < 6
-					  ? s->wrong_codes - CONNECTION_FREE_TRIES
-					  : 6);
-
-			s->wait_until = now + (w < CONNECTION_WAIT_MAX ? w : CONNECTION_WAIT_MAX);
-		}
+		kiosk_guess_wrong(s);
 		sodium_memzero(canonical, sizeof(canonical));
 		return kiosk_fail(s, "wrong-code");
 	}
@@ -425,6 +457,7 @@ int kiosk_handle_code(void *sv, const cJSON *m, long long seq)
 	sodium_memzero(canonical, sizeof(canonical));
 	s->wrong_codes = 0;
 	arrive(s, seq);
+	kiosk_resume_issue(s);
 	return 0;
 }
 
@@ -453,5 +486,6 @@ int kiosk_handle_new_plan(void *sv, const cJSON *m, long long seq)
 	sodium_memzero(code, sizeof(code));
 	s->new_code = 1;
 	kiosk_go_to(s, p->code_index, seq);
+	kiosk_resume_issue(s);
 	return 0;
 }

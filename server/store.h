@@ -463,4 +463,25 @@ typedef void (*store_caseload_fn)(void *ctx, const store_caseload_row *r);
 /* Every plan, most recently changed first. */
 int store_caseload_each(store *s, store_caseload_fn fn, void *ctx);
 
+/* ---- resume tokens (store_resume.c): coming back after a dropped connection ---- */
+#define STORE_RESUME_BOX 104 /* the sealed code: a nonce, 64 bytes of code and a tag */
+typedef struct store_resume {
+	unsigned char hash[STORE_HASH_BYTES]; /* of the token (never the token itself) */
+	long long plan;
+	long long visit;
+	char page[64];			     /* the page the person was on */
+	unsigned char box[STORE_RESUME_BOX]; /* the plan's code, sealed with the token */
+	long long expires_ms;		     /* it stops working then (ms since 1970) */
+} store_resume;
+
+int store_resume_add(store *s, const store_resume *r);
+/* Takes a token that has not expired: 0 with *out filled and the row deleted (each token works
+ * once), 1 when there is none, -1 on error. Expired tokens are deleted first. */
+int store_resume_take(store *s, const unsigned char hash[STORE_HASH_BYTES], long long now_ms,
+		      store_resume *out);
+/* The person is still here: the page they are on and a new expiry. */
+int store_resume_touch(store *s, const unsigned char hash[STORE_HASH_BYTES], const char *page,
+		       long long expires_ms);
+int store_resume_revoke(store *s, const unsigned char hash[STORE_HASH_BYTES]);
+
 #endif

@@ -203,6 +203,17 @@ static const char *const migrations[] = {
     "  answers TEXT NOT NULL DEFAULT '{}'"
     ");"
     "CREATE INDEX reviews_open ON reviews(plan_id, due) WHERE state = 'open';",
+
+    /* 4: resume tokens: a hash of each, never the token; the code sealed with the token. */
+    "CREATE TABLE resume_tokens ("
+    "  token_hash BLOB PRIMARY KEY CHECK (length(token_hash) = 32),"
+    "  plan_id INTEGER NOT NULL REFERENCES plans(id),"
+    "  visit_id INTEGER REFERENCES visits(id),"
+    "  page TEXT NOT NULL,"
+    "  code_box BLOB NOT NULL,"
+    "  expires_ms INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX resume_tokens_expiry ON resume_tokens(expires_ms);",
 };
 
 int db_migrate(store *s, char *err, size_t errlen)

@@ -210,7 +210,11 @@ const SAVE_LOG = `
 const AUDIO_LOG = `
   (() => {
     const log = window.__audio = { contexts: [], sources: [], gains: [], sent: [], narrations: [],
-      spoken: [] };
+      spoken: [], offline: [], offlineNarrations: [] };
+    // The page asks once for the connection's messages, to keep as audio for when the server
+    // cannot be reached (narration.js, "offline messages"): kept apart from what it reads.
+    const OFFLINE = 'msg/connection.lost msg/connection.back msg/connection.saved';
+    const offlineSeqs = new Set();
     const now = () => (log.contexts.length ? log.contexts[log.contexts.length - 1].currentTime : null);
     const AC = window.AudioContext;
     if (AC) {
@@ -261,9 +265,10 @@ const AUDIO_LOG = `
           if (typeof e.data !== 'string') return;
           try {
             const m = JSON.parse(e.data);
-            if (m.type === 'narration') log.narrations.push(m);
+            const list = offlineSeqs.has(m.seq) ? log.offlineNarrations : log.narrations;
+            if (m.type === 'narration') list.push(m);
             if (m.type === 'narration_end') { // the words come with the end
-              const n = log.narrations.filter((x) => x.n === m.n && x.seq === m.seq).pop();
+              const n = list.filter((x) => x.n === m.n && x.seq === m.seq).pop();
               if (n) Object.assign(n, { words: m.words, samples: m.samples, failed: m.failed });
             }
           } catch {}
@@ -272,7 +277,10 @@ const AUDIO_LOG = `
       send(data) {
         try {
           const m = JSON.parse(data);
-          if (m.type === 'narrate' || m.type === 'narrate_stop') log.sent.push(m);
+          if (m.type === 'narrate' && Array.isArray(m.ids) && m.ids.join(' ') === OFFLINE) {
+            offlineSeqs.add(m.seq);
+            log.offline.push(m);
+          } else if (m.type === 'narrate' || m.type === 'narrate_stop') log.sent.push(m);
         } catch {}
         return super.send(data);
       }

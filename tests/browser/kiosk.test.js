@@ -223,8 +223,11 @@ test('"Finish and clear the screen" saves, clears and closes at once', async () 
     await page.click('#answer');
     await page.keyboard.type(words);
     // No waiting for the autosave: finish straight away.
-    const t0 = Date.now();
     await page.click('#finish');
+    // A plan started without a code: its code is shown first, with "Do you have your code?"
+    await page.waitForSelector('#code-check[open] #code-check-yes');
+    const t0 = Date.now();
+    await page.click('#code-check-yes');
     await waitForCleared(page, sockets);
     const took = Date.now() - t0;
     assert.ok(took < (IDLE_S - 1) * 1000, `cleared in ${took} ms, without waiting for the timeout`);

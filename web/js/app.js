@@ -3,7 +3,8 @@
 // The server drives the page (docs/protocol.md); this page keeps no plan state
 // and stores nothing in the browser.
 
-import { setMessages, msg, setText } from './text.js';
+import { setMessages, msg, setText, textEl } from './text.js';
+import { el } from './dom.js';
 import * as autosave from './autosave.js';
 import * as page from './page.js';
 import * as kiosk from './kiosk.js';
@@ -16,6 +17,16 @@ const BYE_SHOW_MS = 1500;
 let socket = null;
 let finishing = false;
 let byeSeen = false;
+
+// Coming back after a lost connection (docs/protocol.md, "resume"): a secret made as the page
+// loads and the server's token for the open plan, both only in this page's memory.
+const pageKey = (() => {
+  const b = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+})();
+let resumeToken = null;
+let resumeSeq = 0;     // the resume request waiting for its page
+let backPending = false; // connected again: say so once the words typed meanwhile are saved
 
 const $ = (id) => document.getElementById(id);
 
@@ -71,6 +82,10 @@ function finish() {
   finishing = true;
   kiosk.stop();
   autosave.flush();
+  resumeToken = null;
+  if (codeCheck?.open) codeCheck.close();
+  codeCheck?.replaceChildren();
+  current = null;
   document.body.dataset.connection = 'finishing';
   narration.clear();
   const sent = !!socket?.isOpen() && send({ type: 'finish' });
@@ -82,6 +97,88 @@ function finish() {
   }
   setTimeout(clearScreen, BYE_FALLBACK_MS);
 }
+
+// ---- "Do you have your code?" before clearing a plan started without one ----
+
+let newPlan = false;          // the plan open was started on this page, without a code
+let codeChecked = false;      // the person said they have their code
+let codeCheckPending = false; // "Save and finish later" asked for, to show the code with the question
+let codeCheck = null;         // the dialog
+
+
+/** The dialog over the page that shows the code (saved-code): asks, shows and says the code. */
+function showCodeCheck(p) {
+  if (!codeCheck) {
+    codeCheck = el('dialog', {
+      class: 'timeout code-check', id: 'code-check', role: 'alertdialog', 'aria-modal': 'true',
+      'aria-labelledby': 'code-check-title', 'aria-describedby': 'code-check-code code-check-why',
+    });
+    codeCheck.addEventListener('cancel', (e) => { // Escape: back to the code on the page
+      e.preventDefault();
+      closeCodeCheck();
+    });
+    document.body.append(codeCheck);
+  }
+  const title = textEl('h2', msg('finish-code.ask'), 'timeout-title');
+  title.id = 'code-check-title';
+  title.tabIndex = -1;
+  const code = el('p', { class: 'code-display', id: 'code-check-code' });
+  const pieces = Array.isArray(p.code_text) ? p.code_text : [];
+  const shown = String(p.code || '');
+  let at = 0;
+  for (const piece of pieces) { // each piece a text of its own, so the voice can say it
+    const i = piece && piece.text ? shown.indexOf(piece.text, at) : -1;
+    if (i < 0) break;
+    if (i > at) code.append(shown.slice(at, i));
+    code.append(textEl('span', piece, 'code-piece'));
+    at = i + piece.text.length;
+  }
+  if (at < shown.length) code.append(shown.slice(at));
+  const why = textEl('p', msg('finish-code.why'), 'timeout-body');
+  why.id = 'code-check-why';
+  const yes = el('button', { type: 'button', class: 'button button-primary', id: 'code-check-yes' });
+  setText(yes, msg('finish-code.yes'));
+  yes.addEventListener('click', () => {
+    codeChecked = true;
+    closeCodeCheck();
+    finish();
+  });
+  const back = el('button', { type: 'button', class: 'button button-secondary', id: 'code-check-back' });
+  setText(back, msg('finish-code.back'));
+  back.addEventListener('click', closeCodeCheck);
+  codeCheck.replaceChildren(title, el('div', { class: 'code-box code-box-large' }, code), why,
+    el('div', { class: 'button-group' }, yes, back));
+  if (typeof codeCheck.showModal === 'function') codeCheck.showModal();
+  else codeCheck.setAttribute('open', '');
+  title.focus();
+  // Said when sound is on (another page may ask first whether the person is listening alone).
+  const els = {};
+  for (const e of codeCheck.querySelectorAll('[data-text-id]')) els[e.dataset.textId] = e;
+  narration.speak(['msg/finish-code.ask', ...pieces.map((t) => t.id), 'msg/finish-code.why'], els);
+}
+
+function closeCodeCheck() {
+  if (!codeCheck) return;
+  narration.stop();
+  if (typeof codeCheck.close === 'function' && codeCheck.open) codeCheck.close();
+  else codeCheck.removeAttribute('open');
+  codeCheck.replaceChildren();
+  document.getElementById('page-title')?.focus();
+}
+
+/** "Finish and clear the screen": on a plan started here without a code, first the question. */
+function finishAsked() {
+  if (finishing || !newPlan || codeChecked || !socket?.isOpen()) {
+    finish();
+  } else if (document.getElementById('page')?.dataset.kind === 'saved-code' && current?.code) {
+    showCodeCheck(current);
+  } else {
+    codeCheckPending = true;
+    go('save-later');
+  }
+}
+
+let current = null; // the page description shown now
 
 // ---- labels from hello ----------------------------------------------------
 
@@ -119,15 +216,17 @@ function showConnection(name) {
   box.scrollIntoView({ block: 'nearest' });
 }
 
-function showLost(lost) {
+function showLost(lost, name = 'connection.back') {
   const box = $('connection');
   if (!box) return;
   if (lost) {
+    if (!wasLost) narration.offlineSay('connection.lost');
     wasLost = true;
     showConnection('connection.lost');
   } else if (wasLost) {
     wasLost = false;
-    showConnection('connection.back');
+    showConnection(name);
+    if (!narration.speak(['msg/' + name])) narration.offlineSay(name);
     backTimer = setTimeout(() => showLost(false), 5000);
   } else {
     clearTimeout(backTimer);
@@ -147,30 +246,68 @@ function onMessage(m) {
       if (m.limits && Number(m.limits.message_bytes) > 0) maxBytes = Number(m.limits.message_bytes);
       applyLabels();
       narration.onHello(m);
-      showLost(false);
+      socket.send({ type: 'resume_key', key: pageKey });
+      if (resumeToken && wasLost) {
+        // Back to the same page of the same plan: the welcome page that comes first is not shown.
+        resumeSeq = autosave.nextSeq();
+        // It works once: the page that answers brings the next (kept until then, in case this
+        // connection goes too before the server has it).
+        socket.send({ type: 'resume', seq: resumeSeq, token: resumeToken });
+      } else {
+        showLost(false);
+      }
       kiosk.start(m.kiosk || {}, finish, finish);
+      break;
+    case 'resume_token':
+      if (typeof m.token === 'string') resumeToken = m.token;
       break;
     case 'page':
       if (finishing) return;
+      if (resumeSeq) {
+        if (m.seq !== resumeSeq) return;
+        resumeSeq = 0;
+        backPending = true;
+        if (m.page && !m.page.plan_open) { // the token did not work: the code page says so
+          resumeToken = null;
+          autosave.dropAll();
+          backPending = false;
+          showLost(false);
+        }
+      }
       autosave.onPage(m);
       page.render(m.page);
-      if (m.page && typeof m.page === 'object') narration.pageShown(m.page);
+      if (m.page && typeof m.page === 'object') {
+        current = m.page;
+        if (m.page.new_code) newPlan = true;
+        if (!m.page.plan_open) newPlan = false;
+        narration.pageShown(m.page);
+        if (codeCheckPending && m.page.kind === 'saved-code') showCodeCheck(m.page);
+      }
+      codeCheckPending = false;
+      narration.offlinePrepare();
+      if (backPending && !autosave.unsaved()) sayBack();
       break;
     case 'narration':
-      narration.onNarration(m);
+      if (!narration.offlineNarration(m)) narration.onNarration(m);
       break;
     case 'narration_words':
-      narration.onNarrationWords(m);
+      if (!narration.offlineEnd(m)) narration.onNarrationWords(m);
       break;
     case 'narration_end':
-      narration.onNarrationEnd(m);
+      if (!narration.offlineEnd(m)) narration.onNarrationEnd(m);
       break;
     case 'saved':
     case 'kept':
       autosave.onSaved(m);
+      if (backPending && !autosave.unsaved()) sayBack();
       break;
     case 'error':
+      if (narration.offlineEnd(m)) break; // the offline messages' narrate: asked again later
       if (narration.onError(m)) break; // a narrate message's: said in the narration bar
+      if (resumeSeq && m.seq === resumeSeq) {
+        clearScreen(); // resuming failed on the server: start afresh
+        break;
+      }
       if (m.seq == null && m.code === 'not-saved') {
         autosave.onCommitFailed(); // the server shows the page again next
         break;
@@ -182,6 +319,7 @@ function onMessage(m) {
       break;
     case 'bye':
       // Everything is stored. Say goodbye for a moment, then start afresh.
+      resumeToken = null;
       finishing = true;
       byeSeen = true;
       narration.clear();
@@ -193,6 +331,12 @@ function onMessage(m) {
   }
 }
 
+/** Connected again, and what was typed meanwhile is stored: said once. */
+function sayBack() {
+  backPending = false;
+  showLost(false, 'connection.saved');
+}
+
 /** The connection has gone: true tries again. */
 function onLost() {
   narration.connectionLost();
@@ -200,7 +344,11 @@ function onLost() {
     if (!byeSeen) clearScreen();
     return false;
   }
-  autosave.dropAll();
+  resumeSeq = 0;
+  backPending = false;
+  // With a token, the page and what is typed on it stay: they are sent again on resume.
+  if (resumeToken) autosave.connectionLost();
+  else autosave.dropAll();
   document.body.dataset.connection = 'lost';
   showLost(true);
   return true;
@@ -212,8 +360,12 @@ function start() {
   const loading = $('loading');
   if (loading) loading.hidden = false;
 
-  autosave.init({ send });
-  page.init({ go, send, request, finish });
+  autosave.init({
+    send,
+    // "Saved" is spoken once the words are stored; when connected again it is said with that.
+    said: (state) => { if (!backPending) narration.speak(['msg/' + state]); },
+  });
+  page.init({ go, send, request, finish: finishAsked });
   narration.init({ send: sendIfOpen, nextSeq: autosave.nextSeq });
 
   const bigger = $('bigger-text');
@@ -223,7 +375,7 @@ function start() {
     bigger.setAttribute('aria-pressed', on ? 'true' : 'false');
   });
   $('save-later').addEventListener('click', () => go('save-later'));
-  $('finish').addEventListener('click', finish);
+  $('finish').addEventListener('click', finishAsked);
 
   // Nothing of this person may stay in the browser's page cache.
   window.addEventListener('pagehide', () => {
@@ -235,7 +387,11 @@ function start() {
   });
 
   // A binary frame is a piece of a narration's audio.
-  socket = openSocket('planaloud', { message: onMessage, binary: (d) => narration.onAudio(d), lost: onLost });
+  socket = openSocket('planaloud', {
+    message: onMessage,
+    binary: (d) => narration.offlineAudio(d) || narration.onAudio(d),
+    lost: onLost,
+  });
 }
 
 start();

@@ -8,13 +8,14 @@ import { msg, setText } from './text.js';
 
 const DELAY_MS = 1000;
 
-let conn = null;       // { send(obj) -> bool }
+let conn = null;       // { send(obj) -> bool, said?(state) }
 let seq = 0;
 let statusEl = null;   // the page's aria-live status line
 const fields = new Map();   // key -> field being watched on this page
 const inflight = new Map(); // seq -> { key } for answers, { ctx } for requests
 
-/** conn.send(obj) sends one message and says whether the socket took it. */
+/** conn.send(obj) sends one message and says whether the socket took it; conn.said(state), if
+ * given, hears each time the status line comes to say "saved" or "not-saved" (to speak it). */
 export function init(c) {
   conn = c;
 }
@@ -39,7 +40,9 @@ export function bindStatus(el) {
 
 function showStatus(state) {
   if (!statusEl || !statusEl.isConnected) return;
+  const was = statusEl.dataset.state;
   statusEl.dataset.state = state;
+  if (state !== was && (state === 'saved' || state === 'not-saved')) conn?.said?.(state);
   if (state === '') {
     statusEl.replaceChildren();
     delete statusEl.dataset.textId;
@@ -209,6 +212,22 @@ export function onCommitFailed() {
   commitFailed = true;
   for (const [k, r] of inflight) if (r.key !== undefined) inflight.delete(k);
   showStatus('not-saved');
+}
+
+/**
+ * The connection is gone but the page stays (it will be resumed): nothing is acknowledged now,
+ * and the words on the page are kept, to be sent again when the same page comes back.
+ */
+export function connectionLost() {
+  inflight.clear();
+  showStatus('');
+}
+
+/** True while words on the page are not yet acknowledged as stored. */
+export function unsaved() {
+  if ([...inflight.values()].some((r) => r.key !== undefined)) return true;
+  for (const f of fields.values()) if (f.timer || f.read() !== f.acked) return true;
+  return false;
 }
 
 /** The connection is gone: nothing waiting can be sent now. */

@@ -708,3 +708,74 @@ export function init(c) {
   }
   showChoices();
 }
+
+// ---- offline messages ------------------------------------------------------
+// The few things to say when the server cannot be reached ("We lost the connection. Please
+// wait.", "We are connected again."): asked for once sound is allowed, through the same
+// `narrate` messages, and kept here as decoded audio to play while the socket is down.
+
+const OFFLINE_IDS = ['msg/connection.lost', 'msg/connection.back', 'msg/connection.saved'];
+const offline = { seq: 0, coming: new Map(), audio: new Map() };
+
+/** Asks for the offline messages' audio, once sound is allowed (again with another voice). */
+export function offlinePrepare() {
+  if (!conn || !allowed || !ctx || !voices.length) return;
+  const key = voice + '|' + speed;
+  if (offline.key === key) return;
+  const seq = conn.nextSeq();
+  if (!conn.send({ type: 'narrate', seq, ids: OFFLINE_IDS, voice, speed })) return;
+  offline.key = key;
+  offline.seq = seq;
+  offline.coming = new Map();
+}
+
+/** A `narration` message: true when it is one of the offline messages' (kept here). */
+export function offlineNarration(m) {
+  if (!offline.seq || m.seq !== offline.seq) return false;
+  if (!m.failed) offline.coming.set(m.n, { id: m.id, rate: Number(m.sample_rate) || 22050, chunks: [] });
+  return true;
+}
+
+/** A binary frame: true when it is a piece of an offline message's audio. */
+export function offlineAudio(data) {
+  if (!(data instanceof ArrayBuffer) || data.byteLength < 6) return false;
+  const a = offline.coming.get(new DataView(data).getUint32(0, true));
+  if (!a) return false;
+  const b = toBuffer(data, a.rate);
+  if (b) a.chunks.push(b);
+  return true;
+}
+
+/** `narration_end` (or `narration_words`): true when it is an offline message's. */
+export function offlineEnd(m) {
+  if (!offline.seq || m.seq !== offline.seq) return false;
+  if (m.type === 'error') offline.key = ''; // asked again later
+  if (m.type !== 'narration_end') return true;
+  const a = offline.coming.get(m.n);
+  offline.coming.delete(m.n);
+  if (a && !m.failed && a.chunks.length) offline.audio.set(a.id, a.chunks);
+  return true;
+}
+
+/**
+ * Plays an offline message (a name of messages.txt) from memory, cutting off what was being said,
+ * when the person has sound on. True if it played.
+ */
+export function offlineSay(name) {
+  const chunks = offline.audio.get('msg/' + name);
+  if (!chunks || !ctx || !auto || !allowed) return false;
+  stopPlaying();
+  reading = null;
+  let at = ctx.currentTime + 0.05;
+  for (const b of chunks) {
+    const src = ctx.createBufferSource();
+    src.buffer = b;
+    src.connect(gain || ctx.destination);
+    src.start(at);
+    at += b.duration;
+  }
+  document.documentElement.dataset.offlineSaid = name; // what was said last, for tests
+  return true;
+}
+
+for (const t of GESTURES) window.addEventListener(t, () => queueMicrotask(offlinePrepare), { passive: true });
