@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_LINE	   4096
-#define MAX_LIMIT	   10000
+#define MAX_LINE  4096
+#define MAX_LIMIT 10000
 
 int content_fail(parser *p, const char *fmt, ...)
 {

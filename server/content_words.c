@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_FORM       64 /* a word or phrase of the list, in bytes */
-#define MAX_ABBREV     12 /* capitals longer than this are shouting, not an abbreviation */
-#define MAX_ABBREVS    32 /* abbreviations told apart in one text; more are not listed */
+#define MAX_FORM    64 /* a word or phrase of the list, in bytes */
+#define MAX_ABBREV  12 /* capitals longer than this are shouting, not an abbreviation */
+#define MAX_ABBREVS 32 /* abbreviations told apart in one text; more are not listed */
 
 /* ---- the list: hard-words.txt ---- */
 
@@ -247,8 +247,7 @@ static int next_use(const content_hard_word *h, const char *text, size_t from, s
 	return 0;
 }
 
-int content_hard_word_find(const content_hard_word *h, const char *text, size_t *at,
-			   size_t *len)
+int content_hard_word_find(const content_hard_word *h, const char *text, size_t *at, size_t *len)
 {
 	return next_use(h, text, 0, at, len);
 }
@@ -296,10 +295,11 @@ int content_page_text(parser *p, const char *key, const char *text)
 		if (is_say && shown_in_bold(h, text))
 			p->hard_seen[i] = -1;
 		else if (is_say)
-			return content_fail(p,
-					    "'%s' is a hard word (hard-words.txt): explain it in "
-					    "the first say line that uses it, with the word in bold",
-					    h->forms[0]);
+			return content_fail(
+			    p,
+			    "'%s' is a hard word (hard-words.txt): explain it in "
+			    "the first say line that uses it, with the word in bold",
+			    h->forms[0]);
 		else if (!p->hard_seen[i])
 			p->hard_seen[i] = p->line;
 	}
@@ -317,11 +317,12 @@ int content_page_end(parser *p)
 	for (size_t i = 0; i < c->nhard; i++) {
 		if (!rc && p->in_page && pg && p->hard_seen[i] > 0) {
 			p->line = p->hard_seen[i];
-			rc = content_fail(p,
-					  "'%s' is a hard word (hard-words.txt): the page '%s' uses "
-					  "it but does not explain it; add a say line with the word "
-					  "in bold that says what it means",
-					  c->hard[i].forms[0], pg->id);
+			rc =
+			    content_fail(p,
+					 "'%s' is a hard word (hard-words.txt): the page '%s' uses "
+					 "it but does not explain it; add a say line with the word "
+					 "in bold that says what it means",
+					 c->hard[i].forms[0], pg->id);
 		}
 		p->hard_seen[i] = 0;
 	}
@@ -379,8 +380,7 @@ static void hard_words(findings *f, const content *c, const char *text)
 	for (size_t i = 0; i < c->nhard; i++) {
 		size_t at = 0, len = 0;
 
-		for (size_t from = 0; next_use(&c->hard[i], text, from, &at, &len);
-		     from = at + len)
+		for (size_t from = 0; next_use(&c->hard[i], text, from, &at, &len); from = at + len)
 			if (!explained_in_brackets(text, at, len)) {
 				add(f, FINDING_HARD_WORD, at, len);
 				if (f->n <= f->max)
@@ -426,8 +426,7 @@ static int by_place(const void *a, const void *b)
 	return x->at < y->at ? -1 : x->at > y->at;
 }
 
-size_t content_words_check(const content *c, const char *text, content_finding *out,
-			   size_t max)
+size_t content_words_check(const content *c, const char *text, content_finding *out, size_t max)
 {
 	findings f = {out, max, 0};
 

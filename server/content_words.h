@@ -21,20 +21,18 @@ typedef struct content_finding {
 	content_finding_kind kind;
 	size_t at;
 	size_t len;
-	int words;			/* FINDING_LONG_SENTENCE: how many */
-	const content_hard_word *hard;	/* FINDING_HARD_WORD: the list's entry (borrowed from c) */
+	int words;		       /* FINDING_LONG_SENTENCE: how many */
+	const content_hard_word *hard; /* FINDING_HARD_WORD: the list's entry (borrowed from c) */
 } content_finding;
 
 /* Checks text (NUL-terminated UTF-8) against the rules with c's list (borrowed; only read):
  * each long sentence, then the first use of each hard word, then each abbreviation once, in
  * the order they come in the text. Writes at most max findings into out and returns how many
  * there are in all (which may be more than max). */
-size_t content_words_check(const content *c, const char *text, content_finding *out,
-			   size_t max);
+size_t content_words_check(const content *c, const char *text, content_finding *out, size_t max);
 
 /* The first use of the hard word h in text as a whole word or phrase, case aside: 1 with its
  * place in *at and *len, or 0. */
-int content_hard_word_find(const content_hard_word *h, const char *text, size_t *at,
-			   size_t *len);
+int content_hard_word_find(const content_hard_word *h, const char *text, size_t *at, size_t *len);
 
 #endif

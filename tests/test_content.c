@@ -1007,8 +1007,8 @@ static void content_should_refuse_a_line_after_a_second_group_line(void)
 
 static void content_should_list_the_hard_words_people_found_hard(void)
 {
-	static const char *const words[] = {"council", "risk", "emergency", "admire", "achieve",
-					    "organisation", "assessment", "advocate"};
+	static const char *const words[] = {"council", "risk",	       "emergency",  "admire",
+					    "achieve", "organisation", "assessment", "advocate"};
 	char err[ERR_LEN];
 	content *c = load_real(err);
 
@@ -1145,8 +1145,8 @@ static void content_should_accept_a_hard_word_in_bold_in_capitals_or_another_for
 	copy t;
 
 	CHECK(copy_with_small_list(&t) == 0);
-	CHECK(append_line(&t, "01-welcome.txt",
-			  "say: **Councils** run services where you live.") > 0);
+	CHECK(append_line(&t, "01-welcome.txt", "say: **Councils** run services where you live.") >
+	      0);
 	CHECK(append_line(&t, "01-welcome.txt", "say: The Council reads it.") > 0);
 	CHECK(copy_refused(&t, err) == 0);
 	CHECK_STR(err, "");
