@@ -320,6 +320,11 @@ int staff_handle_check_words(void *session, const cJSON *m, long long seq)
 		cJSON_Delete(o);
 		return staff_fail(ss, "server");
 	}
+	if (add_filled(o, "title", ss->sf->c, "staff.words.title", NULL) ||
+	    add_filled(o, "can_send", ss->sf->c, "staff.words.can-send", NULL)) {
+		cJSON_Delete(o);
+		return staff_fail(ss, "server");
+	}
 	staff_reply(ss, o, 0);
 	return 0;
 }
