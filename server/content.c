@@ -388,7 +388,10 @@ content *content_load(const char *easyread_dir, const char *lang, const char *pi
 		content_fail(&p, "out of memory");
 		goto out;
 	}
+	/* The hard-words list first: its everyday abbreviations are allowed in every file. */
 	if (path_join(dir, sizeof(dir), easyread_dir, lang, err, errlen) ||
+	    path_join(path, sizeof(path), dir, "hard-words.txt", err, errlen) ||
+	    content_parse_file(&p, path, content_hard_word_line) || content_hard_words_done(&p) ||
 	    path_join(messages, sizeof(messages), dir, "messages.txt", err, errlen) ||
 	    content_parse_file(&p, messages, content_message_line) ||
 	    path_join(path, sizeof(path), dir, "pictures.txt", err, errlen) ||
@@ -402,9 +405,6 @@ content *content_load(const char *easyread_dir, const char *lang, const char *pi
 			     MIN_CODEWORDS);
 		goto out;
 	}
-	if (path_join(path, sizeof(path), dir, "hard-words.txt", err, errlen) ||
-	    content_parse_file(&p, path, content_hard_word_line) || content_hard_words_done(&p))
-		goto out;
 	p.hard_seen = calloc(c->nhard + 1, sizeof(*p.hard_seen));
 	if (!p.hard_seen) {
 		content_fail(&p, "out of memory");

@@ -1,5 +1,7 @@
 #include "content_int.h"
 
+#include "content_words.h"
+
 #include "utf8.h"
 
 #include <ctype.h>
@@ -150,6 +152,7 @@ int content_check_easy_read(parser *p, const char *text)
 {
 	int n = content_longest_sentence(text);
 	int stars = 0;
+	size_t at, len;
 
 	if (n > CONTENT_SENTENCE_MAX)
 		return content_fail(p, "this sentence has %d words; easy read allows %d or fewer",
@@ -158,6 +161,11 @@ int content_check_easy_read(parser *p, const char *text)
 		stars++;
 	if (stars % 2)
 		return content_fail(p, "the stars for bold do not come in pairs");
+	if (content_abbreviation_find(p->c, text, &at, &len))
+		return content_fail(p,
+				    "'%.*s' is an abbreviation: write it in full, or explain it in "
+				    "brackets after it (or list it as everyday in hard-words.txt)",
+				    (int)len, text + at);
 	return 0;
 }
 

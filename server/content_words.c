@@ -390,12 +390,13 @@ static void hard_words(findings *f, const content *c, const char *text)
 	}
 }
 
-static void abbreviations(findings *f, const content *c, const char *text)
+/* The next abbreviation from *from that is not everyday and not explained in brackets: 1 with
+ * *at and *len, and *from past it; 0 when there is none. */
+static int next_abbreviation(const content *c, const char *text, size_t *from, size_t *at,
+			     size_t *len)
 {
-	size_t seen[MAX_ABBREVS], nseen = 0;
-
-	for (size_t i = 0; text[i];) {
-		size_t start = i, caps = 0, dup = 0;
+	for (size_t i = *from; text[i];) {
+		size_t start = i, caps = 0;
 
 		while (isalnum((unsigned char)text[i]))
 			caps += isupper((unsigned char)text[i++]) ? 1 : 0;
@@ -407,13 +408,35 @@ static void abbreviations(findings *f, const content *c, const char *text)
 		    content_is_everyday(c, text + start, caps) ||
 		    explained_in_brackets(text, start, caps))
 			continue;
+		*at = start;
+		*len = caps;
+		*from = i;
+		return 1;
+	}
+	return 0;
+}
+
+int content_abbreviation_find(const content *c, const char *text, size_t *at, size_t *len)
+{
+	size_t from = 0;
+
+	return next_abbreviation(c, text, &from, at, len);
+}
+
+static void abbreviations(findings *f, const content *c, const char *text)
+{
+	size_t seen[MAX_ABBREVS], nseen = 0, from = 0, at, len;
+
+	while (nseen < MAX_ABBREVS && next_abbreviation(c, text, &from, &at, &len)) {
+		int dup = 0;
+
 		for (size_t k = 0; k < nseen; k++)
-			dup |= strncmp(text + seen[k], text + start, caps) == 0 &&
-			       !isalnum((unsigned char)text[seen[k] + caps]);
-		if (dup || nseen == MAX_ABBREVS)
+			dup |= strncmp(text + seen[k], text + at, len) == 0 &&
+			       !isalnum((unsigned char)text[seen[k] + len]);
+		if (dup)
 			continue;
-		seen[nseen++] = start;
-		add(f, FINDING_ABBREVIATION, start, caps);
+		seen[nseen++] = at;
+		add(f, FINDING_ABBREVIATION, at, len);
 	}
 }
 

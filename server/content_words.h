@@ -35,4 +35,8 @@ size_t content_words_check(const content *c, const char *text, content_finding *
  * place in *at and *len, or 0. */
 int content_hard_word_find(const content_hard_word *h, const char *text, size_t *at, size_t *len);
 
+/* The first abbreviation in text (two to twelve capitals, such as "OT") that is not an everyday
+ * one of c's list and not explained in brackets: 1 with its place in *at and *len, or 0. */
+int content_abbreviation_find(const content *c, const char *text, size_t *at, size_t *len);
+
 #endif

@@ -1120,7 +1120,7 @@ static void content_should_know_a_hard_word_by_its_other_forms_and_any_case(void
 {
 	static const char *const lines[] = {
 	    "say: Councils help people.",
-	    "say: The COUNCIL reads it.",
+	    "say: Council staff read it too.",
 	    "say: The council's letter has a code.",
 	    "say: You can get a Direct  Payment.",
 	};
@@ -1213,6 +1213,35 @@ static void content_should_refuse_a_hard_word_listed_twice(void)
 	copy_remove(&t);
 }
 
+static void content_should_refuse_an_abbreviation_it_does_not_explain(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_with_small_list(&t) == 0);
+	n = append_line(&t, "01-welcome.txt", "say: Your GP can help. It is OK.");
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("01-welcome.txt", n));
+	CHECK_HAS(err, "'GP'");
+	CHECK_HAS(err, "abbreviation");
+	copy_remove(&t);
+}
+
+static void content_should_accept_an_everyday_or_explained_abbreviation(void)
+{
+	char err[ERR_LEN];
+	copy t;
+
+	CHECK(copy_with_small_list(&t) == 0);
+	CHECK(append_line(&t, "01-welcome.txt", "say: It is OK. Your GP (doctor) can help.") > 0);
+	CHECK(append_line(&t, "messages.txt",
+			  "test.doctor: Your doctor (GP) can help. I am here.") > 0);
+	CHECK(copy_refused(&t, err) == 0);
+	CHECK_STR(err, "");
+	copy_remove(&t);
+}
+
 int main(void)
 {
 	RUN(content_should_load_the_real_content);
@@ -1272,5 +1301,7 @@ int main(void)
 	RUN(content_should_want_each_page_to_explain_its_own_hard_words);
 	RUN(content_should_refuse_a_hard_word_without_its_meaning);
 	RUN(content_should_refuse_a_hard_word_listed_twice);
+	RUN(content_should_refuse_an_abbreviation_it_does_not_explain);
+	RUN(content_should_accept_an_everyday_or_explained_abbreviation);
 	return check_report();
 }
