@@ -2,7 +2,7 @@
 // with a long sentence, a hard word and an abbreviation shows a GOV.UK warning with the content's
 // words and the hard-words list's suggestions; explained in brackets, the warning goes; the
 // invitation still sends with the warning shown; axe finds no violation with it shown, at 1280px
-// and at 320px. The expected words come from messages.txt and hard-words.txt, not from here.
+// and at 320px. On the plan, how a need will be met and a comment are checked too, and save. The expected words come from messages.txt and hard-words.txt, not from here.
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -100,7 +100,22 @@ test('a need written for the person is checked as staff type: a warning with sug
     await page.check('#managing');
     await page.click('#invite-send');
     await page.waitForSelector('.app-letter');
-    assert.match(await page.evaluate(() => location.hash), /^#letter\/\d+$/);
+    const plan = /^#letter\/(\d+)$/.exec(await page.evaluate(() => location.hash));
+    assert.ok(plan, 'the invitation was sent');
+
+    // On the plan, how a need will be met and a comment on the needs are checked the same way.
+    await page.goto(`${server.url}staff/#plan/${plan[1]}`);
+    const how = await page.waitForSelector('textarea[id$="-how"]');
+    const howId = await how.getAttribute('id');
+    await page.fill(`#${howId}`, LONG);
+    await page.waitForSelector(`#${howId}-words .govuk-warning-text`);
+    await page.fill('#comment-needs', 'Your GP will ring you.');
+    await page.waitForSelector('#comment-needs-words .app-words__finding[data-kind="abbreviation"]');
+    assert.ok((await page.textContent('#comment-needs-words')).includes(message('staff.words.abbreviation', { word: 'GP' })));
+    await noViolations(page, 'the plan with easy-read warnings');
+    // Saved with the warning shown.
+    await page.click(`#${howId.replace(/-how$/, '-save')}`);
+    await page.waitForFunction((id) => document.getElementById(id)?.textContent.trim(), howId.replace(/-how$/, '-done'));
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
