@@ -116,6 +116,9 @@ test('a need written for the person is checked as staff type: a warning with sug
     // Saved with the warning shown.
     await page.click(`#${howId.replace(/-how$/, '-save')}`);
     await page.waitForFunction((id) => document.getElementById(id)?.textContent.trim(), howId.replace(/-how$/, '-done'));
+    // Shown again later, the saved words are checked at once.
+    await page.reload();
+    await page.waitForSelector(`#${howId}-words .govuk-warning-text`);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

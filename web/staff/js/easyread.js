@@ -50,6 +50,7 @@ export function watchWords(field, ctx) {
     timer = setTimeout(check, PAUSE_MS);
   });
   field.addEventListener('change', check);
+  if (field.value.trim()) check(); // words saved earlier are checked as the view shows them
 }
 
 /** watchWords on the textarea inside a form group (dom.js `textarea`); returns the group. */
