@@ -394,7 +394,10 @@ content *content_load(const char *easyread_dir, const char *lang, const char *pi
 		content_fail(&p, "out of memory");
 		goto out;
 	}
+	/* The hard-words list first: its everyday abbreviations are allowed in every file. */
 	if (path_join(dir, sizeof(dir), easyread_dir, lang, err, errlen) ||
+	    path_join(path, sizeof(path), dir, "hard-words.txt", err, errlen) ||
+	    content_parse_file(&p, path, content_hard_word_line) || content_hard_words_done(&p) ||
 	    path_join(messages, sizeof(messages), dir, "messages.txt", err, errlen) ||
 	    content_parse_file(&p, messages, content_message_line) ||
 	    path_join(path, sizeof(path), dir, "pictures.txt", err, errlen) ||
@@ -408,12 +411,17 @@ content *content_load(const char *easyread_dir, const char *lang, const char *pi
 			     MIN_CODEWORDS);
 		goto out;
 	}
+	p.hard_seen = calloc(c->nhard + 1, sizeof(*p.hard_seen));
+	if (!p.hard_seen) {
+		content_fail(&p, "out of memory");
+		goto out;
+	}
 	if (list_page_files(&p, dir, &files, &nfiles))
 		goto out;
 	for (size_t i = 0; i < nfiles; i++) {
 		p.part = -2;
 		p.in_page = 0;
-		if (content_parse_file(&p, files[i], content_page_line))
+		if (content_parse_file(&p, files[i], content_page_line) || content_page_end(&p))
 			goto out;
 	}
 	if (check_pages(&p, pictures_dir, messages))
@@ -423,6 +431,7 @@ out:
 	for (size_t i = 0; i < nfiles; i++)
 		free(files[i]);
 	free(files);
+	free(p.hard_seen);
 	if (rc) {
 		content_free(c);
 		return NULL;
@@ -483,6 +492,17 @@ void content_free(content *c)
 	for (size_t i = 0; i < c->nwords; i++)
 		free(c->words[i]);
 	free(c->words);
+	for (size_t i = 0; i < c->nhard; i++) {
+		for (size_t f = 0; f < c->hard[i].nforms; f++)
+			free(c->hard[i].forms[f]);
+		free(c->hard[i].forms);
+		free(c->hard[i].means);
+		free(c->hard[i].instead);
+	}
+	free(c->hard);
+	for (size_t i = 0; i < c->neveryday; i++)
+		free(c->everyday[i]);
+	free(c->everyday);
 	free(c->lang);
 	free(c);
 }

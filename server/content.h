@@ -77,6 +77,17 @@ typedef struct content_page {
 	int picture_line;
 } content_page;
 
+/* A word from the hard-words list (hard-words.txt): the ways it is written (forms[0] is the
+ * word itself; lowercase, one space between the words of a phrase), what it means in plain
+ * words, and a plainer word or phrase to use instead (may be NULL). */
+typedef struct content_hard_word {
+	char **forms;
+	size_t nforms;
+	char *means;
+	char *instead;
+	int line;
+} content_hard_word;
+
 typedef struct content content;
 
 /* Loads easyread/<lang>/ and easyread/codewords.txt, checking pictures against pictures_dir.
@@ -115,6 +126,17 @@ const char *content_codeword(const content *c, size_t i);
 /* The word's position in the list, or -1. */
 long content_codeword_index(const content *c, const char *word, size_t len);
 
+size_t content_hard_word_count(const content *c);
+const content_hard_word *content_hard_word_at(const content *c, size_t i);
+/* 1 when the abbreviation (len bytes, as written) is an everyday one that needs no explaining. */
+int content_is_everyday(const content *c, const char *word, size_t len);
+
+/* Easy read: at most this many words in a sentence. */
+#define CONTENT_SENTENCE_MAX 15
+
+/* The next sentence of text from byte *pos: returns its number of words, with [*start, *pos)
+ * its bytes (spaces before it left out); -1 when no sentence is left. */
+int content_sentence_next(const char *text, size_t *pos, size_t *start);
 /* The number of words in the longest sentence of text (used by the checks and their tests). */
 int content_longest_sentence(const char *text);
 

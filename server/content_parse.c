@@ -1,5 +1,7 @@
 #include "content_int.h"
 
+#include "content_words.h"
+
 #include "utf8.h"
 
 #include <ctype.h>
@@ -9,9 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_SENTENCE_WORDS 15
-#define MAX_LINE	   4096
-#define MAX_LIMIT	   10000
+#define MAX_LINE  4096
+#define MAX_LIMIT 10000
 
 int content_fail(parser *p, const char *fmt, ...)
 {
@@ -96,20 +97,24 @@ static int ends_sentence(const char *word, size_t len)
 	return 0;
 }
 
-int content_longest_sentence(const char *text)
+int content_sentence_next(const char *text, size_t *pos, size_t *start)
 {
-	const char *s = text;
-	int longest = 0, words = 0;
+	const char *s = text + *pos;
+	int words = 0, any = 0;
 
 	while (*s) {
-		const char *start;
+		const char *word;
 		int is_word = 0;
 
 		while (*s == ' ' || *s == '\t')
 			s++;
 		if (!*s)
 			break;
-		start = s;
+		word = s;
+		if (!any) {
+			*start = (size_t)(s - text);
+			any = 1;
+		}
 		while (*s && *s != ' ' && *s != '\t') {
 			const unsigned char *u = (const unsigned char *)s;
 			size_t n;
@@ -125,27 +130,42 @@ int content_longest_sentence(const char *text)
 		}
 		if (is_word)
 			words++;
-		if (ends_sentence(start, (size_t)(s - start))) {
-			if (words > longest)
-				longest = words;
-			words = 0;
-		}
+		if (ends_sentence(word, (size_t)(s - word)))
+			break;
 	}
-	return words > longest ? words : longest;
+	*pos = (size_t)(s - text);
+	return any ? words : -1;
 }
 
-static int check_easy_read(parser *p, const char *text)
+int content_longest_sentence(const char *text)
+{
+	size_t pos = 0, start;
+	int longest = 0, words;
+
+	while ((words = content_sentence_next(text, &pos, &start)) >= 0)
+		if (words > longest)
+			longest = words;
+	return longest;
+}
+
+int content_check_easy_read(parser *p, const char *text)
 {
 	int n = content_longest_sentence(text);
 	int stars = 0;
+	size_t at, len;
 
-	if (n > MAX_SENTENCE_WORDS)
+	if (n > CONTENT_SENTENCE_MAX)
 		return content_fail(p, "this sentence has %d words; easy read allows %d or fewer",
-				    n, MAX_SENTENCE_WORDS);
+				    n, CONTENT_SENTENCE_MAX);
 	for (const char *s = strstr(text, "**"); s; s = strstr(s + 2, "**"))
 		stars++;
 	if (stars % 2)
 		return content_fail(p, "the stars for bold do not come in pairs");
+	if (content_abbreviation_find(p->c, text, &at, &len))
+		return content_fail(p,
+				    "'%.*s' is an abbreviation: write it in full, or explain it in "
+				    "brackets after it (or list it as everyday in hard-words.txt)",
+				    (int)len, text + at);
 	return 0;
 }
 
@@ -204,7 +224,7 @@ static int add_option(parser *p, content_page *pg, char *v)
 	for (size_t i = 0; i < pg->noptions; i++)
 		if (strcmp(pg->options[i].value, parts[0]) == 0)
 			return content_fail(p, "the option '%s' is there twice", parts[0]);
-	if (check_easy_read(p, parts[1]))
+	if (content_check_easy_read(p, parts[1]) || content_page_text(p, "option", parts[1]))
 		return -1;
 	o = content_grow(pg->options, pg->noptions, sizeof(*o));
 	if (!o)
@@ -238,7 +258,7 @@ static int add_field(parser *p, content_page *pg, char *v)
 	for (size_t i = 0; i < pg->nfields; i++)
 		if (strcmp(pg->fields[i].name, parts[0]) == 0)
 			return content_fail(p, "the field '%s' is there twice", parts[0]);
-	if (check_easy_read(p, parts[2]))
+	if (content_check_easy_read(p, parts[2]) || content_page_text(p, "item", parts[2]))
 		return -1;
 	f = content_grow(pg->fields, pg->nfields, sizeof(*f));
 	if (!f)
@@ -288,6 +308,8 @@ static int start_page(parser *p, const char *id)
 
 	if (p->part == -2)
 		return content_fail(p, "a page must come after a 'part:' or 'group:' line");
+	if (content_page_end(p))
+		return -1;
 	if (!is_name(id, NULL))
 		return content_fail(
 		    p, "a page's name may use only lowercase letters, digits and '-' (at most 48)");
@@ -360,7 +382,7 @@ static int page_line(parser *p, const char *key, char *v)
 		return 0;
 	}
 	/* The rest are text a person reads. */
-	if (check_easy_read(p, v))
+	if (content_check_easy_read(p, v) || content_page_text(p, key, v))
 		return -1;
 	if (strcmp(key, "title") == 0)
 		return set_once(p, &pg->title, key, v);
@@ -381,8 +403,7 @@ static int page_line(parser *p, const char *key, char *v)
 			    key);
 }
 
-/* Splits "key: value" in place. 1 for a blank or note line, 0 for a line, -1 (reported) if bad. */
-static int split_line(parser *p, char *line, char **key, char **value)
+int content_split_line(parser *p, char *line, char **key, char **value)
 {
 	char *colon;
 
@@ -406,12 +427,12 @@ int content_page_line(parser *p, char *line)
 {
 	char *key, *v;
 	content *c = p->c;
-	int rc = split_line(p, line, &key, &v);
+	int rc = content_split_line(p, line, &key, &v);
 
 	if (rc)
 		return rc > 0 ? 0 : -1;
 	if (strcmp(key, "part") == 0 || strcmp(key, "group") == 0) {
-		if (check_easy_read(p, v))
+		if (content_check_easy_read(p, v) || content_page_end(p))
 			return -1;
 		p->in_page = 0;
 		if (key[0] == 'g') {
@@ -465,14 +486,14 @@ static int add_named(parser *p, named **arr, size_t *n, char *line, const char *
 {
 	char *name, *text;
 	named *a;
-	int rc = split_line(p, line, &name, &text);
+	int rc = content_split_line(p, line, &name, &text);
 
 	if (rc)
 		return rc > 0 ? 0 : -1;
 	if (!is_name(name, "._"))
 		return content_fail(
 		    p, "a %s name may use only lowercase letters, digits, '.', '_' and '-'", what);
-	if (check_easy_read(p, text))
+	if (content_check_easy_read(p, text))
 		return -1;
 	for (size_t i = 0; i < *n; i++)
 		if (strcmp((*arr)[i].name, name) == 0)

@@ -210,6 +210,7 @@ static const message_route routes[] = {
     {"audit", staff_handle_audit, AUTH_VIEW_AUDIT},
     {"review", staff_handle_review, AUTH_COMPLETE_REVIEW},
     {"flag_close", staff_handle_flag_close, AUTH_FILL_COUNCIL_PARTS},
+    {"check_words", staff_handle_check_words, ANYONE},
 };
 
 /* Before a handler runs: the user's role may take its action. */

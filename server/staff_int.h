@@ -201,5 +201,7 @@ int staff_handle_diff(void *session, const cJSON *m, long long seq);
 int staff_handle_audit(void *session, const cJSON *m, long long seq);
 int staff_handle_review(void *session, const cJSON *m, long long seq);
 int staff_handle_flag_close(void *session, const cJSON *m, long long seq);
+/* staff_words.c: what is hard to read in a text staff write for the person. */
+int staff_handle_check_words(void *session, const cJSON *m, long long seq);
 
 #endif

@@ -1,8 +1,12 @@
 #include "staff_words.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "content_words.h"
 #include "plan.h"
+#include "staff_int.h"
 
 /* The caseload's order: what needs staff first. */
 static const plan_status status_order[] = {
@@ -190,4 +194,137 @@ cJSON *staff_words_new(const content *c, auth_role role)
 		return NULL;
 	}
 	return o;
+}
+
+/* ---- what is hard to read in a text (check_words) ---- */
+
+#define MAX_FINDINGS 24 /* listed for one text; a longer list helps nobody */
+
+static const char *const finding_kinds[] = {
+    [FINDING_LONG_SENTENCE] = "long-sentence",
+    [FINDING_HARD_WORD] = "hard-word",
+    [FINDING_ABBREVIATION] = "abbreviation",
+};
+
+/* Adds "<field>": the message name filled from kv, or nothing when the content lacks it. */
+static int add_filled(cJSON *o, const char *field, const content *c, const char *name,
+		      const char *const *kv)
+{
+	char *t;
+	int rc;
+
+	if (!content_message(c, name))
+		return 0;
+	t = content_fill(c, name, kv);
+	rc = t && cJSON_AddStringToObject(o, field, t) ? 0 : -1;
+	free(t);
+	return rc;
+}
+
+/* A hard word's suggestion: plainer words when the list has them, then what it means. */
+static int add_hard_suggestion(cJSON *o, const content *c, const content_hard_word *h)
+{
+	char *instead = NULL, *means, *both = NULL;
+	size_t n;
+	int rc = -1;
+
+	if (h->instead)
+		instead = content_fill(c, "staff.words.instead",
+				       (const char *const[]){"instead", h->instead, NULL});
+	means =
+	    content_fill(c, "staff.words.means", (const char *const[]){"means", h->means, NULL});
+	if (!means || (h->instead && !instead))
+		goto out;
+	n = (instead ? strlen(instead) + 1 : 0) + strlen(means) + 1;
+	both = malloc(n);
+	if (!both)
+		goto out;
+	snprintf(both, n, "%s%s%s", instead ? instead : "", instead ? " " : "", means);
+	rc = cJSON_AddStringToObject(o, "suggestion", both) ? 0 : -1;
+out:
+	free(both);
+	free(means);
+	free(instead);
+	return rc;
+}
+
+/* One finding as an object into a. */
+static int add_finding(cJSON *a, const content *c, const char *text, const content_finding *f)
+{
+	cJSON *o = cJSON_CreateObject();
+	const char *kind = finding_kinds[f->kind];
+	char name[64], suggestion[80], words[16], max[16], *word = NULL;
+	int rc = -1;
+
+	if (!o)
+		return -1;
+	if (!cJSON_AddItemToArray(a, o)) {
+		cJSON_Delete(o);
+		return -1;
+	}
+	if (!cJSON_AddStringToObject(o, "kind", kind))
+		return -1;
+	snprintf(name, sizeof(name), "staff.words.%s", kind);
+	snprintf(suggestion, sizeof(suggestion), "staff.words.%s.suggestion", kind);
+	if (f->kind == FINDING_LONG_SENTENCE) {
+		snprintf(words, sizeof(words), "%d", f->words);
+		snprintf(max, sizeof(max), "%d", CONTENT_SENTENCE_MAX);
+		return !cJSON_AddNumberToObject(o, "words", f->words) ||
+			       !cJSON_AddNumberToObject(o, "max", CONTENT_SENTENCE_MAX) ||
+			       add_filled(
+				   o, "text", c, name,
+				   (const char *const[]){"words", words, "max", max, NULL}) ||
+			       add_filled(o, "suggestion", c, suggestion, NULL)
+			   ? -1
+			   : 0;
+	}
+	word = strndup(text + f->at, f->len);
+	if (!word || !cJSON_AddStringToObject(o, "word", word) ||
+	    add_filled(o, "text", c, name, (const char *const[]){"word", word, NULL}))
+		goto out;
+	if (f->kind == FINDING_HARD_WORD ? add_hard_suggestion(o, c, f->hard)
+					 : add_filled(o, "suggestion", c, suggestion, NULL))
+		goto out;
+	rc = 0;
+out:
+	free(word);
+	return rc;
+}
+
+cJSON *staff_words_findings_new(const content *c, const char *text)
+{
+	content_finding found[MAX_FINDINGS];
+	size_t n = content_words_check(c, text, found, MAX_FINDINGS);
+	cJSON *a = cJSON_CreateArray();
+
+	for (size_t i = 0; a && i < n && i < MAX_FINDINGS; i++)
+		if (add_finding(a, c, text, &found[i])) {
+			cJSON_Delete(a);
+			return NULL;
+		}
+	return a;
+}
+
+int staff_handle_check_words(void *session, const cJSON *m, long long seq)
+{
+	staff_session *ss = session;
+	const char *text;
+	cJSON *o, *found;
+
+	if (staff_text_arg(ss, m, "text", 0, STAFF_TEXT_MAX, &text))
+		return -1;
+	o = staff_view_message("words_checked", seq);
+	found = staff_words_findings_new(ss->sf->c, text);
+	if (!o || !found || !cJSON_AddItemToObject(o, "findings", found)) {
+		cJSON_Delete(found);
+		cJSON_Delete(o);
+		return staff_fail(ss, "server");
+	}
+	if (add_filled(o, "title", ss->sf->c, "staff.words.title", NULL) ||
+	    add_filled(o, "can_send", ss->sf->c, "staff.words.can-send", NULL)) {
+		cJSON_Delete(o);
+		return staff_fail(ss, "server");
+	}
+	staff_reply(ss, o, 0);
+	return 0;
 }

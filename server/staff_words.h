@@ -4,7 +4,8 @@
  * shows them), the review questions (staff.review.*), the ways of managing a budget
  * (staff.managing.*), and the words for roles, flags, kinds of review and versions. The keys of
  * the review answers and the ways of managing are this module's tables, so that the handlers that
- * check them and the pages that offer them read one list. */
+ * check them and the pages that offer them read one list. It also answers `check_words`: what is
+ * hard to read in a text staff write for the person (docs/staff.md). */
 #ifndef PLANALOUD_STAFF_WORDS_H
 #define PLANALOUD_STAFF_WORDS_H
 
@@ -32,5 +33,14 @@ const char *staff_managing_way(size_t i);
  * falls back to the machine name with spaces. The caller owns the result (cJSON_Delete); NULL
  * when out of memory. */
 cJSON *staff_words_new(const content *c, auth_role role);
+
+/* What is hard to read in text that staff write for the person (content_words.h's rules, with
+ * the content's hard-words list): a new array of findings, in the text's order by kind:
+ * { "kind": "long-sentence", "words", "max", "text", "suggestion" },
+ * { "kind": "hard-word", "word" (as written), "text", "suggestion" },
+ * { "kind": "abbreviation", "word", "text", "suggestion" }; "text" and "suggestion" are the
+ * content's staff.words.* messages. Empty when the text keeps the rules. c and text are
+ * borrowed; the caller owns the result (cJSON_Delete); NULL when out of memory. */
+cJSON *staff_words_findings_new(const content *c, const char *text);
 
 #endif

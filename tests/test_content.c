@@ -1003,6 +1003,245 @@ static void content_should_refuse_a_line_after_a_second_group_line(void)
 	copy_remove(&t);
 }
 
+/* ---- hard words: each page explains the hard words it uses ---- */
+
+static void content_should_list_the_hard_words_people_found_hard(void)
+{
+	static const char *const words[] = {"council", "risk",	       "emergency",  "admire",
+					    "achieve", "organisation", "assessment", "advocate"};
+	char err[ERR_LEN];
+	content *c = load_real(err);
+
+	if (!c) {
+		CHECK(c != NULL);
+		return;
+	}
+	for (size_t w = 0; w < sizeof(words) / sizeof(*words); w++) {
+		int found = 0;
+
+		for (size_t i = 0; i < content_hard_word_count(c); i++) {
+			const content_hard_word *h = content_hard_word_at(c, i);
+
+			if (strcmp(h->forms[0], words[w]) == 0 && h->means && *h->means)
+				found = 1;
+		}
+		CHECK(found);
+		if (!found)
+			fprintf(stderr, "    '%s' is not in hard-words.txt\n", words[w]);
+	}
+	CHECK(content_hard_word_at(c, content_hard_word_count(c)) == NULL);
+	CHECK(content_is_everyday(c, "OK", 2));
+	CHECK(!content_is_everyday(c, "OT", 2));
+	content_free(c);
+}
+
+/* A copy whose hard-words list is only "council" (and its forms) and "direct payment". */
+static int copy_with_small_list(copy *t)
+{
+	static const char list[] = "# a small list for the tests\n"
+				   "everyday: OK\n"
+				   "word: council\n"
+				   "forms: councils\n"
+				   "means: The council runs services where you live.\n"
+				   "\n"
+				   "word: direct payment\n"
+				   "means: Money paid to you for your support.\n";
+	char path[512];
+
+	if (copy_make(t))
+		return -1;
+	copy_path(t, "hard-words.txt", path, sizeof(path));
+	return write_all(path, list, sizeof(list) - 1);
+}
+
+static void content_should_refuse_a_hard_word_said_without_its_explanation(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_with_small_list(&t) == 0);
+	n = append_line(&t, "01-welcome.txt", "say: The council reads it too.");
+	CHECK(n > 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("01-welcome.txt", n));
+	CHECK_HAS(err, "'council'");
+	CHECK_HAS(err, "hard word");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_a_page_that_uses_a_hard_word_and_never_explains_it(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_with_small_list(&t) == 0);
+	n = append_line(&t, "01-welcome.txt", "hint: Ask the council about it.");
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("01-welcome.txt", n));
+	CHECK_HAS(err, "'council'");
+	CHECK_HAS(err, "'welcome'");
+	copy_remove(&t);
+}
+
+static void content_should_accept_a_hard_word_explained_in_bold_where_it_is_first_said(void)
+{
+	char err[ERR_LEN];
+	copy t;
+
+	CHECK(copy_with_small_list(&t) == 0);
+	CHECK(append_line(&t, "01-welcome.txt", "hint: Ask the council about it.") > 0);
+	CHECK(append_line(&t, "01-welcome.txt",
+			  "say: The **council** runs services where you live.") > 0);
+	CHECK(append_line(&t, "01-welcome.txt", "say: The council reads your plan too.") > 0);
+	CHECK(copy_refused(&t, err) == 0);
+	CHECK_STR(err, "");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_a_hard_word_explained_only_after_it_is_first_said(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_with_small_list(&t) == 0);
+	n = append_line(&t, "01-welcome.txt", "say: The council reads it too.");
+	CHECK(append_line(&t, "01-welcome.txt",
+			  "say: The **council** runs services where you live.") > 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("01-welcome.txt", n));
+	CHECK_HAS(err, "'council'");
+	copy_remove(&t);
+}
+
+static void content_should_know_a_hard_word_by_its_other_forms_and_any_case(void)
+{
+	static const char *const lines[] = {
+	    "say: Councils help people.",
+	    "say: Council staff read it too.",
+	    "say: The council's letter has a code.",
+	    "say: You can get a Direct  Payment.",
+	};
+	char err[ERR_LEN];
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(*lines); i++) {
+		copy t;
+		int n;
+
+		CHECK(copy_with_small_list(&t) == 0);
+		n = append_line(&t, "01-welcome.txt", lines[i]);
+		CHECK(copy_refused(&t, err) == 1);
+		CHECK_HAS(err, at_line("01-welcome.txt", n));
+		CHECK_HAS(err, i < 3 ? "'council'" : "'direct payment'");
+		copy_remove(&t);
+	}
+}
+
+static void content_should_accept_a_hard_word_in_bold_in_capitals_or_another_form(void)
+{
+	char err[ERR_LEN];
+	copy t;
+
+	CHECK(copy_with_small_list(&t) == 0);
+	CHECK(append_line(&t, "01-welcome.txt", "say: **Councils** run services where you live.") >
+	      0);
+	CHECK(append_line(&t, "01-welcome.txt", "say: The Council reads it.") > 0);
+	CHECK(copy_refused(&t, err) == 0);
+	CHECK_STR(err, "");
+	copy_remove(&t);
+}
+
+static void content_should_not_take_a_longer_word_for_a_hard_word(void)
+{
+	char err[ERR_LEN];
+	copy t;
+
+	CHECK(copy_with_small_list(&t) == 0);
+	CHECK(append_line(&t, "01-welcome.txt", "say: A councillor came to see us.") > 0);
+	CHECK(copy_refused(&t, err) == 0);
+	CHECK_STR(err, "");
+	copy_remove(&t);
+}
+
+static void content_should_want_each_page_to_explain_its_own_hard_words(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int explained, n;
+
+	CHECK(copy_with_small_list(&t) == 0);
+	explained = line_of(&t, "02-who.txt", "say: You can write your plan");
+	CHECK(replace_line(&t, "02-who.txt", explained,
+			   "say: The **council** runs services where you live.") == 0);
+	n = line_of(&t, "02-who.txt", "say: We put your name on the plan.");
+	CHECK(replace_line(&t, "02-who.txt", n, "say: We tell the council your name.") == 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("02-who.txt", n));
+	CHECK_HAS(err, "'council'");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_a_hard_word_without_its_meaning(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_with_small_list(&t) == 0);
+	n = append_line(&t, "hard-words.txt", "word: assessment");
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("hard-words.txt", n));
+	CHECK_HAS(err, "'assessment'");
+	CHECK_HAS(err, "means");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_a_hard_word_listed_twice(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_with_small_list(&t) == 0);
+	n = append_line(&t, "hard-words.txt", "word: Councils");
+	CHECK(append_line(&t, "hard-words.txt", "means: They run services.") > 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("hard-words.txt", n));
+	CHECK_HAS(err, "'councils'");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_an_abbreviation_it_does_not_explain(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_with_small_list(&t) == 0);
+	n = append_line(&t, "01-welcome.txt", "say: Your GP can help. It is OK.");
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("01-welcome.txt", n));
+	CHECK_HAS(err, "'GP'");
+	CHECK_HAS(err, "abbreviation");
+	copy_remove(&t);
+}
+
+static void content_should_accept_an_everyday_or_explained_abbreviation(void)
+{
+	char err[ERR_LEN];
+	copy t;
+
+	CHECK(copy_with_small_list(&t) == 0);
+	CHECK(append_line(&t, "01-welcome.txt", "say: It is OK. Your GP (doctor) can help.") > 0);
+	CHECK(append_line(&t, "messages.txt",
+			  "test.doctor: Your doctor (GP) can help. I am here.") > 0);
+	CHECK(copy_refused(&t, err) == 0);
+	CHECK_STR(err, "");
+	copy_remove(&t);
+}
+
 int main(void)
 {
 	RUN(content_should_load_the_real_content);
@@ -1051,5 +1290,18 @@ int main(void)
 	RUN(content_should_refuse_a_page_before_any_part);
 	RUN(content_should_refuse_a_line_that_belongs_to_no_page);
 	RUN(content_should_refuse_a_line_after_a_second_group_line);
+	RUN(content_should_list_the_hard_words_people_found_hard);
+	RUN(content_should_refuse_a_hard_word_said_without_its_explanation);
+	RUN(content_should_refuse_a_page_that_uses_a_hard_word_and_never_explains_it);
+	RUN(content_should_accept_a_hard_word_explained_in_bold_where_it_is_first_said);
+	RUN(content_should_refuse_a_hard_word_explained_only_after_it_is_first_said);
+	RUN(content_should_know_a_hard_word_by_its_other_forms_and_any_case);
+	RUN(content_should_accept_a_hard_word_in_bold_in_capitals_or_another_form);
+	RUN(content_should_not_take_a_longer_word_for_a_hard_word);
+	RUN(content_should_want_each_page_to_explain_its_own_hard_words);
+	RUN(content_should_refuse_a_hard_word_without_its_meaning);
+	RUN(content_should_refuse_a_hard_word_listed_twice);
+	RUN(content_should_refuse_an_abbreviation_it_does_not_explain);
+	RUN(content_should_accept_an_everyday_or_explained_abbreviation);
 	return check_report();
 }

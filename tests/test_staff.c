@@ -1627,6 +1627,38 @@ static void a_read_that_fails_should_fail_the_request_plainly_not_draw_a_gap(voi
 	cJSON_Delete(m);
 }
 
+static void check_words_should_answer_every_role_with_findings_and_store_nothing(void)
+{
+	long long audit = db_count("SELECT count(*) FROM audit WHERE plan_id > ?", 0);
+	char *big = malloc(2100);
+	cJSON *m;
+
+	m = ask(&fx.casey, "{\"type\":\"check_words\",\"seq\":5,\"text\":\"The OT read your "
+			   "assessment.\"}");
+	CHECK(is_type(m, "words_checked"));
+	CHECK(num(m, "seq") == 5);
+	CHECK(count(m, "findings") == 2);
+	CHECK_STR(str(m, "findings.0.kind"), "hard-word");
+	CHECK_STR(str(m, "findings.0.word"), "assessment");
+	CHECK_STR(str(m, "findings.1.kind"), "abbreviation");
+	CHECK_STR(str(m, "findings.1.word"), "OT");
+	CHECK_STR(str(m, "title"), content_message(ct, "staff.words.title"));
+	cJSON_Delete(m);
+	m = ask(&fx.ada, "{\"type\":\"check_words\",\"text\":\"You need help to cook.\"}");
+	CHECK(is_type(m, "words_checked"));
+	CHECK(count(m, "findings") == 0);
+	cJSON_Delete(m);
+	CHECK(refused(&fx.morgan, "bad-message", "{\"type\":\"check_words\",\"text\":7}"));
+	if (big) {
+		memset(big, 'a', 2001);
+		big[2001] = '\0';
+		CHECK(refused(&fx.morgan, "too-long", "{\"type\":\"check_words\",\"text\":\"%s\"}",
+			      big));
+	}
+	free(big);
+	CHECK(db_count("SELECT count(*) FROM audit WHERE plan_id > ?", 0) == audit);
+}
+
 int main(void)
 {
 	char err[512];
@@ -1674,6 +1706,7 @@ int main(void)
 	RUN(bad_messages_should_get_their_error_and_keep_the_connection);
 	RUN(the_persons_changes_should_be_stamped_by_the_kiosks_clock);
 	RUN(a_read_that_fails_should_fail_the_request_plainly_not_draw_a_gap);
+	RUN(check_words_should_answer_every_role_with_findings_and_store_nothing);
 	fixture_close();
 	content_free(ct);
 	remove_tmpdir();

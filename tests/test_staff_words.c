@@ -2,6 +2,7 @@
 #include "check.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "auth.h"
 #include "content.h"
@@ -169,6 +170,143 @@ static void an_admin_should_be_told_no_plan_work(void)
 	cJSON_Delete(w);
 }
 
+/* ---- what is hard to read in a text staff write for the person ---- */
+
+/* The findings of kind for text: how many, and the first in *first (borrowed from *all, which
+ * the caller deletes). */
+static int findings_of(const char *text, const char *kind, cJSON **all, const cJSON **first)
+{
+	const cJSON *f;
+	int n = 0;
+
+	*all = staff_words_findings_new(c, text);
+	*first = NULL;
+	CHECK(cJSON_IsArray(*all));
+	cJSON_ArrayForEach(f, *all)
+	{
+		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(f, "kind")), kind) == 0) {
+			if (!n)
+				*first = f;
+			n++;
+		}
+		CHECK(cJSON_GetStringValue(cJSON_GetObjectItem(f, "text")) != NULL);
+		CHECK(cJSON_GetStringValue(cJSON_GetObjectItem(f, "suggestion")) != NULL);
+	}
+	return n;
+}
+
+static const char *field(const cJSON *f, const char *name)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItem(f, name));
+}
+
+static const content_hard_word *hard_word(const char *word)
+{
+	for (size_t i = 0; i < content_hard_word_count(c); i++)
+		if (strcmp(content_hard_word_at(c, i)->forms[0], word) == 0)
+			return content_hard_word_at(c, i);
+	return NULL;
+}
+
+static void plain_short_text_should_have_no_findings(void)
+{
+	cJSON *all = staff_words_findings_new(c, "You need help to cook a hot meal. It is OK.");
+
+	CHECK(cJSON_IsArray(all));
+	CHECK(cJSON_GetArraySize(all) == 0);
+	cJSON_Delete(all);
+}
+
+static void a_long_sentence_should_be_found_with_its_number_of_words(void)
+{
+	const char *text = "You need help. A support worker will come to your flat every morning "
+			   "and help you get washed and dressed.";
+	const cJSON *f;
+	cJSON *all;
+	char said[128];
+
+	CHECK(findings_of(text, "long-sentence", &all, &f) == 1);
+	CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(f, "words")) == 17);
+	CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(f, "max")) == 15);
+	snprintf(said, sizeof(said), "%s", field(f, "text") ? field(f, "text") : "");
+	CHECK(strstr(said, "17") != NULL);
+	CHECK(strchr(said, '{') == NULL);
+	CHECK_STR(field(f, "suggestion"),
+		  content_message(c, "staff.words.long-sentence.suggestion"));
+	cJSON_Delete(all);
+	CHECK(findings_of("A support worker will come to your flat every morning.", "long-sentence",
+			  &all, &f) == 0);
+	cJSON_Delete(all);
+}
+
+static void a_hard_word_should_be_found_with_plainer_words_from_the_list(void)
+{
+	const content_hard_word *h = hard_word("assessment");
+	const cJSON *f;
+	cJSON *all;
+
+	CHECK(h != NULL && h->instead != NULL);
+	if (!h || !h->instead)
+		return;
+	CHECK(findings_of("After your Assessments we know your needs.", "hard-word", &all, &f) ==
+	      1);
+	CHECK_STR(field(f, "word"), "Assessments");
+	CHECK(field(f, "suggestion") && strstr(field(f, "suggestion"), h->instead));
+	CHECK(field(f, "suggestion") && strstr(field(f, "suggestion"), h->means));
+	CHECK(field(f, "text") && strstr(field(f, "text"), "Assessments"));
+	cJSON_Delete(all);
+}
+
+static void a_hard_word_explained_in_brackets_should_not_be_found(void)
+{
+	const cJSON *f;
+	cJSON *all;
+
+	CHECK(findings_of("Your assessment (a talk about the help you need) is done.", "hard-word",
+			  &all, &f) == 0);
+	cJSON_Delete(all);
+	CHECK(findings_of("A councillor came.", "hard-word", &all, &f) == 0);
+	cJSON_Delete(all);
+}
+
+static void an_abbreviation_should_be_found_once_unless_everyday_or_explained(void)
+{
+	const cJSON *f;
+	cJSON *all;
+
+	CHECK(findings_of("The OT will visit. The OT is kind. It is OK. I like TV.", "abbreviation",
+			  &all, &f) == 1);
+	CHECK_STR(field(f, "word"), "OT");
+	CHECK_STR(field(f, "suggestion"),
+		  content_message(c, "staff.words.abbreviation.suggestion"));
+	cJSON_Delete(all);
+	CHECK(findings_of("Your GP and the DBS check.", "abbreviation", &all, &f) == 2);
+	CHECK_STR(field(f, "word"), "GP");
+	cJSON_Delete(all);
+	CHECK(findings_of("The OT (occupational therapist) will visit. I am here.", "abbreviation",
+			  &all, &f) == 0);
+	cJSON_Delete(all);
+	CHECK(findings_of("An occupational therapist (OT) will visit.", "abbreviation", &all, &f) ==
+	      0);
+	cJSON_Delete(all);
+}
+
+static void findings_should_come_in_the_order_of_the_text_by_kind(void)
+{
+	cJSON *all = staff_words_findings_new(
+	    c, "The OT and GP read the assessment, the review and the risk.");
+	const char *kinds[] = {"hard-word", "hard-word", "hard-word", "abbreviation",
+			       "abbreviation"};
+	const char *words[] = {"assessment", "review", "risk", "OT", "GP"};
+
+	CHECK(cJSON_GetArraySize(all) == 5);
+	for (int i = 0; i < 5 && i < cJSON_GetArraySize(all); i++) {
+		CHECK_STR(field(cJSON_GetArrayItem(all, i), "kind"), kinds[i]);
+		CHECK_STR(field(cJSON_GetArrayItem(all, i), "word"), words[i]);
+	}
+	cJSON_Delete(all);
+}
+
 int main(void)
 {
 	char err[256] = "";
@@ -184,6 +322,12 @@ int main(void)
 	RUN(ways_of_managing_should_have_the_contents_words);
 	RUN(roles_flags_and_kinds_should_have_the_contents_words);
 	RUN(an_admin_should_be_told_no_plan_work);
+	RUN(plain_short_text_should_have_no_findings);
+	RUN(a_long_sentence_should_be_found_with_its_number_of_words);
+	RUN(a_hard_word_should_be_found_with_plainer_words_from_the_list);
+	RUN(a_hard_word_explained_in_brackets_should_not_be_found);
+	RUN(an_abbreviation_should_be_found_once_unless_everyday_or_explained);
+	RUN(findings_should_come_in_the_order_of_the_text_by_kind);
 	content_free(c);
 	return check_report();
 }

@@ -4,6 +4,7 @@
 
 import { h, input, textarea, choices, button, backLink, showError, clearErrors, isMoney, moneyText } from './dom.js';
 import { managingWays } from './words.js';
+import { watchWords } from './easyread.js';
 import * as letter from './letter.js';
 
 export const needs = 'invite';
@@ -34,6 +35,7 @@ function needRow(list, ctx) {
     document.getElementById('add-need').focus();
   });
   row.append(remove);
+  watchWords(row.querySelector('textarea'), ctx);
   return row;
 }
 

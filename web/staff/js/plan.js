@@ -9,6 +9,7 @@ import {
   isMoney, moneyText, showError, clearErrors, flagDetail,
 } from './dom.js';
 import { can } from './roles.js';
+import { watched } from './easyread.js';
 import { statusText, statusColour, FLAG_DETAIL, flagName, flagMeans, reviewKind, versionKind, managingText } from './words.js';
 
 export const needs = 'read_plan';
@@ -299,7 +300,7 @@ class PlanView {
     const form = h('form', { class: 'app-comment-form', novalidate: true },
       h('h4', { class: 'govuk-heading-s', text: `Add a comment on ${title}` }),
       which,
-      textarea(id, { label: 'Your comment', rows: 3, hint: 'Write in plain words. The person will hear it read aloud.' }),
+      watched(textarea(id, { label: 'Your comment', rows: 3, hint: 'Write in plain words. The person will hear it read aloud.' }), this.ctx),
       h('div', { class: 'govuk-button-group' },
         h('button', { type: 'submit', class: 'govuk-button govuk-button--secondary', id: `${id}-add` },
           'Add comment', h('span', { class: 'govuk-visually-hidden', text: ` on ${title}` })),
@@ -347,7 +348,7 @@ class PlanView {
           ]));
         }
         const form = h('form', { novalidate: true },
-          textarea(`${nid}-how`, { label: 'How will this be met?', labelClass: 'govuk-label--s', rows: 3, value: n.how || '' }),
+          watched(textarea(`${nid}-how`, { label: 'How will this be met?', labelClass: 'govuk-label--s', rows: 3, value: n.how || '' }), this.ctx),
           h('div', { class: 'govuk-form-group' }, checkbox(`${nid}-dp`, 'A direct payment could meet this need', !!n.direct_payment)),
           h('div', { class: 'govuk-button-group' },
             h('button', { type: 'submit', class: 'govuk-button govuk-button--secondary', id: `${nid}-save` },
