@@ -117,7 +117,7 @@ function nav(p, action) {
   const box = el('div', { class: 'nav' });
   if (action) box.append(action);
   // The first page (text only, nowhere to go back to) starts rather than moves on.
-  const nextLabel = p.kind === 'info' && !p.back ? msg('start') : msg('next');
+  const nextLabel = (p.kind === 'info' || p.kind === 'welcome') && !p.back ? msg('start') : msg('next');
   if (p.next) box.append(button(nextLabel, 'button-primary button-next', 'next', () => go('next')));
   if (p.back) box.append(button(msg('back'), 'button-secondary button-back', 'back', () => go('back')));
   return box.childElementCount ? box : null;
