@@ -708,3 +708,13 @@ export function init(c) {
   }
   showChoices();
 }
+
+/** True when the page may speak now: this server has a voice and the person has touched or pressed something. */
+export function soundAllowed() {
+  return allowed && voices.length > 0;
+}
+
+/** True when this server has a voice at all. */
+export function hasVoice() {
+  return voices.length > 0;
+}

@@ -5,6 +5,8 @@
 import { el } from './dom.js';
 import { msg, plain, textEl, fillText, setText } from './text.js';
 import * as autosave from './autosave.js';
+import * as narration from './narration.js';
+import * as listening from './listening.js';
 
 let actions = null; // { go(to), request(m, ctx) -> bool, send(m) -> bool, finish() }
 let current = null; // the page description on screen
@@ -13,6 +15,17 @@ let current = null; // the page description on screen
 export function init(a) {
   actions = a;
   soundChoices();
+  listening.init(a.send);
+  // After narration's own listener has allowed sound (it listens on the document, as it is
+  // captured; this one hears the event last, as it bubbles up to the window).
+  for (const t of ['pointerdown', 'keydown']) window.addEventListener(t, firstTouch);
+  const root = document.getElementById('page');
+  if (root) {
+    new MutationObserver(speakErrors).observe(root, {
+      subtree: true, childList: true, characterData: true, attributes: true,
+      attributeFilter: ['hidden', 'data-text-id'],
+    });
+  }
 }
 
 // "More sound choices" in the narration bar (speed, voice, volume, reading
@@ -670,6 +683,151 @@ function copyView(p) {
   return { node: box };
 }
 
+// ---- the welcome page: sound by itself, and "Are you using headphones?" ----------------
+
+let touched = false; // the first touch or key since the page loaded has come
+
+/**
+ * The welcome page: before any touch, "Touch the screen or press any key to hear this page", large
+ * (not when the server has no voice); after it, "Are you using headphones?" with Yes and No, when
+ * this kiosk asks.
+ */
+function welcomeView() {
+  const box = el('div', { class: 'welcome' });
+  const prompt = textEl('p', msg('welcome.touch'), 'touch-prompt');
+  prompt.id = 'touch-prompt';
+  prompt.hidden = touched || narration.soundAllowed() || !narration.hasVoice();
+  box.append(prompt);
+  const ask = textEl('p', msg('headphones.ask'), 'question');
+  ask.id = 'headphones-ask';
+  const said = el('p', { class: 'confirmation', id: 'headphones-said', tabindex: '-1', hidden: true });
+  const group = el('div', { class: 'headphones', id: 'headphones', role: 'group', 'aria-labelledby': ask.id });
+  const choose = (yes) => {
+    listening.answerHeadphones(yes);
+    buttons.hidden = true;
+    setText(said, msg(yes ? 'headphones.said-yes' : 'headphones.said-no'));
+    said.hidden = false;
+    said.focus();
+    narration.speak([said.dataset.textId], { [said.dataset.textId]: said });
+  };
+  const buttons = el('div', { class: 'button-group' },
+    button(msg('headphones.yes'), 'button-secondary', 'headphones-yes', () => choose(true)),
+    button(msg('headphones.no'), 'button-secondary', 'headphones-no', () => choose(false)));
+  group.append(ask, buttons, said);
+  group.hidden = !touched || !listening.shouldAsk() || !narration.hasVoice();
+  box.append(group);
+  return { node: box };
+}
+
+/**
+ * The first touch or key anywhere: the prompt goes, the headphones question comes, and the
+ * welcome page reads itself aloud (unless the person went to the sound bar to do it themselves,
+ * or pressed Escape to keep it quiet).
+ */
+function firstTouch(e) {
+  if (touched) return;
+  touched = true;
+  if (!current || current.kind !== 'welcome') return;
+  const prompt = document.getElementById('touch-prompt');
+  if (prompt) prompt.hidden = true;
+  const group = document.getElementById('headphones');
+  if (group) group.hidden = !listening.shouldAsk() || !narration.hasVoice();
+  const bar = document.getElementById('narration');
+  if ((bar && bar.contains(e.target)) || e.key === 'Escape') return;
+  if (narration.soundAllowed() && !narration.isPlaying()) narration.listen();
+}
+
+// ---- private texts -------------------------------------------------------------------------
+
+/** The ids of the texts the description marks private. */
+function privateIds(node, into = new Set(), depth = 0) {
+  if (!node || typeof node !== 'object' || depth > 12) return into;
+  if (node.private === true && typeof node.id === 'string') into.add(node.id);
+  for (const v of Object.values(node)) if (v && typeof v === 'object') privateIds(v, into, depth + 1);
+  return into;
+}
+
+/**
+ * Where private listening is off, private texts are not read aloud (the server would refuse
+ * them): their elements lose data-text-id, so reading the page passes over them, and a note
+ * says why, with "Read it aloud anyway". The code is shown large instead.
+ */
+function guardPrivate(root, p) {
+  const ids = privateIds(p);
+  if (!ids.size || listening.privateAloud()) return;
+  const els = [...root.querySelectorAll('[data-text-id]')].filter((e) => ids.has(e.dataset.textId));
+  if (!els.length) return;
+  for (const e of els) {
+    e.dataset.privateTextId = e.dataset.textId;
+    delete e.dataset.textId;
+    e.classList.add('is-private');
+  }
+  const code = root.querySelector('#code-box');
+  if (code) code.classList.add('code-box-large');
+  const note = el('div', { class: 'notice private-note', id: 'private-note' },
+    textEl('p', msg('private.why'), 'private-why'));
+  note.append(button(msg('private.anyway'), 'button-secondary button-small', 'private-anyway', () => {
+    listening.consent();
+    const said = {};
+    for (const e of els) {
+      e.dataset.textId = e.dataset.privateTextId;
+      delete e.dataset.privateTextId;
+      e.classList.remove('is-private');
+      said[e.dataset.textId] = e;
+    }
+    const first = els[0].closest('.code-box, .check-row, .answer-box, li') || els[0];
+    if (!first.hasAttribute('tabindex')) first.tabIndex = -1;
+    first.focus();
+    note.remove();
+    narration.speak(els.map((e) => e.dataset.textId), said);
+  }));
+  const near = els[0].closest('.code-box, .check-row, .answer-box, li, p') || els[0];
+  near.before(note);
+}
+
+// ---- errors, said at once ------------------------------------------------------------------
+
+const spokenErrors = new WeakMap(); // error element -> what was last said of it
+
+/**
+ * A text's id as the server can read it: a message whose blanks the server filled (`The most is
+ * 200 letters`) gets them in its id (`msg/error.too-long?limit=200`), found by laying the message
+ * over the words shown.
+ */
+function readableId(e) {
+  const id = e.dataset.textId;
+  if (!id || !id.startsWith('msg/') || id.includes('?')) return id;
+  const t = msg(id.slice(4)).text;
+  const keys = [...t.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]);
+  if (!keys.length) return id;
+  const pattern = t.replace(/\*\*/g, '').split(/\{[^}]*\}/)
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('([0-9]{1,6})');
+  const m = new RegExp('^' + pattern + '$').exec(e.textContent.trim());
+  return m ? id + '?' + keys.map((k, i) => `${k}=${m[i + 1]}`).join('&') : null;
+}
+
+/** Every error shown on the page (by a field, or at its top) is said at once, once. */
+function speakErrors() {
+  const root = document.getElementById('page');
+  if (!root) return;
+  const ids = [];
+  const els = {};
+  for (const box of root.querySelectorAll('.field-error, .page-error')) {
+    const parts = box.dataset.textId ? [box] : [...box.querySelectorAll('[data-text-id]')];
+    const key = box.hidden ? '' : parts.map((e) => e.dataset.textId + '|' + e.textContent).join('\n');
+    if (key === (spokenErrors.get(box) || '')) continue;
+    spokenErrors.set(box, key);
+    for (const e of key ? parts : []) {
+      const id = readableId(e);
+      if (id) {
+        ids.push(id);
+        els[id] = e;
+      }
+    }
+  }
+  if (ids.length) narration.speak(ids, els);
+}
+
 function savedCodeView(p) {
   const box = el('div', { class: 'code' });
   box.append(el('div', { class: 'code-box code-box-large', id: 'code-box' },
@@ -702,6 +860,7 @@ const KINDS = {
   'agreed': () => ({ node: null }),
   'not-agreed': notAgreedView,
   'copy': copyView,
+  'welcome': welcomeView,
 };
 
 // ---- whole page ------------------------------------------------------------
@@ -743,6 +902,7 @@ export function render(p) {
   if (n) frag.append(n);
   if (after) frag.append(after);
 
+  guardPrivate(frag, p);
   root.replaceChildren(frag);
   root.dataset.pageId = p.id;
   root.dataset.kind = p.kind;
