@@ -176,6 +176,73 @@ test('without headphones the code is not read aloud but shown large, until the p
   }
 });
 
+/**
+ * A plan whose answer to "Is anyone hurting you?" is yes, made on a connection of its own (as
+ * another visit would have); returns its code.
+ */
+async function planWithSafetyAnswer() {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await page.goto(server.url);
+    return await page.evaluate(() => new Promise((resolve, reject) => {
+      const ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/ws', 'planaloud');
+      let code = null;
+      ws.onmessage = (e) => {
+        const m = JSON.parse(e.data);
+        if (m.type === 'page' && m.page.code && !code) {
+          code = m.page.code;
+          ws.send(JSON.stringify({ type: 'answer', seq: 2, page: 'unsafe', value: 'yes' }));
+        } else if (m.type === 'saved' && m.seq === 2) {
+          ws.send(JSON.stringify({ type: 'finish' }));
+        } else if (m.type === 'bye') {
+          resolve(code);
+        } else if (m.type === 'error') {
+          reject(new Error(e.data));
+        }
+      };
+      ws.onopen = () => ws.send(JSON.stringify({ type: 'new_plan', seq: 1 }));
+    }));
+  } finally {
+    await context.close();
+  }
+}
+
+test('without headphones the answer about being hurt is not read on the check page', async () => {
+  const code = await planWithSafetyAnswer();
+  const { context, page, pageErrors } = await open(server.url);
+  try {
+    await firstKey(page);
+    await tabTo(page, '#headphones-no');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#headphones-said:focus');
+    await tabTo(page, '#next');
+    await page.keyboard.press('Enter');
+    await waitForPage(page, 'who');
+    await tabTo(page, '#next');
+    await page.keyboard.press('Enter');
+    await waitForPage(page, 'code');
+    await tabTo(page, '#code-input');
+    await page.keyboard.type(code);
+    await page.keyboard.press('Enter');
+    await waitForPage(page, 'welcome-back');
+    await tabTo(page, '#action-check');
+    await page.keyboard.press('Enter');
+    await waitForPage(page, 'check');
+    await waitForHeard(page, 'check/title');
+    const answer = await page.$eval('#check-row-unsafe .check-answer-text', (e) =>
+      ({ id: e.dataset.textId ?? null, private: e.dataset.privateTextId ?? null, text: e.textContent }));
+    assert.deepEqual(answer, { id: null, private: 'answer/unsafe', text: message('yes') });
+    assert.ok((await asked(page)).includes('unsafe/ask'), 'the question is read');
+    assert.ok(!(await asked(page)).includes('answer/unsafe'), 'its answer is not asked for');
+    assert.equal(await page.isVisible('#private-note'), true);
+    await audit(page, 'check page without headphones');
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('with headphones the code is read like the rest', async () => {
   const { context, page } = await open(server.url);
   try {

@@ -721,68 +721,34 @@ function welcomeView() {
 
 /**
  * The first touch or key anywhere: the prompt goes, the headphones question comes, and the
- * welcome page reads itself aloud (unless the person went to the sound bar to do it themselves,
- * or pressed Escape to keep it quiet).
+ * welcome page reads itself aloud (unless that touch was on a control, which does what it does,
+ * or in the sound bar, where the person chose what to hear, or the key was Escape).
  */
 function firstTouch(e) {
   if (touched) return;
   touched = true;
   if (!current || current.kind !== 'welcome') return;
+  // A touch changes the page only once it is over: what was touched must not move under it
+  // (the click would miss Start).
+  if (e.type === 'pointerdown') {
+    window.addEventListener('pointerup', () => setTimeout(() => welcomeTouched(e), 0), { once: true });
+  } else {
+    welcomeTouched(e);
+  }
+}
+
+function welcomeTouched(e) {
+  if (!current || current.kind !== 'welcome') return;
   const prompt = document.getElementById('touch-prompt');
   if (prompt) prompt.hidden = true;
   const group = document.getElementById('headphones');
   if (group) group.hidden = !listening.shouldAsk() || !narration.hasVoice();
+  // Not when that press does something itself: a control touched (Start, Listen), or Escape.
+  const acts = e.type === 'pointerdown' && e.target instanceof Element &&
+    e.target.closest('button, a, input, select, textarea, summary, label, [role="button"]');
   const bar = document.getElementById('narration');
-  if ((bar && bar.contains(e.target)) || e.key === 'Escape') return;
+  if (acts || (bar && bar.contains(e.target)) || e.key === 'Escape') return;
   if (narration.soundAllowed() && !narration.isPlaying()) narration.listen();
-}
-
-// ---- private texts -------------------------------------------------------------------------
-
-/** The ids of the texts the description marks private. */
-function privateIds(node, into = new Set(), depth = 0) {
-  if (!node || typeof node !== 'object' || depth > 12) return into;
-  if (node.private === true && typeof node.id === 'string') into.add(node.id);
-  for (const v of Object.values(node)) if (v && typeof v === 'object') privateIds(v, into, depth + 1);
-  return into;
-}
-
-/**
- * Where private listening is off, private texts are not read aloud (the server would refuse
- * them): their elements lose data-text-id, so reading the page passes over them, and a note
- * says why, with "Read it aloud anyway". The code is shown large instead.
- */
-function guardPrivate(root, p) {
-  const ids = privateIds(p);
-  if (!ids.size || listening.privateAloud()) return;
-  const els = [...root.querySelectorAll('[data-text-id]')].filter((e) => ids.has(e.dataset.textId));
-  if (!els.length) return;
-  for (const e of els) {
-    e.dataset.privateTextId = e.dataset.textId;
-    delete e.dataset.textId;
-    e.classList.add('is-private');
-  }
-  const code = root.querySelector('#code-box');
-  if (code) code.classList.add('code-box-large');
-  const note = el('div', { class: 'notice private-note', id: 'private-note' },
-    textEl('p', msg('private.why'), 'private-why'));
-  note.append(button(msg('private.anyway'), 'button-secondary button-small', 'private-anyway', () => {
-    listening.consent();
-    const said = {};
-    for (const e of els) {
-      e.dataset.textId = e.dataset.privateTextId;
-      delete e.dataset.privateTextId;
-      e.classList.remove('is-private');
-      said[e.dataset.textId] = e;
-    }
-    const first = els[0].closest('.code-box, .check-row, .answer-box, li') || els[0];
-    if (!first.hasAttribute('tabindex')) first.tabIndex = -1;
-    first.focus();
-    note.remove();
-    narration.speak(els.map((e) => e.dataset.textId), said);
-  }));
-  const near = els[0].closest('.code-box, .check-row, .answer-box, li, p') || els[0];
-  near.before(note);
 }
 
 // ---- errors, said at once ------------------------------------------------------------------
@@ -902,7 +868,7 @@ export function render(p) {
   if (n) frag.append(n);
   if (after) frag.append(after);
 
-  guardPrivate(frag, p);
+  listening.guard(frag, p);
   root.replaceChildren(frag);
   root.dataset.pageId = p.id;
   root.dataset.kind = p.kind;
