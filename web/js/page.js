@@ -162,6 +162,10 @@ function answerEcho(p, input, multiline) {
   const stored = (value) => {
     const text = String(value ?? '');
     setText(echo, { id, text });
+    if (echo.classList.contains('is-private')) { // not read aloud here (listening.guard)
+      echo.dataset.privateTextId = id;
+      delete echo.dataset.textId;
+    }
     echo.hidden = text === ''; // nothing to read
     follow();
   };
