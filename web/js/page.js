@@ -773,7 +773,9 @@ function readableId(e) {
   const pattern = t.replace(/\*\*/g, '').split(/\{[^}]*\}/)
     .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('([0-9]{1,6})');
   const m = new RegExp('^' + pattern + '$').exec(e.textContent.trim());
-  return m ? id + '?' + keys.map((k, i) => `${k}=${m[i + 1]}`).join('&') : null;
+  if (m) return id + '?' + keys.map((k, i) => `${k}=${m[i + 1]}`).join('&');
+  // Filled with 1, the server used the line of its own (`error.slow-down-one`), which has no blanks.
+  return plain(msg(id.slice(4) + '-one')) === e.textContent.trim() ? id + '-one' : null;
 }
 
 /** Every error shown on the page (by a field, or at its top) is said at once, once. */
