@@ -15,6 +15,15 @@
 
 /* Messages the server and the page need; start-up fails without them. */
 static const char *const required_messages[] = {
+    "welcome.touch",
+    "headphones.ask",
+    "headphones.yes",
+    "headphones.no",
+    "headphones.said-yes",
+    "headphones.said-no",
+    "private.why",
+    "private.anyway",
+    "error.private",
     "next",
     "back",
     "start",
@@ -161,6 +170,7 @@ static const char *const kind_names[KIND_COUNT] = {
     [KIND_AGREED] = "agreed",
     [KIND_NOT_AGREED] = "not-agreed",
     [KIND_COPY] = "copy",
+    [KIND_WELCOME] = "welcome",
 };
 
 const char *page_kind_name(page_kind kind)
@@ -274,6 +284,12 @@ static int check_kind_lines(parser *p, const content_page *pg)
 		return content_fail(p, "page '%s' has list lines but is not a list", pg->id);
 	if (pg->flag && pg->kind != KIND_YES_NO)
 		return content_fail(p, "page '%s' has a flag but is not a yes-no page", pg->id);
+	if (pg->private_answers && !page_kind_takes_answer(pg->kind) && pg->kind != KIND_LIST)
+		return content_fail(p, "page '%s' is private but takes no answer", pg->id);
+	/* An answer about being hurt is never read aloud where others may hear. */
+	if (pg->flag && strcmp(pg->flag, "safeguarding") == 0 && !pg->private_answers)
+		return content_fail(p, "page '%s' raises a safeguarding flag: add 'private: yes'",
+				    pg->id);
 	if (pg->offered && pg->kind != KIND_CHOICE)
 		return content_fail(p, "page '%s' has 'offered' but is not a choice", pg->id);
 	if (pg->total) {
@@ -368,6 +384,10 @@ static int check_pages(parser *p, const char *pictures_dir, const char *messages
 		p->path = "easyread";
 		return content_fail(p,
 				    "the first page must be on the journey (after a 'part:' line)");
+	}
+	if (c->pages[0].kind != KIND_WELCOME) {
+		p->path = "easyread";
+		return content_fail(p, "the first page must be of the kind 'welcome'");
 	}
 	p->path = messages_path;
 	for (size_t i = 0; i < sizeof(required_messages) / sizeof(*required_messages); i++)

@@ -27,6 +27,7 @@ typedef enum page_kind {
 	KIND_AGREED,	 /* thank you for saying yes */
 	KIND_NOT_AGREED, /* why not, and how to complain */
 	KIND_COPY,	 /* the person's copy of their signed-off plan, to print or hear */
+	KIND_WELCOME,	 /* the first page: how to use sound, and "Are you using headphones?" */
 	KIND_COUNT
 } page_kind;
 
@@ -69,7 +70,8 @@ typedef struct content_page {
 	int limit;   /* characters, for text answers */
 	content_cond *conds;
 	size_t nconds;
-	char *flag; /* yes-no pages: "safeguarding" or "advocacy", or NULL */
+	char *flag;	     /* yes-no pages: "safeguarding" or "advocacy", or NULL */
+	int private_answers; /* `private: yes`: the answers are not read aloud without headphones */
 	char *
 	    offered; /* choice pages: "managing" shows only the ways the council offered, or NULL */
 	char *file;  /* where the page was written, for error messages */

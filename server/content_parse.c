@@ -365,6 +365,14 @@ static int page_line(parser *p, const char *key, char *v)
 			return content_fail(p, "a flag is 'safeguarding' or 'advocacy'");
 		return set_once(p, &pg->flag, key, v);
 	}
+	if (strcmp(key, "private") == 0) {
+		if (strcmp(v, "yes"))
+			return content_fail(p, "'private' is 'yes' (its answers are private)");
+		if (pg->private_answers)
+			return content_fail(p, "the page already has a 'private' line");
+		pg->private_answers = 1;
+		return 0;
+	}
 	if (strcmp(key, "offered") == 0) {
 		if (strcmp(v, "managing"))
 			return content_fail(

@@ -104,8 +104,12 @@ static const message_route routes[] = {
     {"finish", kiosk_handle_finish, 0},
     {"narrate", kiosk_handle_narrate, 0},
     {"narrate_stop", kiosk_handle_narrate_stop, 0},
+<<<<<<< HEAD
     {"resume_key", kiosk_handle_resume_key, 0},
     {"resume", kiosk_handle_resume, WRITES},
+=======
+    {"listening", kiosk_handle_listening, 0},
+>>>>>>> wt-private
 };
 
 /* The checks the route asks for; a writer's request opens its savepoint in the batch, and its
@@ -168,6 +172,8 @@ void kiosk_too_big(kiosk_session *s)
 kiosk_session *kiosk_session_open(kiosk *p, void *conn, const char *address)
 {
 	kiosk_session *s = calloc(1, sizeof(*s));
+	const view_kiosk k = {p->cfg.idle_seconds, p->cfg.warn_seconds, p->cfg.headphones,
+			      MESSAGE_MAX_BYTES};
 
 	if (!s)
 		return NULL;
@@ -177,10 +183,8 @@ kiosk_session *kiosk_session_open(kiosk *p, void *conn, const char *address)
 	s->budget = -1;
 	s->held_tail = &s->held;
 	plan_answers_init(&s->held_answers);
-	kiosk_reply(s,
-		    view_hello(p->c, p->nar ? narrator_voices(p->nar) : NULL, p->cfg.idle_seconds,
-			       p->cfg.warn_seconds, MESSAGE_MAX_BYTES),
-		    0);
+	s->private_aloud = p->cfg.headphones;
+	kiosk_reply(s, view_hello(p->c, p->nar ? narrator_voices(p->nar) : NULL, &k), 0);
 	s->page = 0;
 	kiosk_show_page(s, -1);
 	return s;

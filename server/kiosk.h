@@ -26,6 +26,7 @@ typedef struct kiosk_config {
 	int warn_seconds;     /* kiosk: the warning's countdown */
 	int address_failures; /* wrong codes allowed from one address ... */
 	int address_window;   /* ... in this many seconds */
+	int headphones;	      /* 1: the kiosk has headphones: private texts are read aloud */
 } kiosk_config;
 
 /* content, st and key are borrowed for the kiosk's lifetime. NULL when memory runs out. */

@@ -51,6 +51,7 @@ struct kiosk {
 typedef struct page_text {
 	char *id;
 	char *text;
+	int is_private; /* "private": true in the page description */
 } page_text;
 
 typedef struct pending_narration {
@@ -97,7 +98,8 @@ struct kiosk_session {
 	/* set while a handler fails */
 	message_error err;
 
-	page_text *texts; /* of the page last shown */
+	int private_aloud; /* headphones (the kiosk's or the person's), or the person consented */
+	page_text *texts;  /* of the page last shown */
 	size_t ntexts;
 	pending_narration narrations[MAX_NARRATIONS];
 	size_t nnarrations;
@@ -213,7 +215,11 @@ int kiosk_handle_disagree(void *sv, const cJSON *m, long long seq);
 int kiosk_handle_finish(void *sv, const cJSON *m, long long seq);
 int kiosk_handle_narrate(void *sv, const cJSON *m, long long seq);
 int kiosk_handle_narrate_stop(void *sv, const cJSON *m, long long seq);
+<<<<<<< HEAD
 int kiosk_handle_resume_key(void *sv, const cJSON *m, long long seq);
 int kiosk_handle_resume(void *sv, const cJSON *m, long long seq);
+=======
+int kiosk_handle_listening(void *sv, const cJSON *m, long long seq);
+>>>>>>> wt-private
 
 #endif

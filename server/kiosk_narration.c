@@ -31,6 +31,8 @@ void kiosk_texts_remember(kiosk_session *s, const cJSON *node)
 			s->texts = t;
 			t[s->ntexts].id = strdup(id);
 			t[s->ntexts].text = strdup(text);
+			t[s->ntexts].is_private =
+			    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(node, "private"));
 			if (t[s->ntexts].id && t[s->ntexts].text)
 				s->ntexts++;
 			else {
@@ -132,12 +134,13 @@ static void refresh_own_answer(kiosk_session *s, page_text *t)
 	}
 }
 
-/* The text narration may read for id: one on the page last shown (the person's answer on its own
- * page as stored now), any message of the content that has no blanks to fill ("Saved", error
- * messages, button labels), or a message with its blanks filled from the id (filled_message).
- * A filled message is kept with the page's texts, in place of the one filled before, so what is
- * returned stays valid until the next call or the next page (narrator_say copies it at once). */
-static const char *page_text_of(kiosk_session *s, const char *id)
+/* The text for id: one on the page last shown (the person's answer on its own page as stored
+ * now; *is_private as the page description said), any message of the content that has no blanks
+ * to fill ("Saved", error messages, button labels), or a message with its blanks filled from the
+ * id (filled_message). A filled message is kept with the page's texts, in place of the one filled
+ * before, so what is returned stays valid until the next call or the next page (narrator_say
+ * copies it at once). Only narratable() calls it. */
+static const char *page_text_of(kiosk_session *s, const char *id, int *is_private)
 {
 	const char *t;
 	char *filled, *fid;
@@ -148,6 +151,7 @@ static const char *page_text_of(kiosk_session *s, const char *id)
 	for (size_t i = 0; i < s->ntexts; i++)
 		if (strcmp(s->texts[i].id, id) == 0) {
 			refresh_own_answer(s, &s->texts[i]);
+			*is_private = s->texts[i].is_private;
 			return s->texts[i].text;
 		}
 	if (strncmp(id, "msg/", 4) != 0)
@@ -163,7 +167,7 @@ static const char *page_text_of(kiosk_session *s, const char *id)
 		if (last) {
 			s->texts = last;
 			last = &s->texts[s->ntexts++];
-			*last = (page_text){NULL, NULL};
+			*last = (page_text){NULL, NULL, 0};
 		}
 	}
 	if (!fid || !last) {
@@ -175,7 +179,21 @@ static const char *page_text_of(kiosk_session *s, const char *id)
 	free(last->text);
 	last->id = fid;
 	last->text = filled;
+	last->is_private = 0;
 	return filled;
+}
+
+/* The text narration may read aloud for id, or NULL with *why the failure's code: "unknown-text"
+ * (not on the page shown, nor a message), or "private" (the code, a private answer, a name: not
+ * read aloud unless this session said it has headphones or the person chose to hear it). Every
+ * id narration reads comes through here, so no text reaches the voice without this check. */
+static const char *narratable(kiosk_session *s, const char *id, const char **why)
+{
+	int is_private = 0;
+	const char *t = page_text_of(s, id, &is_private);
+
+	*why = !t ? "unknown-text" : is_private && !s->private_aloud ? "private" : NULL;
+	return *why ? NULL : t;
 }
 
 /* ---- narration ---- */
@@ -346,10 +364,12 @@ int kiosk_handle_narrate(void *sv, const cJSON *m, long long seq)
 		return kiosk_fail(s, "bad-message");
 	cJSON_ArrayForEach(id, ids)
 	{
+		const char *why;
+
 		if (!cJSON_IsString(id))
 			return kiosk_fail(s, "bad-message");
-		if (!page_text_of(s, id->valuestring))
-			return kiosk_fail(s, "unknown-text");
+		if (!narratable(s, id->valuestring, &why))
+			return kiosk_fail(s, why);
 	}
 	if (!p->nar)
 		return kiosk_fail(s, "no-sound");
@@ -361,14 +381,15 @@ int kiosk_handle_narrate(void *sv, const cJSON *m, long long seq)
 	{
 		pending_narration *pn = &s->narrations[s->nnarrations];
 		char err[128];
+		const char *why;
 
 		*pn = (pending_narration){.tag = ++s->next_tag, .seq = seq};
 		snprintf(pn->id, sizeof(pn->id), "%s", id->valuestring);
 		snprintf(pn->voice, sizeof(pn->voice), "%s", voice);
 		snprintf(pn->speed, sizeof(pn->speed), "%s", speed);
 		s->nnarrations++;
-		if (narrator_say(p->nar, s, pn->tag, voice, speed, page_text_of(s, pn->id), 1, err,
-				 sizeof(err))) {
+		if (narrator_say(p->nar, s, pn->tag, voice, speed, narratable(s, pn->id, &why), 1,
+				 err, sizeof(err))) {
 			s->nnarrations--;
 			return kiosk_fail(s, "busy");
 		}
@@ -385,6 +406,30 @@ int kiosk_handle_narrate_stop(void *sv, const cJSON *m, long long seq)
 	if (s->p->nar)
 		narrator_forget(s->p->nar, s);
 	s->nnarrations = 0;
+	return 0;
+}
+
+/* {"type":"listening","headphones":true|false} or {"type":"listening","consent":true}: whether
+ * private texts may be read aloud to this session (kept in the session only, never stored).
+ * Replies {"type":"listening","private_aloud":...}. */
+int kiosk_handle_listening(void *sv, const cJSON *m, long long seq)
+{
+	kiosk_session *s = sv;
+	const cJSON *headphones = cJSON_GetObjectItemCaseSensitive(m, "headphones");
+	const cJSON *consent = cJSON_GetObjectItemCaseSensitive(m, "consent");
+	cJSON *r;
+
+	if (cJSON_IsBool(headphones) == cJSON_IsBool(consent) ||
+	    (consent && !cJSON_IsTrue(consent)))
+		return kiosk_fail(s, "bad-message");
+	s->private_aloud = headphones ? cJSON_IsTrue(headphones) : 1;
+	r = cJSON_CreateObject();
+	if (!r)
+		return 0;
+	cJSON_AddStringToObject(r, "type", "listening");
+	message_add_seq(r, seq);
+	cJSON_AddBoolToObject(r, "private_aloud", s->private_aloud);
+	kiosk_reply(s, r, 0);
 	return 0;
 }
 

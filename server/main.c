@@ -64,6 +64,10 @@ static void usage(FILE *f)
 	    "  --idle-seconds N    kiosk: seconds without input before \"Do you need more time?\"\n"
 	    "                      (default 120)\n"
 	    "  --warn-seconds N    kiosk: the countdown before the screen clears (default 30)\n"
+	    "  --headphones yes|ask\n"
+	    "                      kiosk: yes when every kiosk has headphones, so private things\n"
+	    "                      (the code, answers about safety, names) are read aloud without\n"
+	    "                      asking; ask (the default) asks each person first\n"
 	    "  --check-content     check the easy-read content and the voice files, say what is\n"
 	    "                      wrong, and exit\n"
 	    "  --help              show this help\n"
@@ -136,7 +140,8 @@ enum {
 	O_CHECK,
 	O_HELP,
 	O_ROLE,
-	O_SECURE
+	O_SECURE,
+	O_HEADPHONES
 };
 
 static const struct option long_options[] = {
@@ -155,6 +160,7 @@ static const struct option long_options[] = {
     {"help", no_argument, NULL, O_HELP},
     {"role", required_argument, NULL, O_ROLE},
     {"secure-cookies", no_argument, NULL, O_SECURE},
+    {"headphones", required_argument, NULL, O_HEADPHONES},
     {NULL, 0, NULL, 0},
 };
 
@@ -217,6 +223,11 @@ static int take_option(options *o, int opt, const char *arg)
 		return 0;
 	case O_ROLE:
 		o->role = arg;
+		return 0;
+	case O_HEADPHONES:
+		if (strcmp(arg, "yes") && strcmp(arg, "ask"))
+			return 1;
+		a->kiosk.headphones = strcmp(arg, "yes") == 0;
 		return 0;
 	case O_DEMO:
 		a->demo = 1;

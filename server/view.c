@@ -22,6 +22,15 @@ static cJSON *text_obj(const char *id, const char *text)
 	return o;
 }
 
+/* A text not read aloud unless the person is listening privately (docs/narration.md, "Private
+ * listening"): the code, the answers of a `private: yes` page, the names of helpers. The kiosk's
+ * narrate refuses it otherwise; the page leaves it out when it reads. Returns o. */
+static cJSON *private_text(cJSON *o)
+{
+	cJSON_AddBoolToObject(o, "private", 1);
+	return o;
+}
+
 static cJSON *page_text(const content_page *pg, const char *what, const char *text)
 {
 	char id[2 * ID_LEN + 2]; /* page names and `what` are each shorter than ID_LEN */
@@ -69,7 +78,7 @@ static cJSON *code_pieces(const char *code)
 		for (size_t k = 0; k < len; k += each) {
 			snprintf(id, sizeof(id), "code/%d", ++n);
 			snprintf(piece, sizeof(piece), "%.*s", (int)each, t + k);
-			cJSON_AddItemToArray(arr, text_obj(id, piece));
+			cJSON_AddItemToArray(arr, private_text(text_obj(id, piece)));
 		}
 		t += len;
 		t += strspn(t, "-");
@@ -102,13 +111,16 @@ static cJSON *list_items(const view_params *vp, const content_page *pg, long lon
 			const content_field *fd = &pg->fields[f];
 			const char *v = plan_answers_get(vp->answers, pg->id, entry, fd->name);
 			char *shown;
+			cJSON *value;
 
 			if (!v)
 				continue;
 			/* amounts and dates written out; the person's own words as they are */
 			shown = content_field_text(vp->c, fd, v);
 			snprintf(id, sizeof(id), "answer/%s/%lld/%s", pg->id, entry, fd->name);
-			cJSON_AddItemToObject(values, fd->name, text_obj(id, shown ? shown : v));
+			value = text_obj(id, shown ? shown : v);
+			cJSON_AddItemToObject(values, fd->name,
+					      pg->private_answers ? private_text(value) : value);
 			free(shown);
 			if (pg->total && strcmp(pg->total, fd->name) == 0)
 				*total += strtoll(v, NULL, 10);
@@ -223,6 +235,16 @@ static cJSON *answer_obj(const view_params *vp, const content_page *pg)
 	if (!v || !*v)
 		return NULL;
 	snprintf(id, sizeof(id), "answer/%s", pg->id);
+	if (pg->private_answers) { /* an id of its own, not the option's or "Yes" shared by all */
+		const char *shown = v;
+
+		if (pg->kind == KIND_YES_NO)
+			shown = content_message(vp->c, strcmp(v, "yes") == 0 ? "yes" : "no");
+		for (size_t o = 0; o < pg->noptions; o++)
+			if (strcmp(pg->options[o].value, v) == 0)
+				shown = pg->options[o].text;
+		return private_text(text_obj(id, shown ? shown : v));
+	}
 	if (pg->kind == KIND_YES_NO)
 		return msg_obj(vp->c, strcmp(v, "yes") == 0 ? "yes" : "no", NULL);
 	for (size_t o = 0; o < pg->noptions; o++)
@@ -259,7 +281,7 @@ static void add_helper(helpers_ctx *hc, const char *writer, const char *name,
 			goto out;
 	}
 	snprintf(id, sizeof(id), "helper/%d", ++hc->n);
-	cJSON_AddItemToArray(hc->arr, text_obj(id, buf_str(&text)));
+	cJSON_AddItemToArray(hc->arr, private_text(text_obj(id, buf_str(&text))));
 out:
 	buf_release(&text);
 }
@@ -474,11 +496,13 @@ static void add_words(cJSON *o, const view_params *vp, const content_page *pg)
 {
 	const char *v = plan_answers_get(vp->answers, pg->id, 0, "");
 	char id[ID_LEN];
+	cJSON *answer;
 
 	cJSON_AddStringToObject(o, "value", v ? v : "");
 	/* The same words as a text, so that they can be read back on this page too. */
 	snprintf(id, sizeof(id), "answer/%s", pg->id);
-	cJSON_AddItemToObject(o, "answer", text_obj(id, v ? v : ""));
+	answer = text_obj(id, v ? v : "");
+	cJSON_AddItemToObject(o, "answer", pg->private_answers ? private_text(answer) : answer);
 	cJSON_AddNumberToObject(o, "limit", pg->limit);
 	if (pg->kind == KIND_REVIEW)
 		cJSON_AddBoolToObject(o, "requested", vp->review_requested);
@@ -592,6 +616,7 @@ static void add_kind_fields(cJSON *o, const view_params *vp, const content_page 
 		add_copy(o, vp);
 		break;
 	case KIND_INFO:
+	case KIND_WELCOME:
 	case KIND_SENT:
 	case KIND_AGREED:
 	case KIND_COUNT:
@@ -675,8 +700,7 @@ fail:
 	return NULL;
 }
 
-cJSON *view_hello(const content *c, const voices *v, int idle_seconds, int warn_seconds,
-		  size_t max_message)
+cJSON *view_hello(const content *c, const voices *v, const view_kiosk *k_in)
 {
 	cJSON *msg = cJSON_CreateObject(), *k, *msgs, *list;
 	int nspeeds = 0;
@@ -684,10 +708,11 @@ cJSON *view_hello(const content *c, const voices *v, int idle_seconds, int warn_
 	cJSON_AddStringToObject(msg, "type", "hello");
 	cJSON_AddStringToObject(msg, "lang", content_lang(c));
 	k = cJSON_AddObjectToObject(msg, "kiosk");
-	cJSON_AddNumberToObject(k, "idle_seconds", idle_seconds);
-	cJSON_AddNumberToObject(k, "warn_seconds", warn_seconds);
+	cJSON_AddNumberToObject(k, "idle_seconds", k_in->idle_seconds);
+	cJSON_AddNumberToObject(k, "warn_seconds", k_in->warn_seconds);
+	cJSON_AddStringToObject(k, "headphones", k_in->headphones ? "yes" : "ask");
 	k = cJSON_AddObjectToObject(msg, "limits");
-	cJSON_AddNumberToObject(k, "message_bytes", (double)max_message);
+	cJSON_AddNumberToObject(k, "message_bytes", (double)k_in->max_message);
 	list = cJSON_AddArrayToObject(msg, "voices");
 	for (size_t i = 0; v && i < voices_count(v); i++) {
 		cJSON *o = cJSON_CreateObject();

@@ -76,9 +76,15 @@ typedef struct view_params {
 
 /* The page description {"type":"page",...} for the page at index. NULL when memory runs out. */
 cJSON *view_page(const view_params *vp, size_t index);
+/* How this kiosk is set up, for hello. */
+typedef struct view_kiosk {
+	int idle_seconds, warn_seconds;
+	int headphones; /* 1: it has headphones, so nobody is asked */
+	size_t max_message;
+} view_kiosk;
+
 /* The hello message with every message of the content, and the voices (NULL: no sound). */
-cJSON *view_hello(const content *c, const voices *v, int idle_seconds, int warn_seconds,
-		  size_t max_message);
+cJSON *view_hello(const content *c, const voices *v, const view_kiosk *k);
 /* {"type":"error","code":...,"message":...}; `extra` fills {placeholders}: "limit", "60", NULL. */
 cJSON *view_error(const content *c, const char *code, long long seq, const char *const *extra);
 

@@ -602,6 +602,37 @@ static void content_should_load_an_unchanged_copy(void)
 	copy_remove(&t);
 }
 
+/* The answer to "Is anyone hurting you?" is never read aloud where others may hear: a
+ * safeguarding page without `private: yes` is refused, as is `private` on a page without answers,
+ * and a first page that is not the welcome page. */
+static void content_should_keep_safety_answers_private_and_welcome_first(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_make(&t) == 0);
+	n = line_of(&t, "07-control-and-safe.txt", "private: yes");
+	CHECK(n > 0);
+	CHECK(replace_line(&t, "07-control-and-safe.txt", n, "# not private") == 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, "safeguarding");
+	CHECK_HAS(err, "private: yes");
+	CHECK(replace_line(&t, "07-control-and-safe.txt", n, "private: maybe") == 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("07-control-and-safe.txt", n));
+	CHECK(replace_line(&t, "07-control-and-safe.txt", n, "private: yes") == 0);
+	n = line_of(&t, "01-welcome.txt", "kind: welcome");
+	CHECK(n > 0);
+	CHECK(replace_line(&t, "01-welcome.txt", n, "kind: info\nprivate: yes") == 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, "private but takes no answer");
+	CHECK(replace_line(&t, "01-welcome.txt", n, "kind: info") == 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, "welcome");
+	copy_remove(&t);
+}
+
 static void content_should_refuse_a_say_line_of_sixteen_words(void)
 {
 	char err[ERR_LEN];
@@ -1266,6 +1297,7 @@ int main(void)
 	RUN(content_longest_sentence_should_not_end_a_sentence_inside_a_word);
 	RUN(content_should_load_an_unchanged_copy);
 	RUN(content_should_refuse_a_say_line_of_sixteen_words);
+	RUN(content_should_keep_safety_answers_private_and_welcome_first);
 	RUN(content_should_refuse_a_long_sentence_among_short_ones);
 	RUN(content_should_refuse_a_long_message);
 	RUN(content_should_refuse_stars_that_do_not_pair);

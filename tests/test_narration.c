@@ -334,6 +334,131 @@ static void a_message_without_blanks_should_be_readable_on_any_page(void)
 	wsclient_free(c);
 }
 
+/* Asks for one text; 1 when it is read (a `narration` that did not fail, and its audio). */
+static int read_aloud(wsclient *c, const char *id)
+{
+	char msg[256];
+	size_t bytes = 0;
+	cJSON *m;
+	int ok;
+
+	snprintf(msg, sizeof(msg),
+		 "{\"type\":\"narrate\",\"seq\":40,\"ids\":[\"%s\"],\"voice\":\"ruth\","
+		 "\"speed\":\"normal\"}",
+		 id);
+	CHECK(wsclient_send_text(c, msg) == 0);
+	m = read_narration(c, &bytes);
+	ok = m && json_str(m, "type") && strcmp(json_str(m, "type"), "narration") == 0 &&
+	     json_bool(m, "failed") != 1 && bytes > 0;
+	cJSON_Delete(m);
+	return ok;
+}
+
+/* Says whether this session listens privately; 1 when the reply says private_aloud is `want`. */
+static int listening(wsclient *c, const char *what, int want)
+{
+	cJSON *m = wsclient_askf(c, WAIT_MS, "{\"type\":\"listening\",\"seq\":41,%s}", what);
+	int ok = m && json_str(m, "type") && strcmp(json_str(m, "type"), "listening") == 0 &&
+		 json_num(m, "seq", -1) == 41 && json_bool(m, "private_aloud") == want;
+
+	cJSON_Delete(m);
+	return ok;
+}
+
+#define NARRATE(first, id)                                                                         \
+	"{\"type\":\"narrate\",\"seq\":42,\"ids\":[\"" first "\",\"" id "\"],"                     \
+	"\"voice\":\"ruth\",\"speed\":\"normal\"}"
+
+/* A new plan, "Is anyone hurting you?" answered yes, and its check page shown. Returns the
+ * code page's description (with the code's pieces), or NULL. */
+static cJSON *private_things(wsclient *c)
+{
+	cJSON *code = wsclient_ask(c, "{\"type\":\"new_plan\",\"seq\":1}", WAIT_MS), *m;
+
+	CHECK(code && json_str(code, "page.code") &&
+	      json_bool(code, "page.code_text.0.private") == 1);
+	m = wsclient_ask(c, "{\"type\":\"answer\",\"seq\":2,\"page\":\"unsafe\",\"value\":\"yes\"}",
+			 WAIT_MS);
+	CHECK(json_is_msg(m, "saved", "unsafe"));
+	cJSON_Delete(m);
+	m = wsclient_ask(c, "{\"type\":\"go\",\"seq\":3,\"to\":\"check\"}", WAIT_MS);
+	CHECK(json_is_msg(m, "page", "check"));
+	/* the answer about being hurt is marked private, with an id of its own */
+	CHECK(json_contains_text(m, "answer/unsafe"));
+	cJSON_Delete(m);
+	return code;
+}
+
+static void private_texts_should_be_read_only_with_headphones_or_consent(void)
+{
+	wsclient *c = welcome();
+	cJSON *code = private_things(c);
+
+	/* Nobody has said they have headphones: the safety answer is refused, plainly, and the
+	 * request with it is refused whole (nothing of it is read). */
+	CHECK(refused_with(c, NARRATE("check/title", "answer/unsafe"), "private"));
+	CHECK(read_aloud(c, "check/title"));
+	/* "No headphones" changes nothing */
+	CHECK(listening(c, "\"headphones\":false", 0));
+	CHECK(refused_with(c, NARRATE("check/title", "answer/unsafe"), "private"));
+	/* The person chooses to hear it: then it is read. */
+	CHECK(listening(c, "\"consent\":true", 1));
+	CHECK(read_aloud(c, "answer/unsafe"));
+	/* Headphones taken off again: private again. */
+	CHECK(listening(c, "\"headphones\":false", 0));
+	CHECK(refused_with(c, NARRATE("check/title", "answer/unsafe"), "private"));
+	CHECK(listening(c, "\"headphones\":true", 1));
+	CHECK(read_aloud(c, "answer/unsafe"));
+	/* Bad: neither, both, or consent that is not a yes. */
+	CHECK(refused_with(c, "{\"type\":\"listening\",\"seq\":43}", "bad-message"));
+	CHECK(refused_with(
+	    c, "{\"type\":\"listening\",\"seq\":43,\"headphones\":true,\"consent\":true}",
+	    "bad-message"));
+	CHECK(refused_with(c, "{\"type\":\"listening\",\"seq\":43,\"consent\":false}",
+			   "bad-message"));
+	cJSON_Delete(code);
+	wsclient_free(c);
+
+	/* The code's pieces, on the code page, likewise; a new session starts without consent. */
+	c = welcome();
+	code = wsclient_ask(c, "{\"type\":\"new_plan\",\"seq\":1}", WAIT_MS);
+	CHECK(json_is_msg(code, "page", "code"));
+	CHECK(refused_with(c, NARRATE("code/title", "code/1"), "private"));
+	CHECK(read_aloud(c, "msg/code.yours")); /* what is not private is read as before */
+	CHECK(listening(c, "\"consent\":true", 1));
+	CHECK(read_aloud(c, "code/1"));
+	cJSON_Delete(code);
+	wsclient_free(c);
+}
+
+/* A kiosk set up with headphones (--headphones yes) reads private texts without asking. */
+static void a_kiosk_with_headphones_should_read_private_texts(void)
+{
+	testsrv hp;
+	const char *const args[] = {"--headphones", "yes", NULL};
+	testsrv keep = srv;
+	wsclient *c;
+	cJSON *h, *code;
+
+	if (testsrv_start(&hp, PLANALOUD_BINARY, NULL, 1, args)) {
+		CHECK(!"the server with --headphones yes started");
+		return;
+	}
+	srv = hp; /* welcome() connects to srv */
+	c = wsclient_connect(HOST, hp.port, NULL);
+	h = c ? wsclient_recv_json(c, WAIT_MS) : NULL;
+	CHECK(json_str(h, "kiosk.headphones") && !strcmp(json_str(h, "kiosk.headphones"), "yes"));
+	cJSON_Delete(h);
+	cJSON_Delete(c ? wsclient_recv_json(c, WAIT_MS) : NULL); /* the welcome page */
+	code = c ? private_things(c) : NULL;
+	CHECK(c && read_aloud(c, "answer/unsafe"));
+	cJSON_Delete(code);
+	wsclient_free(c);
+	srv = keep;
+	testsrv_stop(&hp);
+	testsrv_cleanup(&hp);
+}
+
 int main(void)
 {
 	testsrv_watchdog(110);
@@ -349,6 +474,8 @@ int main(void)
 	RUN(a_message_without_blanks_should_be_readable_on_any_page);
 	RUN(bad_narration_requests_should_be_refused_plainly);
 	RUN(a_flood_of_requests_should_meet_a_bounded_queue_and_the_server_should_go_on);
+	RUN(private_texts_should_be_read_only_with_headphones_or_consent);
+	RUN(a_kiosk_with_headphones_should_read_private_texts);
 	CHECK(testsrv_alive(&srv));
 	testsrv_stop(&srv);
 	testsrv_cleanup(&srv);

@@ -223,7 +223,7 @@ static void a_new_connection_should_get_hello_then_the_welcome_page(void)
 
 	m = wsclient_recv_json(c, WAIT_MS);
 	CHECK(is_msg(m, "page", "welcome"));
-	CHECK_STR(json_str(m, "page.kind"), "info");
+	CHECK_STR(json_str(m, "page.kind"), "welcome");
 	CHECK_STR(json_str(m, "page.title.id"), "welcome/title");
 	CHECK(json_count(m, "page.say") > 0);
 	CHECK(json_bool(m, "page.plan_open") == 0);

@@ -689,6 +689,59 @@ static void view_page_should_give_the_code_in_pieces_read_one_at_a_time(void)
 	plan_answers_release(&pa);
 }
 
+/* What is not read aloud without headphones (docs/narration.md, "Private listening"): the code's
+ * pieces, and the answers of `private: yes` pages wherever they show, each with an id of its own;
+ * everything else is not marked. */
+static void view_page_should_mark_private_texts(void)
+{
+	plan_answers pa;
+	view_params vp;
+	cJSON *m;
+	const cJSON *page, *row, *piece;
+
+	plan_answers_init(&pa);
+	plan_answers_set(&pa, "who", 0, "", "helper");
+	plan_answers_set(&pa, "helper-name", 0, "", "Sam Jones");
+	plan_answers_set(&pa, "important", 0, "", "My family");
+	plan_answers_set(&pa, "unsafe", 0, "", "yes");
+	init_params(&vp, &pa);
+	m = round_trip(view_page(&vp, index_of(content_page_of_kind(c, KIND_CHECK)->id)));
+	page = obj_at(m, "page");
+	row = check_row(page, "unsafe");
+	CHECK_STR(str_at(obj_at(row, "answer"), "id"), "answer/unsafe"); /* not msg/yes */
+	CHECK_STR(str_at(obj_at(row, "answer"), "text"), content_message(c, "yes"));
+	CHECK(cJSON_IsTrue(obj_at(obj_at(row, "answer"), "private")));
+	CHECK(!cJSON_IsTrue(obj_at(obj_at(row, "ask"), "private"))); /* the question is not */
+	row = check_row(page, "helper-name");
+	CHECK(cJSON_IsTrue(obj_at(obj_at(row, "answer"), "private")));
+	row = check_row(page, "important");
+	CHECK(obj_at(obj_at(row, "answer"), "private") == NULL);
+	cJSON_Delete(m);
+
+	/* On its own page too. */
+	m = page_json(&vp, "helper-name");
+	CHECK(cJSON_IsTrue(obj_at(obj_at(obj_at(m, "page"), "answer"), "private")));
+	cJSON_Delete(m);
+	m = page_json(&vp, "important");
+	CHECK(obj_at(obj_at(obj_at(m, "page"), "answer"), "private") == NULL);
+	cJSON_Delete(m);
+
+	vp.plan = 1;
+	vp.code = "apple-river-boat-4827";
+	m = page_json(&vp, content_page_of_kind(c, KIND_CODE)->id);
+	CHECK(cJSON_GetArraySize(obj_at(obj_at(m, "page"), "code_text")) == 7);
+	cJSON_ArrayForEach(piece, obj_at(obj_at(m, "page"), "code_text"))
+	    CHECK(cJSON_IsTrue(obj_at(piece, "private")));
+	CHECK(obj_at(obj_at(obj_at(m, "page"), "title"), "private") == NULL);
+	cJSON_Delete(m);
+
+	/* The first page is the welcome page, of its own kind. */
+	m = round_trip(view_page(&vp, 0));
+	CHECK_STR(str_at(obj_at(m, "page"), "kind"), "welcome");
+	cJSON_Delete(m);
+	plan_answers_release(&pa);
+}
+
 static void view_page_should_give_part_titles_and_check_headings_as_texts(void)
 {
 	const content_page *pg = content_page_find(c, "like-admire", NULL);
@@ -748,7 +801,9 @@ static void view_page_should_refuse_an_index_past_the_end(void)
 
 static void view_hello_should_carry_every_message(void)
 {
-	cJSON *h = round_trip(view_hello(c, NULL, 120, 30, 65536));
+	const view_kiosk k = {120, 30, 0, 65536}, with = {120, 30, 1, 65536};
+	cJSON *h = round_trip(view_hello(c, NULL, &k)),
+	      *hp = round_trip(view_hello(c, NULL, &with));
 	const cJSON *msgs = obj_at(h, "messages");
 
 	CHECK(h != NULL);
@@ -757,6 +812,10 @@ static void view_hello_should_carry_every_message(void)
 	CHECK(num_at(obj_at(h, "kiosk"), "idle_seconds") == 120);
 	CHECK(num_at(obj_at(h, "kiosk"), "warn_seconds") == 30);
 	CHECK(num_at(obj_at(h, "limits"), "message_bytes") == 65536);
+	/* a kiosk without headphones of its own asks each person; one with them does not */
+	CHECK_STR(str_at(obj_at(h, "kiosk"), "headphones"), "ask");
+	CHECK_STR(str_at(obj_at(hp, "kiosk"), "headphones"), "yes");
+	cJSON_Delete(hp);
 	CHECK(cJSON_GetArraySize(msgs) == (int)content_message_count(c));
 	for (size_t i = 0; i < content_message_count(c); i++) {
 		const char *name, *text;
@@ -802,6 +861,7 @@ int main(void)
 	RUN(view_page_should_show_dates_in_words);
 	RUN(view_page_should_give_the_typed_answer_as_a_text_on_its_own_page);
 	RUN(view_page_should_give_the_code_in_pieces_read_one_at_a_time);
+	RUN(view_page_should_mark_private_texts);
 	RUN(view_page_should_give_part_titles_and_check_headings_as_texts);
 	RUN(view_page_should_refuse_an_index_past_the_end);
 	RUN(view_hello_should_carry_every_message);

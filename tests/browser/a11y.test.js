@@ -135,10 +135,12 @@ test('the welcome page is reached and left by keyboard in a sensible order', asy
   const { context, page } = await openKiosk(browser, server.url);
   try {
     assert.equal(await focusedId(page), 'page-title', 'focus starts on the heading');
-    // Tab goes round: skip link, Bigger text, the narration bar, Start, Finish, then round again.
+    // Tab goes round: skip link, Bigger text, the narration bar, "Are you using headphones?"
+    // (asked once the first key has come), Start, Finish, then round again.
     const order = ['skip-link', 'bigger-text', 'narration-listen', 'narration-stop',
       'narration-repeat', 'narration-auto', 'narration-speed-slower', 'narration-speed-normal',
-      'narration-speed-faster', 'narration-voice', 'narration-volume', 'next', 'finish'];
+      'narration-speed-faster', 'narration-voice', 'narration-volume', 'headphones-yes',
+      'headphones-no', 'next', 'finish'];
     const seen = [];
     for (let i = 0; i < 2 * order.length + 4; i++) {
       await page.keyboard.press('Tab');
@@ -438,6 +440,8 @@ test('the timeout dialog has no violations and takes focus', async () => {
   const found = [];
   try {
     await page.keyboard.press('Tab'); // the first key starts the idle time
+    // and the welcome page reads itself (someone listening is there): Escape stops the voice
+    await page.keyboard.press('Escape');
     await page.clock.runFor(5000);
     await page.waitForSelector('dialog#timeout[open]');
     assert.equal(await focusedId(page), 'timeout-more', 'focus moves into the dialog');

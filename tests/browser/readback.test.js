@@ -157,6 +157,9 @@ test('an answer typed on its own page is read back as saved, each word lit in th
 test('the saved code is read slowly, a word or a digit at a time, each lit in the big code', async () => {
   const { context, page, pageErrors } = await openKiosk(browser, server.url, { audio: true });
   try {
+    // The person has headphones on (the code is private: docs/narration.md, "Private listening").
+    await page.click('#page-title'); // the first touch: "Are you using headphones?"
+    await page.click('#headphones-yes');
     // A new plan: its code is shown on the code page, and again on "Save and finish later".
     await page.click('#next');
     await waitForPage(page, 'who');

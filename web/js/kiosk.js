@@ -10,6 +10,7 @@
 
 import { msg, setText, textEl } from './text.js';
 import { isPlaying, stop as stopReading } from './narration.js';
+import { configure as configureListening } from './listening.js';
 
 const ACTIVITY = ['pointerdown', 'keydown', 'input', 'wheel', 'touchstart'];
 const LISTENING_CHECK_MS = 1000; // how often to look again while narration plays
@@ -134,11 +135,12 @@ function onActivity(e) {
 }
 
 /**
- * Starts watching for activity. opts: {idle_seconds, warn_seconds} from
+ * Starts watching for activity. opts: {idle_seconds, warn_seconds, headphones} from
  * hello.kiosk; timedOut() is called when the countdown reaches 0, and
  * finish() when the person says they have finished.
  */
 export function start(opts, timedOut, finish) {
+  configureListening(opts); // hello.kiosk.headphones: whether to ask about headphones
   const idle = Number(opts && opts.idle_seconds);
   const warn = Number(opts && opts.warn_seconds);
   if (idle > 0) idleMs = idle * 1000;

@@ -779,3 +779,13 @@ export function offlineSay(name) {
 }
 
 for (const t of GESTURES) window.addEventListener(t, () => queueMicrotask(offlinePrepare), { passive: true });
+
+/** True when the page may speak now: this server has a voice and the person has touched or pressed something. */
+export function soundAllowed() {
+  return allowed && voices.length > 0;
+}
+
+/** True when this server has a voice at all. */
+export function hasVoice() {
+  return voices.length > 0;
+}

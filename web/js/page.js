@@ -5,6 +5,8 @@
 import { el } from './dom.js';
 import { msg, plain, textEl, fillText, setText } from './text.js';
 import * as autosave from './autosave.js';
+import * as narration from './narration.js';
+import * as listening from './listening.js';
 
 let actions = null; // { go(to), request(m, ctx) -> bool, send(m) -> bool, finish() }
 let current = null; // the page description on screen
@@ -13,6 +15,17 @@ let current = null; // the page description on screen
 export function init(a) {
   actions = a;
   soundChoices();
+  listening.init(a.send);
+  // After narration's own listener has allowed sound (it listens on the document, as it is
+  // captured; this one hears the event last, as it bubbles up to the window).
+  for (const t of ['pointerdown', 'keydown']) window.addEventListener(t, firstTouch);
+  const root = document.getElementById('page');
+  if (root) {
+    new MutationObserver(speakErrors).observe(root, {
+      subtree: true, childList: true, characterData: true, attributes: true,
+      attributeFilter: ['hidden', 'data-text-id'],
+    });
+  }
 }
 
 // "More sound choices" in the narration bar (speed, voice, volume, reading
@@ -117,7 +130,7 @@ function nav(p, action) {
   const box = el('div', { class: 'nav' });
   if (action) box.append(action);
   // The first page (text only, nowhere to go back to) starts rather than moves on.
-  const nextLabel = p.kind === 'info' && !p.back ? msg('start') : msg('next');
+  const nextLabel = (p.kind === 'info' || p.kind === 'welcome') && !p.back ? msg('start') : msg('next');
   if (p.next) box.append(button(nextLabel, 'button-primary button-next', 'next', () => go('next')));
   if (p.back) box.append(button(msg('back'), 'button-secondary button-back', 'back', () => go('back')));
   return box.childElementCount ? box : null;
@@ -149,6 +162,10 @@ function answerEcho(p, input, multiline) {
   const stored = (value) => {
     const text = String(value ?? '');
     setText(echo, { id, text });
+    if (echo.classList.contains('is-private')) { // not read aloud here (listening.guard)
+      echo.dataset.privateTextId = id;
+      delete echo.dataset.textId;
+    }
     echo.hidden = text === ''; // nothing to read
     follow();
   };
@@ -670,6 +687,119 @@ function copyView(p) {
   return { node: box };
 }
 
+// ---- the welcome page: sound by itself, and "Are you using headphones?" ----------------
+
+let touched = false; // the first touch or key since the page loaded has come
+
+/**
+ * The welcome page: before any touch, "Touch the screen or press any key to hear this page", large
+ * (not when the server has no voice); after it, "Are you using headphones?" with Yes and No, when
+ * this kiosk asks.
+ */
+function welcomeView() {
+  const box = el('div', { class: 'welcome' });
+  const prompt = textEl('p', msg('welcome.touch'), 'touch-prompt');
+  prompt.id = 'touch-prompt';
+  prompt.hidden = touched || narration.soundAllowed() || !narration.hasVoice();
+  box.append(prompt);
+  const ask = textEl('p', msg('headphones.ask'), 'question');
+  ask.id = 'headphones-ask';
+  const said = el('p', { class: 'confirmation', id: 'headphones-said', tabindex: '-1', hidden: true });
+  const group = el('div', { class: 'headphones', id: 'headphones', role: 'group', 'aria-labelledby': ask.id });
+  const choose = (yes) => {
+    listening.answerHeadphones(yes);
+    buttons.hidden = true;
+    setText(said, msg(yes ? 'headphones.said-yes' : 'headphones.said-no'));
+    said.hidden = false;
+    said.focus();
+    narration.speak([said.dataset.textId], { [said.dataset.textId]: said });
+  };
+  const buttons = el('div', { class: 'button-group' },
+    button(msg('headphones.yes'), 'button-secondary', 'headphones-yes', () => choose(true)),
+    button(msg('headphones.no'), 'button-secondary', 'headphones-no', () => choose(false)));
+  group.append(ask, buttons, said);
+  group.hidden = !touched || !listening.shouldAsk() || !narration.hasVoice();
+  box.append(group);
+  return { node: box };
+}
+
+/**
+ * The first touch or key anywhere: the prompt goes, the headphones question comes, and the
+ * welcome page reads itself aloud (unless that touch was on a control, which does what it does,
+ * or in the sound bar, where the person chose what to hear, or the key was Escape).
+ */
+function firstTouch(e) {
+  if (touched) return;
+  touched = true;
+  if (!current || current.kind !== 'welcome') return;
+  // A touch changes the page only once it is over: what was touched must not move under it
+  // (the click would miss Start).
+  if (e.type === 'pointerdown') {
+    window.addEventListener('pointerup', () => setTimeout(() => welcomeTouched(e), 0), { once: true });
+  } else {
+    welcomeTouched(e);
+  }
+}
+
+function welcomeTouched(e) {
+  if (!current || current.kind !== 'welcome') return;
+  const prompt = document.getElementById('touch-prompt');
+  if (prompt) prompt.hidden = true;
+  const group = document.getElementById('headphones');
+  if (group) group.hidden = !listening.shouldAsk() || !narration.hasVoice();
+  // Not when that press does something itself: a control touched (Start, Listen), or Escape.
+  const acts = e.type === 'pointerdown' && e.target instanceof Element &&
+    e.target.closest('button, a, input, select, textarea, summary, label, [role="button"]');
+  const bar = document.getElementById('narration');
+  if (acts || (bar && bar.contains(e.target)) || e.key === 'Escape') return;
+  if (narration.soundAllowed() && !narration.isPlaying()) narration.listen();
+}
+
+// ---- errors, said at once ------------------------------------------------------------------
+
+const spokenErrors = new WeakMap(); // error element -> what was last said of it
+
+/**
+ * A text's id as the server can read it: a message whose blanks the server filled (`The most is
+ * 200 letters`) gets them in its id (`msg/error.too-long?limit=200`), found by laying the message
+ * over the words shown.
+ */
+function readableId(e) {
+  const id = e.dataset.textId;
+  if (!id || !id.startsWith('msg/') || id.includes('?')) return id;
+  const t = msg(id.slice(4)).text;
+  const keys = [...t.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]);
+  if (!keys.length) return id;
+  const pattern = t.replace(/\*\*/g, '').split(/\{[^}]*\}/)
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('([0-9]{1,6})');
+  const m = new RegExp('^' + pattern + '$').exec(e.textContent.trim());
+  if (m) return id + '?' + keys.map((k, i) => `${k}=${m[i + 1]}`).join('&');
+  // Filled with 1, the server used the line of its own (`error.slow-down-one`), which has no blanks.
+  return plain(msg(id.slice(4) + '-one')) === e.textContent.trim() ? id + '-one' : null;
+}
+
+/** Every error shown on the page (by a field, or at its top) is said at once, once. */
+function speakErrors() {
+  const root = document.getElementById('page');
+  if (!root) return;
+  const ids = [];
+  const els = {};
+  for (const box of root.querySelectorAll('.field-error, .page-error')) {
+    const parts = box.dataset.textId ? [box] : [...box.querySelectorAll('[data-text-id]')];
+    const key = box.hidden ? '' : parts.map((e) => e.dataset.textId + '|' + e.textContent).join('\n');
+    if (key === (spokenErrors.get(box) || '')) continue;
+    spokenErrors.set(box, key);
+    for (const e of key ? parts : []) {
+      const id = readableId(e);
+      if (id) {
+        ids.push(id);
+        els[id] = e;
+      }
+    }
+  }
+  if (ids.length) narration.speak(ids, els);
+}
+
 function savedCodeView(p) {
   const box = el('div', { class: 'code' });
   box.append(el('div', { class: 'code-box code-box-large', id: 'code-box' },
@@ -702,6 +832,7 @@ const KINDS = {
   'agreed': () => ({ node: null }),
   'not-agreed': notAgreedView,
   'copy': copyView,
+  'welcome': welcomeView,
 };
 
 // ---- whole page ------------------------------------------------------------
@@ -743,6 +874,7 @@ export function render(p) {
   if (n) frag.append(n);
   if (after) frag.append(after);
 
+  listening.guard(frag, p);
   root.replaceChildren(frag);
   root.dataset.pageId = p.id;
   root.dataset.kind = p.kind;
