@@ -104,12 +104,9 @@ static const message_route routes[] = {
     {"finish", kiosk_handle_finish, 0},
     {"narrate", kiosk_handle_narrate, 0},
     {"narrate_stop", kiosk_handle_narrate_stop, 0},
-<<<<<<< HEAD
     {"resume_key", kiosk_handle_resume_key, 0},
     {"resume", kiosk_handle_resume, WRITES},
-=======
     {"listening", kiosk_handle_listening, 0},
->>>>>>> wt-private
 };
 
 /* The checks the route asks for; a writer's request opens its savepoint in the batch, and its

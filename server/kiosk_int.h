@@ -215,11 +215,8 @@ int kiosk_handle_disagree(void *sv, const cJSON *m, long long seq);
 int kiosk_handle_finish(void *sv, const cJSON *m, long long seq);
 int kiosk_handle_narrate(void *sv, const cJSON *m, long long seq);
 int kiosk_handle_narrate_stop(void *sv, const cJSON *m, long long seq);
-<<<<<<< HEAD
 int kiosk_handle_resume_key(void *sv, const cJSON *m, long long seq);
 int kiosk_handle_resume(void *sv, const cJSON *m, long long seq);
-=======
 int kiosk_handle_listening(void *sv, const cJSON *m, long long seq);
->>>>>>> wt-private
 
 #endif
