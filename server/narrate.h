@@ -42,7 +42,7 @@ typedef struct narration {
 	size_t cache_key_len;
 } narration;
 
-/* speeds a person can choose ("slower", "normal", "faster"), as shares of a voice's normal rate */
+/* speeds a person can choose, "slowest" to "fastest", as shares of a voice's normal rate */
 int narrate_speed_valid(const char *speed);
 /* The speeds, NULL-terminated, slowest first. */
 extern const char *const narrate_speeds[];
