@@ -94,10 +94,7 @@ typedef struct recent {
 
 int narrate_speed_valid(const char *speed)
 {
-	for (size_t i = 0; i < sizeof(speeds) / sizeof(*speeds); i++)
-		if (strcmp(speeds[i].name, speed) == 0)
-			return 1;
-	return 0;
+	return narrate_speed_percent(speed) > 0;
 }
 
 const char *const narrate_speeds[] = {"slowest", "slower", "normal", "faster", "fastest", NULL};
@@ -112,14 +109,13 @@ int narrator_has_voice(const narrator *n, const char *voice)
 	return voices_find(n->v, voice) != NULL;
 }
 
-static int speed_percent(const char *speed)
+int narrate_speed_percent(const char *speed)
 {
 	for (size_t i = 0; i < sizeof(speeds) / sizeof(*speeds); i++)
 		if (strcmp(speeds[i].name, speed) == 0)
 			return speeds[i].percent;
-	return 100;
+	return 0;
 }
-
 static void narration_release(narration *r);
 static int serialise(const narration *r, buf *out);
 
@@ -552,7 +548,7 @@ int narrator_say(narrator *n, void *owner, uint64_t tag, const char *voice, cons
 		return -1;
 	}
 	/* keyed by what eSpeak is asked for: a changed profile or speed table is said afresh */
-	voices_espeak_rate(p, speed_percent(speed), &rate, &gap);
+	voices_espeak_rate(p, narrate_speed_percent(speed), &rate, &gap);
 	j = calloc(1, sizeof(*j));
 	l = calloc(1, sizeof(*l));
 	if (!j || !l || voices_speech(n->v, text, &j->sp) ||
