@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define FOCUS_RUNS_DEFAULT 100
 #define FOCUS_WAIT_MS	   30000
@@ -174,6 +175,8 @@ int cmd_focus(int argc, char **argv)
 	bench_server *sv = NULL;
 	samples hot = {0}, cold = {0};
 	size_t texts = 0;
+	double all0 = -1, own0 = 0, other = 0;
+	uint64_t t0;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -208,11 +211,22 @@ int cmd_focus(int argc, char **argv)
 	bench_server_print(sv);
 	printf("            read its %zu fixed texts into the audio cache; measuring after that\n",
 	       texts);
+	t0 = now_ns();
+	all0 = cpu_seconds_machine();
+	own0 = cpu_seconds_self() + cpu_seconds_of(bench_server_pid(sv));
 	if (focus_runs(bench_server_port(sv), runs, &hot, &cold))
 		goto out;
+	/* what other processes took meanwhile: these times are only as good as a quiet machine */
+	other = (cpu_seconds_machine() - all0 -
+		 (cpu_seconds_self() + cpu_seconds_of(bench_server_pid(sv)) - own0)) /
+		((double)(now_ns() - t0) / NS_PER_S);
 	if (bench_server_stop(sv))
 		printf("NOTE:       the server did not stop cleanly (see above)\n");
 	focus_report(&hot, &cold);
+	if (all0 >= 0)
+		printf("Other work: other processes used %.0f%% of a core during the runs (of %ld "
+		       "cores)\n",
+		       100 * other, sysconf(_SC_NPROCESSORS_ONLN));
 	rc = 0;
 out:
 	bench_server_free(sv);
