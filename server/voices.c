@@ -73,16 +73,16 @@ static int parse_number(loader *l, const char *v, int min, int max, int *out)
 
 /* Words a minute as heard (pauses and all; tenths) for eSpeak settings, slowest first: the
  * en-gb female voice (pace 100) over the say paragraphs of easyread/en-GB's first pages, measured
- * with `planaloud-bench wpm --table`. eSpeak will not go below rate 80, so slower speech adds a
- * pause after every word (gap; the first unit adds more than the others); from 131 words a
- * minute up the pauses are eSpeak's own. */
+ * with `planaloud-bench wpm --table`. eSpeak says rates 80 to 85 alike and will not go below 80,
+ * so slower speech adds a pause after every word (gap; the first unit adds more than the others);
+ * from 131 words a minute up the pauses are eSpeak's own. */
 static const struct pace_point {
 	int rate, gap, tenths;
 } paces[] = {
     {80, 6, 792},   {80, 5, 825},   {80, 4, 860},   {80, 3, 897},   {80, 2, 936},   {80, 1, 977},
-    {90, 1, 1043},  {100, 1, 1160}, {110, 1, 1277}, {100, 0, 1319}, {110, 0, 1446}, {120, 0, 1567},
-    {130, 0, 1710}, {140, 0, 1832}, {150, 0, 1948}, {160, 0, 2072}, {175, 0, 2267}, {190, 0, 2446},
-    {200, 0, 2567}, {220, 0, 2813}, {250, 0, 3148}, {280, 0, 3532}, {300, 0, 3735},
+    {86, 1, 998},   {90, 1, 1043},  {100, 1, 1160}, {110, 1, 1277}, {100, 0, 1319}, {110, 0, 1446},
+    {120, 0, 1567}, {130, 0, 1710}, {140, 0, 1832}, {150, 0, 1948}, {160, 0, 2072}, {175, 0, 2267},
+    {190, 0, 2446}, {200, 0, 2567}, {220, 0, 2813}, {250, 0, 3148}, {280, 0, 3532}, {300, 0, 3735},
 };
 
 void voices_espeak_rate(const voice_profile *p, int percent, int *rate, int *gap)
