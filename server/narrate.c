@@ -18,7 +18,8 @@
 #define RECENT_BYTES (32u << 20)
 #define CACHE_MAGIC  0x314e4150u /* "PAN1" */
 
-/* Heard at 100, 125, 150, 180 and 220 words a minute for a voice whose normal rate is 150 */
+/* Heard at about 100, 125, 150, 180 and 220 words a minute when a voice's normal rate is 150
+ * (voices_espeak_rate() finds eSpeak's settings for that). */
 static const struct {
 	const char *name;
 	int percent; /* of the voice's normal rate */
@@ -116,6 +117,7 @@ int narrate_speed_percent(const char *speed)
 			return speeds[i].percent;
 	return 0;
 }
+
 static void narration_release(narration *r);
 static int serialise(const narration *r, buf *out);
 
