@@ -340,11 +340,20 @@ typedef struct direct_result {
 int direct_run(const char *dir, unsigned plans, unsigned long long commits, uint64_t max_ns,
 	       direct_result *res, char *err, size_t errlen);
 
-/* ---- save.c, narrate.c: the subcommands ---- */
+/* ---- save.c, narrate.c, wpm.c, focus.c: the subcommands ---- */
 
 int cmd_save(int argc, char **argv);
 void save_usage(FILE *f);
 int cmd_narrate(int argc, char **argv);
 void narrate_usage(FILE *f);
+int cmd_wpm(int argc, char **argv);
+void wpm_usage(FILE *f);
+int cmd_focus(int argc, char **argv);
+void focus_usage(FILE *f);
+
+/* Words of written text: runs of non-space holding a letter or a digit. */
+size_t wpm_count_words(const char *s);
+/* name ("voices", "web/pictures") in the source tree this program was built from. */
+void bench_source_path(char *out, size_t outlen, const char *name);
 
 #endif

@@ -72,6 +72,19 @@ int parse_int(const char *s, long min, long max, int *out)
 	return 0;
 }
 
+void bench_source_path(char *out, size_t outlen, const char *name)
+{
+	const char *file = __FILE__;
+	const char *end = strrchr(file, '/');
+
+	while (end && end > file && end[-1] != '/')
+		end--; /* back to the start of "bench/" */
+	if (!end || end == file)
+		snprintf(out, outlen, "%s", name);
+	else
+		snprintf(out, outlen, "%.*s%s", (int)(end - file), file, name);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -80,14 +93,26 @@ int main(int argc, char **argv)
 		save_usage(stdout);
 		printf("\n");
 		narrate_usage(stdout);
+		printf("\n");
+		wpm_usage(stdout);
+		printf("\n");
+		focus_usage(stdout);
 		return 0;
 	}
 	if (argc >= 2 && !strcmp(argv[1], "save"))
 		return cmd_save(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "narrate"))
 		return cmd_narrate(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "wpm"))
+		return cmd_wpm(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "focus"))
+		return cmd_focus(argc - 1, argv + 1);
 	save_usage(stderr);
 	fprintf(stderr, "\n");
 	narrate_usage(stderr);
+	fprintf(stderr, "\n");
+	wpm_usage(stderr);
+	fprintf(stderr, "\n");
+	focus_usage(stderr);
 	return 2;
 }

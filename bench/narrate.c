@@ -63,19 +63,6 @@ void narrate_usage(FILE *f)
 	    LOAD_SECONDS_DEFAULT);
 }
 
-static void default_voices_dir(char *out, size_t outlen)
-{
-	const char *file = __FILE__;
-	const char *end = strrchr(file, '/');
-
-	while (end && end > file && end[-1] != '/')
-		end--; /* back to the start of "bench/" */
-	if (!end || end == file)
-		snprintf(out, outlen, "voices");
-	else
-		snprintf(out, outlen, "%.*svoices", (int)(end - file), file);
-}
-
 /* The command line into o: 0 to go on, -1 after --help (exit 0), 2 for a bad command line. */
 static int narrate_parse(int argc, char **argv, narrate_opts *o)
 {
@@ -276,7 +263,7 @@ int cmd_narrate(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	rc = 1;
 	if (!o.voices_dir) {
-		default_voices_dir(vdir, sizeof(vdir));
+		bench_source_path(vdir, sizeof(vdir), "voices");
 		o.voices_dir = vdir;
 	}
 	bench_signals_catch();

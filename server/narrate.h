@@ -42,8 +42,10 @@ typedef struct narration {
 	size_t cache_key_len;
 } narration;
 
-/* speeds a person can choose ("slower", "normal", "faster"), as shares of a voice's normal rate */
+/* speeds a person can choose, "slowest" to "fastest", as shares of a voice's normal rate */
 int narrate_speed_valid(const char *speed);
+/* A speed's share of the voice's normal rate in percent (heard words a minute), 0 if none. */
+int narrate_speed_percent(const char *speed);
 /* The speeds, NULL-terminated, slowest first. */
 extern const char *const narrate_speeds[];
 /* The voice profiles (borrowed from narrator_open's caller). */

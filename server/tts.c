@@ -410,6 +410,7 @@ static int speak_sentence(tts *t, job *j, int give_way)
 	memcpy(sentence, text + a, b - a);
 	sentence[b - a] = '\0';
 	espeak_ng_SetParameter(espeakRATE, j->rate, 0);
+	espeak_ng_SetParameter(espeakWORDGAP, j->gap, 0);
 	espeak_ng_SetParameter(espeakPITCH, j->pitch, 0);
 	espeak_ng_SetParameter(espeakVOLUME, j->volume, 0);
 	s->raw_count = 0;
@@ -688,9 +689,10 @@ int tts_submit(tts *t, const tts_request *req, char *err, size_t errlen)
 		err_set(err, errlen, "no such voice");
 		goto out;
 	}
-	if (req->rate < TTS_RATE_MIN || req->rate > TTS_RATE_MAX || req->pitch < 0 ||
-	    req->pitch > 100 || req->volume < 0 || req->volume > 200) {
-		err_set(err, errlen, "the rate, pitch or volume is out of range");
+	if (req->rate < TTS_RATE_MIN || req->rate > TTS_RATE_MAX || req->gap < 0 ||
+	    req->gap > TTS_GAP_MAX || req->pitch < 0 || req->pitch > 100 || req->volume < 0 ||
+	    req->volume > 200) {
+		err_set(err, errlen, "the rate, gap, pitch or volume is out of range");
 		goto out;
 	}
 	j = job_new(req, now_ns(), language, len);

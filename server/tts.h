@@ -31,6 +31,7 @@ typedef struct tts tts;
 #define TTS_RATE_MAX	 450
 #define TTS_RATE_DEFAULT 175
 #define TTS_VARIANT_MAX	 9
+#define TTS_GAP_MAX	 100 /* a pause between words, in eSpeak's 10 ms at its default rate */
 
 typedef enum tts_gender {
 	TTS_GENDER_ANY = 0, /* eSpeak's default for the language (a male voice for en-gb) */
@@ -47,7 +48,10 @@ typedef struct tts_request {
 	/* 0 for the best voice of that language and gender, 1.. for the next ones (en-gb
 	 * female: 0 "+f2", 1 "+f3", 2 "+f4", 3 "+f1"; from 4 on, other accents of en-gb) */
 	int variant;
-	int rate;	  /* words per minute, TTS_RATE_MIN..TTS_RATE_MAX */
+	int rate; /* words per minute, TTS_RATE_MIN..TTS_RATE_MAX */
+	/* 0..TTS_GAP_MAX: a pause added after every word (eSpeak's WORDGAP), for speech slower
+	 * than TTS_RATE_MIN allows */
+	int gap;
 	int pitch;	  /* 0..100, 50 is normal */
 	int volume;	  /* 0..200, 100 is normal */
 	const char *text; /* UTF-8, at most TTS_MAX_TEXT bytes; borrowed for the call */
@@ -56,7 +60,7 @@ typedef struct tts_request {
 	int stream;
 } tts_request;
 
-/* en-gb, any gender, variant 0, TTS_RATE_DEFAULT, pitch 50, volume 100, no text. */
+/* en-gb, any gender, variant 0, TTS_RATE_DEFAULT, no gap, pitch 50, volume 100, no text. */
 void tts_request_init(tts_request *req);
 
 /* One spoken word: the whole word as it stands in the text (without the punctuation around it),

@@ -135,6 +135,7 @@ job *job_new(const tts_request *req, uint64_t now_ns, const char *language, size
 	j->gender = (int)req->gender;
 	j->variant = req->variant;
 	j->rate = req->rate;
+	j->gap = req->gap;
 	j->pitch = req->pitch;
 	j->volume = req->volume;
 	j->text_len = text_len;

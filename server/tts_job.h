@@ -42,6 +42,7 @@ typedef struct job {
 	int gender;
 	int variant;
 	int rate;
+	int gap;
 	int pitch;
 	int volume;
 	size_t text_len;

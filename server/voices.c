@@ -71,6 +71,47 @@ static int parse_number(loader *l, const char *v, int min, int max, int *out)
 	return 0;
 }
 
+/* Words a minute as heard (pauses and all; tenths) for eSpeak settings, slowest first: the
+ * en-gb female voice (pace 100) over the say paragraphs of easyread/en-GB's first pages, measured
+ * with `planaloud-bench wpm --table`. eSpeak says rates 80 to 85 alike and will not go below 80,
+ * so slower speech adds a pause after every word (gap; the first unit adds more than the others);
+ * from 131 words a minute up the pauses are eSpeak's own. */
+static const struct pace_point {
+	int rate, gap, tenths;
+} paces[] = {
+    {80, 6, 792},   {80, 5, 825},   {80, 4, 860},   {80, 3, 897},   {80, 2, 936},   {80, 1, 977},
+    {86, 1, 998},   {90, 1, 1043},  {100, 1, 1160}, {110, 1, 1277}, {100, 0, 1319}, {110, 0, 1446},
+    {120, 0, 1567}, {130, 0, 1710}, {140, 0, 1832}, {150, 0, 1948}, {160, 0, 2072}, {175, 0, 2267},
+    {190, 0, 2446}, {200, 0, 2567}, {220, 0, 2813}, {250, 0, 3148}, {280, 0, 3532}, {300, 0, 3735},
+};
+
+void voices_espeak_rate(const voice_profile *p, int percent, int *rate, int *gap)
+{
+	size_t n = sizeof(paces) / sizeof(*paces), i = 0;
+	/* what the table's voice would have to say for this one to be heard at the rate wanted */
+	long want = (long)p->rate * percent * 10 / (p->pace > 0 ? p->pace : 100);
+	const struct pace_point *a, *b;
+
+	while (i + 1 < n && paces[i + 1].tenths <= want)
+		i++;
+	a = &paces[i];
+	b = i + 1 < n ? &paces[i + 1] : a;
+	if (b == a || want <= a->tenths) {
+		*rate = a->rate;
+		*gap = a->gap;
+	} else if (a->gap == b->gap) { /* in between: as far along in rate */
+		*rate = a->rate + (int)(((long)(b->rate - a->rate) * (want - a->tenths) +
+					 (b->tenths - a->tenths) / 2) /
+					(b->tenths - a->tenths));
+		*gap = a->gap;
+	} else { /* a gap is a whole unit: the nearer */
+		const struct pace_point *c = want - a->tenths <= b->tenths - want ? a : b;
+
+		*rate = c->rate;
+		*gap = c->gap;
+	}
+}
+
 static int profile_line(loader *l, const char *key, const char *v)
 {
 	voices *vs = l->v;
@@ -91,6 +132,7 @@ static int profile_line(loader *l, const char *key, const char *v)
 		p = &vs->profiles[vs->nprofiles++];
 		memset(p, 0, sizeof(*p));
 		p->rate = -1;
+		p->pace = 100;
 		p->pitch = -1;
 		p->male = -1;
 		p->name = strdup(v);
@@ -100,7 +142,9 @@ static int profile_line(loader *l, const char *key, const char *v)
 		return fail(l, "'%s' must come after a 'voice:' line", key);
 	p = &vs->profiles[vs->nprofiles - 1];
 	if (strcmp(key, "rate") == 0)
-		return parse_number(l, v, 80, 450, &p->rate);
+		return parse_number(l, v, VOICE_RATE_MIN, VOICE_RATE_MAX, &p->rate);
+	if (strcmp(key, "pace") == 0)
+		return parse_number(l, v, 80, 125, &p->pace);
 	if (strcmp(key, "pitch") == 0)
 		return parse_number(l, v, 0, 100, &p->pitch);
 	if (strcmp(key, "gender") == 0) {

@@ -7,12 +7,18 @@
 
 #include <stddef.h>
 
+/* A profile's normal rate, in words a minute as heard: its slowest speed is two thirds of it and
+ * its fastest about half as fast again (narrate.c), which eSpeak can say within these. */
+#define VOICE_RATE_MIN 120
+#define VOICE_RATE_MAX 200
+
 typedef struct voice_profile {
 	char *name;	/* "ruth" */
 	char *label;	/* "Ruth (a woman's voice)" */
 	char *language; /* eSpeak NG language, "en-gb" */
 	int male;
-	int rate;  /* normal speed, words a minute */
+	int rate;  /* normal speed: words a minute as heard, pauses and all */
+	int pace;  /* how fast this voice is at a given eSpeak rate, in % of the table's (100) */
 	int pitch; /* 0 to 100 */
 } voice_profile;
 
@@ -25,6 +31,12 @@ size_t voices_count(const voices *v);
 const voice_profile *voices_at(const voices *v, size_t i);
 /* The profile with that name, or NULL. */
 const voice_profile *voices_find(const voices *v, const char *name);
+
+/* The eSpeak rate (TTS_RATE_MIN..TTS_RATE_MAX) and word gap (0.., eSpeak's 10 ms) that make p
+ * heard at about `percent` of its normal rate, in words a minute with the pauses: eSpeak's rate
+ * leaves the pauses out, so the two are mapped through a table measured on easy-read pages
+ * (planaloud-bench wpm; docs/narration.md, "Voices and speeds"). */
+void voices_espeak_rate(const voice_profile *p, int percent, int *rate, int *gap);
 
 /* A stretch of spoken text and the written text it stands for (characters). */
 typedef struct speech_span {

@@ -1,9 +1,12 @@
 /* narrate: page text -> audio and word timings, through the pronunciation list and the cache, with
  * real eSpeak NG. */
+#include "buf.h"
 #include "check.h"
+#include "content.h"
 #include "narrate.h"
 #include "utf8.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,6 +284,95 @@ static void a_text_said_recently_should_come_from_memory(void)
 	narrator_close(n);
 }
 
+/* Written words: runs of non-space holding a letter or a digit. */
+static size_t count_words(const char *s)
+{
+	size_t n = 0;
+
+	while (*s) {
+		int word = 0;
+
+		while (*s && isspace((unsigned char)*s))
+			s++;
+		while (*s && !isspace((unsigned char)*s))
+			word |= isalnum((unsigned char)*s++) != 0;
+		n += (size_t)word;
+	}
+	return n;
+}
+
+/* Words a minute as heard (pauses and all) for texts said by voice at speed: written words over
+ * minutes of audio; 0 when any failed. */
+static double heard_wpm(narrator *n, char **texts, size_t ntexts, const char *voice,
+			const char *speed)
+{
+	size_t words = 0, samples = 0;
+	int rate = 0;
+	char err[256];
+
+	for (size_t i = 0; i < ntexts; i++) {
+		narration *r;
+
+		if (narrator_say(n, (void *)1, i, voice, speed, texts[i], 0, err, sizeof(err)))
+			return 0;
+		r = wait_for(n);
+		if (!r || r->failed) {
+			narration_free(r);
+			return 0;
+		}
+		words += count_words(texts[i]);
+		samples += r->sample_count;
+		rate = r->sample_rate;
+		narration_free(r);
+	}
+	return samples ? (double)words * 60.0 * rate / (double)samples : 0;
+}
+
+static void the_speeds_should_be_heard_from_about_100_to_220_words_a_minute(void)
+{
+	char err[512], *texts[6];
+	size_t ntexts = 0;
+	content *c = content_load(PLANALOUD_SOURCE_DIR "/easyread", "en-GB",
+				  PLANALOUD_SOURCE_DIR "/web/pictures", err, sizeof(err));
+	narrator *n = narrator_open(vs, dir, 1 << 26, nothing, NULL, err, sizeof(err));
+
+	CHECK(c && n);
+	/* real easy-read content: the say paragraphs of the first pages that have two or more */
+	for (size_t i = 0; c && i < content_page_count(c) && ntexts < 6; i++) {
+		const content_page *p = content_page_at(c, i);
+		buf b;
+
+		if (p->part < 0 || p->nsay < 2)
+			continue;
+		buf_init(&b);
+		for (size_t k = 0; k < p->nsay; k++)
+			buf_printf(&b, "%s%s", k ? " " : "", p->say[k]);
+		texts[ntexts++] = buf_detach(&b, NULL);
+	}
+	CHECK(ntexts == 6);
+	for (size_t v = 0; n && v < voices_count(vs); v++) {
+		const char *voice = voices_at(vs, v)->name;
+		double before = 0, wpm = 0;
+
+		for (const char *const *s = narrate_speeds; *s; s++) {
+			wpm = heard_wpm(n, texts, ntexts, voice, *s);
+			if (s == narrate_speeds)
+				CHECK(wpm > 85 && wpm <= 110); /* the slowest */
+			else
+				CHECK(wpm >
+				      before * 1.1); /* each clearly faster than the one before */
+			if (!strcmp(*s, "normal"))
+				CHECK(wpm >= 135 && wpm <= 165); /* the default suits easy read */
+			before = wpm;
+		}
+		CHECK(wpm >= 200 && wpm < 240); /* the fastest */
+	}
+	for (size_t i = 0; i < ntexts; i++)
+		free(texts[i]);
+	narrator_close(n);
+	content_free(c);
+}
+
 int main(void)
 {
 	char err[512];
@@ -294,6 +386,7 @@ int main(void)
 	}
 	RUN(a_sentence_should_come_back_with_audio_and_the_shown_words);
 	RUN(a_faster_speed_should_be_shorter_and_a_man_should_sound_different);
+	RUN(the_speeds_should_be_heard_from_about_100_to_220_words_a_minute);
 	RUN(an_unknown_voice_or_speed_should_be_refused);
 	RUN(a_forgotten_owner_should_get_nothing_back);
 	RUN(a_flood_should_be_told_busy_and_then_served);

@@ -169,23 +169,51 @@ static void a_text_not_yet_said_should_come_in_pieces_that_add_up(void)
 	wsclient_free(c);
 }
 
-static void faster_should_be_shorter_than_slower(void)
+/* hello's speeds, slowest first, each with its words for the page's button, and each said in
+ * clearly less time than the one before. */
+static void each_speed_in_hello_should_be_labelled_and_quicker_than_the_one_before(void)
 {
-	wsclient *c = welcome();
-	size_t slow, fast;
-	cJSON *a, *b;
+	wsclient *c = wsclient_connect(HOST, srv.port, NULL);
+	cJSON *hello = c ? wsclient_recv_json(c, WAIT_MS) : NULL, *page = NULL;
+	const cJSON *speeds = json_at(hello, "speeds"), *s;
+	size_t before = 0, slower = 0, faster = 0;
+	const char *first, *middle;
+	int n = 0;
 
-	wsclient_send_text(c,
-			   "{\"type\":\"narrate\",\"ids\":[\"welcome/say/1\"],\"voice\":\"ruth\","
-			   "\"speed\":\"slower\"}");
-	a = read_narration(c, &slow);
-	wsclient_send_text(c,
-			   "{\"type\":\"narrate\",\"ids\":[\"welcome/say/1\"],\"voice\":\"ruth\","
-			   "\"speed\":\"faster\"}");
-	b = read_narration(c, &fast);
-	CHECK(slow > 0 && fast > 0 && fast * 100 < slow * 80);
-	cJSON_Delete(a);
-	cJSON_Delete(b);
+	CHECK(json_count(hello, "speeds") == 5);
+	page = c ? wsclient_recv_json(c, WAIT_MS) : NULL; /* the welcome page */
+	cJSON_ArrayForEach(s, speeds)
+	{
+		char path[128], ask[256];
+		const char *label;
+		size_t bytes = 0;
+		cJSON *m;
+
+		snprintf(path, sizeof(path), "narration.%s", s->valuestring);
+		label = json_str(cJSON_GetObjectItemCaseSensitive(json_at(hello, "messages"), path),
+				 "text");
+		CHECK(label && strlen(label) > 2);
+		snprintf(ask, sizeof(ask),
+			 "{\"type\":\"narrate\",\"ids\":[\"welcome/say/1\"],\"voice\":\"ruth\","
+			 "\"speed\":\"%s\"}",
+			 s->valuestring);
+		wsclient_send_text(c, ask);
+		m = read_narration(c, &bytes);
+		CHECK(bytes > 0 && (n == 0 || bytes * 100 < before * 95));
+		if (!strcmp(s->valuestring, "slower"))
+			slower = bytes;
+		if (!strcmp(s->valuestring, "faster"))
+			faster = bytes;
+		before = bytes;
+		n++;
+		cJSON_Delete(m);
+	}
+	CHECK(n == 5 && slower > 0 && faster > 0 && faster * 100 < slower * 80);
+	first = json_str(hello, "speeds.0");
+	middle = json_str(hello, "speeds.2");
+	CHECK(first && !strcmp(first, "slowest") && middle && !strcmp(middle, "normal"));
+	cJSON_Delete(page);
+	cJSON_Delete(hello);
 	wsclient_free(c);
 }
 
@@ -470,7 +498,7 @@ int main(void)
 	RUN(listen_should_bring_word_timings_and_audio_for_each_text);
 	RUN(the_second_time_a_text_should_come_from_the_cache);
 	RUN(a_text_not_yet_said_should_come_in_pieces_that_add_up);
-	RUN(faster_should_be_shorter_than_slower);
+	RUN(each_speed_in_hello_should_be_labelled_and_quicker_than_the_one_before);
 	RUN(a_message_without_blanks_should_be_readable_on_any_page);
 	RUN(bad_narration_requests_should_be_refused_plainly);
 	RUN(a_flood_of_requests_should_meet_a_bounded_queue_and_the_server_should_go_on);

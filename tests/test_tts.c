@@ -354,6 +354,36 @@ static void a_faster_rate_should_give_shorter_audio(void)
 	tts_close(t);
 }
 
+/* Below eSpeak's slowest rate, a pause after each word: longer audio, the same words, later. */
+static void a_word_gap_should_give_longer_audio_with_the_same_words(void)
+{
+	const char *text =
+	    "You can choose who helps you, what you do in the day, and where you go.";
+	tts *t = open_tts(MAX_JOBS);
+	tts_result *plain = say(t, text, TTS_RATE_MIN, TTS_GENDER_ANY), *gapped = NULL;
+	tts_request req;
+	char err[TTS_ERR_LEN];
+
+	tts_request_init(&req);
+	req.id = 2;
+	req.rate = TTS_RATE_MIN;
+	req.gap = 2;
+	req.text = text;
+	CHECK(tts_submit(t, &req, err, sizeof(err)) == 0);
+	gapped = wait_result(t, WAIT_MS);
+	CHECK(plain && gapped && !gapped->failed);
+	if (plain && gapped) {
+		CHECK(seconds(gapped) > seconds(plain) * 1.1);
+		CHECK(gapped->word_count == plain->word_count && gapped->word_count > 2);
+		if (gapped->word_count == plain->word_count && gapped->word_count > 2)
+			CHECK(gapped->words[gapped->word_count - 1].audio_ms >
+			      plain->words[plain->word_count - 1].audio_ms);
+	}
+	tts_result_free(plain);
+	tts_result_free(gapped);
+	tts_close(t);
+}
+
 static void the_male_and_female_voices_should_both_work_and_differ(void)
 {
 	const char *text = "Your plan is about you and your life.";
@@ -431,6 +461,11 @@ static void tts_submit_should_refuse_requests_out_of_bounds(void)
 	req.rate = TTS_RATE_MAX + 1;
 	CHECK(tts_submit(t, &req, err, sizeof(err)) == -1);
 	req.rate = TTS_RATE_DEFAULT;
+	req.gap = TTS_GAP_MAX + 1;
+	CHECK(tts_submit(t, &req, err, sizeof(err)) == -1);
+	req.gap = -1;
+	CHECK(tts_submit(t, &req, err, sizeof(err)) == -1);
+	req.gap = 0;
 	req.pitch = 101;
 	CHECK(tts_submit(t, &req, err, sizeof(err)) == -1);
 	req.pitch = 50;
@@ -926,6 +961,7 @@ int main(void)
 	RUN(words_said_together_should_share_the_time_of_the_one_reported);
 	RUN(tts_byte_offset_should_count_code_points);
 	RUN(a_faster_rate_should_give_shorter_audio);
+	RUN(a_word_gap_should_give_longer_audio_with_the_same_words);
 	RUN(the_male_and_female_voices_should_both_work_and_differ);
 	RUN(an_unknown_language_should_give_a_failed_result);
 	RUN(tts_submit_should_refuse_requests_out_of_bounds);

@@ -1,5 +1,6 @@
 /* voices: the profiles and pronunciations in voices/, and written text -> spoken text. */
 #include "check.h"
+#include "tts.h"
 #include "utf8.h"
 #include "voices.h"
 
@@ -52,11 +53,43 @@ static void the_real_voices_should_offer_a_woman_and_a_man(void)
 		const voice_profile *p = voices_at(real, i);
 
 		CHECK_STR(p->language, "en-gb");
-		CHECK(p->rate >= 80 && p->rate <= 450);
+		CHECK(p->rate >= VOICE_RATE_MIN && p->rate <= VOICE_RATE_MAX);
 		p->male ? men++ : women++;
 	}
 	CHECK(women >= 1 && men >= 1);
 	CHECK(voices_find(real, "no-such-voice") == NULL);
+}
+
+static void a_slower_share_should_ask_espeak_for_slower_speech(void)
+{
+	voice_profile p = {.rate = 150, .pace = 100}, quick = {.rate = 150, .pace = 103};
+	int last_rate = 0, last_gap = 1000;
+
+	for (int percent = 50; percent <= 200; percent++) {
+		int rate, gap;
+
+		voices_espeak_rate(&p, percent, &rate, &gap);
+		CHECK(rate >= TTS_RATE_MIN && rate <= TTS_RATE_MAX && gap >= 0 &&
+		      gap <= TTS_GAP_MAX);
+		/* never faster for a smaller share: a longer gap, or the same gap and a lower rate
+		 */
+		CHECK(gap < last_gap || (gap == last_gap && rate >= last_rate));
+		last_rate = rate;
+		last_gap = gap;
+	}
+	{
+		int rate, gap, quick_rate, quick_gap;
+
+		/* eSpeak's rate leaves its pauses out: heard 150 needs eSpeak well below 150 */
+		voices_espeak_rate(&p, 100, &rate, &gap);
+		CHECK(gap == 0 && rate > 100 && rate < 130);
+		/* a voice that talks faster at the same settings is asked for less */
+		voices_espeak_rate(&quick, 100, &quick_rate, &quick_gap);
+		CHECK(quick_gap == 0 && quick_rate < rate);
+		/* 100 a minute is below eSpeak's slowest rate: pauses between words */
+		voices_espeak_rate(&p, 67, &rate, &gap);
+		CHECK(gap >= 1);
+	}
 }
 
 static void speech_should_drop_bold_marks_and_keep_the_rest(void)
@@ -229,7 +262,9 @@ static void broken_voice_files_should_be_refused_with_the_line_and_reason(void)
 
 	CHECK(
 	    refused("voice: a\nlabel: A\nlanguage: en-gb\ngender: female\nrate: 5000\npitch: 50\n",
-		    "", "profiles.txt:5: this must be a whole number from 80 to 450"));
+		    "", "profiles.txt:5: this must be a whole number from 120 to 200"));
+	CHECK(refused("voice: a\nlabel: A\nlanguage: en-gb\ngender: female\nrate: 150\npace: 300\n",
+		      "", "profiles.txt:6: this must be a whole number from 80 to 125"));
 	CHECK(refused("voice: a\ngender: other\n", "", "profiles.txt:2: gender is"));
 	CHECK(refused("label: A\n", "", "profiles.txt:1: 'label' must come after a 'voice:' line"));
 	CHECK(refused("voice: a\nlabel: A\n", "", "needs label, language, gender, rate and pitch"));
@@ -249,6 +284,7 @@ int main(void)
 		return 1;
 	}
 	RUN(the_real_voices_should_offer_a_woman_and_a_man);
+	RUN(a_slower_share_should_ask_espeak_for_slower_speech);
 	RUN(speech_should_drop_bold_marks_and_keep_the_rest);
 	RUN(speech_should_say_abbreviations_from_the_list_and_map_them_back);
 	RUN(speech_should_match_only_whole_words_with_the_same_capitals);

@@ -12,7 +12,7 @@ const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const {
   startServer, launchBrowser, axeViolations, formatViolations, openKiosk, waitForPage, saveMark,
-  waitForSave, sql, SOURCE, WIDE,
+  waitForSave, sql, SOURCE, WIDE, NARROW, sidewaysScroll,
 } = require('./harness.js');
 
 const IDLE_S = 5; // the shortest the server allows
@@ -220,5 +220,32 @@ test('a comment the person has not heard before is shown and said as new, once',
     } finally {
       await context.close();
     }
+  }
+});
+
+test('the five speeds are offered slowest first, in the words of the content, and fit at 320px', async () => {
+  const words = messages();
+  const speeds = ['slowest', 'slower', 'normal', 'faster', 'fastest'];
+  const { context, page } = await openKiosk(browser, server.url, { viewport: NARROW });
+  try {
+    await page.waitForSelector('#narration:not([hidden]) #narration-speed-fastest', { state: 'attached' });
+    if (!(await page.evaluate(() => document.getElementById('narration-more').open))) {
+      await page.click('#narration-more summary');
+    }
+    const buttons = await page.$$eval('#narration-speeds button', (bs) => bs.map((b) => {
+      const r = b.getBoundingClientRect();
+      return { speed: b.dataset.speed, text: b.textContent, pressed: b.getAttribute('aria-pressed'),
+        left: r.left, right: r.right, width: document.documentElement.clientWidth, shown: r.width > 0 };
+    }));
+    assert.deepEqual(buttons.map((b) => b.speed), speeds);
+    for (const b of buttons) {
+      assert.equal(b.text, shown(words[`narration.${b.speed}`]));
+      assert.equal(b.pressed, b.speed === 'normal' ? 'true' : 'false', 'the page starts at normal');
+      assert.ok(b.shown && b.left >= 0 && b.right <= b.width, `${b.speed} is on the screen: ${JSON.stringify(b)}`);
+    }
+    assert.equal(await sidewaysScroll(page), null);
+    await noViolations(page, 'the sound choices at 320px');
+  } finally {
+    await context.close();
   }
 });

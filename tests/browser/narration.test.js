@@ -184,7 +184,7 @@ test('nothing plays before a touch; Listen reads the page and the highlight foll
   }
 });
 
-test('Faster is faster, and a change of speed carries on from the same word', async () => {
+test('each speed is faster than the one before, and a change of speed carries on from the same word', async () => {
   const { context, page, pageErrors } = await openKiosk(browser, server.url, { audio: true });
   try {
     await page.click('#narration-listen');
@@ -223,6 +223,20 @@ test('Faster is faster, and a change of speed carries on from the same word', as
     const slow = await waitForSource(page, 'welcome/title', k);
     assert.ok(slow.duration > normal.duration * 1.1,
       `the title lasts ${slow.duration.toFixed(2)} s at Slower`);
+    // Slowest is slower still, and Fastest faster than Faster: five speeds in order.
+    const j = (await audio(page)).sources.length;
+    await page.click('#narration-speed-slowest');
+    assert.equal(await page.getAttribute('#narration-speed-slowest', 'aria-pressed'), 'true');
+    await page.click('#narration-listen');
+    const slowest = await waitForSource(page, 'welcome/title', j);
+    assert.ok(slowest.duration > slow.duration * 1.1,
+      `the title lasts ${slowest.duration.toFixed(2)} s at Slowest`);
+    const i = (await audio(page)).sources.length;
+    await page.click('#narration-speed-fastest');
+    await page.click('#narration-listen');
+    const fastest = await waitForSource(page, 'welcome/title', i);
+    assert.ok(fastest.duration < fast.duration * 0.9,
+      `the title lasts ${fastest.duration.toFixed(2)} s at Fastest`);
     await page.click('#narration-stop');
     a = await audio(page);
     assert.equal(a.sent[a.sent.length - 1].type, 'narrate_stop');

@@ -33,7 +33,7 @@ const PRESENCE = ['pointerdown', 'keydown', 'wheel', 'touchmove'];
 
 let conn = null;       // { send(m) -> bool (false when the socket is not open), nextSeq() -> n }
 let voices = [];       // [{name, label}] from hello
-let speeds = [];       // ["slower", "normal", "faster"] from hello
+let speeds = [];       // ["slowest", ..., "fastest"] from hello, slowest first
 let voice = '';
 let speed = 'normal';
 let volume = 1;
