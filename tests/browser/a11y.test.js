@@ -137,7 +137,8 @@ test('the welcome page is reached and left by keyboard in a sensible order', asy
     assert.equal(await focusedId(page), 'page-title', 'focus starts on the heading');
     // Tab goes round: skip link, Bigger text, the narration bar, Start, Finish, then round again.
     const order = ['skip-link', 'bigger-text', 'narration-listen', 'narration-stop',
-      'narration-repeat', 'narration-auto', 'narration-speed-slower', 'narration-speed-normal',
+      'narration-repeat', 'narration-pause', 'narration-auto', 'narration-echo',
+      'narration-speed-slower', 'narration-speed-normal',
       'narration-speed-faster', 'narration-voice', 'narration-volume', 'next', 'finish'];
     const seen = [];
     for (let i = 0; i < 2 * order.length + 4; i++) {

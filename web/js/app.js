@@ -8,6 +8,7 @@ import * as autosave from './autosave.js';
 import * as page from './page.js';
 import * as kiosk from './kiosk.js';
 import * as narration from './narration.js';
+import * as focus from './focus.js';
 import { openSocket } from './socket.js';
 
 const BYE_FALLBACK_MS = 3000;
@@ -215,6 +216,7 @@ function start() {
   autosave.init({ send });
   page.init({ go, send, request, finish });
   narration.init({ send: sendIfOpen, nextSeq: autosave.nextSeq });
+  focus.init();
 
   const bigger = $('bigger-text');
   bigger.hidden = false;
