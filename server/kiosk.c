@@ -325,6 +325,9 @@ void kiosk_free(kiosk *p)
 		return;
 	limiter_free(p->lim);
 	free(p->pre.texts);
+	for (size_t i = 0; i < p->pre.nowned; i++)
+		free(p->pre.owned[i]);
+	free(p->pre.owned);
 	sodium_memzero(p->key, sizeof(p->key));
 	free(p);
 }

@@ -37,8 +37,9 @@ struct kiosk {
 	kiosk_clock_fn clock; /* NULL: the real one */
 	void *clock_ctx;
 	struct {
-		const char **texts; /* borrowed from the content */
-		size_t ntexts, next, done, total;
+		const char **texts; /* borrowed from the content, or from owned */
+		char **owned;	    /* messages filled in for reading ahead: freed with the kiosk */
+		size_t ntexts, nowned, next, done, total;
 		int outstanding;
 	} pre;
 };
@@ -52,6 +53,8 @@ typedef struct page_text {
 	char *id;
 	char *text;
 	int is_private; /* "private": true in the page description */
+	int kept; /* not of the page as sent: found for one narrate (kiosk_narration.c, kept_text)
+		   */
 } page_text;
 
 typedef struct pending_narration {

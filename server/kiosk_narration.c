@@ -2,6 +2,8 @@
  * are made, and the fixed texts read into the cache at start-up. */
 #include "kiosk_int.h"
 
+#include "content_text.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +35,7 @@ void kiosk_texts_remember(kiosk_session *s, const cJSON *node)
 			t[s->ntexts].text = strdup(text);
 			t[s->ntexts].is_private =
 			    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(node, "private"));
+			t[s->ntexts].kept = 0;
 			if (t[s->ntexts].id && t[s->ntexts].text)
 				s->ntexts++;
 			else {
@@ -134,17 +137,76 @@ static void refresh_own_answer(kiosk_session *s, page_text *t)
 	}
 }
 
-/* The text for id: one on the page last shown (the person's answer on its own page as stored
- * now; *is_private as the page description said), any message of the content that has no blanks
- * to fill ("Saved", error messages, button labels), or a message with its blanks filled from the
- * id (filled_message). A filled message is kept with the page's texts, in place of the one filled
- * before, so what is returned stays valid until the next call or the next page (narrator_say
- * copies it at once). Only narratable() calls it. */
+/* The person's answer in a field of the list entry being edited on the page last shown
+ * ("answer/<page>/<entry>/<field>"), as stored now: the page drew it as it was, and as they type
+ * it changes (an empty field has no text on the page at all). A malloc'd string; NULL when id
+ * names no field of that entry. */
+static char *editing_answer(kiosk_session *s, const char *id)
+{
+	const content_page *pg = content_page_at(s->p->c, s->page);
+	char want[TEXT_ID_LEN];
+	plan_answers pa;
+	char *text = NULL;
+
+	if (pg->kind != KIND_LIST || !s->editing)
+		return NULL;
+	for (size_t f = 0; f < pg->nfields; f++) {
+		int n = snprintf(want, sizeof(want), "answer/%s/%lld/%s", pg->id, s->editing,
+				 pg->fields[f].name);
+
+		if (n < 0 || (size_t)n >= sizeof(want) || strcmp(want, id) != 0)
+			continue;
+		if (kiosk_answers_load(s, &pa) == 0) {
+			const char *v =
+			    plan_answers_get(&pa, pg->id, s->editing, pg->fields[f].name);
+
+			text = v ? content_field_text(s->p->c, &pg->fields[f], v) : NULL;
+			if (!text)
+				text = strdup(v ? v : "");
+		}
+		plan_answers_release(&pa);
+		break;
+	}
+	return text;
+}
+
+/* Keeps text (malloc'd, taken) for id with the page's texts, in place of the one kept before, so
+ * that it stays valid until the next call or the next page (narrator_say copies it at once). */
+static const char *kept_text(kiosk_session *s, const char *id, char *text, int is_private)
+{
+	char *fid = text ? strdup(id) : NULL;
+	page_text *last = s->ntexts ? &s->texts[s->ntexts - 1] : NULL;
+
+	if (fid && !(last && last->kept)) {
+		last = realloc(s->texts, (s->ntexts + 1) * sizeof(*last));
+		if (last) {
+			s->texts = last;
+			last = &s->texts[s->ntexts++];
+			*last = (page_text){.kept = 1};
+		}
+	}
+	if (!fid || !last) {
+		free(fid);
+		free(text);
+		return NULL;
+	}
+	free(last->id);
+	free(last->text);
+	last->id = fid;
+	last->text = text;
+	last->is_private = is_private;
+	return text;
+}
+
+/* The text for id: one on the page last shown (the person's answer on its own page, or in the
+ * list entry being edited, as stored now; *is_private as the page description said, or as the
+ * page's content says for an entry's answer), any message of the content that has no blanks to
+ * fill ("Saved", error messages, button labels), or a message with its blanks filled from the id
+ * (filled_message). Only narratable() calls it. */
 static const char *page_text_of(kiosk_session *s, const char *id, int *is_private)
 {
 	const char *t;
-	char *filled, *fid;
-	page_text *last;
+	char *now;
 
 	if (strlen(id) >= TEXT_ID_LEN)
 		return NULL;
@@ -152,35 +214,21 @@ static const char *page_text_of(kiosk_session *s, const char *id, int *is_privat
 		if (strcmp(s->texts[i].id, id) == 0) {
 			refresh_own_answer(s, &s->texts[i]);
 			*is_private = s->texts[i].is_private;
+			if ((now = editing_answer(s, id))) {
+				free(s->texts[i].text);
+				s->texts[i].text = now;
+			}
 			return s->texts[i].text;
 		}
+	if (strncmp(id, "answer/", 7) == 0) {
+		*is_private = content_page_at(s->p->c, s->page)->private_answers;
+		return kept_text(s, id, editing_answer(s, id), *is_private);
+	}
 	if (strncmp(id, "msg/", 4) != 0)
 		return NULL;
 	if (!strchr(id, '?'))
 		return (t = content_message(s->p->c, id + 4)) && !strchr(t, '{') ? t : NULL;
-	if (!(filled = filled_message(s->p->c, id + 4)))
-		return NULL;
-	fid = strdup(id);
-	last = s->ntexts ? &s->texts[s->ntexts - 1] : NULL;
-	if (fid && !(last && strncmp(last->id, "msg/", 4) == 0 && strchr(last->id, '?'))) {
-		last = realloc(s->texts, (s->ntexts + 1) * sizeof(*last));
-		if (last) {
-			s->texts = last;
-			last = &s->texts[s->ntexts++];
-			*last = (page_text){NULL, NULL, 0};
-		}
-	}
-	if (!fid || !last) {
-		free(fid);
-		free(filled);
-		return NULL;
-	}
-	free(last->id);
-	free(last->text);
-	last->id = fid;
-	last->text = filled;
-	last->is_private = 0;
-	return filled;
+	return kept_text(s, id, filled_message(s->p->c, id + 4), 0);
 }
 
 /* The text narration may read aloud for id, or NULL with *why the failure's code: "unknown-text"
@@ -466,6 +514,36 @@ static int add_text(kiosk *p, const char *t)
 	return 0;
 }
 
+/* Focus speech says where a choice is among the others, "2 of 3" (focus.position, filled in the
+ * id by the page): every place in a group of up to this many is read ahead like a fixed text. */
+#define FOCUS_POSITIONS 12
+
+static void add_positions(kiosk *p)
+{
+	if (!content_message(p->c, "focus.position"))
+		return;
+	for (int of = 2; of <= FOCUS_POSITIONS; of++)
+		for (int n = 1; n <= of; n++) {
+			char nv[4], ofv[4], **owned;
+			const char *kv[] = {"n", nv, "of", ofv, NULL};
+			char *t;
+
+			snprintf(nv, sizeof(nv), "%d", n);
+			snprintf(ofv, sizeof(ofv), "%d", of);
+			if (!(t = content_fill(p->c, "focus.position", kv)))
+				return;
+			owned = realloc(p->pre.owned, (p->pre.nowned + 1) * sizeof(*owned));
+			if (!owned || add_text(p, t)) {
+				if (owned)
+					p->pre.owned = owned;
+				free(t);
+				return;
+			}
+			p->pre.owned = owned;
+			owned[p->pre.nowned++] = t;
+		}
+}
+
 void kiosk_prerender(kiosk *p)
 {
 	const content *c = p->c;
@@ -499,6 +577,7 @@ void kiosk_prerender(kiosk *p)
 		if (!strchr(text, '{')) /* messages with blanks are said once filled in */
 			add_text(p, text);
 	}
+	add_positions(p);
 	p->pre.total = p->pre.ntexts * voices_count(narrator_voices(p->nar));
 	prerender_pump(p);
 }

@@ -465,6 +465,9 @@ static void add_choices(cJSON *o, const view_params *vp, const content_page *pg)
 	char id[ID_LEN];
 
 	cJSON_AddStringToObject(o, "value", v ? v : "");
+	/* Which option is chosen is as private as a typed answer: focus speech leaves it out. */
+	if (pg->private_answers)
+		cJSON_AddBoolToObject(o, "private_answer", 1);
 	opts = cJSON_AddArrayToObject(o, "options");
 	if (pg->kind == KIND_YES_NO) {
 		static const char *const yn[] = {"yes", "no"};

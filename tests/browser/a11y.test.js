@@ -138,9 +138,10 @@ test('the welcome page is reached and left by keyboard in a sensible order', asy
     // Tab goes round: skip link, Bigger text, the narration bar, "Are you using headphones?"
     // (asked once the first key has come), Start, Finish, then round again.
     const order = ['skip-link', 'bigger-text', 'narration-listen', 'narration-stop',
-      'narration-repeat', 'narration-auto', 'narration-speed-slowest', 'narration-speed-slower',
-      'narration-speed-normal', 'narration-speed-faster', 'narration-speed-fastest',
-      'narration-voice', 'narration-volume', 'headphones-yes', 'headphones-no', 'next', 'finish'];
+      'narration-repeat', 'narration-pause', 'narration-auto', 'narration-echo',
+      'narration-speed-slowest', 'narration-speed-slower', 'narration-speed-normal',
+      'narration-speed-faster', 'narration-speed-fastest', 'narration-voice', 'narration-volume',
+      'headphones-yes', 'headphones-no', 'next', 'finish'];
     const seen = [];
     for (let i = 0; i < 2 * order.length + 4; i++) {
       await page.keyboard.press('Tab');

@@ -278,9 +278,9 @@ test('on a narrow screen with bigger text the sound choices fold away, and open 
     await page.focus('#bigger-text');
     await page.keyboard.press('Enter');
     assert.equal(await page.evaluate(() => document.documentElement.classList.contains('bigger-text')), true);
-    // Listen, Stop and Repeat are there; the rest is folded away, and the page begins on the
-    // first screen.
-    for (const id of ['narration-listen', 'narration-stop', 'narration-repeat']) {
+    // Listen, Stop, Repeat and Pause are there; the rest is folded away, and the page begins on
+    // the first screen.
+    for (const id of ['narration-listen', 'narration-stop', 'narration-repeat', 'narration-pause']) {
       assert.equal(await page.isVisible(`#${id}`), true, `${id} shows`);
     }
     assert.equal(await page.evaluate(() => document.getElementById('narration-more').open), false);
@@ -298,9 +298,9 @@ test('on a narrow screen with bigger text the sound choices fold away, and open 
     let v = await axeViolations(page);
     assert.deepEqual(v, [], formatViolations('welcome at 320px, bigger text, choices folded', v));
 
-    // By keyboard: Tab from Repeat reaches "More sound choices"; Enter opens it; Tab goes on
+    // By keyboard: Tab from Pause reaches "More sound choices"; Enter opens it; Tab goes on
     // into the choices, which work; Enter on it again closes it.
-    await page.focus('#narration-repeat');
+    await page.focus('#narration-pause');
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement.matches('#narration-more > summary')), true);
     await page.keyboard.press('Enter');

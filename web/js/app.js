@@ -9,6 +9,7 @@ import * as autosave from './autosave.js';
 import * as page from './page.js';
 import * as kiosk from './kiosk.js';
 import * as narration from './narration.js';
+import * as focus from './focus.js';
 import { openSocket } from './socket.js';
 
 const BYE_FALLBACK_MS = 3000;
@@ -367,6 +368,7 @@ function start() {
   });
   page.init({ go, send, request, finish: finishAsked });
   narration.init({ send: sendIfOpen, nextSeq: autosave.nextSeq });
+  focus.init();
 
   const bigger = $('bigger-text');
   bigger.hidden = false;

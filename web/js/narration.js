@@ -15,6 +15,11 @@
 // that word's <span class="word"> (text.js wraps every word); the element
 // being read has the class `is-reading`.
 //
+// Pause holds the sound where it is (the AudioContext suspended: the audio clock, and so the
+// highlight, stop) until Carry on. speak() says a few words at once (what has focus, from
+// focus.js; a key typed, when the person asked for that): they cut off what was being said, and
+// Repeat passes over them to the page's last text.
+//
 // Sound never starts by itself: the AudioContext is made in the person's first
 // touch or key press, and only after that are new pages read automatically
 // ("Read each page aloud", on by default). The choices (voice, speed, volume,
@@ -38,6 +43,9 @@ let voice = '';
 let speed = 'normal';
 let volume = 1;
 let auto = true;       // read each new page aloud (once sound is allowed)
+let echo = false;      // say each letter typed (off until the person asks)
+let paused = false;    // the audio is held where it was: Carry on goes on from there
+let readings = 0;      // page and dialog readings begun: see readingMark()
 
 let ctx = null;        // the AudioContext, made in the first gesture
 let gain = null;
@@ -72,7 +80,7 @@ function ensureAudio() {
       return false;
     }
   }
-  if (ctx.state === 'suspended') ctx.resume().catch(() => {});
+  if (ctx.state === 'suspended' && !paused) ctx.resume().catch(() => {});
   return true;
 }
 
@@ -140,13 +148,14 @@ function pageTexts(root = $('page')) {
 
 /**
  * Reads entries (texts of this page) in order, from entries[index], starting
- * at the word at character fromChar of the first.
+ * at the word at character fromChar of the first. brief: a few words said at once (what has
+ * focus, a key), not the page: Repeat says the page's text again, not these.
  */
-function start(entries, index = 0, fromChar = 0) {
+function start(entries, index = 0, fromChar = 0, brief = false) {
   stop();
   if (!entries.length || !conn || !ensureAudio()) return;
   reading = {
-    entries, index, fromChar, voice, speed,
+    entries, index, fromChar, voice, speed, brief,
     asked: index,      // entries before this have been asked for
     waiting: 0,        // asked for, not come yet
     batches: new Map(), // seq -> ids
@@ -247,7 +256,7 @@ function play(r, e, a) {
     r, e, a, spans, offsetMs, sources: [], scheduled: 0, endMs: 0,
     origin: ctx.currentTime - offsetMs / 1000, word: -1, span: null, raf: 0,
   };
-  lastId = e.id;
+  if (!r.brief) lastId = e.id;
   schedule(playing);
   if (told) say('');
   playing.raf = requestAnimationFrame(frame);
@@ -361,6 +370,7 @@ function stopPlaying() {
 /** Stops the sound and forgets the reading; the server forgets what it has not sent yet. */
 export function stop() {
   clearTimeout(retryTimer);
+  unpause();
   stopPlaying();
   streams = new Map();
   const r = reading;
@@ -372,6 +382,10 @@ export function stop() {
 function restart() {
   const r = reading;
   if (!r) return;
+  if (r.brief) { // a few words: said again from the start, in the new voice or speed
+    start(r.entries, 0, 0, true);
+    return;
+  }
   let fromChar = r.fromChar;
   if (playing && playing.r === r) {
     const words = wordsOf(playing.a);
@@ -499,6 +513,11 @@ export function onError(m) {
 /** A page was drawn: stop reading the old one, and read the new one if the person wants. */
 export function pageShown(p) {
   texts = textIds(p);
+  // The fields of a list entry being edited: the server reads each as stored now, even one the
+  // page was drawn without (empty then).
+  if (p.editing && p.editing.id != null && Array.isArray(p.fields)) {
+    for (const f of p.fields) if (f && f.name) texts.add(`answer/${p.id}/${p.editing.id}/${f.name}`);
+  }
   const key = [p.id, p.editing && p.editing.id != null ? p.editing.id : '', p.code || ''].join('|');
   const isNew = key !== view;
   view = key;
@@ -520,12 +539,14 @@ export function clear() {
 /** The connection closed: whatever was coming will not come. */
 export function connectionLost() {
   clearTimeout(retryTimer);
+  unpause();
   stopPlaying();
   reading = null;
   streams = new Map();
 }
 
 export function listen() {
+  readings += 1;
   start(pageTexts());
 }
 
@@ -540,23 +561,75 @@ export function speak(ids, els = {}) {
   const entries = ids.filter((id) => typeof id === 'string' && readable(id))
     .map((id) => ({ id, el: els[id] || null }));
   if (!entries.length) return false;
-  start(entries);
+  start(entries, 0, 0, true);
   return true;
 }
 
 /** Reads the texts in root (a dialog) aloud, if the person has sound on. */
 export function readAloud(root) {
-  if (root && auto && allowed && voices.length) start(pageTexts(root));
+  if (!root || !auto || !allowed || !voices.length) return;
+  readings += 1;
+  start(pageTexts(root));
 }
 
-/** True while a text is being read or its audio is coming: the person is listening. */
+/**
+ * Counts the page and dialog readings begun: a focus move that comes with one (a new page's
+ * heading, a dialog's button) is not said on its own, the reading says it (focus.js).
+ */
+export function readingMark() {
+  return readings;
+}
+
+/** True when the person has sound on and wants what happens said: "Read each page aloud". */
+export function aloud() {
+  return auto && allowed && voices.length > 0;
+}
+
+/**
+ * Says a key just typed (a fixed message, `msg/key.a`), cutting off whatever was being said, when
+ * the person asked for each letter to be said. Returns false when it is not said.
+ */
+export function echoKey(id) {
+  if (!echo || !allowed || !voices.length || !conn || !readable(id)) return false;
+  start([{ id, el: null }], 0, 0, true);
+  return true;
+}
+
+// ---- pause -------------------------------------------------------------------------
+
+/** Holds the sound where it is: the audio clock stops, and the highlight with it. */
+function pause() {
+  if (paused || !ctx || !(reading || playing)) return;
+  paused = true;
+  ctx.suspend().catch(() => {});
+  showPause();
+}
+
+/** Carries on from where the sound was held; also when anything else is said, or Stop. */
+function unpause() {
+  if (!paused) return;
+  paused = false;
+  if (ctx) ctx.resume().catch(() => {});
+  showPause();
+}
+
+function showPause() {
+  if (ui) label(ui.pause, paused ? 'narration.carry-on' : 'narration.pause');
+}
+
+/**
+ * True while a text is being read or its audio is coming: the person is listening. Held (paused)
+ * sound is not listened to: a person who paused and left still has the screen cleared in time;
+ * nor are a few words said at once (what has focus, a key): the key that moved focus counted.
+ */
 export function isPlaying() {
-  return !!(reading || playing);
+  const r = reading || (playing && playing.r);
+  return !!r && !paused && !r.brief;
 }
 
 function repeat() {
   const r = reading;
-  if (r) {
+  if (r && !r.brief) {
     start(r.entries, r.index, 0);
     return;
   }
@@ -591,6 +664,7 @@ function showChoices() {
   }
   if (ui.voice.value !== voice) ui.voice.value = voice;
   ui.auto.setAttribute('aria-pressed', auto ? 'true' : 'false');
+  ui.echo.setAttribute('aria-pressed', echo ? 'true' : 'false');
 }
 
 function setSpeed(s) {
@@ -614,7 +688,9 @@ export function onHello(m) {
   label(ui.listen, 'narration.listen');
   label(ui.stop, 'narration.stop');
   label(ui.repeat, 'narration.repeat');
+  showPause();
   label(ui.auto, 'narration.auto');
+  label(ui.echo, 'narration.echo');
   label(ui.speedLabel, 'narration.speed');
   label(ui.voiceLabel, 'narration.voice');
   label(ui.volumeLabel, 'narration.volume');
@@ -649,7 +725,8 @@ export function init(c) {
   conn = c;
   ui = {
     bar: $('narration'), listen: $('narration-listen'), stop: $('narration-stop'),
-    repeat: $('narration-repeat'), auto: $('narration-auto'), speeds: $('narration-speeds'),
+    repeat: $('narration-repeat'), pause: $('narration-pause'), auto: $('narration-auto'),
+    echo: $('narration-echo'), speeds: $('narration-speeds'),
     speedLabel: $('narration-speed-label'), voice: $('narration-voice'),
     voiceLabel: $('narration-voice-label'), volume: $('narration-volume'),
     volumeLabel: $('narration-volume-label'), status: $('narration-status'),
@@ -667,10 +744,18 @@ export function init(c) {
     onGesture();
     repeat();
   });
+  ui.pause.addEventListener('click', () => {
+    if (paused) unpause();
+    else pause();
+  });
   ui.auto.addEventListener('click', () => {
     auto = !auto;
     showChoices();
     if (!auto) stop();
+  });
+  ui.echo.addEventListener('click', () => {
+    echo = !echo;
+    showChoices();
   });
   ui.speeds.addEventListener('click', (e) => {
     const b = e.target.closest('button[data-speed]');
@@ -697,6 +782,11 @@ export function init(c) {
   const dialog = $('timeout');
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && (reading || playing) && !(dialog && dialog.open)) stop();
+    // The keyboard's own pause key holds the sound and carries on (Tab to Pause would say Pause).
+    if (e.key === 'Pause' || e.key === 'MediaPlayPause') {
+      if (paused) unpause();
+      else pause();
+    }
   });
   // "Do you need more time?" is said instead of the page.
   if (dialog) {

@@ -51,10 +51,17 @@ function button(label, cls, id, onClick) {
   return b;
 }
 
-/** "Change" plus words only a screen reader hears, so each button says what it changes. */
+/**
+ * "Change" plus words only a screen reader hears, so each button says what it changes. what is
+ * a text object: focus speech says it too.
+ */
 function buttonFor(label, what, cls, id, onClick) {
   const b = button(label, cls, id, onClick);
-  if (what) b.append(el('span', { class: 'visually-hidden', text: ' ' + what }));
+  if (what) {
+    const words = textEl('span', what, 'visually-hidden');
+    words.prepend(' ');
+    b.append(words);
+  }
   return b;
 }
 
@@ -228,6 +235,7 @@ function optionsOf(p) {
 function choiceField(p) {
   const { hint, error, describedby } = hintAndError(p, 'answer');
   const group = el('fieldset', { class: 'field choices', id: 'answer' });
+  if (p.private_answer === true) group.dataset.privateAnswer = 'true';
   describe(group, describedby);
   group.append(textEl('legend', p.ask || p.title, 'question'));
   if (hint) group.append(hint);
@@ -253,7 +261,7 @@ function choiceField(p) {
 function itemName(p, item, index) {
   const first = p.fields && p.fields[0];
   const v = first && item.values ? item.values[first.name] : null;
-  return v && v.text !== '' ? plain(v) : plain(msg('list.item', { n: index + 1 }));
+  return v && v.text !== '' ? v : msg('list.item', { n: index + 1 });
 }
 
 function listView(p, prev) {
@@ -531,7 +539,7 @@ function checkView(p) {
       row.append(dd);
       if (!p.read_only) {
         row.append(el('dd', { class: 'check-action' },
-          buttonFor(msg('check.change'), plain(r.ask), 'button-secondary check-change',
+          buttonFor(msg('check.change'), r.ask, 'button-secondary check-change',
             'change-' + safeId(r.page), () => go(r.page))));
       }
       dl.append(row);

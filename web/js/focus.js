@@ -1,0 +1,184 @@
+// Focus speech: with "Read each page aloud" on, whatever gets focus is said at once, as a screen
+// reader would say it: its name, then what it is and its state ("Yes, selected, 1 of 2"; "Next,
+// button"; "What is important to you, text box, empty"), then its hint. Every piece is a text
+// the server already knows, so it is read ahead and comes at once: the name is the control's own
+// text (data-text-id, set by text.js), the rest fixed lines of messages.txt (`focus.*`). A new
+// focus cuts off whatever was being said (narration.speak does), the page reading too; but a
+// focus that comes with a reading (a new page's heading, the timeout warning's button) is left to
+// that reading.
+//
+// Typing in a box stops the voice (EN 301 549 5.1.3.5); with "Say each letter I type" on, each
+// letter, digit, space and delete is said instead (`key.*` messages).
+//
+// docs/narration.md, "Focus speech" and "Key echo".
+
+import { msg } from './text.js';
+import * as narration from './narration.js';
+import * as listening from './listening.js';
+
+const TEXT_TYPES = new Set(['text', 'search', 'email', 'tel', 'url', 'number', 'date', '']);
+
+let presses = 0; // keys pressed and touches so far: a focus is not said once the person has gone on
+
+/** The readable texts in node, in order: its own, then those inside it. [{id, el}] */
+function textsIn(node) {
+  if (!node || node.nodeType !== 1) return [];
+  const out = [];
+  if (node.dataset.textId) out.push({ id: node.dataset.textId, el: node });
+  for (const t of node.querySelectorAll('[data-text-id]')) out.push({ id: t.dataset.textId, el: t });
+  return out;
+}
+
+function byIds(el, attr) {
+  const ids = (el.getAttribute(attr) || '').split(/\s+/).filter(Boolean);
+  return ids.map((id) => document.getElementById(id)).filter(Boolean);
+}
+
+/** What the control is called: the texts of its labels, or its own. */
+function nameOf(el) {
+  const labelled = byIds(el, 'aria-labelledby');
+  if (labelled.length) return labelled.flatMap(textsIn);
+  if (el.labels && el.labels.length) return [...el.labels].flatMap(textsIn);
+  if (el.tagName === 'FIELDSET') return textsIn(el.querySelector('legend'));
+  return textsIn(el);
+}
+
+function isTextBox(el) {
+  return el.tagName === 'TEXTAREA' ||
+    (el.tagName === 'INPUT' && TEXT_TYPES.has((el.getAttribute('type') || '').toLowerCase()));
+}
+
+/** "2 of 3": where el is among the radio buttons of its group. */
+function position(el) {
+  const scope = el.form || document;
+  const group = [...scope.querySelectorAll('input[type="radio"]')].filter((r) => r.name === el.name);
+  const n = group.indexOf(el) + 1;
+  return group.length > 1 && n > 0 ? [msg('focus.position', { n, of: group.length }).id] : [];
+}
+
+/**
+ * What a text box holds: nothing, or the person's answer as the server has it: the page's answer
+ * text laid over the box, or a field of the list entry being edited (`answer/<page>/<entry>/
+ * <field>`, which the server reads as stored now). Elsewhere (the code) only that it has their
+ * words: nothing typed is ever read from the page itself.
+ */
+function contents(el) {
+  if (!el.value) return [{ id: msg('focus.empty').id }];
+  const box = el.closest('.answer-box');
+  const echo = box && box.querySelector('.answer-echo[data-text-id]');
+  if (echo && !echo.hidden) return [{ id: echo.dataset.textId, el: echo }];
+  const entry = el.closest('.item-edit[data-item-id]');
+  const page = document.getElementById('page');
+  if (entry && el.name && page && page.dataset.pageId) {
+    return [{ id: `answer/${page.dataset.pageId}/${entry.dataset.itemId}/${el.name}` }];
+  }
+  return [{ id: msg('focus.has-words').id }];
+}
+
+/** What the control is and its state, after its name. [{id, el?}] */
+function roleOf(el) {
+  const m = (...names) => names.map((n) => ({ id: msg(n).id }));
+  const tag = el.tagName;
+  const type = (el.getAttribute('type') || '').toLowerCase();
+  if (tag === 'SUMMARY') return m('focus.button', el.parentElement.open ? 'focus.open' : 'focus.closed');
+  if (tag === 'BUTTON' || el.getAttribute('role') === 'button') {
+    const pressed = el.getAttribute('aria-pressed');
+    if (pressed == null) return m('focus.button');
+    const on = pressed === 'true';
+    // One of a few to choose from (the speeds) is chosen; a button on its own is on or off.
+    if (el.closest('[role="group"]')) return m('focus.button', on ? 'focus.chosen' : 'focus.not-chosen');
+    return m('focus.button', on ? 'focus.on' : 'focus.off');
+  }
+  if (tag === 'A' && el.hasAttribute('href')) return m('focus.link');
+  if (tag === 'SELECT') return m('focus.choose');
+  if (tag === 'INPUT' && type === 'radio') {
+    // Which answer is chosen to "Is anyone hurting you?" is private: not said aloud without
+    // headphones or the person's choice (docs/narration.md, "Private listening").
+    const state = el.closest('[data-private-answer]') && !listening.privateAloud()
+      ? [] : m(el.checked ? 'focus.selected' : 'focus.not-selected');
+    return [...state, ...position(el).map((id) => ({ id }))];
+  }
+  if (tag === 'INPUT' && type === 'checkbox') return m(el.checked ? 'focus.ticked' : 'focus.not-ticked');
+  if (tag === 'INPUT' && type === 'range') {
+    const step = Number(el.step) || 1;
+    const of = Math.round((Number(el.max) - Number(el.min)) / step);
+    const n = Math.round((Number(el.value) - Number(el.min)) / step);
+    const where = of > 0 ? [{ id: msg('focus.position', { n, of }).id }] : [];
+    return [...m('focus.slider'), ...where];
+  }
+  if (isTextBox(el)) return [...m('focus.text-box'), ...contents(el)];
+  return [];
+}
+
+/**
+ * What is said when el gets focus: {ids, els} for narration.speak. Nothing for the page as a
+ * whole (the skip link's target): Listen reads that.
+ */
+export function describe(el) {
+  if (!el || el.nodeType !== 1 || el === document.body || el.id === 'main') return { ids: [], els: {} };
+  const parts = [...nameOf(el), ...roleOf(el), ...byIds(el, 'aria-describedby').flatMap(textsIn)];
+  const ids = [];
+  const els = {};
+  for (const p of parts) {
+    if (ids.includes(p.id)) continue;
+    ids.push(p.id);
+    if (p.el) els[p.id] = p.el;
+  }
+  return { ids, els };
+}
+
+function onFocus(e) {
+  const target = e.target;
+  if (!narration.aloud() || !(target instanceof Element)) return;
+  // A click or a touch on a button is not a move a person needs to hear (and would cut off the
+  // reading their press is about); the keyboard's moves, and a box taking the cursor, are.
+  if (!target.matches(':focus-visible')) return;
+  const mark = narration.readingMark();
+  const pressed = presses;
+  // Said once the task that moved focus has finished: a page drawn, or a dialog opened, has begun
+  // its reading by then, and that reading says it; an arrow key has checked the radio it moved to.
+  setTimeout(() => {
+    // A key pressed since (Enter on Stop, a first letter typed) is what the person wants now.
+    if (document.activeElement !== target || narration.readingMark() !== mark || presses !== pressed) return;
+    const { ids, els } = describe(target);
+    if (ids.length) narration.speak(ids, els);
+  }, 0);
+}
+
+/** The message that says a key, or null. */
+function keyId(key) {
+  if (key === ' ') return msg('key.space').id;
+  if (key === 'Backspace' || key === 'Delete') return msg('key.delete').id;
+  const k = key.toLowerCase();
+  return /^[a-z0-9]$/.test(k) ? msg('key.' + k).id : null;
+}
+
+function onKey(e) {
+  const t = e.target;
+  if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing || !(t instanceof Element)) return;
+  if (!isTextBox(t) || t.readOnly || t.disabled) return;
+  const printable = [...e.key].length === 1;
+  if (!printable && e.key !== 'Backspace' && e.key !== 'Delete') return;
+  const id = keyId(e.key);
+  if (id && narration.echoKey(id)) return; // the key said cuts off the rest
+  narration.stop();
+}
+
+/** Listens for focus moves and typing on the whole page. */
+export function init() {
+  for (const t of ['keydown', 'pointerdown']) {
+    document.addEventListener(t, () => { presses += 1; }, { capture: true, passive: true });
+  }
+  document.addEventListener('focusin', onFocus);
+  document.addEventListener('keydown', onKey, { capture: true });
+  // A button pressed with the keyboard that turns on or off (a speed, "Read each page aloud",
+  // Bigger text) says its new state, as a screen reader would.
+  new MutationObserver((records) => {
+    const el = document.activeElement;
+    if (!narration.aloud() || !el || !el.matches(':focus-visible') || !records.some((r) => r.target === el)) {
+      return;
+    }
+    const { ids, els } = describe(el);
+    if (ids.length) narration.speak(ids, els);
+  }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['aria-pressed'] });
+}
