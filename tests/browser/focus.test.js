@@ -97,6 +97,8 @@ function expectedFor(active) {
     'narration-echo': [m('narration.echo'), m('focus.button'), m('focus.off')],
     'narration-voice': [m('narration.voice'), m('focus.choose')],
     'narration-volume': [m('narration.volume'), m('focus.slider'), 'msg/focus.position?n=10&of=10'],
+    'headphones-yes': [m('headphones.yes'), m('focus.button')],
+    'headphones-no': [m('headphones.no'), m('focus.button')],
     'next': [m('start'), m('focus.button')],
   }[active.id];
 }
@@ -112,11 +114,15 @@ test('with the page hidden, each focus move says what has focus, and cuts off wh
   const { context, page, pageErrors } = await openKiosk(browser, server.url, { audio: true });
   try {
     await hide(page);
-    // The first key is the first gesture: sound is allowed, and Start is said.
+    // The first key is the first gesture: sound is allowed, and the welcome page reads itself,
+    // asking "Are you using headphones?". Focus is on its Yes, which is not said on its own: the
+    // page's reading says it.
     let said = await move(page, 'Tab');
-    assert.equal(await page.evaluate(() => document.activeElement.id), 'next');
-    assert.deepEqual(said.ids, expectedFor({ id: 'next' }));
-    await heard(page, m('start'));
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'headphones-yes');
+    assert.deepEqual(said.ids.slice(0, 3), [m('progress'), 'part/1/title', 'welcome/title'],
+      'the welcome page is read from the top');
+    assert.ok(said.ids.includes(m('headphones.ask')), `the question is read: ${said.ids}`);
+    await heard(page, 'welcome/title');
 
     // Back through the sound bar to the skip link: each control says its words.
     const visited = new Set();
@@ -216,6 +222,14 @@ test('with the page hidden, each focus move says what has focus, and cuts off wh
   }
 });
 
+/** Clicks into the code box, and waits for what its focus says (the box takes the cursor). */
+async function clickBox(page) {
+  const from = await sentCount(page);
+  await page.click('#code-input');
+  const said = await nextNarrate(page, from);
+  assert.deepEqual(said.ids.slice(0, 2), [m('code.label'), m('focus.text-box')]);
+}
+
 test('typing stops the page reading; each letter typed is said when asked for', async () => {
   const { context, page, pageErrors } = await openKiosk(browser, server.url, { audio: true });
   try {
@@ -242,7 +256,7 @@ test('typing stops the page reading; each letter typed is said when asked for', 
     assert.equal(await page.getAttribute('#narration-echo', 'aria-pressed'), 'false');
     await page.click('#narration-echo');
     assert.equal(await page.getAttribute('#narration-echo', 'aria-pressed'), 'true');
-    await page.click('#code-input');
+    await clickBox(page);
     for (const [key, id] of [['a', 'key.a'], ['7', 'key.7'], ['Backspace', 'key.delete'], ['Space', 'key.space']]) {
       sent = await sentCount(page);
       from = await sourceCount(page);
@@ -255,7 +269,7 @@ test('typing stops the page reading; each letter typed is said when asked for', 
     // Off again: typing is quiet.
     await page.click('#narration-echo');
     assert.equal(await page.getAttribute('#narration-echo', 'aria-pressed'), 'false');
-    await page.click('#code-input');
+    await clickBox(page);
     sent = await sentCount(page);
     await page.keyboard.type('bc');
     assert.ok((await page.evaluate((f) => window.__audio.sent.slice(f), sent)).every((x) => x.type !== 'narrate'),
@@ -372,10 +386,12 @@ test('a Change button says what it changes; a list entry\'s box reads its words 
 test('the timeout warning is read from its title, and its buttons say their words', async () => {
   const { context, page, pageErrors } = await openKiosk(browser, server.url, { audio: true, clock: true });
   try {
-    // The first key: sound is allowed, and the idle time starts (a few words said are not
-    // listening: the idle time runs from the key).
+    // The first key: sound is allowed and the welcome page reads itself; Escape stops it, and
+    // the idle time runs from there (while a page is read, the person is listening).
     let said = await move(page, 'Tab');
-    assert.deepEqual(said.ids, expectedFor({ id: 'next' }));
+    assert.equal(said.ids[0], m('progress'), `the welcome page is read: ${said.ids}`);
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('.is-reading'));
     const from = await sentCount(page);
     await page.clock.runFor(IDLE_S * 1000 + 500);
     await page.waitForSelector('dialog#timeout[open]');

@@ -19,6 +19,7 @@ import * as listening from './listening.js';
 const TEXT_TYPES = new Set(['text', 'search', 'email', 'tel', 'url', 'number', 'date', '']);
 
 let presses = 0; // keys pressed and touches so far: a focus is not said once the person has gone on
+let pressMark = 0; // narration.readingMark() as the last key or touch came
 
 /** The readable texts in node, in order: its own, then those inside it. [{id, el}] */
 function textsIn(node) {
@@ -133,7 +134,9 @@ function onFocus(e) {
   // A click or a touch on a button is not a move a person needs to hear (and would cut off the
   // reading their press is about); the keyboard's moves, and a box taking the cursor, are.
   if (!target.matches(':focus-visible')) return;
-  const mark = narration.readingMark();
+  // A reading begun by the key that moved focus (the first key reads the welcome page) says
+  // what is there: it is not cut off by its own focus move.
+  const mark = pressMark;
   const pressed = presses;
   // Said once the task that moved focus has finished: a page drawn, or a dialog opened, has begun
   // its reading by then, and that reading says it; an arrow key has checked the radio it moved to.
@@ -167,7 +170,10 @@ function onKey(e) {
 /** Listens for focus moves and typing on the whole page. */
 export function init() {
   for (const t of ['keydown', 'pointerdown']) {
-    document.addEventListener(t, () => { presses += 1; }, { capture: true, passive: true });
+    document.addEventListener(t, () => {
+      presses += 1;
+      pressMark = narration.readingMark();
+    }, { capture: true, passive: true });
   }
   document.addEventListener('focusin', onFocus);
   document.addEventListener('keydown', onKey, { capture: true });
