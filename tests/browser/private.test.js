@@ -237,6 +237,18 @@ test('without headphones the answer about being hurt is not read on the check pa
     assert.ok(!(await asked(page)).includes('answer/unsafe'), 'its answer is not asked for');
     assert.equal(await page.isVisible('#private-note'), true);
     await audit(page, 'check page without headphones');
+
+    // On its own page, the chosen answer taking focus says its words and its place, not that it
+    // is the one chosen.
+    await tabTo(page, '#change-unsafe');
+    await page.keyboard.press('Enter');
+    await waitForPage(page, 'unsafe');
+    const from = await page.evaluate(() => window.__audio.sent.length);
+    await tabTo(page, '#option-yes');
+    const said = await (await page.waitForFunction((f) => window.__audio.sent.slice(f)
+      .find((m) => m.type === 'narrate' && m.ids[0] === 'msg/yes'), from)).jsonValue();
+    assert.deepEqual(said.ids, ['msg/yes', 'msg/focus.position?n=1&of=2']);
+    assert.equal(await page.isChecked('#option-yes'), true);
     assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();
