@@ -268,95 +268,97 @@ static const char *kiosk_in(kiosk *p, kiosk_session *s, fake_conn *fc, const cha
 	return fc->n ? fc->sent[fc->n - 1] : "";
 }
 
-static void a_token_should_stop_working_after_the_timeout_without_the_person(void)
+/* A kiosk on a fake clock, with the demo plan open on a page after its code was typed a minute
+ * ago, and the connection then lost: what a resume needs, and the resume message. */
+typedef struct clocked {
+	content *ct;
+	store *st;
+	kiosk *p;
+	fake_conn fc;
+	char resume[160];
+} clocked;
+
+static int clocked_open(clocked *k)
 {
 	static const unsigned char key[32];
 	kiosk_config cfg = {
 	    .idle_seconds = 120, .warn_seconds = 30, .address_failures = 20, .address_window = 600};
 	char err[512], code[64], token[64] = "", msg[160];
-	content *ct = content_load(PLANALOUD_SOURCE_DIR "/easyread", "en-GB",
-				   PLANALOUD_SOURCE_DIR "/web/pictures", err, sizeof(err));
-	store *st = ct ? store_open(":memory:", err, sizeof(err)) : NULL;
-	fake_conn fc = {.n = 0};
-	kiosk *p;
 	kiosk_session *s;
 	cJSON *m;
 
-	CHECK(st && demo_invite(st, ct, key, code, err, sizeof(err)) == 0);
-	if (!st)
-		return;
-	p = kiosk_new(ct, st, key, &cfg, (message_io){fake_send, NULL});
-	kiosk_set_clock(p, fake_clock, NULL);
+	*k = (clocked){.fc = {.n = 0}};
+	k->ct = content_load(PLANALOUD_SOURCE_DIR "/easyread", "en-GB",
+			     PLANALOUD_SOURCE_DIR "/web/pictures", err, sizeof(err));
+	k->st = k->ct ? store_open(":memory:", err, sizeof(err)) : NULL;
+	CHECK(k->st && demo_invite(k->st, k->ct, key, code, err, sizeof(err)) == 0);
+	if (!k->st) {
+		content_free(k->ct);
+		return -1;
+	}
+	k->p = kiosk_new(k->ct, k->st, key, &cfg, (message_io){fake_send, NULL});
+	kiosk_set_clock(k->p, fake_clock, NULL);
 	fake_now = 1800000000000LL;
-	s = kiosk_session_open(p, &fc, "127.0.0.1");
-	kiosk_in(p, s, &fc, "{\"type\":\"resume_key\",\"key\":\"" KEY_A "\"}");
+	s = kiosk_session_open(k->p, &k->fc, "127.0.0.1");
+	kiosk_in(k->p, s, &k->fc, "{\"type\":\"resume_key\",\"key\":\"" KEY_A "\"}");
 	snprintf(msg, sizeof(msg), "{\"type\":\"code\",\"seq\":1,\"code\":\"%s\"}", code);
-	m = cJSON_Parse(kiosk_in(p, s, &fc, msg));
+	m = cJSON_Parse(kiosk_in(k->p, s, &k->fc, msg));
 	CHECK(json_is_msg(m, "resume_token", NULL));
 	snprintf(token, sizeof(token), "%s", json_str(m, "token") ? json_str(m, "token") : "");
 	cJSON_Delete(m);
 	/* a minute later the person moves on: the token lasts from then */
 	fake_now += 60000;
-	kiosk_in(p, s, &fc, "{\"type\":\"go\",\"to\":\"like-admire\"}");
+	kiosk_in(k->p, s, &k->fc, "{\"type\":\"go\",\"to\":\"like-admire\"}");
 	kiosk_session_close(s);
-	snprintf(msg, sizeof(msg), "{\"type\":\"resume\",\"seq\":9,\"token\":\"%s\"}", token);
+	snprintf(k->resume, sizeof(k->resume), "{\"type\":\"resume\",\"seq\":9,\"token\":\"%s\"}",
+		 token);
+	fake_reset(&k->fc);
+	return 0;
+}
 
+static void clocked_close(clocked *k)
+{
+	fake_reset(&k->fc);
+	kiosk_free(k->p);
+	store_close(k->st);
+	content_free(k->ct);
+}
+
+static void a_token_should_stop_working_after_the_timeout_without_the_person(void)
+{
+	clocked k;
+	kiosk_session *s;
+
+	if (clocked_open(&k))
+		return;
 	fake_now += 150000 + 1; /* the warning's end, and a moment */
-	fake_reset(&fc);
-	s = kiosk_session_open(p, &fc, "127.0.0.1");
-	kiosk_in(p, s, &fc, "{\"type\":\"resume_key\",\"key\":\"" KEY_A "\"}");
-	CHECK(refused(cJSON_Parse(kiosk_in(p, s, &fc, msg))));
+	s = kiosk_session_open(k.p, &k.fc, "127.0.0.1");
+	kiosk_in(k.p, s, &k.fc, "{\"type\":\"resume_key\",\"key\":\"" KEY_A "\"}");
+	CHECK(refused(cJSON_Parse(kiosk_in(k.p, s, &k.fc, k.resume))));
 	kiosk_session_close(s);
-	fake_reset(&fc);
-	kiosk_free(p);
-	store_close(st);
-	content_free(ct);
+	clocked_close(&k);
 }
 
 static void a_token_should_still_work_just_before_the_timeout(void)
 {
-	static const unsigned char key[32];
-	kiosk_config cfg = {
-	    .idle_seconds = 120, .warn_seconds = 30, .address_failures = 20, .address_window = 600};
-	char err[512], code[64], token[64] = "", msg[160];
-	content *ct = content_load(PLANALOUD_SOURCE_DIR "/easyread", "en-GB",
-				   PLANALOUD_SOURCE_DIR "/web/pictures", err, sizeof(err));
-	store *st = ct ? store_open(":memory:", err, sizeof(err)) : NULL;
-	fake_conn fc = {.n = 0};
-	kiosk *p;
+	clocked k;
 	kiosk_session *s;
+	char err[512];
 	cJSON *m;
 
-	CHECK(st && demo_invite(st, ct, key, code, err, sizeof(err)) == 0);
-	if (!st)
+	if (clocked_open(&k))
 		return;
-	p = kiosk_new(ct, st, key, &cfg, (message_io){fake_send, NULL});
-	kiosk_set_clock(p, fake_clock, NULL);
-	fake_now = 1800000000000LL;
-	s = kiosk_session_open(p, &fc, "127.0.0.1");
-	kiosk_in(p, s, &fc, "{\"type\":\"resume_key\",\"key\":\"" KEY_A "\"}");
-	snprintf(msg, sizeof(msg), "{\"type\":\"code\",\"seq\":1,\"code\":\"%s\"}", code);
-	m = cJSON_Parse(kiosk_in(p, s, &fc, msg));
-	snprintf(token, sizeof(token), "%s", json_str(m, "token") ? json_str(m, "token") : "");
-	cJSON_Delete(m);
-	kiosk_in(p, s, &fc, "{\"type\":\"go\",\"to\":\"like-admire\"}");
-	kiosk_session_close(s);
-	snprintf(msg, sizeof(msg), "{\"type\":\"resume\",\"seq\":9,\"token\":\"%s\"}", token);
-
 	fake_now += 150000 - 1;
-	fake_reset(&fc);
-	s = kiosk_session_open(p, &fc, "127.0.0.1");
-	kiosk_in(p, s, &fc, "{\"type\":\"resume_key\",\"key\":\"" KEY_A "\"}");
-	kiosk_handle(s, msg, strlen(msg), 0);
-	kiosk_flush(p, err, sizeof(err));
-	m = fc.n >= 2 ? cJSON_Parse(fc.sent[fc.n - 2]) : NULL; /* the page, then the new token */
+	s = kiosk_session_open(k.p, &k.fc, "127.0.0.1");
+	kiosk_in(k.p, s, &k.fc, "{\"type\":\"resume_key\",\"key\":\"" KEY_A "\"}");
+	kiosk_handle(s, k.resume, strlen(k.resume), 0);
+	kiosk_flush(k.p, err, sizeof(err));
+	m = k.fc.n >= 2 ? cJSON_Parse(k.fc.sent[k.fc.n - 2])
+			: NULL; /* the page, then the new token */
 	CHECK(json_is_msg(m, "page", "like-admire") && json_bool(m, "page.plan_open") == 1);
 	cJSON_Delete(m);
 	kiosk_session_close(s);
-	fake_reset(&fc);
-	kiosk_free(p);
-	store_close(st);
-	content_free(ct);
+	clocked_close(&k);
 }
 
 int main(void)
