@@ -559,6 +559,8 @@ void kiosk_prerender(kiosk *p)
 		const content_page *pg = content_page_at(c, i);
 
 		add_text(p, pg->title);
+		if (content_picture_alt(c, pg->picture))
+			add_text(p, content_picture_alt(c, pg->picture));
 		for (size_t k = 0; k < pg->nsay; k++)
 			add_text(p, pg->say[k]);
 		if (pg->ask)

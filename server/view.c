@@ -681,6 +681,12 @@ cJSON *view_page(const view_params *vp, size_t index)
 		snprintf(src, sizeof(src), "/pictures/%s.svg", pg->picture);
 		cJSON_AddStringToObject(pic, "src", src);
 		cJSON_AddStringToObject(pic, "alt", content_picture_alt(c, pg->picture));
+		/* The same words as a text, read aloud with the page for someone who cannot see it.
+		 */
+		if (content_picture_alt(c, pg->picture))
+			cJSON_AddItemToObject(
+			    pic, "text",
+			    page_text(pg, "picture", content_picture_alt(c, pg->picture)));
 	}
 	cJSON_AddItemToObject(o, "title", page_text(pg, "title", pg->title));
 	say = cJSON_AddArrayToObject(o, "say");

@@ -293,6 +293,9 @@ static void view_page_should_give_the_part_and_the_picture(void)
 	snprintf(src, sizeof(src), "/pictures/%s.svg", pg->picture);
 	CHECK_STR(str_at(pic, "src"), src);
 	CHECK_STR(str_at(pic, "alt"), content_picture_alt(c, pg->picture));
+	/* and as a text of the page, to be read aloud with it */
+	CHECK_STR(str_at(obj_at(pic, "text"), "id"), "who/picture");
+	CHECK_STR(str_at(obj_at(pic, "text"), "text"), content_picture_alt(c, pg->picture));
 	cJSON_Delete(m);
 	plan_answers_release(&pa);
 }

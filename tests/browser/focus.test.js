@@ -149,6 +149,12 @@ test('with the page hidden, each focus move says what has focus, and cuts off wh
     said = await nextNarrate(page, from);
     assert.deepEqual(said.ids.slice(0, 3), [m('progress'), 'part/2/title', 'who/title'],
       'the new page is read from the top');
+    // What the picture shows is read too, after what the page says and before its question; the
+    // image needs no alt of its own then (a screen reader hears the words once).
+    const at = (id) => said.ids.indexOf(id);
+    assert.ok(at('who/picture') > at('who/title') && at('who/picture') < at('who/ask'),
+      `the picture is described after the words, before the question: ${said.ids}`);
+    assert.equal(await page.getAttribute('#page .picture', 'alt'), '');
     await heard(page, 'who/title');
 
     // Tab to the choices: the reading stops, and the choice says its words, state and place.

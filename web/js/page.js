@@ -110,9 +110,13 @@ function progress(part) {
 
 function intro(p) {
   const wrap = el('div', { class: 'intro' + (p.picture ? ' has-picture' : '') });
+  // The picture's words come after the page's own (heading first, then what the page says,
+  // then what the picture shows): as text, read aloud with the page for someone who cannot see
+  // it, and heard once by a screen reader (the image itself then needs no alt of its own).
+  const described = p.picture && p.picture.text && p.picture.text.id ? p.picture.text : null;
   if (p.picture && p.picture.src) {
     wrap.append(el('img', {
-      class: 'picture', src: p.picture.src, alt: p.picture.alt || '',
+      class: 'picture', src: p.picture.src, alt: described ? '' : (p.picture.alt || ''),
       width: 160, height: 160, decoding: 'async',
     }));
   }
@@ -125,6 +129,7 @@ function intro(p) {
     text.append(el('div', { class: 'notice', id: 'notice' }, textEl('p', p.notice)));
   }
   for (const s of p.say || []) text.append(textEl('p', s, 'say'));
+  if (described) text.append(textEl('p', described, 'visually-hidden picture-text'));
   wrap.append(text);
   return { node: wrap, h1 };
 }
