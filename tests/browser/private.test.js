@@ -84,14 +84,19 @@ async function tabTo(page, selector) {
   assert.fail(`${selector} could not be reached with Tab`);
 }
 
-/** From the welcome page to a new plan's code, by keyboard. */
-async function newCode(page) {
+/** From the welcome page to the code page, by keyboard. */
+async function toCodePage(page) {
   await tabTo(page, '#next');
   await page.keyboard.press('Enter');
   await waitForPage(page, 'who');
   await tabTo(page, '#next');
   await page.keyboard.press('Enter');
   await waitForPage(page, 'code');
+}
+
+/** From the welcome page to a new plan's code, by keyboard. */
+async function newCode(page) {
+  await toCodePage(page);
   await tabTo(page, '#code-new');
   await page.keyboard.press('Enter');
   await page.waitForSelector('#code-box .code-display');
@@ -216,12 +221,7 @@ test('without headphones the answer about being hurt is not read on the check pa
     await tabTo(page, '#headphones-no');
     await page.keyboard.press('Enter');
     await page.waitForSelector('#headphones-said:focus');
-    await tabTo(page, '#next');
-    await page.keyboard.press('Enter');
-    await waitForPage(page, 'who');
-    await tabTo(page, '#next');
-    await page.keyboard.press('Enter');
-    await waitForPage(page, 'code');
+    await toCodePage(page);
     await tabTo(page, '#code-input');
     await page.keyboard.type(code);
     await page.keyboard.press('Enter');
@@ -292,12 +292,7 @@ test('a wrong code is said at once, without Listen', async () => {
   const { context, page } = await open(server.url);
   try {
     await firstKey(page);
-    await tabTo(page, '#next');
-    await page.keyboard.press('Enter');
-    await waitForPage(page, 'who');
-    await tabTo(page, '#next');
-    await page.keyboard.press('Enter');
-    await waitForPage(page, 'code');
+    await toCodePage(page);
     await tabTo(page, '#code-input');
     await page.keyboard.type('apple-apple-apple-1111');
     await page.keyboard.press('Enter');
