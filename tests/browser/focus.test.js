@@ -186,7 +186,7 @@ test('with the page hidden, each focus move says what has focus, and cuts off wh
     assert.deepEqual(sent.map((x) => x.type), ['narrate_stop'], 'typing stopped the voice, once');
     assert.ok(await allQuiet(page, typedAt), 'nothing is said while typing');
     // Back to the box: it has words, and they are not read out.
-    await page.keyboard.press('Shift+Tab');
+    await move(page, 'Shift+Tab'); // waits for what that move says, so it is not taken for the next
     said = await move(page, 'Tab');
     assert.deepEqual(said.ids, [m('code.label'), m('focus.text-box'), m('focus.has-words'), m('code.hint')]);
     await page.keyboard.press('Enter');
@@ -368,13 +368,13 @@ test('a Change button says what it changes; a list entry\'s box reads its words 
     await page.click('#list-add');
     await page.waitForSelector('.item-edit[data-item-id] #field-outcome');
     const entry = await page.getAttribute('.item-edit', 'data-item-id');
-    await page.keyboard.press('Shift+Tab');
+    await move(page, 'Shift+Tab'); // waits for what that move says, so it is not taken for the next
     said = await move(page, 'Tab');
     assert.deepEqual(said.ids, ['outcomes/item/outcome', m('focus.text-box'), m('focus.empty')]);
     const mark = await saveMark(page);
     await page.keyboard.type('I want to cook');
     await waitForSave(page, mark);
-    await page.keyboard.press('Shift+Tab');
+    await move(page, 'Shift+Tab'); // waits for what that move says, so it is not taken for the next
     said = await move(page, 'Tab');
     const id = `answer/outcomes/${entry}/outcome`;
     assert.deepEqual(said.ids, ['outcomes/item/outcome', m('focus.text-box'), id]);
