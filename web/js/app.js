@@ -364,7 +364,7 @@ function start() {
   autosave.init({
     send,
     // "Saved" is spoken once the words are stored; when connected again it is said with that.
-    said: (state) => { if (!backPending) narration.speak(['msg/' + state]); },
+    said: (state) => { if (!backPending) narration.speak(['msg/' + state], {}, { polite: true }); },
   });
   page.init({ go, send, request, finish: finishAsked });
   narration.init({ send: sendIfOpen, nextSeq: autosave.nextSeq });
