@@ -92,6 +92,9 @@ function expectedFor(f) {
     'finish': () => button(m('finish')),
     'headphones-yes': () => button(m('headphones.yes')),
     'headphones-no': () => button(m('headphones.no')),
+    'finish-page': () => button(m('finish')),
+    'code-check-yes': () => button(m('finish-code.yes')),
+    'code-check-back': () => button(m('finish-code.back')),
   }[f.id];
   return fixed ? fixed() : null;
 }
@@ -279,11 +282,45 @@ test('a person who cannot see writes and sends a new plan by keys and sound alon
     await listenFor(page, m('yes'));
     await choose(page, 'yes');
     await next(page, 'advocacy-yes');
+    // The check page: every Change button on the way to Next says what it changes.
     await next(page, 'check');
-    // ...
-    assert.deepEqual(pageErrors, []);
+    const rows = await page.$$eval('.check-change', (b) => b.length);
+    assert.ok(rows > 20, `a Change button for each answer: ${rows}`);
+    await listenFor(page, m('next'), { max: rows + 5 });
+    await enterTo(page, 'send');
+    await listenFor(page, m('send.button'));
+    await enterTo(page, 'sent');
+
+    // Finish: a plan begun without a code asks first whether they have the code, in a dialog
+    // that says the code; "No, go back" shows it on its page, whose Finish asks again.
+    await listenFor(page, m('finish'));
+    keys = await keysPressed(page);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('dialog#code-check[open]');
+    const dialog = async (k) => {
+      const words = await speechAfter(page, k);
+      assert.equal(words.ids[0], m('finish-code.ask'), `the dialog is read from its question: ${words.ids}`);
+      assert.ok(words.ids.includes('code/1') && words.ids.includes(m('finish-code.why')),
+        `the dialog says the code and why: ${words.ids}`);
+      assert.equal((await focused(page)).id, 'code-check-title');
+    };
+    await dialog(keys);
+    await listenFor(page, m('finish-code.yes'));
+    await listenFor(page, m('finish-code.back'));
+    said = await press(page, 'Enter');
+    assert.deepEqual(said.ids, ['saved-code/title'], 'back on the page, its heading is said');
+    assert.equal(await page.$('dialog#code-check[open]'), null);
+    await listenFor(page, m('finish'));
+    keys = await keysPressed(page);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('dialog#code-check[open]');
+    await dialog(keys);
     const v = await axeViolations(page);
-    assert.deepEqual(v, [], formatViolations('sent', v));
+    assert.deepEqual(v, [], formatViolations('the dialog asking about the code', v));
+    await listenFor(page, m('finish-code.yes'));
+    await page.keyboard.press('Enter');
+    await waitForPage(page, 'welcome');
+    assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();
   }

@@ -155,7 +155,8 @@ function showCodeCheck(p) {
   // Said when sound is on (another page may ask first whether the person is listening alone).
   const els = {};
   for (const e of codeCheck.querySelectorAll('[data-text-id]')) els[e.dataset.textId] = e;
-  narration.speak(['msg/finish-code.ask', ...pieces.map((t) => t.id), 'msg/finish-code.why'], els);
+  narration.speak(['msg/finish-code.ask', ...pieces.map((t) => t.id), 'msg/finish-code.why'], els,
+    { opened: true });
 }
 
 function closeCodeCheck() {

@@ -569,10 +569,13 @@ export function listen() {
  * touched or pressed something, and "Read each page aloud" is on); returns false otherwise.
  * els: elements to highlight, by id (optional: a text only heard has none). polite: a status
  * ("Saved") waits for a few words being said (what has focus: an arrow key both moves to an
- * option and saves it) and follows them, rather than cutting them off.
+ * option and saves it) and follows them, rather than cutting them off. opened: the words of
+ * something that has just opened and taken focus (a dialog): like a page's reading, they say
+ * where focus is, which is not said on its own over them (readingMark).
  */
-export function speak(ids, els = {}, { polite = false } = {}) {
+export function speak(ids, els = {}, { polite = false, opened = false } = {}) {
   if (!auto || !allowed || !voices.length || !conn) return false;
+  if (opened) readings += 1;
   const entries = ids.filter((id) => typeof id === 'string' && readable(id))
     .map((id) => ({ id, el: els[id] || null }));
   if (!entries.length) return false;
