@@ -10,12 +10,13 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
   startServer, launchBrowser, openKiosk, waitForPage, saveMark, waitForSave, dateKeys, pageText,
-  axeViolations, formatViolations,
+  axeViolations, formatViolations, sql,
 } = require('./harness.js');
 const { hide, press, keysPressed, speechAfter, sentSince } = require('./sound.js');
 
 let server;
 let browser;
+let code = null; // the new plan's code, as the first test heard it
 
 before(async () => {
   server = await startServer();
@@ -44,6 +45,7 @@ async function focused(page) {
       item: a.closest('li.item')?.dataset.itemId ?? null,
       row: a.closest('.check-row')?.dataset.page ?? null,
       back: !!document.getElementById('back'),
+      textId: a.dataset.textId || '',
     };
   });
 }
@@ -79,6 +81,8 @@ function expectedFor(f) {
     return button(m(verb), `answer/${p}/${f.item}/${FIRST_FIELD[p]}`);
   }
   if (f.row != null && f.id.startsWith('change-')) return button(m('check.change'), askOf(f.row));
+  // Coming back: what the person can do, each in the words of the content.
+  if (f.id.startsWith('action-') && f.textId.startsWith('msg/welcome-back.')) return button(f.textId);
   const fixed = {
     'next': () => button(m((f.kind === 'info' || f.kind === 'welcome') && !f.back ? 'start' : 'next')),
     'back': () => button(m('back')),
@@ -93,6 +97,7 @@ function expectedFor(f) {
     'headphones-yes': () => button(m('headphones.yes')),
     'headphones-no': () => button(m('headphones.no')),
     'finish-page': () => button(m('finish')),
+    'comments-done': () => button(m('comments.carry-on')),
     'code-check-yes': () => button(m('finish-code.yes')),
     'code-check-back': () => button(m('finish-code.back')),
   }[f.id];
@@ -246,6 +251,7 @@ test('a person who cannot see writes and sends a new plan by keys and sound alon
     await page.waitForSelector('#code-display');
     said = await speechAfter(page, keys);
     assert.ok(said.ids.includes('code/1'), `the new code is read: ${said.ids}`);
+    code = (await page.textContent('#code-display')).trim();
     await next(page, 'profile-intro');
     await next(page, 'like-admire');
     await answerPage(page, 'like-admire', 'I am kind and I make people laugh', 'important-people');
@@ -320,6 +326,67 @@ test('a person who cannot see writes and sends a new plan by keys and sound alon
     await listenFor(page, m('finish-code.yes'));
     await page.keyboard.press('Enter');
     await waitForPage(page, 'welcome');
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+/** The caseworker, on the staff page, comments on the plan. */
+async function staffComment(plan, words) {
+  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/London' });
+  try {
+    const page = await context.newPage();
+    page.setDefaultTimeout(15000);
+    await page.goto(server.url + 'staff/login.html');
+    await page.fill('#name', server.caseworker.name);
+    await page.fill('#password', server.caseworker.password);
+    await Promise.all([page.waitForURL(/\/staff\/(#.*)?$/), page.click('#login')]);
+    await page.goto(`${server.url}staff/#plan/${plan}`);
+    await page.waitForSelector('form.app-comment-form textarea');
+    const id = await page.$eval('form.app-comment-form textarea', (e) => e.id);
+    await page.fill(`#${id}`, words);
+    await page.click(`#${id}-add`);
+    await page.waitForSelector(`#${id}-done:not(:empty)`);
+  } finally {
+    await context.close();
+  }
+}
+
+test('coming back with the code, by keys and sound, the person hears what their social worker wrote', async () => {
+  assert.ok(code, 'the first test started a plan and heard its code');
+  const plan = sql(server.data, 'select max(id) as id from plans')[0].id;
+  await staffComment(plan, 'Can we talk about the swimming?');
+  const comment = sql(server.data, 'select max(id) as id from comments')[0].id;
+
+  const { context, page, pageErrors } = await openKiosk(browser, server.url, { audio: true, clock: true });
+  try {
+    await hide(page);
+    let said = await press(page, 'Tab');
+    assert.equal(said.ids[0], m('progress'));
+    assert.equal((await focused(page)).id, 'headphones-yes');
+    const keys = await keysPressed(page);
+    await page.keyboard.press('Enter');
+    said = await speechAfter(page, keys);
+    assert.deepEqual(said.ids, [m('headphones.said-yes')]);
+    await listenFor(page, m('start'));
+    await enterTo(page, 'who');
+    said = await press(page, 'Tab');
+    assert.deepEqual(said.ids, expectedFor(await focused(page)));
+    await choose(page, 'me', 'kept');
+    await next(page, 'code');
+
+    // The code, typed; Enter opens the plan, and what the social worker wrote comes first.
+    await listenFor(page, m('code.label'));
+    await page.keyboard.type(code);
+    said = await enterTo(page, 'comments');
+    const id = `comment/${comment}`;
+    assert.ok(said.ids.includes(id), `the comment is read with the page: ${said.ids}`);
+    await page.waitForFunction((i) => window.__audio.narrations.some((n) => n.id === i && n.samples > 0), id);
+    await listenFor(page, m('comments.carry-on'));
+    await enterTo(page, 'welcome-back');
+    await listenFor(page, m('welcome-back.check'));
+    await enterTo(page, 'check');
     assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();
