@@ -265,7 +265,17 @@ test('a person who cannot see writes and sends a new plan by keys and sound alon
       ['budget-intro', 'budget']]) {
       await next(page, to);
     }
-    await addEntry(page, 'budget', [['what', 'A support worker to go swimming'], ['cost', '40']]);
+    const entry = await addEntry(page, 'budget', [['what', 'A support worker to go swimming'], ['cost', '40']]);
+    // Remove asks first, and the question is said with the answer focus lands on; "No, keep it"
+    // goes back to Remove.
+    await listenFor(page, m('list.remove'));
+    said = await press(page, 'Enter');
+    assert.ok(await page.evaluate(() => document.activeElement.matches('.item-confirm .item-remove-no')),
+      'focus is on "No, keep it"');
+    assert.deepEqual(said.ids, [m('list.remove.no'), m('focus.button'), m('list.remove.ask')]);
+    said = await press(page, 'Enter');
+    assert.equal((await focused(page)).id, `item-remove-${entry}`);
+    assert.deepEqual(said.ids, expectedFor(await focused(page)));
     await next(page, 'direct-payment');
     await next(page, 'managing');
     await listenFor(page, 'managing/option/direct-payment');
