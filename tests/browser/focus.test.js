@@ -11,6 +11,7 @@ const {
   startServer, launchBrowser, axeViolations, formatViolations, openKiosk, waitForPage, saveMark,
   waitForSave,
 } = require('./harness.js');
+const { hide, press, keysPressed, speechAfter } = require('./sound.js');
 
 const IDLE_S = 120; // the kiosk's idle time before "Do you need more time?"
 let server;
@@ -63,19 +64,12 @@ async function allQuiet(page, upTo) {
 
 /**
  * Presses key and returns what that focus move said: the ids of the narrate it sent, and
- * whether a narrate_stop cut off what was said before. The key must move focus.
+ * whether a narrate_stop cut off what was said before. Waits until its words play; words asked
+ * for before the key went down (an earlier move's, the rest of a page reading) are not taken
+ * for its own (sound.js, speechAfter). The key must move focus.
  */
 async function move(page, key) {
-  const from = await sentCount(page);
-  await page.keyboard.press(key);
-  return nextNarrate(page, from);
-}
-
-/** Hides the page from sight, as for a person who cannot see it; focus still moves through it. */
-async function hide(page) {
-  await page.evaluate(() => {
-    for (const e of document.querySelectorAll('header, #main, footer, .connection')) e.style.opacity = '0';
-  });
+  return press(page, key);
 }
 
 /** What focus speech should say for each control of the bar and the page's chrome. */
@@ -143,10 +137,10 @@ test('with the page hidden, each focus move says what has focus, and cuts off wh
     // Forward to Start again, and Enter: the new page reads itself from its title; its heading
     // taking focus is not said on its own.
     for (let i = 0; i < 30 && (await activeElement(page)).id !== 'next'; i++) await move(page, 'Tab');
-    let from = await sentCount(page);
+    const keys = await keysPressed(page);
     await page.keyboard.press('Enter');
     await waitForPage(page, 'who');
-    said = await nextNarrate(page, from);
+    said = await speechAfter(page, keys);
     assert.deepEqual(said.ids.slice(0, 3), [m('progress'), 'part/2/title', 'who/title'],
       'the new page is read from the top');
     // What the picture shows is read too, after what the page says and before its question; the
@@ -180,7 +174,7 @@ test('with the page hidden, each focus move says what has focus, and cuts off wh
     assert.deepEqual(said.ids, [m('code.label'), m('focus.text-box'), m('focus.empty'), m('code.hint')]);
     await heard(page, m('code.label'));
     const typedAt = await sourceCount(page);
-    from = await sentCount(page);
+    const from = await sentCount(page);
     await page.keyboard.type(server.code);
     let sent = await page.evaluate((f) => window.__audio.sent.slice(f), from);
     assert.deepEqual(sent.map((x) => x.type), ['narrate_stop'], 'typing stopped the voice, once');

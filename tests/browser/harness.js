@@ -204,13 +204,17 @@ const SAVE_LOG = `
 // window.__audio, what narration does with sound, without changing it: every AudioContext;
 // every buffer source (the text being read when it started, the buffer's duration, where in it
 // it started, when it started, stopped and ended, in the context's time); every gain node; every
-// narrate and narrate_stop the page sent; every narration received (with the word timings of its
+// narrate and narrate_stop the page sent (with the keys pressed and the sources made before it);
+// every narration received (with the word timings of its
 // narration_end); and
 // each word highlighted (class is-spoken added), with the context's time then.
 const AUDIO_LOG = `
   (() => {
     const log = window.__audio = { contexts: [], sources: [], gains: [], sent: [], narrations: [],
-      spoken: [], offline: [], offlineNarrations: [] };
+      spoken: [], offline: [], offlineNarrations: [], keys: 0 };
+    // Keys pressed so far, counted as each goes down (before the page's own listeners): each
+    // message sent records how many had been pressed then, so a test knows what a key caused.
+    window.addEventListener('keydown', () => { log.keys += 1; }, { capture: true });
     // The page asks once for the connection's messages, to keep as audio for when the server
     // cannot be reached (narration.js, "offline messages"): kept apart from what it reads.
     const OFFLINE = 'msg/connection.lost msg/connection.back msg/connection.saved';
@@ -280,7 +284,10 @@ const AUDIO_LOG = `
           if (m.type === 'narrate' && Array.isArray(m.ids) && m.ids.join(' ') === OFFLINE) {
             offlineSeqs.add(m.seq);
             log.offline.push(m);
-          } else if (m.type === 'narrate' || m.type === 'narrate_stop') log.sent.push(m);
+          } else if (m.type === 'narrate' || m.type === 'narrate_stop') {
+            // keys: pressed before it was sent; sources: made before it (a later one plays it).
+            log.sent.push(Object.assign(m, { keys: log.keys, sources: log.sources.length }));
+          }
         } catch {}
         return super.send(data);
       }

@@ -155,7 +155,8 @@ function showCodeCheck(p) {
   // Said when sound is on (another page may ask first whether the person is listening alone).
   const els = {};
   for (const e of codeCheck.querySelectorAll('[data-text-id]')) els[e.dataset.textId] = e;
-  narration.speak(['msg/finish-code.ask', ...pieces.map((t) => t.id), 'msg/finish-code.why'], els);
+  narration.speak(['msg/finish-code.ask', ...pieces.map((t) => t.id), 'msg/finish-code.why'], els,
+    { opened: true });
 }
 
 function closeCodeCheck() {
@@ -364,7 +365,7 @@ function start() {
   autosave.init({
     send,
     // "Saved" is spoken once the words are stored; when connected again it is said with that.
-    said: (state) => { if (!backPending) narration.speak(['msg/' + state]); },
+    said: (state) => { if (!backPending) narration.speak(['msg/' + state], {}, { polite: true }); },
   });
   page.init({ go, send, request, finish: finishAsked });
   narration.init({ send: sendIfOpen, nextSeq: autosave.nextSeq });

@@ -147,7 +147,9 @@ export function watch(input, opts) {
     clearTimeout(f.timer);
     f.timer = setTimeout(() => send(f), DELAY_MS);
   });
-  input.addEventListener('change', () => send(f));
+  // A date box changes with each digit of its year typed (0002, 0020, 0202, 2027), each a whole
+  // date: it waits for the pause like typing, or for the person to leave it.
+  if (input.type !== 'date') input.addEventListener('change', () => send(f));
   input.addEventListener('blur', () => send(f));
   return f;
 }

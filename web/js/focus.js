@@ -167,6 +167,21 @@ function onKey(e) {
   narration.stop();
 }
 
+/**
+ * Tab between the parts of a date box (day, month, year) keeps focus on the box, so no focus
+ * event comes: the box is said again, so that no move goes unheard.
+ */
+function onDateTab(e) {
+  const t = e.target;
+  if (e.key !== 'Tab' || !(t instanceof HTMLInputElement) || t.type !== 'date') return;
+  const pressed = presses;
+  setTimeout(() => {
+    if (document.activeElement !== t || presses !== pressed || !narration.aloud()) return;
+    const { ids, els } = describe(t);
+    if (ids.length) narration.speak(ids, els);
+  }, 0);
+}
+
 /** Listens for focus moves and typing on the whole page. */
 export function init() {
   for (const t of ['keydown', 'pointerdown']) {
@@ -177,6 +192,7 @@ export function init() {
   }
   document.addEventListener('focusin', onFocus);
   document.addEventListener('keydown', onKey, { capture: true });
+  document.addEventListener('keydown', onDateTab);
   // A button pressed with the keyboard that turns on or off (a speed, "Read each page aloud",
   // Bigger text) says its new state, as a screen reader would.
   new MutationObserver((records) => {

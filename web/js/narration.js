@@ -520,10 +520,23 @@ export function pageShown(p) {
   }
   const key = [p.id, p.editing && p.editing.id != null ? p.editing.id : '', p.code || ''].join('|');
   const isNew = key !== view;
+  const samePage = view.split('|')[0] === String(p.id);
   view = key;
   stop();
   if (isNew) lastId = '';
-  if (isNew && auto && allowed && voices.length) listen();
+  if (isNew && auto && allowed && voices.length && !(samePage && focusSays())) listen();
+}
+
+/**
+ * The keyboard's focus is on a control of the page just drawn (a list entry opened: its first
+ * box; closed: its Change button): focus speech says where the person is, rather than the page
+ * being read again from the top, past it.
+ */
+function focusSays() {
+  const a = document.activeElement;
+  const root = $('page');
+  return !!a && !!root && root.contains(a) && a.matches('input, textarea, select, button') &&
+    a.matches(':focus-visible');
 }
 
 /** The page is being cleared (finishing, goodbye, leaving). */
@@ -552,15 +565,26 @@ export function listen() {
 
 /**
  * Says texts at once (ids of the page shown, or fixed messages `msg/...`), in order, cutting off
- * whatever is being said: what has focus, an error, a status. Only when the person has sound on
- * (they touched or pressed something, and "Read each page aloud" is on); returns false otherwise.
- * els: elements to highlight, by id (optional: a text only heard has none).
+ * whatever is being said: what has focus, an error. Only when the person has sound on (they
+ * touched or pressed something, and "Read each page aloud" is on); returns false otherwise.
+ * els: elements to highlight, by id (optional: a text only heard has none). polite: a status
+ * ("Saved") waits for a few words being said (what has focus: an arrow key both moves to an
+ * option and saves it) and follows them, rather than cutting them off. opened: the words of
+ * something that has just opened and taken focus (a dialog): like a page's reading, they say
+ * where focus is, which is not said on its own over them (readingMark).
  */
-export function speak(ids, els = {}) {
+export function speak(ids, els = {}, { polite = false, opened = false } = {}) {
   if (!auto || !allowed || !voices.length || !conn) return false;
+  if (opened) readings += 1;
   const entries = ids.filter((id) => typeof id === 'string' && readable(id))
     .map((id) => ({ id, el: els[id] || null }));
   if (!entries.length) return false;
+  const r = reading;
+  if (polite && r && r.brief && !paused) {
+    r.entries.push(...entries);
+    ask(r);
+    return true;
+  }
   start(entries, 0, 0, true);
   return true;
 }

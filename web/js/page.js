@@ -318,16 +318,18 @@ function listView(p, prev) {
       const ask = textEl('p', msg('list.remove.ask'), 'item-confirm-ask');
       ask.id = 'item-confirm-' + safeId(item.id);
       confirm.setAttribute('aria-labelledby', ask.id);
-      confirm.append(ask, el('div', { class: 'button-group' },
-        button(msg('list.remove.yes'), 'button-warning item-remove-yes', null, () => {
-          autosave.flush();
-          actions.request({ type: 'item_remove', page: p.id, item: item.id }, { errorEl: error });
-        }),
-        button(msg('list.remove.no'), 'button-secondary item-remove-no', null, () => {
-          confirm.hidden = true;
-          acts.hidden = false;
-          remove.focus();
-        })));
+      const yes = button(msg('list.remove.yes'), 'button-warning item-remove-yes', null, () => {
+        autosave.flush();
+        actions.request({ type: 'item_remove', page: p.id, item: item.id }, { errorEl: error });
+      });
+      const no = button(msg('list.remove.no'), 'button-secondary item-remove-no', null, () => {
+        confirm.hidden = true;
+        acts.hidden = false;
+        remove.focus();
+      });
+      // Focus lands on "No, keep it": the question is said with each answer, not only seen.
+      for (const b of [yes, no]) b.setAttribute('aria-describedby', ask.id);
+      confirm.append(ask, el('div', { class: 'button-group' }, yes, no));
       li.append(acts, confirm);
     }
     ul.append(li);
