@@ -335,19 +335,19 @@ static void add_check(cJSON *o, const view_params *vp, int answered_only)
 				answered = cJSON_GetArraySize(items) > 0;
 				cJSON_AddNullToObject(row, "answer");
 				cJSON_AddItemToObject(row, "items", items);
-			} else if (((ans = answer_obj(vp, pg)) != NULL) |
-				   chosen_cards(vp, pg, row)) {
-				answered = 1; /* words, or cards, or both */
-				if (answered_only &&
-				    is_private(pg)) { /* a copy goes home on paper */
-					cJSON_Delete(ans);
-					ans = msg_obj(c, "copy.private", NULL);
+			} else {
+				/* words, or picture cards, or both */
+				answered = chosen_cards(vp, pg, row);
+				if ((ans = answer_obj(vp, pg))) {
+					answered = 1;
+					if (answered_only &&
+					    is_private(pg)) { /* a copy goes home on paper */
+						cJSON_Delete(ans);
+						ans = msg_obj(c, "copy.private", NULL);
+					}
 				}
 				cJSON_AddItemToObject(row, "answer",
 						      ans ? ans : cJSON_CreateNull());
-			} else {
-				answered = 0;
-				cJSON_AddNullToObject(row, "answer");
 			}
 			if (answered_only && !answered) {
 				cJSON_Delete(row);

@@ -62,8 +62,8 @@ async function clickNext(k, to) {
 }
 
 /** A fresh kiosk: Start, "I am writing my own plan", the demo code, Open; waits for the page `to`. */
-async function kioskWithCode(to) {
-  const kiosk = await openKiosk(browser, server.url, { clock: true });
+async function kioskWithCode(to, opts = {}) {
+  const kiosk = await openKiosk(browser, server.url, { clock: true, ...opts });
   const k = kiosk.page;
   await clickNext(k, 'who');
   const mark = await saveMark(k);
@@ -125,7 +125,7 @@ test('the content gives at least eight pages their cards', () => {
 
 test('cards are chosen, saved, come back with the code, and are read back, listed for staff and in the copy',
   { timeout: 240000 }, async (t) => {
-    let kiosk = await kioskWithCode('profile-intro');
+    let kiosk = await kioskWithCode('profile-intro', { audio: true });
     let k = kiosk.page;
     try {
       await t.test('the cards of a page are shown as toggle buttons, with their words and pictures', async () => {
@@ -167,6 +167,22 @@ test('cards are chosen, saved, come back with the code, and are read back, liste
         const at = CARDS['important-people'].findIndex((c) => c.id === 'friends') + 1;
         assert.deepEqual(said, ['important-people/card/friends', 'msg/focus.button', 'msg/focus.chosen',
           `msg/focus.position?n=${at}&of=${CARDS['important-people'].length}`]);
+      });
+
+      await t.test('a card touched is said at once, with whether it is chosen now', async () => {
+        const said = async (id) => (await k.waitForFunction((want) => {
+          const n = window.__audio.sent.filter((m) => m.type === 'narrate' && m.ids[0] === want).pop();
+          return n ? n.ids : false;
+        }, id)).jsonValue();
+        const of = CARDS['important-people'].length;
+        await choose(k, 'pet');
+        assert.deepEqual(await said('important-people/card/pet'), ['important-people/card/pet', 'msg/focus.button',
+          'msg/focus.chosen', `msg/focus.position?n=${of}&of=${of}`]);
+        await k.evaluate(() => { window.__audio.sent.length = 0; });
+        await choose(k, 'pet');
+        assert.deepEqual(await said('important-people/card/pet'), ['important-people/card/pet', 'msg/focus.button',
+          'msg/focus.not-chosen', `msg/focus.position?n=${of}&of=${of}`]);
+        assert.equal(storedCards('important-people'), 'mum,friends');
       });
 
       await t.test('on a second page, a card chosen with the keyboard and one with a click', async () => {
