@@ -57,6 +57,8 @@ static const char *const required_messages[] = {
     "list.remove",
     "list.count",
     "list.item",
+    "cards.touch",
+    "cards.else",
     "check.none",
     "check.change",
     "send.button",
@@ -267,6 +269,32 @@ static int check_picture(parser *p, const content_page *pg, const char *pictures
 	return 0;
 }
 
+/* Each card's picture: described in pictures.txt, and its file there. */
+static int check_cards(parser *p, const content_page *pg, const char *pictures_dir)
+{
+	char path[PATH_LEN], name[256];
+
+	for (size_t i = 0; i < pg->ncards; i++) {
+		const content_card *k = &pg->cards[i];
+
+		p->line = k->line;
+		if (!find_named(p->c->pictures, p->c->npictures, k->picture))
+			return content_fail(p,
+					    "the card '%s' uses the picture '%s', which "
+					    "pictures.txt does not describe",
+					    k->id, k->picture);
+		snprintf(name, sizeof(name), "%s.svg", k->picture); /* at most 48 */
+		if (path_join(path, sizeof(path), pictures_dir, name, p->err, p->errlen))
+			return -1;
+		if (!file_exists(path))
+			return content_fail(
+			    p, "the card '%s' uses the picture '%s', but %s is missing", k->id,
+			    k->picture, path);
+	}
+	p->line = pg->line;
+	return 0;
+}
+
 /* A page's lines fit its kind: what it asks, its options, its list fields and total. */
 static int check_kind_lines(parser *p, const content_page *pg)
 {
@@ -284,6 +312,9 @@ static int check_kind_lines(parser *p, const content_page *pg)
 		return content_fail(p, "page '%s' has list lines but is not a list", pg->id);
 	if (pg->flag && pg->kind != KIND_YES_NO)
 		return content_fail(p, "page '%s' has a flag but is not a yes-no page", pg->id);
+	if (pg->ncards && pg->kind != KIND_TEXT && pg->kind != KIND_LONG_TEXT)
+		return content_fail(p, "page '%s' has cards but is not a text or long-text page",
+				    pg->id);
 	if (pg->private_answers && !page_kind_takes_answer(pg->kind) && pg->kind != KIND_LIST)
 		return content_fail(p, "page '%s' is private but takes no answer", pg->id);
 	/* An answer about being hurt is never read aloud where others may hear. */
@@ -348,7 +379,8 @@ static int check_page(parser *p, size_t i, const char *pictures_dir, int seen[KI
 		return content_fail(p, "page '%s' has no 'title' line", pg->id);
 	if (!pg->picture)
 		return content_fail(p, "page '%s' has no 'picture' line", pg->id);
-	if (check_picture(p, pg, pictures_dir) || check_kind_lines(p, pg) || check_conds(p, pg, i))
+	if (check_picture(p, pg, pictures_dir) || check_cards(p, pg, pictures_dir) ||
+	    check_kind_lines(p, pg) || check_conds(p, pg, i))
 		return -1;
 	if (!pg->limit)
 		pg->limit = pg->kind == KIND_TEXT ? CONTENT_DEFAULT_TEXT_LIMIT
@@ -493,6 +525,12 @@ void content_free(content *c)
 			free(pg->fields[k].label);
 		}
 		free(pg->fields);
+		for (size_t k = 0; k < pg->ncards; k++) {
+			free(pg->cards[k].id);
+			free(pg->cards[k].picture);
+			free(pg->cards[k].text);
+		}
+		free(pg->cards);
 		free(pg->total);
 		for (size_t k = 0; k < pg->nconds; k++) {
 			free(pg->conds[k].page);
@@ -550,6 +588,14 @@ const content_page *content_page_find(const content *c, const char *id, size_t *
 				*index = i;
 			return &c->pages[i];
 		}
+	return NULL;
+}
+
+const content_card *content_card_find(const content_page *pg, const char *id)
+{
+	for (size_t i = 0; i < pg->ncards; i++)
+		if (strcmp(pg->cards[i].id, id) == 0)
+			return &pg->cards[i];
 	return NULL;
 }
 

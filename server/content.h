@@ -38,6 +38,20 @@ typedef struct content_option {
 	char *text;
 } content_option;
 
+/* A picture card: one answer a person can give by touching it (docs/content-format.md, "Picture
+ * cards"). Its words are one to three; its picture is described in pictures.txt. */
+typedef struct content_card {
+	char *id;
+	char *picture;
+	char *text;
+	int line;
+} content_card;
+
+/* The most cards a page may have (focus speech reads "2 of 8" ahead for up to 12). */
+#define CONTENT_MAX_CARDS 12
+/* The most words on a card. */
+#define CONTENT_CARD_WORDS 3
+
 typedef struct content_field {
 	char *name;
 	field_type type;
@@ -64,6 +78,8 @@ typedef struct content_page {
 	char *hint; /* may be NULL */
 	content_option *options;
 	size_t noptions;
+	content_card *cards; /* text and long-text pages: answers by touching a picture */
+	size_t ncards;
 	content_field *fields; /* list pages */
 	size_t nfields;
 	char *total; /* list pages: the money field to total, or NULL */
@@ -101,6 +117,8 @@ void content_free(content *c);
 const char *content_lang(const content *c);
 size_t content_page_count(const content *c);
 const content_page *content_page_at(const content *c, size_t i);
+/* The card of page pg with this id, or NULL. */
+const content_card *content_card_find(const content_page *pg, const char *id);
 /* The page with this name, or NULL; *index gets its position when index is not NULL. */
 const content_page *content_page_find(const content *c, const char *id, size_t *index);
 /* The one page of a kind that appears exactly once (code, check, send, ...). */

@@ -236,6 +236,53 @@ static int add_option(parser *p, content_page *pg, char *v)
 	return 0;
 }
 
+/* The number of words in text (runs of characters between spaces). */
+static int word_count(const char *text)
+{
+	int n = 0;
+
+	for (const char *s = text; *s; s++)
+		if (*s != ' ' && (s == text || s[-1] == ' '))
+			n++;
+	return n;
+}
+
+/* "card: id | picture | Words": an answer the person can give by touching its picture. */
+static int add_card(parser *p, content_page *pg, char *v)
+{
+	char *parts[4];
+	content_card *k;
+
+	if (split_bars(v, parts, 4) != 3 || !*parts[2])
+		return content_fail(p, "write a card as 'card: name | picture | The words'");
+	if (!is_name(parts[0], NULL))
+		return content_fail(
+		    p, "a card's name may use only lowercase letters, digits and '-' (at most 48)");
+	if (!is_name(parts[1], NULL))
+		return content_fail(p,
+				    "a card's picture may use only lowercase letters, digits and "
+				    "'-' (at most 48)");
+	if (content_card_find(pg, parts[0]))
+		return content_fail(p, "the card '%s' is there twice", parts[0]);
+	if (pg->ncards == CONTENT_MAX_CARDS)
+		return content_fail(p, "a page may have at most %d cards", CONTENT_MAX_CARDS);
+	if (word_count(parts[2]) > CONTENT_CARD_WORDS)
+		return content_fail(p, "the card '%s' has %d words; a card has %d or fewer",
+				    parts[0], word_count(parts[2]), CONTENT_CARD_WORDS);
+	if (content_check_easy_read(p, parts[2]) || content_page_text(p, "card", parts[2]))
+		return -1;
+	k = content_grow(pg->cards, pg->ncards, sizeof(*k));
+	if (!k)
+		return content_fail(p, "out of memory");
+	pg->cards = k;
+	k[pg->ncards].id = strdup(parts[0]);
+	k[pg->ncards].picture = strdup(parts[1]);
+	k[pg->ncards].text = strdup(parts[2]);
+	k[pg->ncards].line = p->line;
+	pg->ncards++;
+	return 0;
+}
+
 static int add_field(parser *p, content_page *pg, char *v)
 {
 	static const char *const types[] = {"text", "long-text", "money", "date"};
@@ -356,6 +403,8 @@ static int page_line(parser *p, const char *key, char *v)
 		return add_option(p, pg, v);
 	if (strcmp(key, "item") == 0)
 		return add_field(p, pg, v);
+	if (strcmp(key, "card") == 0)
+		return add_card(p, pg, v);
 	if (strcmp(key, "show-if") == 0)
 		return add_cond(p, pg, v);
 	if (strcmp(key, "total") == 0)

@@ -278,7 +278,7 @@ static int shown_in_bold(const content_hard_word *h, const char *text)
 
 int content_page_text(parser *p, const char *key, const char *text)
 {
-	static const char *const keys[] = {"title", "say", "ask", "hint", "option", "item"};
+	static const char *const keys[] = {"title", "say", "ask", "hint", "option", "item", "card"};
 	const content *c = p->c;
 	int is_text = 0, is_say = strcmp(key, "say") == 0;
 	size_t at, len;

@@ -2,6 +2,8 @@
  * asking for a review: every change goes through the store or workflow as the person. */
 #include "kiosk_int.h"
 
+#include "cards.h"
+
 #include "utf8.h"
 #include "workflow.h"
 
@@ -98,6 +100,39 @@ static int keep_answer(kiosk_session *s, const char *page, size_t index, int in_
 	return 0;
 }
 
+/* {"type":"answer","page":...,"cards":["park","home"]}: the picture cards chosen on a page, stored
+ * as one answer (cards.h) and acknowledged once committed, like typed words. */
+static int handle_cards(kiosk_session *s, const cJSON *m, long long seq)
+{
+	const char *page = message_str(m, "page");
+	const content_page *pg = page ? content_page_find(s->p->c, page, NULL) : NULL;
+	char stored[CONTENT_MAX_CARDS * 50];
+	cJSON *ack;
+	int rc;
+
+	if (!page || cJSON_HasObjectItem(m, "value") || cJSON_HasObjectItem(m, "item") ||
+	    cJSON_HasObjectItem(m, "field"))
+		return kiosk_fail(s, "bad-message");
+	if (!pg || !pg->ncards)
+		return kiosk_fail(s, "bad-field");
+	rc = cards_value(pg, cJSON_GetObjectItemCaseSensitive(m, "cards"), stored, sizeof(stored));
+	if (rc)
+		return kiosk_fail(s, rc == -2 ? "bad-field" : "bad-message");
+	if (!s->plan)
+		return kiosk_fail(s, "no-plan"); /* card pages all come after the code */
+	if (kiosk_read_only(s))
+		return kiosk_fail(s, "already-sent");
+	if (kiosk_answer_store(s, page, 0, CARDS_FIELD, stored))
+		return -1;
+	ack = cJSON_CreateObject();
+	cJSON_AddStringToObject(ack, "type", "saved");
+	message_add_seq(ack, seq);
+	cJSON_AddStringToObject(ack, "page", page);
+	cJSON_AddStringToObject(ack, "field", CARDS_FIELD);
+	kiosk_reply(s, ack, 0);
+	return 0;
+}
+
 int kiosk_handle_answer(void *sv, const cJSON *m, long long seq)
 {
 	kiosk_session *s = sv;
@@ -112,6 +147,8 @@ int kiosk_handle_answer(void *sv, const cJSON *m, long long seq)
 	cJSON *ack;
 	int rc = -1, raised = 0;
 
+	if (cJSON_HasObjectItem(m, "cards"))
+		return handle_cards(s, m, seq);
 	if (!page || !value || item < 0 || (cJSON_HasObjectItem(m, "field") && !field))
 		return kiosk_fail(s, "bad-message");
 	pg = content_page_find(c, page, &index);

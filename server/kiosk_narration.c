@@ -571,6 +571,8 @@ void kiosk_prerender(kiosk *p)
 			add_text(p, pg->options[k].text);
 		for (size_t k = 0; k < pg->nfields; k++)
 			add_text(p, pg->fields[k].label);
+		for (size_t k = 0; k < pg->ncards; k++) /* said at once when touched or focused */
+			add_text(p, pg->cards[k].text);
 	}
 	for (size_t i = 0; i < content_message_count(c); i++) {
 		const char *name, *text;

@@ -4,6 +4,8 @@
  * want of memory is left out, as cJSON does). */
 #include "staff_int.h"
 
+#include "cards.h"
+
 #include "content_text.h"
 #include "flow.h"
 
@@ -94,6 +96,29 @@ static void add_answer(const content *c, const staff_plan_data *d, cJSON *arr,
 	cJSON_AddItemToArray(arr, a);
 }
 
+/* The picture cards the person chose on pg, as one more row (none when none is chosen): their
+ * words as a list (docs/staff.md), labelled staff.cards, and who chose them. */
+static void add_cards(const content *c, const staff_plan_data *d, cJSON *arr,
+		      const content_page *pg)
+{
+	const char *v = plan_answers_get(&d->answers, pg->id, 0, CARDS_FIELD);
+	const char *label = content_message(c, "staff.cards");
+	cJSON *a, *words = cards_words(pg, v);
+
+	if (!words) /* none chosen: the page's own row says what there is */
+		return;
+	a = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(a, "page", pg->id);
+	cJSON_AddNumberToObject(a, "item", 0);
+	cJSON_AddStringToObject(a, "field", CARDS_FIELD);
+	cJSON_AddStringToObject(a, "label", label ? label : "Picture cards chosen");
+	cJSON_AddStringToObject(a, "value", v);
+	cJSON_AddItemToObject(a, "text", words);
+	cJSON_AddItemToObject(a, "by", by_obj(d, visit_of(d, pg->id, 0, CARDS_FIELD)));
+	cJSON_AddItemToArray(arr, a);
+}
+
 /* The entries gathered for list page `page`; NULL when it was not gathered. */
 static const staff_list *list_of(const staff_plan_data *d, const char *page)
 {
@@ -112,6 +137,8 @@ static void add_page(const content *c, const staff_plan_data *d, cJSON *answers,
 
 	if (!l || l->n == 0) {
 		add_answer(c, d, answers, pg, 0, NULL, scratch);
+		if (pg->ncards)
+			add_cards(c, d, answers, pg);
 		return;
 	}
 	for (size_t k = 0; k < l->n; k++)

@@ -1,5 +1,7 @@
 #include "version.h"
 
+#include "cards.h"
+
 #include "buf.h"
 
 #include <stdio.h>
@@ -163,6 +165,12 @@ static void answer_label(const content *c, const key *k, buf *out)
 			buf_printf(out, "%s: %s", title, pg->fields[i].label);
 			return;
 		}
+	/* The picture cards chosen on a page (cards.h): named as the staff's plan page names them.
+	 */
+	if (strcmp(k->field, CARDS_FIELD) == 0 && content_message(c, "staff.cards")) {
+		buf_printf(out, "%s: %s", title, content_message(c, "staff.cards"));
+		return;
+	}
 	buf_printf(out, "%s: %s", title, k->field);
 }
 

@@ -1,6 +1,7 @@
 #include "view.h"
 
 #include "buf.h"
+#include "cards.h"
 #include "code.h"
 #include "content_text.h"
 #include "flow.h"
@@ -294,6 +295,16 @@ static int is_private(const content_page *pg)
 	return pg->flag && strcmp(pg->flag, "safeguarding") == 0;
 }
 
+/* The cards chosen on pg, added to the check page's row as "cards"; 0 when none is chosen. */
+static int chosen_cards(const view_params *vp, const content_page *pg, cJSON *row)
+{
+	cJSON *cards = pg->ncards
+			   ? cards_answer(pg, plan_answers_get(vp->answers, pg->id, 0, CARDS_FIELD))
+			   : NULL;
+
+	return cards ? cJSON_AddItemToObject(row, "cards", cards), 1 : 0;
+}
+
 /* The check page's sections, every question with its answer; with answered_only (the person's
  * copy), only the questions they answered. */
 static void add_check(cJSON *o, const view_params *vp, int answered_only)
@@ -324,17 +335,19 @@ static void add_check(cJSON *o, const view_params *vp, int answered_only)
 				answered = cJSON_GetArraySize(items) > 0;
 				cJSON_AddNullToObject(row, "answer");
 				cJSON_AddItemToObject(row, "items", items);
-			} else if ((ans = answer_obj(vp, pg))) {
-				answered = 1;
-				if (answered_only &&
-				    is_private(pg)) { /* a copy goes home on paper */
-					cJSON_Delete(ans);
-					ans = msg_obj(c, "copy.private", NULL);
-				}
-				cJSON_AddItemToObject(row, "answer", ans);
 			} else {
-				answered = 0;
-				cJSON_AddNullToObject(row, "answer");
+				/* words, or picture cards, or both */
+				answered = chosen_cards(vp, pg, row);
+				if ((ans = answer_obj(vp, pg))) {
+					answered = 1;
+					if (answered_only &&
+					    is_private(pg)) { /* a copy goes home on paper */
+						cJSON_Delete(ans);
+						ans = msg_obj(c, "copy.private", NULL);
+					}
+				}
+				cJSON_AddItemToObject(row, "answer",
+						      ans ? ans : cJSON_CreateNull());
 			}
 			if (answered_only && !answered) {
 				cJSON_Delete(row);
@@ -507,6 +520,13 @@ static void add_words(cJSON *o, const view_params *vp, const content_page *pg)
 	answer = text_obj(id, v ? v : "");
 	cJSON_AddItemToObject(o, "answer", pg->private_answers ? private_text(answer) : answer);
 	cJSON_AddNumberToObject(o, "limit", pg->limit);
+	if (pg->ncards) { /* answers by touching a picture, and "something else" in words */
+		cJSON_AddItemToObject(
+		    o, "cards",
+		    cards_page(pg, plan_answers_get(vp->answers, pg->id, 0, CARDS_FIELD)));
+		cJSON_AddItemToObject(o, "cards_touch", msg_obj(vp->c, "cards.touch", NULL));
+		cJSON_AddItemToObject(o, "cards_else", msg_obj(vp->c, "cards.else", NULL));
+	}
 	if (pg->kind == KIND_REVIEW)
 		cJSON_AddBoolToObject(o, "requested", vp->review_requested);
 	if (pg->kind == KIND_NOT_AGREED)

@@ -1273,6 +1273,144 @@ static void content_should_accept_an_everyday_or_explained_abbreviation(void)
 	copy_remove(&t);
 }
 
+/* ---- picture cards ---- */
+
+static void content_should_load_the_cards_of_the_profile_and_support_pages(void)
+{
+	static const char *const pages[] = {
+	    "important-people",	   "important-places", "important-routines",
+	    "important-things",	   "communicate",      "supported-family",
+	    "supported-community", "supported-paid",   "supported-equipment"};
+	char err[ERR_LEN];
+	content *c = load_real(err);
+
+	if (!c) {
+		CHECK(c != NULL);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(pages) / sizeof(*pages); i++) {
+		const content_page *pg = content_page_find(c, pages[i], NULL);
+
+		CHECK(pg != NULL);
+		if (!pg)
+			continue;
+		CHECK(pg->ncards >= 5 && pg->ncards <= 8);
+		for (size_t k = 0; k < pg->ncards; k++) {
+			CHECK(content_picture_alt(c, pg->cards[k].picture) != NULL);
+			CHECK(content_card_find(pg, pg->cards[k].id) == &pg->cards[k]);
+		}
+	}
+	content_free(c);
+}
+
+/* Puts card in place of the first card after the line that starts with hint (in
+ * 04-about-me.txt); returns its line number, or 0. */
+static int add_card_line(const copy *t, const char *hint, const char *card)
+{
+	int n = line_of(t, "04-about-me.txt", hint);
+
+	if (!n || replace_line(t, "04-about-me.txt", n + 1, card))
+		return 0;
+	return n + 1;
+}
+
+static void content_should_refuse_a_card_whose_picture_file_is_missing(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_make(&t) == 0);
+	CHECK(append_line(&t, "pictures.txt", "unicorn: A unicorn") > 0);
+	n = add_card_line(&t, "hint: For example: My flat.", "card: home | unicorn | Home");
+	CHECK(n > 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("04-about-me.txt", n));
+	CHECK_HAS(err, "the card 'home' uses the picture 'unicorn'");
+	CHECK_HAS(err, "unicorn.svg");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_a_card_whose_picture_is_not_described(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_make(&t) == 0);
+	n = add_card_line(&t, "hint: For example: My flat.", "card: home | dragon | Home");
+	CHECK(n > 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("04-about-me.txt", n));
+	CHECK_HAS(err, "'dragon', which pictures.txt does not describe");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_a_card_of_more_than_three_words(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_make(&t) == 0);
+	n = add_card_line(&t, "hint: For example: My flat.",
+			  "card: home | places | My home with my cat");
+	CHECK(n > 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("04-about-me.txt", n));
+	CHECK_HAS(err, "the card 'home' has 5 words; a card has 3 or fewer");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_a_card_that_is_there_twice(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_make(&t) == 0);
+	/* the page's second card becomes a second "home" */
+	n = line_of(&t, "04-about-me.txt", "card: park");
+	CHECK(n > 0);
+	CHECK(replace_line(&t, "04-about-me.txt", n, "card: home | tree | Park") == 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("04-about-me.txt", n));
+	CHECK_HAS(err, "the card 'home' is there twice");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_a_card_with_a_hard_word_it_does_not_explain(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int n;
+
+	CHECK(copy_make(&t) == 0);
+	n = add_card_line(&t, "hint: For example: My flat.", "card: home | places | The council");
+	CHECK(n > 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("04-about-me.txt", n));
+	CHECK_HAS(err, "'council' is a hard word");
+	copy_remove(&t);
+}
+
+static void content_should_refuse_cards_on_a_page_that_takes_no_words(void)
+{
+	char err[ERR_LEN];
+	copy t;
+	int page;
+
+	CHECK(copy_make(&t) == 0);
+	page = line_of(&t, "04-about-me.txt", "page: profile-intro");
+	CHECK(page > 0);
+	CHECK(replace_line(&t, "04-about-me.txt", page,
+			   "page: profile-intro\ncard: home | places | Home") == 0);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("04-about-me.txt", page));
+	CHECK_HAS(err, "page 'profile-intro' has cards but is not a text or long-text page");
+	copy_remove(&t);
+}
+
 int main(void)
 {
 	RUN(content_should_load_the_real_content);
@@ -1335,5 +1473,12 @@ int main(void)
 	RUN(content_should_refuse_a_hard_word_listed_twice);
 	RUN(content_should_refuse_an_abbreviation_it_does_not_explain);
 	RUN(content_should_accept_an_everyday_or_explained_abbreviation);
+	RUN(content_should_load_the_cards_of_the_profile_and_support_pages);
+	RUN(content_should_refuse_a_card_whose_picture_file_is_missing);
+	RUN(content_should_refuse_a_card_whose_picture_is_not_described);
+	RUN(content_should_refuse_a_card_of_more_than_three_words);
+	RUN(content_should_refuse_a_card_that_is_there_twice);
+	RUN(content_should_refuse_a_card_with_a_hard_word_it_does_not_explain);
+	RUN(content_should_refuse_cards_on_a_page_that_takes_no_words);
 	return check_report();
 }

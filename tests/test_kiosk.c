@@ -1289,6 +1289,203 @@ static void the_managing_page_should_offer_only_the_ways_the_council_offered(voi
 	fixture_close(&f);
 }
 
+/* ---- picture cards ---- */
+
+/* The plan's stored cards for a page ("" when none is stored) into out. */
+static const char *stored_cards(fixture *f, long long plan, const char *page, char *out, size_t n)
+{
+	found fd = {.page = page, .field = "cards"};
+
+	store_answers_each(f->st, plan, find_answer, &fd);
+	snprintf(out, n, "%s", fd.hits ? fd.value : "");
+	return out;
+}
+
+/* The text ids of the cards in arr whose "chosen" is true (all of them when want_chosen is 0),
+ * joined with spaces, into out. */
+static const char *card_ids(const cJSON *arr, int want_chosen, char *out, size_t n)
+{
+	const cJSON *k;
+	size_t used = 0;
+
+	out[0] = '\0';
+	cJSON_ArrayForEach(k, arr)
+	{
+		const char *id =
+		    cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(k, "text"), "id"));
+
+		if (want_chosen && !cJSON_IsTrue(cJSON_GetObjectItem(k, "chosen")))
+			continue;
+		used +=
+		    (size_t)snprintf(out + used, n - used, "%s%s", used ? " " : "", id ? id : "?");
+		if (used >= n)
+			break;
+	}
+	return out;
+}
+
+/* The check page's row for page, in the last message (a check or copy page). */
+static const cJSON *check_row(const cJSON *page, const char *id)
+{
+	const cJSON *sec, *row;
+
+	cJSON_ArrayForEach(sec, cJSON_GetObjectItem(page, "sections"))
+	{
+		cJSON_ArrayForEach(row, cJSON_GetObjectItem(sec, "rows"))
+		{
+			if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(row, "page")), id) == 0)
+				return row;
+		}
+	}
+	return NULL;
+}
+
+static void chosen_cards_should_be_saved_after_commit_and_shown_again(void)
+{
+	fixture f;
+	fake_conn fc = {.n = 0};
+	kiosk_session *s;
+	char v[256], ids[512];
+	cJSON *m;
+
+	CHECK(fixture_open(&f, 0) == 0);
+	s = open_with_code(&f, &fc, f.code);
+	handle(s, "{\"type\":\"answer\",\"seq\":2,\"page\":\"important-places\","
+		  "\"cards\":[\"park\",\"home\",\"park\"]}");
+	CHECK(fc.n == 0); /* nothing acknowledged before the commit */
+	CHECK(flush(&f) == 0);
+	CHECK_STR(last(&fc), "saved important-places");
+	CHECK(last_seq(&fc) == 2);
+	/* in the page's order, each once */
+	CHECK_STR(stored_cards(&f, f.plan, "important-places", v, sizeof(v)), "home,park");
+	CHECK(stored(&f, f.plan, "important-places") == NULL); /* the words are not touched */
+
+	handle(s, "{\"type\":\"go\",\"to\":\"important-places\"}");
+	m = fake_msg(&fc, fc.n - 1);
+	CHECK_STR(card_ids(cJSON_GetObjectItem(cJSON_GetObjectItem(m, "page"), "cards"), 1, ids,
+			   sizeof(ids)),
+		  "important-places/card/home important-places/card/park");
+	CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(m, "page"), "cards")) ==
+	      8);
+	cJSON_Delete(m);
+
+	/* Taking every card away stores none. */
+	handle(s, "{\"type\":\"answer\",\"seq\":3,\"page\":\"important-places\",\"cards\":[]}");
+	CHECK(flush(&f) == 0);
+	CHECK_STR(last(&fc), "saved important-places");
+	CHECK_STR(stored_cards(&f, f.plan, "important-places", v, sizeof(v)), "");
+	handle(s, "{\"type\":\"answer\",\"seq\":4,\"page\":\"communicate\","
+		  "\"cards\":[\"signs\",\"pictures\"]}");
+	handle(s, "{\"type\":\"answer\",\"seq\":5,\"page\":\"communicate\",\"value\":\"Slowly.\"}");
+	CHECK(flush(&f) == 0);
+
+	/* The check page reads back the cards' words, with the typed words. */
+	handle(s, "{\"type\":\"go\",\"to\":\"check\"}");
+	m = fake_msg(&fc, fc.n - 1);
+	{
+		const cJSON *row = check_row(cJSON_GetObjectItem(m, "page"), "communicate");
+
+		CHECK(row != NULL);
+		CHECK_STR(card_ids(cJSON_GetObjectItem(row, "cards"), 0, ids, sizeof(ids)),
+			  "communicate/card/signs communicate/card/pictures");
+		CHECK_STR(cJSON_GetStringValue(
+			      cJSON_GetObjectItem(cJSON_GetObjectItem(row, "answer"), "text")),
+			  "Slowly.");
+		row = check_row(cJSON_GetObjectItem(m, "page"), "important-places");
+		CHECK(row && !cJSON_GetObjectItem(row, "cards"));
+	}
+	cJSON_Delete(m);
+	kiosk_session_close(s);
+	fake_reset(&fc);
+	fixture_close(&f);
+}
+
+static void a_bad_card_answer_should_get_an_error_and_change_nothing(void)
+{
+	static const struct {
+		const char *msg, *error;
+	} bad[] = {
+	    {"{\"type\":\"answer\",\"seq\":3,\"page\":\"important-places\",\"cards\":[\"moon\"]}",
+	     "error bad-field"},
+	    {"{\"type\":\"answer\",\"seq\":3,\"page\":\"like-admire\",\"cards\":[\"home\"]}",
+	     "error bad-field"},
+	    {"{\"type\":\"answer\",\"seq\":3,\"page\":\"nowhere\",\"cards\":[\"home\"]}",
+	     "error bad-field"},
+	    {"{\"type\":\"answer\",\"seq\":3,\"page\":\"important-places\",\"cards\":\"home\"}",
+	     "error bad-message"},
+	    {"{\"type\":\"answer\",\"seq\":3,\"page\":\"important-places\",\"cards\":[7]}",
+	     "error bad-message"},
+	    {"{\"type\":\"answer\",\"seq\":3,\"page\":\"important-places\",\"cards\":[\"home\"],"
+	     "\"value\":\"x\"}",
+	     "error bad-message"},
+	};
+	fixture f;
+	fake_conn fc = {.n = 0};
+	kiosk_session *s;
+	char v[256];
+	int before;
+
+	CHECK(fixture_open(&f, 0) == 0);
+	s = open_with_code(&f, &fc, f.code);
+	handle(s, "{\"type\":\"answer\",\"seq\":2,\"page\":\"important-places\","
+		  "\"cards\":[\"cafe\"]}");
+	CHECK(flush(&f) == 0);
+	before = answers_in(&f, f.plan);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		fake_reset(&fc);
+		handle(s, bad[i].msg);
+		CHECK(flush(&f) == 0);
+		CHECK_STR(last(&fc), bad[i].error);
+		CHECK(last_seq(&fc) == 3);
+	}
+	CHECK(answers_in(&f, f.plan) == before);
+	CHECK_STR(stored_cards(&f, f.plan, "important-places", v, sizeof(v)), "cafe");
+	/* A plan sent to the social worker cannot change. */
+	handle(s, "{\"type\":\"send\",\"seq\":4}");
+	CHECK(flush(&f) == 0);
+	handle(s, "{\"type\":\"answer\",\"seq\":5,\"page\":\"important-places\","
+		  "\"cards\":[\"park\"]}");
+	CHECK(flush(&f) == 0);
+	CHECK_STR(last(&fc), "error already-sent");
+	CHECK_STR(stored_cards(&f, f.plan, "important-places", v, sizeof(v)), "cafe");
+	kiosk_session_close(s);
+	fake_reset(&fc);
+	fixture_close(&f);
+}
+
+static void cards_chosen_on_one_plan_should_not_reach_another(void)
+{
+	fixture f;
+	fake_conn fa = {.n = 0}, fb = {.n = 0}, fc = {.n = 0};
+	kiosk_session *a, *b, *none;
+	char v[256];
+
+	CHECK(fixture_open(&f, 0) == 0);
+	a = open_with_code(&f, &fa, f.code);
+	b = open_new_plan(&f, &fb);
+	handle(b, "{\"type\":\"answer\",\"seq\":2,\"page\":\"important-people\","
+		  "\"cards\":[\"mum\"],\"plan\":1}");
+	CHECK(flush(&f) == 0);
+	CHECK_STR(fake_what(&fb, fb.n - 1, v, sizeof(v)), "saved important-people");
+	CHECK_STR(stored_cards(&f, f.plan, "important-people", v, sizeof(v)), "");
+	CHECK(fa.n == 0);
+	/* Before any plan is open, nothing is stored. */
+	none = kiosk_session_open(f.p, &fc, "127.0.0.1");
+	fake_reset(&fc);
+	handle(none, "{\"type\":\"answer\",\"seq\":2,\"page\":\"important-people\","
+		     "\"cards\":[\"dad\"]}");
+	CHECK(flush(&f) == 0);
+	CHECK_STR(last(&fc), "error no-plan");
+	CHECK_STR(stored_cards(&f, f.plan, "important-people", v, sizeof(v)), "");
+	kiosk_session_close(a);
+	kiosk_session_close(b);
+	kiosk_session_close(none);
+	fake_reset(&fa);
+	fake_reset(&fb);
+	fake_reset(&fc);
+	fixture_close(&f);
+}
+
 int main(void)
 {
 	char err[512];
@@ -1318,6 +1515,9 @@ int main(void)
 	RUN(narrate_should_read_the_filled_message_and_the_answer_as_stored_now);
 	RUN(a_signed_off_plan_should_give_the_person_their_copy);
 	RUN(the_managing_page_should_offer_only_the_ways_the_council_offered);
+	RUN(chosen_cards_should_be_saved_after_commit_and_shown_again);
+	RUN(a_bad_card_answer_should_get_an_error_and_change_nothing);
+	RUN(cards_chosen_on_one_plan_should_not_reach_another);
 	content_free(ct);
 	return check_report();
 }

@@ -211,6 +211,30 @@ static void anything_but_two_snapshots_should_give_null(void)
 	free(s);
 }
 
+static void changed_cards_should_be_named_as_the_staff_page_names_them(void)
+{
+	char *r0 = row("important-places", 0, "cards", "home");
+	char *r1 = row("important-places", 0, "cards", "home,park");
+	char *s0 = snapshot(r0, NO_COUNCIL), *s1 = snapshot(r1, NO_COUNCIL);
+	cJSON *d = version_diff(c, s0, s1);
+	const cJSON *ch = cJSON_GetArrayItem(d, 0);
+	const content_page *pg = content_page_find(c, "important-places", NULL);
+	char *label =
+	    test_format("%s: %s", pg ? pg->title : "?", content_message(c, "staff.cards"));
+
+	CHECK(cJSON_GetArraySize(d) == 1);
+	CHECK_STR(str(ch, "label"), label);
+	CHECK_STR(str(ch, "field"), "cards");
+	CHECK_STR(str(ch, "before"), "home");
+	CHECK_STR(str(ch, "after"), "home,park");
+	cJSON_Delete(d);
+	free(label);
+	free(r0);
+	free(r1);
+	free(s0);
+	free(s1);
+}
+
 int main(void)
 {
 	char err[512];
@@ -223,6 +247,7 @@ int main(void)
 		return 1;
 	}
 	RUN(a_changed_answer_should_be_shown_and_an_unchanged_one_hidden);
+	RUN(changed_cards_should_be_named_as_the_staff_page_names_them);
 	RUN(added_and_removed_answers_should_show_null_on_the_empty_side);
 	RUN(changes_should_come_in_the_order_of_the_journey);
 	RUN(a_list_entry_field_should_be_named_by_its_page_and_its_label);

@@ -99,7 +99,8 @@ function send(f) {
     m.item = f.item;
     m.field = f.field;
   }
-  m.value = value;
+  if (f.cards) m.cards = value ? value.split(',') : []; // the chosen cards' names
+  else m.value = value;
   if (!conn || !conn.send(m)) return; // app shows that the connection is lost
   f.last = value;
   f.sentSeq = s;
@@ -169,6 +170,29 @@ export function watchChoice(radios, opts) {
   fields.set(f.key, f);
   adopt(f, f.last);
   for (const r of radios) r.addEventListener('change', () => send(f));
+  return f;
+}
+
+/**
+ * Watches a page's picture cards (toggle buttons with aria-pressed and data-card): what is
+ * chosen is sent at once, as the names of the chosen cards in the page's order ("home,park").
+ * opts: {page, initial, errorEl, group}. Listen after the press has turned the card on or off.
+ */
+export function watchCards(buttons, opts) {
+  const f = {
+    key: opts.page + '#cards', page: opts.page, cards: true,
+    input: opts.group, errorEl: opts.errorEl,
+    last: opts.initial ?? '', acked: opts.initial ?? '', timer: null, sentSeq: 0,
+    read: () => buttons.filter((b) => b.getAttribute('aria-pressed') === 'true')
+      .map((b) => b.dataset.card).join(','),
+    write: (v) => {
+      const chosen = v ? v.split(',') : [];
+      for (const b of buttons) b.setAttribute('aria-pressed', String(chosen.includes(b.dataset.card)));
+    },
+  };
+  fields.set(f.key, f);
+  adopt(f, f.last);
+  for (const b of buttons) b.addEventListener('click', () => send(f));
   return f;
 }
 

@@ -57,6 +57,15 @@ function position(el) {
   return group.length > 1 && n > 0 ? [msg('focus.position', { n, of: group.length }).id] : [];
 }
 
+/** "2 of 8": where a picture card is among the page's cards (cards.js). */
+function cardPosition(el) {
+  const group = el.closest('[data-cards]');
+  if (!group) return [];
+  const all = [...group.querySelectorAll('[data-card]')];
+  const n = all.indexOf(el) + 1;
+  return all.length > 1 && n > 0 ? [{ id: msg('focus.position', { n, of: all.length }).id }] : [];
+}
+
 /**
  * What a text box holds: nothing, or the person's answer as the server has it: the page's answer
  * text laid over the box, or a field of the list entry being edited (`answer/<page>/<entry>/
@@ -87,7 +96,9 @@ function roleOf(el) {
     if (pressed == null) return m('focus.button');
     const on = pressed === 'true';
     // One of a few to choose from (the speeds) is chosen; a button on its own is on or off.
-    if (el.closest('[role="group"]')) return m('focus.button', on ? 'focus.chosen' : 'focus.not-chosen');
+    if (el.closest('[role="group"]')) {
+      return [...m('focus.button', on ? 'focus.chosen' : 'focus.not-chosen'), ...cardPosition(el)];
+    }
     return m('focus.button', on ? 'focus.on' : 'focus.off');
   }
   if (tag === 'A' && el.hasAttribute('href')) return m('focus.link');

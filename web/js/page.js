@@ -7,6 +7,7 @@ import { msg, plain, textEl, fillText, setText } from './text.js';
 import * as autosave from './autosave.js';
 import * as narration from './narration.js';
 import * as listening from './listening.js';
+import { cardsField, chosenCards } from './cards.js';
 
 let actions = null; // { go(to), request(m, ctx) -> bool, send(m) -> bool, finish() }
 let current = null; // the page description on screen
@@ -205,8 +206,10 @@ function textField(p, multiline) {
   const { hint, error, describedby } = hintAndError(p, 'answer');
   const label = textEl('label', p.ask || p.title, 'question');
   label.htmlFor = 'answer';
+  label.id = 'answer-label';
+  const cards = cardsField(p, label.id);
   const input = multiline
-    ? el('textarea', { id: 'answer', class: 'textarea', rows: 6 })
+    ? el('textarea', { id: 'answer', class: 'textarea', rows: cards ? 3 : 6 })
     : el('input', { id: 'answer', class: 'input', type: 'text' });
   input.setAttribute('autocomplete', 'off');
   if (p.limit > 0) input.maxLength = p.limit;
@@ -225,7 +228,12 @@ function textField(p, multiline) {
       if (p.next) go('next');
     });
   }
-  box.append(label, hint || '', error, echo.node);
+  if (cards) { // the cards first, then "Something else?" and the box for the person's own words
+    const other = textEl('p', p.cards_else, 'cards-else');
+    box.append(label, hint || '', cards.node, other, error, echo.node);
+  } else {
+    box.append(label, hint || '', error, echo.node);
+  }
   return { node: box };
 }
 
@@ -536,13 +544,15 @@ function checkView(p) {
       const dd = el('dd', { class: 'check-answer' });
       const items = Array.isArray(r.items) ? r.items : [];
       const hasAnswer = r.answer && r.answer.text !== '';
+      const cards = chosenCards(r.cards);
+      if (cards) dd.append(cards);
       if (hasAnswer) dd.append(textEl('p', r.answer, 'check-answer-text'));
       if (items.length) {
         const ul = el('ul', { class: 'check-items' });
         for (const it of items) ul.append(checkItem(it));
         dd.append(ul);
       }
-      if (!hasAnswer && !items.length) dd.append(textEl('p', msg('check.none'), 'not-answered'));
+      if (!hasAnswer && !items.length && !cards) dd.append(textEl('p', msg('check.none'), 'not-answered'));
       row.append(dd);
       if (!p.read_only) {
         row.append(el('dd', { class: 'check-action' },
