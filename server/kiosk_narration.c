@@ -199,11 +199,11 @@ static const char *kept_text(kiosk_session *s, const char *id, char *text, int i
 	return text;
 }
 
-/* The text for id: one on the page last shown (the person's answer on its own page, or in the
- * list entry being edited, as stored now; *is_private as the page description said, or as the
- * page's content says for an entry's answer), any message of the content that has no blanks to
- * fill ("Saved", error messages, button labels), or a message with its blanks filled from the id
- * (filled_message). Only narratable() calls it. */
+/* The text for id: a voice's label (voice/<name>); one on the page last shown (the person's answer
+ * on its own page, or in the list entry being edited, as stored now; *is_private as the page
+ * description said, or as the page's content says for an entry's answer), any message of the
+ * content that has no blanks to fill ("Saved", error messages, button labels), or a message with
+ * its blanks filled from the id (filled_message). Only narratable() calls it. */
 static const char *page_text_of(kiosk_session *s, const char *id, int *is_private)
 {
 	const char *t;
@@ -224,6 +224,12 @@ static const char *page_text_of(kiosk_session *s, const char *id, int *is_privat
 	if (strncmp(id, "answer/", 7) == 0) {
 		*is_private = content_page_at(s->p->c, s->page)->private_answers;
 		return kept_text(s, id, editing_answer(s, id), *is_private);
+	}
+	if (strncmp(id, "voice/", 6) == 0) { /* a voice's label (hello.voices), on any page */
+		const voice_profile *vp =
+		    s->p->nar ? voices_find(narrator_voices(s->p->nar), id + 6) : NULL;
+
+		return vp ? vp->label : NULL;
 	}
 	if (strncmp(id, "msg/", 4) != 0)
 		return NULL;
@@ -638,6 +644,8 @@ void kiosk_prerender(kiosk *p)
 			add_text(p, text);
 	}
 	add_positions(p);
+	for (size_t i = 0; i < voices_count(narrator_voices(p->nar)); i++)
+		add_text(p, voices_at(narrator_voices(p->nar), i)->label);
 	p->pre.total = p->pre.ntexts * voices_count(narrator_voices(p->nar));
 	prerender_pump(p);
 }

@@ -617,6 +617,27 @@ static void a_typed_word_on_a_private_page_should_need_headphones_or_consent(voi
 	wsclient_free(c);
 }
 
+/* The voices' labels have text ids (hello.voices[].text): focus speech says the voice chosen. */
+static void a_voice_label_should_be_readable_on_any_page(void)
+{
+	wsclient *c = wsclient_connect(HOST, srv.port, NULL);
+	cJSON *h = c ? wsclient_recv_json(c, WAIT_MS) : NULL;
+
+	CHECK(json_str(h, "voices.0.text.id") &&
+	      strcmp(json_str(h, "voices.0.text.id"), "voice/ruth") == 0);
+	CHECK(json_str(h, "voices.0.text.text") && json_str(h, "voices.0.label") &&
+	      strcmp(json_str(h, "voices.0.text.text"), json_str(h, "voices.0.label")) == 0);
+	cJSON_Delete(h);
+	cJSON_Delete(c ? wsclient_recv_json(c, WAIT_MS) : NULL); /* the welcome page */
+	CHECK(c && read_aloud(c, "voice/ruth"));
+	CHECK(c && read_aloud(c, "voice/david"));
+	CHECK(c && refused_with(c,
+				"{\"type\":\"narrate\",\"ids\":[\"voice/hal\"],\"voice\":\"ruth\","
+				"\"speed\":\"normal\"}",
+				"unknown-text"));
+	wsclient_free(c);
+}
+
 int main(void)
 {
 	testsrv_watchdog(110);
@@ -635,6 +656,7 @@ int main(void)
 	RUN(private_texts_should_be_read_only_with_headphones_or_consent);
 	RUN(a_kiosk_with_headphones_should_read_private_texts);
 	RUN(a_typed_word_should_be_said_and_never_kept_in_the_audio_cache);
+	RUN(a_voice_label_should_be_readable_on_any_page);
 	RUN(bad_typed_words_should_be_refused_plainly);
 	RUN(a_typed_word_on_a_private_page_should_need_headphones_or_consent);
 	CHECK(testsrv_alive(&srv));
