@@ -353,8 +353,6 @@ void wpm_usage(FILE *f);
 int cmd_focus(int argc, char **argv);
 void focus_usage(FILE *f);
 
-/* Words of written text: runs of non-space holding a letter or a digit. */
-size_t wpm_count_words(const char *s);
 /* name ("voices", "web/pictures") in the source tree this program was built from. */
 void bench_source_path(char *out, size_t outlen, const char *name);
 
