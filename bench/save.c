@@ -182,6 +182,10 @@ static void save_report_cpu(const bench *b)
 		printf("; all processes %.0f%% of %ld CPUs", 100.0 * all / wall,
 		       sysconf(_SC_NPROCESSORS_ONLN));
 	printf("\n");
+	/* CPU time per save moves less than saves per second when other work shares the cores */
+	if (b->cpu_server_start >= 0 && b->cpu_server_end >= 0 && b->acks_total)
+		printf("  server CPU a save: %.1f us (all saves, warm-up to drain)\n",
+		       1e6 * srv / (double)b->acks_total);
 	if (b->cpu_server_start >= 0 && all - srv - self > 0.1 * wall)
 		printf("  NOTE:              other work used %.0f%% of a core during the run: "
 		       "expect noise\n",
