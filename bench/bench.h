@@ -153,7 +153,7 @@ enum nar_state {
 	NS_IDLE,   /* done */
 };
 
-enum out_kind { OUT_PLAIN, OUT_SAVE, OUT_NARRATE };
+enum out_kind { OUT_PLAIN, OUT_SAVE, OUT_NARRATE, OUT_KEY /* resume_key: new_plan follows */ };
 
 enum bench_mode {
 	MODE_SAVE,
@@ -206,6 +206,8 @@ struct bench {
 	unsigned n;
 	int port;
 	int think_ms;
+	int resume_tokens; /* each session gives a page secret first and so holds a resume token */
+	unsigned long long tokens; /* resume_token messages received */
 	uint64_t measure_ns;
 	const char *db_path; /* the server's database, when we started it; NULL otherwise */
 	pid_t server_pid;
@@ -351,8 +353,6 @@ void wpm_usage(FILE *f);
 int cmd_focus(int argc, char **argv);
 void focus_usage(FILE *f);
 
-/* Words of written text: runs of non-space holding a letter or a digit. */
-size_t wpm_count_words(const char *s);
 /* name ("voices", "web/pictures") in the source tree this program was built from. */
 void bench_source_path(char *out, size_t outlen, const char *name);
 

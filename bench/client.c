@@ -217,9 +217,16 @@ static void sess_message(sess *s, const char *text, size_t len)
 	} else if (!strcmp(type, "hello")) {
 		sess_hello(s, m);
 	} else if (!strcmp(type, "page") && s->state == SS_WELCOME && s->got_hello) {
-		/* the welcome page: start a plan of this session's own */
+		/* the welcome page: start a plan of this session's own (after the page's secret, as
+		 * the page sends it, when the run holds resume tokens) */
 		s->state = SS_PLAN;
-		sess_queue(s, OUT_PLAIN, "{\"type\":\"new_plan\",\"seq\":%llu}", ++s->seq);
+		if (b->resume_tokens)
+			sess_queue(s, OUT_KEY, "{\"type\":\"resume_key\",\"key\":\"%042uA\"}",
+				   s->index);
+		else
+			sess_queue(s, OUT_PLAIN, "{\"type\":\"new_plan\",\"seq\":%llu}", ++s->seq);
+	} else if (!strcmp(type, "resume_token") && b->resume_tokens) {
+		b->tokens++; /* kept by the server; every save now moves its expiry on */
 	} else if (!strcmp(type, "page") && s->state == SS_PLAN && seq == s->seq) {
 		sess_plan_opened(s);
 	} else {
@@ -285,6 +292,8 @@ static int sess_writeable(sess *s, struct lws *wsi)
 		bench_fail(b, "session %u: sending failed", s->index);
 		return -1;
 	}
+	if (s->out_kind == OUT_KEY) /* no reply comes: the plan is asked for next */
+		sess_queue(s, OUT_PLAIN, "{\"type\":\"new_plan\",\"seq\":%llu}", ++s->seq);
 	return 0;
 }
 

@@ -10,8 +10,8 @@
 #include "../server/narrate.h" /* not bench/narrate.h */
 #include "tts.h"
 #include "voices.h"
+#include "words.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -56,23 +56,6 @@ void wpm_usage(FILE *f)
 	    WPM_PAGES);
 }
 
-/* Written words: runs of non-space holding a letter or a digit ("**care" is one, "-" none). */
-size_t wpm_count_words(const char *s)
-{
-	size_t n = 0;
-
-	while (*s) {
-		int word = 0;
-
-		while (*s && isspace((unsigned char)*s))
-			s++;
-		while (*s && !isspace((unsigned char)*s))
-			word |= isalnum((unsigned char)*s++) != 0;
-		n += (size_t)word;
-	}
-	return n;
-}
-
 static void texts_release(wpm_texts *t)
 {
 	for (size_t i = 0; i < t->n; i++)
@@ -98,7 +81,7 @@ static int texts_load(wpm_texts *t, const content *c)
 		t->text[t->n] = buf_detach(&b, NULL);
 		if (!t->text[t->n])
 			return -1;
-		t->words += wpm_count_words(t->text[t->n++]);
+		t->words += words_count(t->text[t->n++]);
 	}
 	return t->n ? 0 : -1;
 }

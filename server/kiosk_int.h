@@ -97,6 +97,7 @@ struct kiosk_session {
 	int has_key;
 	unsigned char resume_hash[32]; /* of the token last given (kiosk_resume.c) */
 	int has_token;
+	long long token_expires_ms; /* when the token stops working, as last written */
 
 	/* set while a handler fails */
 	message_error err;
@@ -164,6 +165,9 @@ int kiosk_resume_issue(kiosk_session *s);
 int kiosk_resume_touch(kiosk_session *s);
 /* Inside a request: the session's token stops working. */
 void kiosk_resume_revoke(kiosk_session *s);
+/* The person did something that changes nothing (asked for a text to be read): the token is
+ * moved on within the batch now open or opened for it, at most every 30 s. */
+void kiosk_resume_seen(kiosk_session *s);
 
 /* ---- what a page shows from the store (kiosk_gather.c) ---- */
 

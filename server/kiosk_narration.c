@@ -3,6 +3,7 @@
 #include "kiosk_int.h"
 
 #include "content_text.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,11 +199,11 @@ static const char *kept_text(kiosk_session *s, const char *id, char *text, int i
 	return text;
 }
 
-/* The text for id: one on the page last shown (the person's answer on its own page, or in the
- * list entry being edited, as stored now; *is_private as the page description said, or as the
- * page's content says for an entry's answer), any message of the content that has no blanks to
- * fill ("Saved", error messages, button labels), or a message with its blanks filled from the id
- * (filled_message). Only narratable() calls it. */
+/* The text for id: a voice's label (voice/<name>); one on the page last shown (the person's answer
+ * on its own page, or in the list entry being edited, as stored now; *is_private as the page
+ * description said, or as the page's content says for an entry's answer), any message of the
+ * content that has no blanks to fill ("Saved", error messages, button labels), or a message with
+ * its blanks filled from the id (filled_message). Only narratable() calls it. */
 static const char *page_text_of(kiosk_session *s, const char *id, int *is_private)
 {
 	const char *t;
@@ -223,6 +224,12 @@ static const char *page_text_of(kiosk_session *s, const char *id, int *is_privat
 	if (strncmp(id, "answer/", 7) == 0) {
 		*is_private = content_page_at(s->p->c, s->page)->private_answers;
 		return kept_text(s, id, editing_answer(s, id), *is_private);
+	}
+	if (strncmp(id, "voice/", 6) == 0) { /* a voice's label (hello.voices), on any page */
+		const voice_profile *vp =
+		    s->p->nar ? voices_find(narrator_voices(s->p->nar), id + 6) : NULL;
+
+		return vp ? vp->label : NULL;
 	}
 	if (strncmp(id, "msg/", 4) != 0)
 		return NULL;
@@ -400,16 +407,85 @@ static void deliver_narration(kiosk_session *s, const narration *r)
 	*pn = s->narrations[--s->nnarrations];
 }
 
+/* Hands one narratable text to the narrator as pending narration id of request seq. */
+static int queue_narration(kiosk_session *s, long long seq, const char *id, const char *voice,
+			   const char *speed, const char *text, int flags)
+{
+	pending_narration *pn = &s->narrations[s->nnarrations];
+	char err[128];
+
+	*pn = (pending_narration){.tag = ++s->next_tag, .seq = seq};
+	snprintf(pn->id, sizeof(pn->id), "%s", id);
+	snprintf(pn->voice, sizeof(pn->voice), "%s", voice);
+	snprintf(pn->speed, sizeof(pn->speed), "%s", speed);
+	s->nnarrations++;
+	if (narrator_say(s->p->nar, s, pn->tag, voice, speed, text, flags, err, sizeof(err))) {
+		s->nnarrations--;
+		return kiosk_fail(s, "busy");
+	}
+	return 0;
+}
+
+/* The checks every narrate passes after its texts: a voice, a known voice and speed, room. */
+static int can_narrate(kiosk_session *s, const char *voice, const char *speed, size_t n)
+{
+	if (!s->p->nar)
+		return kiosk_fail(s, "no-sound");
+	if (!narrator_has_voice(s->p->nar, voice) || !narrate_speed_valid(speed))
+		return kiosk_fail(s, "bad-voice");
+	if (s->nnarrations + n > MAX_NARRATIONS)
+		return kiosk_fail(s, "busy");
+	return 0;
+}
+
+#define TYPED_ID	"typed"
+#define TYPED_MAX_CHARS 40
+#define TYPED_MAX_BYTES (4 * TYPED_MAX_CHARS)
+
+/* A word the person just typed, said back to them ({"ids":["typed"],"typed":"word"}: key echo of
+ * whole words, docs/narration.md). It is their own words, so: only on a page they type on now;
+ * private where their answers are (and on the code page) unless they have headphones or
+ * consented; one word of 1 to 40 characters; never kept in the audio cache, on disk or in
+ * memory, and never logged. */
+static int narrate_typed(kiosk_session *s, const cJSON *ids, const char *word, const char *voice,
+			 const char *speed, long long seq)
+{
+	const content_page *pg = content_page_at(s->p->c, s->page);
+	const char *only = cJSON_GetStringValue(cJSON_GetArrayItem(ids, 0));
+	size_t len = strlen(word);
+	int typing = pg->kind == KIND_TEXT || pg->kind == KIND_LONG_TEXT ||
+		     pg->kind == KIND_REVIEW || pg->kind == KIND_NOT_AGREED ||
+		     pg->kind == KIND_CODE || (pg->kind == KIND_LIST && s->editing);
+
+	if (cJSON_GetArraySize(ids) != 1 || !only || strcmp(only, TYPED_ID) != 0)
+		return kiosk_fail(s, "bad-message");
+	if (len == 0 || len > TYPED_MAX_BYTES || !utf8_valid(word, len) ||
+	    utf8_chars(word, len) > TYPED_MAX_CHARS || utf8_has_space(word, len))
+		return kiosk_fail(s, "bad-word");
+	if (!typing)
+		return kiosk_fail(s, "unknown-text");
+	if ((pg->private_answers || pg->kind == KIND_CODE) && !s->private_aloud)
+		return kiosk_fail(s, "private");
+	if (can_narrate(s, voice, speed, 1))
+		return -1;
+	return queue_narration(s, seq, TYPED_ID, voice, speed, word,
+			       NARRATE_STREAM | NARRATE_UNCACHED);
+}
+
 int kiosk_handle_narrate(void *sv, const cJSON *m, long long seq)
 {
 	kiosk_session *s = sv;
-	kiosk *p = s->p;
 	const cJSON *ids = cJSON_GetObjectItemCaseSensitive(m, "ids"), *id;
+	const cJSON *typed = cJSON_GetObjectItemCaseSensitive(m, "typed");
 	const char *voice = message_str(m, "voice"), *speed = message_str(m, "speed");
 	int n = cJSON_GetArraySize(ids);
 
-	if (!cJSON_IsArray(ids) || n < 1 || n > MAX_NARRATIONS || !voice || !speed)
+	if (!cJSON_IsArray(ids) || n < 1 || n > MAX_NARRATIONS || !voice || !speed ||
+	    (typed && !cJSON_IsString(typed)))
 		return kiosk_fail(s, "bad-message");
+	kiosk_resume_seen(s);
+	if (typed)
+		return narrate_typed(s, ids, typed->valuestring, voice, speed, seq);
 	cJSON_ArrayForEach(id, ids)
 	{
 		const char *why;
@@ -419,28 +495,15 @@ int kiosk_handle_narrate(void *sv, const cJSON *m, long long seq)
 		if (!narratable(s, id->valuestring, &why))
 			return kiosk_fail(s, why);
 	}
-	if (!p->nar)
-		return kiosk_fail(s, "no-sound");
-	if (!narrator_has_voice(p->nar, voice) || !narrate_speed_valid(speed))
-		return kiosk_fail(s, "bad-voice");
-	if (s->nnarrations + (size_t)n > MAX_NARRATIONS)
-		return kiosk_fail(s, "busy");
+	if (can_narrate(s, voice, speed, (size_t)n))
+		return -1;
 	cJSON_ArrayForEach(id, ids)
 	{
-		pending_narration *pn = &s->narrations[s->nnarrations];
-		char err[128];
 		const char *why;
 
-		*pn = (pending_narration){.tag = ++s->next_tag, .seq = seq};
-		snprintf(pn->id, sizeof(pn->id), "%s", id->valuestring);
-		snprintf(pn->voice, sizeof(pn->voice), "%s", voice);
-		snprintf(pn->speed, sizeof(pn->speed), "%s", speed);
-		s->nnarrations++;
-		if (narrator_say(p->nar, s, pn->tag, voice, speed, narratable(s, pn->id, &why), 1,
-				 err, sizeof(err))) {
-			s->nnarrations--;
-			return kiosk_fail(s, "busy");
-		}
+		if (queue_narration(s, seq, id->valuestring, voice, speed,
+				    narratable(s, id->valuestring, &why), NARRATE_STREAM))
+			return -1;
 	}
 	return 0;
 }
@@ -451,6 +514,7 @@ int kiosk_handle_narrate_stop(void *sv, const cJSON *m, long long seq)
 
 	(void)m;
 	(void)seq;
+	kiosk_resume_seen(s);
 	if (s->p->nar)
 		narrator_forget(s->p->nar, s);
 	s->nnarrations = 0;
@@ -582,6 +646,8 @@ void kiosk_prerender(kiosk *p)
 			add_text(p, text);
 	}
 	add_positions(p);
+	for (size_t i = 0; i < voices_count(narrator_voices(p->nar)); i++)
+		add_text(p, voices_at(narrator_voices(p->nar), i)->label);
 	p->pre.total = p->pre.ntexts * voices_count(narrator_voices(p->nar));
 	prerender_pump(p);
 }

@@ -79,6 +79,7 @@ int kiosk_resume_issue(kiosk_session *s)
 	r.expires_ms = kiosk_now_ms(s->p) + window_ms(s);
 	if (store_resume_add(s->p->st, &r))
 		goto out;
+	s->token_expires_ms = r.expires_ms;
 	memcpy(s->resume_hash, r.hash, sizeof(s->resume_hash));
 	s->has_token = 1;
 	sodium_bin2base64(text, sizeof(text), token, sizeof(token),
@@ -99,10 +100,36 @@ out:
 
 int kiosk_resume_touch(kiosk_session *s)
 {
+	long long expires;
+
 	if (!s->has_token || !s->plan)
 		return 0;
-	return store_resume_touch(s->p->st, s->resume_hash, content_page_at(s->p->c, s->page)->id,
-				  kiosk_now_ms(s->p) + window_ms(s));
+	expires = kiosk_now_ms(s->p) + window_ms(s);
+	if (store_resume_touch(s->p->st, s->resume_hash, content_page_at(s->p->c, s->page)->id,
+			       expires))
+		return -1;
+	s->token_expires_ms = expires;
+	return 0;
+}
+
+/* A person who only listens sends no answer and changes no page, yet is there: each narrate
+ * moves the token on too, but at most once in this long, and inside the batch the loop commits
+ * anyway (with everyone's answers), so listening costs no commit of its own per request. The
+ * token then lasts at least the window less this after the last thing the person asked for. */
+#define SEEN_EVERY_MS 30000
+
+void kiosk_resume_seen(kiosk_session *s)
+{
+	if (!s->has_token || !s->plan ||
+	    kiosk_now_ms(s->p) + window_ms(s) - s->token_expires_ms < SEEN_EVERY_MS)
+		return;
+	if (store_request_begin(s->p->st, NULL, 0))
+		return;
+	/* not acknowledged to anyone: a failed commit only leaves the token's older expiry */
+	if (kiosk_resume_touch(s))
+		store_request_undo(s->p->st);
+	else
+		store_request_end(s->p->st);
 }
 
 void kiosk_resume_revoke(kiosk_session *s)

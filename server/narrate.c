@@ -32,6 +32,7 @@ typedef struct job {
 	uint64_t tag;
 	speech sp;
 	buf key;
+	int uncached; /* NARRATE_UNCACHED: not kept in the cache when made */
 } job;
 
 /* A finished narration waiting for the cache's thread to put it in the cache. */
@@ -48,6 +49,7 @@ typedef struct lookup {
 	char *spoken;
 	char *key;
 	size_t key_len;
+	int uncached; /* NARRATE_UNCACHED: straight to the synthesis thread */
 } lookup;
 
 /* What the cache's thread found for job id: the narration from the cache, or a failed one when
@@ -227,10 +229,10 @@ static void hand_over(narrator *n, uint64_t id, narration *r)
 /* A narration asked for: from memory or the cache, else to the synthesis thread. */
 static void look_up(narrator *n, lookup *l, buf *value)
 {
-	narration *r = recent_copy(n, l->key, l->key_len);
+	narration *r = l->uncached ? NULL : recent_copy(n, l->key, l->key_len);
 	char err[TTS_ERR_LEN];
 
-	if (!r) {
+	if (!r && !l->uncached) {
 		const narration *w;
 
 		/* Only this thread takes narrations off the writes list, so the one found stays
@@ -240,7 +242,7 @@ static void look_up(narrator *n, lookup *l, buf *value)
 		pthread_mutex_unlock(&n->lock);
 		r = w ? narration_copy(w) : NULL;
 	}
-	if (!r) {
+	if (!r && !l->uncached) {
 		buf_reset(value);
 		if (cache_get(n->c, l->key, l->key_len, value) == 0 && (r = deserialise(value)))
 			recent_keep_copy(n, r, l->key, l->key_len);
@@ -534,7 +536,7 @@ static narration *deserialise(const buf *b)
 }
 
 int narrator_say(narrator *n, void *owner, uint64_t tag, const char *voice, const char *speed,
-		 const char *text, int stream, char *err, size_t errlen)
+		 const char *text, int flags, char *err, size_t errlen)
 {
 	const voice_profile *p = voices_find(n->v, voice);
 	lookup *l = NULL;
@@ -570,7 +572,8 @@ int narrator_say(narrator *n, void *owner, uint64_t tag, const char *voice, cons
 	l->req.gender = p->male ? TTS_GENDER_MALE : TTS_GENDER_FEMALE;
 	l->req.pitch = p->pitch;
 	l->req.text = l->spoken;
-	l->req.stream = stream;
+	l->req.stream = (flags & NARRATE_STREAM) != 0;
+	l->uncached = j->uncached = (flags & NARRATE_UNCACHED) != 0;
 	j->owner = owner;
 	j->tag = tag;
 	j->next = n->jobs;
@@ -707,7 +710,7 @@ narration *narrator_poll(narrator *n)
 			tr->samples = NULL;
 			if (shown_words(j, tr, r)) {
 				r->failed = 1;
-			} else {
+			} else if (!j->uncached) {
 				/* into the cache once delivered (narration_free) */
 				r->cache_key = malloc(j->key.len + 1);
 				if (r->cache_key) {

@@ -58,12 +58,19 @@ narrator *narrator_open(const voices *v, const char *cache_dir, size_t cache_byt
 			void (*wake)(void *ctx), void *wake_ctx, char *err, size_t errlen);
 void narrator_close(narrator *n);
 
+/* narrator_say's flags */
+enum {
+	NARRATE_STREAM = 1,   /* pieces come out of narrator_poll as they are made */
+	NARRATE_UNCACHED = 2, /* a person's own typed word: never looked up nor kept in the cache,
+				 on disk or in memory; made each time */
+};
+
 /* Asks for `text` said by `voice` at `speed`; returns at once. The narration comes out of
  * narrator_poll: whole when it was said before (the narrator's own thread reads the cache, not
- * the caller), else in pieces first when stream is 1. -1 with a reason ("busy" when MAX_JOBS are
- * asked for and not yet polled). */
+ * the caller), else in pieces first with NARRATE_STREAM in flags. -1 with a reason ("busy" when
+ * MAX_JOBS are asked for and not yet polled). */
 int narrator_say(narrator *n, void *owner, uint64_t tag, const char *voice, const char *speed,
-		 const char *text, int stream, char *err, size_t errlen);
+		 const char *text, int flags, char *err, size_t errlen);
 /* One finished narration or piece, or NULL. A finished narration goes into the cache when it is
  * freed, on the narrator's own thread (the loop neither reads nor writes 0.5 MB files). */
 narration *narrator_poll(narrator *n);

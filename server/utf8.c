@@ -46,3 +46,30 @@ size_t utf8_chars(const char *str, size_t len)
 			n++;
 	return n;
 }
+
+/* Unicode's white space (White_Space=yes) beyond ASCII, and the C1 controls. */
+static int is_space(unsigned cp)
+{
+	return cp < 0x21 || cp == 0x7F || (cp >= 0x80 && cp <= 0xA0) || cp == 0x1680 ||
+	       (cp >= 0x2000 && cp <= 0x200B) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
+	       cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
+}
+
+int utf8_has_space(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned c = s[i], cp;
+		size_t n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : 3;
+
+		cp = n == 0 ? c : n == 1 ? c & 0x1F : n == 2 ? c & 0x0F : c & 0x07;
+		for (size_t k = 1; k <= n && i + k < len; k++)
+			cp = (cp << 6) | (s[i + k] & 0x3F);
+		if (is_space(cp))
+			return 1;
+		i += n + 1;
+	}
+	return 0;
+}

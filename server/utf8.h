@@ -8,5 +8,8 @@
 int utf8_valid(const char *s, size_t len);
 /* The number of code points in valid UTF-8 text. */
 size_t utf8_chars(const char *s, size_t len);
+/* 1 if valid UTF-8 text s[0..len) holds a space, a line break or a control character (ASCII's,
+ * or any of Unicode's white space): what ends a word. */
+int utf8_has_space(const char *s, size_t len);
 
 #endif

@@ -746,8 +746,14 @@ cJSON *view_hello(const content *c, const voices *v, const view_kiosk *k_in)
 	for (size_t i = 0; v && i < voices_count(v); i++) {
 		cJSON *o = cJSON_CreateObject();
 
+		char id[ID_LEN];
+
 		cJSON_AddStringToObject(o, "name", voices_at(v, i)->name);
 		cJSON_AddStringToObject(o, "label", voices_at(v, i)->label);
+		/* the label as a text narrate reads on any page: focus speech says the voice chosen
+		 */
+		snprintf(id, sizeof(id), "voice/%s", voices_at(v, i)->name);
+		cJSON_AddItemToObject(o, "text", text_obj(id, voices_at(v, i)->label));
 		cJSON_AddItemToArray(list, o);
 	}
 	while (v && narrate_speeds[nspeeds])

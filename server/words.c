@@ -3,6 +3,7 @@
 #include "utf8.h"
 
 #include <assert.h>
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,4 +266,20 @@ size_t words_sentence_end(const char *text, size_t len, size_t a)
 		}
 	}
 	return i;
+}
+
+size_t words_count(const char *s)
+{
+	size_t n = 0;
+
+	while (*s) {
+		int word = 0;
+
+		while (*s && isspace((unsigned char)*s))
+			s++;
+		while (*s && !isspace((unsigned char)*s))
+			word |= isalnum((unsigned char)*s++) != 0;
+		n += (size_t)word;
+	}
+	return n;
 }

@@ -39,6 +39,11 @@ int words_tokenise(const char *text, size_t len, words_token **tokens, size_t *c
 size_t words_from_events(const words_token *tok, size_t ntok, const words_event *raw, size_t nraw,
 			 unsigned int duration_ms, tts_word *out);
 
+/* Written words in s: runs of non-space holding a letter or a digit ("**care" is one, "-"
+ * none), as a reader counts them: what words a minute are counted in (the speed test, the wpm
+ * benchmark). */
+size_t words_count(const char *s);
+
 /* Where the sentence starting at byte a of text (len bytes, valid UTF-8) ends (a byte offset,
  * the spaces after it included). */
 size_t words_sentence_end(const char *text, size_t len, size_t a);

@@ -5,8 +5,8 @@
 #include "content.h"
 #include "narrate.h"
 #include "utf8.h"
+#include "words.h"
 
-#include <ctype.h>
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,23 +284,6 @@ static void a_text_said_recently_should_come_from_memory(void)
 	narrator_close(n);
 }
 
-/* Written words: runs of non-space holding a letter or a digit. */
-static size_t count_words(const char *s)
-{
-	size_t n = 0;
-
-	while (*s) {
-		int word = 0;
-
-		while (*s && isspace((unsigned char)*s))
-			s++;
-		while (*s && !isspace((unsigned char)*s))
-			word |= isalnum((unsigned char)*s++) != 0;
-		n += (size_t)word;
-	}
-	return n;
-}
-
 /* Words a minute as heard (pauses and all) for texts said by voice at speed: written words over
  * minutes of audio; 0 when any failed. */
 static double heard_wpm(narrator *n, char **texts, size_t ntexts, const char *voice,
@@ -320,7 +303,7 @@ static double heard_wpm(narrator *n, char **texts, size_t ntexts, const char *vo
 			narration_free(r);
 			return 0;
 		}
-		words += count_words(texts[i]);
+		words += words_count(texts[i]);
 		samples += r->sample_count;
 		rate = r->sample_rate;
 		narration_free(r);
@@ -373,6 +356,16 @@ static void the_speeds_should_be_heard_from_about_100_to_220_words_a_minute(void
 	content_free(c);
 }
 
+static void words_should_be_counted_as_a_reader_counts_them(void)
+{
+	CHECK(words_count("") == 0);
+	CHECK(words_count("  \n ") == 0);
+	CHECK(words_count("I am kind.") == 3);
+	CHECK(words_count("**Care** - and   support") == 3); /* a dash alone is no word */
+	CHECK(words_count("It costs \xc2\xa3"
+			  "40 a week.") == 5);
+}
+
 int main(void)
 {
 	char err[512];
@@ -384,6 +377,7 @@ int main(void)
 		fprintf(stderr, "setup failed: %s\n", err);
 		return 1;
 	}
+	RUN(words_should_be_counted_as_a_reader_counts_them);
 	RUN(a_sentence_should_come_back_with_audio_and_the_shown_words);
 	RUN(a_faster_speed_should_be_shorter_and_a_man_should_sound_different);
 	RUN(the_speeds_should_be_heard_from_about_100_to_220_words_a_minute);

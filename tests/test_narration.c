@@ -3,6 +3,8 @@
 #include "check.h"
 #include "wsclient.h"
 
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -487,6 +489,155 @@ static void a_kiosk_with_headphones_should_read_private_texts(void)
 	testsrv_cleanup(&hp);
 }
 
+/* ---- a word just typed, said back (key echo of words) ---- */
+
+#define TYPED(word)                                                                                \
+	"{\"type\":\"narrate\",\"seq\":50,\"ids\":[\"typed\"],\"typed\":\"" word "\","             \
+	"\"voice\":\"ruth\",\"speed\":\"normal\"}"
+
+/* Files in the server's audio cache. */
+static int cached_files(void)
+{
+	char path[512];
+	DIR *d;
+	struct dirent *e;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/audio", srv.dir);
+	if (!(d = opendir(path)))
+		return -1;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* A new plan, then this page of it shown. */
+static wsclient *on_page(const char *page)
+{
+	wsclient *c = welcome();
+	cJSON *m = wsclient_ask(c, "{\"type\":\"new_plan\",\"seq\":1}", WAIT_MS);
+
+	CHECK(json_is_msg(m, "page", "code"));
+	cJSON_Delete(m);
+	m = wsclient_askf(c, WAIT_MS, "{\"type\":\"go\",\"seq\":2,\"to\":\"%s\"}", page);
+	CHECK(json_is_msg(m, "page", page));
+	cJSON_Delete(m);
+	return c;
+}
+
+/* Says word back; 1 when it comes as the text "typed", made now (not from the cache). */
+static int typed_said(wsclient *c, const char *msg)
+{
+	size_t bytes = 0;
+	cJSON *m;
+	int ok;
+
+	CHECK(wsclient_send_text(c, msg) == 0);
+	m = read_narration(c, &bytes);
+	ok = json_str(m, "type") && strcmp(json_str(m, "type"), "narration") == 0 &&
+	     json_str(m, "id") && strcmp(json_str(m, "id"), "typed") == 0 &&
+	     json_bool(m, "failed") != 1 && json_bool(m, "cached") == 0 && bytes > 0 &&
+	     json_count(m, "words") == 1;
+	cJSON_Delete(m);
+	return ok;
+}
+
+static void a_typed_word_should_be_said_and_never_kept_in_the_audio_cache(void)
+{
+	wsclient *c = on_page("like-admire");
+	int before = cached_files(), after = -1;
+	char fresh[160];
+	struct timespec nap = {0, 20 * 1000 * 1000};
+
+	CHECK(before > 0);
+	CHECK(typed_said(c, TYPED("Sunflowers")));
+	/* said again, it is made again: it was kept nowhere */
+	CHECK(typed_said(c, TYPED("Sunflowers")));
+	CHECK(typed_said(c, TYPED("caf\u00e9"))); /* not only ASCII: 4 characters */
+	/* A text not said before is kept (written in order, after anything before it): once it is
+	 * on disk, the typed words would have been too. */
+	snprintf(fresh, sizeof(fresh), "msg/list.item?n=%ld", 100000 + (long)(time(NULL) % 800000));
+	CHECK(read_aloud(c, fresh));
+	for (int i = 0; i < 250 && (after = cached_files()) < before + 1; i++)
+		nanosleep(&nap, NULL);
+	CHECK(after == before + 1);
+	wsclient_free(c);
+}
+
+static void bad_typed_words_should_be_refused_plainly(void)
+{
+	wsclient *c = on_page("like-admire");
+
+	/* 41 letters; two words; none; a tab inside; a no-break space inside */
+	CHECK(refused_with(c, TYPED("abcdefghijklmnopqrstuvwxyzabcdefghijklmno"), "bad-word"));
+	CHECK(refused_with(c, TYPED("two words"), "bad-word"));
+	CHECK(refused_with(c, TYPED(""), "bad-word"));
+	CHECK(refused_with(c, TYPED("two\\twords"), "bad-word"));
+	CHECK(refused_with(c, TYPED("two\u00a0words"), "bad-word"));
+	/* the word is not a string; the ids are not just "typed" */
+	CHECK(refused_with(c,
+			   "{\"type\":\"narrate\",\"ids\":[\"typed\"],\"typed\":5,"
+			   "\"voice\":\"ruth\",\"speed\":\"normal\"}",
+			   "bad-message"));
+	CHECK(refused_with(c,
+			   "{\"type\":\"narrate\",\"ids\":[\"typed\",\"like-admire/title\"],"
+			   "\"typed\":\"hi\",\"voice\":\"ruth\",\"speed\":\"normal\"}",
+			   "bad-message"));
+	CHECK(refused_with(c,
+			   "{\"type\":\"narrate\",\"ids\":[\"typed\"],\"typed\":\"hi\","
+			   "\"voice\":\"hal\",\"speed\":\"normal\"}",
+			   "bad-voice"));
+	/* 40 letters is the most, and is said */
+	CHECK(typed_said(c, TYPED("abcdefghijklmnopqrstuvwxyzabcdefghijklmn")));
+	wsclient_free(c);
+	/* a page with nothing to type on says nothing typed */
+	c = welcome();
+	CHECK(refused_with(c, TYPED("hello"), "unknown-text"));
+	wsclient_free(c);
+}
+
+static void a_typed_word_on_a_private_page_should_need_headphones_or_consent(void)
+{
+	wsclient *c = on_page("emergency-contact");
+
+	CHECK(refused_with(c, TYPED("Sam"), "private"));
+	CHECK(listening(c, "\"headphones\":false", 0));
+	CHECK(refused_with(c, TYPED("Sam"), "private"));
+	CHECK(listening(c, "\"consent\":true", 1));
+	CHECK(typed_said(c, TYPED("Sam")));
+	wsclient_free(c);
+	/* the code is private too */
+	c = welcome();
+	cJSON_Delete(wsclient_ask(c, "{\"type\":\"new_plan\",\"seq\":1}", WAIT_MS));
+	CHECK(refused_with(c, TYPED("apple"), "private"));
+	CHECK(listening(c, "\"headphones\":true", 1));
+	CHECK(typed_said(c, TYPED("apple")));
+	wsclient_free(c);
+}
+
+/* The voices' labels have text ids (hello.voices[].text): focus speech says the voice chosen. */
+static void a_voice_label_should_be_readable_on_any_page(void)
+{
+	wsclient *c = wsclient_connect(HOST, srv.port, NULL);
+	cJSON *h = c ? wsclient_recv_json(c, WAIT_MS) : NULL;
+
+	CHECK(json_str(h, "voices.0.text.id") &&
+	      strcmp(json_str(h, "voices.0.text.id"), "voice/ruth") == 0);
+	CHECK(json_str(h, "voices.0.text.text") && json_str(h, "voices.0.label") &&
+	      strcmp(json_str(h, "voices.0.text.text"), json_str(h, "voices.0.label")) == 0);
+	cJSON_Delete(h);
+	cJSON_Delete(c ? wsclient_recv_json(c, WAIT_MS) : NULL); /* the welcome page */
+	CHECK(c && read_aloud(c, "voice/ruth"));
+	CHECK(c && read_aloud(c, "voice/david"));
+	CHECK(c && refused_with(c,
+				"{\"type\":\"narrate\",\"ids\":[\"voice/hal\"],\"voice\":\"ruth\","
+				"\"speed\":\"normal\"}",
+				"unknown-text"));
+	wsclient_free(c);
+}
+
 int main(void)
 {
 	testsrv_watchdog(110);
@@ -504,6 +655,10 @@ int main(void)
 	RUN(a_flood_of_requests_should_meet_a_bounded_queue_and_the_server_should_go_on);
 	RUN(private_texts_should_be_read_only_with_headphones_or_consent);
 	RUN(a_kiosk_with_headphones_should_read_private_texts);
+	RUN(a_typed_word_should_be_said_and_never_kept_in_the_audio_cache);
+	RUN(a_voice_label_should_be_readable_on_any_page);
+	RUN(bad_typed_words_should_be_refused_plainly);
+	RUN(a_typed_word_on_a_private_page_should_need_headphones_or_consent);
 	CHECK(testsrv_alive(&srv));
 	testsrv_stop(&srv);
 	testsrv_cleanup(&srv);

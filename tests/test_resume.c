@@ -269,16 +269,18 @@ static const char *kiosk_in(kiosk *p, kiosk_session *s, fake_conn *fc, const cha
 }
 
 /* A kiosk on a fake clock, with the demo plan open on a page after its code was typed a minute
- * ago, and the connection then lost: what a resume needs, and the resume message. */
+ * ago, then listen_s seconds of only listening (a narrate every 10 s), and the connection then
+ * lost: what a resume needs, and the resume message. */
 typedef struct clocked {
 	content *ct;
 	store *st;
 	kiosk *p;
 	fake_conn fc;
 	char resume[160];
+	unsigned long listen_commits; /* commits while only listening */
 } clocked;
 
-static int clocked_open(clocked *k)
+static int clocked_open(clocked *k, int listen_s)
 {
 	static const unsigned char key[32];
 	kiosk_config cfg = {
@@ -309,6 +311,14 @@ static int clocked_open(clocked *k)
 	/* a minute later the person moves on: the token lasts from then */
 	fake_now += 60000;
 	kiosk_in(k->p, s, &k->fc, "{\"type\":\"go\",\"to\":\"like-admire\"}");
+	k->listen_commits = store_commits(k->st);
+	for (int t = 10; t <= listen_s; t += 10) {
+		fake_now += 10000;
+		kiosk_in(k->p, s, &k->fc,
+			 "{\"type\":\"narrate\",\"seq\":3,\"ids\":[\"like-admire/say/1\"],"
+			 "\"voice\":\"ruth\",\"speed\":\"normal\"}");
+	}
+	k->listen_commits = store_commits(k->st) - k->listen_commits;
 	kiosk_session_close(s);
 	snprintf(k->resume, sizeof(k->resume), "{\"type\":\"resume\",\"seq\":9,\"token\":\"%s\"}",
 		 token);
@@ -329,7 +339,7 @@ static void a_token_should_stop_working_after_the_timeout_without_the_person(voi
 	clocked k;
 	kiosk_session *s;
 
-	if (clocked_open(&k))
+	if (clocked_open(&k, 0))
 		return;
 	fake_now += 150000 + 1; /* the warning's end, and a moment */
 	s = kiosk_session_open(k.p, &k.fc, "127.0.0.1");
@@ -346,7 +356,7 @@ static void a_token_should_still_work_just_before_the_timeout(void)
 	char err[512];
 	cJSON *m;
 
-	if (clocked_open(&k))
+	if (clocked_open(&k, 0))
 		return;
 	fake_now += 150000 - 1;
 	s = kiosk_session_open(k.p, &k.fc, "127.0.0.1");
@@ -361,6 +371,32 @@ static void a_token_should_still_work_just_before_the_timeout(void)
 	clocked_close(&k);
 }
 
+/* Someone who only listens is still there: 200 s of listening, more than the timeout, then the
+ * connection lost, and the token still brings them back. */
+static void a_token_should_outlive_listening_longer_than_the_timeout(void)
+{
+	clocked k;
+	kiosk_session *s;
+	char err[512];
+	cJSON *m;
+
+	if (clocked_open(&k, 200))
+		return;
+	fake_now += 1000;
+	s = kiosk_session_open(k.p, &k.fc, "127.0.0.1");
+	kiosk_in(k.p, s, &k.fc, "{\"type\":\"resume_key\",\"key\":\"" KEY_A "\"}");
+	kiosk_handle(s, k.resume, strlen(k.resume), 0);
+	kiosk_flush(k.p, err, sizeof(err));
+	m = k.fc.n >= 2 ? cJSON_Parse(k.fc.sent[k.fc.n - 2]) : NULL;
+	CHECK(json_is_msg(m, "page", "like-admire") && json_bool(m, "page.plan_open") == 1);
+	cJSON_Delete(m);
+	/* and listening adds no commit of its own to each request: of 20 narrates, one in 30 s
+	 * at most moved the token on */
+	CHECK(k.listen_commits >= 1 && k.listen_commits <= 200 / 30 + 1);
+	kiosk_session_close(s);
+	clocked_close(&k);
+}
+
 int main(void)
 {
 	int saved_err = dup(2), fd = mkstemp(log_path);
@@ -369,6 +405,7 @@ int main(void)
 	signal(SIGPIPE, SIG_IGN);
 	RUN(a_token_should_stop_working_after_the_timeout_without_the_person);
 	RUN(a_token_should_still_work_just_before_the_timeout);
+	RUN(a_token_should_outlive_listening_longer_than_the_timeout);
 	testsrv_watchdog(110);
 	dup2(fd, 2); /* what the server prints to stderr, for the log check */
 	if (testsrv_start(&srv, PLANALOUD_BINARY, NULL, 1, NULL)) {

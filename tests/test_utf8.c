@@ -147,6 +147,24 @@ static void utf8_chars_should_count_only_the_given_length(void)
 	CHECK(utf8_chars(s, 5) == 3);
 }
 
+static void a_word_should_hold_no_space_of_any_kind(void)
+{
+	CHECK(!utf8_has_space("word", 4));
+	CHECK(!utf8_has_space("caf\xc3\xa9", 5));      /* an accented letter */
+	CHECK(!utf8_has_space("don\xe2\x80\x99t", 7)); /* a curly apostrophe */
+	CHECK(utf8_has_space("two words", 9));
+	CHECK(utf8_has_space("two\twords", 9));
+	CHECK(utf8_has_space("end\n", 4));
+	CHECK(utf8_has_space("two\xc2\xa0words", 10));	   /* no-break space */
+	CHECK(utf8_has_space("two\xe3\x80\x80words", 11)); /* ideographic space */
+	CHECK(utf8_has_space("a\xe2\x80\xa8"
+			     "b",
+			     5)); /* line separator */
+	CHECK(utf8_has_space("a\xc2\x85"
+			     "b",
+			     4)); /* a C1 control */
+}
+
 int main(void)
 {
 	RUN(utf8_should_accept_empty_text);
@@ -165,5 +183,6 @@ int main(void)
 	RUN(utf8_chars_should_count_ascii_bytes_as_characters);
 	RUN(utf8_chars_should_count_code_points_not_bytes);
 	RUN(utf8_chars_should_count_only_the_given_length);
+	RUN(a_word_should_hold_no_space_of_any_kind);
 	return check_report();
 }

@@ -138,7 +138,8 @@ test('the welcome page is reached and left by keyboard in a sensible order', asy
     // Tab goes round: skip link, Bigger text, the narration bar, "Are you using headphones?"
     // (asked once the first key has come), Start, Finish, then round again.
     const order = ['skip-link', 'bigger-text', 'narration-listen', 'narration-stop',
-      'narration-repeat', 'narration-pause', 'narration-auto', 'narration-echo',
+      'narration-repeat', 'narration-pause', 'narration-auto', 'narration-echo-off',
+      'narration-echo-letters', 'narration-echo-words',
       'narration-speed-slowest', 'narration-speed-slower', 'narration-speed-normal',
       'narration-speed-faster', 'narration-speed-fastest', 'narration-voice', 'narration-volume',
       'headphones-yes', 'headphones-no', 'next', 'finish'];

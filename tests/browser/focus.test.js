@@ -79,6 +79,11 @@ function expectedFor(active) {
     return [m('narration.' + speed[1]), m('focus.button'),
       m(active.pressed === 'true' ? 'focus.chosen' : 'focus.not-chosen')];
   }
+  const echo = /^narration-echo-(.+)$/.exec(active.id);
+  if (echo) {
+    return [m('narration.echo-' + echo[1]), m('focus.button'),
+      m(active.pressed === 'true' ? 'focus.chosen' : 'focus.not-chosen')];
+  }
   return {
     'skip-link': [m('skip'), m('focus.link')],
     'bigger-text': [m('bigger-text'), m('focus.button'), m('focus.off')],
@@ -88,8 +93,7 @@ function expectedFor(active) {
     'narration-pause': [m('narration.pause'), m('focus.button')],
     'summary': [m('narration.more'), m('focus.button'), m('focus.open')],
     'narration-auto': [m('narration.auto'), m('focus.button'), m('focus.on')],
-    'narration-echo': [m('narration.echo'), m('focus.button'), m('focus.off')],
-    'narration-voice': [m('narration.voice'), m('focus.choose')],
+    'narration-voice': [m('narration.voice'), 'voice/ruth', m('focus.choose')],
     'narration-volume': [m('narration.volume'), m('focus.slider'), 'msg/focus.position?n=10&of=10'],
     'headphones-yes': [m('headphones.yes'), m('focus.button')],
     'headphones-no': [m('headphones.no'), m('focus.button')],
@@ -129,7 +133,7 @@ test('with the page hidden, each focus move says what has focus, and cuts off wh
       assert.deepEqual(said.ids, want, `what ${active.id} says`);
     }
     for (const id of ['skip-link', 'bigger-text', 'narration-listen', 'narration-stop', 'narration-repeat',
-      'narration-pause', 'summary', 'narration-auto', 'narration-echo', 'narration-voice',
+      'narration-pause', 'summary', 'narration-auto', 'narration-echo-off', 'narration-voice',
       'narration-volume', 'narration-speed-normal']) {
       assert.ok(visited.has(id), `${id} was reached and said: ${[...visited]}`);
     }
@@ -252,10 +256,11 @@ test('typing stops the page reading; each letter typed is said when asked for', 
     assert.ok(await allQuiet(page, from), 'the reading stopped at the first letter');
     assert.equal(await page.$('.is-reading'), null);
 
-    // Say each letter I type: off at first; on, each letter, digit and delete is said.
-    assert.equal(await page.getAttribute('#narration-echo', 'aria-pressed'), 'false');
-    await page.click('#narration-echo');
-    assert.equal(await page.getAttribute('#narration-echo', 'aria-pressed'), 'true');
+    // Say what I type: nothing at first; each letter, and each letter, digit and delete is said.
+    assert.equal(await page.getAttribute('#narration-echo-off', 'aria-pressed'), 'true');
+    await page.click('#narration-echo-letters');
+    assert.equal(await page.getAttribute('#narration-echo-letters', 'aria-pressed'), 'true');
+    assert.equal(await page.getAttribute('#narration-echo-off', 'aria-pressed'), 'false');
     await clickBox(page);
     for (const [key, id] of [['a', 'key.a'], ['7', 'key.7'], ['Backspace', 'key.delete'], ['Space', 'key.space']]) {
       sent = await sentCount(page);
@@ -267,8 +272,8 @@ test('typing stops the page reading; each letter typed is said when asked for', 
         window.__audio.narrations.some((n) => n.id === i), [from, m(id)]);
     }
     // Off again: typing is quiet.
-    await page.click('#narration-echo');
-    assert.equal(await page.getAttribute('#narration-echo', 'aria-pressed'), 'false');
+    await page.click('#narration-echo-off');
+    assert.equal(await page.getAttribute('#narration-echo-letters', 'aria-pressed'), 'false');
     await clickBox(page);
     sent = await sentCount(page);
     await page.keyboard.type('bc');

@@ -7,8 +7,9 @@
 // focus that comes with a reading (a new page's heading, the timeout warning's button) is left to
 // that reading.
 //
-// Typing in a box stops the voice (EN 301 549 5.1.3.5); with "Say each letter I type" on, each
-// letter, digit, space and delete is said instead (`key.*` messages).
+// Typing in a box stops the voice (EN 301 549 5.1.3.5); with "Say what I type: Each letter", each
+// letter, digit, space and delete is said instead (`key.*` messages); with "Each word", each word
+// as a space or a mark ends it (the server's `typed`, never cached).
 //
 // docs/narration.md, "Focus speech" and "Key echo".
 
@@ -102,7 +103,11 @@ function roleOf(el) {
     return m('focus.button', on ? 'focus.on' : 'focus.off');
   }
   if (tag === 'A' && el.hasAttribute('href')) return m('focus.link');
-  if (tag === 'SELECT') return m('focus.choose');
+  if (tag === 'SELECT') { // the option chosen, when its words have a text id (the voices)
+    const chosen = el.selectedOptions && el.selectedOptions[0];
+    const id = chosen && chosen.dataset.textId;
+    return [...(id ? [{ id }] : []), ...m('focus.choose')];
+  }
   if (tag === 'INPUT' && type === 'radio') {
     // Which answer is chosen to "Is anyone hurting you?" is private: not said aloud without
     // headphones or the person's choice (docs/narration.md, "Private listening").
@@ -167,12 +172,28 @@ function keyId(key) {
   return /^[a-z0-9]$/.test(k) ? msg('key.' + k).id : null;
 }
 
+/** The word that ends where the cursor is in box t (letters, digits, ' and - inside), or ''. */
+function wordBefore(t) {
+  const at = typeof t.selectionStart === 'number' ? t.selectionStart : t.value.length;
+  const m = t.value.slice(0, at).match(/[\p{L}\p{N}\p{M}]+(?:['\u2019-][\p{L}\p{N}\p{M}]+)*$/u);
+  return m ? m[0] : '';
+}
+
 function onKey(e) {
   const t = e.target;
   if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing || !(t instanceof Element)) return;
   if (!isTextBox(t) || t.readOnly || t.disabled) return;
   const printable = [...e.key].length === 1;
-  if (!printable && e.key !== 'Backspace' && e.key !== 'Delete') return;
+  if (!printable && e.key !== 'Backspace' && e.key !== 'Delete' && e.key !== 'Enter') return;
+  if (narration.echoMode() === 'words') {
+    // A space, a full stop or any mark after a word ends it: that word is said back. The next
+    // letters typed leave it be; anything else said stops, as below.
+    const ends = e.key === 'Enter' || (printable && !/[\p{L}\p{N}\p{M}'\u2019-]/u.test(e.key));
+    if (ends && narration.echoWord(wordBefore(t), listening.privateAloud())) return;
+    if (narration.echoingWord()) return;
+  } else if (e.key === 'Enter') {
+    return;
+  }
   const id = keyId(e.key);
   if (id && narration.echoKey(id)) return; // the key said cuts off the rest
   narration.stop();
@@ -204,6 +225,14 @@ export function init() {
   document.addEventListener('focusin', onFocus);
   document.addEventListener('keydown', onKey, { capture: true });
   document.addEventListener('keydown', onDateTab);
+  // A list box changed with the keyboard (the voice) says its new choice, in the new voice.
+  document.addEventListener('change', (e) => {
+    const el = e.target;
+    if (!narration.aloud() || !(el instanceof Element) || el.tagName !== 'SELECT' ||
+      el !== document.activeElement || !el.matches(':focus-visible')) return;
+    const { ids, els } = describe(el);
+    if (ids.length) narration.speak(ids, els);
+  });
   // A button pressed with the keyboard that turns on or off (a speed, "Read each page aloud",
   // Bigger text) says its new state, as a screen reader would.
   new MutationObserver((records) => {

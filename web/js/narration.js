@@ -43,7 +43,8 @@ let voice = '';
 let speed = 'normal';
 let volume = 1;
 let auto = true;       // read each new page aloud (once sound is allowed)
-let echo = false;      // say each letter typed (off until the person asks)
+let echo = 'off';      // say what is typed: 'off' (until the person asks), 'letters' or 'words'
+let privateTyping = false; // what is typed on the page shown is private (the code, a private answer)
 let paused = false;    // the audio is held where it was: Carry on goes on from there
 let readings = 0;      // page and dialog readings begun: see readingMark()
 
@@ -123,9 +124,9 @@ function visible(el) {
   return el.getClientRects().length > 0;
 }
 
-/** A text the server will read: one of the page shown, or a fixed message. */
+/** A text the server will read: one of the page shown, a fixed message, or a voice's label. */
 function readable(id) {
-  return texts.has(id) || id.startsWith('msg/');
+  return texts.has(id) || id.startsWith('msg/') || id.startsWith('voice/');
 }
 
 /** The texts in root to read, in page order: [{id, el}]. */
@@ -151,11 +152,12 @@ function pageTexts(root = $('page')) {
  * at the word at character fromChar of the first. brief: a few words said at once (what has
  * focus, a key), not the page: Repeat says the page's text again, not these.
  */
-function start(entries, index = 0, fromChar = 0, brief = false) {
+function start(entries, index = 0, fromChar = 0, brief = false, typed = '') {
   stop();
   if (!entries.length || !conn || !ensureAudio()) return;
   reading = {
     entries, index, fromChar, voice, speed, brief,
+    typed,             // a word just typed, said back: the one entry is the server's `typed`
     asked: index,      // entries before this have been asked for
     waiting: 0,        // asked for, not come yet
     batches: new Map(), // seq -> ids
@@ -184,7 +186,9 @@ function ask(r) {
     }
     const seq = conn.nextSeq();
     ours.add(seq);
-    if (!conn.send({ type: 'narrate', seq, ids, voice: r.voice, speed: r.speed })) {
+    const m = { type: 'narrate', seq, ids, voice: r.voice, speed: r.speed };
+    if (r.typed) m.typed = r.typed;
+    if (!conn.send(m)) {
       reading = null; // no connection: nothing to play
       return;
     }
@@ -383,7 +387,7 @@ function restart() {
   const r = reading;
   if (!r) return;
   if (r.brief) { // a few words: said again from the start, in the new voice or speed
-    start(r.entries, 0, 0, true);
+    start(r.entries, 0, 0, true, r.typed);
     return;
   }
   let fromChar = r.fromChar;
@@ -494,6 +498,13 @@ export function onError(m) {
         return true;
       }
       break;
+    case 'private':
+    case 'bad-word':
+      if (r.typed) { // a word said back that may not be: nothing is said instead
+        stop();
+        return true;
+      }
+      break;
     case 'unknown-text':
       // The page changed on the server meanwhile: these texts are gone.
       for (const id of ids) r.audio.set(id, { failed: true });
@@ -513,6 +524,7 @@ export function onError(m) {
 /** A page was drawn: stop reading the old one, and read the new one if the person wants. */
 export function pageShown(p) {
   texts = textIds(p);
+  privateTyping = p.kind === 'code' || p.private_answer === true || !!(p.answer && p.answer.private === true);
   // The fields of a list entry being edited: the server reads each as stored now, even one the
   // page was drawn without (empty then).
   if (p.editing && p.editing.id != null && Array.isArray(p.fields)) {
@@ -614,9 +626,36 @@ export function aloud() {
  * the person asked for each letter to be said. Returns false when it is not said.
  */
 export function echoKey(id) {
-  if (!echo || !allowed || !voices.length || !conn || !readable(id)) return false;
+  if (echo !== 'letters' || !allowed || !voices.length || !conn || !readable(id)) return false;
   start([{ id, el: null }], 0, 0, true);
   return true;
+}
+
+/** What the person asked to hear as they type: 'off', 'letters' or 'words'. */
+export function echoMode() {
+  return echo;
+}
+
+/** The most characters of a word said back (the server's limit too). */
+export const TYPED_MAX = 40;
+
+/**
+ * Says back a word just typed (the server's `typed` text, made afresh, never cached), cutting off
+ * whatever was being said, the word before too, when the person asked for each word to be said.
+ * Not where what is typed is private (the code, a private answer) unless privateOk. Returns false
+ * when it is not said.
+ */
+export function echoWord(word, privateOk) {
+  if (echo !== 'words' || !allowed || !voices.length || !conn || (privateTyping && !privateOk)) return false;
+  if (typeof word !== 'string' || !word || [...word].length > TYPED_MAX || /\s/u.test(word)) return false;
+  start([{ id: 'typed', el: null }], 0, 0, true, word);
+  return true;
+}
+
+/** True while a word just typed is being said back (the next letters typed leave it be). */
+export function echoingWord() {
+  const r = reading || (playing && playing.r);
+  return !!r && !!r.typed;
 }
 
 // ---- pause -------------------------------------------------------------------------
@@ -688,7 +727,9 @@ function showChoices() {
   }
   if (ui.voice.value !== voice) ui.voice.value = voice;
   ui.auto.setAttribute('aria-pressed', auto ? 'true' : 'false');
-  ui.echo.setAttribute('aria-pressed', echo ? 'true' : 'false');
+  for (const b of ui.echo.querySelectorAll('button[data-echo]')) {
+    b.setAttribute('aria-pressed', b.dataset.echo === echo ? 'true' : 'false');
+  }
 }
 
 function setSpeed(s) {
@@ -714,7 +755,8 @@ export function onHello(m) {
   label(ui.repeat, 'narration.repeat');
   showPause();
   label(ui.auto, 'narration.auto');
-  label(ui.echo, 'narration.echo');
+  label(ui.echoLabel, 'narration.echo');
+  for (const b of ui.echo.querySelectorAll('button[data-echo]')) label(b, 'narration.echo-' + b.dataset.echo);
   label(ui.speedLabel, 'narration.speed');
   label(ui.voiceLabel, 'narration.voice');
   label(ui.volumeLabel, 'narration.volume');
@@ -726,11 +768,18 @@ export function onHello(m) {
     ui.speeds.replaceChildren(...speeds.map(speedButton));
   }
   for (const b of ui.speeds.children) setText(b, msg('narration.' + b.dataset.speed));
-  if (!same([...ui.voice.options].map((o) => o.value + '|' + o.textContent),
-    voices.map((v) => v.name + '|' + voiceLabel(v)))) {
-    ui.voice.replaceChildren(...voices.map((v) => element('option', { value: v.name, text: voiceLabel(v) })));
+  if (!same([...ui.voice.options].map((o) => o.value + '|' + o.textContent + '|' + (o.dataset.textId || '')),
+    voices.map((v) => v.name + '|' + voiceLabel(v) + '|' + voiceTextId(v)))) {
+    // Each option keeps its label's text id (`voice/<name>`): focus speech says the voice chosen.
+    ui.voice.replaceChildren(...voices.map((v) => element('option', {
+      value: v.name, text: voiceLabel(v), dataset: voiceTextId(v) ? { textId: voiceTextId(v) } : {},
+    })));
   }
   showChoices();
+}
+
+function voiceTextId(v) {
+  return v.text && typeof v.text.id === 'string' && v.text.id.startsWith('voice/') ? v.text.id : '';
 }
 
 function voiceLabel(v) {
@@ -750,7 +799,7 @@ export function init(c) {
   ui = {
     bar: $('narration'), listen: $('narration-listen'), stop: $('narration-stop'),
     repeat: $('narration-repeat'), pause: $('narration-pause'), auto: $('narration-auto'),
-    echo: $('narration-echo'), speeds: $('narration-speeds'),
+    echo: $('narration-echo'), echoLabel: $('narration-echo-label'), speeds: $('narration-speeds'),
     speedLabel: $('narration-speed-label'), voice: $('narration-voice'),
     voiceLabel: $('narration-voice-label'), volume: $('narration-volume'),
     volumeLabel: $('narration-volume-label'), status: $('narration-status'),
@@ -777,8 +826,10 @@ export function init(c) {
     showChoices();
     if (!auto) stop();
   });
-  ui.echo.addEventListener('click', () => {
-    echo = !echo;
+  ui.echo.addEventListener('click', (e) => {
+    const b = e.target.closest('button[data-echo]');
+    if (!b || !['off', 'letters', 'words'].includes(b.dataset.echo)) return;
+    echo = b.dataset.echo;
     showChoices();
   });
   ui.speeds.addEventListener('click', (e) => {
