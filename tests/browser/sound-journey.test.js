@@ -46,6 +46,9 @@ async function focused(page) {
       row: a.closest('.check-row')?.dataset.page ?? null,
       back: !!document.getElementById('back'),
       textId: a.dataset.textId || '',
+      card: a.dataset.card ?? null, pressed: a.getAttribute('aria-pressed') === 'true',
+      cardN: [...document.querySelectorAll('[data-card]')].indexOf(a) + 1,
+      cards: document.querySelectorAll('[data-card]').length,
     };
   });
 }
@@ -71,6 +74,10 @@ function expectedFor(f) {
   if (f.type === 'radio') {
     const name = f.kind === 'yes-no' ? m(f.value) : `${p}/option/${f.value}`;
     return [name, m(f.checked ? 'focus.selected' : 'focus.not-selected'), `msg/focus.position?n=${f.n}&of=${f.of}`];
+  }
+  if (f.card != null) {
+    return [`${p}/card/${f.card}`, m('focus.button'), m(f.pressed ? 'focus.chosen' : 'focus.not-chosen'),
+      `msg/focus.position?n=${f.cardN}&of=${f.cards}`];
   }
   if (f.id === 'answer') return box(askOf(p), f.value ? `answer/${p}` : null, hintOf(p));
   if (f.entry != null && f.id.startsWith('field-')) {
@@ -263,6 +270,14 @@ test('a person who cannot see writes and sends a new plan by keys and sound alon
       ['supported-community', 'supported-paid'], ['supported-paid', 'supported-equipment'],
       ['supported-equipment', 'needs'], ['needs', 'needs-missing'], ['needs-missing', 'budget-intro'],
       ['budget-intro', 'budget']]) {
+      if (id === 'important-places') {
+        // A picture card, found by ear and chosen with Space: it is saved, and says it is chosen.
+        await listenFor(page, 'important-places/card/park');
+        const mark = await saveMark(page);
+        await page.keyboard.press('Space');
+        await waitForSave(page, mark);
+        assert.equal(await page.getAttribute('#card-park', 'aria-pressed'), 'true');
+      }
       await next(page, to);
     }
     const entry = await addEntry(page, 'budget', [['what', 'A support worker to go swimming'], ['cost', '40']]);
