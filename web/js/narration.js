@@ -125,7 +125,7 @@ function visible(el) {
 
 /** A text the server will read: one of the page shown, or a fixed message. */
 function readable(id) {
-  return texts.has(id) || id.startsWith('msg/');
+  return texts.has(id) || id.startsWith('msg/') || id.startsWith('word/');
 }
 
 /** The texts in root to read, in page order: [{id, el}]. */
@@ -583,6 +583,17 @@ export function readingMark() {
 /** True when the person has sound on and wants what happens said: "Read each page aloud". */
 export function aloud() {
   return auto && allowed && voices.length > 0;
+}
+
+/**
+ * Says a key pressed on the keyboard on the screen (`msg/key.a`, `msg/keyboard.space`) or a word
+ * it offers (`word/kind`), cutting off whatever was being said, when the person has sound on
+ * ("Read each page aloud", or "Say each letter I type"). Returns false when it is not said.
+ */
+export function sayKey(id) {
+  if (!(auto || echo) || !allowed || !voices.length || !conn || !readable(id)) return false;
+  start([{ id, el: null }], 0, 0, true);
+  return true;
 }
 
 /**
