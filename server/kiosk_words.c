@@ -58,9 +58,9 @@ int kiosk_words_add_own(const kiosk_session *s, const content_page *pg, const pl
 	for (size_t i = 0; i < pa->n; i++) {
 		const content_page *from = content_page_find(s->p->c, pa->a[i].page, NULL);
 
-		/* Never the words of a private answer (a name, about being hurt): they are not
-		 * shown, nor read aloud, anywhere else. */
-		if (!from || from->private_answers)
+		/* Only words the person typed (not the value of an option they chose), and never
+		 * those of a private answer (a name, about being hurt). */
+		if (!from || from->private_answers || !takes_words(from, pa->a[i].item))
 			continue;
 		if (vocab_add_text(v, pa->a[i].value))
 			goto out;

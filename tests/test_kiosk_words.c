@@ -155,6 +155,7 @@ static void a_page_to_type_on_should_offer_the_persons_own_words_but_not_private
 	CHECK(page_offers(m, "laugh"));
 	CHECK(!page_offers(m, "zebedee"));
 	CHECK(!page_offers(m, "quornby"));
+	CHECK(!page_offers(m, "helper")); /* the value of an option chosen, not words typed */
 	cJSON_Delete(m);
 
 	/* Read aloud: the person's own word on this page, a word of the content; not the private
