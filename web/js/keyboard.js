@@ -373,15 +373,14 @@ export function open(box) {
   const kind = kindOf(box);
   const wasOpen = !panel.hidden && target === box;
   markTarget(box);
-  dateDraft = box.type === 'date' ? draftOf(box.value) : '';
-  if (!wasOpen) {
+  if (!wasOpen) { // (touching the box it types into keeps a date half typed)
+    dateDraft = box.type === 'date' ? draftOf(box.value) : '';
     if (kind === 'money' || kind === 'date') setLayout('numbers');
     else if (layout === 'numbers' || !parts.keys.childElementCount) setLayout('letters');
   }
   panel.hidden = false;
   fitPage();
   refresh();
-  showTarget();
   requestAnimationFrame(showTarget); // again once the page has its room under it
 }
 
@@ -425,8 +424,10 @@ function decorate() {
   for (const box of root.querySelectorAll(BOX)) {
     if (box.dataset.keyboard || !typeable(box) || !box.id) continue;
     box.dataset.keyboard = 'yes';
+    // Touched, not tabbed to: a person with a keyboard has one (and Tab from the box still goes
+    // on to Next). A person who uses switches has the keyboard open for every box (setAlways).
     const b = el('button', { type: 'button', class: 'button button-secondary keyboard-show',
-      'aria-controls': 'keyboard', 'aria-expanded': 'false' });
+      'aria-controls': 'keyboard', 'aria-expanded': 'false', tabindex: '-1' });
     b.dataset.for = box.id;
     setText(b, msg('keyboard.show'));
     b.addEventListener('click', () => open(box));
@@ -440,6 +441,10 @@ function decorate() {
 export function onHello(m) {
   contentWords = Array.isArray(m.words) ? m.words.filter((w) => typeof w === 'string') : [];
   if (m.kiosk && m.kiosk.keyboard === 'on') always = true;
+  if (!panel) { // built hidden once its words have come, so that the buttons name it
+    build();
+    setLayout('letters');
+  }
 }
 
 /** A page drawn: its own words, whether it is private, and the keyboard for its first box. */
