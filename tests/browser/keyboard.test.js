@@ -70,21 +70,28 @@ async function openTouch(server, viewport = SIZES[0]) {
 
 /**
  * Taps the middle of what selector finds, brought into view by script as a swipe would: it must
- * be there to touch, not under the keyboard or anything else.
+ * be there to touch, not under the keyboard or anything else, once the page has stopped moving (a
+ * save's status line, a page drawn).
  */
 async function tap(page, selector) {
   const loc = page.locator(selector).first();
   await loc.waitFor({ state: 'visible' });
-  await loc.evaluate((e) => e.scrollIntoView({ block: 'nearest' }));
-  const box = await loc.boundingBox();
-  const x = box.x + box.width / 2;
-  const y = box.y + box.height / 2;
-  const on = await loc.evaluate((e, [px, py]) => {
-    const at = document.elementFromPoint(px, py);
-    return !at || e.contains(at) ? 'ok' : `${at.tagName}#${at.id}.${at.className}`;
-  }, [x, y]);
-  assert.equal(on, 'ok', `${selector} is covered by ${on}`);
-  await page.touchscreen.tap(x, y);
+  let at;
+  for (let i = 0; i < 20; i++) {
+    at = await loc.evaluate(async (e) => {
+      e.scrollIntoView({ block: 'nearest' });
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const r = e.getBoundingClientRect();
+      const x = r.left + r.width / 2;
+      const y = r.top + r.height / 2;
+      const over = document.elementFromPoint(x, y);
+      return { x, y, over: !over || e.contains(over) ? 'ok' : `${over.tagName}#${over.id}.${over.className} ` +
+        `in ${over.parentElement && over.parentElement.outerHTML.slice(0, 120)}` };
+    });
+    if (at.over === 'ok') break;
+  }
+  assert.equal(at.over, 'ok', `${selector} is covered by ${at.over}`);
+  await page.touchscreen.tap(at.x, at.y);
 }
 
 async function tapNext(page, to) {
