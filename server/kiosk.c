@@ -169,8 +169,12 @@ void kiosk_too_big(kiosk_session *s)
 kiosk_session *kiosk_session_open(kiosk *p, void *conn, const char *address)
 {
 	kiosk_session *s = calloc(1, sizeof(*s));
-	const view_kiosk k = {p->cfg.idle_seconds, p->cfg.warn_seconds, p->cfg.headphones,
-			      MESSAGE_MAX_BYTES};
+	const view_kiosk k = {.idle_seconds = p->cfg.idle_seconds,
+			      .warn_seconds = p->cfg.warn_seconds,
+			      .headphones = p->cfg.headphones,
+			      .keyboard = p->cfg.keyboard,
+			      .max_message = MESSAGE_MAX_BYTES,
+			      .words = p->words};
 
 	if (!s)
 		return NULL;
@@ -303,6 +307,11 @@ kiosk *kiosk_new(const content *c, store *st, const unsigned char *code_key,
 		free(p);
 		return NULL;
 	}
+	if (!(p->words = kiosk_words_of_content(c))) {
+		limiter_free(p->lim);
+		free(p);
+		return NULL;
+	}
 	p->code_index = flow_code_index(c);
 	assert(p->code_index < content_page_count(c));
 	return p;
@@ -324,6 +333,7 @@ void kiosk_free(kiosk *p)
 	if (!p)
 		return;
 	limiter_free(p->lim);
+	vocab_free(p->words);
 	free(p->pre.texts);
 	for (size_t i = 0; i < p->pre.nowned; i++)
 		free(p->pre.owned[i]);

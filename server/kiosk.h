@@ -27,6 +27,8 @@ typedef struct kiosk_config {
 	int address_failures; /* wrong codes allowed from one address ... */
 	int address_window;   /* ... in this many seconds */
 	int headphones;	      /* 1: the kiosk has headphones: private texts are read aloud */
+	int keyboard;	      /* 1: a touch-only kiosk: the on-screen keyboard shows for every
+				 text box */
 } kiosk_config;
 
 /* content, st and key are borrowed for the kiosk's lifetime. NULL when memory runs out. */

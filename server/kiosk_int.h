@@ -11,6 +11,7 @@
 #include "message.h"
 #include "plan.h"
 #include "view.h"
+#include "vocab.h"
 
 #include <stdint.h>
 #include <time.h>
@@ -34,6 +35,7 @@ struct kiosk {
 	kiosk_session *waiting; /* sessions with replies held for the open batch */
 	size_t code_index;
 	narrator *nar;	      /* NULL: no sound */
+	vocab *words;	      /* the content's words, for word prediction (kiosk_words.c) */
 	kiosk_clock_fn clock; /* NULL: the real one */
 	void *clock_ctx;
 	struct {
@@ -198,6 +200,18 @@ const char *kiosk_visit_field(const char *page);
 /* Stores an answer (and the visit's field for it); -1 with the session's error set. */
 int kiosk_answer_store(kiosk_session *s, const char *page, long long item, const char *field,
 		       const char *value);
+
+/* ---- the words word prediction offers (kiosk_words.c) ---- */
+
+/* Every word of the content's pages, the most used first: a new list (vocab_free it), or NULL
+ * when memory runs out. */
+vocab *kiosk_words_of_content(const content *c);
+/* On a page where the person types words (pg; editing: the list entry being edited, or 0), adds
+ * "words" to the page description msg: the words of the person's answers in pa (borrowed), none
+ * from a private page, each a text object "word/<word>" so it can be read aloud. 0, or -1 when
+ * memory runs out (the page is whole without them). */
+int kiosk_words_add_own(const kiosk_session *s, const content_page *pg, const plan_answers *pa,
+			long long editing, cJSON *msg);
 
 /* ---- the texts narration may read (kiosk_narration.c) ---- */
 

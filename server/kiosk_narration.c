@@ -231,6 +231,8 @@ static const char *page_text_of(kiosk_session *s, const char *id, int *is_privat
 
 		return vp ? vp->label : NULL;
 	}
+	if (strncmp(id, "word/", 5) == 0) /* a word of the content, offered as the person types */
+		return vocab_find(s->p->words, id + 5);
 	if (strncmp(id, "msg/", 4) != 0)
 		return NULL;
 	if (!strchr(id, '?'))

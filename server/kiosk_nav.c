@@ -155,6 +155,8 @@ void kiosk_show_page(kiosk_session *s, long long seq)
 		vp.next = 0;
 	}
 	msg = view_page(&vp, s->page);
+	if (msg)
+		(void)kiosk_words_add_own(s, pg, &pa, vp.editing, msg); /* without: still a page */
 	kiosk_texts_forget(s);
 	kiosk_texts_remember(s, msg);
 	message_add_seq(msg, seq);

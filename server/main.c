@@ -68,6 +68,10 @@ static void usage(FILE *f)
 	    "                      kiosk: yes when every kiosk has headphones, so private things\n"
 	    "                      (the code, answers about safety, names) are read aloud without\n"
 	    "                      asking; ask (the default) asks each person first\n"
+	    "  --keyboard on|ask\n"
+	    "                      kiosk: on for a touch screen with no keyboard, so the keyboard\n"
+	    "                      on the screen shows for every text box; ask (the default)\n"
+	    "                      offers it with a button by each text box\n"
 	    "  --check-content     check the easy-read content and the voice files, say what is\n"
 	    "                      wrong, and exit\n"
 	    "  --help              show this help\n"
@@ -141,7 +145,8 @@ enum {
 	O_HELP,
 	O_ROLE,
 	O_SECURE,
-	O_HEADPHONES
+	O_HEADPHONES,
+	O_KEYBOARD
 };
 
 static const struct option long_options[] = {
@@ -161,6 +166,7 @@ static const struct option long_options[] = {
     {"role", required_argument, NULL, O_ROLE},
     {"secure-cookies", no_argument, NULL, O_SECURE},
     {"headphones", required_argument, NULL, O_HEADPHONES},
+    {"keyboard", required_argument, NULL, O_KEYBOARD},
     {NULL, 0, NULL, 0},
 };
 
@@ -228,6 +234,11 @@ static int take_option(options *o, int opt, const char *arg)
 		if (strcmp(arg, "yes") && strcmp(arg, "ask"))
 			return 1;
 		a->kiosk.headphones = strcmp(arg, "yes") == 0;
+		return 0;
+	case O_KEYBOARD:
+		if (strcmp(arg, "on") && strcmp(arg, "ask"))
+			return 1;
+		a->kiosk.keyboard = strcmp(arg, "on") == 0;
 		return 0;
 	case O_DEMO:
 		a->demo = 1;

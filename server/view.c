@@ -740,6 +740,7 @@ cJSON *view_hello(const content *c, const voices *v, const view_kiosk *k_in)
 	cJSON_AddNumberToObject(k, "idle_seconds", k_in->idle_seconds);
 	cJSON_AddNumberToObject(k, "warn_seconds", k_in->warn_seconds);
 	cJSON_AddStringToObject(k, "headphones", k_in->headphones ? "yes" : "ask");
+	cJSON_AddStringToObject(k, "keyboard", k_in->keyboard ? "on" : "ask");
 	k = cJSON_AddObjectToObject(msg, "limits");
 	cJSON_AddNumberToObject(k, "message_bytes", (double)k_in->max_message);
 	list = cJSON_AddArrayToObject(msg, "voices");
@@ -768,6 +769,9 @@ cJSON *view_hello(const content *c, const voices *v, const view_kiosk *k_in)
 		snprintf(id, sizeof(id), "msg/%s", name);
 		cJSON_AddItemToObject(msgs, name, text_obj(id, text));
 	}
+	list = cJSON_AddArrayToObject(msg, "words");
+	for (size_t i = 0; i < vocab_count(k_in->words); i++)
+		cJSON_AddItemToArray(list, cJSON_CreateString(vocab_at(k_in->words, i)));
 	return msg;
 }
 

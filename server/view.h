@@ -6,6 +6,7 @@
 
 #include "content.h"
 #include "plan.h"
+#include "vocab.h"
 #include "voices.h"
 
 #include <cjson/cJSON.h>
@@ -80,7 +81,9 @@ cJSON *view_page(const view_params *vp, size_t index);
 typedef struct view_kiosk {
 	int idle_seconds, warn_seconds;
 	int headphones; /* 1: it has headphones, so nobody is asked */
+	int keyboard;	/* 1: the on-screen keyboard shows for every text box */
 	size_t max_message;
+	const vocab *words; /* the content's words, for word prediction (borrowed; NULL: none) */
 } view_kiosk;
 
 /* The hello message with every message of the content, and the voices (NULL: no sound). */

@@ -802,9 +802,36 @@ static void view_page_should_refuse_an_index_past_the_end(void)
 
 /* ---- view_hello ---- */
 
+/* The on-screen keyboard: shown for every text box on a touch-only kiosk, offered elsewhere; and
+ * the content's words for prediction, most used first. */
+static void view_hello_should_say_how_the_keyboard_shows_and_carry_the_words(void)
+{
+	vocab *words = vocab_new(10);
+	view_kiosk k = {120, 30, 0, 0, 65536, NULL};
+	cJSON *ask, *on;
+	const cJSON *list;
+
+	CHECK(vocab_add_text(words, "walk garden garden") == 0);
+	vocab_sort(words);
+	ask = round_trip(view_hello(c, NULL, &k));
+	k.keyboard = 1;
+	k.words = words;
+	on = round_trip(view_hello(c, NULL, &k));
+	CHECK_STR(str_at(obj_at(ask, "kiosk"), "keyboard"), "ask");
+	CHECK_STR(str_at(obj_at(on, "kiosk"), "keyboard"), "on");
+	CHECK(cJSON_GetArraySize(obj_at(ask, "words")) == 0);
+	list = obj_at(on, "words");
+	CHECK(cJSON_GetArraySize(list) == 2);
+	CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(list, 0)), "garden");
+	CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(list, 1)), "walk");
+	cJSON_Delete(ask);
+	cJSON_Delete(on);
+	vocab_free(words);
+}
+
 static void view_hello_should_carry_every_message(void)
 {
-	const view_kiosk k = {120, 30, 0, 65536}, with = {120, 30, 1, 65536};
+	const view_kiosk k = {120, 30, 0, 0, 65536, NULL}, with = {120, 30, 1, 0, 65536, NULL};
 	cJSON *h = round_trip(view_hello(c, NULL, &k)),
 	      *hp = round_trip(view_hello(c, NULL, &with));
 	const cJSON *msgs = obj_at(h, "messages");
@@ -868,6 +895,7 @@ int main(void)
 	RUN(view_page_should_give_part_titles_and_check_headings_as_texts);
 	RUN(view_page_should_refuse_an_index_past_the_end);
 	RUN(view_hello_should_carry_every_message);
+	RUN(view_hello_should_say_how_the_keyboard_shows_and_carry_the_words);
 	content_free(c);
 	return check_report();
 }

@@ -317,11 +317,13 @@ const AUTOSAVE_PAUSE_MS = 1000;
  * what narration plays in window.__audio (see AUDIO_LOG). beforeOpen(page) runs before the
  * page is opened (for page.routeWebSocket). clock: the page's timers run on Playwright's fake
  * clock (page.clock), which goes on with real time and which a test moves on at will with
- * page.clock.runFor(ms): a kiosk timeout is tested without waiting for it.
+ * page.clock.runFor(ms): a kiosk timeout is tested without waiting for it. touch: a touch screen
+ * (page.touchscreen.tap()).
  */
 async function openKiosk(browser, url, { viewport = { width: 1280, height: 800 }, audio = false,
-  beforeOpen = null, clock = false } = {}) {
-  const context = await browser.newContext({ viewport, locale: 'en-GB', timezoneId: 'Europe/London' });
+  beforeOpen = null, clock = false, touch = false } = {}) {
+  const context = await browser.newContext({ viewport, locale: 'en-GB', timezoneId: 'Europe/London',
+    hasTouch: touch });
   await context.addInitScript(SAVE_LOG);
   if (audio) await context.addInitScript(AUDIO_LOG);
   const page = await context.newPage();

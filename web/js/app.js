@@ -10,6 +10,7 @@ import * as page from './page.js';
 import * as kiosk from './kiosk.js';
 import * as narration from './narration.js';
 import * as focus from './focus.js';
+import * as keyboard from './keyboard.js';
 import { openSocket } from './socket.js';
 
 const BYE_FALLBACK_MS = 3000;
@@ -248,6 +249,7 @@ function onMessage(m) {
       if (m.limits && Number(m.limits.message_bytes) > 0) maxBytes = Number(m.limits.message_bytes);
       applyLabels();
       narration.onHello(m);
+      keyboard.onHello(m);
       socket.send({ type: 'resume_key', key: pageKey });
       if (resumeToken && wasLost) {
         // Back to the same page of the same plan: the welcome page that comes first is not shown.
@@ -283,6 +285,7 @@ function onMessage(m) {
         if (m.page.new_code) newPlan = true;
         if (!m.page.plan_open) newPlan = false;
         narration.pageShown(m.page);
+        keyboard.pageShown(m.page);
         if (codeCheckPending && m.page.kind === 'saved-code') showCodeCheck(m.page);
       }
       codeCheckPending = false;
@@ -370,6 +373,7 @@ function start() {
   page.init({ go, send, request, finish: finishAsked });
   narration.init({ send: sendIfOpen, nextSeq: autosave.nextSeq });
   focus.init();
+  keyboard.init();
 
   const bigger = $('bigger-text');
   bigger.hidden = false;

@@ -126,7 +126,7 @@ function visible(el) {
 
 /** A text the server will read: one of the page shown, a fixed message, or a voice's label. */
 function readable(id) {
-  return texts.has(id) || id.startsWith('msg/') || id.startsWith('voice/');
+  return texts.has(id) || id.startsWith('msg/') || id.startsWith('voice/') || id.startsWith('word/');
 }
 
 /** The texts in root to read, in page order: [{id, el}]. */
@@ -619,6 +619,17 @@ export function readingMark() {
 /** True when the person has sound on and wants what happens said: "Read each page aloud". */
 export function aloud() {
   return auto && allowed && voices.length > 0;
+}
+
+/**
+ * Says a key pressed on the keyboard on the screen (`msg/key.a`, `msg/keyboard.space`) or a word
+ * it offers (`word/kind`), cutting off whatever was being said, when the person has sound on
+ * ("Read each page aloud", or "Say each letter I type"). Returns false when it is not said.
+ */
+export function sayKey(id) {
+  if (!(auto || echo) || !allowed || !voices.length || !conn || !readable(id)) return false;
+  start([{ id, el: null }], 0, 0, true);
+  return true;
 }
 
 /**
