@@ -81,7 +81,7 @@ test('each word typed is said back when asked for, cutting off the word before; 
     await page.click('#answer');
     from = await sentCount(page);
     await page.keyboard.type('Everlastingly');
-    assert.ok((await sentSince(page, from)).every((x) => x.type !== 'narrate'), 'letters are not said');
+    assert.ok((await sentSince(page, from)).every((x) => x.type !== 'narrate'), 'letters are not said: ' + JSON.stringify(await sentSince(page, from)));
     from = await sentCount(page);
     const firstAt = await sourceCount(page);
     await page.keyboard.press('Space');

@@ -194,9 +194,9 @@ test('a person with only a touch screen writes their plan with the keyboard on t
 
     // "Say each letter I type" on, and "Read each page aloud" off: each key is said, and no page
     // reading moves the page while it is touched.
-    await tap(page, '#narration-echo');
+    await tap(page, '#narration-echo-letters');
     await tap(page, '#narration-auto');
-    assert.equal(await page.getAttribute('#narration-echo', 'aria-pressed'), 'true');
+    assert.equal(await page.getAttribute('#narration-echo-letters', 'aria-pressed'), 'true');
     assert.equal(await page.getAttribute('#narration-auto', 'aria-pressed'), 'false');
     await tapNext(page, 'who');
     let mark = await saveMark(page);

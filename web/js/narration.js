@@ -627,7 +627,7 @@ export function aloud() {
  * ("Read each page aloud", or "Say each letter I type"). Returns false when it is not said.
  */
 export function sayKey(id) {
-  if (!(auto || echo) || !allowed || !voices.length || !conn || !readable(id)) return false;
+  if (!(auto || echo !== 'off') || !allowed || !voices.length || !conn || !readable(id)) return false;
   start([{ id, el: null }], 0, 0, true);
   return true;
 }
