@@ -170,7 +170,7 @@ kiosk_session *kiosk_session_open(kiosk *p, void *conn, const char *address)
 {
 	kiosk_session *s = calloc(1, sizeof(*s));
 	const view_kiosk k = {p->cfg.idle_seconds, p->cfg.warn_seconds, p->cfg.headphones,
-			      MESSAGE_MAX_BYTES};
+			      MESSAGE_MAX_BYTES, p->cfg.switch_keys};
 
 	if (!s)
 		return NULL;

@@ -5,6 +5,7 @@
 #include "demo.h"
 #include "path.h"
 
+#include <ctype.h>
 #include <getopt.h>
 #include <signal.h>
 #include <sodium.h>
@@ -68,6 +69,10 @@ static void usage(FILE *f)
 	    "                      kiosk: yes when every kiosk has headphones, so private things\n"
 	    "                      (the code, answers about safety, names) are read aloud without\n"
 	    "                      asking; ask (the default) asks each person first\n"
+	    "  --switch-keys KEYS  kiosk: the keys the kiosk's switches send, as the browser "
+	    "names\n"
+	    "                      them: the one that moves, then the one that chooses (default\n"
+	    "                      Space,Enter); one switch chooses with either\n"
 	    "  --check-content     check the easy-read content and the voice files, say what is\n"
 	    "                      wrong, and exit\n"
 	    "  --help              show this help\n"
@@ -141,7 +146,8 @@ enum {
 	O_HELP,
 	O_ROLE,
 	O_SECURE,
-	O_HEADPHONES
+	O_HEADPHONES,
+	O_SWITCH_KEYS
 };
 
 static const struct option long_options[] = {
@@ -161,6 +167,7 @@ static const struct option long_options[] = {
     {"role", required_argument, NULL, O_ROLE},
     {"secure-cookies", no_argument, NULL, O_SECURE},
     {"headphones", required_argument, NULL, O_HEADPHONES},
+    {"switch-keys", required_argument, NULL, O_SWITCH_KEYS},
     {NULL, 0, NULL, 0},
 };
 
@@ -186,6 +193,32 @@ static int set_defaults(options *o)
 					.address_failures = 20,
 					.address_window = 600}};
 	return 0;
+}
+
+#define SWITCH_KEY_LEN 20 /* as view.h's VIEW_SWITCH_KEY_LEN */
+
+/* "Space,Enter": 0 when keys is one or two key names (letters and digits, as the browser names
+ * keys, up to SWITCH_KEY_LEN each), comma-separated and different; else -1. */
+static int switch_keys_check(const char *keys)
+{
+	size_t first = strcspn(keys, ","), n = 0, len = strlen(keys);
+
+	for (size_t i = 0; i < len; i++) {
+		if (keys[i] == ',') {
+			if (n == 0 || i != first)
+				return -1;
+			n = 0;
+		} else if (!isalnum((unsigned char)keys[i]) || ++n > SWITCH_KEY_LEN) {
+			return -1;
+		}
+	}
+	if (n == 0)
+		return -1;
+	/* two keys that are the same key cannot tell moving from choosing */
+	return first < len && len - first - 1 == first &&
+		       strncmp(keys, keys + first + 1, first) == 0
+		   ? -1
+		   : 0;
 }
 
 /* One option and its value (arg, borrowed from argv). 0; 1 for a value that is not valid. */
@@ -228,6 +261,11 @@ static int take_option(options *o, int opt, const char *arg)
 		if (strcmp(arg, "yes") && strcmp(arg, "ask"))
 			return 1;
 		a->kiosk.headphones = strcmp(arg, "yes") == 0;
+		return 0;
+	case O_SWITCH_KEYS:
+		if (switch_keys_check(arg))
+			return 1;
+		a->kiosk.switch_keys = arg;
 		return 0;
 	case O_DEMO:
 		a->demo = 1;
