@@ -10,6 +10,7 @@ import * as page from './page.js';
 import * as kiosk from './kiosk.js';
 import * as narration from './narration.js';
 import * as focus from './focus.js';
+import * as scan from './scan.js';
 import { openSocket } from './socket.js';
 
 const BYE_FALLBACK_MS = 3000;
@@ -257,6 +258,7 @@ function onMessage(m) {
       } else {
         showLost(false);
       }
+      scan.configure(m.kiosk || {});
       kiosk.start(m.kiosk || {}, finish, finish);
       break;
     case 'resume_token':
@@ -277,6 +279,7 @@ function onMessage(m) {
       }
       autosave.onPage(m);
       page.render(m.page);
+      scan.pageShown();
       if (m.page && typeof m.page === 'object') {
         current = m.page;
         if (m.page.new_code) newPlan = true;
@@ -369,6 +372,7 @@ function start() {
   page.init({ go, send, request, finish: finishAsked });
   narration.init({ send: sendIfOpen, nextSeq: autosave.nextSeq });
   focus.init();
+  scan.init();
 
   const bigger = $('bigger-text');
   bigger.hidden = false;
