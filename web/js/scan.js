@@ -90,6 +90,13 @@ function entriesOf(node) {
   return out;
 }
 
+/** The entries of a level: a level of one group alone is that group's. */
+function levelEntries(owner) {
+  let entries = entriesOf(owner);
+  while (entries.length === 1 && entries[0].group) entries = entriesOf(entries[0].group);
+  return entries;
+}
+
 function elOf(entry) {
   return entry ? entry.group || entry.item || null : null;
 }
@@ -172,7 +179,7 @@ function show(quiet) {
 /** Starts at the top: in the dialog if one is open, else at the page (`prefer`: the entry with it). */
 function restart(prefer) {
   const root = welcome ? welcome.group : rootNow();
-  const entries = entriesOf(root);
+  const entries = levelEntries(root);
   let index = 0;
   const page = document.getElementById('page');
   const start = root.querySelector('[data-scan-start]');
@@ -241,7 +248,7 @@ function choose() {
   }
   const at = current();
   if (at.group) {
-    levels.push({ owner: at.group, entries: entriesOf(at.group), index: 0 });
+    levels.push({ owner: at.group, entries: levelEntries(at.group), index: 0 });
     show(false);
     schedule();
     return;
@@ -280,7 +287,7 @@ function again(path, item) {
   levels = [];
   for (const owner of path) {
     if (!owner.isConnected) break;
-    const entries = entriesOf(owner);
+    const entries = levelEntries(owner);
     const i = entries.findIndex((e) => elOf(e) === item || elOf(e).contains(item));
     levels.push({ owner, entries, index: Math.max(0, i) });
     if (i < 0 || entries[i].item) break;
@@ -292,9 +299,10 @@ function again(path, item) {
 function afterChoice(was) {
   if (levels.length || !scanning()) return; // a page drawn meanwhile has started again
   const root = rootNow();
-  const entries = entriesOf(root);
+  const entries = levelEntries(root);
   let index = 0;
-  const i = was ? entries.findIndex((e) => elOf(e) === was) : -1;
+  const i = was && was.isConnected
+    ? entries.findIndex((e) => elOf(e) === was || elOf(e).contains(was) || was.contains(elOf(e))) : -1;
   if (i >= 0) index = (i + 1) % entries.length;
   else {
     restart();
