@@ -233,3 +233,190 @@ test('two switches: the whole journey with two keys, one to move and one to choo
     await context.close();
   }
 });
+
+test('choice pages work with keys without scanning: Tab then Enter, Tab then Space, arrows', async () => {
+  // Tab then Enter: the option with focus is chosen, and the page goes on.
+  let k = await openKiosk(browser, server.url, { clock: true });
+  try {
+    const { page } = k;
+    await page.click('#next');
+    await waitForPage(page, 'who');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'option-me');
+    await page.keyboard.press('Enter');
+    await waitForPage(page, 'code');
+    await page.click('#back');
+    await waitForPage(page, 'who');
+    assert.equal(await page.isChecked('#option-me'), true, 'Enter chose the option it was on');
+    // Once one is chosen, Tab leaves the options as usual; the arrows move and choose.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'option-me');
+    const mark = await saveMark(page);
+    await page.keyboard.press('ArrowDown');
+    await waitForSave(page, mark, 'kept');
+    assert.equal(await page.isChecked('#option-helper'), true);
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'next');
+    assert.deepEqual(k.pageErrors, []);
+  } finally {
+    await k.context.close();
+  }
+  // Tab then Space: while none is chosen, Tab goes from option to option, so Space can choose any.
+  k = await openKiosk(browser, server.url, { clock: true });
+  try {
+    const { page } = k;
+    await page.click('#next');
+    await waitForPage(page, 'who');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'option-helper');
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'option-me');
+    await page.keyboard.press('Tab');
+    const mark = await saveMark(page);
+    await page.keyboard.press('Space');
+    await waitForSave(page, mark, 'kept');
+    assert.equal(await page.isChecked('#option-helper'), true);
+    assert.equal(await page.isChecked('#option-me'), false);
+    await page.keyboard.press('Enter'); // Enter on the chosen option goes on
+    await waitForPage(page, 'helper-name');
+    assert.deepEqual(k.pageErrors, []);
+  } finally {
+    await k.context.close();
+  }
+});
+
+test('the welcome question: a touch or a keyboard brings no scanning; the answer is kept for the visit', async () => {
+  const { context, page, pageErrors } = await openPaused(server);
+  try {
+    // A touch first: the person taps their answer; nothing scans.
+    await page.click('#input-touch');
+    assert.equal(await page.evaluate(() => document.body.dataset.input), 'touch');
+    assert.equal(await page.getAttribute('#input-touch', 'aria-pressed'), 'true');
+    await page.clock.runFor(10 * WELCOME_STEP_MS);
+    assert.equal(await page.locator('.is-scanned').count(), 0);
+    await page.keyboard.press('Enter'); // a key is a key, not a switch
+    assert.equal(await page.locator('.is-scanned').count(), 0);
+    // Kept for the visit: on the welcome page again after Start and Back, still chosen.
+    await page.click('#next');
+    await waitForPage(page, 'who');
+    await page.click('#back');
+    await waitForPage(page, 'welcome');
+    assert.equal(await page.getAttribute('#input-touch', 'aria-pressed'), 'true');
+    assert.equal(await page.locator('.is-scanned').count(), 0);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+  const k = await openPaused(server);
+  try {
+    // A keyboard: the first key starts the slow scan of the answers; Tab stops it for good.
+    await k.page.keyboard.press('Enter');
+    assert.equal(await frameAt(k.page, '#input-touch'), 'on');
+    await k.page.keyboard.press('Tab');
+    assert.equal(await k.page.locator('.is-scanned').count(), 0);
+    await k.page.clock.runFor(3 * WELCOME_STEP_MS);
+    assert.equal(await k.page.locator('.is-scanned').count(), 0);
+    assert.equal(await k.page.evaluate(() => document.body.dataset.input), undefined);
+  } finally {
+    await k.context.close();
+  }
+});
+
+test('two switches: a group entered by mistake is left by its last step', async () => {
+  const { context, page, pageErrors } = await openPaused(server);
+  try {
+    const sw = switches(page, 'two');
+    await answerWelcome(page, sw, 'two-switches');
+    await reach(page, sw, '#next');
+    await waitForPage(page, 'who', { focusTitle: false });
+    // The frame starts on the page's options; into them, past each, to the step out.
+    assert.equal(await frameAt(page, '#option-me'), 'enter');
+    await sw.choose();
+    assert.equal(await frameAt(page, '#option-me'), 'on');
+    await sw.next();
+    assert.equal(await frameAt(page, '#option-helper'), 'on');
+    await sw.next();
+    assert.equal(await page.evaluate(() => document.body.dataset.scanAt), 'out');
+    await sw.choose();
+    // Out, and on to the next group (the main actions), with nothing chosen.
+    assert.equal(await page.evaluate(() => document.body.dataset.scanAt), 'group');
+    assert.equal(await frameAt(page, '#next'), 'enter');
+    assert.equal(await page.isChecked('#option-me'), false);
+    assert.equal(await page.isChecked('#option-helper'), false);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a switch kiosk\'s own keys: the timeout warning is scanned alone, and comes later', async () => {
+  const { context, page, pageErrors } = await openPaused(slow);
+  try {
+    const sw = switches(page, 'two', { move: 'F2', choose: 'F4' });
+    await answerWelcome(page, sw, 'two-switches'); // F4 woke the page and chose
+    assert.deepEqual([...sw.keys], ['F4']);
+    // Scanning doubles the idle time: no warning after the kiosk's 5 seconds ...
+    await page.clock.runFor(IDLE_S * 1000 + 500);
+    assert.equal(await page.evaluate(() => document.getElementById('timeout').open), false);
+    // ... and it comes after twice that.
+    await page.clock.runFor(IDLE_S * 1000);
+    assert.equal(await page.evaluate(() => document.getElementById('timeout').open), true);
+    // Only the dialog is scanned: its two buttons.
+    assert.equal(await page.evaluate(() => document.querySelector('.is-scanned').closest('#timeout') !== null), true);
+    const v = await axeNow(page);
+    assert.deepEqual(v, [], formatViolations('the timeout warning with the switch frame', v));
+    const seen = [];
+    for (let i = 0; i < 3; i++) {
+      await sw.next();
+      seen.push(await page.evaluate(() => document.querySelector('.is-scanned').id));
+    }
+    assert.deepEqual(seen, ['timeout-finish', 'timeout-more', 'timeout-finish']);
+    assert.equal(await page.evaluate(() => document.getElementById('timeout').open), true,
+      'moving does not close the warning');
+    await sw.next();
+    await sw.choose(); // "Yes, I need more time"
+    assert.equal(await page.evaluate(() => document.getElementById('timeout').open), false);
+    assert.equal(await page.evaluate(() => document.querySelector('.is-scanned').closest('#timeout')), null);
+    assert.equal(await page.isVisible('#input-question'), true, 'the page is still there');
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('with sound on, what the frame moves to is said', async () => {
+  const { context, page, pageErrors } = await openPaused(server, { audio: true });
+  try {
+    const sw = switches(page, 'two');
+    await answerWelcome(page, sw, 'two-switches');
+    const said = async () => {
+      await page.clock.runFor(1); // focus speech speaks once the move is over
+      return page.evaluate(() => {
+        const n = window.__audio.sent.filter((m) => m.type === 'narrate').pop();
+        return n ? n.ids : [];
+      });
+    };
+    // A control: its name and what it is, as keyboard focus says it.
+    for (let i = 0; i < 10 && (await frameAt(page, '#next')) !== 'on'; i++) await sw.next();
+    const start = await page.getAttribute('#next', 'data-text-id');
+    assert.deepEqual((await said()).slice(0, 2), [start, 'msg/focus.button']);
+    // A group: its name.
+    for (let i = 0; i < 10 && (await page.evaluate(() => document.querySelector('.is-scanned').id)) !== 'narration'; i++) {
+      await sw.next();
+    }
+    assert.deepEqual(await said(), ['msg/narration.bar']);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the server refuses switch keys it cannot use, and says so', () => {
+  const binary = process.env.PLANALOUD_BINARY || require('node:path').join(__dirname, '../../build/planaloud');
+  for (const bad of ['Space,Space', 'Space,Enter,Tab', '', 'Space,', 'F1;rm']) {
+    const r = spawnSync(binary, ['--switch-keys', bad, '--port', '0', '--data', '/nonexistent/x'], { encoding: 'utf8' });
+    assert.equal(r.status, 2, `refused: "${bad}"`);
+    assert.match(r.stderr, /is not a valid value/);
+  }
+});
