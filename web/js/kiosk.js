@@ -25,6 +25,7 @@ let left = 0;
 let armed = false;
 let stopped = false;
 let heardAt = 0; // when narration was last seen playing (Date.now())
+let activeAt = 0; // the last touch or key (Date.now())
 let dialog, titleEl, bodyEl, countEl, moreBtn, finishBtn;
 
 function warningOpen() {
@@ -34,6 +35,7 @@ function warningOpen() {
 function restartIdle() {
   clearTimeout(idleTimer);
   if (stopped || !armed) return;
+  activeAt = Date.now();
   idleTimer = setTimeout(idleOver, idleNow());
 }
 
@@ -50,7 +52,8 @@ function idleOver() {
     idleTimer = setTimeout(idleOver, LISTENING_CHECK_MS);
     return;
   }
-  const wait = heardAt + idleNow() - Date.now();
+  // Counted again now: the person may have started scanning since (which doubles it).
+  const wait = Math.max(heardAt, activeAt) + idleNow() - Date.now();
   if (wait > 0) {
     idleTimer = setTimeout(idleOver, wait);
     return;

@@ -31,7 +31,6 @@ let keys = ['Space', 'Enter'];
 let stepMs = 1500;
 let levels = [];   // [{owner, entries, index}], the outermost first
 let timer = null;
-let quietNext = false;
 let welcome = null; // {group} while the welcome question scans itself
 let touchedFirst = false; // 'key' or 'touch': how the person first reached the page
 let welcomeOff = false;   // they moved with a keyboard: the welcome question does not scan itself
@@ -266,7 +265,6 @@ function choose() {
   const wasWelcome = !!welcome;
   activate(item);
   if (wasWelcome || !scanning()) return;
-  quietNext = true;
   if (staysPut(item) && item.isConnected) {
     again(path, item);
   } else {
@@ -346,7 +344,8 @@ function onKeyDown(e) {
   }
   if (welcome) {
     if (!isSwitchKey(e)) {
-      if (e.key !== 'Shift') stopWelcome(); // a keyboard: the person moves with it
+      // A keyboard: the person moves with it (Escape only stops the voice).
+      if (e.key !== 'Shift' && e.key !== 'Escape') stopWelcome();
       return;
     }
     const at = document.activeElement;
