@@ -423,3 +423,42 @@ test('the server refuses switch keys it cannot use, and says so', () => {
     assert.match(r.stderr, /is not a valid value/);
   }
 });
+
+test('the frame is thick and shows in each colour mode and with bigger text', async () => {
+  const { context, page, pageErrors } = await openPaused(server);
+  try {
+    const sw = switches(page, 'two');
+    await answerWelcome(page, sw, 'two-switches');
+    const frame = () => page.evaluate(() => {
+      const f = document.querySelector('.is-scanned');
+      const cs = getComputedStyle(f);
+      return { style: cs.outlineStyle, width: parseFloat(cs.outlineWidth), color: cs.outlineColor,
+        ring: cs.boxShadow };
+    });
+    const plain = await frame();
+    assert.equal(plain.style, 'solid');
+    assert.ok(plain.width >= 4, `outline ${plain.width}px`);
+    assert.equal(plain.color, 'rgb(255, 221, 0)', 'yellow');
+    assert.match(plain.ring, /rgb\(11, 12, 12\)/, 'inside a black ring');
+    // Bigger text: bigger still.
+    await page.evaluate(() => document.documentElement.classList.add('bigger-text'));
+    assert.ok((await frame()).width > plain.width);
+    await page.evaluate(() => document.documentElement.classList.remove('bigger-text'));
+    // Forced colours (high contrast): the system's highlight colour, as thick.
+    await page.emulateMedia({ forcedColors: 'active' });
+    const forced = await frame();
+    assert.equal(forced.style, 'solid');
+    assert.ok(forced.width >= 4);
+    assert.notEqual(forced.color, 'rgba(0, 0, 0, 0)');
+    const v = await axeNow(page);
+    assert.deepEqual(v, [], formatViolations('forced colours with the switch frame', v));
+    // The step out of a group is dashed.
+    await page.emulateMedia({ forcedColors: 'none' });
+    await sw.choose(); // into the group the frame is on
+    for (let i = 0; i < 12 && (await page.evaluate(() => document.body.dataset.scanAt)) !== 'out'; i++) await sw.next();
+    assert.equal((await frame()).style, 'dashed');
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
