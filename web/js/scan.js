@@ -527,6 +527,16 @@ export function pageShown() {
   restart();
 }
 
+/**
+ * Something new to scan has shown itself (the on-screen keyboard opening or closing): scanning
+ * starts again at the top, at the element marked `data-scan-start` if there is one.
+ */
+export function refresh() {
+  if (!scanning()) return;
+  levels = [];
+  restart();
+}
+
 export function init() {
   window.addEventListener('keydown', onKeyDown, { capture: true });
   window.addEventListener('keydown', onKeyDownLast);
