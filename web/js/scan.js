@@ -14,10 +14,12 @@
 import { el } from './dom.js';
 import { msg, setText, textEl } from './text.js';
 import * as narration from './narration.js';
+import { describe } from './focus.js';
 
 const MODES = ['touch', 'keyboard', 'one-switch', 'two-switches'];
 const SPEEDS = [500, 1000, 1500, 2000, 3000, 5000]; // ms a step, one switch
 const WELCOME_STEP_MS = 3000; // the welcome question's own slow scan, before anyone answered
+const WELCOME_ROUNDS = 2; // then it waits for a press to go round again
 
 // Containers scanned as a group without being marked (the page's structure).
 const GROUPS = [
@@ -32,7 +34,7 @@ let stepMs = 1500;
 let levels = [];   // [{owner, entries, index}], the outermost first
 let timer = null;
 let welcome = null; // {group} while the welcome question scans itself
-let touchedFirst = false; // 'key' or 'touch': how the person first reached the page
+let touchedFirst = false; // 'key' (a switch's) or 'other': how the person first reached the page
 let welcomeOff = false;   // they moved with a keyboard: the welcome question does not scan itself
 let pressed = null; // the keydown this module acts on once every listener has heard it
 
@@ -165,7 +167,12 @@ function show(quiet) {
   document.body.dataset.scanAt = at.out ? 'out' : at.group ? 'group' : 'item';
   frame.scrollIntoView({ block: 'nearest' });
   if (quiet) return;
-  if (at.item) {
+  if (at.item && welcome) {
+    // Focus stays where it is before the person has said they use switches: it may be a
+    // keyboard's. The answer is only said.
+    const { ids, els } = describe(at.item);
+    if (ids.length) narration.speak(ids, els);
+  } else if (at.item) {
     at.item.focus({ preventScroll: true });
   } else if (at.out) {
     narration.speak([msg('scan.out').id]);
@@ -323,6 +330,14 @@ function schedule() {
 
 function tick() {
   timer = null;
+  if (welcome && rootNow() !== document.body) {
+    schedule(); // a dialog over the welcome page: it waits
+    return;
+  }
+  if (welcome && ++welcome.steps >= WELCOME_ROUNDS * levels[0].entries.length) {
+    stopWelcome(false); // round twice: it waits for a switch to go round again
+    return;
+  }
   if (!stillThere()) {
     restart();
     return;
@@ -342,7 +357,7 @@ function onKeyDown(e) {
     if (e.repeat && (scanning() || welcome) && isSwitchKey(e)) e.preventDefault();
     return;
   }
-  if (welcome) {
+  if (welcome && rootNow() === document.body) {
     if (!isSwitchKey(e)) {
       // A keyboard: the person moves with it (Escape only stops the voice).
       if (e.key !== 'Shift' && e.key !== 'Escape') stopWelcome();
@@ -368,7 +383,8 @@ function onKeyDownLast(e) {
   if (e !== pressed) return;
   pressed = null;
   if (welcome) {
-    if (!levels.length) {
+    if (welcome.waiting || !levels.length) {
+      welcome.waiting = false;
       restart();
       return;
     }
@@ -462,14 +478,15 @@ export function inputQuestion() {
 
 function startWelcome(group) {
   if (mode || welcomeOff || !group.isConnected) return;
-  welcome = { group };
+  welcome = { group, steps: 0 };
   levels = [];
   restart();
 }
 
-function stopWelcome() {
-  if (welcome) welcomeOff = true;
-  welcome = null;
+/** for good: the person moves with a keyboard; else it waits for a switch to go round again. */
+function stopWelcome(forGood = true) {
+  if (welcome && forGood) welcomeOff = true;
+  welcome = forGood ? null : { group: welcome.group, steps: 0, waiting: true };
   clearTimeout(timer);
   clearFrame();
   levels = [];
@@ -477,7 +494,8 @@ function stopWelcome() {
 
 function firstInput(e) {
   if (touchedFirst) return;
-  touchedFirst = e.type === 'keydown' ? 'key' : 'touch';
+  // A switch's key (Tab or an arrow is a keyboard's, which moves by itself).
+  touchedFirst = e.type === 'keydown' && isSwitchKey(e) ? 'key' : 'other';
   const group = document.getElementById('input-question');
   if (touchedFirst === 'key' && group && !mode) startWelcome(group);
 }
