@@ -85,7 +85,6 @@ async function frameAt(page, selector) {
 async function reach(page, sw, selector, limit = 150) {
   for (let i = 0; i < limit; i++) {
     const where = await frameAt(page, selector);
-    if (process.env.SWITCH_DEBUG) process.stderr.write(`${selector} ${where}\n`);
     if (where === 'no frame' || where === 'no target') throw new Error(`${selector}: ${where}`);
     if (where === 'step') {
       await sw.next();
@@ -344,6 +343,38 @@ test('two switches: a group entered by mistake is left by its last step', async 
     assert.equal(await frameAt(page, '#next'), 'enter');
     assert.equal(await page.isChecked('#option-me'), false);
     assert.equal(await page.isChecked('#option-helper'), false);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('two switches: "Finish" on a plan started without a code asks in a dialog, which alone is scanned', async () => {
+  const { context, page, pageErrors } = await openPaused(server);
+  try {
+    const sw = switches(page, 'two');
+    await answerWelcome(page, sw, 'two-switches');
+    await reach(page, sw, '#next');
+    await waitForPage(page, 'who', { focusTitle: false });
+    await reach(page, sw, '#option-me');
+    await reach(page, sw, '#next');
+    await waitForPage(page, 'code', { focusTitle: false });
+    await reach(page, sw, '#code-new');
+    await page.waitForSelector('#code-display');
+    const plans = sql(server.data, 'select count(*) n from plans')[0].n;
+    await reach(page, sw, '#finish');
+    await page.waitForSelector('dialog#code-check[open]');
+    // Only the dialog: its frame moves between its own two buttons.
+    const seen = [];
+    for (let i = 0; i < 3; i++) {
+      seen.push(await page.evaluate(() => document.querySelector('.is-scanned').id));
+      await sw.next();
+    }
+    assert.deepEqual(seen, ['code-check-yes', 'code-check-back', 'code-check-yes']);
+    await reach(page, sw, '#code-check-back'); // "not yet": back to the code on the page
+    await page.waitForFunction(() => !document.querySelector('dialog#code-check[open]'));
+    assert.equal(await page.evaluate(() => !!document.querySelector('#page .is-scanned, #footer .is-scanned, #narration .is-scanned, .site-header .is-scanned')), true);
+    assert.equal(sql(server.data, 'select count(*) n from plans')[0].n, plans, 'nothing changed');
     assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();
