@@ -174,7 +174,8 @@ kiosk_session *kiosk_session_open(kiosk *p, void *conn, const char *address)
 			      .headphones = p->cfg.headphones,
 			      .keyboard = p->cfg.keyboard,
 			      .max_message = MESSAGE_MAX_BYTES,
-			      .words = p->words};
+			      .words = p->words,
+			      .switch_keys = p->cfg.switch_keys};
 
 	if (!s)
 		return NULL;

@@ -22,13 +22,15 @@ typedef struct kiosk kiosk;
 typedef struct kiosk_session kiosk_session;
 
 typedef struct kiosk_config {
-	int idle_seconds;     /* kiosk: no input for this long brings the warning */
-	int warn_seconds;     /* kiosk: the warning's countdown */
-	int address_failures; /* wrong codes allowed from one address ... */
-	int address_window;   /* ... in this many seconds */
-	int headphones;	      /* 1: the kiosk has headphones: private texts are read aloud */
-	int keyboard;	      /* 1: a touch-only kiosk: the on-screen keyboard shows for every
-				 text box */
+	int idle_seconds;	 /* kiosk: no input for this long brings the warning */
+	int warn_seconds;	 /* kiosk: the warning's countdown */
+	int address_failures;	 /* wrong codes allowed from one address ... */
+	int address_window;	 /* ... in this many seconds */
+	int headphones;		 /* 1: the kiosk has headphones: private texts are read aloud */
+	int keyboard;		 /* 1: a touch-only kiosk: the on-screen keyboard shows for every
+				    text box */
+	const char *switch_keys; /* the keys switches send, "Space,Enter" (move, choose); NULL:
+				    that default. Borrowed for the kiosk's lifetime */
 } kiosk_config;
 
 /* content, st and key are borrowed for the kiosk's lifetime. NULL when memory runs out. */

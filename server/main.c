@@ -5,6 +5,7 @@
 #include "demo.h"
 #include "path.h"
 
+#include <ctype.h>
 #include <getopt.h>
 #include <signal.h>
 #include <sodium.h>
@@ -72,6 +73,10 @@ static void usage(FILE *f)
 	    "                      kiosk: on for a touch screen with no keyboard, so the keyboard\n"
 	    "                      on the screen shows for every text box; ask (the default)\n"
 	    "                      offers it with a button by each text box\n"
+	    "  --switch-keys KEYS  kiosk: the keys the kiosk's switches send, as the browser "
+	    "names\n"
+	    "                      them: the one that moves, then the one that chooses (default\n"
+	    "                      Space,Enter); one switch chooses with either\n"
 	    "  --check-content     check the easy-read content and the voice files, say what is\n"
 	    "                      wrong, and exit\n"
 	    "  --help              show this help\n"
@@ -146,7 +151,8 @@ enum {
 	O_ROLE,
 	O_SECURE,
 	O_HEADPHONES,
-	O_KEYBOARD
+	O_KEYBOARD,
+	O_SWITCH_KEYS
 };
 
 static const struct option long_options[] = {
@@ -167,6 +173,7 @@ static const struct option long_options[] = {
     {"secure-cookies", no_argument, NULL, O_SECURE},
     {"headphones", required_argument, NULL, O_HEADPHONES},
     {"keyboard", required_argument, NULL, O_KEYBOARD},
+    {"switch-keys", required_argument, NULL, O_SWITCH_KEYS},
     {NULL, 0, NULL, 0},
 };
 
@@ -192,6 +199,32 @@ static int set_defaults(options *o)
 					.address_failures = 20,
 					.address_window = 600}};
 	return 0;
+}
+
+#define SWITCH_KEY_LEN 20 /* as view.h's VIEW_SWITCH_KEY_LEN */
+
+/* "Space,Enter": 0 when keys is one or two key names (letters and digits, as the browser names
+ * keys, up to SWITCH_KEY_LEN each), comma-separated and different; else -1. */
+static int switch_keys_check(const char *keys)
+{
+	size_t first = strcspn(keys, ","), n = 0, len = strlen(keys);
+
+	for (size_t i = 0; i < len; i++) {
+		if (keys[i] == ',') {
+			if (n == 0 || i != first)
+				return -1;
+			n = 0;
+		} else if (!isalnum((unsigned char)keys[i]) || ++n > SWITCH_KEY_LEN) {
+			return -1;
+		}
+	}
+	if (n == 0)
+		return -1;
+	/* two keys that are the same key cannot tell moving from choosing */
+	return first < len && len - first - 1 == first &&
+		       strncmp(keys, keys + first + 1, first) == 0
+		   ? -1
+		   : 0;
 }
 
 /* One option and its value (arg, borrowed from argv). 0; 1 for a value that is not valid. */
@@ -239,6 +272,11 @@ static int take_option(options *o, int opt, const char *arg)
 		if (strcmp(arg, "on") && strcmp(arg, "ask"))
 			return 1;
 		a->kiosk.keyboard = strcmp(arg, "on") == 0;
+		return 0;
+	case O_SWITCH_KEYS:
+		if (switch_keys_check(arg))
+			return 1;
+		a->kiosk.switch_keys = arg;
 		return 0;
 	case O_DEMO:
 		a->demo = 1;

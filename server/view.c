@@ -729,6 +729,26 @@ fail:
 	return NULL;
 }
 
+/* "switch_keys": ["Space", "Enter"] from "Space,Enter" (checked at start-up by main.c). */
+static void add_switch_keys(cJSON *k, const char *keys)
+{
+	cJSON *list = cJSON_AddArrayToObject(k, "switch_keys");
+	char one[VIEW_SWITCH_KEY_LEN + 1];
+
+	while (list && *keys) {
+		size_t n = strcspn(keys, ",");
+
+		if (n > 0 && n <= VIEW_SWITCH_KEY_LEN) {
+			memcpy(one, keys, n);
+			one[n] = '\0';
+			cJSON_AddItemToArray(list, cJSON_CreateString(one));
+		}
+		keys += n;
+		if (*keys == ',')
+			keys++;
+	}
+}
+
 cJSON *view_hello(const content *c, const voices *v, const view_kiosk *k_in)
 {
 	cJSON *msg = cJSON_CreateObject(), *k, *msgs, *list;
@@ -741,6 +761,7 @@ cJSON *view_hello(const content *c, const voices *v, const view_kiosk *k_in)
 	cJSON_AddNumberToObject(k, "warn_seconds", k_in->warn_seconds);
 	cJSON_AddStringToObject(k, "headphones", k_in->headphones ? "yes" : "ask");
 	cJSON_AddStringToObject(k, "keyboard", k_in->keyboard ? "on" : "ask");
+	add_switch_keys(k, k_in->switch_keys ? k_in->switch_keys : VIEW_SWITCH_KEYS);
 	k = cJSON_AddObjectToObject(msg, "limits");
 	cJSON_AddNumberToObject(k, "message_bytes", (double)k_in->max_message);
 	list = cJSON_AddArrayToObject(msg, "voices");

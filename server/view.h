@@ -77,6 +77,10 @@ typedef struct view_params {
 
 /* The page description {"type":"page",...} for the page at index. NULL when memory runs out. */
 cJSON *view_page(const view_params *vp, size_t index);
+/* The keys a switch sends unless the kiosk is told otherwise: the first moves, the second chooses.
+ */
+#define VIEW_SWITCH_KEYS    "Space,Enter"
+#define VIEW_SWITCH_KEY_LEN 20 /* the longest key name */
 /* How this kiosk is set up, for hello. */
 typedef struct view_kiosk {
 	int idle_seconds, warn_seconds;
@@ -84,6 +88,7 @@ typedef struct view_kiosk {
 	int keyboard;	/* 1: the on-screen keyboard shows for every text box */
 	size_t max_message;
 	const vocab *words; /* the content's words, for word prediction (borrowed; NULL: none) */
+	const char *switch_keys; /* "Space,Enter": key names, comma-separated; NULL: that default */
 } view_kiosk;
 
 /* The hello message with every message of the content, and the voices (NULL: no sound). */

@@ -831,9 +831,12 @@ static void view_hello_should_say_how_the_keyboard_shows_and_carry_the_words(voi
 
 static void view_hello_should_carry_every_message(void)
 {
-	const view_kiosk k = {120, 30, 0, 0, 65536, NULL}, with = {120, 30, 1, 0, 65536, NULL};
+	const view_kiosk k = {120, 30, 0, 0, 65536, NULL, NULL},
+			 with = {120, 30, 1, 0, 65536, NULL, "F1,2"};
 	cJSON *h = round_trip(view_hello(c, NULL, &k)),
 	      *hp = round_trip(view_hello(c, NULL, &with));
+	const cJSON *keys = obj_at(obj_at(h, "kiosk"), "switch_keys"),
+		    *set = obj_at(obj_at(hp, "kiosk"), "switch_keys");
 	const cJSON *msgs = obj_at(h, "messages");
 
 	CHECK(h != NULL);
@@ -845,6 +848,13 @@ static void view_hello_should_carry_every_message(void)
 	/* a kiosk without headphones of its own asks each person; one with them does not */
 	CHECK_STR(str_at(obj_at(h, "kiosk"), "headphones"), "ask");
 	CHECK_STR(str_at(obj_at(hp, "kiosk"), "headphones"), "yes");
+	/* switches send Space (move) and Enter (choose) unless the kiosk says which keys */
+	CHECK(cJSON_GetArraySize(keys) == 2);
+	CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(keys, 0)), "Space");
+	CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(keys, 1)), "Enter");
+	CHECK(cJSON_GetArraySize(set) == 2);
+	CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(set, 0)), "F1");
+	CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(set, 1)), "2");
 	cJSON_Delete(hp);
 	CHECK(cJSON_GetArraySize(msgs) == (int)content_message_count(c));
 	for (size_t i = 0; i < content_message_count(c); i++) {

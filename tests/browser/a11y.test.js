@@ -135,13 +135,15 @@ test('the welcome page is reached and left by keyboard in a sensible order', asy
   const { context, page } = await openKiosk(browser, server.url);
   try {
     assert.equal(await focusedId(page), 'page-title', 'focus starts on the heading');
-    // Tab goes round: skip link, Bigger text, the narration bar, "Are you using headphones?"
-    // (asked once the first key has come), Start, Finish, then round again.
+    // Tab goes round: skip link, Bigger text, the narration bar, "How do you use the screen?",
+    // "Are you using headphones?" (asked once the first key has come), Start, Finish, then round
+    // again.
     const order = ['skip-link', 'bigger-text', 'narration-listen', 'narration-stop',
       'narration-repeat', 'narration-pause', 'narration-auto', 'narration-echo-off',
       'narration-echo-letters', 'narration-echo-words',
       'narration-speed-slowest', 'narration-speed-slower', 'narration-speed-normal',
       'narration-speed-faster', 'narration-speed-fastest', 'narration-voice', 'narration-volume',
+      'input-touch', 'input-keyboard', 'input-one-switch', 'input-two-switches',
       'headphones-yes', 'headphones-no', 'next', 'finish'];
     const seen = [];
     for (let i = 0; i < 2 * order.length + 4; i++) {

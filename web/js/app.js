@@ -11,6 +11,7 @@ import * as kiosk from './kiosk.js';
 import * as narration from './narration.js';
 import * as focus from './focus.js';
 import * as keyboard from './keyboard.js';
+import * as scan from './scan.js';
 import { openSocket } from './socket.js';
 
 const BYE_FALLBACK_MS = 3000;
@@ -260,6 +261,7 @@ function onMessage(m) {
       } else {
         showLost(false);
       }
+      scan.configure(m.kiosk || {});
       kiosk.start(m.kiosk || {}, finish, finish);
       break;
     case 'resume_token':
@@ -280,6 +282,7 @@ function onMessage(m) {
       }
       autosave.onPage(m);
       page.render(m.page);
+      scan.pageShown();
       if (m.page && typeof m.page === 'object') {
         current = m.page;
         if (m.page.new_code) newPlan = true;
@@ -374,6 +377,7 @@ function start() {
   narration.init({ send: sendIfOpen, nextSeq: autosave.nextSeq });
   focus.init();
   keyboard.init();
+  scan.init();
 
   const bigger = $('bigger-text');
   bigger.hidden = false;

@@ -11,6 +11,7 @@
 import { msg, setText, textEl } from './text.js';
 import { isPlaying, stop as stopReading } from './narration.js';
 import { configure as configureListening } from './listening.js';
+import { isSwitchKey, scanning } from './scan.js';
 
 const ACTIVITY = ['pointerdown', 'keydown', 'input', 'wheel', 'touchstart'];
 const LISTENING_CHECK_MS = 1000; // how often to look again while narration plays
@@ -24,6 +25,7 @@ let left = 0;
 let armed = false;
 let stopped = false;
 let heardAt = 0; // when narration was last seen playing (Date.now())
+let activeAt = 0; // the last touch or key (Date.now())
 let dialog, titleEl, bodyEl, countEl, moreBtn, finishBtn;
 
 function warningOpen() {
@@ -33,7 +35,13 @@ function warningOpen() {
 function restartIdle() {
   clearTimeout(idleTimer);
   if (stopped || !armed) return;
-  idleTimer = setTimeout(idleOver, idleMs);
+  activeAt = Date.now();
+  idleTimer = setTimeout(idleOver, idleNow());
+}
+
+/** The idle time: doubled while the page is scanned, as each choice takes a switch user longer. */
+function idleNow() {
+  return scanning() ? idleMs * 2 : idleMs;
 }
 
 /** The idle time is up, unless the person has been listening since. */
@@ -44,7 +52,8 @@ function idleOver() {
     idleTimer = setTimeout(idleOver, LISTENING_CHECK_MS);
     return;
   }
-  const wait = heardAt + idleMs - Date.now();
+  // Counted again now: the person may have started scanning since (which doubles it).
+  const wait = Math.max(heardAt, activeAt) + idleNow() - Date.now();
   if (wait > 0) {
     idleTimer = setTimeout(idleOver, wait);
     return;
@@ -124,8 +133,8 @@ function onActivity(e) {
   // moving between its buttons by key or switch must not close it.
   const inDialog = dialog.contains(e.target);
   if (inDialog && finishBtn.contains(e.target)) return;
-  if (inDialog && e.type === 'keydown' &&
-      ['Tab', 'Shift', 'Enter', ' ', 'ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown'].includes(e.key)) {
+  if (inDialog && e.type === 'keydown' && (isSwitchKey(e) ||
+      ['Tab', 'Shift', 'Enter', ' ', 'ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown'].includes(e.key))) {
     left = warnSeconds; // they are here: a full countdown again
     fillCountdown();
     return;

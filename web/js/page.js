@@ -8,6 +8,7 @@ import * as autosave from './autosave.js';
 import * as narration from './narration.js';
 import * as listening from './listening.js';
 import { cardsField, chosenCards } from './cards.js';
+import * as scan from './scan.js';
 
 let actions = null; // { go(to), request(m, ctx) -> bool, send(m) -> bool, finish() }
 let current = null; // the page description on screen
@@ -223,7 +224,7 @@ function textField(p, multiline) {
   }
   if (!multiline) {
     input.addEventListener('keydown', (e) => {
-      if (e.key !== 'Enter' || e.isComposing) return;
+      if (e.key !== 'Enter' || e.isComposing || e.defaultPrevented) return; // taken by a switch
       e.preventDefault();
       if (p.next) go('next');
     });
@@ -473,7 +474,7 @@ function codeView(p, prev) {
     actions.request({ type: 'code', code: input.value.trim() }, { input, errorEl: error });
   };
   input.addEventListener('keydown', (e) => {
-    if (e.key !== 'Enter' || e.isComposing) return;
+    if (e.key !== 'Enter' || e.isComposing || e.defaultPrevented) return; // taken by a switch
     e.preventDefault();
     open();
   });
@@ -726,7 +727,7 @@ function welcomeView() {
   const prompt = textEl('p', msg('welcome.touch'), 'touch-prompt');
   prompt.id = 'touch-prompt';
   prompt.hidden = touched || narration.soundAllowed() || !narration.hasVoice();
-  box.append(prompt);
+  box.append(prompt, scan.inputQuestion());
   const ask = textEl('p', msg('headphones.ask'), 'question');
   ask.id = 'headphones-ask';
   const said = el('p', { class: 'confirmation', id: 'headphones-said', tabindex: '-1', hidden: true });
