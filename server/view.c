@@ -14,7 +14,7 @@
 
 #define ID_LEN 160
 
-static cJSON *text_obj(const char *id, const char *text)
+cJSON *view_text(const char *id, const char *text)
 {
 	cJSON *o = cJSON_CreateObject();
 
@@ -37,7 +37,7 @@ static cJSON *page_text(const content_page *pg, const char *what, const char *te
 	char id[2 * ID_LEN + 2]; /* page names and `what` are each shorter than ID_LEN */
 
 	snprintf(id, sizeof(id), "%s/%s", pg->id, what);
-	return text_obj(id, text);
+	return view_text(id, text);
 }
 
 static cJSON *msg_obj(const content *c, const char *name, const char *const *kv)
@@ -47,7 +47,7 @@ static cJSON *msg_obj(const content *c, const char *name, const char *const *kv)
 	cJSON *o;
 
 	snprintf(id, sizeof(id), "msg/%s", name);
-	o = text_obj(id, text ? text : "");
+	o = view_text(id, text ? text : "");
 	free(text);
 	return o;
 }
@@ -58,7 +58,7 @@ static cJSON *part_title(const content *c, int part)
 	char id[ID_LEN];
 
 	snprintf(id, sizeof(id), "part/%d/title", part + 1);
-	return text_obj(id, content_part_title(c, part));
+	return view_text(id, content_part_title(c, part));
 }
 
 /* The code as pieces to read one at a time, "code/1" to "code/7": each word whole, each digit
@@ -79,7 +79,7 @@ static cJSON *code_pieces(const char *code)
 		for (size_t k = 0; k < len; k += each) {
 			snprintf(id, sizeof(id), "code/%d", ++n);
 			snprintf(piece, sizeof(piece), "%.*s", (int)each, t + k);
-			cJSON_AddItemToArray(arr, private_text(text_obj(id, piece)));
+			cJSON_AddItemToArray(arr, private_text(view_text(id, piece)));
 		}
 		t += len;
 		t += strspn(t, "-");
@@ -119,7 +119,7 @@ static cJSON *list_items(const view_params *vp, const content_page *pg, long lon
 			/* amounts and dates written out; the person's own words as they are */
 			shown = content_field_text(vp->c, fd, v);
 			snprintf(id, sizeof(id), "answer/%s/%lld/%s", pg->id, entry, fd->name);
-			value = text_obj(id, shown ? shown : v);
+			value = view_text(id, shown ? shown : v);
 			cJSON_AddItemToObject(values, fd->name,
 					      pg->private_answers ? private_text(value) : value);
 			free(shown);
@@ -220,7 +220,7 @@ static void add_need(needs_ctx *nc, const view_need *n)
 	char id[ID_LEN];
 
 	snprintf(id, sizeof(id), "need/%d", ++nc->n);
-	cJSON_AddItemToObject(o, "text", text_obj(id, n->text));
+	cJSON_AddItemToObject(o, "text", view_text(id, n->text));
 	cJSON_AddBoolToObject(o, "eligible", n->eligible);
 	cJSON_AddBoolToObject(o, "direct_payment", n->eligible && n->direct_payment);
 	nc->dp += n->eligible && n->direct_payment;
@@ -244,7 +244,7 @@ static cJSON *answer_obj(const view_params *vp, const content_page *pg)
 		for (size_t o = 0; o < pg->noptions; o++)
 			if (strcmp(pg->options[o].value, v) == 0)
 				shown = pg->options[o].text;
-		return private_text(text_obj(id, shown ? shown : v));
+		return private_text(view_text(id, shown ? shown : v));
 	}
 	if (pg->kind == KIND_YES_NO)
 		return msg_obj(vp->c, strcmp(v, "yes") == 0 ? "yes" : "no", NULL);
@@ -253,7 +253,7 @@ static cJSON *answer_obj(const view_params *vp, const content_page *pg)
 			snprintf(id, sizeof(id), "option/%s", v);
 			return page_text(pg, id, pg->options[o].text);
 		}
-	return text_obj(id, v);
+	return view_text(id, v);
 }
 
 typedef struct helpers_ctx {
@@ -282,7 +282,7 @@ static void add_helper(helpers_ctx *hc, const char *writer, const char *name,
 			goto out;
 	}
 	snprintf(id, sizeof(id), "helper/%d", ++hc->n);
-	cJSON_AddItemToArray(hc->arr, private_text(text_obj(id, buf_str(&text))));
+	cJSON_AddItemToArray(hc->arr, private_text(view_text(id, buf_str(&text))));
 out:
 	buf_release(&text);
 }
@@ -380,10 +380,10 @@ static void copy_need(cJSON *needs, int *n, const view_need *vn)
 		return;
 	o = cJSON_CreateObject();
 	snprintf(id, sizeof(id), "need/%d", ++*n);
-	cJSON_AddItemToObject(o, "text", text_obj(id, vn->text));
+	cJSON_AddItemToObject(o, "text", view_text(id, vn->text));
 	if (vn->how && *vn->how) {
 		snprintf(id, sizeof(id), "need/%d/how", *n);
-		cJSON_AddItemToObject(o, "how", text_obj(id, vn->how));
+		cJSON_AddItemToObject(o, "how", view_text(id, vn->how));
 	}
 	cJSON_AddBoolToObject(o, "direct_payment", vn->direct_payment);
 	cJSON_AddItemToArray(needs, o);
@@ -441,15 +441,15 @@ static void add_comment(cJSON *list, const content *c, const view_comment *sc)
 	char *text;
 
 	snprintf(id, sizeof(id), "comment/%lld", sc->id);
-	cJSON_AddItemToObject(o, "text", text_obj(id, sc->text));
+	cJSON_AddItemToObject(o, "text", view_text(id, sc->text));
 	snprintf(id, sizeof(id), "comment/%lld/from", sc->id);
 	text = content_fill(c, "comments.from", (const char *const[]){"name", sc->author, NULL});
-	cJSON_AddItemToObject(o, "from", text_obj(id, text ? text : ""));
+	cJSON_AddItemToObject(o, "from", view_text(id, text ? text : ""));
 	free(text);
 	if (part) {
 		snprintf(id, sizeof(id), "comment/%lld/about", sc->id);
 		text = content_fill(c, "comments.about", (const char *const[]){"part", part, NULL});
-		cJSON_AddItemToObject(o, "about", text_obj(id, text ? text : ""));
+		cJSON_AddItemToObject(o, "about", view_text(id, text ? text : ""));
 		free(text);
 	}
 	cJSON_AddBoolToObject(o, "new", !sc->seen);
@@ -517,7 +517,7 @@ static void add_words(cJSON *o, const view_params *vp, const content_page *pg)
 	cJSON_AddStringToObject(o, "value", v ? v : "");
 	/* The same words as a text, so that they can be read back on this page too. */
 	snprintf(id, sizeof(id), "answer/%s", pg->id);
-	answer = text_obj(id, v ? v : "");
+	answer = view_text(id, v ? v : "");
 	cJSON_AddItemToObject(o, "answer", pg->private_answers ? private_text(answer) : answer);
 	cJSON_AddNumberToObject(o, "limit", pg->limit);
 	if (pg->ncards) { /* answers by touching a picture, and "something else" in words */
@@ -727,87 +727,4 @@ cJSON *view_page(const view_params *vp, size_t index)
 fail:
 	cJSON_Delete(msg);
 	return NULL;
-}
-
-/* "switch_keys": ["Space", "Enter"] from "Space,Enter" (checked at start-up by main.c). */
-static void add_switch_keys(cJSON *k, const char *keys)
-{
-	cJSON *list = cJSON_AddArrayToObject(k, "switch_keys");
-	char one[VIEW_SWITCH_KEY_LEN + 1];
-
-	while (list && *keys) {
-		size_t n = strcspn(keys, ",");
-
-		if (n > 0 && n <= VIEW_SWITCH_KEY_LEN) {
-			memcpy(one, keys, n);
-			one[n] = '\0';
-			cJSON_AddItemToArray(list, cJSON_CreateString(one));
-		}
-		keys += n;
-		if (*keys == ',')
-			keys++;
-	}
-}
-
-cJSON *view_hello(const content *c, const voices *v, const view_kiosk *k_in)
-{
-	cJSON *msg = cJSON_CreateObject(), *k, *msgs, *list;
-	int nspeeds = 0;
-
-	cJSON_AddStringToObject(msg, "type", "hello");
-	cJSON_AddStringToObject(msg, "lang", content_lang(c));
-	k = cJSON_AddObjectToObject(msg, "kiosk");
-	cJSON_AddNumberToObject(k, "idle_seconds", k_in->idle_seconds);
-	cJSON_AddNumberToObject(k, "warn_seconds", k_in->warn_seconds);
-	cJSON_AddStringToObject(k, "headphones", k_in->headphones ? "yes" : "ask");
-	cJSON_AddStringToObject(k, "keyboard", k_in->keyboard ? "on" : "ask");
-	add_switch_keys(k, k_in->switch_keys ? k_in->switch_keys : VIEW_SWITCH_KEYS);
-	k = cJSON_AddObjectToObject(msg, "limits");
-	cJSON_AddNumberToObject(k, "message_bytes", (double)k_in->max_message);
-	list = cJSON_AddArrayToObject(msg, "voices");
-	for (size_t i = 0; v && i < voices_count(v); i++) {
-		cJSON *o = cJSON_CreateObject();
-
-		char id[ID_LEN];
-
-		cJSON_AddStringToObject(o, "name", voices_at(v, i)->name);
-		cJSON_AddStringToObject(o, "label", voices_at(v, i)->label);
-		/* the label as a text narrate reads on any page: focus speech says the voice chosen
-		 */
-		snprintf(id, sizeof(id), "voice/%s", voices_at(v, i)->name);
-		cJSON_AddItemToObject(o, "text", text_obj(id, voices_at(v, i)->label));
-		cJSON_AddItemToArray(list, o);
-	}
-	while (v && narrate_speeds[nspeeds])
-		nspeeds++;
-	cJSON_AddItemToObject(msg, "speeds", cJSON_CreateStringArray(narrate_speeds, nspeeds));
-	msgs = cJSON_AddObjectToObject(msg, "messages");
-	for (size_t i = 0; i < content_message_count(c); i++) {
-		const char *name, *text;
-		char id[ID_LEN];
-
-		content_message_at(c, i, &name, &text);
-		snprintf(id, sizeof(id), "msg/%s", name);
-		cJSON_AddItemToObject(msgs, name, text_obj(id, text));
-	}
-	list = cJSON_AddArrayToObject(msg, "words");
-	for (size_t i = 0; i < vocab_count(k_in->words); i++)
-		cJSON_AddItemToArray(list, cJSON_CreateString(vocab_at(k_in->words, i)));
-	return msg;
-}
-
-cJSON *view_error(const content *c, const char *code, long long seq, const char *const *extra)
-{
-	cJSON *msg = cJSON_CreateObject();
-	char name[64];
-	char *text;
-
-	snprintf(name, sizeof(name), "error.%s", code);
-	text = content_fill(c, name, extra);
-	cJSON_AddStringToObject(msg, "type", "error");
-	message_add_seq(msg, seq);
-	cJSON_AddStringToObject(msg, "code", code);
-	cJSON_AddStringToObject(msg, "message", text ? text : code);
-	free(text);
-	return msg;
 }

@@ -77,6 +77,8 @@ typedef struct view_params {
 
 /* The page description {"type":"page",...} for the page at index. NULL when memory runs out. */
 cJSON *view_page(const view_params *vp, size_t index);
+/* A text object {"id": id, "text": text}: what narration asks for by id. The caller owns it. */
+cJSON *view_text(const char *id, const char *text);
 /* The keys a switch sends unless the kiosk is told otherwise: the first moves, the second chooses.
  */
 #define VIEW_SWITCH_KEYS    "Space,Enter"

@@ -807,7 +807,7 @@ static void view_page_should_refuse_an_index_past_the_end(void)
 static void view_hello_should_say_how_the_keyboard_shows_and_carry_the_words(void)
 {
 	vocab *words = vocab_new(10);
-	view_kiosk k = {120, 30, 0, 0, 65536, NULL};
+	view_kiosk k = {120, 30, 0, 0, 65536, NULL, NULL};
 	cJSON *ask, *on;
 	const cJSON *list;
 
