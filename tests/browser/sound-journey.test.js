@@ -75,6 +75,9 @@ function expectedFor(f) {
     const name = f.kind === 'yes-no' ? m(f.value) : `${p}/option/${f.value}`;
     return [name, m(f.checked ? 'focus.selected' : 'focus.not-selected'), `msg/focus.position?n=${f.n}&of=${f.of}`];
   }
+  if (/^input-/.test(f.id) && f.tag === 'button') {
+    return [m('input.' + f.id.slice(6)), m('focus.button'), m(f.pressed ? 'focus.chosen' : 'focus.not-chosen')];
+  }
   if (f.card != null) {
     return [`${p}/card/${f.card}`, m('focus.button'), m(f.pressed ? 'focus.chosen' : 'focus.not-chosen'),
       `msg/focus.position?n=${f.cardN}&of=${f.cards}`];
@@ -237,8 +240,16 @@ test('a person who cannot see writes and sends a new plan by keys and sound alon
     let said = await press(page, 'Tab');
     assert.deepEqual(said.ids.slice(0, 3), [m('progress'), 'part/1/title', 'welcome/title']);
     assert.ok(said.ids.includes(m('headphones.ask')), `the question is read: ${said.ids}`);
-    assert.equal((await focused(page)).id, 'headphones-yes');
+    // Focus is on the first answer to "How do you use the screen?": they use a keyboard.
+    assert.equal((await focused(page)).id, 'input-touch');
+    await listenFor(page, m('input.keyboard'));
     let keys = await keysPressed(page);
+    await page.keyboard.press('Enter');
+    said = await speechAfter(page, keys);
+    assert.deepEqual(said.ids, [m('input.said-keyboard')]);
+    assert.equal(await page.evaluate(() => document.body.dataset.input), 'keyboard');
+    await listenFor(page, m('headphones.yes'));
+    keys = await keysPressed(page);
     await page.keyboard.press('Enter');
     said = await speechAfter(page, keys);
     assert.deepEqual(said.ids, [m('headphones.said-yes')]);
@@ -389,7 +400,8 @@ test('coming back with the code, by keys and sound, the person hears what their 
     await hide(page);
     let said = await press(page, 'Tab');
     assert.equal(said.ids[0], m('progress'));
-    assert.equal((await focused(page)).id, 'headphones-yes');
+    // They leave "How do you use the screen?" unanswered and go on to the headphones question.
+    await listenFor(page, m('headphones.yes'));
     const keys = await keysPressed(page);
     await page.keyboard.press('Enter');
     said = await speechAfter(page, keys);

@@ -240,6 +240,9 @@ export function init() {
     if (!narration.aloud() || !el || !el.matches(':focus-visible') || !records.some((r) => r.target === el)) {
       return;
     }
+    // A control that says what its choice means (the welcome page's "How do you use the
+    // screen?") is not cut off by its new state.
+    if (el.closest('[data-says-result]')) return;
     const { ids, els } = describe(el);
     if (ids.length) narration.speak(ids, els);
   }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['aria-pressed'] });

@@ -456,7 +456,7 @@ export function inputQuestion() {
   ask.id = 'input-ask';
   const said = el('p', { class: 'confirmation', id: 'input-said', tabindex: '-1', hidden: true });
   const group = el('div', { class: 'input-question', id: 'input-question', role: 'group',
-    'aria-labelledby': ask.id, 'data-scan-group': '' });
+    'aria-labelledby': ask.id, 'data-scan-group': '', 'data-says-result': '' });
   const buttons = el('div', { class: 'button-group input-choices' });
   for (const m of MODES) {
     const b = el('button', { type: 'button', class: 'button button-secondary', id: 'input-' + m,
