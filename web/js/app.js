@@ -377,6 +377,8 @@ function start() {
   narration.init({ send: sendIfOpen, nextSeq: autosave.nextSeq });
   focus.init();
   keyboard.init();
+  // "I touch the screen": the keyboard on the screen opens for every box from now on.
+  document.addEventListener('input-mode', (e) => { if (e.detail === 'touch') keyboard.setAlways(true); });
   scan.init();
 
   const bigger = $('bigger-text');

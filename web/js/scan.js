@@ -445,6 +445,8 @@ function setMode(m) {
   clearFrame();
   levels = [];
   welcome = null;
+  // Others follow the answer (app.js: "I touch the screen" opens the keyboard for every box).
+  document.dispatchEvent(new CustomEvent('input-mode', { detail: m }));
 }
 
 /**
