@@ -14,12 +14,15 @@ const NO_KEYS = `
   }
 `;
 
-/** A touch-only kiosk page: records the ids of every `narrate` it sends in the list returned. */
-async function openTouch(browser, server, viewport = { width: 1024, height: 768 }) {
+/**
+ * A touch-only kiosk page: records the ids of every `narrate` it sends in the list returned.
+ * clock: its timers on Playwright's fake clock (openKiosk's option).
+ */
+async function openTouch(browser, server, viewport = { width: 1024, height: 768 }, { clock = false } = {}) {
   const said = [];
   const hello = {};
   const kiosk = await openKiosk(browser, server.url, {
-    viewport, touch: true,
+    viewport, touch: true, clock,
     beforeOpen: async (page) => {
       await page.addInitScript(NO_KEYS);
       page.on('websocket', (ws) => {

@@ -4,8 +4,9 @@
 // a new plan without a code, write a long answer and a short one on the keyboard on the screen
 // (taking a word it offers), choose picture cards on two pages, add a budget entry with its money
 // typed on the numbers keys, check the plan (their words and their cards' words are there) and
-// send it. Coming back after a reload with the code typed by taps, the cards are still chosen on
-// their pages and on the check page. The database holds what was typed and chosen.
+// send it. Coming back after a reload with the code typed by taps (half way, and once it is sent),
+// the cards are still chosen on their pages and on the check page. The database holds what was
+// typed and chosen.
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -68,6 +69,9 @@ async function chooseCard(page, pageId) {
   assert.equal(await page.getAttribute(id, 'aria-pressed'), 'true');
 }
 
+/** The ids of the cards shown as chosen on the page now. */
+const chosenCards = (page) => page.$$eval('#cards [data-card][aria-pressed="true"]', (bs) => bs.map((b) => b.dataset.card));
+
 /** From the welcome page, after a reload: the code typed by taps, and Open. */
 async function comeBackWithCode(page, code) {
   await tap(page, '#input-touch');
@@ -127,6 +131,18 @@ test('a person with only a touch screen writes, checks and sends a whole plan by
       await chooseCard(page, 'important-people');
       await tapNext(page, 'important-places');
       await chooseCard(page, 'important-places');
+
+      // A reload half way, back with the code typed by taps: the cards are still chosen.
+      await page.reload();
+      await waitForPage(page, 'welcome', { focusTitle: false });
+      await comeBackWithCode(page, code);
+      await tap(page, '#action-continue');
+      await waitForPage(page, 'important-places', { focusTitle: false });
+      assert.deepEqual(await chosenCards(page), [CARDS['important-places']]);
+      await tap(page, '#back');
+      await waitForPage(page, 'important-people', { focusTitle: false });
+      assert.deepEqual(await chosenCards(page), [CARDS['important-people']]);
+      await tapNext(page, 'important-places');
 
       // A budget entry: what, then the money on the numbers keys.
       await tapNextUntil(page, 'budget');
@@ -199,6 +215,37 @@ test('a person with only a touch screen writes, checks and sends a whole plan by
       assert.equal(await page.evaluate(() => window.__keys), 0, 'no key was pressed');
       assert.deepEqual(pageErrors, []);
       t.diagnostic(`welcome to sent by taps in ${journeyS.toFixed(1)} s; all in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    } finally {
+      await context.close();
+      await server.stop();
+    }
+  });
+
+test('the first touch on the welcome page is not lost: what is touched stays put until its click',
+  async () => {
+    const server = await startServer();
+    const { context, page, pageErrors } = await openTouch(browser, server, undefined, { clock: true });
+    try {
+      await page.clock.pauseAt(Date.now() + 1000);
+      assert.equal(await page.isVisible('#touch-prompt'), true, 'the welcome page asks for a touch');
+      // A finger down and up on "I touch the screen"; on a touch screen its click comes a little later.
+      const where = () => page.$eval('#input-touch', (b) => {
+        const r = b.getBoundingClientRect();
+        return [r.left, r.top];
+      });
+      const before = await where();
+      await page.$eval('#input-touch', (b) => {
+        const at = { bubbles: true, pointerType: 'touch', isPrimary: true };
+        b.dispatchEvent(new PointerEvent('pointerdown', at));
+        b.dispatchEvent(new PointerEvent('pointerup', at));
+      });
+      await page.clock.runFor(100);
+      assert.deepEqual(await where(), before, 'the answer touched has not moved before its click');
+      await page.$eval('#input-touch', (b) => b.click());
+      await page.clock.runFor(100);
+      assert.equal(await page.getAttribute('#input-touch', 'aria-pressed'), 'true');
+      assert.equal(await page.isVisible('#touch-prompt'), false, 'after the click, the prompt goes');
+      assert.deepEqual(pageErrors, []);
     } finally {
       await context.close();
       await server.stop();
