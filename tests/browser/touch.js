@@ -44,15 +44,19 @@ async function openTouch(browser, server, viewport = { width: 1024, height: 768 
   return { ...kiosk, said, hello };
 }
 
+// The least a thing to touch measures each way (WCAG 2.5.5, Target Size).
+const TARGET_PX = 44;
+
 /**
  * Taps the middle of what selector finds, brought into view by script as a swipe would: it must
  * be there to touch, not under the keyboard or anything else, once the page has stopped moving (a
- * save's status line, a page drawn).
+ * save's status line, a page drawn); and it must be TARGET_PX square or more.
  */
 async function tap(page, selector) {
   const loc = page.locator(selector).first();
   await loc.waitFor({ state: 'visible' });
   let at;
+  let last = null;
   for (let i = 0; i < 20; i++) {
     at = await loc.evaluate(async (e) => {
       e.scrollIntoView({ block: 'nearest' });
@@ -61,12 +65,17 @@ async function tap(page, selector) {
       const x = r.left + r.width / 2;
       const y = r.top + r.height / 2;
       const over = document.elementFromPoint(x, y);
-      return { x, y, over: !over || e.contains(over) ? 'ok' : `${over.tagName}#${over.id}.${over.className} ` +
-        `in ${over.parentElement && over.parentElement.outerHTML.slice(0, 120)}` };
+      return { x, y, size: [Math.round(r.width), Math.round(r.height)],
+        over: !over || e.contains(over) ? 'ok' : `${over.tagName}#${over.id}.${over.className} ` +
+          `in ${over.parentElement && over.parentElement.outerHTML.slice(0, 120)}` };
     });
-    if (at.over === 'ok') break;
+    // Still where it was a frame ago: the page has stopped moving (a keyboard opening, a scroll).
+    if (at.over === 'ok' && last && last.x === at.x && last.y === at.y) break;
+    last = at;
   }
   assert.equal(at.over, 'ok', `${selector} is covered by ${at.over}`);
+  assert.ok(at.size[0] >= TARGET_PX && at.size[1] >= TARGET_PX,
+    `${selector} is big enough to touch: ${at.size.join('×')} px, not ${TARGET_PX} px or more`);
   await page.touchscreen.tap(at.x, at.y);
 }
 
@@ -81,7 +90,8 @@ async function tapNextUntil(page, to) {
     if (await page.evaluate((id) => document.getElementById('page').dataset.pageId === id, to)) return;
     const from = await page.evaluate(() => document.getElementById('page').dataset.pageId);
     await tap(page, '#next');
-    await page.waitForFunction((id) => document.getElementById('page').dataset.pageId !== id, from);
+    await page.waitForFunction((id) => document.getElementById('page').dataset.pageId !== id, from)
+      .catch((e) => { throw new Error(`Next on ${from} did not lead on: ${e.message}`); });
     await page.waitForSelector('body[data-connection="open"] #page-title');
   }
   throw new Error(`never reached ${to}`);
