@@ -1,12 +1,14 @@
 // Lighthouse's accessibility score is 100 on the kiosk's pages: the welcome page, then, as a
 // person moves on, a choice page, a one-line text page, the code page
 // with a wrong code's error, and the "Do you need more time?" warning (snapshots of the page as
-// it is). Lighthouse drives the same headless Chromium as the other tests, through its debugging port.
+// it is); and the states of a kiosk used without a keyboard: the keyboard on the screen open on a
+// long-text page, a page of picture cards with one chosen, and the frame of two-switch scanning.
+// Lighthouse drives the same headless Chromium as the other tests, through its debugging port.
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const net = require('node:net');
-const { startServer, launchBrowser, openKiosk, waitForPage } = require('./harness.js');
+const { startServer, launchBrowser, openKiosk, waitForPage, saveMark, waitForSave } = require('./harness.js');
 
 let server;
 let browser;
@@ -53,22 +55,38 @@ function failures(step) {
   return out;
 }
 
-test('every kiosk page state scores 100 for accessibility in Lighthouse', async () => {
+/** A Lighthouse flow of accessibility snapshots on the kiosk page `page`, through puppeteer `pp`. */
+async function flowOn(pp, page, name) {
   const { startFlow } = await import('lighthouse');
+  const target = (await pp.pages()).find((p) => p.url() === page.url());
+  assert.ok(target, 'the kiosk page is found through the debugging port');
+  return startFlow(target, {
+    name,
+    config: {
+      extends: 'lighthouse:default',
+      settings: { onlyCategories: ['accessibility'], formFactor: 'desktop',
+        screenEmulation: { disabled: true }, throttlingMethod: 'provided', logLevel: 'error' },
+    },
+  });
+}
+
+/** Every step of the flow audited, and each scores 100 with no failing audit. */
+async function assertAll100(flow, count) {
+  const steps = (await flow.createFlowResult()).steps;
+  assert.equal(steps.length, count, 'every state was audited');
+  const problems = steps.flatMap(failures);
+  assert.deepEqual(problems, [], problems.join('\n'));
+  for (const s of steps) {
+    assert.equal(s.lhr.categories.accessibility.score, 1, `${s.name} scores 100`);
+  }
+}
+
+test('every kiosk page state scores 100 for accessibility in Lighthouse', async () => {
   const puppeteer = require('puppeteer-core');
   const { context, page } = await openKiosk(browser, server.url, { clock: true });
   const pp = await puppeteer.connect({ browserURL: `http://127.0.0.1:${port}`, defaultViewport: null });
   try {
-    const target = (await pp.pages()).find((p) => p.url() === page.url());
-    assert.ok(target, 'the kiosk page is found through the debugging port');
-    const flow = await startFlow(target, {
-      name: 'kiosk',
-      config: {
-        extends: 'lighthouse:default',
-        settings: { onlyCategories: ['accessibility'], formFactor: 'desktop',
-          screenEmulation: { disabled: true }, throttlingMethod: 'provided', logLevel: 'error' },
-      },
-    });
+    const flow = await flowOn(pp, page, 'kiosk');
     await flow.snapshot({ name: 'welcome' });
 
     await page.click('#next'); // Start
@@ -98,15 +116,63 @@ test('every kiosk page state scores 100 for accessibility in Lighthouse', async 
     await page.waitForSelector('dialog#timeout[open]');
     await flow.snapshot({ name: 'the timeout warning' });
 
-    const steps = (await flow.createFlowResult()).steps;
-    assert.equal(steps.length, 5, 'every state was audited');
-    const problems = steps.flatMap(failures);
-    assert.deepEqual(problems, [], problems.join('\n'));
-    for (const s of steps) {
-      assert.equal(s.lhr.categories.accessibility.score, 1, `${s.name} scores 100`);
-    }
+    await assertAll100(flow, 5);
   } finally {
     await pp.disconnect();
     await context.close();
+  }
+});
+
+test('the keyboard on the screen, picture cards and the scanning frame score 100 in Lighthouse', async () => {
+  const puppeteer = require('puppeteer-core');
+  const pp = await puppeteer.connect({ browserURL: `http://127.0.0.1:${port}`, defaultViewport: null });
+  let k = await openKiosk(browser, server.url, { clock: true });
+  try {
+    // "I touch the screen": the keyboard opens for every box. A new plan, then a long-text page.
+    let { page } = k;
+    await page.click('#input-touch');
+    await page.click('#next');
+    await waitForPage(page, 'who');
+    let mark = await saveMark(page);
+    await page.click('label[for="option-me"]');
+    await waitForSave(page, mark, 'kept');
+    await page.click('#next');
+    await waitForPage(page, 'code');
+    await page.click('#keyboard .key-done');
+    await page.click('#code-new');
+    await page.waitForSelector('#code-display');
+    await page.click('#next');
+    await waitForPage(page, 'profile-intro');
+    await page.click('#next');
+    await waitForPage(page, 'like-admire', { focusTitle: false });
+    await page.waitForSelector('#keyboard:not([hidden]) .key-char');
+    let flow = await flowOn(pp, page, 'no keyboard');
+    await flow.snapshot({ name: 'like-admire, the keyboard on the screen open' });
+
+    await page.click('#keyboard .key-done');
+    await page.click('#next');
+    await waitForPage(page, 'important-people', { focusTitle: false });
+    await page.click('#keyboard .key-done');
+    mark = await saveMark(page);
+    await page.click('#cards [data-card]');
+    await waitForSave(page, mark);
+    await page.waitForSelector('#cards [data-card][aria-pressed="true"]');
+    await flow.snapshot({ name: 'important-people, a picture card chosen' });
+    await assertAll100(flow, 2);
+    await k.context.close();
+
+    // Two switches: Space moves the frame.
+    k = await openKiosk(browser, server.url, { clock: true });
+    page = k.page;
+    await page.click('#input-two-switches');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Space');
+    await page.waitForSelector('.is-scanned');
+    flow = await flowOn(pp, page, 'two switches');
+    await flow.snapshot({ name: 'welcome, the scanning frame showing' });
+    await assertAll100(flow, 1);
+  } finally {
+    await pp.disconnect();
+    await k.context.close();
   }
 });

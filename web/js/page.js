@@ -758,10 +758,20 @@ function firstTouch(e) {
   if (touched) return;
   touched = true;
   if (!current || current.kind !== 'welcome') return;
-  // A touch changes the page only once it is over: what was touched must not move under it
-  // (the click would miss Start).
+  // A touch changes the page only once its click is over: what was touched must not move under
+  // it (the click would miss Start, or "I touch the screen"). On a touch screen the click comes
+  // some milliseconds after the finger is lifted; a touch that makes no click (a swipe) is over
+  // a moment after it.
   if (e.type === 'pointerdown') {
-    window.addEventListener('pointerup', () => setTimeout(() => welcomeTouched(e), 0), { once: true });
+    let over = false;
+    const done = () => {
+      if (over) return;
+      over = true;
+      setTimeout(() => welcomeTouched(e), 0);
+    };
+    window.addEventListener('click', done, { once: true });
+    window.addEventListener('pointercancel', done, { once: true });
+    window.addEventListener('pointerup', () => setTimeout(done, 400), { once: true });
   } else {
     welcomeTouched(e);
   }

@@ -1,0 +1,167 @@
+// Shared by the tests of a person with only a touch screen: a kiosk page with touch and no keys,
+// taps at the middle of what is to be touched (never under something else), and typing with the
+// keyboard on the screen (web/js/keyboard.js) by taps on its keys.
+'use strict';
+const assert = require('node:assert/strict');
+const { openKiosk, waitForPage } = require('./harness.js');
+
+// In every page: counts the key events it gets (none may come: only taps), and records what it
+// asks the server to read aloud.
+const NO_KEYS = `
+  window.__keys = 0;
+  for (const t of ['keydown', 'keyup', 'keypress']) {
+    document.addEventListener(t, () => { window.__keys += 1; }, true);
+  }
+`;
+
+/**
+ * A touch-only kiosk page: records the ids of every `narrate` it sends in the list returned.
+ * clock: its timers on Playwright's fake clock (openKiosk's option).
+ */
+async function openTouch(browser, server, viewport = { width: 1024, height: 768 }, { clock = false } = {}) {
+  const said = [];
+  const hello = {};
+  const kiosk = await openKiosk(browser, server.url, {
+    viewport, touch: true, clock,
+    beforeOpen: async (page) => {
+      await page.addInitScript(NO_KEYS);
+      page.on('websocket', (ws) => {
+        ws.on('framesent', (f) => {
+          try {
+            const m = JSON.parse(f.payload);
+            if (m.type === 'narrate') said.push(...m.ids);
+          } catch { /* binary */ }
+        });
+        ws.on('framereceived', (f) => {
+          try {
+            const m = JSON.parse(f.payload);
+            if (m.type === 'hello') Object.assign(hello, m);
+          } catch { /* audio */ }
+        });
+      });
+    },
+  });
+  return { ...kiosk, said, hello };
+}
+
+// The least a thing to touch measures each way (WCAG 2.5.5, Target Size).
+const TARGET_PX = 44;
+
+/**
+ * Taps the middle of what selector finds, brought into view by script as a swipe would: it must
+ * be there to touch, not under the keyboard or anything else, once the page has stopped moving (a
+ * save's status line, a page drawn); and it must be TARGET_PX square or more.
+ */
+async function tap(page, selector) {
+  const loc = page.locator(selector).first();
+  await loc.waitFor({ state: 'visible' });
+  let at;
+  let last = null;
+  for (let i = 0; i < 20; i++) {
+    at = await loc.evaluate(async (e) => {
+      e.scrollIntoView({ block: 'nearest' });
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const r = e.getBoundingClientRect();
+      const x = r.left + r.width / 2;
+      const y = r.top + r.height / 2;
+      const over = document.elementFromPoint(x, y);
+      return { x, y, size: [Math.round(r.width), Math.round(r.height)],
+        over: !over || e.contains(over) ? 'ok' : `${over.tagName}#${over.id}.${over.className} ` +
+          `in ${over.parentElement && over.parentElement.outerHTML.slice(0, 120)}` };
+    });
+    // Still where it was a frame ago: the page has stopped moving (a keyboard opening, a scroll).
+    if (at.over === 'ok' && last && last.x === at.x && last.y === at.y) break;
+    last = at;
+  }
+  assert.equal(at.over, 'ok', `${selector} is covered by ${at.over}`);
+  assert.ok(at.size[0] >= TARGET_PX && at.size[1] >= TARGET_PX,
+    `${selector} is big enough to touch: ${at.size.join('×')} px, not ${TARGET_PX} px or more`);
+  await page.touchscreen.tap(at.x, at.y);
+}
+
+async function tapNext(page, to) {
+  await tap(page, '#next');
+  await waitForPage(page, to, { focusTitle: false });
+}
+
+/** Next until the page `to`, answering nothing on the way. */
+async function tapNextUntil(page, to) {
+  for (let i = 0; i < 40; i++) {
+    if (await page.evaluate((id) => document.getElementById('page').dataset.pageId === id, to)) return;
+    const from = await page.evaluate(() => document.getElementById('page').dataset.pageId);
+    await tap(page, '#next');
+    await page.waitForFunction((id) => document.getElementById('page').dataset.pageId !== id, from)
+      .catch((e) => { throw new Error(`Next on ${from} did not lead on: ${e.message}`); });
+    await page.waitForSelector('body[data-connection="open"] #page-title');
+  }
+  throw new Error(`never reached ${to}`);
+}
+
+const layoutOf = (page) => page.evaluate(() => document.getElementById('keyboard-keys').dataset.layout);
+
+async function useLayout(page, name) {
+  if (await layoutOf(page) !== name) await tap(page, `#keyboard [data-layout="${name}"]`);
+  assert.equal(await layoutOf(page), name);
+}
+
+/**
+ * Where each key of the keyboard is now, to tap ({layout, keys: {char or "space": [x, y]}}); each
+ * must be there to touch, not covered.
+ */
+async function keyPlaces(page) {
+  const places = await page.evaluate(() => {
+    const keys = {};
+    const covered = [];
+    for (const b of document.querySelectorAll('#keyboard .key-char, #keyboard .key-space')) {
+      const r = b.getBoundingClientRect();
+      const x = r.left + r.width / 2;
+      const y = r.top + r.height / 2;
+      if (!b.contains(document.elementFromPoint(x, y))) covered.push(b.textContent);
+      keys[b.dataset.char || 'space'] = [x, y];
+    }
+    return { layout: document.getElementById('keyboard-keys').dataset.layout, keys, covered };
+  });
+  assert.deepEqual(places.covered, [], 'every key can be touched');
+  return places;
+}
+
+/** Types text with the keys on the screen, changing layout for digits and money as a person would. */
+async function typeKeys(page, text) {
+  let places = await keyPlaces(page);
+  for (const ch of text) {
+    const want = /[0-9£/]/.test(ch) ? 'numbers' : /[a-z]/i.test(ch) && places.layout === 'numbers'
+      ? 'letters' : places.layout;
+    if (want !== places.layout) {
+      await useLayout(page, want);
+      places = await keyPlaces(page);
+    }
+    const at = places.keys[ch === ' ' ? 'space' : ch.toLowerCase()];
+    assert.ok(at, `a key for "${ch}" on ${places.layout}`);
+    await page.touchscreen.tap(at[0], at[1]);
+  }
+}
+
+/** The box the keyboard types into, and what the keyboard offers. */
+async function keyboardState(page) {
+  return page.evaluate(() => {
+    const kb = document.getElementById('keyboard');
+    const target = document.querySelector('.is-keyboard-target');
+    return {
+      open: !!kb && !kb.hidden,
+      target: target ? target.id : null,
+      words: [...document.querySelectorAll('#keyboard-words .key-word')].map((b) => b.textContent),
+    };
+  });
+}
+
+async function showKeyboard(page, field) {
+  await tap(page, `.keyboard-show[data-for="${field}"]`);
+  const s = await keyboardState(page);
+  assert.ok(s.open, 'the keyboard opens');
+  assert.equal(s.target, field);
+}
+
+module.exports = {
+  openTouch, tap, tapNext, tapNextUntil, layoutOf, useLayout, keyPlaces, typeKeys, keyboardState,
+  showKeyboard,
+};
