@@ -380,6 +380,10 @@ function start() {
   // "I touch the screen": the keyboard on the screen opens for every box from now on.
   document.addEventListener('input-mode', (e) => { if (e.detail === 'touch') keyboard.setAlways(true); });
   scan.init();
+  // Switches: a text box chosen opens the keyboard for it; scanning goes into the keyboard when
+  // it opens, and on from the box when it closes.
+  document.addEventListener('scan-choose', (e) => keyboard.open(e.target));
+  document.addEventListener('keyboard-change', (e) => scan.refresh(e.detail.open ? null : e.detail.box));
 
   const bigger = $('bigger-text');
   bigger.hidden = false;
