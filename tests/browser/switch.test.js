@@ -594,3 +594,54 @@ test('the frame is thick and shows in each colour mode and with bigger text', as
     await context.close();
   }
 });
+
+test('a kiosk with the keyboard always on: switches reach it, its keys are said, and Done goes on', async () => {
+  const always = await startServer(['--keyboard', 'on']);
+  const { context, page, pageErrors } = await openPaused(always, { audio: true });
+  try {
+    const sw = switches(page, 'two');
+    await answerWelcome(page, sw, 'two-switches');
+    await page.keyboard.press('Escape'); // the welcome page's reading stopped
+    await reach(page, sw, '#next');
+    await waitForPage(page, 'who', { focusTitle: false });
+    await reach(page, sw, '#option-helper');
+    await reach(page, sw, '#next');
+    await waitForPage(page, 'helper-name', { focusTitle: false });
+    // Open by itself for the first box, and scanning starts in it.
+    await page.waitForSelector('#keyboard:not([hidden])');
+    assert.equal(await page.evaluate(() => !!document.querySelector('#keyboard .keyboard-row.is-scanned')), true);
+    const said = async () => {
+      await page.clock.runFor(1); // focus speech speaks once the move is over
+      return page.evaluate(() => {
+        const n = window.__audio.sent.filter((m) => m.type === 'narrate').pop();
+        return n ? n.ids : [];
+      });
+    };
+    /** Steps and goes in until the frame is on the control, without choosing it. */
+    const onto = async (sel) => {
+      for (let i = 0; i < 30 && (await frameAt(page, sel)) !== 'on'; i++) {
+        if ((await frameAt(page, sel)) === 'step') await sw.next();
+        else await sw.choose();
+      }
+      assert.equal(await frameAt(page, sel), 'on');
+    };
+    // Each key the frame reaches is said, as keyboard focus says it.
+    const key = '#keyboard-keys .key-char[data-char="b"]';
+    await onto(key);
+    assert.equal((await said())[0], await page.$eval(key, (b) => b.dataset.textId));
+    // One press types one letter.
+    await sw.choose();
+    assert.equal(await page.inputValue('#answer'), 'B');
+    await onto('#keyboard .key-done');
+    assert.equal((await said())[0], await page.$eval('#keyboard .key-done', (b) => b.dataset.textId));
+    // Done closes the keyboard and the frame goes on from the box.
+    await reach(page, sw, '#keyboard .key-done');
+    await page.waitForSelector('#keyboard', { state: 'hidden' });
+    assert.equal(await page.evaluate(() => !!document.querySelector('.is-scanned')?.closest('#keyboard')), false);
+    assert.equal(await page.evaluate(() => !!document.querySelector('.is-scanned')), true);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+    await always.stop();
+  }
+});
