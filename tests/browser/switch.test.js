@@ -147,7 +147,7 @@ async function typeWord(page, sw, box, word, axeOnce) {
       await reach(page, sw, `#keyboard-words .key-word[data-text-id="word/${word}"]`);
       break;
     }
-    if (axeOnce && ch === word[1]) {
+    if (axeOnce && ch === word[0]) {
       // The frame on a key, with the keyboard open.
       for (let i = 0; i < 30 && (await frameAt(page, `#keyboard-keys .key-char[data-char="${ch}"]`)) !== 'on'; i++) {
         const where = await frameAt(page, `#keyboard-keys .key-char[data-char="${ch}"]`);
