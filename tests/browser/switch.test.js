@@ -625,6 +625,10 @@ test('a kiosk with the keyboard always on: switches reach it, its keys are said,
       }
       assert.equal(await frameAt(page, sel), 'on');
     };
+    // Out of the keyboard and onto the box: choosing it takes the frame back into the keyboard.
+    await reach(page, sw, '#answer');
+    assert.equal(await page.evaluate(() => !!document.querySelector('#keyboard .keyboard-row.is-scanned')), true);
+    assert.equal(await page.isVisible('#keyboard'), true);
     // Each key the frame reaches is said, as keyboard focus says it.
     const key = '#keyboard-keys .key-char[data-char="b"]';
     await onto(key);

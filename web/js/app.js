@@ -382,7 +382,11 @@ function start() {
   scan.init();
   // Switches: a text box chosen opens the keyboard for it; scanning goes into the keyboard when
   // it opens, and on from the box when it closes.
-  document.addEventListener('scan-choose', (e) => keyboard.open(e.target));
+  document.addEventListener('scan-choose', (e) => {
+    const was = keyboard.isOpen(); // (opening, it says so itself: keyboard-change)
+    keyboard.open(e.target);
+    if (was) scan.refresh();
+  });
   document.addEventListener('keyboard-change', (e) => scan.refresh(e.detail.open ? null : e.detail.box));
 
   const bigger = $('bigger-text');
