@@ -485,9 +485,8 @@ export function init() {
   const root = document.getElementById('page');
   if (root) new MutationObserver(decorate).observe(root, { childList: true, subtree: true });
   // While open, a box the person moves to is the one typed into; on a kiosk that shows it for
-  // every box, touching a box opens it.
-  // The frame of switch scanning passes over boxes, giving each focus: a switch user's box is the
-  // one they chose (app.js opens the keyboard for it), not one the frame passed.
+  // every box, touching a box opens it. Not for switches: their frame gives focus to each box it
+  // passes, and their box is the one they chose (app.js opens the keyboard for it).
   document.addEventListener('focusin', (e) => {
     if (suppress || !typeable(e.target) || !e.target.closest('#page')) return;
     if (/switch/.test(document.body.dataset.input || '')) return;
