@@ -51,7 +51,7 @@ async function openPaused(srv, opts = {}) {
  * clock moves on one step; 'two': `move` steps it. Counts presses and steps, and every key used.
  */
 function switches(page, mode, { move = 'Space', choose = 'Enter' } = {}) {
-  const sw = { mode, presses: 0, steps: 0, keys: new Set(), stepMs: DEFAULT_STEP_MS, welcome: true };
+  const sw = { mode, presses: 0, steps: 0, keys: new Set(), stepMs: DEFAULT_STEP_MS, welcome: true, letters: [] };
   sw.press = async (key) => {
     sw.presses += 1;
     sw.keys.add(key);
@@ -129,16 +129,80 @@ function median(xs) {
 }
 
 /**
+ * Types word into the box on the on-screen keyboard with the switches: the box chosen opens the
+ * keyboard, each letter is reached row by row, a word suggested that is the word is taken, and
+ * Done closes it. Counts the presses and steps each letter took (sw.letters).
+ */
+async function typeWord(page, sw, box, word, axeOnce) {
+  await reach(page, sw, box);
+  await page.waitForSelector('#keyboard:not([hidden])');
+  assert.equal(await page.evaluate(() => !!document.querySelector('#keyboard .keyboard-row.is-scanned')), true,
+    'scanning starts in the keyboard, on a row');
+  const said = (await page.$eval(box, (b) => b.value)).length;
+  for (const ch of word) {
+    const from = { presses: sw.presses, steps: sw.steps };
+    const hasWord = await page.$$eval('#keyboard-words .key-word', (bs, w) =>
+      bs.some((b) => b.textContent === w), word);
+    if (hasWord) {
+      await reach(page, sw, `#keyboard-words .key-word[data-text-id="word/${word}"]`);
+      break;
+    }
+    if (axeOnce && ch === word[0]) {
+      // The frame on a key, with the keyboard open.
+      for (let i = 0; i < 30 && (await frameAt(page, `#keyboard-keys .key-char[data-char="${ch}"]`)) !== 'on'; i++) {
+        const where = await frameAt(page, `#keyboard-keys .key-char[data-char="${ch}"]`);
+        if (where === 'step') await sw.next();
+        else await sw.choose();
+      }
+      const v = await axeNow(page);
+      assert.deepEqual(v, [], formatViolations('the keyboard open, the switch frame on a key', v));
+    }
+    await reach(page, sw, `#keyboard-keys .key-char[data-char="${ch}"]`);
+    sw.letters.push({ presses: sw.presses - from.presses, steps: sw.steps - from.steps });
+  }
+  const typed = await page.$eval(box, (b) => b.value);
+  assert.equal(typed.slice(said).trim().toLowerCase(), word, 'each press typed once');
+  await reach(page, sw, '#keyboard .key-done');
+  await page.waitForSelector('#keyboard', { state: 'hidden' });
+  return typed.trim();
+}
+
+/** Chooses the first n picture cards on the page with the switches; the frame stays in the cards. */
+async function chooseCards(page, sw, n, axeOnce) {
+  const ids = (await page.$$eval('#cards [data-card]', (bs) => bs.map((b) => b.id))).slice(0, n);
+  for (const id of ids) {
+    const mark = await saveMark(page);
+    await reach(page, sw, `#${id}`);
+    await waitForSave(page, mark);
+    assert.equal(await page.getAttribute(`#${id}`, 'aria-pressed'), 'true');
+    assert.equal(await frameAt(page, `#${id}`), 'on', 'the frame stays on the card chosen');
+  }
+  if (axeOnce) {
+    const v = await axeNow(page);
+    assert.deepEqual(v, [], formatViolations('the switch frame on a picture card', v));
+  }
+  return page.$$eval('#cards [aria-pressed="true"]', (bs) => bs.map((b) => b.dataset.card));
+}
+
+const WORDS = { outcomes: 'cook', 'like-admire': 'kind' };
+const CARD_PAGES = { 'important-people': 2, 'important-places': 1 };
+
+/**
  * From the page after the welcome to "sent": each choice answered (its first option, or No),
- * text boxes left empty (they are optional), the plan started without a code, one outcome added
- * (its name left empty: typing waits for the on-screen keyboard), then checked and sent. Returns
- * the presses and steps each page kind took, from the page shown to the next one.
+ * one text answer typed on the on-screen keyboard (like-admire) and the other boxes left empty
+ * (they are optional), picture cards chosen (two people, one place), the plan started without a
+ * code, one outcome added with its name typed, then checked and sent. Returns the presses and
+ * steps each page kind took, from the page shown to the next one, and what was typed and chosen.
  */
 async function journey(page, sw, axeOnce) {
   const perKind = {};
+  const typed = {};
+  const chosen = {};
+  let axeKeys = axeOnce;
+  let axeCards = axeOnce;
   for (let n = 0; n < 90; n++) {
     const { id, kind } = await pageNow(page);
-    if (id === 'sent') return perKind;
+    if (id === 'sent') return { perKind, typed, chosen };
     const from = { presses: sw.presses, steps: sw.steps };
     if (kind === 'choice' || kind === 'yes-no') {
       const first = await page.$eval('#page .options input', (r) => r.id);
@@ -159,22 +223,57 @@ async function journey(page, sw, axeOnce) {
     } else if (kind === 'list' && id === 'outcomes') {
       await reach(page, sw, '#list-add');
       await page.waitForSelector('.item-edit[data-item-id]');
+      const mark = await saveMark(page);
+      typed[id] = await typeWord(page, sw, '#field-outcome', WORDS[id], axeKeys);
+      axeKeys = null;
+      await page.clock.runFor(1000); // typing is saved once it pauses (autosave.js)
+      await waitForSave(page, mark);
+      // Done closed the keyboard: the frame goes on from the box, to the entry's own Done.
       await reach(page, sw, '#item-done');
       await page.waitForFunction(() => !document.querySelector('.item-edit') &&
         document.querySelectorAll('li.item').length === 1);
+    } else if (WORDS[id]) {
+      const mark = await saveMark(page);
+      typed[id] = await typeWord(page, sw, '#answer', WORDS[id], axeKeys);
+      axeKeys = null;
+      await page.clock.runFor(1000); // typing is saved once it pauses (autosave.js)
+      await waitForSave(page, mark);
+    } else if (CARD_PAGES[id]) {
+      chosen[id] = await chooseCards(page, sw, CARD_PAGES[id], axeCards);
+      axeCards = null;
     }
     await reach(page, sw, kind === 'send' ? '#send-plan' : '#next');
     await waitForOtherPage(page, id);
-    (perKind[kind] ||= []).push({ presses: sw.presses - from.presses, steps: sw.steps - from.steps });
+    const k = typed[id] ? `${kind}, typed` : chosen[id] ? `${kind}, cards` : kind;
+    (perKind[k] ||= []).push({ presses: sw.presses - from.presses, steps: sw.steps - from.steps });
   }
   throw new Error('the journey did not reach the sent page');
 }
 
-function report(t, name, perKind) {
+function report(t, name, perKind, sw) {
   const lines = Object.entries(perKind).map(([kind, runs]) =>
     `${kind}: median ${median(runs.map((r) => r.presses))} presses, ` +
     `${median(runs.map((r) => r.steps))} steps (${runs.length} pages)`);
+  lines.push(`keyboard: median ${median(sw.letters.map((r) => r.presses))} presses, ` +
+    `${median(sw.letters.map((r) => r.steps))} steps per letter (${sw.letters.length} letters)`);
   t.diagnostic(`${name}: ${lines.join('; ')}`);
+}
+
+/** After sent, the database holds the words typed and the cards chosen. */
+function assertStored(plan, { typed, chosen }) {
+  assert.deepEqual(Object.keys(typed).sort(), Object.keys(WORDS).sort());
+  assert.deepEqual(Object.keys(chosen).sort(), Object.keys(CARD_PAGES).sort());
+  const rows = sql(server.data, `select page, field, value from answers where plan_id = ${plan}`);
+  for (const [pageId, words] of Object.entries(typed)) {
+    assert.ok(rows.some((r) => r.page === pageId && r.field !== 'cards' && r.value.trim() === words),
+      `${pageId}: "${words}" stored`);
+  }
+  for (const [pageId, cards] of Object.entries(chosen)) {
+    assert.equal(cards.length, CARD_PAGES[pageId]);
+    const stored = rows.find((r) => r.page === pageId && r.field === 'cards');
+    assert.ok(stored, `${pageId}: cards stored`);
+    assert.deepEqual(stored.value.split(',').sort(), [...cards].sort(), `${pageId}: the cards chosen`);
+  }
 }
 
 function assertSent() {
@@ -198,13 +297,14 @@ test('one switch: the whole journey with one key, the frame moving by itself at 
     assert.deepEqual(v, [], formatViolations('the welcome page with the switch frame', v));
     await reach(page, sw, '#next'); // Start
     await waitForPage(page, 'who', { focusTitle: false });
-    const perKind = await journey(page, sw, true);
-    report(t, 'one switch', perKind);
+    const done = await journey(page, sw, true);
+    report(t, 'one switch', done.perKind, sw);
     assert.deepEqual([...sw.keys], ['Enter'], 'one key only');
     const after = sql(server.data, "select count(*) n from plans where status = 'submitted'")[0].n;
     assert.equal(after, sent + 1, 'the plan was sent');
     const plan = sql(server.data, 'select max(id) id from plans')[0].id;
     assert.deepEqual(sql(server.data, `select page from items where plan_id = ${plan}`), [{ page: 'outcomes' }]);
+    assertStored(plan, done);
     assert.equal(sql(server.data,
       `select value from answers where plan_id = ${plan} and page = 'unsafe'`)[0].value, 'no');
     assert.deepEqual(pageErrors, []);
@@ -221,12 +321,13 @@ test('two switches: the whole journey with two keys, one to move and one to choo
     assert.equal(await page.isVisible('#scan-speed'), false, 'no speed for two switches');
     await reach(page, sw, '#next');
     await waitForPage(page, 'who', { focusTitle: false });
-    const perKind = await journey(page, sw, false);
-    report(t, 'two switches', perKind);
+    const done = await journey(page, sw, false);
+    report(t, 'two switches', done.perKind, sw);
     assert.deepEqual([...sw.keys].sort(), ['Enter', 'Space'], 'two keys only');
     const plan = sql(server.data, 'select max(id) id from plans')[0].id;
     assert.deepEqual(sql(server.data, `select status from plans where id = ${plan}`), [{ status: 'submitted' }]);
     assert.deepEqual(sql(server.data, `select page from items where plan_id = ${plan}`), [{ page: 'outcomes' }]);
+    assertStored(plan, done);
     assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();
@@ -491,5 +592,60 @@ test('the frame is thick and shows in each colour mode and with bigger text', as
     assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();
+  }
+});
+
+test('a kiosk with the keyboard always on: switches reach it, its keys are said, and Done goes on', async () => {
+  const always = await startServer(['--keyboard', 'on']);
+  const { context, page, pageErrors } = await openPaused(always, { audio: true });
+  try {
+    const sw = switches(page, 'two');
+    await answerWelcome(page, sw, 'two-switches');
+    await page.keyboard.press('Escape'); // the welcome page's reading stopped
+    await reach(page, sw, '#next');
+    await waitForPage(page, 'who', { focusTitle: false });
+    await reach(page, sw, '#option-helper');
+    await reach(page, sw, '#next');
+    await waitForPage(page, 'helper-name', { focusTitle: false });
+    // Open by itself for the first box, and scanning starts in it.
+    await page.waitForSelector('#keyboard:not([hidden])');
+    assert.equal(await page.evaluate(() => !!document.querySelector('#keyboard .keyboard-row.is-scanned')), true);
+    const said = async () => {
+      await page.clock.runFor(1); // focus speech speaks once the move is over
+      return page.evaluate(() => {
+        const n = window.__audio.sent.filter((m) => m.type === 'narrate').pop();
+        return n ? n.ids : [];
+      });
+    };
+    /** Steps and goes in until the frame is on the control, without choosing it. */
+    const onto = async (sel) => {
+      for (let i = 0; i < 30 && (await frameAt(page, sel)) !== 'on'; i++) {
+        if ((await frameAt(page, sel)) === 'step') await sw.next();
+        else await sw.choose();
+      }
+      assert.equal(await frameAt(page, sel), 'on');
+    };
+    // Out of the keyboard and onto the box: choosing it takes the frame back into the keyboard.
+    await reach(page, sw, '#answer');
+    assert.equal(await page.evaluate(() => !!document.querySelector('#keyboard .keyboard-row.is-scanned')), true);
+    assert.equal(await page.isVisible('#keyboard'), true);
+    // Each key the frame reaches is said, as keyboard focus says it.
+    const key = '#keyboard-keys .key-char[data-char="b"]';
+    await onto(key);
+    assert.equal((await said())[0], await page.$eval(key, (b) => b.dataset.textId));
+    // One press types one letter.
+    await sw.choose();
+    assert.equal(await page.inputValue('#answer'), 'B');
+    await onto('#keyboard .key-done');
+    assert.equal((await said())[0], await page.$eval('#keyboard .key-done', (b) => b.dataset.textId));
+    // Done closes the keyboard and the frame goes on from the box.
+    await reach(page, sw, '#keyboard .key-done');
+    await page.waitForSelector('#keyboard', { state: 'hidden' });
+    assert.equal(await page.evaluate(() => !!document.querySelector('.is-scanned')?.closest('#keyboard')), false);
+    assert.equal(await page.evaluate(() => !!document.querySelector('.is-scanned')), true);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+    await always.stop();
   }
 });

@@ -380,6 +380,14 @@ function start() {
   // "I touch the screen": the keyboard on the screen opens for every box from now on.
   document.addEventListener('input-mode', (e) => { if (e.detail === 'touch') keyboard.setAlways(true); });
   scan.init();
+  // Switches: a text box chosen opens the keyboard for it; scanning goes into the keyboard when
+  // it opens, and on from the box when it closes.
+  document.addEventListener('scan-choose', (e) => {
+    const was = keyboard.isOpen(); // (opening, it says so itself: keyboard-change)
+    keyboard.open(e.target);
+    if (was) scan.refresh();
+  });
+  document.addEventListener('keyboard-change', (e) => scan.refresh(e.detail.open ? null : e.detail.box));
 
   const bigger = $('bigger-text');
   bigger.hidden = false;

@@ -47,6 +47,7 @@ export function cardsField(p, labelId) {
   if (!Array.isArray(p.cards) || !p.cards.length) return null;
   const group = el('div', {
     class: 'cards', id: 'cards', role: 'group', 'aria-labelledby': labelId, dataset: { cards: 'true' },
+    'data-scan-group': '', // switches: the cards are one group, and the frame stays in it after a choice
   });
   const error = el('p', { class: 'field-error', id: 'cards-error', role: 'alert', hidden: true });
   let touch = null;

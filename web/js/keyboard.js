@@ -236,8 +236,9 @@ function control(name, cls, onPress) {
 function build() {
   const title = el('h2', { class: 'visually-hidden', id: 'keyboard-title' });
   setText(title, msg('keyboard.name'));
+  // Switches scan it by rows, then the keys in a row (scan.js): each row is a group.
   const words = el('div', { class: 'keyboard-words', id: 'keyboard-words', role: 'group',
-    'aria-labelledby': 'keyboard-words-label' });
+    'aria-labelledby': 'keyboard-words-label', 'data-scan-group': '' });
   const wordsLabel = el('span', { class: 'visually-hidden', id: 'keyboard-words-label' });
   setText(wordsLabel, msg('keyboard.words'));
   const date = el('p', { class: 'keyboard-date', id: 'keyboard-date', hidden: true });
@@ -248,7 +249,7 @@ function build() {
     refresh();
   });
   cap.setAttribute('aria-pressed', 'false');
-  const controls = el('div', { class: 'keyboard-row keyboard-controls' },
+  const controls = el('div', { class: 'keyboard-row keyboard-controls', 'data-scan-group': '' },
     cap,
     control('keyboard.space', 'key-space', space),
     control('keyboard.delete', 'key-delete', del),
@@ -258,7 +259,7 @@ function build() {
       close(true);
     }));
   const switches = el('div', { class: 'keyboard-row keyboard-layouts', role: 'group',
-    'aria-labelledby': 'keyboard-title' });
+    'aria-labelledby': 'keyboard-title', 'data-scan-group': '' });
   for (const name of Object.keys(LAYOUTS)) {
     const b = control(LAYOUT_NAMES[name], 'key-layout', () => {
       setLayout(name);
@@ -268,7 +269,8 @@ function build() {
     b.setAttribute('aria-pressed', 'false');
     switches.append(b);
   }
-  panel = el('section', { class: 'keyboard', id: 'keyboard', 'aria-labelledby': 'keyboard-title', hidden: true },
+  panel = el('section', { class: 'keyboard', id: 'keyboard', 'aria-labelledby': 'keyboard-title', hidden: true,
+    'data-scan-group': '' },
     title, wordsLabel, el('div', { class: 'keyboard-row keyboard-top' }, words, date), keys, controls, switches);
   // A press on a key leaves focus where it was: the box keeps its cursor, and a person using
   // Tab or switches still moves through the keys.
@@ -292,7 +294,7 @@ function setCapital(on) {
 function setLayout(name) {
   layout = name;
   const rows = LAYOUTS[name].map((row) => {
-    const r = el('div', { class: 'keyboard-row keyboard-chars' });
+    const r = el('div', { class: 'keyboard-row keyboard-chars', 'data-scan-group': '' });
     for (const ch of row) {
       const b = el('button', { type: 'button', class: 'button key key-char' }, ch);
       b.dataset.char = ch;
@@ -372,6 +374,7 @@ export function open(box) {
   if (!panel) build();
   const kind = kindOf(box);
   const wasOpen = !panel.hidden && target === box;
+  const opening = panel.hidden;
   markTarget(box);
   if (!wasOpen) { // (touching the box it types into keeps a date half typed)
     dateDraft = box.type === 'date' ? draftOf(box.value) : '';
@@ -382,6 +385,16 @@ export function open(box) {
   fitPage();
   refresh();
   requestAnimationFrame(showTarget); // again once the page has its room under it
+  if (opening) changed(true, box);
+}
+
+/**
+ * Tells the page the keyboard opened or closed (app.js: switch scanning starts again in it, or
+ * goes on from the box). While open, scanning starts at it (`data-scan-start`).
+ */
+function changed(isOpenNow, box) {
+  panel.toggleAttribute('data-scan-start', isOpenNow);
+  document.dispatchEvent(new CustomEvent('keyboard-change', { detail: { open: isOpenNow, box } }));
 }
 
 /** Closes the keyboard; back: focus goes back to the box it typed into. */
@@ -396,6 +409,7 @@ export function close(back = false) {
     box.focus({ preventScroll: true });
     suppress = false;
   }
+  changed(false, box);
 }
 
 export function isOpen() {
@@ -471,9 +485,11 @@ export function init() {
   const root = document.getElementById('page');
   if (root) new MutationObserver(decorate).observe(root, { childList: true, subtree: true });
   // While open, a box the person moves to is the one typed into; on a kiosk that shows it for
-  // every box, touching a box opens it.
+  // every box, touching a box opens it. Not for switches: their frame gives focus to each box it
+  // passes, and their box is the one they chose (app.js opens the keyboard for it).
   document.addEventListener('focusin', (e) => {
     if (suppress || !typeable(e.target) || !e.target.closest('#page')) return;
+    if (/switch/.test(document.body.dataset.input || '')) return;
     if (isOpen() || always) open(e.target);
   });
   document.addEventListener('click', (e) => {

@@ -37,6 +37,7 @@ let welcome = null; // {group} while the welcome question scans itself
 let touchedFirst = false; // 'key' (a switch's) or 'other': how the person first reached the page
 let welcomeOff = false;   // they moved with a keyboard: the welcome question does not scan itself
 let pressed = null; // the keydown this module acts on once every listener has heard it
+let restarts = 0;   // counts the scan starting again (a choice that opened the keyboard)
 
 /** The name a key has in hello.kiosk.switch_keys. */
 function keyName(e) {
@@ -182,14 +183,45 @@ function show(quiet) {
   }
 }
 
-/** Starts at the top: in the dialog if one is open, else at the page (`prefer`: the entry with it). */
+/** The levels from root down to target, the frame on it (a group or a control); null: not there. */
+function pathTo(root, target) {
+  const out = [];
+  let owner = root;
+  for (let depth = 0; depth < 12; depth++) {
+    const entries = levelEntries(owner);
+    const i = entries.findIndex((e) => elOf(e) === target || elOf(e).contains(target));
+    if (i < 0) return null;
+    out.push({ owner, entries, index: i });
+    if (entries[i].item || entries[i].group === target) return out;
+    owner = entries[i].group;
+  }
+  return null;
+}
+
+/**
+ * Starts at the top: in the dialog if one is open, else at the page (`prefer`: the entry with it).
+ * A group marked `data-scan-start` (the on-screen keyboard, open) is gone into: the frame starts
+ * on its first row.
+ */
 function restart(prefer) {
+  restarts += 1;
   const root = welcome ? welcome.group : rootNow();
   const entries = levelEntries(root);
   let index = 0;
   const page = document.getElementById('page');
   const start = root.querySelector('[data-scan-start]');
-  const want = prefer || start || (root === document.body ? page : null);
+  const into = !prefer && start && visible(start) ? pathTo(root, start) : null;
+  if (into) {
+    const inner = levelEntries(start);
+    levels = into;
+    if (inner.length > 1 && levels[levels.length - 1].entries[levels[levels.length - 1].index].group) {
+      levels.push({ owner: start, entries: inner, index: 0 });
+    }
+    show(true);
+    schedule();
+    return;
+  }
+  const want = prefer || (root === document.body ? page : null);
   if (want) {
     const i = entries.findIndex((e) => elOf(e) === want || elOf(e).contains(want) ||
       (!prefer && want.contains(elOf(e))));
@@ -269,14 +301,18 @@ function choose() {
   }
   const item = at.item;
   const path = levels.map((l) => l.owner);
+  const top = levels[0] && levels[0].entries[levels[0].index];
+  const home = item.closest('[data-scan-start]');
   const wasWelcome = !!welcome;
+  const was = restarts;
   activate(item);
-  if (wasWelcome || !scanning()) return;
+  if (wasWelcome || !scanning() || restarts !== was) return; // (the keyboard opened or closed)
   if (staysPut(item) && item.isConnected) {
     again(path, item);
+  } else if (home && home.isConnected && home.hasAttribute('data-scan-start') && visible(home)) {
+    restart(); // a key typed: back to the keyboard's first row for the next one
   } else {
     // On to what comes after the group the choice was in (an answer chosen: on to Next).
-    const top = levels[0] && levels[0].entries[levels[0].index];
     levels = [];
     afterChoice(top ? elOf(top) : null);
   }
@@ -549,12 +585,33 @@ export function pageShown() {
 
 /**
  * Something new to scan has shown itself (the on-screen keyboard opening or closing): scanning
- * starts again at the top, at the element marked `data-scan-start` if there is one.
+ * starts again at the top, at the element marked `data-scan-start` if there is one. from: the
+ * frame goes on from there instead (the box the keyboard typed into, once it closes).
  */
-export function refresh() {
+export function refresh(from) {
   if (!scanning()) return;
   levels = [];
-  restart();
+  const root = rootNow();
+  const path = from && from.isConnected && visible(from) && !welcome ? pathTo(root, from) : null;
+  if (!path) {
+    restart();
+    return;
+  }
+  restarts += 1;
+  levels = path;
+  // The next thing after it: in its group, else after the group.
+  for (;;) {
+    const l = levels[levels.length - 1];
+    l.index += 1;
+    if (l.index < l.entries.length) break;
+    if (levels.length === 1) {
+      l.index = 0;
+      break;
+    }
+    levels.pop();
+  }
+  show(true);
+  schedule();
 }
 
 export function init() {
