@@ -130,8 +130,10 @@ async function assertFont(page) {
       problem = await fontProblem(page);
       break;
     } catch (e) {
-      if (tries >= 3 || !/context was destroyed|navigat/i.test(String(e))) throw e;
-      await page.waitForLoadState('load');
+      if (tries >= 5 || !/context was destroyed|navigat/i.test(String(e))) throw e;
+      // The page is moving on: wait for where it lands to load. (waitForLoadState would answer
+      // at once for the page being left, which has loaded already.)
+      await Promise.race([page.waitForEvent('load'), new Promise((r) => setTimeout(r, 2000))]).catch(() => {});
     }
   }
   if (problem) throw new Error(`the served font did not load: ${problem}`);
