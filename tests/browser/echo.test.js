@@ -78,7 +78,11 @@ test('each word typed is said back when asked for, cutting off the word before; 
     await page.click('#next');
     await waitForPage(page, 'like-admire');
 
+    // Focus speech says the box first (sent just after the click is handled): waited for, so
+    // that it is not taken for a letter said.
+    from = await sentCount(page);
     await page.click('#answer');
+    assert.equal((await nextNarrate(page, from))[0], 'like-admire/ask');
     from = await sentCount(page);
     await page.keyboard.type('Everlastingly');
     assert.ok((await sentSince(page, from)).every((x) => x.type !== 'narrate'), 'letters are not said: ' + JSON.stringify(await sentSince(page, from)));
