@@ -153,6 +153,25 @@ async function next(page, to) {
   return enterTo(page, to);
 }
 
+/**
+ * From the welcome page: Tab to "Yes, I am using headphones" and press it (its thanks is said),
+ * Start, choose "me" on who is writing, and go on to the code page.
+ */
+async function headphonesToCode(page) {
+  await listenFor(page, m('headphones.yes'));
+  const keys = await keysPressed(page);
+  await page.keyboard.press('Enter');
+  let said = await speechAfter(page, keys);
+  assert.deepEqual(said.ids, [m('headphones.said-yes')]);
+  await listenFor(page, m('start'));
+  await enterTo(page, 'who');
+  // Who is writing: me.
+  said = await press(page, 'Tab');
+  assert.deepEqual(said.ids, expectedFor(await focused(page)));
+  await choose(page, 'me', 'kept');
+  await next(page, 'code');
+}
+
 /** Types words into the box with focus, key by key, and waits for them to be saved (on the
  * fake clock, the autosave's pause passes at once). Typing stops the voice. */
 async function typeWords(page, words, state = 'saved') {
@@ -248,19 +267,7 @@ test('a person who cannot see writes and sends a new plan by keys and sound alon
     said = await speechAfter(page, keys);
     assert.deepEqual(said.ids, [m('input.said-keyboard')]);
     assert.equal(await page.evaluate(() => document.body.dataset.input), 'keyboard');
-    await listenFor(page, m('headphones.yes'));
-    keys = await keysPressed(page);
-    await page.keyboard.press('Enter');
-    said = await speechAfter(page, keys);
-    assert.deepEqual(said.ids, [m('headphones.said-yes')]);
-    await listenFor(page, m('start'));
-    await enterTo(page, 'who');
-
-    // Who is writing: me.
-    said = await press(page, 'Tab');
-    assert.deepEqual(said.ids, expectedFor(await focused(page)));
-    await choose(page, 'me', 'kept');
-    await next(page, 'code');
+    await headphonesToCode(page);
 
     // No code: start a new plan. The new code is read, piece by piece (headphones on).
     await listenFor(page, m('code.new'));
@@ -401,17 +408,7 @@ test('coming back with the code, by keys and sound, the person hears what their 
     let said = await press(page, 'Tab');
     assert.equal(said.ids[0], m('progress'));
     // They leave "How do you use the screen?" unanswered and go on to the headphones question.
-    await listenFor(page, m('headphones.yes'));
-    const keys = await keysPressed(page);
-    await page.keyboard.press('Enter');
-    said = await speechAfter(page, keys);
-    assert.deepEqual(said.ids, [m('headphones.said-yes')]);
-    await listenFor(page, m('start'));
-    await enterTo(page, 'who');
-    said = await press(page, 'Tab');
-    assert.deepEqual(said.ids, expectedFor(await focused(page)));
-    await choose(page, 'me', 'kept');
-    await next(page, 'code');
+    await headphonesToCode(page);
 
     // The code, typed; Enter opens the plan, and what the social worker wrote comes first.
     await listenFor(page, m('code.label'));
