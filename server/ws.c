@@ -1,8 +1,9 @@
-#include "ws.h"
+/* ws: the websockets (reassembly, a bounded send queue per connection, the batch commit) and
+ * the server's context: mounts, headers, the listening socket. The HTTP routes are in http.c. */
+#include "ws_int.h"
 
-#include "err.h"
 #include "buf.h"
-#include "limiter.h"
+#include "err.h"
 
 #include <libwebsockets.h>
 #include <sodium.h>
@@ -11,11 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
-#define MAX_QUEUED_BYTES	   (32 * 1024 * 1024) /* a browser that stops reading is closed */
-#define COOKIE_NAME		   "planaloud_staff"
-#define LOGIN_FAILURES_PER_ADDRESS 30  /* wrong logins from one address ... */
-#define LOGIN_WINDOW_SECONDS	   600 /* ... in this long, before it must wait */
-#define STAFF_PROTOCOL_ID	   1
+#define MAX_QUEUED_BYTES  (32 * 1024 * 1024) /* a browser that stops reading is closed */
+#define STAFF_PROTOCOL_ID 1
 
 typedef struct out_msg {
 	struct out_msg *next;
@@ -38,31 +36,6 @@ typedef struct conn {
 	size_t queued;
 	int close_status; /* non-zero: close with this once the queue is empty */
 } conn;
-
-struct ws {
-	struct lws_context *ctx;
-	struct lws_vhost *vh;
-	ws_config cfg;
-	lws_sorted_usec_list_t flush_sul;
-	int flush_scheduled;
-	struct lws_http_mount mount_health, mount_auth, mount_web;
-	char web_origin[4096];
-	limiter *logins; /* wrong logins per address */
-};
-
-/* One HTTP request to /staff/auth/: its form, while the body arrives. */
-typedef struct http_req {
-	struct lws_spa *spa;
-	int route; /* ROUTE_LOGIN or ROUTE_LOGOUT */
-	int has_token;
-	unsigned char token[USERS_TOKEN_BYTES];
-	char peer[64];
-} http_req;
-
-enum { ROUTE_NONE, ROUTE_LOGIN, ROUTE_LOGOUT };
-
-static const char *const form_fields[] = {"name", "password"};
-enum { FIELD_NAME, FIELD_PASSWORD };
 
 /* Security headers on every HTTP response. media-src allows narration audio (blob: URLs); font-src
  * the pages' own font (web/fonts/, woff2, which the static mount serves as font/woff2). */
@@ -140,7 +113,7 @@ static void conn_release(conn *c)
 
 /* Commits the kiosk's open batch, if any: at the end of a loop turn, and before a staff change
  * (which answers at once, so it must not share a transaction that commits later). */
-static void commit_batch(ws *w)
+void commit_batch(ws *w)
 {
 	char err[STORE_ERR_LEN];
 
@@ -180,7 +153,7 @@ static int host_ok(const ws *w, const char *host)
 }
 
 /* Cross-site websocket hijacking: a browser's Origin must be this server's own. */
-static int origin_ok(const ws *w, struct lws *wsi)
+int origin_ok(const ws *w, struct lws *wsi)
 {
 	char origin[256], host[256];
 	const char *o;
@@ -194,7 +167,7 @@ static int origin_ok(const ws *w, struct lws *wsi)
 }
 
 /* The staff session token in the request's cookie: 0 and token, or -1 when there is none. */
-static int staff_cookie(struct lws *wsi, unsigned char token[USERS_TOKEN_BYTES])
+int staff_cookie(struct lws *wsi, unsigned char token[USERS_TOKEN_BYTES])
 {
 	char text[USERS_TOKEN_TEXT + 8];
 	size_t max = sizeof(text);
@@ -212,6 +185,14 @@ static int is_staff_protocol(struct lws *wsi)
 	return pr && pr->id == STAFF_PROTOCOL_ID;
 }
 
+int client_address(const ws *w, struct lws *wsi, char *out, size_t len)
+{
+	(void)w;
+	out[0] = '\0';
+	lws_get_peer_simple(wsi, out, len);
+	return out[0] ? 0 : -1;
+}
+
 /* A websocket has opened: its session, kiosk or staff (with the cookie's login). */
 static int conn_open(conn *c, ws *w, struct lws *wsi)
 {
@@ -222,7 +203,7 @@ static int conn_open(conn *c, ws *w, struct lws *wsi)
 	c->w = w;
 	c->tail = &c->head;
 	buf_init(&c->rx);
-	lws_get_peer_simple(wsi, peer, sizeof(peer));
+	client_address(w, wsi, peer, sizeof(peer));
 	if (is_staff_protocol(wsi)) {
 		unsigned char token[USERS_TOKEN_BYTES];
 		int has = staff_cookie(wsi, token) == 0;
@@ -345,190 +326,8 @@ static int callback_planaloud(struct lws *wsi, enum lws_callback_reasons reason,
 	}
 }
 
-/* /healthz: 200 when the database answers, 503 when it does not. */
-static int healthz(struct lws *wsi, ws *w)
-{
-	unsigned char out[LWS_PRE + 512], *start = out + LWS_PRE, *p = start,
-					  *end = out + sizeof(out);
-	char body[192];
-	size_t done, total;
-	int n, ok;
-
-	ok = store_ping(w->cfg.st) == 0;
-	kiosk_prerender_progress(w->cfg.proto, &done, &total);
-	n = snprintf(body, sizeof(body),
-		     "{\"status\":\"%s\",\"schema\":%d,\"prerendered\":%zu,\"texts\":%zu}\n",
-		     ok ? "ok" : "unavailable", ok ? store_schema_version(w->cfg.st) : -1, done,
-		     total);
-	if (lws_add_http_common_headers(wsi, ok ? HTTP_STATUS_OK : HTTP_STATUS_SERVICE_UNAVAILABLE,
-					"application/json", (lws_filepos_t)n, &p, end) ||
-	    lws_finalize_write_http_header(wsi, start, &p, end))
-		return 1;
-	memcpy(p, body, (size_t)n);
-	if (lws_write(wsi, p, (size_t)n, LWS_WRITE_HTTP_FINAL) != n)
-		return 1;
-	return lws_http_transaction_completed(wsi) ? -1 : 0;
-}
-
-/* Answers with a status and no body. */
-static int http_status(struct lws *wsi, unsigned int status)
-{
-	lws_return_http_status(wsi, status, NULL);
-	return lws_http_transaction_completed(wsi) ? -1 : 0;
-}
-
-/* 303 See Other to location, setting cookie (when not NULL). */
-static int see_other(struct lws *wsi, const char *location, const char *cookie)
-{
-	unsigned char out[LWS_PRE + 1024], *start = out + LWS_PRE, *p = start,
-					   *end = out + sizeof(out);
-
-	if (lws_add_http_header_status(wsi, HTTP_STATUS_SEE_OTHER, &p, end) ||
-	    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_LOCATION,
-					 (const unsigned char *)location, (int)strlen(location), &p,
-					 end) ||
-	    (cookie && lws_add_http_header_by_name(
-			   wsi, (const unsigned char *)"set-cookie:", (const unsigned char *)cookie,
-			   (int)strlen(cookie), &p, end)) ||
-	    lws_add_http_header_content_length(wsi, 0, &p, end) ||
-	    lws_finalize_write_http_header(wsi, start, &p, end))
-		return -1;
-	return lws_http_transaction_completed(wsi) ? -1 : 0;
-}
-
-#define LOGIN_PAGE "/staff/login.html"
-
-/* The login form has come: check it and answer with the workspace and a cookie, or the login page
- * saying what was wrong. The password never leaves this function but into users_login. */
-static int staff_login(struct lws *wsi, ws *w, http_req *r)
-{
-	const char *name = lws_spa_get_string(r->spa, FIELD_NAME);
-	const char *password = lws_spa_get_string(r->spa, FIELD_PASSWORD);
-	unsigned char token[USERS_TOKEN_BYTES];
-	char text[USERS_TOKEN_TEXT], cookie[160], err[STORE_ERR_LEN];
-	users_login_result result = USERS_LOGIN_WRONG;
-	users_staff who;
-	long long wait_ms = 0;
-	time_t now = time(NULL);
-	int rc;
-
-	if (!name || !password || !*name || !*password)
-		return see_other(wsi, LOGIN_PAGE "?problem=missing", NULL);
-	if (limiter_wait(w->logins, r->peer, now) > 0)
-		return see_other(wsi, LOGIN_PAGE "?problem=slow-down", NULL);
-	commit_batch(w);
-	if (users_login(w->cfg.users, name, password, &result, token, &who, &wait_ms, err,
-			sizeof(err))) {
-		fprintf(stderr, "planaloud: a login could not be checked: %s\n", err);
-		return see_other(wsi, LOGIN_PAGE "?problem=server", NULL);
-	}
-	if (result != USERS_LOGIN_OK) {
-		limiter_fail(w->logins, r->peer, now);
-		return see_other(wsi,
-				 result == USERS_LOGIN_LOCKED ? LOGIN_PAGE "?problem=slow-down"
-							      : LOGIN_PAGE "?problem=wrong",
-				 NULL);
-	}
-	users_token_encode(token, text);
-	snprintf(cookie, sizeof(cookie), COOKIE_NAME "=%s; Path=/; HttpOnly; SameSite=Strict%s",
-		 text, w->cfg.secure_cookies ? "; Secure" : "");
-	rc = see_other(wsi, "/staff/", cookie);
-	sodium_memzero(token, sizeof(token));
-	sodium_memzero(text, sizeof(text));
-	sodium_memzero(cookie, sizeof(cookie));
-	return rc;
-}
-
-static int staff_logout(struct lws *wsi, ws *w, http_req *r)
-{
-	char cookie[128];
-
-	if (r->has_token)
-		users_logout(w->cfg.users, r->token);
-	snprintf(cookie, sizeof(cookie),
-		 COOKIE_NAME "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
-		 w->cfg.secure_cookies ? "; Secure" : "");
-	return see_other(wsi, LOGIN_PAGE "?problem=out", cookie);
-}
-
-/* /healthz, and the staff login and logout forms (POST /staff/auth/login, /staff/auth/logout). */
-static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
-			 size_t len)
-{
-	ws *w = lws_context_user(lws_get_context(wsi));
-	http_req *r = user;
-	char uri[64] = "";
-	int rc;
-
-	switch (reason) {
-	case LWS_CALLBACK_HTTP:
-		memset(r, 0, sizeof(*r));
-		if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_POST_URI) > 0) {
-			/* Each mount matches any path that starts with it; only these are ours. */
-			if (!w->cfg.users)
-				return http_status(wsi, HTTP_STATUS_NOT_FOUND);
-			if (strcmp(uri, "/staff/auth/login") == 0)
-				r->route = ROUTE_LOGIN;
-			else if (strcmp(uri, "/staff/auth/logout") == 0)
-				r->route = ROUTE_LOGOUT;
-			else
-				return http_status(wsi, HTTP_STATUS_NOT_FOUND);
-			/* A form posted from another site (cross-site request forgery) is refused.
-			 */
-			if (!origin_ok(w, wsi))
-				return http_status(wsi, HTTP_STATUS_FORBIDDEN);
-			lws_get_peer_simple(wsi, r->peer, sizeof(r->peer));
-			r->has_token = staff_cookie(wsi, r->token) == 0;
-			return 0; /* the form follows */
-		}
-		if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) > 0 &&
-		    strcmp(uri, "/healthz") == 0)
-			return healthz(wsi, w);
-		if (strncmp(uri, "/staff/auth", 11) == 0)
-			return http_status(wsi, HTTP_STATUS_METHOD_NOT_ALLOWED);
-		return http_status(wsi, HTTP_STATUS_NOT_FOUND);
-
-	case LWS_CALLBACK_HTTP_BODY:
-		if (!r->route)
-			return -1;
-		if (!r->spa) {
-			r->spa = lws_spa_create(wsi, form_fields, LWS_ARRAY_SIZE(form_fields), 1024,
-						NULL, NULL);
-			if (!r->spa)
-				return -1;
-		}
-		return lws_spa_process(r->spa, in, (int)len) ? -1 : 0;
-
-	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-		if (!r->route)
-			return -1;
-		if (r->spa)
-			lws_spa_finalize(r->spa);
-		if (r->route == ROUTE_LOGIN)
-			rc = r->spa ? staff_login(wsi, w, r)
-				    : see_other(wsi, LOGIN_PAGE "?problem=missing", NULL);
-		else
-			rc = staff_logout(wsi, w, r);
-		sodium_memzero(r->token, sizeof(r->token));
-		return rc;
-
-	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
-		if (r && r->spa) {
-			lws_spa_destroy(r->spa);
-			r->spa = NULL;
-		}
-		if (r)
-			sodium_memzero(r->token, sizeof(r->token));
-		break;
-
-	default:
-		break;
-	}
-	return lws_callback_http_dummy(wsi, reason, user, in, len);
-}
-
 static const struct lws_protocols protocols[] = {
-    {"http", callback_http, sizeof(http_req), 0, 0, NULL, 0},
+    {"http", http_callback, sizeof(http_req), 0, 0, NULL, 0},
     /* rx 4 KiB: messages are small and reassembled; tx 256 KiB: narration audio goes out in
      * large pieces (lws otherwise sends at most rx_buffer_size per writeable turn) */
     {"planaloud", callback_planaloud, sizeof(conn), 4096, 0, NULL, 256 * 1024},
