@@ -3,6 +3,7 @@
 #include "ws_int.h"
 
 #include "err.h"
+#include "log.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -70,7 +71,7 @@ static int staff_login(struct lws *wsi, ws *w, http_req *r)
 	const char *name = lws_spa_get_string(r->spa, FIELD_NAME);
 	const char *password = lws_spa_get_string(r->spa, FIELD_PASSWORD);
 	unsigned char token[USERS_TOKEN_BYTES];
-	char text[USERS_TOKEN_TEXT], cookie[160], err[STORE_ERR_LEN];
+	char text[USERS_TOKEN_TEXT], cookie[160], err[STORE_ERR_LEN], quoted[STORE_ERR_LEN + 8];
 	users_login_result result = USERS_LOGIN_WRONG;
 	users_staff who;
 	long long wait_ms = 0;
@@ -84,7 +85,8 @@ static int staff_login(struct lws *wsi, ws *w, http_req *r)
 	commit_batch(w);
 	if (users_login(w->cfg.users, name, password, &result, token, &who, &wait_ms, err,
 			sizeof(err))) {
-		fprintf(stderr, "planaloud: a login could not be checked: %s\n", err);
+		log_event(LOG_ERROR, "login-unchecked", "reason=%s",
+			  log_value(err, quoted, sizeof(quoted)));
 		return see_other(wsi, LOGIN_PAGE "?problem=server", NULL);
 	}
 	if (result != USERS_LOGIN_OK) {

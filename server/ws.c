@@ -4,6 +4,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "log.h"
 
 #include <libwebsockets.h>
 #include <sodium.h>
@@ -115,10 +116,11 @@ static void conn_release(conn *c)
  * (which answers at once, so it must not share a transaction that commits later). */
 void commit_batch(ws *w)
 {
-	char err[STORE_ERR_LEN];
+	char err[STORE_ERR_LEN], quoted[STORE_ERR_LEN + 8];
 
 	if (kiosk_batch_open(w->cfg.proto) && kiosk_flush(w->cfg.proto, err, sizeof(err)))
-		fprintf(stderr, "planaloud: a commit failed, nothing in it was kept: %s\n", err);
+		log_event(LOG_ERROR, "commit-failed", "reason=%s",
+			  log_value(err, quoted, sizeof(quoted)));
 }
 
 static void flush_cb(lws_sorted_usec_list_t *sul)

@@ -1,0 +1,29 @@
+/* log: one line per event worth knowing, in logfmt on standard error, which journald keeps:
+ *
+ *   level=warn event=code-budget address=203.0.113.0/24 guesses=600 window_s=600
+ *
+ * Never a person's words, names, answers or plan codes: callers pass kinds, counts, ids and
+ * addresses only. Values with a space, '"' or '=' are quoted; control bytes become '?'. Safe from
+ * any thread (each line is written with one call). */
+#ifndef PLANALOUD_LOG_H
+#define PLANALOUD_LOG_H
+
+#include <stdarg.h>
+
+typedef enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR } log_level;
+
+/* Writes "level=... event=EVENT" then the pairs: fmt is a printf format for the rest of the line
+ * ("guesses=%d address=%s"), or NULL for none. Values from outside (an address) go through
+ * log_value() first. */
+void log_event(log_level level, const char *event, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* A value made safe for a logfmt line into out (quoted when it must be; cut to fit). out. */
+const char *log_value(const char *value, char *out, unsigned long outlen);
+
+/* For tests: where lines go instead of standard error (fn NULL: standard error again). The line
+ * is borrowed for the call and has no newline. */
+typedef void (*log_sink_fn)(void *ctx, log_level level, const char *line);
+void log_set_sink(log_sink_fn fn, void *ctx);
+
+#endif
