@@ -9,22 +9,38 @@
 /* What a scan of the raw JSON text finds before cJSON parses it. */
 typedef struct json_scan {
 	int depth; /* deepest nesting, counting brackets outside strings (stops past the limit) */
-	int nul;   /* a string holds \u0000 */
+	int bad;   /* a byte RFC 8259 does not allow where it is, which cJSON would let through */
 } json_scan;
 
+/* 1 when the escape at s[i] (a backslash inside a string) is \u0000, which cJSON would turn
+ * into a NUL ending the C string, or escapes a control byte. */
+static int bad_escape(const char *s, size_t len, size_t i)
+{
+	return (len - i > 1 && (unsigned char)s[i + 1] < 0x20) ||
+	       (len - i > 5 && s[i + 1] == 'u' && memcmp(s + i + 2, "0000", 4) == 0);
+}
+
+/* cJSON takes every byte below 0x21 for white space between tokens, and copies control bytes
+ * (a NUL too, cutting the C string short) into strings; JSON allows neither. The scan refuses
+ * them, and \u0000, so that what is acknowledged is exactly what was sent. */
 static json_scan scan_json(const char *s, size_t len, int limit)
 {
 	json_scan r = {0, 0};
 	int depth = 0, in_str = 0;
 
 	for (size_t i = 0; i < len; i++) {
-		char ch = s[i];
+		unsigned char ch = (unsigned char)s[i];
 
+		if (ch < 0x20 && (in_str || (ch != '\t' && ch != '\n' && ch != '\r'))) {
+			r.bad = 1;
+			return r;
+		}
 		if (in_str) {
 			if (ch == '\\') {
-				if (i + 5 < len && s[i + 1] == 'u' &&
-				    memcmp(s + i + 2, "0000", 4) == 0)
-					r.nul = 1;
+				if (bad_escape(s, len, i)) {
+					r.bad = 1;
+					return r;
+				}
 				i++;
 			} else if (ch == '"') {
 				in_str = 0;
@@ -79,14 +95,14 @@ cJSON *message_parse(const char *msg, size_t len, int binary, int max_depth, lon
 		*code = "too-deep";
 		return NULL;
 	}
-	m = parse_whole(msg, len);
+	m = scan.bad ? NULL : parse_whole(msg, len);
 	if (!cJSON_IsObject(m)) {
 		*code = "bad-json";
 		cJSON_Delete(m);
 		return NULL;
 	}
 	seqv = cJSON_GetObjectItemCaseSensitive(m, "seq");
-	if (scan.nul || (seqv && !message_whole(seqv, 0))) {
+	if (seqv && !message_whole(seqv, 0)) {
 		*code = "bad-message";
 		cJSON_Delete(m);
 		return NULL;

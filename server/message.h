@@ -1,7 +1,8 @@
 /* message: the wire envelope the kiosk's protocol and the staff's share. A message from a browser
  * is bounded before it is trusted (at most MESSAGE_MAX_BYTES, valid UTF-8, at most
- * MESSAGE_MAX_DEPTH levels of nesting, exactly one JSON object, no \u0000 in strings (C strings
- * would silently cut them short), a `seq` that is a whole number when present), then routed by
+ * MESSAGE_MAX_DEPTH levels of nesting, exactly one JSON object as RFC 8259 writes it: no control
+ * byte in a string, no white space but space, tab, CR and LF, and no \u0000 (C strings would
+ * silently cut it short), a `seq` that is a whole number when present), then routed by
  * its `type` through the protocol's table of handlers; every failure becomes one error reply,
  * carrying the request's seq. How a connection is written to (message_io) is given by ws.c. */
 #ifndef PLANALOUD_MESSAGE_H
@@ -25,8 +26,9 @@ typedef struct message_io {
 } message_io;
 
 /* The parsed object (the caller frees it with cJSON_Delete), with *seq the message's `seq` or -1.
- * NULL with *code the error code for the browser: "bad-utf8", "too-deep", "bad-json" or
- * "bad-message" (also for any message in a binary frame: browsers send JSON as text). */
+ * NULL with *code the error code for the browser: "bad-utf8", "too-deep", "bad-json" (also for a
+ * control byte or a NUL, raw or as \u0000) or "bad-message" (a broken seq, or any message in a
+ * binary frame: browsers send JSON as text). */
 cJSON *message_parse(const char *msg, size_t len, int binary, int max_depth, long long *seq,
 		     const char **code);
 

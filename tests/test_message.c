@@ -1,6 +1,7 @@
 /* message: every message from a browser is bounded before anything trusts it. A message that is
- * not valid UTF-8, nests too deep, is not exactly one JSON object, hides a \u0000 in a string,
- * carries a seq that is not a whole number, or comes in a binary frame is refused with the error
+ * not valid UTF-8, nests too deep, is not exactly one JSON object as RFC 8259 writes it (a control
+ * byte or a NUL in it, raw or as \u0000, included), carries a seq that is not a whole number, or
+ * comes in a binary frame is refused with the error
  * code the browser shows the person's words for; one over MESSAGE_MAX_BYTES with "too-big". A
  * message that passes is routed by its type through the protocol's table: admitted or refused
  * before its handler runs, its result settled after, and every failure answered once, with the
@@ -112,16 +113,62 @@ static void anything_but_one_json_object_should_be_refused_as_bad_json(void)
 	CHECK_STR(refusal("{\"type\":\"a\"} x"), "bad-json");
 }
 
-static void a_hidden_nul_or_a_broken_seq_should_be_refused_as_bad_message(void)
+/* The error code parsing len bytes of text gives (they may hold a NUL), or "" when they parse. */
+static const char *refusal_of(const char *text, size_t len)
 {
-	CHECK_STR(refusal("{\"type\":\"answer\",\"value\":\"a\\u0000b\"}"), "bad-message");
+	long long seq;
+	const char *code = "";
+	cJSON *m = message_parse(text, len, 0, DEPTH, &seq, &code);
+
+	cJSON_Delete(m);
+	return code;
+}
+
+#define REFUSAL_OF(literal) refusal_of(literal, sizeof(literal) - 1)
+
+static void a_nul_in_a_string_raw_or_escaped_should_be_refused_as_bad_json(void)
+{
+	/* cJSON would keep "a" and drop the rest: what is saved must be what was sent */
+	CHECK_STR(REFUSAL_OF("{\"type\":\"answer\",\"value\":\"a\0b\"}"), "bad-json");
+	CHECK_STR(refusal("{\"type\":\"answer\",\"value\":\"a\\u0000b\"}"), "bad-json");
+	CHECK_STR(refusal("{\"type\":\"answer\",\"value\\u0000\":\"a\"}"), "bad-json");
+	CHECK_STR(refusal("{\"type\":\"answer\",\"value\":\"\\u0000\"}"), "bad-json");
+	/* an escaped backslash before u0000 is the words \u0000, not a NUL */
+	CHECK_STR(refusal("{\"type\":\"answer\",\"value\":\"\\\\u0000\"}"), "");
+	/* other escapes of small code points are letters JSON allows, kept whole */
+	CHECK_STR(refusal("{\"type\":\"answer\",\"value\":\"a\\u0001\\u0100b\"}"), "");
+}
+
+static void a_raw_control_byte_should_be_refused_as_bad_json(void)
+{
+	char text[64];
+
+	/* every byte below 0x20 inside a string (escaped, \n and \t are fine) */
+	for (int ch = 1; ch < 0x20; ch++) {
+		int n =
+		    snprintf(text, sizeof(text), "{\"type\":\"answer\",\"value\":\"a%cb\"}", ch);
+
+		CHECK_STR(refusal_of(text, (size_t)n), "bad-json");
+	}
+	CHECK_STR(refusal("{\"type\":\"answer\",\"value\":\"a\\nb\\tc\"}"), "");
+	/* a backslash escaping a control byte */
+	CHECK_STR(refusal("{\"type\":\"answer\",\"value\":\"a\\\nb\"}"), "bad-json");
+	/* between tokens JSON allows only space, tab, CR and LF; cJSON would skip any of these */
+	CHECK_STR(REFUSAL_OF("{\"type\":\0\"answer\"}"), "bad-json");
+	CHECK_STR(refusal("{\"type\":\x01\"answer\"}"), "bad-json");
+	CHECK_STR(refusal("\x1f{\"type\":\"answer\"}"), "bad-json");
+	CHECK_STR(refusal("{\"type\":\"answer\"}\x0b"), "bad-json");
+	CHECK_STR(REFUSAL_OF("{\"type\":\"answer\"}\0"), "bad-json");
+	CHECK_STR(refusal(" \t{\r\n\"type\" : \"answer\"\n}\r\n"), "");
+}
+
+static void a_broken_seq_should_be_refused_as_bad_message(void)
+{
 	CHECK_STR(refusal("{\"type\":\"answer\",\"seq\":1.5}"), "bad-message");
 	CHECK_STR(refusal("{\"type\":\"answer\",\"seq\":-1}"), "bad-message");
 	CHECK_STR(refusal("{\"type\":\"answer\",\"seq\":\"3\"}"), "bad-message");
 	CHECK_STR(refusal("{\"type\":\"answer\",\"seq\":1e300}"), "bad-message");
 	CHECK_STR(refusal("{\"type\":\"answer\",\"seq\":0}"), "");
-	/* an escaped backslash before u0000 is the words \u0000, not a NUL */
-	CHECK_STR(refusal("{\"type\":\"answer\",\"value\":\"\\\\u0000\"}"), "");
 }
 
 static void a_binary_frame_should_be_refused_whatever_it_holds(void)
@@ -334,7 +381,9 @@ int main(void)
 	RUN(invalid_utf8_should_be_refused_as_bad_utf8);
 	RUN(nesting_past_the_limit_should_be_refused_as_too_deep);
 	RUN(anything_but_one_json_object_should_be_refused_as_bad_json);
-	RUN(a_hidden_nul_or_a_broken_seq_should_be_refused_as_bad_message);
+	RUN(a_nul_in_a_string_raw_or_escaped_should_be_refused_as_bad_json);
+	RUN(a_raw_control_byte_should_be_refused_as_bad_json);
+	RUN(a_broken_seq_should_be_refused_as_bad_message);
 	RUN(a_binary_frame_should_be_refused_whatever_it_holds);
 	RUN(ids_should_be_whole_numbers_from_one);
 	RUN(a_failure_should_carry_its_code_and_one_filled_blank);
