@@ -3,7 +3,9 @@ BUILD ?= build
 PORT ?= 8080
 DATA ?= data
 
-.PHONY: run test build deps test-deps clean bench format
+FUZZ_SECONDS ?= 60
+
+.PHONY: run test build deps test-deps clean bench format fuzz
 
 run: deps build
 	./$(BUILD)/planaloud --port $(PORT) --data $(DATA) --demo
@@ -24,6 +26,14 @@ deps:
 test-deps:
 	@sh .ci/install-deps test
 
+# The fuzz targets (docs/fuzzing.md), built with clang in their own folder and run one after the
+# other, FUZZ_SECONDS each. Not part of `make test`.
+fuzz:
+	@sh .ci/install-deps fuzz
+	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPLANALOUD_FUZZ=ON >/dev/null
+	cmake --build build-fuzz -j --target fuzz_all
+	sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
 bench: deps build
 	./$(BUILD)/planaloud-bench save --sessions 200 --seconds 10
 
@@ -31,4 +41,4 @@ format:
 	clang-format -i server/*.[ch] tests/*.[ch] bench/*.[ch]
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-fuzz
