@@ -43,6 +43,11 @@ store *fuzz_db_open(void);
 /* Closes the copy and removes it. */
 void fuzz_db_close(store *st);
 
+/* What the server sent to a connection must be JSON a browser can read: each message valid UTF-8
+ * that parses as one JSON object. Stops the target (abort) when one is not. */
+struct fake_conn;
+void fuzz_check_sent(const struct fake_conn *fc);
+
 /* Drops the server's log lines (log.h): a fuzz run's output is libFuzzer's. */
 void fuzz_quiet(void);
 

@@ -1,6 +1,10 @@
 #include "fuzz.h"
+#include "fake_conn.h"
 #include "log.h"
 #include "store.h"
+#include "utf8.h"
+
+#include <cjson/cJSON.h>
 
 #include <dirent.h>
 #include <stdio.h>
@@ -192,4 +196,19 @@ void fuzz_db_close(store *st)
 {
 	store_close(st);
 	db_remove();
+}
+
+void fuzz_check_sent(const fake_conn *fc)
+{
+	for (int i = 0; i < fc->n; i++) {
+		size_t len = strlen(fc->sent[i]);
+		cJSON *m;
+
+		if (!utf8_valid(fc->sent[i], len))
+			abort();
+		m = cJSON_ParseWithLength(fc->sent[i], len);
+		if (!cJSON_IsObject(m))
+			abort();
+		cJSON_Delete(m);
+	}
 }

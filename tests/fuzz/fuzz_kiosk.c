@@ -88,6 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_die("kiosk_new", NULL);
 	kiosk_set_clock(k, fixed_clock, NULL);
 	s = kiosk_session_open(k, &conn, "127.0.0.1");
+	fuzz_check_sent(&conn); /* hello and the welcome page */
 	data++, size--;
 	while (s && fuzz_next_line(&data, &size, &line, &len)) {
 		/* an exactly sized copy: reading one byte past the message is caught */
@@ -100,6 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		kiosk_handle(s, msg, len, 0);
 		free(msg);
 		kiosk_flush(k, err, sizeof(err));
+		fuzz_check_sent(&conn);
 	}
 	kiosk_session_close(s);
 	kiosk_flush(k, err, sizeof(err));

@@ -143,6 +143,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fake_reset(&conn);
 		staff_handle(ss, msg, len, 0);
 		free(msg);
+		fuzz_check_sent(&conn);
 	}
 	staff_session_close(ss);
 	fake_reset(&conn);
