@@ -21,6 +21,7 @@ for t in $targets; do
   mkdir -p "$out/corpus/$t"
   dict=""
   [ -f "tests/fuzz/$t.dict" ] && dict="-dict=tests/fuzz/$t.dict"
+  [ "$t" = message ] && dict="-dict=tests/fuzz/kiosk.dict" # the envelope of the same messages
   # -timeout: one input taking 10 s is a finding (a hang), not a slow machine.
   if "$exe" "$out/corpus/$t" "tests/fuzz/corpus/$t" $dict -max_total_time="$seconds" \
       -timeout=10 -print_final_stats=1 -artifact_prefix="$out/crashes/$t-" \
