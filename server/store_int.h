@@ -28,6 +28,13 @@ struct store {
 	unsigned long commits;
 	cached_stmt cache[STMT_CACHE];
 	size_t ncache;
+	/* store_reviews_due_each found nothing due for due_from on due_today at reviews mark
+	 * due_mark (migration 5's triggers move the mark): it need not look again until one
+	 * changes. */
+	int due_none;
+	int due_from;
+	long long due_mark;
+	char due_today[16];
 };
 
 /* The database's own clock as time text, for times no workflow step sets. */
