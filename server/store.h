@@ -482,6 +482,10 @@ int store_caseload_each(store *s, plan_status status, long long offset, int limi
  * at most `limit`, as store_caseload_each lists them; *total gets how many there are. 0, or -1. */
 int store_caseload_reviews_each(store *s, const char *until, int limit, long long *total,
 				store_caseload_fn fn, void *ctx);
+/* How SQLite reads the caseload's queries (the page, the reviews due, the urgent flags, the
+ * plans that may become due), one line each: "page: SEARCH ... USING INDEX ...; ...". For the
+ * tests that check each reads an index, never every plan or every flag. 0, or -1. */
+int store_caseload_explain(store *s, char *out, size_t outlen);
 
 /* ---- resume tokens (store_resume.c): coming back after a dropped connection ---- */
 #define STORE_RESUME_BOX 104 /* the sealed code: a nonce, 64 bytes of code and a tag */

@@ -3,6 +3,9 @@
 
 #include "store_int.h"
 
+#include <stdio.h>
+#include <string.h>
+
 static const char *const flag_kinds[STORE_FLAG_KINDS] = {"safeguarding", "advocacy", "review"};
 
 const char *store_flag_kind(size_t i)
@@ -43,6 +46,10 @@ static int each_flag(void *ctx, sqlite3_stmt *st)
 	"JOIN plans p ON p.id = f.plan_id "                                                        \
 	"LEFT JOIN users u ON u.id = f.closed_by "
 
+#define URGENT_SQL                                                                                 \
+	"SELECT " FLAG_COLUMNS "WHERE f.closed_at IS NULL AND f.kind = ? "                         \
+	"ORDER BY f.raised_at, f.id LIMIT ?"
+
 int store_flags_open_each(store *s, int limit, long long *total, store_flag_fn fn, void *ctx)
 {
 	each e = {.fn.flag = fn, .ctx = ctx};
@@ -52,10 +59,8 @@ int store_flags_open_each(store *s, int limit, long long *total, store_flag_fn f
 		return -1;
 	/* Kind by kind, each oldest first from the index flags_urgent: no sort of every flag. */
 	for (size_t k = 0; k < STORE_FLAG_KINDS && limit > 0; k++) {
-		int n = db_rows(s, each_flag, &e,
-				"SELECT " FLAG_COLUMNS "WHERE f.closed_at IS NULL AND f.kind = ? "
-				"ORDER BY f.raised_at, f.id LIMIT ?",
-				"TI", flag_kinds[k], (long long)limit);
+		int n =
+		    db_rows(s, each_flag, &e, URGENT_SQL, "TI", flag_kinds[k], (long long)limit);
 
 		if (n < 0)
 			return -1;
@@ -136,6 +141,23 @@ static int each_caseload(void *ctx, sqlite3_stmt *st)
 	"LEFT JOIN reviews r ON r.id = (SELECT id FROM reviews WHERE plan_id = p.id AND "          \
 	"state = 'open' ORDER BY due, id LIMIT 1) "
 
+/* The page's ids from the index plans_caseload alone, then their rows and flags. */
+#define CASELOAD_PAGE_SQL                                                                          \
+	"SELECT " CASELOAD_COLUMNS "FROM (SELECT id FROM plans WHERE status = ? "                  \
+	"ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?) page "                                \
+	"JOIN plans p ON p.id = page.id " CASELOAD_JOINS                                           \
+	"GROUP BY p.id ORDER BY p.updated_at DESC, p.id DESC"
+/* The plans whose next waiting review is due by a day: the waiting reviews due by then, from
+ * the index reviews_due, each its plan's next (so one a plan). */
+#define NEXT_REVIEW_DUE                                                                            \
+	"FROM reviews n WHERE n.state = 'open' AND n.due <= ? AND n.id = (SELECT id FROM "         \
+	"reviews WHERE plan_id = n.plan_id AND state = 'open' ORDER BY due, id LIMIT 1) "
+#define CASELOAD_REVIEWS_SQL                                                                       \
+	"SELECT " CASELOAD_COLUMNS "FROM (SELECT n.plan_id AS id, n.due AS due " NEXT_REVIEW_DUE   \
+	"ORDER BY n.due, n.plan_id LIMIT ?) page JOIN plans p ON p.id = page.id " CASELOAD_JOINS   \
+	"GROUP BY p.id ORDER BY page.due, p.id"
+#define CASELOAD_REVIEWS_COUNT_SQL "SELECT count(*) " NEXT_REVIEW_DUE
+
 int store_caseload_counts(store *s, long long counts[PLAN_STATUS_COUNT])
 {
 	/* Kept by the triggers of migration 5 as plans come, move and go. */
@@ -157,13 +179,8 @@ int store_caseload_each(store *s, plan_status status, long long offset, int limi
 {
 	each e = {.fn.caseload = fn, .ctx = ctx};
 
-	/* The page's ids from the index plans_caseload alone, then their rows and flags. */
-	return db_rows(s, each_caseload, &e,
-		       "SELECT " CASELOAD_COLUMNS "FROM (SELECT id FROM plans WHERE status = ? "
-		       "ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?) page "
-		       "JOIN plans p ON p.id = page.id " CASELOAD_JOINS
-		       "GROUP BY p.id ORDER BY p.updated_at DESC, p.id DESC",
-		       "TII", plan_status_name(status), (long long)limit, offset);
+	return db_rows(s, each_caseload, &e, CASELOAD_PAGE_SQL, "TII", plan_status_name(status),
+		       (long long)limit, offset);
 }
 
 int store_caseload_reviews_each(store *s, const char *until, int limit, long long *total,
@@ -171,18 +188,43 @@ int store_caseload_reviews_each(store *s, const char *until, int limit, long lon
 {
 	each e = {.fn.caseload = fn, .ctx = ctx};
 
-	if (db_query_int(s, total,
-			 "SELECT count(DISTINCT plan_id) FROM reviews WHERE state = 'open' AND "
-			 "due <= ?",
-			 "T", until))
+	if (db_query_int(s, total, CASELOAD_REVIEWS_COUNT_SQL, "T", until))
 		return -1;
-	return db_rows(s, each_caseload, &e,
-		       "SELECT " CASELOAD_COLUMNS "FROM (SELECT plan_id AS id, min(due) AS due "
-		       "FROM reviews WHERE state = 'open' AND due <= ? GROUP BY plan_id "
-		       "ORDER BY min(due), plan_id LIMIT ?) page "
-		       "JOIN plans p ON p.id = page.id " CASELOAD_JOINS
-		       "GROUP BY p.id ORDER BY page.due, p.id",
-		       "TI", until, (long long)limit) < 0
+	return db_rows(s, each_caseload, &e, CASELOAD_REVIEWS_SQL, "TI", until, (long long)limit) <
+		       0
+		   ? -1
+		   : 0;
+}
+
+/* Appends "name: " and the plan's lines of one query, "; " between them, to out. */
+static int explain_one(store *s, const char *name, const char *sql, char *out, size_t outlen)
+{
+	sqlite3_stmt *st = NULL;
+	size_t len = strlen(out);
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	len += (size_t)snprintf(out + len, len < outlen ? outlen - len : 0,
+				"%s%s:", len ? "\n" : "", name);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		len += (size_t)snprintf(out + len, len < outlen ? outlen - len : 0, " %s;",
+					db_col_text(st, 3));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE && len < outlen ? 0 : -1;
+}
+
+int store_caseload_explain(store *s, char *out, size_t outlen)
+{
+	if (outlen)
+		out[0] = '\0';
+	return explain_one(s, "page", "EXPLAIN QUERY PLAN " CASELOAD_PAGE_SQL, out, outlen) ||
+		       explain_one(s, "reviews", "EXPLAIN QUERY PLAN " CASELOAD_REVIEWS_SQL, out,
+				   outlen) ||
+		       explain_one(s, "reviews-count",
+				   "EXPLAIN QUERY PLAN " CASELOAD_REVIEWS_COUNT_SQL, out, outlen) ||
+		       explain_one(s, "urgent", "EXPLAIN QUERY PLAN " URGENT_SQL, out, outlen) ||
+		       explain_one(s, "due", "EXPLAIN QUERY PLAN " REVIEWS_DUE_SQL, out, outlen)
 		   ? -1
 		   : 0;
 }

@@ -164,17 +164,7 @@ int store_reviews_due_each(store *s, plan_status from, const char *today, store_
 	if (mark >= 0 && s->due_none && s->due_mark == mark && s->due_from == (int)from &&
 	    strcmp(s->due_today, today) == 0)
 		return 0;
-	/* From the open requests and the waiting reviews due (indexes flags_urgent and
-	 * reviews_due), each joined to its plan: not every plan, nor every plan of a status. */
-	n = db_rows(s, each_due, &e,
-		    "SELECT p.id, p.status, EXISTS (SELECT 1 FROM flags f WHERE "
-		    "f.plan_id = p.id AND f.kind = 'review' AND f.closed_at IS NULL) "
-		    "FROM (SELECT f.plan_id AS id FROM flags f CROSS JOIN plans p ON "
-		    "p.id = f.plan_id WHERE f.kind = 'review' AND f.closed_at IS NULL AND "
-		    "p.status = ?1 UNION SELECT r.plan_id FROM reviews r CROSS JOIN plans p ON "
-		    "p.id = r.plan_id WHERE r.state = 'open' AND r.due <= ?2 AND "
-		    "p.status = ?1) due JOIN plans p ON p.id = due.id ORDER BY p.id",
-		    "TT", plan_status_name(from), today);
+	n = db_rows(s, each_due, &e, REVIEWS_DUE_SQL, "TT", plan_status_name(from), today);
 	/* Remembered only outside any transaction: what was read is committed, so a rollback
 	 * cannot take the mark back to a number remembered. */
 	s->due_none = n == 0 && mark >= 0 && sqlite3_get_autocommit(s->db);
