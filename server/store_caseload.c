@@ -168,8 +168,14 @@ int store_caseload_counts(store *s, long long counts[PLAN_STATUS_COUNT])
 		counts[i] = 0;
 	if (!st)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		counts[db_col_status(st, 0)] = sqlite3_column_int64(st, 1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		plan_status ps;
+
+		/* a status this program does not know (from a newer one) is not counted as another
+		 */
+		if (plan_status_parse(db_col_text(st, 0), &ps) == 0)
+			counts[ps] = sqlite3_column_int64(st, 1);
+	}
 	db_done(s, st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
