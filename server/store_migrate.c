@@ -217,7 +217,8 @@ static const char *const migrations[] = {
 
     /* 5: the caseload a page at a time (store_caseload.c): plans by status and last change,
      * open flags by kind and age, waiting reviews by date; and how many plans are in each
-     * status, kept by triggers so that counting them reads seven rows, not every plan. */
+     * status, kept by triggers so that counting them reads seven rows, not every plan (and
+     * the open flags, in caseload_marks). */
     "CREATE INDEX IF NOT EXISTS plans_caseload ON plans(status, updated_at DESC, id DESC);"
     "CREATE INDEX IF NOT EXISTS flags_urgent ON flags(kind, raised_at, id)"
     "  WHERE closed_at IS NULL;"
@@ -265,6 +266,20 @@ static const char *const migrations[] = {
     "CREATE TRIGGER reviews_mark_changed AFTER UPDATE OF state, due ON reviews"
     "  WHEN NEW.state = 'open' BEGIN"
     "  UPDATE caseload_marks SET n = n + 1 WHERE name = 'reviews';"
+    "END;"
+    /* How many flags are open, kept the same way (the urgent list's total). */
+    "INSERT INTO caseload_marks (name, n)"
+    "  SELECT 'open_flags', count(*) FROM flags WHERE closed_at IS NULL;"
+    "CREATE TRIGGER open_flags_raised AFTER INSERT ON flags WHEN NEW.closed_at IS NULL BEGIN"
+    "  UPDATE caseload_marks SET n = n + 1 WHERE name = 'open_flags';"
+    "END;"
+    "CREATE TRIGGER open_flags_closed AFTER UPDATE OF closed_at ON flags"
+    "  WHEN (OLD.closed_at IS NULL) <> (NEW.closed_at IS NULL) BEGIN"
+    "  UPDATE caseload_marks SET n = n + CASE WHEN NEW.closed_at IS NULL THEN 1 ELSE -1 END"
+    "    WHERE name = 'open_flags';"
+    "END;"
+    "CREATE TRIGGER open_flags_removed AFTER DELETE ON flags WHEN OLD.closed_at IS NULL BEGIN"
+    "  UPDATE caseload_marks SET n = n - 1 WHERE name = 'open_flags';"
     "END;",
 };
 

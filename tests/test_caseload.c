@@ -164,7 +164,9 @@ static void a_database_from_before_the_counts_should_count_its_plans_once_migrat
 			"DROP TRIGGER plan_counts_delete; DROP TABLE plan_counts;"
 			"DROP TRIGGER reviews_mark_request; DROP TRIGGER reviews_mark_reopened;"
 			"DROP TRIGGER reviews_mark_signed_off; DROP TRIGGER reviews_mark_scheduled;"
-			"DROP TRIGGER reviews_mark_changed; DROP TABLE caseload_marks;"
+			"DROP TRIGGER reviews_mark_changed; DROP TRIGGER open_flags_raised; DROP "
+			"TRIGGER open_flags_closed;"
+			"DROP TRIGGER open_flags_removed; DROP TABLE caseload_marks;"
 			"DROP INDEX plans_caseload; DROP INDEX flags_urgent;"
 			"DROP INDEX reviews_due; PRAGMA user_version = 4;") == 0);
 	CHECK(count_on_file(path, "SELECT count(*) FROM sqlite_master WHERE name IN "
@@ -179,6 +181,57 @@ static void a_database_from_before_the_counts_should_count_its_plans_once_migrat
 	CHECK(counts_match(s, path));
 	CHECK(plan_at(s, 100, PLAN_DRAFT) > 0);
 	CHECK(counts_match(s, path));
+	store_close(s);
+}
+
+static void ignore_flag(void *ctx, const store_flag_row *f)
+{
+	(void)ctx;
+	(void)f;
+}
+
+/* The open flags' total as the store keeps it equals a count of them, read from the file. */
+static int open_total_matches(store *s, const char *path)
+{
+	long long total = -1,
+		  counted =
+		      count_on_file(path, "SELECT count(*) FROM flags WHERE closed_at IS NULL");
+
+	if (store_flags_open_each(s, 0, &total, ignore_flag, NULL) || total != counted) {
+		fprintf(stderr, "  open flags: kept %lld, counted %lld\n", total, counted);
+		return 0;
+	}
+	return 1;
+}
+
+static void the_open_flags_total_should_follow_flags_raised_closed_and_removed(void)
+{
+	char path[128];
+	store *s = fixture_open_file(tmpdir, "flags.db", path, sizeof(path));
+	long long a, b;
+	int raised;
+
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	a = plan_at(s, 1, PLAN_SUBMITTED);
+	b = plan_at(s, 2, PLAN_DRAFT);
+	CHECK(open_total_matches(s, path));
+	CHECK(store_flag_raise(s, a, 0, "safeguarding", "", &raised) == 0 && raised);
+	CHECK(store_flag_raise(s, a, 0, "safeguarding", "", &raised) == 0 && !raised);
+	CHECK(store_flag_raise(s, a, 0, "review", "Why", &raised) == 0);
+	CHECK(store_flag_raise(s, a, 0, "review", "Why now", &raised) ==
+	      0); /* the reason changes */
+	CHECK(store_flag_raise(s, b, 0, "advocacy", "", &raised) == 0);
+	CHECK(open_total_matches(s, path));
+	CHECK(store_flag_close(s, a, "safeguarding", "Told the team", &casey_actor, NULL, 0) == 0);
+	CHECK(open_total_matches(s, path));
+	store_close(s);
+	/* reopened, and removed, by another connection */
+	CHECK(file_exec(path, "UPDATE flags SET closed_at = NULL WHERE kind = 'safeguarding';"
+			      "DELETE FROM flags WHERE kind = 'advocacy';") == 0);
+	s = fixture_open_file(tmpdir, "flags.db", path, sizeof(path));
+	CHECK(s && open_total_matches(s, path));
 	store_close(s);
 }
 
@@ -387,7 +440,7 @@ static void the_caseload_should_read_indexes_never_every_plan_or_flag(void)
 
 static void remove_tmpdir(void)
 {
-	static const char *const names[] = {"counts",  "version4", "page",
+	static const char *const names[] = {"counts",  "version4", "flags",  "page",
 					    "reviews", "due",	   "explain"};
 	static const char *const suffixes[] = {".db", ".db-wal", ".db-shm", ".db-journal"};
 	char path[160];
@@ -410,6 +463,7 @@ int main(void)
 	}
 	RUN(plan_counts_should_follow_plans_as_they_are_made_moved_and_removed);
 	RUN(a_database_from_before_the_counts_should_count_its_plans_once_migrated);
+	RUN(the_open_flags_total_should_follow_flags_raised_closed_and_removed);
 	RUN(a_page_should_list_one_status_most_recently_changed_first_with_its_flags);
 	RUN(reviews_due_should_come_soonest_first_with_how_many_in_all);
 	RUN(plans_due_for_review_should_be_found_whenever_something_could_make_one_due);

@@ -682,7 +682,9 @@ static void store_close_should_drop_a_batch_that_was_not_committed(void)
 	"DROP TRIGGER plan_counts_delete; DROP TABLE plan_counts;"                                 \
 	"DROP TRIGGER reviews_mark_request; DROP TRIGGER reviews_mark_reopened;"                   \
 	"DROP TRIGGER reviews_mark_signed_off; DROP TRIGGER reviews_mark_scheduled;"               \
-	"DROP TRIGGER reviews_mark_changed; DROP TABLE caseload_marks;"                            \
+	"DROP TRIGGER reviews_mark_changed; DROP TRIGGER open_flags_raised; DROP TRIGGER "         \
+	"open_flags_closed;"                                                                       \
+	"DROP TRIGGER open_flags_removed; DROP TABLE caseload_marks;"                              \
 	"DROP INDEX plans_caseload; DROP INDEX flags_urgent; DROP INDEX reviews_due;"
 #define UNDO_MIGRATION_4 "DROP TABLE resume_tokens;"
 #define UNDO_MIGRATION_3                                                                           \
