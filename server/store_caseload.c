@@ -172,8 +172,7 @@ int store_caseload_counts(store *s, long long counts[PLAN_STATUS_COUNT])
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		plan_status ps;
 
-		/* a status this program does not know (from a newer one) is not counted as another
-		 */
+		/* a status unknown here (a newer program's) is not counted as another */
 		if (plan_status_parse(db_col_text(st, 0), &ps) == 0)
 			counts[ps] = sqlite3_column_int64(st, 1);
 	}
