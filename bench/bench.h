@@ -15,6 +15,7 @@
  *   stats.c          samples, percentiles, printed distributions and targets
  *   host.c           clocks, CPU used, the WAL commit counter, folders
  *   server.c         the server under test (started with the tests' testsrv)
+ *   caseload.c       `caseload`: the staff caseload over many plans
  * Everything runs on one thread per process; nothing here is used by the server. */
 #ifndef PLANALOUD_BENCH_H
 #define PLANALOUD_BENCH_H
@@ -342,7 +343,7 @@ typedef struct direct_result {
 int direct_run(const char *dir, unsigned plans, unsigned long long commits, uint64_t max_ns,
 	       direct_result *res, char *err, size_t errlen);
 
-/* ---- save.c, narrate.c, wpm.c, focus.c: the subcommands ---- */
+/* ---- save.c, narrate.c, wpm.c, focus.c, caseload.c: the subcommands ---- */
 
 int cmd_save(int argc, char **argv);
 void save_usage(FILE *f);
@@ -352,6 +353,8 @@ int cmd_wpm(int argc, char **argv);
 void wpm_usage(FILE *f);
 int cmd_focus(int argc, char **argv);
 void focus_usage(FILE *f);
+int cmd_caseload(int argc, char **argv);
+void caseload_usage(FILE *f);
 
 /* name ("voices", "web/pictures") in the source tree this program was built from. */
 void bench_source_path(char *out, size_t outlen, const char *name);

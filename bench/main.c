@@ -97,6 +97,8 @@ int main(int argc, char **argv)
 		wpm_usage(stdout);
 		printf("\n");
 		focus_usage(stdout);
+		printf("\n");
+		caseload_usage(stdout);
 		return 0;
 	}
 	if (argc >= 2 && !strcmp(argv[1], "save"))
@@ -107,6 +109,8 @@ int main(int argc, char **argv)
 		return cmd_wpm(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "focus"))
 		return cmd_focus(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "caseload"))
+		return cmd_caseload(argc - 1, argv + 1);
 	save_usage(stderr);
 	fprintf(stderr, "\n");
 	narrate_usage(stderr);
@@ -114,5 +118,7 @@ int main(int argc, char **argv)
 	wpm_usage(stderr);
 	fprintf(stderr, "\n");
 	focus_usage(stderr);
+	fprintf(stderr, "\n");
+	caseload_usage(stderr);
 	return 2;
 }

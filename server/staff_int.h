@@ -162,9 +162,11 @@ void staff_view_review(void *ctx, const store_review *rv);
 /* What the plan's status allows staff to do now ("can"), for the page to offer. */
 void staff_view_can(cJSON *o, plan_status status, int ready, int caseworker_agreed);
 
-/* The caseload: urgent flags first (cv->urgent), then plans, each with its open flags. */
+/* The caseload: urgent flags (into urgent), and plans (into rows: the page of plans, or the
+ * reviews due), each plan with its open flags; every row with its label. */
 typedef struct staff_caseload_view {
-	cJSON *urgent, *plans;
+	const content *c;
+	cJSON *urgent, *rows;
 	const char *today;
 } staff_caseload_view;
 void staff_view_urgent(void *ctx, const store_flag_row *f);

@@ -32,33 +32,89 @@ int staff_handle_me(void *session, const cJSON *m, long long seq)
 	return 0;
 }
 
-static void keep_created(void *ctx, const store_plan_detail *d)
+#define CASELOAD_PAGE	 50	    /* plans a page */
+#define CASELOAD_URGENT	 50	    /* open flags listed at the top (urgent_total says all) */
+#define CASELOAD_REVIEWS 50	    /* reviews due listed (reviews_total says all) */
+#define CASELOAD_PAGES	 1000000000 /* no caseload has this many pages */
+
+/* The caseload request's page (absent or null: 1) and status (absent or null: every status).
+ * 0, or -1 with the error set: bad-page, or bad-field for a status that is not one. */
+static int caseload_args(staff_session *ss, const cJSON *m, long long *page, plan_status *only)
 {
-	snprintf(ctx, STAFF_ISO_LEN, "%s", d->created_at);
+	const cJSON *p = cJSON_GetObjectItem(m, "page"), *s = cJSON_GetObjectItem(m, "status");
+
+	*page = 1;
+	*only = PLAN_STATUS_COUNT;
+	if (p && !cJSON_IsNull(p)) {
+		if (!message_whole(p, 1) || p->valuedouble > CASELOAD_PAGES)
+			return staff_fail(ss, "bad-page");
+		*page = (long long)p->valuedouble;
+	}
+	if (s && !cJSON_IsNull(s) &&
+	    (!cJSON_IsString(s) || plan_status_parse(s->valuestring, only)))
+		return staff_fail(ss, "bad-field");
+	return 0;
 }
 
-/* Each row of arr (caseload plans or urgent flags) gets "label": the words to name its plan by,
- * the person's name, or for a plan started at the kiosk without one, staff.no-name with the day
- * it was started. 0, or -1 when a plan cannot be read. */
-static int add_labels(staff_session *ss, cJSON *arr)
+/* The page's plans into cv: the statuses in the caseload's order (only `only`, unless it is
+ * PLAN_STATUS_COUNT), each most recently changed first, from plan number `offset` on. */
+static int caseload_page(store *st, const long long counts[PLAN_STATUS_COUNT], plan_status only,
+			 long long offset, staff_caseload_view *cv)
 {
-	const content *c = ss->sf->c;
-	cJSON *row;
+	int left = CASELOAD_PAGE;
 
-	cJSON_ArrayForEach(row, arr)
-	{
-		const char *person = cJSON_GetStringValue(cJSON_GetObjectItem(row, "person"));
-		long long plan = (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(row, "plan"));
-		char created[STAFF_ISO_LEN] = "", *label;
+	for (size_t i = 0; i < staff_status_count() && left > 0; i++) {
+		plan_status s = staff_status_at(i);
+		int n;
 
-		if ((!person || !*person) &&
-		    store_plan_detail_get(ss->sf->st, plan, keep_created, created))
+		if ((only != PLAN_STATUS_COUNT && s != only) || counts[s] == 0)
+			continue;
+		if (offset >= counts[s]) {
+			offset -= counts[s];
+			continue;
+		}
+		n = store_caseload_each(st, s, offset, left, staff_view_caseload_plan, cv);
+		if (n < 0)
 			return -1;
-		label = staff_view_label(c, person ? person : "", created);
-		cJSON_AddStringToObject(row, "label", label ? label : "");
-		free(label);
+		left -= n;
+		offset = 0;
 	}
 	return 0;
+}
+
+/* What needs attention (the first open flags, and reviews due soon or overdue, each with how
+ * many there are in all) into r. */
+static int caseload_attention(staff_session *ss, cJSON *r, const char *day)
+{
+	staff_caseload_view cv = {ss->sf->c, cJSON_AddArrayToObject(r, "urgent"),
+				  cJSON_AddArrayToObject(r, "reviews"), day};
+	char until[PLAN_DATE_LEN];
+	long long urgent = 0, reviews = 0;
+
+	if (plan_date_add_days(day, PLAN_REVIEW_SOON_DAYS, until) ||
+	    store_flags_open_each(ss->sf->st, CASELOAD_URGENT, &urgent, staff_view_urgent, &cv) ||
+	    store_caseload_reviews_each(ss->sf->st, until, CASELOAD_REVIEWS, &reviews,
+					staff_view_caseload_plan, &cv))
+		return -1;
+	cJSON_AddNumberToObject(r, "urgent_total", (double)urgent);
+	cJSON_AddNumberToObject(r, "reviews_total", (double)reviews);
+	return 0;
+}
+
+/* The reply's paging: page, pages, per_page, total, more, and counts (plans in each status). */
+static void caseload_paging(cJSON *r, const long long counts[PLAN_STATUS_COUNT], long long page,
+			    long long pages, long long total)
+{
+	cJSON *by = cJSON_AddObjectToObject(r, "counts");
+
+	cJSON_AddNumberToObject(r, "page", (double)page);
+	cJSON_AddNumberToObject(r, "pages", (double)pages);
+	cJSON_AddNumberToObject(r, "per_page", CASELOAD_PAGE);
+	cJSON_AddNumberToObject(r, "total", (double)total);
+	cJSON_AddBoolToObject(r, "more", page < pages);
+	for (size_t i = 0; i < staff_status_count(); i++)
+		cJSON_AddNumberToObject(by, plan_status_name(staff_status_at(i)),
+					(double)counts[staff_status_at(i)]);
 }
 
 int staff_handle_caseload(void *session, const cJSON *m, long long seq)
@@ -66,28 +122,42 @@ int staff_handle_caseload(void *session, const cJSON *m, long long seq)
 	staff_session *ss = session;
 	store *st = ss->sf->st;
 	char day[PLAN_DATE_LEN], now[STAFF_ISO_LEN];
+	long long page, pages, total = 0, counts[PLAN_STATUS_COUNT];
 	staff_caseload_view cv;
+	plan_status only;
 	cJSON *r;
 	int moved;
 
-	(void)m;
+	if (caseload_args(ss, m, &page, &only))
+		return -1;
 	staff_today(ss->sf, day);
 	/* Reviews whose day has come (or that the person asked for) make their plans review_due
 	 * as the caseload is read: the system's move, audited as such. */
 	if (workflow_reviews_make_due(&(workflow){st, NULL, staff_now(ss->sf) * 1000}, day, &moved,
 				      NULL, 0))
 		return staff_fail(ss, "not-saved");
+	if (store_caseload_counts(st, counts))
+		return staff_fail(ss, "server");
+	for (size_t i = 0; i < staff_status_count(); i++)
+		if (only == PLAN_STATUS_COUNT || staff_status_at(i) == only)
+			total += counts[staff_status_at(i)];
+	pages = total ? (total + CASELOAD_PAGE - 1) / CASELOAD_PAGE : 1;
+	if (page > pages)
+		return staff_fail(ss, "bad-page");
 	r = staff_view_message("caseload", seq);
 	if (!r)
 		return staff_fail(ss, "server");
 	staff_iso_ms(staff_now(ss->sf) * 1000, now);
 	cJSON_AddStringToObject(r, "now", now);
 	cJSON_AddStringToObject(r, "today", day);
-	cv = (staff_caseload_view){cJSON_AddArrayToObject(r, "urgent"),
-				   cJSON_AddArrayToObject(r, "plans"), day};
-	if (store_flags_open_each(st, staff_view_urgent, &cv) ||
-	    store_caseload_each(st, staff_view_caseload_plan, &cv) || add_labels(ss, cv.urgent) ||
-	    add_labels(ss, cv.plans)) {
+	if (only != PLAN_STATUS_COUNT)
+		cJSON_AddStringToObject(r, "status", plan_status_name(only));
+	else
+		cJSON_AddNullToObject(r, "status");
+	caseload_paging(r, counts, page, pages, total);
+	cv = (staff_caseload_view){ss->sf->c, NULL, cJSON_AddArrayToObject(r, "plans"), day};
+	if (caseload_attention(ss, r, day) ||
+	    caseload_page(st, counts, only, (page - 1) * CASELOAD_PAGE, &cv)) {
 		cJSON_Delete(r);
 		return staff_fail(ss, "server");
 	}

@@ -405,6 +405,15 @@ void staff_view_can(cJSON *o, plan_status s, int ready, int caseworker_agreed)
 	cJSON_AddBoolToObject(can, "review", plan_council_agreed(s));
 }
 
+/* "label": the words to name the plan by (staff_view_label). */
+static void add_label(cJSON *o, const content *c, const char *person, const char *created)
+{
+	char *label = staff_view_label(c, person, created);
+
+	cJSON_AddStringToObject(o, "label", label ? label : "");
+	free(label);
+}
+
 void staff_view_urgent(void *ctx, const store_flag_row *f)
 {
 	staff_caseload_view *cc = ctx;
@@ -415,30 +424,30 @@ void staff_view_urgent(void *ctx, const store_flag_row *f)
 	cJSON_AddStringToObject(o, "kind", f->kind);
 	cJSON_AddStringToObject(o, "raised", f->raised);
 	cJSON_AddStringToObject(o, "detail", f->detail);
+	add_label(o, cc->c, f->person, f->created);
 	cJSON_AddItemToArray(cc->urgent, o);
 }
 
 void staff_view_caseload_plan(void *ctx, const store_caseload_row *row)
 {
 	staff_caseload_view *cc = ctx;
-	cJSON *o = cJSON_CreateObject(), *flags, *u;
+	cJSON *o = cJSON_CreateObject(), *flags;
 
 	cJSON_AddNumberToObject(o, "plan", (double)row->plan);
 	cJSON_AddStringToObject(o, "person", row->person);
 	cJSON_AddStringToObject(o, "status", plan_status_name(row->status));
 	cJSON_AddStringToObject(o, "updated", row->updated);
+	add_label(o, cc->c, row->person, row->created);
 	flags = cJSON_AddArrayToObject(o, "flags");
-	cJSON_ArrayForEach(u, cc->urgent)
-	{
-		if (cJSON_GetNumberValue(cJSON_GetObjectItem(u, "plan")) == (double)row->plan) {
-			cJSON *f = cJSON_CreateObject();
+	for (size_t k = 0; k < STORE_FLAG_KINDS; k++) {
+		cJSON *f;
 
-			cJSON_AddStringToObject(
-			    f, "kind", cJSON_GetStringValue(cJSON_GetObjectItem(u, "kind")));
-			cJSON_AddStringToObject(
-			    f, "raised", cJSON_GetStringValue(cJSON_GetObjectItem(u, "raised")));
-			cJSON_AddItemToArray(flags, f);
-		}
+		if (!*row->flag_raised[k])
+			continue;
+		f = cJSON_CreateObject();
+		cJSON_AddStringToObject(f, "kind", store_flag_kind(k));
+		cJSON_AddStringToObject(f, "raised", row->flag_raised[k]);
+		cJSON_AddItemToArray(flags, f);
 	}
 	if (*row->review_due) {
 		cJSON *rv = cJSON_AddObjectToObject(o, "review");
@@ -451,7 +460,7 @@ void staff_view_caseload_plan(void *ctx, const store_caseload_row *row)
 	} else {
 		cJSON_AddNullToObject(o, "review");
 	}
-	cJSON_AddItemToArray(cc->plans, o);
+	cJSON_AddItemToArray(cc->rows, o);
 }
 
 void staff_view_audit_row(cJSON *rows, const store_audit_row *row, const char *who)

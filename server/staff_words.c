@@ -49,6 +49,16 @@ const char *staff_managing_way(size_t i)
 	return i < COUNT(managing_ways) ? managing_ways[i] : NULL;
 }
 
+size_t staff_status_count(void)
+{
+	return COUNT(status_order);
+}
+
+plan_status staff_status_at(size_t i)
+{
+	return i < COUNT(status_order) ? status_order[i] : PLAN_STATUS_COUNT;
+}
+
 /* Adds "<field>": the message "<prefix>.<name><suffix>". Without the message: the name with
  * spaces when fallback is set, nothing otherwise. 0, or -1 when out of memory. */
 static int add_message(cJSON *o, const char *field, const content *c, const char *prefix,

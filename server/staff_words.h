@@ -13,6 +13,7 @@
 
 #include "auth.h"
 #include "content.h"
+#include "plan.h"
 #include <cjson/cJSON.h>
 
 /* The review answers' keys, in the order the form asks them; the first
@@ -25,6 +26,11 @@ const char *staff_review_key(size_t i);
  * "provider", "mix"). i out of range: NULL. Static strings. */
 size_t staff_managing_way_count(void);
 const char *staff_managing_way(size_t i);
+
+/* The statuses in the order the caseload lists them: what needs staff first. i out of range:
+ * PLAN_STATUS_COUNT. */
+size_t staff_status_count(void);
+plan_status staff_status_at(size_t i);
 
 /* A new object for a role (docs/staff.md, "me"): { "can": [action names], "roles": {role:
  * words}, "status": [{status, tag, group}], "review": [{key, question, hint?, required}],

@@ -416,11 +416,13 @@ typedef struct store_review {
 typedef void (*store_review_fn)(void *ctx, const store_review *r);
 /* The reviews waiting and done, by due date; not those a later schedule replaced. */
 int store_reviews_each(store *s, long long plan, store_review_fn fn, void *ctx);
-/* Plans with a review waiting that is due on or before today, or an open review request from
- * the person (asked 1), whatever their status; the workflow decides which become due. fn
- * returns 0 to go on, -1 to stop (the listing then fails). */
+/* Plans in status `from` with a review waiting that is due on or before today, or an open review
+ * request from the person (asked 1); the workflow decides which status may become due. Found
+ * from the waiting reviews and the open requests, not by reading every plan. fn returns 0 to go
+ * on, -1 to stop (the listing then fails). */
 typedef int (*store_review_due_fn)(void *ctx, long long plan, plan_status status, int asked);
-int store_reviews_due_each(store *s, const char *today, store_review_due_fn fn, void *ctx);
+int store_reviews_due_each(store *s, plan_status from, const char *today, store_review_due_fn fn,
+			   void *ctx);
 /* Primitives (inside the caller's write): */
 /* Replaces the plan's waiting reviews with a light-touch one on light_due and a full one on
  * full_due (either NULL: none). */
@@ -432,7 +434,11 @@ int store_reviews_schedule(store *s, long long plan, const char *light_due, cons
 int store_review_record(store *s, long long plan, const char *answers_json, const char *outcome,
 			const char *today, long long user, long long now_ms, long long *review);
 
-/* ---- the caseload ---- */
+/* ---- the caseload (store_caseload.c): read a page at a time, each from an index ---- */
+/* The kinds of flag, in the order staff see them: "safeguarding", "advocacy", "review". */
+#define STORE_FLAG_KINDS 3
+const char *store_flag_kind(size_t i);
+
 typedef struct store_flag_row {
 	long long plan;
 	const char *person;
@@ -440,11 +446,12 @@ typedef struct store_flag_row {
 	const char *detail;
 	const char *raised;
 	const char *closed, *closed_by, *closed_note; /* "" while open */
+	const char *created;			      /* when the plan was started */
 } store_flag_row;
 typedef void (*store_flag_fn)(void *ctx, const store_flag_row *f);
-/* Every open flag of every plan: safeguarding, then advocacy, then review requests, each oldest
- * first. */
-int store_flags_open_each(store *s, store_flag_fn fn, void *ctx);
+/* The first `limit` open flags of every plan: safeguarding, then advocacy, then review
+ * requests, each oldest first. *total (may be NULL) gets how many are open in all. */
+int store_flags_open_each(store *s, int limit, long long *total, store_flag_fn fn, void *ctx);
 /* One plan's flags, open and closed, oldest first. */
 int store_flags_each(store *s, long long plan, store_flag_fn fn, void *ctx);
 /* Closes the plan's open flag of that kind with a note of what was done. Audited
@@ -458,10 +465,27 @@ typedef struct store_caseload_row {
 	plan_status status;
 	const char *updated;
 	const char *review_kind, *review_due; /* the next waiting review; "" when none */
+	const char *created;		      /* when the plan was started */
+	/* when the plan's open flag of each kind (store_flag_kind(i)) was raised; "" when none */
+	const char *flag_raised[STORE_FLAG_KINDS];
 } store_caseload_row;
 typedef void (*store_caseload_fn)(void *ctx, const store_caseload_row *r);
-/* Every plan, most recently changed first. */
-int store_caseload_each(store *s, store_caseload_fn fn, void *ctx);
+/* How many plans are in each status (counts[status]), from a table the database keeps up to
+ * date as plans change (not by counting them). */
+int store_caseload_counts(store *s, long long counts[PLAN_STATUS_COUNT]);
+/* The plans in `status`, most recently changed first, skipping `offset` of them, at most
+ * `limit`: each with its next waiting review and its open flags (one query over indexes, however
+ * many plans and flags there are). The number of rows listed, or -1. */
+int store_caseload_each(store *s, plan_status status, long long offset, int limit,
+			store_caseload_fn fn, void *ctx);
+/* The plans whose next waiting review is due on or before `until` (YYYY-MM-DD), soonest first,
+ * at most `limit`, as store_caseload_each lists them; *total gets how many there are. 0, or -1. */
+int store_caseload_reviews_each(store *s, const char *until, int limit, long long *total,
+				store_caseload_fn fn, void *ctx);
+/* How SQLite reads the caseload's queries (the page, the reviews due, the urgent flags, the
+ * plans that may become due), one line each: "page: SEARCH ... USING INDEX ...; ...". For the
+ * tests that check each reads an index, never every plan or every flag. 0, or -1. */
+int store_caseload_explain(store *s, char *out, size_t outlen);
 
 /* ---- resume tokens (store_resume.c): coming back after a dropped connection ---- */
 #define STORE_RESUME_BOX 104 /* the sealed code: a nonce, 64 bytes of code and a tag */

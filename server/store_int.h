@@ -28,6 +28,13 @@ struct store {
 	unsigned long commits;
 	cached_stmt cache[STMT_CACHE];
 	size_t ncache;
+	/* store_reviews_due_each found nothing due for due_from on due_today at reviews mark
+	 * due_mark (migration 5's triggers move the mark): it need not look again until one
+	 * changes. */
+	int due_none;
+	int due_from;
+	long long due_mark;
+	char due_today[16];
 };
 
 /* The database's own clock as time text, for times no workflow step sets. */
@@ -74,6 +81,19 @@ void db_copy_col(char *dst, size_t n, sqlite3_stmt *st, int col);
 const char *db_col_text(sqlite3_stmt *st, int col);
 /* A status column (the schema allows only the statuses' names). */
 plan_status db_col_status(sqlite3_stmt *st, int col);
+
+/* ---- store_version.c and store_caseload.c ---- */
+/* Plans in status ?1 that may become due for review on day ?2: from the open requests and the
+ * waiting reviews due (indexes flags_urgent and reviews_due), each joined to its plan; not every
+ * plan, nor every plan of a status (store_caseload_explain shows how it is read). */
+#define REVIEWS_DUE_SQL                                                                            \
+	"SELECT p.id, p.status, EXISTS (SELECT 1 FROM flags f WHERE "                              \
+	"f.plan_id = p.id AND f.kind = 'review' AND f.closed_at IS NULL) "                         \
+	"FROM (SELECT f.plan_id AS id FROM flags f CROSS JOIN plans p ON "                         \
+	"p.id = f.plan_id WHERE f.kind = 'review' AND f.closed_at IS NULL AND "                    \
+	"p.status = ?1 UNION SELECT r.plan_id FROM reviews r CROSS JOIN plans p ON "               \
+	"p.id = r.plan_id WHERE r.state = 'open' AND r.due <= ?2 AND "                             \
+	"p.status = ?1) due JOIN plans p ON p.id = due.id ORDER BY p.id"
 
 /* ---- store_migrate.c ---- */
 int db_migrate(store *s, char *err, size_t errlen);

@@ -214,6 +214,73 @@ static const char *const migrations[] = {
     "  expires_ms INTEGER NOT NULL"
     ") WITHOUT ROWID;"
     "CREATE INDEX resume_tokens_expiry ON resume_tokens(expires_ms);",
+
+    /* 5: the caseload a page at a time (store_caseload.c): plans by status and last change,
+     * open flags by kind and age, waiting reviews by date; and how many plans are in each
+     * status, kept by triggers so that counting them reads seven rows, not every plan (and
+     * the open flags, in caseload_marks). */
+    "CREATE INDEX IF NOT EXISTS plans_caseload ON plans(status, updated_at DESC, id DESC);"
+    "CREATE INDEX IF NOT EXISTS flags_urgent ON flags(kind, raised_at, id)"
+    "  WHERE closed_at IS NULL;"
+    "CREATE INDEX IF NOT EXISTS reviews_due ON reviews(due) WHERE state = 'open';"
+    "CREATE TABLE plan_counts ("
+    "  status TEXT PRIMARY KEY,"
+    "  n INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "INSERT INTO plan_counts (status, n) SELECT status, count(*) FROM plans GROUP BY status;"
+    "CREATE TRIGGER plan_counts_insert AFTER INSERT ON plans BEGIN"
+    "  INSERT INTO plan_counts (status, n) VALUES (NEW.status, 1)"
+    "    ON CONFLICT (status) DO UPDATE SET n = n + 1;"
+    "END;"
+    "CREATE TRIGGER plan_counts_update AFTER UPDATE OF status ON plans"
+    "  WHEN OLD.status IS NOT NEW.status BEGIN"
+    "  UPDATE plan_counts SET n = n - 1 WHERE status = OLD.status;"
+    "  INSERT INTO plan_counts (status, n) VALUES (NEW.status, 1)"
+    "    ON CONFLICT (status) DO UPDATE SET n = n + 1;"
+    "END;"
+    "CREATE TRIGGER plan_counts_delete AFTER DELETE ON plans BEGIN"
+    "  UPDATE plan_counts SET n = n - 1 WHERE status = OLD.status;"
+    "END;"
+    /* The reviews mark moves whenever a plan may have become due for review (a request, a
+     * sign-off, a review scheduled): until it moves, or the day changes, the caseload need not
+     * look for plans due again (store_reviews_due_each). */
+    "CREATE TABLE caseload_marks ("
+    "  name TEXT PRIMARY KEY,"
+    "  n INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "INSERT INTO caseload_marks (name, n) VALUES ('reviews', 0);"
+    "CREATE TRIGGER reviews_mark_request AFTER INSERT ON flags WHEN NEW.kind = 'review' BEGIN"
+    "  UPDATE caseload_marks SET n = n + 1 WHERE name = 'reviews';"
+    "END;"
+    "CREATE TRIGGER reviews_mark_reopened AFTER UPDATE OF closed_at ON flags"
+    "  WHEN NEW.kind = 'review' AND NEW.closed_at IS NULL BEGIN"
+    "  UPDATE caseload_marks SET n = n + 1 WHERE name = 'reviews';"
+    "END;"
+    "CREATE TRIGGER reviews_mark_signed_off AFTER UPDATE OF status ON plans"
+    "  WHEN NEW.status = 'signed_off' AND OLD.status IS NOT NEW.status BEGIN"
+    "  UPDATE caseload_marks SET n = n + 1 WHERE name = 'reviews';"
+    "END;"
+    "CREATE TRIGGER reviews_mark_scheduled AFTER INSERT ON reviews BEGIN"
+    "  UPDATE caseload_marks SET n = n + 1 WHERE name = 'reviews';"
+    "END;"
+    "CREATE TRIGGER reviews_mark_changed AFTER UPDATE OF state, due ON reviews"
+    "  WHEN NEW.state = 'open' BEGIN"
+    "  UPDATE caseload_marks SET n = n + 1 WHERE name = 'reviews';"
+    "END;"
+    /* How many flags are open, kept the same way (the urgent list's total). */
+    "INSERT INTO caseload_marks (name, n)"
+    "  SELECT 'open_flags', count(*) FROM flags WHERE closed_at IS NULL;"
+    "CREATE TRIGGER open_flags_raised AFTER INSERT ON flags WHEN NEW.closed_at IS NULL BEGIN"
+    "  UPDATE caseload_marks SET n = n + 1 WHERE name = 'open_flags';"
+    "END;"
+    "CREATE TRIGGER open_flags_closed AFTER UPDATE OF closed_at ON flags"
+    "  WHEN (OLD.closed_at IS NULL) <> (NEW.closed_at IS NULL) BEGIN"
+    "  UPDATE caseload_marks SET n = n + CASE WHEN NEW.closed_at IS NULL THEN 1 ELSE -1 END"
+    "    WHERE name = 'open_flags';"
+    "END;"
+    "CREATE TRIGGER open_flags_removed AFTER DELETE ON flags WHEN OLD.closed_at IS NULL BEGIN"
+    "  UPDATE caseload_marks SET n = n - 1 WHERE name = 'open_flags';"
+    "END;",
 };
 
 int db_migrate(store *s, char *err, size_t errlen)

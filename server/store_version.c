@@ -2,6 +2,9 @@
 
 #include "store_int.h"
 
+#include <stdio.h>
+#include <string.h>
+
 typedef struct each {
 	union {
 		store_version_fn version;
@@ -139,18 +142,36 @@ static int each_due(void *ctx, sqlite3_stmt *st)
 		   : 0;
 }
 
-int store_reviews_due_each(store *s, const char *today, store_review_due_fn fn, void *ctx)
+/* The reviews mark: moved by migration 5's triggers whenever something may have become due
+ * (a review request raised, a plan signed off, a review scheduled). -1 when it cannot be read. */
+static long long reviews_mark(store *s)
+{
+	long long n = -1;
+
+	return db_query_int(s, &n, "SELECT n FROM caseload_marks WHERE name = 'reviews'", "") ? -1
+											      : n;
+}
+
+int store_reviews_due_each(store *s, plan_status from, const char *today, store_review_due_fn fn,
+			   void *ctx)
 {
 	each e = {.fn.due = fn, .ctx = ctx};
+	long long mark = reviews_mark(s);
+	int n;
 
-	return db_rows(s, each_due, &e,
-		       "SELECT p.id, p.status, EXISTS (SELECT 1 FROM flags f WHERE "
-		       "f.plan_id = p.id AND f.kind = 'review' AND f.closed_at IS NULL) AS asked "
-		       "FROM plans p WHERE asked OR EXISTS (SELECT 1 FROM reviews r WHERE "
-		       "r.plan_id = p.id AND r.state = 'open' AND r.due <= ?) ORDER BY p.id",
-		       "T", today) < 0
-		   ? -1
-		   : 0;
+	/* The caseload asks this on every read: nothing new can be due on the same day when the
+	 * mark has not moved since a look that found nothing. */
+	if (mark >= 0 && s->due_none && s->due_mark == mark && s->due_from == (int)from &&
+	    strcmp(s->due_today, today) == 0)
+		return 0;
+	n = db_rows(s, each_due, &e, REVIEWS_DUE_SQL, "TT", plan_status_name(from), today);
+	/* Remembered only outside any transaction: what was read is committed, so a rollback
+	 * cannot take the mark back to a number remembered. */
+	s->due_none = n == 0 && mark >= 0 && sqlite3_get_autocommit(s->db);
+	s->due_mark = mark;
+	s->due_from = (int)from;
+	snprintf(s->due_today, sizeof(s->due_today), "%s", today);
+	return n < 0 ? -1 : 0;
 }
 
 int store_reviews_schedule(store *s, long long plan, const char *light_due, const char *full_due)

@@ -411,7 +411,7 @@ int workflow_reviews_make_due(const workflow *w, const char *today, int *moved, 
 
 	*moved = 0;
 	/* The caseload reads this each time: write only when something is due. */
-	if (store_reviews_due_each(w->st, today, gather_due, &l)) {
+	if (store_reviews_due_each(w->st, PLAN_SIGNED_OFF, today, gather_due, &l)) {
 		say(err, errlen, "finding reviews that are due");
 		goto out;
 	}

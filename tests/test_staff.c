@@ -1530,6 +1530,148 @@ static void the_caseload_should_put_safeguarding_then_advocacy_then_review_reque
 	cJSON_Delete(m);
 }
 
+/* ---- the caseload a page at a time ---- */
+
+/* n plans made straight in the store, as kiosk plans without a name: every seventh sent. */
+static int plans_made(int n)
+{
+	for (int i = 0; i < n; i++) {
+		unsigned char hash[STORE_HASH_BYTES] = {0xcb, (unsigned char)(i >> 8),
+							(unsigned char)i};
+		long long id;
+
+		if (store_plan_create(fx.st, hash, "", -1, &id, NULL, 0) ||
+		    (i % 7 == 0 &&
+		     store_plan_move(fx.st, id, PLAN_DRAFT, PLAN_SUBMITTED, (fx.now + i) * 1000)) ||
+		    store_plan_touch(fx.st, id, (fx.now + i) * 1000))
+			return -1;
+	}
+	return 0;
+}
+
+/* Where status stands in the caseload's order (the `me` reply's words.status), -1 if nowhere. */
+static int group_of(const cJSON *me, const char *status)
+{
+	int i = 0;
+	const cJSON *s;
+
+	cJSON_ArrayForEach(s, at(me, "words.status"))
+	{
+		if (status && strcmp(str(s, "status"), status) == 0)
+			return i;
+		i++;
+	}
+	return -1;
+}
+
+static void the_caseload_should_come_a_page_at_a_time_in_the_order_of_its_groups(void)
+{
+	cJSON *me = ask(&fx.casey, "{\"type\":\"me\"}"), *m, *first = NULL;
+	int pages, total, seen = 0, in_order = 1, last_group = -1, sum = 0;
+	char last_updated[64] = "";
+	const cJSON *row, *c;
+
+	CHECK(plans_made(130) == 0);
+	m = ask(&fx.casey, "{\"type\":\"caseload\"}");
+	total = (int)num(m, "total");
+	pages = (int)num(m, "pages");
+	CHECK(total >= 130 && num(m, "per_page") == 50 && pages == (total + 49) / 50);
+	CHECK(num(m, "page") == 1 && cJSON_IsTrue(at(m, "more")) && count(m, "plans") == 50);
+	cJSON_ArrayForEach(c, at(m, "counts")) sum += (int)c->valuedouble;
+	CHECK(sum == total);
+	cJSON_Delete(m);
+	for (int page = 1; page <= pages; page++) {
+		m = ask(&fx.casey, "{\"type\":\"caseload\",\"seq\":%d,\"page\":%d}", page, page);
+		CHECK(is_type(m, "caseload") && num(m, "page") == page);
+		CHECK(cJSON_IsBool(at(m, "more")) && cJSON_IsTrue(at(m, "more")) == (page < pages));
+		CHECK(page == pages || count(m, "plans") == 50);
+		cJSON_ArrayForEach(row, at(m, "plans"))
+		{
+			int g = group_of(me, str(row, "status"));
+			const char *updated = str(row, "updated");
+
+			/* the groups in their order; in each, most recently changed first */
+			if (g < last_group ||
+			    (g == last_group && updated && strcmp(updated, last_updated) > 0))
+				in_order = 0;
+			last_group = g;
+			snprintf(last_updated, sizeof(last_updated), "%s", updated ? updated : "");
+			CHECK(str(row, "label") && *str(row, "label"));
+			seen++;
+		}
+		if (page == 1)
+			first = m;
+		else
+			cJSON_Delete(m);
+	}
+	CHECK(in_order);
+	CHECK(seen == total);
+	/* an older page that sends no page gets the first */
+	m = ask(&fx.casey, "{\"type\":\"caseload\",\"page\":null}");
+	CHECK(first && m && num(m, "plans.0.plan") == num(first, "plans.0.plan") &&
+	      num(m, "plans.49.plan") == num(first, "plans.49.plan"));
+	cJSON_Delete(m);
+	cJSON_Delete(first);
+	cJSON_Delete(me);
+}
+
+static void the_caseload_should_show_one_status_when_asked(void)
+{
+	cJSON *m = ask(&fx.casey, "{\"type\":\"caseload\",\"status\":\"submitted\"}");
+	const cJSON *row;
+	int others = 0;
+
+	CHECK(is_type(m, "caseload"));
+	CHECK_STR(str(m, "status"), "submitted");
+	CHECK(num(m, "total") == num(m, "counts.submitted") && num(m, "total") >= 19);
+	cJSON_ArrayForEach(row, at(m, "plans")) others += strcmp(str(row, "status"), "submitted");
+	CHECK(others == 0 && count(m, "plans") > 0);
+	cJSON_Delete(m);
+}
+
+static void a_bad_page_or_status_should_be_refused_plainly_and_change_nothing(void)
+{
+	static const char *const pages[] = {"0",   "-1", "1.5",	 "\"2\"", "true",
+					    "[1]", "{}", "1e12", "99999"};
+	long long audit = db_count("SELECT count(*) FROM audit", 0);
+	cJSON *m;
+
+	for (size_t i = 0; i < sizeof(pages) / sizeof(*pages); i++) {
+		CHECK(refused(&fx.casey, "bad-page", "{\"type\":\"caseload\",\"page\":%s}",
+			      pages[i]));
+	}
+	CHECK(refused(&fx.casey, "bad-field", "{\"type\":\"caseload\",\"status\":\"lost\"}"));
+	CHECK(refused(&fx.casey, "bad-field", "{\"type\":\"caseload\",\"status\":3}"));
+	/* the words are the content's, and nothing was written */
+	fake_reset(&fx.casey.conn);
+	staff_handle(fx.casey.ss, "{\"type\":\"caseload\",\"page\":0}",
+		     strlen("{\"type\":\"caseload\",\"page\":0}"), 0);
+	m = fx.casey.conn.n == 1 ? cJSON_Parse(fx.casey.conn.sent[0]) : NULL;
+	CHECK_STR(str(m, "message"), content_message(ct, "error.bad-page"));
+	cJSON_Delete(m);
+	CHECK(db_count("SELECT count(*) FROM audit", 0) == audit);
+	CHECK(done(&fx.casey, "caseload", "{\"type\":\"caseload\",\"page\":2}"));
+}
+
+static void the_urgent_list_should_show_the_first_fifty_and_say_how_many(void)
+{
+	long long open = db_count("SELECT count(*) FROM flags WHERE closed_at IS NULL", 0);
+	cJSON *m;
+	int safeguarding = 0;
+	const cJSON *u;
+
+	for (long long id = 1; id <= 60; id++)
+		CHECK(store_flag_raise(fx.st, id, 0, "safeguarding", "", &(int){0}) == 0);
+	open = db_count("SELECT count(*) FROM flags WHERE closed_at IS NULL", 0);
+	m = ask(&fx.casey, "{\"type\":\"caseload\"}");
+	CHECK(open >= 60 && num(m, "urgent_total") == (double)open);
+	CHECK(count(m, "urgent") == 50);
+	cJSON_ArrayForEach(u, at(m, "urgent")) safeguarding +=
+	    strcmp(str(u, "kind"), "safeguarding") == 0;
+	CHECK(safeguarding == 50);
+	cJSON_Delete(m);
+}
+
 /* ---- bad messages ---- */
 
 static void bad_messages_should_get_their_error_and_keep_the_connection(void)
@@ -1705,6 +1847,11 @@ int main(void)
 	RUN(the_caseload_should_put_safeguarding_then_advocacy_then_review_requests_first);
 	RUN(bad_messages_should_get_their_error_and_keep_the_connection);
 	RUN(the_persons_changes_should_be_stamped_by_the_kiosks_clock);
+	/* after the others, which find their plans on the first page: these make many */
+	RUN(the_caseload_should_come_a_page_at_a_time_in_the_order_of_its_groups);
+	RUN(the_caseload_should_show_one_status_when_asked);
+	RUN(a_bad_page_or_status_should_be_refused_plainly_and_change_nothing);
+	RUN(the_urgent_list_should_show_the_first_fifty_and_say_how_many);
 	RUN(a_read_that_fails_should_fail_the_request_plainly_not_draw_a_gap);
 	RUN(check_words_should_answer_every_role_with_findings_and_store_nothing);
 	fixture_close();

@@ -92,12 +92,12 @@ static void collect_visit(void *ctx, long long visit, const char *writer, const 
 
 /* ---- opening and migrations ---- */
 
-static void store_should_open_in_memory_at_schema_version_4(void)
+static void store_should_open_in_memory_at_schema_version_5(void)
 {
 	store *s = open_memory();
 
 	CHECK(s != NULL);
-	CHECK(store_schema_version(s) == 4);
+	CHECK(store_schema_version(s) == 5);
 	CHECK(store_ping(s) == 0);
 	CHECK(store_batch_open(s) == 0);
 	CHECK(store_commits(s) == 0);
@@ -112,11 +112,11 @@ static void store_should_migrate_a_new_file_once_and_reopen_it(void)
 	snprintf(path, sizeof(path), "%s/migrate.db", tmpdir);
 	s = store_open(path, err, sizeof(err));
 	CHECK(s != NULL);
-	CHECK(store_schema_version(s) == 4);
+	CHECK(store_schema_version(s) == 5);
 	store_close(s);
 	s = store_open(path, err, sizeof(err));
 	CHECK(s != NULL);
-	CHECK(store_schema_version(s) == 4);
+	CHECK(store_schema_version(s) == 5);
 	CHECK(store_ping(s) == 0);
 	store_close(s);
 }
@@ -677,6 +677,15 @@ static void store_close_should_drop_a_batch_that_was_not_committed(void)
 /* Any Argon2id string will do for the store: it does not check passwords. */
 
 /* Takes away everything migration 3 added, leaving schema 2 as it shipped. */
+#define UNDO_MIGRATION_5                                                                           \
+	"DROP TRIGGER plan_counts_insert; DROP TRIGGER plan_counts_update;"                        \
+	"DROP TRIGGER plan_counts_delete; DROP TABLE plan_counts;"                                 \
+	"DROP TRIGGER reviews_mark_request; DROP TRIGGER reviews_mark_reopened;"                   \
+	"DROP TRIGGER reviews_mark_signed_off; DROP TRIGGER reviews_mark_scheduled;"               \
+	"DROP TRIGGER reviews_mark_changed; DROP TRIGGER open_flags_raised; DROP TRIGGER "         \
+	"open_flags_closed;"                                                                       \
+	"DROP TRIGGER open_flags_removed; DROP TABLE caseload_marks;"                              \
+	"DROP INDEX plans_caseload; DROP INDEX flags_urgent; DROP INDEX reviews_due;"
 #define UNDO_MIGRATION_4 "DROP TABLE resume_tokens;"
 #define UNDO_MIGRATION_3                                                                           \
 	"DROP TRIGGER versions_no_update; DROP TRIGGER versions_no_delete;"                        \
@@ -720,8 +729,9 @@ static void store_should_migrate_a_version_2_database_and_keep_its_plans_and_use
 	CHECK(store_user_add(s, "casey", "caseworker", SOME_HASH, 1, NULL, &uid, NULL, 0) == 0);
 	store_close(s);
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-	CHECK(sqlite3_exec(db, UNDO_MIGRATION_4 UNDO_MIGRATION_3 "PRAGMA user_version = 2;", NULL,
-			   NULL, NULL) == SQLITE_OK);
+	CHECK(sqlite3_exec(
+		  db, UNDO_MIGRATION_5 UNDO_MIGRATION_4 UNDO_MIGRATION_3 "PRAGMA user_version = 2;",
+		  NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
 	CHECK(count_on_file(path, "SELECT count(*) FROM sqlite_master WHERE name IN ('versions',"
 				  "'reviews','comments','support')") == 0);
@@ -732,7 +742,7 @@ static void store_should_migrate_a_version_2_database_and_keep_its_plans_and_use
 		fprintf(stderr, "  %s\n", err);
 		return;
 	}
-	CHECK(store_schema_version(s) == 4);
+	CHECK(store_schema_version(s) == 5);
 	CHECK(store_plan_find(s, hash, &found) == 0 && found == id);
 	CHECK(store_user_find(s, "casey", &u) == 0 && u.id == uid);
 	CHECK(store_needs_each(s, id, collect_need, &ns) == 0 && ns.n == 1);
@@ -743,7 +753,7 @@ static void store_should_migrate_a_version_2_database_and_keep_its_plans_and_use
 
 static void store_should_migrate_a_version_1_database_and_keep_its_plans(void)
 {
-	static const char *const downgrade = UNDO_MIGRATION_4 UNDO_MIGRATION_3
+	static const char *const downgrade = UNDO_MIGRATION_5 UNDO_MIGRATION_4 UNDO_MIGRATION_3
 	    "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;"
 	    "DROP TRIGGER audit_no_replace; DROP TABLE audit; DROP TABLE login_failures;"
 	    "DROP TABLE staff_sessions; DROP TABLE users; PRAGMA user_version = 1;";
@@ -778,7 +788,7 @@ static void store_should_migrate_a_version_1_database_and_keep_its_plans(void)
 		fprintf(stderr, "  %s\n", err);
 		return;
 	}
-	CHECK(store_schema_version(s) == 4);
+	CHECK(store_schema_version(s) == 5);
 	CHECK(store_plan_find(s, hash, &found) == 0 && found == id);
 	CHECK(store_answers_each(s, id, collect_answer, &a) == 0);
 	CHECK_STR(a.text, "who/0/=me;");
@@ -1331,7 +1341,7 @@ static void note_flag(void *ctx, const store_flag_row *f)
 static void open_flags_should_list_safeguarding_then_advocacy_then_reviews(void)
 {
 	char path[8];
-	long long plan = 0, other;
+	long long plan = 0, other, total = 0;
 	int raised;
 	flags_seen fs = {0};
 	store *s = fixture_staff_store(tmpdir, NULL, path, sizeof(path), &plan);
@@ -1345,7 +1355,8 @@ static void open_flags_should_list_safeguarding_then_advocacy_then_reviews(void)
 	CHECK(store_flag_raise(s, other, 0, "advocacy", "", &raised) == 0);
 	CHECK(store_flag_raise(s, plan, 0, "advocacy", "", &raised) == 0);
 	CHECK(store_flag_raise(s, other, 0, "safeguarding", "", &raised) == 0);
-	CHECK(store_flags_open_each(s, note_flag, &fs) == 0);
+	CHECK(store_flags_open_each(s, 100, &total, note_flag, &fs) == 0);
+	CHECK(total == 4);
 	{
 		char want[256];
 
@@ -1353,12 +1364,18 @@ static void open_flags_should_list_safeguarding_then_advocacy_then_reviews(void)
 			 "safeguarding:%lld,advocacy:%lld,advocacy:%lld,review:%lld", other, other,
 			 plan, plan);
 		CHECK_STR(fs.order, want);
+		/* at most `limit`, the first in the same order; the total says all */
+		memset(&fs, 0, sizeof(fs));
+		CHECK(store_flags_open_each(s, 2, &total, note_flag, &fs) == 0);
+		snprintf(want, sizeof(want), "safeguarding:%lld,advocacy:%lld", other, other);
+		CHECK_STR(fs.order, want);
+		CHECK(total == 4);
 	}
 	CHECK(store_flag_close(s, other, "safeguarding", "Police told", &casey_actor, NULL, 0) ==
 	      0);
 	CHECK(store_flag_close(s, other, "safeguarding", "again", &casey_actor, NULL, 0) == 1);
 	memset(&fs, 0, sizeof(fs));
-	CHECK(store_flags_open_each(s, note_flag, &fs) == 0);
+	CHECK(store_flags_open_each(s, 100, NULL, note_flag, &fs) == 0);
 	CHECK(fs.n == 3);
 	store_close(s);
 }
@@ -1412,7 +1429,7 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
-	RUN(store_should_open_in_memory_at_schema_version_4);
+	RUN(store_should_open_in_memory_at_schema_version_5);
 	RUN(store_should_migrate_a_new_file_once_and_reopen_it);
 	RUN(store_open_should_refuse_a_database_from_a_newer_version);
 	RUN(store_open_should_say_why_it_cannot_open_a_path);
