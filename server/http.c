@@ -14,8 +14,8 @@ static const char *const form_fields[] = {"name", "password"};
 /* /healthz: 200 when the database answers, 503 when it does not. */
 static int healthz(struct lws *wsi, ws *w)
 {
-	unsigned char out[LWS_PRE + 512], *start = out + LWS_PRE, *p = start,
-					  *end = out + sizeof(out);
+	unsigned char out[LWS_PRE + 2048], *start = out + LWS_PRE, *p = start,
+					   *end = out + sizeof(out);
 	char body[192];
 	size_t done, total;
 	int n, ok;
@@ -46,7 +46,7 @@ static int http_status(struct lws *wsi, unsigned int status)
 /* 303 See Other to location, setting cookie (when not NULL). */
 static int see_other(struct lws *wsi, const char *location, const char *cookie)
 {
-	unsigned char out[LWS_PRE + 1024], *start = out + LWS_PRE, *p = start,
+	unsigned char out[LWS_PRE + 2048], *start = out + LWS_PRE, *p = start,
 					   *end = out + sizeof(out);
 
 	if (lws_add_http_header_status(wsi, HTTP_STATUS_SEE_OTHER, &p, end) ||

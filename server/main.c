@@ -455,6 +455,7 @@ static void print_welcome(app *a, const app_config *cfg)
 static int serve(const app_config *cfg)
 {
 	char err[2 * PATH_LEN];
+	struct sigaction sa = {0};
 	sigset_t stops;
 	int rc, fixed = 0;
 	app *a;
@@ -477,8 +478,12 @@ static int serve(const app_config *cfg)
 	}
 	if (app_warning(a))
 		fprintf(stderr, "planaloud: %s\n", app_warning(a));
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	/* sigaction, not signal(): in strict C11 glibc's signal() resets the handler after one
+	 * signal, and a second Ctrl+C then killed the server halfway through closing. */
+	sa.sa_handler = on_signal;
+	sa.sa_mask = stops;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	print_welcome(a, cfg);
 	running = a;

@@ -52,7 +52,7 @@ static int redirect_callback(struct lws *wsi, enum lws_callback_reasons reason, 
 			     void *in, size_t len)
 {
 	ws *w = lws_context_user(lws_get_context(wsi));
-	unsigned char out[LWS_PRE + 1024], *start = out + LWS_PRE, *p = start,
+	unsigned char out[LWS_PRE + 2048], *start = out + LWS_PRE, *p = start,
 					   *end = out + sizeof(out);
 	char host[256], location[900], port[16] = "";
 	const char *colon;
