@@ -98,7 +98,16 @@ static int open_data(app *a, const app_config *cfg, char *err, size_t errlen)
 static int make_demo(app *a, char *err, size_t errlen)
 {
 	char why[STORE_ERR_LEN];
+	int real;
 
+	if (demo_real_staff(a->accounts, &real))
+		return err_set(err, errlen, "cannot read the staff users to check --demo");
+	if (real > 0)
+		return err_set(err, errlen,
+			       "--demo is refused: this database has %d real staff user%s. The "
+			       "demo would add an example plan to it. Nothing was changed. Start "
+			       "without --demo, or give --demo a new --data folder.",
+			       real, real == 1 ? "" : "s");
 	/* The caseworker first: the demo invitation is theirs. */
 	if (demo_staff(a->accounts, a->demo.caseworker_password, a->demo.manager_password, why,
 		       sizeof(why)))
@@ -169,7 +178,10 @@ app *app_open(const app_config *cfg, char *err, size_t errlen)
 			   .st = a->st,
 			   .staff = a->workspace,
 			   .users = a->accounts,
-			   .secure_cookies = cfg->secure_cookies};
+			   .secure_cookies = cfg->secure_cookies,
+			   .tls_cert = cfg->tls_cert,
+			   .tls_key = cfg->tls_key,
+			   .redirect_port = cfg->redirect_port};
 	a->server = ws_new(&wcfg, err, errlen);
 	if (!a->server)
 		goto fail;
@@ -188,6 +200,11 @@ const char *app_warning(const app *a)
 int app_port(const app *a)
 {
 	return ws_port(a->server);
+}
+
+int app_redirect_port(const app *a)
+{
+	return ws_redirect_port(a->server);
 }
 
 const app_demo *app_demo_made(const app *a)

@@ -16,10 +16,13 @@
 #include <stddef.h>
 
 typedef struct app_config {
-	const char *listen; /* address; NULL for every interface */
-	int port;	    /* 0: the kernel picks one */
-	const char *host;   /* the name kiosks use, besides localhost; or NULL */
-	int secure_cookies;
+	const char *listen;   /* address; NULL for every interface */
+	int port;	      /* 0: the kernel picks one */
+	const char *host;     /* the name kiosks use, besides localhost; or NULL */
+	int secure_cookies;   /* reached over HTTPS through a proxy: the cookie is Secure */
+	const char *tls_cert; /* PEM files: serve HTTPS itself (both, or neither) */
+	const char *tls_key;
+	int redirect_port;    /* with TLS: a second port whose plain HTTP is sent to HTTPS; or 0 */
 	const char *data;     /* the database, the secret key and the audio cache live here */
 	const char *web;      /* the browser files */
 	const char *easyread; /* the easy-read content (a folder per language) */
@@ -50,6 +53,8 @@ app *app_open(const app_config *cfg, char *err, size_t errlen);
 /* Why something optional is off (narration), or NULL. Borrowed until app_close. */
 const char *app_warning(const app *a);
 int app_port(const app *a);
+/* The plain HTTP port that redirects to HTTPS, or 0 when there is none. */
+int app_redirect_port(const app *a);
 /* What --demo made, or NULL without --demo. Borrowed; app_forget_demo() wipes it. */
 const app_demo *app_demo_made(const app *a);
 void app_forget_demo(app *a);

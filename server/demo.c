@@ -2,6 +2,8 @@
 
 #include "err.h"
 
+#include <strings.h>
+
 static const store_invite_need demo_needs[] = {
     {"You need help to wash and get dressed in the morning.", 1},
     {"You need help to cook a hot meal each day.", 1},
@@ -56,4 +58,21 @@ int demo_staff(users *u, char *caseworker_pw, char *manager_pw, char *err, size_
 	    demo_user(u, DEMO_MANAGER, AUTH_MANAGER, manager_pw, err, errlen))
 		return -1;
 	return 0;
+}
+
+/* Counts the users that are not the demo caseworker and manager (by name and role). */
+static void count_real(void *ctx, const char *name, auth_role role, int disabled)
+{
+	int *real = ctx;
+
+	(void)disabled;
+	if (!(strcasecmp(name, DEMO_CASEWORKER) == 0 && role == AUTH_CASEWORKER) &&
+	    !(strcasecmp(name, DEMO_MANAGER) == 0 && role == AUTH_MANAGER))
+		(*real)++;
+}
+
+int demo_real_staff(users *u, int *real)
+{
+	*real = 0;
+	return users_each(u, count_real, real) ? -1 : 0;
 }

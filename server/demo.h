@@ -23,4 +23,9 @@ int demo_invite(store *st, const content *c, const unsigned char key[CODE_KEY_BY
  * manager_pw (USERS_GENERATED_TEXT bytes each) work. The caller wipes them after use. */
 int demo_staff(users *u, char *caseworker_pw, char *manager_pw, char *err, size_t errlen);
 
+/* How many staff users are real: not the demo caseworker and manager (a demo user is known by
+ * its name and its role). --demo gives demo users new passwords and adds a demo plan, which a
+ * council's own database must never get. 0 and *real, or -1 when the users cannot be read. */
+int demo_real_staff(users *u, int *real);
+
 #endif

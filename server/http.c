@@ -14,8 +14,8 @@ static const char *const form_fields[] = {"name", "password"};
 /* /healthz: 200 when the database answers, 503 when it does not. */
 static int healthz(struct lws *wsi, ws *w)
 {
-	unsigned char out[LWS_PRE + 512], *start = out + LWS_PRE, *p = start,
-					  *end = out + sizeof(out);
+	unsigned char out[LWS_PRE + 2048], *start = out + LWS_PRE, *p = start,
+					   *end = out + sizeof(out);
 	char body[192];
 	size_t done, total;
 	int n, ok;
@@ -46,7 +46,7 @@ static int http_status(struct lws *wsi, unsigned int status)
 /* 303 See Other to location, setting cookie (when not NULL). */
 static int see_other(struct lws *wsi, const char *location, const char *cookie)
 {
-	unsigned char out[LWS_PRE + 1024], *start = out + LWS_PRE, *p = start,
+	unsigned char out[LWS_PRE + 2048], *start = out + LWS_PRE, *p = start,
 					   *end = out + sizeof(out);
 
 	if (lws_add_http_header_status(wsi, HTTP_STATUS_SEE_OTHER, &p, end) ||
@@ -97,8 +97,8 @@ static int staff_login(struct lws *wsi, ws *w, http_req *r)
 				 NULL);
 	}
 	users_token_encode(token, text);
-	snprintf(cookie, sizeof(cookie), COOKIE_NAME "=%s; Path=/; HttpOnly; SameSite=Strict%s",
-		 text, w->cfg.secure_cookies ? "; Secure" : "");
+	snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
+		 cookie_name(w), text, cookie_secure(w) ? "; Secure" : "");
 	rc = see_other(wsi, "/staff/", cookie);
 	sodium_memzero(token, sizeof(token));
 	sodium_memzero(text, sizeof(text));
@@ -112,9 +112,8 @@ static int staff_logout(struct lws *wsi, ws *w, http_req *r)
 
 	if (r->has_token)
 		users_logout(w->cfg.users, r->token);
-	snprintf(cookie, sizeof(cookie),
-		 COOKIE_NAME "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
-		 w->cfg.secure_cookies ? "; Secure" : "");
+	snprintf(cookie, sizeof(cookie), "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
+		 cookie_name(w), cookie_secure(w) ? "; Secure" : "");
 	return see_other(wsi, LOGIN_PAGE "?problem=out", cookie);
 }
 
@@ -145,7 +144,7 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			if (!origin_ok(w, wsi))
 				return http_status(wsi, HTTP_STATUS_FORBIDDEN);
 			client_address(w, wsi, r->peer, sizeof(r->peer));
-			r->has_token = staff_cookie(wsi, r->token) == 0;
+			r->has_token = staff_cookie(w, wsi, r->token) == 0;
 			return 0; /* the form follows */
 		}
 		if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) > 0 &&

@@ -2,31 +2,41 @@
  * says stop, and closes it. `planaloud user ...` manages staff accounts instead (cli_user.c). */
 #include "app.h"
 #include "cli_user.h"
+#include "datadir.h"
 #include "demo.h"
+#include "log.h"
 #include "path.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #ifndef PLANALOUD_SOURCE_DIR
 #define PLANALOUD_SOURCE_DIR "."
 #endif
 
 static volatile sig_atomic_t stop;
-static app *running; /* for the signal handler's wake-up only */
+/* For the signal handler's wake-up only: set while the app runs, NULL before it closes. The
+ * handler runs only on the main thread (the others block SIGINT and SIGTERM), so it cannot be
+ * halfway through a wake-up while app_close frees what the wake-up uses. */
+static app *volatile running;
 
 static void on_signal(int sig)
 {
+	app *a = running;
+
 	(void)sig;
 	stop = 1;
-	if (running)
-		app_wake(running);
+	if (a)
+		app_wake(a);
 }
 
 static void usage(FILE *f)
@@ -48,8 +58,15 @@ static void usage(FILE *f)
 	    "  --host NAME         the name kiosks use to reach the server (e.g. "
 	    "plans.council.gov.uk);\n"
 	    "                      websockets for any other name but localhost are refused\n"
+	    "  --tls-cert FILE     serve HTTPS with this certificate (PEM, the full chain);\n"
+	    "  --tls-key FILE      and this private key (PEM, readable by the server's user\n"
+	    "                      alone). Plain HTTP on the same port is sent to HTTPS\n"
+	    "  --redirect-port N   with --tls-cert: also listen on port N (e.g. 80) and send\n"
+	    "                      every plain HTTP request there to HTTPS\n"
 	    "  --secure-cookies    the server is reached over HTTPS (a TLS reverse proxy): the\n"
-	    "                      staff login cookie is marked Secure\n"
+	    "                      staff login cookie is __Host- named and marked Secure\n"
+	    "  --allow-plain-http  serve plain HTTP on an address other than localhost (behind\n"
+	    "                      a TLS proxy, or for development); without TLS, it is refused\n"
 	    "  --data DIR          where the database and the secret key live (default ./data;\n"
 	    "                      made on first start)\n"
 	    "  --demo              add a demo invitation (example needs and budget) and print its\n"
@@ -129,6 +146,7 @@ static const char *default_share_dir(void)
 typedef struct options {
 	app_config app;
 	int check_only;
+	int allow_plain;  /* --allow-plain-http */
 	const char *role; /* user add --role */
 	int user_args;	  /* argv index of "user", or 0 */
 	char web[PATH_LEN], easyread[PATH_LEN], voices[PATH_LEN];
@@ -152,7 +170,11 @@ enum {
 	O_SECURE,
 	O_HEADPHONES,
 	O_KEYBOARD,
-	O_SWITCH_KEYS
+	O_SWITCH_KEYS,
+	O_TLS_CERT,
+	O_TLS_KEY,
+	O_REDIRECT_PORT,
+	O_ALLOW_PLAIN
 };
 
 static const struct option long_options[] = {
@@ -174,6 +196,10 @@ static const struct option long_options[] = {
     {"headphones", required_argument, NULL, O_HEADPHONES},
     {"keyboard", required_argument, NULL, O_KEYBOARD},
     {"switch-keys", required_argument, NULL, O_SWITCH_KEYS},
+    {"tls-cert", required_argument, NULL, O_TLS_CERT},
+    {"tls-key", required_argument, NULL, O_TLS_KEY},
+    {"redirect-port", required_argument, NULL, O_REDIRECT_PORT},
+    {"allow-plain-http", no_argument, NULL, O_ALLOW_PLAIN},
     {NULL, 0, NULL, 0},
 };
 
@@ -239,6 +265,17 @@ static int take_option(options *o, int opt, const char *arg)
 		return parse_int(arg, 5, 86400, &a->kiosk.idle_seconds) ? 1 : 0;
 	case O_WARN:
 		return parse_int(arg, 5, 600, &a->kiosk.warn_seconds) ? 1 : 0;
+	case O_REDIRECT_PORT:
+		return parse_int(arg, 1, 65535, &a->redirect_port) ? 1 : 0;
+	case O_TLS_CERT:
+		a->tls_cert = arg;
+		return 0;
+	case O_TLS_KEY:
+		a->tls_key = arg;
+		return 0;
+	case O_ALLOW_PLAIN:
+		o->allow_plain = 1;
+		return 0;
 	case O_LISTEN:
 		a->listen = strcmp(arg, "0.0.0.0") == 0 ? NULL : arg;
 		return 0;
@@ -328,14 +365,83 @@ static int parse_options(int argc, char **argv, options *o)
 	return 0;
 }
 
-static void print_welcome(app *a)
+/* 1 when addr is a loopback address (localhost, 127.x.x.x, ::1): only this machine reaches it. */
+static int loopback(const char *addr)
+{
+	return addr && (strcmp(addr, "localhost") == 0 || strncmp(addr, "127.", 4) == 0 ||
+			strcmp(addr, "::1") == 0);
+}
+
+/* The TLS files, if any: both given, readable, and the key the server's user's alone. 0; else
+ * main's exit status (said why). */
+static int check_tls_files(const app_config *a)
+{
+	struct stat sb;
+
+	if (!a->tls_cert != !a->tls_key) {
+		fprintf(stderr, "planaloud: --tls-cert and --tls-key go together: give both, or "
+				"neither.\n");
+		return 2;
+	}
+	if (a->redirect_port && !a->tls_cert) {
+		fprintf(stderr, "planaloud: --redirect-port sends plain HTTP to HTTPS, so it needs "
+				"--tls-cert and --tls-key.\n");
+		return 2;
+	}
+	if (!a->tls_cert)
+		return 0;
+	if (access(a->tls_cert, R_OK) != 0) {
+		fprintf(stderr, "planaloud: cannot read the TLS certificate %s: %s\n", a->tls_cert,
+			strerror(errno));
+		return 1;
+	}
+	if (stat(a->tls_key, &sb) != 0 || access(a->tls_key, R_OK) != 0) {
+		fprintf(stderr, "planaloud: cannot read the TLS key %s: %s\n", a->tls_key,
+			strerror(errno));
+		return 1;
+	}
+	if (sb.st_mode & 077) {
+		fprintf(stderr,
+			"planaloud: other users can read the TLS key %s (mode %03o). With it, "
+			"anyone could pretend to be this server. Make it the server's user's "
+			"alone: chmod 600 %s\n",
+			a->tls_key, (unsigned)(sb.st_mode & 0777), a->tls_key);
+		return 1;
+	}
+	return 0;
+}
+
+/* How browsers reach the server: TLS that fits together, and no plain HTTP open to the network
+ * unless a TLS proxy is said to be in front. 0; else main's exit status (said why). */
+static int check_transport(const options *o)
+{
+	const app_config *a = &o->app;
+	int rc = check_tls_files(a);
+
+	if (rc || a->tls_cert)
+		return rc;
+	if (!loopback(a->listen) && !o->allow_plain && !a->secure_cookies) {
+		fprintf(stderr,
+			"planaloud: plain HTTP on %s would carry staff passwords and people's "
+			"plans unencrypted over the network. Give --tls-cert and --tls-key, or "
+			"--allow-plain-http when a TLS proxy is in front of the server.\n",
+			a->listen ? a->listen : "every interface");
+		return 2;
+	}
+	return 0;
+}
+
+static void print_welcome(app *a, const app_config *cfg)
 {
 	const app_demo *demo = app_demo_made(a);
+	const char *scheme = cfg->tls_cert ? "https" : "http";
 
 	printf("Plan Aloud is running.\n");
-	printf("  Kiosk page: http://localhost:%d/\n", app_port(a));
-	printf("  Staff pages: http://localhost:%d/staff/\n", app_port(a));
-	printf("  Health:     http://localhost:%d/healthz\n", app_port(a));
+	printf("  Kiosk page: %s://localhost:%d/\n", scheme, app_port(a));
+	printf("  Staff pages: %s://localhost:%d/staff/\n", scheme, app_port(a));
+	printf("  Health:     %s://localhost:%d/healthz\n", scheme, app_port(a));
+	if (app_redirect_port(a))
+		printf("  Plain HTTP on port %d is sent to HTTPS.\n", app_redirect_port(a));
 	if (demo) {
 		printf("  Demo plan code: %s\n", demo->code);
 		printf("  Demo caseworker: %s / %s\n", DEMO_CASEWORKER, demo->caseworker_password);
@@ -349,26 +455,49 @@ static void print_welcome(app *a)
 static int serve(const app_config *cfg)
 {
 	char err[2 * PATH_LEN];
-	int rc;
+	struct sigaction sa = {0};
+	sigset_t stops;
+	int rc, fixed = 0;
+	app *a;
 
-	running = app_open(cfg, err, sizeof(err));
-	if (!running) {
+	if (datadir_check(cfg->data, &fixed, err, sizeof(err))) {
 		fprintf(stderr, "planaloud: %s\n", err);
 		return 1;
 	}
-	if (app_warning(running))
-		fprintf(stderr, "planaloud: %s\n", app_warning(running));
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	if (fixed)
+		log_event(LOG_WARN, "data-files-made-private", "count=%d", fixed);
+	/* The threads the app starts inherit these blocked: only this thread takes them. */
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stops, NULL);
+	a = app_open(cfg, err, sizeof(err));
+	if (!a) {
+		fprintf(stderr, "planaloud: %s\n", err);
+		return 1;
+	}
+	if (app_warning(a))
+		fprintf(stderr, "planaloud: %s\n", app_warning(a));
+	/* sigaction, not signal(): in strict C11 glibc's signal() resets the handler after one
+	 * signal, and a second Ctrl+C then killed the server halfway through closing. */
+	sa.sa_handler = on_signal;
+	sa.sa_mask = stops;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	print_welcome(running);
-	rc = app_run(running, &stop) ? 1 : 0;
+	print_welcome(a, cfg);
+	running = a;
+	pthread_sigmask(SIG_UNBLOCK, &stops, NULL); /* one that came while opening stops it now */
+	rc = app_run(a, &stop) ? 1 : 0;
+	/* Closing frees what app_wake uses: another signal now waits, blocked, until the process
+	 * ends (it is stopping anyway), and finds no app to wake. */
+	pthread_sigmask(SIG_BLOCK, &stops, NULL);
+	running = NULL;
 	printf("Stopping.\n");
-	if (app_close(running, err, sizeof(err))) {
+	if (app_close(a, err, sizeof(err))) {
 		fprintf(stderr, "planaloud: the last commit failed: %s\n", err);
 		rc = 1;
 	}
-	running = NULL;
 	return rc;
 }
 
@@ -402,5 +531,8 @@ int main(int argc, char **argv)
 		return cli_user(o.app.data, o.role, argc - o.user_args - 1, argv + o.user_args + 1);
 	if (o.check_only)
 		return check_content(&o.app);
+	rc = check_transport(&o);
+	if (rc)
+		return rc;
 	return serve(&o.app);
 }

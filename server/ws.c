@@ -39,8 +39,17 @@ typedef struct conn {
 } conn;
 
 /* Security headers on every HTTP response. media-src allows narration audio (blob: URLs); font-src
- * the pages' own font (web/fonts/, woff2, which the static mount serves as font/woff2). */
-static const struct lws_protocol_vhost_options hdr_nosniff = {NULL, NULL,
+ * the pages' own font (web/fonts/, woff2, which the static mount serves as font/woff2). The pages
+ * use no camera, microphone, place, payment or USB device, and nothing here is for other sites'
+ * windows or pages to open or embed. */
+static const struct lws_protocol_vhost_options hdr_permissions = {
+    NULL, NULL,
+    "permissions-policy:", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"};
+static const struct lws_protocol_vhost_options hdr_coop = {
+    &hdr_permissions, NULL, "cross-origin-opener-policy:", "same-origin"};
+static const struct lws_protocol_vhost_options hdr_corp = {
+    &hdr_coop, NULL, "cross-origin-resource-policy:", "same-origin"};
+static const struct lws_protocol_vhost_options hdr_nosniff = {&hdr_corp, NULL,
 							      "x-content-type-options:", "nosniff"};
 static const struct lws_protocol_vhost_options hdr_referrer = {&hdr_nosniff, NULL,
 							       "referrer-policy:", "no-referrer"};
@@ -139,9 +148,8 @@ static void schedule_flush(ws *w)
 	lws_sul_schedule(w->ctx, 0, &w->flush_sul, flush_cb, 1);
 }
 
-/* 1 when Host (name[:port]) names this server: a loopback name or the configured --host. A page
- * on another name that resolves to this machine (DNS rebinding) is refused. */
-static int host_ok(const ws *w, const char *host)
+/* A page on another name that resolves to this machine (DNS rebinding) is refused. */
+int host_ok(const ws *w, const char *host)
 {
 	static const char *const loopback[] = {"localhost", "127.0.0.1", "[::1]"};
 	const char *colon = strrchr(host, ':');
@@ -168,13 +176,23 @@ int origin_ok(const ws *w, struct lws *wsi)
 	return o && strcmp(o + 3, host) == 0;
 }
 
+int cookie_secure(const ws *w)
+{
+	return w->cfg.secure_cookies || w->cfg.tls_cert;
+}
+
+const char *cookie_name(const ws *w)
+{
+	return cookie_secure(w) ? "__Host-planaloud_staff" : "planaloud_staff";
+}
+
 /* The staff session token in the request's cookie: 0 and token, or -1 when there is none. */
-int staff_cookie(struct lws *wsi, unsigned char token[USERS_TOKEN_BYTES])
+int staff_cookie(const ws *w, struct lws *wsi, unsigned char token[USERS_TOKEN_BYTES])
 {
 	char text[USERS_TOKEN_TEXT + 8];
 	size_t max = sizeof(text);
 
-	if (lws_http_cookie_get(wsi, COOKIE_NAME, text, &max))
+	if (lws_http_cookie_get(wsi, cookie_name(w), text, &max))
 		return -1;
 	text[max < sizeof(text) ? max : sizeof(text) - 1] = '\0';
 	return users_token_decode(text, token);
@@ -208,7 +226,7 @@ static int conn_open(conn *c, ws *w, struct lws *wsi)
 	client_address(w, wsi, peer, sizeof(peer));
 	if (is_staff_protocol(wsi)) {
 		unsigned char token[USERS_TOKEN_BYTES];
-		int has = staff_cookie(wsi, token) == 0;
+		int has = staff_cookie(w, wsi, token) == 0;
 
 		c->staff = staff_session_open(w->cfg.staff, c, peer, has ? token : NULL);
 		sodium_memzero(token, sizeof(token));
@@ -382,15 +400,23 @@ ws *ws_new(const ws_config *cfg, char *err, size_t errlen)
 	info.headers = &hdr_csp;
 	info.user = w;
 	info.timeout_secs = 30;
+	ws_tls_setup(w, &info);
 	w->ctx = lws_create_context(&info);
 	if (!w->ctx) {
-		err_set(err, errlen, "cannot listen on %s port %d (is something else using it?)",
+		err_set(err, errlen,
+			cfg->tls_cert ? "cannot serve HTTPS on %s port %d (is something else using "
+					"it? are the certificate and the key a matching PEM pair?)"
+				      : "cannot listen on %s port %d (is something else using it?)",
 			cfg->listen ? cfg->listen : "every interface", cfg->port);
 		limiter_free(w->logins);
 		free(w);
 		return NULL;
 	}
 	w->vh = lws_get_vhost_by_name(w->ctx, "default");
+	if (ws_tls_redirect_open(w, &hdr_csp, err, errlen)) {
+		ws_free(w);
+		return NULL;
+	}
 	return w;
 }
 

@@ -24,6 +24,11 @@ typedef struct ws_config {
 	staff *staff;
 	users *users;
 	int secure_cookies; /* the server is reached over TLS (a proxy): cookies say Secure */
+	/* HTTPS served here: PEM certificate (chain) and private key files, both or neither. Plain
+	 * HTTP on the same port is redirected to HTTPS; every response says
+	 * Strict-Transport-Security (HSTS). */
+	const char *tls_cert, *tls_key;
+	int redirect_port; /* with TLS, a second port for plain HTTP that redirects; 0: none */
 } ws_config;
 
 typedef struct ws ws;
@@ -31,6 +36,8 @@ typedef struct ws ws;
 ws *ws_new(const ws_config *cfg, char *err, size_t errlen);
 void ws_free(ws *w);
 int ws_port(const ws *w);
+/* The listening port that redirects to HTTPS, or 0 when there is none. */
+int ws_redirect_port(const ws *w);
 /* Serves until *stop becomes non-zero (ws_wake() makes the loop notice at once). */
 int ws_run(ws *w, volatile sig_atomic_t *stop);
 /* How the protocols send to a connection (pass to kiosk_new and staff_new). */

@@ -8,7 +8,6 @@
 
 #include <libwebsockets.h>
 
-#define COOKIE_NAME		   "planaloud_staff"
 #define LOGIN_FAILURES_PER_ADDRESS 30  /* wrong logins from one address ... */
 #define LOGIN_WINDOW_SECONDS	   600 /* ... in this long, before it must wait */
 
@@ -20,7 +19,9 @@ struct ws {
 	int flush_scheduled;
 	struct lws_http_mount mount_health, mount_auth, mount_web;
 	char web_origin[4096];
-	limiter *logins; /* wrong logins per address */
+	limiter *logins;			    /* wrong logins per address */
+	struct lws_protocol_vhost_options hdr_hsts; /* with TLS: first of the headers */
+	struct lws_vhost *redirect_vh;		    /* --redirect-port's, or NULL */
 };
 
 /* One HTTP request to /staff/auth/: its form, while the body arrives. */
@@ -47,7 +48,22 @@ int origin_ok(const ws *w, struct lws *wsi);
 /* The address the request came from, as limits count it: for now the peer's own address. 0, or -1
  * (out is then ""). */
 int client_address(const ws *w, struct lws *wsi, char *out, size_t len);
+/* The staff login cookie's name: "__Host-planaloud_staff" when browsers reach the server over
+ * HTTPS (its own TLS, or --secure-cookies behind a proxy), so that only a Secure cookie set by
+ * this host for Path=/ can carry it; "planaloud_staff" over plain HTTP (development). */
+const char *cookie_name(const ws *w);
+/* 1 when cookies must say Secure: the server is reached over HTTPS. */
+int cookie_secure(const ws *w);
 /* The staff session token in the request's cookie: 0 and token, or -1 when there is none. */
-int staff_cookie(struct lws *wsi, unsigned char token[USERS_TOKEN_BYTES]);
+int staff_cookie(const ws *w, struct lws *wsi, unsigned char token[USERS_TOKEN_BYTES]);
+/* 1 when Host (name[:port]) names this server: a loopback name or the configured --host. */
+int host_ok(const ws *w, const char *host);
+
+/* With --tls-cert: TLS options, the certificate and HSTS into the context's info (ws_tls.c). */
+void ws_tls_setup(ws *w, struct lws_context_creation_info *info);
+/* With TLS and --redirect-port: the plain HTTP port that redirects to HTTPS, sending headers.
+ * 0, or -1 with the reason in err. */
+int ws_tls_redirect_open(ws *w, const struct lws_protocol_vhost_options *headers, char *err,
+			 size_t errlen);
 
 #endif

@@ -117,10 +117,11 @@ static int read_banner(testsrv *s, long long deadline)
 			goto out;
 	}
 	{
-		const char *p = strstr(buf_str(&out), "Kiosk page: http://localhost:");
+		const char *p = strstr(buf_str(&out), "Kiosk page: http");
 		const char *d = strstr(buf_str(&out), "Demo plan code: ");
 
-		if (!p || sscanf(p, "Kiosk page: http://localhost:%d/", &s->port) != 1)
+		p = p ? strstr(p, "://localhost:") : NULL; /* http, or https with TLS */
+		if (!p || sscanf(p, "://localhost:%d/", &s->port) != 1)
 			goto out;
 		if (d && sscanf(d, "Demo plan code: %63s", s->code) != 1)
 			goto out;
@@ -182,7 +183,7 @@ int testsrv_start_on(testsrv *s, const char *binary, const char *data_dir, int p
 {
 	const char *argv[32];
 	char portarg[16];
-	int argc = 0, status;
+	int argc = 0, status, tls = 0, got;
 	long long deadline;
 
 	memset(s, 0, sizeof(*s));
@@ -210,13 +211,17 @@ int testsrv_start_on(testsrv *s, const char *binary, const char *data_dir, int p
 	argv[argc++] = s->dir;
 	if (demo)
 		argv[argc++] = "--demo";
-	for (int i = 0; extra && extra[i] && argc < 31; i++)
+	for (int i = 0; extra && extra[i] && argc < 31; i++) {
+		tls |= strcmp(extra[i], "--tls-cert") == 0;
 		argv[argc++] = extra[i];
+	}
 	argv[argc] = NULL;
 	if (spawn(s, argv) || read_banner(s, now_ms() + 20000))
 		goto fail;
 	deadline = now_ms() + 10000;
-	while (http_get(s->port, "/healthz", NULL, 0, NULL, 0) != 200) {
+	/* Serving HTTPS, it answers plain HTTP by sending it there: answering is enough. */
+	while ((got = http_get(s->port, "/healthz", NULL, 0, NULL, 0)) != 200 &&
+	       !(tls && got == 301)) {
 		if (now_ms() > deadline || waitpid(s->pid, &status, WNOHANG) == s->pid) {
 			fprintf(stderr, "testsrv: /healthz did not answer 200\n");
 			goto fail;

@@ -19,7 +19,8 @@ typedef struct testsrv {
 
 /* Starts PLANALOUD_BINARY (given as binary) with --port 0 --data DIR, plus --demo when demo,
  * plus the NULL-terminated extra arguments (may be NULL). data_dir NULL: a new mkdtemp folder.
- * Waits until the port is printed and /healthz answers 200. 0, or -1 (what the server printed
+ * Waits until the port is printed and /healthz answers 200 (with --tls-cert among extra: until
+ * plain HTTP is redirected to HTTPS). 0, or -1 (what the server printed
  * goes to stderr). The child is killed when the test process dies (PR_SET_PDEATHSIG). */
 int testsrv_start(testsrv *s, const char *binary, const char *data_dir, int demo,
 		  const char *const *extra);

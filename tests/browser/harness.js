@@ -25,14 +25,15 @@ async function startServer(extraArgs = []) {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 15000);
     proc.stdout.on('data', (d) => {
       out += d;
-      const port = /Kiosk page: http:\/\/localhost:(\d+)\//.exec(out);
+      const port = /Kiosk page: (https?):\/\/localhost:(\d+)\//.exec(out);
       const code = /Demo plan code: (\S+)/.exec(out);
       const casey = /Demo caseworker: (\S+) \/ (\S+)/.exec(out);
       const morgan = /Demo manager: (\S+) \/ (\S+)/.exec(out);
       if (port && code && /Press Ctrl\+C/.test(out)) {
         clearTimeout(timer);
         resolve({
-          port: Number(port[1]),
+          scheme: port[1], // https when the server serves TLS itself (--tls-cert)
+          port: Number(port[2]),
           code: code[1],
           // the demo staff accounts, for the staff pages
           caseworker: casey ? { name: casey[1], password: casey[2] } : null,
@@ -44,7 +45,7 @@ async function startServer(extraArgs = []) {
   });
   return {
     ...info,
-    url: `http://127.0.0.1:${info.port}/`,
+    url: `${info.scheme}://127.0.0.1:${info.port}/`,
     data,
     proc,
     stderr: () => err,
@@ -75,7 +76,7 @@ async function fontProblem(page) {
     // A page just navigated to (the staff page sending a visitor to its login form) may still
     // be loading its style sheets: their @font-face rules count only once they are in.
     if (document.readyState !== 'complete') await new Promise((r) => addEventListener('load', r, { once: true }));
-    if (location.protocol !== 'http:' || document.contentType !== 'text/html' ||
+    if (!/^https?:$/.test(location.protocol) || document.contentType !== 'text/html' ||
       !document.querySelector('link[rel="stylesheet"]')) return null;
     await document.fonts.ready;
     const faces = [...document.fonts].filter((f) => f.family.replace(/["']/g, '') === family);

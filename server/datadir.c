@@ -1,0 +1,83 @@
+#include "datadir.h"
+
+#include "err.h"
+#include "path.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define OTHERS_BITS ((mode_t)(S_IRWXG | S_IRWXO))
+
+/* Makes one entry (dir/name, of sb) the owner's alone when others may use it. */
+static int make_private(const char *path, const struct stat *sb, int *fixed, char *err,
+			size_t errlen)
+{
+	mode_t want = S_ISDIR(sb->st_mode) ? 0700 : 0600;
+
+	if (!(sb->st_mode & OTHERS_BITS))
+		return 0;
+	if (chmod(path, (sb->st_mode & 0700) | want) != 0)
+		return err_set(err, errlen,
+			       "other users can read %s, and it cannot be made private (%s): "
+			       "make it the server's own, mode 600",
+			       path, strerror(errno));
+	(*fixed)++;
+	return 0;
+}
+
+/* Every file and folder in dir made private; folders' contents too while depth > 0. */
+static int fix_folder(const char *dir, int depth, int *fixed, char *err, size_t errlen)
+{
+	char path[PATH_LEN];
+	struct dirent *e;
+	struct stat sb;
+	DIR *d = opendir(dir);
+	int rc = -1;
+
+	if (!d)
+		return err_set(err, errlen, "cannot read the folder %s: %s", dir, strerror(errno));
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (path_join(path, sizeof(path), dir, e->d_name, err, errlen))
+			goto out;
+		if (lstat(path, &sb) != 0 || S_ISLNK(sb.st_mode))
+			continue; /* gone since, or a link: not ours to change */
+		if (make_private(path, &sb, fixed, err, errlen))
+			goto out;
+		if (S_ISDIR(sb.st_mode) && depth > 0 &&
+		    fix_folder(path, depth - 1, fixed, err, errlen))
+			goto out;
+	}
+	rc = 0;
+out:
+	closedir(d);
+	return rc;
+}
+
+int datadir_check(const char *path, int *fixed, char *err, size_t errlen)
+{
+	struct stat sb;
+	int count = 0, rc;
+
+	if (mkdir(path, 0700) != 0 && errno != EEXIST)
+		return err_set(err, errlen, "cannot make the data folder %s: %s", path,
+			       strerror(errno));
+	if (stat(path, &sb) != 0)
+		return err_set(err, errlen, "cannot read the data folder %s: %s", path,
+			       strerror(errno));
+	if (!S_ISDIR(sb.st_mode))
+		return err_set(err, errlen, "the data folder %s is not a folder", path);
+	if (sb.st_mode & OTHERS_BITS)
+		return err_set(err, errlen,
+			       "other users can open the data folder %s (mode %03o). It holds "
+			       "people's plans. Check who has read it, then make it the server's "
+			       "alone: chmod 700 %s",
+			       path, (unsigned)(sb.st_mode & 0777), path);
+	rc = fix_folder(path, 1, &count, err, errlen);
+	if (fixed)
+		*fixed = count;
+	return rc;
+}

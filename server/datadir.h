@@ -1,0 +1,19 @@
+/* datadir: the data folder (the database, its -wal and -shm, the secret key, the audio cache)
+ * kept the server's own. The server runs with umask 077, so what it makes is private; this checks
+ * what was there before it: a folder others may use is refused (someone may already have read
+ * it, so a person decides what to do), and a file in it that others may use is made private
+ * (the folder around it was private, so nobody could reach it). */
+#ifndef PLANALOUD_DATADIR_H
+#define PLANALOUD_DATADIR_H
+
+#include <stddef.h>
+
+/* Makes the folder (mode 0700) when it is missing. Refuses (-1, err naming the folder) one whose
+ * group or others may read, write or enter it, or that is not a folder. Then every file in it,
+ * and in its folders one level down (the audio cache), that its group or others may use is made
+ * the owner's alone (files 0600, folders 0700); *fixed (may be NULL) counts them. A file that
+ * cannot be changed (another user's) is refused, naming it. Symbolic links are left alone.
+ * 0, or -1. */
+int datadir_check(const char *path, int *fixed, char *err, size_t errlen);
+
+#endif
