@@ -3,6 +3,7 @@
 #include "app.h"
 #include "cli_user.h"
 #include "demo.h"
+#include "limiter.h"
 #include "path.h"
 
 #include <ctype.h>
@@ -77,6 +78,23 @@ static void usage(FILE *f)
 	    "names\n"
 	    "                      them: the one that moves, then the one that chooses (default\n"
 	    "                      Space,Enter); one switch chooses with either\n"
+	    "  --wrong-codes-per-address N\n"
+	    "                      wrong plan codes one address (or enrolled kiosk) may try in\n"
+	    "                      10 minutes before it must wait (default 20)\n"
+	    "  --wrong-codes-overall N\n"
+	    "                      wrong plan codes from everyone together in 10 minutes before\n"
+	    "                      every guess must wait, except an enrolled kiosk's (default "
+	    "600;\n"
+	    "                      0: no overall budget)\n"
+	    "  --new-plans-per-address N\n"
+	    "                      plans one address may start without a code in an hour\n"
+	    "                      (default 30; 0: no limit)\n"
+	    "  --new-plans-per-kiosk N\n"
+	    "                      plans one enrolled kiosk may start without a code in an hour\n"
+	    "                      (default 60; 0: no limit)\n"
+	    "  --new-plans-per-hour N\n"
+	    "                      the same for everyone but enrolled kiosks together (default "
+	    "300)\n"
 	    "  --check-content     check the easy-read content and the voice files, say what is\n"
 	    "                      wrong, and exit\n"
 	    "  --help              show this help\n"
@@ -152,7 +170,12 @@ enum {
 	O_SECURE,
 	O_HEADPHONES,
 	O_KEYBOARD,
-	O_SWITCH_KEYS
+	O_SWITCH_KEYS,
+	O_CODES_ADDRESS,
+	O_CODES_OVERALL,
+	O_PLANS_ADDRESS,
+	O_PLANS_KIOSK,
+	O_PLANS_HOUR
 };
 
 static const struct option long_options[] = {
@@ -174,6 +197,11 @@ static const struct option long_options[] = {
     {"headphones", required_argument, NULL, O_HEADPHONES},
     {"keyboard", required_argument, NULL, O_KEYBOARD},
     {"switch-keys", required_argument, NULL, O_SWITCH_KEYS},
+    {"wrong-codes-per-address", required_argument, NULL, O_CODES_ADDRESS},
+    {"wrong-codes-overall", required_argument, NULL, O_CODES_OVERALL},
+    {"new-plans-per-address", required_argument, NULL, O_PLANS_ADDRESS},
+    {"new-plans-per-kiosk", required_argument, NULL, O_PLANS_KIOSK},
+    {"new-plans-per-hour", required_argument, NULL, O_PLANS_HOUR},
     {NULL, 0, NULL, 0},
 };
 
@@ -197,7 +225,11 @@ static int set_defaults(options *o)
 			      .kiosk = {.idle_seconds = 120,
 					.warn_seconds = 30,
 					.address_failures = 20,
-					.address_window = 600}};
+					.address_window = 600,
+					.codes_overall = KIOSK_DEFAULT_CODES_OVERALL,
+					.new_plans_per_address = KIOSK_DEFAULT_PLANS_PER_ADDRESS,
+					.new_plans_per_kiosk = KIOSK_DEFAULT_PLANS_PER_KIOSK,
+					.new_plans_per_hour = KIOSK_DEFAULT_PLANS_PER_HOUR}};
 	return 0;
 }
 
@@ -239,6 +271,16 @@ static int take_option(options *o, int opt, const char *arg)
 		return parse_int(arg, 5, 86400, &a->kiosk.idle_seconds) ? 1 : 0;
 	case O_WARN:
 		return parse_int(arg, 5, 600, &a->kiosk.warn_seconds) ? 1 : 0;
+	case O_CODES_ADDRESS:
+		return parse_int(arg, 1, LIMITER_KEY_MAX, &a->kiosk.address_failures) ? 1 : 0;
+	case O_CODES_OVERALL:
+		return parse_int(arg, 0, LIMITER_ALL_MAX, &a->kiosk.codes_overall) ? 1 : 0;
+	case O_PLANS_ADDRESS:
+		return parse_int(arg, 0, LIMITER_KEY_MAX, &a->kiosk.new_plans_per_address) ? 1 : 0;
+	case O_PLANS_KIOSK:
+		return parse_int(arg, 0, LIMITER_KEY_MAX, &a->kiosk.new_plans_per_kiosk) ? 1 : 0;
+	case O_PLANS_HOUR:
+		return parse_int(arg, 0, LIMITER_ALL_MAX, &a->kiosk.new_plans_per_hour) ? 1 : 0;
 	case O_LISTEN:
 		a->listen = strcmp(arg, "0.0.0.0") == 0 ? NULL : arg;
 		return 0;

@@ -215,6 +215,8 @@ static int conn_open(conn *c, ws *w, struct lws *wsi)
 		return c->staff ? 0 : -1;
 	}
 	c->sess = kiosk_session_open(w->cfg.proto, c, peer);
+	if (c->sess)
+		kiosk_device_pass(c->sess, wsi);
 	return c->sess ? 0 : -1;
 }
 
@@ -361,7 +363,13 @@ ws *ws_new(const ws_config *cfg, char *err, size_t errlen)
 	w->mount_web.def = "index.html";
 	w->mount_web.origin_protocol = LWSMPRO_FILE;
 
-	w->mount_auth.mount_next = &w->mount_web;
+	w->mount_enrol.mount_next = &w->mount_web;
+	w->mount_enrol.mountpoint = "/kiosk/enrol";
+	w->mount_enrol.mountpoint_len = 12;
+	w->mount_enrol.protocol = "http";
+	w->mount_enrol.origin_protocol = LWSMPRO_CALLBACK;
+
+	w->mount_auth.mount_next = &w->mount_enrol;
 	w->mount_auth.mountpoint = "/staff/auth";
 	w->mount_auth.mountpoint_len = 11;
 	w->mount_auth.protocol = "http";

@@ -9,6 +9,7 @@
 #include <libwebsockets.h>
 
 #define COOKIE_NAME		   "planaloud_staff"
+#define KIOSK_COOKIE_NAME	   "planaloud_kiosk"
 #define LOGIN_FAILURES_PER_ADDRESS 30  /* wrong logins from one address ... */
 #define LOGIN_WINDOW_SECONDS	   600 /* ... in this long, before it must wait */
 
@@ -18,7 +19,7 @@ struct ws {
 	ws_config cfg;
 	lws_sorted_usec_list_t flush_sul;
 	int flush_scheduled;
-	struct lws_http_mount mount_health, mount_auth, mount_web;
+	struct lws_http_mount mount_health, mount_auth, mount_enrol, mount_web;
 	char web_origin[4096];
 	limiter *logins; /* wrong logins per address */
 };
@@ -26,13 +27,13 @@ struct ws {
 /* One HTTP request to /staff/auth/: its form, while the body arrives. */
 typedef struct http_req {
 	struct lws_spa *spa;
-	int route; /* ROUTE_LOGIN or ROUTE_LOGOUT */
+	int route; /* ROUTE_LOGIN, ROUTE_LOGOUT or ROUTE_ENROL */
 	int has_token;
 	unsigned char token[USERS_TOKEN_BYTES];
 	char peer[64];
 } http_req;
 
-enum { ROUTE_NONE, ROUTE_LOGIN, ROUTE_LOGOUT };
+enum { ROUTE_NONE, ROUTE_LOGIN, ROUTE_LOGOUT, ROUTE_ENROL };
 
 enum { FIELD_NAME, FIELD_PASSWORD };
 
@@ -49,5 +50,8 @@ int origin_ok(const ws *w, struct lws *wsi);
 int client_address(const ws *w, struct lws *wsi, char *out, size_t len);
 /* The staff session token in the request's cookie: 0 and token, or -1 when there is none. */
 int staff_cookie(struct lws *wsi, unsigned char token[USERS_TOKEN_BYTES]);
+/* An enrolled kiosk's device cookie on a kiosk websocket's request, handed to its session (http.c,
+ * with the enrolment route): nothing when there is none. */
+void kiosk_device_pass(kiosk_session *sess, struct lws *wsi);
 
 #endif
