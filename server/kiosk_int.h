@@ -167,10 +167,14 @@ int kiosk_plan_adopt(kiosk_session *s, long long id, const char *code);
 /* The limiters the kiosk's configuration asks for: 0, or -1 when memory runs out. */
 int kiosk_limits_open(kiosk *p);
 void kiosk_limits_close(kiosk *p);
-/* Seconds before the session may guess a code or token again (0: now). */
+/* Seconds before the session may guess a resume token again (0: now). */
 int kiosk_guess_wait(kiosk_session *s);
-/* A wrong code or token: counted for the connection, its address or kiosk, and everyone. */
+/* A wrong resume token: counted for the connection and its address or kiosk. */
 void kiosk_guess_wrong(kiosk_session *s);
+/* The same for plan codes, which also count toward everyone's overall budget: tokens are too
+ * long to guess, and a returning person's old token must not spend it. */
+int kiosk_code_wait(kiosk_session *s);
+void kiosk_code_wrong(kiosk_session *s);
 /* 0 when the session may start a plan without a code now; -1 when a limit says not yet. */
 int kiosk_new_plan_allowed(kiosk_session *s);
 /* A plan has been started without a code: counted for its address or kiosk, and everyone. */

@@ -88,10 +88,10 @@ static void say_budget(const char *event, const char *counted, const limiter *l,
 	log_event(LOG_WARN, event, "%s=%d window_s=%d", counted, limiter_max(l), limiter_window(l));
 }
 
-/* Seconds this session must wait before its next guess at a code or token (0: none). Past the
- * overall budget every guess waits, except an enrolled kiosk's: it has its own count, and a flood
- * from elsewhere must not lock the library's kiosks out. */
-int kiosk_guess_wait(kiosk_session *s)
+/* Seconds this session must wait before its next guess (0: none); with overall, past the overall
+ * budget every guess waits, except an enrolled kiosk's: it has its own count, and a flood from
+ * elsewhere must not lock the library's kiosks out. */
+static int guess_wait(kiosk_session *s, int overall)
 {
 	char buf[KEY_LEN];
 	time_t now = time(NULL);
@@ -102,13 +102,13 @@ int kiosk_guess_wait(kiosk_session *s)
 		return (int)(s->wait_until - now);
 	if ((wait = limiter_wait(s->p->lim, key, now)) > 0)
 		return wait;
-	if (s->p->codes_all && !enrolled)
+	if (overall && s->p->codes_all && !enrolled)
 		return limiter_wait(s->p->codes_all, key, now);
 	return 0;
 }
 
-/* A wrong guess: counted for the connection, its address or kiosk, and everyone. */
-void kiosk_guess_wrong(kiosk_session *s)
+/* A wrong guess: counted for the connection, its address or kiosk, and (overall) everyone. */
+static void guess_wrong(kiosk_session *s, int overall)
 {
 	kiosk *p = s->p;
 	char buf[KEY_LEN];
@@ -118,7 +118,7 @@ void kiosk_guess_wrong(kiosk_session *s)
 
 	if (limiter_fail(p->lim, key, now))
 		say_reached("code-burst", key, "guesses", p->lim);
-	if (p->codes_all && limiter_fail(p->codes_all, key, now))
+	if (overall && p->codes_all && limiter_fail(p->codes_all, key, now))
 		say_budget("code-budget", "guesses", p->codes_all, now, &p->codes_all_said);
 	if (++s->wrong_codes >= CONNECTION_FREE_TRIES) {
 		int w = 5 << (s->wrong_codes - CONNECTION_FREE_TRIES < 6
@@ -127,6 +127,26 @@ void kiosk_guess_wrong(kiosk_session *s)
 
 		s->wait_until = now + (w < CONNECTION_WAIT_MAX ? w : CONNECTION_WAIT_MAX);
 	}
+}
+
+int kiosk_guess_wait(kiosk_session *s)
+{
+	return guess_wait(s, 0);
+}
+
+void kiosk_guess_wrong(kiosk_session *s)
+{
+	guess_wrong(s, 0);
+}
+
+int kiosk_code_wait(kiosk_session *s)
+{
+	return guess_wait(s, 1);
+}
+
+void kiosk_code_wrong(kiosk_session *s)
+{
+	guess_wrong(s, 1);
 }
 
 int kiosk_new_plan_allowed(kiosk_session *s)

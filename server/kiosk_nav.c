@@ -412,7 +412,7 @@ int kiosk_handle_code(void *sv, const cJSON *m, long long seq)
 		return kiosk_fail(s, "bad-message");
 	if (s->plan)
 		return kiosk_fail(s, "not-allowed");
-	if ((wait = kiosk_guess_wait(s)) > 0)
+	if ((wait = kiosk_code_wait(s)) > 0)
 		return kiosk_fail_with(s, "slow-down", "seconds", wait);
 	found = code_normalise(p->c, typed, strlen(typed), canonical) == 0;
 	if (found) {
@@ -420,7 +420,7 @@ int kiosk_handle_code(void *sv, const cJSON *m, long long seq)
 		found = store_plan_find(p->st, hash, &id) == 0;
 	}
 	if (!found) {
-		kiosk_guess_wrong(s);
+		kiosk_code_wrong(s);
 		sodium_memzero(canonical, sizeof(canonical));
 		return kiosk_fail(s, "wrong-code");
 	}

@@ -280,6 +280,29 @@ static void wrong_codes_past_the_overall_budget_should_wait_from_every_address(v
 	fixture_close(&f);
 }
 
+static void wrong_resume_tokens_should_not_spend_the_overall_budget_for_codes(void)
+{
+	kiosk_config cfg = {.address_failures = 20, .address_window = 600, .codes_overall = 2};
+	char out[128], address[32];
+	fixture f;
+
+	CHECK(fixture_open(&f, &cfg) == 0);
+	/* People coming back with old tokens, from many addresses: each is sent to the code page.
+	 */
+	for (int i = 0; i < 5; i++) {
+		snprintf(address, sizeof(address), "198.51.100.%d", i + 1);
+		CHECK_STR(once(&f, address, NULL,
+			       "{\"type\":\"resume\",\"seq\":1,\"token\":\"old\"}", out,
+			       sizeof(out)),
+			  "page code");
+	}
+	/* The budget for codes is whole. */
+	CHECK_STR(wrong_code(&f, "203.0.113.1", NULL), "error wrong-code");
+	CHECK_STR(wrong_code(&f, "203.0.113.2", NULL), "error wrong-code");
+	CHECK_STR(wrong_code(&f, "203.0.113.3", NULL), "error slow-down");
+	fixture_close(&f);
+}
+
 static void an_address_reaching_its_limit_should_be_logged_once_without_the_codes(void)
 {
 	kiosk_config cfg = {.address_failures = 4, .address_window = 600};
@@ -317,6 +340,7 @@ int main(void)
 	RUN(new_plans_past_the_overall_limit_should_be_refused_from_any_address);
 	RUN(an_enrolled_kiosk_should_count_its_own_plans_until_it_is_revoked);
 	RUN(wrong_codes_past_the_overall_budget_should_wait_from_every_address);
+	RUN(wrong_resume_tokens_should_not_spend_the_overall_budget_for_codes);
 	RUN(an_address_reaching_its_limit_should_be_logged_once_without_the_codes);
 	log_set_sink(NULL, NULL);
 	content_free(ct);
