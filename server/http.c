@@ -171,7 +171,8 @@ void kiosk_device_pass(kiosk_session *sess, struct lws *wsi)
 	sodium_memzero(text, sizeof(text));
 }
 
-/* /healthz, and the staff login and logout forms (POST /staff/auth/login, /staff/auth/logout). */
+/* /healthz, the staff login and logout forms (POST /staff/auth/login, /staff/auth/logout), and a
+ * kiosk's enrolment (POST /kiosk/enrol). */
 int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
 		  size_t len)
 {
