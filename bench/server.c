@@ -35,6 +35,10 @@ static int server_binary(char *out, size_t outlen)
 	return snprintf(out, outlen, "%s/planaloud", self) < (int)outlen ? 0 : -1;
 }
 
+/* Every benchmark session starts a plan from this one address: no limit on that here. */
+static const char *const unlimited[] = {"--new-plans-per-address", "0", "--new-plans-per-hour", "0",
+					NULL};
+
 bench_server *bench_server_start(const char *data_dir, int port, char *err, size_t errlen)
 {
 	bench_server *sv = calloc(1, sizeof(*sv));
@@ -53,7 +57,7 @@ bench_server *bench_server_start(const char *data_dir, int port, char *err, size
 			strerror(errno));
 		goto fail;
 	}
-	if (testsrv_start_on(&sv->srv, sv->bin, data_dir, port, 0, NULL)) {
+	if (testsrv_start_on(&sv->srv, sv->bin, data_dir, port, 0, unlimited)) {
 		err_set(err, errlen, "the server failed to start (its message is above)");
 		goto fail;
 	}

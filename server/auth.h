@@ -26,6 +26,7 @@ typedef enum auth_action {
 	AUTH_COMPLETE_REVIEW,
 	AUTH_MANAGE_USERS, /* add, disable, enable, reset passwords */
 	AUTH_VIEW_AUDIT,
+	AUTH_MANAGE_KIOSKS, /* enrol the council's kiosks, list and revoke them */
 	AUTH_ACTION_COUNT
 } auth_action;
 

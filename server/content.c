@@ -136,6 +136,7 @@ static const char *const required_messages[] = {
     "error.already-sent",
     "error.wrong-code",
     "error.slow-down",
+    "error.too-many-plans",
     "error.not-saved",
     "error.server",
     "error.no-item",

@@ -1,7 +1,9 @@
-/* http: the plain HTTP routes the static mount does not serve: /healthz, and the staff login
- * and logout forms (POST /staff/auth/login, /staff/auth/logout). */
+/* http: the plain HTTP routes the static mount does not serve: /healthz, the staff login and
+ * logout forms (POST /staff/auth/login, /staff/auth/logout), and a kiosk's enrolment (POST
+ * /kiosk/enrol, from the one-time link an admin was given). */
 #include "ws_int.h"
 
+#include "devices.h"
 #include "err.h"
 #include "log.h"
 
@@ -10,6 +12,7 @@
 #include <string.h>
 
 static const char *const form_fields[] = {"name", "password"};
+static const char *const enrol_fields[] = {"t"}; /* the enrolment link's token */
 
 /* /healthz: 200 when the database answers, 503 when it does not. */
 static int healthz(struct lws *wsi, ws *w)
@@ -117,7 +120,57 @@ static int staff_logout(struct lws *wsi, ws *w, http_req *r)
 	return see_other(wsi, LOGIN_PAGE "?problem=out", cookie);
 }
 
-/* /healthz, and the staff login and logout forms (POST /staff/auth/login, /staff/auth/logout). */
+/* ---- enrolled kiosks ---- */
+
+#define ENROL_PAGE	 "/staff/enrol.html"
+#define KIOSK_COOKIE_AGE "157680000" /* five years: a kiosk stays enrolled until revoked */
+
+/* The enrolment form has come (POST /kiosk/enrol, t=the link's token): the kiosk's browser gets
+ * its device cookie and the kiosk page, or the enrolment page saying the link did not work. */
+static int kiosk_enrol(struct lws *wsi, ws *w, http_req *r)
+{
+	const char *link = r->spa ? lws_spa_get_string(r->spa, 0) : NULL;
+	char device[DEVICES_TOKEN_TEXT], cookie[200], err[STORE_ERR_LEN], quoted[STORE_ERR_LEN + 8];
+	long long id = 0;
+	int rc, found;
+
+	commit_batch(w);
+	found = devices_enrol(w->cfg.st, link ? link : "", (long long)time(NULL) * 1000, device,
+			      &id, err, sizeof(err));
+	if (found < 0)
+		log_event(LOG_ERROR, "kiosk-enrol-failed", "reason=%s",
+			  log_value(err, quoted, sizeof(quoted)));
+	if (found)
+		return see_other(
+		    wsi, found < 0 ? ENROL_PAGE "?problem=server" : ENROL_PAGE "?problem=link",
+		    NULL);
+	log_event(LOG_INFO, "kiosk-enrolled", "kiosk=%lld", id);
+	snprintf(cookie, sizeof(cookie),
+		 "%s=%s; Path=/; Max-Age=" KIOSK_COOKIE_AGE "; HttpOnly; SameSite=Strict%s",
+		 kiosk_cookie_name(w), device, cookie_secure(w) ? "; Secure" : "");
+	rc = see_other(wsi, "/", cookie);
+	sodium_memzero(device, sizeof(device));
+	sodium_memzero(cookie, sizeof(cookie));
+	return rc;
+}
+
+void kiosk_device_pass(const ws *w, kiosk_session *sess, struct lws *wsi)
+{
+	char text[DEVICES_TOKEN_TEXT + 8];
+	unsigned char token[DEVICES_TOKEN_BYTES];
+	size_t max = sizeof(text);
+
+	if (lws_http_cookie_get(wsi, kiosk_cookie_name(w), text, &max))
+		return;
+	text[max < sizeof(text) ? max : sizeof(text) - 1] = '\0';
+	if (devices_decode(text, token) == 0)
+		kiosk_session_device(sess, token);
+	sodium_memzero(token, sizeof(token));
+	sodium_memzero(text, sizeof(text));
+}
+
+/* /healthz, the staff login and logout forms (POST /staff/auth/login, /staff/auth/logout), and a
+ * kiosk's enrolment (POST /kiosk/enrol). */
 int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
 		  size_t len)
 {
@@ -137,6 +190,8 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 				r->route = ROUTE_LOGIN;
 			else if (strcmp(uri, "/staff/auth/logout") == 0)
 				r->route = ROUTE_LOGOUT;
+			else if (strcmp(uri, "/kiosk/enrol") == 0)
+				r->route = ROUTE_ENROL;
 			else
 				return http_status(wsi, HTTP_STATUS_NOT_FOUND);
 			/* A form posted from another site (cross-site request forgery) is refused.
@@ -150,7 +205,7 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) > 0 &&
 		    strcmp(uri, "/healthz") == 0)
 			return healthz(wsi, w);
-		if (strncmp(uri, "/staff/auth", 11) == 0)
+		if (strncmp(uri, "/staff/auth", 11) == 0 || strncmp(uri, "/kiosk/enrol", 12) == 0)
 			return http_status(wsi, HTTP_STATUS_METHOD_NOT_ALLOWED);
 		return http_status(wsi, HTTP_STATUS_NOT_FOUND);
 
@@ -158,8 +213,11 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		if (!r->route)
 			return -1;
 		if (!r->spa) {
-			r->spa = lws_spa_create(wsi, form_fields, LWS_ARRAY_SIZE(form_fields), 1024,
-						NULL, NULL);
+			r->spa = r->route == ROUTE_ENROL
+				     ? lws_spa_create(wsi, enrol_fields,
+						      LWS_ARRAY_SIZE(enrol_fields), 128, NULL, NULL)
+				     : lws_spa_create(wsi, form_fields, LWS_ARRAY_SIZE(form_fields),
+						      1024, NULL, NULL);
 			if (!r->spa)
 				return -1;
 		}
@@ -170,7 +228,9 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			return -1;
 		if (r->spa)
 			lws_spa_finalize(r->spa);
-		if (r->route == ROUTE_LOGIN)
+		if (r->route == ROUTE_ENROL)
+			rc = kiosk_enrol(wsi, w, r);
+		else if (r->route == ROUTE_LOGIN)
 			rc = r->spa ? staff_login(wsi, w, r)
 				    : see_other(wsi, LOGIN_PAGE "?problem=missing", NULL);
 		else

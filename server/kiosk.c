@@ -303,13 +303,8 @@ kiosk *kiosk_new(const content *c, store *st, const unsigned char *code_key,
 	memcpy(p->key, code_key, CODE_KEY_BYTES);
 	p->cfg = *cfg;
 	p->io = io;
-	p->lim = limiter_new(cfg->address_failures, cfg->address_window);
-	if (!p->lim) {
-		free(p);
-		return NULL;
-	}
-	if (!(p->words = kiosk_words_of_content(c))) {
-		limiter_free(p->lim);
+	if (kiosk_limits_open(p) || !(p->words = kiosk_words_of_content(c))) {
+		kiosk_limits_close(p);
 		free(p);
 		return NULL;
 	}
@@ -333,7 +328,7 @@ void kiosk_free(kiosk *p)
 {
 	if (!p)
 		return;
-	limiter_free(p->lim);
+	kiosk_limits_close(p);
 	vocab_free(p->words);
 	free(p->pre.texts);
 	for (size_t i = 0; i < p->pre.nowned; i++)

@@ -18,19 +18,34 @@
 
 #include <stddef.h>
 
+/* The limits a server starts with unless told otherwise (main.c's options). A library kiosk is
+ * one address for many people all day: enrolled, it gets its own count and a higher limit. */
+#define KIOSK_CODES_WINDOW		600 /* seconds: the overall budget for wrong codes */
+#define KIOSK_DEFAULT_CODES_OVERALL	600
+#define KIOSK_NEW_PLAN_WINDOW		3600 /* seconds: new plans are counted per hour */
+#define KIOSK_DEFAULT_PLANS_PER_ADDRESS 30
+#define KIOSK_DEFAULT_PLANS_PER_KIOSK	60
+#define KIOSK_DEFAULT_PLANS_PER_HOUR	300
+
 typedef struct kiosk kiosk;
 typedef struct kiosk_session kiosk_session;
 
 typedef struct kiosk_config {
-	int idle_seconds;	 /* kiosk: no input for this long brings the warning */
-	int warn_seconds;	 /* kiosk: the warning's countdown */
-	int address_failures;	 /* wrong codes allowed from one address ... */
-	int address_window;	 /* ... in this many seconds */
-	int headphones;		 /* 1: the kiosk has headphones: private texts are read aloud */
-	int keyboard;		 /* 1: a touch-only kiosk: the on-screen keyboard shows for every
-				    text box */
-	const char *switch_keys; /* the keys switches send, "Space,Enter" (move, choose); NULL:
-				    that default. Borrowed for the kiosk's lifetime */
+	int idle_seconds;     /* kiosk: no input for this long brings the warning */
+	int warn_seconds;     /* kiosk: the warning's countdown */
+	int address_failures; /* wrong codes allowed from one address (or enrolled kiosk) ... */
+	int address_window;   /* ... in this many seconds */
+	int codes_overall;    /* wrong codes from everyone together per KIOSK_CODES_WINDOW
+				 before each guess waits; 0: no overall budget */
+	int new_plans_per_address; /* plans started without a code per address per hour (0: no
+				      limit) */
+	int new_plans_per_kiosk;   /* ... per enrolled kiosk per hour (0: no limit) */
+	int new_plans_per_hour;	   /* ... by everyone together per hour (0: no limit) */
+	int headphones;		   /* 1: the kiosk has headphones: private texts are read aloud */
+	int keyboard;		   /* 1: a touch-only kiosk: the on-screen keyboard shows for every
+				      text box */
+	const char *switch_keys;   /* the keys switches send, "Space,Enter" (move, choose); NULL:
+				      that default. Borrowed for the kiosk's lifetime */
 } kiosk_config;
 
 /* content, st and key are borrowed for the kiosk's lifetime. NULL when memory runs out. */
@@ -48,6 +63,10 @@ long long kiosk_now_ms(const kiosk *p);
 
 /* A new connection: sends hello and the welcome page. address is the peer's, for rate limits. */
 kiosk_session *kiosk_session_open(kiosk *p, void *conn, const char *address);
+/* The connection came with an enrolled kiosk's device token (devices.h; copied, only its hash
+ * is kept): while that kiosk stays enrolled, the session's limits are counted per kiosk
+ * ("kiosk:<id>"), not per address. A token that is not a live kiosk's changes nothing. */
+void kiosk_session_device(kiosk_session *s, const unsigned char *token);
 /* The connection has gone (NULL: nothing). Changes already made stay in the batch and are
  * committed. */
 void kiosk_session_close(kiosk_session *s);

@@ -31,7 +31,13 @@ struct kiosk {
 	unsigned char key[CODE_KEY_BYTES];
 	kiosk_config cfg;
 	message_io io;
-	limiter *lim;
+	limiter *lim;	     /* wrong codes per address or enrolled kiosk */
+	limiter *codes_all;  /* wrong codes from everyone (NULL: no budget) */
+	limiter *plans_addr; /* new plans per address, per kiosk, by everyone (NULL: none) */
+	limiter *plans_kiosk;
+	limiter *plans_all;
+	time_t codes_all_said; /* when the overall budget's log line was last written */
+	time_t plans_all_said;
 	kiosk_session *waiting; /* sessions with replies held for the open batch */
 	size_t code_index;
 	narrator *nar;	      /* NULL: no sound */
@@ -94,6 +100,8 @@ struct kiosk_session {
 
 	int wrong_codes; /* wrong codes and resume tokens */
 	time_t wait_until;
+	int has_device; /* came with a device token: limits per kiosk while it is enrolled */
+	unsigned char device_hash[32];
 
 	unsigned char resume_key[32]; /* the page's secret (resume_key), for this connection */
 	int has_key;
@@ -153,10 +161,24 @@ void kiosk_go_to(kiosk_session *s, size_t index, long long seq);
 void kiosk_plan_close(kiosk_session *s);
 /* The plan becomes the session's (no visit started); -1 with the session's error set. */
 int kiosk_plan_adopt(kiosk_session *s, long long id, const char *code);
-/* Seconds before the session may guess a code or token again (0: now). */
+
+/* ---- limits on guessing codes and starting plans (kiosk_limits.c) ---- */
+
+/* The limiters the kiosk's configuration asks for: 0, or -1 when memory runs out. */
+int kiosk_limits_open(kiosk *p);
+void kiosk_limits_close(kiosk *p);
+/* Seconds before the session may guess a resume token again (0: now). */
 int kiosk_guess_wait(kiosk_session *s);
-/* A wrong code or token: counted for the connection and the address. */
+/* A wrong resume token: counted for the connection and its address or kiosk. */
 void kiosk_guess_wrong(kiosk_session *s);
+/* The same for plan codes, which also count toward everyone's overall budget: tokens are too
+ * long to guess, and a returning person's old token must not spend it. */
+int kiosk_code_wait(kiosk_session *s);
+void kiosk_code_wrong(kiosk_session *s);
+/* 0 when the session may start a plan without a code now; -1 when a limit says not yet. */
+int kiosk_new_plan_allowed(kiosk_session *s);
+/* A plan has been started without a code: counted for its address or kiosk, and everyone. */
+void kiosk_new_plan_counted(kiosk_session *s);
 
 /* ---- coming back without the code (kiosk_resume.c) ---- */
 

@@ -11,9 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#define CONNECTION_FREE_TRIES 3 /* wrong codes on one connection before it must wait */
-#define CONNECTION_WAIT_MAX   300
-
 /* Pages outside the journey that Back leaves for the welcome-back page. */
 static int returns_to_welcome_back(const content_page *pg)
 {
@@ -401,31 +398,6 @@ static void arrive(kiosk_session *s, long long seq)
 		kiosk_go_to(s, (size_t)next, seq);
 }
 
-/* Seconds this session must wait before its next guess at a code or token (0: none). */
-int kiosk_guess_wait(kiosk_session *s)
-{
-	time_t now = time(NULL);
-
-	if (now < s->wait_until)
-		return (int)(s->wait_until - now);
-	return limiter_wait(s->p->lim, s->addr, now);
-}
-
-/* A wrong guess: counted for the connection and its address. */
-void kiosk_guess_wrong(kiosk_session *s)
-{
-	time_t now = time(NULL);
-
-	limiter_fail(s->p->lim, s->addr, now);
-	if (++s->wrong_codes >= CONNECTION_FREE_TRIES) {
-		int w = 5 << (s->wrong_codes - CONNECTION_FREE_TRIES < 6
-				  ? s->wrong_codes - CONNECTION_FREE_TRIES
-				  : 6);
-
-		s->wait_until = now + (w < CONNECTION_WAIT_MAX ? w : CONNECTION_WAIT_MAX);
-	}
-}
-
 int kiosk_handle_code(void *sv, const cJSON *m, long long seq)
 {
 	kiosk_session *s = sv;
@@ -440,7 +412,7 @@ int kiosk_handle_code(void *sv, const cJSON *m, long long seq)
 		return kiosk_fail(s, "bad-message");
 	if (s->plan)
 		return kiosk_fail(s, "not-allowed");
-	if ((wait = kiosk_guess_wait(s)) > 0)
+	if ((wait = kiosk_code_wait(s)) > 0)
 		return kiosk_fail_with(s, "slow-down", "seconds", wait);
 	found = code_normalise(p->c, typed, strlen(typed), canonical) == 0;
 	if (found) {
@@ -448,7 +420,7 @@ int kiosk_handle_code(void *sv, const cJSON *m, long long seq)
 		found = store_plan_find(p->st, hash, &id) == 0;
 	}
 	if (!found) {
-		kiosk_guess_wrong(s);
+		kiosk_code_wrong(s);
 		sodium_memzero(canonical, sizeof(canonical));
 		return kiosk_fail(s, "wrong-code");
 	}
@@ -475,6 +447,9 @@ int kiosk_handle_new_plan(void *sv, const cJSON *m, long long seq)
 	(void)m;
 	if (s->plan)
 		return kiosk_fail(s, "not-allowed");
+	/* Too many plans started from here, or by everyone, this hour: kind words, nothing made. */
+	if (kiosk_new_plan_allowed(s))
+		return kiosk_fail(s, "too-many-plans");
 	do {
 		if (++tries > 5)
 			return kiosk_fail(s, "server");
@@ -486,6 +461,7 @@ int kiosk_handle_new_plan(void *sv, const cJSON *m, long long seq)
 	if (open_plan(s, id, code))
 		return -1;
 	sodium_memzero(code, sizeof(code));
+	kiosk_new_plan_counted(s);
 	s->new_code = 1;
 	kiosk_go_to(s, p->code_index, seq);
 	kiosk_resume_issue(s);

@@ -4,42 +4,53 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SLOTS	    4096
-#define KEY_LEN	    64
-#define MAX_TRACKED 64
+#define KEY_LEN 64
 
 typedef struct entry {
 	char key[KEY_LEN];
-	time_t times[MAX_TRACKED]; /* ring of the latest failures */
-	int next;
-	int count;
+	int next;  /* where the next event goes in the entry's ring of times */
+	int count; /* events in the ring (at most max) */
 	time_t last;
 } entry;
 
 struct limiter {
 	int max;
 	int window;
+	int nslots; /* 1: every key counts together */
 	entry *slots;
+	time_t *times; /* nslots rings of max times: the latest events of each entry */
 };
 
-limiter *limiter_new(int max_failures, int window_seconds)
+static limiter *make(int max, int window_seconds, int nslots, int cap)
 {
 	limiter *l = calloc(1, sizeof(*l));
 
 	if (!l)
 		return NULL;
-	if (max_failures < 1)
-		max_failures = 1;
-	if (max_failures > MAX_TRACKED)
-		max_failures = MAX_TRACKED;
-	l->max = max_failures;
+	if (max < 1)
+		max = 1;
+	if (max > cap)
+		max = cap;
+	l->max = max;
 	l->window = window_seconds;
-	l->slots = calloc(SLOTS, sizeof(entry));
-	if (!l->slots) {
-		free(l);
+	l->nslots = nslots;
+	l->slots = calloc((size_t)nslots, sizeof(entry));
+	l->times = calloc((size_t)nslots * (size_t)max, sizeof(time_t));
+	if (!l->slots || !l->times) {
+		limiter_free(l);
 		return NULL;
 	}
 	return l;
+}
+
+limiter *limiter_new(int max, int window_seconds)
+{
+	return make(max, window_seconds, LIMITER_KEYS, LIMITER_KEY_MAX);
+}
+
+limiter *limiter_new_overall(int max, int window_seconds)
+{
+	return make(max, window_seconds, 1, LIMITER_ALL_MAX);
 }
 
 void limiter_free(limiter *l)
@@ -47,7 +58,18 @@ void limiter_free(limiter *l)
 	if (!l)
 		return;
 	free(l->slots);
+	free(l->times);
 	free(l);
+}
+
+int limiter_max(const limiter *l)
+{
+	return l->max;
+}
+
+int limiter_window(const limiter *l)
+{
+	return l->window;
 }
 
 static unsigned long hash(const char *s)
@@ -65,8 +87,10 @@ static entry *find(limiter *l, const char *key, int create)
 	unsigned long h = hash(key);
 	entry *victim = NULL;
 
+	if (l->nslots == 1)
+		return l->slots;
 	for (int probe = 0; probe < 8; probe++) {
-		entry *e = &l->slots[(h + (unsigned long)probe) % SLOTS];
+		entry *e = &l->slots[(h + (unsigned long)probe) % (unsigned long)l->nslots];
 
 		if (e->key[0] && strncmp(e->key, key, KEY_LEN - 1) == 0)
 			return e;
@@ -82,15 +106,19 @@ static entry *find(limiter *l, const char *key, int create)
 	return victim;
 }
 
-int limiter_wait(limiter *l, const char *key, time_t now)
+static time_t *ring(limiter *l, const entry *e)
 {
-	entry *e = find(l, key, 0);
+	return l->times + (size_t)(e - l->slots) * (size_t)l->max;
+}
+
+static int entry_wait(limiter *l, const entry *e, time_t now)
+{
 	time_t oldest;
 
 	if (!e || e->count < l->max)
 		return 0;
-	/* The max-th latest failure must have left the window. */
-	oldest = e->times[(e->next - l->max + MAX_TRACKED) % MAX_TRACKED];
+	/* The ring is full: its oldest event, the max-th latest, must have left the window. */
+	oldest = ring(l, e)[e->next];
 	if (now - oldest >= l->window)
 		return 0;
 	if (now < oldest) /* the clock went back: wait at most one window */
@@ -98,13 +126,20 @@ int limiter_wait(limiter *l, const char *key, time_t now)
 	return (int)(l->window - (now - oldest));
 }
 
-void limiter_fail(limiter *l, const char *key, time_t now)
+int limiter_wait(limiter *l, const char *key, time_t now)
+{
+	return entry_wait(l, find(l, key, 0), now);
+}
+
+int limiter_fail(limiter *l, const char *key, time_t now)
 {
 	entry *e = find(l, key, 1);
+	int was = entry_wait(l, e, now) > 0;
 
-	e->times[e->next] = now;
-	e->next = (e->next + 1) % MAX_TRACKED;
-	if (e->count < MAX_TRACKED)
+	ring(l, e)[e->next] = now;
+	e->next = (e->next + 1) % l->max;
+	if (e->count < l->max)
 		e->count++;
 	e->last = now;
+	return !was && entry_wait(l, e, now) > 0;
 }

@@ -5,6 +5,7 @@
 #include "datadir.h"
 #include "demo.h"
 #include "log.h"
+#include "limiter.h"
 #include "path.h"
 
 #include <ctype.h>
@@ -94,6 +95,20 @@ static void usage(FILE *f)
 	    "names\n"
 	    "                      them: the one that moves, then the one that chooses (default\n"
 	    "                      Space,Enter); one switch chooses with either\n"
+	    "  --wrong-codes-per-address N\n"
+	    "                      wrong plan codes one address (or enrolled kiosk) may try in\n"
+	    "                      10 minutes before it must wait (default 20)\n"
+	    "  --wrong-codes-overall N\n"
+	    "                      wrong codes from everyone together in 10 minutes before\n"
+	    "                      guesses wait, enrolled kiosks' apart (default 600; 0: none)\n"
+	    "  --new-plans-per-address N\n"
+	    "                      plans one address may start without a code in an hour\n"
+	    "                      (default 30; 0: no limit)\n"
+	    "  --new-plans-per-kiosk N\n"
+	    "                      plans one enrolled kiosk may start without a code in an hour\n"
+	    "                      (default 60; 0: no limit)\n"
+	    "  --new-plans-per-hour N\n"
+	    "                      the same for all but enrolled kiosks together (default 300)\n"
 	    "  --check-content     check the easy-read content and the voice files, say what is\n"
 	    "                      wrong, and exit\n"
 	    "  --help              show this help\n"
@@ -174,7 +189,12 @@ enum {
 	O_TLS_CERT,
 	O_TLS_KEY,
 	O_REDIRECT_PORT,
-	O_ALLOW_PLAIN
+	O_ALLOW_PLAIN,
+	O_CODES_ADDRESS,
+	O_CODES_OVERALL,
+	O_PLANS_ADDRESS,
+	O_PLANS_KIOSK,
+	O_PLANS_HOUR
 };
 
 static const struct option long_options[] = {
@@ -200,6 +220,11 @@ static const struct option long_options[] = {
     {"tls-key", required_argument, NULL, O_TLS_KEY},
     {"redirect-port", required_argument, NULL, O_REDIRECT_PORT},
     {"allow-plain-http", no_argument, NULL, O_ALLOW_PLAIN},
+    {"wrong-codes-per-address", required_argument, NULL, O_CODES_ADDRESS},
+    {"wrong-codes-overall", required_argument, NULL, O_CODES_OVERALL},
+    {"new-plans-per-address", required_argument, NULL, O_PLANS_ADDRESS},
+    {"new-plans-per-kiosk", required_argument, NULL, O_PLANS_KIOSK},
+    {"new-plans-per-hour", required_argument, NULL, O_PLANS_HOUR},
     {NULL, 0, NULL, 0},
 };
 
@@ -223,7 +248,11 @@ static int set_defaults(options *o)
 			      .kiosk = {.idle_seconds = 120,
 					.warn_seconds = 30,
 					.address_failures = 20,
-					.address_window = 600}};
+					.address_window = 600,
+					.codes_overall = KIOSK_DEFAULT_CODES_OVERALL,
+					.new_plans_per_address = KIOSK_DEFAULT_PLANS_PER_ADDRESS,
+					.new_plans_per_kiosk = KIOSK_DEFAULT_PLANS_PER_KIOSK,
+					.new_plans_per_hour = KIOSK_DEFAULT_PLANS_PER_HOUR}};
 	return 0;
 }
 
@@ -276,6 +305,16 @@ static int take_option(options *o, int opt, const char *arg)
 	case O_ALLOW_PLAIN:
 		o->allow_plain = 1;
 		return 0;
+	case O_CODES_ADDRESS:
+		return parse_int(arg, 1, LIMITER_KEY_MAX, &a->kiosk.address_failures) ? 1 : 0;
+	case O_CODES_OVERALL:
+		return parse_int(arg, 0, LIMITER_ALL_MAX, &a->kiosk.codes_overall) ? 1 : 0;
+	case O_PLANS_ADDRESS:
+		return parse_int(arg, 0, LIMITER_KEY_MAX, &a->kiosk.new_plans_per_address) ? 1 : 0;
+	case O_PLANS_KIOSK:
+		return parse_int(arg, 0, LIMITER_KEY_MAX, &a->kiosk.new_plans_per_kiosk) ? 1 : 0;
+	case O_PLANS_HOUR:
+		return parse_int(arg, 0, LIMITER_ALL_MAX, &a->kiosk.new_plans_per_hour) ? 1 : 0;
 	case O_LISTEN:
 		a->listen = strcmp(arg, "0.0.0.0") == 0 ? NULL : arg;
 		return 0;

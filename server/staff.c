@@ -211,6 +211,9 @@ static const message_route routes[] = {
     {"review", staff_handle_review, AUTH_COMPLETE_REVIEW},
     {"flag_close", staff_handle_flag_close, AUTH_FILL_COUNCIL_PARTS},
     {"check_words", staff_handle_check_words, ANYONE},
+    {"kiosks", staff_handle_kiosks, AUTH_MANAGE_KIOSKS},
+    {"kiosk_add", staff_handle_kiosk_add, AUTH_MANAGE_KIOSKS},
+    {"kiosk_revoke", staff_handle_kiosk_revoke, AUTH_MANAGE_KIOSKS},
 };
 
 /* Before a handler runs: the user's role may take its action. */

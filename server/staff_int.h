@@ -203,6 +203,10 @@ int staff_handle_diff(void *session, const cJSON *m, long long seq);
 int staff_handle_audit(void *session, const cJSON *m, long long seq);
 int staff_handle_review(void *session, const cJSON *m, long long seq);
 int staff_handle_flag_close(void *session, const cJSON *m, long long seq);
+/* staff_devices.c: the council's enrolled kiosks (admins). */
+int staff_handle_kiosks(void *session, const cJSON *m, long long seq);
+int staff_handle_kiosk_add(void *session, const cJSON *m, long long seq);
+int staff_handle_kiosk_revoke(void *session, const cJSON *m, long long seq);
 /* staff_words.c: what is hard to read in a text staff write for the person. */
 int staff_handle_check_words(void *session, const cJSON *m, long long seq);
 

@@ -201,6 +201,40 @@ int store_session_end(store *s, const unsigned char token_hash[STORE_HASH_BYTES]
 int store_staff_prune(store *s, long long seen_before_ms, long long created_before_ms,
 		      long long failures_before_ms);
 
+/* ---- enrolled kiosks (devices.c): hashes of their enrolment links and device tokens ----
+ * Staff writes (see the top of this file), each audited in the same transaction. */
+#define STORE_KIOSK_LABEL_MAX 400 /* bytes */
+
+typedef struct store_kiosk {
+	long long id;
+	const char *label;
+	long long created_ms;
+	long long link_expires_ms; /* -1: no enrolment link waits (used, or revoked) */
+	long long enrolled_ms;	   /* -1: not enrolled yet */
+	long long revoked_ms;	   /* -1: not revoked */
+} store_kiosk;
+
+/* A new kiosk with its enrolment link's hash, live until link_expires_ms; audited "kiosk_added"
+ * (its id and label) by `by`. 0 and *id. */
+int store_kiosk_add(store *s, const char *label, const unsigned char link_hash[STORE_HASH_BYTES],
+		    long long link_expires_ms, long long now_ms, const store_actor *by,
+		    long long *id, char *err, size_t errlen);
+/* Trades a live enrolment link (not used, not expired, not revoked) for the device's hash: the
+ * link stops working; audited "kiosk_enrolled" by the system. 0 and *id; 1 when no live link
+ * has that hash. */
+int store_kiosk_enrol(store *s, const unsigned char link_hash[STORE_HASH_BYTES],
+		      const unsigned char device_hash[STORE_HASH_BYTES], long long now_ms,
+		      long long *id, char *err, size_t errlen);
+/* The enrolled, unrevoked kiosk with this device hash: 0 and *id; 1 when there is none. */
+int store_kiosk_find(store *s, const unsigned char device_hash[STORE_HASH_BYTES], long long *id);
+/* Revokes a kiosk: its device token and any enrolment link stop working; audited
+ * "kiosk_revoked" by `by`. 0; 1 when there is no such kiosk or it was revoked already. */
+int store_kiosk_revoke(store *s, long long id, long long now_ms, const store_actor *by, char *err,
+		       size_t errlen);
+/* Every kiosk, newest first (the row borrowed for the callback). The number, or -1. */
+typedef void (*store_kiosk_fn)(void *ctx, const store_kiosk *k);
+int store_kiosks_each(store *s, store_kiosk_fn fn, void *ctx);
+
 /* ---- the audit log: append-only (the database refuses UPDATE and DELETE on it) ---- */
 #define STORE_AUDIT_LIST_MAX   500 /* rows one listing may return */
 #define STORE_AUDIT_ACTION_MAX 64

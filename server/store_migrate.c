@@ -281,6 +281,21 @@ static const char *const migrations[] = {
     "CREATE TRIGGER open_flags_removed AFTER DELETE ON flags WHEN OLD.closed_at IS NULL BEGIN"
     "  UPDATE caseload_marks SET n = n - 1 WHERE name = 'open_flags';"
     "END;",
+
+    /* 6: enrolled kiosks (docs/staff.md): a label, the hash of the one-time enrolment link
+     * (until it is used or expires) and of the device's own token, never the tokens. A revoked
+     * kiosk keeps its row, without hashes, for the audit log's sake. */
+    "CREATE TABLE kiosks ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  label TEXT NOT NULL CHECK (length(label) BETWEEN 1 AND 400),"
+    "  link_hash BLOB UNIQUE CHECK (link_hash IS NULL OR length(link_hash) = 32),"
+    "  link_expires_ms INTEGER,"
+    "  device_hash BLOB UNIQUE CHECK (device_hash IS NULL OR length(device_hash) = 32),"
+    "  created_ms INTEGER NOT NULL,"
+    "  created_by INTEGER,"
+    "  enrolled_ms INTEGER,"
+    "  revoked_ms INTEGER"
+    ");",
 };
 
 int db_migrate(store *s, char *err, size_t errlen)

@@ -186,6 +186,11 @@ const char *cookie_name(const ws *w)
 	return cookie_secure(w) ? "__Host-planaloud_staff" : "planaloud_staff";
 }
 
+const char *kiosk_cookie_name(const ws *w)
+{
+	return cookie_secure(w) ? "__Host-" KIOSK_COOKIE_NAME : KIOSK_COOKIE_NAME;
+}
+
 /* The staff session token in the request's cookie: 0 and token, or -1 when there is none. */
 int staff_cookie(const ws *w, struct lws *wsi, unsigned char token[USERS_TOKEN_BYTES])
 {
@@ -233,6 +238,8 @@ static int conn_open(conn *c, ws *w, struct lws *wsi)
 		return c->staff ? 0 : -1;
 	}
 	c->sess = kiosk_session_open(w->cfg.proto, c, peer);
+	if (c->sess)
+		kiosk_device_pass(w, c->sess, wsi);
 	return c->sess ? 0 : -1;
 }
 
@@ -379,7 +386,13 @@ ws *ws_new(const ws_config *cfg, char *err, size_t errlen)
 	w->mount_web.def = "index.html";
 	w->mount_web.origin_protocol = LWSMPRO_FILE;
 
-	w->mount_auth.mount_next = &w->mount_web;
+	w->mount_enrol.mount_next = &w->mount_web;
+	w->mount_enrol.mountpoint = "/kiosk/enrol";
+	w->mount_enrol.mountpoint_len = 12;
+	w->mount_enrol.protocol = "http";
+	w->mount_enrol.origin_protocol = LWSMPRO_CALLBACK;
+
+	w->mount_auth.mount_next = &w->mount_enrol;
 	w->mount_auth.mountpoint = "/staff/auth";
 	w->mount_auth.mountpoint_len = 11;
 	w->mount_auth.protocol = "http";

@@ -8,6 +8,7 @@
 
 #include <libwebsockets.h>
 
+#define KIOSK_COOKIE_NAME	   "planaloud_kiosk"
 #define LOGIN_FAILURES_PER_ADDRESS 30  /* wrong logins from one address ... */
 #define LOGIN_WINDOW_SECONDS	   600 /* ... in this long, before it must wait */
 
@@ -17,7 +18,7 @@ struct ws {
 	ws_config cfg;
 	lws_sorted_usec_list_t flush_sul;
 	int flush_scheduled;
-	struct lws_http_mount mount_health, mount_auth, mount_web;
+	struct lws_http_mount mount_health, mount_auth, mount_enrol, mount_web;
 	char web_origin[4096];
 	limiter *logins;			    /* wrong logins per address */
 	struct lws_protocol_vhost_options hdr_hsts; /* with TLS: first of the headers */
@@ -27,13 +28,13 @@ struct ws {
 /* One HTTP request to /staff/auth/: its form, while the body arrives. */
 typedef struct http_req {
 	struct lws_spa *spa;
-	int route; /* ROUTE_LOGIN or ROUTE_LOGOUT */
+	int route; /* ROUTE_LOGIN, ROUTE_LOGOUT or ROUTE_ENROL */
 	int has_token;
 	unsigned char token[USERS_TOKEN_BYTES];
 	char peer[64];
 } http_req;
 
-enum { ROUTE_NONE, ROUTE_LOGIN, ROUTE_LOGOUT };
+enum { ROUTE_NONE, ROUTE_LOGIN, ROUTE_LOGOUT, ROUTE_ENROL };
 
 enum { FIELD_NAME, FIELD_PASSWORD };
 
@@ -54,6 +55,8 @@ int client_address(const ws *w, struct lws *wsi, char *out, size_t len);
 const char *cookie_name(const ws *w);
 /* 1 when cookies must say Secure: the server is reached over HTTPS. */
 int cookie_secure(const ws *w);
+/* An enrolled kiosk's device cookie's name, prefixed "__Host-" as the staff cookie is. */
+const char *kiosk_cookie_name(const ws *w);
 /* The staff session token in the request's cookie: 0 and token, or -1 when there is none. */
 int staff_cookie(const ws *w, struct lws *wsi, unsigned char token[USERS_TOKEN_BYTES]);
 /* 1 when Host (name[:port]) names this server: a loopback name or the configured --host. */
@@ -65,5 +68,8 @@ void ws_tls_setup(ws *w, struct lws_context_creation_info *info);
  * 0, or -1 with the reason in err. */
 int ws_tls_redirect_open(ws *w, const struct lws_protocol_vhost_options *headers, char *err,
 			 size_t errlen);
+/* An enrolled kiosk's device cookie on a kiosk websocket's request, handed to its session (http.c,
+ * with the enrolment route): nothing when there is none. */
+void kiosk_device_pass(const ws *w, kiosk_session *sess, struct lws *wsi);
 
 #endif

@@ -27,6 +27,7 @@ static const struct {
     {AUTH_COMPLETE_REVIEW, "complete_review", C | M},
     {AUTH_MANAGE_USERS, "manage_users", A},
     {AUTH_VIEW_AUDIT, "view_audit", M | A},
+    {AUTH_MANAGE_KIOSKS, "manage_kiosks", A},
 };
 
 static void auth_can_should_match_the_table_for_every_role_and_action(void)

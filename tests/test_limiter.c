@@ -1,4 +1,5 @@
-/* Tests for server/limiter.c: wrong plan codes cannot be guessed at speed. */
+/* Tests for server/limiter.c: wrong plan codes cannot be guessed at speed, one address or all
+ * together, and new plans cannot be made without end. */
 #include "check.h"
 
 #include "limiter.h"
@@ -172,6 +173,60 @@ static void limiter_wait_should_not_exceed_the_window_when_the_clock_goes_back(v
 	limiter_free(l);
 }
 
+static void limiter_fail_should_say_once_when_a_key_reaches_its_limit(void)
+{
+	limiter *l = limiter_new(MAX, WINDOW);
+	int said = 0;
+
+	for (int i = 0; i < MAX - 1; i++)
+		said += limiter_fail(l, "192.0.2.1", T0);
+	CHECK(said == 0);
+	CHECK(limiter_fail(l, "192.0.2.1", T0) == 1); /* the max-th: now it must wait */
+	/* More while it waits are not news. */
+	CHECK(limiter_fail(l, "192.0.2.1", T0 + 1) == 0);
+	CHECK(limiter_fail(l, "192.0.2.1", T0 + 2) == 0);
+	/* Another key reaching its own limit is. */
+	for (int i = 0; i < MAX - 1; i++)
+		CHECK(limiter_fail(l, "192.0.2.2", T0) == 0);
+	CHECK(limiter_fail(l, "192.0.2.2", T0) == 1);
+	limiter_free(l);
+}
+
+static void an_overall_limiter_should_count_every_key_together(void)
+{
+	limiter *l = limiter_new_overall(600, 600);
+	char key[64];
+	int said = 0;
+
+	CHECK(l != NULL);
+	CHECK(limiter_max(l) == 600 && limiter_window(l) == 600);
+	/* Six addresses, a hundred guesses each: the six hundredth closes the budget for all. */
+	for (int i = 0; i < 600; i++) {
+		snprintf(key, sizeof(key), "198.51.100.%d", i % 6);
+		CHECK(limiter_wait(l, key, T0 + i / 10) == 0);
+		said += limiter_fail(l, key, T0 + i / 10);
+	}
+	CHECK(said == 1);
+	CHECK(limiter_wait(l, "198.51.100.0", T0 + 60) > 0);
+	CHECK(limiter_wait(l, "203.0.113.9", T0 + 60) > 0); /* an address never seen waits too */
+	/* The budget comes back as the first guesses leave the window. */
+	CHECK(limiter_wait(l, "203.0.113.9", T0 + 600) == 0);
+	limiter_free(l);
+}
+
+static void a_limiter_should_count_more_than_sixty_four_per_key(void)
+{
+	limiter *l = limiter_new(200, 3600);
+
+	for (int i = 0; i < 199; i++)
+		CHECK(limiter_fail(l, "kiosk:1", T0 + i) == 0);
+	CHECK(limiter_wait(l, "kiosk:1", T0 + 199) == 0);
+	CHECK(limiter_fail(l, "kiosk:1", T0 + 199) == 1);
+	CHECK(limiter_wait(l, "kiosk:1", T0 + 200) == 3600 - 200);
+	CHECK(limiter_wait(l, "kiosk:2", T0 + 200) == 0);
+	limiter_free(l);
+}
+
 static void limiter_free_should_accept_null(void)
 {
 	limiter_free(NULL); /* must not crash */
@@ -191,6 +246,9 @@ int main(void)
 	RUN(limiter_should_handle_very_long_keys);
 	RUN(limiter_should_block_a_key_that_fails_once_when_max_is_one);
 	RUN(limiter_wait_should_not_exceed_the_window_when_the_clock_goes_back);
+	RUN(limiter_fail_should_say_once_when_a_key_reaches_its_limit);
+	RUN(an_overall_limiter_should_count_every_key_together);
+	RUN(a_limiter_should_count_more_than_sixty_four_per_key);
 	RUN(limiter_free_should_accept_null);
 	return check_report();
 }
