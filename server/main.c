@@ -77,6 +77,14 @@ static void usage(FILE *f)
 	    "names\n"
 	    "                      them: the one that moves, then the one that chooses (default\n"
 	    "                      Space,Enter); one switch chooses with either\n"
+	    "  --retain-drafts-days N\n"
+	    "                      erase a plan started at a kiosk without a code, never sent, "
+	    "when\n"
+	    "                      no one has touched it for N days (default 30; 0 keeps them)\n"
+	    "  --retain-closed-years N\n"
+	    "                      erase a plan not agreed or signed off when no one has "
+	    "touched\n"
+	    "                      it for N years (default 7; 0 keeps them)\n"
 	    "  --check-content     check the easy-read content and the voice files, say what is\n"
 	    "                      wrong, and exit\n"
 	    "  --help              show this help\n"
@@ -152,7 +160,9 @@ enum {
 	O_SECURE,
 	O_HEADPHONES,
 	O_KEYBOARD,
-	O_SWITCH_KEYS
+	O_SWITCH_KEYS,
+	O_RETAIN_DRAFTS,
+	O_RETAIN_CLOSED
 };
 
 static const struct option long_options[] = {
@@ -174,6 +184,8 @@ static const struct option long_options[] = {
     {"headphones", required_argument, NULL, O_HEADPHONES},
     {"keyboard", required_argument, NULL, O_KEYBOARD},
     {"switch-keys", required_argument, NULL, O_SWITCH_KEYS},
+    {"retain-drafts-days", required_argument, NULL, O_RETAIN_DRAFTS},
+    {"retain-closed-years", required_argument, NULL, O_RETAIN_CLOSED},
     {NULL, 0, NULL, 0},
 };
 
@@ -197,7 +209,9 @@ static int set_defaults(options *o)
 			      .kiosk = {.idle_seconds = 120,
 					.warn_seconds = 30,
 					.address_failures = 20,
-					.address_window = 600}};
+					.address_window = 600},
+			      .retain = {.drafts_days = RETENTION_DRAFT_DAYS,
+					 .closed_years = RETENTION_CLOSED_YEARS}};
 	return 0;
 }
 
@@ -273,6 +287,10 @@ static int take_option(options *o, int opt, const char *arg)
 			return 1;
 		a->kiosk.keyboard = strcmp(arg, "on") == 0;
 		return 0;
+	case O_RETAIN_DRAFTS:
+		return parse_int(arg, 0, 36500, &a->retain.drafts_days) ? 1 : 0;
+	case O_RETAIN_CLOSED:
+		return parse_int(arg, 0, 100, &a->retain.closed_years) ? 1 : 0;
 	case O_SWITCH_KEYS:
 		if (switch_keys_check(arg))
 			return 1;

@@ -211,6 +211,8 @@ static const message_route routes[] = {
     {"review", staff_handle_review, AUTH_COMPLETE_REVIEW},
     {"flag_close", staff_handle_flag_close, AUTH_FILL_COUNCIL_PARTS},
     {"check_words", staff_handle_check_words, ANYONE},
+    {"export", staff_handle_export, AUTH_EXPORT_DATA},
+    {"erase", staff_handle_erase, AUTH_ERASE_PLAN},
 };
 
 /* Before a handler runs: the user's role may take its action. */

@@ -27,6 +27,8 @@ static const struct {
     {AUTH_COMPLETE_REVIEW, "complete_review", C | M},
     {AUTH_MANAGE_USERS, "manage_users", A},
     {AUTH_VIEW_AUDIT, "view_audit", M | A},
+    {AUTH_EXPORT_DATA, "export_data", M | A},
+    {AUTH_ERASE_PLAN, "erase_plan", A},
 };
 
 static void auth_can_should_match_the_table_for_every_role_and_action(void)
