@@ -156,16 +156,14 @@ static long long retention_job(void *ctx)
 	struct timespec now;
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	if (retention_run(a->st, &a->retain,
-			  (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000, RETENTION_BATCH,
-			  &n, err, sizeof(err))) {
+	if (retention_run(a->st, &a->retain, (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000,
+			  RETENTION_BATCH, &n, err, sizeof(err))) {
 		log_event(LOG_ERROR, "retention-failed", "reason=%s",
 			  log_value(err, quoted, sizeof(quoted)));
 		return RETENTION_EVERY_S;
 	}
 	if (n.drafts || n.closed)
-		log_event(LOG_INFO, "retention-erased", "drafts=%d closed=%d", n.drafts,
-			  n.closed);
+		log_event(LOG_INFO, "retention-erased", "drafts=%d closed=%d", n.drafts, n.closed);
 	return n.more ? 1 : RETENTION_EVERY_S;
 }
 

@@ -14,8 +14,8 @@ static const char *const role_names[AUTH_ROLE_COUNT] = {
 
 /* The whole rule. Plan work belongs to caseworkers and managers; sign-off and panel decisions to
  * managers only; accounts to admins only. Admins (council IT) read no one's plan: least
- * privilege. Managers and admins read the audit log and export what is held about a person (a subject
- * access request); only admins erase a plan. Whether this caseworker may touch this plan
+ * privilege. Managers and admins read the audit log and export what is held about a person (a
+ * subject access request); only admins erase a plan. Whether this caseworker may touch this plan
  * (their caseload, not signing off what they agreed themselves) is a question about the plan,
  * answered above this table. */
 static const struct {

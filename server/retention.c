@@ -21,8 +21,7 @@ static void cutoff(long long now_ms, int days, int years, char out[TIME_TEXT_LEN
 		return;
 	tm.tm_year -= years; /* a 29 February a leap year back compares as the 1 March after */
 	snprintf(out, TIME_TEXT_LEN, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		 (int)(now_ms % 1000));
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(now_ms % 1000));
 }
 
 typedef struct expired {

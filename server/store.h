@@ -486,18 +486,18 @@ int store_resume_revoke(store *s, const unsigned char hash[STORE_HASH_BYTES]);
 
 /* ---- people's data over its whole life (store_erase.c, store_reads.c) ---- */
 /* Why a plan was erased: a kind, never free text. */
-#define STORE_ERASE_ASKED	  "person_asked"   /* the person asked (right to erasure) */
-#define STORE_ERASE_MISTAKE	  "made_in_error"  /* made by mistake, or for someone else */
-#define STORE_ERASE_DRAFT_EXPIRED "draft_expired"  /* retention: an untouched anonymous draft */
+#define STORE_ERASE_ASKED	   "person_asked"   /* the person asked (right to erasure) */
+#define STORE_ERASE_MISTAKE	   "made_in_error"  /* made by mistake, or for someone else */
+#define STORE_ERASE_DRAFT_EXPIRED  "draft_expired"  /* retention: an untouched anonymous draft */
 #define STORE_ERASE_CLOSED_EXPIRED "closed_expired" /* retention: closed for the years kept */
 
 /* Erases the plan: every row that holds anything about the person (the plan, needs, visits,
- * answers, list entries, flags, support, comments, versions, reviews, resume tokens) goes, and a tombstone (the plan's number, now_ms, by, reason) stays for good; the plan's
- * number is never used again. The audit rows about the plan (and the counts of staff reads
- * behind them) stay: they hold no person's words.
- * Audited "plan_erased" (the reason and how many rows went). A staff write (its own
- * transaction). reason: one of STORE_ERASE_*. 0; 1 when there is no such plan (or it was
- * erased already). */
+ * answers, list entries, flags, support, comments, versions, reviews, resume tokens) goes, and a
+ * tombstone (the plan's number, now_ms, by, reason) stays for good; the plan's number is never used
+ * again. The audit rows about the plan (and the counts of staff reads behind them) stay: they hold
+ * no person's words. Audited "plan_erased" (the reason and how many rows went). A staff write (its
+ * own transaction). reason: one of STORE_ERASE_*. 0; 1 when there is no such plan (or it was erased
+ * already). */
 int store_plan_erase(store *s, long long plan, const char *reason, const store_actor *by,
 		     long long now_ms, char *err, size_t errlen);
 typedef struct store_erasure {

@@ -132,17 +132,18 @@ int store_expired_each(store *s, const char *drafts_before, const char *closed_b
 		return -1;
 	/* An anonymous draft: no one invited it and it has no assessed needs (the demo invitation,
 	 * made by the system, has them), and it was never sent. */
-	return db_rows(s, each_expired, &e,
-		       "SELECT id, reason FROM (SELECT p.id AS id, CASE "
-		       "  WHEN ?1 != '' AND p.status = 'draft' AND p.invited_by IS NULL "
-		       "    AND p.submitted_at IS NULL "
-		       "    AND NOT EXISTS (SELECT 1 FROM needs WHERE plan_id = p.id) "
-		       "    AND " LAST_TOUCHED " < ?1 THEN '" STORE_ERASE_DRAFT_EXPIRED "' "
-		       "  WHEN ?2 != '' AND p.status IN ('not_agreed', 'signed_off') "
-		       "    AND " LAST_TOUCHED " < ?2 THEN '" STORE_ERASE_CLOSED_EXPIRED "' "
-		       "  END AS reason FROM plans p) WHERE reason IS NOT NULL ORDER BY id LIMIT ?3",
-		       "TTI", drafts_before ? drafts_before : "", closed_before ? closed_before : "",
-		       (long long)limit);
+	return db_rows(
+	    s, each_expired, &e,
+	    "SELECT id, reason FROM (SELECT p.id AS id, CASE "
+	    "  WHEN ?1 != '' AND p.status = 'draft' AND p.invited_by IS NULL "
+	    "    AND p.submitted_at IS NULL "
+	    "    AND NOT EXISTS (SELECT 1 FROM needs WHERE plan_id = p.id) "
+	    "    AND " LAST_TOUCHED " < ?1 THEN '" STORE_ERASE_DRAFT_EXPIRED "' "
+	    "  WHEN ?2 != '' AND p.status IN ('not_agreed', 'signed_off') "
+	    "    AND " LAST_TOUCHED " < ?2 THEN '" STORE_ERASE_CLOSED_EXPIRED "' "
+	    "  END AS reason FROM plans p) WHERE reason IS NOT NULL ORDER BY id LIMIT ?3",
+	    "TTI", drafts_before ? drafts_before : "", closed_before ? closed_before : "",
+	    (long long)limit);
 }
 
 int store_checkpoint(store *s)

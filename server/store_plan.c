@@ -15,7 +15,8 @@
 int store_plan_create(store *s, const unsigned char hash[STORE_HASH_BYTES], const char *person_name,
 		      long long budget_pence, long long *id, char *err, size_t errlen)
 {
-	if (db_run(s, "INSERT INTO plans (id, code_hash, person_name, budget_pence) "
+	if (db_run(s,
+		   "INSERT INTO plans (id, code_hash, person_name, budget_pence) "
 		   "VALUES (" NEXT_PLAN_ID ", ?, ?, ?)",
 		   "BTN", hash, person_name, budget_pence)) {
 		db_err(err, errlen, "making a plan", s->db);
@@ -326,7 +327,8 @@ int store_plan_invite(store *s, const unsigned char hash[STORE_HASH_BYTES], cons
 	if (store_write_begin(s, err, errlen))
 		return -1;
 	if (db_run(s,
-		   "INSERT INTO plans (id, code_hash, person_name, budget_pence, managing, invited_by) "
+		   "INSERT INTO plans (id, code_hash, person_name, budget_pence, managing, "
+		   "invited_by) "
 		   "VALUES (" NEXT_PLAN_ID ", ?, ?, ?, ?, ?)",
 		   "BTNTN", hash, person_name, budget_pence, managing, a.id)) {
 		db_err(err, errlen, "making a plan", s->db);

@@ -41,10 +41,11 @@ int store_plan_read(store *s, const store_actor *by, long long plan, const char 
 			     kind))
 			goto fail;
 		row = sqlite3_last_insert_rowid(s->db);
-		if (db_run(s,
-			   "INSERT INTO plan_reads (audit_id, user_id, plan_id, started_ms, last_ms) "
-			   "VALUES (?, ?, ?, ?, ?)",
-			   "IIIII", row, by->id, plan, now_ms, now_ms))
+		if (db_run(
+			s,
+			"INSERT INTO plan_reads (audit_id, user_id, plan_id, started_ms, last_ms) "
+			"VALUES (?, ?, ?, ?, ?)",
+			"IIIII", row, by->id, plan, now_ms, now_ms))
 			goto fail;
 	}
 	if (db_run(s, count, "II", now_ms, row))

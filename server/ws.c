@@ -146,7 +146,8 @@ void ws_every(ws *w, long long first_s, ws_job_fn fn, void *ctx)
 {
 	w->job = fn;
 	w->job_ctx = ctx;
-	lws_sul_schedule(w->ctx, 0, &w->job_sul, job_cb, first_s > 0 ? first_s * LWS_US_PER_SEC : 1);
+	lws_sul_schedule(w->ctx, 0, &w->job_sul, job_cb,
+			 first_s > 0 ? first_s * LWS_US_PER_SEC : 1);
 }
 
 static void schedule_flush(ws *w)

@@ -721,8 +721,9 @@ static void store_should_migrate_a_version_2_database_and_keep_its_plans_and_use
 	CHECK(store_user_add(s, "casey", "caseworker", SOME_HASH, 1, NULL, &uid, NULL, 0) == 0);
 	store_close(s);
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-	CHECK(sqlite3_exec(db, UNDO_MIGRATION_5 UNDO_MIGRATION_4 UNDO_MIGRATION_3 "PRAGMA user_version = 2;", NULL,
-			   NULL, NULL) == SQLITE_OK);
+	CHECK(sqlite3_exec(
+		  db, UNDO_MIGRATION_5 UNDO_MIGRATION_4 UNDO_MIGRATION_3 "PRAGMA user_version = 2;",
+		  NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
 	CHECK(count_on_file(path, "SELECT count(*) FROM sqlite_master WHERE name IN ('versions',"
 				  "'reviews','comments','support')") == 0);
