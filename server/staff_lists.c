@@ -345,6 +345,7 @@ int staff_handle_audit(void *session, const cJSON *m, long long seq)
 	staff_session *ss = session;
 	const cJSON *before = cJSON_GetObjectItem(m, "before");
 	long long plan, last_id = 0;
+	store_erasure gone;
 	cJSON *r;
 	int n;
 
@@ -357,6 +358,14 @@ int staff_handle_audit(void *session, const cJSON *m, long long seq)
 	if (!r)
 		return staff_fail(ss, "server");
 	cJSON_AddNumberToObject(r, "plan", (double)plan);
+	if (store_plan_erased(ss->sf->st, plan, &gone) == 0) {
+		cJSON *e = cJSON_AddObjectToObject(r, "erased");
+		char at[STAFF_ISO_LEN];
+
+		staff_iso_ms(gone.at_ms, at);
+		cJSON_AddStringToObject(e, "at", at);
+		cJSON_AddStringToObject(e, "reason", gone.reason);
+	}
 	n = staff_audit_rows(ss, plan, before ? (long long)before->valuedouble : 0,
 			     cJSON_AddArrayToObject(r, "rows"), &last_id);
 	if (n < 0) {

@@ -634,6 +634,7 @@ static void an_erased_plan_should_leave_only_a_tombstone_and_its_audit_rows(void
 		       "AND json_extract(detail, '$.reason') = 'person_asked'",
 		       plan) == 1);
 	r = ask(&fx.ada, "{\"type\":\"audit\",\"plan\":%lld}", plan);
+	CHECK(str(r, "erased.at") && strcmp(str(r, "erased.reason"), "person_asked") == 0);
 	CHECK(is_type(r, "audit") && at(r, "rows.0") &&
 	      strcmp(str(r, "rows.0.action"), "plan_erased") == 0);
 	cJSON_Delete(r);
