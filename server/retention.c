@@ -49,7 +49,7 @@ int retention_run(store *s, const retention_config *cfg, long long now_ms, int m
 {
 	char drafts[TIME_TEXT_LEN], closed[TIME_TEXT_LEN];
 	expired_list l = {0};
-	int rc = -1;
+	int rc = -1, failed = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (max < 1 || max > 1000)
@@ -67,20 +67,33 @@ int retention_run(store *s, const retention_config *cfg, long long now_ms, int m
 		err_set(err, errlen, "retention: the plans whose time is up cannot be listed");
 		goto out;
 	}
+	/* One transaction for the turn (one sync to disk), each erasure whole in its own
+	 * savepoint inside it. */
+	if (l.n && store_request_begin(s, err, errlen))
+		goto out;
 	for (int i = 0; i < l.n; i++) {
 		const char *reason =
 		    l.items[i].draft ? STORE_ERASE_DRAFT_EXPIRED : STORE_ERASE_CLOSED_EXPIRED;
 		int r = store_plan_erase(s, l.items[i].plan, reason, NULL, now_ms, err, errlen);
 
-		if (r < 0)
-			goto out;
+		if (r < 0) {
+			failed = 1; /* the savepoint undid it; what went before stays erased */
+			break;
+		}
 		if (r == 0 && l.items[i].draft)
 			out->drafts++;
 		else if (r == 0)
 			out->closed++;
 	}
+	if (l.n) {
+		store_request_end(s);
+		if (store_commit(s, err, errlen)) {
+			out->drafts = out->closed = 0; /* rolled back: none went */
+			goto out;
+		}
+	}
 	out->more = l.n == max;
-	rc = 0;
+	rc = failed ? -1 : 0;
 out:
 	if (out->drafts || out->closed)
 		store_checkpoint(s);

@@ -677,7 +677,10 @@ static void store_close_should_drop_a_batch_that_was_not_committed(void)
 /* Any Argon2id string will do for the store: it does not check passwords. */
 
 /* Takes away everything migration 3 added, leaving schema 2 as it shipped. */
-#define UNDO_MIGRATION_5 "DROP TRIGGER plans_no_reuse; DROP TABLE plan_reads; DROP TABLE erasures;"
+#define UNDO_MIGRATION_5                                                                           \
+	"DROP TRIGGER plans_no_reuse; DROP TABLE plan_reads; DROP TABLE erasures;"                 \
+	"DROP INDEX flags_plan; DROP INDEX reviews_plan; DROP INDEX resume_tokens_plan;"           \
+	"DROP INDEX answers_visit; DROP INDEX flags_visit;"
 #define UNDO_MIGRATION_4 "DROP TABLE resume_tokens;"
 #define UNDO_MIGRATION_3                                                                           \
 	"DROP TRIGGER versions_no_update; DROP TRIGGER versions_no_delete;"                        \
