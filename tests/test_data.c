@@ -670,6 +670,30 @@ static void an_erased_plan_should_leave_only_a_tombstone_and_its_audit_rows(void
 	}
 }
 
+static void a_kiosk_with_the_plan_open_should_be_told_its_change_was_not_saved(void)
+{
+	static const char answer[] =
+	    "{\"type\":\"answer\",\"seq\":5,\"page\":\"important\",\"value\":\"Still here\"}";
+	char code[CODE_MAX];
+	long long plan = invite("Hal Open", code);
+	const char *said;
+	kiosk k;
+
+	CHECK(plan > 0 && kiosk_open(&k, code));
+	CHECK(done(&fx.ada, "erased",
+		   "{\"type\":\"erase\",\"plan\":%lld,\"reason\":\"made_in_error\","
+		   "\"confirm\":%lld}",
+		   plan, plan));
+	fake_reset(&k.conn);
+	kiosk_handle(k.s, answer, strlen(answer), 0);
+	kiosk_flush(fx.kiosk, NULL, 0);
+	said = k.conn.n >= 1 ? k.conn.sent[k.conn.n - 1] : "nothing";
+	CHECK(strstr(said, "\"not-saved\"") != NULL);
+	kiosk_close(&k);
+	CHECK(rows_left(plan) == 0);
+	CHECK(!database_holds("Still here"));
+}
+
 /* ---- export ---- */
 
 static void an_export_should_hold_every_answer_comment_and_version_and_be_audited(void)
@@ -824,6 +848,7 @@ int main(void)
 	RUN(reads_of_a_plan_should_be_audited_once_per_user_and_plan_every_five_minutes);
 	RUN(only_an_admin_should_erase_and_only_with_the_plans_number_and_a_known_reason);
 	RUN(an_erased_plan_should_leave_only_a_tombstone_and_its_audit_rows);
+	RUN(a_kiosk_with_the_plan_open_should_be_told_its_change_was_not_saved);
 	RUN(an_export_should_hold_every_answer_comment_and_version_and_be_audited);
 	RUN(retention_should_erase_untouched_anonymous_drafts_and_long_closed_plans_only);
 	fixture_close();
