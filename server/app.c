@@ -3,6 +3,7 @@
 #include "content.h"
 #include "demo.h"
 #include "err.h"
+#include "log.h"
 #include "narrate.h"
 #include "path.h"
 #include "staff.h"
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #define AUDIO_CACHE_BYTES ((size_t)256 << 20) /* synthesised audio kept under the data folder */
 
@@ -30,6 +32,7 @@ struct app {
 	staff *workspace;
 	ws *server;
 	narrator *nar;
+	retention_config retain;
 	int has_demo;
 	app_demo demo;
 	char warning[512];
@@ -152,6 +155,27 @@ static void start_narration(app *a, const app_config *cfg)
 	kiosk_prerender(a->proto);
 }
 
+/* The retention schedule's turn: a batch of plans whose time is up, logged with counts only;
+ * soon again while there may be more, else in an hour. */
+static long long retention_job(void *ctx)
+{
+	app *a = ctx;
+	retention_counts n;
+	char err[STORE_ERR_LEN], quoted[STORE_ERR_LEN + 8];
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (retention_run(a->st, &a->retain, (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000,
+			  RETENTION_BATCH, &n, err, sizeof(err))) {
+		log_event(LOG_ERROR, "retention-failed", "reason=%s",
+			  log_value(err, quoted, sizeof(quoted)));
+		return RETENTION_EVERY_S;
+	}
+	if (n.drafts || n.closed)
+		log_event(LOG_INFO, "retention-erased", "drafts=%d closed=%d", n.drafts, n.closed);
+	return n.more ? 1 : RETENTION_EVERY_S;
+}
+
 app *app_open(const app_config *cfg, char *err, size_t errlen)
 {
 	app *a = calloc(1, sizeof(*a));
@@ -185,6 +209,8 @@ app *app_open(const app_config *cfg, char *err, size_t errlen)
 	a->server = ws_new(&wcfg, err, errlen);
 	if (!a->server)
 		goto fail;
+	a->retain = cfg->retain;
+	ws_every(a->server, 0, retention_job, a);
 	start_narration(a, cfg);
 	return a;
 fail:

@@ -10,6 +10,7 @@
 
 #include "code.h"
 #include "kiosk.h"
+#include "retention.h"
 #include "users.h"
 
 #include <signal.h>
@@ -30,6 +31,7 @@ typedef struct app_config {
 	const char *lang;
 	int demo; /* add the demo invitation and the demo staff */
 	kiosk_config kiosk;
+	retention_config retain; /* the retention schedule, run at start and then hourly */
 } app_config;
 
 typedef struct app app;

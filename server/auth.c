@@ -14,7 +14,8 @@ static const char *const role_names[AUTH_ROLE_COUNT] = {
 
 /* The whole rule. Plan work belongs to caseworkers and managers; sign-off and panel decisions to
  * managers only; accounts and enrolled kiosks to admins only. Admins (council IT) read no one's
- * plan: least privilege. Managers and admins read the audit log. Whether this caseworker may touch
+ * plan: least privilege. Managers and admins read the audit log and export what is held about a
+ * person (a subject access request); only admins erase a plan. Whether this caseworker may touch
  * this plan (their caseload, not signing off what they agreed themselves) is a question about the
  * plan, answered above this table. */
 static const struct {
@@ -36,6 +37,8 @@ static const struct {
     [AUTH_MANAGE_USERS] = {"manage_users", ADMIN},
     [AUTH_VIEW_AUDIT] = {"view_audit", MANAGER | ADMIN},
     [AUTH_MANAGE_KIOSKS] = {"manage_kiosks", ADMIN},
+    [AUTH_EXPORT_DATA] = {"export_data", MANAGER | ADMIN},
+    [AUTH_ERASE_PLAN] = {"erase_plan", ADMIN},
 };
 
 const char *auth_role_name(auth_role role)

@@ -27,6 +27,8 @@ typedef enum auth_action {
 	AUTH_MANAGE_USERS, /* add, disable, enable, reset passwords */
 	AUTH_VIEW_AUDIT,
 	AUTH_MANAGE_KIOSKS, /* enrol the council's kiosks, list and revoke them */
+	AUTH_EXPORT_DATA,   /* everything held about a person's plan (a subject access request) */
+	AUTH_ERASE_PLAN,    /* erase a person's plan, leaving a tombstone */
 	AUTH_ACTION_COUNT
 } auth_action;
 

@@ -109,6 +109,14 @@ static void usage(FILE *f)
 	    "                      (default 60; 0: no limit)\n"
 	    "  --new-plans-per-hour N\n"
 	    "                      the same for all but enrolled kiosks together (default 300)\n"
+	    "  --retain-drafts-days N\n"
+	    "                      erase a plan started at a kiosk without a code, never sent, "
+	    "when\n"
+	    "                      no one has touched it for N days (default 30; 0 keeps them)\n"
+	    "  --retain-closed-years N\n"
+	    "                      erase a plan not agreed or signed off when no one has "
+	    "touched\n"
+	    "                      it for N years (default 7; 0 keeps them)\n"
 	    "  --check-content     check the easy-read content and the voice files, say what is\n"
 	    "                      wrong, and exit\n"
 	    "  --help              show this help\n"
@@ -194,7 +202,9 @@ enum {
 	O_CODES_OVERALL,
 	O_PLANS_ADDRESS,
 	O_PLANS_KIOSK,
-	O_PLANS_HOUR
+	O_PLANS_HOUR,
+	O_RETAIN_DRAFTS,
+	O_RETAIN_CLOSED
 };
 
 static const struct option long_options[] = {
@@ -225,6 +235,8 @@ static const struct option long_options[] = {
     {"new-plans-per-address", required_argument, NULL, O_PLANS_ADDRESS},
     {"new-plans-per-kiosk", required_argument, NULL, O_PLANS_KIOSK},
     {"new-plans-per-hour", required_argument, NULL, O_PLANS_HOUR},
+    {"retain-drafts-days", required_argument, NULL, O_RETAIN_DRAFTS},
+    {"retain-closed-years", required_argument, NULL, O_RETAIN_CLOSED},
     {NULL, 0, NULL, 0},
 };
 
@@ -252,7 +264,9 @@ static int set_defaults(options *o)
 					.codes_overall = KIOSK_DEFAULT_CODES_OVERALL,
 					.new_plans_per_address = KIOSK_DEFAULT_PLANS_PER_ADDRESS,
 					.new_plans_per_kiosk = KIOSK_DEFAULT_PLANS_PER_KIOSK,
-					.new_plans_per_hour = KIOSK_DEFAULT_PLANS_PER_HOUR}};
+					.new_plans_per_hour = KIOSK_DEFAULT_PLANS_PER_HOUR},
+			      .retain = {.drafts_days = RETENTION_DRAFT_DAYS,
+					 .closed_years = RETENTION_CLOSED_YEARS}};
 	return 0;
 }
 
@@ -349,6 +363,10 @@ static int take_option(options *o, int opt, const char *arg)
 			return 1;
 		a->kiosk.keyboard = strcmp(arg, "on") == 0;
 		return 0;
+	case O_RETAIN_DRAFTS:
+		return parse_int(arg, 0, 36500, &a->retain.drafts_days) ? 1 : 0;
+	case O_RETAIN_CLOSED:
+		return parse_int(arg, 0, 100, &a->retain.closed_years) ? 1 : 0;
 	case O_SWITCH_KEYS:
 		if (switch_keys_check(arg))
 			return 1;

@@ -214,6 +214,8 @@ static const message_route routes[] = {
     {"kiosks", staff_handle_kiosks, AUTH_MANAGE_KIOSKS},
     {"kiosk_add", staff_handle_kiosk_add, AUTH_MANAGE_KIOSKS},
     {"kiosk_revoke", staff_handle_kiosk_revoke, AUTH_MANAGE_KIOSKS},
+    {"export", staff_handle_export, AUTH_EXPORT_DATA},
+    {"erase", staff_handle_erase, AUTH_ERASE_PLAN},
 };
 
 /* Before a handler runs: the user's role may take its action. */

@@ -100,6 +100,25 @@ int staff_money_arg(staff_session *ss, const cJSON *v, long long *pence);
 /* Sends the whole plan (docs/staff.md, `plan`) with seq. 0, or -1 with the error set (no-plan,
  * or server when any of it cannot be read: never a plan with parts missing). */
 int staff_send_plan(staff_session *ss, long long plan, long long seq);
+/* The same message, for the caller to send or build on (its type "plan"). NULL with the error
+ * set. */
+cJSON *staff_plan_msg(staff_session *ss, long long plan, long long seq);
+
+/* ---- staff_lists.c ---- */
+/* Up to STAFF_AUDIT_PAGE of the plan's audit rows before the row id `before` (0: the newest),
+ * newest first, into rows; *last_id the last one's id. How many, or -1 (with no error set). */
+int staff_audit_rows(staff_session *ss, long long plan, long long before, cJSON *rows,
+		     long long *last_id);
+
+/* ---- staff_data.c: people's data over its whole life ---- */
+#define STAFF_READ_WINDOW_MS (5LL * 60 * 1000) /* reads of a plan by one user audited as one */
+/* Audits that the user read the plan (kind: "plan", "versions" or "diff"), merged with their
+ * reads of it in the last few minutes. 0, or -1 with the error set (server: the read must not
+ * go unrecorded). */
+int staff_audit_read(staff_session *ss, long long plan, const char *kind);
+/* The plan the message names, which exists or was erased: 0 and *plan, or -1 with the error
+ * set. */
+int staff_plan_or_erased_arg(staff_session *ss, const cJSON *m, long long *plan);
 
 /* ---- staff_view.c: messages from gathered data; nothing here reads the store ---- */
 
@@ -207,6 +226,8 @@ int staff_handle_flag_close(void *session, const cJSON *m, long long seq);
 int staff_handle_kiosks(void *session, const cJSON *m, long long seq);
 int staff_handle_kiosk_add(void *session, const cJSON *m, long long seq);
 int staff_handle_kiosk_revoke(void *session, const cJSON *m, long long seq);
+int staff_handle_erase(void *session, const cJSON *m, long long seq);
+int staff_handle_export(void *session, const cJSON *m, long long seq);
 /* staff_words.c: what is hard to read in a text staff write for the person. */
 int staff_handle_check_words(void *session, const cJSON *m, long long seq);
 

@@ -297,7 +297,7 @@ int staff_handle_versions(void *session, const cJSON *m, long long seq)
 	store_plan pl;
 	cJSON *r;
 
-	if (staff_plan_arg(ss, m, &pl))
+	if (staff_plan_arg(ss, m, &pl) || staff_audit_read(ss, pl.id, "versions"))
 		return -1;
 	r = staff_view_message("versions", seq);
 	if (!r)
@@ -334,6 +334,8 @@ int staff_handle_diff(void *session, const cJSON *m, long long seq)
 	if (!message_whole(from, 1) || !message_whole(to, 1) || from->valuedouble > 1e9 ||
 	    to->valuedouble > 1e9)
 		return staff_fail(ss, "bad-message");
+	if (staff_audit_read(ss, pl.id, "diff"))
+		return -1;
 	g0 = store_version_snapshot(ss->sf->st, pl.id, from->valueint, keep_snapshot, &s0);
 	g1 = g0 ? g0 : store_version_snapshot(ss->sf->st, pl.id, to->valueint, keep_snapshot, &s1);
 	if (g0 == 1 || g1 == 1) {
@@ -395,33 +397,54 @@ static int add_audit_row(void *ctx, const store_audit_row *row)
 	return 0;
 }
 
+int staff_audit_rows(staff_session *ss, long long plan, long long before, cJSON *rows,
+		     long long *last_id)
+{
+	audit_ctx ac = {.ss = ss, .name_id = -1, .rows = rows};
+
+	if (store_audit_each_for_plan(ss->sf->st, plan, before, STAFF_AUDIT_PAGE, add_audit_row,
+				      &ac) ||
+	    ac.failed)
+		return -1;
+	*last_id = ac.last_id;
+	return ac.n;
+}
+
 int staff_handle_audit(void *session, const cJSON *m, long long seq)
 {
 	staff_session *ss = session;
 	const cJSON *before = cJSON_GetObjectItem(m, "before");
-	audit_ctx ac = {.ss = ss, .name_id = -1};
-	store_plan pl;
+	long long plan, last_id = 0;
+	store_erasure gone;
 	cJSON *r;
+	int n;
 
-	if (staff_plan_arg(ss, m, &pl))
+	/* An erased plan's audit trail stays readable: it holds no person's words. */
+	if (staff_plan_or_erased_arg(ss, m, &plan))
 		return -1;
 	if (before && !message_whole(before, 1))
 		return staff_fail(ss, "bad-message");
 	r = staff_view_message("audit", seq);
 	if (!r)
 		return staff_fail(ss, "server");
-	cJSON_AddNumberToObject(r, "plan", (double)pl.id);
-	ac.rows = cJSON_AddArrayToObject(r, "rows");
-	if (store_audit_each_for_plan(ss->sf->st, pl.id,
-				      before ? (long long)before->valuedouble : 0, STAFF_AUDIT_PAGE,
-				      add_audit_row, &ac) ||
-	    ac.failed) {
+	cJSON_AddNumberToObject(r, "plan", (double)plan);
+	if (store_plan_erased(ss->sf->st, plan, &gone) == 0) {
+		cJSON *e = cJSON_AddObjectToObject(r, "erased");
+		char at[STAFF_ISO_LEN];
+
+		staff_iso_ms(gone.at_ms, at);
+		cJSON_AddStringToObject(e, "at", at);
+		cJSON_AddStringToObject(e, "reason", gone.reason);
+	}
+	n = staff_audit_rows(ss, plan, before ? (long long)before->valuedouble : 0,
+			     cJSON_AddArrayToObject(r, "rows"), &last_id);
+	if (n < 0) {
 		cJSON_Delete(r);
 		return staff_fail(ss, "server");
 	}
 	/* A full page may have more behind it: ask again with "before" set to this. */
-	if (ac.n == STAFF_AUDIT_PAGE)
-		cJSON_AddNumberToObject(r, "before", (double)ac.last_id);
+	if (n == STAFF_AUDIT_PAGE)
+		cJSON_AddNumberToObject(r, "before", (double)last_id);
 	else
 		cJSON_AddNullToObject(r, "before");
 	staff_reply(ss, r, 0);

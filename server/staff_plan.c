@@ -151,8 +151,7 @@ static int gather_rows(staff_session *ss, long long plan, cJSON *o)
 	return 0;
 }
 
-/* The whole plan for the staff page (docs/staff.md, `plan`). NULL with the error set. */
-static cJSON *plan_msg(staff_session *ss, long long plan, long long seq)
+cJSON *staff_plan_msg(staff_session *ss, long long plan, long long seq)
 {
 	const content *c = ss->sf->c;
 	store *st = ss->sf->st;
@@ -187,7 +186,7 @@ out:
 
 int staff_send_plan(staff_session *ss, long long plan, long long seq)
 {
-	cJSON *o = plan_msg(ss, plan, seq);
+	cJSON *o = staff_plan_msg(ss, plan, seq);
 
 	if (!o)
 		return -1;
@@ -200,7 +199,7 @@ int staff_handle_plan(void *session, const cJSON *m, long long seq)
 	staff_session *ss = session;
 	store_plan pl;
 
-	if (staff_plan_arg(ss, m, &pl))
+	if (staff_plan_arg(ss, m, &pl) || staff_audit_read(ss, pl.id, "plan"))
 		return -1;
 	return staff_send_plan(ss, pl.id, seq);
 }

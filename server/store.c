@@ -87,6 +87,7 @@ store *store_open(const char *path, char *err, size_t errlen)
 	if (db_exec(s, "PRAGMA journal_mode = WAL", err, errlen) ||
 	    db_exec(s, "PRAGMA synchronous = FULL", err, errlen) ||
 	    db_exec(s, "PRAGMA foreign_keys = ON", err, errlen) ||
+	    db_exec(s, "PRAGMA secure_delete = ON", err, errlen) ||
 	    db_exec(s, "PRAGMA trusted_schema = OFF", err, errlen) || db_migrate(s, err, errlen))
 		goto fail;
 	return s;

@@ -542,4 +542,48 @@ int store_resume_touch(store *s, const unsigned char hash[STORE_HASH_BYTES], con
 		       long long expires_ms);
 int store_resume_revoke(store *s, const unsigned char hash[STORE_HASH_BYTES]);
 
+/* ---- people's data over its whole life (store_erase.c, store_reads.c) ---- */
+/* Why a plan was erased: a kind, never free text. */
+#define STORE_ERASE_ASKED	   "person_asked"   /* the person asked (right to erasure) */
+#define STORE_ERASE_MISTAKE	   "made_in_error"  /* made by mistake, or for someone else */
+#define STORE_ERASE_DRAFT_EXPIRED  "draft_expired"  /* retention: an untouched anonymous draft */
+#define STORE_ERASE_CLOSED_EXPIRED "closed_expired" /* retention: closed for the years kept */
+
+/* Erases the plan: every row that holds anything about the person (the plan, needs, visits,
+ * answers, list entries, flags, support, comments, versions, reviews, resume tokens) goes, and a
+ * tombstone (the plan's number, now_ms, by, reason) stays for good; the plan's number is never used
+ * again. The audit rows about the plan (and the counts of staff reads behind them) stay: they hold
+ * no person's words. Audited "plan_erased" (the reason and how many rows went). A staff write (its
+ * own transaction). reason: one of STORE_ERASE_*. 0; 1 when there is no such plan (or it was erased
+ * already). */
+int store_plan_erase(store *s, long long plan, const char *reason, const store_actor *by,
+		     long long now_ms, char *err, size_t errlen);
+typedef struct store_erasure {
+	long long at_ms;
+	char reason[32];
+	char actor_kind[16]; /* "staff" or "system" */
+	long long actor_id;  /* -1: none */
+} store_erasure;
+/* 0 and *out (may be NULL) when the plan was erased; 1 when not; -1 on error. */
+int store_plan_erased(store *s, long long plan, store_erasure *out);
+/* Plans whose time is up, oldest number first, at most limit (1 to 1000): anonymous drafts
+ * (started at a kiosk without an invitation, never sent) untouched since drafts_before, and
+ * plans closed (not agreed, or signed off) untouched since closed_before. Untouched: no change
+ * to the plan, answer, visit, comment, flag or review after that time. Either time ("" or NULL)
+ * may be left out. fn gets each plan and the reason it would be erased for, and returns 0 to go
+ * on. The number of plans, or -1. */
+typedef int (*store_expired_fn)(void *ctx, long long plan, const char *reason);
+int store_expired_each(store *s, const char *drafts_before, const char *closed_before, int limit,
+		       store_expired_fn fn, void *ctx);
+/* Writes the write-ahead log into the database and empties it, so that what an erasure
+ * removed is not left in the log file. Does nothing inside a batch. 0, or -1. */
+int store_checkpoint(store *s);
+
+/* Staff reading a plan ("plan", "versions" or "diff"), audited "plan_read" once per user, plan
+ * and window_ms (counted from the first read): later reads in the window add to that row's
+ * counts (shown with the row when the audit log is listed). by must be a staff user. A staff
+ * write. 0, or -1. */
+int store_plan_read(store *s, const store_actor *by, long long plan, const char *kind,
+		    long long now_ms, long long window_ms, char *err, size_t errlen);
+
 #endif

@@ -51,9 +51,13 @@ static int each_audit(void *ctx, sqlite3_stmt *st)
 	return e->fn(e->ctx, &row) ? 1 : 0; /* the caller stopping is not an error */
 }
 
+/* A read's row says how many reads of each kind it stands for (store_reads.c). */
 #define AUDIT_COLUMNS                                                                              \
 	"id, at_ms, actor_kind, coalesce(actor_id, -1), role, coalesce(plan_id, -1), action, "     \
-	"detail"
+	"CASE WHEN action = 'plan_read' THEN coalesce((SELECT json_set(audit.detail, '$.reads', "  \
+	"r.plan_n + r.versions_n + r.diff_n, '$.counts', json_object('plan', r.plan_n, "           \
+	"'versions', r.versions_n, 'diff', r.diff_n)) FROM plan_reads r "                          \
+	"WHERE r.audit_id = audit.id), detail) ELSE detail END"
 
 static int bounded(int limit)
 {

@@ -296,6 +296,65 @@ static const char *const migrations[] = {
     "  enrolled_ms INTEGER,"
     "  revoked_ms INTEGER"
     ");",
+
+    /* 7: people's data over its whole life. An erasure leaves a tombstone (the plan's number,
+     * when, who, and the kind of reason: never free text); the tombstone is permanent, needs the
+     * plan to exist when it is written, and its number is never given to a new plan. Frozen
+     * versions may now be deleted, but only for a plan with a tombstone: the erasure path and
+     * nothing else. Staff reading a plan is audited once per user, plan and few minutes;
+     * plan_reads counts the reads each such audit row stands for. */
+    "CREATE TABLE erasures ("
+    "  plan_id INTEGER PRIMARY KEY,"
+    "  at_ms INTEGER NOT NULL,"
+    "  actor_kind TEXT NOT NULL CHECK (actor_kind IN ('staff','system')),"
+    "  actor_id INTEGER,"
+    "  role TEXT NOT NULL DEFAULT '',"
+    "  reason TEXT NOT NULL CHECK (reason IN ('person_asked','made_in_error',"
+    "    'draft_expired','closed_expired'))"
+    ");"
+    "CREATE TRIGGER erasures_need_plan BEFORE INSERT ON erasures"
+    "  WHEN NOT EXISTS (SELECT 1 FROM plans WHERE id = NEW.plan_id) BEGIN"
+    "  SELECT RAISE(ABORT, 'only a plan that exists can be erased');"
+    "END;"
+    "CREATE TRIGGER erasures_no_replace BEFORE INSERT ON erasures"
+    "  WHEN EXISTS (SELECT 1 FROM erasures WHERE plan_id = NEW.plan_id) BEGIN"
+    "  SELECT RAISE(ABORT, 'an erasure is recorded once');"
+    "END;"
+    "CREATE TRIGGER erasures_no_update BEFORE UPDATE ON erasures BEGIN"
+    "  SELECT RAISE(ABORT, 'an erasure record cannot be changed');"
+    "END;"
+    "CREATE TRIGGER erasures_no_delete BEFORE DELETE ON erasures BEGIN"
+    "  SELECT RAISE(ABORT, 'an erasure record cannot be deleted');"
+    "END;"
+    "CREATE TRIGGER plans_no_reuse AFTER INSERT ON plans"
+    "  WHEN EXISTS (SELECT 1 FROM erasures WHERE plan_id = NEW.id) BEGIN"
+    "  SELECT RAISE(ABORT, 'an erased plan number is never used again');"
+    "END;"
+    "DROP TRIGGER versions_no_delete;"
+    "CREATE TRIGGER versions_no_delete BEFORE DELETE ON versions"
+    "  WHEN NOT EXISTS (SELECT 1 FROM erasures WHERE plan_id = OLD.plan_id) BEGIN"
+    "  SELECT RAISE(ABORT, 'versions are frozen: they cannot be deleted');"
+    "END;"
+    "CREATE TABLE plan_reads ("
+    "  audit_id INTEGER PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL,"
+    "  plan_id INTEGER NOT NULL,"
+    "  started_ms INTEGER NOT NULL,"
+    "  last_ms INTEGER NOT NULL,"
+    "  plan_n INTEGER NOT NULL DEFAULT 0,"
+    "  versions_n INTEGER NOT NULL DEFAULT 0,"
+    "  diff_n INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "CREATE INDEX plan_reads_who ON plan_reads(user_id, plan_id, started_ms);"
+    /* An erasure and the retention schedule find a plan's rows in these by its number; and
+     * deleting a visit makes SQLite look for answers and flags that point to it (the foreign
+     * key), a scan of every answer without an index: 122 ms a turn of 20 erasures among 2,000
+     * plans, 36 ms with (docs/performance.md). */
+    "CREATE INDEX flags_plan ON flags(plan_id);"
+    "CREATE INDEX reviews_plan ON reviews(plan_id);"
+    "CREATE INDEX resume_tokens_plan ON resume_tokens(plan_id);"
+    "CREATE INDEX answers_visit ON answers(visit_id);"
+    "CREATE INDEX flags_visit ON flags(visit_id);",
 };
 
 int db_migrate(store *s, char *err, size_t errlen)

@@ -6,10 +6,18 @@
 
 /* ---- plans ---- */
 
+/* A new plan's number: past every plan and every erased one, whose number is never used again
+ * (SQLite would otherwise give the highest erased number out again). */
+#define NEXT_PLAN_ID                                                                               \
+	"(SELECT max(coalesce((SELECT max(id) FROM plans), 0), "                                   \
+	"coalesce((SELECT max(plan_id) FROM erasures), 0)) + 1)"
+
 int store_plan_create(store *s, const unsigned char hash[STORE_HASH_BYTES], const char *person_name,
 		      long long budget_pence, long long *id, char *err, size_t errlen)
 {
-	if (db_run(s, "INSERT INTO plans (code_hash, person_name, budget_pence) VALUES (?, ?, ?)",
+	if (db_run(s,
+		   "INSERT INTO plans (id, code_hash, person_name, budget_pence) "
+		   "VALUES (" NEXT_PLAN_ID ", ?, ?, ?)",
 		   "BTN", hash, person_name, budget_pence)) {
 		db_err(err, errlen, "making a plan", s->db);
 		return -1;
@@ -319,8 +327,9 @@ int store_plan_invite(store *s, const unsigned char hash[STORE_HASH_BYTES], cons
 	if (store_write_begin(s, err, errlen))
 		return -1;
 	if (db_run(s,
-		   "INSERT INTO plans (code_hash, person_name, budget_pence, managing, invited_by) "
-		   "VALUES (?, ?, ?, ?, ?)",
+		   "INSERT INTO plans (id, code_hash, person_name, budget_pence, managing, "
+		   "invited_by) "
+		   "VALUES (" NEXT_PLAN_ID ", ?, ?, ?, ?, ?)",
 		   "BTNTN", hash, person_name, budget_pence, managing, a.id)) {
 		db_err(err, errlen, "making a plan", s->db);
 		goto out;

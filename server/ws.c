@@ -140,6 +140,25 @@ static void flush_cb(lws_sorted_usec_list_t *sul)
 	commit_batch(w);
 }
 
+static void job_cb(lws_sorted_usec_list_t *sul)
+{
+	ws *w = lws_container_of(sul, ws, job_sul);
+	long long next_s;
+
+	commit_batch(w);
+	next_s = w->job(w->job_ctx);
+	if (next_s >= 0)
+		lws_sul_schedule(w->ctx, 0, &w->job_sul, job_cb, next_s * LWS_US_PER_SEC);
+}
+
+void ws_every(ws *w, long long first_s, ws_job_fn fn, void *ctx)
+{
+	w->job = fn;
+	w->job_ctx = ctx;
+	lws_sul_schedule(w->ctx, 0, &w->job_sul, job_cb,
+			 first_s > 0 ? first_s * LWS_US_PER_SEC : 1);
+}
+
 static void schedule_flush(ws *w)
 {
 	if (w->flush_scheduled || !kiosk_batch_open(w->cfg.proto))

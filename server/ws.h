@@ -44,5 +44,10 @@ int ws_run(ws *w, volatile sig_atomic_t *stop);
 message_io ws_io(void);
 /* Safe from a signal handler or another thread. */
 void ws_wake(ws *w);
+/* A job on the loop: fn(ctx) runs first_s seconds from now (0: on the next turn), outside any
+ * kiosk batch (the open one is committed first), and returns the seconds until it runs again
+ * (negative: never). One job per server; ctx is borrowed until ws_free. */
+typedef long long (*ws_job_fn)(void *ctx);
+void ws_every(ws *w, long long first_s, ws_job_fn fn, void *ctx);
 
 #endif

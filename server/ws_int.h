@@ -18,6 +18,9 @@ struct ws {
 	ws_config cfg;
 	lws_sorted_usec_list_t flush_sul;
 	int flush_scheduled;
+	lws_sorted_usec_list_t job_sul; /* ws_every's job */
+	ws_job_fn job;
+	void *job_ctx;
 	struct lws_http_mount mount_health, mount_auth, mount_enrol, mount_web;
 	char web_origin[4096];
 	limiter *logins;			    /* wrong logins per address */

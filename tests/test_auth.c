@@ -28,6 +28,8 @@ static const struct {
     {AUTH_MANAGE_USERS, "manage_users", A},
     {AUTH_VIEW_AUDIT, "view_audit", M | A},
     {AUTH_MANAGE_KIOSKS, "manage_kiosks", A},
+    {AUTH_EXPORT_DATA, "export_data", M | A},
+    {AUTH_ERASE_PLAN, "erase_plan", A},
 };
 
 static void auth_can_should_match_the_table_for_every_role_and_action(void)

@@ -264,9 +264,9 @@ static void a_staff_websocket_without_a_cookie_should_get_login_needed_and_close
 static void a_kiosk_connection_should_know_no_staff_message_whatever_its_cookies(void)
 {
 	static const char *const types[] = {
-	    "me",	"caseload",  "invite", "new_code", "plan",	 "council",
-	    "comment",	"send_back", "ready",  "agree",	   "not_agreed", "sign_off",
-	    "versions", "diff",	     "audit",  "review",   "flag_close"};
+	    "me",	 "caseload", "invite",	   "new_code",	 "plan",     "council",	 "comment",
+	    "send_back", "ready",    "agree",	   "not_agreed", "sign_off", "versions", "diff",
+	    "audit",	 "review",   "flag_close", "export",	 "erase"};
 	char cookie[128];
 	wsclient_opts o = {origin, NULL, NULL};
 	wsclient *c;

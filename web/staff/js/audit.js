@@ -37,6 +37,15 @@ function lookup(ctx) {
     form);
 }
 
+/** What an administrator or manager may do with what is held about the person. */
+function dataLinks(ctx, id) {
+  const links = [
+    can(ctx.me, 'export_data') ? h('li', {}, h('a', { class: 'govuk-link', href: `#export/${id}`, id: 'audit-export', text: 'Everything held about this person (a copy for them)' })) : null,
+    can(ctx.me, 'erase_plan') ? h('li', {}, h('a', { class: 'govuk-link', href: `#erase/${id}`, id: 'audit-erase', text: 'Erase this plan' })) : null,
+  ].filter(Boolean);
+  return links.length ? h('ul', { class: 'govuk-list app-no-print' }, links) : null;
+}
+
 export async function render(ctx, id) {
   if (!id) {
     lookup(ctx);
@@ -45,6 +54,8 @@ export async function render(ctx, id) {
   const back = can(ctx.me, 'read_plan') ? backLink(`#plan/${encodeURIComponent(id)}`, 'Back to the plan') : backLink('#audit', 'Back');
   const r = /^\d+$/.test(id) ? await ctx.request({ type: 'audit', plan: Number(id) }) : { message: 'This address does not name a plan.' };
   const head = [back, h('span', { class: 'govuk-caption-l', text: `Plan ${id}` }), h('h1', { class: 'govuk-heading-l', text: 'Audit log' })];
+  if (r.type === 'audit' && !r.erased) head.push(dataLinks(ctx, id));
+  if (r.erased) head.push(h('p', { class: 'govuk-body', id: 'audit-erased', text: 'This plan has been erased. Its audit log is kept.' }));
   if (r.type !== 'audit') {
     ctx.show(...head);
     ctx.failed(r);

@@ -246,7 +246,8 @@ class PlanView {
         link('#agreement', 'Agreement and sign-off'),
         link('#reviews', 'Reviews'),
         can(this.ctx.me, 'read_plan') ? link(`#versions/${this.id}`, 'Versions (compare)') : null,
-        can(this.ctx.me, 'view_audit') ? link(`#audit/${this.id}`, 'Audit log') : null));
+        can(this.ctx.me, 'view_audit') ? link(`#audit/${this.id}`, 'Audit log') : null,
+        can(this.ctx.me, 'export_data') ? link(`#export/${this.id}`, 'Everything held about this person') : null));
   }
 
   // ---- the person's words, and comments ----

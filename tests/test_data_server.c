@@ -1,0 +1,471 @@
+/* test_data_server: people's data over its whole life against the real server binary. A plan is
+ * written through the real protocols (the invitation and a comment on the staff websocket, the
+ * person's answers and sending on a kiosk websocket), exported, and erased by an administrator;
+ * the database file and its write-ahead log are then searched, byte by byte, for the person's
+ * words. The retention schedule is shown by starting the server again on a database whose
+ * anonymous draft was last touched long ago. */
+#include "check.h"
+#include "code.h"
+#include "plan.h"
+#include "store.h"
+#include "testsrv.h"
+#include "users.h"
+#include "wsclient.h"
+
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define WAIT_MS 8000
+#define HOST	"127.0.0.1"
+
+/* Spaces are the only letters here that a form must encode (as +). */
+#define CASEY_PW  "casey long password"
+#define MORGAN_PW "morgan long password"
+#define ADA_PW	  "ada long password"
+
+static testsrv srv;
+static char dir[64];
+static char origin[64]; /* the server's own, as a browser on it sends */
+
+/* ---- helpers ---- */
+
+#define ask(c, ...)		   wsclient_askf((c), WAIT_MS, __VA_ARGS__)
+#define ask_is(c, type, what, ...) wsclient_ask_is((c), WAIT_MS, (type), (what), __VA_ARGS__)
+#define is_msg			   json_is_msg
+
+/* The login form's body for name and password (spaces as +), into out. */
+static void login_form(const char *name, const char *password, char *out, size_t n)
+{
+	snprintf(out, n, "name=%s&password=%s", name, password);
+	for (char *p = out; *p; p++)
+		if (*p == ' ')
+			*p = '+';
+}
+
+/* Logs in over HTTP; the cookie ("planaloud_staff=...") into cookie. 0, or -1. */
+static int login(const char *name, const char *password, char *cookie, size_t n)
+{
+	char form[256], headers[4096], value[256], location[256];
+	int status;
+
+	login_form(name, password, form, sizeof(form));
+	status = http_post_form(srv.port, "/staff/auth/login", origin, NULL, form, headers,
+				sizeof(headers));
+	if (status != 303 || http_header(headers, "Location", location, sizeof(location)) ||
+	    strcmp(location, "/staff/") != 0 ||
+	    http_header(headers, "Set-Cookie", value, sizeof(value)) ||
+	    strncmp(value, "planaloud_staff=", 16) != 0) {
+		fprintf(stderr, "  login as %s: %d\n%s\n", name, status, headers);
+		return -1;
+	}
+	snprintf(cookie, n, "%.*s", (int)strcspn(value, ";"), value);
+	return 0;
+}
+
+/* A staff websocket with this cookie (NULL: none). */
+static wsclient *staff_ws(const char *cookie, int *status)
+{
+	wsclient_opts o = {origin, NULL, NULL};
+
+	return wsclient_open_as(HOST, srv.port, &o, "planaloud-staff", cookie, status);
+}
+
+static wsclient *staff_as(const char *name, const char *pw)
+{
+	char cookie[128];
+	wsclient *c;
+
+	if (login(name, pw, cookie, sizeof(cookie)))
+		return NULL;
+	c = staff_ws(cookie, NULL);
+	if (c && !ask_is(c, "me", NULL, "{\"type\":\"me\"}")) {
+		wsclient_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* A kiosk connection that has read hello and the welcome page. */
+static wsclient *kiosk(void)
+{
+	wsclient_opts o = {origin, NULL, NULL};
+	wsclient *c = wsclient_open(HOST, srv.port, &o, NULL);
+	cJSON *m;
+	int ok;
+
+	if (!c)
+		return NULL;
+	m = wsclient_recv_json(c, WAIT_MS);
+	ok = is_msg(m, "hello", NULL);
+	cJSON_Delete(m);
+	m = ok ? wsclient_recv_json(c, WAIT_MS) : NULL;
+	ok = ok && is_msg(m, "page", "welcome");
+	cJSON_Delete(m);
+	if (!ok) {
+		wsclient_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* A kiosk with the plan open by its code, the person writing for themselves. */
+static wsclient *kiosk_open(const char *code, const char *expect_page)
+{
+	wsclient *c = kiosk();
+
+	if (!c)
+		return NULL;
+	if (!ask_is(c, "kept", NULL, "{\"type\":\"answer\",\"page\":\"who\",\"value\":\"me\"}") ||
+	    !ask_is(c, "page", expect_page, "{\"type\":\"code\",\"code\":\"%s\"}", code)) {
+		wsclient_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static int users_setup(void)
+{
+	struct {
+		const char *name;
+		auth_role role;
+		const char *pw;
+	} people[] = {
+	    {"casey", AUTH_CASEWORKER, CASEY_PW},
+	    {"morgan", AUTH_MANAGER, MORGAN_PW},
+	    {"ada", AUTH_ADMIN, ADA_PW},
+	};
+	char path[128], err[STORE_ERR_LEN] = "";
+	store *st;
+	users *u;
+	int rc = 0;
+
+	snprintf(path, sizeof(path), "%s/planaloud.db", dir);
+	st = store_open(path, err, sizeof(err));
+	u = st ? users_new(st) : NULL;
+	for (size_t i = 0; u && i < sizeof(people) / sizeof(*people); i++)
+		rc |= users_add(u, people[i].name, people[i].role, people[i].pw, NULL, NULL, err,
+				sizeof(err));
+	if (!u || rc)
+		fprintf(stderr, "users_setup: %s\n", err);
+	users_free(u);
+	store_close(st);
+	return u && !rc ? 0 : -1;
+}
+
+/* The database, opened alongside the running server. */
+static sqlite3 *db_open(void)
+{
+	char path[128];
+	sqlite3 *db = NULL;
+
+	snprintf(path, sizeof(path), "%s/planaloud.db", dir);
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		return NULL;
+	sqlite3_busy_timeout(db, 5000);
+	return db;
+}
+
+static long long db_count(const char *sql, long long plan)
+{
+	sqlite3 *db = db_open();
+	sqlite3_stmt *q = NULL;
+	long long n = -1;
+
+	if (db && sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK &&
+	    (sqlite3_bind_parameter_count(q) == 0 || sqlite3_bind_int64(q, 1, plan) == SQLITE_OK) &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		n = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	return n;
+}
+
+/* 1 when the file dir/name holds the bytes of text anywhere (a missing file holds nothing). */
+static int file_holds(const char *name, const char *text)
+{
+	char path[160];
+	FILE *f;
+	size_t n = strlen(text), len = 0, got;
+	char *data = NULL, *grown;
+	int found = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	for (;;) {
+		grown = realloc(data, len + 65536);
+		if (!grown)
+			break;
+		data = grown;
+		got = fread(data + len, 1, 65536, f);
+		len += got;
+		if (got < 65536)
+			break;
+	}
+	fclose(f);
+	for (size_t i = 0; data && i + n <= len && !found; i++)
+		found = memcmp(data + i, text, n) == 0;
+	free(data);
+	return found;
+}
+
+static int database_holds(const char *text)
+{
+	return file_holds("planaloud.db", text) || file_holds("planaloud.db-wal", text);
+}
+
+/* Runs sql on the database (the server stopped). 0, or -1. */
+static int db_exec(const char *sql)
+{
+	sqlite3 *db = db_open();
+	int ok = db && sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
+
+	if (!ok && db)
+		fprintf(stderr, "  %s: %s\n", sql, sqlite3_errmsg(db));
+	sqlite3_close(db);
+	return ok ? 0 : -1;
+}
+
+/* A plan invited by casey for `person`, written and sent at a kiosk with the answer `words`,
+ * then commented on by casey with `comment`. Its id (0: failed); its code into code. */
+static long long written_plan(wsclient *casey, const char *person, const char *words,
+			      const char *comment, char *code, size_t n)
+{
+	long long plan;
+	wsclient *k;
+	cJSON *m;
+	int ok;
+
+	m = ask(casey,
+		"{\"type\":\"invite\",\"seq\":1,\"person\":\"%s\",\"needs\":["
+		"{\"text\":\"You need help with %s.\",\"eligible\":true}]}",
+		person, words);
+	plan = is_msg(m, "invited", NULL) ? (long long)json_num(m, "plan", 0) : 0;
+	snprintf(code, n, "%s", json_str(m, "code") ? json_str(m, "code") : "");
+	cJSON_Delete(m);
+	k = plan ? kiosk_open(code, "profile-intro") : NULL;
+	ok = k &&
+	     ask_is(k, "saved", NULL,
+		    "{\"type\":\"answer\",\"page\":\"important\",\"value\":\"%s\"}", words) &&
+	     ask_is(k, "page", "sent", "{\"type\":\"send\"}");
+	wsclient_free(k);
+	ok = ok && ask_is(casey, "plan", "submitted",
+			  "{\"type\":\"comment\",\"plan\":%lld,\"section\":\"important\","
+			  "\"text\":\"%s\"}",
+			  plan, comment);
+	return ok ? plan : 0;
+}
+
+static void an_export_over_the_wire_should_hold_the_persons_words_and_be_audited(void)
+{
+	wsclient *casey = staff_as("casey", CASEY_PW), *morgan = staff_as("morgan", MORGAN_PW);
+	char code[CODE_MAX];
+	long long plan;
+	cJSON *m;
+
+	CHECK(casey && morgan);
+	if (!casey || !morgan)
+		goto out;
+	plan = written_plan(casey, "Uma Export", "Saffron kites", "Kestrel question", code,
+			    sizeof(code));
+	CHECK(plan > 0);
+	m = ask(casey, "{\"type\":\"export\",\"seq\":4,\"plan\":%lld}", plan);
+	CHECK(is_msg(m, "error", "not-allowed-role"));
+	cJSON_Delete(m);
+	m = ask(morgan, "{\"type\":\"export\",\"seq\":5,\"plan\":%lld}", plan);
+	CHECK(is_msg(m, "export", NULL) && json_num(m, "seq", -1) == 5);
+	CHECK(json_contains_text(m, "Saffron kites"));
+	CHECK(json_contains_text(m, "Kestrel question"));
+	CHECK(json_contains_text(m, "Uma Export"));
+	CHECK(json_count(m, "data.versions") == 1);
+	CHECK(json_count(m, "data.audit") > 3);
+	cJSON_Delete(m);
+	CHECK(db_count("SELECT count(*) FROM audit WHERE plan_id = ? AND action = 'data_exported'",
+		       plan) == 1);
+out:
+	wsclient_free(casey);
+	wsclient_free(morgan);
+}
+
+static void an_erased_plan_should_leave_no_trace_of_the_persons_words_on_disk(void)
+{
+	wsclient *casey = staff_as("casey", CASEY_PW), *morgan = staff_as("morgan", MORGAN_PW),
+		 *ada = staff_as("ada", ADA_PW), *k = NULL;
+	char code[CODE_MAX];
+	long long plan = 0;
+	cJSON *m;
+
+	CHECK(casey && morgan && ada);
+	if (!casey || !morgan || !ada)
+		goto out;
+	plan = written_plan(casey, "Vera Erase", "Lavender harmonica", "Marmoset remark", code,
+			    sizeof(code));
+	CHECK(plan > 0);
+	CHECK(ask_is(casey, "plan", "submitted", "{\"type\":\"plan\",\"plan\":%lld}", plan));
+	CHECK(db_count("SELECT count(*) FROM audit WHERE plan_id = ? AND action = 'plan_read'",
+		       plan) == 1);
+	CHECK(database_holds("Lavender harmonica"));
+
+	/* Only an administrator, and only with the plan's number typed to confirm. */
+	m = ask(morgan,
+		"{\"type\":\"erase\",\"plan\":%lld,\"reason\":\"person_asked\",\"confirm\":%lld}",
+		plan, plan);
+	CHECK(is_msg(m, "error", "not-allowed-role"));
+	cJSON_Delete(m);
+	m = ask(
+	    ada,
+	    "{\"type\":\"erase\",\"plan\":%lld,\"reason\":\"person_asked\",\"confirm\":\"1%lld\"}",
+	    plan, plan);
+	CHECK(is_msg(m, "error", "confirm-plan") && json_str(m, "message"));
+	cJSON_Delete(m);
+	CHECK(db_count("SELECT count(*) FROM plans WHERE id = ?", plan) == 1);
+
+	m = ask(
+	    ada,
+	    "{\"type\":\"erase\",\"plan\":%lld,\"reason\":\"person_asked\",\"confirm\":\"%lld\"}",
+	    plan, plan);
+	CHECK(is_msg(m, "erased", NULL) && json_num(m, "plan", 0) == (double)plan);
+	cJSON_Delete(m);
+
+	/* While the server runs, and after it stops: not in the database, not in its log. */
+	CHECK(!database_holds("Lavender harmonica"));
+	CHECK(!database_holds("Vera Erase"));
+	CHECK(!database_holds("Marmoset remark"));
+	CHECK(db_count("SELECT count(*) FROM erasures WHERE plan_id = ?", plan) == 1);
+	CHECK(db_count("SELECT count(*) FROM audit WHERE plan_id = ?", plan) > 5);
+
+	/* The code opens nothing now; the audit trail is still there for the administrator. */
+	k = kiosk();
+	CHECK(k &&
+	      ask_is(k, "kept", NULL, "{\"type\":\"answer\",\"page\":\"who\",\"value\":\"me\"}"));
+	m = k ? ask(k, "{\"type\":\"code\",\"code\":\"%s\"}", code) : NULL;
+	CHECK(is_msg(m, "error", "wrong-code"));
+	cJSON_Delete(m);
+	m = ask(ada, "{\"type\":\"audit\",\"plan\":%lld}", plan);
+	CHECK(is_msg(m, "audit", NULL) && json_count(m, "rows") > 5);
+	CHECK_STR(json_str(m, "rows.0.action"), "plan_erased");
+	CHECK(!json_contains_text(m, "Lavender"));
+	cJSON_Delete(m);
+out:
+	wsclient_free(k);
+	wsclient_free(casey);
+	wsclient_free(morgan);
+	wsclient_free(ada);
+	CHECK(testsrv_stop(&srv) == 0);
+	CHECK(plan > 0 && !database_holds("Lavender harmonica") && !database_holds("Vera Erase"));
+}
+
+/* The server is stopped: a plan started without a code whose last touch was long ago. */
+/* Starts the server again on the same data folder, and browsers on its new origin. */
+static int restart(const char *const *extra)
+{
+	if (testsrv_start(&srv, PLANALOUD_BINARY, dir, 0, extra))
+		return -1;
+	snprintf(origin, sizeof(origin), "http://%s:%d", HOST, srv.port);
+	return 0;
+}
+
+static long long old_anonymous_draft(void)
+{
+	wsclient *k;
+	long long plan;
+	int ok;
+
+	if (restart(NULL))
+		return 0;
+	k = kiosk();
+	ok = k &&
+	     ask_is(k, "kept", NULL, "{\"type\":\"answer\",\"page\":\"who\",\"value\":\"me\"}") &&
+	     ask_is(k, "page", NULL, "{\"type\":\"new_plan\",\"seq\":1}") &&
+	     ask_is(k, "saved", NULL,
+		    "{\"type\":\"answer\",\"page\":\"important\",\"value\":\"Walrus lanterns\"}");
+	wsclient_free(k);
+	plan = db_count("SELECT max(id) FROM plans", 0);
+	if (testsrv_stop(&srv) != 0 || !ok)
+		return 0;
+	if (db_exec("UPDATE plans SET created_at = '2020-01-01T00:00:00.000Z', updated_at = "
+		    "'2020-01-01T00:00:00.000Z';"
+		    "UPDATE answers SET updated_at = '2020-01-01T00:00:00.000Z';"
+		    "UPDATE visits SET started_at = '2020-01-01T00:00:00.000Z';"))
+		return 0;
+	return plan;
+}
+
+static void the_retention_schedule_should_erase_an_old_anonymous_draft_at_start(void)
+{
+	static const char *const keep[] = {"--retain-drafts-days", "0", NULL};
+	long long plan = old_anonymous_draft(), invited;
+	wsclient *casey;
+
+	CHECK(plan > 0);
+	if (!plan)
+		return;
+	invited = db_count("SELECT count(*) FROM plans WHERE invited_by IS NOT NULL", 0);
+	CHECK(invited > 0);
+
+	/* 0 keeps drafts for ever: after a whole staff round trip, it is still there. */
+	CHECK(restart(keep) == 0);
+	casey = staff_as("casey", CASEY_PW);
+	CHECK(casey && ask_is(casey, "caseload", NULL, "{\"type\":\"caseload\"}"));
+	wsclient_free(casey);
+	CHECK(db_count("SELECT count(*) FROM plans WHERE id = ?", plan) == 1);
+	CHECK(testsrv_stop(&srv) == 0);
+
+	/* The default (30 days) erases it at start, as the system, for that reason. */
+	CHECK(restart(NULL) == 0);
+	/* The job runs at the loop's first turn, before /healthz (which testsrv waits for) is
+	 * answered. */
+	CHECK(db_count("SELECT count(*) FROM plans WHERE id = ?", plan) == 0);
+	CHECK(db_count("SELECT count(*) FROM erasures WHERE plan_id = ? AND reason = "
+		       "'draft_expired' AND actor_kind = 'system'",
+		       plan) == 1);
+	CHECK(db_count("SELECT count(*) FROM plans WHERE invited_by IS NOT NULL", 0) == invited);
+	CHECK(!database_holds("Walrus lanterns"));
+	CHECK(testsrv_stop(&srv) == 0);
+}
+
+static void remove_dir(void)
+{
+	static const char *const names[] = {"planaloud.db", "planaloud.db-wal", "planaloud.db-shm",
+					    "secret.key"};
+	char path[160];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		unlink(path);
+	}
+	if (rmdir(dir) != 0) {
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", dir);
+	}
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	testsrv_watchdog(240);
+	if (sodium_init() < 0)
+		return 1;
+	snprintf(dir, sizeof(dir), "/tmp/planaloud-datasrv-XXXXXX");
+	if (!mkdtemp(dir) || users_setup() || testsrv_start(&srv, PLANALOUD_BINARY, dir, 0, NULL)) {
+		CHECK(0);
+		remove_dir();
+		return check_report();
+	}
+	snprintf(origin, sizeof(origin), "http://%s:%d", HOST, srv.port);
+	RUN(an_export_over_the_wire_should_hold_the_persons_words_and_be_audited);
+	RUN(an_erased_plan_should_leave_no_trace_of_the_persons_words_on_disk);
+	RUN(the_retention_schedule_should_erase_an_old_anonymous_draft_at_start);
+	remove_dir();
+	return check_report();
+}
