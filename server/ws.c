@@ -347,12 +347,6 @@ ws *ws_new(const ws_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	w->cfg = *cfg;
-	w->logins = limiter_new(LOGIN_FAILURES_PER_ADDRESS, LOGIN_WINDOW_SECONDS);
-	if (!w->logins) {
-		err_set(err, errlen, "out of memory");
-		free(w);
-		return NULL;
-	}
 	snprintf(w->web_origin, sizeof(w->web_origin), "%s", cfg->web_dir);
 
 	w->mount_web.mountpoint = "/";
@@ -386,7 +380,6 @@ ws *ws_new(const ws_config *cfg, char *err, size_t errlen)
 	if (!w->ctx) {
 		err_set(err, errlen, "cannot listen on %s port %d (is something else using it?)",
 			cfg->listen ? cfg->listen : "every interface", cfg->port);
-		limiter_free(w->logins);
 		free(w);
 		return NULL;
 	}
@@ -422,6 +415,5 @@ void ws_free(ws *w)
 	if (!w)
 		return;
 	lws_context_destroy(w->ctx);
-	limiter_free(w->logins);
 	free(w);
 }
