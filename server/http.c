@@ -13,21 +13,23 @@
 
 static const char *const form_fields[] = {"name", "password"};
 
-/* /healthz: 200 when the database answers, 503 when it does not. */
-static int healthz(struct lws *wsi, ws *w)
+/* /healthz: 200 when the database answers, 503 when it does not; and the logins whose
+ * passwords are being checked (the loop answers while they are). */
+static int healthz(struct lws *wsi, ws *w, int checking)
 {
 	unsigned char out[LWS_PRE + 512], *start = out + LWS_PRE, *p = start,
 					  *end = out + sizeof(out);
-	char body[192];
+	char body[224];
 	size_t done, total;
 	int n, ok;
 
 	ok = store_ping(w->cfg.st) == 0;
 	kiosk_prerender_progress(w->cfg.proto, &done, &total);
 	n = snprintf(body, sizeof(body),
-		     "{\"status\":\"%s\",\"schema\":%d,\"prerendered\":%zu,\"texts\":%zu}\n",
+		     "{\"status\":\"%s\",\"schema\":%d,\"prerendered\":%zu,\"texts\":%zu,"
+		     "\"logins_checking\":%d}\n",
 		     ok ? "ok" : "unavailable", ok ? store_schema_version(w->cfg.st) : -1, done,
-		     total);
+		     total, checking);
 	if (lws_add_http_common_headers(wsi, ok ? HTTP_STATUS_OK : HTTP_STATUS_SERVICE_UNAVAILABLE,
 					"application/json", (lws_filepos_t)n, &p, end) ||
 	    lws_finalize_write_http_header(wsi, start, &p, end))
@@ -149,7 +151,7 @@ static void login_checked(void *ctx, void *owner, void *job)
 	users_staff who;
 	long long wait_ms;
 
-	r->checking = 0;
+	r->checking = NULL;
 	commit_batch(w);
 	if (users_login_finish(w->cfg.users, &j->a, &result, token, &who, &wait_ms, err,
 			       sizeof(err))) {
@@ -219,7 +221,7 @@ static int staff_login(struct lws *wsi, ws *w, http_vhost *hv, http_req *r)
 	snprintf(j->password, sizeof(j->password), "%s", password);
 	if (hasher_submit(hv->h, j, r))
 		goto busy;
-	r->checking = 1;
+	r->checking = hv->h;
 	return 0; /* login_checked answers */
 busy:
 	log_refused(r, "busy");
@@ -263,18 +265,23 @@ static int form_from_our_page(const ws *w, struct lws *wsi)
 	       strncmp(o + 3, host, hl) == 0 && (o[3 + hl] == '/' || o[3 + hl] == '\0');
 }
 
-/* 1 when the request says its form is bigger than a form of ours can be. */
-static int form_too_big(struct lws *wsi)
+/* How big the form says it is: 0 when it fits, HTTP_STATUS_REQ_ENTITY_TOO_LARGE when it says it
+ * is bigger than a form of ours can be, HTTP_STATUS_LENGTH_REQUIRED when it does not say (sent in
+ * chunks: browsers send a form's length, and chunked bodies are not read here). */
+static unsigned int form_size_refusal(struct lws *wsi)
 {
 	char v[32];
 
-	return lws_hdr_copy(wsi, v, sizeof(v), WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0 &&
-	       strtoull(v, NULL, 10) > FORM_MAX_BYTES;
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0 ||
+	    lws_hdr_copy(wsi, v, sizeof(v), WSI_TOKEN_HTTP_CONTENT_LENGTH) <= 0)
+		return HTTP_STATUS_LENGTH_REQUIRED;
+	return strtoull(v, NULL, 10) > FORM_MAX_BYTES ? HTTP_STATUS_REQ_ENTITY_TOO_LARGE : 0;
 }
 
 /* The request has come (headers only): which route, and whether to hear its form at all. */
 static int http_request(struct lws *wsi, ws *w, http_req *r)
 {
+	unsigned int refusal;
 	char uri[64] = "";
 
 	memset(r, 0, sizeof(*r));
@@ -295,17 +302,21 @@ static int http_request(struct lws *wsi, ws *w, http_req *r)
 			r->route = ROUTE_NONE;
 			return http_status(wsi, HTTP_STATUS_FORBIDDEN);
 		}
-		if (form_too_big(wsi)) {
+		if ((refusal = form_size_refusal(wsi)) != 0) {
 			log_refused(r, "too-big");
 			r->route = ROUTE_NONE;
-			return http_status(wsi, HTTP_STATUS_REQ_ENTITY_TOO_LARGE);
+			return http_status(wsi, refusal);
 		}
 		r->has_token = staff_cookie(wsi, r->token) == 0;
 		return 0; /* the form follows */
 	}
 	if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) > 0 &&
-	    strcmp(uri, "/healthz") == 0)
-		return healthz(wsi, w);
+	    strcmp(uri, "/healthz") == 0) {
+		http_vhost *hv =
+		    lws_protocol_vh_priv_get(lws_get_vhost(wsi), lws_get_protocol(wsi));
+
+		return healthz(wsi, w, hv && hv->h ? hasher_in_flight(hv->h) : 0);
+	}
 	if (strncmp(uri, "/staff/auth", 11) == 0)
 		return http_status(wsi, HTTP_STATUS_METHOD_NOT_ALLOWED);
 	return http_status(wsi, HTTP_STATUS_NOT_FOUND);
@@ -359,13 +370,11 @@ static int http_body_done(struct lws *wsi, ws *w, http_req *r)
 
 /* The request is over (answered, or the browser went away): its password check, if any, is
  * forgotten, and what it held is wiped. */
-static void http_req_end(struct lws *wsi, http_req *r)
+static void http_req_end(http_req *r)
 {
-	http_vhost *hv = lws_protocol_vh_priv_get(lws_get_vhost(wsi), lws_get_protocol(wsi));
-
-	if (r->checking && hv && hv->h)
-		hasher_cancel(hv->h, r);
-	r->checking = 0;
+	if (r->checking)
+		hasher_cancel(r->checking, r);
+	r->checking = NULL;
 	if (r->spa) {
 		lws_spa_destroy(r->spa);
 		r->spa = NULL;
@@ -428,7 +437,7 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
 	case LWS_CALLBACK_CLOSED_HTTP:
 		if (r)
-			http_req_end(wsi, r);
+			http_req_end(r);
 		break;
 
 	default:

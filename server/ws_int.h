@@ -28,10 +28,10 @@ typedef struct http_req {
 	int has_token;
 	unsigned char token[USERS_TOKEN_BYTES];
 	char peer[64];
-	size_t body_bytes; /* of the form so far */
-	int too_big;	   /* answered 413: the rest of the body is not read */
-	int checking;	   /* the login's password is in the hasher */
-	int answer_ready;  /* location (and cookie) wait for the connection to be writeable */
+	size_t body_bytes;	 /* of the form so far */
+	int too_big;		 /* answered 413: the rest of the body is not read */
+	struct hasher *checking; /* the hasher the login's password is in, or NULL */
+	int answer_ready;	 /* location (and cookie) wait for the connection to be writeable */
 	char location[64];
 	char cookie[160];
 } http_req;
