@@ -1,11 +1,15 @@
-/* users: staff accounts. Passwords are hashed with Argon2id (libsodium), logins are throttled by
- * name, and a login makes a session: 32 random bytes given to the browser, of which the database
+/* users: staff accounts. Passwords are hashed with Argon2id (libsodium), wrong logins make the
+ * name, the name from an address and the address wait longer each time, and a login makes a
+ * session: 32 random bytes given to the browser, of which the database
  * keeps only a BLAKE2b hash. Built on the store (which audits each change in the same transaction);
  * the roles are auth.h's.
  *
  * Hashing a password takes tens of milliseconds and 19 MiB on the calling thread: users_add,
  * users_set_password and users_login_check do it once each (twice when the stored hash is from
  * weaker parameters). A login is split so that its check can run off the event loop.
+ *
+ * Threads: everything on the caller's (the event loop's) thread, but users_login_check, which
+ * touches only its attempt and may run on any thread.
  *
  * Times are milliseconds since 1970 (UTC) from the users' clock: the real one, or the one a test
  * sets. Functions return 0 or -1 (a reason in err when err is not NULL) as the store's do; reasons
