@@ -9,6 +9,9 @@
  * jobs are in the hasher at once (queued, running or waiting to be collected): more are refused
  * at once, so that a flood of logins costs a bounded amount of memory and time.
  *
+ * The workers run at a lower priority (niceness 10) than the loop: when the cores are busy, the
+ * kiosks' replies come before a login's check.
+ *
  * Threads: hasher_new, _submit, _cancel, _collect, _free and _in_flight on the loop's thread only;
  * work functions on a worker thread; wake on a worker thread (it must be thread-safe, e.g.
  * lws_cancel_service). */
