@@ -14,6 +14,7 @@ struct users {
 	store *st;
 	users_clock_fn clock;
 	void *clock_ctx;
+	char stand_in[USERS_HASH_MAX]; /* see STAND_IN */
 	throttle *waits;	/* wrong logins per name, per name and address, per address */
 	long long minute_start; /* wrong logins from everywhere in the minute from here */
 	int minute_failures;
@@ -21,9 +22,11 @@ struct users {
 
 /* What an unknown name's password is checked against, so that an unknown name costs what a
  * known one does: the hash, at this build's parameters, of 32 random bytes that were thrown away.
- * Nobody knows a password that matches it. */
-static const char stand_in[] = "$argon2id$v=19$m=19456,t=2,p=1$qz7xC9FvHHJrtLDVraww1g$"
-			       "Aooj+SyIJk4+1BToZqx6q687zE/0W09H5FjozDZXOMA";
+ * Nobody knows a password that matches it. If the parameters are raised, users_new makes one at
+ * the new ones (a hash's time, once). */
+#define STAND_IN                                                                                   \
+	"$argon2id$v=19$m=19456,t=2,p=1$qz7xC9FvHHJrtLDVraww1g$"                                   \
+	"Aooj+SyIJk4+1BToZqx6q687zE/0W09H5FjozDZXOMA"
 
 /* Wrong logins per name, per name and address, and per address: see users.h. */
 static const throttle_rule name_rule = {USERS_NAME_FREE, USERS_WAIT_FIRST_MS,
@@ -51,7 +54,21 @@ users *users_new(store *st)
 		return NULL;
 	u->st = st;
 	u->clock = real_clock;
-	u->waits = throttle_new(WAIT_KEYS);
+	snprintf(u->stand_in, sizeof(u->stand_in), "%s", STAND_IN);
+	if (crypto_pwhash_str_needs_rehash(u->stand_in, USERS_PWHASH_OPSLIMIT,
+					   USERS_PWHASH_MEMLIMIT) != 0) {
+		unsigned char secret[32];
+		char text[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
+
+		randombytes_buf(secret, sizeof(secret));
+		sodium_bin2base64(text, sizeof(text), secret, sizeof(secret),
+				  sodium_base64_VARIANT_ORIGINAL);
+		if (users_password_hash(text, u->stand_in, NULL, 0))
+			u->stand_in[0] = '\0';
+		sodium_memzero(secret, sizeof(secret));
+		sodium_memzero(text, sizeof(text));
+	}
+	u->waits = u->stand_in[0] ? throttle_new(WAIT_KEYS) : NULL;
 	if (!u->waits) {
 		free(u);
 		return NULL;
@@ -343,7 +360,7 @@ int users_login_begin(users *u, const char *name, const char *address, users_att
 	/* Unknown and disabled users are checked as long as others, against a hash nobody can
 	 * match. */
 	snprintf(a->hash, sizeof(a->hash), "%s",
-		 found == 0 && !user.disabled ? user.password_hash : stand_in);
+		 found == 0 && !user.disabled ? user.password_hash : u->stand_in);
 	sodium_memzero(&user, sizeof(user));
 	return 1;
 }
