@@ -11,6 +11,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sodium.h>
@@ -406,6 +407,87 @@ static void a_nul_or_control_byte_in_the_form_should_never_log_in(void)
 		  "/staff/");
 }
 
+/* The server's standard error (its log), as a file the test reads. */
+static char log_path[128];
+static int saved_stderr = -1;
+
+/* What the log file holds now (malloc'd; free it), or NULL. */
+static char *server_log(void)
+{
+	FILE *f = fopen(log_path, "r");
+	char *text = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (text = calloc(1, (size_t)n + 1)) && fread(text, 1, (size_t)n, f) != (size_t)n) {
+		free(text);
+		text = NULL;
+	}
+	fclose(f);
+	return text;
+}
+
+static void log_lines_should_say_who_and_why_but_never_a_name_typed_or_a_password(void)
+{
+	char where[128], *log;
+
+	CHECK_STR(login_from("127.0.0.4", "name=pw-in-the-name-box&password=a+secret+password+here",
+			     where, sizeof(where)),
+		  "/staff/login.html?problem=wrong");
+	CHECK_STR(login_from("127.0.0.4", "name=casey&password=casey+long+password", where,
+			     sizeof(where)),
+		  "/staff/");
+	log = server_log();
+	CHECK(log != NULL);
+	if (!log)
+		return;
+	CHECK(strstr(log, "event=login-refused reason=wrong address=::ffff:127.0.0.4") != NULL);
+	CHECK(strstr(log, "event=login-refused reason=not-our-page") != NULL);
+	CHECK(strstr(log, "event=login-refused reason=too-big") != NULL);
+	CHECK(strstr(log, "event=login-refused reason=bad-input") != NULL);
+	CHECK(strstr(log, "event=login-refused reason=busy") != NULL);
+	CHECK(strstr(log, "event=login-ok user=1") != NULL);
+	CHECK(strstr(log, "pw-in-the-name-box") == NULL);
+	CHECK(strstr(log, "secret") == NULL);
+	CHECK(strstr(log, "casey") == NULL);
+	CHECK(strstr(log, "made-up") == NULL);
+	free(log);
+}
+
+/* The server's log goes to a file from here on (the tests' own lines too, shown at the end). */
+static int log_to_file(void)
+{
+	int fd;
+
+	snprintf(log_path, sizeof(log_path), "%s/server.log", dir);
+	fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	saved_stderr = fd >= 0 ? dup(STDERR_FILENO) : -1;
+	if (saved_stderr < 0 || dup2(fd, STDERR_FILENO) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* Standard error back, with what went to the file while it was away. */
+static void log_back(void)
+{
+	char *log = server_log();
+
+	if (saved_stderr < 0)
+		return;
+	dup2(saved_stderr, STDERR_FILENO);
+	close(saved_stderr);
+	saved_stderr = -1;
+	if (log)
+		fputs(log, stderr);
+	free(log);
+}
+
 /* ---- setup ---- */
 
 static int users_setup(void)
@@ -443,8 +525,10 @@ int main(void)
 	if (sodium_init() < 0)
 		return 1;
 	snprintf(dir, sizeof(dir), "/tmp/planaloud-loginsrv-XXXXXX");
-	if (!mkdtemp(dir) || users_setup() || testsrv_start(&srv, PLANALOUD_BINARY, dir, 0, NULL)) {
+	if (!mkdtemp(dir) || users_setup() || log_to_file() ||
+	    testsrv_start(&srv, PLANALOUD_BINARY, dir, 0, NULL)) {
 		CHECK(0);
+		log_back();
 		remove_dir();
 		return check_report();
 	}
@@ -456,8 +540,10 @@ int main(void)
 	RUN(a_form_not_from_the_servers_own_page_should_be_refused);
 	RUN(a_form_over_4_kib_should_get_413_and_one_of_unknown_size_411);
 	RUN(a_nul_or_control_byte_in_the_form_should_never_log_in);
+	RUN(log_lines_should_say_who_and_why_but_never_a_name_typed_or_a_password);
 	CHECK(testsrv_alive(&srv));
 	CHECK(testsrv_stop(&srv) == 0);
+	log_back();
 	remove_dir();
 	return check_report();
 }
