@@ -336,8 +336,8 @@ static int http_body(struct lws *wsi, http_req *r, const void *in, size_t len)
 		return -1;
 	}
 	if (!r->spa) {
-		r->spa =
-		    lws_spa_create(wsi, form_fields, LWS_ARRAY_SIZE(form_fields), 1024, NULL, NULL);
+		r->spa = lws_spa_create(wsi, form_fields, LWS_ARRAY_SIZE(form_fields),
+					FORM_MAX_BYTES, NULL, NULL);
 		if (!r->spa)
 			return -1;
 	}

@@ -99,7 +99,7 @@ static int read_answer(int fd, char *headers, size_t hlen)
 static int post_login(const char *source, const char *extra, const char *form, char *headers,
 		      size_t hlen)
 {
-	char req[1024];
+	char req[8192];
 	int fd = open_from(source), status = -1, n;
 
 	if (fd < 0)
@@ -402,6 +402,15 @@ static void a_nul_or_control_byte_in_the_form_should_never_log_in(void)
 	for (size_t i = 0; i < sizeof(forms) / sizeof(*forms); i++)
 		CHECK_STR(login_from(NULL, forms[i], where, sizeof(where)),
 			  "/staff/login.html?problem=wrong");
+	/* a password longer than any can be, in a form under 4 KiB: refused the same way */
+	{
+		static char form[4000];
+
+		snprintf(form, sizeof(form), "name=casey&password=");
+		memset(form + strlen(form), 'a', 3000);
+		CHECK_STR(login_from(NULL, form, where, sizeof(where)),
+			  "/staff/login.html?problem=wrong");
+	}
 	/* refused as odd input, not counted against casey */
 	CHECK_STR(login_from(NULL, "name=casey&password=casey+long+password", where, sizeof(where)),
 		  "/staff/");
