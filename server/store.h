@@ -164,15 +164,12 @@ int store_user_set_disabled(store *s, long long id, int disabled, long long now_
 typedef void (*store_user_fn)(void *ctx, const store_user *u);
 int store_users_each(store *s, store_user_fn fn, void *ctx);
 
-/* ---- login failures, remembered by name (known or not) ---- */
-/* The failures since the last success for a name and when its lock ends (0: none). A name never
- * seen gives 0 and 0. */
-int store_login_state(store *s, const char *name, int *failures, long long *locked_until_ms);
-/* Records a failed login: the name's new failure count and lock, and the audit row
- * "login_failed". user is the account the name belongs to, or NULL for an unknown name.
- * audit_name is what the audit row says was typed (NULL: nothing). */
-int store_login_failed(store *s, const char *name, const store_user *user, const char *audit_name,
-		       int failures, long long locked_until_ms, long long now_ms, char *err,
+/* ---- logins ---- */
+/* Audits a failed login as "login_failed": user is the account the name typed belongs to, or NULL
+ * for a name that is no user's, which is recorded as "unknown" and never as typed (people type
+ * passwords into the name box). failures: the name's failures lately; wait_ms: how long it must
+ * now wait. The counts themselves are the caller's (users.c keeps them in memory). */
+int store_login_failed(store *s, const store_user *user, int failures, long long wait_ms, char *err,
 		       size_t errlen);
 /* Records a good login: forgets the name's failures, makes the session under token_hash, and
  * audits "login_ok". */
@@ -196,8 +193,8 @@ int store_session_touch(store *s, const unsigned char token_hash[STORE_HASH_BYTE
  * 0, or 1 when there was no such session. */
 int store_session_end(store *s, const unsigned char token_hash[STORE_HASH_BYTES],
 		      const store_actor *by);
-/* Forgets sessions last seen before seen_before_ms or made before created_before_ms, and login
- * failures last counted before failures_before_ms whose lock has ended by then. */
+/* Forgets sessions last seen before seen_before_ms or made before created_before_ms, and rows
+ * older than failures_before_ms of the login_failures table (which earlier versions kept). */
 int store_staff_prune(store *s, long long seen_before_ms, long long created_before_ms,
 		      long long failures_before_ms);
 

@@ -168,53 +168,20 @@ int store_users_each(store *s, store_user_fn fn, void *ctx)
 		   : 0;
 }
 
-/* ---- login failures ---- */
+/* ---- logins ---- */
 
-static int read_login_state(void *ctx, sqlite3_stmt *st)
-{
-	long long *out = ctx;
-
-	out[0] = sqlite3_column_int64(st, 0);
-	out[1] = sqlite3_column_int64(st, 1);
-	return 1;
-}
-
-int store_login_state(store *s, const char *name, int *failures, long long *locked_until_ms)
-{
-	long long got[2] = {0, 0};
-	int rc = db_row(s, read_login_state, got,
-			"SELECT failures, locked_until_ms FROM login_failures WHERE name = ?", "T",
-			name);
-
-	*failures = rc == 0 ? (int)got[0] : 0;
-	*locked_until_ms = rc == 0 ? got[1] : 0;
-	return rc < 0 ? -1 : 0;
-}
-
-int store_login_failed(store *s, const char *name, const store_user *user, const char *audit_name,
-		       int failures, long long locked_until_ms, long long now_ms, char *err,
+int store_login_failed(store *s, const store_user *user, int failures, long long wait_ms, char *err,
 		       size_t errlen)
 {
-	long long locked_for_s =
-	    locked_until_ms > now_ms ? (locked_until_ms - now_ms + 999) / 1000 : 0;
 	/* An unknown name is audited with no actor id: nobody is known to have tried. */
 	store_actor who = {STORE_ACTOR_STAFF, user ? user->id : -1, user ? user->role : ""};
 	int ok = 0;
 
 	if (store_write_begin(s, err, errlen))
 		return -1;
-	if (db_run(s,
-		   "INSERT INTO login_failures (name, failures, locked_until_ms, last_ms) "
-		   "VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET failures = "
-		   "excluded.failures, "
-		   "locked_until_ms = excluded.locked_until_ms, last_ms = excluded.last_ms",
-		   "TIII", name, (long long)failures, locked_until_ms, now_ms)) {
-		db_err(err, errlen, "counting a failed login", s->db);
-		goto out;
-	}
 	if (db_audit(s, &who, -1, "login_failed",
-		     AUDIT_SQL("json_object('name', ?, 'failures', ?, 'locked_for_s', ?)"), "TII",
-		     audit_name, (long long)failures, locked_for_s)) {
+		     AUDIT_SQL("json_object('name', ?, 'failures', ?, 'wait_s', ?)"), "TII",
+		     user ? user->name : "unknown", (long long)failures, (wait_ms + 999) / 1000)) {
 		db_err(err, errlen, "auditing a failed login", s->db);
 		goto out;
 	}

@@ -1,6 +1,7 @@
 #include "users.h"
 
 #include "err.h"
+#include "throttle.h"
 #include "utf8.h"
 
 #include <sodium.h>
@@ -13,11 +14,28 @@ struct users {
 	store *st;
 	users_clock_fn clock;
 	void *clock_ctx;
-	/* A hash of a random password nobody knows: what an unknown name's password is checked
-	 * against, so that an unknown name costs what a known one does. Made on first need. */
-	char stand_in[USERS_HASH_MAX];
-	int have_stand_in;
+	char stand_in[USERS_HASH_MAX]; /* see STAND_IN */
+	throttle *waits;	/* wrong logins per name, per name and address, per address */
+	long long minute_start; /* wrong logins from everywhere in the minute from here */
+	int minute_failures;
 };
+
+/* What an unknown name's password is checked against, so that an unknown name costs what a
+ * known one does: the hash, at this build's parameters, of 32 random bytes that were thrown away.
+ * Nobody knows a password that matches it. If the parameters are raised, users_new makes one at
+ * the new ones (a hash's time, once). */
+#define STAND_IN                                                                                   \
+	"$argon2id$v=19$m=19456,t=2,p=1$qz7xC9FvHHJrtLDVraww1g$"                                   \
+	"Aooj+SyIJk4+1BToZqx6q687zE/0W09H5FjozDZXOMA"
+
+/* Wrong logins per name, per name and address, and per address: see users.h. */
+static const throttle_rule name_rule = {USERS_NAME_FREE, USERS_WAIT_FIRST_MS,
+					USERS_NAME_WAIT_MAX_MS, USERS_FAILURES_KEPT_MS};
+static const throttle_rule pair_rule = {USERS_PAIR_FREE, USERS_WAIT_FIRST_MS,
+					USERS_PAIR_WAIT_MAX_MS, USERS_FAILURES_KEPT_MS};
+static const throttle_rule address_rule = {USERS_ADDRESS_FREE, USERS_WAIT_FIRST_MS,
+					   USERS_ADDRESS_WAIT_MAX_MS, USERS_FAILURES_KEPT_MS};
+#define WAIT_KEYS 8192 /* keys remembered at once: about 400 KiB */
 
 static long long real_clock(void *ctx)
 {
@@ -36,6 +54,25 @@ users *users_new(store *st)
 		return NULL;
 	u->st = st;
 	u->clock = real_clock;
+	snprintf(u->stand_in, sizeof(u->stand_in), "%s", STAND_IN);
+	if (crypto_pwhash_str_needs_rehash(u->stand_in, USERS_PWHASH_OPSLIMIT,
+					   USERS_PWHASH_MEMLIMIT) != 0) {
+		unsigned char secret[32];
+		char text[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
+
+		randombytes_buf(secret, sizeof(secret));
+		sodium_bin2base64(text, sizeof(text), secret, sizeof(secret),
+				  sodium_base64_VARIANT_ORIGINAL);
+		if (users_password_hash(text, u->stand_in, NULL, 0))
+			u->stand_in[0] = '\0';
+		sodium_memzero(secret, sizeof(secret));
+		sodium_memzero(text, sizeof(text));
+	}
+	u->waits = u->stand_in[0] ? throttle_new(WAIT_KEYS) : NULL;
+	if (!u->waits) {
+		free(u);
+		return NULL;
+	}
 	return u;
 }
 
@@ -43,7 +80,7 @@ void users_free(users *u)
 {
 	if (!u)
 		return;
-	sodium_memzero(u->stand_in, sizeof(u->stand_in));
+	throttle_free(u->waits);
 	free(u);
 }
 
@@ -225,87 +262,152 @@ static int fill_staff(const store_user *user, users_staff *who)
 	return 0;
 }
 
-/* The lock after `failures` wrong passwords in a row: none below USERS_MAX_FAILURES, then 30 s,
- * 1, 2, 4, 8 minutes, then 15 minutes for every further failure. */
-static long long lock_ms(int failures)
+/* The keys a login is counted under: "n" and the name (lower case: names are one whatever their
+ * case), "p" with the name and address, "a" and the address. *len is the key's length. */
+static void wait_key(char out[8 + USERS_NAME_MAX + USERS_ADDRESS_MAX], size_t *len, char kind,
+		     const users_attempt *a)
 {
-	long long ms = USERS_LOCK_FIRST_MS;
+	size_t n = 0;
 
-	if (failures < USERS_MAX_FAILURES)
-		return 0;
-	for (int i = USERS_MAX_FAILURES; i < failures && ms < USERS_LOCK_MAX_MS; i++)
-		ms *= 2;
-	return ms < USERS_LOCK_MAX_MS ? ms : USERS_LOCK_MAX_MS;
+	out[n++] = kind;
+	if (kind != 'a')
+		for (const char *p = a->name; *p; p++)
+			out[n++] = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p;
+	out[n++] = '\0'; /* names hold no NUL: "n"+name and "p"+name+address cannot meet */
+	if (kind != 'n') {
+		size_t al = strlen(a->address);
+
+		memcpy(out + n, a->address, al);
+		n += al;
+	}
+	*len = n;
 }
 
-/* The stand-in hash an unknown name is checked against, made once. 0, or -1. */
-static int stand_in_ready(users *u, char *err, size_t errlen)
+/* The longest wait among the attempt's keys at t. */
+static long long wait_for(users *u, const users_attempt *a, long long t)
 {
-	unsigned char secret[32];
-	char text[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
+	char key[8 + USERS_NAME_MAX + USERS_ADDRESS_MAX];
+	long long longest = 0, w;
+	size_t len;
 
-	if (u->have_stand_in)
-		return 0;
-	randombytes_buf(secret, sizeof(secret));
-	sodium_bin2base64(text, sizeof(text), secret, sizeof(secret),
-			  sodium_base64_VARIANT_ORIGINAL);
-	u->have_stand_in = users_password_hash(text, u->stand_in, err, errlen) == 0;
-	sodium_memzero(secret, sizeof(secret));
-	sodium_memzero(text, sizeof(text));
-	return u->have_stand_in ? 0 : -1;
+	wait_key(key, &len, 'n', a);
+	longest = throttle_wait(u->waits, key, len, t);
+	if (*a->address) {
+		wait_key(key, &len, 'p', a);
+		if ((w = throttle_wait(u->waits, key, len, t)) > longest)
+			longest = w;
+		wait_key(key, &len, 'a', a);
+		if ((w = throttle_wait(u->waits, key, len, t)) > longest)
+			longest = w;
+	}
+	return longest;
 }
 
-int users_login(users *u, const char *name, const char *password, users_login_result *result,
-		unsigned char token[USERS_TOKEN_BYTES], users_staff *who, long long *wait_ms,
-		char *err, size_t errlen)
+/* Counts a failure under each of the attempt's keys: a->failures gets the name's count, and the
+ * return is the wait the name must now keep from this address. */
+static long long count_failure(users *u, users_attempt *a, long long t)
 {
-	/* Failures are counted under the name as typed (case aside); every name that cannot be a
-	 * user's shares one count, so odd input cannot grow the table. */
-	const char *key = users_name_valid(name) ? name : "";
-	unsigned char th[STORE_HASH_BYTES];
-	long long t = now(u), locked_until;
-	size_t pwlen = strlen(password);
-	int failures, found = 1, good, rc = -1;
+	char key[8 + USERS_NAME_MAX + USERS_ADDRESS_MAX];
+	long long wait = 0, w = 0;
+	size_t len;
+
+	wait_key(key, &len, 'n', a);
+	a->failures = throttle_fail(u->waits, key, len, &name_rule, t, &wait);
+	if (*a->address) {
+		wait_key(key, &len, 'p', a);
+		throttle_fail(u->waits, key, len, &pair_rule, t, &w);
+		if (w > wait)
+			wait = w;
+		wait_key(key, &len, 'a', a);
+		throttle_fail(u->waits, key, len, &address_rule, t, &w);
+		if (w > wait)
+			wait = w;
+	}
+	if (t - u->minute_start >= 60 * 1000) {
+		u->minute_start = t;
+		u->minute_failures = 0;
+	}
+	a->ceiling = ++u->minute_failures == USERS_CEILING_PER_MINUTE + 1;
+	return wait;
+}
+
+int users_login_begin(users *u, const char *name, const char *address, users_attempt *a,
+		      users_login_result *result, long long *wait_ms, char *err, size_t errlen)
+{
 	store_user user = {0};
-	char fresh[USERS_HASH_MAX] = "";
+	int found = 1;
+
+	memset(a, 0, sizeof(*a));
+	a->user_id = -1;
+	*result = USERS_LOGIN_WRONG;
+	*wait_ms = 0;
+	/* Every name that cannot be a user's shares one count, so odd input cannot grow it. */
+	if (users_name_valid(name))
+		snprintf(a->name, sizeof(a->name), "%s", name);
+	if (address)
+		snprintf(a->address, sizeof(a->address), "%s", address);
+	*wait_ms = wait_for(u, a, now(u));
+	if (*wait_ms > 0) {
+		*result = USERS_LOGIN_WAIT;
+		return 0;
+	}
+	if (*a->name && (found = store_user_find(u->st, a->name, &user)) < 0) {
+		err_set(err, errlen, "The database could not be read.");
+		return -1;
+	}
+	if (found == 0)
+		a->user_id = user.id;
+	/* Unknown and disabled users are checked as long as others, against a hash nobody can
+	 * match. */
+	snprintf(a->hash, sizeof(a->hash), "%s",
+		 found == 0 && !user.disabled ? user.password_hash : u->stand_in);
+	sodium_memzero(&user, sizeof(user));
+	return 1;
+}
+
+void users_login_check(users_attempt *a, const char *password)
+{
+	size_t pwlen = strlen(password);
+
+	a->fresh[0] = '\0';
+	a->password_ok = crypto_pwhash_str_verify(a->hash, password, pwlen) == 0 &&
+			 a->user_id >= 0 && pwlen <= USERS_PASSWORD_MAX;
+	/* Hashed under weaker parameters than today's: hash again while the password is here. A
+	 * failure leaves the old hash, which still works. */
+	if (a->password_ok &&
+	    crypto_pwhash_str_needs_rehash(a->hash, USERS_PWHASH_OPSLIMIT, USERS_PWHASH_MEMLIMIT) !=
+		0 &&
+	    users_password_hash(password, a->fresh, NULL, 0) != 0)
+		a->fresh[0] = '\0';
+}
+
+int users_login_finish(users *u, users_attempt *a, users_login_result *result,
+		       unsigned char token[USERS_TOKEN_BYTES], users_staff *who, long long *wait_ms,
+		       char *err, size_t errlen)
+{
+	unsigned char th[STORE_HASH_BYTES];
+	char key[8 + USERS_NAME_MAX + USERS_ADDRESS_MAX];
+	long long t = now(u);
+	store_user user = {0};
+	int found = 1, rc = -1;
+	size_t len;
 
 	*result = USERS_LOGIN_WRONG;
 	*wait_ms = 0;
-	if (store_login_state(u->st, key, &failures, &locked_until)) {
+	if (a->user_id >= 0 && (found = store_user_get(u->st, a->user_id, &user)) < 0) {
 		err_set(err, errlen, "The database could not be read.");
 		goto out;
 	}
-	if (failures >= USERS_MAX_FAILURES && t < locked_until) {
-		*result = USERS_LOGIN_LOCKED;
-		*wait_ms = locked_until - t;
-		rc = 0;
+	/* Checked against the hash of a moment ago: the user must still be as they were. */
+	if (!a->password_ok || found != 0 || user.disabled ||
+	    strcmp(user.password_hash, a->hash) != 0) {
+		*wait_ms = count_failure(u, a, t);
+		rc = store_login_failed(u->st, found == 0 ? &user : NULL, a->failures, *wait_ms,
+					err, errlen);
 		goto out;
 	}
-	if (stand_in_ready(u, err, errlen))
-		goto out;
-	if (*key && (found = store_user_find(u->st, key, &user)) < 0) {
-		err_set(err, errlen, "The database could not be read.");
-		goto out;
-	}
-	/* One hash check whatever the name: unknown and disabled users take as long as others. */
-	good = crypto_pwhash_str_verify(found == 0 ? user.password_hash : u->stand_in, password,
-					pwlen) == 0 &&
-	       found == 0 && !user.disabled && pwlen <= USERS_PASSWORD_MAX;
-	if (!good) {
-		if (failures < 1000000)
-			failures++;
-		locked_until = failures >= USERS_MAX_FAILURES ? t + lock_ms(failures) : 0;
-		*wait_ms = locked_until ? locked_until - t : 0;
-		rc = store_login_failed(u->st, key, found == 0 ? &user : NULL, *key ? key : NULL,
-					failures, locked_until, t, err, errlen);
-		goto out;
-	}
-	/* Hashed under weaker parameters than today's: hash again while the password is here.
-	 * A failure leaves the old hash, which still works. */
-	if (crypto_pwhash_str_needs_rehash(user.password_hash, USERS_PWHASH_OPSLIMIT,
-					   USERS_PWHASH_MEMLIMIT) != 0 &&
-	    users_password_hash(password, fresh, NULL, 0) == 0)
-		store_user_rehash(u->st, user.id, fresh);
+	if (a->fresh[0])
+		store_user_rehash(u->st, user.id, a->fresh);
 	store_staff_prune(u->st, t - USERS_IDLE_MS, t - USERS_SESSION_MAX_MS,
 			  t - USERS_FAILURES_KEPT_MS);
 	randombytes_buf(token, USERS_TOKEN_BYTES);
@@ -314,12 +416,37 @@ int users_login(users *u, const char *name, const char *password, users_login_re
 		sodium_memzero(token, USERS_TOKEN_BYTES);
 		goto out;
 	}
+	/* A good password forgets the name's failures, and this address's for it; the address's
+	 * own count stays (it may be trying many names). */
+	wait_key(key, &len, 'n', a);
+	throttle_forget(u->waits, key, len);
+	wait_key(key, &len, 'p', a);
+	throttle_forget(u->waits, key, len);
 	*result = USERS_LOGIN_OK;
 	rc = 0;
 out:
-	sodium_memzero(fresh, sizeof(fresh));
 	sodium_memzero(th, sizeof(th));
 	sodium_memzero(&user, sizeof(user));
+	return rc;
+}
+
+void users_attempt_wipe(users_attempt *a)
+{
+	sodium_memzero(a, sizeof(*a));
+}
+
+int users_login(users *u, const char *name, const char *password, users_login_result *result,
+		unsigned char token[USERS_TOKEN_BYTES], users_staff *who, long long *wait_ms,
+		char *err, size_t errlen)
+{
+	users_attempt a;
+	int rc = users_login_begin(u, name, NULL, &a, result, wait_ms, err, errlen);
+
+	if (rc == 1) {
+		users_login_check(&a, password);
+		rc = users_login_finish(u, &a, result, token, who, wait_ms, err, errlen);
+	}
+	users_attempt_wipe(&a);
 	return rc;
 }
 

@@ -1,12 +1,15 @@
-/* users: staff accounts. Passwords are hashed with Argon2id (libsodium), logins are throttled by
- * name, and a login makes a session: 32 random bytes given to the browser, of which the database
+/* users: staff accounts. Passwords are hashed with Argon2id (libsodium), wrong logins make the
+ * name, the name from an address and the address wait longer each time, and a login makes a
+ * session: 32 random bytes given to the browser, of which the database
  * keeps only a BLAKE2b hash. Built on the store (which audits each change in the same transaction);
  * the roles are auth.h's.
  *
  * Hashing a password takes tens of milliseconds and 19 MiB on the calling thread: users_add,
- * users_set_password and users_login do it once each (users_login twice when the stored hash is
- * from weaker parameters, and once more on its first call: the stand-in hash that unknown names'
- * passwords are checked against).
+ * users_set_password and users_login_check do it once each (twice when the stored hash is from
+ * weaker parameters). A login is split so that its check can run off the event loop.
+ *
+ * Threads: everything on the caller's (the event loop's) thread, but users_login_check, which
+ * touches only its attempt and may run on any thread.
  *
  * Times are milliseconds since 1970 (UTC) from the users' clock: the real one, or the one a test
  * sets. Functions return 0 or -1 (a reason in err when err is not NULL) as the store's do; reasons
@@ -38,13 +41,25 @@
 #define USERS_IDLE_MS	     (30LL * 60 * 1000)
 #define USERS_SESSION_MAX_MS (12LL * 60 * 60 * 1000)
 #define USERS_TOUCH_MS	     (60LL * 1000)
-/* After USERS_MAX_FAILURES wrong passwords in a row a name is locked for USERS_LOCK_FIRST_MS,
- * doubling with each further failure up to USERS_LOCK_MAX_MS. Counts that lock nothing are
- * forgotten after USERS_FAILURES_KEPT_MS. */
-#define USERS_MAX_FAILURES     5
-#define USERS_LOCK_FIRST_MS    (30LL * 1000)
-#define USERS_LOCK_MAX_MS      (15LL * 60 * 1000)
-#define USERS_FAILURES_KEPT_MS (24LL * 60 * 60 * 1000)
+/* Wrong logins slow down, they never lock anyone out for long. Failures are counted per name
+ * (known or not), per name and address, and per address; past its free allowance each failure
+ * doubles the wait that key must keep before its next try, from USERS_WAIT_FIRST_MS up to the
+ * key's cap. The cap per name is short, so that an attack on a name from one address keeps the
+ * real user at another address waiting USERS_NAME_WAIT_MAX_MS at most; the attacker's own address
+ * waits up to USERS_PAIR_WAIT_MAX_MS for that name. A key with no failure for
+ * USERS_FAILURES_KEPT_MS is forgotten. The counts are kept in memory: a restart forgets them. */
+#define USERS_WAIT_FIRST_MS	  (1LL * 1000)
+#define USERS_NAME_FREE		  4 /* failures per name that cost no wait */
+#define USERS_NAME_WAIT_MAX_MS	  (30LL * 1000)
+#define USERS_PAIR_FREE		  4 /* per name and address */
+#define USERS_PAIR_WAIT_MAX_MS	  (15LL * 60 * 1000)
+#define USERS_ADDRESS_FREE	  20 /* per address, whatever the names */
+#define USERS_ADDRESS_WAIT_MAX_MS (60LL * 1000)
+#define USERS_FAILURES_KEPT_MS	  (24LL * 60 * 60 * 1000)
+/* More wrong logins than this in a minute, from everywhere together, is an attack worth telling
+ * someone about: users_login_finish says so (once a minute), and nobody is locked for it. */
+#define USERS_CEILING_PER_MINUTE 60
+#define USERS_ADDRESS_MAX	 64 /* an address as text, with its NUL */
 
 typedef struct users users;
 
@@ -97,15 +112,42 @@ typedef struct users_staff {
 typedef enum users_login_result {
 	USERS_LOGIN_OK,	   /* token and *who are filled in */
 	USERS_LOGIN_WRONG, /* no such user, wrong password or a disabled user: one answer for all */
-	USERS_LOGIN_LOCKED /* too many failures: refused without looking at the password */
+	USERS_LOGIN_WAIT   /* too many failures lately: refused without looking at the password */
 } users_login_result;
 
-/* Tries a login. Returns 0 with *result, or -1 when the store fails. On USERS_LOGIN_OK, token
- * gets the new session's token (the caller's to send as a cookie and then wipe) and *who the user.
- * *wait_ms is how long the name is now locked (0 when it is not): after USERS_MAX_FAILURES wrong
- * passwords in a row for a name, known or not, the name is locked for 30 s, doubling with each
- * further failure up to 15 minutes; a good password resets it. Unknown names cost the same hash
- * check as known ones and get the same answers. */
+/* One login on its way: users_login_begin fills it on the loop, users_login_check (on any
+ * thread, touching nothing else) checks the password against it, users_login_finish records
+ * the answer on the loop. The caller owns it and wipes it with users_attempt_wipe. */
+typedef struct users_attempt {
+	char name[USERS_NAME_MAX + 1];	 /* as typed, when it can be a name; else "" */
+	char address[USERS_ADDRESS_MAX]; /* where it came from; "" when not known */
+	long long user_id;		 /* -1: no such user */
+	char hash[USERS_HASH_MAX];	 /* the user's password hash, or the stand-in's */
+	int password_ok;		 /* users_login_check's answer */
+	char fresh[USERS_HASH_MAX];	 /* the password under today's parameters, or "" */
+	int ceiling;			 /* users_login_finish: this failure crossed the ceiling */
+	int failures;			 /* users_login_finish: the name's failures so far */
+} users_attempt;
+
+/* The first step of a login, on the loop: looks at the waits and finds the user. address may be
+ * NULL or "" (the command line, a test). 1 when the password must now be checked; 0 when the
+ * answer is already *result (USERS_LOGIN_WAIT, with *wait_ms); -1 when the store fails. */
+int users_login_begin(users *u, const char *name, const char *address, users_attempt *a,
+		      users_login_result *result, long long *wait_ms, char *err, size_t errlen);
+/* The Argon2id check, on any thread: a->password_ok, and a->fresh when the stored hash is from
+ * weaker parameters. One check whatever the name, so unknown names cost what known ones do.
+ * Touches nothing but a and password (borrowed). */
+void users_login_check(users_attempt *a, const char *password);
+/* The last step, on the loop: counts a failure (and *wait_ms: how long the name must now wait
+ * from this address) or makes the session (token: the caller's to send as a cookie and then
+ * wipe; *who). A user disabled or given a new password meanwhile gets USERS_LOGIN_WRONG. 0 with
+ * *result, or -1 when the store fails. */
+int users_login_finish(users *u, users_attempt *a, users_login_result *result,
+		       unsigned char token[USERS_TOKEN_BYTES], users_staff *who, long long *wait_ms,
+		       char *err, size_t errlen);
+void users_attempt_wipe(users_attempt *a);
+
+/* The three steps at once, on the calling thread (the command line, tests): address unknown. */
 int users_login(users *u, const char *name, const char *password, users_login_result *result,
 		unsigned char token[USERS_TOKEN_BYTES], users_staff *who, long long *wait_ms,
 		char *err, size_t errlen);

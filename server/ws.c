@@ -391,12 +391,6 @@ ws *ws_new(const ws_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	w->cfg = *cfg;
-	w->logins = limiter_new(LOGIN_FAILURES_PER_ADDRESS, LOGIN_WINDOW_SECONDS);
-	if (!w->logins) {
-		err_set(err, errlen, "out of memory");
-		free(w);
-		return NULL;
-	}
 	snprintf(w->web_origin, sizeof(w->web_origin), "%s", cfg->web_dir);
 
 	w->mount_web.mountpoint = "/";
@@ -440,7 +434,6 @@ ws *ws_new(const ws_config *cfg, char *err, size_t errlen)
 					"it? are the certificate and the key a matching PEM pair?)"
 				      : "cannot listen on %s port %d (is something else using it?)",
 			cfg->listen ? cfg->listen : "every interface", cfg->port);
-		limiter_free(w->logins);
 		free(w);
 		return NULL;
 	}
@@ -480,6 +473,5 @@ void ws_free(ws *w)
 	if (!w)
 		return;
 	lws_context_destroy(w->ctx);
-	limiter_free(w->logins);
 	free(w);
 }

@@ -3,14 +3,11 @@
 #ifndef PLANALOUD_WS_INT_H
 #define PLANALOUD_WS_INT_H
 
-#include "limiter.h"
 #include "ws.h"
 
 #include <libwebsockets.h>
 
-#define KIOSK_COOKIE_NAME	   "planaloud_kiosk"
-#define LOGIN_FAILURES_PER_ADDRESS 30  /* wrong logins from one address ... */
-#define LOGIN_WINDOW_SECONDS	   600 /* ... in this long, before it must wait */
+#define KIOSK_COOKIE_NAME "planaloud_kiosk"
 
 struct ws {
 	struct lws_context *ctx;
@@ -23,18 +20,25 @@ struct ws {
 	void *job_ctx;
 	struct lws_http_mount mount_health, mount_auth, mount_enrol, mount_web;
 	char web_origin[4096];
-	limiter *logins;			    /* wrong logins per address */
 	struct lws_protocol_vhost_options hdr_hsts; /* with TLS: first of the headers */
 	struct lws_vhost *redirect_vh;		    /* --redirect-port's, or NULL */
 };
 
-/* One HTTP request to /staff/auth/: its form, while the body arrives. */
+/* One HTTP request to /staff/auth/: its form while the body arrives, then (a login) while its
+ * password is checked off the loop, then its answer until the connection may be written. */
 typedef struct http_req {
+	struct lws *wsi;
 	struct lws_spa *spa;
 	int route; /* ROUTE_LOGIN, ROUTE_LOGOUT or ROUTE_ENROL */
 	int has_token;
 	unsigned char token[USERS_TOKEN_BYTES];
 	char peer[64];
+	size_t body_bytes;	 /* of the form so far */
+	int too_big;		 /* answered 413: the rest of the body is not read */
+	struct hasher *checking; /* the hasher the login's password is in, or NULL */
+	int answer_ready;	 /* location (and cookie) wait for the connection to be writeable */
+	char location[64];
+	char cookie[160];
 } http_req;
 
 enum { ROUTE_NONE, ROUTE_LOGIN, ROUTE_LOGOUT, ROUTE_ENROL };

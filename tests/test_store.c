@@ -932,26 +932,30 @@ static void store_should_disable_a_user_and_end_their_sessions(void)
 	store_close(s);
 }
 
-static void store_should_count_login_failures_by_name_whatever_its_case(void)
+static int audit_detail(void *ctx, const store_audit_row *row)
+{
+	char *seen = ctx;
+	size_t len = strlen(seen);
+
+	snprintf(seen + len, 512 - len, "%s:%lld:%s;", row->action, row->actor_id, row->detail);
+	return 0;
+}
+
+static void store_should_audit_a_failed_login_of_a_name_that_is_no_user_as_unknown(void)
 {
 	store *s = open_memory();
-	unsigned char t[STORE_HASH_BYTES];
-	long long until = -1;
-	int failures = -1;
+	char seen[512] = "";
 	store_user u;
 
-	CHECK(store_login_state(s, "nobody", &failures, &until) == 0);
-	CHECK(failures == 0 && until == 0);
-	CHECK(store_login_failed(s, "Casey", NULL, "Casey", 1, 0, 10, NULL, 0) == 0);
-	CHECK(store_login_failed(s, "casey", NULL, "casey", 5, 30010, 20, NULL, 0) == 0);
-	CHECK(store_login_state(s, "CASEY", &failures, &until) == 0);
-	CHECK(failures == 5 && until == 30010);
 	CHECK(store_user_add(s, "casey", "caseworker", SOME_HASH, 1, NULL, NULL, NULL, 0) == 0);
 	CHECK(store_user_find(s, "casey", &u) == 0);
-	hash_of(3, t);
-	CHECK(store_login_ok(s, &u, t, 40000, NULL, 0) == 0);
-	CHECK(store_login_state(s, "casey", &failures, &until) == 0);
-	CHECK(failures == 0 && until == 0);
+	CHECK(store_login_failed(s, NULL, 1, 0, NULL, 0) == 0);
+	CHECK(store_login_failed(s, &u, 6, 1500, NULL, 0) == 0);
+	CHECK(store_audit_each_recent(s, 0, 10, audit_detail, seen) == 0);
+	CHECK_STR(seen,
+		  "login_failed:1:{\"name\":\"casey\",\"failures\":6,\"wait_s\":2};"
+		  "login_failed:-1:{\"name\":\"unknown\",\"failures\":1,\"wait_s\":0};"
+		  "user_added:-1:{\"user_id\":1,\"name\":\"casey\",\"role\":\"caseworker\"};");
 	store_close(s);
 }
 
@@ -962,8 +966,6 @@ static void store_staff_prune_should_forget_old_sessions_and_failures(void)
 	unsigned char old[STORE_HASH_BYTES], fresh[STORE_HASH_BYTES];
 	store_session ses;
 	store_user u;
-	int failures;
-	long long until;
 
 	if (!s) {
 		CHECK(s != NULL);
@@ -975,13 +977,11 @@ static void store_staff_prune_should_forget_old_sessions_and_failures(void)
 	CHECK(store_user_find(s, "casey", &u) == 0);
 	CHECK(store_login_ok(s, &u, old, 1000, NULL, 0) == 0);
 	CHECK(store_login_ok(s, &u, fresh, 5000, NULL, 0) == 0);
-	CHECK(store_login_failed(s, "gone", NULL, "gone", 2, 0, 1000, NULL, 0) == 0);
-	CHECK(store_login_failed(s, "locked", NULL, "locked", 9, 90000, 1000, NULL, 0) == 0);
+	CHECK(store_login_failed(s, NULL, 2, 0, NULL, 0) == 0);
+	CHECK(store_login_failed(s, &u, 9, 90000, NULL, 0) == 0);
 	CHECK(store_staff_prune(s, 4000, 0, 4000) == 0);
 	CHECK(store_session_find(s, old, &ses) == 1);
 	CHECK(store_session_find(s, fresh, &ses) == 0);
-	CHECK(store_login_state(s, "gone", &failures, &until) == 0 && failures == 0);
-	CHECK(store_login_state(s, "locked", &failures, &until) == 0 && failures == 9);
 	CHECK(store_staff_prune(s, 0, 6000, 0) == 0); /* made too long ago, however busy */
 	CHECK(store_session_find(s, fresh, &ses) == 1);
 	/* The audit log keeps all of it. */
@@ -1475,7 +1475,7 @@ int main(void)
 	RUN(staff_writes_should_join_an_open_batch_and_commit_with_it);
 	RUN(staff_writes_should_be_rolled_back_with_a_batch_that_is_undone);
 	RUN(store_should_disable_a_user_and_end_their_sessions);
-	RUN(store_should_count_login_failures_by_name_whatever_its_case);
+	RUN(store_should_audit_a_failed_login_of_a_name_that_is_no_user_as_unknown);
 	RUN(store_staff_prune_should_forget_old_sessions_and_failures);
 	RUN(store_audit_should_list_a_plans_rows_newest_first);
 	RUN(store_audit_should_bound_a_listing);

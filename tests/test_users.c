@@ -315,7 +315,6 @@ static void an_unknown_name_should_cost_a_hash_check_like_a_known_one(void)
 	if (fixture_open(&f, NULL))
 		return;
 	CHECK(add(&f, "casey", AUTH_CASEWORKER, "purple monkey dishwasher") == 0);
-	login(&f, "warm-up", "not the password at all", NULL, NULL); /* makes the stand-in hash */
 	known = login_time(&f, "casey");
 	unknown = login_time(&f, "nobody");
 	/* A lookup alone takes microseconds; an Argon2id check at 19 MiB, milliseconds. */
@@ -324,7 +323,7 @@ static void an_unknown_name_should_cost_a_hash_check_like_a_known_one(void)
 	fixture_close(&f);
 }
 
-static void five_wrong_passwords_should_lock_the_name_until_the_window_passes(void)
+static void five_wrong_passwords_should_make_the_name_wait_until_the_wait_passes(void)
 {
 	fixture f;
 	long long wait = -1;
@@ -339,18 +338,18 @@ static void five_wrong_passwords_should_lock_the_name_until_the_window_passes(vo
 		CHECK(wait == 0);
 	}
 	CHECK(login(&f, "CASEY", "wrong password", NULL, &wait) == USERS_LOGIN_WRONG);
-	CHECK(wait == 30 * 1000);
-	/* The right password is refused while the lock lasts, without being checked. */
-	CHECK(login(&f, "casey", "purple monkey dishwasher", token, &wait) == USERS_LOGIN_LOCKED);
-	CHECK(wait == 30 * 1000);
-	f.clock.t += 29 * 1000;
-	CHECK(login(&f, "casey", "purple monkey dishwasher", token, &wait) == USERS_LOGIN_LOCKED);
 	CHECK(wait == 1000);
-	/* After the window, one more wrong password locks it for twice as long. */
-	f.clock.t += 1000;
+	/* The right password is refused while the wait lasts, without being checked. */
+	CHECK(login(&f, "casey", "purple monkey dishwasher", token, &wait) == USERS_LOGIN_WAIT);
+	CHECK(wait == 1000);
+	f.clock.t += 999;
+	CHECK(login(&f, "casey", "purple monkey dishwasher", token, &wait) == USERS_LOGIN_WAIT);
+	CHECK(wait == 1);
+	/* After the wait, one more wrong password waits twice as long. */
+	f.clock.t += 1;
 	CHECK(login(&f, "casey", "wrong password", NULL, &wait) == USERS_LOGIN_WRONG);
-	CHECK(wait == 60 * 1000);
-	f.clock.t += 60 * 1000;
+	CHECK(wait == 2000);
+	f.clock.t += 2000;
 	CHECK(login(&f, "casey", "purple monkey dishwasher", token, &wait) == USERS_LOGIN_OK);
 	CHECK(users_session_check(f.u, token, &who) == 0);
 	/* Success forgets the failures: one wrong password is just one again. */
@@ -359,10 +358,10 @@ static void five_wrong_passwords_should_lock_the_name_until_the_window_passes(vo
 	fixture_close(&f);
 }
 
-static void locks_should_double_up_to_15_minutes(void)
+static void a_names_wait_should_double_up_to_30_seconds_and_never_lock_it(void)
 {
 	fixture f;
-	long long wait = -1, expect[] = {30, 60, 120, 240, 480, 900, 900};
+	long long wait = -1, expect[] = {1, 2, 4, 8, 16, 30, 30, 30};
 
 	if (fixture_open(&f, NULL))
 		return;
@@ -376,42 +375,175 @@ static void locks_should_double_up_to_15_minutes(void)
 	fixture_close(&f);
 }
 
-static void an_unknown_name_should_be_locked_just_like_a_known_one(void)
+static void an_unknown_name_should_wait_just_like_a_known_one(void)
 {
 	fixture f;
-	long long known[7], unknown[7];
-	users_login_result rk[7], ru[7];
+	long long known[6], unknown[6];
+	users_login_result rk[6], ru[6];
 
 	if (fixture_open(&f, NULL))
 		return;
 	CHECK(add(&f, "casey", AUTH_CASEWORKER, "purple monkey dishwasher") == 0);
-	for (int i = 0; i < 7; i++) {
+	for (int i = 0; i < 6; i++) {
 		rk[i] = login(&f, "casey", "wrong password", NULL, &known[i]);
 		ru[i] = login(&f, "nobody", "wrong password", NULL, &unknown[i]);
 		CHECK(rk[i] == ru[i]);
 		CHECK(known[i] == unknown[i]);
 	}
-	CHECK(ru[4] == USERS_LOGIN_WRONG && unknown[4] == 30 * 1000);
-	CHECK(ru[5] == USERS_LOGIN_LOCKED);
+	CHECK(ru[4] == USERS_LOGIN_WRONG && unknown[4] == 1000);
+	CHECK(ru[5] == USERS_LOGIN_WAIT);
 	fixture_close(&f);
 }
 
-static void failures_should_be_remembered_across_a_restart(void)
+/* One login from address in its three steps; the password is checked only when check. */
+static users_login_result login_from(fixture *f, const char *name, const char *pw,
+				     const char *address, int check, long long *wait_ms,
+				     users_attempt *out)
 {
-	char path[128];
-	fixture f;
-	long long wait = 0;
+	unsigned char token[USERS_TOKEN_BYTES];
+	users_login_result r = (users_login_result)-1;
+	users_attempt a;
+	users_staff who;
+	char err[STORE_ERR_LEN] = "";
+	int rc = users_login_begin(f->u, name, address, &a, &r, wait_ms, err, sizeof(err));
 
-	snprintf(path, sizeof(path), "%s/restart.db", tmpdir);
-	if (fixture_open(&f, path))
+	if (rc == 1) {
+		if (check)
+			users_login_check(&a, pw);
+		rc = users_login_finish(f->u, &a, &r, token, &who, wait_ms, err, sizeof(err));
+	}
+	if (rc < 0)
+		fprintf(stderr, "  login %s from %s: %s\n", name, address, err);
+	if (out)
+		*out = a;
+	users_attempt_wipe(&a);
+	return r;
+}
+
+static void made_up_names_from_one_address_should_not_stop_a_user_at_another(void)
+{
+	fixture f;
+	char name[32];
+	long long wait = 0;
+	int refused = 0;
+
+	if (fixture_open(&f, NULL))
 		return;
-	for (int i = 0; i < 5; i++)
-		login(&f, "nobody", "wrong password", NULL, NULL);
+	CHECK(add(&f, "casey", AUTH_CASEWORKER, "purple monkey dishwasher") == 0);
+	/* Behind a proxy that is not trusted, everyone comes from one address: 40 made-up names,
+	 * each wrong (unchecked: a wrong password costs no hash here). */
+	for (int i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), "made-up-%d", i);
+		if (login_from(&f, name, "x", "203.0.113.9", 0, &wait, NULL) == USERS_LOGIN_WAIT)
+			refused++;
+		f.clock.t += 100;
+	}
+	/* the address itself now waits, but only up to its cap */
+	CHECK(refused > 0);
+	CHECK(login_from(&f, "made-up-x", "x", "203.0.113.9", 0, &wait, NULL) == USERS_LOGIN_WAIT);
+	CHECK(wait > 0 && wait <= USERS_ADDRESS_WAIT_MAX_MS);
+	/* a real user at another address logs in at once */
+	CHECK(login_from(&f, "casey", "purple monkey dishwasher", "198.51.100.7", 1, &wait, NULL) ==
+	      USERS_LOGIN_OK);
 	fixture_close(&f);
-	if (fixture_open(&f, path))
+}
+
+static void a_name_attacked_from_one_address_should_let_its_user_in_from_another_soon(void)
+{
+	fixture f;
+	long long wait = 0, attacker_wait = 0;
+	int tries = 0;
+
+	if (fixture_open(&f, NULL))
 		return;
-	CHECK(login(&f, "nobody", "wrong password", NULL, &wait) == USERS_LOGIN_LOCKED);
-	CHECK(wait == 30 * 1000);
+	CHECK(add(&f, "casey", AUTH_CASEWORKER, "purple monkey dishwasher") == 0);
+	/* 30 wrong passwords for casey from one address, each as soon as it may */
+	for (int wrong = 0; wrong < 30 && tries < 200; tries++) {
+		if (login_from(&f, "casey", "x", "203.0.113.9", 0, &wait, NULL) ==
+		    USERS_LOGIN_WRONG)
+			wrong++;
+		else
+			f.clock.t += wait;
+	}
+	/* the attacker's address waits for casey far longer than anyone else does */
+	CHECK(login_from(&f, "casey", "x", "203.0.113.9", 0, &attacker_wait, NULL) ==
+	      USERS_LOGIN_WAIT);
+	CHECK(attacker_wait > USERS_NAME_WAIT_MAX_MS);
+	/* casey, from another address, waits at most the name's short wait */
+	if (login_from(&f, "casey", "purple monkey dishwasher", "198.51.100.7", 1, &wait, NULL) ==
+	    USERS_LOGIN_WAIT) {
+		CHECK(wait <= USERS_NAME_WAIT_MAX_MS);
+		f.clock.t += wait;
+	}
+	CHECK(login_from(&f, "casey", "purple monkey dishwasher", "198.51.100.7", 1, &wait, NULL) ==
+	      USERS_LOGIN_OK);
+	fixture_close(&f);
+}
+
+static void many_failures_a_minute_should_cross_the_ceiling_once_and_lock_nobody(void)
+{
+	users_attempt a;
+	fixture f;
+	char name[32], address[32];
+	long long wait = 0;
+	int crossed = 0;
+
+	if (fixture_open(&f, NULL))
+		return;
+	CHECK(add(&f, "casey", AUTH_CASEWORKER, "purple monkey dishwasher") == 0);
+	for (int i = 0; i < 2 * USERS_CEILING_PER_MINUTE; i++) {
+		snprintf(name, sizeof(name), "made-up-%d", i);
+		snprintf(address, sizeof(address), "203.0.113.%d", i % 250);
+		CHECK(login_from(&f, name, "x", address, 0, &wait, &a) == USERS_LOGIN_WRONG);
+		crossed += a.ceiling;
+		CHECK(a.ceiling == (i == USERS_CEILING_PER_MINUTE));
+	}
+	CHECK(crossed == 1);
+	CHECK(login_from(&f, "casey", "purple monkey dishwasher", "198.51.100.7", 1, &wait, NULL) ==
+	      USERS_LOGIN_OK);
+	/* the next minute may cross it again */
+	f.clock.t += MINUTE;
+	crossed = 0;
+	for (int i = 0; i <= USERS_CEILING_PER_MINUTE; i++) {
+		snprintf(name, sizeof(name), "other-%d", i);
+		snprintf(address, sizeof(address), "192.0.2.%d", i % 250);
+		login_from(&f, name, "x", address, 0, &wait, &a);
+		crossed += a.ceiling;
+	}
+	CHECK(crossed == 1);
+	fixture_close(&f);
+}
+
+static void a_user_changed_while_the_password_is_checked_should_not_log_in(void)
+{
+	unsigned char token[USERS_TOKEN_BYTES];
+	char err[STORE_ERR_LEN] = "";
+	users_login_result r;
+	users_attempt a;
+	users_staff who;
+	long long wait;
+	fixture f;
+
+	if (fixture_open(&f, NULL))
+		return;
+	CHECK(add(&f, "casey", AUTH_CASEWORKER, "purple monkey dishwasher") == 0);
+	CHECK(users_login_begin(f.u, "casey", "198.51.100.7", &a, &r, &wait, err, sizeof(err)) ==
+	      1);
+	users_login_check(&a, "purple monkey dishwasher");
+	CHECK(a.password_ok == 1);
+	CHECK(users_set_password(f.u, "casey", "a brand new password", NULL, err, sizeof(err)) ==
+	      0);
+	CHECK(users_login_finish(f.u, &a, &r, token, &who, &wait, err, sizeof(err)) == 0);
+	CHECK(r == USERS_LOGIN_WRONG);
+	users_attempt_wipe(&a);
+
+	CHECK(users_login_begin(f.u, "casey", "198.51.100.7", &a, &r, &wait, err, sizeof(err)) ==
+	      1);
+	users_login_check(&a, "a brand new password");
+	CHECK(users_set_disabled(f.u, "casey", 1, NULL, err, sizeof(err)) == 0);
+	CHECK(users_login_finish(f.u, &a, &r, token, &who, &wait, err, sizeof(err)) == 0);
+	CHECK(r == USERS_LOGIN_WRONG);
+	users_attempt_wipe(&a);
 	fixture_close(&f);
 }
 
@@ -675,10 +807,10 @@ static void account_changes_and_logins_should_each_leave_an_audit_row(void)
 			   "password_set:staff:99:{\"user_id\":1,\"name\":\"casey\"};"
 			   "logout:staff:1:{};"
 			   "login_ok:staff:1:{\"name\":\"casey\"};"
-			   "login_failed:staff:-1:{\"name\":\"nobody\",\"failures\":1,"
-			   "\"locked_for_s\":0};"
+			   "login_failed:staff:-1:{\"name\":\"unknown\",\"failures\":1,"
+			   "\"wait_s\":0};"
 			   "login_failed:staff:1:{\"name\":\"casey\",\"failures\":1,"
-			   "\"locked_for_s\":0};"
+			   "\"wait_s\":0};"
 			   "user_added:staff:99:{\"user_id\":1,\"name\":\"casey\","
 			   "\"role\":\"caseworker\"};") == seen);
 	if (strstr(seen, "user_disabled") != seen)
@@ -715,10 +847,13 @@ int main(void)
 	RUN(the_right_password_should_log_in_and_a_wrong_one_should_not);
 	RUN(an_unknown_or_disabled_user_should_get_the_same_answer_as_a_wrong_password);
 	RUN(an_unknown_name_should_cost_a_hash_check_like_a_known_one);
-	RUN(five_wrong_passwords_should_lock_the_name_until_the_window_passes);
-	RUN(locks_should_double_up_to_15_minutes);
-	RUN(an_unknown_name_should_be_locked_just_like_a_known_one);
-	RUN(failures_should_be_remembered_across_a_restart);
+	RUN(five_wrong_passwords_should_make_the_name_wait_until_the_wait_passes);
+	RUN(a_names_wait_should_double_up_to_30_seconds_and_never_lock_it);
+	RUN(an_unknown_name_should_wait_just_like_a_known_one);
+	RUN(made_up_names_from_one_address_should_not_stop_a_user_at_another);
+	RUN(a_name_attacked_from_one_address_should_let_its_user_in_from_another_soon);
+	RUN(many_failures_a_minute_should_cross_the_ceiling_once_and_lock_nobody);
+	RUN(a_user_changed_while_the_password_is_checked_should_not_log_in);
 	RUN(a_login_should_rehash_a_password_hashed_with_weaker_parameters);
 	RUN(a_new_password_should_replace_the_old_one);
 	RUN(tokens_should_be_32_random_bytes_kept_only_as_a_hash);
