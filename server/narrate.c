@@ -69,7 +69,7 @@ static void lookup_drop(void *payload)
 /* Hands r to narrator_poll as the answer to job id, and wakes the loop. With n->lock held. */
 void narrate_found(narrator *n, uint64_t id, narration *r)
 {
-	found *f = malloc(sizeof(*f));
+	found *f = r ? malloc(sizeof(*f)) : NULL;
 
 	if (!f) { /* the job stays unanswered until its owner goes: it never got its audio */
 		narration_release(r);
