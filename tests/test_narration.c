@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define WAIT_MS 10000
 #define HOST	"127.0.0.1"
@@ -763,9 +765,58 @@ static void a_voice_label_should_be_readable_on_any_page(void)
 	wsclient_free(c);
 }
 
+/* A cache folder as the server left it before generations (where a person's words could be): every
+ * file in it is gone once the server has started on it, and the folder is marked. */
+static void an_audio_cache_from_before_should_be_emptied_when_the_server_starts(void)
+{
+	char data[] = "/tmp/planaloud-oldcache-XXXXXX", path[512], mark[512];
+	testsrv old;
+	FILE *f;
+
+	if (!mkdtemp(data)) {
+		CHECK(!"a data folder was made");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/audio", data);
+	CHECK(mkdir(path, 0700) == 0);
+	snprintf(path, sizeof(path), "%s/audio/%064d", data, 12345);
+	snprintf(mark, sizeof(mark), "%s/audio/generation", data);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (f) {
+		fputs("audio of someone's answer", f);
+		fclose(f);
+	}
+	if (testsrv_start(&old, PLANALOUD_BINARY, data, 0, NULL)) {
+		CHECK(!"the server started on the old cache");
+		return;
+	}
+	CHECK(access(path, F_OK) != 0);
+	CHECK(access(mark, F_OK) == 0);
+	testsrv_stop(&old);
+	/* made here: removed here, the audio folder first (testsrv_cleanup removes files only) */
+	snprintf(path, sizeof(path), "%s/audio", data);
+	{
+		DIR *d = opendir(path);
+		struct dirent *e;
+		char file[1024];
+
+		while (d && (e = readdir(d)))
+			if (e->d_name[0] != '.') {
+				snprintf(file, sizeof(file), "%s/%s", path, e->d_name);
+				unlink(file);
+			}
+		if (d)
+			closedir(d);
+	}
+	rmdir(path);
+	old.own_dir = 1;
+	testsrv_cleanup(&old);
+}
+
 int main(void)
 {
-	testsrv_watchdog(110);
+	testsrv_watchdog(240);
 	if (testsrv_start(&srv, PLANALOUD_BINARY, NULL, 1, NULL)) {
 		fprintf(stderr, "the server did not start\n");
 		return 1;
@@ -784,6 +835,7 @@ int main(void)
 	RUN(a_voice_label_should_be_readable_on_any_page);
 	RUN(four_greedy_connections_should_not_keep_others_from_the_voice);
 	RUN(a_persons_answer_should_be_kept_for_their_session_only_and_never_on_disk);
+	RUN(an_audio_cache_from_before_should_be_emptied_when_the_server_starts);
 	RUN(bad_typed_words_should_be_refused_plainly);
 	RUN(a_typed_word_on_a_private_page_should_need_headphones_or_consent);
 	CHECK(testsrv_alive(&srv));
