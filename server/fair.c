@@ -159,6 +159,13 @@ int fair_set_group(fair *f, const void *who, const char *name)
 	return 0;
 }
 
+const char *fair_group_of(fair *f, const void *who)
+{
+	const owner *o = owner_find(f, who);
+
+	return o && o->g ? o->g->name : "";
+}
+
 int fair_hold(fair *f, const void *who)
 {
 	owner *o = owner_get(f, who);

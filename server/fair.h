@@ -32,6 +32,8 @@ void fair_free(fair *f);
 
 /* The owner's group from now on (copied; "" or NULL: a group of its own). 0, -1 out of memory. */
 int fair_set_group(fair *f, const void *owner, const char *group);
+/* The owner's group ("" for one of its own), borrowed until its group changes or it leaves. */
+const char *fair_group_of(fair *f, const void *owner);
 /* One more thing asked for by owner and not yet answered: 0, or -1 when its group already has
  * lim.held (or memory ran out); fair_unhold when it is answered or forgotten. */
 int fair_hold(fair *f, const void *owner);

@@ -1,6 +1,7 @@
 #include "narrate_int.h"
 
 #include "err.h"
+#include "log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -259,6 +260,25 @@ int narrator_set_group(narrator *n, const void *owner, const char *group)
 	return rc;
 }
 
+#define REFUSED_LOG_SECONDS 10 /* at most one line this often, however long a flood lasts */
+
+/* One more text past its address's share (or the server's): logged, with the address and how
+ * many since the last line, at most every REFUSED_LOG_SECONDS. With n->lock held. */
+static void refused(narrator *n, const void *owner)
+{
+	time_t now = time(NULL);
+	char address[80];
+
+	n->refused++;
+	if (n->refused_logged && now - n->refused_logged < REFUSED_LOG_SECONDS)
+		return;
+	log_event(LOG_WARN, "narration-busy", "address=%s refused=%zu waiting=%zu",
+		  log_value(fair_group_of(n->fair, owner), address, sizeof(address)), n->refused,
+		  n->njobs);
+	n->refused = 0;
+	n->refused_logged = now;
+}
+
 /* Adds j to the loop's jobs. */
 static void add_job(narrator *n, job *j)
 {
@@ -338,6 +358,8 @@ int narrator_say(narrator *n, void *owner, uint64_t tag, const char *voice, cons
 	 * cache (said before is never busy); anything else is busy now. */
 	pthread_mutex_lock(&n->lock);
 	over = n->njobs >= MAX_JOBS || fair_hold(n->fair, owner);
+	if (over)
+		refused(n, owner);
 	pthread_mutex_unlock(&n->lock);
 	j->held = !over;
 	if (!(l = lookup_of(j, p, rate, gap)) || (over && !l->shared)) {

@@ -13,6 +13,7 @@
 #include "tts.h"
 
 #include <pthread.h>
+#include <time.h>
 
 #define MAX_WRITES 64 /* narrations waiting to be written to the cache; more are not kept */
 /* Narrations the cache's thread keeps in memory, most recently used first: the fixed pages'
@@ -91,6 +92,9 @@ struct narrator {
 	int stopping;
 	fair *fair; /* what waits for the synthesis thread, and what it is making */
 	size_t syntheses;
+	/* refused for their address's share since the last log line, and when that was */
+	size_t refused;
+	time_t refused_logged;
 	/* the lookup the cache's thread is on, and whether its owner was forgotten meanwhile */
 	const void *taking_owner;
 	int taking_forgotten;
