@@ -611,30 +611,55 @@ static int add_text(kiosk *p, const char *t)
  * id by the page): every place in a group of up to this many is read ahead like a fixed text. */
 #define FOCUS_POSITIONS 12
 
+/* Adds the message name filled with kv (read ahead like a fixed text; owned by the kiosk). */
+static int add_filled(kiosk *p, const char *name, const char *const *kv)
+{
+	char *t = content_fill(p->c, name, kv), **owned;
+
+	if (!t)
+		return -1;
+	owned = realloc(p->pre.owned, (p->pre.nowned + 1) * sizeof(*owned));
+	if (!owned || add_text(p, t)) {
+		if (owned)
+			p->pre.owned = owned;
+		free(t);
+		return -1;
+	}
+	p->pre.owned = owned;
+	owned[p->pre.nowned++] = t;
+	return 0;
+}
+
 static void add_positions(kiosk *p)
 {
 	if (!content_message(p->c, "focus.position"))
 		return;
 	for (int of = 2; of <= FOCUS_POSITIONS; of++)
 		for (int n = 1; n <= of; n++) {
-			char nv[4], ofv[4], **owned;
-			const char *kv[] = {"n", nv, "of", ofv, NULL};
-			char *t;
+			char nv[4], ofv[4];
 
 			snprintf(nv, sizeof(nv), "%d", n);
 			snprintf(ofv, sizeof(ofv), "%d", of);
-			if (!(t = content_fill(p->c, "focus.position", kv)))
+			if (add_filled(p, "focus.position",
+				       (const char *const[]){"n", nv, "of", ofv, NULL}))
 				return;
-			owned = realloc(p->pre.owned, (p->pre.nowned + 1) * sizeof(*owned));
-			if (!owned || add_text(p, t)) {
-				if (owned)
-					p->pre.owned = owned;
-				free(t);
-				return;
-			}
-			p->pre.owned = owned;
-			owned[p->pre.nowned++] = t;
 		}
+}
+
+/* Where a page is in the plan, "Part 3 of 11" (progress, on every page of a part). */
+static void add_progress(kiosk *p)
+{
+	size_t parts = content_part_count(p->c);
+	char nv[8], ofv[8];
+
+	if (!content_message(p->c, "progress"))
+		return;
+	snprintf(ofv, sizeof(ofv), "%zu", parts);
+	for (size_t n = 1; n <= parts; n++) {
+		snprintf(nv, sizeof(nv), "%zu", n);
+		if (add_filled(p, "progress", (const char *const[]){"n", nv, "of", ofv, NULL}))
+			return;
+	}
 }
 
 static int by_text(const void *a, const void *b)
@@ -681,6 +706,7 @@ void kiosk_prerender(kiosk *p)
 			add_text(p, text);
 	}
 	add_positions(p);
+	add_progress(p);
 	for (size_t i = 0; i < voices_count(narrator_voices(p->nar)); i++)
 		add_text(p, voices_at(narrator_voices(p->nar), i)->label);
 	/* In order, each once: is_fixed looks texts up here (read ahead in that order) */

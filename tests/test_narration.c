@@ -765,6 +765,19 @@ static void a_voice_label_should_be_readable_on_any_page(void)
 	wsclient_free(c);
 }
 
+/* Where a page is in the plan ("Part 2 of 11", on every page of a part) is read ahead like the
+ * fixed texts: it comes from the cache the first time anyone asks. */
+static void where_a_page_is_in_the_plan_should_be_ready_before_anyone_asks(void)
+{
+	wsclient *c = on_page("like-admire");
+	size_t bytes = 0;
+	cJSON *m = say_one(c, "msg/progress", &bytes);
+
+	CHECK(is_narration(m) && json_bool(m, "cached") == 1 && bytes > 0);
+	cJSON_Delete(m);
+	wsclient_free(c);
+}
+
 /* A cache folder as the server left it before generations (where a person's words could be): every
  * file in it is gone once the server has started on it, and the folder is marked. */
 static void an_audio_cache_from_before_should_be_emptied_when_the_server_starts(void)
@@ -822,6 +835,7 @@ int main(void)
 		return 1;
 	}
 	RUN(fixed_texts_should_be_ready_before_anyone_asks);
+	RUN(where_a_page_is_in_the_plan_should_be_ready_before_anyone_asks);
 	RUN(listen_should_bring_word_timings_and_audio_for_each_text);
 	RUN(the_second_time_a_text_should_come_from_the_cache);
 	RUN(a_text_not_yet_said_should_come_in_pieces_that_add_up);
