@@ -97,7 +97,62 @@ static int is_entry_name(const char *s)
 	return n == NAME_LEN - 1 && strspn(s, "0123456789abcdef") == n;
 }
 
-cache *cache_open(const char *dir, size_t max_bytes, char *err, size_t errlen)
+#define GENERATION_FILE "generation"
+#define GENERATION_LEN	32
+
+/* 1 when the folder's generation file says generation. */
+static int same_generation(const cache *c, const char *generation)
+{
+	char path[4200], have[GENERATION_LEN + 2] = "";
+	FILE *f;
+	size_t n = 0;
+
+	if (path_of(c, GENERATION_FILE, "", path, sizeof(path)) || !(f = fopen(path, "rb")))
+		return 0;
+	n = fread(have, 1, sizeof(have) - 1, f);
+	fclose(f);
+	have[n] = '\0';
+	return strcmp(have, generation) == 0;
+}
+
+/* Removes every entry (and half-written file) of another generation, then marks the folder with
+ * this one. 0, or -1 with err. */
+static int new_generation(cache *c, const char *generation, char *err, size_t errlen)
+{
+	char path[4200], tmp[4200];
+	struct dirent *de;
+	DIR *d;
+	FILE *f;
+	int ok;
+
+	if (same_generation(c, generation))
+		return 0;
+	if (!(d = opendir(c->dir))) {
+		err_set(err, errlen, "%s: %s", c->dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.' && strcmp(de->d_name, GENERATION_FILE) != 0 &&
+		    path_of(c, de->d_name, "", path, sizeof(path)) == 0)
+			unlink(path);
+	closedir(d);
+	if (path_of(c, GENERATION_FILE, "", path, sizeof(path)) ||
+	    path_of(c, GENERATION_FILE, ".tmp", tmp, sizeof(tmp)) || !(f = fopen(tmp, "wb"))) {
+		err_set(err, errlen, "%s: cannot mark its generation", c->dir);
+		return -1;
+	}
+	ok = fputs(generation, f) >= 0;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path)) {
+		unlink(tmp);
+		err_set(err, errlen, "%s: cannot mark its generation", c->dir);
+		return -1;
+	}
+	return 0;
+}
+
+cache *cache_open(const char *dir, size_t max_bytes, const char *generation, char *err,
+		  size_t errlen)
 {
 	cache *c = calloc(1, sizeof(*c));
 	DIR *d = NULL;
@@ -113,6 +168,8 @@ cache *cache_open(const char *dir, size_t max_bytes, char *err, size_t errlen)
 		err_set(err, errlen, "%s: %s", dir, strerror(errno));
 		goto fail;
 	}
+	if (strlen(generation) > GENERATION_LEN || new_generation(c, generation, err, errlen))
+		goto fail;
 	d = opendir(dir);
 	if (!d) {
 		err_set(err, errlen, "%s: %s", dir, strerror(errno));

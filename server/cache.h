@@ -11,8 +11,12 @@
 
 typedef struct cache cache;
 
-/* Opens (making) the folder and counts what is already there. NULL with a reason in err. */
-cache *cache_open(const char *dir, size_t max_bytes, char *err, size_t errlen);
+/* Opens (making) the folder and counts what is already there. generation names what the entries
+ * are (a short word; "" for none): when the folder's file "generation" says another (or nothing),
+ * every entry in it is removed first, and the folder marked with this one, so that entries kept
+ * under an earlier rule do not outlive it. NULL with a reason in err. */
+cache *cache_open(const char *dir, size_t max_bytes, const char *generation, char *err,
+		  size_t errlen);
 void cache_close(cache *c);
 /* 0 and the value appended to out; 1 when the key is not there; -1 on a read error. */
 int cache_get(cache *c, const void *key, size_t keylen, buf *out);

@@ -283,11 +283,14 @@ static void send_now(kiosk_session *s, cJSON *m)
 	cJSON_Delete(m);
 }
 
-static void say_no_sound(kiosk_session *s, cJSON *m)
+/* A narration that failed: no sound now, or (busy) too much waits for the voice. */
+static void say_no_sound(kiosk_session *s, cJSON *m, int busy)
 {
-	char *msg = content_fill(s->p->c, "error.no-sound", NULL);
+	char *msg = content_fill(s->p->c, busy ? "error.busy" : "error.no-sound", NULL);
 
 	cJSON_AddBoolToObject(m, "failed", 1);
+	if (busy)
+		cJSON_AddStringToObject(m, "code", "busy");
 	cJSON_AddStringToObject(m, "message", msg ? msg : "");
 	free(msg);
 }
@@ -392,7 +395,7 @@ static void deliver_narration(kiosk_session *s, const narration *r)
 	if (r->failed || !s->p->io.send_binary) {
 		m = narration_msg(pn, pn->started ? "narration_end" : "narration");
 		if (m)
-			say_no_sound(s, m);
+			say_no_sound(s, m, r->busy);
 		send_now(s, m);
 	} else {
 		if (!pn->started)
@@ -409,6 +412,27 @@ static void deliver_narration(kiosk_session *s, const narration *r)
 	*pn = s->narrations[--s->nnarrations];
 }
 
+/* 1 when text is one of the content's fixed texts (those read into the cache at start-up): only
+ * these are kept on disk and shared between sessions. Anything else on a page may be a person's
+ * own words (answers, names, needs, comments) and is kept for this session only. */
+static int is_fixed(const kiosk *p, const char *text)
+{
+	size_t lo = 0, hi = p->pre.ntexts;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(p->pre.texts[mid], text);
+
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
 /* Hands one narratable text to the narrator as pending narration id of request seq. */
 static int queue_narration(kiosk_session *s, long long seq, const char *id, const char *voice,
 			   const char *speed, const char *text, int flags)
@@ -421,7 +445,10 @@ static int queue_narration(kiosk_session *s, long long seq, const char *id, cons
 	snprintf(pn->voice, sizeof(pn->voice), "%s", voice);
 	snprintf(pn->speed, sizeof(pn->speed), "%s", speed);
 	s->nnarrations++;
-	if (narrator_say(s->p->nar, s, pn->tag, voice, speed, text, flags, err, sizeof(err))) {
+	if (!(flags & NARRATE_UNCACHED) && !is_fixed(s->p, text))
+		flags |= NARRATE_PERSONAL;
+	if (narrator_set_group(s->p->nar, s, s->addr) ||
+	    narrator_say(s->p->nar, s, pn->tag, voice, speed, text, flags, err, sizeof(err))) {
 		s->nnarrations--;
 		return kiosk_fail(s, "busy");
 	}
@@ -518,7 +545,7 @@ int kiosk_handle_narrate_stop(void *sv, const cJSON *m, long long seq)
 	(void)seq;
 	kiosk_resume_seen(s);
 	if (s->p->nar)
-		narrator_forget(s->p->nar, s);
+		narrator_stop(s->p->nar, s);
 	s->nnarrations = 0;
 	return 0;
 }
@@ -584,35 +611,66 @@ static int add_text(kiosk *p, const char *t)
  * id by the page): every place in a group of up to this many is read ahead like a fixed text. */
 #define FOCUS_POSITIONS 12
 
+/* Adds the message name filled with kv (read ahead like a fixed text; owned by the kiosk). */
+static int add_filled(kiosk *p, const char *name, const char *const *kv)
+{
+	char *t = content_fill(p->c, name, kv), **owned;
+
+	if (!t)
+		return -1;
+	owned = realloc(p->pre.owned, (p->pre.nowned + 1) * sizeof(*owned));
+	if (!owned || add_text(p, t)) {
+		if (owned)
+			p->pre.owned = owned;
+		free(t);
+		return -1;
+	}
+	p->pre.owned = owned;
+	owned[p->pre.nowned++] = t;
+	return 0;
+}
+
 static void add_positions(kiosk *p)
 {
 	if (!content_message(p->c, "focus.position"))
 		return;
 	for (int of = 2; of <= FOCUS_POSITIONS; of++)
 		for (int n = 1; n <= of; n++) {
-			char nv[4], ofv[4], **owned;
-			const char *kv[] = {"n", nv, "of", ofv, NULL};
-			char *t;
+			char nv[4], ofv[4];
 
 			snprintf(nv, sizeof(nv), "%d", n);
 			snprintf(ofv, sizeof(ofv), "%d", of);
-			if (!(t = content_fill(p->c, "focus.position", kv)))
+			if (add_filled(p, "focus.position",
+				       (const char *const[]){"n", nv, "of", ofv, NULL}))
 				return;
-			owned = realloc(p->pre.owned, (p->pre.nowned + 1) * sizeof(*owned));
-			if (!owned || add_text(p, t)) {
-				if (owned)
-					p->pre.owned = owned;
-				free(t);
-				return;
-			}
-			p->pre.owned = owned;
-			owned[p->pre.nowned++] = t;
 		}
+}
+
+/* Where a page is in the plan, "Part 3 of 11" (progress, on every page of a part). */
+static void add_progress(kiosk *p)
+{
+	size_t parts = content_part_count(p->c);
+	char nv[8], ofv[8];
+
+	if (!content_message(p->c, "progress"))
+		return;
+	snprintf(ofv, sizeof(ofv), "%zu", parts);
+	for (size_t n = 1; n <= parts; n++) {
+		snprintf(nv, sizeof(nv), "%zu", n);
+		if (add_filled(p, "progress", (const char *const[]){"n", nv, "of", ofv, NULL}))
+			return;
+	}
+}
+
+static int by_text(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 void kiosk_prerender(kiosk *p)
 {
 	const content *c = p->c;
+	size_t unique = 0;
 
 	if (!p->nar || p->pre.texts)
 		return;
@@ -648,8 +706,15 @@ void kiosk_prerender(kiosk *p)
 			add_text(p, text);
 	}
 	add_positions(p);
+	add_progress(p);
 	for (size_t i = 0; i < voices_count(narrator_voices(p->nar)); i++)
 		add_text(p, voices_at(narrator_voices(p->nar), i)->label);
+	/* In order, each once: is_fixed looks texts up here (read ahead in that order) */
+	qsort(p->pre.texts, p->pre.ntexts, sizeof(*p->pre.texts), by_text);
+	for (size_t i = 0; i < p->pre.ntexts; i++)
+		if (!unique || strcmp(p->pre.texts[unique - 1], p->pre.texts[i]) != 0)
+			p->pre.texts[unique++] = p->pre.texts[i];
+	p->pre.ntexts = unique;
 	p->pre.total = p->pre.ntexts * voices_count(narrator_voices(p->nar));
 	prerender_pump(p);
 }

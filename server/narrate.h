@@ -1,8 +1,15 @@
 /* narrate: a piece of page text -> audio and word timings. It turns the written text into what the
  * voice should say (voices.c), serves it from the audio cache when it was said before, and
- * otherwise queues it to the synthesis thread (tts.c). Word timings come back in characters of the
- * text as the page shows it, so the page highlights the written word. Used from the server's loop
- * thread only; tts.c's worker calls `wake` when a result is ready for narrator_poll(). */
+ * otherwise queues it to the synthesis thread (tts.c), fairly: requests wait in turn by owner
+ * (a session) and group (its address), at most a few of each in synthesis at once (fair.c), and
+ * two owners asking for the same fixed text share one synthesis. Word timings come back in
+ * characters of the text as the page shows it, so the page highlights the written word. Used
+ * from the server's loop thread only; tts.c's worker calls `wake` when a result is ready for
+ * narrator_poll().
+ *
+ * Only fixed texts (flags without NARRATE_PERSONAL) go into the cache on disk and are shared
+ * between owners. A person's own words (NARRATE_PERSONAL) are kept in memory for their owner
+ * only, until narrator_forget; NARRATE_UNCACHED words are kept nowhere. */
 #ifndef PLANALOUD_NARRATE_H
 #define PLANALOUD_NARRATE_H
 
@@ -29,14 +36,16 @@ typedef struct narration {
 	int piece;
 	size_t first_sample;
 	int failed; /* no audio: the page stays usable without sound */
-	int cached;
+	int busy;   /* failed because too much waits for the voice: ask again later */
+	int cached; /* said before: from the cache (a fixed text) or the owner's own memory */
 	int sample_rate;
 	int16_t *samples;
 	size_t sample_count;
 	narration_word *words;
 	size_t word_count;
 	/* narrate.c's own: a finished narration still to be put in the cache, which
-	 * narration_free hands to the cache's writer thread instead of freeing */
+	 * narration_free hands to the cache's writer thread instead of freeing; cache_key is also
+	 * the key it is kept under in memory (keep.c) */
 	struct narrator *keep_in;
 	char *cache_key;
 	size_t cache_key_len;
@@ -63,19 +72,33 @@ enum {
 	NARRATE_STREAM = 1,   /* pieces come out of narrator_poll as they are made */
 	NARRATE_UNCACHED = 2, /* a person's own typed word: never looked up nor kept in the cache,
 				 on disk or in memory; made each time */
+	NARRATE_PERSONAL = 4, /* a person's own words (an answer, a name, a comment): never on
+				 disk nor shared; kept in memory for this owner only */
 };
+
+/* The owner's group (its address) from now on: how much of the voice one group may have at once
+ * is bounded (group copied). 0, or -1 when memory runs out. */
+int narrator_set_group(narrator *n, const void *owner, const char *group);
 
 /* Asks for `text` said by `voice` at `speed`; returns at once. The narration comes out of
  * narrator_poll: whole when it was said before (the narrator's own thread reads the cache, not
- * the caller), else in pieces first with NARRATE_STREAM in flags. -1 with a reason ("busy" when
- * MAX_JOBS are asked for and not yet polled). */
+ * the caller; the owner's own memory for NARRATE_PERSONAL), else in pieces first with
+ * NARRATE_STREAM in flags. When the owner's group or everyone has too much waiting, a fixed text
+ * is still served from the cache, and otherwise comes back failed with busy set; a personal text
+ * is refused at once. -1 with a reason ("busy"; "unknown voice or speed"; "out of memory"). */
 int narrator_say(narrator *n, void *owner, uint64_t tag, const char *voice, const char *speed,
 		 const char *text, int flags, char *err, size_t errlen);
 /* One finished narration or piece, or NULL. A finished narration goes into the cache when it is
  * freed, on the narrator's own thread (the loop neither reads nor writes 0.5 MB files). */
 narration *narrator_poll(narrator *n);
-/* Nothing more for this owner comes out of narrator_poll. */
+/* Nothing more that this owner asked for comes out of narrator_poll (what it said before stays in
+ * its memory). */
+void narrator_stop(narrator *n, void *owner);
+/* The owner is gone: narrator_stop, and its own texts kept in memory are freed. */
 void narrator_forget(narrator *n, void *owner);
 void narration_free(narration *r);
+/* How many texts the synthesis thread has been given so far (one for each synthesis, however
+ * many asked for it). */
+size_t narrator_syntheses(narrator *n);
 
 #endif

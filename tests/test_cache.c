@@ -50,7 +50,7 @@ static void a_value_put_should_come_back_and_a_missing_key_should_not(void)
 	buf b = BUF_INIT;
 
 	fresh_dir();
-	c = cache_open(dir, 1 << 20, err, sizeof(err));
+	c = cache_open(dir, 1 << 20, "1", err, sizeof(err));
 	CHECK(c != NULL);
 	CHECK(cache_put(c, "ruth|normal|Hello", 17, "PCM-1", 5) == 0);
 	CHECK(has(c, "ruth|normal|Hello", "PCM-1"));
@@ -70,7 +70,7 @@ static void the_cache_should_stay_within_its_bound_dropping_the_least_recently_u
 
 	fresh_dir();
 	memset(value, 'x', sizeof(value));
-	c = cache_open(dir, 1000, err, sizeof(err));
+	c = cache_open(dir, 1000, "1", err, sizeof(err));
 	CHECK(cache_put(c, "a", 1, value, 400) == 0);
 	CHECK(cache_put(c, "b", 1, value, 400) == 0);
 	{
@@ -102,7 +102,7 @@ static void a_value_bigger_than_the_bound_should_not_be_stored(void)
 
 	fresh_dir();
 	memset(value, 'y', sizeof(value));
-	c = cache_open(dir, 1000, err, sizeof(err));
+	c = cache_open(dir, 1000, "1", err, sizeof(err));
 	CHECK(cache_put(c, "k", 1, "small", 5) == 0);
 	CHECK(cache_put(c, "big", 3, value, sizeof(value)) == 1);
 	CHECK(cache_get(c, "big", 3, &b) == 1);
@@ -118,18 +118,48 @@ static void a_reopened_cache_should_find_what_was_there_and_clear_half_written_f
 	FILE *f;
 
 	fresh_dir();
-	c = cache_open(dir, 1 << 20, err, sizeof(err));
+	c = cache_open(dir, 1 << 20, "1", err, sizeof(err));
 	CHECK(cache_put(c, "kept", 4, "value", 5) == 0);
 	cache_close(c);
 	snprintf(path, sizeof(path), "%s/deadbeef.tmp", dir);
 	f = fopen(path, "w");
 	fputs("half", f);
 	fclose(f);
-	c = cache_open(dir, 1 << 20, err, sizeof(err));
+	c = cache_open(dir, 1 << 20, "1", err, sizeof(err));
 	CHECK(c != NULL);
 	CHECK(cache_entries(c) == 1 && cache_bytes(c) == 5);
 	CHECK(has(c, "kept", "value"));
 	CHECK(access(path, F_OK) != 0);
+	cache_close(c);
+	remove_dir();
+}
+
+/* Entries kept under an earlier rule (an earlier generation, or none: before generations) are
+ * removed when the cache opens; entries of its own generation stay. */
+static void entries_of_another_generation_should_be_removed_at_open(void)
+{
+	char err[256], old[512];
+	cache *c;
+	FILE *f;
+
+	fresh_dir();
+	/* a file as a cache without generations left it: a 64-hex-digit name */
+	snprintf(old, sizeof(old), "%s/%064d", dir, 7);
+	f = fopen(old, "w");
+	fputs("someone's words", f);
+	fclose(f);
+	c = cache_open(dir, 1 << 20, "2", err, sizeof(err));
+	CHECK(c != NULL && cache_entries(c) == 0 && cache_bytes(c) == 0);
+	CHECK(access(old, F_OK) != 0);
+	CHECK(c && cache_put(c, "kept", 4, "value", 5) == 0);
+	cache_close(c);
+	/* the same generation again: kept */
+	c = cache_open(dir, 1 << 20, "2", err, sizeof(err));
+	CHECK(c && cache_entries(c) == 1 && has(c, "kept", "value"));
+	cache_close(c);
+	/* a new one: gone */
+	c = cache_open(dir, 1 << 20, "3", err, sizeof(err));
+	CHECK(c && cache_entries(c) == 0 && !has(c, "kept", "value"));
 	cache_close(c);
 	remove_dir();
 }
@@ -141,7 +171,7 @@ static void a_file_removed_from_under_the_cache_should_read_as_missing(void)
 	buf b = BUF_INIT;
 
 	fresh_dir();
-	c = cache_open(dir, 1 << 20, err, sizeof(err));
+	c = cache_open(dir, 1 << 20, "1", err, sizeof(err));
 	CHECK(cache_put(c, "gone", 4, "value", 5) == 0);
 	remove_dir();
 	CHECK(cache_get(c, "gone", 4, &b) == 1);
@@ -153,7 +183,7 @@ static void a_folder_that_cannot_be_made_should_be_refused_with_a_reason(void)
 {
 	char err[256] = "";
 
-	CHECK(cache_open("/proc/planaloud-no/cache", 1000, err, sizeof(err)) == NULL);
+	CHECK(cache_open("/proc/planaloud-no/cache", 1000, "1", err, sizeof(err)) == NULL);
 	CHECK(strstr(err, "/proc/planaloud-no/cache") != NULL);
 }
 
@@ -163,6 +193,7 @@ int main(void)
 	RUN(the_cache_should_stay_within_its_bound_dropping_the_least_recently_used);
 	RUN(a_value_bigger_than_the_bound_should_not_be_stored);
 	RUN(a_reopened_cache_should_find_what_was_there_and_clear_half_written_files);
+	RUN(entries_of_another_generation_should_be_removed_at_open);
 	RUN(a_file_removed_from_under_the_cache_should_read_as_missing);
 	RUN(a_folder_that_cannot_be_made_should_be_refused_with_a_reason);
 	return check_report();

@@ -27,7 +27,7 @@ static char data[128]; /* the --data folder most tests share */
 
 typedef struct ran {
 	int status; /* the exit status, or -1 when it did not exit normally */
-	char out[4096];
+	char out[16384];
 	char err[4096];
 } ran;
 

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define WAIT_MS 10000
 #define HOST	"127.0.0.1"
@@ -513,6 +515,29 @@ static int cached_files(void)
 	return n;
 }
 
+/* Asks for a fixed text as no one has yet (david, fastest) and waits until it is written to the
+ * cache: 1 when it was, with the files then in *after. */
+static int fixed_text_written(wsclient *c, const char *id, int before, int *after)
+{
+	struct timespec nap = {0, 20 * 1000 * 1000};
+	char msg[256];
+	size_t bytes = 0;
+	cJSON *m;
+	int ok;
+
+	snprintf(msg, sizeof(msg),
+		 "{\"type\":\"narrate\",\"ids\":[\"%s\"],\"voice\":\"david\","
+		 "\"speed\":\"fastest\"}",
+		 id);
+	CHECK(wsclient_send_text(c, msg) == 0);
+	m = read_narration(c, &bytes);
+	ok = m && json_bool(m, "cached") == 0 && bytes > 0;
+	cJSON_Delete(m);
+	for (int i = 0; i < 500 && (*after = cached_files()) < before + 1; i++)
+		nanosleep(&nap, NULL);
+	return ok && *after == before + 1;
+}
+
 /* A new plan, then this page of it shown. */
 static wsclient *on_page(const char *page)
 {
@@ -548,20 +573,15 @@ static void a_typed_word_should_be_said_and_never_kept_in_the_audio_cache(void)
 {
 	wsclient *c = on_page("like-admire");
 	int before = cached_files(), after = -1;
-	char fresh[160];
-	struct timespec nap = {0, 20 * 1000 * 1000};
 
 	CHECK(before > 0);
 	CHECK(typed_said(c, TYPED("Sunflowers")));
 	/* said again, it is made again: it was kept nowhere */
 	CHECK(typed_said(c, TYPED("Sunflowers")));
 	CHECK(typed_said(c, TYPED("caf\u00e9"))); /* not only ASCII: 4 characters */
-	/* A text not said before is kept (written in order, after anything before it): once it is
-	 * on disk, the typed words would have been too. */
-	snprintf(fresh, sizeof(fresh), "msg/list.item?n=%ld", 100000 + (long)(time(NULL) % 800000));
-	CHECK(read_aloud(c, fresh));
-	for (int i = 0; i < 250 && (after = cached_files()) < before + 1; i++)
-		nanosleep(&nap, NULL);
+	/* A fixed text not said before at this speed is kept (written in order, after anything
+	 * before it): once it is on disk, the typed words would have been too. */
+	CHECK(fixed_text_written(c, "like-admire/title", before, &after));
 	CHECK(after == before + 1);
 	wsclient_free(c);
 }
@@ -617,6 +637,113 @@ static void a_typed_word_on_a_private_page_should_need_headphones_or_consent(voi
 	wsclient_free(c);
 }
 
+/* ---- fair shares of the voice, and a person's own words ---- */
+
+/* Says one text with ruth at normal speed; the narration read (cached, failed...), or NULL. */
+static cJSON *say_one(wsclient *c, const char *id, size_t *bytes)
+{
+	char msg[256];
+
+	snprintf(msg, sizeof(msg),
+		 "{\"type\":\"narrate\",\"seq\":60,\"ids\":[\"%s\"],\"voice\":\"ruth\","
+		 "\"speed\":\"normal\"}",
+		 id);
+	CHECK(wsclient_send_text(c, msg) == 0);
+	return read_narration(c, bytes);
+}
+
+static int is_narration(const cJSON *m)
+{
+	return m && json_str(m, "type") && strcmp(json_str(m, "type"), "narration") == 0 &&
+	       json_bool(m, "failed") != 1;
+}
+
+/* Four connections (from this one address) each ask for 64 texts never said before: a fifth gets
+ * a fixed text at once from the cache, and a sixth a text never said before, neither told busy. */
+static void four_greedy_connections_should_not_keep_others_from_the_voice(void)
+{
+	wsclient *greedy[4], *fifth, *sixth;
+	long base = 100000 + (long)(time(NULL) % 400000);
+	char msg[8192], id[64];
+	size_t bytes = 0;
+	cJSON *m;
+
+	for (int g = 0; g < 4; g++) {
+		size_t n = (size_t)snprintf(msg, sizeof(msg),
+					    "{\"type\":\"narrate\",\"voice\":\"ruth\","
+					    "\"speed\":\"normal\",\"ids\":[");
+
+		for (int i = 0; i < 64; i++)
+			n += (size_t)snprintf(msg + n, sizeof(msg) - n, "%s\"msg/list.item?n=%ld\"",
+					      i ? "," : "", base + g * 64 + i);
+		snprintf(msg + n, sizeof(msg) - n, "]}");
+		greedy[g] = welcome();
+		CHECK(greedy[g] && wsclient_send_text(greedy[g], msg) == 0);
+	}
+	fifth = welcome();
+	m = say_one(fifth, "welcome/title", &bytes);
+	CHECK(is_narration(m) && json_bool(m, "cached") == 1 && bytes > 0);
+	cJSON_Delete(m);
+	sixth = welcome();
+	snprintf(id, sizeof(id), "msg/list.item?n=%ld", base + 4 * 64);
+	m = say_one(sixth, id, &bytes);
+	CHECK(is_narration(m) && json_bool(m, "cached") == 0 && bytes > 0);
+	cJSON_Delete(m);
+	for (int g = 0; g < 4; g++)
+		wsclient_free(greedy[g]);
+	wsclient_free(fifth);
+	wsclient_free(sixth);
+}
+
+/* A plan with this answer on the like-admire page, its check page shown. */
+static wsclient *answered(const char *words)
+{
+	wsclient *c = on_page("like-admire");
+	cJSON *m = wsclient_askf(c, WAIT_MS,
+				 "{\"type\":\"answer\",\"seq\":3,\"page\":\"like-admire\","
+				 "\"value\":\"%s\"}",
+				 words);
+
+	CHECK(json_is_msg(m, "saved", "like-admire"));
+	cJSON_Delete(m);
+	m = wsclient_ask(c, "{\"type\":\"go\",\"seq\":4,\"to\":\"check\"}", WAIT_MS);
+	CHECK(json_is_msg(m, "page", "check") && json_contains_text(m, "answer/like-admire"));
+	cJSON_Delete(m);
+	return c;
+}
+
+/* A person's answer read aloud is kept for their session only: again to them from memory; to
+ * another person with the same words made afresh (`cached` tells nothing of anyone else); and
+ * never written to the audio cache's folder. */
+static void a_persons_answer_should_be_kept_for_their_session_only_and_never_on_disk(void)
+{
+	char words[128];
+	wsclient *a, *b;
+	int before, after = -1;
+	size_t bytes = 0, first = 0;
+	cJSON *m;
+
+	snprintf(words, sizeof(words), "I like my cat Tibbles and the park number %ld.",
+		 (long)time(NULL));
+	a = answered(words);
+	before = cached_files();
+	m = say_one(a, "answer/like-admire", &first);
+	CHECK(is_narration(m) && json_bool(m, "cached") == 0 && first > 0);
+	cJSON_Delete(m);
+	m = say_one(a, "answer/like-admire", &bytes);
+	CHECK(is_narration(m) && json_bool(m, "cached") == 1 && bytes == first);
+	cJSON_Delete(m);
+	b = answered(words);
+	m = say_one(b, "answer/like-admire", &bytes);
+	CHECK(is_narration(m) && json_bool(m, "cached") == 0 && bytes > 0);
+	cJSON_Delete(m);
+	/* a fixed text said after the answers is written to disk: the only new file */
+	CHECK(fixed_text_written(a, "check/title", before, &after));
+	CHECK(after == before + 1);
+	wsclient_free(a);
+	wsclient_free(b);
+}
+
 /* The voices' labels have text ids (hello.voices[].text): focus speech says the voice chosen. */
 static void a_voice_label_should_be_readable_on_any_page(void)
 {
@@ -638,14 +765,77 @@ static void a_voice_label_should_be_readable_on_any_page(void)
 	wsclient_free(c);
 }
 
+/* Where a page is in the plan ("Part 2 of 11", on every page of a part) is read ahead like the
+ * fixed texts: it comes from the cache the first time anyone asks. */
+static void where_a_page_is_in_the_plan_should_be_ready_before_anyone_asks(void)
+{
+	wsclient *c = on_page("like-admire");
+	size_t bytes = 0;
+	cJSON *m = say_one(c, "msg/progress", &bytes);
+
+	CHECK(is_narration(m) && json_bool(m, "cached") == 1 && bytes > 0);
+	cJSON_Delete(m);
+	wsclient_free(c);
+}
+
+/* A cache folder as the server left it before generations (where a person's words could be): every
+ * file in it is gone once the server has started on it, and the folder is marked. */
+static void an_audio_cache_from_before_should_be_emptied_when_the_server_starts(void)
+{
+	char data[] = "/tmp/planaloud-oldcache-XXXXXX", path[512], mark[512];
+	testsrv old;
+	FILE *f;
+
+	if (!mkdtemp(data)) {
+		CHECK(!"a data folder was made");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/audio", data);
+	CHECK(mkdir(path, 0700) == 0);
+	snprintf(path, sizeof(path), "%s/audio/%064d", data, 12345);
+	snprintf(mark, sizeof(mark), "%s/audio/generation", data);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (f) {
+		fputs("audio of someone's answer", f);
+		fclose(f);
+	}
+	if (testsrv_start(&old, PLANALOUD_BINARY, data, 0, NULL)) {
+		CHECK(!"the server started on the old cache");
+		return;
+	}
+	CHECK(access(path, F_OK) != 0);
+	CHECK(access(mark, F_OK) == 0);
+	testsrv_stop(&old);
+	/* made here: removed here, the audio folder first (testsrv_cleanup removes files only) */
+	snprintf(path, sizeof(path), "%s/audio", data);
+	{
+		DIR *d = opendir(path);
+		struct dirent *e;
+		char file[1024];
+
+		while (d && (e = readdir(d)))
+			if (e->d_name[0] != '.') {
+				snprintf(file, sizeof(file), "%s/%s", path, e->d_name);
+				unlink(file);
+			}
+		if (d)
+			closedir(d);
+	}
+	rmdir(path);
+	old.own_dir = 1;
+	testsrv_cleanup(&old);
+}
+
 int main(void)
 {
-	testsrv_watchdog(110);
+	testsrv_watchdog(240);
 	if (testsrv_start(&srv, PLANALOUD_BINARY, NULL, 1, NULL)) {
 		fprintf(stderr, "the server did not start\n");
 		return 1;
 	}
 	RUN(fixed_texts_should_be_ready_before_anyone_asks);
+	RUN(where_a_page_is_in_the_plan_should_be_ready_before_anyone_asks);
 	RUN(listen_should_bring_word_timings_and_audio_for_each_text);
 	RUN(the_second_time_a_text_should_come_from_the_cache);
 	RUN(a_text_not_yet_said_should_come_in_pieces_that_add_up);
@@ -657,6 +847,9 @@ int main(void)
 	RUN(a_kiosk_with_headphones_should_read_private_texts);
 	RUN(a_typed_word_should_be_said_and_never_kept_in_the_audio_cache);
 	RUN(a_voice_label_should_be_readable_on_any_page);
+	RUN(four_greedy_connections_should_not_keep_others_from_the_voice);
+	RUN(a_persons_answer_should_be_kept_for_their_session_only_and_never_on_disk);
+	RUN(an_audio_cache_from_before_should_be_emptied_when_the_server_starts);
 	RUN(bad_typed_words_should_be_refused_plainly);
 	RUN(a_typed_word_on_a_private_page_should_need_headphones_or_consent);
 	CHECK(testsrv_alive(&srv));
