@@ -169,7 +169,11 @@ app *app_open(const app_config *cfg, char *err, size_t errlen)
 			   .st = a->st,
 			   .staff = a->workspace,
 			   .users = a->accounts,
-			   .secure_cookies = cfg->secure_cookies};
+			   .secure_cookies = cfg->secure_cookies,
+			   .trusted_proxy = cfg->trusted_proxy,
+			   .max_connections = cfg->max_connections,
+			   .max_connections_per_address = cfg->max_connections_per_address,
+			   .timeout_seconds = cfg->timeout_seconds};
 	a->server = ws_new(&wcfg, err, errlen);
 	if (!a->server)
 		goto fail;

@@ -4,6 +4,7 @@
 #include "cli_user.h"
 #include "demo.h"
 #include "path.h"
+#include "peer.h"
 
 #include <ctype.h>
 #include <getopt.h>
@@ -50,6 +51,18 @@ static void usage(FILE *f)
 	    "                      websockets for any other name but localhost are refused\n"
 	    "  --secure-cookies    the server is reached over HTTPS (a TLS reverse proxy): the\n"
 	    "                      staff login cookie is marked Secure\n"
+	    "  --trusted-proxy LIST\n"
+	    "                      the reverse proxies in front of the server, as addresses or\n"
+	    "                      ranges (e.g. 127.0.0.1,10.0.0.0/8): only their\n"
+	    "                      X-Forwarded-For or Forwarded header says who the client is\n"
+	    "                      (default: none, every connection is its own client)\n"
+	    "  --max-connections N connections held at once, in all (default: what the\n"
+	    "                      open-file limit allows, at most 20000)\n"
+	    "  --max-connections-per-address N\n"
+	    "                      connections held at once from one address (default 64)\n"
+	    "  --timeout-seconds N a request must arrive whole within N seconds; an idle\n"
+	    "                      websocket is pinged after N seconds and closed when it has\n"
+	    "                      not answered N seconds later (default 30)\n"
 	    "  --data DIR          where the database and the secret key live (default ./data;\n"
 	    "                      made on first start)\n"
 	    "  --demo              add a demo invitation (example needs and budget) and print its\n"
@@ -152,7 +165,11 @@ enum {
 	O_SECURE,
 	O_HEADPHONES,
 	O_KEYBOARD,
-	O_SWITCH_KEYS
+	O_SWITCH_KEYS,
+	O_TRUSTED_PROXY,
+	O_MAX_CONNECTIONS,
+	O_MAX_PER_ADDRESS,
+	O_TIMEOUT
 };
 
 static const struct option long_options[] = {
@@ -174,6 +191,10 @@ static const struct option long_options[] = {
     {"headphones", required_argument, NULL, O_HEADPHONES},
     {"keyboard", required_argument, NULL, O_KEYBOARD},
     {"switch-keys", required_argument, NULL, O_SWITCH_KEYS},
+    {"trusted-proxy", required_argument, NULL, O_TRUSTED_PROXY},
+    {"max-connections", required_argument, NULL, O_MAX_CONNECTIONS},
+    {"max-connections-per-address", required_argument, NULL, O_MAX_PER_ADDRESS},
+    {"timeout-seconds", required_argument, NULL, O_TIMEOUT},
     {NULL, 0, NULL, 0},
 };
 
@@ -227,6 +248,20 @@ static int switch_keys_check(const char *keys)
 		   : 0;
 }
 
+/* 0 when list is addresses and ranges (peer.h); else says which entry is wrong, and 1. */
+static int trusted_proxy_check(const char *list)
+{
+	char err[160];
+	peer_list *l = peer_list_new(list, err, sizeof(err));
+
+	if (!l) {
+		fprintf(stderr, "planaloud: --trusted-proxy: %s\n", err);
+		return 1;
+	}
+	peer_list_free(l);
+	return 0;
+}
+
 /* One option and its value (arg, borrowed from argv). 0; 1 for a value that is not valid. */
 static int take_option(options *o, int opt, const char *arg)
 {
@@ -239,6 +274,15 @@ static int take_option(options *o, int opt, const char *arg)
 		return parse_int(arg, 5, 86400, &a->kiosk.idle_seconds) ? 1 : 0;
 	case O_WARN:
 		return parse_int(arg, 5, 600, &a->kiosk.warn_seconds) ? 1 : 0;
+	case O_MAX_CONNECTIONS:
+		return parse_int(arg, 1, 1000000, &a->max_connections) ? 1 : 0;
+	case O_MAX_PER_ADDRESS:
+		return parse_int(arg, 1, 1000000, &a->max_connections_per_address) ? 1 : 0;
+	case O_TIMEOUT:
+		return parse_int(arg, 1, 3600, &a->timeout_seconds) ? 1 : 0;
+	case O_TRUSTED_PROXY:
+		a->trusted_proxy = arg;
+		return trusted_proxy_check(arg);
 	case O_LISTEN:
 		a->listen = strcmp(arg, "0.0.0.0") == 0 ? NULL : arg;
 		return 0;

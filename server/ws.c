@@ -36,6 +36,7 @@ typedef struct conn {
 	out_msg *head, **tail;
 	size_t queued;
 	int close_status; /* non-zero: close with this once the queue is empty */
+	tally_entry *counted; /* this socket, in its address's count */
 } conn;
 
 /* Security headers on every HTTP response. media-src allows narration audio (blob: URLs); font-src
@@ -187,18 +188,10 @@ static int is_staff_protocol(struct lws *wsi)
 	return pr && pr->id == STAFF_PROTOCOL_ID;
 }
 
-int client_address(const ws *w, struct lws *wsi, char *out, size_t len)
-{
-	(void)w;
-	out[0] = '\0';
-	lws_get_peer_simple(wsi, out, len);
-	return out[0] ? 0 : -1;
-}
-
 /* A websocket has opened: its session, kiosk or staff (with the cookie's login). */
 static int conn_open(conn *c, ws *w, struct lws *wsi)
 {
-	char peer[64] = "";
+	char peer[PEER_LEN] = "";
 
 	memset(c, 0, sizeof(*c));
 	c->wsi = wsi;
@@ -206,16 +199,26 @@ static int conn_open(conn *c, ws *w, struct lws *wsi)
 	c->tail = &c->head;
 	buf_init(&c->rx);
 	client_address(w, wsi, peer, sizeof(peer));
+	c->counted = edge_socket_opened(w, wsi, peer);
+	if (!c->counted) {
+		lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+				 (unsigned char *)"too many connections", 20);
+		return -1;
+	}
 	if (is_staff_protocol(wsi)) {
 		unsigned char token[USERS_TOKEN_BYTES];
 		int has = staff_cookie(wsi, token) == 0;
 
 		c->staff = staff_session_open(w->cfg.staff, c, peer, has ? token : NULL);
 		sodium_memzero(token, sizeof(token));
-		return c->staff ? 0 : -1;
+	} else {
+		c->sess = kiosk_session_open(w->cfg.proto, c, peer);
 	}
-	c->sess = kiosk_session_open(w->cfg.proto, c, peer);
-	return c->sess ? 0 : -1;
+	if (c->staff || c->sess)
+		return 0;
+	edge_socket_closed(w, c->counted);
+	c->counted = NULL;
+	return -1;
 }
 
 /* A fragment has arrived: appended to the message until its last, which goes to the session's
@@ -295,6 +298,8 @@ static void conn_closed(conn *c)
 		kiosk_session_close(c->sess);
 	c->sess = NULL;
 	c->staff = NULL;
+	edge_socket_closed(c->w, c->counted);
+	c->counted = NULL;
 	conn_release(c);
 }
 
@@ -329,7 +334,7 @@ static int callback_planaloud(struct lws *wsi, enum lws_callback_reasons reason,
 }
 
 static const struct lws_protocols protocols[] = {
-    {"http", http_callback, sizeof(http_req), 0, 0, NULL, 0},
+    {"http", edge_http_callback, sizeof(http_req), 0, 0, NULL, 0},
     /* rx 4 KiB: messages are small and reassembled; tx 256 KiB: narration audio goes out in
      * large pieces (lws otherwise sends at most rx_buffer_size per writeable turn) */
     {"planaloud", callback_planaloud, sizeof(conn), 4096, 0, NULL, 256 * 1024},
@@ -373,19 +378,23 @@ ws *ws_new(const ws_config *cfg, char *err, size_t errlen)
 	w->mount_health.protocol = "http";
 	w->mount_health.origin_protocol = LWSMPRO_CALLBACK;
 
-	lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
 	memset(&info, 0, sizeof(info));
+	if (edge_open(w, &info, err, errlen)) {
+		limiter_free(w->logins);
+		free(w);
+		return NULL;
+	}
 	info.port = cfg->port;
 	info.iface = cfg->listen;
 	info.protocols = protocols;
 	info.mounts = &w->mount_health;
 	info.headers = &hdr_csp;
 	info.user = w;
-	info.timeout_secs = 30;
 	w->ctx = lws_create_context(&info);
 	if (!w->ctx) {
 		err_set(err, errlen, "cannot listen on %s port %d (is something else using it?)",
 			cfg->listen ? cfg->listen : "every interface", cfg->port);
+		edge_close(w);
 		limiter_free(w->logins);
 		free(w);
 		return NULL;
@@ -401,9 +410,11 @@ int ws_port(const ws *w)
 
 int ws_run(ws *w, volatile sig_atomic_t *stop)
 {
-	while (!*stop)
+	while (!*stop) {
 		if (lws_service(w->ctx, 0) < 0)
 			return -1;
+		edge_after_service(w);
+	}
 	return 0;
 }
 
@@ -422,6 +433,7 @@ void ws_free(ws *w)
 	if (!w)
 		return;
 	lws_context_destroy(w->ctx);
+	edge_close(w); /* after the context: closing connections still count down */
 	limiter_free(w->logins);
 	free(w);
 }

@@ -24,6 +24,15 @@ typedef struct ws_config {
 	staff *staff;
 	users *users;
 	int secure_cookies; /* the server is reached over TLS (a proxy): cookies say Secure */
+	/* The network edge: proxies whose X-Forwarded-For / Forwarded are believed (addresses and
+	 * CIDR ranges, comma-separated; NULL for none); connections held at once, in all (0: as
+	 * many as the open-file limit allows, at most 20000) and per address; seconds a request
+	 * has to arrive whole, and an idle websocket has before it is pinged (and as long again to
+	 * answer). */
+	const char *trusted_proxy;
+	int max_connections;
+	int max_connections_per_address;
+	int timeout_seconds;
 } ws_config;
 
 typedef struct ws ws;
