@@ -31,10 +31,10 @@ int peer_group(const char *addr, char *out, size_t outlen);
 
 /* The client's address, grouped, into out (PEER_LEN): the peer's own (the socket's address), or,
  * only when the peer is in trusted, the right-most address of the forwarding headers that is not
- * itself a trusted proxy. xff is the X-Forwarded-For value and forwarded the Forwarded value (either
- * NULL when absent; X-Forwarded-For is read when both came). A header that cannot be read where it
- * matters (garbage, "unknown", too many hops) leaves the peer's own address. 0, or -1 when even
- * peer is not an address (out is then ""). */
+ * itself a trusted proxy. xff is the X-Forwarded-For value and forwarded the Forwarded value
+ * (either NULL when absent; X-Forwarded-For is read when both came). A header that cannot be read
+ * where it matters (garbage, "unknown", too many hops) leaves the peer's own address. 0, or -1 when
+ * even peer is not an address (out is then ""). */
 int peer_client(const peer_list *trusted, const char *peer, const char *xff, const char *forwarded,
 		char *out, size_t outlen);
 

@@ -35,7 +35,7 @@ typedef struct conn {
 	int rx_discarding; /* the message grew too big: drop the rest of it */
 	out_msg *head, **tail;
 	size_t queued;
-	int close_status; /* non-zero: close with this once the queue is empty */
+	int close_status;     /* non-zero: close with this once the queue is empty */
 	tally_entry *counted; /* this socket, in its address's count */
 } conn;
 

@@ -16,11 +16,11 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
-#define FD_RESERVE	   64	   /* files besides connections: database, key, audio, pipes */
-#define CONNECTIONS_MAX	   20000   /* the default ceiling, when the open-file limit is higher */
-#define ACCEPT_PAUSE_US	   200000  /* out of files: stop accepting for this long */
-#define REFUSAL_LOG_EVERY  60	   /* seconds: one log line per address per minute */
-#define FORWARD_HEADER_MAX 8192	   /* longer forwarding headers are not read */
+#define FD_RESERVE	   64	  /* files besides connections: database, key, audio, pipes */
+#define CONNECTIONS_MAX	   20000  /* the default ceiling, when the open-file limit is higher */
+#define ACCEPT_PAUSE_US	   200000 /* out of files: stop accepting for this long */
+#define REFUSAL_LOG_EVERY  60	  /* seconds: one log line per address per minute */
+#define FORWARD_HEADER_MAX 8192	  /* longer forwarding headers are not read */
 
 static const char too_busy[] = "HTTP/1.1 503 Service Unavailable\r\n"
 			       "content-length: 0\r\n"
@@ -205,9 +205,9 @@ static int refuse_method(struct lws *wsi)
 
 	/* 1 closes the connection whether or not the answer could be written */
 	if (lws_add_http_header_status(wsi, HTTP_STATUS_METHOD_NOT_ALLOWED, &p, end) ||
-	    lws_add_http_header_by_name(wsi, (const unsigned char *)"allow:",
-					(const unsigned char *)allow, (int)sizeof(allow) - 1, &p,
-					end) ||
+	    lws_add_http_header_by_name(
+		wsi, (const unsigned char *)"allow:", (const unsigned char *)allow,
+		(int)sizeof(allow) - 1, &p, end) ||
 	    lws_add_http_header_content_length(wsi, 0, &p, end) ||
 	    lws_finalize_write_http_header(wsi, start, &p, end))
 		return 1;

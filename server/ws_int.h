@@ -24,16 +24,16 @@ struct ws {
 	char web_origin[4096];
 	limiter *logins; /* wrong logins per address */
 	/* The network edge (ws_edge.c) */
-	peer_list *trusted;	  /* proxies whose forwarding headers are believed */
-	tally *conns;		  /* TCP connections, per peer address and in all */
-	tally *sockets;		  /* websockets per client address (behind a proxy too) */
-	limiter *refusals;	  /* one log line per address per minute for refusals */
-	struct lws *listener;	  /* the listening socket, once a connection came */
+	peer_list *trusted;   /* proxies whose forwarding headers are believed */
+	tally *conns;	      /* TCP connections, per peer address and in all */
+	tally *sockets;	      /* websockets per client address (behind a proxy too) */
+	limiter *refusals;    /* one log line per address per minute for refusals */
+	struct lws *listener; /* the listening socket, once a connection came */
 	lws_sorted_usec_list_t accept_sul;
 	lws_retry_bo_t idle_policy; /* ping idle websockets, close those that do not answer */
-	int accept_failed;	  /* accept() ran out of file descriptors */
-	int accept_paused;	  /* the listener is not being polled for a moment */
-	long accept_pauses;	  /* since the last log line about it */
+	int accept_failed;	    /* accept() ran out of file descriptors */
+	int accept_paused;	    /* the listener is not being polled for a moment */
+	long accept_pauses;	    /* since the last log line about it */
 	time_t accept_logged;
 };
 

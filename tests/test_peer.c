@@ -68,7 +68,7 @@ static void a_trusted_list_should_take_addresses_and_ranges(void)
 
 static void a_trusted_list_that_is_not_addresses_should_be_refused_saying_which(void)
 {
-	static const char *const bad[] = {"10.0.0.0/33", "::1/129", "localhost", "10.0.0.0/",
+	static const char *const bad[] = {"10.0.0.0/33", "::1/129",	  "localhost",	"10.0.0.0/",
 					  "10.0.0.0/8x", "1.2.3.4,,nope", "10.0.0.0/-1"};
 	char err[128];
 
@@ -146,7 +146,7 @@ static void garbage_where_it_matters_should_leave_the_peers_own_address(void)
 					  "999.1.1.1",
 					  "198.51.100.1\x01",
 					  "\"198.51.100.1"};
-	static const char *const fwd[] = {"by=1.2.3.4", "for=unknown", "for=_hidden", "for=",
+	static const char *const fwd[] = {"by=1.2.3.4",	    "for=unknown",  "for=_hidden", "for=",
 					  "for=\"[::1]:80", "198.51.100.1", ";;;;"};
 
 	for (size_t i = 0; i < sizeof(xff) / sizeof(*xff); i++)
