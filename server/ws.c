@@ -5,6 +5,7 @@
 #include "buf.h"
 #include "err.h"
 #include "log.h"
+#include "wsmask.h"
 
 #include <libwebsockets.h>
 #include <sodium.h>
@@ -201,8 +202,8 @@ static int conn_open(conn *c, ws *w, struct lws *wsi)
 	client_address(w, wsi, peer, sizeof(peer));
 	c->counted = edge_socket_opened(w, wsi, peer);
 	if (!c->counted) {
-		lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION,
-				 (unsigned char *)"too many connections", 20);
+		lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, (unsigned char *)"refused",
+				 7);
 		return -1;
 	}
 	if (is_staff_protocol(wsi)) {
@@ -227,6 +228,11 @@ static int conn_receive(conn *c, ws *w, struct lws *wsi, const void *in, size_t 
 {
 	if (c->close_status) /* closing (too big, or not reading): read nothing more */
 		return 0;
+	if (wsmask_unmasked(lws_get_socket_fd(wsi))) { /* RFC 6455 5.1 */
+		lws_close_reason(wsi, LWS_CLOSE_STATUS_PROTOCOL_ERR,
+				 (unsigned char *)"unmasked frame", 14);
+		return -1;
+	}
 	if (lws_is_first_fragment(wsi)) {
 		buf_reset(&c->rx);
 		c->rx_binary = lws_frame_is_binary(wsi);

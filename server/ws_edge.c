@@ -7,6 +7,7 @@
 
 #include "err.h"
 #include "log.h"
+#include "wsmask.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -113,6 +114,7 @@ static int edge_accept(ws *w, struct lws *wsi)
 		return -1;
 	}
 	lws_set_opaque_user_data(wsi, e);
+	wsmask_watch(lws_get_socket_fd(wsi));
 	return 0;
 }
 
@@ -122,6 +124,12 @@ tally_entry *edge_socket_opened(ws *w, struct lws *wsi, const char *client)
 
 	if (!e) {
 		log_refused(w, "address-full", client);
+		return NULL;
+	}
+	/* Frames follow the handshake (over HTTP/2 they come inside its own frames: not followed)
+	 */
+	if (lws_get_network_wsi(wsi) == wsi && wsmask_frames_start(lws_get_socket_fd(wsi))) {
+		tally_drop(w->sockets, e);
 		return NULL;
 	}
 	/* Live browsers answer pings: the ping after timeout_seconds idle keeps them; a socket
@@ -282,7 +290,7 @@ int edge_open(ws *w, struct lws_context_creation_info *info, char *err, size_t e
 	w->conns = tally_new(c->max_connections, c->max_connections_per_address);
 	w->sockets = tally_new(INT_MAX, c->max_connections_per_address);
 	w->refusals = limiter_new(1, REFUSAL_LOG_EVERY);
-	if (!w->trusted || !w->conns || !w->sockets || !w->refusals) {
+	if (!w->trusted || !w->conns || !w->sockets || !w->refusals || wsmask_open(files)) {
 		if (w->trusted)
 			err_set(err, errlen, "out of memory");
 		edge_close(w);
@@ -303,8 +311,10 @@ int edge_open(ws *w, struct lws_context_creation_info *info, char *err, size_t e
 
 void edge_close(ws *w)
 {
-	if (log_owner == w)
+	if (log_owner == w) {
 		log_owner = NULL;
+		wsmask_close();
+	}
 	peer_list_free(w->trusted);
 	tally_free(w->conns);
 	tally_free(w->sockets);

@@ -74,7 +74,8 @@ void edge_close(ws *w);
 int edge_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
 		       size_t len);
 /* A websocket has opened: counted against its client's address. The entry for
- * edge_socket_closed, or NULL when that address holds too many (the socket is to be refused). */
+ * edge_socket_closed, or NULL when the socket is to be refused: its address holds too many, or
+ * it sent frames before the handshake's answer (wsmask.h). */
 tally_entry *edge_socket_opened(ws *w, struct lws *wsi, const char *client);
 void edge_socket_closed(ws *w, tally_entry *e);
 /* After each turn of the loop: pauses accepting for a moment when accept() ran out of files. */

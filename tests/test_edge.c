@@ -406,7 +406,44 @@ static void http_requests_that_never_finish_should_be_closed(void)
 	stop(&s);
 }
 
-/* ---- 5: connection caps ---- */
+/* ---- 5: masks ---- */
+
+static void an_unmasked_client_frame_should_close_the_connection_with_1002(void)
+{
+	static const char finish[] = "{\"type\":\"finish\"}";
+	static const char who[] = "{\"type\":\"go\",\"to\":\"next\"}";
+	testsrv s;
+	wsclient *c;
+
+	if (start(&s, NULL))
+		return;
+	/* masked, as every browser sends: served */
+	c = kiosk(s.port, NULL);
+	CHECK(c && ask_is(c, "page", "who", "%s", who));
+	/* then one unmasked: closed with 1002, the message not handled */
+	CHECK(c && wsclient_send_frame(c, 1, WS_OP_TEXT, finish, sizeof(finish) - 1, 0) == 0);
+	CHECK(c && wsclient_wait_close(c, WAIT_MS) == 1002);
+	wsclient_free(c);
+	/* unmasked from the first frame, and long (a 16-bit length) */
+	c = kiosk(s.port, NULL);
+	if (c) {
+		char big[300];
+
+		memset(big, ' ', sizeof(big));
+		memcpy(big, who, sizeof(who) - 1);
+		CHECK(wsclient_send_frame(c, 1, WS_OP_TEXT, big, sizeof(big), 0) == 0);
+		CHECK(wsclient_wait_close(c, WAIT_MS) == 1002);
+	}
+	CHECK(c != NULL);
+	wsclient_free(c);
+	/* others carry on */
+	c = kiosk(s.port, NULL);
+	CHECK(c && ask_is(c, "page", "who", "%s", who));
+	wsclient_free(c);
+	stop(&s);
+}
+
+/* ---- 6: connection caps ---- */
 
 static void connections_over_a_cap_should_be_refused_and_logged_once(void)
 {
@@ -485,7 +522,7 @@ static void behind_a_trusted_proxy_websockets_should_be_capped_per_client(void)
 	stop(&s);
 }
 
-/* ---- 6: out of file descriptors ---- */
+/* ---- 7: out of file descriptors ---- */
 
 static void sleep_ms(int ms)
 {
@@ -612,6 +649,7 @@ int main(void)
 	RUN(methods_other_than_get_head_and_post_should_get_405_and_be_closed);
 	RUN(idle_websockets_should_be_pinged_and_closed_when_they_do_not_answer);
 	RUN(http_requests_that_never_finish_should_be_closed);
+	RUN(an_unmasked_client_frame_should_close_the_connection_with_1002);
 	RUN(connections_over_a_cap_should_be_refused_and_logged_once);
 	RUN(behind_a_trusted_proxy_websockets_should_be_capped_per_client);
 	RUN(at_the_open_file_limit_the_server_should_wait_not_spin);
