@@ -37,6 +37,9 @@ static int server_binary(char *out, size_t outlen)
 
 bench_server *bench_server_start(const char *data_dir, int port, char *err, size_t errlen)
 {
+	/* every session comes from 127.0.0.1: one address may hold them all */
+	static const char *const every_session[] = {"--max-connections-per-address", "1000000",
+						    NULL};
 	bench_server *sv = calloc(1, sizeof(*sv));
 
 	if (!sv) {
@@ -53,7 +56,7 @@ bench_server *bench_server_start(const char *data_dir, int port, char *err, size
 			strerror(errno));
 		goto fail;
 	}
-	if (testsrv_start_on(&sv->srv, sv->bin, data_dir, port, 0, NULL)) {
+	if (testsrv_start_on(&sv->srv, sv->bin, data_dir, port, 0, every_session)) {
 		err_set(err, errlen, "the server failed to start (its message is above)");
 		goto fail;
 	}

@@ -59,7 +59,7 @@ static void usage(FILE *f)
 	    "  --max-connections N connections held at once, in all (default: what the\n"
 	    "                      open-file limit allows, at most 20000)\n"
 	    "  --max-connections-per-address N\n"
-	    "                      connections held at once from one address (default 64)\n"
+	    "                      connections held at once from one address (default 256)\n"
 	    "  --timeout-seconds N a request must arrive whole within N seconds; an idle\n"
 	    "                      websocket is pinged after N seconds and closed when it has\n"
 	    "                      not answered N seconds later (default 30)\n"

@@ -22,6 +22,9 @@
 #define ACCEPT_PAUSE_US	   200000 /* out of files: stop accepting for this long */
 #define REFUSAL_LOG_EVERY  60	  /* seconds: one log line per address per minute */
 #define FORWARD_HEADER_MAX 8192	  /* longer forwarding headers are not read */
+/* A library's kiosks or a council office's staff may all share one public address (NAT): room
+ * for them, while one address still cannot take every connection there is. */
+#define PER_ADDRESS_DEFAULT 256
 
 static const char too_busy[] = "HTTP/1.1 503 Service Unavailable\r\n"
 			       "content-length: 0\r\n"
@@ -283,7 +286,7 @@ int edge_open(ws *w, struct lws_context_creation_info *info, char *err, size_t e
 	if (c->max_connections < 1)
 		c->max_connections = 1;
 	if (!c->max_connections_per_address)
-		c->max_connections_per_address = 64;
+		c->max_connections_per_address = PER_ADDRESS_DEFAULT;
 	if (!c->timeout_seconds)
 		c->timeout_seconds = 30;
 	w->trusted = peer_list_new(c->trusted_proxy, err, errlen);
