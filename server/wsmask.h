@@ -1,6 +1,6 @@
 /* wsmask: every frame a client sends must be masked, and a server must close the connection
  * when one is not (RFC 6455, section 5.1). libwebsockets 4.1.6 (Debian 12's) reads the mask bit
- * and does not check it -- later versions do -- and tells its user nothing of it. So the server
+ * and does not check it -- 5.0 does -- and tells its user nothing of it. So the server
  * follows the frame headers itself, in the bytes the library receives: recv() is defined in
  * wsmask.c, ahead of the C library's, passes every call straight to the kernel, and for the
  * sockets being watched notes where each frame header is and whether it was masked. No byte is
