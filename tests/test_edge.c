@@ -135,11 +135,18 @@ static void behind_a_trusted_proxy_one_clients_wrong_codes_should_not_lock_out_a
 	 * address at the right) */
 	CHECK(right_code_is(&s, "X-Forwarded-For: 203.0.113.9, 198.51.100.1\r\n", "error",
 			    "slow-down"));
+	/* Forwarded names a client as well, when there is no X-Forwarded-For */
+	CHECK(
+	    right_code_is(&s, "Forwarded: for=198.51.100.1;proto=https\r\n", "error", "slow-down"));
 	/* another client behind the same proxy is not held up */
 	CHECK(right_code_is(&s, FROM_2, "page", NULL));
-	/* nor is one named in Forwarded rather than X-Forwarded-For */
 	CHECK(right_code_is(&s, "Forwarded: for=\"[2001:db8:1:2::9]:4711\";proto=https\r\n", "page",
 			    NULL));
+	/* an IPv6 client counts by its /64: another address in it waits too, the next /64 not */
+	twenty_wrong_codes(s.port, "X-Forwarded-For: [2001:db8:5:6::1]:3333\r\n");
+	CHECK(
+	    right_code_is(&s, "X-Forwarded-For: 2001:db8:5:6:ffff::99\r\n", "error", "slow-down"));
+	CHECK(right_code_is(&s, "X-Forwarded-For: 2001:db8:5:7::1\r\n", "page", NULL));
 	stop(&s);
 }
 
