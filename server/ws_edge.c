@@ -273,16 +273,18 @@ int edge_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
 int edge_open(ws *w, struct lws_context_creation_info *info, char *err, size_t errlen)
 {
 	struct rlimit rl;
-	int files = 1024, lws_fds;
+	int files = 1024, room;
 	ws_config *c = &w->cfg;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
 		files = rl.rlim_cur > INT_MAX ? INT_MAX : (int)rl.rlim_cur;
-	/* libwebsockets stops accepting when its own table is full: it must fill before the
-	 * process runs out of files, or accept() fails over and over. */
-	lws_fds = files - (files / 4 < FD_RESERVE ? files / 4 : FD_RESERVE);
+	/* By default the cap comes before the open-file limit: a connection over it is accepted and
+	 * closed at once, so accept() does not run out of files (edge_after_service is for when
+	 * something else holds them). libwebsockets' own fd_limit_per_thread would do it too, but
+	 * below the limit it looks sockets up by a linear search. */
+	room = files - (files / 4 < FD_RESERVE ? files / 4 : FD_RESERVE) - 8;
 	if (!c->max_connections)
-		c->max_connections = lws_fds - 8 < CONNECTIONS_MAX ? lws_fds - 8 : CONNECTIONS_MAX;
+		c->max_connections = room < CONNECTIONS_MAX ? room : CONNECTIONS_MAX;
 	if (c->max_connections < 1)
 		c->max_connections = 1;
 	if (!c->max_connections_per_address)
@@ -299,7 +301,6 @@ int edge_open(ws *w, struct lws_context_creation_info *info, char *err, size_t e
 		edge_close(w);
 		return -1;
 	}
-	info->fd_limit_per_thread = (unsigned int)lws_fds;
 	info->timeout_secs = (unsigned int)c->timeout_seconds;
 	info->timeout_secs_ah_idle = (unsigned int)c->timeout_seconds; /* headers still coming */
 	w->idle_policy.secs_since_valid_ping = (uint16_t)c->timeout_seconds;
