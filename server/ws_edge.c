@@ -153,6 +153,10 @@ static void lws_log_line(int level, const char *line)
 {
 	const char *at = strstr(line, "accept: errno ");
 
+	/* a websocket refused by a filter here (Origin, Host, subprotocol): a line for each would
+	 * let anyone fill the log */
+	if (strstr(line, "User code denied connection"))
+		return;
 	if (at && log_owner) {
 		int e = atoi(at + 14);
 
@@ -302,7 +306,9 @@ int edge_open(ws *w, struct lws_context_creation_info *info, char *err, size_t e
 		return -1;
 	}
 	info->timeout_secs = (unsigned int)c->timeout_seconds;
-	info->timeout_secs_ah_idle = (unsigned int)c->timeout_seconds; /* headers still coming */
+	/* headers still coming hold one of a limited pool of header tables: 10 s at most */
+	info->timeout_secs_ah_idle =
+	    (unsigned int)(c->timeout_seconds < 10 ? c->timeout_seconds : 10);
 	w->idle_policy.secs_since_valid_ping = (uint16_t)c->timeout_seconds;
 	w->idle_policy.secs_since_valid_hangup = (uint16_t)(2 * c->timeout_seconds);
 	info->retry_and_idle_policy = &w->idle_policy;
