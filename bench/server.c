@@ -35,8 +35,14 @@ static int server_binary(char *out, size_t outlen)
 	return snprintf(out, outlen, "%s/planaloud", self) < (int)outlen ? 0 : -1;
 }
 
-/* Every benchmark session starts a plan from this one address: no limit on that here. */
-static const char *const unlimited[] = {"--new-plans-per-address", "0", "--new-plans-per-hour", "0",
+/* Every benchmark session comes from 127.0.0.1 and starts a plan from there: one address may
+ * hold them all, with no limit on starting plans. */
+static const char *const unlimited[] = {"--new-plans-per-address",
+					"0",
+					"--new-plans-per-hour",
+					"0",
+					"--max-connections-per-address",
+					"1000000",
 					NULL};
 
 bench_server *bench_server_start(const char *data_dir, int port, char *err, size_t errlen)

@@ -205,7 +205,12 @@ app *app_open(const app_config *cfg, char *err, size_t errlen)
 			   .secure_cookies = cfg->secure_cookies,
 			   .tls_cert = cfg->tls_cert,
 			   .tls_key = cfg->tls_key,
-			   .redirect_port = cfg->redirect_port};
+			   .redirect_port = cfg->redirect_port,
+
+			   .trusted_proxy = cfg->trusted_proxy,
+			   .max_connections = cfg->max_connections,
+			   .max_connections_per_address = cfg->max_connections_per_address,
+			   .timeout_seconds = cfg->timeout_seconds};
 	a->server = ws_new(&wcfg, err, errlen);
 	if (!a->server)
 		goto fail;

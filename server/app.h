@@ -30,6 +30,11 @@ typedef struct app_config {
 	const char *voices;   /* voice profiles and pronunciations */
 	const char *lang;
 	int demo; /* add the demo invitation and the demo staff */
+	/* The network edge (ws.h's ws_config says what each means; 0 for the defaults) */
+	const char *trusted_proxy;
+	int max_connections;
+	int max_connections_per_address;
+	int timeout_seconds;
 	kiosk_config kiosk;
 	retention_config retain; /* the retention schedule, run at start and then hourly */
 } app_config;

@@ -7,6 +7,7 @@
 #include "log.h"
 #include "limiter.h"
 #include "path.h"
+#include "peer.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -68,6 +69,19 @@ static void usage(FILE *f)
 	    "                      staff login cookie is __Host- named and marked Secure\n"
 	    "  --allow-plain-http  serve plain HTTP on an address other than localhost (behind\n"
 	    "                      a TLS proxy, or for development); without TLS, it is refused\n"
+	    "  --trusted-proxy LIST\n"
+	    "                      the reverse proxies in front of the server, as addresses or\n"
+	    "                      ranges (e.g. 127.0.0.1,10.0.0.0/8): only their\n"
+	    "                      X-Forwarded-For or Forwarded header says who the client is\n"
+	    "                      (default: none, every connection is its own client)\n"
+	    "  --max-connections N connections held at once, in all (default: what the\n"
+	    "                      open-file limit allows, at most 20000)\n"
+	    "  --max-connections-per-address N\n"
+	    "                      connections held at once from one address (default 256)\n"
+	    "  --timeout-seconds N a request must arrive whole within N seconds (its headers\n"
+	    "                      within 10, or N if less); an idle websocket is pinged\n"
+	    "                      after N seconds and closed when it has not answered N\n"
+	    "                      seconds later (default 30)\n"
 	    "  --data DIR          where the database and the secret key live (default ./data;\n"
 	    "                      made on first start)\n"
 	    "  --demo              add a demo invitation (example needs and budget) and print its\n"
@@ -204,7 +218,11 @@ enum {
 	O_PLANS_KIOSK,
 	O_PLANS_HOUR,
 	O_RETAIN_DRAFTS,
-	O_RETAIN_CLOSED
+	O_RETAIN_CLOSED,
+	O_TRUSTED_PROXY,
+	O_MAX_CONNECTIONS,
+	O_MAX_PER_ADDRESS,
+	O_TIMEOUT
 };
 
 static const struct option long_options[] = {
@@ -237,6 +255,10 @@ static const struct option long_options[] = {
     {"new-plans-per-hour", required_argument, NULL, O_PLANS_HOUR},
     {"retain-drafts-days", required_argument, NULL, O_RETAIN_DRAFTS},
     {"retain-closed-years", required_argument, NULL, O_RETAIN_CLOSED},
+    {"trusted-proxy", required_argument, NULL, O_TRUSTED_PROXY},
+    {"max-connections", required_argument, NULL, O_MAX_CONNECTIONS},
+    {"max-connections-per-address", required_argument, NULL, O_MAX_PER_ADDRESS},
+    {"timeout-seconds", required_argument, NULL, O_TIMEOUT},
     {NULL, 0, NULL, 0},
 };
 
@@ -296,6 +318,20 @@ static int switch_keys_check(const char *keys)
 		   : 0;
 }
 
+/* 0 when list is addresses and ranges (peer.h); else says which entry is wrong, and 1. */
+static int trusted_proxy_check(const char *list)
+{
+	char err[160];
+	peer_list *l = peer_list_new(list, err, sizeof(err));
+
+	if (!l) {
+		fprintf(stderr, "planaloud: --trusted-proxy: %s\n", err);
+		return 1;
+	}
+	peer_list_free(l);
+	return 0;
+}
+
 /* One option and its value (arg, borrowed from argv). 0; 1 for a value that is not valid. */
 static int take_option(options *o, int opt, const char *arg)
 {
@@ -329,6 +365,15 @@ static int take_option(options *o, int opt, const char *arg)
 		return parse_int(arg, 0, LIMITER_KEY_MAX, &a->kiosk.new_plans_per_kiosk) ? 1 : 0;
 	case O_PLANS_HOUR:
 		return parse_int(arg, 0, LIMITER_ALL_MAX, &a->kiosk.new_plans_per_hour) ? 1 : 0;
+	case O_MAX_CONNECTIONS:
+		return parse_int(arg, 1, 1000000, &a->max_connections) ? 1 : 0;
+	case O_MAX_PER_ADDRESS:
+		return parse_int(arg, 1, 1000000, &a->max_connections_per_address) ? 1 : 0;
+	case O_TIMEOUT:
+		return parse_int(arg, 1, 3600, &a->timeout_seconds) ? 1 : 0;
+	case O_TRUSTED_PROXY:
+		a->trusted_proxy = arg;
+		return trusted_proxy_check(arg);
 	case O_LISTEN:
 		a->listen = strcmp(arg, "0.0.0.0") == 0 ? NULL : arg;
 		return 0;
@@ -477,12 +522,14 @@ static int check_transport(const options *o)
 
 	if (rc || a->tls_cert)
 		return rc;
-	if (!loopback(a->listen) && !o->allow_plain && !a->secure_cookies) {
-		fprintf(stderr,
-			"planaloud: plain HTTP on %s would carry staff passwords and people's "
-			"plans unencrypted over the network. Give --tls-cert and --tls-key, or "
-			"--allow-plain-http when a TLS proxy is in front of the server.\n",
-			a->listen ? a->listen : "every interface");
+	if (!loopback(a->listen) && !o->allow_plain && !a->secure_cookies && !a->trusted_proxy) {
+		fprintf(
+		    stderr,
+		    "planaloud: plain HTTP on %s would carry staff passwords and people's "
+		    "plans unencrypted over the network. Give --tls-cert and --tls-key, or "
+		    "--trusted-proxy (or --allow-plain-http) when a TLS proxy is in front of the "
+		    "server.\n",
+		    a->listen ? a->listen : "every interface");
 		return 2;
 	}
 	return 0;

@@ -5,6 +5,7 @@
 #include "buf.h"
 #include "err.h"
 #include "log.h"
+#include "wsmask.h"
 
 #include <libwebsockets.h>
 #include <sodium.h>
@@ -35,7 +36,8 @@ typedef struct conn {
 	int rx_discarding; /* the message grew too big: drop the rest of it */
 	out_msg *head, **tail;
 	size_t queued;
-	int close_status; /* non-zero: close with this once the queue is empty */
+	int close_status;     /* non-zero: close with this once the queue is empty */
+	tally_entry *counted; /* this socket, in its address's count */
 } conn;
 
 /* Security headers on every HTTP response. media-src allows narration audio (blob: URLs); font-src
@@ -229,18 +231,10 @@ static int is_staff_protocol(struct lws *wsi)
 	return pr && pr->id == STAFF_PROTOCOL_ID;
 }
 
-int client_address(const ws *w, struct lws *wsi, char *out, size_t len)
-{
-	(void)w;
-	out[0] = '\0';
-	lws_get_peer_simple(wsi, out, len);
-	return out[0] ? 0 : -1;
-}
-
 /* A websocket has opened: its session, kiosk or staff (with the cookie's login). */
 static int conn_open(conn *c, ws *w, struct lws *wsi)
 {
-	char peer[64] = "";
+	char peer[PEER_LEN] = "";
 
 	memset(c, 0, sizeof(*c));
 	c->wsi = wsi;
@@ -248,18 +242,28 @@ static int conn_open(conn *c, ws *w, struct lws *wsi)
 	c->tail = &c->head;
 	buf_init(&c->rx);
 	client_address(w, wsi, peer, sizeof(peer));
+	c->counted = edge_socket_opened(w, wsi, peer);
+	if (!c->counted) {
+		lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, (unsigned char *)"refused",
+				 7);
+		return -1;
+	}
 	if (is_staff_protocol(wsi)) {
 		unsigned char token[USERS_TOKEN_BYTES];
 		int has = staff_cookie(w, wsi, token) == 0;
 
 		c->staff = staff_session_open(w->cfg.staff, c, peer, has ? token : NULL);
 		sodium_memzero(token, sizeof(token));
-		return c->staff ? 0 : -1;
+	} else {
+		c->sess = kiosk_session_open(w->cfg.proto, c, peer);
 	}
-	c->sess = kiosk_session_open(w->cfg.proto, c, peer);
 	if (c->sess)
 		kiosk_device_pass(w, c->sess, wsi);
-	return c->sess ? 0 : -1;
+	if (c->staff || c->sess)
+		return 0;
+	edge_socket_closed(w, c->counted);
+	c->counted = NULL;
+	return -1;
 }
 
 /* A fragment has arrived: appended to the message until its last, which goes to the session's
@@ -268,6 +272,11 @@ static int conn_receive(conn *c, ws *w, struct lws *wsi, const void *in, size_t 
 {
 	if (c->close_status) /* closing (too big, or not reading): read nothing more */
 		return 0;
+	if (wsmask_unmasked(lws_get_socket_fd(wsi))) { /* RFC 6455 5.1 */
+		lws_close_reason(wsi, LWS_CLOSE_STATUS_PROTOCOL_ERR,
+				 (unsigned char *)"unmasked frame", 14);
+		return -1;
+	}
 	if (lws_is_first_fragment(wsi)) {
 		buf_reset(&c->rx);
 		c->rx_binary = lws_frame_is_binary(wsi);
@@ -339,6 +348,8 @@ static void conn_closed(conn *c)
 		kiosk_session_close(c->sess);
 	c->sess = NULL;
 	c->staff = NULL;
+	edge_socket_closed(c->w, c->counted);
+	c->counted = NULL;
 	conn_release(c);
 }
 
@@ -373,7 +384,7 @@ static int callback_planaloud(struct lws *wsi, enum lws_callback_reasons reason,
 }
 
 static const struct lws_protocols protocols[] = {
-    {"http", http_callback, sizeof(http_req), 0, 0, NULL, 0},
+    {"http", edge_http_callback, sizeof(http_req), 0, 0, NULL, 0},
     /* rx 4 KiB: messages are small and reassembled; tx 256 KiB: narration audio goes out in
      * large pieces (lws otherwise sends at most rx_buffer_size per writeable turn) */
     {"planaloud", callback_planaloud, sizeof(conn), 4096, 0, NULL, 256 * 1024},
@@ -417,15 +428,17 @@ ws *ws_new(const ws_config *cfg, char *err, size_t errlen)
 	w->mount_health.protocol = "http";
 	w->mount_health.origin_protocol = LWSMPRO_CALLBACK;
 
-	lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
 	memset(&info, 0, sizeof(info));
+	if (edge_open(w, &info, err, errlen)) {
+		free(w);
+		return NULL;
+	}
 	info.port = cfg->port;
 	info.iface = cfg->listen;
 	info.protocols = protocols;
 	info.mounts = &w->mount_health;
 	info.headers = &hdr_csp;
 	info.user = w;
-	info.timeout_secs = 30;
 	ws_tls_setup(w, &info);
 	w->ctx = lws_create_context(&info);
 	if (!w->ctx) {
@@ -434,6 +447,7 @@ ws *ws_new(const ws_config *cfg, char *err, size_t errlen)
 					"it? are the certificate and the key a matching PEM pair?)"
 				      : "cannot listen on %s port %d (is something else using it?)",
 			cfg->listen ? cfg->listen : "every interface", cfg->port);
+		edge_close(w);
 		free(w);
 		return NULL;
 	}
@@ -452,9 +466,11 @@ int ws_port(const ws *w)
 
 int ws_run(ws *w, volatile sig_atomic_t *stop)
 {
-	while (!*stop)
+	while (!*stop) {
 		if (lws_service(w->ctx, 0) < 0)
 			return -1;
+		edge_after_service(w);
+	}
 	return 0;
 }
 
@@ -473,5 +489,6 @@ void ws_free(ws *w)
 	if (!w)
 		return;
 	lws_context_destroy(w->ctx);
+	edge_close(w); /* after the context: closing connections still count down */
 	free(w);
 }

@@ -29,6 +29,15 @@ typedef struct ws_config {
 	 * Strict-Transport-Security (HSTS). */
 	const char *tls_cert, *tls_key;
 	int redirect_port; /* with TLS, a second port for plain HTTP that redirects; 0: none */
+	/* The network edge: proxies whose X-Forwarded-For / Forwarded are believed (addresses and
+	 * CIDR ranges, comma-separated; NULL for none); connections held at once, in all (0: as
+	 * many as the open-file limit allows, at most 20000) and per address; seconds a request
+	 * has to arrive whole, and an idle websocket has before it is pinged (and as long again to
+	 * answer). */
+	const char *trusted_proxy;
+	int max_connections;
+	int max_connections_per_address;
+	int timeout_seconds;
 } ws_config;
 
 typedef struct ws ws;

@@ -3,6 +3,9 @@
 #ifndef PLANALOUD_WS_INT_H
 #define PLANALOUD_WS_INT_H
 
+#include "limiter.h"
+#include "peer.h"
+#include "tally.h"
 #include "ws.h"
 
 #include <libwebsockets.h>
@@ -22,6 +25,18 @@ struct ws {
 	char web_origin[4096];
 	struct lws_protocol_vhost_options hdr_hsts; /* with TLS: first of the headers */
 	struct lws_vhost *redirect_vh;		    /* --redirect-port's, or NULL */
+	/* The network edge (ws_edge.c) */
+	peer_list *trusted;   /* proxies whose forwarding headers are believed */
+	tally *conns;	      /* TCP connections, per peer address and in all */
+	tally *sockets;	      /* websockets per client address (behind a proxy too) */
+	limiter *refusals;    /* one log line per address per minute for refusals */
+	struct lws *listener; /* the listening socket, once a connection came */
+	lws_sorted_usec_list_t accept_sul;
+	lws_retry_bo_t idle_policy; /* ping idle websockets, close those that do not answer */
+	int accept_failed;	    /* accept() ran out of file descriptors */
+	int accept_paused;	    /* the listener is not being polled for a moment */
+	long accept_pauses;	    /* since the last log line about it */
+	time_t accept_logged;
 };
 
 /* One HTTP request to /staff/auth/: its form while the body arrives, then (a login) while its
@@ -53,8 +68,9 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 void commit_batch(ws *w);
 /* 1 when the request's Host names this server and its Origin, if any, is this server's own. */
 int origin_ok(const ws *w, struct lws *wsi);
-/* The address the request came from, as limits count it: for now the peer's own address. 0, or -1
- * (out is then ""). */
+/* The address the request came from, as limits count it: the peer's own, or behind a trusted
+ * proxy the client's from X-Forwarded-For or Forwarded (peer.h); IPv6 grouped by /64. 0, or -1
+ * (out is then ""). out should have PEER_LEN bytes. */
 int client_address(const ws *w, struct lws *wsi, char *out, size_t len);
 /* The staff login cookie's name: "__Host-planaloud_staff" when browsers reach the server over
  * HTTPS (its own TLS, or --secure-cookies behind a proxy), so that only a Secure cookie set by
@@ -64,6 +80,24 @@ const char *cookie_name(const ws *w);
 int cookie_secure(const ws *w);
 /* An enrolled kiosk's device cookie's name, prefixed "__Host-" as the staff cookie is. */
 const char *kiosk_cookie_name(const ws *w);
+
+/* ---- the network edge (ws_edge.c) ---- */
+
+/* Opens the edge's tables and sets info's limits and timeouts from w->cfg. 0, or -1 (err). */
+int edge_open(ws *w, struct lws_context_creation_info *info, char *err, size_t errlen);
+void edge_close(ws *w);
+/* The first protocol's callback (plain HTTP): refuses what the routes must never see (a
+ * websocket without one of our subprotocols, methods other than GET, HEAD and POST), counts and
+ * caps connections, then hands on to http_callback. */
+int edge_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+		       size_t len);
+/* A websocket has opened: counted against its client's address. The entry for
+ * edge_socket_closed, or NULL when the socket is to be refused: its address holds too many, or
+ * it sent frames before the handshake's answer (wsmask.h). */
+tally_entry *edge_socket_opened(ws *w, struct lws *wsi, const char *client);
+void edge_socket_closed(ws *w, tally_entry *e);
+/* After each turn of the loop: pauses accepting for a moment when accept() ran out of files. */
+void edge_after_service(ws *w);
 /* The staff session token in the request's cookie: 0 and token, or -1 when there is none. */
 int staff_cookie(const ws *w, struct lws *wsi, unsigned char token[USERS_TOKEN_BYTES]);
 /* 1 when Host (name[:port]) names this server: a loopback name or the configured --host. */

@@ -259,8 +259,8 @@ static int accept_ok(const char *headers, const char *key, const char *subprotoc
 			expect);
 		return 0;
 	}
-	if (header_value(headers, "Sec-WebSocket-Protocol", got, sizeof(got)) ||
-	    strcmp(got, subprotocol)) {
+	if (subprotocol && (header_value(headers, "Sec-WebSocket-Protocol", got, sizeof(got)) ||
+			    strcmp(got, subprotocol))) {
 		fprintf(stderr, "wsclient: the server did not choose the %s subprotocol\n",
 			subprotocol);
 		return 0;
@@ -274,7 +274,7 @@ static wsclient *open_with(const char *host, int port, const wsclient_opts *opts
 			   const char *subprotocol, const char *extra_headers, int *http_status)
 {
 	unsigned char nonce[16];
-	char key[32], hosthdr[128], origin[600];
+	char key[32], hosthdr[128], origin[600], protocol[128] = "";
 	buf req = BUF_INIT, rx = BUF_INIT;
 	wsclient *c = NULL;
 	size_t end = 0;
@@ -295,6 +295,8 @@ static wsclient *open_with(const char *host, int port, const wsclient_opts *opts
 	else
 		snprintf(hosthdr, sizeof(hosthdr), "%s:%d", host, port);
 	origin[0] = '\0';
+	if (subprotocol)
+		snprintf(protocol, sizeof(protocol), "Sec-WebSocket-Protocol: %s\r\n", subprotocol);
 	if (opts && opts->origin)
 		snprintf(origin, sizeof(origin), "Origin: %s\r\n", opts->origin);
 	buf_printf(&req,
@@ -304,9 +306,8 @@ static wsclient *open_with(const char *host, int port, const wsclient_opts *opts
 		   "Connection: Upgrade\r\n"
 		   "Sec-WebSocket-Key: %s\r\n"
 		   "Sec-WebSocket-Version: 13\r\n"
-		   "Sec-WebSocket-Protocol: %s\r\n"
-		   "%s%s\r\n",
-		   hosthdr, key, subprotocol, origin, extra_headers ? extra_headers : "");
+		   "%s%s%s\r\n",
+		   hosthdr, key, protocol, origin, extra_headers ? extra_headers : "");
 	if (write_all(fd, req.data, req.len))
 		goto out;
 	while (!(end = header_end(&rx)) && rx.len < MAX_HEADER) {
@@ -357,6 +358,12 @@ wsclient *wsclient_open_as(const char *host, int port, const wsclient_opts *opts
 	if (cookie)
 		snprintf(extra, sizeof(extra), "Cookie: %s\r\n", cookie);
 	return open_with(host, port, opts, subprotocol, extra, http_status);
+}
+
+wsclient *wsclient_open_with(const char *host, int port, const wsclient_opts *opts,
+			     const char *subprotocol, const char *extra_headers, int *http_status)
+{
+	return open_with(host, port, opts, subprotocol, extra_headers, http_status);
 }
 
 wsclient *wsclient_connect(const char *host, int port, const char *origin)

@@ -44,6 +44,10 @@ wsclient *wsclient_open(const char *host, int port, const wsclient_opts *opts, i
  * (cookie: "name=value", or NULL for none). */
 wsclient *wsclient_open_as(const char *host, int port, const wsclient_opts *opts,
 			   const char *subprotocol, const char *cookie, int *http_status);
+/* wsclient_open asking for subprotocol (NULL: asking for none) and sending extra_headers: whole
+ * "Name: value\r\n" lines (e.g. "X-Forwarded-For: 198.51.100.1\r\n"), or NULL. */
+wsclient *wsclient_open_with(const char *host, int port, const wsclient_opts *opts,
+			     const char *subprotocol, const char *extra_headers, int *http_status);
 /* wsclient_open with only an Origin header (NULL for none). */
 wsclient *wsclient_connect(const char *host, int port, const char *origin);
 /* Closes the socket without a closing handshake. wsclient_free(NULL) is a no-op. */
