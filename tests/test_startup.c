@@ -5,6 +5,7 @@
  * --allow-plain-http; and stop signals sent again and again while the server closes leave it
  * exiting cleanly (run under the sanitizers too, where touching freed memory fails). */
 #include "check.h"
+#include "runbin.h"
 #include "wsclient.h"
 
 #include <dirent.h>
@@ -20,69 +21,6 @@
 #include <unistd.h>
 
 static char tmpdir[64];
-
-typedef struct ran {
-	int status; /* the exit status, or -1 when it did not exit normally */
-	char out[4096];
-	char err[4096];
-} ran;
-
-/* Reads fd to its end into buf (NUL-terminated, truncated). */
-static void slurp(int fd, char *buf, size_t n)
-{
-	size_t len = 0;
-	ssize_t got;
-	char scratch[512];
-
-	while ((got = read(fd, len + 1 < n ? buf + len : scratch,
-			   len + 1 < n ? n - 1 - len : sizeof(scratch))) > 0)
-		if (len + 1 < n)
-			len += (size_t)got;
-	buf[len] = '\0';
-}
-
-/* Runs the binary with the NULL-terminated arguments and input on standard input (NULL: none),
- * to its end. For runs that stop by themselves: refusals and `user` commands. */
-static void run_args(ran *r, const char *input, const char *const *args)
-{
-	const char *argv[24];
-	int in[2], out[2], err[2], argc = 0, status;
-	pid_t pid;
-
-	memset(r, 0, sizeof(*r));
-	r->status = -1;
-	argv[argc++] = PLANALOUD_BINARY;
-	for (int i = 0; args[i] && argc < 23; i++)
-		argv[argc++] = args[i];
-	argv[argc] = NULL;
-	if (pipe(in) || pipe(out) || pipe(err)) {
-		perror("pipe");
-		return;
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(in[0], 0);
-		dup2(out[1], 1);
-		dup2(err[1], 2);
-		close(in[0]), close(in[1]), close(out[0]), close(out[1]), close(err[0]),
-		    close(err[1]);
-		execv(PLANALOUD_BINARY, (char *const *)argv);
-		_exit(127);
-	}
-	close(in[0]), close(out[1]), close(err[1]);
-	if (input && write(in[1], input, strlen(input)) != (ssize_t)strlen(input))
-		perror("write");
-	close(in[1]);
-	slurp(out[0], r->out, sizeof(r->out));
-	slurp(err[0], r->err, sizeof(r->err));
-	close(out[0]), close(err[0]);
-	if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status))
-		r->status = WEXITSTATUS(status);
-}
-
-#define RUN_BIN(r, input, ...) run_args(r, input, (const char *const[]){__VA_ARGS__, NULL})
 
 /* A refusal: non-zero, the welcome never printed, and a plain sentence on stderr with `why`. */
 static int refused(const ran *r, const char *why)
