@@ -137,23 +137,29 @@ void fixture_close(void)
 
 /* ---- talking to the workspace ---- */
 
+/* Sends the formatted message as p: the one reply (cJSON_Delete it), or NULL when there was
+ * not exactly one; the message itself into *text (free it). */
+static cJSON *send_one(person *p, char **text, const char *fmt, va_list ap)
+{
+	*text = test_vformat(fmt, ap);
+	fake_reset(&p->conn);
+	if (*text)
+		staff_handle(p->ss, *text, strlen(*text), 0);
+	return p->conn.n == 1 ? cJSON_Parse(p->conn.sent[0]) : NULL;
+}
+
 /* Sends the message as p and returns the one reply (cJSON_Delete it); NULL, saying why, when
  * there was not exactly one. */
 cJSON *ask(person *p, const char *fmt, ...)
 {
 	va_list ap;
 	char *text;
-	cJSON *r = NULL;
+	cJSON *r;
 
 	va_start(ap, fmt);
-	text = test_vformat(fmt, ap);
+	r = send_one(p, &text, fmt, ap);
 	va_end(ap);
-	fake_reset(&p->conn);
-	if (text)
-		staff_handle(p->ss, text, strlen(text), 0);
-	if (p->conn.n == 1)
-		r = cJSON_Parse(p->conn.sent[0]);
-	else
+	if (p->conn.n != 1)
 		fprintf(stderr, "  %d replies to %s\n", p->conn.n, text ? text : "?");
 	free(text);
 	return r;
@@ -191,17 +197,12 @@ int refused(person *p, const char *code, const char *fmt, ...)
 {
 	va_list ap;
 	char *text;
-	cJSON *r = NULL;
+	cJSON *r;
 	int ok;
 
 	va_start(ap, fmt);
-	text = test_vformat(fmt, ap);
+	r = send_one(p, &text, fmt, ap);
 	va_end(ap);
-	fake_reset(&p->conn);
-	if (text)
-		staff_handle(p->ss, text, strlen(text), 0);
-	if (p->conn.n == 1)
-		r = cJSON_Parse(p->conn.sent[0]);
 	ok = p->conn.n == 1 && is_error(r, code);
 	if (!ok)
 		fprintf(stderr, "  (in reply to %.300s)\n", text ? text : "?");
@@ -215,17 +216,12 @@ int done(person *p, const char *type, const char *fmt, ...)
 {
 	va_list ap;
 	char *text;
-	cJSON *r = NULL;
+	cJSON *r;
 	int ok;
 
 	va_start(ap, fmt);
-	text = test_vformat(fmt, ap);
+	r = send_one(p, &text, fmt, ap);
 	va_end(ap);
-	fake_reset(&p->conn);
-	if (text)
-		staff_handle(p->ss, text, strlen(text), 0);
-	if (p->conn.n == 1)
-		r = cJSON_Parse(p->conn.sent[0]);
 	ok = p->conn.n == 1 && is_type(r, type);
 	if (!ok)
 		fprintf(stderr, "  (in reply to %.300s)\n", text ? text : "?");
@@ -268,4 +264,56 @@ long long db_count(const char *sql, long long plan)
 	sqlite3_finalize(q);
 	sqlite3_close(db);
 	return n;
+}
+
+/* ---- the person's side, through the kiosk's own protocol on the same store ---- */
+
+int kiosk_say(kiosk_side *k, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+	int ok;
+
+	va_start(ap, fmt);
+	text = test_vformat(fmt, ap);
+	va_end(ap);
+	fake_reset(&k->conn);
+	if (text)
+		kiosk_handle(k->s, text, strlen(text), 0);
+	kiosk_flush(fx.kiosk, NULL, 0);
+	ok = k->conn.n >= 1 && !strstr(k->conn.sent[k->conn.n - 1], "\"type\":\"error\"");
+	if (!ok)
+		fprintf(stderr, "  the kiosk answered %.300s to %.200s\n",
+			k->conn.n ? k->conn.sent[k->conn.n - 1] : "nothing", text ? text : "?");
+	free(text);
+	return ok;
+}
+
+/* Opens the plan on a kiosk as a helper, Sam (sister), and writes two answers. */
+int kiosk_open(kiosk_side *k, const char *code)
+{
+	memset(k, 0, sizeof(*k));
+	k->s = kiosk_session_open(fx.kiosk, &k->conn, "127.0.0.9");
+	return k->s &&
+	       kiosk_say(k, "{\"type\":\"answer\",\"page\":\"who\",\"value\":\"helper\"}") &&
+	       kiosk_say(k, "{\"type\":\"answer\",\"page\":\"helper-name\",\"value\":\"Sam\"}") &&
+	       kiosk_say(k, "{\"type\":\"answer\",\"page\":\"helper-relationship\","
+			    "\"value\":\"sister\"}") &&
+	       kiosk_say(k, "{\"type\":\"code\",\"code\":\"%s\"}", code);
+}
+
+void kiosk_close(kiosk_side *k)
+{
+	kiosk_session_close(k->s);
+	kiosk_flush(fx.kiosk, NULL, 0);
+	fake_reset(&k->conn);
+}
+
+/* The person sends at the kiosk (which freezes the version they sent). */
+int kiosk_send(kiosk_side *k, long long plan)
+{
+	long long before = db_count("SELECT count(*) FROM versions WHERE plan_id = ?", plan);
+
+	return kiosk_say(k, "{\"type\":\"send\"}") &&
+	       db_count("SELECT count(*) FROM versions WHERE plan_id = ?", plan) == before + 1;
 }

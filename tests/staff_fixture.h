@@ -77,4 +77,18 @@ long long invite(const char *person_name, char *code);
 /* A count from the database file through a second connection, with plan bound to ?1. */
 long long db_count(const char *sql, long long plan);
 
+/* ---- the person's side, through the kiosk's own protocol on the same store ---- */
+typedef struct kiosk_side {
+	kiosk_session *s;
+	fake_conn conn;
+} kiosk_side;
+
+/* Says the message at the kiosk and commits: 1 when its last reply is no error. */
+int kiosk_say(kiosk_side *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Opens the plan on a kiosk as a helper, Sam (sister), and writes two answers. */
+int kiosk_open(kiosk_side *k, const char *code);
+void kiosk_close(kiosk_side *k);
+/* The person sends at the kiosk (which freezes the version they sent). */
+int kiosk_send(kiosk_side *k, long long plan);
+
 #endif

@@ -27,64 +27,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* ---- the person's side, through the kiosk's own protocol on the same store ---- */
-
-typedef struct kiosk {
-	kiosk_session *s;
-	fake_conn conn;
-} kiosk;
-
-static int kiosk_say(kiosk *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int kiosk_say(kiosk *k, const char *fmt, ...)
-{
-	va_list ap;
-	char *text;
-	int ok;
-
-	va_start(ap, fmt);
-	text = test_vformat(fmt, ap);
-	va_end(ap);
-	fake_reset(&k->conn);
-	if (text)
-		kiosk_handle(k->s, text, strlen(text), 0);
-	kiosk_flush(fx.kiosk, NULL, 0);
-	ok = k->conn.n >= 1 && !strstr(k->conn.sent[k->conn.n - 1], "\"type\":\"error\"");
-	if (!ok)
-		fprintf(stderr, "  the kiosk answered %.300s to %.200s\n",
-			k->conn.n ? k->conn.sent[k->conn.n - 1] : "nothing", text ? text : "?");
-	free(text);
-	return ok;
-}
-
-/* Opens the plan on a kiosk as a helper, Sam (sister), and writes two answers. */
-static int kiosk_open(kiosk *k, const char *code)
-{
-	memset(k, 0, sizeof(*k));
-	k->s = kiosk_session_open(fx.kiosk, &k->conn, "127.0.0.9");
-	return k->s &&
-	       kiosk_say(k, "{\"type\":\"answer\",\"page\":\"who\",\"value\":\"helper\"}") &&
-	       kiosk_say(k, "{\"type\":\"answer\",\"page\":\"helper-name\",\"value\":\"Sam\"}") &&
-	       kiosk_say(k, "{\"type\":\"answer\",\"page\":\"helper-relationship\","
-			    "\"value\":\"sister\"}") &&
-	       kiosk_say(k, "{\"type\":\"code\",\"code\":\"%s\"}", code);
-}
-
-static void kiosk_close(kiosk *k)
-{
-	kiosk_session_close(k->s);
-	kiosk_flush(fx.kiosk, NULL, 0);
-	fake_reset(&k->conn);
-}
-
-/* The person sends at the kiosk (which freezes the version they sent). */
-static int kiosk_send(kiosk *k, long long plan)
-{
-	long long before = db_count("SELECT count(*) FROM versions WHERE plan_id = ?", plan);
-
-	return kiosk_say(k, "{\"type\":\"send\"}") &&
-	       db_count("SELECT count(*) FROM versions WHERE plan_id = ?", plan) == before + 1;
-}
-
 /* ---- helpers ---- */
 
 static long long real_now_ms(void)
@@ -163,7 +105,7 @@ static long long full_plan(const char *name, const char *words, const char *comm
 	long long plan = invite(name, code), item = 0;
 	char what[160];
 	store_actor by = {STORE_ACTOR_STAFF, 1, "caseworker"};
-	kiosk k;
+	kiosk_side k;
 	int ok;
 
 	if (!plan || !kiosk_open(&k, code))
@@ -398,7 +340,7 @@ static void a_kiosk_with_the_plan_open_should_be_told_its_change_was_not_saved(v
 	char code[CODE_MAX];
 	long long plan = invite("Hal Open", code);
 	const char *said;
-	kiosk k;
+	kiosk_side k;
 
 	CHECK(plan > 0 && kiosk_open(&k, code));
 	CHECK(done(&fx.ada, "erased",
@@ -481,7 +423,7 @@ static void retention_should_erase_untouched_anonymous_drafts_and_long_closed_pl
 	retention_counts n;
 	char code[CODE_MAX];
 	long long anon, invited, sent, signed_off, not_agreed;
-	kiosk k = {0};
+	kiosk_side k = {0};
 	char err[STORE_ERR_LEN] = "";
 
 	/* A plan started at a kiosk without a code, with one answer. */

@@ -56,64 +56,6 @@ static void state_of(long long plan, char *out, size_t n)
 		 db_count("SELECT count(*) FROM support WHERE plan_id = ?", plan));
 }
 
-/* ---- the person's side, through the kiosk's own protocol on the same store ---- */
-
-typedef struct kiosk {
-	kiosk_session *s;
-	fake_conn conn;
-} kiosk;
-
-static int kiosk_say(kiosk *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int kiosk_say(kiosk *k, const char *fmt, ...)
-{
-	va_list ap;
-	char *text;
-	int ok;
-
-	va_start(ap, fmt);
-	text = test_vformat(fmt, ap);
-	va_end(ap);
-	fake_reset(&k->conn);
-	if (text)
-		kiosk_handle(k->s, text, strlen(text), 0);
-	kiosk_flush(fx.kiosk, NULL, 0);
-	ok = k->conn.n >= 1 && !strstr(k->conn.sent[k->conn.n - 1], "\"type\":\"error\"");
-	if (!ok)
-		fprintf(stderr, "  the kiosk answered %.300s to %.200s\n",
-			k->conn.n ? k->conn.sent[k->conn.n - 1] : "nothing", text ? text : "?");
-	free(text);
-	return ok;
-}
-
-/* Opens the plan on a kiosk as a helper, Sam (sister), and writes two answers. */
-static int kiosk_open(kiosk *k, const char *code)
-{
-	memset(k, 0, sizeof(*k));
-	k->s = kiosk_session_open(fx.kiosk, &k->conn, "127.0.0.9");
-	return k->s &&
-	       kiosk_say(k, "{\"type\":\"answer\",\"page\":\"who\",\"value\":\"helper\"}") &&
-	       kiosk_say(k, "{\"type\":\"answer\",\"page\":\"helper-name\",\"value\":\"Sam\"}") &&
-	       kiosk_say(k, "{\"type\":\"answer\",\"page\":\"helper-relationship\","
-			    "\"value\":\"sister\"}") &&
-	       kiosk_say(k, "{\"type\":\"code\",\"code\":\"%s\"}", code);
-}
-
-static void kiosk_close(kiosk *k)
-{
-	kiosk_session_close(k->s);
-	kiosk_flush(fx.kiosk, NULL, 0);
-	fake_reset(&k->conn);
-}
-
-/* The person sends at the kiosk (which freezes the version they sent). */
-static int kiosk_send(kiosk *k, long long plan)
-{
-	long long before = db_count("SELECT count(*) FROM versions WHERE plan_id = ?", plan);
-
-	return kiosk_say(k, "{\"type\":\"send\"}") &&
-	       db_count("SELECT count(*) FROM versions WHERE plan_id = ?", plan) == before + 1;
-}
-
 /* The person says yes at the kiosk. */
 static int person_agrees(long long plan)
 {
@@ -128,7 +70,7 @@ static long long plan_in(const char *status)
 {
 	char code[CODE_MAX];
 	long long plan = invite("Pat Doe", code);
-	kiosk k;
+	kiosk_side k;
 	int ok;
 
 	if (!plan || !kiosk_open(&k, code))
@@ -298,7 +240,7 @@ static void an_invitation_should_give_a_code_that_opens_the_plan_and_show_on_the
 	char code[CODE_MAX] = "", canonical[CODE_MAX];
 	unsigned char hash[CODE_HASH_BYTES];
 	long long plan = invite("Alex Smith", code), found = 0;
-	kiosk k;
+	kiosk_side k;
 	cJSON *m;
 
 	CHECK(plan > 0);
@@ -750,7 +692,7 @@ static void comments_should_name_a_known_section_and_reach_the_person(void)
 }
 
 /* The last page the kiosk was sent, parsed (cJSON_Delete it). */
-static cJSON *kiosk_page(const kiosk *k)
+static cJSON *kiosk_page(const kiosk_side *k)
 {
 	for (int i = k->conn.n - 1; i >= 0; i--)
 		if (strstr(k->conn.sent[i], "\"type\":\"page\""))
@@ -762,7 +704,7 @@ static void a_comment_should_be_new_to_the_person_once_then_seen(void)
 {
 	char code[CODE_MAX];
 	long long plan = invite("Kim", code);
-	kiosk k;
+	kiosk_side k;
 	cJSON *m;
 
 	CHECK(plan > 0);
@@ -848,7 +790,7 @@ static void the_plan_should_hold_the_persons_words_in_journey_order_and_who_wrot
 	long long plan = invite("Chris", code), item = 0;
 	const cJSON *a, *sec;
 	int last_part = 0, in_order = 1;
-	kiosk k;
+	kiosk_side k;
 	cJSON *m;
 
 	CHECK(plan > 0);
@@ -910,7 +852,7 @@ static const content_field *field_named(const content_page *pg, const char *name
 }
 
 /* The kiosk item just made by item_add, by its page description. */
-static long long kiosk_new_item(kiosk *k, const char *page)
+static long long kiosk_new_item(kiosk_side *k, const char *page)
 {
 	cJSON *m;
 	long long item;
@@ -930,7 +872,7 @@ static void amounts_and_dates_should_read_as_the_person_wrote_them(void)
 	const content_page *budget = content_page_find(ct, "budget", NULL);
 	const content_page *actions = content_page_find(ct, "actions", NULL);
 	const cJSON *a;
-	kiosk k;
+	kiosk_side k;
 	cJSON *m;
 
 	CHECK(plan > 0 && budget && actions);
@@ -1108,7 +1050,7 @@ static void diff_should_show_what_changed_between_two_versions(void)
 	long long plan = invite("Dana", code);
 	const cJSON *ch;
 	int found = 0;
-	kiosk k;
+	kiosk_side k;
 	cJSON *m;
 
 	CHECK(plan > 0);
@@ -1438,7 +1380,7 @@ static void the_persons_changes_should_be_stamped_by_the_kiosks_clock(void)
 	char code[CODE_MAX];
 	long long plan = invite("Pat Doe", code), sent_ms = (START_S + 3600) * 1000 + 789;
 	long long agreed_ms = sent_ms + 86400000LL + 1; /* a day later */
-	kiosk k;
+	kiosk_side k;
 
 	CHECK(plan > 0 && kiosk_open(&k, code));
 	kiosk_set_clock(fx.kiosk, kiosk_fake_clock, &sent_ms);
