@@ -140,6 +140,8 @@ void fixture_close(void)
 /* Sends the formatted message as p: the one reply (cJSON_Delete it), or NULL when there was
  * not exactly one; the message itself into *text (free it). */
 static cJSON *send_one(person *p, char **text, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+static cJSON *send_one(person *p, char **text, const char *fmt, va_list ap)
 {
 	*text = test_vformat(fmt, ap);
 	fake_reset(&p->conn);
