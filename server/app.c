@@ -5,6 +5,7 @@
 #include "err.h"
 #include "log.h"
 #include "narrate.h"
+#include "notify.h"
 #include "path.h"
 #include "staff.h"
 #include "store.h"
@@ -23,8 +24,14 @@
 #define AUDIO_CACHE_BYTES ((size_t)256 << 20) /* synthesised audio kept under the data folder */
 
 struct app {
+	const app_config *cfg;
 	content *c;
 	voices *vs;
+	/* The content and voices a reload replaced: kept until app_close, as open sessions and
+	 * narrations in flight may still hold their words. */
+	content **old_c;
+	voices **old_vs;
+	size_t nold;
 	unsigned char key[CODE_KEY_BYTES];
 	store *st;
 	users *accounts;
@@ -176,6 +183,14 @@ static long long retention_job(void *ctx)
 	return n.more ? 1 : RETENTION_EVERY_S;
 }
 
+/* The watchdog's ping: the loop is turning. */
+static long long watchdog_job(void *ctx)
+{
+	(void)ctx;
+	notify_alive();
+	return notify_alive_every_s();
+}
+
 app *app_open(const app_config *cfg, char *err, size_t errlen)
 {
 	app *a = calloc(1, sizeof(*a));
@@ -214,8 +229,13 @@ app *app_open(const app_config *cfg, char *err, size_t errlen)
 	a->server = ws_new(&wcfg, err, errlen);
 	if (!a->server)
 		goto fail;
+	a->cfg = cfg;
 	a->retain = cfg->retain;
-	ws_every(a->server, 0, retention_job, a);
+	if (ws_every(a->server, 0, retention_job, a) ||
+	    (notify_alive_every_s() > 0 && ws_every(a->server, 0, watchdog_job, a))) {
+		err_set(err, errlen, "too many jobs for the server's loop");
+		goto fail;
+	}
 	start_narration(a, cfg);
 	return a;
 fail:
@@ -249,6 +269,101 @@ void app_forget_demo(app *a)
 	a->has_demo = 0;
 }
 
+/* The new content must have the pages of the old, in the same order and of the same kinds, and
+ * the same code words: open sessions hold a page's place, and codes already given are read with
+ * the words. */
+static int same_journey(const content *was, const content *now, char *err, size_t errlen)
+{
+	size_t n = content_page_count(was);
+
+	if (content_page_count(now) != n)
+		return err_set(err, errlen,
+			       "there are %zu pages now, and %zu before: adding or removing pages "
+			       "needs a restart",
+			       content_page_count(now), n);
+	for (size_t i = 0; i < n; i++) {
+		const content_page *p = content_page_at(was, i), *q = content_page_at(now, i);
+
+		if (strcmp(p->id, q->id) != 0 || p->kind != q->kind)
+			return err_set(err, errlen,
+				       "page %zu is '%s' now, and was '%s': moving pages or "
+				       "changing their kind needs a restart",
+				       i + 1, q->id, p->id);
+	}
+	n = content_codeword_count(was);
+	if (content_codeword_count(now) != n)
+		return err_set(err, errlen, "the code words have changed: that needs a restart");
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(content_codeword(was, i), content_codeword(now, i)) != 0)
+			return err_set(err, errlen,
+				       "the code words have changed: that needs a restart");
+	return 0;
+}
+
+/* The same voices by name, in the same order: open kiosk pages offer them. */
+static int same_voices(const voices *was, const voices *now, char *err, size_t errlen)
+{
+	if (voices_count(now) != voices_count(was))
+		return err_set(err, errlen,
+			       "there are %zu voices now, and %zu before: adding or removing "
+			       "voices needs a restart",
+			       voices_count(now), voices_count(was));
+	for (size_t i = 0; i < voices_count(was); i++)
+		if (strcmp(voices_at(was, i)->name, voices_at(now, i)->name) != 0)
+			return err_set(err, errlen,
+				       "voice %zu is '%s' now, and was '%s': renaming or moving "
+				       "voices needs a restart",
+				       i + 1, voices_at(now, i)->name, voices_at(was, i)->name);
+	return 0;
+}
+
+/* Room to keep the content and voices a reload replaces. */
+static int make_room(app *a)
+{
+	content **c = realloc(a->old_c, (a->nold + 1) * sizeof(*c));
+	voices **vs;
+
+	if (!c)
+		return -1;
+	a->old_c = c;
+	vs = realloc(a->old_vs, (a->nold + 1) * sizeof(*vs));
+	if (!vs)
+		return -1;
+	a->old_vs = vs;
+	return 0;
+}
+
+int app_reload(app *a, char *summary, size_t summarylen, char *err, size_t errlen)
+{
+	content *c = NULL;
+	voices *vs = NULL;
+	int rc = -1;
+
+	if (load_content(a->cfg, &c, &vs, err, errlen) || same_journey(a->c, c, err, errlen) ||
+	    same_voices(a->vs, vs, err, errlen))
+		goto out;
+	if (make_room(a) || kiosk_set_content(a->proto, c)) {
+		err_set(err, errlen, "out of memory");
+		goto out;
+	}
+	staff_set_content(a->workspace, c);
+	if (a->nar)
+		narrator_set_voices(a->nar, vs);
+	a->old_c[a->nold] = a->c;
+	a->old_vs[a->nold++] = a->vs;
+	a->c = c;
+	a->vs = vs;
+	c = NULL;
+	vs = NULL;
+	snprintf(summary, summarylen, "%zu pages in %zu parts; %zu voices",
+		 content_page_count(a->c), content_part_count(a->c), voices_count(a->vs));
+	rc = 0;
+out:
+	voices_free(vs);
+	content_free(c);
+	return rc;
+}
+
 int app_run(app *a, volatile sig_atomic_t *stop)
 {
 	return ws_run(a->server, stop);
@@ -278,6 +393,12 @@ int app_close(app *a, char *err, size_t errlen)
 	store_close(a->st);
 	voices_free(a->vs);
 	content_free(a->c);
+	for (size_t i = 0; i < a->nold; i++) {
+		voices_free(a->old_vs[i]);
+		content_free(a->old_c[i]);
+	}
+	free(a->old_vs);
+	free(a->old_c);
 	sodium_memzero(a, sizeof(*a));
 	free(a);
 	return rc;

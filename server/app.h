@@ -65,6 +65,12 @@ int app_redirect_port(const app *a);
 /* What --demo made, or NULL without --demo. Borrowed; app_forget_demo() wipes it. */
 const app_demo *app_demo_made(const app *a);
 void app_forget_demo(app *a);
+/* Reads the easy-read content and the voice files again (SIGHUP) and, when they are fine and
+ * keep the journey's shape (the same pages in the same order, the same code words, the same
+ * voices), serves them from now on: open sessions carry on with the new words. Otherwise
+ * nothing changes: -1 with the reason in err. On success, summary says what is served, as
+ * app_check_content's does. */
+int app_reload(app *a, char *summary, size_t summarylen, char *err, size_t errlen);
 /* Serves until *stop becomes non-zero. 0, or -1 when the loop failed. */
 int app_run(app *a, volatile sig_atomic_t *stop);
 /* Safe from a signal handler: makes app_run notice *stop at once. */

@@ -313,6 +313,19 @@ kiosk *kiosk_new(const content *c, store *st, const unsigned char *code_key,
 	return p;
 }
 
+int kiosk_set_content(kiosk *p, const content *c)
+{
+	vocab *words = kiosk_words_of_content(c);
+
+	if (!words)
+		return -1;
+	vocab_free(p->words);
+	p->words = words;
+	p->c = c;
+	p->code_index = flow_code_index(c);
+	return 0;
+}
+
 void kiosk_set_clock(kiosk *p, kiosk_clock_fn fn, void *ctx)
 {
 	p->clock = fn;

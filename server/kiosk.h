@@ -52,6 +52,11 @@ typedef struct kiosk_config {
 kiosk *kiosk_new(const content *c, store *st, const unsigned char *code_key,
 		 const kiosk_config *cfg, message_io io);
 void kiosk_free(kiosk *p);
+/* Serves c (borrowed until kiosk_free or the next call) from now on, in place of the content
+ * before (which open sessions may still hold until the next message: keep it until
+ * kiosk_free). c must have the same pages in the same order. 0, or -1 when memory runs out
+ * (nothing changed). */
+int kiosk_set_content(kiosk *p, const content *c);
 
 /* The clock that stamps the person's changes of status (sending, agreeing): milliseconds since
  * 1970. */

@@ -6,6 +6,7 @@
 #include "demo.h"
 #include "log.h"
 #include "limiter.h"
+#include "notify.h"
 #include "path.h"
 #include "peer.h"
 
@@ -25,7 +26,7 @@
 #define PLANALOUD_SOURCE_DIR "."
 #endif
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, reload, woken;
 /* For the signal handler's wake-up only: set while the app runs, NULL before it closes. The
  * handler runs only on the main thread (the others block SIGINT and SIGTERM), so it cannot be
  * halfway through a wake-up while app_close frees what the wake-up uses. */
@@ -35,8 +36,11 @@ static void on_signal(int sig)
 {
 	app *a = running;
 
-	(void)sig;
-	stop = 1;
+	if (sig == SIGHUP)
+		reload = 1;
+	else
+		stop = 1;
+	woken = 1;
 	if (a)
 		app_wake(a);
 }
@@ -569,10 +573,41 @@ static void print_welcome(app *a, const app_config *cfg)
 	app_forget_demo(a);
 }
 
+/* SIGHUP: the content and the voices read again; a change that is not fine keeps what is served
+ * and says why. */
+static void reload_content(app *a)
+{
+	char err[2 * PATH_LEN], summary[128], quoted[4 * PATH_LEN];
+
+	notify_reloading();
+	if (app_reload(a, summary, sizeof(summary), err, sizeof(err)))
+		log_event(LOG_WARN, "reload-refused", "reason=%s",
+			  log_value(err, quoted, sizeof(quoted)));
+	else
+		log_event(LOG_INFO, "reloaded", "content=%s",
+			  log_value(summary, quoted, sizeof(quoted)));
+	notify_ready(NULL);
+}
+
+/* Turns the loop until SIGINT or SIGTERM, reloading on SIGHUP. 0, or -1 when the loop failed. */
+static int run(app *a)
+{
+	while (!stop) {
+		woken = 0;
+		if (reload) {
+			reload = 0;
+			reload_content(a);
+		}
+		if (!stop && app_run(a, &woken))
+			return -1;
+	}
+	return 0;
+}
+
 /* Serves until SIGINT or SIGTERM. Returns main's exit status. */
 static int serve(const app_config *cfg)
 {
-	char err[2 * PATH_LEN];
+	char err[2 * PATH_LEN], status[64];
 	struct sigaction sa = {0};
 	sigset_t stops;
 	int rc, fixed = 0;
@@ -588,6 +623,7 @@ static int serve(const app_config *cfg)
 	sigemptyset(&stops);
 	sigaddset(&stops, SIGINT);
 	sigaddset(&stops, SIGTERM);
+	sigaddset(&stops, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &stops, NULL);
 	a = app_open(cfg, err, sizeof(err));
 	if (!a) {
@@ -602,15 +638,20 @@ static int serve(const app_config *cfg)
 	sa.sa_mask = stops;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	print_welcome(a, cfg);
 	running = a;
-	pthread_sigmask(SIG_UNBLOCK, &stops, NULL); /* one that came while opening stops it now */
-	rc = app_run(a, &stop) ? 1 : 0;
+	/* Listening: systemd may send the first requests now. */
+	snprintf(status, sizeof(status), "Serving on port %d", app_port(a));
+	notify_ready(status);
+	pthread_sigmask(SIG_UNBLOCK, &stops, NULL); /* one that came while opening is taken now */
+	rc = run(a) ? 1 : 0;
 	/* Closing frees what app_wake uses: another signal now waits, blocked, until the process
 	 * ends (it is stopping anyway), and finds no app to wake. */
 	pthread_sigmask(SIG_BLOCK, &stops, NULL);
 	running = NULL;
+	notify_stopping();
 	printf("Stopping.\n");
 	if (app_close(a, err, sizeof(err))) {
 		fprintf(stderr, "planaloud: the last commit failed: %s\n", err);

@@ -40,6 +40,11 @@ const voices *narrator_voices(const narrator *n)
 	return n->v;
 }
 
+void narrator_set_voices(narrator *n, const voices *v)
+{
+	n->v = v;
+}
+
 int narrator_has_voice(const narrator *n, const char *voice)
 {
 	return voices_find(n->v, voice) != NULL;

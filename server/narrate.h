@@ -66,6 +66,9 @@ int narrator_has_voice(const narrator *n, const char *voice);
 narrator *narrator_open(const voices *v, const char *cache_dir, size_t cache_bytes,
 			void (*wake)(void *ctx), void *wake_ctx, char *err, size_t errlen);
 void narrator_close(narrator *n);
+/* Says texts with v (borrowed, as narrator_open's) from now on; narrations already asked for
+ * keep what they were made with. Call on the thread that calls narrator_say. */
+void narrator_set_voices(narrator *n, const voices *v);
 
 /* narrator_say's flags */
 enum {

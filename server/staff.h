@@ -25,6 +25,9 @@ typedef struct staff_session staff_session;
 staff *staff_new(const content *c, store *st, users *u, const unsigned char *code_key,
 		 message_io io);
 void staff_free(staff *sf);
+/* Serves c (borrowed until staff_free or the next call) from now on: it must have the same pages
+ * in the same order as the content before. */
+void staff_set_content(staff *sf, const content *c);
 
 /* The clock that says what day it is (reviews, sign-off dates): seconds since 1970. */
 typedef long long (*staff_clock_fn)(void *ctx);

@@ -144,21 +144,25 @@ static void flush_cb(lws_sorted_usec_list_t *sul)
 
 static void job_cb(lws_sorted_usec_list_t *sul)
 {
-	ws *w = lws_container_of(sul, ws, job_sul);
+	struct ws_job *j = lws_container_of(sul, struct ws_job, sul);
 	long long next_s;
 
-	commit_batch(w);
-	next_s = w->job(w->job_ctx);
+	commit_batch(j->w);
+	next_s = j->fn(j->ctx);
 	if (next_s >= 0)
-		lws_sul_schedule(w->ctx, 0, &w->job_sul, job_cb, next_s * LWS_US_PER_SEC);
+		lws_sul_schedule(j->w->ctx, 0, &j->sul, job_cb, next_s * LWS_US_PER_SEC);
 }
 
-void ws_every(ws *w, long long first_s, ws_job_fn fn, void *ctx)
+int ws_every(ws *w, long long first_s, ws_job_fn fn, void *ctx)
 {
-	w->job = fn;
-	w->job_ctx = ctx;
-	lws_sul_schedule(w->ctx, 0, &w->job_sul, job_cb,
-			 first_s > 0 ? first_s * LWS_US_PER_SEC : 1);
+	struct ws_job *j;
+
+	if (w->njobs == WS_JOBS)
+		return -1;
+	j = &w->jobs[w->njobs++];
+	*j = (struct ws_job){.w = w, .fn = fn, .ctx = ctx};
+	lws_sul_schedule(w->ctx, 0, &j->sul, job_cb, first_s > 0 ? first_s * LWS_US_PER_SEC : 1);
+	return 0;
 }
 
 static void schedule_flush(ws *w)

@@ -55,8 +55,9 @@ message_io ws_io(void);
 void ws_wake(ws *w);
 /* A job on the loop: fn(ctx) runs first_s seconds from now (0: on the next turn), outside any
  * kiosk batch (the open one is committed first), and returns the seconds until it runs again
- * (negative: never). One job per server; ctx is borrowed until ws_free. */
+ * (negative: never). Several jobs may run, each on its own schedule (at most WS_JOBS, 8); ctx
+ * is borrowed until ws_free. 0, or -1 when there are that many already. */
 typedef long long (*ws_job_fn)(void *ctx);
-void ws_every(ws *w, long long first_s, ws_job_fn fn, void *ctx);
+int ws_every(ws *w, long long first_s, ws_job_fn fn, void *ctx);
 
 #endif

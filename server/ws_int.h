@@ -11,6 +11,7 @@
 #include <libwebsockets.h>
 
 #define KIOSK_COOKIE_NAME "planaloud_kiosk"
+#define WS_JOBS		  8 /* ws_every's jobs at most */
 
 struct ws {
 	struct lws_context *ctx;
@@ -18,9 +19,13 @@ struct ws {
 	ws_config cfg;
 	lws_sorted_usec_list_t flush_sul;
 	int flush_scheduled;
-	lws_sorted_usec_list_t job_sul; /* ws_every's job */
-	ws_job_fn job;
-	void *job_ctx;
+	struct ws_job {
+		lws_sorted_usec_list_t sul;
+		ws *w;
+		ws_job_fn fn;
+		void *ctx;
+	} jobs[WS_JOBS]; /* ws_every's jobs */
+	size_t njobs;
 	struct lws_http_mount mount_health, mount_auth, mount_enrol, mount_web;
 	char web_origin[4096];
 	struct lws_protocol_vhost_options hdr_hsts; /* with TLS: first of the headers */
