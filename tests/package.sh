@@ -128,6 +128,7 @@ check "its state folder is 0700 and the server's" has state "^700 planaloud"
 check "the settings file is root's and readable by the planaloud group only" \
   has conf "^640 root planaloud"
 check "systemd got READY=1 with the server's status (Type=notify)" has status-text "Serving on port"
+check "narration started under the unit's hardening" sh -c "! grep -q 'narration is off' '$work/out/journal'"
 check "systemctl reload read the content again" has journal "event=reloaded"
 check "it still answered after the reload" has healthz-after-reload "^200"
 check "systemctl stop ended it cleanly" sh -c "grep -q '^Result=success' '$work/out/stopped' && \
@@ -138,7 +139,7 @@ echo "  systemd-analyze security: exposure ${exposure:-?} (0 safest, 10 least); 
 grep '✗' "$work/out/security" | sed 's/^/    /' || true
 check "systemd-analyze security rates the unit OK (2.0 or less)" \
   awk -v e="${exposure:-99}" 'BEGIN { exit !(e <= 2.0) }'
-if [ $failures -ne 0 ]; then
+if [ $failures -ne 0 ] || [ -n "${PLANALOUD_SHOW_JOURNAL:-}" ]; then
   echo "--- the service's journal"
   cat "$work/out/journal" 2>/dev/null
   echo "--- systemd-analyze security"
