@@ -3,7 +3,7 @@
  * server answers, WATCHDOG=1 while its loop turns, and STOPPING=1 when SIGTERM stops it. SIGHUP
  * reads the easy-read content again: a changed message reaches new kiosks while a kiosk already
  * open keeps working; a broken change is refused with a log line saying why, and the content
- * before stays in use. */
+ * before stays in use. The voices too: a changed label is taken, a renamed voice refused. */
 #include "check.h"
 #include "testsrv.h"
 #include "wsclient.h"
@@ -22,7 +22,7 @@
 #define HOST	"127.0.0.1"
 #define WAIT_MS 10000
 
-static char tmpdir[64], easyread[128], messages[192], logpath[128];
+static char tmpdir[64], easyread[128], messages[192], voices_dir[128], profiles[192], logpath[128];
 static int notify_fd = -1;
 static testsrv srv;
 
@@ -64,13 +64,27 @@ static char *hello_text(const char *name)
 	return out;
 }
 
-/* Replaces the line starting "name: " in messages.txt with "name: text". */
-static void set_message(const char *name, const char *text)
+/* The label of the first voice in a new kiosk's hello (malloc'd), or NULL. */
+static char *first_voice_label(void)
 {
-	FILE *f = fopen(messages, "r");
+	wsclient *c = wsclient_connect(HOST, srv.port, NULL);
+	cJSON *m = c ? wsclient_recv_json(c, WAIT_MS) : NULL;
+	const char *t = m ? json_str(cJSON_GetArrayItem(json_at(m, "voices"), 0), "label") : NULL;
+	char *out = t ? strdup(t) : NULL;
+
+	cJSON_Delete(m);
+	wsclient_free(c);
+	return out;
+}
+
+/* Replaces the first line of path starting "name: " with "name: text". */
+static void set_line(const char *path, const char *name, const char *text)
+{
+	FILE *f = fopen(path, "r");
 	char *all = NULL, *line = NULL;
 	size_t cap = 0, len = 0, linecap = 0, nl = strlen(name);
 	ssize_t n;
+	int done = 0;
 
 	CHECK(f != NULL);
 	if (!f)
@@ -79,7 +93,8 @@ static void set_message(const char *name, const char *text)
 		const char *put = line;
 		char own[1024];
 
-		if (strncmp(line, name, nl) == 0 && line[nl] == ':') {
+		if (!done && strncmp(line, name, nl) == 0 && line[nl] == ':') {
+			done = 1;
 			snprintf(own, sizeof(own), "%s: %s\n", name, text);
 			put = own;
 		}
@@ -91,12 +106,17 @@ static void set_message(const char *name, const char *text)
 		len += strlen(put);
 	}
 	fclose(f);
-	f = fopen(messages, "w");
+	f = fopen(path, "w");
 	CHECK(f && fwrite(all, 1, len, f) == len);
 	if (f)
 		fclose(f);
 	free(all);
 	free(line);
+}
+
+static void set_message(const char *name, const char *text)
+{
+	set_line(messages, name, text);
 }
 
 /* 1 when the server's log (its stderr) has a line holding both a and b. */
@@ -170,6 +190,35 @@ static void sighup_should_refuse_a_broken_message_and_keep_the_content_before(vo
 	CHECK(logged("event=reload-refused", "messages.txt"));
 	CHECK(testsrv_alive(&srv));
 	free(after);
+	/* put right, it is taken again */
+	set_message("saved", before);
+	CHECK(kill(srv.pid, SIGHUP) == 0);
+	CHECK(notified("RELOADING=1") && notified("READY=1"));
+	free(before);
+}
+
+static void sighup_should_take_a_changed_voice_label_and_refuse_a_renamed_voice(void)
+{
+	char *before = first_voice_label(), *after, changed[256];
+
+	CHECK(before != NULL);
+	if (!before)
+		return;
+	snprintf(changed, sizeof(changed), "%s here", before);
+	set_line(profiles, "label", changed);
+	CHECK(kill(srv.pid, SIGHUP) == 0);
+	CHECK(notified("RELOADING=1") && notified("READY=1"));
+	after = first_voice_label();
+	CHECK_STR(after, changed);
+	free(after);
+	/* open kiosks offer the voices by name: a renamed one waits for a restart */
+	set_line(profiles, "voice", "someone-new");
+	CHECK(kill(srv.pid, SIGHUP) == 0);
+	CHECK(notified("RELOADING=1") && notified("READY=1"));
+	CHECK(logged("event=reload-refused", "someone-new"));
+	after = first_voice_label();
+	CHECK_STR(after, changed);
+	free(after);
 	free(before);
 }
 
@@ -186,7 +235,7 @@ static int start(void)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	char cmd[512];
-	const char *extra[] = {"--easyread", easyread, NULL};
+	const char *extra[] = {"--easyread", easyread, "--voices", voices_dir, NULL};
 	int log_fd, saved_err, rc;
 
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/notify", tmpdir);
@@ -198,6 +247,11 @@ static int start(void)
 	snprintf(easyread, sizeof(easyread), "%s/easyread", tmpdir);
 	snprintf(messages, sizeof(messages), "%s/en-GB/messages.txt", easyread);
 	snprintf(cmd, sizeof(cmd), "cp -r '%s/easyread' '%s'", PLANALOUD_SOURCE_DIR, easyread);
+	if (system(cmd) != 0)
+		return -1;
+	snprintf(voices_dir, sizeof(voices_dir), "%s/voices", tmpdir);
+	snprintf(profiles, sizeof(profiles), "%s/profiles.txt", voices_dir);
+	snprintf(cmd, sizeof(cmd), "cp -r '%s/voices' '%s'", PLANALOUD_SOURCE_DIR, voices_dir);
 	if (system(cmd) != 0)
 		return -1;
 	snprintf(logpath, sizeof(logpath), "%s/server.log", tmpdir);
@@ -226,6 +280,7 @@ int main(void)
 	RUN(the_server_should_say_ready_once_it_answers_and_then_that_it_is_alive);
 	RUN(sighup_should_serve_a_changed_message_to_new_kiosks_and_keep_open_ones_working);
 	RUN(sighup_should_refuse_a_broken_message_and_keep_the_content_before);
+	RUN(sighup_should_take_a_changed_voice_label_and_refuse_a_renamed_voice);
 	RUN(sigterm_should_say_stopping_and_end_cleanly);
 	testsrv_cleanup(&srv);
 	close(notify_fd);
