@@ -105,7 +105,7 @@ ExecStart=/out/probe.sh
 WantedBy=multi-user.target
 U
 ln -s ../planaloud-probe.service "$root/etc/systemd/system/multi-user.target.wants/"
-timeout 100 systemd-nspawn -q -D "$root" -M "$machine" --register=no --keep-unit \
+timeout -k 10 300 systemd-nspawn -q -D "$root" -M "$machine" --register=no --keep-unit \
   --link-journal=no --private-network --bind="$work/out:/out" -b >"$work/out/boot.log" 2>&1
 EOF
 start=$(date +%s)
