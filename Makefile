@@ -42,3 +42,9 @@ format:
 
 clean:
 	rm -rf $(BUILD) build-fuzz
+
+# The Debian package (docs/deployment.md, "The Debian package and its service"):
+# $(BUILD)/planaloud_VERSION_ARCH.deb
+.PHONY: package
+package: deps build
+	cd $(BUILD) && cpack -G DEB
