@@ -253,6 +253,59 @@ static void defaults_should_be_those_the_help_gives(void)
 	CHECK_STR(d, "");
 }
 
+#ifndef PLANALOUD_SOURCE_DIR
+#define PLANALOUD_SOURCE_DIR "."
+#endif
+
+/* The example in docs/deployment.md, each "# key = value" line uncommented, is a good file, and
+ * it names every key a file may hold (a new option belongs in it). */
+static void the_documented_example_should_hold_every_key_and_be_valid(void)
+{
+	static const char start[] = "```ini\n# /etc/planaloud/planaloud.conf";
+	char *doc = NULL, line[512];
+	const char *p, *end;
+	long len;
+	FILE *f = fopen(PLANALOUD_SOURCE_DIR "/docs/deployment.md", "r"), *out;
+
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	rewind(f);
+	doc = calloc(1, (size_t)len + 1);
+	CHECK(doc && fread(doc, 1, (size_t)len, f) == (size_t)len);
+	fclose(f);
+	p = doc ? strstr(doc, start) : NULL;
+	end = p ? strstr(p + 3, "```") : NULL;
+	CHECK(p && end);
+	out = fopen(conf, "w");
+	CHECK(out != NULL);
+	while (p && end && out && p < end) {
+		const char *nl = strchr(p, '\n');
+		size_t n = (size_t)((nl && nl < end ? nl : end) - p);
+
+		snprintf(line, sizeof(line), "%.*s", (int)n, p);
+		if (strncmp(line, "# ", 2) == 0 && line[2] >= 'a' && line[2] <= 'z' &&
+		    strstr(line, " = "))
+			fprintf(out, "%s\n", line + 2);
+		p += n + 1;
+	}
+	if (out)
+		fclose(out);
+	CHECK(chmod(conf, 0600) == 0);
+	CHECK(PARSE("--config", conf) == 0);
+	if (err[0])
+		fprintf(stderr, "  %s\n", err);
+	for (int i = 0; options_name(i); i++)
+		if (!options_file_refuses(options_name(i)) && !o.given[i]) {
+			fprintf(stderr, "  docs/deployment.md's example has no '%s'\n",
+				options_name(i));
+			CHECK(0);
+		}
+	free(doc);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/planaloud-options-XXXXXX");
@@ -271,6 +324,7 @@ int main(void)
 	RUN(every_long_option_should_be_a_key_of_the_file);
 	RUN(secrets_should_never_be_repeated);
 	RUN(defaults_should_be_those_the_help_gives);
+	RUN(the_documented_example_should_hold_every_key_and_be_valid);
 	options_release(&o);
 	{
 		char cmd[128];
