@@ -381,6 +381,29 @@ static int bad_value(const options *o, const char *label, const char *key, const
 	return 2;
 }
 
+/* A key the table does not hold; with the one meant when only its case or underscores differ
+ * (Idle_Seconds for idle-seconds). Returns 2. */
+static int unknown_key(const char *where, const char *key, char *err, size_t errlen)
+{
+	char near[64];
+	size_t n = 0;
+	int i;
+
+	for (; key[n] && n + 1 < sizeof(near); n++)
+		near[n] = key[n] == '_' ? '-' : (char)tolower((unsigned char)key[n]);
+	near[n] = '\0';
+	i = find_option(near);
+	if (i >= 0 && !options_file_refuses(near))
+		err_set(err, errlen, "%s'%s' is not a setting of Plan Aloud: did you mean '%s'?",
+			where, key, near);
+	else
+		err_set(err, errlen,
+			"%s'%s' is not a setting of Plan Aloud: the keys are the options that "
+			"planaloud --help lists, without their dashes",
+			where, key);
+	return 2;
+}
+
 /* One setting of the file, as if given on the command line. 0, or 2 with the reason. */
 static int take_setting(options *o, const config_entry *e, char *err, size_t errlen)
 {
@@ -389,13 +412,8 @@ static int take_setting(options *o, const config_entry *e, char *err, size_t err
 	const char *value = e->value;
 
 	snprintf(where, sizeof(where), "%s:%d: ", config_name(o->file), e->line);
-	if (i < 0 || i >= OPTIONS_MAX) {
-		err_set(err, errlen,
-			"%s'%s' is not a setting of Plan Aloud: the keys are the options that "
-			"planaloud --help lists, without their dashes",
-			where, e->key);
-		return 2;
-	}
+	if (i < 0 || i >= OPTIONS_MAX)
+		return unknown_key(where, e->key, err, errlen);
 	if (options_file_refuses(e->key)) {
 		err_set(err, errlen,
 			"%s'%s' cannot be set in the configuration file: it is for the command "

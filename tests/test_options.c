@@ -167,6 +167,7 @@ static void unknown_and_command_line_only_keys_should_be_refused(void)
 	write_conf("port = 8080\nidle_seconds = 60\n");
 	CHECK(PARSE("--config", conf) == 2);
 	CHECK(strstr(err, ":2: 'idle_seconds' is not a setting") != NULL);
+	CHECK(strstr(err, "did you mean 'idle-seconds'") != NULL);
 	write_conf("colour = blue\n");
 	CHECK(PARSE("--config", conf) == 2);
 	CHECK(strstr(err, ":1: 'colour' is not a setting") != NULL);
