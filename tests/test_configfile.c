@@ -3,7 +3,8 @@
  * nothing; it fails with the file and the line on a bad one, and runs the start-up checks (data
  * folder, TLS key, plain HTTP) that need no listening socket; a bad file stops the server too;
  * and the server started with a file listens on the file's port and gives the kiosk the file's
- * settings, with the command line winning over the file. */
+ * settings (its timeouts, headphones and limit on wrong codes), with the command line winning
+ * over the file. */
 #include "check.h"
 #include "runbin.h"
 #include "wsclient.h"
@@ -225,6 +226,39 @@ static cJSON *hello(const testsrv *s)
 	return m;
 }
 
+/* Wrong codes from one connection until the server says to slow down: how many it took as
+ * merely wrong (at most 10), or -1 when a reply was neither. */
+static int wrong_codes_before_slow_down(const testsrv *s)
+{
+	wsclient *c = wsclient_connect("127.0.0.1", s->port, NULL);
+	int n = -1;
+
+	if (!c)
+		return -1;
+	cJSON_Delete(wsclient_recv_json(c, 5000)); /* hello */
+	cJSON_Delete(wsclient_recv_json(c, 5000)); /* the welcome page */
+	for (int k = 0; k < 10; k++) {
+		char text[128];
+		const char *code;
+		cJSON *m;
+
+		snprintf(text, sizeof(text),
+			 "{\"type\":\"code\",\"seq\":%d,\"code\":\"apple river boat 239%d\"}", k,
+			 k);
+		m = wsclient_ask(c, text, 5000);
+		code = m ? json_str(m, "code") : NULL;
+		if (code && strcmp(code, "slow-down") == 0)
+			n = k;
+		else if (!code || strcmp(code, "wrong-code") != 0)
+			k = 10;
+		cJSON_Delete(m);
+		if (n >= 0)
+			break;
+	}
+	wsclient_free(c);
+	return n;
+}
+
 static void the_server_should_serve_with_the_file_s_settings(void)
 {
 	char conf[128], data[128], text[256];
@@ -237,7 +271,9 @@ static void the_server_should_serve_with_the_file_s_settings(void)
 	CHECK(port > 0);
 	snprintf(data, sizeof(data), "%s/data-serve", tmpdir);
 	snprintf(text, sizeof(text),
-		 "port = %d\nidle-seconds = 45\nwarn-seconds = 12\nheadphones = yes\n", port);
+		 "port = %d\nidle-seconds = 45\nwarn-seconds = 12\nheadphones = yes\n"
+		 "wrong-codes-per-address = 2\n",
+		 port);
 	write_file(conf, sizeof(conf), "serve.conf", text, 0600);
 	/* no --port on the command line: the file's port */
 	CHECK(testsrv_start_on(&s, PLANALOUD_BINARY, data, -1, 0, with_file) == 0);
@@ -249,6 +285,8 @@ static void the_server_should_serve_with_the_file_s_settings(void)
 	CHECK(json_str(m, "kiosk.headphones") &&
 	      strcmp(json_str(m, "kiosk.headphones"), "yes") == 0);
 	cJSON_Delete(m);
+	/* the file's limit on wrong codes: two, and then the address must wait */
+	CHECK(wrong_codes_before_slow_down(&s) == 2);
 	CHECK(testsrv_stop(&s) == 0);
 	/* the command line wins over the file */
 	CHECK(testsrv_start_on(&s, PLANALOUD_BINARY, data, -1, 0, overridden) == 0);
