@@ -328,6 +328,22 @@ int options_secret(const char *key)
 	return 0;
 }
 
+void options_show(const char *key, const char *value, char *out, size_t n)
+{
+	const char *scheme = strstr(value, "://"), *at, *slash;
+
+	if (options_secret(key)) {
+		snprintf(out, n, "(set; secret, not shown)");
+		return;
+	}
+	at = scheme ? strchr(scheme + 3, '@') : NULL;
+	slash = scheme ? strchr(scheme + 3, '/') : NULL;
+	if (at && (!slash || at < slash))
+		snprintf(out, n, "%.*s(hidden)%s", (int)(scheme + 3 - value), value, at);
+	else
+		snprintf(out, n, "%s", value);
+}
+
 static int table_size(void)
 {
 	int n = 0;

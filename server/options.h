@@ -59,5 +59,8 @@ int options_file_refuses(const char *key);
 /* 1 when the value of option key must never be printed (tokens, passwords, secrets, webhook
  * addresses that carry one). */
 int options_secret(const char *key);
+/* value of option key as it may be printed, into out (n bytes): a secret's never ("(set;
+ * secret, not shown)"); a user and password inside an address (smtp://user:pw@host) hidden. */
+void options_show(const char *key, const char *value, char *out, size_t n);
 
 #endif

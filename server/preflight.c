@@ -84,24 +84,6 @@ int preflight_transport(const options *o)
 	return check_transport(o);
 }
 
-/* A value as it may be printed: a secret key's never; an address's user and password (as in
- * smtp://user:password@host) hidden. */
-static void shown(const char *key, const char *value, char *out, size_t n)
-{
-	const char *scheme = strstr(value, "://"), *at, *slash;
-
-	if (options_secret(key)) {
-		snprintf(out, n, "(set; secret, not shown)");
-		return;
-	}
-	at = scheme ? strchr(scheme + 3, '@') : NULL;
-	slash = scheme ? strchr(scheme + 3, '/') : NULL;
-	if (at && (!slash || at < slash))
-		snprintf(out, n, "%.*s(hidden)%s", (int)(scheme + 3 - value), value, at);
-	else
-		snprintf(out, n, "%s", value);
-}
-
 /* Every option that a file may set, with its value and where it came from. */
 static void print_settings(const options *o, FILE *out)
 {
@@ -119,7 +101,7 @@ static void print_settings(const options *o, FILE *out)
 		if (options_file_refuses(key))
 			continue;
 		if (i < OPTIONS_MAX && o->given[i]) {
-			shown(key, o->given[i], value, sizeof(value));
+			options_show(key, o->given[i], value, sizeof(value));
 			if (o->given_line[i])
 				snprintf(from, sizeof(from), "%s:%d", file, o->given_line[i]);
 			else

@@ -232,6 +232,19 @@ static void secrets_should_never_be_repeated(void)
 	CHECK(!options_secret("tls-key")); /* a path is not the key */
 	CHECK(!options_secret("switch-keys"));
 	CHECK(!options_secret("port"));
+	{
+		char shown[128];
+
+		options_show("metrics-token", "s3cr3t-value", shown, sizeof(shown));
+		CHECK(strstr(shown, "s3cr3t") == NULL && strstr(shown, "not shown") != NULL);
+		options_show("smtp-relay", "smtp://duty:hunter2@relay.example:25/x@y", shown,
+			     sizeof(shown));
+		CHECK_STR(shown, "smtp://(hidden)@relay.example:25/x@y");
+		options_show("smtp-relay", "smtp://relay.example/a@b", shown, sizeof(shown));
+		CHECK_STR(shown, "smtp://relay.example/a@b");
+		options_show("tls-key", "/etc/planaloud/key.pem", shown, sizeof(shown));
+		CHECK_STR(shown, "/etc/planaloud/key.pem");
+	}
 }
 
 static void defaults_should_be_those_the_help_gives(void)
