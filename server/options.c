@@ -381,19 +381,22 @@ static void given(options *o, int i, const char *value, int line)
 	}
 }
 
-/* The reason a value was refused, after label (e.g. "planaloud.conf:12: 'port'"): o->why, or
- * a general one; and the value, unless key's is a secret. Returns 2. */
+/* Why option key refused a value: o->why, or a general reason. */
+static const char *why_refused(const options *o)
+{
+	return o->why[0] ? o->why : "cannot take that value (planaloud --help says what it takes)";
+}
+
+/* The reason a value in the file was refused, after label (e.g. "planaloud.conf:12: 'port'"),
+ * and the value, unless key's is a secret. Returns 2. */
 static int bad_value(const options *o, const char *label, const char *key, const char *value,
 		     char *err, size_t errlen)
 {
-	const char *why = o->why[0] ? o->why
-				    : "cannot take that value (planaloud --help says "
-				      "what it takes)";
-
 	if (options_secret(key))
-		err_set(err, errlen, "%s %s (its value is secret, so not shown here)", label, why);
+		err_set(err, errlen, "%s %s (its value is secret, so not shown here)", label,
+			why_refused(o));
 	else
-		err_set(err, errlen, "%s %s, and it is '%s'", label, why, value);
+		err_set(err, errlen, "%s %s, and it is '%s'", label, why_refused(o), value);
 	return 2;
 }
 
@@ -521,12 +524,12 @@ int options_parse(options *o, int argc, char **argv, char *err, size_t errlen)
 	}
 	for (int k = 0; k < n; k++) {
 		const char *name = long_options[cmd[k].i].name;
-		char label[96];
 
 		o->why[0] = '\0';
-		snprintf(label, sizeof(label), "--%s", name);
 		if (take_option(o, long_options[cmd[k].i].val, cmd[k].arg)) {
-			bad_value(o, label, name, cmd[k].arg, err, errlen);
+			err_set(err, errlen, "--%s: '%s' is not a valid value: it %s", name,
+				options_secret(name) ? "(secret, not shown)" : cmd[k].arg,
+				why_refused(o));
 			goto out;
 		}
 		given(o, cmd[k].i, cmd[k].arg ? cmd[k].arg : "yes", 0);
