@@ -15,5 +15,9 @@
  * cannot be changed (another user's) is refused, naming it. Symbolic links are left alone.
  * 0, or -1. */
 int datadir_check(const char *path, int *fixed, char *err, size_t errlen);
+/* What datadir_check would find, changing nothing (planaloud --check-config): *missing is 1
+ * when the folder is not there yet (it would be made: its parent must be writable); *loose
+ * counts what would be made private. 0, or -1 (err says why) for what it would refuse. */
+int datadir_inspect(const char *path, int *missing, int *loose, char *err, size_t errlen);
 
 #endif

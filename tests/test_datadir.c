@@ -124,6 +124,32 @@ static void a_symbolic_link_should_be_left_alone(void)
 	CHECK(mode_of(target) == 0644);
 }
 
+/* What --check-config says of the folder: the same rules as at start, and nothing changed. */
+static void inspecting_should_find_what_start_would_and_change_nothing(void)
+{
+	char dir[128], db[160], err[512] = "";
+	int missing = -1, loose = -1;
+
+	snprintf(dir, sizeof(dir), "%s/inspect", tmpdir);
+	CHECK(datadir_inspect(dir, &missing, &loose, err, sizeof(err)) == 0);
+	CHECK(missing == 1 && loose == 0);
+	CHECK(access(dir, F_OK) != 0); /* not made */
+	CHECK(mkdir(dir, 0700) == 0);
+	make_file(dir, "planaloud.db", 0644);
+	CHECK(datadir_inspect(dir, &missing, &loose, err, sizeof(err)) == 0);
+	CHECK(missing == 0 && loose == 1);
+	snprintf(db, sizeof(db), "%s/planaloud.db", dir);
+	CHECK(mode_of(db) == 0644); /* counted, not changed */
+	CHECK(chmod(dir, 0750) == 0);
+	CHECK(datadir_inspect(dir, &missing, &loose, err, sizeof(err)) == -1);
+	CHECK(strstr(err, dir) && strstr(err, "chmod 700"));
+	CHECK(mode_of(dir) == 0750);
+	/* a folder that cannot be made where it is named */
+	snprintf(dir, sizeof(dir), "%s/nowhere/data", tmpdir);
+	CHECK(datadir_inspect(dir, &missing, &loose, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "cannot make the data folder") != NULL);
+}
+
 int main(void)
 {
 	char cmd[128];
@@ -138,6 +164,7 @@ int main(void)
 	RUN(a_file_that_is_not_a_folder_should_be_refused);
 	RUN(files_others_could_read_should_be_made_private_and_counted);
 	RUN(a_symbolic_link_should_be_left_alone);
+	RUN(inspecting_should_find_what_start_would_and_change_nothing);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", tmpdir);

@@ -203,8 +203,10 @@ int testsrv_start_on(testsrv *s, const char *binary, const char *data_dir, int p
 	}
 	snprintf(portarg, sizeof(portarg), "%d", port);
 	argv[argc++] = binary;
-	argv[argc++] = "--port";
-	argv[argc++] = portarg;
+	if (port >= 0) {
+		argv[argc++] = "--port";
+		argv[argc++] = portarg;
+	}
 	argv[argc++] = "--listen";
 	argv[argc++] = "127.0.0.1";
 	argv[argc++] = "--data";

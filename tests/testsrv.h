@@ -24,7 +24,8 @@ typedef struct testsrv {
  * goes to stderr). The child is killed when the test process dies (PR_SET_PDEATHSIG). */
 int testsrv_start(testsrv *s, const char *binary, const char *data_dir, int demo,
 		  const char *const *extra);
-/* testsrv_start on a given port (0: a free one). The data folder's name must fit in dir. */
+/* testsrv_start on a given port (0: a free one; -1: no --port at all, for a port set in a
+ * configuration file among extra). The data folder's name must fit in dir. */
 int testsrv_start_on(testsrv *s, const char *binary, const char *data_dir, int port, int demo,
 		     const char *const *extra);
 /* SIGTERM, then waits (SIGKILL after 10 s). Returns the exit status as waitpid gives it, or -1. */
