@@ -87,13 +87,6 @@ nspawn() {
 # apt, as a council would: no network, every dependency is already on this machine
 nspawn sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
   /out/planaloud_*.deb' >"$work/out/apt.log" 2>&1 || { cat "$work/out/apt.log"; exit 1; }
-# the settings file of another part may not be in this build yet: the unit's other settings
-if ! "$root/usr/bin/planaloud" --help | grep -q -- '--config'; then
-  echo "NOTE: this build has no --config yet: the unit runs with the same settings as flags"
-  mkdir -p "$root/etc/systemd/system/planaloud.service.d"
-  printf '[Service]\nExecStart=\nExecStart=/usr/bin/planaloud --data /var/lib/planaloud --listen 127.0.0.1 --port 8080\n' \
-    >"$root/etc/systemd/system/planaloud.service.d/no-config-yet.conf"
-fi
 cat >"$root/etc/systemd/system/planaloud-probe.service" <<'U'
 [Unit]
 Description=what the package test checks
