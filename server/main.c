@@ -126,6 +126,15 @@ static const char usage_text[] =
     "                      erase a plan not agreed or signed off when no one has "
     "touched\n"
     "                      it for N years (default 7; 0 keeps them)\n"
+    "  --metrics-allow LIST\n"
+    "                      addresses and ranges (e.g. 127.0.0.1,10.0.0.0/8) that may read\n"
+    "                      /metrics, the Prometheus metrics (default: this machine alone,\n"
+    "                      or none when a token is given); never through a proxy\n"
+    "  --metrics-token-file FILE\n"
+    "                      a file (mode 600) holding a token: a request with\n"
+    "                      \"Authorization: Bearer TOKEN\" may read /metrics from anywhere\n"
+    "  --log-level LEVEL   debug, info (the default), warn or error: the least a log line\n"
+    "                      must be to be written (debug: a line for every message)\n"
     "  --check-content     check the easy-read content and the voice files, say what is\n"
     "                      wrong, and exit\n"
     "  --help              show this help\n"
@@ -221,7 +230,10 @@ enum {
 	O_TRUSTED_PROXY,
 	O_MAX_CONNECTIONS,
 	O_MAX_PER_ADDRESS,
-	O_TIMEOUT
+	O_TIMEOUT,
+	O_METRICS_ALLOW,
+	O_METRICS_TOKEN_FILE,
+	O_LOG_LEVEL
 };
 
 static const struct option long_options[] = {
@@ -258,6 +270,9 @@ static const struct option long_options[] = {
     {"max-connections", required_argument, NULL, O_MAX_CONNECTIONS},
     {"max-connections-per-address", required_argument, NULL, O_MAX_PER_ADDRESS},
     {"timeout-seconds", required_argument, NULL, O_TIMEOUT},
+    {"metrics-allow", required_argument, NULL, O_METRICS_ALLOW},
+    {"metrics-token-file", required_argument, NULL, O_METRICS_TOKEN_FILE},
+    {"log-level", required_argument, NULL, O_LOG_LEVEL},
     {NULL, 0, NULL, 0},
 };
 
@@ -317,14 +332,15 @@ static int switch_keys_check(const char *keys)
 		   : 0;
 }
 
-/* 0 when list is addresses and ranges (peer.h); else says which entry is wrong, and 1. */
-static int trusted_proxy_check(const char *list)
+/* 0 when list is addresses and ranges (peer.h); else says which entry of option's is wrong,
+ * and 1. */
+static int address_list_check(const char *option, const char *list)
 {
 	char err[160];
 	peer_list *l = peer_list_new(list, err, sizeof(err));
 
 	if (!l) {
-		fprintf(stderr, "planaloud: --trusted-proxy: %s\n", err);
+		fprintf(stderr, "planaloud: %s: %s\n", option, err);
 		return 1;
 	}
 	peer_list_free(l);
@@ -391,7 +407,7 @@ static int take_option(options *o, int opt, const char *arg)
 		return 0;
 	case O_TRUSTED_PROXY:
 		a->trusted_proxy = arg;
-		return trusted_proxy_check(arg);
+		return address_list_check("--trusted-proxy", arg);
 	case O_LISTEN:
 		a->listen = strcmp(arg, "0.0.0.0") == 0 ? NULL : arg;
 		return 0;
@@ -437,6 +453,20 @@ static int take_option(options *o, int opt, const char *arg)
 	case O_CHECK:
 		o->check_only = 1;
 		return 0;
+	case O_METRICS_ALLOW:
+		a->metrics_allow = arg;
+		return address_list_check("--metrics-allow", arg);
+	case O_METRICS_TOKEN_FILE:
+		a->metrics_token_file = arg;
+		return 0;
+	case O_LOG_LEVEL: {
+		log_level level;
+
+		if (log_level_parse(arg, &level))
+			return 1;
+		log_set_level(level);
+		return 0;
+	}
 	default: /* O_SECURE */
 		a->secure_cookies = 1;
 		return 0;
@@ -603,6 +633,8 @@ static int serve(const app_config *cfg)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	log_event(LOG_INFO, "start", "port=%d tls=%s narration=%s", app_port(a),
+		  cfg->tls_cert ? "yes" : "no", app_warning(a) ? "off" : "on");
 	print_welcome(a, cfg);
 	running = a;
 	pthread_sigmask(SIG_UNBLOCK, &stops, NULL); /* one that came while opening stops it now */
@@ -612,10 +644,12 @@ static int serve(const app_config *cfg)
 	pthread_sigmask(SIG_BLOCK, &stops, NULL);
 	running = NULL;
 	printf("Stopping.\n");
+	log_event(LOG_INFO, "stopping", "reason=%s", rc ? "loop-failed" : "signal");
 	if (app_close(a, err, sizeof(err))) {
 		fprintf(stderr, "planaloud: the last commit failed: %s\n", err);
 		rc = 1;
 	}
+	log_event(rc ? LOG_ERROR : LOG_INFO, "stopped", "status=%d", rc);
 	return rc;
 }
 
