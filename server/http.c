@@ -346,6 +346,15 @@ static int http_request(struct lws *wsi, ws *w, http_req *r)
 	memset(r, 0, sizeof(*r));
 	r->wsi = wsi;
 	r->req = log_request_begin(0);
+	if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_POST_URI) > 0 ||
+	    lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) > 0)
+		log_event(LOG_DEBUG, "http", "path=%s",
+			  strcmp(uri, "/healthz") == 0 || strcmp(uri, "/metrics") == 0 ||
+				  strcmp(uri, "/staff/auth/login") == 0 ||
+				  strcmp(uri, "/staff/auth/logout") == 0 ||
+				  strcmp(uri, "/kiosk/enrol") == 0
+			      ? uri
+			      : "other");
 	if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_POST_URI) > 0) {
 		/* Each mount matches any path that starts with it; only these are ours. */
 		if (!w->cfg.users)

@@ -122,10 +122,6 @@ static int admit(void *sv, const message_route *r, message_error *e)
 	if ((r->need & EDITS) && kiosk_read_only(s))
 		return message_fail(e, "already-sent", NULL, 0);
 	if (r->need & WRITES) {
-		if (!store_batch_open(s->p->st)) {
-			s->p->stats.batch++;
-			s->p->stats.batch_pending = 0;
-		}
 		if (store_request_begin(s->p->st, NULL, 0))
 			return message_fail(e, "not-saved", NULL, 0);
 		join_batch(s);
@@ -285,6 +281,7 @@ static void count_commit(kiosk *p, int ok, long long ns)
 			  st->batch_pending);
 	}
 	st->batch_pending = 0;
+	st->batch++;
 }
 
 int kiosk_flush(kiosk *p, char *err, size_t errlen)
@@ -369,6 +366,7 @@ kiosk *kiosk_new(const content *c, store *st, const unsigned char *code_key,
 			       sizeof(batch_bounds) / sizeof(*batch_bounds));
 	metrics_histogram_init(&p->stats.first_audio_seconds, audio_bounds,
 			       sizeof(audio_bounds) / sizeof(*audio_bounds));
+	p->stats.batch = 1;
 	p->code_index = flow_code_index(c);
 	assert(p->code_index < content_page_count(c));
 	return p;

@@ -99,7 +99,7 @@ typedef struct kiosk_stats {
 	unsigned long long narrations_busy;    /* refused: too much waits for the voice */
 	unsigned long long narrations_failed;  /* no sound for another reason */
 	metrics_histogram first_audio_seconds; /* from narrate to the first audio sent */
-	unsigned long long batch;	       /* the number of the batch open or last open */
+	unsigned long long batch;	       /* the number of the batch open or next to open */
 	unsigned long long batch_pending;      /* changes in the open batch */
 } kiosk_stats;
 
