@@ -387,6 +387,17 @@ static int take_number(options *o, int opt, const char *arg)
 	}
 }
 
+/* --log-level: 0, or 1 for a name that is not a level. */
+static int take_log_level(const char *arg)
+{
+	log_level level;
+
+	if (log_level_parse(arg, &level))
+		return 1;
+	log_set_level(level);
+	return 0;
+}
+
 /* One option and its value (arg, borrowed from argv). 0; 1 for a value that is not valid. */
 static int take_option(options *o, int opt, const char *arg)
 {
@@ -459,14 +470,8 @@ static int take_option(options *o, int opt, const char *arg)
 	case O_METRICS_TOKEN_FILE:
 		a->metrics_token_file = arg;
 		return 0;
-	case O_LOG_LEVEL: {
-		log_level level;
-
-		if (log_level_parse(arg, &level))
-			return 1;
-		log_set_level(level);
-		return 0;
-	}
+	case O_LOG_LEVEL:
+		return take_log_level(arg);
 	default: /* O_SECURE */
 		a->secure_cookies = 1;
 		return 0;
