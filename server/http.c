@@ -246,6 +246,7 @@ static int staff_logout(struct lws *wsi, ws *w, http_req *r)
 
 	if (r->has_token)
 		users_logout(w->cfg.users, r->token);
+	log_event(LOG_INFO, "logout", "had_session=%s", r->has_token ? "yes" : "no");
 	snprintf(cookie, sizeof(cookie), "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
 		 cookie_name(w), cookie_secure(w) ? "; Secure" : "");
 	return see_other(wsi, LOGIN_PAGE "?problem=out", cookie);
