@@ -6,7 +6,9 @@
 #include "log.h"
 #include "narrate.h"
 #include "notify.h"
+#include "metrics.h"
 #include "path.h"
+#include "probe.h"
 #include "staff.h"
 #include "store.h"
 #include "voices.h"
@@ -39,6 +41,8 @@ struct app {
 	staff *workspace;
 	ws *server;
 	narrator *nar;
+	metrics *stats; /* what /metrics shows (probe.c says what) */
+	probe *probe;
 	retention_config retain;
 	int has_demo;
 	app_demo demo;
@@ -205,7 +209,8 @@ app *app_open(const app_config *cfg, char *err, size_t errlen)
 		goto fail;
 	a->proto = kiosk_new(a->c, a->st, a->key, &cfg->kiosk, ws_io());
 	a->workspace = a->proto ? staff_new(a->c, a->st, a->accounts, a->key, ws_io()) : NULL;
-	if (!a->workspace) {
+	a->stats = metrics_new();
+	if (!a->workspace || !a->stats) {
 		err_set(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -225,7 +230,10 @@ app *app_open(const app_config *cfg, char *err, size_t errlen)
 			   .trusted_proxy = cfg->trusted_proxy,
 			   .max_connections = cfg->max_connections,
 			   .max_connections_per_address = cfg->max_connections_per_address,
-			   .timeout_seconds = cfg->timeout_seconds};
+			   .timeout_seconds = cfg->timeout_seconds,
+			   .metrics = a->stats,
+			   .metrics_allow = cfg->metrics_allow,
+			   .metrics_token_file = cfg->metrics_token_file};
 	a->server = ws_new(&wcfg, err, errlen);
 	if (!a->server)
 		goto fail;
@@ -237,6 +245,13 @@ app *app_open(const app_config *cfg, char *err, size_t errlen)
 		goto fail;
 	}
 	start_narration(a, cfg);
+	a->probe = probe_new(
+	    a->stats,
+	    &(probe_sources){.server = a->server, .proto = a->proto, .nar = a->nar, .st = a->st});
+	if (!a->probe) {
+		err_set(err, errlen, "out of memory");
+		goto fail;
+	}
 	return a;
 fail:
 	app_close(a, NULL, 0);
@@ -385,6 +400,8 @@ int app_close(app *a, char *err, size_t errlen)
 		kiosk_set_narrator(a->proto, NULL);
 	narrator_close(a->nar);
 	ws_free(a->server);
+	probe_free(a->probe);
+	metrics_free(a->stats);
 	if (a->proto && kiosk_flush(a->proto, err, errlen))
 		rc = -1;
 	kiosk_free(a->proto);

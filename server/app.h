@@ -37,6 +37,9 @@ typedef struct app_config {
 	int timeout_seconds;
 	kiosk_config kiosk;
 	retention_config retain; /* the retention schedule, run at start and then hourly */
+	/* Who may read /metrics (ws.h's ws_config says what each means; NULL for the defaults) */
+	const char *metrics_allow;
+	const char *metrics_token_file;
 } app_config;
 
 typedef struct app app;

@@ -121,10 +121,16 @@ static int answer_later(http_req *r, const char *location, const char *cookie)
 	return 0;
 }
 
-/* Logs a refused login: what kind of refusal and where from, never the name or password. */
-static void log_refused(const http_req *r, const char *why)
+/* Logs a refused login: what kind of refusal and where from, never the name or password; and
+ * counts it (a wrong name or password, or refused before any check). */
+static void log_refused(ws *w, const http_req *r, const char *why)
 {
 	char quoted[80];
+
+	if (strcmp(why, "wrong") == 0)
+		w->stats.logins_wrong++;
+	else
+		w->stats.logins_refused++;
 
 	log_event(LOG_INFO, "login-refused", "reason=%s address=%s", why,
 		  log_value(r->peer, quoted, sizeof(quoted)));
@@ -155,6 +161,7 @@ static void login_checked(void *ctx, void *owner, void *job)
 	long long wait_ms;
 
 	r->checking = NULL;
+	log_request_resume(0, r->req);
 	commit_batch(w);
 	if (users_login_finish(w->cfg.users, &j->a, &result, token, &who, &wait_ms, err,
 			       sizeof(err))) {
@@ -162,12 +169,13 @@ static void login_checked(void *ctx, void *owner, void *job)
 			  log_value(err, quoted, sizeof(quoted)));
 		answer_later(r, LOGIN_PAGE "?problem=server", NULL);
 	} else if (result != USERS_LOGIN_OK) {
-		log_refused(r, "wrong");
+		log_refused(w, r, "wrong");
 		if (j->a.ceiling)
 			log_event(LOG_WARN, "login-ceiling", "failures_per_minute=%d",
 				  USERS_CEILING_PER_MINUTE);
 		answer_later(r, LOGIN_PAGE "?problem=wrong", NULL);
 	} else {
+		w->stats.logins_ok++;
 		log_event(LOG_INFO, "login-ok", "user=%lld", who.id);
 		users_token_encode(token, text);
 		snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
@@ -179,6 +187,7 @@ static void login_checked(void *ctx, void *owner, void *job)
 	sodium_memzero(cookie, sizeof(cookie));
 	sodium_memzero(&who, sizeof(who));
 	login_job_free(j);
+	log_request_end();
 }
 
 /* The login form has come: refused at once (missing, odd input, a name or address that must
@@ -200,7 +209,7 @@ static int staff_login(struct lws *wsi, ws *w, http_vhost *hv, http_req *r)
 	if (has_control(name, lws_spa_get_length(r->spa, FIELD_NAME)) ||
 	    has_control(password, lws_spa_get_length(r->spa, FIELD_PASSWORD)) ||
 	    strlen(password) > USERS_PASSWORD_MAX) {
-		log_refused(r, "bad-input");
+		log_refused(w, r, "bad-input");
 		return see_other(wsi, LOGIN_PAGE "?problem=wrong", NULL);
 	}
 	j = calloc(1, sizeof(*j));
@@ -216,7 +225,7 @@ static int staff_login(struct lws *wsi, ws *w, http_vhost *hv, http_req *r)
 		return see_other(wsi, LOGIN_PAGE "?problem=server", NULL);
 	}
 	if (rc == 0) {
-		log_refused(r, "wait");
+		log_refused(w, r, "wait");
 		login_job_free(j);
 		return see_other(wsi, LOGIN_PAGE "?problem=slow-down", NULL);
 	}
@@ -226,7 +235,7 @@ static int staff_login(struct lws *wsi, ws *w, http_vhost *hv, http_req *r)
 	r->checking = hv->h;
 	return 0; /* login_checked answers */
 busy:
-	log_refused(r, "busy");
+	log_refused(w, r, "busy");
 	login_job_free(j);
 	return see_other(wsi, LOGIN_PAGE "?problem=slow-down", NULL);
 }
@@ -237,6 +246,7 @@ static int staff_logout(struct lws *wsi, ws *w, http_req *r)
 
 	if (r->has_token)
 		users_logout(w->cfg.users, r->token);
+	log_event(LOG_INFO, "logout", "had_session=%s", r->has_token ? "yes" : "no");
 	snprintf(cookie, sizeof(cookie), "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
 		 cookie_name(w), cookie_secure(w) ? "; Secure" : "");
 	return see_other(wsi, LOGIN_PAGE "?problem=out", cookie);
@@ -336,6 +346,16 @@ static int http_request(struct lws *wsi, ws *w, http_req *r)
 
 	memset(r, 0, sizeof(*r));
 	r->wsi = wsi;
+	r->req = log_request_begin(0);
+	if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_POST_URI) > 0 ||
+	    lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) > 0)
+		log_event(LOG_DEBUG, "http", "path=%s",
+			  strcmp(uri, "/healthz") == 0 || strcmp(uri, "/metrics") == 0 ||
+				  strcmp(uri, "/staff/auth/login") == 0 ||
+				  strcmp(uri, "/staff/auth/logout") == 0 ||
+				  strcmp(uri, "/kiosk/enrol") == 0
+			      ? uri
+			      : "other");
 	if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_POST_URI) > 0) {
 		/* Each mount matches any path that starts with it; only these are ours. */
 		if (!w->cfg.users)
@@ -350,12 +370,12 @@ static int http_request(struct lws *wsi, ws *w, http_req *r)
 			return http_status(wsi, HTTP_STATUS_NOT_FOUND);
 		client_address(w, wsi, r->peer, sizeof(r->peer));
 		if (!form_from_our_page(w, wsi)) {
-			log_refused(r, "not-our-page");
+			log_refused(w, r, "not-our-page");
 			r->route = ROUTE_NONE;
 			return http_status(wsi, HTTP_STATUS_FORBIDDEN);
 		}
 		if ((refusal = form_size_refusal(wsi)) != 0) {
-			log_refused(r, "too-big");
+			log_refused(w, r, "too-big");
 			r->route = ROUTE_NONE;
 			return http_status(wsi, refusal);
 		}
@@ -363,27 +383,31 @@ static int http_request(struct lws *wsi, ws *w, http_req *r)
 		return 0; /* the form follows */
 	}
 	if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) > 0 &&
+	    strcmp(uri, "/metrics") == 0)
+		return http_metrics(wsi, w);
+	if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) > 0 &&
 	    strcmp(uri, "/healthz") == 0) {
 		http_vhost *hv =
 		    lws_protocol_vh_priv_get(lws_get_vhost(wsi), lws_get_protocol(wsi));
 
 		return healthz(wsi, w, hv && hv->h ? hasher_in_flight(hv->h) : 0);
 	}
-	if (strncmp(uri, "/staff/auth", 11) == 0 || strncmp(uri, "/kiosk/enrol", 12) == 0)
+	if (strncmp(uri, "/staff/auth", 11) == 0 || strncmp(uri, "/kiosk/enrol", 12) == 0 ||
+	    strncmp(uri, "/metrics", 8) == 0)
 		return http_status(wsi, HTTP_STATUS_METHOD_NOT_ALLOWED);
 	return http_status(wsi, HTTP_STATUS_NOT_FOUND);
 }
 
 /* A piece of the form: counted (a form bigger than ours gets 413 and the connection closes,
  * whether its size was announced or not) and parsed. */
-static int http_body(struct lws *wsi, http_req *r, const void *in, size_t len)
+static int http_body(struct lws *wsi, ws *w, http_req *r, const void *in, size_t len)
 {
 	if (!r->route || r->too_big)
 		return -1;
 	r->body_bytes += len;
 	if (r->body_bytes > FORM_MAX_BYTES) {
 		r->too_big = 1;
-		log_refused(r, "too-big");
+		log_refused(w, r, "too-big");
 		lws_return_http_status(wsi, HTTP_STATUS_REQ_ENTITY_TOO_LARGE, NULL);
 		return -1;
 	}
@@ -441,10 +465,10 @@ static void http_req_end(http_req *r)
 	r->answer_ready = 0;
 }
 
-/* /healthz, the staff login and logout forms (POST /staff/auth/login, /staff/auth/logout), and a
- * kiosk's enrolment (POST /kiosk/enrol). */
-int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
-		  size_t len)
+/* /healthz, /metrics, the staff login and logout forms (POST /staff/auth/login,
+ * /staff/auth/logout), and a kiosk's enrolment (POST /kiosk/enrol). */
+static int http_route(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+		      size_t len)
 {
 	ws *w = lws_context_user(lws_get_context(wsi));
 	http_req *r = user;
@@ -479,7 +503,7 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		return http_request(wsi, w, r);
 
 	case LWS_CALLBACK_HTTP_BODY:
-		return http_body(wsi, r, in, len);
+		return http_body(wsi, w, r, in, len);
 
 	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
 		return http_body_done(wsi, w, r);
@@ -502,4 +526,22 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		break;
 	}
 	return lws_callback_http_dummy(wsi, reason, user, in, len);
+}
+
+/* The routes, each request's log lines under its id (log.h). */
+int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+		  size_t len)
+{
+	http_req *r = user;
+	int in_request = reason == LWS_CALLBACK_HTTP || reason == LWS_CALLBACK_HTTP_BODY ||
+			 reason == LWS_CALLBACK_HTTP_BODY_COMPLETION ||
+			 reason == LWS_CALLBACK_HTTP_WRITEABLE;
+	int rc;
+
+	if (in_request && r && r->req)
+		log_request_resume(0, r->req);
+	rc = http_route(wsi, reason, user, in, len);
+	if (in_request)
+		log_request_end();
+	return rc;
 }

@@ -3,6 +3,7 @@
 #include "kiosk_int.h"
 
 #include "flow.h"
+#include "log.h"
 #include "workflow.h"
 
 #include <assert.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- replies ---- */
 
@@ -140,6 +142,10 @@ static int done(void *sv, const message_route *r, int rc, message_error *e)
 		store_request_undo(s->p->st);
 		rc = message_fail(e, "not-saved", NULL, 0);
 	}
+	if (rc == 0) {
+		s->p->stats.batch_pending++;
+		log_event(LOG_DEBUG, "save", "batch=%llu", s->p->stats.batch);
+	}
 	return rc;
 }
 
@@ -249,10 +255,44 @@ static void recover(kiosk_session *s)
 	kiosk_show_page(s, -1);
 }
 
+long long kiosk_monotonic_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/* A batch's commit counted: how long it took, how many changes it made durable or lost. */
+static void count_commit(kiosk *p, int ok, long long ns)
+{
+	kiosk_stats *st = &p->stats;
+
+	metrics_observe(&st->commit_seconds, (double)ns / 1e9);
+	metrics_observe(&st->batch_saves, (double)st->batch_pending);
+	if (ok) {
+		st->commits++;
+		st->saves += st->batch_pending;
+		log_event(LOG_DEBUG, "batch-committed", "batch=%llu saves=%llu ms=%.3f", st->batch,
+			  st->batch_pending, (double)ns / 1e6);
+	} else {
+		st->commits_failed++;
+		log_event(LOG_ERROR, "batch-failed", "batch=%llu saves=%llu", st->batch,
+			  st->batch_pending);
+	}
+	st->batch_pending = 0;
+	st->batch++;
+}
+
 int kiosk_flush(kiosk *p, char *err, size_t errlen)
 {
+	int open = store_batch_open(p->st);
+	long long t0 = open ? kiosk_monotonic_ns() : 0;
 	int ok = store_commit(p->st, err, errlen) == 0;
 	kiosk_session *s = p->waiting;
+
+	if (open)
+		count_commit(p, ok, kiosk_monotonic_ns() - t0);
 
 	p->waiting = NULL;
 	while (s) {
@@ -291,6 +331,18 @@ int kiosk_flush(kiosk *p, char *err, size_t errlen)
 
 /* ---- the kiosk ---- */
 
+/* Buckets: a commit is an fsync (about a millisecond on an SSD); batches grow with load; first
+ * audio is a cache read (milliseconds) or a first sentence synthesised (tens of them). */
+static const double commit_bounds[] = {0.0005, 0.001, 0.002, 0.005, 0.01, 0.02,
+				       0.05,   0.1,   0.25,  0.5,   1,	  2.5};
+static const double batch_bounds[] = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
+static const double audio_bounds[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+
+const kiosk_stats *kiosk_stats_of(const kiosk *p)
+{
+	return &p->stats;
+}
+
 kiosk *kiosk_new(const content *c, store *st, const unsigned char *code_key,
 		 const kiosk_config *cfg, message_io io)
 {
@@ -308,6 +360,13 @@ kiosk *kiosk_new(const content *c, store *st, const unsigned char *code_key,
 		free(p);
 		return NULL;
 	}
+	metrics_histogram_init(&p->stats.commit_seconds, commit_bounds,
+			       sizeof(commit_bounds) / sizeof(*commit_bounds));
+	metrics_histogram_init(&p->stats.batch_saves, batch_bounds,
+			       sizeof(batch_bounds) / sizeof(*batch_bounds));
+	metrics_histogram_init(&p->stats.first_audio_seconds, audio_bounds,
+			       sizeof(audio_bounds) / sizeof(*audio_bounds));
+	p->stats.batch = 1;
 	p->code_index = flow_code_index(c);
 	assert(p->code_index < content_page_count(c));
 	return p;

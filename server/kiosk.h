@@ -12,6 +12,7 @@
 #define PLANALOUD_KIOSK_H
 
 #include "content.h"
+#include "metrics.h"
 #include "message.h"
 #include "narrate.h"
 #include "store.h"
@@ -88,6 +89,27 @@ void kiosk_set_narrator(kiosk *p, narrator *n);
 void kiosk_prerender(kiosk *p);
 /* How far that has got: texts done and texts in all. */
 void kiosk_prerender_progress(const kiosk *p, size_t *done, size_t *total);
+
+/* What the kiosk counts (metrics.h reads it at scrape time): the loop's. */
+typedef struct kiosk_stats {
+	unsigned long long saves;	   /* changes made durable (each acknowledged request) */
+	unsigned long long commits;	   /* batches committed */
+	unsigned long long commits_failed; /* batches rolled back: their people told "not saved" */
+	metrics_histogram commit_seconds;  /* how long each batch's COMMIT took */
+	metrics_histogram batch_saves;	   /* changes per batch */
+	unsigned long long wrong_codes;	   /* plan codes (and resume tokens) that were wrong */
+	unsigned long long limited;	   /* guesses or new plans refused: a limit was reached */
+	unsigned long long narrations_cached;  /* said before: from the cache or memory */
+	unsigned long long narrations_made;    /* synthesised for this request */
+	unsigned long long narrations_busy;    /* refused: too much waits for the voice */
+	unsigned long long narrations_failed;  /* no sound for another reason */
+	metrics_histogram first_audio_seconds; /* from narrate to the first audio sent */
+	unsigned long long batch;	       /* the number of the batch open or next to open */
+	unsigned long long batch_pending;      /* changes in the open batch */
+} kiosk_stats;
+
+/* Borrowed until kiosk_free. */
+const kiosk_stats *kiosk_stats_of(const kiosk *p);
 /* The synthesis thread has finished something: sends finished narrations to their sessions. */
 void kiosk_narrations_ready(kiosk *p);
 

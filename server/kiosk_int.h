@@ -50,6 +50,7 @@ struct kiosk {
 		size_t ntexts, nowned, next, done, total;
 		int outstanding;
 	} pre;
+	kiosk_stats stats;
 };
 
 #define PRERENDER_AT_ONCE 4  /* so a person's own request waits behind at most a few */
@@ -73,7 +74,11 @@ typedef struct pending_narration {
 	char id[TEXT_ID_LEN];
 	char voice[32];
 	char speed[16];
+	long long asked_ns; /* when narrate asked for it (monotonic), for first_audio_seconds */
 } pending_narration;
+
+/* Nanoseconds on the monotonic clock. */
+long long kiosk_monotonic_ns(void);
 
 /* One kiosk connection. */
 struct kiosk_session {

@@ -99,12 +99,14 @@ static int guess_wait(kiosk_session *s, int overall)
 	const char *key = limit_key(s, buf, &enrolled);
 
 	if (now < s->wait_until)
-		return (int)(s->wait_until - now);
-	if ((wait = limiter_wait(s->p->lim, key, now)) > 0)
-		return wait;
-	if (overall && s->p->codes_all && !enrolled)
-		return limiter_wait(s->p->codes_all, key, now);
-	return 0;
+		wait = (int)(s->wait_until - now);
+	else if ((wait = limiter_wait(s->p->lim, key, now)) <= 0)
+		wait = overall && s->p->codes_all && !enrolled
+			   ? limiter_wait(s->p->codes_all, key, now)
+			   : 0;
+	if (wait > 0)
+		s->p->stats.limited++;
+	return wait;
 }
 
 /* A wrong guess: counted for the connection, its address or kiosk, and (overall) everyone. */
@@ -116,6 +118,7 @@ static void guess_wrong(kiosk_session *s, int overall)
 	int enrolled;
 	const char *key = limit_key(s, buf, &enrolled);
 
+	p->stats.wrong_codes++;
 	if (limiter_fail(p->lim, key, now))
 		say_reached("code-burst", key, "guesses", p->lim);
 	if (overall && p->codes_all && limiter_fail(p->codes_all, key, now))
@@ -158,10 +161,11 @@ int kiosk_new_plan_allowed(kiosk_session *s)
 	const char *key = limit_key(s, buf, &enrolled);
 	limiter *own = enrolled ? p->plans_kiosk : p->plans_addr;
 
-	if (own && limiter_wait(own, key, now) > 0)
+	if ((own && limiter_wait(own, key, now) > 0) ||
+	    (p->plans_all && !enrolled && limiter_wait(p->plans_all, key, now) > 0)) {
+		p->stats.limited++;
 		return -1;
-	if (p->plans_all && !enrolled && limiter_wait(p->plans_all, key, now) > 0)
-		return -1;
+	}
 	return 0;
 }
 

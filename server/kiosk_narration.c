@@ -374,6 +374,27 @@ static void narration_end(kiosk_session *s, const pending_narration *pn, const n
 	send_now(s, m);
 }
 
+/* Sound or not, from where, and how long until its first audio went. */
+static void count_narration(kiosk_stats *st, const pending_narration *pn, const narration *r)
+{
+	if (r->failed) {
+		if (r->busy)
+			st->narrations_busy++;
+		else
+			st->narrations_failed++;
+		return;
+	}
+	if (!pn->started)
+		metrics_observe(&st->first_audio_seconds,
+				(double)(kiosk_monotonic_ns() - pn->asked_ns) / 1e9);
+	if (!r->piece) {
+		if (r->cached)
+			st->narrations_cached++;
+		else
+			st->narrations_made++;
+	}
+}
+
 static pending_narration *find_narration(kiosk_session *s, uint64_t tag)
 {
 	for (size_t i = 0; i < s->nnarrations; i++)
@@ -392,6 +413,7 @@ static void deliver_narration(kiosk_session *s, const narration *r)
 
 	if (!pn)
 		return;
+	count_narration(&s->p->stats, pn, r);
 	if (r->failed || !s->p->io.send_binary) {
 		m = narration_msg(pn, pn->started ? "narration_end" : "narration");
 		if (m)
@@ -440,7 +462,8 @@ static int queue_narration(kiosk_session *s, long long seq, const char *id, cons
 	pending_narration *pn = &s->narrations[s->nnarrations];
 	char err[128];
 
-	*pn = (pending_narration){.tag = ++s->next_tag, .seq = seq};
+	*pn =
+	    (pending_narration){.tag = ++s->next_tag, .seq = seq, .asked_ns = kiosk_monotonic_ns()};
 	snprintf(pn->id, sizeof(pn->id), "%s", id);
 	snprintf(pn->voice, sizeof(pn->voice), "%s", voice);
 	snprintf(pn->speed, sizeof(pn->speed), "%s", speed);

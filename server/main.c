@@ -149,6 +149,8 @@ static int serve(const app_config *cfg)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	log_event(LOG_INFO, "start", "port=%d tls=%s narration=%s", app_port(a),
+		  cfg->tls_cert ? "yes" : "no", app_warning(a) ? "off" : "on");
 	print_welcome(a, cfg);
 	running = a;
 	/* Listening: systemd may send the first requests now. */
@@ -162,10 +164,12 @@ static int serve(const app_config *cfg)
 	running = NULL;
 	notify_stopping();
 	printf("Stopping.\n");
+	log_event(LOG_INFO, "stopping", "reason=%s", rc ? "loop-failed" : "signal");
 	if (app_close(a, err, sizeof(err))) {
 		fprintf(stderr, "planaloud: the last commit failed: %s\n", err);
 		rc = 1;
 	}
+	log_event(rc ? LOG_ERROR : LOG_INFO, "stopped", "status=%d", rc);
 	return rc;
 }
 

@@ -1,5 +1,6 @@
 #include "message.h"
 
+#include "log.h"
 #include "utf8.h"
 
 #include <math.h>
@@ -190,6 +191,9 @@ void message_handle(const message_protocol *mp, void *session, message_error *e,
 			message_fail(e, "server", NULL, 0);
 		mp->reply_error(session, e, seq);
 	}
+	/* the type from our own table, never the message's text */
+	log_event(LOG_DEBUG, "message", "type=%s result=%s", r ? r->type : "unknown",
+		  rc ? e->code : "ok");
 	cJSON_Delete(m);
 }
 

@@ -684,6 +684,14 @@ void narrator_forget(narrator *n, void *owner)
 	drop_owner(n, owner, 1);
 }
 
+void narrator_queue(narrator *n, size_t *waiting, size_t *running)
+{
+	pthread_mutex_lock(&n->lock);
+	*waiting = fair_waiting(n->fair);
+	*running = fair_running(n->fair);
+	pthread_mutex_unlock(&n->lock);
+}
+
 size_t narrator_syntheses(narrator *n)
 {
 	size_t k;

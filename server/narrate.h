@@ -103,5 +103,7 @@ void narration_free(narration *r);
 /* How many texts the synthesis thread has been given so far (one for each synthesis, however
  * many asked for it). */
 size_t narrator_syntheses(narrator *n);
+/* How many texts wait for the synthesis thread now, and how many it is making. */
+void narrator_queue(narrator *n, size_t *waiting, size_t *running);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include "err.h"
 #include "limiter.h"
+#include "log.h"
 #include "peer.h"
 #include "usage.h"
 
@@ -75,7 +76,10 @@ enum {
 	O_MAX_PER_ADDRESS,
 	O_TIMEOUT,
 	O_CONFIG,
-	O_CHECK_CONFIG
+	O_CHECK_CONFIG,
+	O_METRICS_ALLOW,
+	O_METRICS_TOKEN_FILE,
+	O_LOG_LEVEL
 };
 
 static const struct option long_options[] = {
@@ -114,6 +118,9 @@ static const struct option long_options[] = {
     {"timeout-seconds", required_argument, NULL, O_TIMEOUT},
     {"config", required_argument, NULL, O_CONFIG},
     {"check-config", no_argument, NULL, O_CHECK_CONFIG},
+    {"metrics-allow", required_argument, NULL, O_METRICS_ALLOW},
+    {"metrics-token-file", required_argument, NULL, O_METRICS_TOKEN_FILE},
+    {"log-level", required_argument, NULL, O_LOG_LEVEL},
     {NULL, 0, NULL, 0},
 };
 
@@ -171,7 +178,7 @@ static int switch_keys_check(const char *keys)
 }
 
 /* 0 when list is addresses and ranges (peer.h); else o->why says which entry is wrong, and 1. */
-static int trusted_proxy_check(options *o, const char *list)
+static int address_list_check(options *o, const char *list)
 {
 	char err[160];
 	peer_list *l = peer_list_new(list, err, sizeof(err));
@@ -181,6 +188,19 @@ static int trusted_proxy_check(options *o, const char *list)
 		return 1;
 	}
 	peer_list_free(l);
+	return 0;
+}
+
+/* --log-level: 0, or 1 for a name that is not a level. */
+static int take_log_level(options *o, const char *arg)
+{
+	log_level level;
+
+	if (log_level_parse(arg, &level)) {
+		snprintf(o->why, sizeof(o->why), "must be debug, info, warn or error");
+		return 1;
+	}
+	log_set_level(level);
 	return 0;
 }
 
@@ -224,51 +244,68 @@ static int take_number(options *o, int opt, const char *arg)
 	}
 }
 
+/* Where an option whose value is kept as it is (a path, a name, a URL) goes; NULL when opt is
+ * not one of them. */
+static const char **text_of(options *o, int opt)
+{
+	app_config *a = &o->app;
+
+	switch (opt) {
+	case O_TLS_CERT:
+		return &a->tls_cert;
+	case O_TLS_KEY:
+		return &a->tls_key;
+	case O_METRICS_TOKEN_FILE:
+		return &a->metrics_token_file;
+	case O_HOST:
+		return &a->host;
+	case O_DATA:
+		return &a->data;
+	case O_WEB:
+		return &a->web;
+	case O_EASYREAD:
+		return &a->easyread;
+	case O_VOICES:
+		return &a->voices;
+	case O_LANG:
+		return &a->lang;
+	case O_ROLE:
+		return &o->role;
+	case O_CONFIG:
+		return &o->config_path;
+	default:
+		return NULL;
+	}
+}
+
 /* One option and its value (arg, borrowed from argv or the file). 0; 1 for a value that is not
  * valid (o->why may say why). */
 static int take_option(options *o, int opt, const char *arg)
 {
 	app_config *a = &o->app;
+	const char **text = text_of(o, opt);
 	int rc = take_number(o, opt, arg);
 
 	if (rc >= 0)
 		return rc;
+	if (text) {
+		*text = arg;
+		return 0;
+	}
 	switch (opt) {
-	case O_TLS_CERT:
-		a->tls_cert = arg;
-		return 0;
-	case O_TLS_KEY:
-		a->tls_key = arg;
-		return 0;
 	case O_ALLOW_PLAIN:
 		o->allow_plain = 1;
 		return 0;
 	case O_TRUSTED_PROXY:
 		a->trusted_proxy = arg;
-		return trusted_proxy_check(o, arg);
+		return address_list_check(o, arg);
+	case O_METRICS_ALLOW:
+		a->metrics_allow = arg;
+		return address_list_check(o, arg);
+	case O_LOG_LEVEL:
+		return take_log_level(o, arg);
 	case O_LISTEN:
 		a->listen = strcmp(arg, "0.0.0.0") == 0 ? NULL : arg;
-		return 0;
-	case O_HOST:
-		a->host = arg;
-		return 0;
-	case O_DATA:
-		a->data = arg;
-		return 0;
-	case O_WEB:
-		a->web = arg;
-		return 0;
-	case O_EASYREAD:
-		a->easyread = arg;
-		return 0;
-	case O_VOICES:
-		a->voices = arg;
-		return 0;
-	case O_LANG:
-		a->lang = arg;
-		return 0;
-	case O_ROLE:
-		o->role = arg;
 		return 0;
 	case O_HEADPHONES:
 		if (strcmp(arg, "yes") && strcmp(arg, "ask"))
@@ -291,9 +328,6 @@ static int take_option(options *o, int opt, const char *arg)
 		return 0;
 	case O_CHECK:
 		o->check_only = 1;
-		return 0;
-	case O_CONFIG:
-		o->config_path = arg;
 		return 0;
 	case O_CHECK_CONFIG:
 		o->check_config = 1;

@@ -504,6 +504,11 @@ typedef void (*store_caseload_fn)(void *ctx, const store_caseload_row *r);
 /* How many plans are in each status (counts[status]), from a table the database keeps up to
  * date as plans change (not by counting them). */
 int store_caseload_counts(store *s, long long counts[PLAN_STATUS_COUNT]);
+/* How many flags of each kind (store_flag_kind(i)) are open: one pass over the open flags'
+ * index (metrics). 0, or -1. */
+int store_open_flag_counts(store *s, long long counts[STORE_FLAG_KINDS]);
+/* The database's size in bytes (its pages; the write-ahead log not counted). 0, or -1. */
+int store_size(store *s, long long *bytes);
 /* The plans in `status`, most recently changed first, skipping `offset` of them, at most
  * `limit`: each with its next waiting review and its open flags (one query over indexes, however
  * many plans and flags there are). The number of rows listed, or -1. */

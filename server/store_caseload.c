@@ -234,3 +234,33 @@ int store_caseload_explain(store *s, char *out, size_t outlen)
 		   ? -1
 		   : 0;
 }
+
+int store_open_flag_counts(store *s, long long counts[STORE_FLAG_KINDS])
+{
+	/* Reads the partial index flags_urgent (open flags by kind), never the closed ones. */
+	sqlite3_stmt *st =
+	    db_prepare(s, "SELECT kind, count(*) FROM flags WHERE closed_at IS NULL GROUP BY kind");
+	int rc;
+
+	for (size_t i = 0; i < STORE_FLAG_KINDS; i++)
+		counts[i] = 0;
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		for (size_t i = 0; i < STORE_FLAG_KINDS; i++)
+			if (strcmp(db_col_text(st, 0), flag_kinds[i]) == 0)
+				counts[i] = sqlite3_column_int64(st, 1);
+	db_done(s, st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_size(store *s, long long *bytes)
+{
+	long long pages, size;
+
+	if (db_query_int(s, &pages, "PRAGMA page_count", "") ||
+	    db_query_int(s, &size, "PRAGMA page_size", ""))
+		return -1;
+	*bytes = pages * size;
+	return 0;
+}

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #define MAX_QUEUED_BYTES  (32 * 1024 * 1024) /* a browser that stops reading is closed */
 #define STAFF_PROTOCOL_ID 1
@@ -36,8 +37,11 @@ typedef struct conn {
 	int rx_discarding; /* the message grew too big: drop the rest of it */
 	out_msg *head, **tail;
 	size_t queued;
-	int close_status;     /* non-zero: close with this once the queue is empty */
-	tally_entry *counted; /* this socket, in its address's count */
+	int close_status;	     /* non-zero: close with this once the queue is empty */
+	tally_entry *counted;	     /* this socket, in its address's count */
+	unsigned long long no;	     /* the connection's number in the log */
+	unsigned long long messages; /* received */
+	long long opened_s;	     /* when, on the monotonic clock */
 } conn;
 
 /* Security headers on every HTTP response. media-src allows narration audio (blob: URLs); font-src
@@ -235,22 +239,65 @@ static int is_staff_protocol(struct lws *wsi)
 	return pr && pr->id == STAFF_PROTOCOL_ID;
 }
 
+static long long monotonic_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec;
+}
+
+/* One line when a websocket opens or closes, with how many are open: never who it is. */
+static void conn_log(const conn *c, const char *event)
+{
+	const ws_stats *st = &c->w->stats;
+
+	if (!strcmp(event, "connection-opened"))
+		log_event(LOG_INFO, event, "protocol=%s kiosk=%lld staff=%lld tcp=%lld",
+			  c->staff ? "staff" : "kiosk", st->open_kiosk, st->open_staff,
+			  st->open_tcp);
+	else
+		log_event(LOG_INFO, event,
+			  "protocol=%s messages=%llu seconds=%lld kiosk=%lld staff=%lld tcp=%lld",
+			  c->staff ? "staff" : "kiosk", c->messages, monotonic_s() - c->opened_s,
+			  st->open_kiosk, st->open_staff, st->open_tcp);
+}
+
+/* The session's open count goes up (or, closing, down) and the line is written. */
+static void conn_counted(conn *c, int opened)
+{
+	ws_stats *st = &c->w->stats;
+
+	if (c->staff) {
+		st->open_staff += opened ? 1 : -1;
+		st->opened_staff += opened ? 1 : 0;
+	} else {
+		st->open_kiosk += opened ? 1 : -1;
+		st->opened_kiosk += opened ? 1 : 0;
+	}
+	conn_log(c, opened ? "connection-opened" : "connection-closed");
+}
+
 /* A websocket has opened: its session, kiosk or staff (with the cookie's login). */
 static int conn_open(conn *c, ws *w, struct lws *wsi)
 {
 	char peer[PEER_LEN] = "";
+	int rc = -1;
 
 	memset(c, 0, sizeof(*c));
 	c->wsi = wsi;
 	c->w = w;
 	c->tail = &c->head;
 	buf_init(&c->rx);
+	c->no = log_connection_number();
+	c->opened_s = monotonic_s();
+	log_request_begin(c->no);
 	client_address(w, wsi, peer, sizeof(peer));
 	c->counted = edge_socket_opened(w, wsi, peer);
 	if (!c->counted) {
 		lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, (unsigned char *)"refused",
 				 7);
-		return -1;
+		goto out;
 	}
 	if (is_staff_protocol(wsi)) {
 		unsigned char token[USERS_TOKEN_BYTES];
@@ -263,11 +310,16 @@ static int conn_open(conn *c, ws *w, struct lws *wsi)
 	}
 	if (c->sess)
 		kiosk_device_pass(w, c->sess, wsi);
-	if (c->staff || c->sess)
-		return 0;
+	if (c->staff || c->sess) {
+		conn_counted(c, 1);
+		rc = 0;
+		goto out;
+	}
 	edge_socket_closed(w, c->counted);
 	c->counted = NULL;
-	return -1;
+out:
+	log_request_end();
+	return rc;
 }
 
 /* A fragment has arrived: appended to the message until its last, which goes to the session's
@@ -302,12 +354,15 @@ static int conn_receive(conn *c, ws *w, struct lws *wsi, const void *in, size_t 
 	}
 	if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi) || c->rx_discarding)
 		return 0;
+	c->messages++;
+	log_request_begin(c->no);
 	if (c->staff) {
 		commit_batch(w);
 		staff_handle(c->staff, buf_str(&c->rx), c->rx.len, c->rx_binary);
 	} else {
 		kiosk_handle(c->sess, buf_str(&c->rx), c->rx.len, c->rx_binary);
 	}
+	log_request_end();
 	buf_reset(&c->rx);
 	schedule_flush(w);
 	return 0;
@@ -346,6 +401,9 @@ static int conn_writeable(conn *c, struct lws *wsi)
 
 static void conn_closed(conn *c)
 {
+	log_request_begin(c->no);
+	if (c->staff || c->sess) /* it opened */
+		conn_counted(c, 0);
 	if (c->staff)
 		staff_session_close(c->staff);
 	else
@@ -355,6 +413,7 @@ static void conn_closed(conn *c)
 	edge_socket_closed(c->w, c->counted);
 	c->counted = NULL;
 	conn_release(c);
+	log_request_end();
 }
 
 /* The websockets' callback: a dispatcher, no more. */
@@ -426,7 +485,13 @@ ws *ws_new(const ws_config *cfg, char *err, size_t errlen)
 	w->mount_auth.protocol = "http";
 	w->mount_auth.origin_protocol = LWSMPRO_CALLBACK;
 
-	w->mount_health.mount_next = &w->mount_auth;
+	w->mount_metrics.mount_next = &w->mount_auth;
+	w->mount_metrics.mountpoint = "/metrics";
+	w->mount_metrics.mountpoint_len = 8;
+	w->mount_metrics.protocol = "http";
+	w->mount_metrics.origin_protocol = LWSMPRO_CALLBACK;
+
+	w->mount_health.mount_next = &w->mount_metrics;
 	w->mount_health.mountpoint = "/healthz";
 	w->mount_health.mountpoint_len = 8;
 	w->mount_health.protocol = "http";
@@ -434,6 +499,11 @@ ws *ws_new(const ws_config *cfg, char *err, size_t errlen)
 
 	memset(&info, 0, sizeof(info));
 	if (edge_open(w, &info, err, errlen)) {
+		free(w);
+		return NULL;
+	}
+	if (metrics_access_open(w, err, errlen)) {
+		edge_close(w);
 		free(w);
 		return NULL;
 	}
@@ -451,6 +521,7 @@ ws *ws_new(const ws_config *cfg, char *err, size_t errlen)
 					"it? are the certificate and the key a matching PEM pair?)"
 				      : "cannot listen on %s port %d (is something else using it?)",
 			cfg->listen ? cfg->listen : "every interface", cfg->port);
+		metrics_access_close(w);
 		edge_close(w);
 		free(w);
 		return NULL;
@@ -478,6 +549,11 @@ int ws_run(ws *w, volatile sig_atomic_t *stop)
 	return 0;
 }
 
+const ws_stats *ws_stats_of(const ws *w)
+{
+	return &w->stats;
+}
+
 message_io ws_io(void)
 {
 	return (message_io){conn_send, conn_send_binary};
@@ -494,5 +570,6 @@ void ws_free(ws *w)
 		return;
 	lws_context_destroy(w->ctx);
 	edge_close(w); /* after the context: closing connections still count down */
+	metrics_access_close(w);
 	free(w);
 }

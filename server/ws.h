@@ -38,9 +38,29 @@ typedef struct ws_config {
 	int max_connections;
 	int max_connections_per_address;
 	int timeout_seconds;
+	/* /metrics (metrics.h; NULL: not served): who may read it. metrics_allow: addresses and
+	 * CIDR ranges (NULL: loopback alone, unless a token is given); metrics_token_file: a file
+	 * (mode 0600) holding a bearer token that also lets a scraper in (NULL: none). */
+	struct metrics *metrics;
+	const char *metrics_allow;
+	const char *metrics_token_file;
 } ws_config;
 
+/* What the server counts about connections and logins (metrics.h reads them): the loop's. */
+typedef struct ws_stats {
+	long long open_tcp;			       /* TCP connections held now */
+	long long open_kiosk, open_staff;	       /* of them, websockets */
+	unsigned long long accepted;		       /* TCP connections accepted since start */
+	unsigned long long opened_kiosk, opened_staff; /* websockets opened since start */
+	unsigned long long logins_ok, logins_wrong;    /* wrong name or password */
+	unsigned long long logins_refused;  /* refused before checking: waits, odd input */
+	unsigned long long metrics_refused; /* scrapes refused (403 or 401) */
+} ws_stats;
+
 typedef struct ws ws;
+
+/* Borrowed until ws_free; changes as the server runs. */
+const ws_stats *ws_stats_of(const ws *w);
 
 ws *ws_new(const ws_config *cfg, char *err, size_t errlen);
 void ws_free(ws *w);

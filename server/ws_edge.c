@@ -117,6 +117,8 @@ static int edge_accept(ws *w, struct lws *wsi)
 		return -1;
 	}
 	lws_set_opaque_user_data(wsi, e);
+	w->stats.accepted++;
+	w->stats.open_tcp++;
 	wsmask_watch(lws_get_socket_fd(wsi));
 	return 0;
 }
@@ -242,6 +244,8 @@ int edge_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
 	case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED:
 		return edge_accept(w, wsi);
 	case LWS_CALLBACK_WSI_DESTROY: /* every connection ends here, whatever it became */
+		if (lws_get_opaque_user_data(wsi))
+			w->stats.open_tcp--;
 		tally_drop(w->conns, lws_get_opaque_user_data(wsi));
 		lws_set_opaque_user_data(wsi, NULL);
 		break;

@@ -42,6 +42,12 @@ struct ws {
 	int accept_paused;	    /* the listener is not being polled for a moment */
 	long accept_pauses;	    /* since the last log line about it */
 	time_t accept_logged;
+	/* What is counted (ws_stats_of), and who may read /metrics (http_metrics.c) */
+	ws_stats stats;
+	struct lws_http_mount mount_metrics;
+	peer_list *metrics_allow;
+	unsigned char metrics_token[32]; /* a hash of the bearer token, when has_metrics_token */
+	int has_metrics_token;
 };
 
 /* One HTTP request to /staff/auth/: its form while the body arrives, then (a login) while its
@@ -59,6 +65,7 @@ typedef struct http_req {
 	int answer_ready;	 /* location (and cookie) wait for the connection to be writeable */
 	char location[64];
 	char cookie[160];
+	unsigned long long req; /* the request's id in the log (log.h) */
 } http_req;
 
 enum { ROUTE_NONE, ROUTE_LOGIN, ROUTE_LOGOUT, ROUTE_ENROL };
@@ -107,6 +114,14 @@ void edge_after_service(ws *w);
 int staff_cookie(const ws *w, struct lws *wsi, unsigned char token[USERS_TOKEN_BYTES]);
 /* 1 when Host (name[:port]) names this server: a loopback name or the configured --host. */
 int host_ok(const ws *w, const char *host);
+
+/* ---- /metrics (http_metrics.c) ---- */
+
+/* Who may read /metrics, from w->cfg (the token read from its file). 0, or -1 (err). */
+int metrics_access_open(ws *w, char *err, size_t errlen);
+void metrics_access_close(ws *w);
+/* GET /metrics: the metrics, or 403 (an address not allowed) or 401 (no right token). */
+int http_metrics(struct lws *wsi, ws *w);
 
 /* With --tls-cert: TLS options, the certificate and HSTS into the context's info (ws_tls.c). */
 void ws_tls_setup(ws *w, struct lws_context_creation_info *info);

@@ -62,6 +62,48 @@ static void log_should_keep_one_event_on_one_line(void)
 	CHECK(strstr(last, "level=error event=commit-failed") == last);
 }
 
+static void log_should_leave_out_lines_below_its_level(void)
+{
+	log_level l;
+
+	last[0] = '\0';
+	log_event(LOG_DEBUG, "message", "type=%s", "answer");
+	CHECK(last[0] == '\0'); /* info by default */
+	log_set_level(LOG_DEBUG);
+	log_event(LOG_DEBUG, "message", "type=%s", "answer");
+	CHECK(strcmp(last, "level=debug event=message type=answer") == 0);
+	log_set_level(LOG_WARN);
+	log_event(LOG_INFO, "start", NULL);
+	CHECK(strcmp(last, "level=debug event=message type=answer") == 0);
+	log_set_level(LOG_INFO);
+	CHECK(log_level_parse("warn", &l) == 0 && l == LOG_WARN);
+	CHECK(log_level_parse("loud", &l) == -1);
+}
+
+static void lines_of_one_request_should_share_its_connection_and_id(void)
+{
+	unsigned long long conn = log_connection_number(), req, again;
+	char first[1100], want[64];
+
+	req = log_request_begin(conn);
+	log_event(LOG_INFO, "plan-opened", NULL);
+	snprintf(first, sizeof(first), "%s", last);
+	log_event(LOG_WARN, "code-burst", "guesses=%d", 20);
+	snprintf(want, sizeof(want), " conn=%llu req=%llu", conn, req);
+	CHECK(strstr(first, want) != NULL);
+	CHECK(strstr(last, want) != NULL);
+	log_request_end();
+	log_event(LOG_INFO, "stopping", NULL);
+	CHECK(strstr(last, "req=") == NULL && strstr(last, "conn=") == NULL);
+	/* the next request has a new id; an earlier one can be made current again */
+	again = log_request_begin(0);
+	CHECK(again != req);
+	log_request_resume(conn, req);
+	log_event(LOG_INFO, "login-ok", NULL);
+	CHECK(strstr(last, want) != NULL);
+	log_request_end();
+}
+
 int main(void)
 {
 	log_set_sink(capture, NULL);
@@ -71,6 +113,8 @@ int main(void)
 	log_value_should_turn_control_bytes_into_question_marks();
 	log_value_should_cut_a_long_value_to_fit();
 	log_should_keep_one_event_on_one_line();
+	log_should_leave_out_lines_below_its_level();
+	lines_of_one_request_should_share_its_connection_and_id();
 	log_set_sink(NULL, NULL);
 	return check_report();
 }
