@@ -6,6 +6,7 @@
 
 #include <dlfcn.h>
 #include <openssl/ssl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@ typedef struct watch {
 
 static watch *table;
 static int table_len;
+static pthread_t owner; /* the thread that opened the table: the server's loop */
 
 int wsmask_open(int max_fd)
 {
@@ -41,6 +43,7 @@ int wsmask_open(int max_fd)
 	if (!table)
 		return -1;
 	table_len = max_fd;
+	owner = pthread_self();
 	return 0;
 }
 
@@ -51,9 +54,14 @@ void wsmask_close(void)
 	table_len = 0;
 }
 
+/* fd's watch, or NULL: not watched, or asked from another thread (a socket of its own that
+ * happens to share a number with one the loop watched and closed). */
 static watch *watch_of(int fd)
 {
-	return table && fd >= 0 && fd < table_len && table[fd].on ? &table[fd] : NULL;
+	return table && fd >= 0 && fd < table_len && table[fd].on &&
+		       pthread_equal(pthread_self(), owner)
+		   ? &table[fd]
+		   : NULL;
 }
 
 void wsmask_watch(int fd)
@@ -158,22 +166,26 @@ ssize_t recv(int fd, void *buf, size_t len, int flags)
 typedef int (*ssl_read_fn)(SSL *, void *, int);
 typedef int (*ssl_get_fd_fn)(const SSL *);
 
-/* OpenSSL's SSL_read(), found once (only the loop thread reads watched sockets; another thread
- * finding it at the same time finds the same function), and noted for a watched socket: the
- * bytes it gives are the plain text. */
+static ssl_read_fn real_read;
+static ssl_get_fd_fn real_get_fd;
+static pthread_once_t found = PTHREAD_ONCE_INIT;
+
+/* OpenSSL's own SSL_read() and SSL_get_fd(), the next definitions after this program's. */
+static void find_openssl(void)
+{
+	*(void **)&real_read = dlsym(RTLD_NEXT, "SSL_read");
+	*(void **)&real_get_fd = dlsym(RTLD_NEXT, "SSL_get_fd");
+}
+
+/* OpenSSL's SSL_read(), and for a watched socket its bytes noted: they are the plain text. */
 int SSL_read(SSL *ssl, void *buf, int num)
 {
-	static ssl_read_fn real_read;
-	static ssl_get_fd_fn real_get_fd;
 	watch *w;
 	int n;
 
-	if (!real_read) {
-		*(void **)&real_get_fd = dlsym(RTLD_NEXT, "SSL_get_fd");
-		*(void **)&real_read = dlsym(RTLD_NEXT, "SSL_read");
-		if (!real_read)
-			return -1;
-	}
+	pthread_once(&found, find_openssl);
+	if (!real_read)
+		return -1;
 	n = real_read(ssl, buf, num);
 	w = n > 0 && real_get_fd ? watch_of(real_get_fd(ssl)) : NULL;
 	if (w) {

@@ -9,8 +9,9 @@
  * no longer noted in recv(), so ciphertext is never taken for frames. No byte is copied or
  * changed.
  *
- * The table is the process's (recv() has no context to carry it); only the server's loop thread
- * receives on watched sockets. */
+ * The table is the process's (recv() has no context to carry it), and only the thread that
+ * opened it (the server's loop) is followed: another thread's socket is never noted, even when
+ * its number is one the loop watched and has closed. */
 #ifndef PLANALOUD_WSMASK_H
 #define PLANALOUD_WSMASK_H
 
