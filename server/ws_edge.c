@@ -111,7 +111,7 @@ static void send_too_busy(struct lws *wsi)
 /* A new TCP connection: counted against its peer's address and in all, or refused with a 503.
  * A trusted proxy's connections are not held to the per-address cap: each of its requests is
  * counted against its client once the headers are read (edge_request). */
-static int edge_accept(ws *w, struct lws *wsi)
+int edge_accept(ws *w, struct lws *wsi)
 {
 	char peer[PEER_LEN] = "", address[PEER_LEN];
 	edge_conn *ec = calloc(1, sizeof(*ec));
@@ -196,8 +196,7 @@ void edge_socket_closed(ws *w, tally_entry *e)
 		tally_drop(w->clients, e);
 }
 
-/* Every connection ends here, whatever it became. */
-static void edge_conn_end(ws *w, struct lws *wsi)
+void edge_conn_end(ws *w, struct lws *wsi)
 {
 	edge_conn *ec = lws_get_opaque_user_data(wsi);
 

@@ -92,6 +92,11 @@ void edge_close(ws *w);
  * caps connections, then hands on to http_callback. */
 int edge_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
 		       size_t len);
+/* A new TCP connection (on either port): counted against its peer's address and in all. 0, or
+ * -1 when it is over a cap (it has been answered 503 and is to be closed). */
+int edge_accept(ws *w, struct lws *wsi);
+/* Every connection ends here (LWS_CALLBACK_WSI_DESTROY), whatever it became. */
+void edge_conn_end(ws *w, struct lws *wsi);
 /* A websocket has opened: counted against its client's address (instead of the plain HTTP
  * request it was, when a trusted proxy carried it). The entry for edge_socket_closed, or NULL
  * when the socket is to be refused: its address holds too many, or it sent frames before the

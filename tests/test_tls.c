@@ -3,7 +3,8 @@
  * curl, plain HTTP sent to HTTPS (on the same port and on --redirect-port), the staff login's
  * cookie, and a staff websocket over TLS (libwebsockets' client) that works with that cookie; a
  * kiosk websocket over TLS from a raw client (OpenSSL) that sends an unmasked frame is closed
- * with 1002. Also: what the server refuses at start about its TLS files. */
+ * with 1002; --redirect-port's connections held to the per-address cap. Also: what the server
+ * refuses at start about its TLS files. */
 #include "check.h"
 #include "users.h"
 #include "wsclient.h"
@@ -510,6 +511,63 @@ static void an_unmasked_frame_over_tls_should_close_the_websocket_with_1002(void
 	raw_wss_close(&t);
 }
 
+/* Half a request to 127.0.0.1:port on a new connection; the socket, or -1. */
+static int half_request(int port)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET,
+				.sin_port = htons((uint16_t)port),
+				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct timeval wait = {5, 0};
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait)) ||
+	    connect(fd, (struct sockaddr *)&a, sizeof(a)) ||
+	    send(fd, "GET / HTTP/1.1\r\n", 16, MSG_NOSIGNAL) != 16) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* --redirect-port's connections are held to the same caps as the HTTPS port's. */
+static void the_redirect_port_should_cap_connections_per_address(void)
+{
+	char dir[128], port[16], text[64] = "";
+	const char *extra[] = {"--tls-cert",
+			       cert,
+			       "--tls-key",
+			       key,
+			       "--redirect-port",
+			       port,
+			       "--max-connections-per-address",
+			       "2",
+			       NULL};
+	int fd[3], p = free_port();
+	ssize_t n;
+	testsrv capped;
+
+	snprintf(dir, sizeof(dir), "%s/capped", tmpdir);
+	snprintf(port, sizeof(port), "%d", p);
+	if (mkdir(dir, 0700) || testsrv_start(&capped, PLANALOUD_BINARY, dir, 0, extra)) {
+		CHECK(0);
+		return;
+	}
+	fd[0] = half_request(p);
+	fd[1] = half_request(p);
+	CHECK(fd[0] >= 0 && fd[1] >= 0);
+	/* a third from the same address: 503, and closed */
+	fd[2] = half_request(p);
+	CHECK(fd[2] >= 0);
+	n = fd[2] >= 0 ? recv(fd[2], text, sizeof(text) - 1, 0) : -1;
+	text[n > 0 ? n : 0] = '\0';
+	CHECK(strncmp(text, "HTTP/1.1 503", 12) == 0);
+	for (int i = 0; i < 3; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
+	CHECK(testsrv_stop(&capped) == 0);
+}
+
 /* Without TLS (localhost, development): the same headers but no HSTS, and the plain cookie. */
 static void plain_http_on_localhost_should_keep_the_headers_but_not_hsts(void)
 {
@@ -627,6 +685,7 @@ int main(void)
 	RUN(an_unmasked_frame_over_tls_should_close_the_websocket_with_1002);
 	CHECK(testsrv_stop(&srv) == 0);
 	RUN(plain_http_on_localhost_should_keep_the_headers_but_not_hsts);
+	RUN(the_redirect_port_should_cap_connections_per_address);
 	RUN(a_key_others_can_read_should_be_refused_naming_it);
 	RUN(tls_options_that_do_not_fit_together_should_be_refused);
 	remove_tmpdir();
