@@ -34,6 +34,14 @@ static const char method_not_allowed[] = "HTTP/1.1 405 Method Not Allowed\r\n"
 					 "content-length: 0\r\n"
 					 "connection: close\r\n\r\n";
 
+/* One TCP connection, from its accept() to its end (the wsi's opaque user data). */
+typedef struct edge_conn {
+	tally_entry *peer;	   /* in w->conns, under the peer's address */
+	tally_entry *client;	   /* from a trusted proxy: in w->clients, for its last request */
+	char client_key[PEER_LEN]; /* that request's client */
+	int proxied;		   /* the peer is a trusted proxy */
+} edge_conn;
+
 /* libwebsockets logs through one process-wide function; it tells this server (the only one a
  * process runs) that accept() failed. */
 static ws *log_owner;
@@ -93,40 +101,81 @@ static void log_refused(ws *w, const char *why, const char *address)
 		  log_value(address, quoted, sizeof(quoted)), tally_total(w->conns));
 }
 
-/* A new TCP connection: counted against its peer's address (a trusted proxy's are counted
- * per client once its headers come: edge_socket_opened) and in all, or refused with a 503. */
-static int edge_accept(ws *w, struct lws *wsi)
+/* Answers 503 on a fresh socket (nothing of the request has been read: this takes it whole). */
+static void send_too_busy(struct lws *wsi)
+{
+	(void)send(lws_get_socket_fd(wsi), too_busy, sizeof(too_busy) - 1,
+		   MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+/* A new TCP connection: counted against its peer's address and in all, or refused with a 503.
+ * A trusted proxy's connections are not held to the per-address cap: each of its requests is
+ * counted against its client once the headers are read (edge_request). */
+int edge_accept(ws *w, struct lws *wsi)
 {
 	char peer[PEER_LEN] = "", address[PEER_LEN];
-	tally_entry *e;
-	int proxy;
+	edge_conn *ec = calloc(1, sizeof(*ec));
 
 	lws_get_peer_simple(wsi, peer, sizeof(peer));
 	if (peer_group(peer, address, sizeof(address)))
 		snprintf(address, sizeof(address), "unknown");
-	proxy = peer_list_has(w->trusted, peer);
-	e = tally_take(w->conns, address, !proxy);
-	if (!e) {
-		/* Nothing of the request has been read: a fresh socket takes this whole. */
-		(void)send(lws_get_socket_fd(wsi), too_busy, sizeof(too_busy) - 1,
-			   MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (ec) {
+		ec->proxied = peer_list_has(w->trusted, peer);
+		ec->peer = tally_take(w->conns, address, !ec->proxied);
+	}
+	if (!ec || !ec->peer) {
+		free(ec);
+		send_too_busy(wsi);
 		log_refused(w,
 			    tally_total(w->conns) >= w->cfg.max_connections ? "server-full"
 									    : "address-full",
 			    address);
 		return -1;
 	}
-	lws_set_opaque_user_data(wsi, e);
+	lws_set_opaque_user_data(wsi, ec);
 	w->stats.accepted++;
 	w->stats.open_tcp++;
 	wsmask_watch(lws_get_socket_fd(wsi));
 	return 0;
 }
 
+/* A plain HTTP request's headers have come. From a trusted proxy, the connection now counts
+ * against this request's client rather than the one before (if another), until it closes or
+ * carries another client's request: 0, or -1 when that client holds its share already (the
+ * request is refused). From anyone else nothing changes (counted at accept). */
+static int edge_request(ws *w, struct lws *wsi)
+{
+	edge_conn *ec = lws_get_opaque_user_data(wsi);
+	char client[PEER_LEN];
+	tally_entry *e;
+
+	if (!ec || !ec->proxied)
+		return 0;
+	if (client_address(w, wsi, client, sizeof(client)))
+		snprintf(client, sizeof(client), "unknown");
+	if (ec->client && strcmp(ec->client_key, client) == 0)
+		return 0;
+	e = tally_take(w->clients, client, 1);
+	if (!e) {
+		log_refused(w, "address-full", client);
+		return -1;
+	}
+	tally_drop(w->clients, ec->client);
+	ec->client = e;
+	snprintf(ec->client_key, sizeof(ec->client_key), "%s", client);
+	return 0;
+}
+
 tally_entry *edge_socket_opened(ws *w, struct lws *wsi, const char *client)
 {
-	tally_entry *e = tally_take(w->sockets, client[0] ? client : "unknown", 1);
+	edge_conn *ec = lws_get_network_wsi(wsi) == wsi ? lws_get_opaque_user_data(wsi) : NULL;
+	tally_entry *e;
 
+	if (ec && ec->client) { /* the request it was is now this websocket */
+		tally_drop(w->clients, ec->client);
+		ec->client = NULL;
+	}
+	e = tally_take(w->clients, client[0] ? client : "unknown", 1);
 	if (!e) {
 		log_refused(w, "address-full", client);
 		return NULL;
@@ -134,7 +183,7 @@ tally_entry *edge_socket_opened(ws *w, struct lws *wsi, const char *client)
 	/* Frames follow the handshake (over HTTP/2 they come inside its own frames: not followed)
 	 */
 	if (lws_get_network_wsi(wsi) == wsi && wsmask_frames_start(lws_get_socket_fd(wsi))) {
-		tally_drop(w->sockets, e);
+		tally_drop(w->clients, e);
 		return NULL;
 	}
 	/* Live browsers answer pings: the ping after timeout_seconds idle keeps them; a socket
@@ -146,7 +195,20 @@ tally_entry *edge_socket_opened(ws *w, struct lws *wsi, const char *client)
 void edge_socket_closed(ws *w, tally_entry *e)
 {
 	if (e)
-		tally_drop(w->sockets, e);
+		tally_drop(w->clients, e);
+}
+
+void edge_conn_end(ws *w, struct lws *wsi)
+{
+	edge_conn *ec = lws_get_opaque_user_data(wsi);
+
+	if (!ec)
+		return;
+	w->stats.open_tcp--;
+	tally_drop(w->conns, ec->peer);
+	tally_drop(w->clients, ec->client);
+	free(ec);
+	lws_set_opaque_user_data(wsi, NULL);
 }
 
 /* ---- out of file descriptors ---- */
@@ -231,6 +293,21 @@ static int refuse_method(struct lws *wsi)
 	return 1;
 }
 
+/* 503: this request's client holds its share of connections; the connection then closes. */
+static int refuse_busy(struct lws *wsi)
+{
+	unsigned char out[LWS_PRE + 2048], *start = out + LWS_PRE, *p = start,
+					   *end = out + sizeof(out);
+
+	if (lws_add_http_header_status(wsi, HTTP_STATUS_SERVICE_UNAVAILABLE, &p, end) ||
+	    lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION, (const unsigned char *)"close",
+					 5, &p, end) ||
+	    lws_add_http_header_content_length(wsi, 0, &p, end) ||
+	    lws_finalize_write_http_header(wsi, start, &p, end))
+		return 1;
+	return 1;
+}
+
 int edge_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
 		       size_t len)
 {
@@ -244,10 +321,7 @@ int edge_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
 	case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED:
 		return edge_accept(w, wsi);
 	case LWS_CALLBACK_WSI_DESTROY: /* every connection ends here, whatever it became */
-		if (lws_get_opaque_user_data(wsi))
-			w->stats.open_tcp--;
-		tally_drop(w->conns, lws_get_opaque_user_data(wsi));
-		lws_set_opaque_user_data(wsi, NULL);
+		edge_conn_end(w, wsi);
 		break;
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
 		/* A websocket lands here when it asked for no subprotocol, or for "http": only
@@ -256,6 +330,8 @@ int edge_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
 	case LWS_CALLBACK_FILTER_HTTP_CONNECTION:
 		if (!method_allowed(wsi))
 			return refuse_method(wsi);
+		if (edge_request(w, wsi))
+			return refuse_busy(wsi);
 		break;
 	case LWS_CALLBACK_RAW_ADOPT:
 		/* CONNECT, or a method libwebsockets does not know (TRACE...), left HTTP for a raw
@@ -301,9 +377,9 @@ int edge_open(ws *w, struct lws_context_creation_info *info, char *err, size_t e
 		c->timeout_seconds = 30;
 	w->trusted = peer_list_new(c->trusted_proxy, err, errlen);
 	w->conns = tally_new(c->max_connections, c->max_connections_per_address);
-	w->sockets = tally_new(INT_MAX, c->max_connections_per_address);
+	w->clients = tally_new(INT_MAX, c->max_connections_per_address);
 	w->refusals = limiter_new(1, REFUSAL_LOG_EVERY);
-	if (!w->trusted || !w->conns || !w->sockets || !w->refusals || wsmask_open(files)) {
+	if (!w->trusted || !w->conns || !w->clients || !w->refusals || wsmask_open(files)) {
 		if (w->trusted)
 			err_set(err, errlen, "out of memory");
 		edge_close(w);
@@ -331,9 +407,9 @@ void edge_close(ws *w)
 	}
 	peer_list_free(w->trusted);
 	tally_free(w->conns);
-	tally_free(w->sockets);
+	tally_free(w->clients);
 	limiter_free(w->refusals);
 	w->trusted = NULL;
-	w->conns = w->sockets = NULL;
+	w->conns = w->clients = NULL;
 	w->refusals = NULL;
 }

@@ -33,7 +33,8 @@ struct ws {
 	/* The network edge (ws_edge.c) */
 	peer_list *trusted;   /* proxies whose forwarding headers are believed */
 	tally *conns;	      /* TCP connections, per peer address and in all */
-	tally *sockets;	      /* websockets per client address (behind a proxy too) */
+	tally *clients;	      /* per client address (behind a proxy too): websockets, and
+			       * plain HTTP connections from a trusted proxy (ws_edge.c) */
 	limiter *refusals;    /* one log line per address per minute for refusals */
 	struct lws *listener; /* the listening socket, once a connection came */
 	lws_sorted_usec_list_t accept_sul;
@@ -103,9 +104,15 @@ void edge_close(ws *w);
  * caps connections, then hands on to http_callback. */
 int edge_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
 		       size_t len);
-/* A websocket has opened: counted against its client's address. The entry for
- * edge_socket_closed, or NULL when the socket is to be refused: its address holds too many, or
- * it sent frames before the handshake's answer (wsmask.h). */
+/* A new TCP connection (on either port): counted against its peer's address and in all. 0, or
+ * -1 when it is over a cap (it has been answered 503 and is to be closed). */
+int edge_accept(ws *w, struct lws *wsi);
+/* Every connection ends here (LWS_CALLBACK_WSI_DESTROY), whatever it became. */
+void edge_conn_end(ws *w, struct lws *wsi);
+/* A websocket has opened: counted against its client's address (instead of the plain HTTP
+ * request it was, when a trusted proxy carried it). The entry for edge_socket_closed, or NULL
+ * when the socket is to be refused: its address holds too many, or it sent frames before the
+ * handshake's answer (wsmask.h). */
 tally_entry *edge_socket_opened(ws *w, struct lws *wsi, const char *client);
 void edge_socket_closed(ws *w, tally_entry *e);
 /* After each turn of the loop: pauses accepting for a moment when accept() ran out of files. */

@@ -59,6 +59,11 @@ static int redirect_callback(struct lws *wsi, enum lws_callback_reasons reason, 
 	size_t name_len;
 	int n;
 
+	/* its connections count in the same caps as the HTTPS port's (ws_edge.c) */
+	if (reason == LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED)
+		return edge_accept(w, wsi);
+	if (reason == LWS_CALLBACK_WSI_DESTROY)
+		edge_conn_end(w, wsi);
 	if (reason != LWS_CALLBACK_HTTP)
 		return lws_callback_http_dummy(wsi, reason, user, in, len);
 	if (lws_hdr_copy(wsi, host, sizeof(host), WSI_TOKEN_HOST) <= 0 || !host_ok(w, host)) {

@@ -1,9 +1,12 @@
 /* recv() is defined here: the fortified inline wrapper of the C library must not be. */
 #undef _FORTIFY_SOURCE
-#define _DEFAULT_SOURCE /* syscall() */
+#define _GNU_SOURCE /* syscall(), RTLD_NEXT */
 
 #include "wsmask.h"
 
+#include <dlfcn.h>
+#include <openssl/ssl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +24,7 @@ typedef struct watch {
 	unsigned char state;	/* where in a frame header */
 	unsigned char need;	/* bytes of the extended length still to come */
 	unsigned char crlf;	/* how much of "\r\n\r\n" just came, while in HTTP */
+	unsigned char tls;	/* read through SSL_read(): recv() carries only ciphertext */
 	uint64_t seen;		/* bytes received */
 	uint64_t head_end;	/* where the last HTTP header block ended */
 	uint64_t left;		/* mask key and payload bytes still to pass over */
@@ -28,6 +32,7 @@ typedef struct watch {
 
 static watch *table;
 static int table_len;
+static pthread_t owner; /* the thread that opened the table: the server's loop */
 
 int wsmask_open(int max_fd)
 {
@@ -38,6 +43,7 @@ int wsmask_open(int max_fd)
 	if (!table)
 		return -1;
 	table_len = max_fd;
+	owner = pthread_self();
 	return 0;
 }
 
@@ -48,9 +54,14 @@ void wsmask_close(void)
 	table_len = 0;
 }
 
+/* fd's watch, or NULL: not watched, or asked from another thread (a socket of its own that
+ * happens to share a number with one the loop watched and closed). */
 static watch *watch_of(int fd)
 {
-	return table && fd >= 0 && fd < table_len && table[fd].on ? &table[fd] : NULL;
+	return table && fd >= 0 && fd < table_len && table[fd].on &&
+		       pthread_equal(pthread_self(), owner)
+		   ? &table[fd]
+		   : NULL;
 }
 
 void wsmask_watch(int fd)
@@ -131,18 +142,59 @@ static void read_frames(watch *w, const unsigned char *p, size_t n)
 	}
 }
 
-/* The C library's recv(), through the kernel, and noted for a watched socket. */
+/* Notes n bytes the library received on a watched socket, in plain text. */
+static void note(watch *w, const void *buf, size_t n)
+{
+	if (w->frames)
+		read_frames(w, buf, n);
+	else
+		read_http(w, buf, n);
+	w->seen += (uint64_t)n;
+}
+
+/* The C library's recv(), through the kernel, and noted for a watched socket not under TLS. */
 ssize_t recv(int fd, void *buf, size_t len, int flags)
 {
 	ssize_t n = (ssize_t)syscall(SYS_recvfrom, fd, buf, len, flags, NULL, NULL);
 	watch *w = n > 0 && !(flags & MSG_PEEK) ? watch_of(fd) : NULL;
 
+	if (w && !w->tls)
+		note(w, buf, (size_t)n);
+	return n;
+}
+
+typedef int (*ssl_read_fn)(SSL *, void *, int);
+typedef int (*ssl_get_fd_fn)(const SSL *);
+
+static ssl_read_fn real_read;
+static ssl_get_fd_fn real_get_fd;
+static pthread_once_t found = PTHREAD_ONCE_INIT;
+
+/* OpenSSL's own SSL_read() and SSL_get_fd(), the next definitions after this program's. */
+static void find_openssl(void)
+{
+	*(void **)&real_read = dlsym(RTLD_NEXT, "SSL_read");
+	*(void **)&real_get_fd = dlsym(RTLD_NEXT, "SSL_get_fd");
+}
+
+/* OpenSSL's SSL_read(), and for a watched socket its bytes noted: they are the plain text. */
+int SSL_read(SSL *ssl, void *buf, int num)
+{
+	watch *w;
+	int n;
+
+	pthread_once(&found, find_openssl);
+	if (!real_read)
+		return -1;
+	n = real_read(ssl, buf, num);
+	w = n > 0 && real_get_fd ? watch_of(real_get_fd(ssl)) : NULL;
 	if (w) {
-		if (w->frames)
-			read_frames(w, buf, (size_t)n);
-		else
-			read_http(w, buf, (size_t)n);
-		w->seen += (uint64_t)n;
+		if (!w->tls) { /* the handshake's bytes, if recv() saw them, were no request */
+			w->tls = 1;
+			w->seen = w->head_end = 0;
+			w->crlf = 0;
+		}
+		note(w, buf, (size_t)n);
 	}
 	return n;
 }

@@ -3,12 +3,15 @@
  * and does not check it -- 5.0 does -- and tells its user nothing of it. So the server
  * follows the frame headers itself, in the bytes the library receives: recv() is defined in
  * wsmask.c, ahead of the C library's, passes every call straight to the kernel, and for the
- * sockets being watched notes where each frame header is and whether it was masked. No byte is
- * copied or changed.
+ * sockets being watched notes where each frame header is and whether it was masked. Over native
+ * TLS the library reads through OpenSSL's SSL_read(), also defined there ahead of OpenSSL's
+ * (found with dlsym), which notes the decrypted bytes the same way; a socket read through TLS is
+ * no longer noted in recv(), so ciphertext is never taken for frames. No byte is copied or
+ * changed.
  *
- * The table is the process's (recv() has no context to carry it); only the server's loop thread
- * receives on watched sockets. Over native TLS the library decrypts through OpenSSL and reads no
- * plain frames through recv(): there an unmasked frame goes unnoticed (docs/security.md). */
+ * The table is the process's (recv() has no context to carry it), and only the thread that
+ * opened it (the server's loop) is followed: another thread's socket is never noted, even when
+ * its number is one the loop watched and has closed. */
 #ifndef PLANALOUD_WSMASK_H
 #define PLANALOUD_WSMASK_H
 

@@ -1,8 +1,10 @@
 /* test_edge: the network edge of the real server. Behind a trusted proxy each client has its own
  * wrong-code limit (and without one the header changes nothing); websockets need our subprotocol;
  * methods other than GET, HEAD and POST get 405; idle websockets are pinged and dead ones closed;
- * connections are capped per address and in all; at the open-file limit the server waits instead
- * of spinning. Each server here is started for its test, on a free loopback port. */
+ * connections are capped per address and in all (behind a trusted proxy, per client: its
+ * websockets and the connections carrying its plain HTTP requests); at the open-file limit the
+ * server waits instead of spinning. Each server here is started for its test, on a free loopback
+ * port. */
 #include "check.h"
 #include "wsclient.h"
 
@@ -531,6 +533,108 @@ static void behind_a_trusted_proxy_websockets_should_be_capped_per_client(void)
 	stop(&s);
 }
 
+/* Sends GET /healthz on fd as a proxy would for the client `from` (X-Forwarded-For), and reads
+ * the answer. Its status, or 0 when none came within WAIT_MS; the connection stays open unless
+ * the server closes it. */
+static int proxied_get(int fd, int port, const char *from)
+{
+	char req[256], chunk[4096], length[32];
+	buf b = BUF_INIT;
+	long long deadline = now_ms() + WAIT_MS;
+	int status = 0, n;
+	const char *end = NULL;
+
+	n = snprintf(req, sizeof(req),
+		     "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nX-Forwarded-For: %s\r\n\r\n",
+		     port, from);
+	if (send(fd, req, (size_t)n, MSG_NOSIGNAL) != n)
+		return 0;
+	while (now_ms() < deadline) {
+		struct pollfd p = {fd, POLLIN, 0};
+		ssize_t got;
+
+		if (poll(&p, 1, (int)(deadline - now_ms())) <= 0)
+			continue;
+		got = read(fd, chunk, sizeof(chunk));
+		if (got <= 0)
+			break;
+		buf_append(&b, chunk, (size_t)got);
+		end = strstr(buf_str(&b), "\r\n\r\n");
+		if (end &&
+		    http_header(buf_str(&b), "content-length", length, sizeof(length)) == 0 &&
+		    b.len >= (size_t)(end + 4 - buf_str(&b)) + (size_t)atoi(length))
+			break;
+	}
+	if (end && sscanf(buf_str(&b), "HTTP/1.1 %d", &status) != 1)
+		status = 0;
+	buf_release(&b);
+	return end ? status : 0;
+}
+
+#define CLIENT_1 "198.51.100.1"
+#define CLIENT_2 "198.51.100.2"
+#define CLIENT_3 "198.51.100.3"
+
+/* A connection from the proxy counts against the client whose request it carries (the last one,
+ * while it is kept alive), never against the proxy itself. */
+static void behind_a_trusted_proxy_http_requests_should_be_capped_per_client(void)
+{
+	static const char *const extra[] = {"--max-connections-per-address", "3", "--trusted-proxy",
+					    "127.0.0.1", NULL};
+	int fd[7], extra_fd = -1;
+	wsclient *more;
+	testsrv s;
+	buf b = BUF_INIT;
+
+	if (start(&s, extra))
+		return;
+	/* three connections carry client 1's requests, and stay open */
+	for (int i = 0; i < 3; i++) {
+		fd[i] = tcp_to(s.port, NULL);
+		CHECK(fd[i] >= 0 && proxied_get(fd[i], s.port, CLIENT_1) == 200);
+	}
+	CHECK(proxied_get(fd[0], s.port, CLIENT_1) == 200); /* and more of its requests */
+	/* a fourth at once is refused (503) and closed */
+	extra_fd = tcp_to(s.port, NULL);
+	CHECK(extra_fd >= 0 && proxied_get(extra_fd, s.port, CLIENT_1) == 503);
+	CHECK(extra_fd >= 0 && read_until_closed(extra_fd, &b, WAIT_MS));
+	close(extra_fd);
+	/* another client behind the same proxy is not held up: the proxy has more than 3 open */
+	for (int i = 3; i < 6; i++) {
+		fd[i] = tcp_to(s.port, NULL);
+		CHECK(fd[i] >= 0 && proxied_get(fd[i], s.port, CLIENT_2) == 200);
+	}
+	/* its websockets count with its requests */
+	more = wsclient_open_with(HOST, s.port, NULL, "planaloud",
+				  "X-Forwarded-For: " CLIENT_2 "\r\n", NULL);
+	CHECK(!more || wsclient_wait_close(more, WAIT_MS) == 1008);
+	wsclient_free(more);
+	/* a kept-alive connection that carries a third client's request is no longer client 1's */
+	CHECK(proxied_get(fd[0], s.port, CLIENT_3) == 200);
+	fd[6] = tcp_to(s.port, NULL);
+	CHECK(fd[6] >= 0 && proxied_get(fd[6], s.port, CLIENT_1) == 200);
+	/* one that closes is no longer anybody's */
+	close(fd[1]);
+	fd[1] = -1;
+	for (long long until = now_ms() + WAIT_MS; fd[1] < 0 && now_ms() < until;) {
+		int f = tcp_to(s.port, NULL);
+
+		if (f >= 0 && proxied_get(f, s.port, CLIENT_1) == 200)
+			fd[1] = f;
+		else if (f >= 0)
+			close(f);
+	}
+	CHECK(fd[1] >= 0);
+	/* refused once, logged once, under the client's address (never the proxy's) */
+	CHECK(log_lines("event=connection-refused reason=address-full address=" CLIENT_1) == 1);
+	CHECK(log_lines("address=127.0.0.1") == 0);
+	for (int i = 0; i < 7; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
+	buf_release(&b);
+	stop(&s);
+}
+
 /* ---- 7: out of file descriptors ---- */
 
 static void sleep_ms(int ms)
@@ -662,6 +766,7 @@ int main(void)
 	RUN(an_unmasked_client_frame_should_close_the_connection_with_1002);
 	RUN(connections_over_a_cap_should_be_refused_and_logged_once);
 	RUN(behind_a_trusted_proxy_websockets_should_be_capped_per_client);
+	RUN(behind_a_trusted_proxy_http_requests_should_be_capped_per_client);
 	RUN(at_the_open_file_limit_the_server_should_wait_not_spin);
 	RUN(by_default_the_cap_should_come_before_the_open_file_limit);
 	unlink(log_path);

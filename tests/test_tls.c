@@ -1,19 +1,23 @@
 /* test_tls: the server serving HTTPS itself, with a certificate this test makes (the openssl
  * command), checked from outside as a browser and a person would: pages and their headers with
  * curl, plain HTTP sent to HTTPS (on the same port and on --redirect-port), the staff login's
- * cookie, and a staff websocket over TLS (libwebsockets' client) that works with that cookie.
- * Also: what the server refuses at start about its TLS files. */
+ * cookie, and a staff websocket over TLS (libwebsockets' client) that works with that cookie; a
+ * kiosk websocket over TLS from a raw client (OpenSSL) that sends an unmasked frame is closed
+ * with 1002; --redirect-port's connections held to the per-address cap. Also: what the server
+ * refuses at start about its TLS files. */
 #include "check.h"
 #include "users.h"
 #include "wsclient.h"
 
 #include <libwebsockets.h>
+#include <openssl/ssl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
 #include <unistd.h>
@@ -135,6 +139,179 @@ static int wss_ask(int port, wss *t)
 			lws_service(ctx, 0);
 	lws_context_destroy(ctx);
 	return t->reply[0] ? 0 : -1;
+}
+
+/* ---- a raw websocket client over TLS (OpenSSL): it can send what a browser never would ---- */
+
+typedef struct raw_wss {
+	int fd;
+	SSL_CTX *ctx;
+	SSL *ssl;
+	unsigned char in[1 << 18]; /* received and not yet used (hello holds every message) */
+	size_t have;
+} raw_wss;
+
+static void raw_wss_close(raw_wss *t)
+{
+	if (t->ssl)
+		SSL_free(t->ssl);
+	if (t->ctx)
+		SSL_CTX_free(t->ctx);
+	if (t->fd >= 0)
+		close(t->fd);
+	memset(t, 0, sizeof(*t));
+	t->fd = -1;
+}
+
+/* More bytes from the server into t->in (each read waits 5 s at most). 0, or -1. */
+static int raw_wss_fill(raw_wss *t)
+{
+	int n = t->have < sizeof(t->in)
+		    ? SSL_read(t->ssl, t->in + t->have, (int)(sizeof(t->in) - t->have))
+		    : -1;
+
+	if (n <= 0)
+		return -1;
+	t->have += (size_t)n;
+	return 0;
+}
+
+/* Where the HTTP answer's header block ends in t->in ("\r\n\r\n"), or NULL before it came. */
+static unsigned char *header_end(raw_wss *t)
+{
+	for (size_t i = 0; i + 4 <= t->have; i++)
+		if (memcmp(t->in + i, "\r\n\r\n", 4) == 0)
+			return t->in + i;
+	return NULL;
+}
+
+/* Opens wss://localhost:port/ as a kiosk (the planaloud subprotocol, this server's Origin), the
+ * certificate checked against the test's own. 0 once the server answered 101, else -1. */
+static int raw_wss_open(raw_wss *t, int port)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET,
+				.sin_port = htons((uint16_t)port),
+				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct timeval wait = {5, 0};
+	char req[512];
+	unsigned char *end;
+	int n;
+
+	memset(t, 0, sizeof(*t));
+	t->fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (t->fd < 0 || setsockopt(t->fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait)) ||
+	    connect(t->fd, (struct sockaddr *)&a, sizeof(a)))
+		return -1;
+	t->ctx = SSL_CTX_new(TLS_client_method());
+	if (!t->ctx || SSL_CTX_load_verify_locations(t->ctx, cert, NULL) != 1)
+		return -1;
+	SSL_CTX_set_verify(t->ctx, SSL_VERIFY_PEER, NULL);
+	t->ssl = SSL_new(t->ctx);
+	if (!t->ssl || SSL_set_fd(t->ssl, t->fd) != 1 || SSL_set1_host(t->ssl, "localhost") != 1 ||
+	    SSL_connect(t->ssl) != 1)
+		return -1;
+	n = snprintf(req, sizeof(req),
+		     "GET / HTTP/1.1\r\nHost: localhost:%d\r\nOrigin: https://localhost:%d\r\n"
+		     "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+		     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+		     "Sec-WebSocket-Protocol: planaloud\r\n\r\n",
+		     port, port);
+	if (SSL_write(t->ssl, req, n) != n)
+		return -1;
+	while (!(end = header_end(t)))
+		if (raw_wss_fill(t))
+			return -1;
+	if (strncmp((const char *)t->in, "HTTP/1.1 101", 12) != 0)
+		return -1;
+	end += 4;
+	t->have -= (size_t)(end - t->in);
+	memmove(t->in, end, t->have);
+	return 0;
+}
+
+/* One text frame, masked (as every browser sends) or not. 0, or -1. */
+static int raw_wss_send(raw_wss *t, const char *text, int masked)
+{
+	unsigned char f[256];
+	size_t len = strlen(text), n = 0;
+	static const unsigned char mask[4] = {0x37, 0xfa, 0x21, 0x3d};
+
+	if (len > 125)
+		return -1;
+	f[n++] = 0x81;
+	f[n++] = (unsigned char)((masked ? 0x80 : 0) | len);
+	if (masked) {
+		memcpy(f + n, mask, 4);
+		n += 4;
+	}
+	for (size_t i = 0; i < len; i++)
+		f[n + i] = (unsigned char)(masked ? text[i] ^ mask[i % 4] : text[i]);
+	n += len;
+	return SSL_write(t->ssl, f, (int)n) == (int)n ? 0 : -1;
+}
+
+/* The server's next frame (never masked): its opcode, and its payload (NUL-terminated, cut to
+ * outlen) into out. The opcode, or -1 when none came. */
+static int raw_wss_next(raw_wss *t, char *out, size_t outlen)
+{
+	size_t head = 2, len;
+	int op;
+
+	while (t->have < 2 || t->have < (size_t)((t->in[1] & 0x7f) == 126   ? 4
+						 : (t->in[1] & 0x7f) == 127 ? 10
+									    : 2))
+		if (raw_wss_fill(t))
+			return -1;
+	len = t->in[1] & 0x7f;
+	if (len >= 126) {
+		head = len == 126 ? 4 : 10;
+		len = 0;
+		for (size_t i = 2; i < head; i++)
+			len = len << 8 | t->in[i];
+	}
+	if (head + len > sizeof(t->in))
+		return -1; /* nothing the server sends is that long */
+	while (t->have < head + len)
+		if (raw_wss_fill(t))
+			return -1;
+	op = t->in[0] & 0x0f;
+	snprintf(out, outlen, "%.*s", (int)len, (const char *)t->in + head);
+	if (op == WS_OP_CLOSE && len >= 2) /* the status, as a number */
+		snprintf(out, outlen, "%d", t->in[head] << 8 | t->in[head + 1]);
+	t->have -= head + len;
+	memmove(t->in, t->in + head + len, t->have);
+	return op;
+}
+
+/* Frames until a text one of this type and about what (json_is_msg): 1 when it came, else 0. */
+static int raw_wss_reply_is(raw_wss *t, const char *type, const char *what)
+{
+	static char text[1 << 18];
+	int op;
+
+	while ((op = raw_wss_next(t, text, sizeof(text))) == WS_OP_TEXT) {
+		cJSON *m = cJSON_Parse(text);
+		int is = json_str(m, "type") && strcmp(json_str(m, "type"), type) == 0;
+
+		if (is)
+			is = json_is_msg(m, type, what);
+		cJSON_Delete(m);
+		if (is)
+			return 1;
+	}
+	return 0;
+}
+
+/* The status of the server's close frame, past any other frames; -1 when none came. */
+static int raw_wss_close_code(raw_wss *t)
+{
+	static char text[1 << 18];
+	int op;
+
+	while ((op = raw_wss_next(t, text, sizeof(text))) >= 0)
+		if (op == WS_OP_CLOSE)
+			return atoi(text);
+	return -1;
 }
 
 /* ---- setting up ---- */
@@ -305,6 +482,92 @@ static void a_staff_websocket_over_tls_should_work_with_that_cookie(void)
 	CHECK(strstr(none.reply, "login-needed") != NULL);
 }
 
+/* RFC 6455 5.1: a client's frames must be masked; over the server's own TLS too. */
+static void an_unmasked_frame_over_tls_should_close_the_websocket_with_1002(void)
+{
+	static const char next[] = "{\"type\":\"go\",\"to\":\"next\"}";
+	static raw_wss t;
+
+	/* masked, as every browser sends: served */
+	CHECK(raw_wss_open(&t, srv.port) == 0);
+	CHECK(raw_wss_reply_is(&t, "page", NULL)); /* hello, then the first page */
+	CHECK(raw_wss_send(&t, next, 1) == 0);
+	CHECK(raw_wss_reply_is(&t, "page", "who"));
+	/* then one unmasked: closed with 1002 */
+	CHECK(raw_wss_send(&t, "{\"type\":\"finish\"}", 0) == 0);
+	CHECK(raw_wss_close_code(&t) == 1002);
+	raw_wss_close(&t);
+	/* unmasked from the first frame */
+	CHECK(raw_wss_open(&t, srv.port) == 0);
+	CHECK(raw_wss_reply_is(&t, "page", NULL));
+	CHECK(raw_wss_send(&t, next, 0) == 0);
+	CHECK(raw_wss_close_code(&t) == 1002);
+	raw_wss_close(&t);
+	/* others carry on */
+	CHECK(raw_wss_open(&t, srv.port) == 0);
+	CHECK(raw_wss_reply_is(&t, "page", NULL));
+	CHECK(raw_wss_send(&t, next, 1) == 0);
+	CHECK(raw_wss_reply_is(&t, "page", "who"));
+	raw_wss_close(&t);
+}
+
+/* Half a request to 127.0.0.1:port on a new connection; the socket, or -1. */
+static int half_request(int port)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET,
+				.sin_port = htons((uint16_t)port),
+				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct timeval wait = {5, 0};
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait)) ||
+	    connect(fd, (struct sockaddr *)&a, sizeof(a)) ||
+	    send(fd, "GET / HTTP/1.1\r\n", 16, MSG_NOSIGNAL) != 16) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* --redirect-port's connections are held to the same caps as the HTTPS port's. */
+static void the_redirect_port_should_cap_connections_per_address(void)
+{
+	char dir[128], port[16], text[64] = "";
+	const char *extra[] = {"--tls-cert",
+			       cert,
+			       "--tls-key",
+			       key,
+			       "--redirect-port",
+			       port,
+			       "--max-connections-per-address",
+			       "2",
+			       NULL};
+	int fd[3], p = free_port();
+	ssize_t n;
+	testsrv capped;
+
+	snprintf(dir, sizeof(dir), "%s/capped", tmpdir);
+	snprintf(port, sizeof(port), "%d", p);
+	if (mkdir(dir, 0700) || testsrv_start(&capped, PLANALOUD_BINARY, dir, 0, extra)) {
+		CHECK(0);
+		return;
+	}
+	fd[0] = half_request(p);
+	fd[1] = half_request(p);
+	CHECK(fd[0] >= 0 && fd[1] >= 0);
+	/* a third from the same address: 503, and closed */
+	fd[2] = half_request(p);
+	CHECK(fd[2] >= 0);
+	n = fd[2] >= 0 ? recv(fd[2], text, sizeof(text) - 1, 0) : -1;
+	text[n > 0 ? n : 0] = '\0';
+	CHECK(strncmp(text, "HTTP/1.1 503", 12) == 0);
+	for (int i = 0; i < 3; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
+	CHECK(testsrv_stop(&capped) == 0);
+}
+
 /* Without TLS (localhost, development): the same headers but no HSTS, and the plain cookie. */
 static void plain_http_on_localhost_should_keep_the_headers_but_not_hsts(void)
 {
@@ -419,8 +682,10 @@ int main(void)
 	RUN(plain_http_should_be_sent_to_https);
 	RUN(a_login_over_tls_should_set_a_host_only_secure_cookie);
 	RUN(a_staff_websocket_over_tls_should_work_with_that_cookie);
+	RUN(an_unmasked_frame_over_tls_should_close_the_websocket_with_1002);
 	CHECK(testsrv_stop(&srv) == 0);
 	RUN(plain_http_on_localhost_should_keep_the_headers_but_not_hsts);
+	RUN(the_redirect_port_should_cap_connections_per_address);
 	RUN(a_key_others_can_read_should_be_refused_naming_it);
 	RUN(tls_options_that_do_not_fit_together_should_be_refused);
 	remove_tmpdir();

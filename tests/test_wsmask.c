@@ -1,9 +1,10 @@
 /* test_wsmask: following websocket frame headers in the bytes received, to find a client frame
  * without a mask (RFC 6455 5.1), over a socket pair: whole frames, frames cut anywhere, long
- * lengths, and what came before the handshake's answer. */
+ * lengths, what came before the handshake's answer, and bytes another thread receives. */
 #include "check.h"
 #include "wsmask.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -150,11 +151,44 @@ static void sockets_not_watched_should_be_left_alone(void)
 	wsmask_watch(3); /* nothing open: a no-op */
 }
 
+static void *receive_elsewhere(void *arg)
+{
+	unsigned char in[64];
+
+	(void)arg;
+	CHECK(recv(pair[1], in, sizeof(in), 0) > 0);
+	return NULL;
+}
+
+/* Only the thread that opened the table (the server's loop) is followed: another thread's socket
+ * may have the number of one the loop watched and closed. */
+static void bytes_received_on_another_thread_should_be_left_alone(void)
+{
+	unsigned char f[64];
+	size_t n = frame(f, 5, 0);
+	pthread_t t;
+
+	CHECK(wsmask_open(1024) == 0);
+	open_pair();
+	pass(request, sizeof(request) - 1, 64);
+	CHECK(wsmask_frames_start(pair[1]) == 0);
+	CHECK(write(pair[0], f, n) == (ssize_t)n);
+	CHECK(pthread_create(&t, NULL, receive_elsewhere, NULL) == 0);
+	pthread_join(t, NULL);
+	CHECK(!wsmask_unmasked(pair[1]));
+	/* the same bytes on the loop's own thread are noticed */
+	pass(f, n, 64);
+	CHECK(wsmask_unmasked(pair[1]));
+	close_pair();
+	wsmask_close();
+}
+
 int main(void)
 {
 	RUN(masked_frames_of_every_length_should_pass_however_they_are_cut);
 	RUN(an_unmasked_frame_should_be_noticed_after_masked_ones);
 	RUN(bytes_before_the_handshakes_answer_should_be_refused);
 	RUN(sockets_not_watched_should_be_left_alone);
+	RUN(bytes_received_on_another_thread_should_be_left_alone);
 	return check_report();
 }
