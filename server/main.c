@@ -1,6 +1,7 @@
 /* planaloud: the server. Reads the command line, opens the app (app.c), serves until a signal
  * says stop, and closes it. `planaloud user ...` manages staff accounts instead (cli_user.c). */
 #include "app.h"
+#include "cli_backup.h"
 #include "cli_user.h"
 #include "datadir.h"
 #include "demo.h"
@@ -46,6 +47,9 @@ static const char usage_text[] =
     "       planaloud [--data DIR] user add NAME --role caseworker|manager|admin\n"
     "       planaloud [--data DIR] user password|disable|enable NAME\n"
     "       planaloud [--data DIR] user list\n"
+    "       planaloud [--data DIR] backup DEST [--keep N]\n"
+    "       planaloud [--data DIR] restore SRC\n"
+    "       planaloud [--data DIR] check\n"
     "\n"
     "Serves Plan Aloud: the kiosk page at http://HOST:PORT/, the staff pages at /staff/,\n"
     "and their websockets.\n"
@@ -143,7 +147,19 @@ static const char usage_text[] =
     "  user list           every user, with their role, and whether they are disabled\n"
     "  A password is read from standard input: one line, at least 12 characters, at\n"
     "  most 256 bytes (e.g. `planaloud user add sam --role caseworker < file`, or type\n"
-    "  it when asked). Every change is written to the audit log.\n";
+    "  it when asked). Every change is written to the audit log.\n"
+    "\n"
+    "The database (under --data):\n"
+    "  backup DEST         copy the database to the file DEST while the server runs,\n"
+    "                      check the copy, and record it; the secret key the plan codes\n"
+    "                      need is put beside it (secret.key) the first time\n"
+    "  backup DIR --keep N a new dated backup in the folder DIR (made 0700), keeping\n"
+    "                      the newest N (a folder without --keep keeps them all)\n"
+    "  restore SRC         put the backup SRC back as the database, once it has passed\n"
+    "                      its check; refused while the server runs on that folder. The\n"
+    "                      database that was there is kept aside, never deleted\n"
+    "  check               check the database (integrity, foreign keys, schema, key,\n"
+    "                      last backup) and say plainly what is wrong, if anything\n";
 
 static void usage(FILE *f)
 {
@@ -184,7 +200,8 @@ typedef struct options {
 	int check_only;
 	int allow_plain;  /* --allow-plain-http */
 	const char *role; /* user add --role */
-	int user_args;	  /* argv index of "user", or 0 */
+	int user_args;	  /* argv index of "user" (or backup, restore, check), or 0 */
+	int keep;	  /* backup --keep, or -1 */
 	char web[PATH_LEN], easyread[PATH_LEN], voices[PATH_LEN];
 } options;
 
@@ -221,7 +238,8 @@ enum {
 	O_TRUSTED_PROXY,
 	O_MAX_CONNECTIONS,
 	O_MAX_PER_ADDRESS,
-	O_TIMEOUT
+	O_TIMEOUT,
+	O_KEEP
 };
 
 static const struct option long_options[] = {
@@ -258,6 +276,7 @@ static const struct option long_options[] = {
     {"max-connections", required_argument, NULL, O_MAX_CONNECTIONS},
     {"max-connections-per-address", required_argument, NULL, O_MAX_PER_ADDRESS},
     {"timeout-seconds", required_argument, NULL, O_TIMEOUT},
+    {"keep", required_argument, NULL, O_KEEP},
     {NULL, 0, NULL, 0},
 };
 
@@ -366,6 +385,8 @@ static int take_number(options *o, int opt, const char *arg)
 		return parse_int(arg, 0, 36500, &a->retain.drafts_days) ? 1 : 0;
 	case O_RETAIN_CLOSED:
 		return parse_int(arg, 0, 100, &a->retain.closed_years) ? 1 : 0;
+	case O_KEEP:
+		return parse_int(arg, 1, 100000, &o->keep) ? 1 : 0;
 	default:
 		return -1;
 	}
@@ -452,6 +473,7 @@ static int parse_options(int argc, char **argv, options *o)
 		fprintf(stderr, "planaloud: the program's folder has too long a path\n");
 		return 1;
 	}
+	o->keep = -1;
 	while ((opt = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
 		if (opt == O_HELP) {
 			usage(stdout);
@@ -468,13 +490,18 @@ static int parse_options(int argc, char **argv, options *o)
 			return 2;
 		}
 	}
-	if (optind < argc && strcmp(argv[optind], "user") != 0) {
+	if (optind < argc && strcmp(argv[optind], "user") != 0 &&
+	    !cli_backup_is_command(argv[optind])) {
 		fprintf(stderr, "planaloud: unexpected argument '%s'\n", argv[optind]);
 		usage(stderr);
 		return 2;
 	}
 	if (o->role && optind == argc) {
 		fprintf(stderr, "planaloud: --role is only for user add.\n");
+		return 2;
+	}
+	if (o->keep >= 0 && (optind == argc || strcmp(argv[optind], "backup") != 0)) {
+		fprintf(stderr, "planaloud: --keep is only for backup.\n");
 		return 2;
 	}
 	o->user_args = optind < argc ? optind : 0;
@@ -575,11 +602,23 @@ static int serve(const app_config *cfg)
 	char err[2 * PATH_LEN];
 	struct sigaction sa = {0};
 	sigset_t stops;
-	int rc, fixed = 0;
+	int rc, fixed = 0, lock = -1;
 	app *a;
 
 	if (datadir_check(cfg->data, &fixed, err, sizeof(err))) {
 		fprintf(stderr, "planaloud: %s\n", err);
+		return 1;
+	}
+	/* Held until the process ends: a restore waits for no server, and refuses while one runs. */
+	rc = datadir_lock(cfg->data, &lock, err, sizeof(err));
+	if (rc) {
+		if (rc > 0)
+			fprintf(stderr,
+				"planaloud: another Plan Aloud server, or a restore, is using the "
+				"data folder %s. Stop it first, or give this one another --data.\n",
+				cfg->data);
+		else
+			fprintf(stderr, "planaloud: %s\n", err);
 		return 1;
 	}
 	if (fixed)
@@ -645,6 +684,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "planaloud: libsodium could not start\n");
 		return 1;
 	}
+	if (o.user_args && cli_backup_is_command(argv[o.user_args]))
+		return cli_backup(o.app.data, o.keep, argc - o.user_args, argv + o.user_args);
 	if (o.user_args)
 		return cli_user(o.app.data, o.role, argc - o.user_args - 1, argv + o.user_args + 1);
 	if (o.check_only)
