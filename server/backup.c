@@ -104,10 +104,11 @@ static int place(const char *dest, int keep, long long at, char *path, char *fol
 	if (stat(dest, &sb) != 0 || !S_ISDIR(sb.st_mode))
 		return err_set(err, errlen, "%s is not a folder", dest);
 	if (sb.st_mode & (S_IRWXG | S_IRWXO))
-		return err_set(err, errlen,
-			       "other users can open the backup folder %s (mode %03o). Backups "
-			       "hold people's plans: make it the server's user's alone, chmod 700 %s",
-			       dest, (unsigned)(sb.st_mode & 0777), dest);
+		return err_set(
+		    err, errlen,
+		    "other users can open the backup folder %s (mode %03o). Backups "
+		    "hold people's plans: make it the server's user's alone, chmod 700 %s",
+		    dest, (unsigned)(sb.st_mode & 0777), dest);
 	gmtime_r(&t, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H%M%S", &tm);
 	snprintf(name, sizeof(name), DATED_PREFIX "%s.%03dZ" DATED_SUFFIX, stamp, (int)(at % 1000));
@@ -307,8 +308,8 @@ int backup_take(const char *data, const char *dest, int keep, backup_result *out
 	}
 	store_close(st);
 	if (row.ok)
-		log_event(LOG_INFO, "backup-done", "bytes=%lld took_ms=%lld removed=%d",
-			  out->bytes, out->took_ms, out->removed);
+		log_event(LOG_INFO, "backup-done", "bytes=%lld took_ms=%lld removed=%d", out->bytes,
+			  out->took_ms, out->removed);
 	else
 		log_event(LOG_ERROR, "backup-failed", "took_ms=%lld reason=%s", out->took_ms,
 			  log_value(err ? err : "", quoted, sizeof(quoted)));

@@ -140,8 +140,8 @@ void code_key_id(const unsigned char key[CODE_KEY_BYTES], unsigned char out[CODE
 {
 	static const char what[] = "Plan Aloud: which secret key this is";
 
-	crypto_generichash(out, CODE_HASH_BYTES, (const unsigned char *)what, sizeof(what) - 1,
-			   key, CODE_KEY_BYTES);
+	crypto_generichash(out, CODE_HASH_BYTES, (const unsigned char *)what, sizeof(what) - 1, key,
+			   CODE_KEY_BYTES);
 }
 
 int code_key_load(const char *path, unsigned char key[CODE_KEY_BYTES], char *err, size_t errlen)

@@ -609,7 +609,8 @@ static int serve(const app_config *cfg)
 		fprintf(stderr, "planaloud: %s\n", err);
 		return 1;
 	}
-	/* Held until the process ends: a restore waits for no server, and refuses while one runs. */
+	/* Held until the process ends: a restore waits for no server, and refuses while one runs.
+	 */
 	rc = datadir_lock(cfg->data, &lock, err, sizeof(err));
 	if (rc) {
 		if (rc > 0)

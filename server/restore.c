@@ -21,8 +21,8 @@
 
 /* The key that goes with the backup (see restore.h), into key and from (its file). */
 static int find_key(const char *data, const char *src, const store_health *h,
-		    unsigned char key[CODE_KEY_BYTES], char *from, restore_result *out,
-		    char *err, size_t errlen)
+		    unsigned char key[CODE_KEY_BYTES], char *from, restore_result *out, char *err,
+		    size_t errlen)
 {
 	char folder[PATH_LEN], copy[PATH_LEN], places[2][PATH_LEN];
 	unsigned char id[CODE_HASH_BYTES];
@@ -136,9 +136,9 @@ static int install_key(const char *data, const char *from, const unsigned char *
 	}
 	close(fd);
 	snprintf(name, sizeof(name), BACKUP_KEY_NAME ".before-restore-%s", stamp);
-	if (got != 1 && (path_join(out->key_aside, sizeof(out->key_aside), data, name, err,
-				   errlen) ||
-			 move_if_there(path, out->key_aside, err, errlen)))
+	if (got != 1 &&
+	    (path_join(out->key_aside, sizeof(out->key_aside), data, name, err, errlen) ||
+	     move_if_there(path, out->key_aside, err, errlen)))
 		return -1;
 	if (rename(tmp, path) != 0)
 		return err_set(err, errlen, "cannot put the secret key in %s: %s", data,
@@ -192,8 +192,9 @@ static int put_back(const char *data, const char *src, const char *key_from,
 		return -1;
 	}
 	if (rename(tmp, db) != 0) {
-		err_set(err, errlen, "cannot put the backup in place: %s (the old database is "
-				     "kept as %s)",
+		err_set(err, errlen,
+			"cannot put the backup in place: %s (the old database is "
+			"kept as %s)",
 			strerror(errno), out->aside);
 		unlink(tmp);
 		return -1;
@@ -235,8 +236,7 @@ int restore_run(const char *data, const char *src, restore_result *out, char *er
 	if (put_back(data, src, key_from, key, out, err, errlen))
 		goto out;
 	out->plans = h.plans;
-	log_event(LOG_INFO, "restore-done", "plans=%lld key_copied=%d", h.plans,
-		  out->key_copied);
+	log_event(LOG_INFO, "restore-done", "plans=%lld key_copied=%d", h.plans, out->key_copied);
 	rc = 0;
 out:
 	datadir_unlock(lock);

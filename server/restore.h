@@ -15,7 +15,7 @@ typedef struct restore_result {
 	char key_aside[PATH_LEN]; /* where the old key now is ("" when the key did not change) */
 	int key_copied;		  /* 1 when the backup's key became the data folder's */
 	long long plans;	  /* plans in the restored database */
-	int key_unchecked;	  /* 1: a backup from before keys had ids: the key was not checked */
+	int key_unchecked; /* 1: a backup from before keys had ids: the key was not checked */
 } restore_result;
 
 /* Restores the database file src into the data folder (made 0700 if missing). The key: src's

@@ -624,7 +624,7 @@ typedef struct store_health {
 	long long plans;     /* how many plans it holds */
 	int has_key_id;	     /* 1 when key_id holds the id of the key it was made with */
 	unsigned char key_id[STORE_KEY_ID_BYTES];
-	int has_backup;	     /* 1 when last_backup holds its latest good backup */
+	int has_backup; /* 1 when last_backup holds its latest good backup */
 	store_backup_row last_backup;
 	char problem[256]; /* the first problem found, in plain words ("" for none) */
 } store_health;

@@ -217,7 +217,8 @@ static void read_details(sqlite3 *db, store_health *h)
 		h->plans = v;
 	/* A database from before backups were recorded has neither table. */
 	if (one_int(db, "SELECT count(*) FROM sqlite_master WHERE name IN ('key_id','backups')",
-		    &tables) || tables != 2)
+		    &tables) ||
+	    tables != 2)
 		return;
 	if (sqlite3_prepare_v2(db, "SELECT id FROM key_id WHERE one = 1", -1, &st, NULL) ==
 		SQLITE_OK &&
@@ -258,8 +259,9 @@ int store_check_file(const char *path, store_health *out, char *err, size_t errl
 	}
 	h.schema = (int)v;
 	h.integrity_ok = integrity(db, h.problem, sizeof(h.problem)) == 1;
-	if (one_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
-			"('plans','answers','users','audit')",
+	if (one_int(db,
+		    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+		    "('plans','answers','users','audit')",
 		    &v) == 0)
 		h.plan_aloud = v == 4 && h.schema >= 2;
 	if (!h.plan_aloud && !h.problem[0])
