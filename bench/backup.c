@@ -2,11 +2,12 @@
  * and how much it slows people's saves meanwhile.
  *
  * The plans (each with its answers, as long as people's) are made through the server's own store
- * in this process; the server starts on them. Then `save` runs twice against it, each in a
+ * in this process; the server starts on them. Then `save` runs three times against it, each in a
  * process of its own (the same closed-loop typists: planaloud-bench save --no-spawn): first
  * alone, then while this process runs `planaloud backup` into a folder again and again until that
- * save run ends. Both runs' save latencies are printed by `save` itself; this prints each
- * backup's time and size. */
+ * save run ends (its direct baseline included, after the saves through the server), then alone
+ * again. The runs' save latencies are printed by `save` itself; this prints how long the backups
+ * took, first three with nobody saving, then those beside the second run. */
 #include "bench.h"
 #include "err.h"
 #include "store.h"
@@ -34,9 +35,10 @@ void backup_usage(FILE *f)
 		"\n"
 		"Makes a database of N plans (default %d) with --answers answers each (default\n"
 		"%d, 300 characters), starts the server on it, and runs `save` with --sessions\n"
-		"typists (default %d) for --seconds (default %d) twice: alone, then while\n"
-		"`planaloud backup` runs again and again. Prints both runs' save latencies and\n"
-		"each backup's time and size.\n",
+		"typists (default %d) for --seconds (default %d) three times: alone, while\n"
+		"`planaloud backup` runs again and again, and alone again. Prints the runs'\n"
+		"save latencies and how long the backups took (three first with nobody\n"
+		"saving).\n",
 		BACKUP_PLANS_DEFAULT, BACKUP_ANSWERS_DEFAULT, BACKUP_SESSIONS_DEFAULT,
 		BACKUP_SECONDS_DEFAULT);
 }
@@ -183,6 +185,24 @@ static int save_beside_backups(const char *work, const char *data, int port, int
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 && failed == 0 ? 0 : -1;
 }
 
+/* Three backups with nobody saving: the time a backup takes by itself. */
+static int idle_backups(const char *work, const char *data)
+{
+	char folder[4200];
+	samples took = {0};
+	uint64_t ns;
+	int rc = 0;
+
+	snprintf(folder, sizeof(folder), "%s/backups", work);
+	for (int i = 0; i < 3 && rc == 0; i++)
+		if (one_backup(data, folder, &ns) || samples_add(&took, ns))
+			rc = -1;
+	printf("\nBackups with nobody saving: %zu\n", took.n);
+	print_dist("  one backup (start to checked, recorded and pruned)", &took);
+	free(took.v);
+	return rc;
+}
+
 static int backup_run(const char *work, int plans, int answers, int sessions, int seconds)
 {
 	char data[4200], db[4300], err[ERR_LEN] = "";
@@ -210,13 +230,22 @@ static int backup_run(const char *work, int plans, int answers, int sessions, in
 	bench_server_print(sv);
 	if (bench_server_wait_ready(bench_server_port(sv), &texts, err, sizeof(err)))
 		goto out;
+	if (idle_backups(work, data))
+		goto out;
 	printf("\n== saves alone ==\n");
 	pid = start_save(bench_server_port(sv), sessions, seconds);
 	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
 	    WEXITSTATUS(status) != 0)
 		goto out;
 	printf("\n== saves while backups run one after another ==\n");
-	if (save_beside_backups(work, data, bench_server_port(sv), sessions, seconds) == 0)
+	if (save_beside_backups(work, data, bench_server_port(sv), sessions, seconds))
+		goto out;
+	/* again alone: the machine and the database change over a run, so the two alone runs
+	 * show how much of a difference is the backups' */
+	printf("\n== saves alone again ==\n");
+	pid = start_save(bench_server_port(sv), sessions, seconds);
+	if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	    WEXITSTATUS(status) == 0)
 		rc = 0;
 out:
 	bench_server_free(sv);
