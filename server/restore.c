@@ -73,9 +73,14 @@ static int sync_folder(const char *path)
 	return rc;
 }
 
-/* Renames from to to when from exists. 0, or -1 (err). */
+/* Renames from to to when from exists; never over a file already there (a restore a second
+ * ago kept one under that name). 0, or -1 (err). */
 static int move_if_there(const char *from, const char *to, char *err, size_t errlen)
 {
+	struct stat sb;
+
+	if (lstat(to, &sb) == 0)
+		return err_set(err, errlen, "%s is already there: try again in a second", to);
 	if (rename(from, to) == 0 || errno == ENOENT)
 		return 0;
 	return err_set(err, errlen, "cannot move %s aside: %s", from, strerror(errno));
@@ -98,6 +103,9 @@ static int set_aside(const char *data, const char *stamp, restore_result *out, c
 		out->aside[0] = '\0';
 		return 0;
 	}
+	if (lstat(out->aside, &sb) == 0)
+		return err_set(err, errlen, "%s is already there: try again in a second",
+			       out->aside);
 	store_checkpoint_file(db, NULL, 0); /* a damaged database is moved as it is */
 	/* The logs first: a -wal left behind would be read into the restored database. */
 	for (size_t i = 0; i < sizeof(ends) / sizeof(*ends); i++) {
