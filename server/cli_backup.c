@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 int cli_backup_is_command(const char *word)
 {
@@ -125,8 +126,11 @@ static int do_check(const char *data)
 	store_health h;
 	int bad;
 
-	if (path_join(path, sizeof(path), data, "planaloud.db", NULL, 0) ||
-	    store_check_file(path, &h, err, sizeof(err))) {
+	if (path_join(path, sizeof(path), data, "planaloud.db", NULL, 0) || access(path, F_OK)) {
+		fprintf(stderr, "planaloud: there is no database in %s.\n", data);
+		return 1;
+	}
+	if (store_check_file(path, &h, err, sizeof(err))) {
 		fprintf(stderr, "planaloud: cannot check the database %s: %s.\n", path, err);
 		return 1;
 	}
@@ -155,10 +159,12 @@ int cli_backup(const char *data, int keep, int nargs, char **args)
 	int wants = strcmp(cmd, "check") == 0 ? 1 : 2;
 
 	if (nargs != wants) {
-		fprintf(stderr, "planaloud: say %s.\n",
-			strcmp(cmd, "backup") == 0    ? "where the backup goes: backup DEST"
-			: strcmp(cmd, "restore") == 0 ? "which backup to restore: restore SRC"
-						      : "only check");
+		fprintf(stderr, "planaloud: %s.\n",
+			strcmp(cmd, "backup") == 0
+			    ? "say where the backup goes: backup DEST (a file or a folder)"
+			: strcmp(cmd, "restore") == 0
+			    ? "say which backup to put back: restore SRC"
+			    : "check takes nothing more: planaloud --data DIR check");
 		return 2;
 	}
 	if (keep >= 0 && strcmp(cmd, "backup") != 0) {
