@@ -16,6 +16,7 @@
  *   host.c           clocks, CPU used, the WAL commit counter, folders
  *   server.c         the server under test (started with the tests' testsrv)
  *   caseload.c       `caseload`: the staff caseload over many plans
+ *   backup.c         `backup`: backups taken while people save, on many plans
  * Everything runs on one thread per process; nothing here is used by the server. */
 #ifndef PLANALOUD_BENCH_H
 #define PLANALOUD_BENCH_H
@@ -355,6 +356,8 @@ int cmd_focus(int argc, char **argv);
 void focus_usage(FILE *f);
 int cmd_caseload(int argc, char **argv);
 void caseload_usage(FILE *f);
+int cmd_backup(int argc, char **argv);
+void backup_usage(FILE *f);
 
 /* name ("voices", "web/pictures") in the source tree this program was built from. */
 void bench_source_path(char *out, size_t outlen, const char *name);

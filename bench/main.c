@@ -99,6 +99,8 @@ int main(int argc, char **argv)
 		focus_usage(stdout);
 		printf("\n");
 		caseload_usage(stdout);
+		printf("\n");
+		backup_usage(stdout);
 		return 0;
 	}
 	if (argc >= 2 && !strcmp(argv[1], "save"))
@@ -111,6 +113,8 @@ int main(int argc, char **argv)
 		return cmd_focus(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "caseload"))
 		return cmd_caseload(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "backup"))
+		return cmd_backup(argc - 1, argv + 1);
 	save_usage(stderr);
 	fprintf(stderr, "\n");
 	narrate_usage(stderr);
@@ -120,5 +124,7 @@ int main(int argc, char **argv)
 	focus_usage(stderr);
 	fprintf(stderr, "\n");
 	caseload_usage(stderr);
+	fprintf(stderr, "\n");
+	backup_usage(stderr);
 	return 2;
 }

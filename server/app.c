@@ -94,6 +94,8 @@ int app_check_content(const app_config *cfg, char *summary, size_t summarylen, c
 static int open_data(app *a, const app_config *cfg, char *err, size_t errlen)
 {
 	char path[PATH_LEN], why[STORE_ERR_LEN];
+	unsigned char id[STORE_KEY_ID_BYTES];
+	int mine;
 
 	if (make_dir(cfg->data, err, errlen) ||
 	    path_join(path, sizeof(path), cfg->data, "secret.key", err, errlen) ||
@@ -103,6 +105,17 @@ static int open_data(app *a, const app_config *cfg, char *err, size_t errlen)
 	a->st = store_open(path, why, sizeof(why));
 	if (!a->st)
 		return err_set(err, errlen, "cannot open the database %s: %s", path, why);
+	code_key_id(a->key, id);
+	mine = store_key_id_check(a->st, id, why, sizeof(why));
+	if (mine < 0)
+		return err_set(err, errlen, "cannot open the database %s: %s", path, why);
+	if (mine)
+		return err_set(err, errlen,
+			       "the secret key in %s is not the one this database was made with, "
+			       "so no plan code would open its plan. Put back the secret.key that "
+			       "belongs to it (a restore keeps the one it replaced as "
+			       "secret.key.before-restore-...). Nothing was changed.",
+			       cfg->data);
 	a->accounts = users_new(a->st);
 	if (!a->accounts)
 		return err_set(err, errlen, "out of memory");

@@ -121,25 +121,35 @@ void code_hash(const unsigned char key[CODE_KEY_BYTES], const char *canonical,
 			   strlen(canonical), key, CODE_KEY_BYTES);
 }
 
-int code_key_load(const char *path, unsigned char key[CODE_KEY_BYTES], char *err, size_t errlen)
+int code_key_read(const char *path, unsigned char key[CODE_KEY_BYTES], char *err, size_t errlen)
 {
 	int fd = open(path, O_RDONLY);
 	ssize_t n;
 
-	if (fd >= 0) {
-		n = read(fd, key, CODE_KEY_BYTES);
-		close(fd);
-		if (n != CODE_KEY_BYTES) {
-			err_set(err, errlen, "%s: the secret key is damaged (expected %d bytes)",
-				path, CODE_KEY_BYTES);
-			return -1;
-		}
-		return 0;
-	}
-	if (errno != ENOENT) {
-		err_set(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
+	if (fd < 0)
+		return errno == ENOENT ? 1 : err_set(err, errlen, "%s: %s", path, strerror(errno));
+	n = read(fd, key, CODE_KEY_BYTES);
+	close(fd);
+	if (n != CODE_KEY_BYTES)
+		return err_set(err, errlen, "%s: the secret key is damaged (expected %d bytes)",
+			       path, CODE_KEY_BYTES);
+	return 0;
+}
+
+void code_key_id(const unsigned char key[CODE_KEY_BYTES], unsigned char out[CODE_HASH_BYTES])
+{
+	static const char what[] = "Plan Aloud: which secret key this is";
+
+	crypto_generichash(out, CODE_HASH_BYTES, (const unsigned char *)what, sizeof(what) - 1, key,
+			   CODE_KEY_BYTES);
+}
+
+int code_key_load(const char *path, unsigned char key[CODE_KEY_BYTES], char *err, size_t errlen)
+{
+	int fd, got = code_key_read(path, key, err, errlen);
+
+	if (got <= 0)
+		return got;
 	randombytes_buf(key, CODE_KEY_BYTES);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	if (fd < 0 || write(fd, key, CODE_KEY_BYTES) != CODE_KEY_BYTES || fsync(fd)) {

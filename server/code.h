@@ -21,6 +21,11 @@ int code_normalise(const content *c, const char *typed, size_t len, char *out);
 /* The keyed hash under which a canonical code is stored. */
 void code_hash(const unsigned char key[CODE_KEY_BYTES], const char *canonical,
 	       unsigned char out[CODE_HASH_BYTES]);
+/* Reads the server's secret key from path. 0; 1 when there is no such file; -1 (err says why). */
+int code_key_read(const char *path, unsigned char key[CODE_KEY_BYTES], char *err, size_t errlen);
+/* The key's id: a keyed hash of a fixed text, which tells keys apart and gives nothing of the
+ * key (the database keeps it, so a database put beside the wrong key is noticed). */
+void code_key_id(const unsigned char key[CODE_KEY_BYTES], unsigned char out[CODE_HASH_BYTES]);
 /* Reads the server's secret key from path, making it (mode 0600) on first start. */
 int code_key_load(const char *path, unsigned char key[CODE_KEY_BYTES], char *err, size_t errlen);
 /* The number of possible codes, for docs and tests. */

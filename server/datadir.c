@@ -1,3 +1,4 @@
+#define _DEFAULT_SOURCE /* flock() */
 #include "datadir.h"
 
 #include "err.h"
@@ -5,8 +6,10 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -127,4 +130,31 @@ int datadir_inspect(const char *path, int *missing, int *loose, char *err, size_
 	rc = fix_folder(path, 1, 1, &count, err, errlen);
 	*loose = count;
 	return rc;
+}
+
+int datadir_lock(const char *path, int *fd, char *err, size_t errlen)
+{
+	int d = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	*fd = -1;
+	if (d < 0)
+		return err_set(err, errlen, "cannot open the data folder %s: %s", path,
+			       strerror(errno));
+	if (flock(d, LOCK_EX | LOCK_NB) != 0) {
+		int busy = errno == EWOULDBLOCK;
+
+		if (!busy)
+			err_set(err, errlen, "cannot lock the data folder %s: %s", path,
+				strerror(errno));
+		close(d);
+		return busy ? 1 : -1;
+	}
+	*fd = d;
+	return 0;
+}
+
+void datadir_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd); /* closing the last descriptor lets the lock go */
 }

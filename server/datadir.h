@@ -20,4 +20,13 @@ int datadir_check(const char *path, int *fixed, char *err, size_t errlen);
  * counts what would be made private. 0, or -1 (err says why) for what it would refuse. */
 int datadir_inspect(const char *path, int *missing, int *loose, char *err, size_t errlen);
 
+/* Takes the data folder for this process alone: an advisory lock (flock) on the folder, held
+ * until datadir_unlock() or until the process ends, however it ends. The server holds it while it
+ * runs and a restore while it works, so neither starts under the other. Staff accounts and
+ * backups do not take it (SQLite keeps them and the server apart). 0 and *fd; 1 when another
+ * process holds it; -1 (err says why). */
+int datadir_lock(const char *path, int *fd, char *err, size_t errlen);
+/* Lets the folder go (fd from datadir_lock; -1 is a no-op). */
+void datadir_unlock(int fd);
+
 #endif

@@ -2,6 +2,7 @@
  * the app (app.c), serves until a signal says stop, and closes it. `planaloud user ...` manages
  * staff accounts instead (cli_user.c); `--check-config` checks the settings (preflight.c). */
 #include "app.h"
+#include "cli_backup.h"
 #include "cli_user.h"
 #include "datadir.h"
 #include "demo.h"
@@ -119,11 +120,24 @@ static int serve(const app_config *cfg)
 	char err[2 * PATH_LEN], status[64];
 	struct sigaction sa = {0};
 	sigset_t stops;
-	int rc, fixed = 0;
+	int rc, fixed = 0, lock = -1;
 	app *a;
 
 	if (datadir_check(cfg->data, &fixed, err, sizeof(err))) {
 		fprintf(stderr, "planaloud: %s\n", err);
+		return 1;
+	}
+	/* Held until the process ends: a restore waits for no server, and refuses while one runs.
+	 */
+	rc = datadir_lock(cfg->data, &lock, err, sizeof(err));
+	if (rc) {
+		if (rc > 0)
+			fprintf(stderr,
+				"planaloud: another Plan Aloud server, or a restore, is using the "
+				"data folder %s. Stop it first, or give this one another --data.\n",
+				cfg->data);
+		else
+			fprintf(stderr, "planaloud: %s\n", err);
 		return 1;
 	}
 	if (fixed)
@@ -211,7 +225,9 @@ int main(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
-	if (o.user_args)
+	if (o.user_args && cli_backup_is_command(argv[o.user_args]))
+		rc = cli_backup(o.app.data, o.keep, argc - o.user_args, argv + o.user_args);
+	else if (o.user_args)
 		rc = cli_user(o.app.data, o.role, argc - o.user_args - 1, argv + o.user_args + 1);
 	else if (o.check_config)
 		rc = preflight_report(&o, stdout);

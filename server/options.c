@@ -2,6 +2,7 @@
  * command line (options.h). */
 #include "options.h"
 
+#include "cli_backup.h"
 #include "err.h"
 #include "limiter.h"
 #include "log.h"
@@ -79,7 +80,8 @@ enum {
 	O_CHECK_CONFIG,
 	O_METRICS_ALLOW,
 	O_METRICS_TOKEN_FILE,
-	O_LOG_LEVEL
+	O_LOG_LEVEL,
+	O_KEEP
 };
 
 static const struct option long_options[] = {
@@ -121,12 +123,14 @@ static const struct option long_options[] = {
     {"metrics-allow", required_argument, NULL, O_METRICS_ALLOW},
     {"metrics-token-file", required_argument, NULL, O_METRICS_TOKEN_FILE},
     {"log-level", required_argument, NULL, O_LOG_LEVEL},
+    {"keep", required_argument, NULL, O_KEEP},
     {NULL, 0, NULL, 0},
 };
 
 int options_init(options *o, const char *share)
 {
 	memset(o, 0, sizeof(*o));
+	o->keep = -1;
 	if (path_join(o->web, sizeof(o->web), share, "web", NULL, 0) ||
 	    path_join(o->easyread, sizeof(o->easyread), share, "easyread", NULL, 0) ||
 	    path_join(o->voices, sizeof(o->voices), share, "voices", NULL, 0))
@@ -235,6 +239,8 @@ static int take_number(options *o, int opt, const char *arg)
 		return whole(o, arg, 1, 1000000, &a->max_connections_per_address);
 	case O_TIMEOUT:
 		return whole(o, arg, 1, 3600, &a->timeout_seconds);
+	case O_KEEP:
+		return whole(o, arg, 1, 100000, &o->keep);
 	case O_RETAIN_DRAFTS:
 		return whole(o, arg, 0, 36500, &a->retain.drafts_days);
 	case O_RETAIN_CLOSED:
@@ -341,8 +347,8 @@ static int take_option(options *o, int opt, const char *arg)
 /* ---- the file and the command line, through the table above ---- */
 
 /* The keys that make no sense in a file: what to do now, the file itself, and user add's. */
-static const char *const file_refuses[] = {"help", "check-content", "check-config", "config",
-					   "role"};
+static const char *const file_refuses[] = {"help",   "check-content", "check-config",
+					   "config", "role",	      "keep"};
 
 int options_file_refuses(const char *key)
 {
@@ -542,7 +548,8 @@ int options_parse(options *o, int argc, char **argv, char *err, size_t errlen)
 	if (rc)
 		goto out;
 	rc = 2;
-	if (optind < argc && strcmp(argv[optind], "user") != 0) {
+	if (optind < argc && strcmp(argv[optind], "user") != 0 &&
+	    !cli_backup_is_command(argv[optind])) {
 		err_set(err, errlen, "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
@@ -570,6 +577,10 @@ int options_parse(options *o, int argc, char **argv, char *err, size_t errlen)
 	}
 	if (o->role && optind == argc) {
 		err_set(err, errlen, "--role is only for user add.");
+		goto out;
+	}
+	if (o->keep >= 0 && (optind == argc || strcmp(argv[optind], "backup") != 0)) {
+		err_set(err, errlen, "--keep is only for backup.");
 		goto out;
 	}
 	o->user_args = optind < argc ? optind : 0;

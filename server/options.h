@@ -26,7 +26,8 @@ typedef struct options {
 	int check_config;	 /* --check-config */
 	int allow_plain;	 /* --allow-plain-http */
 	const char *role;	 /* user add --role */
-	int user_args;		 /* argv index of "user", or 0 */
+	int user_args;		 /* argv index of "user" (or backup, restore, check), or 0 */
+	int keep;		 /* backup --keep, or -1 */
 	const char *config_path; /* --config FILE, or NULL: no file is read */
 	config *file;		 /* what was read from it; owned */
 	char web[PATH_LEN], easyread[PATH_LEN], voices[PATH_LEN];

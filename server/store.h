@@ -588,4 +588,59 @@ int store_checkpoint(store *s);
 int store_plan_read(store *s, const store_actor *by, long long plan, const char *kind,
 		    long long now_ms, long long window_ms, char *err, size_t errlen);
 
+/* ---- backups and checks (store_backup.c) ----
+ * A backup is SQLite's online backup of the whole database, read in one snapshot: a save the
+ * server acknowledged before the backup began is in it, and the server's saves go on meanwhile
+ * (WAL: a reader holds no writer up). */
+#define STORE_KEY_ID_BYTES 32
+
+typedef struct store_backup_row {
+	long long at_ms;   /* when it began, UTC milliseconds since 1970 */
+	long long took_ms; /* how long it took */
+	long long bytes;   /* the backup's size (0 when it failed) */
+	int ok;		   /* 1: written and checked; 0: failed */
+} store_backup_row;
+
+/* Copies the whole database into the SQLite file at path (which exists, empty, made by the
+ * caller with the mode it wants): one consistent snapshot, written as a single file (no -wal).
+ * *bytes gets its size. Not inside a batch. 0, or -1 (err says why; path may hold part of a
+ * copy, which the caller removes). */
+int store_backup_to(store *s, const char *path, long long *bytes, char *err, size_t errlen);
+/* store_backup_to from the database file `from` (opened read-only, its -wal read too). */
+int store_copy_file(const char *from, const char *path, char *err, size_t errlen);
+/* Records a backup (ok or failed) in the database: a staff write. 0, or -1. */
+int store_backup_record(store *s, const store_backup_row *row, char *err, size_t errlen);
+/* The latest backup (ok_only: the latest good one) into *out. 0; 1 when there is none; -1.
+ * For the health and metrics pages: its at_ms is the last backup's age. */
+int store_last_backup(store *s, int ok_only, store_backup_row *out);
+/* The secret key's id (a keyed hash that tells keys apart and gives nothing of the key): the
+ * first call records it; later calls compare. 0 when it is this database's key (or now
+ * recorded); 1 when the database was made with another key; -1 on error. A staff write. */
+int store_key_id_check(store *s, const unsigned char id[STORE_KEY_ID_BYTES], char *err,
+		       size_t errlen);
+
+/* What store_check_file found. */
+typedef struct store_health {
+	int plan_aloud;	     /* 1: a Plan Aloud database (its tables are there) */
+	int schema;	     /* its schema version */
+	int schema_known;    /* this program's schema version */
+	int integrity_ok;    /* PRAGMA integrity_check said ok */
+	int foreign_keys_ok; /* PRAGMA foreign_key_check found nothing */
+	long long plans;     /* how many plans it holds */
+	int has_key_id;	     /* 1 when key_id holds the id of the key it was made with */
+	unsigned char key_id[STORE_KEY_ID_BYTES];
+	int has_backup; /* 1 when last_backup holds its latest good backup */
+	store_backup_row last_backup;
+	char problem[256]; /* the first problem found, in plain words ("" for none) */
+} store_health;
+
+/* Checks the database file at path without changing it (opened read-only: the server may be
+ * running on it; a file that is not a database is not made one). 0 with *out filled in, even
+ * when the database has problems (out->problem says the first); -1 when the file cannot be
+ * opened or read as a database at all (err says why). */
+int store_check_file(const char *path, store_health *out, char *err, size_t errlen);
+/* Writes a database's write-ahead log into it and empties it (no server may be running on it).
+ * For a database about to be set aside by a restore. 0, or -1. */
+int store_checkpoint_file(const char *path, char *err, size_t errlen);
+
 #endif

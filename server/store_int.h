@@ -97,6 +97,8 @@ plan_status db_col_status(sqlite3_stmt *st, int col);
 
 /* ---- store_migrate.c ---- */
 int db_migrate(store *s, char *err, size_t errlen);
+/* The schema version this program's migrations reach. */
+int db_schema_target(void);
 
 /* ---- store_audit.c ---- */
 /* The three audit columns for an actor; NULL is the system. */

@@ -355,7 +355,29 @@ static const char *const migrations[] = {
     "CREATE INDEX resume_tokens_plan ON resume_tokens(plan_id);"
     "CREATE INDEX answers_visit ON answers(visit_id);"
     "CREATE INDEX flags_visit ON flags(visit_id);",
+
+    /* 8: backups. Each backup taken (`planaloud backup`), good or failed, so that its age can
+     * be shown; and the id of the secret key the plan codes are hashed with (a keyed hash of a
+     * fixed text: it tells keys apart and gives nothing of the key), so that a database restored
+     * beside the wrong key is noticed rather than every code silently failing. */
+    "CREATE TABLE backups ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at_ms INTEGER NOT NULL,"
+    "  took_ms INTEGER NOT NULL CHECK (took_ms >= 0),"
+    "  bytes INTEGER NOT NULL CHECK (bytes >= 0),"
+    "  ok INTEGER NOT NULL CHECK (ok IN (0,1))"
+    ");"
+    "CREATE INDEX backups_ok ON backups(ok, at_ms);"
+    "CREATE TABLE key_id ("
+    "  one INTEGER PRIMARY KEY CHECK (one = 1),"
+    "  id BLOB NOT NULL CHECK (length(id) = 32)"
+    ");",
 };
+
+int db_schema_target(void)
+{
+	return (int)(sizeof(migrations) / sizeof(*migrations));
+}
 
 int db_migrate(store *s, char *err, size_t errlen)
 {

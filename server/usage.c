@@ -11,6 +11,9 @@ static const char usage_text[] =
     "       planaloud [--data DIR] user add NAME --role caseworker|manager|admin\n"
     "       planaloud [--data DIR] user password|disable|enable NAME\n"
     "       planaloud [--data DIR] user list\n"
+    "       planaloud [--data DIR] backup DEST [--keep N]\n"
+    "       planaloud [--data DIR] restore SRC\n"
+    "       planaloud [--data DIR] check\n"
     "\n"
     "Serves Plan Aloud: the kiosk page at http://HOST:PORT/, the staff pages at /staff/,\n"
     "and their websockets.\n"
@@ -127,7 +130,19 @@ static const char usage_text[] =
     "  user list           every user, with their role, and whether they are disabled\n"
     "  A password is read from standard input: one line, at least 12 characters, at\n"
     "  most 256 bytes (e.g. `planaloud user add sam --role caseworker < file`, or type\n"
-    "  it when asked). Every change is written to the audit log.\n";
+    "  it when asked). Every change is written to the audit log.\n"
+    "\n"
+    "The database (under --data):\n"
+    "  backup DEST         copy the database to the file DEST while the server runs,\n"
+    "                      check the copy, and record it; the secret key the plan codes\n"
+    "                      need is put beside it (secret.key) the first time\n"
+    "  backup DIR --keep N a new dated backup in the folder DIR (made 0700), keeping\n"
+    "                      the newest N (a folder without --keep keeps them all)\n"
+    "  restore SRC         put the backup SRC back as the database, once it has passed\n"
+    "                      its check; refused while the server runs on that folder. The\n"
+    "                      database that was there is kept aside, never deleted\n"
+    "  check               check the database (integrity, foreign keys, schema, key,\n"
+    "                      last backup) and say plainly what is wrong, if anything\n";
 
 void usage_print(FILE *f)
 {
