@@ -33,6 +33,8 @@ struct app {
 	ws *server;
 	narrator *nar;
 	retention_config retain;
+	long long retention_at; /* when the retention schedule's next turn is (monotonic s) */
+	alerts *alerts;		/* NULL: no alerts set up */
 	int has_demo;
 	app_demo demo;
 	char warning[512];
@@ -176,6 +178,54 @@ static long long retention_job(void *ctx)
 	return n.more ? 1 : RETENTION_EVERY_S;
 }
 
+static long long realtime_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+static long long monotonic_s(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long long)now.tv_sec;
+}
+
+/* The loop's one job: the alerts' turn every second (when they are set up), and the retention
+ * schedule's when it is due. */
+static long long app_tick(void *ctx)
+{
+	app *a = ctx;
+	long long now = monotonic_s();
+
+	if (now >= a->retention_at)
+		a->retention_at = now + retention_job(a);
+	if (!a->alerts)
+		return a->retention_at - now;
+	alerts_turn(a->alerts, realtime_ms());
+	return 1;
+}
+
+/* The duty team's alerts, when set up: the link to a plan needs the port the server has. */
+static int start_alerts(app *a, const app_config *cfg, char *err, size_t errlen)
+{
+	alerts_config ac = cfg->alerts;
+
+	if (!alerts_configured(&ac))
+		return alerts_config_check(&ac, err, errlen);
+	ac.host = cfg->host;
+	ac.tls = cfg->tls_cert != NULL;
+	ac.port = ws_port(a->server);
+	a->alerts = alerts_open(&ac, a->c, a->st, realtime_ms(), err, errlen);
+	if (!a->alerts)
+		return -1;
+	kiosk_set_alerts(a->proto, a->alerts);
+	return 0;
+}
+
 app *app_open(const app_config *cfg, char *err, size_t errlen)
 {
 	app *a = calloc(1, sizeof(*a));
@@ -215,7 +265,9 @@ app *app_open(const app_config *cfg, char *err, size_t errlen)
 	if (!a->server)
 		goto fail;
 	a->retain = cfg->retain;
-	ws_every(a->server, 0, retention_job, a);
+	if (start_alerts(a, cfg, err, errlen))
+		goto fail;
+	ws_every(a->server, 0, app_tick, a);
 	start_narration(a, cfg);
 	return a;
 fail:
@@ -269,6 +321,9 @@ int app_close(app *a, char *err, size_t errlen)
 	if (a->proto)
 		kiosk_set_narrator(a->proto, NULL);
 	narrator_close(a->nar);
+	if (a->proto)
+		kiosk_set_alerts(a->proto, NULL);
+	alerts_close(a->alerts);
 	ws_free(a->server);
 	if (a->proto && kiosk_flush(a->proto, err, errlen))
 		rc = -1;

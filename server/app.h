@@ -8,6 +8,7 @@
 #ifndef PLANALOUD_APP_H
 #define PLANALOUD_APP_H
 
+#include "alerts.h"
 #include "code.h"
 #include "kiosk.h"
 #include "retention.h"
@@ -37,6 +38,8 @@ typedef struct app_config {
 	int timeout_seconds;
 	kiosk_config kiosk;
 	retention_config retain; /* the retention schedule, run at start and then hourly */
+	alerts_config alerts;	 /* telling the duty team of flags (host, tls and port set by
+				    app_open) */
 } app_config;
 
 typedef struct app app;

@@ -313,6 +313,11 @@ kiosk *kiosk_new(const content *c, store *st, const unsigned char *code_key,
 	return p;
 }
 
+void kiosk_set_alerts(kiosk *p, alerts *al)
+{
+	p->alerts = al;
+}
+
 void kiosk_set_clock(kiosk *p, kiosk_clock_fn fn, void *ctx)
 {
 	p->clock = fn;

@@ -126,6 +126,20 @@ static const char usage_text[] =
     "                      erase a plan not agreed or signed off when no one has "
     "touched\n"
     "                      it for N years (default 7; 0 keeps them)\n"
+    "  --alert-smtp URL    tell the duty team of flags by email through the council's\n"
+    "                      mail relay: smtp://relay:25 (STARTTLS when offered) or\n"
+    "                      smtps://relay:465; needs --alert-from and --alert-to\n"
+    "  --alert-from ADDR   the address alert emails come from\n"
+    "  --alert-to LIST     the duty team's addresses, separated by commas\n"
+    "  --alert-webhook URL also (or instead) POST each alert as JSON to this https://\n"
+    "                      address (plain http:// only to this machine)\n"
+    "  --alert-webhook-token-file FILE\n"
+    "                      send the token on this file's first line as the webhook's\n"
+    "                      bearer token (the file readable by the server's user alone)\n"
+    "  --alert-kinds LIST  which flags send an alert: safeguarding, advocacy, review,\n"
+    "                      separated by commas (default safeguarding)\n"
+    "  --public-url URL    the address staff use (https://plans.council.gov.uk), for the\n"
+    "                      link to the plan in an alert (default: from --host)\n"
     "  --check-content     check the easy-read content and the voice files, say what is\n"
     "                      wrong, and exit\n"
     "  --help              show this help\n"
@@ -221,7 +235,14 @@ enum {
 	O_TRUSTED_PROXY,
 	O_MAX_CONNECTIONS,
 	O_MAX_PER_ADDRESS,
-	O_TIMEOUT
+	O_TIMEOUT,
+	O_ALERT_SMTP,
+	O_ALERT_FROM,
+	O_ALERT_TO,
+	O_ALERT_WEBHOOK,
+	O_ALERT_TOKEN_FILE,
+	O_ALERT_KINDS,
+	O_PUBLIC_URL
 };
 
 static const struct option long_options[] = {
@@ -258,6 +279,13 @@ static const struct option long_options[] = {
     {"max-connections", required_argument, NULL, O_MAX_CONNECTIONS},
     {"max-connections-per-address", required_argument, NULL, O_MAX_PER_ADDRESS},
     {"timeout-seconds", required_argument, NULL, O_TIMEOUT},
+    {"alert-smtp", required_argument, NULL, O_ALERT_SMTP},
+    {"alert-from", required_argument, NULL, O_ALERT_FROM},
+    {"alert-to", required_argument, NULL, O_ALERT_TO},
+    {"alert-webhook", required_argument, NULL, O_ALERT_WEBHOOK},
+    {"alert-webhook-token-file", required_argument, NULL, O_ALERT_TOKEN_FILE},
+    {"alert-kinds", required_argument, NULL, O_ALERT_KINDS},
+    {"public-url", required_argument, NULL, O_PUBLIC_URL},
     {NULL, 0, NULL, 0},
 };
 
@@ -371,6 +399,8 @@ static int take_number(options *o, int opt, const char *arg)
 	}
 }
 
+static int take_alert_option(options *o, int opt, const char *arg);
+
 /* One option and its value (arg, borrowed from argv). 0; 1 for a value that is not valid. */
 static int take_option(options *o, int opt, const char *arg)
 {
@@ -437,8 +467,40 @@ static int take_option(options *o, int opt, const char *arg)
 	case O_CHECK:
 		o->check_only = 1;
 		return 0;
+	default:
+		return take_alert_option(o, opt, arg);
+	}
+}
+
+/* The alerts' options (alerts.h; checked whole when the app opens). */
+static int take_alert_option(options *o, int opt, const char *arg)
+{
+	alerts_config *al = &o->app.alerts;
+
+	switch (opt) {
+	case O_ALERT_SMTP:
+		al->smtp = arg;
+		return 0;
+	case O_ALERT_FROM:
+		al->from = arg;
+		return 0;
+	case O_ALERT_TO:
+		al->to = arg;
+		return 0;
+	case O_ALERT_WEBHOOK:
+		al->webhook = arg;
+		return 0;
+	case O_ALERT_TOKEN_FILE:
+		al->token_file = arg;
+		return 0;
+	case O_ALERT_KINDS:
+		al->kinds = arg;
+		return 0;
+	case O_PUBLIC_URL:
+		al->public_url = arg;
+		return 0;
 	default: /* O_SECURE */
-		a->secure_cookies = 1;
+		o->app.secure_cookies = 1;
 		return 0;
 	}
 }

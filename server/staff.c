@@ -216,6 +216,8 @@ static const message_route routes[] = {
     {"kiosk_revoke", staff_handle_kiosk_revoke, AUTH_MANAGE_KIOSKS},
     {"export", staff_handle_export, AUTH_EXPORT_DATA},
     {"erase", staff_handle_erase, AUTH_ERASE_PLAN},
+    {"alerts", staff_handle_alerts, AUTH_MANAGE_ALERTS},
+    {"alert_retry", staff_handle_alert_retry, AUTH_MANAGE_ALERTS},
 };
 
 /* Before a handler runs: the user's role may take its action. */

@@ -355,6 +355,22 @@ static const char *const migrations[] = {
     "CREATE INDEX resume_tokens_plan ON resume_tokens(plan_id);"
     "CREATE INDEX answers_visit ON answers(visit_id);"
     "CREATE INDEX flags_visit ON flags(visit_id);",
+    /* 8: the alerts outbox (store_alerts.c): one row per flag and way of telling the duty team
+     * (email, webhook), written in the same transaction as the flag and kept until delivered.
+     * It names the kind and the plan's number, never the person. No foreign key: an erased plan
+     * leaves its number, and an alert about it is still owed. */
+    "CREATE TABLE alerts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('safeguarding','advocacy','review')),"
+    "  channel TEXT NOT NULL CHECK (channel IN ('email','webhook')),"
+    "  plan_id INTEGER NOT NULL,"
+    "  created_ms INTEGER NOT NULL,"
+    "  tries INTEGER NOT NULL DEFAULT 0,"
+    "  next_ms INTEGER NOT NULL,"
+    "  last_error TEXT NOT NULL DEFAULT '',"
+    "  sent_ms INTEGER"
+    ");"
+    "CREATE INDEX alerts_due ON alerts(next_ms) WHERE sent_ms IS NULL;",
 };
 
 int db_migrate(store *s, char *err, size_t errlen)

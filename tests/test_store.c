@@ -97,7 +97,7 @@ static void store_should_open_in_memory_at_schema_version_5(void)
 	store *s = open_memory();
 
 	CHECK(s != NULL);
-	CHECK(store_schema_version(s) == 7);
+	CHECK(store_schema_version(s) == 8);
 	CHECK(store_ping(s) == 0);
 	CHECK(store_batch_open(s) == 0);
 	CHECK(store_commits(s) == 0);
@@ -112,11 +112,11 @@ static void store_should_migrate_a_new_file_once_and_reopen_it(void)
 	snprintf(path, sizeof(path), "%s/migrate.db", tmpdir);
 	s = store_open(path, err, sizeof(err));
 	CHECK(s != NULL);
-	CHECK(store_schema_version(s) == 7);
+	CHECK(store_schema_version(s) == 8);
 	store_close(s);
 	s = store_open(path, err, sizeof(err));
 	CHECK(s != NULL);
-	CHECK(store_schema_version(s) == 7);
+	CHECK(store_schema_version(s) == 8);
 	CHECK(store_ping(s) == 0);
 	store_close(s);
 }
@@ -748,7 +748,7 @@ static void store_should_migrate_a_version_2_database_and_keep_its_plans_and_use
 		fprintf(stderr, "  %s\n", err);
 		return;
 	}
-	CHECK(store_schema_version(s) == 7);
+	CHECK(store_schema_version(s) == 8);
 	CHECK(store_plan_find(s, hash, &found) == 0 && found == id);
 	CHECK(store_user_find(s, "casey", &u) == 0 && u.id == uid);
 	CHECK(store_needs_each(s, id, collect_need, &ns) == 0 && ns.n == 1);
@@ -795,7 +795,7 @@ static void store_should_migrate_a_version_1_database_and_keep_its_plans(void)
 		fprintf(stderr, "  %s\n", err);
 		return;
 	}
-	CHECK(store_schema_version(s) == 7);
+	CHECK(store_schema_version(s) == 8);
 	CHECK(store_plan_find(s, hash, &found) == 0 && found == id);
 	CHECK(store_answers_each(s, id, collect_answer, &a) == 0);
 	CHECK_STR(a.text, "who/0/=me;");
