@@ -215,7 +215,7 @@ static int start_alerts(app *a, const app_config *cfg, char *err, size_t errlen)
 	alerts_config ac = cfg->alerts;
 
 	if (!alerts_configured(&ac))
-		return alerts_config_check(&ac, err, errlen);
+		return 0;
 	ac.host = cfg->host;
 	ac.tls = cfg->tls_cert != NULL;
 	ac.port = ws_port(a->server);
@@ -235,7 +235,9 @@ app *app_open(const app_config *cfg, char *err, size_t errlen)
 		err_set(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (load_content(cfg, &a->c, &a->vs, err, errlen) || open_data(a, cfg, err, errlen) ||
+	/* a mistake in the alerts' options stops the start before anything is made */
+	if (alerts_config_check(&cfg->alerts, err, errlen) ||
+	    load_content(cfg, &a->c, &a->vs, err, errlen) || open_data(a, cfg, err, errlen) ||
 	    (cfg->demo && make_demo(a, err, errlen)))
 		goto fail;
 	a->proto = kiosk_new(a->c, a->st, a->key, &cfg->kiosk, ws_io());
