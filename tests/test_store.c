@@ -677,6 +677,7 @@ static void store_close_should_drop_a_batch_that_was_not_committed(void)
 /* Any Argon2id string will do for the store: it does not check passwords. */
 
 /* Takes away everything migration 3 added, leaving schema 2 as it shipped. */
+#define UNDO_MIGRATION_8 "DROP TABLE alerts;"
 #define UNDO_MIGRATION_7                                                                           \
 	"DROP TRIGGER plans_no_reuse; DROP TABLE plan_reads; DROP TABLE erasures;"                 \
 	"DROP INDEX flags_plan; DROP INDEX reviews_plan; DROP INDEX resume_tokens_plan;"           \
@@ -735,8 +736,8 @@ static void store_should_migrate_a_version_2_database_and_keep_its_plans_and_use
 	store_close(s);
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
 	CHECK(sqlite3_exec(db,
-			   UNDO_MIGRATION_7 UNDO_MIGRATION_6 UNDO_MIGRATION_5 UNDO_MIGRATION_4
-			       UNDO_MIGRATION_3 "PRAGMA user_version = 2;",
+			   UNDO_MIGRATION_8 UNDO_MIGRATION_7 UNDO_MIGRATION_6 UNDO_MIGRATION_5
+			       UNDO_MIGRATION_4 UNDO_MIGRATION_3 "PRAGMA user_version = 2;",
 			   NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
 	CHECK(count_on_file(path, "SELECT count(*) FROM sqlite_master WHERE name IN ('versions',"
@@ -759,8 +760,8 @@ static void store_should_migrate_a_version_2_database_and_keep_its_plans_and_use
 
 static void store_should_migrate_a_version_1_database_and_keep_its_plans(void)
 {
-	static const char *const downgrade =
-	    UNDO_MIGRATION_7 UNDO_MIGRATION_6 UNDO_MIGRATION_5 UNDO_MIGRATION_4 UNDO_MIGRATION_3
+	static const char *const downgrade = UNDO_MIGRATION_8 UNDO_MIGRATION_7 UNDO_MIGRATION_6
+	    UNDO_MIGRATION_5 UNDO_MIGRATION_4 UNDO_MIGRATION_3
 	    "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;"
 	    "DROP TRIGGER audit_no_replace; DROP TABLE audit; DROP TABLE login_failures;"
 	    "DROP TABLE staff_sessions; DROP TABLE users; PRAGMA user_version = 1;";
