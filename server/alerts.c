@@ -80,7 +80,7 @@ static int parse_kinds(const char *list, unsigned *bits)
 		size_t n = strcspn(list, ",");
 		int k = kind_index(list, n);
 
-		if (k < 0)
+		if (k < 0 || (list[n] == ',' && !list[n + 1]))
 			return -1;
 		*bits |= 1u << k;
 		list += n + (list[n] == ',');
@@ -120,7 +120,7 @@ static int addresses_ok(const char *list)
 	while (*list) {
 		size_t n = strcspn(list, ",");
 
-		if (!address_ok(list, n))
+		if (!address_ok(list, n) || (list[n] == ',' && !list[n + 1]))
 			return 0;
 		list += n + (list[n] == ',');
 	}
