@@ -165,6 +165,7 @@ static void a_yes_to_unsafe_should_reach_the_mail_relay_and_the_webhook_once_eac
 	wsclient *c = NULL;
 	char *email = NULL, *post = NULL, link[64];
 	cJSON *page = NULL, *body = NULL;
+	long long t0;
 
 	CHECK(mail && hook);
 	if (!mail || !hook || !temp_dir() || start(&srv, NULL, sink_port(mail), sink_port(hook)))
@@ -176,6 +177,7 @@ static void a_yes_to_unsafe_should_reach_the_mail_relay_and_the_webhook_once_eac
 	CHECK(wsclient_ask_is(
 	    c, WAIT_MS, "saved", "risks",
 	    "{\"type\":\"answer\",\"seq\":2,\"page\":\"risks\",\"value\":\"" SECRET "\"}"));
+	t0 = now_ms();
 	CHECK(say_unsafe(c));
 	/* the person is told the duty team is being told, in words from the content */
 	page = wsclient_askf(c, WAIT_MS, "{\"type\":\"go\",\"to\":\"unsafe-help\"}");
@@ -185,6 +187,7 @@ static void a_yes_to_unsafe_should_reach_the_mail_relay_and_the_webhook_once_eac
 
 	CHECK(sink_wait(mail, 1, WAIT_MS));
 	CHECK(sink_wait(hook, 1, WAIT_MS));
+	printf("  the duty team had both within %lld ms of the answer\n", now_ms() - t0);
 	email = sink_message(mail, 0);
 	post = sink_message(hook, 0);
 	CHECK(outbox_becomes(&srv, "SELECT count(*) FROM alerts WHERE sent_ms IS NOT NULL", 2));
