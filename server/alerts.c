@@ -592,6 +592,8 @@ fail:
 
 void alerts_close(alerts *a)
 {
+	struct timespec now;
+
 	if (!a)
 		return;
 	if (a->started) {
@@ -601,6 +603,11 @@ void alerts_close(alerts *a)
 		pthread_mutex_unlock(&a->mu);
 		pthread_join(a->thread, NULL);
 		alerts_send_cleanup();
+		/* what was delivered before the stop is recorded, so that it is not sent again */
+		clock_gettime(CLOCK_REALTIME, &now);
+		for (int i = 0; a->state == FINISHED && i < a->njobs; i++)
+			record(a, &a->jobs[i],
+			       (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
 	}
 	clear_jobs(a);
 	pthread_mutex_destroy(&a->mu);

@@ -51,8 +51,9 @@ int alerts_config_check(const alerts_config *cfg, char *err, size_t errlen);
  * the reason in err. */
 alerts *alerts_open(const alerts_config *cfg, const content *c, store *st, long long now_ms,
 		    char *err, size_t errlen);
-/* Stops the thread (a delivery under way is given up: it is tried again at the next start).
- * alerts_close(NULL) is a no-op. */
+/* Stops the thread (a delivery under way is given up: it is tried again at the next start) and
+ * records what it had finished, on the store, which must still be open. alerts_close(NULL) is a
+ * no-op. */
 void alerts_close(alerts *a);
 
 /* 1 when a flag of this kind tells the duty team (a NULL a: never). */
