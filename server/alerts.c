@@ -526,6 +526,13 @@ int alerts_tells(const alerts *a, const char *kind)
 	return a && k >= 0 && (a->kinds & (1u << k));
 }
 
+int alerts_by(const alerts *a, const char *channel)
+{
+	if (!a)
+		return 0;
+	return strcmp(channel, "email") == 0 ? a->smtp != NULL : a->webhook != NULL;
+}
+
 int alerts_queue(alerts *a, long long plan, const char *kind, long long now_ms)
 {
 	if (!alerts_tells(a, kind))

@@ -58,6 +58,8 @@ void alerts_close(alerts *a);
 
 /* 1 when a flag of this kind tells the duty team (a NULL a: never). */
 int alerts_tells(const alerts *a, const char *kind);
+/* 1 when alerts go by email (channel "email") or webhook ("webhook"); 0 for a NULL a. */
+int alerts_by(const alerts *a, const char *channel);
 /* Queues the alerts for a flag of kind just raised on plan, inside the caller's open write (or
  * batch). 0 (also when this kind does not alert, or a is NULL), or -1. */
 int alerts_queue(alerts *a, long long plan, const char *kind, long long now_ms);

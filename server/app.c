@@ -223,6 +223,7 @@ static int start_alerts(app *a, const app_config *cfg, char *err, size_t errlen)
 	if (!a->alerts)
 		return -1;
 	kiosk_set_alerts(a->proto, a->alerts);
+	staff_set_alerts(a->workspace, a->alerts);
 	return 0;
 }
 
@@ -325,6 +326,8 @@ int app_close(app *a, char *err, size_t errlen)
 	narrator_close(a->nar);
 	if (a->proto)
 		kiosk_set_alerts(a->proto, NULL);
+	if (a->workspace)
+		staff_set_alerts(a->workspace, NULL);
 	alerts_close(a->alerts);
 	ws_free(a->server);
 	if (a->proto && kiosk_flush(a->proto, err, errlen))

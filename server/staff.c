@@ -299,6 +299,11 @@ staff *staff_new(const content *c, store *st, users *u, const unsigned char *cod
 	return sf;
 }
 
+void staff_set_alerts(staff *sf, const alerts *al)
+{
+	sf->alerts = al;
+}
+
 void staff_set_clock(staff *sf, staff_clock_fn fn, void *ctx)
 {
 	sf->clock = fn ? fn : real_clock;

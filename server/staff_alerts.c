@@ -48,6 +48,23 @@ static void add_alert(void *ctx, const store_alert *al)
 	cJSON_AddStringToObject(o, "state", sent ? "sent" : al->tries ? "failed" : "waiting");
 }
 
+/* How alerts go now: {"email":true,"webhook":false,"kinds":["safeguarding"]}; all false and
+ * no kinds when none are set up. */
+static void add_setup(cJSON *r, const alerts *al)
+{
+	static const char *const kinds[] = {"safeguarding", "advocacy", "review"};
+	cJSON *o = cJSON_AddObjectToObject(r, "setup"), *list;
+
+	if (!o)
+		return;
+	cJSON_AddBoolToObject(o, "email", alerts_by(al, "email"));
+	cJSON_AddBoolToObject(o, "webhook", alerts_by(al, "webhook"));
+	list = cJSON_AddArrayToObject(o, "kinds");
+	for (size_t k = 0; list && k < sizeof(kinds) / sizeof(*kinds); k++)
+		if (alerts_tells(al, kinds[k]))
+			cJSON_AddItemToArray(list, cJSON_CreateString(kinds[k]));
+}
+
 /* The `alerts` reply: the newest ALERTS_PAGE alerts, and how many wait or have failed. */
 static int send_alerts(staff_session *ss, long long seq)
 {
@@ -63,6 +80,7 @@ static int send_alerts(staff_session *ss, long long seq)
 	}
 	cJSON_AddNumberToObject(r, "pending", (double)pending);
 	cJSON_AddNumberToObject(r, "failed", (double)failed);
+	add_setup(r, ss->sf->alerts);
 	staff_reply(ss, r, 0);
 	return 0;
 }

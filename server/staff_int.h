@@ -40,6 +40,7 @@ struct staff {
 	message_io io;
 	staff_clock_fn clock;
 	void *clock_ctx;
+	const alerts *alerts; /* the duty team's alerts, or NULL */
 };
 
 struct staff_session {

@@ -21,6 +21,9 @@ static void an_admin_should_see_the_outbox_and_try_a_failed_alert_again_now(void
 
 	m = ask(&fx.ada, "{\"type\":\"alerts\",\"seq\":1}");
 	CHECK(is_type(m, "alerts") && count(m, "alerts") == 0 && num(m, "pending") == 0);
+	/* this workspace has no alerts set up, and says so */
+	CHECK(cJSON_IsFalse(at(m, "setup.email")) && cJSON_IsFalse(at(m, "setup.webhook")));
+	CHECK(count(m, "setup.kinds") == 0);
 	cJSON_Delete(m);
 
 	CHECK(store_alert_queue(fx.st, plan, "safeguarding", "email", now_ms) == 0);

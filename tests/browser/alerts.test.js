@@ -111,6 +111,8 @@ test('an administrator sees a failed alert, with its problem in plain words, and
     await logIn(page, ADMIN);
     await page.click('[data-nav="alerts"] a');
     await page.waitForSelector('#alerts-none');
+    assert.equal((await page.textContent('#alerts-setup')).trim(),
+      `Alerts go by webhook for these flags: ${message('staff.flag.safeguarding')}.`);
     await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
     await auditBoth(page, 'alerts page with none');
 
@@ -165,5 +167,28 @@ test('a caseworker has no Alerts page', async () => {
     await audit(page, 'alerts page refused to a caseworker');
   } finally {
     await staff.close();
+  }
+});
+
+test('without alerts set up, the Alerts page warns that flags are seen only on the caseload', async () => {
+  const plain = await startServer();
+  const staff = await browser.newContext({ viewport: WIDE, locale: 'en-GB', timezoneId: 'Europe/London' });
+  try {
+    execFileSync(BINARY, ['--data', plain.data, 'user', 'add', ADMIN.name, '--role', 'admin'],
+      { input: ADMIN.password + '\n', stdio: ['pipe', 'ignore', 'inherit'] });
+    const page = await staff.newPage();
+    await page.goto(plain.url + 'staff/');
+    await page.waitForSelector('#login-form');
+    await page.fill('#name', ADMIN.name);
+    await page.fill('#password', ADMIN.password);
+    await Promise.all([page.waitForURL(/\/staff\/(#.*)?$/), page.click('#login')]);
+    await page.waitForSelector('#user:not([hidden])');
+    await page.goto(plain.url + 'staff/#alerts');
+    await page.waitForSelector('#alerts-setup .govuk-warning-text');
+    assert.match(await page.textContent('#alerts-setup'), /not set up/);
+    await auditBoth(page, 'alerts page without alerts set up');
+  } finally {
+    await staff.close();
+    await plain.stop();
   }
 });

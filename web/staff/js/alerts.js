@@ -4,7 +4,7 @@
 // when it is tried next, what went wrong last time, and when it was sent. An alert that has failed
 // can be tried again now (for example once the mail relay is back). docs/staff.md, "Alerts".
 
-import { h, table, time, tag } from './dom.js';
+import { h, table, time, tag, warning } from './dom.js';
 import { flagName } from './words.js';
 
 export const needs = 'manage_alerts';
@@ -42,6 +42,17 @@ function summary(r) {
     text: `${pending} ${pending === 1 ? 'alert is' : 'alerts are'} waiting to be sent. ${failed} of them ${failed === 1 ? 'has' : 'have'} failed at least once.` });
 }
 
+/** How alerts go now, as the server was started: or a warning that they do not go at all. */
+function setup(s) {
+  const ways = [s?.email && 'email', s?.webhook && 'webhook'].filter(Boolean);
+  const kinds = (s?.kinds || []).map((k) => flagName(k) || String(k));
+  if (!ways.length || !kinds.length) {
+    return h('div', { id: 'alerts-setup' }, warning('Alerts are not set up. Staff see flags only on the caseload, when they look. ' +
+      'The person is told that their social worker will see it on their list.'));
+  }
+  return h('p', { class: 'govuk-body', id: 'alerts-setup', text: `Alerts go by ${ways.join(' and ')} for these flags: ${kinds.join(', ')}.` });
+}
+
 export async function render(ctx) {
   const head = [h('h1', { class: 'govuk-heading-l', text: 'Alerts' }),
     h('p', { class: 'govuk-body', text: 'When a person says someone is hurting them, the duty team is sent an alert by email or webhook. An alert says which kind of flag, and links to the plan. It never holds the person\'s name or words.' }),
@@ -53,7 +64,7 @@ export async function render(ctx) {
     return;
   }
   const slot = h('div', { id: 'alert-list' });
-  const draw = (reply) => slot.replaceChildren(summary(reply), list(reply.alerts || [], retry));
+  const draw = (reply) => slot.replaceChildren(setup(reply.setup), summary(reply), list(reply.alerts || [], retry));
 
   async function retry(a) {
     const reply = await ctx.request({ type: 'alert_retry', alert: a.id });
