@@ -361,5 +361,13 @@ int main(void)
 	RUN(an_alert_should_wait_and_be_delivered_after_the_server_is_killed);
 	RUN(without_alerts_the_person_should_be_told_staff_will_see_it);
 	RUN(bad_alert_options_should_stop_the_start_plainly);
+	if (temp_dir()) { /* the token files and their folder */
+		char loose[300];
+
+		snprintf(loose, sizeof(loose), "%s/loose.token", temp_dir());
+		unlink(loose);
+		unlink(token_file);
+		rmdir(temp_dir());
+	}
 	return check_report();
 }
