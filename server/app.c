@@ -44,6 +44,8 @@ struct app {
 	metrics *stats; /* what /metrics shows (probe.c says what) */
 	probe *probe;
 	retention_config retain;
+	long long retention_at; /* when the retention schedule's next turn is (monotonic s) */
+	alerts *alerts;		/* NULL: no alerts set up */
 	int has_demo;
 	app_demo demo;
 	char warning[512];
@@ -208,6 +210,55 @@ static long long watchdog_job(void *ctx)
 	return notify_alive_every_s();
 }
 
+static long long realtime_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+static long long monotonic_s(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long long)now.tv_sec;
+}
+
+/* The loop's one job: the alerts' turn every second (when they are set up), and the retention
+ * schedule's when it is due. */
+static long long app_tick(void *ctx)
+{
+	app *a = ctx;
+	long long now = monotonic_s();
+
+	if (now >= a->retention_at)
+		a->retention_at = now + retention_job(a);
+	if (!a->alerts)
+		return a->retention_at - now;
+	alerts_turn(a->alerts, realtime_ms());
+	return 1;
+}
+
+/* The duty team's alerts, when set up: the link to a plan needs the port the server has. */
+static int start_alerts(app *a, const app_config *cfg, char *err, size_t errlen)
+{
+	alerts_config ac = cfg->alerts;
+
+	if (!alerts_configured(&ac))
+		return 0;
+	ac.host = cfg->host;
+	ac.tls = cfg->tls_cert != NULL;
+	ac.port = ws_port(a->server);
+	a->alerts = alerts_open(&ac, a->c, a->st, realtime_ms(), err, errlen);
+	if (!a->alerts)
+		return -1;
+	kiosk_set_alerts(a->proto, a->alerts);
+	staff_set_alerts(a->workspace, a->alerts);
+	return 0;
+}
+
 app *app_open(const app_config *cfg, char *err, size_t errlen)
 {
 	app *a = calloc(1, sizeof(*a));
@@ -217,7 +268,9 @@ app *app_open(const app_config *cfg, char *err, size_t errlen)
 		err_set(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (load_content(cfg, &a->c, &a->vs, err, errlen) || open_data(a, cfg, err, errlen) ||
+	/* a mistake in the alerts' options stops the start before anything is made */
+	if (alerts_config_check(&cfg->alerts, err, errlen) ||
+	    load_content(cfg, &a->c, &a->vs, err, errlen) || open_data(a, cfg, err, errlen) ||
 	    (cfg->demo && make_demo(a, err, errlen)))
 		goto fail;
 	a->proto = kiosk_new(a->c, a->st, a->key, &cfg->kiosk, ws_io());
@@ -252,7 +305,9 @@ app *app_open(const app_config *cfg, char *err, size_t errlen)
 		goto fail;
 	a->cfg = cfg;
 	a->retain = cfg->retain;
-	if (ws_every(a->server, 0, retention_job, a) ||
+	if (start_alerts(a, cfg, err, errlen))
+		goto fail;
+	if (ws_every(a->server, 0, app_tick, a) ||
 	    (notify_alive_every_s() > 0 && ws_every(a->server, 0, watchdog_job, a))) {
 		err_set(err, errlen, "too many jobs for the server's loop");
 		goto fail;
@@ -412,6 +467,11 @@ int app_close(app *a, char *err, size_t errlen)
 	if (a->proto)
 		kiosk_set_narrator(a->proto, NULL);
 	narrator_close(a->nar);
+	if (a->proto)
+		kiosk_set_alerts(a->proto, NULL);
+	if (a->workspace)
+		staff_set_alerts(a->workspace, NULL);
+	alerts_close(a->alerts);
 	ws_free(a->server);
 	probe_free(a->probe);
 	metrics_free(a->stats);

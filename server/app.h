@@ -8,6 +8,7 @@
 #ifndef PLANALOUD_APP_H
 #define PLANALOUD_APP_H
 
+#include "alerts.h"
 #include "code.h"
 #include "kiosk.h"
 #include "retention.h"
@@ -40,6 +41,8 @@ typedef struct app_config {
 	/* Who may read /metrics (ws.h's ws_config says what each means; NULL for the defaults) */
 	const char *metrics_allow;
 	const char *metrics_token_file;
+	alerts_config alerts; /* telling the duty team of flags (host, tls and port set by
+				 app_open) */
 } app_config;
 
 typedef struct app app;

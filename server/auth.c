@@ -39,6 +39,7 @@ static const struct {
     [AUTH_MANAGE_KIOSKS] = {"manage_kiosks", ADMIN},
     [AUTH_EXPORT_DATA] = {"export_data", MANAGER | ADMIN},
     [AUTH_ERASE_PLAN] = {"erase_plan", ADMIN},
+    [AUTH_MANAGE_ALERTS] = {"manage_alerts", ADMIN},
 };
 
 const char *auth_role_name(auth_role role)

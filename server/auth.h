@@ -29,6 +29,7 @@ typedef enum auth_action {
 	AUTH_MANAGE_KIOSKS, /* enrol the council's kiosks, list and revoke them */
 	AUTH_EXPORT_DATA,   /* everything held about a person's plan (a subject access request) */
 	AUTH_ERASE_PLAN,    /* erase a person's plan, leaving a tombstone */
+	AUTH_MANAGE_ALERTS, /* the alerts outbox: what was sent, what failed, try again now */
 	AUTH_ACTION_COUNT
 } auth_action;
 

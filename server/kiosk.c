@@ -385,6 +385,11 @@ int kiosk_set_content(kiosk *p, const content *c)
 	return 0;
 }
 
+void kiosk_set_alerts(kiosk *p, alerts *al)
+{
+	p->alerts = al;
+}
+
 void kiosk_set_clock(kiosk *p, kiosk_clock_fn fn, void *ctx)
 {
 	p->clock = fn;

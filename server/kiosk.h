@@ -11,6 +11,7 @@
 #ifndef PLANALOUD_KIOSK_H
 #define PLANALOUD_KIOSK_H
 
+#include "alerts.h"
 #include "content.h"
 #include "metrics.h"
 #include "message.h"
@@ -84,6 +85,9 @@ void kiosk_too_big(kiosk_session *s);
 
 /* Narration, once the synthesis thread runs (borrowed). Without it, narrate gets no-sound. */
 void kiosk_set_narrator(kiosk *p, narrator *n);
+/* The duty team's alerts (borrowed; NULL: none set up): a flag that alerts queues its alert in
+ * the same transaction, and the person is told the team is being told (docs/narration.md). */
+void kiosk_set_alerts(kiosk *p, alerts *al);
 /* Starts reading every fixed easy-read text into the audio cache, for every voice at normal
  * speed, a few at a time in the background. */
 void kiosk_prerender(kiosk *p);

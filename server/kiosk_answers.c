@@ -184,8 +184,10 @@ int kiosk_handle_answer(void *sv, const cJSON *m, long long seq)
 	}
 	if (kiosk_answer_store(s, page, item, f ? f->name : "", stored))
 		goto out;
+	/* the flag and its alert to the duty team are kept, or lost, together */
 	if (pg->flag && strcmp(stored, "yes") == 0 &&
-	    store_flag_raise(s->p->st, s->plan, s->visit, pg->flag, "", &raised)) {
+	    (store_flag_raise(s->p->st, s->plan, s->visit, pg->flag, "", &raised) ||
+	     (raised && alerts_queue(s->p->alerts, s->plan, pg->flag, kiosk_now_ms(s->p))))) {
 		kiosk_fail(s, "not-saved");
 		goto out;
 	}
@@ -342,6 +344,8 @@ int kiosk_handle_review_request(void *sv, const cJSON *m, long long seq)
 	if (!reason)
 		return kiosk_fail(s, "server");
 	rc = store_flag_raise(s->p->st, s->plan, s->visit, "review", reason, &raised);
+	if (rc == 0 && raised)
+		rc = alerts_queue(s->p->alerts, s->plan, "review", kiosk_now_ms(s->p));
 	free(reason);
 	if (rc)
 		return kiosk_fail(s, "not-saved");

@@ -41,6 +41,7 @@ struct kiosk {
 	kiosk_session *waiting; /* sessions with replies held for the open batch */
 	size_t code_index;
 	narrator *nar;	      /* NULL: no sound */
+	alerts *alerts;	      /* the duty team's alerts; NULL: none set up */
 	vocab *words;	      /* the content's words, for word prediction (kiosk_words.c) */
 	kiosk_clock_fn clock; /* NULL: the real one */
 	void *clock_ctx;

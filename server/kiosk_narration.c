@@ -709,7 +709,8 @@ void kiosk_prerender(kiosk *p)
 		if (content_picture_alt(c, pg->picture))
 			add_text(p, content_picture_alt(c, pg->picture));
 		for (size_t k = 0; k < pg->nsay; k++)
-			add_text(p, pg->say[k]);
+			if (pg->say[k][0] != '{') /* {who-is-told}: a message, read below */
+				add_text(p, pg->say[k]);
 		if (pg->ask)
 			add_text(p, pg->ask);
 		if (pg->hint)

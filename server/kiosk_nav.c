@@ -138,6 +138,7 @@ void kiosk_show_page(kiosk_session *s, long long seq)
 		vp.agreement_asked = agreement_asked(s);
 	}
 	vp.review_requested = s->review_requested;
+	vp.alerts_safeguarding = alerts_tells(s->p->alerts, "safeguarding");
 	vp.disagree_sent = s->disagree_sent;
 	vp.notice = s->notice;
 	vp.read_only = kiosk_read_only(s);

@@ -81,7 +81,14 @@ enum {
 	O_METRICS_ALLOW,
 	O_METRICS_TOKEN_FILE,
 	O_LOG_LEVEL,
-	O_KEEP
+	O_KEEP,
+	O_ALERT_SMTP,
+	O_ALERT_FROM,
+	O_ALERT_TO,
+	O_ALERT_WEBHOOK,
+	O_ALERT_TOKEN_FILE,
+	O_ALERT_KINDS,
+	O_PUBLIC_URL
 };
 
 static const struct option long_options[] = {
@@ -124,6 +131,13 @@ static const struct option long_options[] = {
     {"metrics-token-file", required_argument, NULL, O_METRICS_TOKEN_FILE},
     {"log-level", required_argument, NULL, O_LOG_LEVEL},
     {"keep", required_argument, NULL, O_KEEP},
+    {"alert-smtp", required_argument, NULL, O_ALERT_SMTP},
+    {"alert-from", required_argument, NULL, O_ALERT_FROM},
+    {"alert-to", required_argument, NULL, O_ALERT_TO},
+    {"alert-webhook", required_argument, NULL, O_ALERT_WEBHOOK},
+    {"alert-webhook-token-file", required_argument, NULL, O_ALERT_TOKEN_FILE},
+    {"alert-kinds", required_argument, NULL, O_ALERT_KINDS},
+    {"public-url", required_argument, NULL, O_PUBLIC_URL},
     {NULL, 0, NULL, 0},
 };
 
@@ -279,6 +293,20 @@ static const char **text_of(options *o, int opt)
 		return &o->role;
 	case O_CONFIG:
 		return &o->config_path;
+	case O_ALERT_SMTP: /* the alerts' options are checked whole when the app opens */
+		return &a->alerts.smtp;
+	case O_ALERT_FROM:
+		return &a->alerts.from;
+	case O_ALERT_TO:
+		return &a->alerts.to;
+	case O_ALERT_WEBHOOK:
+		return &a->alerts.webhook;
+	case O_ALERT_TOKEN_FILE:
+		return &a->alerts.token_file;
+	case O_ALERT_KINDS:
+		return &a->alerts.kinds;
+	case O_PUBLIC_URL:
+		return &a->alerts.public_url;
 	default:
 		return NULL;
 	}

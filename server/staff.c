@@ -216,6 +216,8 @@ static const message_route routes[] = {
     {"kiosk_revoke", staff_handle_kiosk_revoke, AUTH_MANAGE_KIOSKS},
     {"export", staff_handle_export, AUTH_EXPORT_DATA},
     {"erase", staff_handle_erase, AUTH_ERASE_PLAN},
+    {"alerts", staff_handle_alerts, AUTH_MANAGE_ALERTS},
+    {"alert_retry", staff_handle_alert_retry, AUTH_MANAGE_ALERTS},
 };
 
 /* Before a handler runs: the user's role may take its action. */
@@ -300,6 +302,11 @@ staff *staff_new(const content *c, store *st, users *u, const unsigned char *cod
 void staff_set_content(staff *sf, const content *c)
 {
 	sf->c = c;
+}
+
+void staff_set_alerts(staff *sf, const alerts *al)
+{
+	sf->alerts = al;
 }
 
 void staff_set_clock(staff *sf, staff_clock_fn fn, void *ctx)

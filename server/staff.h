@@ -11,6 +11,7 @@
 #ifndef PLANALOUD_STAFF_H
 #define PLANALOUD_STAFF_H
 
+#include "alerts.h"
 #include "content.h"
 #include "message.h"
 #include "store.h"
@@ -33,6 +34,8 @@ void staff_set_content(staff *sf, const content *c);
 typedef long long (*staff_clock_fn)(void *ctx);
 /* For tests: a clock other than the real one (fn NULL: the real one again). */
 void staff_set_clock(staff *sf, staff_clock_fn fn, void *ctx);
+/* The duty team's alerts (borrowed; NULL: none set up), for the Alerts page to say how they go. */
+void staff_set_alerts(staff *sf, const alerts *al);
 
 /* A new staff connection. token (may be NULL: no cookie) is the session token from its cookie.
  * Without a live login the session says login-needed and asks ws.c to close; it is still

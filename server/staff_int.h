@@ -40,6 +40,7 @@ struct staff {
 	message_io io;
 	staff_clock_fn clock;
 	void *clock_ctx;
+	const alerts *alerts; /* the duty team's alerts, or NULL */
 };
 
 struct staff_session {
@@ -230,5 +231,9 @@ int staff_handle_erase(void *session, const cJSON *m, long long seq);
 int staff_handle_export(void *session, const cJSON *m, long long seq);
 /* staff_words.c: what is hard to read in a text staff write for the person. */
 int staff_handle_check_words(void *session, const cJSON *m, long long seq);
+
+/* staff_alerts.c: the alerts outbox (admins). */
+int staff_handle_alerts(void *session, const cJSON *m, long long seq);
+int staff_handle_alert_retry(void *session, const cJSON *m, long long seq);
 
 #endif

@@ -372,6 +372,23 @@ static const char *const migrations[] = {
     "  one INTEGER PRIMARY KEY CHECK (one = 1),"
     "  id BLOB NOT NULL CHECK (length(id) = 32)"
     ");",
+
+    /* 9: the alerts outbox (store_alerts.c): one row per flag and way of telling the duty team
+     * (email, webhook), written in the same transaction as the flag and kept until delivered.
+     * It names the kind and the plan's number, never the person. No foreign key: an erased plan
+     * leaves its number, and an alert about it is still owed. */
+    "CREATE TABLE alerts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('safeguarding','advocacy','review')),"
+    "  channel TEXT NOT NULL CHECK (channel IN ('email','webhook')),"
+    "  plan_id INTEGER NOT NULL,"
+    "  created_ms INTEGER NOT NULL,"
+    "  tries INTEGER NOT NULL DEFAULT 0,"
+    "  next_ms INTEGER NOT NULL,"
+    "  last_error TEXT NOT NULL DEFAULT '',"
+    "  sent_ms INTEGER"
+    ");"
+    "CREATE INDEX alerts_due ON alerts(next_ms) WHERE sent_ms IS NULL;",
 };
 
 int db_schema_target(void)

@@ -648,7 +648,9 @@ static void add_kind_fields(cJSON *o, const view_params *vp, const content_page 
 }
 
 /* A say line; one holding {budget} says the person's weekly budget, or, where the council has
- * set none yet, budget.none in its place (docs/content-format.md). */
+ * set none yet, budget.none in its place; {who-is-told} alone says who is being told of a
+ * safeguarding flag: the duty team now, or the social worker when they look
+ * (docs/content-format.md). */
 static cJSON *say_text(const view_params *vp, const content_page *pg, size_t i)
 {
 	const char *line = pg->say[i];
@@ -657,6 +659,11 @@ static cJSON *say_text(const view_params *vp, const content_page *pg, size_t i)
 	cJSON *o;
 
 	snprintf(what, sizeof(what), "say/%zu", i + 1);
+	if (strcmp(line, "{who-is-told}") == 0) /* what happens now, as it truly does */
+		return msg_obj(vp->c,
+			       vp->alerts_safeguarding ? "safeguarding.told.alert"
+						       : "safeguarding.told.staff",
+			       NULL);
 	if (!strstr(line, "{budget}"))
 		return page_text(pg, what, line);
 	if (vp->budget_pence < 0)

@@ -73,6 +73,7 @@ typedef struct view_params {
 	const char *notice;  /* a message name to show on arrival, or NULL */
 	int back, next;
 	int read_only;
+	int alerts_safeguarding; /* a safeguarding flag alerts the duty team at once */
 } view_params;
 
 /* The page description {"type":"page",...} for the page at index. NULL when memory runs out. */

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The server's layout rules, checked: no source file over 800 lines, no function over 80 lines
 # (data tables are not functions), SQL only in the store (only store*.c include sqlite3.h), eSpeak
-# only in tts.c, and no plan status compared as a string outside plan.c and the store.
+# only in tts.c, libcurl only in alerts_send.c, and no plan status compared as a string outside
+# plan.c and the store.
 set -u
 cd "$(dirname "$0")/.."
 bad=0
@@ -19,6 +20,9 @@ for f in $(grep -l '#include <sqlite3.h>' server/*.c server/*.h); do
 done
 for f in $(grep -l '#include <espeak-ng/' server/*.c server/*.h); do
   [ "$f" = server/tts.c ] || { echo "$f includes eSpeak: only tts.c does"; bad=1; }
+done
+for f in $(grep -l '#include <curl/' server/*.c server/*.h); do
+  [ "$f" = server/alerts_send.c ] || { echo "$f includes libcurl: only alerts_send.c does"; bad=1; }
 done
 statuses='"(draft|submitted|changes_requested|agreed|not_agreed|signed_off|review_due)"'
 for f in server/*.c; do

@@ -1,6 +1,6 @@
 // Plan Aloud staff page: the connection (docs/staff.md), who is logged in, and which view the
 // address shows (#caseload, #invite, #plan/7, #letter/7, #versions/7, #audit/7, #review/7,
-// #kiosks, #export/7, #erase/7).
+// #kiosks, #export/7, #erase/7, #alerts).
 // The server holds every plan and checks every request; this page asks, shows the answer, and
 // keeps nothing but the plan code it has just been given (for printing the letter).
 
@@ -18,8 +18,9 @@ import * as review from './review.js';
 import * as kiosks from './kiosks.js';
 import * as exportView from './export.js';
 import * as erase from './erase.js';
+import * as alerts from './alerts.js';
 
-const VIEWS = { caseload, invite, letter, plan, versions, audit, review, kiosks, export: exportView, erase };
+const VIEWS = { caseload, invite, letter, plan, versions, audit, review, kiosks, export: exportView, erase, alerts };
 const LOGIN = '/staff/login.html';
 
 const $ = (id) => document.getElementById(id);
