@@ -1,5 +1,6 @@
 /* probe: the server's metrics, by name, and where each is read. */
 #include "probe.h"
+#include "store_alerts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,8 @@ struct probe {
 	long long plans[PLAN_STATUS_COUNT];
 	long long flags[STORE_FLAG_KINDS];
 	long long db_bytes;
+	long long backup_at_ms; /* the last good backup's time; 0: none yet */
+	long long alerts_pending, alerts_failed;
 };
 
 static long long monotonic_s(void)
@@ -21,6 +24,16 @@ static long long monotonic_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (long long)t.tv_sec;
+}
+
+/* The last good backup's time into p->backup_at_ms (0 when none). 0, or -1. */
+static int last_backup(probe *p)
+{
+	store_backup_row row;
+	int rc = store_last_backup(p->src.st, 1, &row);
+
+	p->backup_at_ms = rc == 0 ? row.at_ms : 0;
+	return rc < 0 ? -1 : 0;
 }
 
 /* The database's figures, read again when they are older than PROBE_DB_EVERY_S. 0, or -1. */
@@ -33,7 +46,8 @@ static int db_figures(probe *p)
 	p->read_at = now ? now : 1;
 	p->read_failed = store_caseload_counts(p->src.st, p->plans) ||
 			 store_open_flag_counts(p->src.st, p->flags) ||
-			 store_size(p->src.st, &p->db_bytes);
+			 store_size(p->src.st, &p->db_bytes) || last_backup(p) ||
+			 store_alert_counts(p->src.st, &p->alerts_pending, &p->alerts_failed);
 	return p->read_failed ? -1 : 0;
 }
 
@@ -72,6 +86,34 @@ static int read_db_bytes(void *ctx, metrics_out *o)
 	probe *p = ctx;
 
 	return db_figures(p) ? -1 : metrics_put(o, NULL, (double)p->db_bytes);
+}
+
+/* Seconds since the last good backup; nothing at all (no sample) before the first one, so an
+ * alert rule can say "absent" as well as "too old". */
+static int read_backup_age(void *ctx, metrics_out *o)
+{
+	probe *p = ctx;
+	struct timespec now;
+	double age;
+
+	if (db_figures(p))
+		return -1;
+	if (!p->backup_at_ms)
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &now);
+	age = (double)now.tv_sec + (double)now.tv_nsec / 1e9 - (double)p->backup_at_ms / 1000.0;
+	return metrics_put(o, NULL, age > 0 ? age : 0); /* a clock set back says "just now" */
+}
+
+static int read_alerts(void *ctx, metrics_out *o)
+{
+	probe *p = ctx;
+
+	if (db_figures(p))
+		return -1;
+	if (metrics_put(o, "state=\"pending\"", (double)p->alerts_pending))
+		return -1;
+	return metrics_put(o, "state=\"failing\"", (double)p->alerts_failed);
 }
 
 static int read_connections(void *ctx, metrics_out *o)
@@ -194,6 +236,14 @@ probe *probe_new(metrics *m, const probe_sources *src)
 			   "Open flags for staff, by kind.", read_flags, p) ||
 	    metrics_reader(m, "planaloud_database_bytes", METRICS_GAUGE,
 			   "The database file's size (its pages).", read_db_bytes, p) ||
+	    metrics_reader(m, "planaloud_backup_age_seconds", METRICS_GAUGE,
+			   "Seconds since the last good backup (absent before the first).",
+			   read_backup_age, p) ||
+	    metrics_reader(
+		m, "planaloud_alerts", METRICS_GAUGE,
+		"Alerts to the duty team not yet delivered; failing: tried and failed at "
+		"least once.",
+		read_alerts, p) ||
 	    metrics_reader(m, "process_start_time_seconds", METRICS_GAUGE,
 			   "When the server started, in seconds since the Unix epoch.", read_start,
 			   p)) {

@@ -203,6 +203,33 @@ static void only_the_addresses_allowed_should_read_the_metrics(void)
 	testsrv_cleanup(&s);
 }
 
+/* An operator's alerts on backups and on alerts to the duty team: no backup yet is no sample
+ * (so "absent" can alert); after `planaloud backup`, its age; alerts waiting, none here. */
+static void the_last_backups_age_and_the_alerts_waiting_should_show(void)
+{
+	testsrv s = {0};
+	char data[256], dest[300];
+	ran r;
+
+	CHECK(start_other(&s, NULL) == 0);
+	CHECK(scrape_from(s.port, NULL, NULL, NULL, 0) == 200 && parses(body));
+	CHECK(value("planaloud_backup_age_seconds", NULL) < 0);
+	CHECK(value("planaloud_alerts", "state=\"pending\"") == 0);
+	CHECK(value("planaloud_alerts", "state=\"failing\"") == 0);
+	CHECK(testsrv_stop(&s) == 0);
+	snprintf(data, sizeof(data), "%s", s.dir);
+	snprintf(dest, sizeof(dest), "%s/backup.db", data);
+	RUN_BIN(&r, NULL, "--data", data, "backup", dest);
+	CHECK(r.status == 0);
+	CHECK(testsrv_start(&s, PLANALOUD_BINARY, data, 0, NULL) == 0);
+	s.own_dir = 1; /* the folder start_other made, removed at the end */
+	CHECK(scrape_from(s.port, NULL, NULL, NULL, 0) == 200 && parses(body));
+	CHECK(value("planaloud_backup_age_seconds", NULL) >= 0 &&
+	      value("planaloud_backup_age_seconds", NULL) < 600);
+	testsrv_stop(&s);
+	testsrv_cleanup(&s);
+}
+
 static void the_bearer_token_should_let_a_scraper_in_and_nothing_else(void)
 {
 	testsrv s = {0};
@@ -489,6 +516,7 @@ int main(void)
 	testsrv_stop(&srv);
 	RUN(only_the_addresses_allowed_should_read_the_metrics);
 	RUN(the_bearer_token_should_let_a_scraper_in_and_nothing_else);
+	RUN(the_last_backups_age_and_the_alerts_waiting_should_show);
 	RUN(a_bad_metrics_option_should_stop_start_up_and_say_why);
 	remove_dir();
 	RUN(the_log_of_a_journey_should_hold_its_events_and_none_of_its_words);
