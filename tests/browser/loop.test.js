@@ -470,8 +470,7 @@ test('the loop: invite, write, comment, send back, change, agree, sign off, revi
       await typeAndSave(k, '#answer', REVIEW_WHY);
       await k.click('#review-request');
       await k.waitForSelector('#review-sent');
-      assert.equal((await k.textContent('#review-sent')).trim(),
-        'We have told your social worker. They will contact you.');
+      assert.equal((await k.textContent('#review-sent')).trim(), message('review.sent'));
       await closeKiosk();
 
       for (const [who, page] of [['manager', mg], ['caseworker', cw]]) {
@@ -534,8 +533,7 @@ test('the "No" path: the person does not agree, says why, and the caseworker rea
       await k.click('#not-agreed-send');
       await k.waitForSelector('#not-agreed-sent');
       await k.waitForFunction(() => document.activeElement?.id === 'not-agreed-sent');
-      assert.equal((await k.textContent('#not-agreed-sent')).trim(),
-        'Thank you. We have told your social worker. They will contact you.');
+      assert.equal((await k.textContent('#not-agreed-sent')).trim(), message('not-agreed.sent'));
       assert.equal(await k.inputValue('#answer'), why, 'their words stay on the page');
       await audit(k, 'kiosk: not-agreed, sent');
       assert.deepEqual(kiosk.pageErrors, []);
