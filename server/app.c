@@ -176,6 +176,19 @@ static long long retention_job(void *ctx)
 	return n.more ? 1 : RETENTION_EVERY_S;
 }
 
+#ifndef PLANALOUD_VERSION
+#define PLANALOUD_VERSION "unknown"
+#endif
+
+/* What the admins' health page shows of the running server (staff.h). */
+static void health_of(void *ctx, staff_health *out)
+{
+	app *a = ctx;
+
+	out->version = PLANALOUD_VERSION;
+	ws_connections(a->server, &out->connections, &out->websockets);
+}
+
 app *app_open(const app_config *cfg, char *err, size_t errlen)
 {
 	app *a = calloc(1, sizeof(*a));
@@ -216,6 +229,7 @@ app *app_open(const app_config *cfg, char *err, size_t errlen)
 		goto fail;
 	a->retain = cfg->retain;
 	ws_every(a->server, 0, retention_job, a);
+	staff_set_health(a->workspace, health_of, a);
 	start_narration(a, cfg);
 	return a;
 fail:

@@ -39,6 +39,8 @@ static const struct {
     [AUTH_MANAGE_KIOSKS] = {"manage_kiosks", ADMIN},
     [AUTH_EXPORT_DATA] = {"export_data", MANAGER | ADMIN},
     [AUTH_ERASE_PLAN] = {"erase_plan", ADMIN},
+    [AUTH_VIEW_SERVICE_AUDIT] = {"view_service_audit", ADMIN},
+    [AUTH_VIEW_HEALTH] = {"view_health", ADMIN},
 };
 
 const char *auth_role_name(auth_role role)

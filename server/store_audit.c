@@ -93,3 +93,28 @@ int store_audit_each_recent(store *s, long long before_id, int limit, store_audi
 		   ? -1
 		   : 0;
 }
+
+int store_audit_each_service(store *s, long long before_id, int limit, const char *const *actions,
+			     int nactions, long long user_id, store_audit_fn fn, void *ctx)
+{
+	audit_each e = {fn, ctx};
+	const char *a[STORE_AUDIT_ACTIONS_MAX] = {0};
+
+	if (limit < 1 || nactions < 0 || nactions > STORE_AUDIT_ACTIONS_MAX)
+		return -1;
+	for (int i = 0; i < nactions; i++)
+		a[i] = actions[i];
+	/* ?2 to ?7 are the actions asked for ("" where fewer); ?8 the user (0: anyone). The rows
+	 * come from audit_service, an index of the rows about no plan, newest first. */
+	return db_rows(s, each_audit, &e,
+		       "SELECT " AUDIT_COLUMNS " FROM audit INDEXED BY audit_service "
+		       "WHERE plan_id IS NULL AND id < ?1 AND (?9 = 0 OR action IN "
+		       "(?2, ?3, ?4, ?5, ?6, ?7)) AND (?8 <= 0 OR actor_id = ?8 OR "
+		       "json_extract(detail, '$.user_id') = ?8) ORDER BY id DESC LIMIT ?10",
+		       "ITTTTTTIII", before_id > 0 ? before_id : (long long)INT64_MAX,
+		       a[0] ? a[0] : "", a[1] ? a[1] : "", a[2] ? a[2] : "", a[3] ? a[3] : "",
+		       a[4] ? a[4] : "", a[5] ? a[5] : "", user_id, (long long)nactions,
+		       (long long)bounded(limit)) < 0
+		   ? -1
+		   : 0;
+}

@@ -355,6 +355,10 @@ static const char *const migrations[] = {
     "CREATE INDEX resume_tokens_plan ON resume_tokens(plan_id);"
     "CREATE INDEX answers_visit ON answers(visit_id);"
     "CREATE INDEX flags_visit ON flags(visit_id);",
+
+    /* 8: the admin's audit log of the service (logins, accounts, kiosks: the rows about no
+     * plan), read newest first a page at a time without passing every plan's rows. */
+    "CREATE INDEX IF NOT EXISTS audit_service ON audit(id) WHERE plan_id IS NULL;",
 };
 
 int db_migrate(store *s, char *err, size_t errlen)

@@ -479,6 +479,12 @@ message_io ws_io(void)
 	return (message_io){conn_send, conn_send_binary};
 }
 
+void ws_connections(const ws *w, int *connections, int *websockets)
+{
+	*connections = w->conns ? tally_total(w->conns) : 0;
+	*websockets = w->sockets ? tally_total(w->sockets) : 0;
+}
+
 void ws_wake(ws *w)
 {
 	lws_cancel_service(w->ctx);

@@ -58,5 +58,7 @@ void ws_wake(ws *w);
  * (negative: never). One job per server; ctx is borrowed until ws_free. */
 typedef long long (*ws_job_fn)(void *ctx);
 void ws_every(ws *w, long long first_s, ws_job_fn fn, void *ctx);
+/* The network connections open now, and of them the websockets (pages open). */
+void ws_connections(const ws *w, int *connections, int *websockets);
 
 #endif
