@@ -137,7 +137,7 @@ int staff_handle_audit_log(void *session, const cJSON *m, long long seq)
 	staff_session *ss = session;
 	const cJSON *before = cJSON_GetObjectItem(m, "before");
 	service_rows sr = {.ss = ss, .name_id = -1};
-	long long user;
+	long long user, scan_end = 0;
 	int k;
 	cJSON *r;
 
@@ -150,14 +150,17 @@ int staff_handle_audit_log(void *session, const cJSON *m, long long seq)
 	    store_audit_each_service(
 		ss->sf->st, before && !cJSON_IsNull(before) ? (long long)before->valuedouble : 0,
 		SERVICE_AUDIT_PAGE, k >= 0 ? kinds[k].actions : NULL, k >= 0 ? kinds[k].n : 0, user,
-		add_row, &sr) ||
+		&scan_end, add_row, &sr) ||
 	    sr.failed || add_kinds(ss->sf->c, r)) {
 		cJSON_Delete(r);
 		return staff_fail(ss, "server");
 	}
-	/* A full page may have more behind it: ask again with "before" set to this. */
+	/* A full page may have more behind it, and so may a page that stopped at the end of the
+	 * rows it may look at: ask again with "before" set to this. */
 	if (sr.n == SERVICE_AUDIT_PAGE)
 		cJSON_AddNumberToObject(r, "before", (double)sr.last_id);
+	else if (scan_end > 0)
+		cJSON_AddNumberToObject(r, "before", (double)scan_end);
 	else
 		cJSON_AddNullToObject(r, "before");
 	staff_reply(ss, r, 0);

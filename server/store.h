@@ -271,10 +271,15 @@ int store_audit_each_recent(store *s, long long before_id, int limit, store_audi
 /* The rows about no plan (logins, accounts, kiosks), newest first, as the listings above:
  * only those whose action is one of actions[0..nactions) (nactions 0: any action; at most
  * STORE_AUDIT_ACTIONS_MAX), and with user_id > 0 only those the user made or that name them
- * (detail's user_id). Read from an index of those rows alone (migration 8). */
+ * (detail's user_id). Read from an index of those rows alone (migration 8), and at most
+ * STORE_AUDIT_SCAN of them a call, so that a rare filter costs no more than a common one:
+ * *scan_end is then the id to go on from (before_id of the next call) when the call stopped
+ * there, or 0 when it reached the oldest row. */
 #define STORE_AUDIT_ACTIONS_MAX 6
+#define STORE_AUDIT_SCAN	5000
 int store_audit_each_service(store *s, long long before_id, int limit, const char *const *actions,
-			     int nactions, long long user_id, store_audit_fn fn, void *ctx);
+			     int nactions, long long user_id, long long *scan_end,
+			     store_audit_fn fn, void *ctx);
 
 /* ---- the staff workspace (docs/staff.md) ----
  * Every function here that changes something is a staff write (see the top of this file: its

@@ -510,6 +510,53 @@ out:
 	wsclient_free(casey);
 }
 
+/* A rare kind among many newer rows: each reply looks at a bounded number of rows, and says
+ * where to go on from. */
+static void a_rare_filter_should_page_through_many_newer_rows_a_window_at_a_time(void)
+{
+	wsclient *ada = staff_as("ada", ADA_PW);
+	sqlite3 *db = db_open();
+	long long before = 0;
+	int asked = 0, found = 0;
+	cJSON *m;
+
+	CHECK(ada && db);
+	if (!ada || !db)
+		goto out;
+	CHECK(sqlite3_exec(db,
+			   "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE "
+			   "i < 6000) INSERT INTO audit (actor_kind, actor_id, role, action) "
+			   "SELECT 'staff', 1, 'caseworker', 'logout' FROM n",
+			   NULL, NULL, NULL) == SQLITE_OK);
+	m = ask(ada, "{\"type\":\"audit_log\",\"kind\":\"accounts\",\"user\":\"jo\"}");
+	CHECK(is_msg(m, "audit_log", NULL) && json_count(m, "rows") == 0);
+	before = (long long)json_num(m, "before", 0);
+	cJSON_Delete(m);
+	CHECK(before > 0);
+	while (before > 0 && asked++ < 5) {
+		m = ask(ada,
+			"{\"type\":\"audit_log\",\"kind\":\"accounts\",\"user\":\"jo\","
+			"\"before\":%lld}",
+			before);
+		CHECK(is_msg(m, "audit_log", NULL));
+		found += json_count(m, "rows");
+		before = (long long)json_num(m, "before", 0);
+		cJSON_Delete(m);
+	}
+	CHECK(asked == 1 && before == 0); /* the newest 5,000, then the rest */
+	CHECK(found > 0 &&
+	      found ==
+		  db_count("SELECT count(*) FROM audit WHERE plan_id IS NULL AND action IN "
+			   "('user_added','user_disabled','user_enabled','password_set',"
+			   "'role_changed') AND (actor_id = (SELECT id FROM users WHERE name = "
+			   "'jo') OR json_extract(detail, '$.user_id') = (SELECT id FROM users "
+			   "WHERE name = 'jo'))",
+			   0));
+out:
+	sqlite3_close(db);
+	wsclient_free(ada);
+}
+
 static void remove_dir(void)
 {
 	char cmd[128];
@@ -541,6 +588,7 @@ int main(void)
 	RUN(roles_should_change_but_never_leave_the_service_without_an_admin);
 	RUN(the_service_log_should_list_logins_and_account_changes_by_kind_and_user);
 	RUN(health_should_say_the_version_uptime_database_plans_flags_and_connections);
+	RUN(a_rare_filter_should_page_through_many_newer_rows_a_window_at_a_time);
 	CHECK(testsrv_alive(&srv));
 	CHECK(testsrv_stop(&srv) == 0);
 	remove_dir();

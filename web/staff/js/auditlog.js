@@ -50,10 +50,10 @@ export async function serviceLog(ctx) {
 
   function showRows(r) {
     const rows = Array.isArray(r.rows) ? r.rows : [];
+    before = r.before ?? null;
     slot.replaceChildren(rows.length
       ? table(HEADS, rows.map(toRow), { caption: 'Newest first' })
-      : h('p', { class: 'govuk-body', id: 'log-none', text: 'Nothing of this kind has been recorded.' }));
-    before = r.before ?? null;
+      : h('p', { class: 'govuk-body', id: 'log-none', text: before == null ? 'Nothing of this kind has been recorded.' : 'None among the most recent entries.' }));
     more.hidden = before == null;
   }
 
@@ -63,8 +63,13 @@ export async function serviceLog(ctx) {
       ctx.failed(older);
       return;
     }
+    if (!slot.querySelector('tbody')) { // none shown yet: these are the first
+      showRows(older);
+      ctx.announce(`${(older.rows || []).length} older entries shown.`);
+      return;
+    }
     const fresh = table(HEADS, (older.rows || []).map(toRow)).querySelectorAll('tbody tr');
-    slot.querySelector('tbody')?.append(...fresh);
+    slot.querySelector('tbody').append(...fresh);
     before = older.before ?? null;
     more.hidden = before == null;
     ctx.announce(`${fresh.length} older entries shown.`);
