@@ -1066,6 +1066,58 @@ static void store_audit_should_list_a_plans_rows_newest_first(void)
 	store_close(s);
 }
 
+static void roles_and_disabling_should_never_leave_no_enabled_admin(void)
+{
+	store *s = open_memory();
+	store_actor by = {STORE_ACTOR_STAFF, 1, "admin"};
+	unsigned char th[STORE_HASH_BYTES];
+	char err[STORE_ERR_LEN] = "";
+	long long ada = 0, bo = 0;
+	store_session ses;
+	audit_seen a = {0, ""};
+	const char *const accounts[] = {"role_changed", "password_set"};
+	long long end = -1;
+
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	CHECK(store_user_add(s, "ada", "admin", SOME_HASH, 1, NULL, &ada, NULL, 0) == 0);
+	CHECK(store_user_add(s, "bo", "caseworker", SOME_HASH, 1, NULL, &bo, NULL, 0) == 0);
+	/* ada alone: neither stepping down nor being disabled */
+	CHECK(store_user_set_role(s, ada, "manager", &by, err, sizeof(err)) == 2);
+	CHECK(strstr(err, "administrator") != NULL);
+	CHECK(store_user_set_disabled(s, ada, 1, 5, &by, err, sizeof(err)) == 2);
+	CHECK(store_user_set_role(s, 999, "manager", &by, err, sizeof(err)) == 1);
+	CHECK(store_user_set_role(s, bo, "caseworker", &by, err, sizeof(err)) == 0); /* no change */
+	/* with bo an admin too, ada may step down; then bo is the last */
+	CHECK(store_user_set_role(s, bo, "admin", &by, err, sizeof(err)) == 0);
+	CHECK(store_user_set_role(s, ada, "manager", &by, err, sizeof(err)) == 0);
+	CHECK(store_user_set_disabled(s, bo, 1, 5, &by, err, sizeof(err)) == 2);
+	/* a new password ends the user's sessions */
+	hash_of(3, th);
+	{
+		store_user u;
+
+		CHECK(store_user_get(s, bo, &u) == 0);
+		CHECK(store_login_ok(s, &u, th, 10, NULL, 0) == 0);
+	}
+	CHECK(store_session_find(s, th, &ses) == 0);
+	CHECK(store_user_set_password(s, bo, SOME_HASH, &by, NULL, 0) == 0);
+	CHECK(store_session_find(s, th, &ses) == 1);
+	/* the service's log: the two role changes and the password, newest first, by kind */
+	CHECK(store_audit_each_service(s, 0, 50, accounts, 2, 0, &end, note_action, &a) == 0);
+	CHECK_STR(a.actions, "staff:password_set,staff:role_changed,staff:role_changed");
+	CHECK(end == 0); /* fewer rows than a window: nothing older to look at */
+	memset(&a, 0, sizeof(a));
+	CHECK(store_audit_each_service(s, 0, 50, accounts, 2, bo, &end, note_action, &a) == 0);
+	CHECK_STR(a.actions, "staff:password_set,staff:role_changed"); /* those that name bo */
+	memset(&a, 0, sizeof(a));
+	CHECK(store_audit_each_service(s, 0, 50, accounts, 2, ada, &end, note_action, &a) == 0);
+	CHECK(a.n == 3); /* ada (user 1) made them all */
+	CHECK(store_audit_each_service(s, 0, 50, accounts, 7, 0, &end, note_action, &a) == -1);
+	store_close(s);
+}
+
 static void store_audit_should_bound_a_listing(void)
 {
 	store *s = open_memory();
@@ -1480,6 +1532,7 @@ int main(void)
 	RUN(store_staff_prune_should_forget_old_sessions_and_failures);
 	RUN(store_audit_should_list_a_plans_rows_newest_first);
 	RUN(store_audit_should_bound_a_listing);
+	RUN(roles_and_disabling_should_never_leave_no_enabled_admin);
 	RUN(store_audit_should_refuse_rows_that_are_not_right);
 	RUN(the_database_should_refuse_to_change_or_delete_audit_rows);
 	RUN(store_plan_invite_should_make_a_draft_with_needs_and_an_audit_row);
