@@ -226,6 +226,30 @@ static void bad_requests_about_users_should_be_refused_plainly_and_change_nothin
 	}
 	/* the connection is still good */
 	CHECK(ask_is(ada, "users", NULL, "{\"type\":\"users\"}"));
+	/* a message over 64 KiB: too-big, nothing added, and the connection closes (1009) */
+	{
+		snapshot before = snap();
+		size_t n = 70000;
+		char *msg = malloc(n + 1);
+		cJSON *m;
+
+		CHECK(msg != NULL);
+		if (msg) {
+			int head = snprintf(msg, n + 1,
+					    "{\"type\":\"user_add\",\"role\":\"admin\","
+					    "\"name\":\"");
+
+			memset(msg + head, 'a', n - (size_t)head - 2);
+			memcpy(msg + n - 2, "\"}", 3);
+			CHECK(wsclient_send_frame(ada, 1, WS_OP_TEXT, msg, n, 1) == 0);
+			m = wsclient_recv_json(ada, WAIT_MS);
+			CHECK(is_msg(m, "error", "too-big"));
+			cJSON_Delete(m);
+			CHECK(wsclient_wait_close(ada, WAIT_MS) == 1009);
+			CHECK(same(before, snap()));
+			free(msg);
+		}
+	}
 	wsclient_free(ada);
 }
 
