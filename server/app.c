@@ -259,6 +259,19 @@ static int start_alerts(app *a, const app_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+#ifndef PLANALOUD_VERSION
+#define PLANALOUD_VERSION "unknown"
+#endif
+
+/* What the admins' health page shows of the running server (staff.h). */
+static void health_of(void *ctx, staff_health *out)
+{
+	app *a = ctx;
+
+	out->version = PLANALOUD_VERSION;
+	ws_connections(a->server, &out->connections, &out->websockets);
+}
+
 app *app_open(const app_config *cfg, char *err, size_t errlen)
 {
 	app *a = calloc(1, sizeof(*a));
@@ -312,6 +325,7 @@ app *app_open(const app_config *cfg, char *err, size_t errlen)
 		err_set(err, errlen, "too many jobs for the server's loop");
 		goto fail;
 	}
+	staff_set_health(a->workspace, health_of, a);
 	start_narration(a, cfg);
 	a->probe = probe_new(
 	    a->stats,

@@ -40,6 +40,8 @@ static const struct {
     [AUTH_EXPORT_DATA] = {"export_data", MANAGER | ADMIN},
     [AUTH_ERASE_PLAN] = {"erase_plan", ADMIN},
     [AUTH_MANAGE_ALERTS] = {"manage_alerts", ADMIN},
+    [AUTH_VIEW_SERVICE_AUDIT] = {"view_service_audit", ADMIN},
+    [AUTH_VIEW_HEALTH] = {"view_health", ADMIN},
 };
 
 const char *auth_role_name(auth_role role)

@@ -30,6 +30,8 @@ typedef enum auth_action {
 	AUTH_EXPORT_DATA,   /* everything held about a person's plan (a subject access request) */
 	AUTH_ERASE_PLAN,    /* erase a person's plan, leaving a tombstone */
 	AUTH_MANAGE_ALERTS, /* the alerts outbox: what was sent, what failed, try again now */
+	AUTH_VIEW_SERVICE_AUDIT, /* the audit rows about no plan: logins, accounts, kiosks */
+	AUTH_VIEW_HEALTH,	 /* the service's health: version, uptime, database, connections */
 	AUTH_ACTION_COUNT
 } auth_action;
 

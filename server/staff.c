@@ -218,6 +218,14 @@ static const message_route routes[] = {
     {"erase", staff_handle_erase, AUTH_ERASE_PLAN},
     {"alerts", staff_handle_alerts, AUTH_MANAGE_ALERTS},
     {"alert_retry", staff_handle_alert_retry, AUTH_MANAGE_ALERTS},
+    {"users", staff_handle_users, AUTH_MANAGE_USERS},
+    {"user_add", staff_handle_user_add, AUTH_MANAGE_USERS},
+    {"user_password", staff_handle_user_password, AUTH_MANAGE_USERS},
+    {"user_disable", staff_handle_user_disable, AUTH_MANAGE_USERS},
+    {"user_enable", staff_handle_user_enable, AUTH_MANAGE_USERS},
+    {"user_role", staff_handle_user_role, AUTH_MANAGE_USERS},
+    {"audit_log", staff_handle_audit_log, AUTH_VIEW_SERVICE_AUDIT},
+    {"health", staff_handle_health, AUTH_VIEW_HEALTH},
 };
 
 /* Before a handler runs: the user's role may take its action. */
@@ -296,6 +304,7 @@ staff *staff_new(const content *c, store *st, users *u, const unsigned char *cod
 	sf->code_key = code_key;
 	sf->io = io;
 	sf->clock = real_clock;
+	sf->started_s = real_clock(NULL);
 	return sf;
 }
 

@@ -37,6 +37,17 @@ void staff_set_clock(staff *sf, staff_clock_fn fn, void *ctx);
 /* The duty team's alerts (borrowed; NULL: none set up), for the Alerts page to say how they go. */
 void staff_set_alerts(staff *sf, const alerts *al);
 
+/* What the running server says of itself on the admins' health page (staff_service.c). */
+typedef struct staff_health {
+	const char *version; /* borrowed; NULL: not known */
+	long long started_s; /* when the server started: seconds since 1970 (preset: staff_new's) */
+	int connections;     /* network connections open now */
+	int websockets;	     /* of them, pages open (kiosks and staff) */
+} staff_health;
+/* Fills what it knows of *out, on the loop's thread, each time the health page is asked for. */
+typedef void (*staff_health_fn)(void *ctx, staff_health *out);
+void staff_set_health(staff *sf, staff_health_fn fn, void *ctx);
+
 /* A new staff connection. token (may be NULL: no cookie) is the session token from its cookie.
  * Without a live login the session says login-needed and asks ws.c to close; it is still
  * returned (NULL only when memory runs out). */

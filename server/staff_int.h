@@ -40,7 +40,10 @@ struct staff {
 	message_io io;
 	staff_clock_fn clock;
 	void *clock_ctx;
-	const alerts *alerts; /* the duty team's alerts, or NULL */
+	const alerts *alerts;	/* the duty team's alerts, or NULL */
+	staff_health_fn health; /* staff_service.c: what the server says of itself, or NULL */
+	void *health_ctx;
+	long long started_s; /* when staff_new ran */
 };
 
 struct staff_session {
@@ -231,6 +234,16 @@ int staff_handle_erase(void *session, const cJSON *m, long long seq);
 int staff_handle_export(void *session, const cJSON *m, long long seq);
 /* staff_words.c: what is hard to read in a text staff write for the person. */
 int staff_handle_check_words(void *session, const cJSON *m, long long seq);
+/* staff_users.c: staff accounts (admins). */
+int staff_handle_users(void *session, const cJSON *m, long long seq);
+int staff_handle_user_add(void *session, const cJSON *m, long long seq);
+int staff_handle_user_password(void *session, const cJSON *m, long long seq);
+int staff_handle_user_disable(void *session, const cJSON *m, long long seq);
+int staff_handle_user_enable(void *session, const cJSON *m, long long seq);
+int staff_handle_user_role(void *session, const cJSON *m, long long seq);
+/* staff_service.c: the service's audit log and its health (admins). */
+int staff_handle_audit_log(void *session, const cJSON *m, long long seq);
+int staff_handle_health(void *session, const cJSON *m, long long seq);
 
 /* staff_alerts.c: the alerts outbox (admins). */
 int staff_handle_alerts(void *session, const cJSON *m, long long seq);

@@ -150,16 +150,23 @@ int store_user_add(store *s, const char *name, const char *role, const char *pas
 /* By name, whatever its case: 0 and *out, 1 when there is no such user. */
 int store_user_find(store *s, const char *name, store_user *out);
 int store_user_get(store *s, long long id, store_user *out);
-/* A new password, audited as "password_set" by `by`. 0, or 1 when there is no such user. */
+/* A new password, audited as "password_set" by `by`; every session of the user ends with the old
+ * password. 0, or 1 when there is no such user. */
 int store_user_set_password(store *s, long long id, const char *password_hash,
 			    const store_actor *by, char *err, size_t errlen);
 /* The same password under stronger hashing parameters (at login): not audited. */
 int store_user_rehash(store *s, long long id, const char *password_hash);
 /* Disables (ending every session of the user at once) or enables a user, audited as
- * "user_disabled" or "user_enabled" by `by`. 0; 1 when there is no such user. Setting the state
- * the user is already in changes nothing and audits nothing. */
+ * "user_disabled" or "user_enabled" by `by`. 0; 1 when there is no such user; 2 (and err says
+ * why) when disabling would leave no enabled admin. Setting the state the user is already in
+ * changes nothing and audits nothing. */
 int store_user_set_disabled(store *s, long long id, int disabled, long long now_ms,
 			    const store_actor *by, char *err, size_t errlen);
+/* A new role ("caseworker", "manager" or "admin"), audited as "role_changed" ({user_id, name,
+ * from, to}) by `by`. 0 (the same role: nothing changes, nothing is audited); 1 when there is no
+ * such user; 2 (and err says why) when it would leave no enabled admin. */
+int store_user_set_role(store *s, long long id, const char *role, const store_actor *by, char *err,
+			size_t errlen);
 /* Every user, by name. The user is borrowed for the callback. */
 typedef void (*store_user_fn)(void *ctx, const store_user *u);
 int store_users_each(store *s, store_user_fn fn, void *ctx);
@@ -261,6 +268,18 @@ typedef int (*store_audit_fn)(void *ctx, const store_audit_row *row);
 int store_audit_each_for_plan(store *s, long long plan_id, long long before_id, int limit,
 			      store_audit_fn fn, void *ctx);
 int store_audit_each_recent(store *s, long long before_id, int limit, store_audit_fn fn, void *ctx);
+/* The rows about no plan (logins, accounts, kiosks), newest first, as the listings above:
+ * only those whose action is one of actions[0..nactions) (nactions 0: any action; at most
+ * STORE_AUDIT_ACTIONS_MAX), and with user_id > 0 only those the user made or that name them
+ * (detail's user_id). Read from an index of those rows alone (migration 8), and at most
+ * STORE_AUDIT_SCAN of them a call, so that a rare filter costs no more than a common one:
+ * *scan_end is then the id to go on from (before_id of the next call) when the call stopped
+ * there, or 0 when it reached the oldest row. */
+#define STORE_AUDIT_ACTIONS_MAX 6
+#define STORE_AUDIT_SCAN	5000
+int store_audit_each_service(store *s, long long before_id, int limit, const char *const *actions,
+			     int nactions, long long user_id, long long *scan_end,
+			     store_audit_fn fn, void *ctx);
 
 /* ---- the staff workspace (docs/staff.md) ----
  * Every function here that changes something is a staff write (see the top of this file: its

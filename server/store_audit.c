@@ -93,3 +93,47 @@ int store_audit_each_recent(store *s, long long before_id, int limit, store_audi
 		   ? -1
 		   : 0;
 }
+
+static int window_of(void *ctx, sqlite3_stmt *st)
+{
+	long long *w = ctx;
+
+	w[0] = sqlite3_column_int64(st, 0);
+	w[1] = sqlite3_column_int64(st, 1);
+	return 1;
+}
+
+int store_audit_each_service(store *s, long long before_id, int limit, const char *const *actions,
+			     int nactions, long long user_id, long long *scan_end,
+			     store_audit_fn fn, void *ctx)
+{
+	audit_each e = {fn, ctx};
+	const char *a[STORE_AUDIT_ACTIONS_MAX] = {0};
+	long long from = before_id > 0 ? before_id : (long long)INT64_MAX, w[2] = {0, 0};
+
+	*scan_end = 0;
+	if (limit < 1 || nactions < 0 || nactions > STORE_AUDIT_ACTIONS_MAX)
+		return -1;
+	for (int i = 0; i < nactions; i++)
+		a[i] = actions[i];
+	/* The window: the next STORE_AUDIT_SCAN rows about no plan (how many, the oldest). */
+	if (db_row(s, window_of, w,
+		   "SELECT count(*), coalesce(min(id), 0) FROM (SELECT id FROM audit INDEXED BY "
+		   "audit_service WHERE plan_id IS NULL AND id < ?1 ORDER BY id DESC LIMIT ?2)",
+		   "II", from, (long long)STORE_AUDIT_SCAN) < 0)
+		return -1;
+	if (w[0] == STORE_AUDIT_SCAN)
+		*scan_end = w[1];
+	/* ?2 to ?7 are the actions asked for ("" where fewer); ?8 the user (0: anyone); ?9 how
+	 * many actions (0: any); ?10 the limit; ?11 the window's oldest id. */
+	return db_rows(s, each_audit, &e,
+		       "SELECT " AUDIT_COLUMNS " FROM audit INDEXED BY audit_service "
+		       "WHERE plan_id IS NULL AND id < ?1 AND id >= ?11 AND (?9 = 0 OR action IN "
+		       "(?2, ?3, ?4, ?5, ?6, ?7)) AND (?8 <= 0 OR actor_id = ?8 OR "
+		       "json_extract(detail, '$.user_id') = ?8) ORDER BY id DESC LIMIT ?10",
+		       "ITTTTTTIIII", from, a[0] ? a[0] : "", a[1] ? a[1] : "", a[2] ? a[2] : "",
+		       a[3] ? a[3] : "", a[4] ? a[4] : "", a[5] ? a[5] : "", user_id,
+		       (long long)nactions, (long long)bounded(limit), w[1]) < 0
+		   ? -1
+		   : 0;
+}

@@ -389,6 +389,10 @@ static const char *const migrations[] = {
     "  sent_ms INTEGER"
     ");"
     "CREATE INDEX alerts_due ON alerts(next_ms) WHERE sent_ms IS NULL;",
+
+    /* 10: the admin's audit log of the service (logins, accounts, kiosks: the rows about no
+     * plan), read newest first a page at a time without passing every plan's rows. */
+    "CREATE INDEX IF NOT EXISTS audit_service ON audit(id) WHERE plan_id IS NULL;",
 };
 
 int db_schema_target(void)

@@ -2,6 +2,10 @@
 
 #include "store_int.h"
 
+#include "err.h"
+
+#include <string.h>
+
 /* ---- staff accounts ---- */
 
 #define USER_COLUMNS "id, name, role, password_hash, disabled, created_ms"
@@ -19,6 +23,12 @@ static void read_user(sqlite3_stmt *st, store_user *out)
 static int one_user(void *ctx, sqlite3_stmt *st)
 {
 	read_user(st, ctx);
+	return 1;
+}
+
+static int one_role(void *ctx, sqlite3_stmt *st)
+{
+	db_copy_col(ctx, 16, st, 0);
 	return 1;
 }
 
@@ -82,6 +92,12 @@ int store_user_set_password(store *s, long long id, const char *password_hash,
 		rc = 1;
 		goto out;
 	}
+	/* A new password is often given because the old one may be known: every session made
+	 * with the old one ends with it. */
+	if (db_run(s, "DELETE FROM staff_sessions WHERE user_id = ?", "I", id)) {
+		db_err(err, errlen, "ending a user's sessions", s->db);
+		goto out;
+	}
 	if (db_audit(s, by, -1, "password_set",
 		     AUDIT_SQL("json_object('user_id', ?6, 'name', (SELECT name FROM users "
 			       "WHERE id = ?6))"),
@@ -101,10 +117,30 @@ int store_user_rehash(store *s, long long id, const char *password_hash)
 		      id);
 }
 
+/* 0 when some enabled admin other than user id is left (or an error: -1); else 2, with err. */
+static int keeps_an_admin(store *s, long long id, char *err, size_t errlen)
+{
+	long long others = 0;
+
+	if (db_query_int(s, &others,
+			 "SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0 "
+			 "AND id <> ?",
+			 "I", id)) {
+		db_err(err, errlen, "counting administrators", s->db);
+		return -1;
+	}
+	if (others > 0)
+		return 0;
+	err_set(err, errlen,
+		"That would leave no administrator who can log in. Add another admin first.");
+	return 2;
+}
+
 int store_user_set_disabled(store *s, long long id, int disabled, long long now_ms,
 			    const store_actor *by, char *err, size_t errlen)
 {
 	long long was;
+	char role[16] = "";
 	int rc = -1, found, failed;
 
 	if (store_write_begin(s, err, errlen))
@@ -118,6 +154,13 @@ int store_user_set_disabled(store *s, long long id, int disabled, long long now_
 	}
 	if ((was != 0) == (disabled != 0)) {
 		rc = 0;
+		goto out;
+	}
+	if (disabled &&
+	    (db_row(s, one_role, role, "SELECT role FROM users WHERE id = ?", "I", id) < 0 ||
+	     (strcmp(role, "admin") == 0 && (rc = keeps_an_admin(s, id, err, errlen)) != 0))) {
+		if (rc == 0)
+			rc = -1;
 		goto out;
 	}
 	if (disabled)
@@ -136,6 +179,49 @@ int store_user_set_disabled(store *s, long long id, int disabled, long long now_
 			       "WHERE id = ?6))"),
 		     "I", id)) {
 		db_err(err, errlen, "auditing a change of user", s->db);
+		goto out;
+	}
+	rc = 0;
+out:
+	return store_write_finish(s, rc, err, errlen);
+}
+
+int store_user_set_role(store *s, long long id, const char *role, const store_actor *by, char *err,
+			size_t errlen)
+{
+	store_user was;
+	int rc = -1, found;
+
+	if (store_write_begin(s, err, errlen))
+		return -1;
+	/* The password hash is not needed here: it stays in the table. */
+	found = db_row(s, one_user, &was,
+		       "SELECT id, name, role, '', disabled, created_ms FROM users WHERE id = ?",
+		       "I", id);
+	if (found) {
+		rc = found;
+		if (found < 0)
+			db_err(err, errlen, "finding a user", s->db);
+		goto out;
+	}
+	if (strcmp(was.role, role) == 0) {
+		rc = 0;
+		goto out;
+	}
+	/* A disabled admin logs in nowhere: it may stop being one without a check. */
+	if (strcmp(was.role, "admin") == 0 && !was.disabled &&
+	    (rc = keeps_an_admin(s, id, err, errlen)) != 0)
+		goto out;
+	rc = -1;
+	if (db_run(s, "UPDATE users SET role = ? WHERE id = ?", "TI", role, id)) {
+		db_err(err, errlen, "changing a role", s->db);
+		goto out;
+	}
+	if (db_audit(s, by, -1, "role_changed",
+		     AUDIT_SQL("json_object('user_id', ?6, 'name', (SELECT name FROM users "
+			       "WHERE id = ?6), 'from', ?7, 'to', ?8)"),
+		     "ITT", id, was.role, role)) {
+		db_err(err, errlen, "auditing a change of role", s->db);
 		goto out;
 	}
 	rc = 0;

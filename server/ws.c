@@ -559,6 +559,12 @@ message_io ws_io(void)
 	return (message_io){conn_send, conn_send_binary};
 }
 
+void ws_connections(const ws *w, int *connections, int *websockets)
+{
+	*connections = (int)w->stats.open_tcp;
+	*websockets = (int)(w->stats.open_kiosk + w->stats.open_staff);
+}
+
 void ws_wake(ws *w)
 {
 	lws_cancel_service(w->ctx);

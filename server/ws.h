@@ -79,5 +79,7 @@ void ws_wake(ws *w);
  * is borrowed until ws_free. 0, or -1 when there are that many already. */
 typedef long long (*ws_job_fn)(void *ctx);
 int ws_every(ws *w, long long first_s, ws_job_fn fn, void *ctx);
+/* The network connections open now, and of them the websockets (pages open). */
+void ws_connections(const ws *w, int *connections, int *websockets);
 
 #endif

@@ -31,6 +31,8 @@ static const struct {
     {AUTH_EXPORT_DATA, "export_data", M | A},
     {AUTH_ERASE_PLAN, "erase_plan", A},
     {AUTH_MANAGE_ALERTS, "manage_alerts", A},
+    {AUTH_VIEW_SERVICE_AUDIT, "view_service_audit", A},
+    {AUTH_VIEW_HEALTH, "view_health", A},
 };
 
 static void auth_can_should_match_the_table_for_every_role_and_action(void)

@@ -184,7 +184,7 @@ static void a_database_from_before_the_counts_should_count_its_plans_once_migrat
 		fprintf(stderr, "  %s\n", err);
 		return;
 	}
-	CHECK(store_schema_version(s) == 9);
+	CHECK(store_schema_version(s) == 10);
 	CHECK(counts_match(s, path));
 	CHECK(plan_at(s, 100, PLAN_DRAFT) > 0);
 	CHECK(counts_match(s, path));

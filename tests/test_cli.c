@@ -267,6 +267,16 @@ static void user_password_should_replace_a_password(void)
 	CHECK(try_login(data, "ari", "the admin's new password") == USERS_LOGIN_OK);
 }
 
+static void user_disable_should_keep_the_last_admin(void)
+{
+	ran r;
+
+	/* ari is the only admin: disabling them would lock every admin out of the pages */
+	RUN_CLI(&r, NULL, "--data", data, "user", "disable", "ari");
+	CHECK(refused(&r, "no administrator who can log in"));
+	CHECK(try_login(data, "ari", "the admin's new password") == USERS_LOGIN_OK);
+}
+
 static void user_commands_should_refuse_what_they_do_not_know(void)
 {
 	ran r;
@@ -549,6 +559,7 @@ int main(void)
 	RUN(user_list_should_show_names_roles_and_state);
 	RUN(user_disable_should_stop_logins_and_enable_should_allow_them_again);
 	RUN(user_password_should_replace_a_password);
+	RUN(user_disable_should_keep_the_last_admin);
 	RUN(user_commands_should_refuse_what_they_do_not_know);
 	RUN(user_changes_should_be_in_the_audit_log);
 	RUN(files_the_server_makes_should_be_the_owners_alone);

@@ -97,7 +97,7 @@ static void store_should_open_in_memory_at_schema_version_5(void)
 	store *s = open_memory();
 
 	CHECK(s != NULL);
-	CHECK(store_schema_version(s) == 9);
+	CHECK(store_schema_version(s) == 10);
 	CHECK(store_ping(s) == 0);
 	CHECK(store_batch_open(s) == 0);
 	CHECK(store_commits(s) == 0);
@@ -112,11 +112,11 @@ static void store_should_migrate_a_new_file_once_and_reopen_it(void)
 	snprintf(path, sizeof(path), "%s/migrate.db", tmpdir);
 	s = store_open(path, err, sizeof(err));
 	CHECK(s != NULL);
-	CHECK(store_schema_version(s) == 9);
+	CHECK(store_schema_version(s) == 10);
 	store_close(s);
 	s = store_open(path, err, sizeof(err));
 	CHECK(s != NULL);
-	CHECK(store_schema_version(s) == 9);
+	CHECK(store_schema_version(s) == 10);
 	CHECK(store_ping(s) == 0);
 	store_close(s);
 }
@@ -677,8 +677,9 @@ static void store_close_should_drop_a_batch_that_was_not_committed(void)
 /* Any Argon2id string will do for the store: it does not check passwords. */
 
 /* Takes away everything migration 3 added, leaving schema 2 as it shipped. */
-#define UNDO_MIGRATION_9 "DROP TABLE alerts;"
-#define UNDO_MIGRATION_8 "DROP TABLE backups; DROP TABLE key_id;"
+#define UNDO_MIGRATION_10 "DROP INDEX audit_service;"
+#define UNDO_MIGRATION_9  "DROP TABLE alerts;"
+#define UNDO_MIGRATION_8  "DROP TABLE backups; DROP TABLE key_id;"
 #define UNDO_MIGRATION_7                                                                           \
 	"DROP TRIGGER plans_no_reuse; DROP TABLE plan_reads; DROP TABLE erasures;"                 \
 	"DROP INDEX flags_plan; DROP INDEX reviews_plan; DROP INDEX resume_tokens_plan;"           \
@@ -737,8 +738,8 @@ static void store_should_migrate_a_version_2_database_and_keep_its_plans_and_use
 	store_close(s);
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
 	CHECK(sqlite3_exec(db,
-			   UNDO_MIGRATION_9 UNDO_MIGRATION_8 UNDO_MIGRATION_7 UNDO_MIGRATION_6
-			       UNDO_MIGRATION_5 UNDO_MIGRATION_4 UNDO_MIGRATION_3
+			   UNDO_MIGRATION_10 UNDO_MIGRATION_9 UNDO_MIGRATION_8 UNDO_MIGRATION_7
+			       UNDO_MIGRATION_6 UNDO_MIGRATION_5 UNDO_MIGRATION_4 UNDO_MIGRATION_3
 			   "PRAGMA user_version = 2;",
 			   NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
@@ -751,7 +752,7 @@ static void store_should_migrate_a_version_2_database_and_keep_its_plans_and_use
 		fprintf(stderr, "  %s\n", err);
 		return;
 	}
-	CHECK(store_schema_version(s) == 9);
+	CHECK(store_schema_version(s) == 10);
 	CHECK(store_plan_find(s, hash, &found) == 0 && found == id);
 	CHECK(store_user_find(s, "casey", &u) == 0 && u.id == uid);
 	CHECK(store_needs_each(s, id, collect_need, &ns) == 0 && ns.n == 1);
@@ -762,8 +763,8 @@ static void store_should_migrate_a_version_2_database_and_keep_its_plans_and_use
 
 static void store_should_migrate_a_version_1_database_and_keep_its_plans(void)
 {
-	static const char *const downgrade = UNDO_MIGRATION_9 UNDO_MIGRATION_8 UNDO_MIGRATION_7
-	    UNDO_MIGRATION_6 UNDO_MIGRATION_5 UNDO_MIGRATION_4 UNDO_MIGRATION_3
+	static const char *const downgrade = UNDO_MIGRATION_10 UNDO_MIGRATION_9 UNDO_MIGRATION_8
+	    UNDO_MIGRATION_7 UNDO_MIGRATION_6 UNDO_MIGRATION_5 UNDO_MIGRATION_4 UNDO_MIGRATION_3
 	    "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;"
 	    "DROP TRIGGER audit_no_replace; DROP TABLE audit; DROP TABLE login_failures;"
 	    "DROP TABLE staff_sessions; DROP TABLE users; PRAGMA user_version = 1;";
@@ -798,7 +799,7 @@ static void store_should_migrate_a_version_1_database_and_keep_its_plans(void)
 		fprintf(stderr, "  %s\n", err);
 		return;
 	}
-	CHECK(store_schema_version(s) == 9);
+	CHECK(store_schema_version(s) == 10);
 	CHECK(store_plan_find(s, hash, &found) == 0 && found == id);
 	CHECK(store_answers_each(s, id, collect_answer, &a) == 0);
 	CHECK_STR(a.text, "who/0/=me;");
@@ -1065,6 +1066,58 @@ static void store_audit_should_list_a_plans_rows_newest_first(void)
 	CHECK(store_audit_each_recent(s, 0, 10, stop_at_first_row, &stopped) == 0);
 	CHECK(stopped == 1);
 	CHECK(store_audit_each_recent(s, 0, 0, collect_row, &rs) == -1);
+	store_close(s);
+}
+
+static void roles_and_disabling_should_never_leave_no_enabled_admin(void)
+{
+	store *s = open_memory();
+	store_actor by = {STORE_ACTOR_STAFF, 1, "admin"};
+	unsigned char th[STORE_HASH_BYTES];
+	char err[STORE_ERR_LEN] = "";
+	long long ada = 0, bo = 0;
+	store_session ses;
+	audit_seen a = {0, ""};
+	const char *const accounts[] = {"role_changed", "password_set"};
+	long long end = -1;
+
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	CHECK(store_user_add(s, "ada", "admin", SOME_HASH, 1, NULL, &ada, NULL, 0) == 0);
+	CHECK(store_user_add(s, "bo", "caseworker", SOME_HASH, 1, NULL, &bo, NULL, 0) == 0);
+	/* ada alone: neither stepping down nor being disabled */
+	CHECK(store_user_set_role(s, ada, "manager", &by, err, sizeof(err)) == 2);
+	CHECK(strstr(err, "administrator") != NULL);
+	CHECK(store_user_set_disabled(s, ada, 1, 5, &by, err, sizeof(err)) == 2);
+	CHECK(store_user_set_role(s, 999, "manager", &by, err, sizeof(err)) == 1);
+	CHECK(store_user_set_role(s, bo, "caseworker", &by, err, sizeof(err)) == 0); /* no change */
+	/* with bo an admin too, ada may step down; then bo is the last */
+	CHECK(store_user_set_role(s, bo, "admin", &by, err, sizeof(err)) == 0);
+	CHECK(store_user_set_role(s, ada, "manager", &by, err, sizeof(err)) == 0);
+	CHECK(store_user_set_disabled(s, bo, 1, 5, &by, err, sizeof(err)) == 2);
+	/* a new password ends the user's sessions */
+	hash_of(3, th);
+	{
+		store_user u;
+
+		CHECK(store_user_get(s, bo, &u) == 0);
+		CHECK(store_login_ok(s, &u, th, 10, NULL, 0) == 0);
+	}
+	CHECK(store_session_find(s, th, &ses) == 0);
+	CHECK(store_user_set_password(s, bo, SOME_HASH, &by, NULL, 0) == 0);
+	CHECK(store_session_find(s, th, &ses) == 1);
+	/* the service's log: the two role changes and the password, newest first, by kind */
+	CHECK(store_audit_each_service(s, 0, 50, accounts, 2, 0, &end, note_action, &a) == 0);
+	CHECK_STR(a.actions, "staff:password_set,staff:role_changed,staff:role_changed");
+	CHECK(end == 0); /* fewer rows than a window: nothing older to look at */
+	memset(&a, 0, sizeof(a));
+	CHECK(store_audit_each_service(s, 0, 50, accounts, 2, bo, &end, note_action, &a) == 0);
+	CHECK_STR(a.actions, "staff:password_set,staff:role_changed"); /* those that name bo */
+	memset(&a, 0, sizeof(a));
+	CHECK(store_audit_each_service(s, 0, 50, accounts, 2, ada, &end, note_action, &a) == 0);
+	CHECK(a.n == 3); /* ada (user 1) made them all */
+	CHECK(store_audit_each_service(s, 0, 50, accounts, 7, 0, &end, note_action, &a) == -1);
 	store_close(s);
 }
 
@@ -1482,6 +1535,7 @@ int main(void)
 	RUN(store_staff_prune_should_forget_old_sessions_and_failures);
 	RUN(store_audit_should_list_a_plans_rows_newest_first);
 	RUN(store_audit_should_bound_a_listing);
+	RUN(roles_and_disabling_should_never_leave_no_enabled_admin);
 	RUN(store_audit_should_refuse_rows_that_are_not_right);
 	RUN(the_database_should_refuse_to_change_or_delete_audit_rows);
 	RUN(store_plan_invite_should_make_a_draft_with_needs_and_an_audit_row);

@@ -1,6 +1,6 @@
 // Plan Aloud staff page: the connection (docs/staff.md), who is logged in, and which view the
 // address shows (#caseload, #invite, #plan/7, #letter/7, #versions/7, #audit/7, #review/7,
-// #kiosks, #export/7, #erase/7, #alerts).
+// #kiosks, #export/7, #erase/7, #users, #users/jo, #health, #alerts).
 // The server holds every plan and checks every request; this page asks, shows the answer, and
 // keeps nothing but the plan code it has just been given (for printing the letter).
 
@@ -18,9 +18,11 @@ import * as review from './review.js';
 import * as kiosks from './kiosks.js';
 import * as exportView from './export.js';
 import * as erase from './erase.js';
+import * as users from './users.js';
+import * as health from './health.js';
 import * as alerts from './alerts.js';
 
-const VIEWS = { caseload, invite, letter, plan, versions, audit, review, kiosks, export: exportView, erase, alerts };
+const VIEWS = { caseload, invite, letter, plan, versions, audit, review, kiosks, export: exportView, erase, users, health, alerts };
 const LOGIN = '/staff/login.html';
 
 const $ = (id) => document.getElementById(id);
@@ -148,7 +150,8 @@ function showUser() {
   $('user').hidden = false;
   $('nav').hidden = false;
   $('service-link').setAttribute('href', '#' + defaultView());
-  for (const li of document.querySelectorAll('[data-nav]')) li.hidden = !can(me, VIEWS[li.dataset.nav]?.needs);
+  // data-needs: a menu item shown to fewer roles than may open its view.
+  for (const li of document.querySelectorAll('[data-nav]')) li.hidden = !can(me, li.dataset.needs || VIEWS[li.dataset.nav]?.needs);
   if (![...document.querySelectorAll('[data-nav]')].some((li) => !li.hidden)) $('nav').hidden = true;
 }
 

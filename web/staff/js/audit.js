@@ -4,6 +4,7 @@
 import { h, backLink, table, time, input, showError, clearErrors } from './dom.js';
 import { can } from './roles.js';
 import { actionText } from './words.js';
+import { serviceLog } from './auditlog.js';
 
 export const needs = 'view_audit';
 
@@ -17,7 +18,7 @@ function detail(d) {
     h('span', { class: 'app-verbatim', text: typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v) }))));
 }
 
-function lookup(ctx) {
+async function lookup(ctx) {
   const form = h('form', { novalidate: true },
     input('audit-plan', { label: 'Plan number', labelClass: 'govuk-label--s', width: 5, inputmode: 'numeric', hint: 'The number of the plan whose audit log you want to read.' }),
     h('button', { type: 'submit', class: 'govuk-button', text: 'Show the audit log' }));
@@ -32,9 +33,19 @@ function lookup(ctx) {
     }
     ctx.go(`audit/${n}`);
   });
+  const plans = [h('p', { class: 'govuk-body', text: 'Every action on a plan is in its audit log: who, when and what. Nothing in it can be changed.' }), form];
+  if (!can(ctx.me, 'view_service_audit')) {
+    ctx.show(h('h1', { class: 'govuk-heading-l', text: 'Audit log' }), ...plans);
+    return;
+  }
+  // Administrators: the service's own log first (logins, accounts, kiosks), then a plan's.
   ctx.show(h('h1', { class: 'govuk-heading-l', text: 'Audit log' }),
-    h('p', { class: 'govuk-body', text: 'Every action on a plan is in its audit log: who, when and what. Nothing in it can be changed.' }),
-    form);
+    h('p', { class: 'govuk-body', text: 'Logins, failed logins, changes to staff accounts and kiosks. Nothing in it can be changed.' }));
+  const log = await serviceLog(ctx);
+  if (!log) return;
+  ctx.show(h('h1', { class: 'govuk-heading-l', text: 'Audit log' }),
+    h('p', { class: 'govuk-body', text: 'Logins, failed logins, changes to staff accounts and kiosks. Nothing in it can be changed.' }),
+    log, h('h2', { class: 'govuk-heading-m', text: 'A plan\'s audit log' }), ...plans);
 }
 
 /** What an administrator or manager may do with what is held about the person. */
@@ -48,7 +59,7 @@ function dataLinks(ctx, id) {
 
 export async function render(ctx, id) {
   if (!id) {
-    lookup(ctx);
+    await lookup(ctx);
     return;
   }
   const back = can(ctx.me, 'read_plan') ? backLink(`#plan/${encodeURIComponent(id)}`, 'Back to the plan') : backLink('#audit', 'Back');
