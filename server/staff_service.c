@@ -9,6 +9,7 @@
 #include "staff_int.h"
 
 #include "auth.h"
+#include "store_alerts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -331,9 +332,52 @@ static int row_connections(health_ctx *h)
 		   : -1;
 }
 
+/* The last good backup: how long ago (the daily timer's should be under a day), or none yet. */
+static int row_backup(health_ctx *h)
+{
+	store_backup_row b;
+	long long ago;
+	cJSON *o;
+	int rc = store_last_backup(h->ss->sf->st, 1, &b);
+
+	if (rc < 0)
+		return -1;
+	if (rc > 0) {
+		const char *none = content_message(h->c, "staff.health.backup-none");
+
+		return add_health_row(h->c, h->rows, "staff.health.", "backup", none ? none : "-")
+			   ? 0
+			   : -1;
+	}
+	ago = staff_now(h->ss->sf) - b.at_ms / 1000;
+	if (ago < 0)
+		ago = 0;
+	o = ago < 2 * 3600 ? add_filled_row(h->c, h->rows, "backup", "staff.health.minutes-ago",
+					    "minutes", ago / 60)
+			   : add_filled_row(h->c, h->rows, "backup", "staff.health.hours-ago",
+					    "hours", ago / 3600);
+	if (!o)
+		return -1;
+	cJSON_AddNumberToObject(o, "seconds", (double)ago);
+	return 0;
+}
+
+/* Alerts to the duty team not yet delivered, and of them those that have failed. */
+static int row_alerts(health_ctx *h)
+{
+	long long pending = 0, failing = 0;
+	cJSON *items;
+
+	if (store_alert_counts(h->ss->sf->st, &pending, &failing) ||
+	    !add_total_row(h, "alerts", pending, &items))
+		return -1;
+	return add_count_item(h, items, "staff.health.alerts.", "failing", failing);
+}
+
 /* The rows in the order the page shows them. Add a row here (and its staff.health.<id> label). */
 static int (*const health_rows[])(health_ctx *h) = {
-    row_version, row_uptime, row_database, row_plans, row_flags, row_connections,
+    row_version, row_uptime, row_database, row_backup,
+    row_plans,	 row_flags,  row_alerts,   row_connections,
 };
 
 int staff_handle_health(void *session, const cJSON *m, long long seq)

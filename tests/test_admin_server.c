@@ -528,6 +528,14 @@ static void health_should_say_the_version_uptime_database_plans_flags_and_connec
 	/* ada's page and casey's at least */
 	CHECK((row = health_row(m, "connections")) && atoll(json_str(row, "value")) >= 2 &&
 	      atoll(json_str(row, "items.0.value")) >= 2);
+	/* no backup taken here: said so, with no age; no alerts set up, none waiting */
+	CHECK((row = health_row(m, "backup")) && *json_str(row, "value") &&
+	      json_num(row, "seconds", -1) == -1);
+	CHECK((row = health_row(m, "alerts")) &&
+	      atoll(json_str(row, "value")) == db_count("SELECT count(*) FROM alerts WHERE "
+							"sent_ms IS NULL",
+							0) &&
+	      json_count(row, "items") == 1);
 	cJSON_Delete(m);
 out:
 	wsclient_free(ada);
