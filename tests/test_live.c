@@ -10,6 +10,7 @@
 #include "store.h"
 
 #include <sodium.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,6 +177,45 @@ static void a_review_request_should_be_told_once_and_a_plan_without_a_name_by_it
 	kiosk_close(&k);
 }
 
+/* Runs sql on the fixture's database through a second connection. */
+static int db_exec(const char *sql)
+{
+	sqlite3 *db = NULL;
+	int ok = sqlite3_open(fx.path, &db) == SQLITE_OK &&
+		 sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
+
+	sqlite3_close(db);
+	return ok;
+}
+
+static void news_of_a_commit_that_failed_should_never_be_told(void)
+{
+	char code[CODE_MAX];
+	long long plan = invite("Jo Commit", code);
+	kiosk_side k;
+	cJSON *m;
+
+	CHECK(plan > 0 && kiosk_open(&k, code));
+	/* a deferred foreign key that a new flag breaks: the COMMIT itself fails */
+	CHECK(db_exec("CREATE TABLE boom (plan_id INTEGER REFERENCES plans(id) DEFERRABLE "
+		      "INITIALLY DEFERRED);"
+		      "CREATE TRIGGER boom AFTER INSERT ON flags BEGIN INSERT INTO boom VALUES "
+		      "(987654321); END;"));
+	forget_sent();
+	kiosk_raw(&k, "{\"type\":\"answer\",\"seq\":7,\"page\":\"unsafe\",\"value\":\"yes\"}");
+	CHECK(kiosk_flush(fx.kiosk, NULL, 0) == -1);
+	CHECK(fx.casey.conn.n == 0 && fx.morgan.conn.n == 0);
+	CHECK(db_count("SELECT count(*) FROM flags WHERE plan_id = ?", plan) == 0);
+	/* the disk works again: the person's yes (asked again) is kept, and told */
+	CHECK(db_exec("DROP TRIGGER boom; DROP TABLE boom;"));
+	CHECK(
+	    kiosk_say(&k, "{\"type\":\"answer\",\"seq\":8,\"page\":\"unsafe\",\"value\":\"yes\"}"));
+	m = only_sent(&fx.casey, "casey");
+	CHECK(is_news(m, "safeguarding", plan, "Jo Commit"));
+	cJSON_Delete(m);
+	kiosk_close(&k);
+}
+
 /* Morgan's connection takes news until `room` runs out, as ws.c's bounded queue does for a
  * page that reads slowly; the others take all. */
 static int room;
@@ -326,6 +366,7 @@ int main(void)
 	kiosk_set_news(fx.kiosk, tell, fx.sf);
 	RUN(a_safeguarding_yes_should_reach_caseworkers_and_managers_but_not_an_admin);
 	RUN(a_review_request_should_be_told_once_and_a_plan_without_a_name_by_its_label);
+	RUN(news_of_a_commit_that_failed_should_never_be_told);
 	RUN(a_slow_page_should_be_told_once_that_it_missed_news_until_it_reads_the_caseload);
 	RUN(news_should_reach_only_live_logins);
 	RUN(a_caseload_read_again_by_the_page_should_not_keep_a_login_alive);
