@@ -49,10 +49,19 @@ static int nothing_before_me(wsclient *c)
 	return ok;
 }
 
+/* A staff page logged in as name that keeps the news (NULL when not). */
+static wsclient *hearing(const char *name, const char *pw)
+{
+	wsclient *c = staff_as(name, pw);
+
+	wsclient_skip_news(c, 0);
+	return c;
+}
+
 static void a_yes_to_the_unsafe_question_should_reach_open_caseloads_at_once_and_no_admin(void)
 {
-	wsclient *casey = staff_as("casey", CASEY_PW), *morgan = staff_as("morgan", MORGAN_PW);
-	wsclient *ada = staff_as("ada", ADA_PW), *k = NULL;
+	wsclient *casey = hearing("casey", CASEY_PW), *morgan = hearing("morgan", MORGAN_PW);
+	wsclient *ada = hearing("ada", ADA_PW), *k = NULL;
 	char code[64] = "";
 	long long plan = 0;
 	double acked, heard;
@@ -111,12 +120,13 @@ out:
 static void a_page_that_logged_out_should_hear_nothing_more(void)
 {
 	char cookie[128], code[64] = "";
-	wsclient *casey = staff_as("casey", CASEY_PW), *gone = NULL, *k = NULL;
+	wsclient *casey = hearing("casey", CASEY_PW), *gone = NULL, *k = NULL;
 	long long plan;
 	cJSON *m;
 
 	CHECK(login("casey", CASEY_PW, cookie, sizeof(cookie)) == 0);
 	gone = staff_ws(cookie, NULL);
+	wsclient_skip_news(gone, 0);
 	CHECK(casey && gone);
 	if (!casey || !gone)
 		goto out;
@@ -152,7 +162,7 @@ out:
 static void news_should_reach_every_one_of_a_hundred_open_pages(void)
 {
 	enum { PAGES = 100 };
-	wsclient *pages[PAGES] = {0}, *casey = staff_as("casey", CASEY_PW), *k = NULL;
+	wsclient *pages[PAGES] = {0}, *casey = hearing("casey", CASEY_PW), *k = NULL;
 	char cookie[128], code[64] = "";
 	long long plan = 0;
 	double asked, acked, last = 0;
@@ -160,8 +170,10 @@ static void news_should_reach_every_one_of_a_hundred_open_pages(void)
 	cJSON *m;
 
 	CHECK(casey && login("morgan", MORGAN_PW, cookie, sizeof(cookie)) == 0);
-	for (int i = 0; i < PAGES; i++)
+	for (int i = 0; i < PAGES; i++) {
 		CHECK((pages[i] = staff_ws(cookie, NULL)) != NULL);
+		wsclient_skip_news(pages[i], 0);
+	}
 	m = casey ? ask(casey, "{\"type\":\"invite\",\"seq\":1,\"person\":\"Kim Park\",\"needs\":["
 			       "{\"text\":\"You need help to shop.\",\"eligible\":true}]}")
 		  : NULL;
