@@ -51,6 +51,12 @@ struct app {
 	char warning[512];
 };
 
+/* The kiosk's news for staff (kiosk_set_news), handed to their open pages. */
+static void tell_staff(void *workspace, long long plan, const char *what)
+{
+	staff_live_tell(workspace, plan, what);
+}
+
 static int make_dir(const char *path, char *err, size_t errlen)
 {
 	if (mkdir(path, 0700) == 0 || errno == EEXIST)
@@ -293,6 +299,9 @@ app *app_open(const app_config *cfg, char *err, size_t errlen)
 		err_set(err, errlen, "out of memory");
 		goto fail;
 	}
+	/* What a person does that staff must see at once reaches their open pages. */
+	staff_set_live_send(a->workspace, ws_news_send());
+	kiosk_set_news(a->proto, tell_staff, a->workspace);
 	wcfg = (ws_config){.listen = cfg->listen,
 			   .port = cfg->port,
 			   .web_dir = cfg->web,

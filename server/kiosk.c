@@ -125,6 +125,7 @@ static int admit(void *sv, const message_route *r, message_error *e)
 		if (store_request_begin(s->p->st, NULL, 0))
 			return message_fail(e, "not-saved", NULL, 0);
 		join_batch(s);
+		s->p->told_mark = s->p->ntold;
 	}
 	return 0;
 }
@@ -145,6 +146,8 @@ static int done(void *sv, const message_route *r, int rc, message_error *e)
 	if (rc == 0) {
 		s->p->stats.batch_pending++;
 		log_event(LOG_DEBUG, "save", "batch=%llu", s->p->stats.batch);
+	} else { /* undone: nothing to tell */
+		s->p->ntold = s->p->told_mark;
 	}
 	return rc;
 }
@@ -284,6 +287,40 @@ static void count_commit(kiosk *p, int ok, long long ns)
 	st->batch++;
 }
 
+void kiosk_news(kiosk_session *s, const char *what)
+{
+	kiosk *p = s->p;
+
+	if (!p->news || !s->plan)
+		return;
+	if (p->ntold == p->told_cap) {
+		size_t cap = p->told_cap ? p->told_cap * 2 : 16;
+		struct kiosk_news_item *grown = realloc(p->told, cap * sizeof(*grown));
+
+		if (!grown) /* staff then see it when they next read the caseload */
+			return;
+		p->told = grown;
+		p->told_cap = cap;
+	}
+	p->told[p->ntold++] = (struct kiosk_news_item){s->plan, what};
+}
+
+void kiosk_set_news(kiosk *p, kiosk_news_fn fn, void *ctx)
+{
+	p->news = fn;
+	p->news_ctx = ctx;
+}
+
+/* After a commit: staff hear what it kept (ok), or nothing (it was rolled back). */
+static void tell_news(kiosk *p, int ok)
+{
+	size_t n = p->ntold;
+
+	p->ntold = p->told_mark = 0;
+	for (size_t i = 0; ok && p->news && i < n; i++)
+		p->news(p->news_ctx, p->told[i].plan, p->told[i].what);
+}
+
 int kiosk_flush(kiosk *p, char *err, size_t errlen)
 {
 	int open = store_batch_open(p->st);
@@ -326,6 +363,7 @@ int kiosk_flush(kiosk *p, char *err, size_t errlen)
 		}
 		s = next;
 	}
+	tell_news(p, ok);
 	return ok ? 0 : -1;
 }
 
@@ -407,6 +445,7 @@ void kiosk_free(kiosk *p)
 		return;
 	kiosk_limits_close(p);
 	vocab_free(p->words);
+	free(p->told);
 	free(p->pre.texts);
 	for (size_t i = 0; i < p->pre.nowned; i++)
 		free(p->pre.owned[i]);

@@ -117,6 +117,14 @@ const kiosk_stats *kiosk_stats_of(const kiosk *p);
 /* The synthesis thread has finished something: sends finished narrations to their sessions. */
 void kiosk_narrations_ready(kiosk *p);
 
+/* What a person did that staff should hear of at once: fn(ctx, plan, what) after the commit
+ * that keeps it (never for a change undone or not committed), on the loop, outside any
+ * transaction. what is "safeguarding" or "advocacy" (a flag raised), "review" (a review asked
+ * for) or "submitted" (the plan sent): static, or the content's (borrowed for the call). fn NULL:
+ * nobody is told. ctx is borrowed for the kiosk's lifetime. */
+typedef void (*kiosk_news_fn)(void *ctx, long long plan, const char *what);
+void kiosk_set_news(kiosk *p, kiosk_news_fn fn, void *ctx);
+
 /* 1 when changes wait for kiosk_flush(). */
 int kiosk_batch_open(const kiosk *p);
 /* Commits the batch and releases the held replies. -1 (reason in err) when the commit failed:

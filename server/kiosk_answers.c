@@ -199,8 +199,10 @@ int kiosk_handle_answer(void *sv, const cJSON *m, long long seq)
 		cJSON_AddNumberToObject(ack, "item", (double)item);
 		cJSON_AddStringToObject(ack, "field", f->name);
 	}
-	if (raised)
+	if (raised) {
 		cJSON_AddStringToObject(ack, "flag", pg->flag);
+		kiosk_news(s, pg->flag);
+	}
 	kiosk_reply(s, ack, 0);
 	rc = 0;
 out:
@@ -313,6 +315,7 @@ int kiosk_handle_send(void *sv, const cJSON *m, long long seq)
 		return kiosk_fail(s, "not-saved");
 	}
 	s->status = PLAN_SUBMITTED;
+	kiosk_news(s, "submitted");
 	kiosk_go_to(s, kiosk_kind_index(s, KIND_SENT), seq);
 	return 0;
 }
@@ -349,6 +352,8 @@ int kiosk_handle_review_request(void *sv, const cJSON *m, long long seq)
 	free(reason);
 	if (rc)
 		return kiosk_fail(s, "not-saved");
+	if (raised)
+		kiosk_news(s, "review");
 	s->review_requested = 1;
 	kiosk_go_to(s, kiosk_kind_index(s, KIND_REVIEW), seq);
 	return 0;

@@ -45,6 +45,13 @@ struct kiosk {
 	vocab *words;	      /* the content's words, for word prediction (kiosk_words.c) */
 	kiosk_clock_fn clock; /* NULL: the real one */
 	void *clock_ctx;
+	kiosk_news_fn news; /* NULL: nobody is told */
+	void *news_ctx;
+	struct kiosk_news_item {
+		long long plan;
+		const char *what;
+	} * told;			   /* news of the open batch, told once it commits */
+	size_t ntold, told_cap, told_mark; /* told_mark: where the request now running began */
 	struct {
 		const char **texts; /* borrowed from the content, or from owned */
 		char **owned;	    /* messages filled in for reading ahead: freed with the kiosk */
@@ -142,6 +149,9 @@ enum {
 
 /* Sends msg, or holds it until the batch commits while the session is in one; deletes msg. */
 void kiosk_reply(kiosk_session *s, cJSON *msg, int close_after);
+/* Staff should hear of this once the batch commits (kiosk_set_news): what the session's plan
+ * had happen. Undone with the request if it fails. */
+void kiosk_news(kiosk_session *s, const char *what);
 /* The error reply for code, kv filling its blanks (NULL: none). */
 void kiosk_reply_error(kiosk_session *s, const char *code, long long seq, const char *const *kv);
 /* Set the session's error for the reply; return -1, for handlers to return. */

@@ -247,13 +247,20 @@ void staff_handle(staff_session *ss, const char *msg, size_t len, int binary)
 	if (ss->closing)
 		return;
 	ss->err_status = NULL;
+	ss->quiet = 0;
 	/* Every message proves the login is still alive: logout, idle time and disabling all end
 	 * it at once, not at the next page load. */
-	if (!ss->has_token || users_session_check(ss->sf->u, ss->token, &ss->who) != 0) {
+	if (!ss->has_token || users_session_alive(ss->sf->u, ss->token, &ss->who) != 0) {
+		if (ss->has_token) /* a dead session is forgotten, as users_session_check does */
+			users_session_check(ss->sf->u, ss->token, &ss->who);
 		login_needed(ss, -1);
 		return;
 	}
 	message_handle(&staff_protocol, ss, &ss->err, msg, len, binary);
+	/* The user's use keeps the login alive; what the page asked by itself (ss->quiet: the
+	 * caseload read again after news) does not. A failed touch is tried again next time. */
+	if (!ss->quiet)
+		users_session_touch(ss->sf->u, ss->token);
 }
 
 void staff_too_big(staff_session *ss)
@@ -280,6 +287,10 @@ staff_session *staff_session_open(staff *sf, void *conn, const char *address,
 	}
 	if (!ss->has_token || users_session_check(sf->u, ss->token, &ss->who) != 0)
 		login_needed(ss, -1);
+	ss->next = sf->sessions;
+	if (sf->sessions)
+		sf->sessions->prev = ss;
+	sf->sessions = ss;
 	return ss;
 }
 
@@ -287,6 +298,12 @@ void staff_session_close(staff_session *ss)
 {
 	if (!ss)
 		return;
+	if (ss->prev)
+		ss->prev->next = ss->next;
+	else
+		ss->sf->sessions = ss->next;
+	if (ss->next)
+		ss->next->prev = ss->prev;
 	sodium_memzero(ss->token, sizeof(ss->token));
 	free(ss);
 }

@@ -60,4 +60,20 @@ void staff_handle(staff_session *ss, const char *msg, size_t len, int binary);
 /* The page sent more than MESSAGE_MAX_BYTES bytes: says so; ws.c then closes (1009). */
 void staff_too_big(staff_session *ss);
 
+/* ---- news as it happens (staff_live.c; docs/staff.md, "News as it happens") ---- */
+
+/* How news is queued on a connection (ws.c gives one): as message_io.send, but bounded per
+ * connection. 0 queued; 1 not queued, because as much news as a connection may hold is still
+ * waiting to go (a slow page); -1 failed. Without one, news goes through message_io.send. */
+typedef int (*staff_live_send_fn)(void *conn, const char *data, size_t len);
+void staff_set_live_send(staff *sf, staff_live_send_fn fn);
+
+/* What a person did, now committed, that staff should see at once: what is "safeguarding" or
+ * "advocacy" (a flag raised), "review" (a review asked for) or "submitted" (the plan sent).
+ * Every open staff page whose login is alive and whose role may see the caseload gets a `live`
+ * message naming the plan as its caseload row does; a page whose news has overflowed gets one
+ * `live_missed` and no more news until it reads the caseload again. On the loop; reads the
+ * store (outside any transaction); never blocks on a connection. */
+void staff_live_tell(staff *sf, long long plan, const char *what);
+
 #endif

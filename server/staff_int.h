@@ -43,7 +43,9 @@ struct staff {
 	const alerts *alerts;	/* the duty team's alerts, or NULL */
 	staff_health_fn health; /* staff_service.c: what the server says of itself, or NULL */
 	void *health_ctx;
-	long long started_s; /* when staff_new ran */
+	long long started_s;	      /* when staff_new ran */
+	staff_session *sessions;      /* every open one, for news (staff_live.c) */
+	staff_live_send_fn live_send; /* NULL: io.send */
 };
 
 struct staff_session {
@@ -52,8 +54,11 @@ struct staff_session {
 	char addr[64];
 	int has_token;
 	unsigned char token[USERS_TOKEN_BYTES];
-	users_staff who; /* valid while the login is alive */
-	int closing;	 /* login-needed has been said: nothing more is handled */
+	users_staff who;	    /* valid while the login is alive */
+	int closing;		    /* login-needed has been said: nothing more is handled */
+	staff_session *prev, *next; /* in sf->sessions */
+	int live_missed; /* news overflowed: none more until the caseload is read again */
+	int quiet; /* the message being handled was the page's own doing: not the user's use */
 
 	/* set while a handler fails */
 	message_error err;

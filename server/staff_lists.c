@@ -53,6 +53,11 @@ static int caseload_args(staff_session *ss, const cJSON *m, long long *page, pla
 	if (s && !cJSON_IsNull(s) &&
 	    (!cJSON_IsString(s) || plan_status_parse(s->valuestring, only)))
 		return staff_fail(ss, "bad-field");
+	/* refresh: the page reads it again by itself, after news: not the user's use */
+	s = cJSON_GetObjectItem(m, "refresh");
+	if (s && !cJSON_IsNull(s) && !cJSON_IsBool(s))
+		return staff_fail(ss, "bad-field");
+	ss->quiet = cJSON_IsTrue(s);
 	return 0;
 }
 
@@ -161,6 +166,7 @@ int staff_handle_caseload(void *session, const cJSON *m, long long seq)
 		cJSON_Delete(r);
 		return staff_fail(ss, "server");
 	}
+	ss->live_missed = 0; /* the page is up to date: news may come again */
 	staff_reply(ss, r, 0);
 	return 0;
 }

@@ -26,6 +26,8 @@ static const char *const managing_ways[] = {"direct", "council", "provider", "mi
 static const char *const flag_kinds[] = {"safeguarding", "advocacy", "review"};
 static const char *const review_kinds[] = {"light", "full", "request"};
 static const char *const version_kinds[] = {"submitted", "agreed", "signed_off", "review"};
+/* The words of news on an open staff page (staff_live.c). */
+static const char *const live_words[] = {"title", "submitted", "missed"};
 
 #define COUNT(a) (sizeof(a) / sizeof(*(a)))
 
@@ -199,7 +201,8 @@ cJSON *staff_words_new(const content *c, auth_role role)
 	    add_part(o, "review_kinds",
 		     word_map(c, "staff.review-kind", review_kinds, COUNT(review_kinds))) ||
 	    add_part(o, "versions",
-		     word_map(c, "staff.version", version_kinds, COUNT(version_kinds)))) {
+		     word_map(c, "staff.version", version_kinds, COUNT(version_kinds))) ||
+	    add_part(o, "live", word_map(c, "staff.live", live_words, COUNT(live_words)))) {
 		cJSON_Delete(o);
 		return NULL;
 	}

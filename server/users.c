@@ -506,3 +506,36 @@ int users_token_decode(const char *text, unsigned char token[USERS_TOKEN_BYTES])
 		return -1;
 	return 0;
 }
+
+int users_session_alive(users *u, const unsigned char token[USERS_TOKEN_BYTES], users_staff *who)
+{
+	unsigned char th[STORE_HASH_BYTES];
+	store_session ses;
+	long long t = now(u);
+	int rc;
+
+	token_hash(token, th);
+	rc = store_session_find(u->st, th, &ses);
+	if (rc)
+		return rc;
+	if (ses.user.disabled || t - ses.seen_ms >= USERS_IDLE_MS ||
+	    t - ses.created_ms >= USERS_SESSION_MAX_MS || fill_staff(&ses.user, who))
+		return 1;
+	return 0;
+}
+
+int users_session_touch(users *u, const unsigned char token[USERS_TOKEN_BYTES])
+{
+	unsigned char th[STORE_HASH_BYTES];
+	store_session ses;
+	long long t = now(u);
+	int rc;
+
+	token_hash(token, th);
+	rc = store_session_find(u->st, th, &ses);
+	if (rc)
+		return rc;
+	if (t - ses.seen_ms >= USERS_TOUCH_MS && store_session_touch(u->st, th, t))
+		return -1;
+	return 0;
+}

@@ -163,4 +163,12 @@ int users_logout(users *u, const unsigned char token[USERS_TOKEN_BYTES]);
 void users_token_encode(const unsigned char token[USERS_TOKEN_BYTES], char out[USERS_TOKEN_TEXT]);
 int users_token_decode(const char *text, unsigned char token[USERS_TOKEN_BYTES]);
 
+/* users_session_check in two halves, for what the page does by itself (a caseload read again
+ * after news, docs/staff.md) and must not count as the user's activity. users_session_alive:
+ * 0 and *who when the session is alive, writing nothing (not even ending a dead one); 1 when it
+ * is not; -1 when the store fails. users_session_touch: marks an alive session seen now (written
+ * at most every USERS_TOUCH_MS). 0; 1 when there is no such session; -1 when the store fails. */
+int users_session_alive(users *u, const unsigned char token[USERS_TOKEN_BYTES], users_staff *who);
+int users_session_touch(users *u, const unsigned char token[USERS_TOKEN_BYTES]);
+
 #endif

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #define MAX_QUEUED_BYTES  (32 * 1024 * 1024) /* a browser that stops reading is closed */
+#define MAX_QUEUED_NEWS	  16 /* staff news waiting on one connection; more is dropped */
 #define STAFF_PROTOCOL_ID 1
 
 typedef struct out_msg {
@@ -23,6 +24,7 @@ typedef struct out_msg {
 	size_t len;
 	int close_after;
 	int binary;
+	int news; /* staff news (staff_live.c): counted in the connection's news_queued */
 	unsigned char data[]; /* LWS_PRE bytes of headroom, then the message */
 } out_msg;
 
@@ -37,6 +39,7 @@ typedef struct conn {
 	int rx_discarding; /* the message grew too big: drop the rest of it */
 	out_msg *head, **tail;
 	size_t queued;
+	int news_queued;	     /* news messages waiting in the queue */
 	int close_status;	     /* non-zero: close with this once the queue is empty */
 	tally_entry *counted;	     /* this socket, in its address's count */
 	unsigned long long no;	     /* the connection's number in the log */
@@ -71,9 +74,9 @@ static const struct lws_protocol_vhost_options hdr_csp = {
 
 /* ---- sending ---- */
 
-/* Queues head then data as one message. */
+/* Queues head then data as one message (news: staff news, counted in c->news_queued). */
 static int conn_queue(conn *c, const void *head, size_t head_len, const void *data, size_t len,
-		      int close_after, int binary)
+		      int close_after, int binary, int news)
 {
 	out_msg *m;
 
@@ -92,6 +95,8 @@ static int conn_queue(conn *c, const void *head, size_t head_len, const void *da
 	m->len = len;
 	m->close_after = close_after;
 	m->binary = binary;
+	m->news = news;
+	c->news_queued += news;
 	if (head_len)
 		memcpy(m->data + LWS_PRE, head, head_len);
 	memcpy(m->data + LWS_PRE + head_len, data, len - head_len);
@@ -104,13 +109,32 @@ static int conn_queue(conn *c, const void *head, size_t head_len, const void *da
 
 static int conn_send(void *c, const char *data, size_t len, int close_after)
 {
-	return conn_queue(c, NULL, 0, data, len, close_after, 0);
+	return conn_queue(c, NULL, 0, data, len, close_after, 0, 0);
 }
 
 static int conn_send_binary(void *c, const void *head, size_t head_len, const void *data,
 			    size_t len)
 {
-	return conn_queue(c, head, head_len, data, len, 0, 1);
+	return conn_queue(c, head, head_len, data, len, 0, 1, 0);
+}
+
+/* Staff news: bounded per connection, so a page that reads slowly holds no one else up and
+ * grows no queue: past MAX_QUEUED_NEWS waiting, it is dropped (1), and the staff protocol tells
+ * the page it missed some. */
+static int conn_send_news(void *cv, const char *data, size_t len)
+{
+	conn *c = cv;
+
+	if (c->news_queued >= MAX_QUEUED_NEWS) {
+		log_event(LOG_WARN, "staff-news-dropped", "waiting=%d", c->news_queued);
+		return 1;
+	}
+	return conn_queue(c, NULL, 0, data, len, 0, 0, 1);
+}
+
+staff_live_send_fn ws_news_send(void)
+{
+	return conn_send_news;
 }
 
 static void conn_release(conn *c)
@@ -386,6 +410,7 @@ static int conn_writeable(conn *c, struct lws *wsi)
 	if (!c->head)
 		c->tail = &c->head;
 	c->queued -= m->len;
+	c->news_queued -= m->news;
 	if (lws_write(wsi, m->data + LWS_PRE, m->len,
 		      m->binary ? LWS_WRITE_BINARY : LWS_WRITE_TEXT) < (int)m->len) {
 		rc = -1;

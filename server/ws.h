@@ -71,6 +71,9 @@ int ws_redirect_port(const ws *w);
 int ws_run(ws *w, volatile sig_atomic_t *stop);
 /* How the protocols send to a connection (pass to kiosk_new and staff_new). */
 message_io ws_io(void);
+/* How staff news is queued on a connection, bounded per connection (pass to
+ * staff_set_live_send). */
+staff_live_send_fn ws_news_send(void);
 /* Safe from a signal handler or another thread. */
 void ws_wake(ws *w);
 /* A job on the loop: fn(ctx) runs first_s seconds from now (0: on the next turn), outside any

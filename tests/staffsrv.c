@@ -43,8 +43,10 @@ int login(const char *name, const char *password, char *cookie, size_t n)
 wsclient *staff_ws(const char *cookie, int *status)
 {
 	wsclient_opts o = {origin, NULL, NULL};
+	wsclient *c = wsclient_open_as(HOST, srv.port, &o, "planaloud-staff", cookie, status);
 
-	return wsclient_open_as(HOST, srv.port, &o, "planaloud-staff", cookie, status);
+	wsclient_skip_news(c, 1);
+	return c;
 }
 
 wsclient *staff_as(const char *name, const char *pw)

@@ -39,7 +39,8 @@ typedef struct staffsrv_user {
 void login_form(const char *name, const char *password, char *out, size_t n);
 /* Logs in over HTTP; the cookie ("planaloud_staff=...") into cookie. 0, or -1. */
 int login(const char *name, const char *password, char *cookie, size_t n);
-/* A staff websocket with this cookie (NULL: none). */
+/* A staff websocket with this cookie (NULL: none). It drops the news the server sends unasked
+ * (wsclient_skip_news), so that each ask gets its reply. */
 wsclient *staff_ws(const char *cookie, int *status);
 /* Logged in as name, with the staff websocket open and `me` answered; NULL when not. */
 wsclient *staff_as(const char *name, const char *pw);

@@ -29,6 +29,7 @@ struct wsclient {
 	int close_code;
 	int closed;
 	int sent_close;
+	int skip_news; /* staff news (type "live", "live_missed") is read and dropped */
 };
 
 long long now_ms(void)
@@ -567,20 +568,43 @@ int wsclient_recv(wsclient *c, int timeout_ms, char **out, size_t *len, int *bin
 	return r;
 }
 
+void wsclient_skip_news(wsclient *c, int skip)
+{
+	if (c)
+		c->skip_news = skip;
+}
+
+/* 1 when j is staff news (docs/staff.md, "News as it happens"). */
+static int is_news(const cJSON *j)
+{
+	const cJSON *t = cJSON_GetObjectItem(j, "type");
+
+	return cJSON_IsString(t) &&
+	       (strcmp(t->valuestring, "live") == 0 || strcmp(t->valuestring, "live_missed") == 0);
+}
+
 cJSON *wsclient_recv_json(wsclient *c, int timeout_ms)
 {
 	char *text;
 	size_t len;
 	cJSON *j;
 
-	if (wsclient_recv(c, timeout_ms, &text, &len, NULL) != 1)
-		return NULL;
-	j = cJSON_ParseWithLength(text, len);
-	if (!j)
-		fprintf(stderr, "wsclient: the server sent something that is not JSON: %.200s\n",
-			text);
-	free(text);
-	return j;
+	do {
+		if (wsclient_recv(c, timeout_ms, &text, &len, NULL) != 1)
+			return NULL;
+		j = cJSON_ParseWithLength(text, len);
+		if (!j)
+			fprintf(stderr,
+				"wsclient: the server sent something that is not JSON: %.200s\n",
+				text);
+		free(text);
+		if (j && c->skip_news && is_news(j)) {
+			cJSON_Delete(j);
+			j = NULL;
+			continue;
+		}
+		return j;
+	} while (1);
 }
 
 cJSON *wsclient_ask(wsclient *c, const char *text, int timeout_ms)

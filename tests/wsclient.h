@@ -73,6 +73,10 @@ int wsclient_recv(wsclient *c, int timeout_ms, char **out, size_t *len, int *bin
 /* The next message parsed as JSON; NULL on timeout, close, or text that is not JSON (which is
  * printed to stderr). cJSON_Delete() it. */
 cJSON *wsclient_recv_json(wsclient *c, int timeout_ms);
+/* skip: wsclient_recv_json (and what asks with it) reads and drops staff news (messages of
+ * type "live" and "live_missed", which the server sends unasked), so that a test's next message is
+ * the reply it waits for. Off when the client opens. */
+void wsclient_skip_news(wsclient *c, int skip);
 /* Sends text and returns the next message as JSON (NULL as above). */
 cJSON *wsclient_ask(wsclient *c, const char *text, int timeout_ms);
 /* Reads and drops messages until the server closes; returns the close status, or -1 when the

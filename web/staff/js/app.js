@@ -21,6 +21,7 @@ import * as erase from './erase.js';
 import * as users from './users.js';
 import * as health from './health.js';
 import * as alerts from './alerts.js';
+import * as live from './live.js';
 
 const VIEWS = { caseload, invite, letter, plan, versions, audit, review, kiosks, export: exportView, erase, users, health, alerts };
 const LOGIN = '/staff/login.html';
@@ -31,6 +32,7 @@ let socket = null;
 let me = null; // the `me` reply, once the server has said who is logged in
 let navigation = 0; // counts views shown: a reply for an older view is dropped
 let leaving = false;
+let shown = null; // the view on the page now: { name, param, ctx }
 
 // ---- the connection --------------------------------------------------------------
 
@@ -55,7 +57,74 @@ function onMessage(m) {
     toLogin(me ? 'ended' : null);
     return true;
   }
+  if (m.type === 'live' || m.type === 'live_missed') {
+    live.show(m);
+    refreshCaseload(m.type === 'live_missed');
+    return true;
+  }
   return false;
+}
+
+// ---- news as it happens: the caseload read again in place ---------------------------
+// A push (live.js) makes the caseload, when it is the view, read its page again: the same page
+// and the same place for focus, so a caseworker on page 3 stays on page 3. This is the page's own
+// doing, not the user's: it neither restarts the idle time here nor keeps the login alive on the
+// server (`refresh`). Not on the caseload, news that overflowed is caught up the same way.
+
+let refreshing = false;
+let refreshAgain = false;
+
+/** Where focus is in the view, to find it again once the view is drawn afresh. */
+function focusPlace() {
+  const main = $('main-content');
+  const a = document.activeElement;
+  if (!a || a === main || !main.contains(a)) return null;
+  const href = a.getAttribute('href');
+  if (href) {
+    return { href, index: [...main.querySelectorAll('[href]')].filter((e) => e.getAttribute('href') === href).indexOf(a) };
+  }
+  return a.id ? { id: a.id } : { lost: true };
+}
+
+function restoreFocus(place) {
+  if (!place || (document.activeElement && document.activeElement !== document.body)) return;
+  const main = $('main-content');
+  let target = null;
+  if (place.href) {
+    const same = [...main.querySelectorAll('[href]')].filter((e) => e.getAttribute('href') === place.href);
+    target = same[Math.max(0, place.index)] || same[0] || null;
+  } else if (place.id) {
+    target = document.getElementById(place.id);
+  }
+  if (!target) { // gone from this page: the heading, so focus is not lost to the page's start
+    target = main.querySelector('h1');
+    target?.setAttribute('tabindex', '-1');
+  }
+  target?.focus({ preventScroll: true });
+}
+
+/** missed: news overflowed, and none comes until the caseload is read again. */
+async function refreshCaseload(missed) {
+  if (!me || !can(me, caseload.needs)) return;
+  if (shown?.name !== 'caseload') {
+    if (missed && socket?.isOpen()) socket.request({ type: 'caseload', refresh: true });
+    return;
+  }
+  if (refreshing) {
+    refreshAgain = true;
+    return;
+  }
+  refreshing = true;
+  do {
+    refreshAgain = false;
+    const view = shown;
+    if (view?.name === 'caseload' && view.ctx.alive()) {
+      const place = focusPlace();
+      await caseload.render(view.ctx, view.param, { refresh: true });
+      if (view.ctx.alive()) restoreFocus(place);
+    }
+  } while (refreshAgain);
+  refreshing = false;
 }
 
 async function onOpen() {
@@ -191,8 +260,9 @@ function context(token, name) {
   const main = $('main-content');
   const ctx = {
     me,
-    request: async (m) => {
-      const r = await request(m);
+    /** quiet: the page's own doing (after news), not the user's: the idle time runs on. */
+    request: async (m, { quiet = false } = {}) => {
+      const r = await (quiet ? (socket?.isOpen() ? socket.request(m) : { ...LOST }) : request(m));
       if (token !== navigation) return new Promise(() => {}); // the view has gone: never settle
       return r;
     },
@@ -267,9 +337,12 @@ function notFound(ctx) {
 async function route(moveFocus) {
   if (!me) return;
   const token = ++navigation;
+  refreshing = false; // a refresh of the view before this one never settles (ctx.request)
+  refreshAgain = false;
   const [name, param] = (location.hash.slice(1) || defaultView()).split('/');
   const view = Object.prototype.hasOwnProperty.call(VIEWS, name) ? VIEWS[name] : null;
   const ctx = context(token, name);
+  shown = { name, param, ctx };
   $('loading')?.remove();
   if (!view) notFound(ctx);
   else if (!can(me, view.needs)) notAllowed(ctx);

@@ -133,11 +133,16 @@ function pagination(page, pages) {
     page < pages ? side('next', page + 1, 'Next') : null);
 }
 
-export async function render(ctx, param) {
+/** refresh: read again after news (app.js), in place: the same page, nothing said or focused;
+ * if it cannot be read now, what is shown stays. */
+export async function render(ctx, param, { refresh = false } = {}) {
   // #caseload/<n>: page n. Anything else there goes to the server as it is, which refuses it in
   // its own words (bad-page).
   const asked = param === undefined || param === '' ? 1 : (/^[0-9]{1,9}$/.test(param) ? Number(param) : param);
-  const r = await ctx.request({ type: 'caseload', page: asked });
+  const r = refresh
+    ? await ctx.request({ type: 'caseload', page: asked, refresh: true }, { quiet: true })
+    : await ctx.request({ type: 'caseload', page: asked });
+  if (refresh && r.type !== 'caseload') return;
   const page = r.type === 'caseload' && Number.isInteger(r.page) ? r.page : 1;
   const pages = r.type === 'caseload' && Number.isInteger(r.pages) ? r.pages : 1;
   const head = [

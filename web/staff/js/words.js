@@ -3,7 +3,7 @@
 
 // These are the server's words: the reply to `me` carries them (server/staff_words.c, from the
 // content), and app.js hands them here once. Only how a status looks (its colour) is the page's.
-let told = { status: [], review: [], managing: [], flags: [], roles: {}, review_kinds: {}, versions: {} };
+let told = { status: [], review: [], managing: [], flags: [], roles: {}, review_kinds: {}, versions: {}, live: {} };
 
 /** Takes the words of the `me` reply (its `words` object). */
 export function setWords(words) {
@@ -12,7 +12,7 @@ export function setWords(words) {
   const map = (k) => (words[k] && typeof words[k] === 'object' ? words[k] : {});
   told = {
     status: list('status'), review: list('review'), managing: list('managing'), flags: list('flags'),
-    roles: map('roles'), review_kinds: map('review_kinds'), versions: map('versions'),
+    roles: map('roles'), review_kinds: map('review_kinds'), versions: map('versions'), live: map('live'),
   };
 }
 
@@ -91,4 +91,9 @@ export function roleName(r) {
 export function actionText(a) {
   const s = String(a || '').replace(/[_-]+/g, ' ').trim();
   return s ? s[0].toUpperCase() + s.slice(1) : '';
+}
+
+/** The words of news on the page ("title", "submitted", "missed"): live.js. */
+export function liveWord(k) {
+  return own(told.live, k) || '';
 }
