@@ -250,7 +250,7 @@ test('the audit log lists logins and account changes, by kind and by user; healt
     await page.click('[data-nav="health"] a');
     await page.waitForSelector('#health-list');
     const ids = await page.$$eval('#health-list [data-row]', (rows) => rows.map((r) => r.dataset.row));
-    assert.deepEqual(ids, ['version', 'uptime', 'database', 'plans', 'flags', 'connections']);
+    assert.deepEqual(ids, ['version', 'uptime', 'database', 'backup', 'plans', 'flags', 'alerts', 'connections']);
     const plans = await page.textContent('#health-list [data-row="plans"] .app-health__value');
     assert.equal(Number(plans), sql(server.data, 'SELECT count(*) AS n FROM plans')[0].n);
     assert.equal((await page.textContent('#health-list [data-row="plans"] dt')).trim(), message('staff.health.plans'));
