@@ -104,12 +104,10 @@ static log_level current_level(void)
 }
 
 /* Reads the settings afresh into a new options (the log level as the file and command line say,
- * the default when neither does). NULL, with the reason in err, when they are wrong: the log
- * level is then as it was. */
+ * the default when neither does). NULL, with the reason in err, when they are wrong. */
 static options *read_again(settings *s, char *err, size_t errlen)
 {
 	options *o = malloc(sizeof(*o));
-	log_level was = current_level();
 
 	if (!o || options_init(o, s->share)) {
 		snprintf(err, errlen, "out of memory");
@@ -121,7 +119,6 @@ static options *read_again(settings *s, char *err, size_t errlen)
 		return o;
 	if (!err[0])
 		snprintf(err, errlen, "the command line cannot be read again");
-	log_set_level(was);
 	options_release(o);
 	free(o);
 	return NULL;
@@ -139,11 +136,12 @@ static int keep(settings *s, options *o)
 	return 0;
 }
 
-/* Refused: the settings in use stay. */
-static int refused(const char *why, char *status, size_t n)
+/* Refused: the settings in use stay, the log level too (was). */
+static int refused(const char *why, log_level was, char *status, size_t n)
 {
 	char quoted[1024];
 
+	log_set_level(was);
 	log_event(LOG_WARN, "reload-refused", "settings=kept reason=%s",
 		  log_value(why, quoted, sizeof(quoted)));
 	snprintf(status, n, "Settings not reloaded: see the log");
@@ -153,18 +151,20 @@ static int refused(const char *why, char *status, size_t n)
 int settings_reload(settings *s, app *a, char *status, size_t n)
 {
 	char err[1024] = "", changed[STATUS_KEYS], restart[STATUS_KEYS], unused[STATUS_KEYS];
+	log_level was = current_level();
 	options *o = read_again(s, err, sizeof(err));
 	int needs;
 
 	if (!o)
-		return refused(err, status, n);
-	if (keep(s, o) || app_set_settings(a, &o->app, err, sizeof(err))) {
-		if (s->nread && s->read[s->nread - 1] == o)
-			s->nread--;
+		return refused(err, was, status, n);
+	if (keep(s, o)) {
 		options_release(o);
 		free(o);
-		return refused(err[0] ? err : "out of memory", status, n);
+		return refused("out of memory", was, status, n);
 	}
+	/* o stays kept even when refused: part of it may be borrowed if memory ran out halfway */
+	if (app_set_settings(a, &o->app, err, sizeof(err)))
+		return refused(err, was, status, n);
 	/* changed since the last reload; waiting for a restart: what differs from the start's */
 	settings_compare(s->now, o, changed, sizeof(changed), unused, sizeof(unused));
 	needs = settings_compare(s->start, o, unused, sizeof(unused), restart, sizeof(restart));
