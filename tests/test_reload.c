@@ -4,7 +4,8 @@
  * reload, and the log names the keys that changed; a changed port is logged as needing a restart
  * (and the service manager's status says so) while the server keeps its port; a broken file is
  * refused with its name and line, and every setting before stays; the command line still wins
- * over the file. The log level and who may read /metrics change too; a metrics token file that
+ * over the file. The log level, who may read /metrics and the cap on connections per address
+ * change too; a metrics token file that
  * cannot be read is refused like a broken file. */
 #include "check.h"
 #include "testsrv.h"
@@ -187,6 +188,35 @@ static void a_changed_port_should_wait_for_a_restart_and_the_port_stay(void)
 	CHECK(logged("level=debug", "") == debug);
 }
 
+static void a_lower_cap_on_connections_per_address_should_hold_for_new_connections(void)
+{
+	const wsclient_opts from = {NULL, NULL, "127.0.0.7"};
+	wsclient *c[3] = {NULL};
+
+	/* before: the default lets three in from one address */
+	for (int i = 0; i < 3; i++)
+		CHECK((c[i] = wsclient_open(HOST, srv.port, &from, NULL)) != NULL);
+	for (int i = 0; i < 3; i++) {
+		wsclient_free(c[i]);
+		c[i] = NULL;
+	}
+	write_conf("port = 1\nidle-seconds = 80\nwarn-seconds = 55\nwrong-codes-per-address = 2\n"
+		   "metrics-allow = 10.0.0.0/8\nmax-connections-per-address = 2\n");
+	CHECK(reload());
+	CHECK(logged("event=settings-reloaded", "max-connections-per-address") == 1);
+	/* after: two, and the third is refused (the closed ones may take a moment to go) */
+	for (long long until = now_ms() + WAIT_MS; now_ms() < until && !c[1];) {
+		wsclient_free(c[0]);
+		c[0] = wsclient_open(HOST, srv.port, &from, NULL);
+		c[1] = c[0] ? wsclient_open(HOST, srv.port, &from, NULL) : NULL;
+	}
+	CHECK(c[0] != NULL && c[1] != NULL);
+	c[2] = wsclient_open(HOST, srv.port, &from, NULL);
+	CHECK(c[2] == NULL);
+	for (int i = 0; i < 3; i++)
+		wsclient_free(c[i]);
+}
+
 static void a_broken_file_should_be_refused_with_its_line_and_change_nothing(void)
 {
 	char where[160];
@@ -265,6 +295,7 @@ int main(void)
 	RUN(the_server_should_start_with_the_file_and_the_command_line);
 	RUN(a_changed_timeout_and_limit_should_reach_new_kiosks_after_sighup);
 	RUN(a_changed_port_should_wait_for_a_restart_and_the_port_stay);
+	RUN(a_lower_cap_on_connections_per_address_should_hold_for_new_connections);
 	RUN(a_broken_file_should_be_refused_with_its_line_and_change_nothing);
 	RUN(sigterm_should_end_cleanly_after_reloads);
 	testsrv_cleanup(&srv);
