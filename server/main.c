@@ -85,7 +85,7 @@ static void print_welcome(app *a, const app_config *cfg)
 }
 
 /* SIGHUP: the content and the voices read again; a change that is not fine keeps what is served
- * and says why. Then the settings (settings.h), when the server has a settings to read again. */
+ * and says why. Then the settings file and the command line (settings.h; s NULL: not them). */
 static void reload_content(app *a, settings *s)
 {
 	char err[2 * PATH_LEN], summary[128], quoted[4 * PATH_LEN], status[640];
