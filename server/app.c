@@ -470,6 +470,26 @@ out:
 	return rc;
 }
 
+int app_set_settings(app *a, const app_config *cfg, char *err, size_t errlen)
+{
+	ws_config edge = {.trusted_proxy = cfg->trusted_proxy,
+			  .max_connections_per_address = cfg->max_connections_per_address,
+			  .metrics_allow = cfg->metrics_allow,
+			  .metrics_token_file = cfg->metrics_token_file};
+
+	/* the edge first: a token file that cannot be read is the likeliest refusal */
+	if (ws_set_edge(a->server, &edge, err, errlen))
+		return -1;
+	if (kiosk_set_config(a->proto, &cfg->kiosk))
+		return err_set(err, errlen, "out of memory");
+	/* a changed schedule runs at the loop's next turn, not up to an hour later */
+	if (cfg->retain.drafts_days != a->retain.drafts_days ||
+	    cfg->retain.closed_years != a->retain.closed_years)
+		a->retention_at = monotonic_s();
+	a->retain = cfg->retain;
+	return 0;
+}
+
 int app_run(app *a, volatile sig_atomic_t *stop)
 {
 	return ws_run(a->server, stop);

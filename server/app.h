@@ -77,6 +77,13 @@ void app_forget_demo(app *a);
  * nothing changes: -1 with the reason in err. On success, summary says what is served, as
  * app_check_content's does. */
 int app_reload(app *a, char *summary, size_t summarylen, char *err, size_t errlen);
+/* The settings that can change while people are using the server (the settings read again on
+ * SIGHUP): the kiosk's (for kiosks opened from now on) and its limits; the retention schedule
+ * (run again at the loop's next turn when changed); the trusted proxies, the connections per
+ * address and who may read /metrics (for connections and requests from now on). cfg's strings
+ * are borrowed until app_close; its other settings are not read. 0, or -1 with the reason in
+ * err: nothing changed (but for memory running out halfway, when the edge's are taken). */
+int app_set_settings(app *a, const app_config *cfg, char *err, size_t errlen);
 /* Serves until *stop becomes non-zero. 0, or -1 when the loop failed. */
 int app_run(app *a, volatile sig_atomic_t *stop);
 /* Safe from a signal handler: makes app_run notice *stop at once. */

@@ -60,6 +60,12 @@ void kiosk_free(kiosk *p);
  * (nothing changed). */
 int kiosk_set_content(kiosk *p, const content *c);
 
+/* Takes cfg's settings (copied; its switch_keys borrowed until kiosk_free or the next call)
+ * from now on (the settings read again on SIGHUP): kiosks opened after it get its timeouts and
+ * keys. Limits whose numbers changed count afresh from zero. 0, or -1 when memory runs out
+ * (nothing changed). */
+int kiosk_set_config(kiosk *p, const kiosk_config *cfg);
+
 /* The clock that stamps the person's changes of status (sending, agreeing): milliseconds since
  * 1970. */
 typedef long long (*kiosk_clock_fn)(void *ctx);

@@ -47,6 +47,41 @@ void kiosk_limits_close(kiosk *p)
 	p->lim = p->codes_all = p->plans_addr = p->plans_kiosk = p->plans_all = NULL;
 }
 
+/* 1 when a and b count the same limits. */
+static int same_limits(const kiosk_config *a, const kiosk_config *b)
+{
+	return a->address_failures == b->address_failures &&
+	       a->address_window == b->address_window && a->codes_overall == b->codes_overall &&
+	       a->new_plans_per_address == b->new_plans_per_address &&
+	       a->new_plans_per_kiosk == b->new_plans_per_kiosk &&
+	       a->new_plans_per_hour == b->new_plans_per_hour;
+}
+
+int kiosk_set_config(kiosk *p, const kiosk_config *cfg)
+{
+	kiosk_config was = p->cfg;
+	limiter *old[5] = {p->lim, p->codes_all, p->plans_addr, p->plans_kiosk, p->plans_all};
+
+	p->cfg = *cfg;
+	if (same_limits(&was, cfg))
+		return 0;
+	p->lim = p->codes_all = p->plans_addr = p->plans_kiosk = p->plans_all = NULL;
+	if (kiosk_limits_open(p)) {
+		kiosk_limits_close(p);
+		p->cfg = was;
+		p->lim = old[0];
+		p->codes_all = old[1];
+		p->plans_addr = old[2];
+		p->plans_kiosk = old[3];
+		p->plans_all = old[4];
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(old) / sizeof(old[0]); i++)
+		limiter_free(old[i]);
+	p->codes_all_said = p->plans_all_said = 0;
+	return 0;
+}
+
 void kiosk_session_device(kiosk_session *s, const unsigned char *token)
 {
 	if (!token)

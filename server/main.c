@@ -11,6 +11,7 @@
 #include "options.h"
 #include "path.h"
 #include "preflight.h"
+#include "settings.h"
 #include "usage.h"
 
 #include <pthread.h>
@@ -84,10 +85,10 @@ static void print_welcome(app *a, const app_config *cfg)
 }
 
 /* SIGHUP: the content and the voices read again; a change that is not fine keeps what is served
- * and says why. */
-static void reload_content(app *a)
+ * and says why. Then the settings file and the command line (settings.h; s NULL: not them). */
+static void reload_content(app *a, settings *s)
 {
-	char err[2 * PATH_LEN], summary[128], quoted[4 * PATH_LEN];
+	char err[2 * PATH_LEN], summary[128], quoted[4 * PATH_LEN], status[640];
 
 	notify_reloading();
 	if (app_reload(a, summary, sizeof(summary), err, sizeof(err)))
@@ -96,17 +97,22 @@ static void reload_content(app *a)
 	else
 		log_event(LOG_INFO, "reloaded", "content=%s",
 			  log_value(summary, quoted, sizeof(quoted)));
-	notify_ready(NULL);
+	if (s) {
+		settings_reload(s, a, status, sizeof(status));
+		notify_ready(status);
+	} else {
+		notify_ready(NULL);
+	}
 }
 
 /* Turns the loop until SIGINT or SIGTERM, reloading on SIGHUP. 0, or -1 when the loop failed. */
-static int run(app *a)
+static int run(app *a, settings *s)
 {
 	while (!stop) {
 		woken = 0;
 		if (reload) {
 			reload = 0;
-			reload_content(a);
+			reload_content(a, s);
 		}
 		if (!stop && app_run(a, &woken))
 			return -1;
@@ -114,8 +120,9 @@ static int run(app *a)
 	return 0;
 }
 
-/* Serves until SIGINT or SIGTERM. Returns main's exit status. */
-static int serve(const app_config *cfg)
+/* Serves until SIGINT or SIGTERM, reading the settings again on SIGHUP through s (may be NULL:
+ * the content only). Returns main's exit status. */
+static int serve(const app_config *cfg, settings *s)
 {
 	char err[2 * PATH_LEN], status[64];
 	struct sigaction sa = {0};
@@ -171,7 +178,7 @@ static int serve(const app_config *cfg)
 	snprintf(status, sizeof(status), "Serving on port %d", app_port(a));
 	notify_ready(status);
 	pthread_sigmask(SIG_UNBLOCK, &stops, NULL); /* one that came while opening is taken now */
-	rc = run(a) ? 1 : 0;
+	rc = run(a, s) ? 1 : 0;
 	/* Closing frees what app_wake uses: another signal now waits, blocked, until the process
 	 * ends (it is stopping anyway), and finds no app to wake. */
 	pthread_sigmask(SIG_BLOCK, &stops, NULL);
@@ -202,6 +209,7 @@ static int check_content(const app_config *cfg)
 int main(int argc, char **argv)
 {
 	static options o; /* the paths are large */
+	settings *reloads = NULL;
 	char err[3 * PATH_LEN];
 	int rc;
 
@@ -233,9 +241,13 @@ int main(int argc, char **argv)
 		rc = preflight_report(&o, stdout);
 	else if (o.check_only)
 		rc = check_content(&o.app);
-	else if ((rc = preflight_transport(&o)) == 0)
-		rc = serve(&o.app);
+	else if ((rc = preflight_transport(&o)) == 0) {
+		/* without memory for it, SIGHUP still reads the content again */
+		reloads = settings_new(&o, default_share_dir(), argc, argv);
+		rc = serve(&o.app, reloads);
+	}
 out:
+	settings_free(reloads); /* after the app: it borrowed the settings' strings */
 	options_release(&o);
 	return rc;
 }

@@ -36,6 +36,11 @@ static tally_entry *find(const tally *t, const char *key)
 	return NULL;
 }
 
+void tally_set_max_per_key(tally *t, int max_per_key)
+{
+	t->max_per_key = max_per_key;
+}
+
 tally *tally_new(int max_total, int max_per_key)
 {
 	tally *t = calloc(1, sizeof(*t));

@@ -19,6 +19,9 @@ void tally_free(tally *t);
  * key is not held to max_per_key (a trusted proxy, which carries many people's connections). */
 tally_entry *tally_take(tally *t, const char *key, int per_key);
 void tally_drop(tally *t, tally_entry *e);
+/* From now on at most max_per_key for any one key; a key already holding more keeps what it
+ * holds and takes no more until under it. */
+void tally_set_max_per_key(tally *t, int max_per_key);
 /* The total held now, and the key's (0 when it holds none). */
 int tally_total(const tally *t);
 int tally_count(const tally *t, const char *key);

@@ -82,6 +82,11 @@ void ws_wake(ws *w);
  * is borrowed until ws_free. 0, or -1 when there are that many already. */
 typedef long long (*ws_job_fn)(void *ctx);
 int ws_every(ws *w, long long first_s, ws_job_fn fn, void *ctx);
+/* Takes cfg's trusted_proxy, max_connections_per_address, metrics_allow and metrics_token_file
+ * (borrowed until ws_free or the next call; the token file is read now) from now on, for
+ * requests and connections that come after it: connections open now stay. Its other fields are
+ * not read. 0, or -1 with the reason in err (nothing changed). */
+int ws_set_edge(ws *w, const ws_config *cfg, char *err, size_t errlen);
 /* The network connections open now, and of them the websockets (pages open). */
 void ws_connections(const ws *w, int *connections, int *websockets);
 

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sodium.h>
 
 #define FD_RESERVE	   64	  /* files besides connections: database, key, audio, pipes */
 #define CONNECTIONS_MAX	   20000  /* the default ceiling, when the open-file limit is higher */
@@ -396,6 +397,55 @@ int edge_open(ws *w, struct lws_context_creation_info *info, char *err, size_t e
 	info->options |= LWS_SERVER_OPTION_FALLBACK_TO_APPLY_LISTEN_ACCEPT_CONFIG;
 	log_owner = w;
 	lws_set_log_level(LLL_ERR | LLL_WARN, lws_log_line);
+	return 0;
+}
+
+/* Who may read /metrics from cfg: 0, or -1 with the reason in err (the access before kept). */
+static int reset_metrics_access(ws *w, const ws_config *cfg, char *err, size_t errlen)
+{
+	ws_config was = w->cfg;
+	peer_list *allow = w->metrics_allow;
+	unsigned char token[sizeof(w->metrics_token)];
+	int has = w->has_metrics_token, rc = 0;
+
+	memcpy(token, w->metrics_token, sizeof(token));
+	w->metrics_allow = NULL;
+	w->has_metrics_token = 0;
+	w->cfg.metrics_allow = cfg->metrics_allow;
+	w->cfg.metrics_token_file = cfg->metrics_token_file;
+	if (metrics_access_open(w, err, errlen)) {
+		peer_list_free(w->metrics_allow);
+		w->metrics_allow = allow;
+		w->has_metrics_token = has;
+		memcpy(w->metrics_token, token, sizeof(token));
+		w->cfg.metrics_allow = was.metrics_allow;
+		w->cfg.metrics_token_file = was.metrics_token_file;
+		rc = -1;
+	} else {
+		peer_list_free(allow);
+	}
+	sodium_memzero(token, sizeof(token));
+	return rc;
+}
+
+int ws_set_edge(ws *w, const ws_config *cfg, char *err, size_t errlen)
+{
+	peer_list *trusted = peer_list_new(cfg->trusted_proxy, err, errlen);
+	int per = cfg->max_connections_per_address ? cfg->max_connections_per_address
+						   : PER_ADDRESS_DEFAULT;
+
+	if (!trusted)
+		return -1;
+	if (reset_metrics_access(w, cfg, err, errlen)) {
+		peer_list_free(trusted);
+		return -1;
+	}
+	peer_list_free(w->trusted);
+	w->trusted = trusted;
+	w->cfg.trusted_proxy = cfg->trusted_proxy;
+	w->cfg.max_connections_per_address = per;
+	tally_set_max_per_key(w->conns, per);
+	tally_set_max_per_key(w->clients, per);
 	return 0;
 }
 
