@@ -10,8 +10,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
-  startServer, launchBrowser, axeViolations, formatViolations, assertFont, message, WIDE, NARROW, setWidth,
-  sidewaysScroll,
+  startServer, launchBrowser, assertFont, message, WIDE, axeCleanAtBothWidths: noViolations, staffAsk,
 } = require('./harness.js');
 
 const INVITES = 60; // with the demo's plans, more than the 50 a page holds
@@ -28,33 +27,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function noViolations(page, where) {
-  let v = await axeViolations(page);
-  assert.equal(v.length, 0, formatViolations(where, v));
-  await setWidth(page, NARROW);
-  assert.equal(await sidewaysScroll(page), null, `${where} scrolls sideways at 320px`);
-  v = await axeViolations(page);
-  assert.equal(v.length, 0, formatViolations(`${where} at 320px`, v));
-  await setWidth(page, WIDE);
-}
-
-/** Sends each message on a staff websocket of the page's own and resolves with the replies. */
-function staffAsk(page, messages) {
-  return page.evaluate((list) => new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://${location.host}/ws`, 'planaloud-staff');
-    const replies = [];
-    ws.onerror = () => reject(new Error('the staff websocket did not open'));
-    ws.onopen = () => list.forEach((m, i) => ws.send(JSON.stringify({ ...m, seq: i + 1 })));
-    ws.onmessage = (ev) => {
-      replies.push(JSON.parse(ev.data));
-      if (replies.length === list.length) {
-        ws.close();
-        resolve(replies);
-      }
-    };
-  }), messages);
-}
 
 /** The plans the caseload's tables show, in order: the numbers their links go to. */
 function plansShown(page) {

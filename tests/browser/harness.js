@@ -1,6 +1,7 @@
 // Shared by the browser tests: starts the real server on a free loopback port with its own
 // SQLite file, drives Debian's Chromium through playwright-core, and runs axe-core.
 'use strict';
+const assert = require('node:assert/strict');
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -522,8 +523,45 @@ async function sidewaysScroll(page) {
   return `scrolls sideways (scrollWidth ${scroll} > clientWidth ${client}); too wide: ${wide.join(', ')}`;
 }
 
+/**
+ * axe finds nothing on the page at 1280px, nor at 320px, where it has no sideways scroll either;
+ * the page is left at 1280px.
+ */
+async function axeCleanAtBothWidths(page, where) {
+  let v = await axeViolations(page);
+  assert.equal(v.length, 0, formatViolations(where, v));
+  await setWidth(page, NARROW);
+  assert.equal(await sidewaysScroll(page), null, `${where} scrolls sideways at 320px`);
+  v = await axeViolations(page);
+  assert.equal(v.length, 0, formatViolations(`${where} at 320px`, v));
+  await setWidth(page, WIDE);
+}
+
+/**
+ * Sends each message on a staff websocket of the page's own (logged in with its cookie) and
+ * resolves with the replies, in order; news the server pushes meanwhile (no seq) is left out.
+ */
+function staffAsk(page, messages) {
+  return page.evaluate((list) => new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://${location.host}/ws`, 'planaloud-staff');
+    const replies = [];
+    ws.onerror = () => reject(new Error('the staff websocket did not open'));
+    ws.onopen = () => list.forEach((m, i) => ws.send(JSON.stringify({ ...m, seq: i + 1 })));
+    ws.onmessage = (ev) => {
+      const m = JSON.parse(ev.data);
+      if (m.seq == null) return; // news, not a reply
+      replies.push(m);
+      if (replies.length === list.length) {
+        ws.close();
+        resolve(replies);
+      }
+    };
+  }), messages);
+}
+
 module.exports = {
   startServer, launchBrowser, axeViolations, formatViolations, sql, openKiosk, waitForPage,
   saveMark, waitForSave, typeAndSave, browserStorage, NOTHING_STORED, dateKeys, SOURCE,
   WIDE, NARROW, setWidth, sidewaysScroll, assertFont, SERVED_FONT, message, pageText,
+  axeCleanAtBothWidths, staffAsk,
 };

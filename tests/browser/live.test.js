@@ -10,8 +10,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
-  startServer, launchBrowser, axeViolations, formatViolations, assertFont, message, WIDE, NARROW, setWidth,
-  sidewaysScroll,
+  startServer, launchBrowser, assertFont, message, WIDE, axeCleanAtBothWidths: noViolations, staffAsk,
 } = require('./harness.js');
 
 const INVITES = 60; // with the demo's plans, more than the 50 a page holds
@@ -29,35 +28,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function noViolations(page, where) {
-  let v = await axeViolations(page);
-  assert.equal(v.length, 0, formatViolations(where, v));
-  await setWidth(page, NARROW);
-  assert.equal(await sidewaysScroll(page), null, `${where} scrolls sideways at 320px`);
-  v = await axeViolations(page);
-  assert.equal(v.length, 0, formatViolations(`${where} at 320px`, v));
-  await setWidth(page, WIDE);
-}
-
-/** Sends each message on a staff websocket of the page's own and resolves with the replies. */
-function staffAsk(page, messages) {
-  return page.evaluate((list) => new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://${location.host}/ws`, 'planaloud-staff');
-    const replies = [];
-    ws.onerror = () => reject(new Error('the staff websocket did not open'));
-    ws.onopen = () => list.forEach((m, i) => ws.send(JSON.stringify({ ...m, seq: i + 1 })));
-    ws.onmessage = (ev) => {
-      const m = JSON.parse(ev.data);
-      if (m.seq == null) return; // news, not a reply
-      replies.push(m);
-      if (replies.length === list.length) {
-        ws.close();
-        resolve(replies);
-      }
-    };
-  }), messages);
-}
 
 /** A kiosk's websocket, opened from a page of the server's own (as the kiosk page would):
  * window.kiosk.ask(m) sends m with a seq and resolves with the reply that carries it. */
