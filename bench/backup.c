@@ -291,13 +291,8 @@ int cmd_backup(int argc, char **argv)
 		return 2;
 	}
 	bench_signals_catch();
-	if (snprintf(work, sizeof(work), "%s/planaloud-bench-backup-XXXXXX",
-		     base && *base ? base : "/tmp") >= (int)sizeof(work) ||
-	    !mkdtemp(work)) {
-		fprintf(stderr, "planaloud-bench: cannot make a temporary folder: %s\n",
-			strerror(errno));
+	if (bench_work_folder(work, sizeof(work), base, "backup"))
 		return 1;
-	}
 	rc = backup_run(work, plans, answers, sessions, seconds);
 	remove_dir(work);
 	return rc;

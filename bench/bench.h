@@ -67,6 +67,9 @@
 int bench_interrupted(void);
 /* Catches SIGINT and SIGTERM (which also wake ctx's loop, when set) and ignores SIGPIPE. */
 void bench_signals_catch(void);
+/* A new folder base/planaloud-bench-WHAT-XXXXXX (base NULL or "": /tmp) into work: 0; or -1,
+ * said on stderr, with work "". */
+int bench_work_folder(char *work, size_t len, const char *base, const char *what);
 /* The client context a signal wakes (NULL: none). Borrowed until set again. */
 void bench_signals_wake(struct lws_context *ctx);
 /* A whole decimal number in [min, max] into *out: 0, or -1. */

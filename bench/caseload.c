@@ -338,13 +338,8 @@ int cmd_caseload(int argc, char **argv)
 		return 2;
 	}
 	bench_signals_catch();
-	if (snprintf(work, sizeof(work), "%s/planaloud-bench-caseload-XXXXXX",
-		     base && *base ? base : "/tmp") >= (int)sizeof(work) ||
-	    !mkdtemp(work)) {
-		fprintf(stderr, "planaloud-bench: cannot make a temporary folder: %s\n",
-			strerror(errno));
+	if (bench_work_folder(work, sizeof(work), base, "caseload"))
 		return 1;
-	}
 	rc = caseload_run(work, plans, runs);
 	remove_dir(work);
 	return rc;

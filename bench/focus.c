@@ -194,14 +194,8 @@ int cmd_focus(int argc, char **argv)
 		return 2;
 	}
 	bench_signals_catch();
-	if (snprintf(work, sizeof(work), "%s/planaloud-bench-focus-XXXXXX",
-		     base && *base ? base : "/tmp") >= (int)sizeof(work) ||
-	    !mkdtemp(work)) {
-		fprintf(stderr, "planaloud-bench: cannot make a temporary folder: %s\n",
-			strerror(errno));
-		work[0] = '\0';
+	if (bench_work_folder(work, sizeof(work), base, "focus"))
 		goto out;
-	}
 	snprintf(data, sizeof(data), "%s/data", work);
 	if (mkdir(data, 0700) || !(sv = bench_server_start(data, 0, err, sizeof(err))) ||
 	    bench_server_wait_ready(bench_server_port(sv), &texts, err, sizeof(err))) {

@@ -54,6 +54,20 @@ void bench_signals_catch(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+int bench_work_folder(char *work, size_t len, const char *base, const char *what)
+{
+	const char *in = base && *base ? base : "/tmp";
+
+	if (snprintf(work, len, "%s/planaloud-bench-%s-XXXXXX", in, what) >= (int)len ||
+	    !mkdtemp(work)) {
+		fprintf(stderr, "planaloud-bench: cannot make a temporary folder in %s: %s\n", in,
+			strerror(errno));
+		work[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
 void bench_signals_wake(struct lws_context *ctx)
 {
 	signal_ctx = ctx;

@@ -274,14 +274,8 @@ int cmd_narrate(int argc, char **argv)
 			v ? "there are none" : err);
 		goto out;
 	}
-	if (snprintf(work, sizeof(work), "%s/planaloud-bench-narrate-XXXXXX", o.base) >=
-		(int)sizeof(work) ||
-	    !mkdtemp(work)) {
-		fprintf(stderr, "planaloud-bench: cannot make a temporary folder in %s: %s\n",
-			o.base, strerror(errno));
-		work[0] = '\0';
+	if (bench_work_folder(work, sizeof(work), o.base, "narrate"))
 		goto out;
-	}
 	if (narrate_yardsticks(&y, v, &o, work))
 		goto out;
 	sv = narrate_spawn(work);

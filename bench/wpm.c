@@ -297,14 +297,8 @@ int cmd_wpm(int argc, char **argv)
 	printf("Texts:      the say paragraphs of %zu easy-read pages (%s to %s), %zu written "
 	       "words\n",
 	       t.n, t.page[0], t.page[t.n - 1], t.words);
-	if (snprintf(work, sizeof(work), "%s/planaloud-bench-wpm-XXXXXX",
-		     base && *base ? base : "/tmp") >= (int)sizeof(work) ||
-	    !mkdtemp(work)) {
-		fprintf(stderr, "planaloud-bench: cannot make a temporary folder: %s\n",
-			strerror(errno));
-		work[0] = '\0';
+	if (bench_work_folder(work, sizeof(work), base, "wpm"))
 		goto out;
-	}
 	rc = (table ? wpm_table(v, &t) : wpm_speeds(v, &t, work)) ? 1 : 0;
 out:
 	if (work[0])
