@@ -4,6 +4,7 @@
 #include "users.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 testsrv srv;
@@ -156,4 +157,26 @@ long long db_count(const char *sql, long long plan)
 	sqlite3_finalize(q);
 	sqlite3_close(db);
 	return n;
+}
+
+int staffsrv_start(const char *name, const staffsrv_user *extra)
+{
+	snprintf(dir, sizeof(dir), "/tmp/planaloud-%s-XXXXXX", name);
+	if (!mkdtemp(dir))
+		return -1;
+	if (users_setup(extra) || testsrv_start(&srv, PLANALOUD_BINARY, dir, 0, NULL)) {
+		staffsrv_remove_dir();
+		return -1;
+	}
+	snprintf(origin, sizeof(origin), "http://%s:%d", HOST, srv.port);
+	return 0;
+}
+
+void staffsrv_remove_dir(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
 }

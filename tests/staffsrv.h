@@ -51,6 +51,12 @@ wsclient *kiosk_open(const char *code, const char *expect_page);
 /* Makes casey, morgan and ada, then extra (ended by a NULL name; may be NULL) in dir's database.
  * 0, or -1. */
 int users_setup(const staffsrv_user *extra);
+/* A test's start: a new data folder /tmp/planaloud-NAME-XXXXXX (into dir), the users
+ * (users_setup(extra)), the server started there without --demo, and origin set. 0; or -1, with
+ * what was made removed. */
+int staffsrv_start(const char *name, const staffsrv_user *extra);
+/* The data folder and everything in it, at the test's end. */
+void staffsrv_remove_dir(void);
 /* The database, opened alongside the running server. */
 sqlite3 *db_open(void);
 /* A count from the database, with plan bound to ?1 when the query has it; -1 on failure. */

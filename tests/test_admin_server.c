@@ -589,29 +589,16 @@ out:
 	wsclient_free(ada);
 }
 
-static void remove_dir(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
-}
-
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	testsrv_watchdog(240);
 	if (sodium_init() < 0)
 		return 1;
-	snprintf(dir, sizeof(dir), "/tmp/planaloud-adminsrv-XXXXXX");
-	if (!mkdtemp(dir) || users_setup(NULL) ||
-	    testsrv_start(&srv, PLANALOUD_BINARY, dir, 0, NULL)) {
+	if (staffsrv_start("adminsrv", NULL)) {
 		CHECK(0);
-		remove_dir();
 		return check_report();
 	}
-	snprintf(origin, sizeof(origin), "http://%s:%d", HOST, srv.port);
 	RUN(caseworkers_and_managers_should_be_refused_every_admin_message);
 	RUN(an_admin_should_add_a_user_who_logs_in_with_the_password_shown_once);
 	RUN(bad_requests_about_users_should_be_refused_plainly_and_change_nothing);
@@ -623,6 +610,6 @@ int main(void)
 	RUN(a_rare_filter_should_page_through_many_newer_rows_a_window_at_a_time);
 	CHECK(testsrv_alive(&srv));
 	CHECK(testsrv_stop(&srv) == 0);
-	remove_dir();
+	staffsrv_remove_dir();
 	return check_report();
 }

@@ -267,42 +267,19 @@ static void the_retention_schedule_should_erase_an_old_anonymous_draft_at_start(
 	CHECK(testsrv_stop(&srv) == 0);
 }
 
-static void remove_dir(void)
-{
-	static const char *const names[] = {"planaloud.db", "planaloud.db-wal", "planaloud.db-shm",
-					    "secret.key"};
-	char path[160];
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		unlink(path);
-	}
-	if (rmdir(dir) != 0) {
-		char cmd[128];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			fprintf(stderr, "could not remove %s\n", dir);
-	}
-}
-
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	testsrv_watchdog(240);
 	if (sodium_init() < 0)
 		return 1;
-	snprintf(dir, sizeof(dir), "/tmp/planaloud-datasrv-XXXXXX");
-	if (!mkdtemp(dir) || users_setup(NULL) ||
-	    testsrv_start(&srv, PLANALOUD_BINARY, dir, 0, NULL)) {
+	if (staffsrv_start("datasrv", NULL)) {
 		CHECK(0);
-		remove_dir();
 		return check_report();
 	}
-	snprintf(origin, sizeof(origin), "http://%s:%d", HOST, srv.port);
 	RUN(an_export_over_the_wire_should_hold_the_persons_words_and_be_audited);
 	RUN(an_erased_plan_should_leave_no_trace_of_the_persons_words_on_disk);
 	RUN(the_retention_schedule_should_erase_an_old_anonymous_draft_at_start);
-	remove_dir();
+	staffsrv_remove_dir();
 	return check_report();
 }

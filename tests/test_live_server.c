@@ -207,34 +207,21 @@ out:
 	wsclient_free(casey);
 }
 
-static void remove_dir(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
-}
-
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	testsrv_watchdog(120);
 	if (sodium_init() < 0)
 		return 1;
-	snprintf(dir, sizeof(dir), "/tmp/planaloud-livesrv-XXXXXX");
-	if (!mkdtemp(dir) || users_setup(NULL) ||
-	    testsrv_start(&srv, PLANALOUD_BINARY, dir, 0, NULL)) {
+	if (staffsrv_start("livesrv", NULL)) {
 		CHECK(0);
-		remove_dir();
 		return check_report();
 	}
-	snprintf(origin, sizeof(origin), "http://%s:%d", HOST, srv.port);
 	RUN(a_yes_to_the_unsafe_question_should_reach_open_caseloads_at_once_and_no_admin);
 	RUN(a_page_that_logged_out_should_hear_nothing_more);
 	RUN(news_should_reach_every_one_of_a_hundred_open_pages);
 	CHECK(testsrv_alive(&srv));
 	CHECK(testsrv_stop(&srv) == 0);
-	remove_dir();
+	staffsrv_remove_dir();
 	return check_report();
 }

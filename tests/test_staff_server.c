@@ -467,39 +467,16 @@ out:
 	wsclient_free(morgan);
 }
 
-static void remove_dir(void)
-{
-	static const char *const names[] = {"planaloud.db", "planaloud.db-wal", "planaloud.db-shm",
-					    "secret.key"};
-	char path[160];
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		unlink(path);
-	}
-	if (rmdir(dir) != 0) {
-		char cmd[128];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			fprintf(stderr, "could not remove %s\n", dir);
-	}
-}
-
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	testsrv_watchdog(240);
 	if (sodium_init() < 0)
 		return 1;
-	snprintf(dir, sizeof(dir), "/tmp/planaloud-staffsrv-XXXXXX");
-	if (!mkdtemp(dir) || users_setup(locky) ||
-	    testsrv_start(&srv, PLANALOUD_BINARY, dir, 0, NULL)) {
+	if (staffsrv_start("staffsrv", locky)) {
 		CHECK(0);
-		remove_dir();
 		return check_report();
 	}
-	snprintf(origin, sizeof(origin), "http://%s:%d", HOST, srv.port);
 	RUN(a_login_should_set_a_strict_cookie_and_open_the_staff_websocket);
 	RUN(a_forged_origin_should_be_refused_on_login_and_on_the_staff_websocket);
 	RUN(a_staff_websocket_without_a_cookie_should_get_login_needed_and_close);
@@ -511,6 +488,6 @@ int main(void)
 	RUN(impossible_moves_over_the_wire_should_change_nothing);
 	CHECK(testsrv_alive(&srv));
 	CHECK(testsrv_stop(&srv) == 0);
-	remove_dir();
+	staffsrv_remove_dir();
 	return check_report();
 }
