@@ -62,20 +62,41 @@ static int is_name(const char *s, const char *extra)
 	return 1;
 }
 
+/* Marks that end a sentence in the scripts the content is written in, besides . ! ?: the
+ * Arabic question mark (U+061F), the Urdu full stop (U+06D4) and the danda (U+0964, Bengali and
+ * Gurmukhi). */
+static const char *const sentence_ends[] = {"\xD8\x9F", "\xDB\x94", "\xE0\xA5\xA4"};
+
 /* A non-ASCII character that is punctuation, not part of a word: dashes, quotes, ellipsis,
- * bullets (U+2000 to U+206F), and the pound sign on its own. Sets *n to its length in bytes. */
+ * bullets (U+2000 to U+206F), the pound sign on its own, the Arabic comma (U+060C) and the
+ * sentence ends above. Sets *n to its length in bytes. */
 static int is_symbol(const unsigned char *s, size_t *n)
 {
 	if (s[0] == 0xE2 && (s[1] == 0x80 || s[1] == 0x81) && s[2]) {
 		*n = 3;
 		return 1;
 	}
-	if (s[0] == 0xC2 && s[1] == 0xA3) {
+	if ((s[0] == 0xC2 && s[1] == 0xA3) || (s[0] == 0xD8 && s[1] == 0x8C)) {
 		*n = 2;
 		return 1;
 	}
+	for (size_t i = 0; i < sizeof(sentence_ends) / sizeof(*sentence_ends); i++) {
+		size_t len = strlen(sentence_ends[i]);
+
+		if (memcmp(s, sentence_ends[i], len) == 0) {
+			*n = len;
+			return 1;
+		}
+	}
 	*n = 1;
 	return 0;
+}
+
+static int ends_with(const char *word, size_t len, const char *mark)
+{
+	size_t n = strlen(mark);
+
+	return len >= n && memcmp(word + len - n, mark, n) == 0;
 }
 
 /* Does the word end a sentence? Its last mark, ignoring closing stars, quotes and brackets. */
@@ -91,6 +112,9 @@ static int ends_sentence(const char *word, size_t len)
 			   (ch == 0x99 || ch == 0x9D)) { /* ’ ” */
 			len -= 3;
 		} else {
+			for (size_t i = 0; i < sizeof(sentence_ends) / sizeof(*sentence_ends); i++)
+				if (ends_with(word, len, sentence_ends[i]))
+					return 1;
 			return ch == '.' || ch == '!' || ch == '?';
 		}
 	}
