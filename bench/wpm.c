@@ -104,7 +104,7 @@ static size_t say_all(narrator *n, const wpm_texts *t, const char *voice, const 
 		uint64_t until = now_ns() + WPM_WAIT_NS;
 		narration *r = NULL;
 
-		if (narrator_say(n, NULL, i, voice, speed, t->text[i], 0, err, sizeof(err))) {
+		if (narrator_say(n, NULL, i, voice, speed, NULL, t->text[i], 0, err, sizeof(err))) {
 			fprintf(stderr, "planaloud-bench: %s\n", err);
 			return 0;
 		}
@@ -175,7 +175,7 @@ static size_t say_raw(tts *tt, const wpm_texts *t, const voices *v, const voice_
 		speech sp;
 		int bad;
 
-		if (voices_speech(v, t->text[i], &sp))
+		if (voices_speech(v, NULL, t->text[i], &sp))
 			return 0;
 		tts_request_init(&req);
 		req.language = p->language;

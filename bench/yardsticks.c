@@ -82,7 +82,7 @@ static int cli_text(const yardsticks *y, const char *voice, const char *rate, co
 	speech sp;
 	int a = 0, rc;
 
-	if (voices_speech(y->v, text, &sp)) {
+	if (voices_speech(y->v, NULL, text, &sp)) {
 		err_set(err, errlen, "out of memory");
 		return -1;
 	}
@@ -122,7 +122,7 @@ static int inproc_text(yardsticks *y, const char *text, int stream, uint64_t *ns
 	tts_result *r;
 	uint64_t t0;
 
-	if (voices_speech(y->v, text, &sp)) {
+	if (voices_speech(y->v, NULL, text, &sp)) {
 		err_set(err, errlen, "out of memory");
 		return -1;
 	}

@@ -2,6 +2,7 @@
 
 #include "content.h"
 #include "demo.h"
+#include "languages.h"
 #include "err.h"
 #include "log.h"
 #include "narrate.h"
@@ -27,11 +28,12 @@
 
 struct app {
 	const app_config *cfg;
-	content *c;
+	languages *langs;
+	const content *c; /* English, of langs: the staff pages' and the alerts' */
 	voices *vs;
 	/* The content and voices a reload replaced: kept until app_close, as open sessions and
 	 * narrations in flight may still hold their words. */
-	content **old_c;
+	languages **old_c;
 	voices **old_vs;
 	size_t nold;
 	unsigned char key[CODE_KEY_BYTES];
@@ -64,37 +66,54 @@ static int make_dir(const char *path, char *err, size_t errlen)
 	return err_set(err, errlen, "cannot make the data folder %s: %s", path, strerror(errno));
 }
 
-/* The content and the voices, checked. */
-static int load_content(const app_config *cfg, content **c, voices **vs, char *err, size_t errlen)
+/* The content in every language and the voices, checked. */
+static int load_content(const app_config *cfg, languages **c, voices **vs, char *err, size_t errlen)
 {
 	char pictures[PATH_LEN], why[1024];
 
 	if (path_join(pictures, sizeof(pictures), cfg->web, "pictures", err, errlen))
 		return -1;
-	*c = content_load(cfg->easyread, cfg->lang, pictures, why, sizeof(why));
+	*c = languages_load(cfg->easyread, cfg->languages, pictures, why, sizeof(why));
 	if (!*c)
 		return err_set(err, errlen, "the easy-read content has a problem:\n  %s", why);
+	if (!languages_find(*c, cfg->lang)) {
+		languages_free(*c);
+		*c = NULL;
+		return err_set(err, errlen,
+			       "--lang %s: there is no such language in %s (or --languages leaves "
+			       "it out)",
+			       cfg->lang, cfg->easyread);
+	}
 	*vs = voices_load(cfg->voices, why, sizeof(why));
 	if (!*vs) {
-		content_free(*c);
+		languages_free(*c);
 		*c = NULL;
 		return err_set(err, errlen, "the voice files have a problem:\n  %s", why);
 	}
 	return 0;
 }
 
+/* "58 pages in 9 parts, in 8 languages; 2 voices" */
+static void say_loaded(char *out, size_t outlen, const languages *l, const voices *vs)
+{
+	const content *c = languages_reference(l);
+
+	snprintf(out, outlen, "%zu pages in %zu parts, in %zu language%s; %zu voices",
+		 content_page_count(c), content_part_count(c), languages_count(l),
+		 languages_count(l) == 1 ? "" : "s", voices_count(vs));
+}
+
 int app_check_content(const app_config *cfg, char *summary, size_t summarylen, char *err,
 		      size_t errlen)
 {
-	content *c = NULL;
+	languages *c = NULL;
 	voices *vs = NULL;
 
 	if (load_content(cfg, &c, &vs, err, errlen))
 		return -1;
-	snprintf(summary, summarylen, "%zu pages in %zu parts; %zu voices", content_page_count(c),
-		 content_part_count(c), voices_count(vs));
+	say_loaded(summary, summarylen, c, vs);
 	voices_free(vs);
-	content_free(c);
+	languages_free(c);
 	return 0;
 }
 
@@ -289,10 +308,15 @@ app *app_open(const app_config *cfg, char *err, size_t errlen)
 	}
 	/* a mistake in the alerts' options stops the start before anything is made */
 	if (alerts_config_check(&cfg->alerts, err, errlen) ||
-	    load_content(cfg, &a->c, &a->vs, err, errlen) || open_data(a, cfg, err, errlen) ||
+	    load_content(cfg, &a->langs, &a->vs, err, errlen) ||
+	    !(a->c = languages_reference(a->langs)) || open_data(a, cfg, err, errlen) ||
 	    (cfg->demo && make_demo(a, err, errlen)))
 		goto fail;
 	a->proto = kiosk_new(a->c, a->st, a->key, &cfg->kiosk, ws_io());
+	if (a->proto && kiosk_set_languages(a->proto, a->langs, cfg->lang)) {
+		kiosk_free(a->proto);
+		a->proto = NULL;
+	}
 	a->workspace = a->proto ? staff_new(a->c, a->st, a->accounts, a->key, ws_io()) : NULL;
 	a->stats = metrics_new();
 	if (!a->workspace || !a->stats) {
@@ -377,10 +401,23 @@ void app_forget_demo(app *a)
 
 /* The new content must have the pages of the old, in the same order and of the same kinds, and
  * the same code words: open sessions hold a page's place, and codes already given are read with
- * the words. */
-static int same_journey(const content *was, const content *now, char *err, size_t errlen)
+ * the words. The same languages too: open pages offer them. (Each translation has English's
+ * shape, so comparing English is enough.) */
+static int same_journey(const languages *was_l, const languages *now_l, char *err, size_t errlen)
 {
+	const content *was = languages_reference(was_l), *now = languages_reference(now_l);
 	size_t n = content_page_count(was);
+
+	if (languages_count(was_l) != languages_count(now_l))
+		return err_set(err, errlen,
+			       "there are %zu languages now, and %zu before: adding or "
+			       "removing a language needs a restart",
+			       languages_count(now_l), languages_count(was_l));
+	for (size_t i = 0; i < languages_count(was_l); i++)
+		if (strcmp(content_lang(languages_at(was_l, i)),
+			   content_lang(languages_at(now_l, i))))
+			return err_set(err, errlen,
+				       "the languages have changed: that needs a restart");
 
 	if (content_page_count(now) != n)
 		return err_set(err, errlen,
@@ -426,7 +463,7 @@ static int same_voices(const voices *was, const voices *now, char *err, size_t e
 /* Room to keep the content and voices a reload replaces. */
 static int make_room(app *a)
 {
-	content **c = realloc(a->old_c, (a->nold + 1) * sizeof(*c));
+	languages **c = realloc(a->old_c, (a->nold + 1) * sizeof(*c));
 	voices **vs;
 
 	if (!c)
@@ -441,32 +478,32 @@ static int make_room(app *a)
 
 int app_reload(app *a, char *summary, size_t summarylen, char *err, size_t errlen)
 {
-	content *c = NULL;
+	languages *c = NULL;
 	voices *vs = NULL;
 	int rc = -1;
 
-	if (load_content(a->cfg, &c, &vs, err, errlen) || same_journey(a->c, c, err, errlen) ||
+	if (load_content(a->cfg, &c, &vs, err, errlen) || same_journey(a->langs, c, err, errlen) ||
 	    same_voices(a->vs, vs, err, errlen))
 		goto out;
-	if (make_room(a) || kiosk_set_content(a->proto, c)) {
+	if (make_room(a) || kiosk_set_languages(a->proto, c, a->cfg->lang)) {
 		err_set(err, errlen, "out of memory");
 		goto out;
 	}
-	staff_set_content(a->workspace, c);
+	staff_set_content(a->workspace, languages_reference(c));
 	if (a->nar)
 		narrator_set_voices(a->nar, vs);
-	a->old_c[a->nold] = a->c;
+	a->old_c[a->nold] = a->langs;
 	a->old_vs[a->nold++] = a->vs;
-	a->c = c;
+	a->langs = c;
+	a->c = languages_reference(c);
 	a->vs = vs;
 	c = NULL;
 	vs = NULL;
-	snprintf(summary, summarylen, "%zu pages in %zu parts; %zu voices",
-		 content_page_count(a->c), content_part_count(a->c), voices_count(a->vs));
+	say_loaded(summary, summarylen, a->langs, a->vs);
 	rc = 0;
 out:
 	voices_free(vs);
-	content_free(c);
+	languages_free(c);
 	return rc;
 }
 
@@ -525,10 +562,10 @@ int app_close(app *a, char *err, size_t errlen)
 	users_free(a->accounts);
 	store_close(a->st);
 	voices_free(a->vs);
-	content_free(a->c);
+	languages_free(a->langs);
 	for (size_t i = 0; i < a->nold; i++) {
 		voices_free(a->old_vs[i]);
-		content_free(a->old_c[i]);
+		languages_free(a->old_c[i]);
 	}
 	free(a->old_vs);
 	free(a->old_c);

@@ -24,13 +24,14 @@ typedef struct app_config {
 	int secure_cookies;   /* reached over HTTPS through a proxy: the cookie is Secure */
 	const char *tls_cert; /* PEM files: serve HTTPS itself (both, or neither) */
 	const char *tls_key;
-	int redirect_port;    /* with TLS: a second port whose plain HTTP is sent to HTTPS; or 0 */
-	const char *data;     /* the database, the secret key and the audio cache live here */
-	const char *web;      /* the browser files */
-	const char *easyread; /* the easy-read content (a folder per language) */
-	const char *voices;   /* voice profiles and pronunciations */
-	const char *lang;
-	int demo; /* add the demo invitation and the demo staff */
+	int redirect_port;     /* with TLS: a second port whose plain HTTP is sent to HTTPS; or 0 */
+	const char *data;      /* the database, the secret key and the audio cache live here */
+	const char *web;       /* the browser files */
+	const char *easyread;  /* the easy-read content (a folder per language) */
+	const char *voices;    /* voice profiles and pronunciations */
+	const char *lang;      /* the language a page starts in (easyread/<lang>/) */
+	const char *languages; /* the languages offered besides English: "cy,pl", or "all" */
+	int demo;	       /* add the demo invitation and the demo staff */
 	/* The network edge (ws.h's ws_config says what each means; 0 for the defaults) */
 	const char *trusted_proxy;
 	int max_connections;

@@ -437,6 +437,7 @@ static int check_pages(parser *p, const char *pictures_dir, const char *messages
 {
 	content *c = p->c;
 	int seen[KIND_COUNT] = {0};
+	const char *missing;
 
 	for (size_t i = 0; i < c->npages; i++)
 		if (check_page(p, i, pictures_dir, seen))
@@ -458,10 +459,18 @@ static int check_pages(parser *p, const char *pictures_dir, const char *messages
 		return content_fail(p, "the first page must be of the kind 'welcome'");
 	}
 	p->path = messages_path;
-	for (size_t i = 0; i < sizeof(required_messages) / sizeof(*required_messages); i++)
-		if (!find_named(c->messages, c->nmessages, required_messages[i]))
-			return content_fail(p, "the message '%s' is missing", required_messages[i]);
+	if ((missing = content_missing_required(c, 0)))
+		return content_fail(p, "the message '%s' is missing", missing);
 	return 0;
+}
+
+const char *content_missing_required(const content *c, int staff)
+{
+	for (size_t i = 0; i < sizeof(required_messages) / sizeof(*required_messages); i++)
+		if (content_is_staff_message(required_messages[i]) == staff &&
+		    !find_named(c->messages, c->nmessages, required_messages[i]))
+			return required_messages[i];
+	return NULL;
 }
 
 content *content_load(const char *easyread_dir, const char *lang, const char *pictures_dir,
@@ -482,8 +491,13 @@ content *content_load(const char *easyread_dir, const char *lang, const char *pi
 		content_fail(&p, "out of memory");
 		goto out;
 	}
-	/* The hard-words list first: its everyday abbreviations are allowed in every file. */
 	if (path_join(dir, sizeof(dir), easyread_dir, lang, err, errlen) ||
+	    !(c->dir = strdup(dir))) {
+		content_fail(&p, "out of memory");
+		goto out;
+	}
+	/* The hard-words list first: its everyday abbreviations are allowed in every file. */
+	if (content_language_read(&p, dir) ||
 	    path_join(path, sizeof(path), dir, "hard-words.txt", err, errlen) ||
 	    content_parse_file(&p, path, content_hard_word_line) || content_hard_words_done(&p) ||
 	    path_join(messages, sizeof(messages), dir, "messages.txt", err, errlen) ||
@@ -598,6 +612,10 @@ void content_free(content *c)
 		free(c->everyday[i]);
 	free(c->everyday);
 	free(c->lang);
+	free(c->dir);
+	free(c->language_name);
+	free(c->language_english);
+	free(c->voice);
 	free(c);
 }
 

@@ -114,7 +114,24 @@ content *content_load(const char *easyread_dir, const char *lang, const char *pi
 		      char *err, size_t errlen);
 void content_free(content *c);
 
+/* The folder's name: the language's tag ("en-GB", "cy", "ur"), as the page's lang attribute. */
 const char *content_lang(const content *c);
+/* language.txt: the language's name in itself ("Cymraeg"), in English ("Welsh"), the eSpeak NG
+ * language that reads it ("cy"), right to left or not, reviewed by a native translator or not. */
+const char *content_language_name(const content *c);
+const char *content_language_english(const content *c);
+const char *content_voice_language(const content *c);
+int content_is_rtl(const content *c);
+int content_is_reviewed(const content *c);
+/* Messages for the staff pages and the duty team's alerts (`staff.*`, `alert.*`): English only. */
+int content_is_staff_message(const char *name);
+/* The first staff message the server needs that c lacks (English must have them), or NULL. */
+const char *content_missing_staff_message(const content *c);
+/* tr is a translation of en with the same shape: the same pages in the same order (kinds,
+ * pictures, options, cards, items, show-if, flags), the same messages with the same blanks but
+ * none for staff (a "-few" form may be added), the same pictures. 0, or -1 with
+ * "file:line: reason" in err. */
+int content_same_shape(const content *en, const content *tr, char *err, size_t errlen);
 size_t content_page_count(const content *c);
 const content_page *content_page_at(const content *c, size_t i);
 /* The card of page pg with this id, or NULL. */

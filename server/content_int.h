@@ -13,10 +13,17 @@
 typedef struct named {
 	char *name;
 	char *text;
+	int line;
 } named;
 
 struct content {
 	char *lang;
+	char *dir;	     /* easyread/<lang>, for error messages */
+	char *language_name; /* language.txt: the language's name in itself */
+	char *language_english;
+	char *voice; /* the eSpeak NG language */
+	int rtl;
+	int reviewed;
 	content_page *pages;
 	size_t npages;
 	char **parts;
@@ -58,6 +65,12 @@ void *content_grow(void *arr, size_t n, size_t size);
 int content_split_line(parser *p, char *line, char **key, char **value);
 /* text keeps the easy-read rules for sentences and bold: 0, or -1 (reported). */
 int content_check_easy_read(parser *p, const char *text);
+
+/* Reads dir/language.txt into the parser's content: 0, or -1 (reported). */
+int content_language_read(parser *p, const char *dir);
+/* The first message the server needs that c lacks, or NULL; staff: the staff pages' and the
+ * alerts' messages (English only) rather than the person's. */
+const char *content_missing_required(const content *c, int staff);
 
 /* Reads the file at path (borrowed for the parser's life) a line at a time through fn. */
 typedef int (*content_line_fn)(parser *p, char *line);

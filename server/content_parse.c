@@ -585,6 +585,7 @@ static int add_named(parser *p, named **arr, size_t *n, char *line, const char *
 	*arr = a;
 	a[*n].name = strdup(name);
 	a[*n].text = strdup(text);
+	a[*n].line = p->line;
 	(*n)++;
 	return 0;
 }

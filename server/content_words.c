@@ -1,30 +1,38 @@
 #include "content_words.h"
 
 #include "content_int.h"
+#include "utf8.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_FORM    64 /* a word or phrase of the list, in bytes */
-#define MAX_ABBREV  12 /* capitals longer than this are shouting, not an abbreviation */
-#define MAX_ABBREVS 32 /* abbreviations told apart in one text; more are not listed */
+#define MAX_FORM    128 /* a word or phrase of the list, in bytes (Bengali takes 3 a letter) */
+#define MAX_ABBREV  12	/* capitals longer than this are shouting, not an abbreviation */
+#define MAX_ABBREVS 32	/* abbreviations told apart in one text; more are not listed */
 
 /* ---- the list: hard-words.txt ---- */
 
-static int is_letter(char ch)
+/* The code point at s, and its length in *n. */
+static unsigned cp_at(const char *s, size_t *n)
 {
-	return isalpha((unsigned char)ch);
+	return utf8_decode(s, n);
 }
 
-/* Is v a word or phrase the list can hold: letters, '-' and '\'' in words, spaces between? */
+/* Is v a word or phrase the list can hold: letters (any script), '-' and '\'' in words, spaces
+ * between? */
 static int is_form(const char *v)
 {
-	if (strlen(v) > MAX_FORM || !is_letter(*v))
+	size_t n;
+
+	if (strlen(v) > MAX_FORM || !*v || !utf8_is_word_char(cp_at(v, &n)))
 		return 0;
-	for (const char *s = v; *s; s++)
-		if (!is_letter(*s) && *s != ' ' && *s != '-' && *s != '\'')
+	for (const char *s = v; *s; s += n) {
+		unsigned cp = cp_at(s, &n);
+
+		if (!utf8_is_word_char(cp) && cp != ' ' && cp != '-' && cp != '\'')
 			return 0;
+	}
 	return 1;
 }
 
@@ -33,20 +41,24 @@ static int is_form(const char *v)
 static char *list_form(parser *p, const char *v)
 {
 	char *out;
-	size_t n = 0;
+	size_t n = 0, len;
 
 	if (!is_form(v)) {
-		content_fail(p, "'%s' is not a word or phrase (letters, at most %d)", v, MAX_FORM);
+		content_fail(p, "'%s' is not a word or phrase (letters, at most %d bytes)", v,
+			     MAX_FORM);
 		return NULL;
 	}
-	out = malloc(strlen(v) + 1);
+	out = malloc(strlen(v) * 2 + 1); /* a small letter may take a byte more */
 	if (!out) {
 		content_fail(p, "out of memory");
 		return NULL;
 	}
-	for (const char *s = v; *s; s++)
-		if (*s != ' ' || (n && out[n - 1] != ' '))
-			out[n++] = (char)tolower((unsigned char)*s);
+	for (const char *s = v; *s; s += len) {
+		unsigned cp = cp_at(s, &len);
+
+		if (cp != ' ' || (n && out[n - 1] != ' '))
+			n += utf8_encode(utf8_lower(cp), out + n);
+	}
 	out[n] = '\0';
 	return out;
 }
@@ -203,25 +215,44 @@ int content_is_everyday(const content *c, const char *word, size_t len)
 
 /* ---- finding words in a text ---- */
 
+/* Is the character that ends just before text + at part of a word? */
+static int word_before(const char *text, size_t at)
+{
+	size_t start = at, n;
+
+	if (at == 0)
+		return 0;
+	while (start > 0 && ((unsigned char)text[start - 1] & 0xC0) == 0x80)
+		start--;
+	if (start > 0)
+		start--;
+	return utf8_is_word_char(cp_at(text + start, &n));
+}
+
 /* form (lowercase) at text + at, case aside, with no letter either side: its length in the
  * text, or 0. A space in the form stands for one or more spaces in the text. */
 static size_t form_at(const char *text, size_t at, const char *form)
 {
 	const char *s = text + at;
+	size_t n, m;
 
-	if (at > 0 && is_letter(text[at - 1]))
+	if (((unsigned char)text[at] & 0xC0) == 0x80 || word_before(text, at))
 		return 0;
-	for (const char *f = form; *f; f++) {
-		if (*f == ' ') {
+	for (const char *f = form; *f; f += m) {
+		unsigned want = cp_at(f, &m);
+
+		if (want == ' ') {
 			if (*s != ' ')
 				return 0;
 			while (*s == ' ')
 				s++;
-		} else if (tolower((unsigned char)*s++) != *f) {
+		} else if (!*s || utf8_lower(cp_at(s, &n)) != want) {
 			return 0;
+		} else {
+			s += n;
 		}
 	}
-	return is_letter(*s) ? 0 : (size_t)(s - (text + at));
+	return *s && utf8_is_word_char(cp_at(s, &n)) ? 0 : (size_t)(s - (text + at));
 }
 
 /* The next use of any of h's forms from byte from: 1 with *at and *len (the longest form there),

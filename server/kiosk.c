@@ -50,7 +50,7 @@ void kiosk_reply(kiosk_session *s, cJSON *msg, int close_after)
 
 void kiosk_reply_error(kiosk_session *s, const char *code, long long seq, const char *const *kv)
 {
-	kiosk_reply(s, view_error(s->p->c, code, seq, kv), 0);
+	kiosk_reply(s, view_error(s->c, code, seq, kv), 0);
 }
 
 int kiosk_fail(kiosk_session *s, const char *code)
@@ -109,6 +109,7 @@ static const message_route routes[] = {
     {"resume_key", kiosk_handle_resume_key, 0},
     {"resume", kiosk_handle_resume, WRITES},
     {"listening", kiosk_handle_listening, 0},
+    {"language", kiosk_handle_language, 0},
 };
 
 /* The checks the route asks for; a writer's request opens its savepoint in the batch, and its
@@ -165,6 +166,8 @@ static const message_protocol kiosk_protocol = {
 
 void kiosk_handle(kiosk_session *s, const char *msg, size_t len, int binary)
 {
+	/* after a reload, the same language of the new content */
+	s->c = languages_at(s->p->langs, s->lang);
 	message_handle(&kiosk_protocol, s, &s->err, msg, len, binary);
 }
 
@@ -175,27 +178,43 @@ void kiosk_too_big(kiosk_session *s)
 
 /* ---- sessions ---- */
 
-kiosk_session *kiosk_session_open(kiosk *p, void *conn, const char *address)
+void kiosk_send_hello(kiosk_session *s)
 {
-	kiosk_session *s = calloc(1, sizeof(*s));
+	const kiosk *p = s->p;
 	const view_kiosk k = {.idle_seconds = p->cfg.idle_seconds,
 			      .warn_seconds = p->cfg.warn_seconds,
 			      .headphones = p->cfg.headphones,
 			      .keyboard = p->cfg.keyboard,
 			      .max_message = MESSAGE_MAX_BYTES,
-			      .words = p->words,
+			      .words = p->words[s->lang],
 			      .switch_keys = p->cfg.switch_keys};
+
+	kiosk_reply(s, view_hello(s->c, p->langs, p->nar ? narrator_voices(p->nar) : NULL, &k), 0);
+}
+
+void kiosk_session_set_lang(kiosk_session *s, size_t lang)
+{
+	s->lang = lang;
+	s->c = languages_at(s->p->langs, lang);
+	kiosk_read_ahead_want(s->p, lang);
+}
+
+kiosk_session *kiosk_session_open(kiosk *p, void *conn, const char *address)
+{
+	kiosk_session *s = calloc(1, sizeof(*s));
 
 	if (!s)
 		return NULL;
 	s->p = p;
 	s->conn = conn;
+	s->lang = p->start_lang;
+	s->c = languages_at(p->langs, s->lang);
 	snprintf(s->addr, sizeof(s->addr), "%s", address ? address : "");
 	s->budget = -1;
 	s->held_tail = &s->held;
 	plan_answers_init(&s->held_answers);
 	s->private_aloud = p->cfg.headphones;
-	kiosk_reply(s, view_hello(p->c, p->nar ? narrator_voices(p->nar) : NULL, &k), 0);
+	kiosk_send_hello(s);
 	s->page = 0;
 	kiosk_show_page(s, -1);
 	return s;
@@ -246,9 +265,8 @@ static void recover(kiosk_session *s)
 		s->page = 0;
 	} else if (s->plan) {
 		s->status = pl.status;
-		if (s->editing &&
-		    store_item_exists(s->p->st, s->plan, content_page_at(s->p->c, s->page)->id,
-				      s->editing))
+		if (s->editing && store_item_exists(s->p->st, s->plan,
+						    content_page_at(s->c, s->page)->id, s->editing))
 			s->editing = 0;
 	}
 	s->review_requested = 0;
@@ -381,6 +399,46 @@ const kiosk_stats *kiosk_stats_of(const kiosk *p)
 	return &p->stats;
 }
 
+/* How language c says amounts (its speak.pounds* messages) and which voice reads it. */
+static speech_lang speech_of(const content *c)
+{
+	return (speech_lang){.language = content_voice_language(c),
+			     .pounds = content_message(c, "speak.pounds"),
+			     .pounds_one = content_message(c, "speak.pounds-one"),
+			     .pounds_few = content_message(c, "speak.pounds-few"),
+			     .pounds_pence = content_message(c, "speak.pounds-pence"),
+			     .pounds_pence_one = content_message(c, "speak.pounds-pence-one"),
+			     .pounds_pence_few = content_message(c, "speak.pounds-pence-few")};
+}
+
+/* Takes l's languages, starting pages in start: 0, or -1 when memory runs out or there is no
+ * such language (nothing changed). */
+static int take_languages(kiosk *p, const languages *l, const char *start)
+{
+	vocab *words[LANGUAGES_MAX] = {0};
+	int at = start ? languages_index(l, start) : 0;
+	size_t n = languages_count(l);
+
+	if (at < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (!(words[i] = kiosk_words_of_content(languages_at(l, i)))) {
+			for (size_t k = 0; k < i; k++)
+				vocab_free(words[k]);
+			return -1;
+		}
+	for (size_t i = 0; i < LANGUAGES_MAX; i++) {
+		vocab_free(p->words[i]);
+		p->words[i] = words[i];
+		p->speech[i] = i < n ? speech_of(languages_at(l, i)) : (speech_lang){0};
+	}
+	p->langs = l;
+	p->start_lang = (size_t)at;
+	p->c = languages_reference(l);
+	p->code_index = flow_code_index(p->c);
+	return 0;
+}
+
 kiosk *kiosk_new(const content *c, store *st, const unsigned char *code_key,
 		 const kiosk_config *cfg, message_io io)
 {
@@ -388,14 +446,13 @@ kiosk *kiosk_new(const content *c, store *st, const unsigned char *code_key,
 
 	if (!p)
 		return NULL;
-	p->c = c;
 	p->st = st;
 	memcpy(p->key, code_key, CODE_KEY_BYTES);
 	p->cfg = *cfg;
 	p->io = io;
-	if (kiosk_limits_open(p) || !(p->words = kiosk_words_of_content(c))) {
-		kiosk_limits_close(p);
-		free(p);
+	if (kiosk_limits_open(p) || !(p->own_langs = languages_of_one(c)) ||
+	    take_languages(p, p->own_langs, NULL)) {
+		kiosk_free(p);
 		return NULL;
 	}
 	metrics_histogram_init(&p->stats.commit_seconds, commit_bounds,
@@ -405,22 +462,13 @@ kiosk *kiosk_new(const content *c, store *st, const unsigned char *code_key,
 	metrics_histogram_init(&p->stats.first_audio_seconds, audio_bounds,
 			       sizeof(audio_bounds) / sizeof(*audio_bounds));
 	p->stats.batch = 1;
-	p->code_index = flow_code_index(c);
 	assert(p->code_index < content_page_count(c));
 	return p;
 }
 
-int kiosk_set_content(kiosk *p, const content *c)
+int kiosk_set_languages(kiosk *p, const languages *l, const char *start)
 {
-	vocab *words = kiosk_words_of_content(c);
-
-	if (!words)
-		return -1;
-	vocab_free(p->words);
-	p->words = words;
-	p->c = c;
-	p->code_index = flow_code_index(c);
-	return 0;
+	return take_languages(p, l, start);
 }
 
 void kiosk_set_alerts(kiosk *p, alerts *al)
@@ -444,9 +492,12 @@ void kiosk_free(kiosk *p)
 	if (!p)
 		return;
 	kiosk_limits_close(p);
-	vocab_free(p->words);
+	for (size_t i = 0; i < LANGUAGES_MAX; i++)
+		vocab_free(p->words[i]);
+	languages_free(p->own_langs);
 	free(p->told);
 	free(p->pre.texts);
+	free(p->pre.items);
 	for (size_t i = 0; i < p->pre.nowned; i++)
 		free(p->pre.owned[i]);
 	free(p->pre.owned);

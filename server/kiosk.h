@@ -13,6 +13,7 @@
 
 #include "alerts.h"
 #include "content.h"
+#include "languages.h"
 #include "metrics.h"
 #include "message.h"
 #include "narrate.h"
@@ -50,15 +51,17 @@ typedef struct kiosk_config {
 				      that default. Borrowed for the kiosk's lifetime */
 } kiosk_config;
 
-/* content, st and key are borrowed for the kiosk's lifetime. NULL when memory runs out. */
+/* content, st and key are borrowed for the kiosk's lifetime: pages in that one language until
+ * kiosk_set_languages. NULL when memory runs out. */
 kiosk *kiosk_new(const content *c, store *st, const unsigned char *code_key,
 		 const kiosk_config *cfg, message_io io);
 void kiosk_free(kiosk *p);
-/* Serves c (borrowed until kiosk_free or the next call) from now on, in place of the content
- * before (which open sessions may still hold until the next message: keep it until
- * kiosk_free). c must have the same pages in the same order. 0, or -1 when memory runs out
- * (nothing changed). */
-int kiosk_set_content(kiosk *p, const content *c);
+/* Serves the languages of l (borrowed until kiosk_free or the next call) from now on, new pages
+ * starting in `start` (NULL: the first), in place of those before (which open sessions may still
+ * hold until the next message: keep them until kiosk_free). Every language must have the pages
+ * of the ones before, in the same order. 0, or -1 when memory runs out or start is not one of
+ * them (nothing changed). */
+int kiosk_set_languages(kiosk *p, const languages *l, const char *start);
 
 /* Takes cfg's settings (copied; its switch_keys borrowed until kiosk_free or the next call)
  * from now on (the settings read again on SIGHUP): kiosks opened after it get its timeouts and
@@ -94,10 +97,13 @@ void kiosk_set_narrator(kiosk *p, narrator *n);
 /* The duty team's alerts (borrowed; NULL: none set up): a flag that alerts queues its alert in
  * the same transaction, and the person is told the team is being told (docs/narration.md). */
 void kiosk_set_alerts(kiosk *p, alerts *al);
-/* Starts reading every fixed easy-read text into the audio cache, for every voice at normal
- * speed, a few at a time in the background. */
+/* Starts reading every fixed easy-read text of the language pages start in into the audio cache,
+ * for every voice at normal speed, a few at a time in the background. Another language's texts
+ * are read ahead the first time someone chooses it, or at once after kiosk_read_ahead_all. */
 void kiosk_prerender(kiosk *p);
-/* How far that has got: texts done and texts in all. */
+/* Reads every language ahead, not only those chosen (`--read-ahead all`, and the benchmark). */
+void kiosk_read_ahead_all(kiosk *p);
+/* How far that has got: texts done and texts in all, of the languages being read ahead. */
 void kiosk_prerender_progress(const kiosk *p, size_t *done, size_t *total);
 
 /* What the kiosk counts (metrics.h reads it at scrape time): the loop's. */

@@ -46,7 +46,7 @@ int kiosk_answer_store(kiosk_session *s, const char *page, long long item, const
 static const content_page *list_page(kiosk_session *s, const cJSON *m)
 {
 	const char *id = message_str(m, "page");
-	const content_page *pg = id ? content_page_find(s->p->c, id, NULL) : NULL;
+	const content_page *pg = id ? content_page_find(s->c, id, NULL) : NULL;
 
 	return pg && pg->kind == KIND_LIST ? pg : NULL;
 }
@@ -105,7 +105,7 @@ static int keep_answer(kiosk_session *s, const char *page, size_t index, int in_
 static int handle_cards(kiosk_session *s, const cJSON *m, long long seq)
 {
 	const char *page = message_str(m, "page");
-	const content_page *pg = page ? content_page_find(s->p->c, page, NULL) : NULL;
+	const content_page *pg = page ? content_page_find(s->c, page, NULL) : NULL;
 	char stored[CONTENT_MAX_CARDS * 50];
 	cJSON *ack;
 	int rc;
@@ -136,7 +136,7 @@ static int handle_cards(kiosk_session *s, const cJSON *m, long long seq)
 int kiosk_handle_answer(void *sv, const cJSON *m, long long seq)
 {
 	kiosk_session *s = sv;
-	const content *c = s->p->c;
+	const content *c = s->c;
 	const char *page = message_str(m, "page"), *value = message_str(m, "value");
 	const char *field = message_str(m, "field");
 	long long item = message_id(m, "item");
@@ -215,7 +215,7 @@ static void show_list(kiosk_session *s, const content_page *pg, long long editin
 {
 	size_t index;
 
-	content_page_find(s->p->c, pg->id, &index);
+	content_page_find(s->c, pg->id, &index);
 	s->page = index;
 	s->editing = editing;
 	kiosk_show_page(s, seq);
@@ -324,7 +324,7 @@ int kiosk_handle_send(void *sv, const cJSON *m, long long seq)
  * runs out or the answers cannot be read. */
 static char *reason_on(kiosk_session *s, page_kind kind)
 {
-	const content_page *pg = content_page_of_kind(s->p->c, kind);
+	const content_page *pg = content_page_of_kind(s->c, kind);
 	plan_answers pa;
 	const char *v;
 	char *out = NULL;

@@ -124,7 +124,7 @@ static void gather_review(void *ctx, const store_review *r)
 /* The entries of one list page, or of every list page (pg NULL). */
 static int gather_items(kiosk_session *s, kiosk_gathered *g, const content_page *pg)
 {
-	const content *c = s->p->c;
+	const content *c = s->c;
 
 	for (size_t i = 0; i < content_page_count(c); i++) {
 		const content_page *lp = content_page_at(c, i);

@@ -7,6 +7,7 @@
 #include "kiosk.h"
 
 #include "code.h"
+#include "languages.h"
 #include "limiter.h"
 #include "message.h"
 #include "plan.h"
@@ -26,7 +27,11 @@ typedef struct held_msg {
 
 /* The kiosk's protocol: shared by every kiosk session. */
 struct kiosk {
-	const content *c;
+	const content *c;	/* English: the shape every language shares (code_index) */
+	const languages *langs; /* the languages a person may choose (borrowed, or own_langs) */
+	languages *own_langs;	/* kiosk_new's set of one */
+	size_t start_lang;	/* the language a page starts in */
+	speech_lang speech[LANGUAGES_MAX]; /* how each language is said (kiosk_narration.c) */
 	store *st;
 	unsigned char key[CODE_KEY_BYTES];
 	kiosk_config cfg;
@@ -40,10 +45,11 @@ struct kiosk {
 	time_t plans_all_said;
 	kiosk_session *waiting; /* sessions with replies held for the open batch */
 	size_t code_index;
-	narrator *nar;	      /* NULL: no sound */
-	alerts *alerts;	      /* the duty team's alerts; NULL: none set up */
-	vocab *words;	      /* the content's words, for word prediction (kiosk_words.c) */
-	kiosk_clock_fn clock; /* NULL: the real one */
+	narrator *nar;	/* NULL: no sound */
+	alerts *alerts; /* the duty team's alerts; NULL: none set up */
+	vocab
+	    *words[LANGUAGES_MAX]; /* each language's words, for word prediction (kiosk_words.c) */
+	kiosk_clock_fn clock;	   /* NULL: the real one */
 	void *clock_ctx;
 	kiosk_news_fn news; /* NULL: nobody is told */
 	void *news_ctx;
@@ -53,9 +59,17 @@ struct kiosk {
 	} * told;			   /* news of the open batch, told once it commits */
 	size_t ntold, told_cap, told_mark; /* told_mark: where the request now running began */
 	struct {
-		const char **texts; /* borrowed from the content, or from owned */
-		char **owned;	    /* messages filled in for reading ahead: freed with the kiosk */
-		size_t ntexts, nowned, next, done, total;
+		const char **texts; /* every fixed text of every language, sorted (is_fixed) */
+		size_t ntexts;
+		struct read_ahead_item {
+			const char *text; /* borrowed from the content, or from owned */
+			size_t lang;
+		} * items; /* what to read ahead, a language at a time (kiosk_readahead.c) */
+		size_t nitems;
+		size_t lang_end[LANGUAGES_MAX]; /* items of language i end here */
+		int wanted[LANGUAGES_MAX];	/* read this language ahead */
+		char **owned; /* messages filled in for reading ahead: freed with the kiosk */
+		size_t nowned, next, done, total;
 		int outstanding;
 	} pre;
 	kiosk_stats stats;
@@ -85,6 +99,21 @@ typedef struct pending_narration {
 	long long asked_ns; /* when narrate asked for it (monotonic), for first_audio_seconds */
 } pending_narration;
 
+/* 1 when text is one of the content's fixed texts, in any language (those read ahead into the
+ * cache): only these are kept on disk and shared between sessions. Anything else on a page may
+ * be a person's own words (answers, names, needs, comments), kept for that session only. */
+int kiosk_is_fixed(const kiosk *p, const char *text);
+/* Feeds the next texts to read ahead to the synthesis thread, keeping a few in its queue. */
+void kiosk_read_ahead_pump(kiosk *p);
+/* Language lang is chosen: read it ahead too, if it is not already. */
+void kiosk_read_ahead_want(kiosk *p, size_t lang);
+
+/* The session reads language lang (a place in p->langs) from now on. */
+void kiosk_session_set_lang(kiosk_session *s, size_t lang);
+/* Sends hello: how the kiosk is set up, and the messages of the session's language. */
+void kiosk_send_hello(kiosk_session *s);
+int kiosk_handle_language(void *sv, const cJSON *m, long long seq);
+
 /* Nanoseconds on the monotonic clock. */
 long long kiosk_monotonic_ns(void);
 
@@ -93,6 +122,9 @@ struct kiosk_session {
 	kiosk *p;
 	void *conn;
 	char addr[64];
+	const content *c; /* the language the person reads (one of p->langs) */
+	size_t lang;	  /* its place in p->langs */
+	int lang_chosen;  /* the person chose it on this visit: it wins over the plan's */
 
 	long long plan; /* 0 until a plan is open */
 	long long visit;

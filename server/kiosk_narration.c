@@ -118,7 +118,7 @@ static char *filled_message(const content *c, const char *name_and_values)
  * not drawn again for that ("saved" says it is stored), so the text drawn with the page is old. */
 static void refresh_own_answer(kiosk_session *s, page_text *t)
 {
-	const content_page *pg = content_page_at(s->p->c, s->page);
+	const content_page *pg = content_page_at(s->c, s->page);
 	plan_answers pa;
 	char *now = NULL;
 
@@ -144,7 +144,7 @@ static void refresh_own_answer(kiosk_session *s, page_text *t)
  * names no field of that entry. */
 static char *editing_answer(kiosk_session *s, const char *id)
 {
-	const content_page *pg = content_page_at(s->p->c, s->page);
+	const content_page *pg = content_page_at(s->c, s->page);
 	char want[TEXT_ID_LEN];
 	plan_answers pa;
 	char *text = NULL;
@@ -161,7 +161,7 @@ static char *editing_answer(kiosk_session *s, const char *id)
 			const char *v =
 			    plan_answers_get(&pa, pg->id, s->editing, pg->fields[f].name);
 
-			text = v ? content_field_text(s->p->c, &pg->fields[f], v) : NULL;
+			text = v ? content_field_text(s->c, &pg->fields[f], v) : NULL;
 			if (!text)
 				text = strdup(v ? v : "");
 		}
@@ -222,22 +222,31 @@ static const char *page_text_of(kiosk_session *s, const char *id, int *is_privat
 			return s->texts[i].text;
 		}
 	if (strncmp(id, "answer/", 7) == 0) {
-		*is_private = content_page_at(s->p->c, s->page)->private_answers;
+		*is_private = content_page_at(s->c, s->page)->private_answers;
 		return kept_text(s, id, editing_answer(s, id), *is_private);
 	}
 	if (strncmp(id, "voice/", 6) == 0) { /* a voice's label (hello.voices), on any page */
 		const voice_profile *vp =
 		    s->p->nar ? voices_find(narrator_voices(s->p->nar), id + 6) : NULL;
+		char name[64];
 
-		return vp ? vp->label : NULL;
+		snprintf(name, sizeof(name), "voice.%s", vp ? vp->name : "");
+		return !vp			     ? NULL
+		       : content_message(s->c, name) ? content_message(s->c, name)
+						     : vp->label;
+	}
+	if (strncmp(id, "lang/", 5) == 0) { /* a language's name, in itself (hello.languages) */
+		const content *c = languages_find(s->p->langs, id + 5);
+
+		return c ? content_language_name(c) : NULL;
 	}
 	if (strncmp(id, "word/", 5) == 0) /* a word of the content, offered as the person types */
-		return vocab_find(s->p->words, id + 5);
+		return vocab_find(s->p->words[s->lang], id + 5);
 	if (strncmp(id, "msg/", 4) != 0)
 		return NULL;
 	if (!strchr(id, '?'))
-		return (t = content_message(s->p->c, id + 4)) && !strchr(t, '{') ? t : NULL;
-	return kept_text(s, id, filled_message(s->p->c, id + 4), 0);
+		return (t = content_message(s->c, id + 4)) && !strchr(t, '{') ? t : NULL;
+	return kept_text(s, id, filled_message(s->c, id + 4), 0);
 }
 
 /* The text narration may read aloud for id, or NULL with *why the failure's code: "unknown-text"
@@ -286,7 +295,7 @@ static void send_now(kiosk_session *s, cJSON *m)
 /* A narration that failed: no sound now, or (busy) too much waits for the voice. */
 static void say_no_sound(kiosk_session *s, cJSON *m, int busy)
 {
-	char *msg = content_fill(s->p->c, busy ? "error.busy" : "error.no-sound", NULL);
+	char *msg = content_fill(s->c, busy ? "error.busy" : "error.no-sound", NULL);
 
 	cJSON_AddBoolToObject(m, "failed", 1);
 	if (busy)
@@ -434,25 +443,13 @@ static void deliver_narration(kiosk_session *s, const narration *r)
 	*pn = s->narrations[--s->nnarrations];
 }
 
-/* 1 when text is one of the content's fixed texts (those read into the cache at start-up): only
- * these are kept on disk and shared between sessions. Anything else on a page may be a person's
- * own words (answers, names, needs, comments) and is kept for this session only. */
-static int is_fixed(const kiosk *p, const char *text)
+/* How text id is said: in the session's language, but a language's name (lang/<tag>) in that
+ * language's own voice. */
+static const speech_lang *speech_for(const kiosk_session *s, const char *id)
 {
-	size_t lo = 0, hi = p->pre.ntexts;
+	int lang = strncmp(id, "lang/", 5) == 0 ? languages_index(s->p->langs, id + 5) : -1;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(p->pre.texts[mid], text);
-
-		if (c == 0)
-			return 1;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
+	return &s->p->speech[lang >= 0 ? (size_t)lang : s->lang];
 }
 
 /* Hands one narratable text to the narrator as pending narration id of request seq. */
@@ -468,10 +465,11 @@ static int queue_narration(kiosk_session *s, long long seq, const char *id, cons
 	snprintf(pn->voice, sizeof(pn->voice), "%s", voice);
 	snprintf(pn->speed, sizeof(pn->speed), "%s", speed);
 	s->nnarrations++;
-	if (!(flags & NARRATE_UNCACHED) && !is_fixed(s->p, text))
+	if (!(flags & NARRATE_UNCACHED) && !kiosk_is_fixed(s->p, text))
 		flags |= NARRATE_PERSONAL;
 	if (narrator_set_group(s->p->nar, s, s->addr) ||
-	    narrator_say(s->p->nar, s, pn->tag, voice, speed, text, flags, err, sizeof(err))) {
+	    narrator_say(s->p->nar, s, pn->tag, voice, speed, speech_for(s, id), text, flags, err,
+			 sizeof(err))) {
 		s->nnarrations--;
 		return kiosk_fail(s, "busy");
 	}
@@ -502,7 +500,7 @@ static int can_narrate(kiosk_session *s, const char *voice, const char *speed, s
 static int narrate_typed(kiosk_session *s, const cJSON *ids, const char *word, const char *voice,
 			 const char *speed, long long seq)
 {
-	const content_page *pg = content_page_at(s->p->c, s->page);
+	const content_page *pg = content_page_at(s->c, s->page);
 	const char *only = cJSON_GetStringValue(cJSON_GetArrayItem(ids, 0));
 	size_t len = strlen(word);
 	int typing = pg->kind == KIND_TEXT || pg->kind == KIND_LONG_TEXT ||
@@ -597,158 +595,6 @@ int kiosk_handle_listening(void *sv, const cJSON *m, long long seq)
 	return 0;
 }
 
-static const char *const code_digits[] = {"2", "3", "4", "5", "6", "7", "8", "9"};
-
-/* Feeds the next fixed texts to the synthesis thread, keeping a few in its queue. */
-static void prerender_pump(kiosk *p)
-{
-	const voices *v = p->nar ? narrator_voices(p->nar) : NULL;
-
-	while (v && p->pre.outstanding < PRERENDER_AT_ONCE && p->pre.next < p->pre.total) {
-		size_t i = p->pre.next++;
-		const voice_profile *vp = voices_at(v, i / p->pre.ntexts);
-		char err[64];
-
-		/* (one already in the cache from an earlier start comes back at once) */
-		if (narrator_say(p->nar, p, 0, vp->name, "normal", p->pre.texts[i % p->pre.ntexts],
-				 0, err, sizeof(err))) {
-			p->pre.next--; /* busy: try again when something finishes */
-			break;
-		}
-		p->pre.outstanding++;
-	}
-}
-
-static int add_text(kiosk *p, const char *t)
-{
-	const char **texts = realloc(p->pre.texts, (p->pre.ntexts + 1) * sizeof(*texts));
-
-	if (!texts)
-		return -1;
-	p->pre.texts = texts;
-	texts[p->pre.ntexts++] = t;
-	return 0;
-}
-
-/* Focus speech says where a choice is among the others, "2 of 3" (focus.position, filled in the
- * id by the page): every place in a group of up to this many is read ahead like a fixed text. */
-#define FOCUS_POSITIONS 12
-
-/* Adds the message name filled with kv (read ahead like a fixed text; owned by the kiosk). */
-static int add_filled(kiosk *p, const char *name, const char *const *kv)
-{
-	char *t = content_fill(p->c, name, kv), **owned;
-
-	if (!t)
-		return -1;
-	owned = realloc(p->pre.owned, (p->pre.nowned + 1) * sizeof(*owned));
-	if (!owned || add_text(p, t)) {
-		if (owned)
-			p->pre.owned = owned;
-		free(t);
-		return -1;
-	}
-	p->pre.owned = owned;
-	owned[p->pre.nowned++] = t;
-	return 0;
-}
-
-static void add_positions(kiosk *p)
-{
-	if (!content_message(p->c, "focus.position"))
-		return;
-	for (int of = 2; of <= FOCUS_POSITIONS; of++)
-		for (int n = 1; n <= of; n++) {
-			char nv[4], ofv[4];
-
-			snprintf(nv, sizeof(nv), "%d", n);
-			snprintf(ofv, sizeof(ofv), "%d", of);
-			if (add_filled(p, "focus.position",
-				       (const char *const[]){"n", nv, "of", ofv, NULL}))
-				return;
-		}
-}
-
-/* Where a page is in the plan, "Part 3 of 11" (progress, on every page of a part). */
-static void add_progress(kiosk *p)
-{
-	size_t parts = content_part_count(p->c);
-	char nv[8], ofv[8];
-
-	if (!content_message(p->c, "progress"))
-		return;
-	snprintf(ofv, sizeof(ofv), "%zu", parts);
-	for (size_t n = 1; n <= parts; n++) {
-		snprintf(nv, sizeof(nv), "%zu", n);
-		if (add_filled(p, "progress", (const char *const[]){"n", nv, "of", ofv, NULL}))
-			return;
-	}
-}
-
-static int by_text(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-void kiosk_prerender(kiosk *p)
-{
-	const content *c = p->c;
-	size_t unique = 0;
-
-	if (!p->nar || p->pre.texts)
-		return;
-	for (size_t i = 0; i < content_part_count(c); i++)
-		add_text(p, content_part_title(c, (int)i));
-	/* The code is read piece by piece: its digits are always the same few texts. */
-	for (size_t i = 0; i < sizeof(code_digits) / sizeof(*code_digits); i++)
-		add_text(p, code_digits[i]);
-	for (size_t i = 0; i < content_page_count(c); i++) {
-		const content_page *pg = content_page_at(c, i);
-
-		add_text(p, pg->title);
-		if (content_picture_alt(c, pg->picture))
-			add_text(p, content_picture_alt(c, pg->picture));
-		for (size_t k = 0; k < pg->nsay; k++)
-			if (pg->say[k][0] != '{') /* {who-is-told}: a message, read below */
-				add_text(p, pg->say[k]);
-		if (pg->ask)
-			add_text(p, pg->ask);
-		if (pg->hint)
-			add_text(p, pg->hint);
-		for (size_t k = 0; k < pg->noptions; k++)
-			add_text(p, pg->options[k].text);
-		for (size_t k = 0; k < pg->nfields; k++)
-			add_text(p, pg->fields[k].label);
-		for (size_t k = 0; k < pg->ncards; k++) /* said at once when touched or focused */
-			add_text(p, pg->cards[k].text);
-	}
-	for (size_t i = 0; i < content_message_count(c); i++) {
-		const char *name, *text;
-
-		content_message_at(c, i, &name, &text);
-		if (!strchr(text, '{')) /* messages with blanks are said once filled in */
-			add_text(p, text);
-	}
-	add_positions(p);
-	add_progress(p);
-	for (size_t i = 0; i < voices_count(narrator_voices(p->nar)); i++)
-		add_text(p, voices_at(narrator_voices(p->nar), i)->label);
-	/* In order, each once: is_fixed looks texts up here (read ahead in that order) */
-	qsort(p->pre.texts, p->pre.ntexts, sizeof(*p->pre.texts), by_text);
-	for (size_t i = 0; i < p->pre.ntexts; i++)
-		if (!unique || strcmp(p->pre.texts[unique - 1], p->pre.texts[i]) != 0)
-			p->pre.texts[unique++] = p->pre.texts[i];
-	p->pre.ntexts = unique;
-	p->pre.total = p->pre.ntexts * voices_count(narrator_voices(p->nar));
-	prerender_pump(p);
-}
-
-void kiosk_prerender_progress(const kiosk *p, size_t *done, size_t *total)
-{
-	*done = p->pre.done;
-	*total = p->pre.total;
-}
-
 void kiosk_narrations_ready(kiosk *p)
 {
 	narration *r;
@@ -766,7 +612,7 @@ void kiosk_narrations_ready(kiosk *p)
 		}
 		narration_free(r);
 	}
-	prerender_pump(p);
+	kiosk_read_ahead_pump(p);
 }
 
 void kiosk_set_narrator(kiosk *p, narrator *n)

@@ -64,7 +64,7 @@ size_t kiosk_kind_index(const kiosk_session *s, page_kind kind)
 {
 	size_t i = 0;
 
-	content_page_find(s->p->c, content_page_of_kind(s->p->c, kind)->id, &i);
+	content_page_find(s->c, content_page_of_kind(s->c, kind)->id, &i);
 	return i;
 }
 
@@ -107,7 +107,7 @@ static int agreement_asked(kiosk_session *s)
 
 void kiosk_show_page(kiosk_session *s, long long seq)
 {
-	const content *c = s->p->c;
+	const content *c = s->c;
 	const content_page *pg = content_page_at(c, s->page);
 	plan_answers pa;
 	kiosk_gathered g;
@@ -168,7 +168,7 @@ out:
 /* Moves to a page and shows it; remembers journey pages so "carry on" can return there. */
 void kiosk_go_to(kiosk_session *s, size_t index, long long seq)
 {
-	const content_page *pg = content_page_at(s->p->c, index);
+	const content_page *pg = content_page_at(s->c, index);
 
 	if (index != s->page)
 		s->editing = 0;
@@ -210,7 +210,28 @@ static void keep_managing(void *ctx, const store_plan_detail *d)
 	snprintf(s->managing, sizeof(s->managing), "%s", d->managing);
 }
 
-/* The plan becomes the session's: its code, status, budget and ways of managing (no visit). */
+/* The plan's language: the one the person chose on this visit wins, and is kept with the plan;
+ * otherwise the page turns to the language the plan was written in (a new hello, before the
+ * page). Unacknowledged, like the last page. */
+static int adopt_language(kiosk_session *s, const store_plan *pl)
+{
+	int kept = pl->lang[0] ? languages_index(s->p->langs, pl->lang) : -1;
+
+	if (!s->lang_chosen && kept >= 0) {
+		if ((size_t)kept != s->lang) {
+			kiosk_session_set_lang(s, (size_t)kept);
+			kiosk_send_hello(s);
+		}
+		return 0;
+	}
+	if (strcmp(pl->lang, content_lang(s->c)) != 0 &&
+	    store_plan_set_lang(s->p->st, s->plan, content_lang(s->c)))
+		return kiosk_fail(s, "server");
+	return 0;
+}
+
+/* The plan becomes the session's: its code, status, budget, ways of managing and language (no
+ * visit). */
 int kiosk_plan_adopt(kiosk_session *s, long long id, const char *code)
 {
 	store_plan pl;
@@ -223,7 +244,7 @@ int kiosk_plan_adopt(kiosk_session *s, long long id, const char *code)
 	snprintf(s->code, sizeof(s->code), "%s", code);
 	s->status = pl.status;
 	s->budget = pl.budget_pence;
-	return 0;
+	return adopt_language(s, &pl);
 }
 
 /* Opens the plan for this session: a new visit, with the answers held so far. */
@@ -261,7 +282,7 @@ static int open_plan(kiosk_session *s, long long id, const char *code)
  * error set when it is not open to the person now, or NOT_NAMED. */
 static long long target_named(kiosk_session *s, const char *to, const plan_answers *pa)
 {
-	const content *c = s->p->c;
+	const content *c = s->c;
 	const content_page *pg;
 	size_t index;
 
@@ -313,7 +334,7 @@ static long long target_named(kiosk_session *s, const char *to, const plan_answe
 int kiosk_handle_go(void *sv, const cJSON *m, long long seq)
 {
 	kiosk_session *s = sv;
-	const content *c = s->p->c;
+	const content *c = s->c;
 	const char *to = message_str(m, "to");
 	const content_page *cur = content_page_at(c, s->page), *pg;
 	plan_answers pa;
@@ -371,7 +392,7 @@ int kiosk_handle_go(void *sv, const cJSON *m, long long seq)
 /* Where someone arriving with a code goes: back to their plan's menu, or on to start it. */
 static void arrive(kiosk_session *s, long long seq)
 {
-	const content *c = s->p->c;
+	const content *c = s->c;
 	plan_answers pa;
 	int started = kiosk_read_only(s);
 	long long next;
@@ -466,5 +487,26 @@ int kiosk_handle_new_plan(void *sv, const cJSON *m, long long seq)
 	s->new_code = 1;
 	kiosk_go_to(s, p->code_index, seq);
 	kiosk_resume_issue(s);
+	return 0;
+}
+
+int kiosk_handle_language(void *sv, const cJSON *m, long long seq)
+{
+	kiosk_session *s = sv;
+	const char *lang = message_str(m, "lang");
+	int at = lang ? languages_index(s->p->langs, lang) : -1;
+
+	if (at < 0)
+		return kiosk_fail(s, "bad-message");
+	s->lang_chosen = 1;
+	kiosk_session_set_lang(s, (size_t)at);
+	if (s->plan && store_request_begin(s->p->st, NULL, 0) == 0) {
+		if (store_plan_set_lang(s->p->st, s->plan, content_lang(s->c)))
+			store_request_undo(s->p->st);
+		else
+			store_request_end(s->p->st);
+	}
+	kiosk_send_hello(s);
+	kiosk_show_page(s, seq);
 	return 0;
 }

@@ -75,7 +75,7 @@ int kiosk_resume_issue(kiosk_session *s)
 			      key);
 	r.plan = s->plan;
 	r.visit = s->visit;
-	snprintf(r.page, sizeof(r.page), "%s", content_page_at(s->p->c, s->page)->id);
+	snprintf(r.page, sizeof(r.page), "%s", content_page_at(s->c, s->page)->id);
 	r.expires_ms = kiosk_now_ms(s->p) + window_ms(s);
 	if (store_resume_add(s->p->st, &r))
 		goto out;
@@ -105,7 +105,7 @@ int kiosk_resume_touch(kiosk_session *s)
 	if (!s->has_token || !s->plan)
 		return 0;
 	expires = kiosk_now_ms(s->p) + window_ms(s);
-	if (store_resume_touch(s->p->st, s->resume_hash, content_page_at(s->p->c, s->page)->id,
+	if (store_resume_touch(s->p->st, s->resume_hash, content_page_at(s->c, s->page)->id,
 			       expires))
 		return -1;
 	s->token_expires_ms = expires;
@@ -176,9 +176,8 @@ static int take(kiosk_session *s, const unsigned char *token)
 	if (kiosk_plan_adopt(s, r.plan, (const char *)code))
 		goto out;
 	s->visit = r.visit;
-	s->page = content_page_find(s->p->c, r.page, &index)
-		      ? index
-		      : kiosk_kind_index(s, KIND_WELCOME_BACK);
+	s->page = content_page_find(s->c, r.page, &index) ? index
+							  : kiosk_kind_index(s, KIND_WELCOME_BACK);
 	rc = 0;
 out:
 	sodium_memzero(code, sizeof(code));

@@ -56,7 +56,7 @@ int kiosk_words_add_own(const kiosk_session *s, const content_page *pg, const pl
 	if (!(v = vocab_new(OWN_WORDS_MAX)))
 		goto out;
 	for (size_t i = 0; i < pa->n; i++) {
-		const content_page *from = content_page_find(s->p->c, pa->a[i].page, NULL);
+		const content_page *from = content_page_find(s->c, pa->a[i].page, NULL);
 
 		/* Only words the person typed (not the value of an option they chose), and never
 		 * those of a private answer (a name, about being hurt). */

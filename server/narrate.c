@@ -308,7 +308,8 @@ static int from_own_memory(narrator *n, job *j)
 }
 
 /* The lookup (the request to the synthesis thread) for job j of profile p. */
-static lookup *lookup_of(const job *j, const voice_profile *p, int rate, int gap)
+static lookup *lookup_of(const job *j, const voice_profile *p, const char *language, int rate,
+			 int gap)
 {
 	lookup *l = calloc(1, sizeof(*l));
 
@@ -322,7 +323,7 @@ static lookup *lookup_of(const job *j, const voice_profile *p, int rate, int gap
 	l->req.rate = rate;
 	l->req.gap = gap;
 	l->req.owner = l;
-	l->req.language = p->language;
+	l->req.language = language;
 	l->req.gender = p->male ? TTS_GENDER_MALE : TTS_GENDER_FEMALE;
 	l->req.pitch = p->pitch;
 	l->req.text = l->spoken;
@@ -334,9 +335,10 @@ static lookup *lookup_of(const job *j, const voice_profile *p, int rate, int gap
 }
 
 int narrator_say(narrator *n, void *owner, uint64_t tag, const char *voice, const char *speed,
-		 const char *text, int flags, char *err, size_t errlen)
+		 const speech_lang *lang, const char *text, int flags, char *err, size_t errlen)
 {
 	const voice_profile *p = voices_find(n->v, voice);
+	const char *language = lang && lang->language ? lang->language : p ? p->language : NULL;
 	lookup *l = NULL;
 	job *j = NULL;
 	int rate, gap, over;
@@ -348,8 +350,9 @@ int narrator_say(narrator *n, void *owner, uint64_t tag, const char *voice, cons
 	/* keyed by what eSpeak is asked for: a changed profile or speed table is said afresh */
 	voices_espeak_rate(p, narrate_speed_percent(speed), &rate, &gap);
 	j = calloc(1, sizeof(*j));
-	if (!j || voices_speech(n->v, text, &j->sp) ||
-	    buf_printf(&j->key, "v3|%s|%d|%d|%d|%s", p->name, rate, gap, p->pitch, j->sp.text)) {
+	if (!j || voices_speech(n->v, lang, text, &j->sp) ||
+	    buf_printf(&j->key, "v4|%s|%s|%d|%d|%d|%s", p->name, language, rate, gap, p->pitch,
+		       j->sp.text)) {
 		err_set(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -367,7 +370,7 @@ int narrator_say(narrator *n, void *owner, uint64_t tag, const char *voice, cons
 		refused(n, owner);
 	pthread_mutex_unlock(&n->lock);
 	j->held = !over;
-	if (!(l = lookup_of(j, p, rate, gap)) || (over && !l->shared)) {
+	if (!(l = lookup_of(j, p, language, rate, gap)) || (over && !l->shared)) {
 		err_set(err, errlen, l ? "busy" : "out of memory");
 		goto fail;
 	}

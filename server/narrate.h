@@ -90,7 +90,7 @@ int narrator_set_group(narrator *n, const void *owner, const char *group);
  * is still served from the cache, and otherwise comes back failed with busy set; a personal text
  * is refused at once. -1 with a reason ("busy"; "unknown voice or speed"; "out of memory"). */
 int narrator_say(narrator *n, void *owner, uint64_t tag, const char *voice, const char *speed,
-		 const char *text, int flags, char *err, size_t errlen);
+		 const speech_lang *lang, const char *text, int flags, char *err, size_t errlen);
 /* One finished narration or piece, or NULL. A finished narration goes into the cache when it is
  * freed, on the narrator's own thread (the loop neither reads nor writes 0.5 MB files). */
 narration *narrator_poll(narrator *n);

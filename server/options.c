@@ -52,6 +52,7 @@ enum {
 	O_EASYREAD,
 	O_VOICES,
 	O_LANG,
+	O_LANGUAGES,
 	O_IDLE,
 	O_WARN,
 	O_CHECK,
@@ -101,6 +102,7 @@ static const struct option long_options[] = {
     {"easyread", required_argument, NULL, O_EASYREAD},
     {"voices", required_argument, NULL, O_VOICES},
     {"lang", required_argument, NULL, O_LANG},
+    {"languages", required_argument, NULL, O_LANGUAGES},
     {"idle-seconds", required_argument, NULL, O_IDLE},
     {"warn-seconds", required_argument, NULL, O_WARN},
     {"check-content", no_argument, NULL, O_CHECK},
@@ -153,6 +155,7 @@ int options_init(options *o, const char *share)
 			      .port = 8080,
 			      .data = "data",
 			      .lang = "en-GB",
+			      .languages = "all",
 			      .web = o->web,
 			      .easyread = o->easyread,
 			      .voices = o->voices,
@@ -289,6 +292,8 @@ static const char **text_of(options *o, int opt)
 		return &a->voices;
 	case O_LANG:
 		return &a->lang;
+	case O_LANGUAGES:
+		return &a->languages;
 	case O_ROLE:
 		return &o->role;
 	case O_CONFIG:

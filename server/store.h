@@ -67,6 +67,7 @@ typedef struct store_plan {
 	char person_name[128];
 	long long budget_pence; /* -1 when no budget was given */
 	char last_page[64];
+	char lang[16]; /* the language the person chose ("cy"), or "" when none was kept */
 } store_plan;
 
 /* Makes a plan in status draft; *id gets its id. */
@@ -77,6 +78,8 @@ int store_plan_find(store *s, const unsigned char hash[STORE_HASH_BYTES], long l
 /* 0, or 1 when there is no such plan. */
 int store_plan_get(store *s, long long id, store_plan *out);
 int store_plan_set_last_page(store *s, long long id, const char *page);
+/* Keeps the language the person reads the plan in (a language tag, "cy"). */
+int store_plan_set_lang(store *s, long long id, const char *lang);
 
 /* ---- assessed needs (from the caseworker's invitation) ---- */
 int store_need_add(store *s, long long plan, const char *text, int eligible);

@@ -393,6 +393,10 @@ static const char *const migrations[] = {
     /* 10: the admin's audit log of the service (logins, accounts, kiosks: the rows about no
      * plan), read newest first a page at a time without passing every plan's rows. */
     "CREATE INDEX IF NOT EXISTS audit_service ON audit(id) WHERE plan_id IS NULL;",
+
+    /* 11: the language the person reads their plan in (easyread/<lang>/): coming back with the
+     * code opens it in that language, and staff see which it is. NULL: none kept (English). */
+    "ALTER TABLE plans ADD COLUMN lang TEXT;",
 };
 
 int db_schema_target(void)

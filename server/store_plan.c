@@ -40,14 +40,15 @@ static int read_plan(void *ctx, sqlite3_stmt *st)
 	db_copy_col(out->person_name, sizeof(out->person_name), st, 2);
 	out->budget_pence = sqlite3_column_int64(st, 3);
 	db_copy_col(out->last_page, sizeof(out->last_page), st, 4);
+	db_copy_col(out->lang, sizeof(out->lang), st, 5);
 	return 1;
 }
 
 int store_plan_get(store *s, long long id, store_plan *out)
 {
 	return db_row(s, read_plan, out,
-		      "SELECT id, status, person_name, coalesce(budget_pence, -1), last_page "
-		      "FROM plans WHERE id = ?",
+		      "SELECT id, status, person_name, coalesce(budget_pence, -1), last_page, "
+		      "coalesce(lang, '') FROM plans WHERE id = ?",
 		      "I", id);
 }
 
@@ -75,6 +76,11 @@ int store_plan_touch(store *s, long long plan, long long now_ms)
 int store_plan_set_last_page(store *s, long long id, const char *page)
 {
 	return db_run(s, "UPDATE plans SET last_page = ? WHERE id = ?", "TI", page, id);
+}
+
+int store_plan_set_lang(store *s, long long id, const char *lang)
+{
+	return db_run(s, "UPDATE plans SET lang = ? WHERE id = ?", "TI", lang, id);
 }
 
 /* ---- needs ---- */

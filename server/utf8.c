@@ -73,3 +73,74 @@ int utf8_has_space(const char *str, size_t len)
 	}
 	return 0;
 }
+
+unsigned utf8_decode(const char *str, size_t *len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned c = s[0], cp;
+	size_t n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : 3;
+
+	cp = n == 0 ? c : n == 1 ? c & 0x1F : n == 2 ? c & 0x0F : c & 0x07;
+	for (size_t k = 1; k <= n; k++) {
+		if ((s[k] & 0xC0) != 0x80) { /* cut short: the byte as it is */
+			*len = 1;
+			return c;
+		}
+		cp = (cp << 6) | (s[k] & 0x3F);
+	}
+	*len = n + 1;
+	return cp;
+}
+
+size_t utf8_encode(unsigned cp, char *out)
+{
+	unsigned char *o = (unsigned char *)out;
+
+	if (cp < 0x80) {
+		o[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (unsigned char)(0xC0 | (cp >> 6));
+		o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (unsigned char)(0xE0 | (cp >> 12));
+		o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+		o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	o[0] = (unsigned char)(0xF0 | (cp >> 18));
+	o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+	o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+	o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+unsigned utf8_lower(unsigned cp)
+{
+	if ((cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7))
+		return cp + 0x20;
+	/* Latin Extended-A: capitals and small letters in pairs, the capital first... */
+	if (((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177) ||
+	     (cp >= 0x218 && cp <= 0x21B)) &&
+	    cp % 2 == 0)
+		return cp + 1;
+	/* ...but from L with a stroke (Polish) to N, and the Zs, the small letter first */
+	if (((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E)) && cp % 2 == 1)
+		return cp + 1;
+	return cp == 0x178 ? 0xFF : cp;
+}
+
+int utf8_is_word_char(unsigned cp)
+{
+	if (cp < 0x80)
+		return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+		       (cp >= '0' && cp <= '9');
+	return !is_space(cp) && !(cp >= 0xA1 && cp <= 0xBF) && cp != 0xD7 && cp != 0xF7 &&
+	       !(cp >= 0x2000 && cp <= 0x206F) && /* dashes, quotes, bullets */
+	       cp != 0x060C && cp != 0x061B && cp != 0x061F && cp != 0x06D4 && /* Arabic, Urdu */
+	       cp != 0x0964 && cp != 0x0965 &&				       /* danda */
+	       !(cp >= 0x20A0 && cp <= 0x20CF);				       /* currency signs */
+}

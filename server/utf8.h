@@ -12,4 +12,16 @@ size_t utf8_chars(const char *s, size_t len);
  * or any of Unicode's white space): what ends a word. */
 int utf8_has_space(const char *s, size_t len);
 
+/* The code point at s (valid UTF-8, at least one byte) and its length in bytes in *len. */
+unsigned utf8_decode(const char *s, size_t *len);
+/* Writes cp as UTF-8 into out (room for 4 bytes); its length in bytes. */
+size_t utf8_encode(unsigned cp, char *out);
+/* cp as a small letter, for the letters of the languages Plan Aloud is written in (ASCII,
+ * Latin-1, Latin Extended-A: Welsh, Polish; Romanian's s and t with a comma); other code points,
+ * and scripts without capitals, as they are. */
+unsigned utf8_lower(unsigned cp);
+/* 1 if cp belongs in a word: a letter, a digit, or a mark of any script (Arabic vowel marks,
+ * Bengali and Gurmukhi vowel signs); 0 for spaces, punctuation and symbols. */
+int utf8_is_word_char(unsigned cp);
+
 #endif

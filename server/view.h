@@ -5,6 +5,7 @@
 #define PLANALOUD_VIEW_H
 
 #include "content.h"
+#include "languages.h"
 #include "plan.h"
 #include "vocab.h"
 #include "voices.h"
@@ -95,7 +96,7 @@ typedef struct view_kiosk {
 } view_kiosk;
 
 /* The hello message with every message of the content, and the voices (NULL: no sound). */
-cJSON *view_hello(const content *c, const voices *v, const view_kiosk *k);
+cJSON *view_hello(const content *c, const languages *l, const voices *v, const view_kiosk *k);
 /* {"type":"error","code":...,"message":...}; `extra` fills {placeholders}: "limit", "60", NULL. */
 cJSON *view_error(const content *c, const char *code, long long seq, const char *const *extra);
 

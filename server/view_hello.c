@@ -32,13 +32,46 @@ static void add_switch_keys(cJSON *k, const char *keys)
 	}
 }
 
-cJSON *view_hello(const content *c, const voices *v, const view_kiosk *k_in)
+/* "languages": each one the person may choose, named in itself, with its text to hear it said in
+ * its own voice (lang/<tag>: kiosk_narration.c reads it in that language). */
+static void add_languages(cJSON *msg, const languages *l)
+{
+	cJSON *list = cJSON_AddArrayToObject(msg, "languages");
+
+	for (size_t i = 0; l && list && i < languages_count(l); i++) {
+		const content *c = languages_at(l, i);
+		cJSON *o = cJSON_CreateObject();
+		char id[ID_LEN];
+
+		cJSON_AddStringToObject(o, "lang", content_lang(c));
+		cJSON_AddStringToObject(o, "dir", content_is_rtl(c) ? "rtl" : "ltr");
+		cJSON_AddStringToObject(o, "name", content_language_name(c));
+		snprintf(id, sizeof(id), "lang/%s", content_lang(c));
+		cJSON_AddItemToObject(o, "text", view_text(id, content_language_name(c)));
+		cJSON_AddItemToArray(list, o);
+	}
+}
+
+/* A voice's label in language c: its voice.<name> message, or the profile's own label. */
+static const char *voice_label(const content *c, const voice_profile *vp)
+{
+	char name[64];
+	const char *t;
+
+	snprintf(name, sizeof(name), "voice.%s", vp->name);
+	t = content_message(c, name);
+	return t ? t : vp->label;
+}
+
+cJSON *view_hello(const content *c, const languages *l, const voices *v, const view_kiosk *k_in)
 {
 	cJSON *msg = cJSON_CreateObject(), *k, *msgs, *list;
 	int nspeeds = 0;
 
 	cJSON_AddStringToObject(msg, "type", "hello");
 	cJSON_AddStringToObject(msg, "lang", content_lang(c));
+	cJSON_AddStringToObject(msg, "dir", content_is_rtl(c) ? "rtl" : "ltr");
+	add_languages(msg, l);
 	k = cJSON_AddObjectToObject(msg, "kiosk");
 	cJSON_AddNumberToObject(k, "idle_seconds", k_in->idle_seconds);
 	cJSON_AddNumberToObject(k, "warn_seconds", k_in->warn_seconds);
@@ -54,11 +87,11 @@ cJSON *view_hello(const content *c, const voices *v, const view_kiosk *k_in)
 		char id[ID_LEN];
 
 		cJSON_AddStringToObject(o, "name", voices_at(v, i)->name);
-		cJSON_AddStringToObject(o, "label", voices_at(v, i)->label);
+		cJSON_AddStringToObject(o, "label", voice_label(c, voices_at(v, i)));
 		/* the label as a text narrate reads on any page: focus speech says the voice chosen
 		 */
 		snprintf(id, sizeof(id), "voice/%s", voices_at(v, i)->name);
-		cJSON_AddItemToObject(o, "text", view_text(id, voices_at(v, i)->label));
+		cJSON_AddItemToObject(o, "text", view_text(id, voice_label(c, voices_at(v, i))));
 		cJSON_AddItemToArray(list, o);
 	}
 	while (v && narrate_speeds[nspeeds])
@@ -70,6 +103,8 @@ cJSON *view_hello(const content *c, const voices *v, const view_kiosk *k_in)
 		char id[ID_LEN];
 
 		content_message_at(c, i, &name, &text);
+		if (content_is_staff_message(name)) /* the staff pages' own, and the alerts' */
+			continue;
 		snprintf(id, sizeof(id), "msg/%s", name);
 		cJSON_AddItemToObject(msgs, name, view_text(id, text));
 	}

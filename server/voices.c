@@ -358,13 +358,57 @@ static int word_char(unsigned char c)
 	return isalnum(c) || c >= 0x80;
 }
 
-/* "£1,250.50" at s: the byte length of the amount and how to say it; 0 when it is not one. */
-static size_t read_amount(const char *s, char *say, size_t saylen)
+/* The template for n pounds: the -one form for 1, the -few form for 2-4, 22-24, ... (not 12-14)
+ * where the language has one, else the plain form. */
+static const char *template_for(const char *n, const char *plain, const char *one, const char *few)
+{
+	size_t len = strlen(n);
+	char last = n[len - 1], tens = len > 1 ? n[len - 2] : '0';
+
+	if (strcmp(n, "1") == 0 && one)
+		return one;
+	if (few && last >= '2' && last <= '4' && tens != '1')
+		return few;
+	return plain;
+}
+
+/* t with {pounds} and {pence} filled in, into say. */
+static void fill_amount(const char *t, const char *pounds, const char *pence, char *say,
+			size_t saylen)
+{
+	size_t used = 0;
+
+	while (*t && used + 1 < saylen) {
+		const char *with = NULL;
+		size_t skip = 0;
+
+		if (strncmp(t, "{pounds}", 8) == 0)
+			with = pounds, skip = 8;
+		else if (strncmp(t, "{pence}", 7) == 0)
+			with = pence, skip = 7;
+		if (with) {
+			int n = snprintf(say + used, saylen - used, "%s", with);
+
+			used += n > 0 ? (size_t)n : 0;
+			if (used >= saylen)
+				used = saylen - 1;
+			t += skip;
+		} else {
+			say[used++] = *t++;
+		}
+	}
+	say[used] = '\0';
+}
+
+/* "£1,250.50" at s: the byte length of the amount and how to say it in l; 0 when it is not
+ * one. */
+static size_t read_amount(const speech_lang *l, const char *s, char *say, size_t saylen)
 {
 	const char *p = s + 2; /* after £ */
-	char pounds[32];
+	char pounds[32], pence_s[8];
 	size_t n = 0;
 	int pence = -1;
+	const char *t;
 
 	while ((isdigit((unsigned char)*p) || (*p == ',' && isdigit((unsigned char)p[1]))) &&
 	       n < sizeof(pounds) - 1) {
@@ -380,16 +424,29 @@ static size_t read_amount(const char *s, char *say, size_t saylen)
 		pence = (p[1] - '0') * 10 + (p[2] - '0');
 		p += 3;
 	}
-	if (pence > 0)
-		snprintf(say, saylen, "%s %s %d", pounds, strcmp(pounds, "1") ? "pounds" : "pound",
-			 pence);
+	snprintf(pence_s, sizeof(pence_s), "%d", pence);
+	if (l && pence > 0 && l->pounds_pence)
+		t = template_for(pounds, l->pounds_pence, l->pounds_pence_one, l->pounds_pence_few);
+	else if (l && pence <= 0 && l->pounds)
+		t = template_for(pounds, l->pounds, l->pounds_one, l->pounds_few);
+	else if (pence > 0)
+		t = strcmp(pounds, "1") ? "{pounds} pounds {pence}" : "1 pound {pence}";
 	else
-		snprintf(say, saylen, "%s %s", pounds, strcmp(pounds, "1") ? "pounds" : "pound");
+		t = strcmp(pounds, "1") ? "{pounds} pounds" : "1 pound";
+	fill_amount(t, pounds, pence_s, say, saylen);
 	return (size_t)(p - s);
 }
 
-int voices_speech(const voices *v, const char *written, speech *out)
+/* The pronunciation list is of English words: other languages' text is said as written. */
+static int is_english(const speech_lang *l)
 {
+	return !l || !l->language || strncmp(l->language, "en", 2) == 0;
+}
+
+int voices_speech(const voices *v, const speech_lang *l, const char *written, speech *out)
+{
+	const int sayings = is_english(l);
+
 	builder b = {BUF_INIT, NULL, 0, 0, 0, 0};
 	size_t i = 0, len = strlen(written), chars = 0;
 
@@ -398,7 +455,7 @@ int voices_speech(const voices *v, const char *written, speech *out)
 		const unsigned char *u = (const unsigned char *)written + i;
 		int at_word_start = i == 0 || !word_char((unsigned char)written[i - 1]);
 		const saying *match = NULL;
-		char amount[64];
+		char amount[160];
 		size_t n;
 
 		if (u[0] == '*' &&
@@ -407,7 +464,7 @@ int voices_speech(const voices *v, const char *written, speech *out)
 			continue;
 		}
 		if (u[0] == 0xC2 && u[1] == 0xA3 &&
-		    (n = read_amount(written + i, amount, sizeof(amount)))) {
+		    (n = read_amount(l, written + i, amount, sizeof(amount)))) {
 			size_t wchars = utf8_chars(written + i, n);
 
 			say_instead(&b, amount, chars, wchars);
@@ -415,7 +472,8 @@ int voices_speech(const voices *v, const char *written, speech *out)
 			chars += wchars;
 			continue;
 		}
-		for (size_t k = 0; at_word_start && v && k < v->nsayings && !match; k++) {
+		for (size_t k = 0; sayings && at_word_start && v && k < v->nsayings && !match;
+		     k++) {
 			const saying *sy = &v->sayings[k];
 
 			if (sy->written_len <= len - i &&

@@ -51,10 +51,20 @@ typedef struct speech {
 	size_t nspans;
 } speech;
 
-/* What the voice should say for `written` (valid UTF-8): bold marks dropped, amounts in pounds
- * read as pounds, the pronunciation list applied to whole words. 0, or -1 when memory runs out.
- * Release with speech_release. */
-int voices_speech(const voices *v, const char *written, speech *out);
+/* How a language is spoken: its eSpeak NG language and how it says an amount in pounds, as
+ * templates with {pounds} and {pence} (the content's speak.pounds* messages): the -one form for
+ * 1 pound, the -few form (where a language has one, as Polish does) for numbers ending in 2, 3
+ * or 4 but not 12, 13 or 14. All borrowed. A NULL speech_lang, or NULL templates: English. */
+typedef struct speech_lang {
+	const char *language; /* "cy"; NULL: the voice profile's own */
+	const char *pounds, *pounds_one, *pounds_few;
+	const char *pounds_pence, *pounds_pence_one, *pounds_pence_few;
+} speech_lang;
+
+/* What the voice should say for `written` (valid UTF-8) in language l (NULL: English): bold marks
+ * dropped, amounts in pounds read as pounds, the pronunciation list (English words) applied to
+ * whole words of English text. 0, or -1 when memory runs out. Release with speech_release. */
+int voices_speech(const voices *v, const speech_lang *l, const char *written, speech *out);
 void speech_release(speech *s);
 /* The written characters behind spoken characters [spoken, spoken + len). */
 void speech_to_written(const speech *s, size_t spoken, size_t len, size_t *written,

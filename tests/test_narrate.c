@@ -78,7 +78,8 @@ static void a_sentence_should_come_back_with_audio_and_the_shown_words(void)
 	narration *r = NULL, *again = NULL;
 
 	CHECK(n != NULL);
-	CHECK(narrator_say(n, (void *)1, 7, "ruth", "normal", shown, 0, err, sizeof(err)) == 0);
+	CHECK(narrator_say(n, (void *)1, 7, "ruth", "normal", NULL, shown, 0, err, sizeof(err)) ==
+	      0);
 	r = wait_for(n);
 	CHECK(r && !r->failed && r->tag == 7 && !r->cached);
 	if (r) {
@@ -98,7 +99,8 @@ static void a_sentence_should_come_back_with_audio_and_the_shown_words(void)
 	if (words)
 		memcpy(words, r->words, nwords * sizeof(*words));
 	narration_free(r);
-	CHECK(narrator_say(n, (void *)1, 8, "ruth", "normal", shown, 0, err, sizeof(err)) == 0);
+	CHECK(narrator_say(n, (void *)1, 8, "ruth", "normal", NULL, shown, 0, err, sizeof(err)) ==
+	      0);
 	again = wait_for(n);
 	CHECK(again && again->cached && again->tag == 8);
 	if (words && again) {
@@ -110,8 +112,8 @@ static void a_sentence_should_come_back_with_audio_and_the_shown_words(void)
 	narrator_close(n);
 	/* and after a restart, from the file the writer thread wrote before closing */
 	n = narrator_open(vs, dir, 1 << 24, nothing, NULL, err, sizeof(err));
-	CHECK(n &&
-	      narrator_say(n, (void *)1, 9, "ruth", "normal", shown, 0, err, sizeof(err)) == 0);
+	CHECK(n && narrator_say(n, (void *)1, 9, "ruth", "normal", NULL, shown, 0, err,
+				sizeof(err)) == 0);
 	again = n ? wait_for(n) : NULL;
 	CHECK(again && again->cached && again->sample_count == samples);
 	narration_free(again);
@@ -127,11 +129,11 @@ static void a_faster_speed_should_be_shorter_and_a_man_should_sound_different(vo
 	narrator *n = narrator_open(vs, dir, 1 << 24, nothing, NULL, err, sizeof(err));
 	narration *slow = NULL, *fast = NULL, *man = NULL;
 
-	narrator_say(n, (void *)1, 1, "ruth", "slower", shown, 0, err, sizeof(err));
+	narrator_say(n, (void *)1, 1, "ruth", "slower", NULL, shown, 0, err, sizeof(err));
 	slow = wait_for(n);
-	narrator_say(n, (void *)1, 2, "ruth", "faster", shown, 0, err, sizeof(err));
+	narrator_say(n, (void *)1, 2, "ruth", "faster", NULL, shown, 0, err, sizeof(err));
 	fast = wait_for(n);
-	narrator_say(n, (void *)1, 3, "david", "slower", shown, 0, err, sizeof(err));
+	narrator_say(n, (void *)1, 3, "david", "slower", NULL, shown, 0, err, sizeof(err));
 	man = wait_for(n);
 	CHECK(slow && fast && man);
 	if (slow && fast && man) {
@@ -150,8 +152,9 @@ static void an_unknown_voice_or_speed_should_be_refused(void)
 	char err[256];
 	narrator *n = narrator_open(vs, dir, 1 << 24, nothing, NULL, err, sizeof(err));
 
-	CHECK(narrator_say(n, NULL, 1, "nobody", "normal", "Hello.", 0, err, sizeof(err)) == -1);
-	CHECK(narrator_say(n, NULL, 1, "ruth", "warp", "Hello.", 0, err, sizeof(err)) == -1);
+	CHECK(narrator_say(n, NULL, 1, "nobody", "normal", NULL, "Hello.", 0, err, sizeof(err)) ==
+	      -1);
+	CHECK(narrator_say(n, NULL, 1, "ruth", "warp", NULL, "Hello.", 0, err, sizeof(err)) == -1);
 	narrator_close(n);
 }
 
@@ -178,17 +181,17 @@ static void a_forgotten_owner_should_get_nothing_back(void)
 	narrator *n = narrator_open(vs, dir, 1 << 24, nothing, NULL, err, sizeof(err));
 
 	for (int i = 0; i < 5; i++)
-		narrator_say(n, (void *)2, (uint64_t)i, "david", "normal",
+		narrator_say(n, (void *)2, (uint64_t)i, "david", "normal", NULL,
 			     "This is a sentence that nobody will hear in the end.", 1, err,
 			     sizeof(err));
 	narrator_forget(n, (void *)2);
 	CHECK(polled_for_a_while(n) == 0);
 	/* the same for a text in the cache, forgotten before the cache's thread found it */
-	narrator_say(n, (void *)3, 1, "david", "normal", "Said once.", 0, err, sizeof(err));
+	narrator_say(n, (void *)3, 1, "david", "normal", NULL, "Said once.", 0, err, sizeof(err));
 	narration_free(wait_for(n));
 	for (int i = 0; i < 5; i++)
-		narrator_say(n, (void *)3, (uint64_t)i, "david", "normal", "Said once.", 1, err,
-			     sizeof(err));
+		narrator_say(n, (void *)3, (uint64_t)i, "david", "normal", NULL, "Said once.", 1,
+			     err, sizeof(err));
 	narrator_forget(n, (void *)3);
 	CHECK(polled_for_a_while(n) == 0);
 	narrator_close(n);
@@ -230,13 +233,13 @@ static void a_flood_from_some_sessions_should_not_keep_another_from_the_voice(vo
 		for (int i = 0; i < 64; i++) {
 			snprintf(text, sizeof(text), "Greedy session %d asks for text %d.", (int)o,
 				 i);
-			accepted += narrator_say(n, (void *)o, (uint64_t)i, "ruth", "normal", text,
-						 NARRATE_PERSONAL, err, sizeof(err)) == 0;
+			accepted += narrator_say(n, (void *)o, (uint64_t)i, "ruth", "normal", NULL,
+						 text, NARRATE_PERSONAL, err, sizeof(err)) == 0;
 		}
 	}
 	CHECK(accepted == 256);
 	CHECK(narrator_set_group(n, (void *)45, "192.0.2.1") == 0);
-	CHECK(narrator_say(n, (void *)45, 7, "ruth", "normal", "Another person's page.",
+	CHECK(narrator_say(n, (void *)45, 7, "ruth", "normal", NULL, "Another person's page.",
 			   NARRATE_PERSONAL, err, sizeof(err)) == 0);
 	before = came_before(n, (void *)45, 7, NULL);
 	/* it waits for one of the four places its address has, then is next */
@@ -268,13 +271,14 @@ static void a_text_in_the_cache_should_never_be_busy(void)
 	narration *r = NULL, *busy = NULL;
 	int accepted = 0;
 
-	CHECK(narrator_say(n, (void *)50, 1, "ruth", "normal", said, 0, err, sizeof(err)) == 0);
+	CHECK(narrator_say(n, (void *)50, 1, "ruth", "normal", NULL, said, 0, err, sizeof(err)) ==
+	      0);
 	narration_free(wait_for(n)); /* into the cache */
 	narrator_set_group(n, (void *)51, "198.51.100.1");
 	log_set_sink(catch_line, NULL);
 	for (int i = 0; i < 600; i++) {
 		snprintf(text, sizeof(text), "Text %d of a flood from one address.", i);
-		if (narrator_say(n, (void *)51, (uint64_t)i, "ruth", "normal", text,
+		if (narrator_say(n, (void *)51, (uint64_t)i, "ruth", "normal", NULL, text,
 				 NARRATE_PERSONAL, err, sizeof(err)) == 0)
 			accepted++;
 		else
@@ -286,9 +290,10 @@ static void a_text_in_the_cache_should_never_be_busy(void)
 	CHECK(strstr(busy_lines[0], "address=198.51.100.1") && strstr(busy_lines[0], "refused=1"));
 	CHECK(!strstr(busy_lines[0], "flood") && !strstr(busy_lines[0], "Text"));
 	/* both asked before any of the flood is taken back, so the address is still at its share */
-	CHECK(narrator_say(n, (void *)51, 1000, "ruth", "normal", said, 0, err, sizeof(err)) == 0);
-	CHECK(narrator_say(n, (void *)51, 1001, "ruth", "normal", "Never said before.", 0, err,
+	CHECK(narrator_say(n, (void *)51, 1000, "ruth", "normal", NULL, said, 0, err,
 			   sizeof(err)) == 0);
+	CHECK(narrator_say(n, (void *)51, 1001, "ruth", "normal", NULL, "Never said before.", 0,
+			   err, sizeof(err)) == 0);
 	for (narration *got; (!r || !busy) && (got = wait_for(n));) {
 		if (got->owner == (void *)51 && got->tag == 1000 && !r)
 			r = got;
@@ -316,8 +321,10 @@ static void the_same_fixed_text_asked_at_once_should_be_made_once(void)
 	narration *a = NULL, *b = NULL;
 	size_t before = narrator_syntheses(n);
 
-	CHECK(narrator_say(n, (void *)60, 1, "ruth", "normal", fixed, 0, err, sizeof(err)) == 0);
-	CHECK(narrator_say(n, (void *)61, 2, "ruth", "normal", fixed, 0, err, sizeof(err)) == 0);
+	CHECK(narrator_say(n, (void *)60, 1, "ruth", "normal", NULL, fixed, 0, err, sizeof(err)) ==
+	      0);
+	CHECK(narrator_say(n, (void *)61, 2, "ruth", "normal", NULL, fixed, 0, err, sizeof(err)) ==
+	      0);
 	for (int i = 0; i < 2; i++) {
 		narration *r = wait_for(n);
 
@@ -336,9 +343,9 @@ static void the_same_fixed_text_asked_at_once_should_be_made_once(void)
 	narration_free(b);
 	a = b = NULL;
 	before = narrator_syntheses(n);
-	CHECK(narrator_say(n, (void *)60, 3, "ruth", "normal", own, NARRATE_PERSONAL, err,
+	CHECK(narrator_say(n, (void *)60, 3, "ruth", "normal", NULL, own, NARRATE_PERSONAL, err,
 			   sizeof(err)) == 0);
-	CHECK(narrator_say(n, (void *)61, 4, "ruth", "normal", own, NARRATE_PERSONAL, err,
+	CHECK(narrator_say(n, (void *)61, 4, "ruth", "normal", NULL, own, NARRATE_PERSONAL, err,
 			   sizeof(err)) == 0);
 	for (int i = 0; i < 2; i++) {
 		narration *r = wait_for(n);
@@ -392,7 +399,8 @@ static void a_text_said_recently_should_come_from_memory(void)
 
 	empty_the_cache_folder();
 	n = narrator_open(vs, dir, 1 << 24, nothing, NULL, err, sizeof(err));
-	CHECK(narrator_say(n, (void *)5, 1, "ruth", "normal", shown, 0, err, sizeof(err)) == 0);
+	CHECK(narrator_say(n, (void *)5, 1, "ruth", "normal", NULL, shown, 0, err, sizeof(err)) ==
+	      0);
 	r = wait_for(n);
 	CHECK(r && !r->cached && r->sample_count > 0);
 	samples = r ? r->sample_count : 0;
@@ -404,7 +412,8 @@ static void a_text_said_recently_should_come_from_memory(void)
 	}
 	CHECK(files_in_cache() == 1);
 	empty_the_cache_folder();
-	CHECK(narrator_say(n, (void *)5, 2, "ruth", "normal", shown, 0, err, sizeof(err)) == 0);
+	CHECK(narrator_say(n, (void *)5, 2, "ruth", "normal", NULL, shown, 0, err, sizeof(err)) ==
+	      0);
 	again = wait_for(n);
 	CHECK(again && again->cached && !again->failed && again->sample_count == samples);
 	narration_free(again);
@@ -426,27 +435,27 @@ static void a_persons_own_words_should_stay_with_them_and_never_reach_the_disk(v
 	empty_the_cache_folder();
 	n = narrator_open(vs, dir, 1 << 24, nothing, NULL, err, sizeof(err));
 	files = files_in_cache();
-	CHECK(narrator_say(n, (void *)70, 1, "ruth", "normal", own, NARRATE_PERSONAL, err,
+	CHECK(narrator_say(n, (void *)70, 1, "ruth", "normal", NULL, own, NARRATE_PERSONAL, err,
 			   sizeof(err)) == 0);
 	r = wait_for(n);
 	CHECK(r && !r->failed && !r->cached && r->sample_count > 0);
 	samples = r ? r->sample_count : 0;
 	narration_free(r);
-	CHECK(narrator_say(n, (void *)70, 2, "ruth", "normal", own, NARRATE_PERSONAL, err,
+	CHECK(narrator_say(n, (void *)70, 2, "ruth", "normal", NULL, own, NARRATE_PERSONAL, err,
 			   sizeof(err)) == 0);
 	r = wait_for(n);
 	CHECK(r && r->tag == 2 && r->cached && r->sample_count == samples);
 	narration_free(r);
 	/* another session, the same words: made for it, not "cached" */
-	CHECK(narrator_say(n, (void *)71, 3, "ruth", "normal", own, NARRATE_PERSONAL, err,
+	CHECK(narrator_say(n, (void *)71, 3, "ruth", "normal", NULL, own, NARRATE_PERSONAL, err,
 			   sizeof(err)) == 0);
 	r = wait_for(n);
 	CHECK(r && r->tag == 3 && !r->cached && !r->failed);
 	narration_free(r);
 	/* A fixed text after them is written (in order, after anything before it): once it is on
 	 * disk, the person's words would have been too. */
-	CHECK(narrator_say(n, (void *)70, 4, "ruth", "normal", "A fixed text to write.", 0, err,
-			   sizeof(err)) == 0);
+	CHECK(narrator_say(n, (void *)70, 4, "ruth", "normal", NULL, "A fixed text to write.", 0,
+			   err, sizeof(err)) == 0);
 	narration_free(wait_for(n));
 	for (int i = 0; i < 400 && files_in_cache() == files; i++) {
 		struct timespec ts = {0, 5000000};
@@ -456,7 +465,7 @@ static void a_persons_own_words_should_stay_with_them_and_never_reach_the_disk(v
 	CHECK(files_in_cache() == files + 1);
 	/* the session goes: its words go with it */
 	narrator_forget(n, (void *)70);
-	CHECK(narrator_say(n, (void *)70, 5, "ruth", "normal", own, NARRATE_PERSONAL, err,
+	CHECK(narrator_say(n, (void *)70, 5, "ruth", "normal", NULL, own, NARRATE_PERSONAL, err,
 			   sizeof(err)) == 0);
 	r = wait_for(n);
 	CHECK(r && r->tag == 5 && !r->cached && !r->failed);
@@ -476,7 +485,8 @@ static double heard_wpm(narrator *n, char **texts, size_t ntexts, const char *vo
 	for (size_t i = 0; i < ntexts; i++) {
 		narration *r;
 
-		if (narrator_say(n, (void *)1, i, voice, speed, texts[i], 0, err, sizeof(err)))
+		if (narrator_say(n, (void *)1, i, voice, speed, NULL, texts[i], 0, err,
+				 sizeof(err)))
 			return 0;
 		r = wait_for(n);
 		if (!r || r->failed) {

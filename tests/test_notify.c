@@ -205,7 +205,9 @@ static void sighup_should_take_a_changed_voice_label_and_refuse_a_renamed_voice(
 	if (!before)
 		return;
 	snprintf(changed, sizeof(changed), "%s here", before);
-	set_line(profiles, "label", changed);
+	/* the label a page shows is the content's (voice.<name>, in each language); a profile's
+	 * own label stands in where the content has none */
+	set_message("voice.ruth", changed);
 	CHECK(kill(srv.pid, SIGHUP) == 0);
 	CHECK(notified("RELOADING=1") && notified("READY=1"));
 	after = first_voice_label();

@@ -97,7 +97,7 @@ static void store_should_open_in_memory_at_schema_version_5(void)
 	store *s = open_memory();
 
 	CHECK(s != NULL);
-	CHECK(store_schema_version(s) == 10);
+	CHECK(store_schema_version(s) == 11);
 	CHECK(store_ping(s) == 0);
 	CHECK(store_batch_open(s) == 0);
 	CHECK(store_commits(s) == 0);
@@ -112,11 +112,11 @@ static void store_should_migrate_a_new_file_once_and_reopen_it(void)
 	snprintf(path, sizeof(path), "%s/migrate.db", tmpdir);
 	s = store_open(path, err, sizeof(err));
 	CHECK(s != NULL);
-	CHECK(store_schema_version(s) == 10);
+	CHECK(store_schema_version(s) == 11);
 	store_close(s);
 	s = store_open(path, err, sizeof(err));
 	CHECK(s != NULL);
-	CHECK(store_schema_version(s) == 10);
+	CHECK(store_schema_version(s) == 11);
 	CHECK(store_ping(s) == 0);
 	store_close(s);
 }
@@ -677,6 +677,7 @@ static void store_close_should_drop_a_batch_that_was_not_committed(void)
 /* Any Argon2id string will do for the store: it does not check passwords. */
 
 /* Takes away everything migration 3 added, leaving schema 2 as it shipped. */
+#define UNDO_MIGRATION_11 "ALTER TABLE plans DROP COLUMN lang;"
 #define UNDO_MIGRATION_10 "DROP INDEX audit_service;"
 #define UNDO_MIGRATION_9  "DROP TABLE alerts;"
 #define UNDO_MIGRATION_8  "DROP TABLE backups; DROP TABLE key_id;"
@@ -738,9 +739,9 @@ static void store_should_migrate_a_version_2_database_and_keep_its_plans_and_use
 	store_close(s);
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
 	CHECK(sqlite3_exec(db,
-			   UNDO_MIGRATION_10 UNDO_MIGRATION_9 UNDO_MIGRATION_8 UNDO_MIGRATION_7
-			       UNDO_MIGRATION_6 UNDO_MIGRATION_5 UNDO_MIGRATION_4 UNDO_MIGRATION_3
-			   "PRAGMA user_version = 2;",
+			   UNDO_MIGRATION_11 UNDO_MIGRATION_10 UNDO_MIGRATION_9 UNDO_MIGRATION_8
+			       UNDO_MIGRATION_7 UNDO_MIGRATION_6 UNDO_MIGRATION_5 UNDO_MIGRATION_4
+				   UNDO_MIGRATION_3 "PRAGMA user_version = 2;",
 			   NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
 	CHECK(count_on_file(path, "SELECT count(*) FROM sqlite_master WHERE name IN ('versions',"
@@ -752,7 +753,7 @@ static void store_should_migrate_a_version_2_database_and_keep_its_plans_and_use
 		fprintf(stderr, "  %s\n", err);
 		return;
 	}
-	CHECK(store_schema_version(s) == 10);
+	CHECK(store_schema_version(s) == 11);
 	CHECK(store_plan_find(s, hash, &found) == 0 && found == id);
 	CHECK(store_user_find(s, "casey", &u) == 0 && u.id == uid);
 	CHECK(store_needs_each(s, id, collect_need, &ns) == 0 && ns.n == 1);
@@ -763,8 +764,9 @@ static void store_should_migrate_a_version_2_database_and_keep_its_plans_and_use
 
 static void store_should_migrate_a_version_1_database_and_keep_its_plans(void)
 {
-	static const char *const downgrade = UNDO_MIGRATION_10 UNDO_MIGRATION_9 UNDO_MIGRATION_8
-	    UNDO_MIGRATION_7 UNDO_MIGRATION_6 UNDO_MIGRATION_5 UNDO_MIGRATION_4 UNDO_MIGRATION_3
+	static const char *const downgrade =
+	    UNDO_MIGRATION_11 UNDO_MIGRATION_10 UNDO_MIGRATION_9 UNDO_MIGRATION_8 UNDO_MIGRATION_7
+		UNDO_MIGRATION_6 UNDO_MIGRATION_5 UNDO_MIGRATION_4 UNDO_MIGRATION_3
 	    "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;"
 	    "DROP TRIGGER audit_no_replace; DROP TABLE audit; DROP TABLE login_failures;"
 	    "DROP TABLE staff_sessions; DROP TABLE users; PRAGMA user_version = 1;";
@@ -799,7 +801,7 @@ static void store_should_migrate_a_version_1_database_and_keep_its_plans(void)
 		fprintf(stderr, "  %s\n", err);
 		return;
 	}
-	CHECK(store_schema_version(s) == 10);
+	CHECK(store_schema_version(s) == 11);
 	CHECK(store_plan_find(s, hash, &found) == 0 && found == id);
 	CHECK(store_answers_each(s, id, collect_answer, &a) == 0);
 	CHECK_STR(a.text, "who/0/=me;");

@@ -96,7 +96,7 @@ static void speech_should_drop_bold_marks_and_keep_the_rest(void)
 {
 	speech sp;
 
-	CHECK(voices_speech(real, "Your plan is **yours**.", &sp) == 0);
+	CHECK(voices_speech(real, NULL, "Your plan is **yours**.", &sp) == 0);
 	CHECK_STR(sp.text, "Your plan is yours.");
 	{
 		char *w = written_of("Your plan is yours.", &sp, "yours");
@@ -113,7 +113,7 @@ static void speech_should_say_abbreviations_from_the_list_and_map_them_back(void
 	speech sp;
 	char *w;
 
-	CHECK(voices_speech(real, shown, &sp) == 0);
+	CHECK(voices_speech(real, NULL, shown, &sp) == 0);
 	CHECK_STR(sp.text, "Your oh tee will visit.");
 	w = written_of(shown, &sp, "oh");
 	CHECK_STR(w, "OT");
@@ -128,10 +128,10 @@ static void speech_should_match_only_whole_words_with_the_same_capitals(void)
 {
 	speech sp;
 
-	CHECK(voices_speech(real, "A lot of OTs and a GOT and an ot.", &sp) == 0);
+	CHECK(voices_speech(real, NULL, "A lot of OTs and a GOT and an ot.", &sp) == 0);
 	CHECK(strstr(sp.text, "oh tee") == NULL);
 	speech_release(&sp);
-	CHECK(voices_speech(real, "(OT)", &sp) == 0);
+	CHECK(voices_speech(real, NULL, "(OT)", &sp) == 0);
 	CHECK_STR(sp.text, "(oh tee)");
 	speech_release(&sp);
 }
@@ -142,7 +142,8 @@ static void speech_should_read_amounts_as_pounds(void)
 	speech sp;
 	char *w;
 
-	CHECK(voices_speech(real, "Your budget is **£245.50** a week, or £1,000 a month, or £1.",
+	CHECK(voices_speech(real, NULL,
+			    "Your budget is **£245.50** a week, or £1,000 a month, or £1.",
 			    &sp) == 0);
 	CHECK_STR(sp.text,
 		  "Your budget is 245 pounds 50 a week, or 1000 pounds a month, or 1 pound.");
@@ -161,7 +162,7 @@ static void speech_should_keep_non_ascii_text_and_count_characters(void)
 	speech sp;
 	char *w;
 
-	CHECK(voices_speech(real, shown, &sp) == 0);
+	CHECK(voices_speech(real, NULL, shown, &sp) == 0);
 	CHECK_STR(sp.text, "Mae'r ŵyl yn hwyl, café — oh tee.");
 	w = written_of(shown, &sp, "ŵyl");
 	CHECK_STR(w, "ŵyl");
@@ -179,7 +180,7 @@ static void the_longest_pronunciation_should_win(void)
 {
 	speech sp;
 
-	CHECK(voices_speech(real, "Under the Care Act, call 999.", &sp) == 0);
+	CHECK(voices_speech(real, NULL, "Under the Care Act, call 999.", &sp) == 0);
 	CHECK_STR(sp.text, "Under the care act, call nine nine nine.");
 	speech_release(&sp);
 }
@@ -247,7 +248,7 @@ static void an_empty_pronunciations_list_should_load_and_speak_text_as_written(v
 	v = voices_load(dir, err, sizeof(err));
 	CHECK(v != NULL);
 	if (v) {
-		CHECK(voices_speech(v, "Your OT will visit.", &sp) == 0);
+		CHECK(voices_speech(v, NULL, "Your OT will visit.", &sp) == 0);
 		CHECK_STR(sp.text, "Your OT will visit.");
 		speech_release(&sp);
 	}

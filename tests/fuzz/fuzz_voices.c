@@ -41,7 +41,7 @@ static void say(const char *text, size_t len)
 	size_t chars = utf8_chars(text, len), spoken_chars;
 	speech sp;
 
-	if (voices_speech(real, text, &sp))
+	if (voices_speech(real, NULL, text, &sp))
 		return; /* out of memory */
 	spoken_chars = utf8_chars(sp.text, strlen(sp.text));
 	if (!utf8_valid(sp.text, strlen(sp.text)))

@@ -12,6 +12,7 @@ import * as narration from './narration.js';
 import * as focus from './focus.js';
 import * as keyboard from './keyboard.js';
 import * as scan from './scan.js';
+import * as language from './language.js';
 import { openSocket } from './socket.js';
 
 const BYE_FALLBACK_MS = 3000;
@@ -183,6 +184,7 @@ function finishAsked() {
 }
 
 let current = null; // the page description shown now
+let helloSeen = false; // this connection has said hello (a new one says it again)
 
 // ---- labels from hello ----------------------------------------------------
 
@@ -243,14 +245,18 @@ function showLost(lost, name = 'connection.back') {
 function onMessage(m) {
   switch (m.type) {
     case 'hello':
-      socket.ok();
-      document.body.dataset.connection = 'open';
       setMessages(m.messages);
-      if (typeof m.lang === 'string' && m.lang) document.documentElement.lang = m.lang;
-      if (m.limits && Number(m.limits.message_bytes) > 0) maxBytes = Number(m.limits.message_bytes);
+      language.onHello(m);
       applyLabels();
       narration.onHello(m);
       keyboard.onHello(m);
+      // A second hello on the same connection: the person chose another language (or their
+      // plan was written in one). Its words are above; the page itself comes next.
+      if (helloSeen) break;
+      helloSeen = true;
+      socket.ok();
+      document.body.dataset.connection = 'open';
+      if (m.limits && Number(m.limits.message_bytes) > 0) maxBytes = Number(m.limits.message_bytes);
       socket.send({ type: 'resume_key', key: pageKey });
       if (resumeToken && wasLost) {
         // Back to the same page of the same plan: the welcome page that comes first is not shown.
@@ -347,6 +353,7 @@ function sayBack() {
 
 /** The connection has gone: true tries again. */
 function onLost() {
+  helloSeen = false; // the next connection says hello afresh
   narration.connectionLost();
   if (finishing) {
     if (!byeSeen) clearScreen();
@@ -377,6 +384,7 @@ function start() {
   narration.init({ send: sendIfOpen, nextSeq: autosave.nextSeq });
   focus.init();
   keyboard.init();
+  language.init(sendIfOpen);
   // "I touch the screen": the keyboard on the screen opens for every box from now on.
   document.addEventListener('input-mode', (e) => { if (e.detail === 'touch') keyboard.setAlways(true); });
   scan.init();

@@ -9,6 +9,7 @@ import * as narration from './narration.js';
 import * as listening from './listening.js';
 import { cardsField, chosenCards } from './cards.js';
 import * as scan from './scan.js';
+import * as language from './language.js';
 
 let actions = null; // { go(to), request(m, ctx) -> bool, send(m) -> bool, finish() }
 let current = null; // the page description on screen
@@ -727,6 +728,8 @@ function welcomeView() {
   const prompt = textEl('p', msg('welcome.touch'), 'touch-prompt');
   prompt.id = 'touch-prompt';
   prompt.hidden = touched || narration.soundAllowed() || !narration.hasVoice();
+  const languages = language.choice();
+  if (languages) box.append(languages);
   box.append(prompt, scan.inputQuestion());
   const ask = textEl('p', msg('headphones.ask'), 'question');
   ask.id = 'headphones-ask';
@@ -874,6 +877,9 @@ const KINDS = {
 // ---- whole page ------------------------------------------------------------
 
 function updateChrome(p) {
+  // The welcome page has the language choice on it; every other page, in the header.
+  const languages = document.getElementById('language-more');
+  if (languages) languages.classList.toggle('is-on-page', !!p && p.kind === 'welcome');
   const later = document.getElementById('save-later');
   const finish = document.getElementById('finish');
   const footer = document.getElementById('footer');
