@@ -199,6 +199,23 @@ static const char *kept_text(kiosk_session *s, const char *id, char *text, int i
 	return text;
 }
 
+/* Is ch one character of the language's keyboard.alphabet (the keys of its own letters)? */
+static int in_alphabet(const content *c, const char *ch)
+{
+	const char *abc = content_message(c, "keyboard.alphabet");
+	size_t n;
+
+	if (!abc || !*ch)
+		return 0;
+	utf8_decode(ch, &n);
+	if (ch[n] != '\0')
+		return 0;
+	for (const char *at = strstr(abc, ch); at; at = strstr(at + 1, ch))
+		if ((((unsigned char)at[n]) & 0xC0) != 0x80) /* not the start of a longer one */
+			return 1;
+	return 0;
+}
+
 /* The text for id: a voice's label (voice/<name>); one on the page last shown (the person's answer
  * on its own page, or in the list entry being edited, as stored now; *is_private as the page
  * description said, or as the page's content says for an entry's answer), any message of the
@@ -240,6 +257,8 @@ static const char *page_text_of(kiosk_session *s, const char *id, int *is_privat
 
 		return c ? content_language_name(c) : NULL;
 	}
+	if (strncmp(id, "char/", 5) == 0) /* a key of the language's own letters, said as it is */
+		return in_alphabet(s->c, id + 5) ? kept_text(s, id, strdup(id + 5), 0) : NULL;
 	if (strncmp(id, "word/", 5) == 0) /* a word of the content, offered as the person types */
 		return vocab_find(s->p->words[s->lang], id + 5);
 	if (strncmp(id, "msg/", 4) != 0)

@@ -444,42 +444,48 @@ const NOTHING_STORED = {
 
 // ---- the words, from the content files -------------------------------------------------------
 
-// The same easy-read folder the server is given (PLANALOUD_EASYREAD: see startServer), in en-GB.
-const EASYREAD = path.join(process.env.PLANALOUD_EASYREAD || path.join(SOURCE, 'easyread'), 'en-GB');
-let messages = null;
+// The same easy-read folder the server is given (PLANALOUD_EASYREAD: see startServer): a folder
+// per language, en-GB unless a test names another.
+const EASYREAD_ROOT = process.env.PLANALOUD_EASYREAD || path.join(SOURCE, 'easyread');
+const EASYREAD = path.join(EASYREAD_ROOT, 'en-GB');
+const messagesOf = new Map(); // lang -> Map(name -> text)
 
 /**
- * The words of message `name` in the content's messages.txt, with its {blanks} filled from vars
- * and without the ** marks, as the page shows them. Tests compare with these, not with English
- * of their own, so an easy-read editor can reword the content without breaking a test.
+ * The words of message `name` in the content's messages.txt (of language `lang`), with its
+ * {blanks} filled from vars and without the ** marks, as the page shows them. Tests compare with
+ * these, not with English of their own, so an easy-read editor can reword the content without
+ * breaking a test.
  */
-function message(name, vars = {}) {
-  if (!messages) {
-    messages = new Map();
-    for (const line of fs.readFileSync(path.join(EASYREAD, 'messages.txt'), 'utf8').split('\n')) {
+function message(name, vars = {}, lang = 'en-GB') {
+  if (!messagesOf.has(lang)) {
+    const messages = new Map();
+    const file = path.join(EASYREAD_ROOT, lang, 'messages.txt');
+    for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
       const m = /^([a-z0-9][a-z0-9._-]*): (.*)$/.exec(line);
       if (m) messages.set(m[1], m[2].trim());
     }
+    messagesOf.set(lang, messages);
   }
-  const text = messages.get(name);
-  if (text === undefined) throw new Error(`messages.txt has no message ${name}`);
+  const text = messagesOf.get(lang).get(name);
+  if (text === undefined) throw new Error(`${lang}/messages.txt has no message ${name}`);
   return text.replace(/\{([^}]*)\}/g, (all, k) => (k in vars ? String(vars[k]) : all))
     .replace(/\*\*/g, '');
 }
 
-let pages = null;
+const pagesOf = new Map(); // lang -> Map(id -> page)
 
 /**
  * What the content's page files (easyread/<lang>/NN-*.txt) say for the page `id`: {title, say,
  * ask, hint}, without the ** marks, as the page shows them.
  */
-function pageText(id) {
-  if (!pages) {
-    pages = new Map();
-    const files = fs.readdirSync(EASYREAD).filter((f) => /^\d+-.*\.txt$/.test(f)).sort();
+function pageText(id, lang = 'en-GB') {
+  if (!pagesOf.has(lang)) {
+    const pages = new Map();
+    const dir = path.join(EASYREAD_ROOT, lang);
+    const files = fs.readdirSync(dir).filter((f) => /^\d+-.*\.txt$/.test(f)).sort();
     for (const file of files) {
       let page = null;
-      for (const line of fs.readFileSync(path.join(EASYREAD, file), 'utf8').split('\n')) {
+      for (const line of fs.readFileSync(path.join(dir, file), 'utf8').split('\n')) {
         const m = /^([a-z-]+): (.*)$/.exec(line);
         if (!m) continue;
         const [, key, value] = m;
@@ -489,10 +495,24 @@ function pageText(id) {
         else if (page && ['title', 'ask', 'hint'].includes(key)) page[key] = text;
       }
     }
+    pagesOf.set(lang, pages);
   }
-  const page = pages.get(id);
-  if (!page) throw new Error(`the content has no page ${id}`);
+  const page = pagesOf.get(lang).get(id);
+  if (!page) throw new Error(`the content has no page ${id} in ${lang}`);
   return page;
+}
+
+/** The languages of the content other than English: [{lang, name, dir}] from language.txt. */
+function translations() {
+  return fs.readdirSync(EASYREAD_ROOT).filter((d) => d !== 'en-GB' &&
+    fs.existsSync(path.join(EASYREAD_ROOT, d, 'language.txt'))).sort().map((lang) => {
+    const kv = {};
+    for (const line of fs.readFileSync(path.join(EASYREAD_ROOT, lang, 'language.txt'), 'utf8').split('\n')) {
+      const m = /^([a-z]+): (.*)$/.exec(line);
+      if (m) kv[m[1]] = m[2].trim();
+    }
+    return { lang, name: kv.name, dir: kv.direction === 'rtl' ? 'rtl' : 'ltr' };
+  });
 }
 
 // ---- page widths, and sideways scrolling (WCAG 1.4.10) ------------------------------------
@@ -560,6 +580,7 @@ function staffAsk(page, messages) {
 }
 
 module.exports = {
+  translations,
   startServer, launchBrowser, axeViolations, formatViolations, sql, openKiosk, waitForPage,
   saveMark, waitForSave, typeAndSave, browserStorage, NOTHING_STORED, dateKeys, SOURCE,
   WIDE, NARROW, setWidth, sidewaysScroll, assertFont, SERVED_FONT, message, pageText,

@@ -20,12 +20,15 @@ import * as listening from './listening.js';
 
 const SUGGESTIONS = 4;
 
-// The letters are letters: only their order is the page's.
+// The letters are letters: only their order is the page's. "Letters A to Z" is the language's
+// own alphabet (`keyboard.alphabet`, in the order the language says it), set by alphabetRows().
 const LAYOUTS = {
   letters: ['abcdefghij', 'klmnopqrst', "uvwxyz.,'?"],
   qwerty: ['qwertyuiop', "asdfghjkl'", 'zxcvbnm,.?'],
   numbers: ['1234567890', '£./-,?'],
 };
+const SIGN_KEYS = ".,'?";
+let alphabet = new Set('abcdefghijklmnopqrstuvwxyz'); // the letters of the language's own layout
 // What each sign is called, for the voice (`key.*` in messages.txt).
 const SIGNS = {
   '£': 'key.pound', '/': 'key.slash', '-': 'key.dash', ',': 'key.comma', "'": 'key.apostrophe',
@@ -87,6 +90,32 @@ function keyName(ch) {
   return SIGNS[ch] || null;
 }
 
+/**
+ * The text id the voice says a key by: its name in messages.txt (`key.*`), or a letter of the
+ * language's own alphabet as itself (`char/ŵ`: the server reads it in the language's voice).
+ */
+function keyId(ch) {
+  const name = keyName(ch);
+  if (name) return msg(name).id;
+  return alphabet.has(ch) ? 'char/' + ch : null;
+}
+
+/** A letter with a capital (ŵ, ą, ș have; Urdu and Bengali letters do not). */
+function cased(ch) {
+  return ch.toLocaleUpperCase() !== ch;
+}
+
+/** The language's alphabet in rows of about ten, then the signs. */
+function alphabetRows(text) {
+  const letters = [...new Set(Array.from(text || ''))].filter((c) => c.trim() && !SIGN_KEYS.includes(c));
+  if (!letters.length) return LAYOUTS.letters;
+  const all = [...letters, ...SIGN_KEYS];
+  const perRow = all.length > 40 ? 12 : 10;
+  const rows = [];
+  for (let i = 0; i < all.length; i += perRow) rows.push(all.slice(i, i + perRow));
+  return rows;
+}
+
 // ---- typing ----------------------------------------------------------------------------------
 
 /** Sets the box's value as typing would: the `input` event autosave listens for. */
@@ -110,14 +139,14 @@ function typeChar(ch) {
     typeDate(ch);
   } else {
     let c = ch;
-    if (/^[a-z]$/.test(ch) && (capital || (kindOf(target) === 'words' && startsSentence(target.value)))) {
+    if (cased(ch) && (capital || (kindOf(target) === 'words' && startsSentence(target.value)))) {
       c = ch.toUpperCase();
     }
     if (fits(target.value + c)) setValue(target.value + c);
-    if (capital && /^[a-z]$/.test(ch)) setCapital(false);
+    if (capital && cased(ch)) setCapital(false);
   }
-  const name = keyName(ch);
-  if (name) sayTyped(msg(name).id);
+  const id = keyId(ch);
+  if (id) sayTyped(id);
   refresh();
 }
 
@@ -287,7 +316,7 @@ function setCapital(on) {
   parts.cap.setAttribute('aria-pressed', on ? 'true' : 'false');
   for (const b of parts.keys.querySelectorAll('.key-char')) {
     const ch = b.dataset.char;
-    b.firstChild.textContent = on && /^[a-z]$/.test(ch) ? ch.toUpperCase() : ch;
+    b.firstChild.textContent = on && cased(ch) ? ch.toLocaleUpperCase() : ch;
   }
 }
 
@@ -298,8 +327,8 @@ function setLayout(name) {
     for (const ch of row) {
       const b = el('button', { type: 'button', class: 'button key key-char' }, ch);
       b.dataset.char = ch;
-      const id = keyName(ch);
-      if (id) b.dataset.textId = msg(id).id; // focus speech says the key's name
+      const id = keyId(ch);
+      if (id) b.dataset.textId = id; // focus speech says the key's name
       b.addEventListener('click', () => typeChar(ch));
       r.append(b);
     }
@@ -455,9 +484,19 @@ function decorate() {
 export function onHello(m) {
   contentWords = Array.isArray(m.words) ? m.words.filter((w) => typeof w === 'string') : [];
   if (m.kiosk && m.kiosk.keyboard === 'on') always = true;
+  const rows = alphabetRows(msg('keyboard.alphabet').text);
+  const changed = JSON.stringify(rows) !== JSON.stringify(LAYOUTS.letters) || (panel && panel.lang !== m.lang);
+  LAYOUTS.letters = rows;
+  alphabet = new Set(rows.flat().join(''));
+  if (panel && changed) { // another language: its letters and its words on every key
+    close(false);
+    panel.remove();
+    panel = null;
+  }
   if (!panel) { // built hidden once its words have come, so that the buttons name it
     build();
-    setLayout('letters');
+    panel.lang = typeof m.lang === 'string' ? m.lang : '';
+    setLayout(layout);
   }
 }
 

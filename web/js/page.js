@@ -435,7 +435,8 @@ function listEditor(p) {
  * that the voice reads it slowly, piece by piece, lighting each up in turn.
  */
 function codeDisplay(p) {
-  const box = el('p', { class: 'code-display', id: 'code-display' });
+  // a code is Latin letters and digits, read left to right on an Urdu or Arabic page too
+  const box = el('p', { class: 'code-display', id: 'code-display', dir: 'ltr' });
   const code = String(p.code || '');
   let at = 0;
   for (const piece of Array.isArray(p.code_text) ? p.code_text : []) {
@@ -464,7 +465,7 @@ function codeView(p, prev) {
   const label = textEl('label', p.ask || msg('code.label'), 'question');
   label.htmlFor = 'code-input';
   const input = el('input', {
-    id: 'code-input', class: 'input input-code', type: 'text',
+    id: 'code-input', class: 'input input-code', type: 'text', dir: 'ltr',
     autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false', autocorrect: 'off',
   });
   input.maxLength = 100;
