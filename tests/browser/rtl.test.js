@@ -14,13 +14,15 @@
 //   Chromium itself reports; only the faces the page uses are downloaded;
 // - Urdu lines are 2.2 high, and every button's words fit inside it;
 // - axe-core finds no WCAG 2.2 A/AA violation at either width.
-// And, in any language: Welsh, Polish and Romanian letters are all drawn by served fonts.
+// And, in any language: Welsh, Polish and Romanian letters are all drawn by served fonts; on the
+// staff pages, the person's words in Arabic, Urdu, Punjabi and Bengali (an element with their lang
+// and dir) are drawn in the served font of their script, right to left where they are so.
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
   startServer, launchBrowser, openKiosk, waitForPage, saveMark, waitForSave, setWidth, sidewaysScroll,
-  axeCleanAtBothWidths, NARROW,
+  axeCleanAtBothWidths, axeViolations, formatViolations, NARROW, WIDE,
 } = require('./harness.js');
 
 const KIOSK = { width: 1024, height: 768 };
@@ -398,6 +400,76 @@ test('Welsh, Polish and Romanian letters are all drawn by served fonts', async (
         assert.deepEqual(families, lang === 'cy' ? [LATIN_FONT, 'Noto Sans'] : [LATIN_FONT], `${id}: ${JSON.stringify(used)}`);
       }
     }
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
+
+test('on the staff pages the person\'s words are drawn in the served font of their script, in their direction', async () => {
+  const server = await startServer();
+  const context = await browser.newContext({ viewport: WIDE, locale: 'en-GB', timezoneId: 'Europe/London' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  try {
+    await page.goto(server.url + 'staff/login.html');
+    await page.fill('#name', server.caseworker.name);
+    await page.fill('#password', server.caseworker.password);
+    await Promise.all([page.waitForURL(/\/staff\/(#.*)?$/), page.click('#login')]);
+    await page.waitForSelector('#user:not([hidden])');
+    // As the staff pages show an answer: in a paragraph, and in a table's cell, with lang and dir.
+    const words = {
+      ar: ['Noto Sans Arabic', 'rtl', 'أريد أن أطبخ وجباتي بنفسي.'],
+      ur: ['Noto Nastaliq Urdu', 'rtl', 'میں اپنا کھانا خود بنانا چاہتا ہوں۔'],
+      pa: ['Noto Sans Gurmukhi', 'ltr', 'ਮੈਂ ਆਪਣਾ ਖਾਣਾ ਆਪ ਬਣਾਉਣਾ ਚਾਹੁੰਦਾ ਹਾਂ।'],
+      bn: ['Noto Sans Bengali', 'ltr', 'আমি নিজে রান্না করতে চাই।'],
+    };
+    await page.evaluate((w) => {
+      const table = document.createElement('table');
+      table.className = 'govuk-table';
+      table.innerHTML = '<caption class="govuk-table__caption">Answers</caption><thead class="govuk-table__head"><tr class="govuk-table__row">' +
+        '<th scope="col" class="govuk-table__header">Question</th><th scope="col" class="govuk-table__header">Answer</th></tr></thead>' +
+        '<tbody class="govuk-table__body"></tbody>';
+      for (const [lang, [, dir, text]] of Object.entries(w)) {
+        const p = document.createElement('p');
+        p.className = 'govuk-body';
+        p.append('They wrote: ');
+        const q = document.createElement('q');
+        Object.assign(q, { className: 'app-verbatim', lang, dir, id: `said-${lang}`, textContent: text });
+        p.append(q);
+        const tr = document.createElement('tr');
+        tr.className = 'govuk-table__row';
+        tr.innerHTML = '<td class="govuk-table__cell">What I want</td>';
+        const td = document.createElement('td');
+        Object.assign(td, { className: 'govuk-table__cell app-verbatim', lang, dir, id: `cell-${lang}`, textContent: text });
+        tr.append(td);
+        table.tBodies[0].append(tr);
+        document.querySelector('main').append(p);
+      }
+      document.querySelector('main').append(table);
+    }, words);
+    await settle(page);
+    for (const [lang, [family, dir]] of Object.entries(words)) {
+      for (const id of [`said-${lang}`, `cell-${lang}`]) {
+        const used = await fontsUsed(page, `#${id}`);
+        assert.deepEqual(used.filter((f) => !f.served), [], `${id}: only served fonts: ${JSON.stringify(used)}`);
+        assert.ok(used.some((f) => f.family === family && f.glyphs >= 5), `${id} is drawn in ${family}: ${JSON.stringify(used)}`);
+        assert.deepEqual(used.filter((f) => f.family !== family && f.family !== LATIN_FONT), [], `${id}: ${JSON.stringify(used)}`);
+      }
+      // Right-to-left words start at the right of their cell, whatever GOV.UK aligns a cell to.
+      const align = await page.$eval(`#cell-${lang}`, (e) => getComputedStyle(e).textAlign);
+      assert.equal(align, dir === 'rtl' ? 'start' : 'left', `#cell-${lang} is aligned to its start`);
+      if (dir === 'rtl') {
+        const [cell, text] = await page.$eval(`#cell-${lang}`, (e) => {
+          const r = document.createRange();
+          r.selectNodeContents(e);
+          return [e.getBoundingClientRect().right, r.getBoundingClientRect().right];
+        });
+        assert.ok(cell - text < 25, `#cell-${lang}: the words end at the right of the cell (${cell - text}px short)`);
+      }
+    }
+    const v = await axeViolations(page);
+    assert.deepEqual(v, [], formatViolations('the staff page with the person\'s words in four scripts', v));
   } finally {
     await context.close();
     await server.stop();
