@@ -176,8 +176,11 @@ function outsideScreen(page) {
 async function assertFits(page, where, atNarrow = null) {
   for (const size of [KIOSK, NARROW]) {
     await setWidth(page, size);
-    if (size === NARROW && atNarrow) await atNarrow();
-    await settle(page);
+    await settle(page); // the page's own answer to the new width first (it closes the sound choices)
+    if (size === NARROW && atNarrow) {
+      await atNarrow();
+      await settle(page);
+    }
     assert.equal(await sidewaysScroll(page), null, `${where} at ${size.width}px`);
     assert.deepEqual(await outsideScreen(page), [], `${where} at ${size.width}px: boxes outside the screen`);
   }
@@ -301,6 +304,7 @@ for (const lang of ['ar', 'ur']) {
       // The welcome page, with the narration bar and its choices open at both widths.
       await page.waitForSelector('#narration:not([hidden])');
       const openChoices = async () => {
+        await page.waitForFunction(() => !matchMedia('(min-width: 40em)').matches);
         if (!(await page.evaluate(() => document.getElementById('narration-more').open))) {
           await page.click('#narration-more summary');
         }
