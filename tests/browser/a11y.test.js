@@ -8,7 +8,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
   startServer, launchBrowser, axeViolations, formatViolations, openKiosk, waitForPage, saveMark,
-  waitForSave, dateKeys, WIDE, NARROW, setWidth, sidewaysScroll, pageText,
+  waitForSave, dateKeys, WIDE, NARROW, setWidth, sidewaysScroll, pageText, translations,
 } = require('./harness.js');
 
 
@@ -135,14 +135,15 @@ test('the welcome page is reached and left by keyboard in a sensible order', asy
   const { context, page } = await openKiosk(browser, server.url);
   try {
     assert.equal(await focusedId(page), 'page-title', 'focus starts on the heading');
-    // Tab goes round: skip link, Bigger text, the narration bar, "How do you use the screen?",
-    // "Are you using headphones?" (asked once the first key has come), Start, Finish, then round
-    // again.
+    // Tab goes round: skip link, Bigger text, the narration bar, the languages (English first),
+    // "How do you use the screen?", "Are you using headphones?" (asked once the first key has
+    // come), Start, Finish, then round again.
     const order = ['skip-link', 'bigger-text', 'narration-listen', 'narration-stop',
       'narration-repeat', 'narration-pause', 'narration-auto', 'narration-echo-off',
       'narration-echo-letters', 'narration-echo-words',
       'narration-speed-slowest', 'narration-speed-slower', 'narration-speed-normal',
       'narration-speed-faster', 'narration-speed-fastest', 'narration-voice', 'narration-volume',
+      ...['en-GB', ...translations().map((l) => l.lang)].map((l) => `language-page-${l}`),
       'input-touch', 'input-keyboard', 'input-one-switch', 'input-two-switches',
       'headphones-yes', 'headphones-no', 'next', 'finish'];
     const seen = [];
@@ -258,8 +259,10 @@ test('every page and state has no WCAG 2.2 A/AA violations, at 1280px and 320px'
     await next(page, 'important-people');
 
     const profile = ['important-people', 'important-places', 'important-routines', 'important-things',
-      'support-good-days', 'support-bad-days', 'communicate', 'plan-intro'];
+      'support-good-days', 'support-bad-days', 'communicate', 'interpreter'];
     for (let i = 0; i + 1 < profile.length; i++) await textPage(page, profile[i], profile[i + 1]);
+    await audit(page, 'interpreter');
+    await next(page, 'plan-intro');
     await audit(page, 'plan-intro');
     await next(page, 'important');
     await textPage(page, 'important', 'outcomes');

@@ -178,7 +178,7 @@ test('a cost that is not an amount gets its error by the box, and the list goes 
     await page.waitForSelector('#code-display');
     for (const to of ['profile-intro', 'like-admire', 'important-people', 'important-places',
       'important-routines', 'important-things', 'support-good-days', 'support-bad-days',
-      'communicate', 'plan-intro', 'important', 'outcomes', 'supported-family',
+      'communicate', 'interpreter', 'plan-intro', 'important', 'outcomes', 'supported-family',
       'supported-community', 'supported-paid', 'supported-equipment', 'needs', 'needs-missing',
       'budget-intro', 'budget']) {
       await page.click('#next');

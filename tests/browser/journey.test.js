@@ -62,6 +62,7 @@ const CHOSEN = {
   'who': 'I am helping someone write their plan',
   'managing': 'The council arranges my support',
   'direct-payment-again': 'No',
+  'interpreter': 'Yes',
   'carer': 'Yes',
   'unsafe': 'Yes',
   'advocacy': 'Yes',
@@ -239,10 +240,12 @@ test('a person writes the whole plan and finds it all again', async () => {
       'important-things', 'support-good-days', 'support-bad-days', 'communicate'];
     for (let i = 0; i < profile.length; i++) {
       await answer(page, profile[i]);
-      const to = profile[i + 1] || 'plan-intro';
+      const to = profile[i + 1] || 'interpreter';
       if (i % 2) await clickNext(page, to);
       else await tabNext(page, to);
     }
+    await choose(page, 'yes'); // "Would you like an interpreter?"
+    await clickNext(page, 'plan-intro');
     await clickNext(page, 'important');
     await answer(page, 'important');
     await tabNext(page, 'outcomes');

@@ -75,6 +75,10 @@ function expectedFor(f) {
     const name = f.kind === 'yes-no' ? m(f.value) : `${p}/option/${f.value}`;
     return [name, m(f.checked ? 'focus.selected' : 'focus.not-selected'), `msg/focus.position?n=${f.n}&of=${f.of}`];
   }
+  if (/^language-(page|header)-/.test(f.id) && f.tag === 'button') { // each language in its own voice
+    return [`lang/${f.id.replace(/^language-(page|header)-/, '')}`, m('focus.button'),
+      m(f.pressed ? 'focus.chosen' : 'focus.not-chosen')];
+  }
   if (/^input-/.test(f.id) && f.tag === 'button') {
     return [m('input.' + f.id.slice(6)), m('focus.button'), m(f.pressed ? 'focus.chosen' : 'focus.not-chosen')];
   }
@@ -259,8 +263,9 @@ test('a person who cannot see writes and sends a new plan by keys and sound alon
     let said = await press(page, 'Tab');
     assert.deepEqual(said.ids.slice(0, 3), [m('progress'), 'part/1/title', 'welcome/title']);
     assert.ok(said.ids.includes(m('headphones.ask')), `the question is read: ${said.ids}`);
-    // Focus is on the first answer to "How do you use the screen?": they use a keyboard.
-    assert.equal((await focused(page)).id, 'input-touch');
+    // Focus is on the first language, English (the one in use); Tab goes on through the others,
+    // each said in its own voice, to "How do you use the screen?": they use a keyboard.
+    assert.equal((await focused(page)).id, 'language-page-en-GB');
     await listenFor(page, m('input.keyboard'));
     let keys = await keysPressed(page);
     await page.keyboard.press('Enter');
@@ -283,7 +288,7 @@ test('a person who cannot see writes and sends a new plan by keys and sound alon
     for (const [id, to] of [['important-people', 'important-places'], ['important-places', 'important-routines'],
       ['important-routines', 'important-things'], ['important-things', 'support-good-days'],
       ['support-good-days', 'support-bad-days'], ['support-bad-days', 'communicate'],
-      ['communicate', 'plan-intro'], ['plan-intro', 'important'], ['important', 'outcomes'],
+      ['communicate', 'interpreter'], ['interpreter', 'plan-intro'], ['plan-intro', 'important'], ['important', 'outcomes'],
       ['outcomes', 'supported-family'], ['supported-family', 'supported-community'],
       ['supported-community', 'supported-paid'], ['supported-paid', 'supported-equipment'],
       ['supported-equipment', 'needs'], ['needs', 'needs-missing'], ['needs-missing', 'budget-intro'],

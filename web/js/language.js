@@ -28,7 +28,7 @@ export function onHello(m) {
   root.dir = m.dir === 'rtl' ? 'rtl' : 'ltr';
   const more = document.getElementById('language-more');
   if (more) {
-    more.hidden = languages.length < 2;
+    more.classList.toggle('is-waiting', languages.length < 2);
     setText(document.getElementById('language-label'), msg('language.button'));
     document.getElementById('language-list')?.replaceChildren(...buttons('header'));
   }

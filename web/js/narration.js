@@ -124,9 +124,14 @@ function visible(el) {
   return el.getClientRects().length > 0;
 }
 
-/** A text the server will read: one of the page shown, a fixed message, or a voice's label. */
+/**
+ * A text the server will read: one of the page shown, a fixed message, a voice's label, a
+ * language's name (`lang/<tag>`, read in its own voice), a word offered, or a letter of the
+ * language's own keyboard (`char/<letter>`).
+ */
 function readable(id) {
-  return texts.has(id) || id.startsWith('msg/') || id.startsWith('voice/') || id.startsWith('word/');
+  return texts.has(id) || id.startsWith('msg/') || id.startsWith('voice/') || id.startsWith('word/') ||
+    id.startsWith('lang/') || id.startsWith('char/');
 }
 
 /** The texts in root to read, in page order: [{id, el}]. */
