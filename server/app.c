@@ -203,6 +203,8 @@ static void start_narration(app *a, const app_config *cfg)
 		return;
 	}
 	kiosk_set_narrator(a->proto, a->nar);
+	if (cfg->read_ahead_all)
+		kiosk_read_ahead_all(a->proto);
 	kiosk_prerender(a->proto);
 }
 

@@ -31,6 +31,8 @@ typedef struct app_config {
 	const char *voices;    /* voice profiles and pronunciations */
 	const char *lang;      /* the language a page starts in (easyread/<lang>/) */
 	const char *languages; /* the languages offered besides English: "cy,pl", or "all" */
+	int read_ahead_all;    /* read every language's fixed texts into the cache at start-up, not
+				  only the first's and those chosen since */
 	int demo;	       /* add the demo invitation and the demo staff */
 	/* The network edge (ws.h's ws_config says what each means; 0 for the defaults) */
 	const char *trusted_proxy;

@@ -53,6 +53,7 @@ enum {
 	O_VOICES,
 	O_LANG,
 	O_LANGUAGES,
+	O_READ_AHEAD,
 	O_IDLE,
 	O_WARN,
 	O_CHECK,
@@ -103,6 +104,7 @@ static const struct option long_options[] = {
     {"voices", required_argument, NULL, O_VOICES},
     {"lang", required_argument, NULL, O_LANG},
     {"languages", required_argument, NULL, O_LANGUAGES},
+    {"read-ahead", required_argument, NULL, O_READ_AHEAD},
     {"idle-seconds", required_argument, NULL, O_IDLE},
     {"warn-seconds", required_argument, NULL, O_WARN},
     {"check-content", no_argument, NULL, O_CHECK},
@@ -350,6 +352,11 @@ static int take_option(options *o, int opt, const char *arg)
 		if (strcmp(arg, "yes") && strcmp(arg, "ask"))
 			return refuse(o, "must be yes or ask");
 		a->kiosk.headphones = strcmp(arg, "yes") == 0;
+		return 0;
+	case O_READ_AHEAD:
+		if (strcmp(arg, "chosen") && strcmp(arg, "all"))
+			return refuse(o, "must be chosen or all");
+		a->read_ahead_all = strcmp(arg, "all") == 0;
 		return 0;
 	case O_KEYBOARD:
 		if (strcmp(arg, "on") && strcmp(arg, "ask"))

@@ -8,9 +8,10 @@
 
 typedef struct vocab vocab;
 
-#define VOCAB_WORD_MIN 3  /* shorter words are quicker typed than chosen */
-#define VOCAB_WORD_MAX 64 /* bytes (a Bengali letter takes 3); longer runs are not words to offer  \
-			   */
+#define VOCAB_WORD_MIN 3 /* shorter words are quicker typed than chosen */
+#define VOCAB_WORD_MAX                                                                             \
+	64 /* bytes (a Bengali letter takes 3); longer runs are not words to offer                 \
+	    */
 
 /* An empty list that keeps at most max words (more are counted no more). NULL when memory runs
  * out. */
