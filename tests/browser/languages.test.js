@@ -228,3 +228,47 @@ test('the language can be changed on any page, and what was typed stays', async 
     await context.close();
   }
 });
+
+test('on a touch screen, the keyboard has the language\'s own letters, each said in its voice', async () => {
+  const { openTouch, tap, showKeyboard } = require('./touch.js');
+  for (const lang of ['pl', 'ar'].filter((l) => translations().some((t) => t.lang === l))) {
+    const { context, page, said, pageErrors } = await openTouch(browser, server);
+    try {
+      await tap(page, `#language-choice button[lang="${lang}"]`);
+      await waitForPageIn(page, 'welcome', lang);
+      await tap(page, '#next');
+      await waitForPageIn(page, 'who', lang);
+      await tap(page, '#next');
+      await waitForPageIn(page, 'code', lang);
+      await tap(page, '#code-new');
+      await page.waitForSelector('#code-display');
+      while (!(await page.$('textarea#answer'))) {
+        const was = await page.evaluate(() => document.getElementById('page').dataset.pageId);
+        await tap(page, '#next');
+        await page.waitForFunction((w) => document.getElementById('page').dataset.pageId !== w &&
+          document.getElementById('page-title'), was);
+      }
+      await tap(page, '#narration-echo-letters');
+      await showKeyboard(page, 'answer');
+      // The letters are the language's alphabet, in its order (then . , ' ?), in its language.
+      const alphabet = [...message('keyboard.alphabet', {}, lang)];
+      const keys = await page.$$eval('#keyboard-keys .key-char', (ks) => ks.map((k) => k.dataset.char));
+      assert.deepEqual(keys.slice(0, alphabet.length), alphabet);
+      assert.equal(await page.getAttribute('#keyboard', 'lang'), lang);
+      // A letter outside a to z is said as itself, in the language's voice; it is typed.
+      const letter = alphabet.find((c) => !/[a-z]/.test(c));
+      const key = `#keyboard-keys .key-char[data-char="${letter}"]`;
+      assert.equal(await page.getAttribute(key, 'data-text-id'), `char/${letter}`);
+      const from = said.length;
+      const mark = await saveMark(page);
+      await tap(page, key);
+      await waitForSave(page, mark);
+      assert.equal(await page.inputValue('#answer'), letter.toLocaleUpperCase());
+      await page.waitForFunction(([n, id]) => window.__saidIds ? true : true, [from, letter]);
+      assert.ok(said.slice(from).includes(`char/${letter}`), `the key is said: ${said.slice(from)}`);
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await context.close();
+    }
+  }
+});
