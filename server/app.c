@@ -320,6 +320,8 @@ app *app_open(const app_config *cfg, char *err, size_t errlen)
 		a->proto = NULL;
 	}
 	a->workspace = a->proto ? staff_new(a->c, a->st, a->accounts, a->key, ws_io()) : NULL;
+	if (a->workspace)
+		staff_set_languages(a->workspace, a->langs);
 	a->stats = metrics_new();
 	if (!a->workspace || !a->stats) {
 		err_set(err, errlen, "out of memory");
@@ -491,7 +493,7 @@ int app_reload(app *a, char *summary, size_t summarylen, char *err, size_t errle
 		err_set(err, errlen, "out of memory");
 		goto out;
 	}
-	staff_set_content(a->workspace, languages_reference(c));
+	staff_set_languages(a->workspace, c);
 	if (a->nar)
 		narrator_set_voices(a->nar, vs);
 	a->old_c[a->nold] = a->langs;

@@ -36,7 +36,7 @@ int demo_invite(store *st, const content *c, const unsigned char key[CODE_KEY_BY
 		by = (store_actor){STORE_ACTOR_STAFF, casey.id, casey.role};
 	return store_plan_invite(st, hash, "Alex Taylor", demo_needs,
 				 sizeof(demo_needs) / sizeof(*demo_needs), DEMO_BUDGET_PENCE,
-				 DEMO_MANAGING, &by, NULL, err, errlen);
+				 DEMO_MANAGING, NULL, &by, NULL, err, errlen);
 }
 
 /* One demo user with a new random password, made or reset. */

@@ -211,6 +211,7 @@ static const message_route routes[] = {
     {"review", staff_handle_review, AUTH_COMPLETE_REVIEW},
     {"flag_close", staff_handle_flag_close, AUTH_FILL_COUNCIL_PARTS},
     {"check_words", staff_handle_check_words, ANYONE},
+    {"letter_words", staff_handle_letter_words, AUTH_INVITE},
     {"kiosks", staff_handle_kiosks, AUTH_MANAGE_KIOSKS},
     {"kiosk_add", staff_handle_kiosk_add, AUTH_MANAGE_KIOSKS},
     {"kiosk_revoke", staff_handle_kiosk_revoke, AUTH_MANAGE_KIOSKS},
@@ -328,6 +329,7 @@ staff *staff_new(const content *c, store *st, users *u, const unsigned char *cod
 void staff_set_content(staff *sf, const content *c)
 {
 	sf->c = c;
+	sf->langs = NULL;
 }
 
 void staff_set_alerts(staff *sf, const alerts *al)

@@ -13,6 +13,7 @@
 
 #include "alerts.h"
 #include "content.h"
+#include "languages.h"
 #include "message.h"
 #include "store.h"
 #include "users.h"
@@ -26,9 +27,15 @@ typedef struct staff_session staff_session;
 staff *staff_new(const content *c, store *st, users *u, const unsigned char *code_key,
 		 message_io io);
 void staff_free(staff *sf);
-/* Serves c (borrowed until staff_free or the next call) from now on: it must have the same pages
- * in the same order as the content before. */
+/* Serves c (borrowed until staff_free or the next call) from now on, alone (English): it must
+ * have the same pages in the same order as the content before. */
 void staff_set_content(staff *sf, const content *c);
+/* Serves l's languages (borrowed until staff_free or the next call) from now on: English
+ * (languages_reference, which replaces the content) for the staff's own words, and every one
+ * for the plans written in it and the invitation letters printed in it (staff_lang.c). English
+ * must have the same pages in the same order as the content before. Without this call, English
+ * alone. */
+void staff_set_languages(staff *sf, const languages *l);
 
 /* The clock that says what day it is (reviews, sign-off dates): seconds since 1970. */
 typedef long long (*staff_clock_fn)(void *ctx);

@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "content.h"
+#include "languages.h"
 #include "plan.h"
 #include "staff.h"
 #include "store.h"
@@ -33,7 +34,8 @@
 #define STAFF_ISO_LEN 64
 
 struct staff {
-	const content *c;
+	const content *c;	/* English: the staff's own words */
+	const languages *langs; /* every language a person may write in, or NULL: English alone */
 	store *st;
 	users *u;
 	const unsigned char *code_key;
@@ -157,6 +159,9 @@ typedef struct staff_plan_data {
 
 /* The person's answers, part by part, as o's "sections". 0, or -1 when memory runs out. */
 int staff_view_sections(const content *c, const staff_plan_data *d, cJSON *o);
+/* "interpreter": "yes" or "no", as the person answered STAFF_INTERPRETER_PAGE; null when not
+ * answered (staff_lang.c). */
+void staff_view_interpreter(cJSON *o, const staff_plan_data *d);
 /* The words to name a plan by: the person's name, or for a plan started at the kiosk without
  * one, staff.no-name with the day it was started (created: an ISO time). Malloc'd, or NULL. */
 char *staff_view_label(const content *c, const char *person, const char *created);
@@ -165,7 +170,8 @@ char *staff_view_label(const content *c, const char *person, const char *created
 typedef struct staff_detail_view {
 	cJSON *o; /* the plan message */
 	const content *c;
-	plan_status status; /* set: the plan's status */
+	const languages *langs; /* may be NULL: English alone */
+	plan_status status;	/* set: the plan's status */
 } staff_detail_view;
 void staff_view_detail(void *ctx, const store_plan_detail *d); /* staff_detail_view */
 void staff_view_need(void *ctx, const store_need *n);	       /* cJSON array */
@@ -194,6 +200,7 @@ void staff_view_can(cJSON *o, plan_status status, int ready, int caseworker_agre
  * reviews due), each plan with its open flags; every row with its label. */
 typedef struct staff_caseload_view {
 	const content *c;
+	const languages *langs; /* may be NULL: English alone */
 	cJSON *urgent, *rows;
 	const char *today;
 } staff_caseload_view;
@@ -211,6 +218,30 @@ cJSON *staff_view_error(const content *c, const char *code, long long seq, const
 			const char *status);
 /* A new message {"type": type, "seq": seq (when >= 0)}; NULL when memory runs out. */
 cJSON *staff_view_message(const char *type, long long seq);
+
+/* ---- staff_lang.c: the language a person writes in ---- */
+
+/* The yes-no page that asks whether the person wants an interpreter (easyread/, 04-about-me). */
+#define STAFF_INTERPRETER_PAGE "interpreter"
+
+/* The language with this tag among en and l's (l NULL: en alone), or NULL (also for NULL or "").
+ * Borrowed. staff_language: those the staff serves. */
+const content *staff_language_in(const content *en, const languages *l, const char *lang);
+const content *staff_language(const staff *sf, const char *lang);
+/* The message's "lang": a language the staff serves (*out), or -1 with bad-lang set. Unless
+ * required, an absent or null one is 0 with *out NULL. */
+int staff_lang_arg(staff_session *ss, const cJSON *m, int required, const content **out);
+/* "lang", "language" (its English name) and "dir" ("ltr", "rtl"; "auto" for a language no
+ * longer served) of a plan's stored language into o; "" (none kept) is English. */
+void staff_view_language(cJSON *o, const content *en, const languages *l, const char *lang);
+/* Every language served, English first: [{lang, name (in itself), english, dir}]. NULL when
+ * memory runs out. */
+cJSON *staff_view_languages(const content *en, const languages *l);
+/* 1 when an answer to pg (its field; "" for the page's own) is what the person typed, shown as
+ * written in their language; 0 for the content's words (choices, cards, amounts, dates). */
+int staff_is_own_words(const content_page *pg, const char *field);
+/* Marks each of a diff's changes "verbatim" when its before and after are the person's words. */
+void staff_view_mark_verbatim(const content *c, cJSON *changes);
 
 /* ---- the handlers (staff_lists.c, staff_plan.c, staff_council.c) ---- */
 
@@ -239,6 +270,8 @@ int staff_handle_erase(void *session, const cJSON *m, long long seq);
 int staff_handle_export(void *session, const cJSON *m, long long seq);
 /* staff_words.c: what is hard to read in a text staff write for the person. */
 int staff_handle_check_words(void *session, const cJSON *m, long long seq);
+/* staff_lang.c: the invitation letter's words in a language. */
+int staff_handle_letter_words(void *session, const cJSON *m, long long seq);
 /* staff_users.c: staff accounts (admins). */
 int staff_handle_users(void *session, const cJSON *m, long long seq);
 int staff_handle_user_add(void *session, const cJSON *m, long long seq);

@@ -19,7 +19,7 @@
 int staff_handle_me(void *session, const cJSON *m, long long seq)
 {
 	staff_session *ss = session;
-	cJSON *r = staff_view_message("me", seq);
+	cJSON *r = staff_view_message("me", seq), *words;
 
 	(void)m;
 	if (!r)
@@ -27,7 +27,14 @@ int staff_handle_me(void *session, const cJSON *m, long long seq)
 	cJSON_AddStringToObject(r, "name", ss->who.name);
 	cJSON_AddStringToObject(r, "role", auth_role_name(ss->who.role));
 	cJSON_AddNumberToObject(r, "idle_minutes", (double)(USERS_IDLE_MS / 60000));
-	cJSON_AddItemToObject(r, "words", staff_words_new(ss->sf->c, ss->who.role));
+	words = staff_words_new(ss->sf->c, ss->who.role);
+	/* the languages a person may write in, for the invitation letter's */
+	if (!words || !cJSON_AddItemToObject(r, "words", words) ||
+	    !cJSON_AddItemToObject(words, "languages",
+				   staff_view_languages(ss->sf->c, ss->sf->langs))) {
+		cJSON_Delete(r);
+		return staff_fail(ss, "server");
+	}
 	staff_reply(ss, r, 0);
 	return 0;
 }
@@ -91,7 +98,7 @@ static int caseload_page(store *st, const long long counts[PLAN_STATUS_COUNT], p
  * many there are in all) into r. */
 static int caseload_attention(staff_session *ss, cJSON *r, const char *day)
 {
-	staff_caseload_view cv = {ss->sf->c, cJSON_AddArrayToObject(r, "urgent"),
+	staff_caseload_view cv = {ss->sf->c, ss->sf->langs, cJSON_AddArrayToObject(r, "urgent"),
 				  cJSON_AddArrayToObject(r, "reviews"), day};
 	char until[PLAN_DATE_LEN];
 	long long urgent = 0, reviews = 0;
@@ -160,7 +167,8 @@ int staff_handle_caseload(void *session, const cJSON *m, long long seq)
 	else
 		cJSON_AddNullToObject(r, "status");
 	caseload_paging(r, counts, page, pages, total);
-	cv = (staff_caseload_view){ss->sf->c, NULL, cJSON_AddArrayToObject(r, "plans"), day};
+	cv = (staff_caseload_view){ss->sf->c, ss->sf->langs, NULL,
+				   cJSON_AddArrayToObject(r, "plans"), day};
 	if (caseload_attention(ss, r, day) ||
 	    caseload_page(st, counts, only, (page - 1) * CASELOAD_PAGE, &cv)) {
 		cJSON_Delete(r);
@@ -191,14 +199,18 @@ static int fresh_code(staff_session *ss, char code[CODE_MAX], unsigned char hash
 	return staff_fail(ss, "server");
 }
 
-static int send_invited(staff_session *ss, long long plan, const char *code, long long seq)
+/* lang: the plan's language, that its letter is printed in ("" none kept: English). */
+static int send_invited(staff_session *ss, long long plan, const char *code, const char *lang,
+			long long seq)
 {
+	const content *lc = staff_language(ss->sf, lang);
 	cJSON *r = staff_view_message("invited", seq);
 
 	if (!r)
 		return staff_fail(ss, "server");
 	cJSON_AddNumberToObject(r, "plan", (double)plan);
 	cJSON_AddStringToObject(r, "code", code);
+	cJSON_AddStringToObject(r, "lang", content_lang(lc ? lc : ss->sf->c));
 	staff_reply(ss, r, 0);
 	return 0;
 }
@@ -209,7 +221,8 @@ int staff_handle_invite(void *session, const cJSON *m, long long seq)
 	store_invite_need needs[STAFF_NEEDS_MAX];
 	const cJSON *list = cJSON_GetObjectItem(m, "needs"), *v;
 	const cJSON *ways = cJSON_GetObjectItem(m, "managing");
-	const char *person;
+	const char *person, *lang;
+	const content *letter;
 	char code[CODE_MAX], managing[64] = "";
 	unsigned char hash[CODE_HASH_BYTES];
 	store_actor by = staff_actor(ss);
@@ -217,8 +230,10 @@ int staff_handle_invite(void *session, const cJSON *m, long long seq)
 	size_t n = 0;
 	int rc;
 
-	if (staff_text_arg(ss, m, "person", 1, STAFF_PERSON_MAX, &person))
+	if (staff_text_arg(ss, m, "person", 1, STAFF_PERSON_MAX, &person) ||
+	    staff_lang_arg(ss, m, 0, &letter))
 		return -1;
+	lang = letter ? content_lang(letter) : NULL;
 	if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) < 1)
 		return staff_fail(ss, "bad-field");
 	if (cJSON_GetArraySize(list) > STAFF_NEEDS_MAX)
@@ -266,13 +281,13 @@ int staff_handle_invite(void *session, const cJSON *m, long long seq)
 	}
 	if (fresh_code(ss, code, hash))
 		return -1;
-	rc = store_plan_invite(ss->sf->st, hash, person, needs, n, budget, managing, &by, &plan,
-			       NULL, 0);
+	rc = store_plan_invite(ss->sf->st, hash, person, needs, n, budget, managing, lang, &by,
+			       &plan, NULL, 0);
 	if (rc) {
 		sodium_memzero(code, sizeof(code));
 		return staff_fail(ss, "not-saved");
 	}
-	rc = send_invited(ss, plan, code, seq);
+	rc = send_invited(ss, plan, code, lang ? lang : "", seq);
 	sodium_memzero(code, sizeof(code));
 	return rc;
 }
@@ -292,7 +307,7 @@ int staff_handle_new_code(void *session, const cJSON *m, long long seq)
 	if (rc)
 		rc = rc == 1 ? staff_fail(ss, "no-plan") : staff_fail(ss, "not-saved");
 	else
-		rc = send_invited(ss, pl.id, code, seq);
+		rc = send_invited(ss, pl.id, code, pl.lang, seq);
 	sodium_memzero(code, sizeof(code));
 	return rc;
 }
@@ -309,6 +324,7 @@ int staff_handle_versions(void *session, const cJSON *m, long long seq)
 	if (!r)
 		return staff_fail(ss, "server");
 	cJSON_AddNumberToObject(r, "plan", (double)pl.id);
+	staff_view_language(r, ss->sf->c, ss->sf->langs, pl.lang);
 	if (store_versions_each(ss->sf->st, pl.id, staff_view_version,
 				cJSON_AddArrayToObject(r, "versions"))) {
 		cJSON_Delete(r);
@@ -352,8 +368,10 @@ int staff_handle_diff(void *session, const cJSON *m, long long seq)
 		rc = staff_fail(ss, "server");
 		goto out;
 	}
+	staff_view_mark_verbatim(ss->sf->c, changes);
 	r = staff_view_message("diff", seq);
 	cJSON_AddNumberToObject(r, "plan", (double)pl.id);
+	staff_view_language(r, ss->sf->c, ss->sf->langs, pl.lang);
 	cJSON_AddNumberToObject(r, "from", from->valueint);
 	cJSON_AddNumberToObject(r, "to", to->valueint);
 	cJSON_AddItemToObject(r, "changes", changes);

@@ -156,7 +156,7 @@ cJSON *staff_plan_msg(staff_session *ss, long long plan, long long seq)
 	const content *c = ss->sf->c;
 	store *st = ss->sf->st;
 	staff_plan_data d = {0};
-	staff_detail_view dv = {staff_view_message("plan", seq), c, PLAN_DRAFT};
+	staff_detail_view dv = {staff_view_message("plan", seq), c, ss->sf->langs, PLAN_DRAFT};
 	int ready = 0, caseworker_agreed = 0, rcode;
 
 	plan_answers_init(&d.answers);
@@ -173,6 +173,7 @@ cJSON *staff_plan_msg(staff_session *ss, long long plan, long long seq)
 	    staff_view_sections(c, &d, dv.o) || gather_rows(ss, plan, dv.o) ||
 	    store_plan_agreement(st, plan, &ready, NULL, &caseworker_agreed))
 		goto fail;
+	staff_view_interpreter(dv.o, &d);
 	staff_view_can(dv.o, dv.status, ready, caseworker_agreed);
 	plan_data_release(&d);
 	return dv.o;

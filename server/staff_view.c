@@ -92,6 +92,8 @@ static void add_answer(const content *c, const staff_plan_data *d, cJSON *arr,
 				cJSON_AddStringToObject(a, "text", buf_str(scratch));
 			}
 	}
+	/* The person's own words, shown as written in their language and script. */
+	cJSON_AddBoolToObject(a, "verbatim", v && staff_is_own_words(pg, field));
 	cJSON_AddItemToObject(a, "by", by_obj(d, v ? visit_of(d, pg->id, item, field) : 0));
 	cJSON_AddItemToArray(arr, a);
 }
@@ -203,6 +205,7 @@ void staff_view_detail(void *ctx, const store_plan_detail *d)
 
 	cJSON_AddNumberToObject(o, "plan", (double)d->id);
 	cJSON_AddStringToObject(o, "person", d->person_name);
+	staff_view_language(o, dv->c, dv->langs, d->lang);
 	dv->status = d->status;
 	label = staff_view_label(dv->c, d->person_name, d->created_at);
 	cJSON_AddStringToObject(o, "label", label ? label : "");
@@ -425,6 +428,7 @@ void staff_view_urgent(void *ctx, const store_flag_row *f)
 	cJSON_AddStringToObject(o, "raised", f->raised);
 	cJSON_AddStringToObject(o, "detail", f->detail);
 	add_label(o, cc->c, f->person, f->created);
+	staff_view_language(o, cc->c, cc->langs, f->lang);
 	cJSON_AddItemToArray(cc->urgent, o);
 }
 
@@ -438,6 +442,7 @@ void staff_view_caseload_plan(void *ctx, const store_caseload_row *row)
 	cJSON_AddStringToObject(o, "status", plan_status_name(row->status));
 	cJSON_AddStringToObject(o, "updated", row->updated);
 	add_label(o, cc->c, row->person, row->created);
+	staff_view_language(o, cc->c, cc->langs, row->lang);
 	flags = cJSON_AddArrayToObject(o, "flags");
 	for (size_t k = 0; k < STORE_FLAG_KINDS; k++) {
 		cJSON *f;

@@ -28,6 +28,8 @@ static const char *const review_kinds[] = {"light", "full", "request"};
 static const char *const version_kinds[] = {"submitted", "agreed", "signed_off", "review"};
 /* The words of news on an open staff page (staff_live.c). */
 static const char *const live_words[] = {"title", "submitted", "missed"};
+/* What the person answered to the interpreter question (staff_lang.c), and its title. */
+static const char *const interpreter_words[] = {"title", "yes", "no", "none"};
 
 #define COUNT(a) (sizeof(a) / sizeof(*(a)))
 
@@ -202,7 +204,11 @@ cJSON *staff_words_new(const content *c, auth_role role)
 		     word_map(c, "staff.review-kind", review_kinds, COUNT(review_kinds))) ||
 	    add_part(o, "versions",
 		     word_map(c, "staff.version", version_kinds, COUNT(version_kinds))) ||
-	    add_part(o, "live", word_map(c, "staff.live", live_words, COUNT(live_words)))) {
+	    add_part(o, "live", word_map(c, "staff.live", live_words, COUNT(live_words))) ||
+	    add_part(
+		o, "interpreter",
+		word_map(c, "staff.interpreter", interpreter_words, COUNT(interpreter_words))) ||
+	    add_message(o, "language", c, "staff", "language", "", 1)) {
 		cJSON_Delete(o);
 		return NULL;
 	}

@@ -35,7 +35,8 @@ plan_status staff_status_at(size_t i);
 /* A new object for a role (docs/staff.md, "me"): { "can": [action names], "roles": {role:
  * words}, "status": [{status, tag, group}], "review": [{key, question, hint?, required}],
  * "managing": [{value, text, hint?}], "flags": [{kind, name, means}], "review_kinds": {kind:
- * words}, "versions": {kind: words}, "live": {title, submitted, missed} }, with words from c
+ * words}, "versions": {kind: words}, "live": {title, submitted, missed}, "interpreter": {title,
+ * yes, no, none}, "language": the word for a plan's language }, with words from c
  * (borrowed; only read). A missing message falls back to the machine name with spaces. The caller
  * owns the result (cJSON_Delete); NULL when out of memory. */
 cJSON *staff_words_new(const content *c, auth_role role);

@@ -301,12 +301,14 @@ typedef struct store_invite_need {
 } store_invite_need;
 
 /* A new plan in status draft under the code's hash: the person's name, the assessed needs in
- * order, the indicative weekly budget (-1: none) and the ways of managing support the council
- * offers (e.g. "direct,council", "" for none named). Audited "plan_invited" (counts only). */
+ * order, the indicative weekly budget (-1: none), the ways of managing support the council
+ * offers (e.g. "direct,council", "" for none named) and the language of the invitation letter,
+ * which the kiosk opens the plan in (a tag, "cy"; NULL: none kept). Audited "plan_invited"
+ * (counts only). */
 int store_plan_invite(store *s, const unsigned char hash[STORE_HASH_BYTES], const char *person_name,
 		      const store_invite_need *needs, size_t nneeds, long long budget_pence,
-		      const char *managing, const store_actor *by, long long *id, char *err,
-		      size_t errlen);
+		      const char *managing, const char *lang, const store_actor *by, long long *id,
+		      char *err, size_t errlen);
 /* Replaces the plan's code hash: the old code opens nothing from now on. Audited
  * "code_replaced". 0; 1 when there is no such plan. */
 int store_plan_set_code(store *s, long long plan, const unsigned char hash[STORE_HASH_BYTES],
@@ -333,6 +335,7 @@ typedef struct store_plan_detail {
 	int not_agreed_complaints;
 	const char *signed_off_at, *signed_off_by;
 	const char *panel_decision, *panel_date; /* "" when no panel was recorded */
+	const char *lang; /* the language the person writes in ("cy"); "" when none was kept */
 } store_plan_detail;
 typedef void (*store_plan_detail_fn)(void *ctx, const store_plan_detail *d);
 /* 0 (fn called once), 1 when there is no such plan. */
@@ -500,6 +503,7 @@ typedef struct store_flag_row {
 	const char *raised;
 	const char *closed, *closed_by, *closed_note; /* "" while open */
 	const char *created;			      /* when the plan was started */
+	const char *lang; /* the plan's language (store_plan.lang); "" when none was kept */
 } store_flag_row;
 typedef void (*store_flag_fn)(void *ctx, const store_flag_row *f);
 /* The first `limit` open flags of every plan: safeguarding, then advocacy, then review
@@ -521,6 +525,7 @@ typedef struct store_caseload_row {
 	const char *created;		      /* when the plan was started */
 	/* when the plan's open flag of each kind (store_flag_kind(i)) was raised; "" when none */
 	const char *flag_raised[STORE_FLAG_KINDS];
+	const char *lang; /* the plan's language (store_plan.lang); "" when none was kept */
 } store_caseload_row;
 typedef void (*store_caseload_fn)(void *ctx, const store_caseload_row *r);
 /* How many plans are in each status (counts[status]), from a table the database keeps up to

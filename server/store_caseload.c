@@ -34,6 +34,7 @@ static int each_flag(void *ctx, sqlite3_stmt *st)
 	    .closed_by = db_col_text(st, 6),
 	    .closed_note = db_col_text(st, 7),
 	    .created = db_col_text(st, 8),
+	    .lang = db_col_text(st, 9),
 	};
 
 	e->fn.flag(e->ctx, &f);
@@ -42,7 +43,7 @@ static int each_flag(void *ctx, sqlite3_stmt *st)
 
 #define FLAG_COLUMNS                                                                               \
 	"f.plan_id, p.person_name, f.kind, f.detail, f.raised_at, coalesce(f.closed_at, ''), "     \
-	"coalesce(u.name, ''), f.closed_note, p.created_at FROM flags f "                          \
+	"coalesce(u.name, ''), f.closed_note, p.created_at, coalesce(p.lang, '') FROM flags f "    \
 	"JOIN plans p ON p.id = f.plan_id "                                                        \
 	"LEFT JOIN users u ON u.id = f.closed_by "
 
@@ -124,6 +125,7 @@ static int each_caseload(void *ctx, sqlite3_stmt *st)
 
 	for (int k = 0; k < STORE_FLAG_KINDS; k++)
 		row.flag_raised[k] = db_col_text(st, 7 + k);
+	row.lang = db_col_text(st, 7 + STORE_FLAG_KINDS);
 	e->fn.caseload(e->ctx, &row);
 	return 0;
 }
@@ -136,7 +138,7 @@ static int each_caseload(void *ctx, sqlite3_stmt *st)
 	"p.id, p.person_name, p.status, p.updated_at, coalesce(r.kind, ''), coalesce(r.due, ''), " \
 	"p.created_at, coalesce(max(CASE f.kind WHEN 'safeguarding' THEN f.raised_at END), ''), "  \
 	"coalesce(max(CASE f.kind WHEN 'advocacy' THEN f.raised_at END), ''), "                    \
-	"coalesce(max(CASE f.kind WHEN 'review' THEN f.raised_at END), '') "
+	"coalesce(max(CASE f.kind WHEN 'review' THEN f.raised_at END), ''), coalesce(p.lang, '') "
 #define CASELOAD_JOINS                                                                             \
 	"LEFT JOIN flags f ON f.plan_id = p.id AND f.closed_at IS NULL "                           \
 	"LEFT JOIN reviews r ON r.id = (SELECT id FROM reviews WHERE plan_id = p.id AND "          \

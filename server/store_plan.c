@@ -323,8 +323,8 @@ int db_plan_exists(store *s, long long plan)
 
 int store_plan_invite(store *s, const unsigned char hash[STORE_HASH_BYTES], const char *person_name,
 		      const store_invite_need *needs, size_t nneeds, long long budget_pence,
-		      const char *managing, const store_actor *by, long long *id, char *err,
-		      size_t errlen)
+		      const char *managing, const char *lang, const store_actor *by, long long *id,
+		      char *err, size_t errlen)
 {
 	db_actor_cols a = db_actor(by);
 	long long plan = 0, eligible = 0;
@@ -334,9 +334,9 @@ int store_plan_invite(store *s, const unsigned char hash[STORE_HASH_BYTES], cons
 		return -1;
 	if (db_run(s,
 		   "INSERT INTO plans (id, code_hash, person_name, budget_pence, managing, "
-		   "invited_by) "
-		   "VALUES (" NEXT_PLAN_ID ", ?, ?, ?, ?, ?)",
-		   "BTNTN", hash, person_name, budget_pence, managing, a.id)) {
+		   "invited_by, lang) "
+		   "VALUES (" NEXT_PLAN_ID ", ?, ?, ?, ?, ?, ?)",
+		   "BTNTNT", hash, person_name, budget_pence, managing, a.id, lang)) {
 		db_err(err, errlen, "making a plan", s->db);
 		goto out;
 	}
@@ -420,6 +420,7 @@ static int read_detail(void *ctx, sqlite3_stmt *st)
 	    .signed_off_by = db_col_text(st, 24),
 	    .panel_decision = db_col_text(st, 25),
 	    .panel_date = db_col_text(st, 26),
+	    .lang = db_col_text(st, 27),
 	};
 
 	e->fn.detail(e->ctx, &d);
@@ -440,7 +441,7 @@ int store_plan_detail_get(store *s, long long plan, store_plan_detail_fn fn, voi
 	    "p.emergency_checked, coalesce(p.not_agreed_at, ''), coalesce(nu.name, ''), "
 	    "p.not_agreed_reasons, p.not_agreed_safety, p.not_agreed_complaints, "
 	    "coalesce(p.signed_off_at, ''), coalesce(su.name, ''), p.panel_decision, "
-	    "p.panel_date FROM plans p "
+	    "p.panel_date, coalesce(p.lang, '') FROM plans p "
 	    "LEFT JOIN users iu ON iu.id = p.invited_by "
 	    "LEFT JOIN users cu ON cu.id = p.caseworker_agreed_by "
 	    "LEFT JOIN users nu ON nu.id = p.not_agreed_by "

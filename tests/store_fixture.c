@@ -71,7 +71,7 @@ store *fixture_staff_store(const char *dir, const char *file, char *path, size_t
 	hash_of(40, hash);
 	if (store_user_add(s, "casey", "caseworker", SOME_HASH, 1, NULL, NULL, NULL, 0) ||
 	    store_user_add(s, "morgan", "manager", SOME_HASH, 1, NULL, NULL, NULL, 0) ||
-	    store_plan_invite(s, hash, "Alex Smith", needs, 2, 24550, "direct,council",
+	    store_plan_invite(s, hash, "Alex Smith", needs, 2, 24550, "direct,council", NULL,
 			      &casey_actor, plan, NULL, 0)) {
 		store_close(s);
 		return NULL;

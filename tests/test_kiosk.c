@@ -1253,7 +1253,7 @@ static long long invite_with_managing(fixture *f, const char *managing, char *co
 		fprintf(stderr, "  (store_user_add: %s)\n", err);
 	code_generate(ct, code);
 	code_hash(zero_key, code, hash);
-	if (store_plan_invite(f->st, hash, "Sam", &need, 1, 18000, managing, &by, &id, err,
+	if (store_plan_invite(f->st, hash, "Sam", &need, 1, 18000, managing, NULL, &by, &id, err,
 			      sizeof(err)))
 		fprintf(stderr, "  (store_plan_invite: %s)\n", err);
 	return id;

@@ -467,6 +467,73 @@ out:
 	wsclient_free(morgan);
 }
 
+/* The staff's languages over the wire: an invitation in Urdu keeps it (the kiosk opens the plan
+ * in Urdu, and the plan says so), its letter's words come in Urdu, right to left; an unknown
+ * language is refused plainly and makes nothing. */
+static void an_invitation_in_urdu_should_open_the_kiosk_in_urdu_and_print_its_letter(void)
+{
+	wsclient *casey = staff_as("casey", CASEY_PW), *k = NULL;
+	long long plans = db_count("SELECT count(*) FROM plans", 0), plan = 0;
+	char code[CODE_MAX] = "";
+	int hello_ur = 0;
+	cJSON *m;
+
+	CHECK(casey != NULL);
+	if (!casey)
+		return;
+	CHECK(ask_is(casey, "error", "bad-lang",
+		     "{\"type\":\"invite\",\"person\":\"Imran Khan\",\"lang\":\"klingon\","
+		     "\"needs\":[{\"text\":\"You need help to cook.\",\"eligible\":true}]}"));
+	CHECK(db_count("SELECT count(*) FROM plans", 0) == plans);
+	m = ask(casey, "{\"type\":\"invite\",\"person\":\"Imran Khan\",\"lang\":\"ur\","
+		       "\"needs\":[{\"text\":\"You need help to cook.\",\"eligible\":true}]}");
+	CHECK(is_msg(m, "invited", NULL));
+	CHECK_STR(json_str(m, "lang"), "ur");
+	plan = (long long)json_num(m, "plan", 0);
+	snprintf(code, sizeof(code), "%s", json_str(m, "code") ? json_str(m, "code") : "");
+	cJSON_Delete(m);
+	CHECK(db_count("SELECT count(*) FROM plans WHERE id = ?1 AND lang = 'ur'", plan) == 1);
+
+	m = ask(casey, "{\"type\":\"letter_words\",\"lang\":\"ur\"}");
+	CHECK(is_msg(m, "letter_words", NULL));
+	CHECK_STR(json_str(m, "dir"), "rtl");
+	CHECK_STR(json_str(m, "language"), "Urdu");
+	CHECK(cJSON_GetStringValue(cJSON_GetObjectItem(json_at(m, "words"), "letter.title")) !=
+	      NULL);
+	cJSON_Delete(m);
+	CHECK(ask_is(casey, "error", "bad-lang", "{\"type\":\"letter_words\",\"lang\":\"xx\"}"));
+
+	/* the person opens it with the code: the kiosk turns to Urdu before the page */
+	k = kiosk();
+	CHECK(k &&
+	      ask_is(k, "kept", NULL, "{\"type\":\"answer\",\"page\":\"who\",\"value\":\"me\"}"));
+	if (k) {
+		char text[128];
+
+		snprintf(text, sizeof(text), "{\"type\":\"code\",\"code\":\"%s\"}", code);
+		CHECK(wsclient_send_text(k, text) == 0);
+		while ((m = wsclient_recv_json(k, WAIT_MS))) {
+			int page = json_str(m, "type") && strcmp(json_str(m, "type"), "page") == 0;
+
+			hello_ur |= json_str(m, "type") &&
+				    strcmp(json_str(m, "type"), "hello") == 0 &&
+				    json_str(m, "lang") && strcmp(json_str(m, "lang"), "ur") == 0 &&
+				    json_str(m, "dir") && strcmp(json_str(m, "dir"), "rtl") == 0;
+			cJSON_Delete(m);
+			if (page)
+				break;
+		}
+	}
+	CHECK(hello_ur);
+	wsclient_free(k);
+	m = ask(casey, "{\"type\":\"plan\",\"plan\":%lld}", plan);
+	CHECK_STR(json_str(m, "lang"), "ur");
+	CHECK_STR(json_str(m, "language"), "Urdu");
+	CHECK_STR(json_str(m, "dir"), "rtl");
+	cJSON_Delete(m);
+	wsclient_free(casey);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -486,6 +553,7 @@ int main(void)
 	RUN(a_plan_should_go_from_invitation_to_sign_off_with_versions_and_audit);
 	RUN(audit_and_version_rows_should_refuse_update_and_delete_in_the_database);
 	RUN(impossible_moves_over_the_wire_should_change_nothing);
+	RUN(an_invitation_in_urdu_should_open_the_kiosk_in_urdu_and_print_its_letter);
 	CHECK(testsrv_alive(&srv));
 	CHECK(testsrv_stop(&srv) == 0);
 	staffsrv_remove_dir();

@@ -467,6 +467,19 @@ function staffMessages() {
   return m;
 }
 
+/** A language's letter as the server's letter_words gives it (server/staff_lang.c): its letter.*
+ * messages and code.numbers, from easyread/<lang>/, with its language.txt's facts. */
+function standInLetter(lang) {
+  const dir = path.join(__dirname, '../../easyread', lang);
+  const read = (file, re) => Object.fromEntries(fs.readFileSync(path.join(dir, file), 'utf8').split('\n')
+    .map((line) => re.exec(line)).filter(Boolean).map((kv) => [kv[1], kv[2].trim()]));
+  const about = read('language.txt', /^([a-z]+):\s*(.*)$/);
+  return {
+    lang, language: about.english, name: about.name, dir: about.direction,
+    words: read('messages.txt', /^(letter\.[^:\s]+|code\.numbers):\s?(.*)$/),
+  };
+}
+
 /** The stand-in's `me` words, as the server builds them (server/staff_words.c): each role's
  * actions (auth.c's names) and the content's words. */
 const STAND_IN_ACTIONS = {
@@ -494,6 +507,12 @@ function standInWords(role, can = STAND_IN_ACTIONS[role] || []) {
       .map((kind) => ({ kind, name: m[`staff.flag.${kind}`], means: m[`staff.flag.${kind}.means`] })),
     review_kinds: Object.fromEntries(['light', 'full', 'request'].map((k) => [k, m[`staff.review-kind.${k}`]])),
     versions: Object.fromEntries(['submitted', 'agreed', 'signed_off', 'review'].map((k) => [k, m[`staff.version.${k}`]])),
+    interpreter: Object.fromEntries(['title', 'yes', 'no', 'none'].map((k) => [k, m[`staff.interpreter.${k}`]])),
+    language: m['staff.language'],
+    languages: ['en-GB', 'cy'].map((lang) => {
+      const l = standInLetter(lang);
+      return { lang, name: l.name, english: l.language, dir: l.dir };
+    }),
   };
 }
 
@@ -564,7 +583,9 @@ async function standIn(page, role, { idle = 30, plan = {}, can } = {}) {
           { at: '2026-11-22T19:05:00Z', who: 'casey', role: 'caseworker', action: 'comment', detail: { section: 'outcomes' } },
           { at: '2026-11-20T09:00:00Z', who: 'person', role: 'person', action: 'submit', detail: { version: 1 } }] }
         : err('not-allowed-role', 'Your role cannot do this.');
-      case 'new_code': return { type: 'invited', seq: m.seq, plan: m.plan, code: 'apple river boat 4827' };
+      case 'new_code': return { type: 'invited', seq: m.seq, plan: m.plan, code: 'apple river boat 4827', lang: 'en-GB' };
+      case 'letter_words': return ['en-GB', 'cy'].includes(m.lang) ? { type: 'letter_words', seq: m.seq, ...standInLetter(m.lang) }
+        : err('bad-lang', 'There is no such language here.');
       case 'invite': return { type: 'invited', seq: m.seq, plan: 12, code: 'lemon garden boat 4727' };
       default: return err('unknown-type', 'Sorry, that did not work. Please try again.');
     }

@@ -41,7 +41,7 @@ static void make_template(void)
 	st = store_open(path, err, sizeof(err));
 	code_hash(zero_key, CODE, hash);
 	if (!st || store_plan_invite(st, hash, "Alex Smith", needs, 2, 24550, "direct,council",
-				     NULL, &plan, err, sizeof(err)))
+				     NULL, NULL, &plan, err, sizeof(err)))
 		fuzz_die("the store", err);
 	store_close(st);
 	fuzz_db_keep(path);

@@ -52,8 +52,8 @@ static void add_plans(store *st, users *u)
 
 	(void)u;
 	code_hash(zero_key, "lemon-garden-boat-4727", hash);
-	if (store_plan_invite(st, hash, "Alex Smith", needs, 2, 24550, "direct,council", &casey,
-			      &invited, err, sizeof(err)))
+	if (store_plan_invite(st, hash, "Alex Smith", needs, 2, 24550, "direct,council", NULL,
+			      &casey, &invited, err, sizeof(err)))
 		fuzz_die("store_plan_invite", err);
 	code_hash(zero_key, "apple-river-cloud-1234", hash);
 	if (store_plan_create(st, hash, "", -1, &made, err, sizeof(err)))

@@ -3,9 +3,9 @@
 // then the plans in groups by status, 50 a page (the server pages them: docs/staff.md), with
 // GOV.UK pagination under them. The page number is in the heading, which takes focus on each move.
 
-import { h, tag, table, time, warning, banner, flagDetail } from './dom.js';
+import { h, tag, table, time, warning, banner, flagDetail, theirs } from './dom.js';
 import { can } from './roles.js';
-import { statuses, statusColour, FLAG_DETAIL, flagName, flagMeans, reviewKind } from './words.js';
+import { statuses, statusColour, FLAG_DETAIL, flagName, flagMeans, reviewKind, languageWord } from './words.js';
 
 export const needs = 'view_caseload';
 
@@ -22,7 +22,7 @@ function urgentBlock(urgent, total) {
     const [name, says] = [flagName(u.kind), flagMeans(u.kind)];
     const words = [h('a', { class: 'govuk-notification-banner__link', href: `#plan/${encodeURIComponent(u.plan)}`,
       text: u.label || u.person || `Plan ${u.plan}` }), ` ${says} `, 'Raised ', time(u.raised), '.',
-      flagDetail(FLAG_DETAIL, u.detail)];
+      flagDetail(FLAG_DETAIL, u.detail, theirs(u))];
     return h('li', { class: 'app-urgent__item' }, u.kind === 'safeguarding'
       ? warning(`${name}: `, ...words)
       : h('p', { class: 'govuk-body' }, h('strong', { text: `${name}: ` }), ...words));
@@ -73,10 +73,11 @@ function groups(plans, counts) {
     const id = `group-${s}`;
     return h('section', { class: 'app-group', 'aria-labelledby': id },
       h('h2', { class: 'govuk-heading-m', id }, heading, h('span', { class: 'govuk-caption-m app-count', text: n === 1 ? '1 plan' : `${n} plans` })),
-      table(['Person', 'Status', 'Last changed'], list.map((p) => [
+      table(['Person', 'Status', languageWord(), 'Last changed'], list.map((p) => [
         h('span', {}, planLink(p),
           (p.flags || []).map((f) => [' ', tag(flagName(f.kind), f.kind === 'safeguarding' ? 'red' : 'purple')])),
         tag(text, colour),
+        String(p.language || p.lang || ''),
         time(p.updated),
       ]), { labelledby: id }));
   });

@@ -35,13 +35,26 @@ export function banner(content, { success = false, title, id } = {}) {
   h('div', { class: 'govuk-notification-banner__content' }, content));
 }
 
-/** Warning text: the "!" icon, then the words (strong). */
-/** What the person wrote with a flag (a review request's reason), verbatim after `label`; null when
- * they wrote nothing. */
-export function flagDetail(label, detail) {
-  if (typeof detail !== 'string' || !detail.trim()) return null;
-  return h('span', { class: 'app-flag-detail' }, ` ${label} `, h('q', { class: 'app-verbatim', text: detail }));
+/**
+ * The attributes for an element holding the person's own words, from a reply that names their
+ * language (`lang`, as the plan, caseload row, versions and diff replies do): `lang` so that screen
+ * readers switch voice and the script's font applies, and `dir="auto"` so that Urdu and Arabic read
+ * right to left inside the English page (and a word typed in Latin letters still reads left to
+ * right). Empty when the reply names none.
+ */
+export function theirs(reply) {
+  const lang = reply && typeof reply.lang === 'string' && reply.lang ? reply.lang : null;
+  return lang ? { lang, dir: 'auto' } : {};
 }
+
+/** What the person wrote with a flag (a review request's reason), verbatim after `label`; null when
+ * they wrote nothing. attrs: their language's (theirs()). */
+export function flagDetail(label, detail, attrs = {}) {
+  if (typeof detail !== 'string' || !detail.trim()) return null;
+  return h('span', { class: 'app-flag-detail' }, ` ${label} `, h('q', { class: 'app-verbatim', ...attrs, text: detail }));
+}
+
+/** Warning text: the "!" icon, then the words (strong). */
 
 export function warning(...content) {
   return h('div', { class: 'govuk-warning-text' },

@@ -3,10 +3,10 @@
 // itself written to the audit log. Nothing is kept in the browser: the file is made from the
 // server's reply when the button is pressed.
 
-import { h, backLink, summaryList, table, time, money } from './dom.js';
+import { h, backLink, summaryList, table, time, money, theirs } from './dom.js';
 import { can } from './roles.js';
-import { statusText, flagName, versionKind, actionText } from './words.js';
-import { byText } from './plan.js';
+import { statusText, flagName, versionKind, actionText, languageWord } from './words.js';
+import { byNode } from './plan.js';
 
 export const needs = 'export_data';
 
@@ -21,15 +21,19 @@ function none(words) {
   return h('p', { class: 'govuk-body app-secondary', text: words });
 }
 
+/** The person's answers; what they typed in their language (d.lang), the content's words in English. */
 function answers(d) {
+  const mine = theirs(d);
   const sections = Array.isArray(d.sections) ? d.sections : [];
   const written = sections.filter((s) => Array.isArray(s.answers) && s.answers.length);
   if (!written.length) return none('Nothing written.');
   return written.map((s, i) => [
     h('h3', { class: 'govuk-heading-m', text: text(s.title || `Part ${i + 1}`) }),
     summaryList(s.answers.map((a) => [text(a.label || a.page), [
-      h('div', { class: 'app-verbatim', text: text(a.text != null && a.text !== '' ? a.text : a.value) }),
-      a.by ? h('p', { class: 'govuk-body-s app-by', text: `Written by: ${byText(a.by)}` }) : null,
+      a.verbatim
+        ? h('div', { class: 'app-verbatim', ...mine, text: text(a.value) })
+        : h('div', { class: 'app-verbatim', text: text(a.text != null && a.text !== '' ? a.text : a.value) }),
+      a.by ? h('p', { class: 'govuk-body-s app-by' }, 'Written by: ', byNode(a.by, mine)) : null,
     ]])),
   ]);
 }
@@ -42,6 +46,7 @@ function summary(ctx, r) {
     part('about', 'About this plan', summaryList([
       ['Plan number', String(r.plan)],
       ['Name', text(d.person) || 'No name given'],
+      [languageWord(), text(d.language || d.lang)],
       ['Where it is now', statusText(d.status)],
       ['Started', time(d.created)],
       ['Last changed', time(d.updated)],
@@ -62,7 +67,7 @@ function summary(ctx, r) {
       : none('None.')),
     part('flags-held', 'Things flagged for staff', list(d.flags).length
       ? table(['What', 'What the person wrote', 'Raised', 'Dealt with'], list(d.flags).map((f) => [flagName(f.kind),
-        h('span', { class: 'app-verbatim', text: text(f.detail) }), time(f.raised), f.closed ? time(f.closed) : 'Not yet']))
+        h('span', { class: 'app-verbatim', ...theirs(d), text: text(f.detail) }), time(f.raised), f.closed ? time(f.closed) : 'Not yet']))
       : none('None.')),
     part('versions-held', 'Copies kept of the plan', list(d.versions).length
       ? table(['Copy', 'Why it was kept', 'When'], list(d.versions).map((v) => [String(v.n), versionKind(v.kind), time(v.at)]))

@@ -1,6 +1,7 @@
-// #invite: after an assessment, invite a person to write their plan: their name, the assessed
-// needs (easy-read wording, eligible or not; rows added and removed), the indicative weekly budget
-// and the ways of managing it to offer. The reply's plan code goes straight to the letter.
+// #invite: after an assessment, invite a person to write their plan: their name, the language of
+// their letter (which the kiosk then opens the plan in), the assessed needs (easy-read wording,
+// eligible or not; rows added and removed), the indicative weekly budget and the ways of managing
+// it to offer. The reply's plan code goes straight to the letter.
 
 import { h, input, textarea, choices, button, backLink, showError, clearErrors, isMoney, moneyText } from './dom.js';
 import { managingWays } from './words.js';
@@ -79,7 +80,8 @@ function read(form, ctx) {
     ctx.errors(errors);
     return null;
   }
-  return { type: 'invite', person, needs: needsList, budget, managing };
+  const lang = form.querySelector('#letter-lang')?.value;
+  return { type: 'invite', person, ...(lang ? { lang } : {}), needs: needsList, budget, managing };
 }
 
 export async function render(ctx) {
@@ -87,6 +89,10 @@ export async function render(ctx) {
   const add = button('Add another need', { secondary: true, id: 'add-need' });
   const form = h('form', { novalidate: true, id: 'invite-form' },
     input('person', { label: "Person's full name", labelClass: 'govuk-label--s', autocomplete: 'off', spellcheck: false, maxlength: 200 }),
+    letter.languageSelect('letter-lang', {
+      label: 'Language of the letter',
+      hint: 'The language the person reads best. The kiosk opens their plan in it; they can change it on any page.',
+    }),
     h('fieldset', { class: 'govuk-fieldset app-needs-fieldset', 'aria-describedby': 'needs-hint' },
       h('legend', { class: 'govuk-fieldset__legend govuk-fieldset__legend--m' },
         h('h2', { class: 'govuk-fieldset__heading', text: 'Needs from the assessment' })),
@@ -123,11 +129,12 @@ export async function render(ctx) {
     const r = await ctx.request(m);
     sending = false;
     if (r.type !== 'invited') {
-      ctx.failed(r, r.code === 'bad-money' ? '#budget' : null);
-      if (r.code === 'bad-money') showError('budget', ctx.errorText(r));
+      const field = { 'bad-money': 'budget', 'bad-lang': 'letter-lang' }[r.code];
+      ctx.failed(r, field ? `#${field}` : null);
+      if (field) showError(field, ctx.errorText(r));
       return;
     }
-    letter.remember(r.plan, r.code, m.person);
+    letter.remember(r, m.person);
     ctx.go(`letter/${r.plan}`);
   });
 

@@ -6,11 +6,14 @@
 
 import {
   h, tag, button, backLink, summaryList, table, warning, textarea, input, checkbox, time, money,
-  isMoney, moneyText, showError, clearErrors, flagDetail,
+  isMoney, moneyText, showError, clearErrors, flagDetail, theirs,
 } from './dom.js';
 import { can } from './roles.js';
 import { watched } from './easyread.js';
-import { statusText, statusColour, FLAG_DETAIL, flagName, flagMeans, reviewKind, versionKind, managingText } from './words.js';
+import {
+  statusText, statusColour, FLAG_DETAIL, flagName, flagMeans, reviewKind, versionKind, managingText,
+  languageWord, interpreterWords,
+} from './words.js';
 
 export const needs = 'read_plan';
 
@@ -26,6 +29,17 @@ export function byText(by) {
   if (by.writer === 'me' || by.writer === 'person') return 'the person';
   if (!name) return rel ? `a helper (${rel})` : 'a helper';
   return rel ? `${name} (${rel})` : name;
+}
+
+/** Who wrote an answer, as byText says it, with a helper's name and relationship (typed by the
+ * person) in their language: attrs from theirs(). Text or nodes. */
+export function byNode(by, attrs = {}) {
+  if (!by || typeof by !== 'object' || by.writer === 'me' || by.writer === 'person') return byText(by);
+  const name = String(by.helper_name || by.helper || by.name || '').trim();
+  const rel = String(by.relationship || '').trim();
+  const mine = (text) => h('span', { ...attrs, text });
+  if (!name) return rel ? ['a helper (', mine(rel), ')'] : 'a helper';
+  return rel ? [mine(name), ' (', mine(rel), ')'] : mine(name);
 }
 
 function supportItems(p) {
@@ -44,8 +58,9 @@ function idPart(s) {
   return String(s).replace(/[^A-Za-z0-9_-]/g, '_');
 }
 
-/** An answer's value, verbatim: text keeps its line breaks; lists and list items show each part. */
-function value(v) {
+/** An answer's value, verbatim: text keeps its line breaks; lists and list items show each part.
+ * attrs: for the person's own words, their language's (theirs()). */
+function value(v, attrs = {}) {
   if (v == null || v === '') return h('span', { class: 'app-secondary', text: 'Not answered' });
   if (Array.isArray(v)) {
     if (!v.length) return h('span', { class: 'app-secondary', text: 'None' });
@@ -57,11 +72,14 @@ function value(v) {
       h('span', { class: 'app-verbatim', text: String(x) })]));
   }
   if (typeof v === 'boolean') return v ? 'Yes' : 'No';
-  return h('span', { class: 'app-verbatim', text: String(v) });
+  // In the person's language, a block of its own: Urdu and Arabic start at the right.
+  return h(attrs.lang ? 'div' : 'span', { class: 'app-verbatim', ...attrs, text: String(v) });
 }
 
-/** An answer's words: a choice's words as the person read them, else the value verbatim. */
-function answerValue(a) {
+/** An answer's words: what the person typed verbatim, in their language (attrs: theirs()); else
+ * the content's words for it (a choice, the picture cards, an amount), in English. */
+function answerValue(a, attrs) {
+  if (a.verbatim) return value(a.value, attrs);
   return value(a.text != null && a.text !== '' ? a.text : a.value);
 }
 
@@ -69,7 +87,7 @@ function answerValue(a) {
  * A part's answers as pages: {page, title, rows: [{label, value, by}]}. A list page's item is
  * one row: its first field's label and value, its other fields beneath.
  */
-function pagesOf(section) {
+function pagesOf(section, attrs) {
   const pages = [];
   for (const a of Array.isArray(section.answers) ? section.answers : []) {
     let pg = pages.find((x) => x.page === a.page);
@@ -77,19 +95,19 @@ function pagesOf(section) {
       pg = { page: String(a.page), title: String(a.label || a.page), rows: [], items: new Map() };
       pages.push(pg);
     }
-    const by = a.value != null && a.value !== '' ? byText(a.by) : '';
+    const by = a.value != null && a.value !== '' ? byNode(a.by, attrs) : '';
     if (!(Number(a.item) > 0)) {
-      pg.rows.push({ label: String(a.label || a.page), value: answerValue(a), by });
+      pg.rows.push({ label: String(a.label || a.page), value: answerValue(a, attrs), by });
       continue;
     }
     const row = pg.items.get(a.item);
     if (!row) {
-      const r = { label: String(a.label || a.page), value: h('div', {}, answerValue(a)), by };
+      const r = { label: String(a.label || a.page), value: h('div', {}, answerValue(a, attrs)), by };
       pg.items.set(a.item, r);
       pg.rows.push(r);
     } else {
       row.value.append(h('div', { class: 'app-field' },
-        h('span', { class: 'app-secondary', text: `${a.label}: ` }), answerValue(a)));
+        h('span', { class: 'app-secondary', text: `${a.label}: ` }), answerValue(a, attrs)));
       if (!row.by) row.by = by;
     }
   }
@@ -197,6 +215,7 @@ class PlanView {
       h('span', { class: 'govuk-caption-l', text: `Care and support plan ${p.plan ?? this.id}` }),
       h('h1', { class: 'govuk-heading-l' }, person),
       h('p', { class: 'govuk-body' }, 'Status: ', tag(statusWords, colour)),
+      this.facts(),
       flags.map((f, i) => this.flag(f, i, person)),
       this.contents(),
       this.words(),
@@ -207,10 +226,20 @@ class PlanView {
       this.reviewsPart());
   }
 
+  /** The language the person wrote in (by its English name) and whether they asked for an
+   * interpreter to meet their social worker: what a caseworker arranges before they meet. */
+  facts() {
+    const interpreter = interpreterWords(this.p.interpreter);
+    return summaryList([
+      [languageWord(), String(this.p.language || this.p.lang || '')],
+      [interpreter.title, this.p.interpreter === 'yes' ? h('strong', { text: interpreter.text }) : interpreter.text],
+    ], 'app-plan-facts');
+  }
+
   /** An open flag: what it is and when it was raised; staff who deal with it say what they did. */
   flag(f, i, person) {
     const words = warning(`${flagName(f.kind)}: ${person} ${flagMeans(f.kind)} Raised `, time(f.raised), '.',
-      flagDetail(FLAG_DETAIL, f.detail));
+      flagDetail(FLAG_DETAIL, f.detail, theirs(this.p)));
     if (!can(this.ctx.me, 'fill_council_parts')) return words;
     const id = `flag-${i + 1}`;
     const form = h('form', { novalidate: true },
@@ -259,7 +288,7 @@ class PlanView {
     const comments = Array.isArray(this.p.comments) ? this.p.comments : [];
     const shown = new Set();
     const parts = sections.map((s, i) => {
-      const pages = pagesOf(s);
+      const pages = pagesOf(s, theirs(this.p));
       for (const pg of pages) shown.add(pg.page);
       return this.section(s, i, pages, comments);
     });
@@ -281,7 +310,7 @@ class PlanView {
       pages.length
         ? summaryList(pages.flatMap((pg) => pg.rows.map((row) => [row.label, [
           h('div', {}, row.value),
-          row.by ? h('p', { class: 'govuk-body-s app-by', text: `Written by: ${row.by}` }) : null,
+          row.by ? h('p', { class: 'govuk-body-s app-by' }, 'Written by: ', row.by) : null,
         ]])))
         : h('p', { class: 'govuk-body app-secondary', text: 'Not answered yet.' }),
       mine.length ? [h('h4', { class: 'govuk-heading-s', text: `Comments on ${title}` }), commentList(mine, pages)] : null,
@@ -527,7 +556,7 @@ class PlanView {
     const dis = p.person_disagreed;
     if (dis && dis.at) {
       rows.push(['The person said they do not agree', h('div', {}, time(dis.at),
-        dis.reason ? h('p', { class: 'govuk-body app-verbatim app-quote', text: String(dis.reason) }) : null)]);
+        dis.reason ? h('p', { class: 'govuk-body app-verbatim app-quote', ...theirs(p), text: String(dis.reason) }) : null)]);
     }
     const na = p.not_agreed;
     if (na && (na.reasons || na.safety)) {

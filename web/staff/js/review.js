@@ -3,10 +3,20 @@
 // person's circumstances or support networks changed, is everyone satisfied. The review confirms
 // the plan (it stays signed off) or reopens it for changes.
 
-import { h, backLink, textarea, choices, showError, clearErrors, summaryList, tag } from './dom.js';
-import { statusText, statusColour, reviewQuestions } from './words.js';
+import { h, backLink, textarea, choices, showError, clearErrors, summaryList, tag, theirs } from './dom.js';
+import { statusText, statusColour, reviewQuestions, FLAG_DETAIL } from './words.js';
 
 export const needs = 'complete_review';
+
+/** When the person asked for this review: why, in their own words and language. */
+function asked(p) {
+  const flags = p.type === 'plan' && Array.isArray(p.flags) ? p.flags : [];
+  const open = flags.filter((f) => f.kind === 'review' && f.open !== false && !f.closed && typeof f.detail === 'string' && f.detail.trim());
+  if (!open.length) return null;
+  return h('div', { class: 'govuk-inset-text', id: 'review-asked' },
+    h('p', { class: 'govuk-body', text: `The person asked for this review. ${FLAG_DETAIL}` }),
+    open.map((f) => h('p', { class: 'govuk-body app-verbatim app-quote', ...theirs(p), text: f.detail })));
+}
 
 export async function render(ctx, id) {
   const back = backLink(`#plan/${encodeURIComponent(id || '')}`, 'Back to the plan');
@@ -65,6 +75,7 @@ export async function render(ctx, id) {
   ctx.show(back,
     h('span', { class: 'govuk-caption-l', text: person || `Plan ${plan}` }),
     h('h1', { class: 'govuk-heading-l', text: 'Review the plan' }),
+    asked(p),
     h('p', { class: 'govuk-body', text: 'Talk with the person, and their carer and advocate if they have them. Write down what they say.' }),
     form);
   if (p.type !== 'plan') ctx.failed(p);

@@ -1,7 +1,7 @@
 // #versions/<id>: every frozen version of a plan (each sending, agreement and sign-off), and what
 // changed between any two of them, as a table of before and after.
 
-import { h, backLink, table, time } from './dom.js';
+import { h, backLink, table, time, theirs } from './dom.js';
 import { versionKind } from './words.js';
 
 export const needs = 'read_plan';
@@ -17,17 +17,21 @@ function select(id, text, list, chosen) {
       list.map((v) => h('option', { value: String(v.n), selected: v.n === chosen, text: label(v) }))));
 }
 
-function diffTable(changes, from, to) {
+/** The changes as a table; the person's own words (verbatim) in their language: d's (theirs()). */
+function diffTable(d, changes, from, to) {
   if (!changes.length) return h('p', { class: 'govuk-body', id: 'diff-none', text: `Nothing changed between version ${from} and version ${to}.` });
-  const cell = (t) => {
+  const cell = (t, attrs) => {
     if (t == null || t === '') return h('span', { class: 'app-secondary', text: 'Nothing' });
     if (typeof t === 'boolean') return t ? 'Yes' : 'No';
-    return h('span', { class: 'app-verbatim', text: typeof t === 'object' ? JSON.stringify(t) : String(t) });
+    return h('span', { class: 'app-verbatim', ...attrs, text: typeof t === 'object' ? JSON.stringify(t) : String(t) });
   };
-  return table(['Question', `Version ${from}`, `Version ${to}`], changes.map((c) => [
-    h('span', {}, c.label || c.section || '', c.section && c.label ? h('span', { class: 'govuk-body-s app-by', text: ` (${c.section})` }) : null),
-    cell(c.before), cell(c.after),
-  ]), { labelledby: 'diff-heading' });
+  return table(['Question', `Version ${from}`, `Version ${to}`], changes.map((c) => {
+    const attrs = c.verbatim ? theirs(d) : {};
+    return [
+      h('span', {}, c.label || c.section || '', c.section && c.label ? h('span', { class: 'govuk-body-s app-by', text: ` (${c.section})` }) : null),
+      cell(c.before, attrs), cell(c.after, attrs),
+    ];
+  }), { labelledby: 'diff-heading' });
 }
 
 export async function render(ctx, id) {
@@ -70,7 +74,7 @@ export async function render(ctx, id) {
     }
     ctx.clearMessages();
     const heading = h('h2', { class: 'govuk-heading-m', id: 'diff-heading', tabindex: '-1', text: `What changed from version ${from} to version ${to}` });
-    result.replaceChildren(heading, diffTable(Array.isArray(d.changes) ? d.changes : [], from, to));
+    result.replaceChildren(heading, diffTable(d, Array.isArray(d.changes) ? d.changes : [], from, to));
     if (moveFocus) heading.focus();
     else ctx.announce(heading.textContent);
   };

@@ -3,7 +3,10 @@
 
 // These are the server's words: the reply to `me` carries them (server/staff_words.c, from the
 // content), and app.js hands them here once. Only how a status looks (its colour) is the page's.
-let told = { status: [], review: [], managing: [], flags: [], roles: {}, review_kinds: {}, versions: {}, live: {} };
+let told = {
+  status: [], review: [], managing: [], flags: [], roles: {}, review_kinds: {}, versions: {}, live: {},
+  languages: [], language: '', interpreter: {},
+};
 
 /** Takes the words of the `me` reply (its `words` object). */
 export function setWords(words) {
@@ -13,6 +16,8 @@ export function setWords(words) {
   told = {
     status: list('status'), review: list('review'), managing: list('managing'), flags: list('flags'),
     roles: map('roles'), review_kinds: map('review_kinds'), versions: map('versions'), live: map('live'),
+    languages: list('languages'), language: typeof words.language === 'string' ? words.language : '',
+    interpreter: map('interpreter'),
   };
 }
 
@@ -96,4 +101,29 @@ export function actionText(a) {
 /** The words of news on the page ("title", "submitted", "missed"): live.js. */
 export function liveWord(k) {
   return own(told.live, k) || '';
+}
+
+// ---- the languages a person writes in (docs/staff.md, "Languages") ----
+
+/** Every language a person may write in, English first: [{ lang, name (in itself), english, dir }]. */
+export function languages() {
+  return told.languages;
+}
+
+/** A language as the choice of the letter's names it: "Welsh (Cymraeg)", "English". */
+export function languageChoice(l) {
+  const english = String(l.english || l.lang);
+  return l.name && l.name !== english ? `${english} (${l.name})` : english;
+}
+
+/** The word for a plan's language ("Language"). */
+export function languageWord() {
+  return told.language || 'Language';
+}
+
+/** The interpreter question's title ("Interpreter") and the person's answer in words: answer
+ * "yes", "no", or null (not answered). */
+export function interpreterWords(answer) {
+  const key = answer === 'yes' || answer === 'no' ? answer : 'none';
+  return { title: own(told.interpreter, 'title') || 'Interpreter', text: own(told.interpreter, key) || key };
 }
