@@ -47,6 +47,7 @@ let ownWords = [];     // the page's words: the person's own, most used first
 let privatePage = false; // the page's answers are private (a name, about being hurt)
 let parts = null;      // the panel's rows and keys
 let shownPage = null;  // the id of the page drawn last
+let reopenFor = '';    // the box the keyboard was open on when the language changed
 
 // ---- which boxes -----------------------------------------------------------------------------
 
@@ -489,6 +490,8 @@ export function onHello(m) {
   LAYOUTS.letters = rows;
   alphabet = new Set(rows.flat().join(''));
   if (panel && changed) { // another language: its letters and its words on every key
+    // open, it opens again on the same box when the same page comes back in the language
+    reopenFor = isOpen() && target ? target.id : '';
     close(false);
     panel.remove();
     panel = null;
@@ -508,7 +511,8 @@ export function pageShown(p) {
     JSON.stringify(p.items || []).includes('"private":true'));
   const samePage = !!p && shownPage === p.id;
   shownPage = p ? p.id : null;
-  const was = isOpen() && target ? target.id : '';
+  const was = (isOpen() && target ? target.id : '') || reopenFor;
+  reopenFor = '';
   decorate();
   const again = samePage && was ? document.getElementById(was) : null;
   if (again && typeable(again)) {
