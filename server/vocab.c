@@ -1,6 +1,8 @@
 /* vocab: words gathered from texts for word prediction (vocab.h). */
 #include "vocab.h"
 
+#include "utf8.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,8 +49,9 @@ void vocab_free(vocab *v)
 }
 
 /* How many bytes the letter at t takes: an ASCII letter, or a character from U+00C0 (where
- * Latin-1's letters start) that is not punctuation or a symbol (U+2000 to U+2BFF, the
- * multiplication and division signs); 0 for anything else. t is valid UTF-8. */
+ * Latin-1's letters start) that belongs in a word (utf8_is_word_char: not the marks that end a
+ * sentence in Urdu, Arabic or Bengali, not their commas, not quotes or dashes) and is not a symbol
+ * (U+2000 to U+2BFF); 0 for anything else. t is valid UTF-8. */
 static size_t letter_len(const unsigned char *t)
 {
 	unsigned cp;
@@ -56,24 +59,8 @@ static size_t letter_len(const unsigned char *t)
 
 	if (*t < 0x80)
 		return (*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z');
-	if ((*t & 0xe0) == 0xc0) {
-		cp = *t & 0x1fu;
-		len = 2;
-	} else if ((*t & 0xf0) == 0xe0) {
-		cp = *t & 0x0fu;
-		len = 3;
-	} else if ((*t & 0xf8) == 0xf0) {
-		cp = *t & 0x07u;
-		len = 4;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < len; i++) {
-		if ((t[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (t[i] & 0x3fu);
-	}
-	if (cp < 0xc0 || cp == 0xd7 || cp == 0xf7 || (cp >= 0x2000 && cp <= 0x2bff))
+	cp = utf8_decode((const char *)t, &len);
+	if (len < 2 || cp < 0xc0 || (cp >= 0x2000 && cp <= 0x2bff) || !utf8_is_word_char(cp))
 		return 0;
 	return len;
 }
