@@ -455,6 +455,48 @@ static void a_new_plan_should_keep_the_language_it_was_started_in(void)
 	fixture_close(&f);
 }
 
+static void the_words_offered_for_typing_should_be_the_languages_without_their_marks(void)
+{
+	fixture f;
+	fake_conn fc = {.n = 0};
+	kiosk_session *s;
+
+	CHECK(fixture_open(&f, (message_io){fake_send, NULL}, NULL) == 0);
+	s = kiosk_session_open(f.p, &fc, "127.0.0.1");
+	for (size_t i = 0; i < languages_count(langs); i++) {
+		const char *lang = content_lang(languages_at(langs, i));
+		char msg[128];
+		cJSON *hello;
+		const cJSON *w;
+		int words = 0, marked = 0;
+
+		fake_reset(&fc);
+		snprintf(msg, sizeof(msg), "{\"type\":\"language\",\"seq\":1,\"lang\":\"%s\"}",
+			 lang);
+		handle(s, msg);
+		hello = sent(&fc, 0);
+		CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(hello, "lang")), lang);
+		cJSON_ArrayForEach(w, cJSON_GetObjectItem(hello, "words"))
+		{
+			const char *t = cJSON_GetStringValue(w);
+
+			words++;
+			if (t &&
+			    (strstr(t, "؟") || strstr(t, "۔") || strstr(t, "،") || strstr(t, "।") ||
+			     strchr(t, '.') || strchr(t, ',') || strchr(t, '?'))) {
+				if (!marked++)
+					fprintf(stderr, "    %s offers \"%s\"\n", lang, t);
+			}
+		}
+		CHECK(words > 100);
+		CHECK(marked == 0);
+		cJSON_Delete(hello);
+	}
+	kiosk_session_close(s);
+	fake_reset(&fc);
+	fixture_close(&f);
+}
+
 /* ---- narration in the session's language ---- */
 
 static int wake_fds[2] = {-1, -1};
@@ -972,6 +1014,7 @@ int main(void)
 	RUN(the_plan_should_keep_the_language_and_open_in_it_with_the_code);
 	RUN(a_language_chosen_on_this_visit_should_win_over_the_plans);
 	RUN(a_new_plan_should_keep_the_language_it_was_started_in);
+	RUN(the_words_offered_for_typing_should_be_the_languages_without_their_marks);
 	RUN(hello_should_give_the_voices_labels_in_the_language);
 	RUN(narration_should_read_the_language_chosen);
 	RUN(reading_ahead_should_start_with_the_start_language_and_add_each_one_chosen);
