@@ -432,6 +432,37 @@ static void a_language_chosen_on_this_visit_should_win_over_the_plans(void)
 	fixture_close(&f);
 }
 
+static void a_plan_kept_in_a_language_not_offered_should_keep_it(void)
+{
+	char err[1024];
+	languages *some = languages_load(EASYREAD, "cy", PICTURES, err, sizeof(err));
+	fixture f;
+	fake_conn fc = {.n = 0};
+	kiosk_session *s;
+
+	CHECK(some != NULL);
+	if (!some)
+		return;
+	/* a plan written in Urdu, opened on a kiosk that offers English and Welsh only */
+	CHECK(fixture_open(&f, (message_io){fake_send, NULL}, NULL) == 0);
+	CHECK(kiosk_set_languages(f.p, some, NULL) == 0);
+	CHECK(store_plan_set_lang(f.st, f.plan, "ur") == 0);
+	s = kiosk_session_open(f.p, &fc, "127.0.0.1");
+	type_code(&f, s, &fc, f.code);
+	CHECK(fc.n == 1); /* the page, in English: no other hello */
+	CHECK(!strncmp(what(&fc, 0), "page ", 5));
+	CHECK_STR(title_of(&fc, 0), title_in("en-GB", what(&fc, 0) + 5));
+	CHECK_STR(plan_lang(&f, f.plan), "ur"); /* nobody chose English */
+	/* choosing one there keeps it */
+	handle(s, "{\"type\":\"language\",\"seq\":3,\"lang\":\"cy\"}");
+	CHECK(flush(&f) == 0);
+	CHECK_STR(plan_lang(&f, f.plan), "cy");
+	kiosk_session_close(s);
+	fake_reset(&fc);
+	fixture_close(&f);
+	languages_free(some);
+}
+
 static void a_new_plan_should_keep_the_language_it_was_started_in(void)
 {
 	fixture f;
@@ -1013,6 +1044,7 @@ int main(void)
 	RUN(a_language_that_is_not_offered_should_get_the_plain_error_and_change_nothing);
 	RUN(the_plan_should_keep_the_language_and_open_in_it_with_the_code);
 	RUN(a_language_chosen_on_this_visit_should_win_over_the_plans);
+	RUN(a_plan_kept_in_a_language_not_offered_should_keep_it);
 	RUN(a_new_plan_should_keep_the_language_it_was_started_in);
 	RUN(the_words_offered_for_typing_should_be_the_languages_without_their_marks);
 	RUN(hello_should_give_the_voices_labels_in_the_language);
