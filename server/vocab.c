@@ -51,7 +51,7 @@ void vocab_free(vocab *v)
 /* How many bytes the letter at t takes: an ASCII letter, or a character from U+00C0 (where
  * Latin-1's letters start) that belongs in a word (utf8_is_word_char: not the marks that end a
  * sentence in Urdu, Arabic or Bengali, not their commas, not quotes or dashes) and is not a symbol
- * (U+2000 to U+2BFF); 0 for anything else. t is valid UTF-8. */
+ * (U+2070 to U+2BFF); 0 for anything else. t is valid UTF-8. */
 static size_t letter_len(const unsigned char *t)
 {
 	unsigned cp;
@@ -60,7 +60,7 @@ static size_t letter_len(const unsigned char *t)
 	if (*t < 0x80)
 		return (*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z');
 	cp = utf8_decode((const char *)t, &len);
-	if (len < 2 || cp < 0xc0 || (cp >= 0x2000 && cp <= 0x2bff) || !utf8_is_word_char(cp))
+	if (len < 2 || cp < 0xc0 || !utf8_is_word_char(cp) || (cp >= 0x2070 && cp <= 0x2bff))
 		return 0;
 	return len;
 }

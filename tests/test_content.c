@@ -1520,6 +1520,24 @@ static const char *hard_found(const content *c, const char *text, char *out, siz
 	return out;
 }
 
+static void a_hard_word_written_with_a_zero_width_joiner_should_be_one_word(void)
+{
+	char err[ERR_LEN], path[512];
+	copy t;
+	int n;
+
+	/* Bengali "র‍্যাম্প" (ramp): ra, a zero-width joiner, then the ya-phala */
+	CHECK(copy_make_lang(&t, "bn") == 0);
+	copy_path(&t, "hard-words.txt", path, sizeof(path));
+	CHECK(append_line(&t, "hard-words.txt", "word: র\xe2\x80\x8d্যাম্প") > 0);
+	CHECK(append_line(&t, "hard-words.txt", "means: ঢালু পথ।") > 0);
+	n = append_line(&t, "01-welcome.txt", "say: এখানে একটি র\xe2\x80\x8d্যাম্প আছে।");
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("01-welcome.txt", n));
+	CHECK_HAS(err, "is a hard word");
+	copy_remove(&t);
+}
+
 static void a_romanian_hard_word_with_a_capital_should_be_found_and_explained(void)
 {
 	char err[ERR_LEN], found[256];
@@ -1676,6 +1694,7 @@ int main(void)
 	RUN(content_should_refuse_cards_on_a_page_that_takes_no_words);
 	RUN(content_longest_sentence_should_end_a_sentence_at_the_danda_and_urdu_and_arabic_marks);
 	RUN(content_should_count_sentences_in_bengali_between_dandas);
+	RUN(a_hard_word_written_with_a_zero_width_joiner_should_be_one_word);
 	RUN(a_romanian_hard_word_with_a_capital_should_be_found_and_explained);
 	RUN(an_arabic_hard_word_should_be_found_and_explained);
 	RUN(an_arabic_word_inside_a_longer_word_should_not_be_a_use_of_it);

@@ -223,6 +223,7 @@ static void lower_should_know_the_capitals_of_welsh_polish_and_romanian(void)
 	CHECK_STR(lower_of("ȘȚĂÎÂ", out, sizeof(out)), "șțăîâ");
 	CHECK_STR(lower_of("ÀÉÑÖØÞ", out, sizeof(out)), "àéñöøþ");
 	CHECK_STR(lower_of("ÎNGRIJITORUL", out, sizeof(out)), "îngrijitorul");
+	CHECK_STR(lower_of("ẀẂẄỲÝŸ", out, sizeof(out)), "ẁẃẅỳýÿ"); /* Welsh w and y, any accent */
 	/* small letters stay small, and a capital's small letter is not made smaller again */
 	CHECK_STR(lower_of("ŵŷąłńśźżșțăîâ", out, sizeof(out)), "ŵŷąłńśźżșțăîâ");
 	/* the multiplication sign sits among Latin-1's capitals but is not one; ß has none */
@@ -250,6 +251,10 @@ static void word_chars_should_hold_the_marks_of_arabic_and_bengali(void)
 	CHECK(word_char("\xe0\xa6\x82")); /* Bengali anusvara */
 	CHECK(word_char("\xe0\xa8\xbe")); /* Gurmukhi vowel sign aa */
 	CHECK(word_char("م") && word_char("ব") && word_char("ਪ"));
+	/* the zero-width joiner and non-joiner shape letters inside a word (Bengali "র‍্যা")
+	 */
+	CHECK(word_char("\xe2\x80\x8d") && word_char("\xe2\x80\x8c"));
+	CHECK(!word_char("\xe2\x80\x8b")); /* but a zero-width space is a space */
 }
 
 static void word_chars_should_not_hold_the_marks_between_words(void)

@@ -131,6 +131,9 @@ static void vocab_should_leave_the_marks_of_other_scripts_out_of_words(void)
 	}
 	/* "ہیں" twice, "আছি" twice: each once, the more used first */
 	CHECK(vocab_count(v) == 10);
+	/* a zero-width joiner is inside a word (Bengali "র‍্যাম্প") */
+	CHECK(vocab_add_text(v, "একটি র\xe2\x80\x8d্যাম্প।") == 0);
+	CHECK_STR(vocab_find(v, "র\xe2\x80\x8d্যাম্প"), "র\xe2\x80\x8d্যাম্প");
 	vocab_free(v);
 }
 
