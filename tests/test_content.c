@@ -1471,6 +1471,10 @@ content_longest_sentence_should_end_a_sentence_at_the_danda_and_urdu_and_arabic_
 	/* with the end in bold, or before a closing quote */
 	CHECK(content_longest_sentence("আমি **বাড়িতে**। তুমি কোথায়?") == 2);
 	CHECK(content_longest_sentence("“আমি বাড়িতে।” তুমি কোথায়?") == 2);
+	CHECK(content_longest_sentence("«كلمة كلمة.» كلمة كلمة كلمة؟") == 3);
+	CHECK(content_longest_sentence("Powiedz «Tak.» Albo nie.") == 2);
+	/* an angle quote on its own is not a word */
+	CHECK(content_longest_sentence("Powiedz « Tak » albo nie.") == 4);
 }
 
 static void content_should_count_sentences_in_bengali_between_dandas(void)
