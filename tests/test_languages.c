@@ -343,6 +343,16 @@ static int lines_read(const tree *t, const char *lang, const char *file, lines *
 	return 0;
 }
 
+static void lines_free(lines *ls)
+{
+	for (size_t i = 0; i < ls->n; i++)
+		free(ls->v[i]);
+	free(ls->v);
+	ls->v = NULL;
+	ls->n = 0;
+}
+
+/* Writes ls over the file (a NULL line is left out) and frees it. */
 static int lines_write(const tree *t, const char *lang, const char *file, lines *ls)
 {
 	char path[512];
@@ -368,12 +378,10 @@ static int line_of(const tree *t, const char *lang, const char *file, const char
 
 	if (lines_read(t, lang, file, &ls))
 		return 0;
-	for (size_t i = 0; i < ls.n; i++) {
-		if (!n && strncmp(ls.v[i], start, strlen(start)) == 0)
+	for (size_t i = 0; i < ls.n && !n; i++)
+		if (strncmp(ls.v[i], start, strlen(start)) == 0)
 			n = (int)i + 1;
-		free(ls.v[i]);
-	}
-	free(ls.v);
+	lines_free(&ls);
 	if (!n)
 		fprintf(stderr, "    no line of %s/%s starts with \"%s\"\n", lang, file, start);
 	return n;
@@ -576,7 +584,7 @@ static void a_translation_with_a_page_moved_to_another_part_should_be_refused(vo
 	/* the last page of "About me" moved to the start of the next part */
 	CHECK(lines_read(&t, "en-GB", "04-about-me.txt", &ls) == 0);
 	CHECK(page_lines(&ls, "interpreter", &from, &to) == 0 && to == ls.n);
-	lines_write(&t, "en-GB", "04-about-me.txt", &ls);
+	lines_free(&ls);
 	CHECK(move_page(&t, "cy", "04-about-me.txt", "interpreter", "05-what-matters.txt",
 			"page:") == 0);
 	n = line_of(&t, "cy", "05-what-matters.txt", "page: interpreter");
