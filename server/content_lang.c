@@ -125,10 +125,6 @@ static const char *page_differs(const content_page *e, const content_page *t)
 	for (size_t i = 0; i < e->noptions; i++)
 		if (strcmp(e->options[i].value, t->options[i].value))
 			return "has an option that English does not have (compare the values)";
-	for (size_t i = 0; i < e->ncards; i++)
-		if (strcmp(e->cards[i].id, t->cards[i].id) ||
-		    strcmp(e->cards[i].picture, t->cards[i].picture))
-			return "has a card that is not as in English (its name or picture)";
 	for (size_t i = 0; i < e->nfields; i++)
 		if (strcmp(e->fields[i].name, t->fields[i].name) ||
 		    e->fields[i].type != t->fields[i].type)
@@ -139,6 +135,25 @@ static const char *page_differs(const content_page *e, const content_page *t)
 		    strcmp(e->conds[i].value, t->conds[i].value))
 			return "has a show-if line that is not as in English";
 	return NULL;
+}
+
+/* The cards of translated page t are English page e's, in the same order with the same pictures:
+ * 0, or -1 at the first card that is not (a page may have many: its own line is named). */
+static int cards_differ(parser *p, const content_page *e, const content_page *t)
+{
+	for (size_t i = 0; i < e->ncards; i++) {
+		const content_card *ek = &e->cards[i], *tk = &t->cards[i];
+
+		if (strcmp(ek->id, tk->id) == 0 && strcmp(ek->picture, tk->picture) == 0)
+			continue;
+		p->path = t->file;
+		p->line = tk->line;
+		return content_fail(p,
+				    "the card '%s' of page '%s' is not as in English, where it is "
+				    "'%s | %s' (its name and picture; %s:%d)",
+				    tk->id, t->id, ek->id, ek->picture, e->file, ek->line);
+	}
+	return 0;
 }
 
 static const named *named_find(const named *arr, size_t n, const char *name)
@@ -253,6 +268,8 @@ int content_same_shape(const content *en, const content *tr, char *err, size_t e
 					    tr->pages[i].id, why, en->pages[i].file,
 					    en->pages[i].line, en->pages[i].id);
 		}
+		if (cards_differ(&p, &en->pages[i], &tr->pages[i]))
+			return -1;
 	}
 	if (en->npages != tr->npages)
 		return content_fail(&p, "there are %zu pages; English has %zu", tr->npages,

@@ -68,15 +68,16 @@ static int is_name(const char *s, const char *extra)
 static const char *const sentence_ends[] = {"\xD8\x9F", "\xDB\x94", "\xE0\xA5\xA4"};
 
 /* A non-ASCII character that is punctuation, not part of a word: dashes, quotes, ellipsis,
- * bullets (U+2000 to U+206F), the pound sign on its own, the Arabic comma (U+060C) and the
- * sentence ends above. Sets *n to its length in bytes. */
+ * bullets (U+2000 to U+206F), the pound sign on its own, the angle quotes « and », the Arabic
+ * comma (U+060C) and the sentence ends above. Sets *n to its length in bytes. */
 static int is_symbol(const unsigned char *s, size_t *n)
 {
 	if (s[0] == 0xE2 && (s[1] == 0x80 || s[1] == 0x81) && s[2]) {
 		*n = 3;
 		return 1;
 	}
-	if ((s[0] == 0xC2 && s[1] == 0xA3) || (s[0] == 0xD8 && s[1] == 0x8C)) {
+	if ((s[0] == 0xC2 && (s[1] == 0xA3 || s[1] == 0xAB || s[1] == 0xBB)) ||
+	    (s[0] == 0xD8 && s[1] == 0x8C)) {
 		*n = 2;
 		return 1;
 	}
@@ -111,6 +112,8 @@ static int ends_sentence(const char *word, size_t len)
 			   (unsigned char)word[len - 2] == 0x80 &&
 			   (ch == 0x99 || ch == 0x9D)) { /* ’ ” */
 			len -= 3;
+		} else if (len >= 2 && (unsigned char)word[len - 2] == 0xC2 && ch == 0xBB) { /* » */
+			len -= 2;
 		} else {
 			for (size_t i = 0; i < sizeof(sentence_ends) / sizeof(*sentence_ends); i++)
 				if (ends_with(word, len, sentence_ends[i]))

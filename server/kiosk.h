@@ -101,7 +101,7 @@ void kiosk_set_alerts(kiosk *p, alerts *al);
  * for every voice at normal speed, a few at a time in the background. Another language's texts
  * are read ahead the first time someone chooses it, or at once after kiosk_read_ahead_all. */
 void kiosk_prerender(kiosk *p);
-/* Reads every language ahead, not only those chosen (`--read-ahead all`, and the benchmark). */
+/* Reads every language ahead, not only those chosen. */
 void kiosk_read_ahead_all(kiosk *p);
 /* How far that has got: texts done and texts in all, of the languages being read ahead. */
 void kiosk_prerender_progress(const kiosk *p, size_t *done, size_t *total);

@@ -68,8 +68,10 @@ struct kiosk {
 		size_t nitems;
 		size_t lang_end[LANGUAGES_MAX]; /* items of language i end here */
 		int wanted[LANGUAGES_MAX];	/* read this language ahead */
+		/* how many of language i's items, once per voice, went to the narrator */
+		size_t lang_next[LANGUAGES_MAX];
 		char **owned; /* messages filled in for reading ahead: freed with the kiosk */
-		size_t nowned, next, done, total;
+		size_t nowned, done, total;
 		int outstanding;
 	} pre;
 	kiosk_stats stats;
@@ -107,6 +109,8 @@ int kiosk_is_fixed(const kiosk *p, const char *text);
 void kiosk_read_ahead_pump(kiosk *p);
 /* Language lang is chosen: read it ahead too, if it is not already. */
 void kiosk_read_ahead_want(kiosk *p, size_t lang);
+/* How many texts (once per voice) have gone to the narrator to be read ahead. */
+size_t kiosk_read_ahead_handed(const kiosk *p);
 
 /* The session reads language lang (a place in p->langs) from now on. */
 void kiosk_session_set_lang(kiosk_session *s, size_t lang);

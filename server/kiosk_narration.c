@@ -638,5 +638,5 @@ void kiosk_set_narrator(kiosk *p, narrator *n)
 {
 	p->nar = n;
 	if (!n)
-		p->pre.total = p->pre.next; /* nothing more to read */
+		p->pre.total = kiosk_read_ahead_handed(p); /* nothing more to read */
 }

@@ -212,7 +212,8 @@ static void keep_managing(void *ctx, const store_plan_detail *d)
 
 /* The plan's language: the one the person chose on this visit wins, and is kept with the plan;
  * otherwise the page turns to the language the plan was written in (a new hello, before the
- * page). Unacknowledged, like the last page. */
+ * page), and a plan kept in a language this server does not offer keeps it (nobody chose
+ * another). A plan with none kept takes the page's. Unacknowledged, like the last page. */
 static int adopt_language(kiosk_session *s, const store_plan *pl)
 {
 	int kept = pl->lang[0] ? languages_index(s->p->langs, pl->lang) : -1;
@@ -224,6 +225,8 @@ static int adopt_language(kiosk_session *s, const store_plan *pl)
 		}
 		return 0;
 	}
+	if (!s->lang_chosen && pl->lang[0])
+		return 0;
 	if (strcmp(pl->lang, content_lang(s->c)) != 0 &&
 	    store_plan_set_lang(s->p->st, s->plan, content_lang(s->c)))
 		return kiosk_fail(s, "server");

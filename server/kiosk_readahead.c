@@ -37,40 +37,42 @@ static size_t voice_count(const kiosk *p)
 	return p->nar ? voices_count(narrator_voices(p->nar)) : 0;
 }
 
-/* The language whose items hold place i of the reading (each language's items are read once per
- * voice, a voice at a time: eSpeak changes voice as little as it can). */
-static size_t language_at(const kiosk *p, size_t i, size_t nv)
+/* The first language to read ahead now: wanted, with texts not yet handed to the narrator (each
+ * language's items are read once per voice, a voice at a time: eSpeak changes voice as little as
+ * it can); languages_count when there is none. Each language keeps its own place, so a language
+ * chosen later never sends the reading back over one already read. */
+static size_t language_to_read(const kiosk *p, size_t nv)
 {
 	size_t lang = 0;
 
-	while (lang + 1 < languages_count(p->langs) && i >= p->pre.lang_end[lang] * nv)
-		lang++;
+	for (; lang < languages_count(p->langs); lang++) {
+		size_t from = lang ? p->pre.lang_end[lang - 1] : 0;
+
+		if (p->pre.wanted[lang] &&
+		    p->pre.lang_next[lang] < (p->pre.lang_end[lang] - from) * nv)
+			break;
+	}
 	return lang;
 }
 
 void kiosk_read_ahead_pump(kiosk *p)
 {
 	const voices *v = p->nar ? narrator_voices(p->nar) : NULL;
-	size_t nv = voice_count(p);
+	size_t nv = voice_count(p), lang;
 
 	while (v && nv && p->pre.outstanding < PRERENDER_AT_ONCE &&
-	       p->pre.next < p->pre.nitems * nv) {
-		size_t lang = language_at(p, p->pre.next, nv);
+	       (lang = language_to_read(p, nv)) < languages_count(p->langs)) {
 		size_t from = lang ? p->pre.lang_end[lang - 1] : 0,
 		       len = p->pre.lang_end[lang] - from;
-		size_t offset = p->pre.next - from * nv;
+		size_t offset = p->pre.lang_next[lang];
 		const voice_profile *vp = voices_at(v, offset / len);
 		char err[64];
 
-		if (!p->pre.wanted[lang]) { /* not chosen yet: on to the next language */
-			p->pre.next = p->pre.lang_end[lang] * nv;
-			continue;
-		}
 		/* (one already in the cache from an earlier start comes back at once) */
 		if (narrator_say(p->nar, p, 0, vp->name, "normal", &p->speech[lang],
 				 p->pre.items[from + offset % len].text, 0, err, sizeof(err)))
 			break; /* busy: try again when something finishes */
-		p->pre.next++;
+		p->pre.lang_next[lang]++;
 		p->pre.outstanding++;
 	}
 }
@@ -259,7 +261,7 @@ void kiosk_prerender(kiosk *p)
 	}
 	list_fixed_texts(p);
 	p->pre.wanted[p->start_lang] = 1;
-	p->pre.next = 0;
+	memset(p->pre.lang_next, 0, sizeof(p->pre.lang_next));
 	count_total(p);
 	kiosk_read_ahead_pump(p);
 }
@@ -272,8 +274,6 @@ void kiosk_read_ahead_want(kiosk *p, size_t lang)
 	if (!p->nar || !p->pre.texts)
 		return; /* kiosk_prerender reads it */
 	count_total(p);
-	if (p->pre.next > (lang ? p->pre.lang_end[lang - 1] : 0) * voice_count(p))
-		p->pre.next = (lang ? p->pre.lang_end[lang - 1] : 0) * voice_count(p);
 	kiosk_read_ahead_pump(p);
 }
 
@@ -281,6 +281,15 @@ void kiosk_read_ahead_all(kiosk *p)
 {
 	for (size_t i = 0; i < languages_count(p->langs); i++)
 		kiosk_read_ahead_want(p, i);
+}
+
+size_t kiosk_read_ahead_handed(const kiosk *p)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < LANGUAGES_MAX; i++)
+		n += p->pre.lang_next[i];
+	return n;
 }
 
 void kiosk_prerender_progress(const kiosk *p, size_t *done, size_t *total)

@@ -130,6 +130,10 @@ unsigned utf8_lower(unsigned cp)
 	/* ...but from L with a stroke (Polish) to N, and the Zs, the small letter first */
 	if (((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E)) && cp % 2 == 1)
 		return cp + 1;
+	/* Latin Extended Additional: Welsh w and y with a grave, an acute or a diaeresis, in
+	 * pairs, the capital first */
+	if (((cp >= 0x1E00 && cp <= 0x1E95) || (cp >= 0x1EA0 && cp <= 0x1EFF)) && cp % 2 == 0)
+		return cp + 1;
 	return cp == 0x178 ? 0xFF : cp;
 }
 
@@ -138,6 +142,8 @@ int utf8_is_word_char(unsigned cp)
 	if (cp < 0x80)
 		return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
 		       (cp >= '0' && cp <= '9');
+	if (cp == 0x200C || cp == 0x200D) /* zero-width (non-)joiners: inside Bengali, Urdu words */
+		return 1;
 	return !is_space(cp) && !(cp >= 0xA1 && cp <= 0xBF) && cp != 0xD7 && cp != 0xF7 &&
 	       !(cp >= 0x2000 && cp <= 0x206F) && /* dashes, quotes, bullets */
 	       cp != 0x060C && cp != 0x061B && cp != 0x061F && cp != 0x06D4 && /* Arabic, Urdu */

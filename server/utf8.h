@@ -17,11 +17,13 @@ unsigned utf8_decode(const char *s, size_t *len);
 /* Writes cp as UTF-8 into out (room for 4 bytes); its length in bytes. */
 size_t utf8_encode(unsigned cp, char *out);
 /* cp as a small letter, for the letters of the languages Plan Aloud is written in (ASCII,
- * Latin-1, Latin Extended-A: Welsh, Polish; Romanian's s and t with a comma); other code points,
- * and scripts without capitals, as they are. */
+ * Latin-1, Latin Extended-A: Welsh, Polish; Romanian's s and t with a comma; Latin Extended
+ * Additional: Welsh's w and y with a grave or an acute); other code points, and scripts without
+ * capitals, as they are. */
 unsigned utf8_lower(unsigned cp);
 /* 1 if cp belongs in a word: a letter, a digit, or a mark of any script (Arabic vowel marks,
- * Bengali and Gurmukhi vowel signs); 0 for spaces, punctuation and symbols. */
+ * Bengali and Gurmukhi vowel signs), or a zero-width joiner or non-joiner; 0 for spaces,
+ * punctuation and symbols. */
 int utf8_is_word_char(unsigned cp);
 
 #endif

@@ -49,20 +49,18 @@ void vocab_free(vocab *v)
 }
 
 /* How many bytes the letter at t takes: an ASCII letter, or a character from U+00C0 (where
- * Latin-1's letters start) that belongs in a word in any script (utf8_is_word_char: letters
- * and marks, not punctuation such as the danda or the Arabic comma, nor symbols); 0 for
- * anything else. t is valid UTF-8. */
+ * Latin-1's letters start) that belongs in a word (utf8_is_word_char: not the marks that end a
+ * sentence in Urdu, Arabic or Bengali, not their commas, not quotes or dashes) and is not a symbol
+ * (U+2070 to U+2BFF); 0 for anything else. t is valid UTF-8. */
 static size_t letter_len(const unsigned char *t)
 {
-	size_t len;
 	unsigned cp;
+	size_t len;
 
 	if (*t < 0x80)
 		return (*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z');
-	if ((*t & 0xc0) == 0x80 || *t >= 0xf8)
-		return 0;
 	cp = utf8_decode((const char *)t, &len);
-	if (len == 1 || cp < 0xc0 || !utf8_is_word_char(cp))
+	if (len < 2 || cp < 0xc0 || !utf8_is_word_char(cp) || (cp >= 0x2070 && cp <= 0x2bff))
 		return 0;
 	return len;
 }

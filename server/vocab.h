@@ -19,7 +19,8 @@ vocab *vocab_new(size_t max);
 /* NULL: nothing. */
 void vocab_free(vocab *v);
 /* Adds each word of text (NUL-terminated UTF-8; borrowed, copied): a run of letters (ASCII
- * letters, any non-ASCII character, an apostrophe between letters) of VOCAB_WORD_MIN to
+ * letters, any non-ASCII character that belongs in a word, an apostrophe between letters) of
+ * VOCAB_WORD_MIN to
  * VOCAB_WORD_MAX bytes, ASCII letters made small. A word already there counts once more.
  * 0, or -1 when memory runs out (the words before stay). */
 int vocab_add_text(vocab *v, const char *text);

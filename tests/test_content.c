@@ -3,6 +3,7 @@
 #include "check.h"
 
 #include "content.h"
+#include "content_words.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -348,6 +349,7 @@ typedef struct copy {
 	char root[64];
 	char easyread[128];
 	char lang[160];
+	char tag[16]; /* the language copied: "en-GB" unless copy_make_lang said another */
 } copy;
 
 static char *read_all(const char *path, size_t *len)
@@ -436,21 +438,29 @@ static void remove_dir_files(const char *dir)
 	closedir(d);
 }
 
-/* Copies easyread/ (the codewords and the en-GB files) into a new temporary folder. */
-static int copy_make(copy *t)
+/* Copies easyread/ (the codewords and one language's files) into a new temporary folder. */
+static int copy_make_lang(copy *t, const char *tag)
 {
-	char words[256];
+	char words[256], from[256];
 
+	snprintf(t->tag, sizeof(t->tag), "%s", tag);
 	snprintf(t->root, sizeof(t->root), "/tmp/planaloud-content-XXXXXX");
 	if (!mkdtemp(t->root))
 		return -1;
 	snprintf(t->easyread, sizeof(t->easyread), "%s/easyread", t->root);
-	snprintf(t->lang, sizeof(t->lang), "%s/en-GB", t->easyread);
+	snprintf(t->lang, sizeof(t->lang), "%s/%s", t->easyread, tag);
 	snprintf(words, sizeof(words), "%s/codewords.txt", t->easyread);
+	snprintf(from, sizeof(from), "%s/%s", EASYREAD, tag);
 	if (mkdir(t->easyread, 0700) || mkdir(t->lang, 0700) ||
 	    copy_file(EASYREAD "/codewords.txt", words))
 		return -1;
-	return copy_dir_files(EASYREAD "/en-GB", t->lang);
+	return copy_dir_files(from, t->lang);
+}
+
+/* The same with the English files. */
+static int copy_make(copy *t)
+{
+	return copy_make_lang(t, "en-GB");
 }
 
 static void copy_remove(copy *t)
@@ -569,7 +579,7 @@ static int copy_refused(const copy *t, char *err)
 	content *c;
 
 	err[0] = '\0';
-	c = content_load(t->easyread, "en-GB", PICTURES, err, ERR_LEN);
+	c = content_load(t->easyread, t->tag, PICTURES, err, ERR_LEN);
 	if (c) {
 		content_free(c);
 		return 0;
@@ -1419,6 +1429,204 @@ static void content_should_refuse_cards_on_a_page_that_takes_no_words(void)
 	copy_remove(&t);
 }
 
+/* ---- other scripts: where their sentences end, and their hard words ---- */
+
+/* n words, each `word`, with `mark` after the last, into out. */
+static const char *sentence_of(const char *word, int n, const char *mark, char *out, size_t len)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < n && used < len; i++)
+		used += (size_t)snprintf(out + used, len - used, "%s%s%s", i ? " " : "", word,
+					 i == n - 1 ? mark : "");
+	return out;
+}
+
+/* Two sentences of 10 and 8 words, each ending in mark (after its last word, or apart from it
+ * after a space): the longest is 10 words, not 18. */
+static int ends_sentences(const char *word, const char *mark, int apart)
+{
+	char a[512], b[512], both[1100], m[16];
+
+	snprintf(m, sizeof(m), "%s%s", apart ? " " : "", mark);
+	sentence_of(word, 10, m, a, sizeof(a));
+	sentence_of(word, 8, m, b, sizeof(b));
+	snprintf(both, sizeof(both), "%s %s", a, b);
+	return content_longest_sentence(both) == 10 && content_longest_sentence(a) == 10;
+}
+
+static void
+content_longest_sentence_should_end_a_sentence_at_the_danda_and_urdu_and_arabic_marks(void)
+{
+	CHECK(ends_sentences("কথা", "।", 0)); /* Bengali, the danda */
+	CHECK(ends_sentences("কথা", "।", 1)); /* with a space before it */
+	CHECK(ends_sentences("ਗੱਲ", "।", 0));  /* Punjabi in Gurmukhi */
+	CHECK(ends_sentences("بات", "۔", 0)); /* Urdu, its full stop */
+	CHECK(ends_sentences("بات", "۔", 1));
+	CHECK(ends_sentences("كلمة", "؟", 0)); /* Arabic, its question mark */
+	CHECK(ends_sentences("كلمة", "؟", 1));
+	/* the Arabic comma does not end one, and is not a word */
+	CHECK(content_longest_sentence("كلمة كلمة، كلمة كلمة؟") == 4);
+	/* with the end in bold, or before a closing quote */
+	CHECK(content_longest_sentence("আমি **বাড়িতে**। তুমি কোথায়?") == 2);
+	CHECK(content_longest_sentence("“আমি বাড়িতে।” তুমি কোথায়?") == 2);
+	CHECK(content_longest_sentence("«كلمة كلمة.» كلمة كلمة كلمة؟") == 3);
+	CHECK(content_longest_sentence("Powiedz «Tak.» Albo nie.") == 2);
+	/* an angle quote on its own is not a word */
+	CHECK(content_longest_sentence("Powiedz « Tak » albo nie.") == 4);
+}
+
+static void content_should_count_sentences_in_bengali_between_dandas(void)
+{
+	char err[ERR_LEN], line[1200], a[512], b[512];
+	copy t;
+	int n;
+
+	/* 16 words with one danda at the end: refused */
+	CHECK(copy_make_lang(&t, "bn") == 0);
+	snprintf(line, sizeof(line), "say: %s", sentence_of("কথা", 16, "।", a, sizeof(a)));
+	n = append_line(&t, "01-welcome.txt", line);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("01-welcome.txt", n));
+	CHECK_HAS(err, "this sentence has 16 words");
+	copy_remove(&t);
+	/* the same words as two sentences: fine */
+	CHECK(copy_make_lang(&t, "bn") == 0);
+	snprintf(line, sizeof(line), "say: %s %s", sentence_of("কথা", 8, "।", a, sizeof(a)),
+		 sentence_of("কথা", 8, "।", b, sizeof(b)));
+	CHECK(append_line(&t, "01-welcome.txt", line) > 0);
+	CHECK(copy_refused(&t, err) == 0);
+	CHECK_STR(err, "");
+	copy_remove(&t);
+}
+
+/* The hard word of c's list whose first form is word, or NULL. */
+static const content_hard_word *hard_word(const content *c, const char *word)
+{
+	for (size_t i = 0; i < content_hard_word_count(c); i++)
+		if (strcmp(content_hard_word_at(c, i)->forms[0], word) == 0)
+			return content_hard_word_at(c, i);
+	return NULL;
+}
+
+/* The hard words content_words_check finds in text, by their first form, joined with |. */
+static const char *hard_found(const content *c, const char *text, char *out, size_t n)
+{
+	content_finding f[8];
+	size_t found = content_words_check(c, text, f, 8), used = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < found && i < 8; i++)
+		if (f[i].kind == FINDING_HARD_WORD)
+			used += (size_t)snprintf(out + used, n - used, "%s%s", used ? "|" : "",
+						 f[i].hard->forms[0]);
+	return out;
+}
+
+static void a_hard_word_written_with_a_zero_width_joiner_should_be_one_word(void)
+{
+	char err[ERR_LEN], path[512];
+	copy t;
+	int n;
+
+	/* Bengali "র‍্যাম্প" (ramp): ra, a zero-width joiner, then the ya-phala */
+	CHECK(copy_make_lang(&t, "bn") == 0);
+	copy_path(&t, "hard-words.txt", path, sizeof(path));
+	CHECK(append_line(&t, "hard-words.txt", "word: র\xe2\x80\x8d্যাম্প") > 0);
+	CHECK(append_line(&t, "hard-words.txt", "means: ঢালু পথ।") > 0);
+	n = append_line(&t, "01-welcome.txt", "say: এখানে একটি র\xe2\x80\x8d্যাম্প আছে।");
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("01-welcome.txt", n));
+	CHECK_HAS(err, "is a hard word");
+	copy_remove(&t);
+}
+
+static void a_romanian_hard_word_with_a_capital_should_be_found_and_explained(void)
+{
+	char err[ERR_LEN], found[256];
+	content *c = content_load(EASYREAD, "ro", PICTURES, err, ERR_LEN);
+	size_t at = 99, len = 0;
+	copy t;
+	int n;
+
+	CHECK(c != NULL);
+	if (!c)
+		return;
+	CHECK(hard_word(c, "îngrijitor") != NULL);
+	/* Î is the capital of î: the list's îngrijitorul, at the start of a sentence */
+	CHECK(content_hard_word_find(hard_word(c, "îngrijitor"), "Îngrijitorul vine mâine.", &at,
+				     &len));
+	CHECK(at == 0 && len == strlen("Îngrijitorul"));
+	CHECK_STR(hard_found(c, "Îngrijitorul vine mâine.", found, sizeof(found)), "îngrijitor");
+	CHECK_STR(hard_found(c, "ÎNGRIJITORUL vine.", found, sizeof(found)), "îngrijitor");
+	/* explained in brackets after it: nothing to say */
+	CHECK_STR(hard_found(c, "Îngrijitorul (cineva care vă ajută) vine.", found, sizeof(found)),
+		  "");
+	content_free(c);
+
+	/* on a page: said without its explanation, refused at its line */
+	CHECK(copy_make_lang(&t, "ro") == 0);
+	n = append_line(&t, "01-welcome.txt", "say: Îngrijitorul vine mâine.");
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("01-welcome.txt", n));
+	CHECK_HAS(err, "'îngrijitor' is a hard word");
+	copy_remove(&t);
+	/* in bold where it is first said, with what it means: fine */
+	CHECK(copy_make_lang(&t, "ro") == 0);
+	CHECK(append_line(&t, "01-welcome.txt",
+			  "say: **Îngrijitorul** vă ajută, dar nu este plătit pentru asta.") > 0);
+	CHECK(copy_refused(&t, err) == 0);
+	CHECK_STR(err, "");
+	copy_remove(&t);
+}
+
+static void an_arabic_hard_word_should_be_found_and_explained(void)
+{
+	char err[ERR_LEN], found[256];
+	content *c = content_load(EASYREAD, "ar", PICTURES, err, ERR_LEN);
+	copy t;
+	int n;
+
+	CHECK(c != NULL);
+	if (!c)
+		return;
+	CHECK_STR(hard_found(c, "يساعدك مجلس المدينة.", found, sizeof(found)), "المجلس المحلي");
+	CHECK_STR(hard_found(c, "اكتب شكوى.", found, sizeof(found)), "شكوى");
+	content_free(c);
+
+	CHECK(copy_make_lang(&t, "ar") == 0);
+	n = append_line(&t, "01-welcome.txt", "say: يمكنك أن تكتب شكوى.");
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, at_line("01-welcome.txt", n));
+	CHECK_HAS(err, "'شكوى' is a hard word");
+	copy_remove(&t);
+	CHECK(copy_make_lang(&t, "ar") == 0);
+	CHECK(append_line(&t, "01-welcome.txt", "say: **الشكوى** هي أن تقول إن شيئًا ما ليس جيدًا.") >
+	      0);
+	CHECK(append_line(&t, "01-welcome.txt", "say: يمكنك أن تكتب شكوى.") > 0);
+	CHECK(copy_refused(&t, err) == 0);
+	CHECK_STR(err, "");
+	copy_remove(&t);
+}
+
+static void an_arabic_word_inside_a_longer_word_should_not_be_a_use_of_it(void)
+{
+	char council[] = "مجلس", means[] = "-";
+	char *forms[] = {council};
+	const content_hard_word h = {.forms = forms, .nforms = 1, .means = means};
+	size_t at = 0, len = 0;
+
+	CHECK(content_hard_word_find(&h, "يساعدك مجلس المدينة.", &at, &len));
+	CHECK(len == strlen("مجلس"));
+	CHECK(content_hard_word_find(&h, "مجلس، المدينة", &at, &len)); /* before a comma */
+	CHECK(content_hard_word_find(&h, "(مجلس)", &at, &len));
+	/* joined to a word before it or after it, it is part of another word */
+	CHECK(!content_hard_word_find(&h, "ذهبت إلى مجلسنا.", &at, &len));
+	CHECK(!content_hard_word_find(&h, "هذا المجلس.", &at, &len));
+	CHECK(!content_hard_word_find(&h, "ومجلس", &at, &len));
+}
+
 int main(void)
 {
 	RUN(content_should_load_the_real_content);
@@ -1488,5 +1696,11 @@ int main(void)
 	RUN(content_should_refuse_a_card_that_is_there_twice);
 	RUN(content_should_refuse_a_card_with_a_hard_word_it_does_not_explain);
 	RUN(content_should_refuse_cards_on_a_page_that_takes_no_words);
+	RUN(content_longest_sentence_should_end_a_sentence_at_the_danda_and_urdu_and_arabic_marks);
+	RUN(content_should_count_sentences_in_bengali_between_dandas);
+	RUN(a_hard_word_written_with_a_zero_width_joiner_should_be_one_word);
+	RUN(a_romanian_hard_word_with_a_capital_should_be_found_and_explained);
+	RUN(an_arabic_hard_word_should_be_found_and_explained);
+	RUN(an_arabic_word_inside_a_longer_word_should_not_be_a_use_of_it);
 	return check_report();
 }

@@ -3,6 +3,7 @@
 
 #include "utf8.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Checks a byte string given with an explicit length (it may contain NUL). */
@@ -165,6 +166,111 @@ static void a_word_should_hold_no_space_of_any_kind(void)
 			     4)); /* a C1 control */
 }
 
+/* ---- one character at a time: decode, encode, small letters, word characters ---- */
+
+/* text with each character through utf8_lower, into out (decode, lower, encode). */
+static const char *lower_of(const char *text, char *out, size_t n)
+{
+	size_t used = 0, len;
+
+	for (const char *s = text; *s && used + 4 < n; s += len)
+		used += utf8_encode(utf8_lower(utf8_decode(s, &len)), out + used);
+	out[used] = '\0';
+	return out;
+}
+
+/* The first character of text: is it part of a word? */
+static int word_char(const char *text)
+{
+	size_t len;
+
+	return utf8_is_word_char(utf8_decode(text, &len));
+}
+
+static void decode_and_encode_should_give_back_every_length_of_character(void)
+{
+	static const struct {
+		const char *bytes;
+		unsigned cp;
+	} each[] = {
+	    {"A", 0x41},
+	    {"\xc5\xb5", 0x175}, /* ŵ */
+	    {"\xd8\x9f", 0x61F},
+	    {"\xe0\xa6\xac", 0x9AC}, /* ؟ ব */
+	    {"\xe2\x80\x93", 0x2013},
+	    {"\xf0\x9f\x98\x80", 0x1F600},
+	};
+	char out[8];
+	size_t len;
+
+	for (size_t i = 0; i < sizeof(each) / sizeof(*each); i++) {
+		CHECK(utf8_decode(each[i].bytes, &len) == each[i].cp);
+		CHECK(len == strlen(each[i].bytes));
+		len = utf8_encode(each[i].cp, out);
+		out[len] = '\0';
+		CHECK_STR(out, each[i].bytes);
+	}
+	/* a character cut short is its first byte alone, so reading moves on */
+	CHECK(utf8_decode("\xe0\xa6", &len) == 0xE0 && len == 1);
+}
+
+static void lower_should_know_the_capitals_of_welsh_polish_and_romanian(void)
+{
+	char out[128];
+
+	CHECK_STR(lower_of("Ŵ Ŷ", out, sizeof(out)), "ŵ ŷ");
+	CHECK_STR(lower_of("ĄŁŃŚŹŻĆĘÓ", out, sizeof(out)), "ąłńśźżćęó");
+	CHECK_STR(lower_of("ȘȚĂÎÂ", out, sizeof(out)), "șțăîâ");
+	CHECK_STR(lower_of("ÀÉÑÖØÞ", out, sizeof(out)), "àéñöøþ");
+	CHECK_STR(lower_of("ÎNGRIJITORUL", out, sizeof(out)), "îngrijitorul");
+	CHECK_STR(lower_of("ẀẂẄỲÝŸ", out, sizeof(out)), "ẁẃẅỳýÿ"); /* Welsh w and y, any accent */
+	/* small letters stay small, and a capital's small letter is not made smaller again */
+	CHECK_STR(lower_of("ŵŷąłńśźżșțăîâ", out, sizeof(out)), "ŵŷąłńśźżșțăîâ");
+	/* the multiplication sign sits among Latin-1's capitals but is not one; ß has none */
+	CHECK_STR(lower_of("× ß", out, sizeof(out)), "× ß");
+}
+
+static void lower_should_leave_scripts_without_capitals_as_they_are(void)
+{
+	char out[128];
+
+	CHECK_STR(lower_of("المجلس", out, sizeof(out)), "المجلس");
+	CHECK_STR(lower_of("কাউন্সিল", out, sizeof(out)), "কাউন্সিল");
+	CHECK_STR(lower_of("ਕੌਂਸਲ", out, sizeof(out)), "ਕੌਂਸਲ");
+}
+
+static void word_chars_should_hold_the_marks_of_arabic_and_bengali(void)
+{
+	CHECK(word_char("a") && word_char("7") && word_char("ŵ") && word_char("ș"));
+	CHECK(word_char("\xd9\x8e"));	  /* fatha, a haraka over an Arabic letter */
+	CHECK(word_char("\xd9\x90"));	  /* kasra */
+	CHECK(word_char("\xd9\x91"));	  /* shadda */
+	CHECK(word_char("\xd9\x92"));	  /* sukun */
+	CHECK(word_char("\xe0\xa6\xbe")); /* Bengali vowel sign aa */
+	CHECK(word_char("\xe0\xa7\x87")); /* Bengali vowel sign e */
+	CHECK(word_char("\xe0\xa6\x82")); /* Bengali anusvara */
+	CHECK(word_char("\xe0\xa8\xbe")); /* Gurmukhi vowel sign aa */
+	CHECK(word_char("م") && word_char("ব") && word_char("ਪ"));
+	/* the zero-width joiner and non-joiner shape letters inside a word (Bengali "র‍্যা")
+	 */
+	CHECK(word_char("\xe2\x80\x8d") && word_char("\xe2\x80\x8c"));
+	CHECK(!word_char("\xe2\x80\x8b")); /* but a zero-width space is a space */
+}
+
+static void word_chars_should_not_hold_the_marks_between_words(void)
+{
+	static const char *const marks[] = {
+	    "،", "؟", "۔", "।", "«", "»", "–", "—", "’", "“", "…",
+	    "؛", "॥", "£", "€", " ", ",", ".", "?", "-", "'", "\xc2\xa0" /* no-break space */,
+	};
+
+	for (size_t i = 0; i < sizeof(marks) / sizeof(*marks); i++) {
+		CHECK(!word_char(marks[i]));
+		if (word_char(marks[i]))
+			fprintf(stderr, "    \"%s\" was taken for part of a word\n", marks[i]);
+	}
+}
+
 int main(void)
 {
 	RUN(utf8_should_accept_empty_text);
@@ -184,5 +290,10 @@ int main(void)
 	RUN(utf8_chars_should_count_code_points_not_bytes);
 	RUN(utf8_chars_should_count_only_the_given_length);
 	RUN(a_word_should_hold_no_space_of_any_kind);
+	RUN(decode_and_encode_should_give_back_every_length_of_character);
+	RUN(lower_should_know_the_capitals_of_welsh_polish_and_romanian);
+	RUN(lower_should_leave_scripts_without_capitals_as_they_are);
+	RUN(word_chars_should_hold_the_marks_of_arabic_and_bengali);
+	RUN(word_chars_should_not_hold_the_marks_between_words);
 	return check_report();
 }

@@ -107,12 +107,43 @@ static void vocab_free_should_take_null(void)
 	CHECK(vocab_find(NULL, "word") == NULL);
 }
 
+static void vocab_should_leave_the_marks_of_other_scripts_out_of_words(void)
+{
+	vocab *v = vocab_new(100);
+
+	/* Urdu "آپ کیسے ہیں؟ ٹھیک ہیں۔", Arabic "يساعدك، خطتك؟", Bengali "আমি ভালো আছি। «ঠিক»" */
+	CHECK(vocab_add_text(v, "آپ کیسے ہیں؟ ٹھیک ہیں۔") == 0);
+	CHECK(vocab_add_text(v, "يساعدك، خطتك؟") == 0);
+	CHECK(vocab_add_text(v, "আমি ভালো আছি। «ঠিক» আছি ।") == 0);
+	CHECK_STR(vocab_find(v, "ہیں"), "ہیں");
+	CHECK_STR(vocab_find(v, "يساعدك"), "يساعدك");
+	CHECK_STR(vocab_find(v, "خطتك"), "خطتك");
+	CHECK_STR(vocab_find(v, "আছি"), "আছি");
+	CHECK_STR(vocab_find(v, "ঠিক"), "ঠিক");
+	for (size_t i = 0; i < vocab_count(v); i++) {
+		const char *w = vocab_at(v, i);
+		int marked = strstr(w, "؟") || strstr(w, "۔") || strstr(w, "،") || strstr(w, "।") ||
+			     strstr(w, "«") || strstr(w, "»");
+
+		CHECK(!marked);
+		if (marked)
+			fprintf(stderr, "    \"%s\" is offered as a word\n", w);
+	}
+	/* "ہیں" twice, "আছি" twice: each once, the more used first */
+	CHECK(vocab_count(v) == 10);
+	/* a zero-width joiner is inside a word (Bengali "র‍্যাম্প") */
+	CHECK(vocab_add_text(v, "একটি র\xe2\x80\x8d্যাম্প।") == 0);
+	CHECK_STR(vocab_find(v, "র\xe2\x80\x8d্যাম্প"), "র\xe2\x80\x8d্যাম্প");
+	vocab_free(v);
+}
+
 int main(void)
 {
 	RUN(vocab_should_keep_each_word_once_in_small_letters);
 	RUN(vocab_should_skip_short_words_numbers_and_signs);
 	RUN(vocab_should_keep_apostrophes_inside_words_only);
 	RUN(vocab_should_keep_letters_of_other_languages);
+	RUN(vocab_should_leave_the_marks_of_other_scripts_out_of_words);
 	RUN(vocab_should_list_the_most_used_words_first);
 	RUN(vocab_should_stop_adding_new_words_at_its_most);
 	RUN(vocab_should_skip_runs_of_letters_too_long_to_be_words);

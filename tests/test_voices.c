@@ -4,6 +4,7 @@
 #include "utf8.h"
 #include "voices.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -275,6 +276,120 @@ static void broken_voice_files_should_be_refused_with_the_line_and_reason(void)
 	CHECK(refused(good, "no colon here\n", "pronunciations.txt:1: a line must be"));
 }
 
+/* ---- amounts in other languages: the content's speak.pounds* templates ---- */
+
+/* How Polish says amounts (easyread/pl/messages.txt): 1 funt, 2-4 funty, 5 funtów, 12 funtów. */
+static const speech_lang polish = {
+    .language = "pl",
+    .pounds = "{pounds} funtów",
+    .pounds_one = "1 funt",
+    .pounds_few = "{pounds} funty",
+    .pounds_pence = "{pounds} funtów {pence}",
+    .pounds_pence_one = "1 funt {pence}",
+    .pounds_pence_few = "{pounds} funty {pence}",
+};
+
+/* How Welsh says them: no -few form. */
+static const speech_lang welsh = {
+    .language = "cy",
+    .pounds = "{pounds} o bunnoedd",
+    .pounds_one = "1 bunt",
+    .pounds_pence = "{pounds} o bunnoedd {pence}",
+    .pounds_pence_one = "1 bunt {pence}",
+};
+
+/* What the voice says for shown in language l, into out. */
+static const char *said(const speech_lang *l, const char *shown, char *out, size_t n)
+{
+	speech sp;
+
+	out[0] = '\0';
+	if (voices_speech(real, l, shown, &sp) == 0)
+		snprintf(out, n, "%s", sp.text);
+	speech_release(&sp);
+	return out;
+}
+
+static void an_amount_should_be_said_with_the_languages_template(void)
+{
+	char out[256];
+
+	CHECK_STR(said(&welsh, "Mae'n costio £40 yr wythnos.", out, sizeof(out)),
+		  "Mae'n costio 40 o bunnoedd yr wythnos.");
+	CHECK_STR(said(&welsh, "£1", out, sizeof(out)), "1 bunt");
+	CHECK_STR(said(&welsh, "£1,250", out, sizeof(out)), "1250 o bunnoedd");
+	/* no -few form: 22 takes the plain one */
+	CHECK_STR(said(&welsh, "£22", out, sizeof(out)), "22 o bunnoedd");
+}
+
+static void an_amount_should_take_the_one_and_few_forms_where_the_language_has_them(void)
+{
+	static const struct {
+		const char *shown, *spoken;
+	} each[] = {
+	    {"£1", "1 funt"},	   {"£2", "2 funty"},	   {"£4", "4 funty"},
+	    {"£5", "5 funtów"},	   {"£12", "12 funtów"},   {"£13", "13 funtów"},
+	    {"£14", "14 funtów"},  {"£21", "21 funtów"},   {"£22", "22 funty"},
+	    {"£104", "104 funty"}, {"£112", "112 funtów"}, {"£1,000", "1000 funtów"},
+	    {"£11", "11 funtów"},
+	};
+	char out[256];
+
+	for (size_t i = 0; i < sizeof(each) / sizeof(*each); i++)
+		CHECK_STR(said(&polish, each[i].shown, out, sizeof(out)), each[i].spoken);
+}
+
+static void an_amount_with_pence_should_take_the_pence_template(void)
+{
+	const char *shown = "Razem £22.50 na tydzień.";
+	char out[256], *w;
+	speech sp;
+
+	CHECK_STR(said(&polish, "£1.05", out, sizeof(out)), "1 funt 5");
+	CHECK_STR(said(&polish, "£3.99", out, sizeof(out)), "3 funty 99");
+	CHECK_STR(said(&polish, "£12.50", out, sizeof(out)), "12 funtów 50");
+	/* no pence: the pounds alone */
+	CHECK_STR(said(&polish, "£40.00", out, sizeof(out)), "40 funtów");
+	CHECK_STR(said(&welsh, "£1.50", out, sizeof(out)), "1 bunt 50");
+	/* the highlight still finds the amount as written */
+	CHECK(voices_speech(real, &polish, shown, &sp) == 0);
+	CHECK_STR(sp.text, "Razem 22 funty 50 na tydzień.");
+	w = written_of(shown, &sp, "22 funty 50");
+	CHECK_STR(w, "£22.50");
+	free(w);
+	w = written_of(shown, &sp, "tydzień");
+	CHECK_STR(w, "tydzień");
+	free(w);
+	speech_release(&sp);
+}
+
+static void english_without_templates_should_say_amounts_as_before(void)
+{
+	const speech_lang english = {.language = "en-gb"};
+	const char *shown = "Your budget is £245.50 a week, or £1,000 a month, or £1.";
+	const char *spoken =
+	    "Your budget is 245 pounds 50 a week, or 1000 pounds a month, or 1 pound.";
+	char out[256];
+
+	CHECK_STR(said(&english, shown, out, sizeof(out)), spoken);
+	CHECK_STR(said(NULL, shown, out, sizeof(out)), spoken);
+	CHECK_STR(said(&english, "£22 and £1.50", out, sizeof(out)), "22 pounds and 1 pound 50");
+}
+
+static void the_pronunciation_list_should_be_applied_to_english_only(void)
+{
+	const speech_lang english = {.language = "en-gb"};
+	char out[256];
+
+	CHECK_STR(said(&english, "Your GP and OT.", out, sizeof(out)), "Your gee pee and oh tee.");
+	/* The list is of English words: a Welsh or Polish voice reads "GP" its own way. */
+	CHECK_STR(said(&welsh, "Eich GP a'r OT.", out, sizeof(out)), "Eich GP a'r OT.");
+	CHECK_STR(said(&polish, "Twój GP.", out, sizeof(out)), "Twój GP.");
+	/* and a language given without its voice's language is said as English */
+	CHECK_STR(said(&(speech_lang){.pounds = "{pounds} o bunnoedd"}, "GP £3", out, sizeof(out)),
+		  "gee pee 3 o bunnoedd");
+}
+
 int main(void)
 {
 	char err[512];
@@ -294,6 +409,11 @@ int main(void)
 	RUN(the_longest_pronunciation_should_win);
 	RUN(broken_voice_files_should_be_refused_with_the_line_and_reason);
 	RUN(an_empty_pronunciations_list_should_load_and_speak_text_as_written);
+	RUN(an_amount_should_be_said_with_the_languages_template);
+	RUN(an_amount_should_take_the_one_and_few_forms_where_the_language_has_them);
+	RUN(an_amount_with_pence_should_take_the_pence_template);
+	RUN(english_without_templates_should_say_amounts_as_before);
+	RUN(the_pronunciation_list_should_be_applied_to_english_only);
 	voices_free(real);
 	return check_report();
 }

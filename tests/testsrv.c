@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -295,23 +296,33 @@ int testsrv_alive(testsrv *s)
 	return s->pid > 0 && waitpid(s->pid, &status, WNOHANG) == 0;
 }
 
+/* Removes dir and everything in it, folders too (the server's audio cache is one). */
+static void remove_all(const char *dir, int depth)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[512];
+
+	while (d && (e = readdir(d))) {
+		struct stat st;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (depth < 4 && lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			remove_all(path, depth + 1);
+		else
+			unlink(path);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
 void testsrv_cleanup(testsrv *s)
 {
-	DIR *d;
-	struct dirent *e;
-	char path[sizeof(s->dir) + 256];
-
 	if (!s->own_dir || !s->dir[0])
 		return;
-	d = opendir(s->dir);
-	if (d) {
-		while ((e = readdir(d)))
-			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-				snprintf(path, sizeof(path), "%s/%s", s->dir, e->d_name);
-				unlink(path);
-			}
-		closedir(d);
-	}
-	rmdir(s->dir);
+	remove_all(s->dir, 0);
 	s->own_dir = 0;
 }

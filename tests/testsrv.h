@@ -34,7 +34,8 @@ int testsrv_stop(testsrv *s);
 void testsrv_kill(testsrv *s);
 /* 1 while the process is running. */
 int testsrv_alive(testsrv *s);
-/* Removes the data folder if testsrv_start made it. */
+/* Removes the data folder, with what the server made in it (its audio cache), if testsrv_start
+ * made it. */
 void testsrv_cleanup(testsrv *s);
 /* Kills every server this process started and has not stopped (for exit and alarm paths). */
 void testsrv_kill_all(void);
