@@ -251,7 +251,8 @@ static void word_chars_should_hold_the_marks_of_arabic_and_bengali(void)
 	CHECK(word_char("\xe0\xa6\x82")); /* Bengali anusvara */
 	CHECK(word_char("\xe0\xa8\xbe")); /* Gurmukhi vowel sign aa */
 	CHECK(word_char("م") && word_char("ব") && word_char("ਪ"));
-	/* the zero-width joiner and non-joiner shape letters inside a word (Bengali "র‍্যা")
+	/* the zero-width joiner and non-joiner shape letters inside a word (Bengali
+	 * "র‍্যা")
 	 */
 	CHECK(word_char("\xe2\x80\x8d") && word_char("\xe2\x80\x8c"));
 	CHECK(!word_char("\xe2\x80\x8b")); /* but a zero-width space is a space */
