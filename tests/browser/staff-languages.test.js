@@ -14,7 +14,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const {
   startServer, launchBrowser, assertFont, message, pageText, sql, SOURCE, WIDE,
-  axeCleanAtBothWidths, staffAsk,
+  axeCleanAtBothWidths, staffAsk, translations,
 } = require('./harness.js');
 
 // Some Arabic, as a person might type it: "I like the garden.", "I like music.", "Sami", "my brother".
@@ -157,6 +157,17 @@ test('a letter in Urdu reads right to left in Urdu words, its code left to right
     assert.equal(await page.textContent('#letter-title'), messageIn('cy', 'letter.title'));
     assert.equal(await page.textContent('#letter-code'), letter.code);
     await axeCleanAtBothWidths(page, 'the invitation letter in Welsh');
+
+    // And in every other language: its own title, direction and script, the same code, and
+    // nothing on the page that a printer or a screen reader would trip on.
+    for (const { lang, dir } of translations().filter((t) => !['ur', 'cy'].includes(t.lang))) {
+      await page.selectOption('#letter-lang', lang);
+      await page.waitForSelector(`#letter[lang="${lang}"]`);
+      assert.equal(await page.$eval('#letter', (l) => l.getAttribute('dir')), dir, `the letter in ${lang}`);
+      assert.equal(await page.textContent('#letter-title'), messageIn(lang, 'letter.title'));
+      assert.equal(await page.textContent('#letter-code'), letter.code);
+      await axeCleanAtBothWidths(page, `the invitation letter in ${lang}`);
+    }
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
