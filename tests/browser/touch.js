@@ -56,7 +56,7 @@ async function tap(page, selector) {
   const loc = page.locator(selector).first();
   await loc.waitFor({ state: 'visible' });
   let at;
-  let last = null;
+  let last = [];
   for (let i = 0; i < 20; i++) {
     at = await loc.evaluate(async (e) => {
       e.scrollIntoView({ block: 'nearest' });
@@ -69,14 +69,30 @@ async function tap(page, selector) {
         over: !over || e.contains(over) ? 'ok' : `${over.tagName}#${over.id}.${over.className} ` +
           `in ${over.parentElement && over.parentElement.outerHTML.slice(0, 120)}` };
     });
-    // Still where it was a frame ago: the page has stopped moving (a keyboard opening, a scroll).
-    if (at.over === 'ok' && last && last.x === at.x && last.y === at.y) break;
-    last = at;
+    // Still where it was two checks ago: the page has stopped moving (a keyboard opening and
+    // its words row filling, a scroll).
+    if (at.over === 'ok' && last.length === 2 && last.every((l) => l.x === at.x && l.y === at.y)) break;
+    last = [...last.slice(-1), at];
   }
   assert.equal(at.over, 'ok', `${selector} is covered by ${at.over}`);
   assert.ok(at.size[0] >= TARGET_PX && at.size[1] >= TARGET_PX,
     `${selector} is big enough to touch: ${at.size.join('×')} px, not ${TARGET_PX} px or more`);
+  // Where the tap lands, as the page sees it: a tap that misses says what it hit instead.
+  await loc.evaluate((e) => {
+    e.dataset.tapAim = '';
+    window.__tapped = null;
+    document.addEventListener('click', (ev) => {
+      const t = ev.target instanceof Element ? ev.target : null;
+      window.__tapped = !t || t.closest('[data-tap-aim]') ? 'ok' : `${t.tagName}#${t.id}.${t.className}`;
+    }, { capture: true, once: true });
+  });
   await page.touchscreen.tap(at.x, at.y);
+  const hit = await page.evaluate(async () => {
+    for (let i = 0; i < 30 && !window.__tapped; i++) await new Promise((r) => setTimeout(r, 10));
+    for (const e of document.querySelectorAll('[data-tap-aim]')) delete e.dataset.tapAim;
+    return window.__tapped || 'ok'; // no click at all: a drag, which the test would see
+  });
+  assert.equal(hit, 'ok', `the tap on ${selector} at ${Math.round(at.x)},${Math.round(at.y)} landed on ${hit}`);
 }
 
 async function tapNext(page, to) {
