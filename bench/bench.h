@@ -17,6 +17,8 @@
  *   server.c         the server under test (started with the tests' testsrv)
  *   caseload.c       `caseload`: the staff caseload over many plans
  *   backup.c         `backup`: backups taken while people save, on many plans
+ *   languages.c      `languages`: every language read ahead, and first audio in each
+ *   languages_session.c  one session in one language, and the checks on its narrations
  * Everything runs on one thread per process; nothing here is used by the server. */
 #ifndef PLANALOUD_BENCH_H
 #define PLANALOUD_BENCH_H
@@ -102,6 +104,8 @@ double cpu_seconds_children(void);
 double cpu_seconds_of(pid_t pid);
 /* CPU seconds all processes on the machine spent, from /proc/stat; -1 when unknown. */
 double cpu_seconds_machine(void);
+/* Prints the "Machine:" line: cores online, the CPU's model, the load average. */
+void bench_machine_print(void);
 /* The commits SQLite's wal-index of the database at db_path has counted; -1 when unknown. */
 long long wal_commit_counter(const char *db_path);
 /* The filesystem dir is on, in words ("ext4", "tmpfs"). A static string. */
@@ -319,6 +323,10 @@ typedef struct bench_server bench_server;
  * data_dir (made and removed by the caller). NULL with the reason in err. Free (stopping the
  * server if still running) with bench_server_free(). */
 bench_server *bench_server_start(const char *data_dir, int port, char *err, size_t errlen);
+/* bench_server_start with the NULL-terminated extra arguments (at most 8; NULL: none), such as
+ * {"--read-ahead", "all", NULL}. */
+bench_server *bench_server_start_with(const char *data_dir, int port, const char *const *extra,
+				      char *err, size_t errlen);
 /* The server reads every fixed text into its audio cache when it starts: waits until it has.
  * 0 when done (*texts 0 when the server does not say), -1 on a timeout or interruption. */
 int bench_server_wait_ready(int port, size_t *texts, char *err, size_t errlen);
@@ -347,7 +355,7 @@ typedef struct direct_result {
 int direct_run(const char *dir, unsigned plans, unsigned long long commits, uint64_t max_ns,
 	       direct_result *res, char *err, size_t errlen);
 
-/* ---- save.c, narrate.c, wpm.c, focus.c, caseload.c: the subcommands ---- */
+/* ---- the subcommands: save.c, narrate.c, wpm.c, focus.c, caseload.c, backup.c, languages.c */
 
 int cmd_save(int argc, char **argv);
 void save_usage(FILE *f);
@@ -361,6 +369,8 @@ int cmd_caseload(int argc, char **argv);
 void caseload_usage(FILE *f);
 int cmd_backup(int argc, char **argv);
 void backup_usage(FILE *f);
+int cmd_languages(int argc, char **argv);
+void languages_usage(FILE *f);
 
 /* name ("voices", "web/pictures") in the source tree this program was built from. */
 void bench_source_path(char *out, size_t outlen, const char *name);

@@ -84,6 +84,40 @@ double cpu_seconds_machine(void)
 	return (double)(v[0] + v[1] + v[2]) / (double)sysconf(_SC_CLK_TCK);
 }
 
+/* The CPU's model name from /proc/cpuinfo into out ("unknown" when it does not say). */
+static void cpu_model(char *out, size_t len)
+{
+	char line[512];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	snprintf(out, len, "unknown CPU");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (!strncmp(line, "model name", 10) && colon) {
+			snprintf(out, len, "%.*s", (int)strcspn(colon + 2, "\n"), colon + 2);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+void bench_machine_print(void)
+{
+	char model[256];
+	double load[3] = {-1, -1, -1};
+	FILE *f = fopen("/proc/loadavg", "r");
+
+	cpu_model(model, sizeof(model));
+	if (!f || fscanf(f, "%lf %lf %lf", &load[0], &load[1], &load[2]) != 3)
+		load[0] = load[1] = load[2] = -1;
+	if (f)
+		fclose(f);
+	printf("Machine:    %ld cores online, %s; load average %.2f %.2f %.2f\n",
+	       sysconf(_SC_NPROCESSORS_ONLN), model, load[0], load[1], load[2]);
+}
+
 /* ---- the WAL commit counter ----
  * SQLite's wal-index (the -shm file) starts with a header whose third 32-bit word (native byte
  * order) is incremented on every commit. Reading it before and after a run tells how many

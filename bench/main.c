@@ -115,6 +115,8 @@ int main(int argc, char **argv)
 		caseload_usage(stdout);
 		printf("\n");
 		backup_usage(stdout);
+		printf("\n");
+		languages_usage(stdout);
 		return 0;
 	}
 	if (argc >= 2 && !strcmp(argv[1], "save"))
@@ -129,6 +131,8 @@ int main(int argc, char **argv)
 		return cmd_caseload(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "backup"))
 		return cmd_backup(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "languages"))
+		return cmd_languages(argc - 1, argv + 1);
 	save_usage(stderr);
 	fprintf(stderr, "\n");
 	narrate_usage(stderr);
@@ -140,5 +144,7 @@ int main(int argc, char **argv)
 	caseload_usage(stderr);
 	fprintf(stderr, "\n");
 	backup_usage(stderr);
+	fprintf(stderr, "\n");
+	languages_usage(stderr);
 	return 2;
 }

@@ -36,6 +36,12 @@ int yardsticks_init(yardsticks *y, const voices *v, const char *work_dir, char *
 /* The yardsticks on the same texts as the server's runs (the first a warm-up), each kind in a
  * block of its own; the synthesis thread is closed after. */
 int yardsticks_run(yardsticks *y, unsigned runs, char *err, size_t errlen);
+/* The limit for first audio of one text in language l (NULL: English): the first voice
+ * streaming it through tts.c in this process, from tts_submit to the first piece of audio, in
+ * *ns (the whole text is waited for). Before yardsticks_run, which closes the thread. 0, or -1
+ * with err. */
+int yardsticks_first_piece(yardsticks *y, const speech_lang *l, const char *text, uint64_t *ns,
+			   char *err, size_t errlen);
 void yardsticks_release(yardsticks *y);
 
 /* ---- peer.c: the narrating client, in a process of its own ---- */

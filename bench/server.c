@@ -45,10 +45,31 @@ static const char *const unlimited[] = {"--new-plans-per-address",
 					"1000000",
 					NULL};
 
+#define EXTRA_MAX 8 /* arguments a benchmark may add */
+
 bench_server *bench_server_start(const char *data_dir, int port, char *err, size_t errlen)
 {
-	bench_server *sv = calloc(1, sizeof(*sv));
+	return bench_server_start_with(data_dir, port, NULL, err, errlen);
+}
 
+bench_server *bench_server_start_with(const char *data_dir, int port, const char *const *extra,
+				      char *err, size_t errlen)
+{
+	bench_server *sv = calloc(1, sizeof(*sv));
+	const char *args[sizeof(unlimited) / sizeof(*unlimited) + EXTRA_MAX];
+	size_t n = 0;
+
+	for (; unlimited[n]; n++)
+		args[n] = unlimited[n];
+	for (size_t i = 0; extra && extra[i]; i++) {
+		if (n + 1 >= sizeof(args) / sizeof(*args)) {
+			err_set(err, errlen, "too many arguments for the server");
+			free(sv);
+			return NULL;
+		}
+		args[n++] = extra[i];
+	}
+	args[n] = NULL;
 	if (!sv) {
 		err_set(err, errlen, "out of memory");
 		return NULL;
@@ -63,7 +84,7 @@ bench_server *bench_server_start(const char *data_dir, int port, char *err, size
 			strerror(errno));
 		goto fail;
 	}
-	if (testsrv_start_on(&sv->srv, sv->bin, data_dir, port, 0, unlimited)) {
+	if (testsrv_start_on(&sv->srv, sv->bin, data_dir, port, 0, args)) {
 		err_set(err, errlen, "the server failed to start (its message is above)");
 		goto fail;
 	}

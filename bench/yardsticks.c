@@ -4,6 +4,7 @@
  * whole text, and streamed to its first piece). */
 #include "err.h"
 #include "narrate.h"
+#include "../server/narrate.h" /* narrate_speed_percent; the above is bench/narrate.h */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -113,23 +114,25 @@ static void tts_wake_sem(void *ctx)
 
 /* The limit: the text in the same voice through tts.c in this process, from tts_submit until
  * tts_poll hands back the result; streamed (stream 1, as the server asks), *first is the time to
- * the first piece of audio (the limit for first audio), else it is not set. */
-static int inproc_text(yardsticks *y, const char *text, int stream, uint64_t *ns, uint64_t *first,
-		       char *err, size_t errlen)
+ * the first piece of audio (the limit for first audio), else it is not set. l: how the text's
+ * language is spoken (NULL: English, in the profile's own language); rate and gap: eSpeak's. */
+static int inproc_text(yardsticks *y, const speech_lang *l, int rate, int gap, const char *text,
+		       int stream, uint64_t *ns, uint64_t *first, char *err, size_t errlen)
 {
 	speech sp;
 	tts_request req;
 	tts_result *r;
 	uint64_t t0;
 
-	if (voices_speech(y->v, NULL, text, &sp)) {
+	if (voices_speech(y->v, l, text, &sp)) {
 		err_set(err, errlen, "out of memory");
 		return -1;
 	}
 	tts_request_init(&req);
-	req.language = y->vp->language;
+	req.language = l && l->language ? l->language : y->vp->language;
 	req.gender = y->vp->male ? TTS_GENDER_MALE : TTS_GENDER_FEMALE;
-	req.rate = y->vp->rate; /* "normal" is the profile's own rate */
+	req.rate = rate;
+	req.gap = gap;
 	req.pitch = y->vp->pitch;
 	req.text = sp.text;
 	req.stream = stream;
@@ -193,9 +196,11 @@ int yardsticks_run(yardsticks *y, unsigned runs, char *err, size_t errlen)
 			if (kind == 1 && !y->plain_ok)
 				break;
 			if (kind >= 2) {
-				/* 2: whole, as before streaming; 3: streamed, to the first piece */
-				if (inproc_text(y, text, kind == 3, &ns, kind == 3 ? &first : NULL,
-						err, errlen))
+				/* 2: whole, as before streaming; 3: streamed, to the first piece;
+				 * "normal" as the profile's own rate, as the espeak-ng program has
+				 * it */
+				if (inproc_text(y, NULL, y->vp->rate, 0, text, kind == 3, &ns,
+						kind == 3 ? &first : NULL, err, errlen))
 					return -1;
 				if (kind == 3)
 					ns = first;
@@ -224,6 +229,21 @@ int yardsticks_run(yardsticks *y, unsigned runs, char *err, size_t errlen)
 	tts_close(y->t); /* eSpeak's memory stays, its thread goes */
 	y->t = NULL;
 	return 0;
+}
+
+int yardsticks_first_piece(yardsticks *y, const speech_lang *l, const char *text, uint64_t *ns,
+			   char *err, size_t errlen)
+{
+	uint64_t whole;
+	int rate, gap;
+
+	if (!y->t) {
+		err_set(err, errlen, "the synthesis thread is closed");
+		return -1;
+	}
+	/* what the server asks eSpeak for at "normal" (narrator_say) */
+	voices_espeak_rate(y->vp, narrate_speed_percent("normal"), &rate, &gap);
+	return inproc_text(y, l, rate, gap, text, 1, &whole, ns, err, errlen);
 }
 
 int yardsticks_init(yardsticks *y, const voices *v, const char *work_dir, char *err, size_t errlen)
