@@ -24,7 +24,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#define AUDIO_CACHE_BYTES ((size_t)256 << 20) /* synthesised audio kept under the data folder */
+/* Synthesised audio kept under the data folder, for each language offered: one language's fixed
+ * texts for two voices take about 170 to 260 MB (docs/performance.md, "Languages"). */
+#define AUDIO_CACHE_BYTES_PER_LANGUAGE ((size_t)320 << 20)
 
 struct app {
 	const app_config *cfg;
@@ -196,8 +198,9 @@ static void start_narration(app *a, const app_config *cfg)
 
 	keep_heap();
 	if (path_join(path, sizeof(path), cfg->data, "audio", why, sizeof(why)) == 0)
-		a->nar = narrator_open(a->vs, path, AUDIO_CACHE_BYTES, wake_loop, a->server, why,
-				       sizeof(why));
+		a->nar = narrator_open(a->vs, path,
+				       AUDIO_CACHE_BYTES_PER_LANGUAGE * languages_count(a->langs),
+				       wake_loop, a->server, why, sizeof(why));
 	if (!a->nar) {
 		snprintf(a->warning, sizeof(a->warning), "narration is off: %s", why);
 		return;
