@@ -194,11 +194,16 @@ static int fresh_code(staff_session *ss, char code[CODE_MAX], unsigned char hash
 static int send_invited(staff_session *ss, long long plan, const char *code, long long seq)
 {
 	cJSON *r = staff_view_message("invited", seq);
+	char numbers[CODE_NUMBERS_MAX];
 
-	if (!r)
+	if (!r || code_numbers(ss->sf->c, code, numbers)) {
+		cJSON_Delete(r);
 		return staff_fail(ss, "server");
+	}
 	cJSON_AddNumberToObject(r, "plan", (double)plan);
 	cJSON_AddStringToObject(r, "code", code);
+	cJSON_AddStringToObject(r, "numbers", numbers); /* the same code in digits only (code.h) */
+	sodium_memzero(numbers, sizeof(numbers));
 	staff_reply(ss, r, 0);
 	return 0;
 }
