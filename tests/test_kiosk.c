@@ -9,6 +9,7 @@
 #include "demo.h"
 #include "plan.h"
 #include "kiosk.h"
+#include "languages.h"
 #include "store.h"
 #include "workflow.h"
 
@@ -1126,6 +1127,7 @@ static void a_plan_started_without_a_code_should_show_its_numbers_and_open_with_
 	fake_conn fc = {.n = 0};
 	char code[CODE_MAX], numbers[CODE_NUMBERS_MAX], shown[64], expect[CODE_NUMBERS_MAX];
 	char typed[160], msg[256];
+	languages *langs;
 	kiosk_session *s;
 	fixture f;
 
@@ -1166,6 +1168,27 @@ static void a_plan_started_without_a_code_should_show_its_numbers_and_open_with_
 		fake_reset(&fc);
 	}
 
+	/* On a page in Urdu (right to left) the numbers are the same digits 0 to 9. */
+	langs = languages_load(PLANALOUD_SOURCE_DIR "/easyread", NULL,
+			       PLANALOUD_SOURCE_DIR "/web/pictures", msg, sizeof(msg));
+	CHECK(langs && kiosk_set_languages(f.p, langs, NULL) == 0);
+	s = kiosk_session_open(f.p, &fc, "127.0.0.1");
+	snprintf(msg, sizeof(msg), "{\"type\":\"code\",\"seq\":1,\"code\":\"%s\"}", numbers);
+	handle(s, msg);
+	handle(s, "{\"type\":\"go\",\"seq\":2,\"to\":\"save-later\"}");
+	CHECK(flush(&f) == 0);
+	handle(s, "{\"type\":\"language\",\"seq\":3,\"lang\":\"ur\"}");
+	CHECK_STR(last(&fc), "page saved-code");
+	{
+		cJSON *hello = fake_msg(&fc, fc.n - 2);
+
+		CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(hello, "dir")), "rtl");
+		cJSON_Delete(hello);
+	}
+	CHECK_STR(page_str(&fc, "code_numbers", shown, sizeof(shown)), numbers);
+	kiosk_session_close(s);
+	fake_reset(&fc);
+
 	/* The demo plan's numbers open it too, and the code page shows them once it is open. */
 	CHECK(code_numbers(ct, f.code, numbers) == 0);
 	s = kiosk_session_open(f.p, &fc, "127.0.0.1");
@@ -1179,6 +1202,7 @@ static void a_plan_started_without_a_code_should_show_its_numbers_and_open_with_
 	kiosk_session_close(s);
 	fake_reset(&fc);
 	fixture_close(&f);
+	languages_free(langs);
 }
 
 static void a_signed_off_plan_should_give_the_person_their_copy(void)

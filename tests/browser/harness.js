@@ -444,25 +444,30 @@ const NOTHING_STORED = {
 
 // ---- the words, from the content files -------------------------------------------------------
 
-// The same easy-read folder the server is given (PLANALOUD_EASYREAD: see startServer), in en-GB.
-const EASYREAD = path.join(process.env.PLANALOUD_EASYREAD || path.join(SOURCE, 'easyread'), 'en-GB');
-let messages = null;
+// The same easy-read folder the server is given (PLANALOUD_EASYREAD: see startServer); its en-GB
+// pages are what pageText reads.
+const EASYREAD_ROOT = process.env.PLANALOUD_EASYREAD || path.join(SOURCE, 'easyread');
+const EASYREAD = path.join(EASYREAD_ROOT, 'en-GB');
+const messages = new Map(); // language -> its messages
 
 /**
- * The words of message `name` in the content's messages.txt, with its {blanks} filled from vars
- * and without the ** marks, as the page shows them. Tests compare with these, not with English
- * of their own, so an easy-read editor can reword the content without breaking a test.
+ * The words of message `name` in the content's messages.txt (en-GB's, or lang's), with its
+ * {blanks} filled from vars and without the ** marks, as the page shows them. Tests compare with
+ * these, not with English of their own, so an easy-read editor can reword the content without
+ * breaking a test.
  */
-function message(name, vars = {}) {
-  if (!messages) {
-    messages = new Map();
-    for (const line of fs.readFileSync(path.join(EASYREAD, 'messages.txt'), 'utf8').split('\n')) {
+function message(name, vars = {}, lang = 'en-GB') {
+  if (!messages.has(lang)) {
+    const all = new Map();
+    const file = path.join(EASYREAD_ROOT, lang, 'messages.txt');
+    for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
       const m = /^([a-z0-9][a-z0-9._-]*): (.*)$/.exec(line);
-      if (m) messages.set(m[1], m[2].trim());
+      if (m) all.set(m[1], m[2].trim());
     }
+    messages.set(lang, all);
   }
-  const text = messages.get(name);
-  if (text === undefined) throw new Error(`messages.txt has no message ${name}`);
+  const text = messages.get(lang).get(name);
+  if (text === undefined) throw new Error(`${lang}/messages.txt has no message ${name}`);
   return text.replace(/\{([^}]*)\}/g, (all, k) => (k in vars ? String(vars[k]) : all))
     .replace(/\*\*/g, '');
 }
