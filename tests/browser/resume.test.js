@@ -247,6 +247,7 @@ test('Finish on a plan started without a code shows the code, says it, and asks 
     await page.waitForSelector('#code-display');
     const code = (await page.textContent('#code-display')).trim();
     const numbers = await numbersShown(page, 'code-numbers'); // under the new code
+    await axeCleanAtBothWidths(page, 'the new code and its numbers');
     await page.click('#next');
     await waitForPage(page, 'profile-intro');
 
