@@ -170,6 +170,8 @@ static int make_demo(app *a, char *err, size_t errlen)
 		return err_set(err, errlen, "cannot make the demo staff users: %s", why);
 	if (demo_invite(a->st, a->c, a->key, a->demo.code, why, sizeof(why)))
 		return err_set(err, errlen, "cannot make the demo invitation: %s", why);
+	if (code_numbers(a->c, a->demo.code, a->demo.numbers))
+		return err_set(err, errlen, "cannot write the demo code in numbers");
 	a->has_demo = 1;
 	return 0;
 }

@@ -53,6 +53,7 @@ typedef struct app app;
 /* What --demo made, for main to print once: the plan code and the demo staff's passwords. */
 typedef struct app_demo {
 	char code[CODE_MAX];
+	char numbers[CODE_NUMBERS_MAX]; /* the same code in digits only */
 	char caseworker_password[USERS_GENERATED_TEXT];
 	char manager_password[USERS_GENERATED_TEXT];
 } app_demo;

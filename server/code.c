@@ -1,6 +1,7 @@
 #include "code.h"
 
 #include "err.h"
+#include "utf8.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -11,6 +12,12 @@
 #include <unistd.h>
 
 static const char digits[] = "23456789";
+
+#define GROUP 4 /* the digits of one word in a code's numbers */
+
+/* The zeros of the digits people may type besides 0 to 9: Arabic-Indic, Extended Arabic-Indic
+ * (Urdu), Bengali, Gurmukhi (Punjabi), and full width. Each script's nine follows its zero. */
+static const unsigned other_zeros[] = {0x0660, 0x06F0, 0x09E6, 0x0A66, 0xFF10};
 
 void code_generate(const content *c, char *out)
 {
@@ -65,7 +72,44 @@ static int split_runs(const content *c, const run *runs, size_t nruns, int left,
 	return -1;
 }
 
-int code_normalise(const content *c, const char *typed, size_t len, char *out)
+static int is_separator(char ch)
+{
+	return ch == ' ' || ch == '-' || ch == '.' || ch == ',' || ch == '_' || ch == '/';
+}
+
+/* typed with every digit of another script as 0 to 9, into out (room for len + 1): 0, or -1 when
+ * typed is not UTF-8, or holds a NUL or any other character outside ASCII. */
+static int plain_digits(const char *typed, size_t len, char *out)
+{
+	size_t i = 0, n = 0;
+
+	if (!utf8_valid(typed, len))
+		return -1;
+	while (i < len) {
+		size_t step = 1;
+		unsigned cp = utf8_decode(typed + i, &step);
+		size_t k = 0;
+
+		if (cp == 0) {
+			return -1;
+		} else if (cp < 0x80) {
+			out[n++] = (char)cp;
+		} else {
+			while (k < sizeof(other_zeros) / sizeof(*other_zeros) &&
+			       (cp < other_zeros[k] || cp > other_zeros[k] + 9))
+				k++;
+			if (k == sizeof(other_zeros) / sizeof(*other_zeros))
+				return -1;
+			out[n++] = (char)('0' + (cp - other_zeros[k]));
+		}
+		i += step;
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+/* The words with their digits, as plain_digits left them. */
+static int normalise_words(const content *c, const char *typed, size_t len, char *out)
 {
 	char letters[CODE_MAX], nums[CODE_DIGITS + 1];
 	const char *w[CODE_WORDS];
@@ -73,8 +117,6 @@ int code_normalise(const content *c, const char *typed, size_t len, char *out)
 	run runs[CODE_WORDS];
 	size_t i = 0;
 
-	if (len > 2 * CODE_MAX)
-		return -1;
 	/* Runs of letters are words (or several words typed together); digits are the number. */
 	while (i < len) {
 		unsigned char ch = (unsigned char)typed[i];
@@ -95,8 +137,7 @@ int code_normalise(const content *c, const char *typed, size_t len, char *out)
 				return -1;
 			nums[nd++] = (char)ch;
 			i++;
-		} else if (ch == ' ' || ch == '-' || ch == '.' || ch == ',' || ch == '_' ||
-			   ch == '/') {
+		} else if (is_separator((char)ch)) {
 			i++;
 		} else {
 			return -1;
@@ -111,6 +152,76 @@ int code_normalise(const content *c, const char *typed, size_t len, char *out)
 		out[n++] = '-';
 	}
 	memcpy(out + n, nums, nd + 1);
+	return 0;
+}
+
+/* The 16 numbers, as plain_digits left them: each group of four is a word's place in the list. */
+static int normalise_numbers(const content *c, const char *typed, size_t len, char *out)
+{
+	char d[CODE_NUMBERS_DIGITS];
+	size_t nd = 0, n = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (is_separator(typed[i]))
+			continue;
+		if (nd == CODE_NUMBERS_DIGITS || !strchr(digits, typed[i]))
+			return -1;
+		d[nd++] = typed[i];
+	}
+	if (nd != CODE_NUMBERS_DIGITS)
+		return -1;
+	for (int w = 0; w < CODE_WORDS; w++) {
+		size_t place = 0;
+		const char *word;
+
+		for (int k = 0; k < GROUP; k++)
+			place = place * 8 + (size_t)(strchr(digits, d[w * GROUP + k]) - digits);
+		if (!(word = content_codeword(c, place)))
+			return -1;
+		n += (size_t)snprintf(out + n, CODE_MAX - n, "%s-", word);
+	}
+	memcpy(out + n, d + CODE_WORDS * GROUP, CODE_DIGITS);
+	out[n + CODE_DIGITS] = '\0';
+	return 0;
+}
+
+int code_normalise(const content *c, const char *typed, size_t len, char *out)
+{
+	char plain[2 * CODE_MAX + 1];
+
+	if (len > 2 * CODE_MAX || plain_digits(typed, len, plain))
+		return -1;
+	len = strlen(plain);
+	for (size_t i = 0; i < len; i++)
+		if (isalpha((unsigned char)plain[i]))
+			return normalise_words(c, plain, len, out);
+	return normalise_numbers(c, plain, len, out);
+}
+
+int code_numbers(const content *c, const char *canonical, char *out)
+{
+	const char *s = canonical;
+	size_t n = 0;
+
+	for (int w = 0; w < CODE_WORDS; w++) {
+		size_t len = strcspn(s, "-");
+		long place = content_codeword_index(c, s, len);
+
+		if (place < 0 || place >= CODE_NUMBERS_WORDS || s[len] != '-') {
+			out[0] = '\0';
+			return -1;
+		}
+		for (int k = GROUP - 1; k >= 0; k--, place /= 8)
+			out[n + (size_t)k] = digits[place % 8];
+		n += GROUP;
+		out[n++] = ' ';
+		s += len + 1;
+	}
+	if (strlen(s) != CODE_DIGITS || strspn(s, digits) != CODE_DIGITS) {
+		out[0] = '\0';
+		return -1;
+	}
+	memcpy(out + n, s, CODE_DIGITS + 1);
 	return 0;
 }
 

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 
 #define MIN_CODEWORDS 1024
+/* A word's place in the list is four digits from 2 to 9 in a code's numbers (code.h): 8^4. */
+#define MAX_CODEWORDS 4096
 
 /* Messages the server and the page need; start-up fails without them. */
 static const char *const required_messages[] = {
@@ -72,6 +74,8 @@ static const char *const required_messages[] = {
     "code.new-hint",
     "code.yours",
     "code.keep",
+    "code.or-numbers",
+    "code.numbers",
     "needs.eligible",
     "needs.other",
     "needs.none",
@@ -511,6 +515,12 @@ content *content_load(const char *easyread_dir, const char *lang, const char *pi
 		p.line = 0;
 		content_fail(&p, "there are %zu code words; codes need at least %d", c->nwords,
 			     MIN_CODEWORDS);
+		goto out;
+	}
+	if (c->nwords > MAX_CODEWORDS) {
+		p.line = 0;
+		content_fail(&p, "there are %zu code words; a code's numbers can name at most %d",
+			     c->nwords, MAX_CODEWORDS);
 		goto out;
 	}
 	p.hard_seen = calloc(c->nhard + 1, sizeof(*p.hard_seen));

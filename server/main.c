@@ -77,6 +77,7 @@ static void print_welcome(app *a, const app_config *cfg)
 		printf("  Plain HTTP on port %d is sent to HTTPS.\n", app_redirect_port(a));
 	if (demo) {
 		printf("  Demo plan code: %s\n", demo->code);
+		printf("  The same in numbers: %s\n", demo->numbers);
 		printf("  Demo caseworker: %s / %s\n", DEMO_CASEWORKER, demo->caseworker_password);
 		printf("  Demo manager: %s / %s\n", DEMO_MANAGER, demo->manager_password);
 	}

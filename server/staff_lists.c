@@ -205,12 +205,17 @@ static int send_invited(staff_session *ss, long long plan, const char *code, con
 {
 	const content *lc = staff_language(ss->sf, lang);
 	cJSON *r = staff_view_message("invited", seq);
+	char numbers[CODE_NUMBERS_MAX];
 
-	if (!r)
+	if (!r || code_numbers(ss->sf->c, code, numbers)) {
+		cJSON_Delete(r);
 		return staff_fail(ss, "server");
+	}
 	cJSON_AddNumberToObject(r, "plan", (double)plan);
 	cJSON_AddStringToObject(r, "code", code);
 	cJSON_AddStringToObject(r, "lang", content_lang(lc ? lc : ss->sf->c));
+	cJSON_AddStringToObject(r, "numbers", numbers); /* the same code in digits only (code.h) */
+	sodium_memzero(numbers, sizeof(numbers));
 	staff_reply(ss, r, 0);
 	return 0;
 }

@@ -87,6 +87,28 @@ static cJSON *code_pieces(const char *code)
 	return arr;
 }
 
+/* The code's numbers (code.h, "2234 3532 2299 4827"), for people who read no English words, and
+ * their pieces "code-numbers/1" to "code-numbers/16", each digit alone: said digit by digit in
+ * the person's language, as the code's own digits are. Both empty without a code. */
+static void add_numbers(cJSON *o, const view_params *vp)
+{
+	char numbers[CODE_NUMBERS_MAX] = "", id[ID_LEN], digit[2] = "";
+	cJSON *pieces;
+	int n = 0;
+
+	if (vp->code)
+		code_numbers(vp->c, vp->code, numbers);
+	cJSON_AddStringToObject(o, "code_numbers", numbers);
+	pieces = cJSON_AddArrayToObject(o, "code_numbers_text");
+	for (const char *t = numbers; *t; t++) {
+		if (*t == ' ')
+			continue;
+		snprintf(id, sizeof(id), "code-numbers/%d", ++n);
+		digit[0] = *t;
+		cJSON_AddItemToArray(pieces, private_text(view_text(id, digit)));
+	}
+}
+
 static void money_plain(long long pence, char *out, size_t n)
 {
 	snprintf(out, n, "%lld.%02lld", pence / 100, pence % 100);
@@ -540,6 +562,7 @@ static void add_code(cJSON *o, const view_params *vp)
 	else
 		cJSON_AddNullToObject(o, "code");
 	cJSON_AddItemToObject(o, "code_text", code_pieces(vp->code));
+	add_numbers(o, vp);
 	cJSON_AddBoolToObject(o, "new_code", vp->new_code);
 }
 
@@ -634,6 +657,7 @@ static void add_kind_fields(cJSON *o, const view_params *vp, const content_page 
 	case KIND_SAVED_CODE:
 		cJSON_AddStringToObject(o, "code", vp->code ? vp->code : "");
 		cJSON_AddItemToObject(o, "code_text", code_pieces(vp->code));
+		add_numbers(o, vp);
 		break;
 	case KIND_COPY:
 		add_copy(o, vp);

@@ -374,6 +374,16 @@ static int demo_start(const char *dir, char *casey, char *morgan)
 		fprintf(stderr, "  the demo server printed:\n%s\n", out);
 	if (!strstr(out, "Demo plan code: "))
 		rc = -1;
+	/* and the same code in numbers: four groups of four digits from 2 to 9 */
+	{
+		const char *n = strstr(out, "The same in numbers: ");
+		char numbers[32] = "";
+
+		if (!n || sscanf(n, "The same in numbers: %24[23456789 ]", numbers) != 1 ||
+		    strlen(numbers) != 19 || numbers[4] != ' ' || numbers[9] != ' ' ||
+		    numbers[14] != ' ')
+			rc = -1;
+	}
 	if (pid > 0) {
 		kill(pid, SIGTERM);
 		waitpid(pid, &status, 0);

@@ -3,6 +3,8 @@
 
 #include "code.h"
 #include "content.h"
+#include "store.h"
+#include "utf8.h"
 
 #include <ctype.h>
 #include <regex.h>
@@ -285,6 +287,220 @@ static void code_normalise_should_read_only_the_length_given(void)
 	snprintf(typed, sizeof(typed), "%s!!!", code);
 	CHECK(code_normalise(real, typed, strlen(code), out) == 0);
 	CHECK_STR(out, code);
+}
+
+/* ---- the numbers: the same code in digits only ---- */
+
+/* 1 when numbers are four groups of four digits from 2 to 9, one space between groups. */
+static int looks_like_numbers(const char *numbers)
+{
+	regex_t re;
+	int ok;
+
+	if (regcomp(&re, "^[2-9]{4} [2-9]{4} [2-9]{4} [2-9]{4}$", REG_EXTENDED | REG_NOSUB))
+		return 0;
+	ok = regexec(&re, numbers, 0, NULL, 0) == 0;
+	regfree(&re);
+	return ok;
+}
+
+/* numbers with each digit 0-9 written in the script whose zero is `zero`, into out (UTF-8). */
+static void in_script(const char *numbers, unsigned zero, char *out, size_t n)
+{
+	size_t used = 0;
+
+	for (const char *s = numbers; *s && used + 5 < n; s++) {
+		if (isdigit((unsigned char)*s))
+			used += utf8_encode(zero + (unsigned)(*s - '0'), out + used);
+		else
+			out[used++] = *s;
+	}
+	out[used] = '\0';
+}
+
+static void code_numbers_should_make_four_groups_of_four_digits_2_to_9(void)
+{
+	for (int i = 0; i < 200; i++) {
+		char code[CODE_MAX], numbers[CODE_NUMBERS_MAX], w[3][16], d[8];
+
+		code_generate(real, code);
+		memset(numbers, 'x', sizeof(numbers));
+		CHECK(code_numbers(real, code, numbers) == 0);
+		CHECK(strlen(numbers) == CODE_NUMBERS_MAX - 1);
+		CHECK(looks_like_numbers(numbers));
+		/* the last group is the code's own four digits */
+		split_code(code, w, d);
+		CHECK_STR(numbers + 15, d);
+	}
+}
+
+static void code_numbers_should_give_each_word_its_place_in_the_list_in_base_8(void)
+{
+	char code[CODE_MAX], numbers[CODE_NUMBERS_MAX];
+
+	/* The first word is 0 (2222), the last of 1,024 is 1023 (3999 = 1,7,7,7), the ninth is 8
+	 * (2232 = 0,0,1,0); 2 is 0 and 9 is 7. */
+	CHECK(content_codeword_count(real) == 1024);
+	snprintf(code, sizeof(code), "%s-%s-%s-4827", content_codeword(real, 0),
+		 content_codeword(real, 1023), content_codeword(real, 8));
+	CHECK(code_numbers(real, code, numbers) == 0);
+	CHECK_STR(numbers, "2222 3999 2232 4827");
+	snprintf(code, sizeof(code), "%s-%s-%s-9999", content_codeword(real, 83),
+		 content_codeword(real, 512), content_codeword(real, 7));
+	CHECK(code_numbers(real, code, numbers) == 0);
+	CHECK_STR(numbers, "2345 3222 2229 9999"); /* 83 = 0,1,2,3; 512 = 1,0,0,0 */
+}
+
+static void code_numbers_should_read_back_as_the_same_code_for_many_codes(void)
+{
+	static const char *const ways[] = {" ", "", "-", "."}; /* between the groups */
+
+	for (int i = 0; i < 2000; i++) {
+		char code[CODE_MAX], numbers[CODE_NUMBERS_MAX], typed[64], out[CODE_MAX] = "";
+		size_t n = 0;
+		const char *way = ways[i % 4];
+
+		code_generate(real, code);
+		CHECK(code_numbers(real, code, numbers) == 0);
+		/* as shown, without gaps, or with hyphens or dots between the groups */
+		for (const char *s = numbers; *s; s++)
+			if (*s != ' ')
+				typed[n++] = *s;
+			else if (way[0])
+				typed[n++] = way[0];
+		typed[n] = '\0';
+		CHECK(normalise(typed, out) == 0);
+		CHECK_STR(out, code);
+	}
+}
+
+static void code_numbers_should_refuse_what_is_not_a_canonical_code(void)
+{
+	static const char *const bad[] = {
+	    "apple-river-boat",	     "apple-river-boat-482",  "apple-river-boat-48277",
+	    "apple-river-boat-4801", "Apple-river-boat-4827", "qqqqqq-river-boat-4827",
+	    "apple river boat 4827", "apple-river-4827",      "",
+	};
+	char numbers[CODE_NUMBERS_MAX];
+
+	CHECK(content_codeword_index(real, "apple", 5) >= 0 &&
+	      content_codeword_index(real, "river", 5) >= 0 &&
+	      content_codeword_index(real, "boat", 4) >= 0);
+	CHECK(code_numbers(real, "apple-river-boat-4827", numbers) == 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		memset(numbers, 'x', sizeof(numbers));
+		CHECK(code_numbers(real, bad[i], numbers) == -1);
+		CHECK_STR(numbers, "");
+	}
+}
+
+static void code_normalise_should_refuse_numbers_that_are_not_a_code(void)
+{
+	static const char *const bad[] = {
+	    "2222 3999 2232 482",    /* 15 digits */
+	    "2222 3999 2232 48277",  /* 17 */
+	    "2222 3999 2232",	     /* three groups */
+	    "2222 3999 2232 4801",   /* 0 and 1 are never used */
+	    "2222 1999 2232 4827",   /* in a word's group too */
+	    "4222 3999 2232 4827",   /* 1024: past the last word */
+	    "2222 9999 2232 4827",   /* 4095 */
+	    "2222 3999 2232 4827 2", /* a digit more */
+	    "2222+3999 2232 4827",   /* a symbol */
+	    "2222 3999 2232 4827!",  /* another */
+	    "2222 3999 2232 482a",   /* a letter */
+	    "\xe0\xa5\xa8\xe0\xa5\xa8\xe0\xa5\xa8\xe0\xa5\xa8 3999 2232 4827", /* Devanagari */
+	    "\xd9\xa0\xd9\xa1\xd9\xa2\xd9\xa3 3999 2232 4827", /* Arabic-Indic 0 and 1 */
+	    "2222\xc2\xa0"
+	    "3999 2232 4827",		    /* a no-break space */
+	    "2222 3999 \xff\xfe 2232 4827", /* not UTF-8 */
+	    "",
+	    "    ",
+	    "4827",
+	};
+	char out[CODE_MAX];
+
+	CHECK(normalise("2222 3999 2232 4827", out) == 0); /* the one these are made from */
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		CHECK(normalise(bad[i], out) == -1);
+		if (normalise(bad[i], out) != -1)
+			fprintf(stderr, "    \"%s\" read as %s\n", bad[i], out);
+	}
+	/* A NUL inside is not the end of what was typed. */
+	CHECK(code_normalise(real,
+			     "2222 3999 2232 4827\0"
+			     "2",
+			     21, out) == -1);
+}
+
+static void code_normalise_should_take_the_digits_of_other_scripts(void)
+{
+	/* Arabic-Indic, Extended Arabic-Indic (Urdu), Bengali, Gurmukhi, full width */
+	static const unsigned zeros[] = {0x0660, 0x06F0, 0x09E6, 0x0A66, 0xFF10};
+	char code[CODE_MAX], numbers[CODE_NUMBERS_MAX], typed[160], out[CODE_MAX];
+	char w[3][16], d[8], digits_in[64];
+
+	code_generate(real, code);
+	CHECK(code_numbers(real, code, numbers) == 0);
+	split_code(code, w, d);
+	for (size_t k = 0; k < sizeof(zeros) / sizeof(*zeros); k++) {
+		/* the numbers */
+		in_script(numbers, zeros[k], typed, sizeof(typed));
+		CHECK(strcmp(typed, numbers) != 0);
+		memset(out, 0, sizeof(out));
+		CHECK(normalise(typed, out) == 0);
+		CHECK_STR(out, code);
+		/* the words' four digits */
+		in_script(d, zeros[k], digits_in, sizeof(digits_in));
+		snprintf(typed, sizeof(typed), "%s %s %s %s", w[0], w[1], w[2], digits_in);
+		memset(out, 0, sizeof(out));
+		CHECK(normalise(typed, out) == 0);
+		CHECK_STR(out, code);
+	}
+	/* Scripts mixed, as a person may when the keyboard changes: the first group in Urdu's. */
+	snprintf(digits_in, sizeof(digits_in), "%.5s", numbers);
+	in_script(digits_in, 0x06F0, typed, sizeof(typed));
+	snprintf(typed + strlen(typed), sizeof(typed) - strlen(typed), "%s", numbers + 5);
+	CHECK(normalise(typed, out) == 0);
+	CHECK_STR(out, code);
+}
+
+static void the_words_and_the_numbers_should_open_the_same_plan(void)
+{
+	unsigned char key[CODE_KEY_BYTES], hash[CODE_HASH_BYTES];
+	char code[CODE_MAX], numbers[CODE_NUMBERS_MAX], urdu[160], err[256] = "";
+	char read[3][CODE_MAX];
+	long long plan = 0, found = 0;
+	store *st = store_open(":memory:", err, sizeof(err));
+
+	CHECK(st != NULL);
+	if (!st)
+		return;
+	randombytes_buf(key, sizeof(key));
+	code_generate(real, code);
+	CHECK(code_numbers(real, code, numbers) == 0);
+	code_hash(key, code, hash);
+	CHECK(store_plan_create(st, hash, "", -1, &plan, err, sizeof(err)) == 0);
+	in_script(numbers, 0x06F0, urdu, sizeof(urdu));
+	/* The words, the numbers, and the numbers in Urdu's digits: each finds the plan. */
+	CHECK(normalise(code, read[0]) == 0);
+	CHECK(normalise(numbers, read[1]) == 0);
+	CHECK(normalise(urdu, read[2]) == 0);
+	for (int k = 0; k < 3; k++) {
+		found = 0;
+		code_hash(key, read[k], hash);
+		CHECK(store_plan_find(st, hash, &found) == 0);
+		CHECK(found == plan);
+	}
+	store_close(st);
+}
+
+static void the_numbers_should_name_no_more_codes_than_the_words(void)
+{
+	double words = (double)content_codeword_count(real);
+
+	/* The same codes: three words of the list and four digits, whichever way they are typed. */
+	CHECK(words <= CODE_NUMBERS_WORDS);
+	CHECK(code_space(real) == words * words * words * 8 * 8 * 8 * 8);
 }
 
 /* ---- a word list where one word is two others joined ---- */
@@ -572,6 +788,14 @@ int main(void)
 	RUN(code_normalise_should_refuse_symbols);
 	RUN(code_normalise_should_refuse_empty_and_overlong_input);
 	RUN(code_normalise_should_read_only_the_length_given);
+	RUN(code_numbers_should_make_four_groups_of_four_digits_2_to_9);
+	RUN(code_numbers_should_give_each_word_its_place_in_the_list_in_base_8);
+	RUN(code_numbers_should_read_back_as_the_same_code_for_many_codes);
+	RUN(code_numbers_should_refuse_what_is_not_a_canonical_code);
+	RUN(code_normalise_should_refuse_numbers_that_are_not_a_code);
+	RUN(code_normalise_should_take_the_digits_of_other_scripts);
+	RUN(the_words_and_the_numbers_should_open_the_same_plan);
+	RUN(the_numbers_should_name_no_more_codes_than_the_words);
 	RUN(code_normalise_should_find_three_words_when_two_of_them_make_another);
 	RUN(the_real_code_words_should_not_join_into_other_code_words);
 	RUN(the_real_code_words_should_join_only_one_way);

@@ -921,6 +921,27 @@ static void content_should_refuse_fewer_than_1024_code_words(void)
 	copy_remove(&t);
 }
 
+static void content_should_refuse_more_code_words_than_the_numbers_can_name(void)
+{
+	char err[ERR_LEN], path[512];
+	copy t;
+	FILE *f;
+
+	CHECK(copy_make(&t) == 0);
+	copy_path(&t, "codewords.txt", path, sizeof(path));
+	f = fopen(path, "w");
+	/* 4097 different words of four letters: four digits from 2 to 9 number 4096 */
+	for (int i = 0; f && i < 4097; i++)
+		fprintf(f, "b%c%c%c\n", 'a' + i / 676 % 26, 'a' + i / 26 % 26, 'a' + i % 26);
+	if (f)
+		fclose(f);
+	CHECK(copy_refused(&t, err) == 1);
+	CHECK_HAS(err, "codewords.txt");
+	CHECK_HAS(err, "4097 code words");
+	CHECK_HAS(err, "4096");
+	copy_remove(&t);
+}
+
 static void content_should_refuse_a_code_word_with_capitals_or_digits(void)
 {
 	char err[ERR_LEN];
@@ -1668,6 +1689,7 @@ int main(void)
 	RUN(content_should_refuse_a_missing_message);
 	RUN(content_should_refuse_a_message_that_is_there_twice);
 	RUN(content_should_refuse_fewer_than_1024_code_words);
+	RUN(content_should_refuse_more_code_words_than_the_numbers_can_name);
 	RUN(content_should_refuse_a_code_word_with_capitals_or_digits);
 	RUN(content_should_refuse_a_line_that_is_not_utf8);
 	RUN(content_should_refuse_a_message_that_is_not_utf8);

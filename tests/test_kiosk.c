@@ -9,6 +9,7 @@
 #include "demo.h"
 #include "plan.h"
 #include "kiosk.h"
+#include "languages.h"
 #include "store.h"
 #include "workflow.h"
 
@@ -1095,6 +1096,115 @@ static void first_eligible_need(void *ctx, const store_need *n)
 /* The person's copy: offered first when the person comes back to a plan the council has signed
  * off; it says when it was agreed and when it is next reviewed, how each need will be met, and
  * everything the person wrote, each a text narration can read. Not offered, and refused, before. */
+/* The last page's string field (e.g. "code_numbers") into out ("" when there is none). */
+static const char *page_str(const fake_conn *fc, const char *key, char *out, size_t n)
+{
+	cJSON *m = fake_msg(fc, fc->n - 1);
+	const char *v =
+	    cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(m, "page"), key));
+
+	snprintf(out, n, "%s", v ? v : "");
+	cJSON_Delete(m);
+	return out;
+}
+
+/* numbers with each digit in Bengali script (U+09E6 is zero), as a person may type them. */
+static void in_bengali(const char *numbers, char *out, size_t n)
+{
+	size_t used = 0;
+
+	for (const char *d = numbers; *d && used + 4 < n; d++) {
+		if (*d >= '0' && *d <= '9')
+			used += utf8_encode(0x09E6 + (unsigned)(*d - '0'), out + used);
+		else
+			out[used++] = *d;
+	}
+	out[used] = '\0';
+}
+
+static void a_plan_started_without_a_code_should_show_its_numbers_and_open_with_them(void)
+{
+	fake_conn fc = {.n = 0};
+	char code[CODE_MAX], numbers[CODE_NUMBERS_MAX], shown[64], expect[CODE_NUMBERS_MAX];
+	char typed[160], msg[256];
+	languages *langs;
+	kiosk_session *s;
+	fixture f;
+
+	CHECK(fixture_open(&f, 0) == 0);
+	/* "Start without a code": the code page shows the code and, under it, its numbers; so
+	 * does "Save and finish later". */
+	s = kiosk_session_open(f.p, &fc, "127.0.0.1");
+	handle(s, "{\"type\":\"new_plan\",\"seq\":1}");
+	CHECK(flush(&f) == 0);
+	CHECK_STR(last(&fc), "page code");
+	page_str(&fc, "code", code, sizeof(code));
+	page_str(&fc, "code_numbers", numbers, sizeof(numbers));
+	CHECK(code_numbers(ct, code, expect) == 0);
+	CHECK_STR(numbers, expect);
+	handle(s, "{\"type\":\"go\",\"seq\":2,\"to\":\"save-later\"}");
+	CHECK(flush(&f) == 0);
+	CHECK_STR(last(&fc), "page saved-code");
+	CHECK_STR(page_str(&fc, "code", shown, sizeof(shown)), code);
+	CHECK_STR(page_str(&fc, "code_numbers", shown, sizeof(shown)), numbers);
+	kiosk_session_close(s);
+	fake_reset(&fc);
+
+	/* Back another day, the numbers typed (in Bengali digits, too) open the same plan. */
+	in_bengali(numbers, typed, sizeof(typed));
+	for (int k = 0; k < 2; k++) {
+		s = kiosk_session_open(f.p, &fc, "127.0.0.1");
+		snprintf(msg, sizeof(msg), "{\"type\":\"code\",\"seq\":1,\"code\":\"%s\"}",
+			 k ? typed : numbers);
+		handle(s, msg);
+		CHECK(flush(&f) == 0);
+		CHECK(strncmp(last(&fc), "page ", 5) == 0);
+		handle(s, "{\"type\":\"go\",\"seq\":2,\"to\":\"save-later\"}");
+		CHECK(flush(&f) == 0);
+		CHECK_STR(last(&fc), "page saved-code");
+		CHECK_STR(page_str(&fc, "code", shown, sizeof(shown)), code);
+		CHECK_STR(page_str(&fc, "code_numbers", shown, sizeof(shown)), numbers);
+		kiosk_session_close(s);
+		fake_reset(&fc);
+	}
+
+	/* On a page in Urdu (right to left) the numbers are the same digits 0 to 9. */
+	langs = languages_load(PLANALOUD_SOURCE_DIR "/easyread", NULL,
+			       PLANALOUD_SOURCE_DIR "/web/pictures", msg, sizeof(msg));
+	CHECK(langs && kiosk_set_languages(f.p, langs, NULL) == 0);
+	s = kiosk_session_open(f.p, &fc, "127.0.0.1");
+	snprintf(msg, sizeof(msg), "{\"type\":\"code\",\"seq\":1,\"code\":\"%s\"}", numbers);
+	handle(s, msg);
+	handle(s, "{\"type\":\"go\",\"seq\":2,\"to\":\"save-later\"}");
+	CHECK(flush(&f) == 0);
+	handle(s, "{\"type\":\"language\",\"seq\":3,\"lang\":\"ur\"}");
+	CHECK_STR(last(&fc), "page saved-code");
+	{
+		cJSON *hello = fake_msg(&fc, fc.n - 2);
+
+		CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(hello, "dir")), "rtl");
+		cJSON_Delete(hello);
+	}
+	CHECK_STR(page_str(&fc, "code_numbers", shown, sizeof(shown)), numbers);
+	kiosk_session_close(s);
+	fake_reset(&fc);
+
+	/* The demo plan's numbers open it too, and the code page shows them once it is open. */
+	CHECK(code_numbers(ct, f.code, numbers) == 0);
+	s = kiosk_session_open(f.p, &fc, "127.0.0.1");
+	snprintf(msg, sizeof(msg), "{\"type\":\"code\",\"seq\":1,\"code\":\"%s\"}", numbers);
+	handle(s, msg);
+	CHECK(flush(&f) == 0);
+	CHECK(strncmp(last(&fc), "page ", 5) == 0);
+	handle(s, "{\"type\":\"go\",\"seq\":2,\"to\":\"save-later\"}");
+	CHECK(flush(&f) == 0);
+	CHECK_STR(page_str(&fc, "code", shown, sizeof(shown)), f.code);
+	kiosk_session_close(s);
+	fake_reset(&fc);
+	fixture_close(&f);
+	languages_free(langs);
+}
+
 static void a_signed_off_plan_should_give_the_person_their_copy(void)
 {
 	static const store_actor casey = {STORE_ACTOR_STAFF, 1, "caseworker"};
@@ -1513,6 +1623,7 @@ int main(void)
 	RUN(long_non_ascii_list_entries_should_go_out_whole);
 	RUN(narrate_should_take_a_message_whose_blanks_the_id_fills_with_numbers);
 	RUN(narrate_should_read_the_filled_message_and_the_answer_as_stored_now);
+	RUN(a_plan_started_without_a_code_should_show_its_numbers_and_open_with_them);
 	RUN(a_signed_off_plan_should_give_the_person_their_copy);
 	RUN(the_managing_page_should_offer_only_the_ways_the_council_offered);
 	RUN(chosen_cards_should_be_saved_after_commit_and_shown_again);

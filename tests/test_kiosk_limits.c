@@ -320,6 +320,66 @@ static void an_address_reaching_its_limit_should_be_logged_once_without_the_code
 	fixture_close(&f);
 }
 
+static void wrong_numbers_should_count_as_wrong_codes(void)
+{
+	static const char *const numbers[] = {
+	    "{\"type\":\"code\",\"seq\":1,\"code\":\"2234 3532 2299 2345\"}", /* no such plan */
+	    "{\"type\":\"code\",\"seq\":1,\"code\":\"2234 3532 2299 234\"}",  /* a digit short */
+	    "{\"type\":\"code\",\"seq\":1,\"code\":\"4234 3532 2299 2345\"}", /* past the words */
+	};
+	kiosk_config cfg = {.address_failures = 5, .address_window = 600};
+	char out[128];
+	fixture f;
+
+	CHECK(fixture_open(&f, &cfg) == 0);
+	/* Wrong numbers of every kind, and wrong words, spend the same count. */
+	for (size_t i = 0; i < sizeof(numbers) / sizeof(*numbers); i++)
+		CHECK_STR(once(&f, "192.0.2.88", NULL, numbers[i], out, sizeof(out)),
+			  "error wrong-code");
+	CHECK_STR(wrong_code(&f, "192.0.2.88", NULL), "error wrong-code");
+	CHECK(lines_with("code-burst") == 0);
+	CHECK_STR(once(&f, "192.0.2.88", NULL, numbers[0], out, sizeof(out)), "error wrong-code");
+	CHECK(lines_with("level=warn event=code-burst key=192.0.2.88 guesses=5 window_s=600") == 1);
+	/* The address waits, for numbers as for words. */
+	CHECK_STR(once(&f, "192.0.2.88", NULL, numbers[0], out, sizeof(out)), "error slow-down");
+	CHECK_STR(wrong_code(&f, "192.0.2.88", NULL), "error slow-down");
+	/* No numbers in the log. */
+	CHECK(lines_with("2234") == 0 && lines_with("3532") == 0);
+	fixture_close(&f);
+}
+
+static void wrong_numbers_on_one_connection_should_wait_as_wrong_words_do(void)
+{
+	kiosk_config cfg = {.address_failures = 20, .address_window = 600};
+	fake_conn fc = {0};
+	char err[256];
+	kiosk_session *s;
+	fixture f;
+
+	CHECK(fixture_open(&f, &cfg) == 0);
+	s = kiosk_session_open(f.p, &fc, "192.0.2.99");
+	/* Three free tries, then a wait: words and numbers alike. */
+	for (int k = 0; k < 3; k++) {
+		const char *msg =
+		    k == 1 ? WRONG
+			   : "{\"type\":\"code\",\"seq\":1,\"code\":\"2234 3532 2299 2345\"}";
+
+		kiosk_handle(s, msg, strlen(msg), 0);
+		CHECK(kiosk_flush(f.p, err, sizeof(err)) == 0);
+		CHECK_STR(last(&fc), "error wrong-code");
+	}
+	{
+		const char *msg = "{\"type\":\"code\",\"seq\":1,\"code\":\"2234 3532 2299 2346\"}";
+
+		kiosk_handle(s, msg, strlen(msg), 0);
+	}
+	CHECK(kiosk_flush(f.p, err, sizeof(err)) == 0);
+	CHECK_STR(last(&fc), "error slow-down");
+	kiosk_session_close(s);
+	fake_reset(&fc);
+	fixture_close(&f);
+}
+
 int main(void)
 {
 	char err[512];
@@ -342,6 +402,8 @@ int main(void)
 	RUN(wrong_codes_past_the_overall_budget_should_wait_from_every_address);
 	RUN(wrong_resume_tokens_should_not_spend_the_overall_budget_for_codes);
 	RUN(an_address_reaching_its_limit_should_be_logged_once_without_the_codes);
+	RUN(wrong_numbers_should_count_as_wrong_codes);
+	RUN(wrong_numbers_on_one_connection_should_wait_as_wrong_words_do);
 	log_set_sink(NULL, NULL);
 	content_free(ct);
 	rmdir(tmpdir);

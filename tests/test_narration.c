@@ -658,6 +658,37 @@ static int is_narration(const cJSON *m)
 	       json_bool(m, "failed") != 1;
 }
 
+/* A code's numbers are private like its words; once the person may hear them, each digit is read
+ * on its own, from the cache: the digits are fixed texts, read ahead in every language. */
+static void a_codes_numbers_should_be_private_and_read_digit_by_digit(void)
+{
+	wsclient *c = welcome();
+	cJSON *code = wsclient_ask(c, "{\"type\":\"new_plan\",\"seq\":1}", WAIT_MS), *m;
+	char numbers[32] = "", id[32];
+	size_t bytes;
+
+	CHECK(json_is_msg(code, "page", "code") && json_str(code, "page.code_numbers"));
+	if (json_str(code, "page.code_numbers"))
+		snprintf(numbers, sizeof(numbers), "%s", json_str(code, "page.code_numbers"));
+	CHECK(strlen(numbers) == 19);
+	CHECK(json_bool(code, "page.code_numbers_text.0.private") == 1);
+	CHECK(json_bool(code, "page.code_numbers_text.15.private") == 1);
+	CHECK(refused_with(c, NARRATE("code/title", "code-numbers/1"), "private"));
+	CHECK(read_aloud(c, "msg/code.numbers"));
+	CHECK(listening(c, "\"consent\":true", 1));
+	for (int n = 1; n <= 16; n++) {
+		snprintf(id, sizeof(id), "code-numbers/%d", n);
+		bytes = 0;
+		m = say_one(c, id, &bytes);
+		CHECK(is_narration(m) && json_bool(m, "cached") == 1 && bytes > 0);
+		cJSON_Delete(m);
+	}
+	CHECK(refused_with(c, NARRATE("code/title", "code-numbers/17"), "unknown-text"));
+
+	cJSON_Delete(code);
+	wsclient_free(c);
+}
+
 /* Four connections (from this one address) each ask for 64 texts never said before: a fifth gets
  * a fixed text at once from the cache, and a sixth a text never said before, neither told busy. */
 static void four_greedy_connections_should_not_keep_others_from_the_voice(void)
@@ -844,6 +875,7 @@ int main(void)
 	RUN(bad_narration_requests_should_be_refused_plainly);
 	RUN(a_flood_of_requests_should_meet_a_bounded_queue_and_the_server_should_go_on);
 	RUN(private_texts_should_be_read_only_with_headphones_or_consent);
+	RUN(a_codes_numbers_should_be_private_and_read_digit_by_digit);
 	RUN(a_kiosk_with_headphones_should_read_private_texts);
 	RUN(a_typed_word_should_be_said_and_never_kept_in_the_audio_cache);
 	RUN(a_voice_label_should_be_readable_on_any_page);

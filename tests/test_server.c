@@ -1394,7 +1394,7 @@ static void a_yes_to_unsafe_or_advocacy_should_raise_one_flag_for_staff(void)
 static void new_plan_should_give_a_code_that_opens_the_plan_later(void)
 {
 	wsclient *c = connect_fresh(), *c2;
-	char code[CODE_MAX] = "";
+	char code[CODE_MAX] = "", numbers[CODE_NUMBERS_MAX] = "";
 	cJSON *m;
 
 	CHECK(c != NULL);
@@ -1422,6 +1422,10 @@ static void new_plan_should_give_a_code_that_opens_the_plan_later(void)
 	m = ask(c, "{\"type\":\"go\",\"to\":\"save-later\"}");
 	CHECK(is_msg(m, "page", "saved-code"));
 	CHECK_STR(json_str(m, "page.code"), code);
+	/* and its numbers, for those who cannot read the words */
+	snprintf(numbers, sizeof(numbers), "%s",
+		 json_str(m, "page.code_numbers") ? json_str(m, "page.code_numbers") : "");
+	CHECK(strlen(numbers) == 19 && strspn(numbers, "23456789 ") == 19);
 	cJSON_Delete(m);
 	wsclient_free(c);
 
@@ -1438,6 +1442,12 @@ static void new_plan_should_give_a_code_that_opens_the_plan_later(void)
 	CHECK(json_bool(m, "page.plan_open") == 1);
 	cJSON_Delete(m);
 	CHECK(same(read_back(c2, "like-admire"), "new plan"));
+	wsclient_free(c2);
+
+	/* the numbers open it too */
+	c2 = connect_fresh();
+	CHECK(c2 &&
+	      ask_is(c2, "page", "welcome-back", "{\"type\":\"code\",\"code\":\"%s\"}", numbers));
 	wsclient_free(c2);
 
 	/* a plan that was made but never answered opens at its start */

@@ -407,6 +407,69 @@ static void a_new_code_should_replace_the_old_one(void)
 	CHECK(refused(&fx.casey, "bad-message", "{\"type\":\"new_code\",\"plan\":\"7\"}"));
 }
 
+/* 1 when what the person typed at a kiosk opens the plan whose need is "You need help to wash.",
+ * 0 when it does not (wrong-code). */
+static int opens(const char *typed)
+{
+	kiosk_side k;
+	int ok = 0;
+
+	memset(&k, 0, sizeof(k));
+	k.s = kiosk_session_open(fx.kiosk, &k.conn, "127.0.0.10");
+	if (k.s && kiosk_say(&k, "{\"type\":\"code\",\"code\":\"%s\"}", typed) &&
+	    kiosk_say(&k, "{\"type\":\"go\",\"to\":\"needs\"}") &&
+	    strstr(k.conn.sent[k.conn.n - 1], "You need help to wash."))
+		ok = 1;
+	kiosk_close(&k);
+	return ok;
+}
+
+static void an_invitation_and_a_new_code_should_give_the_numbers_too(void)
+{
+	cJSON *m =
+	    ask(&fx.casey, "{\"type\":\"invite\",\"seq\":1,\"person\":\"Sam Numbers\",\"needs\":["
+			   "{\"text\":\"You need help to wash.\",\"eligible\":true}]}");
+	char code[CODE_MAX] = "", numbers[CODE_NUMBERS_MAX] = "", old[CODE_NUMBERS_MAX] = "";
+	long long plan = (long long)num(m, "plan");
+
+	CHECK(is_type(m, "invited"));
+	CHECK(str(m, "code") && str(m, "numbers"));
+	if (str(m, "code") && str(m, "numbers")) {
+		snprintf(code, sizeof(code), "%s", str(m, "code"));
+		/* the numbers of that code: four groups of four digits from 2 to 9 */
+		CHECK(code_numbers(ct, code, numbers) == 0);
+		CHECK_STR(str(m, "numbers"), numbers);
+		CHECK(strlen(numbers) == 19 && strspn(numbers, "23456789 ") == 19);
+	}
+	cJSON_Delete(m);
+	/* typed at a kiosk, the numbers open the plan as the words do */
+	CHECK(opens(numbers) == 1);
+	CHECK(opens(code) == 1);
+	/* never audited in clear */
+	m = ask(&fx.morgan, "{\"type\":\"audit\",\"plan\":%lld}", plan);
+	{
+		char *text = cJSON_PrintUnformatted(m);
+
+		CHECK(text && !strstr(text, numbers) && !strstr(text, code));
+		free(text);
+	}
+	cJSON_Delete(m);
+
+	/* A new code has new numbers; the old ones open nothing. */
+	snprintf(old, sizeof(old), "%s", numbers);
+	m = ask(&fx.casey, "{\"type\":\"new_code\",\"plan\":%lld}", plan);
+	CHECK(is_type(m, "invited"));
+	CHECK(str(m, "code") && str(m, "numbers"));
+	if (str(m, "code") && str(m, "numbers")) {
+		CHECK(code_numbers(ct, str(m, "code"), numbers) == 0);
+		CHECK_STR(str(m, "numbers"), numbers);
+	}
+	cJSON_Delete(m);
+	CHECK(strcmp(numbers, old) != 0);
+	CHECK(opens(numbers) == 1);
+	CHECK(opens(old) == 0);
+}
+
 /* ---- statuses ---- */
 
 typedef struct attempt {
@@ -1487,6 +1550,7 @@ int main(void)
 	RUN(a_plan_started_without_a_code_should_be_named_by_the_day_it_was_started);
 	RUN(an_invitation_with_bad_parts_should_be_refused_and_make_nothing);
 	RUN(a_new_code_should_replace_the_old_one);
+	RUN(an_invitation_and_a_new_code_should_give_the_numbers_too);
 	RUN(every_impossible_move_should_be_refused_and_change_nothing);
 	RUN(not_agreed_should_need_reasons_safety_and_complaints_information);
 	RUN(council_fields_should_be_checked_and_kept);

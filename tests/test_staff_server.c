@@ -7,6 +7,7 @@
 #include "check.h"
 #include "staffsrv.h"
 #include "code.h"
+#include "content.h"
 #include "plan.h"
 #include "store.h"
 #include "users.h"
@@ -234,6 +235,7 @@ static void a_plan_should_go_from_invitation_to_sign_off_with_versions_and_audit
 	wsclient *casey = staff_as("casey", CASEY_PW), *morgan = staff_as("morgan", MORGAN_PW);
 	wsclient *ada = staff_as("ada", ADA_PW), *k;
 	char code[CODE_MAX] = "", light[PLAN_DATE_LEN], full[PLAN_DATE_LEN], day[PLAN_DATE_LEN];
+	char numbers[CODE_NUMBERS_MAX] = "", expect[CODE_NUMBERS_MAX] = "";
 	const cJSON *ch;
 	long long plan;
 	int changed = 0;
@@ -243,7 +245,7 @@ static void a_plan_should_go_from_invitation_to_sign_off_with_versions_and_audit
 	if (!casey || !morgan || !ada)
 		goto out;
 
-	/* invite: the code comes back once */
+	/* invite: the code comes back once, with its numbers */
 	m = ask(casey, "{\"type\":\"invite\",\"seq\":1,\"person\":\"Alex Smith\",\"needs\":["
 		       "{\"text\":\"You need help to wash and dress.\",\"eligible\":true},"
 		       "{\"text\":\"You would like help in the garden.\",\"eligible\":false}],"
@@ -251,15 +253,26 @@ static void a_plan_should_go_from_invitation_to_sign_off_with_versions_and_audit
 	CHECK(is_msg(m, "invited", NULL));
 	plan = (long long)json_num(m, "plan", 0);
 	snprintf(code, sizeof(code), "%s", json_str(m, "code") ? json_str(m, "code") : "");
+	snprintf(numbers, sizeof(numbers), "%s",
+		 json_str(m, "numbers") ? json_str(m, "numbers") : "");
 	cJSON_Delete(m);
 	CHECK(plan > 0 && code[0]);
+	{
+		char err[256] = "";
+		content *c = content_load(PLANALOUD_SOURCE_DIR "/easyread", "en-GB",
+					  PLANALOUD_SOURCE_DIR "/web/pictures", err, sizeof(err));
+
+		CHECK(c && code_numbers(c, code, expect) == 0);
+		CHECK_STR(numbers, expect);
+		content_free(c);
+	}
 	loop_plan = plan;
 	m = ask(casey, "{\"type\":\"caseload\"}");
 	CHECK(has_plan(m, plan, "draft"));
 	cJSON_Delete(m);
 
-	/* the person opens it with the code, writes and sends */
-	k = kiosk_open(code, "profile-intro");
+	/* the person opens it with the numbers, writes and sends */
+	k = kiosk_open(numbers, "profile-intro");
 	CHECK(k != NULL);
 	if (!k)
 		goto out;

@@ -659,6 +659,30 @@ static void code_pieces_of(const cJSON *page, char *out, size_t n)
 	}
 }
 
+/* The pieces of code_numbers_text as code_pieces_of gives code_text's, then "|private" when
+ * every piece is marked private. */
+static void numbers_of(const cJSON *page, char *out, size_t n)
+{
+	const cJSON *piece;
+	size_t used = 0;
+	int all_private = 1;
+
+	out[0] = '\0';
+	cJSON_ArrayForEach(piece, obj_at(page, "code_numbers_text"))
+	{
+		int w = snprintf(out + used, n - used, "%s%s=%s", used ? "|" : "",
+				 str_at(piece, "id") ? str_at(piece, "id") : "?",
+				 str_at(piece, "text") ? str_at(piece, "text") : "?");
+
+		all_private &= cJSON_IsTrue(obj_at(piece, "private"));
+		if (w < 0 || (size_t)w >= n - used)
+			return;
+		used += (size_t)w;
+	}
+	if (used && all_private)
+		snprintf(out + used, n - used, "|private");
+}
+
 static void view_page_should_give_the_code_in_pieces_read_one_at_a_time(void)
 {
 	static const page_kind kinds[] = {KIND_CODE, KIND_SAVED_CODE};
@@ -679,6 +703,19 @@ static void view_page_should_give_the_code_in_pieces_read_one_at_a_time(void)
 		CHECK_STR(pieces,
 			  "code/1=apple|code/2=river|code/3=boat|code/4=4|code/5=8|code/6=2|"
 			  "code/7=7");
+		/* Its numbers (apple is word 10, river 712, boat 63 of the list: 0012, 1310 and
+		 * 0077 in base 8, each digit 2 more), and each of their digits alone, private. */
+		CHECK(content_codeword_index(c, "apple", 5) == 10 &&
+		      content_codeword_index(c, "river", 5) == 712 &&
+		      content_codeword_index(c, "boat", 4) == 63);
+		CHECK_STR(str_at(obj_at(m, "page"), "code_numbers"), "2234 3532 2299 4827");
+		numbers_of(obj_at(m, "page"), pieces, sizeof(pieces));
+		CHECK_STR(pieces, "code-numbers/1=2|code-numbers/2=2|code-numbers/3=3|"
+				  "code-numbers/4=4|code-numbers/5=3|code-numbers/6=5|"
+				  "code-numbers/7=3|code-numbers/8=2|code-numbers/9=2|"
+				  "code-numbers/10=2|code-numbers/11=9|code-numbers/12=9|"
+				  "code-numbers/13=4|code-numbers/14=8|code-numbers/15=2|"
+				  "code-numbers/16=7|private");
 		cJSON_Delete(m);
 	}
 	/* No plan open on the code page: no code, and nothing to read. */
@@ -688,6 +725,8 @@ static void view_page_should_give_the_code_in_pieces_read_one_at_a_time(void)
 	CHECK(cJSON_IsNull(obj_at(obj_at(m, "page"), "code")));
 	CHECK(cJSON_IsArray(obj_at(obj_at(m, "page"), "code_text")));
 	CHECK(cJSON_GetArraySize(obj_at(obj_at(m, "page"), "code_text")) == 0);
+	CHECK_STR(str_at(obj_at(m, "page"), "code_numbers"), "");
+	CHECK(cJSON_GetArraySize(obj_at(obj_at(m, "page"), "code_numbers_text")) == 0);
 	cJSON_Delete(m);
 	plan_answers_release(&pa);
 }

@@ -64,7 +64,8 @@ test('a wrong code gets a plain-English error by the code box, and the right one
     let e = await fieldError(page, '#code-input', '#code-input-error');
     assert.deepEqual(e, {
       text: message('error.wrong-code'),
-      role: 'alert', invalid: 'true', describedBy: ['code-input-hint', 'code-input-error'],
+      role: 'alert', invalid: 'true',
+      describedBy: ['code-input-hint', 'code-input-numbers-hint', 'code-input-error'],
       value: wrong, pageError: null,
     });
     assert.equal(await page.getAttribute('#page', 'data-page-id'), 'code', 'still on the code page');
@@ -78,9 +79,14 @@ test('a wrong code gets a plain-English error by the code box, and the right one
     assert.equal(e.text, message('error.wrong-code'));
     assert.equal(e.value, odd);
 
-    // A third wrong code, then a fourth at once: too many tries, wait a few seconds.
-    await tryCode(page, 'apple river boat 2346');
-    await page.waitForSelector('#code-input-error:not([hidden])');
+    // A third wrong code, in numbers this time (the same error), then a fourth at once: too
+    // many tries, wait a few seconds.
+    const wrongNumbers = '2234 3532 2299 2346';
+    await tryCode(page, wrongNumbers);
+    await page.waitForFunction((v) => document.querySelector('#code-input-error:not([hidden])') &&
+      document.querySelector('#code-input').value === v, wrongNumbers);
+    e = await fieldError(page, '#code-input', '#code-input-error');
+    assert.equal(e.text, message('error.wrong-code'));
     await tryCode(page, 'apple river boat 2347');
     // The words of messages.txt, with the number of seconds where its {seconds} is.
     const [waitBefore, waitAfter] = message('error.slow-down', { seconds: '\n' }).split('\n');

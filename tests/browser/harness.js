@@ -444,29 +444,29 @@ const NOTHING_STORED = {
 
 // ---- the words, from the content files -------------------------------------------------------
 
-// The same easy-read folder the server is given (PLANALOUD_EASYREAD: see startServer): a folder
-// per language, en-GB unless a test names another.
+// The same easy-read folder the server is given (PLANALOUD_EASYREAD: see startServer); its en-GB
+// pages are what pageText reads.
 const EASYREAD_ROOT = process.env.PLANALOUD_EASYREAD || path.join(SOURCE, 'easyread');
 const EASYREAD = path.join(EASYREAD_ROOT, 'en-GB');
-const messagesOf = new Map(); // lang -> Map(name -> text)
+const messages = new Map(); // language -> its messages
 
 /**
- * The words of message `name` in the content's messages.txt (of language `lang`), with its
+ * The words of message `name` in the content's messages.txt (en-GB's, or lang's), with its
  * {blanks} filled from vars and without the ** marks, as the page shows them. Tests compare with
  * these, not with English of their own, so an easy-read editor can reword the content without
  * breaking a test.
  */
 function message(name, vars = {}, lang = 'en-GB') {
-  if (!messagesOf.has(lang)) {
-    const messages = new Map();
+  if (!messages.has(lang)) {
+    const all = new Map();
     const file = path.join(EASYREAD_ROOT, lang, 'messages.txt');
     for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
       const m = /^([a-z0-9][a-z0-9._-]*): (.*)$/.exec(line);
-      if (m) messages.set(m[1], m[2].trim());
+      if (m) all.set(m[1], m[2].trim());
     }
-    messagesOf.set(lang, messages);
+    messages.set(lang, all);
   }
-  const text = messagesOf.get(lang).get(name);
+  const text = messages.get(lang).get(name);
   if (text === undefined) throw new Error(`${lang}/messages.txt has no message ${name}`);
   return text.replace(/\{([^}]*)\}/g, (all, k) => (k in vars ? String(vars[k]) : all))
     .replace(/\*\*/g, '');

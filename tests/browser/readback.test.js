@@ -1,7 +1,7 @@
 // Reading back in a real browser, with the real server's voice: an answer typed on its own page
 // is read as it was saved, each word lit up in the answer box itself, and again after it
 // changed, while the box keeps the focus and the cursor; the plan code is read piece by piece,
-// each word and each digit alone, lit up in the big code; the kiosk's "Do you need more time?"
+// each word and each digit alone, lit up in the big code, then its numbers digit by digit; the kiosk's "Do you need more time?"
 // is read aloud when it comes, countdown and all; no warning comes while the voice is reading;
 // and on a narrow screen with bigger text the less used sound choices fold away behind "More
 // sound choices", which opens by keyboard, with axe finding nothing wrong.
@@ -154,7 +154,7 @@ test('an answer typed on its own page is read back as saved, each word lit in th
   }
 });
 
-test('the saved code is read slowly, a word or a digit at a time, each lit in the big code', async () => {
+test('the saved code is read slowly, a word or a digit at a time, each lit in the big code, then its numbers', async () => {
   const { context, page, pageErrors } = await openKiosk(browser, server.url, { audio: true });
   try {
     // The person has headphones on (the code is private: docs/narration.md, "Private listening").
@@ -180,7 +180,12 @@ test('the saved code is read slowly, a word or a digit at a time, each lit in th
     // Each piece is a text of its own, in order.
     assert.deepEqual(await page.$$eval('#code-display [data-text-id]', (es) =>
       es.map((e) => [e.dataset.textId, e.textContent])), pieces.map((p, i) => [`code/${i + 1}`, p]));
-    await waitForSource(page, /^code\/7$/, from);
+    // Under it, its numbers: each digit a text of its own too.
+    const numbers = (await page.textContent('#code-numbers')).trim().replace(/ /g, '').split('');
+    assert.equal(numbers.length, 16);
+    assert.deepEqual(await page.$$eval('#code-numbers [data-text-id]', (es) =>
+      es.map((e) => [e.dataset.textId, e.textContent])), numbers.map((d, i) => [`code-numbers/${i + 1}`, d]));
+    await waitForSource(page, /^code-numbers\/16$/, from);
     await waitForQuiet(page);
     const a = await audio(page);
     const asked = a.sent.slice(sentBefore).filter((m) => m.type === 'narrate').flatMap((m) => m.ids);
@@ -196,6 +201,17 @@ test('the saved code is read slowly, a word or a digit at a time, each lit in th
     const inCode = await page.evaluate(() => [...document.querySelectorAll('.word')]
       .filter((w) => w.closest('#code-display')).length);
     assert.equal(inCode, 7);
+    // Then "Or type these numbers", and the numbers digit by digit, each lit up as it is said.
+    const numberIds = asked.filter((id) => id.startsWith('code-numbers/'));
+    assert.deepEqual(numberIds, numbers.map((d, i) => `code-numbers/${i + 1}`), 'every digit, in order');
+    const label = asked.indexOf('msg/code.numbers');
+    assert.ok(label > asked.indexOf('code/7') && label < asked.indexOf('code-numbers/1'),
+      `the numbers' label between the code and the numbers: ${asked}`);
+    const playedDigits = a.sources.slice(from).filter((s) => s.id && s.id.startsWith('code-numbers/') && s.ended);
+    assert.deepEqual(playedDigits.map((s) => s.id), numberIds, 'each digit played to its end, in order');
+    for (const s of playedDigits) assert.ok(s.duration > 0.25, `${s.id} lasts ${s.duration} s`);
+    const litDigits = a.spoken.filter((s) => s.id && s.id.startsWith('code-numbers/'));
+    assert.deepEqual(litDigits.map((s) => s.word), numbers, 'each digit lit up, in order');
     assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();

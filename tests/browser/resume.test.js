@@ -3,14 +3,16 @@
 // down kept and saved on reconnecting; "Saved" is never shown while disconnected; the loss is
 // shown and said from audio the page already holds, and being back is said once the words are
 // stored. A slow typist hears "Saved" once. Finish on a plan started without a code first shows
-// the code and asks whether the person has it.
+// the code and its numbers and asks whether the person has it; back later, the 16 numbers typed
+// on the keyboard on the screen open the plan.
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { spawn, execFileSync } = require('node:child_process');
 const path = require('node:path');
 const { startServer, launchBrowser, sql, openKiosk, waitForPage, saveMark, browserStorage,
-  NOTHING_STORED, axeViolations, formatViolations, SOURCE } = require('./harness.js');
+  NOTHING_STORED, axeViolations, formatViolations, SOURCE, message, axeCleanAtBothWidths,
+} = require('./harness.js');
 
 const BINARY = process.env.PLANALOUD_BINARY || path.join(SOURCE, 'build/planaloud');
 let restarted = null; // the server started again on the same port and data folder
@@ -222,6 +224,18 @@ test('a slow typist hears "Saved" once, after they stop', async () => {
   }
 });
 
+/** The numbers shown under the code in the element numbersId (a page in lang): checked, and as shown. */
+async function numbersShown(page, numbersId, lang = 'en-GB') {
+  const shown = await page.$eval(`#${numbersId}`, (e) => ({ text: e.textContent.trim(), dir: e.dir,
+    label: document.getElementById(`${e.id}-label`)?.textContent.trim(),
+    digits: [...e.querySelectorAll('.code-piece')].map((d) => d.textContent) }));
+  assert.match(shown.text, /^[2-9]{4} [2-9]{4} [2-9]{4} [2-9]{4}$/, 'four groups of four digits 0-9');
+  assert.equal(shown.dir, 'ltr', 'written left to right');
+  assert.equal(shown.label, message('code.numbers', {}, lang));
+  assert.deepEqual(shown.digits, shown.text.replace(/ /g, '').split(''), 'each digit a piece');
+  return shown.text;
+}
+
 test('Finish on a plan started without a code shows the code, says it, and asks before clearing', async () => {
   const { context, page, sockets, pageErrors } = await openKiosk(browser, server.url, { audio: true });
   try {
@@ -232,6 +246,8 @@ test('Finish on a plan started without a code shows the code, says it, and asks 
     await page.click('#code-new');
     await page.waitForSelector('#code-display');
     const code = (await page.textContent('#code-display')).trim();
+    const numbers = await numbersShown(page, 'code-numbers'); // under the new code
+    await axeCleanAtBothWidths(page, 'the new code and its numbers');
     await page.click('#next');
     await waitForPage(page, 'profile-intro');
 
@@ -239,6 +255,8 @@ test('Finish on a plan started without a code shows the code, says it, and asks 
     await page.waitForSelector('#code-check[open] #code-check-yes');
     assert.equal(await page.getAttribute('#page', 'data-page-id'), 'saved-code');
     assert.equal((await page.textContent('#code-check-code')).trim(), code, 'the code, large');
+    assert.equal(await numbersShown(page, 'code-check-numbers'), numbers, 'and its numbers');
+    assert.equal(await numbersShown(page, 'code-numbers'), numbers, 'on the page under it too');
     assert.equal(await page.evaluate(() => document.activeElement.id), 'code-check-title');
     await page.waitForFunction(() => window.__audio.sent.some((m) => m.type === 'narrate' &&
       m.ids[0] === 'msg/finish-code.ask' && m.ids.some((id) => id.startsWith('code/'))));
@@ -250,6 +268,7 @@ test('Finish on a plan started without a code shows the code, says it, and asks 
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => !document.querySelector('#code-check[open]'));
     assert.equal(await page.getAttribute('#page', 'data-page-id'), 'saved-code');
+    await axeCleanAtBothWidths(page, 'the saved code and its numbers');
     await page.click('#finish-page');
     await page.waitForSelector('#code-check[open] #code-check-yes');
 
@@ -259,7 +278,37 @@ test('Finish on a plan started without a code shows the code, says it, and asks 
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.body.dataset.connection === 'open' &&
       document.querySelector('#page[data-page-id="welcome"]'));
-    assert.ok(!(await page.evaluate(() => document.body.innerText)).includes(code));
+    const after = await page.evaluate(() => document.body.innerText);
+    assert.ok(!after.includes(code) && !after.includes(numbers));
+
+    // Back another time, someone who reads Urdu chooses it, and types the 16 numbers on the
+    // keyboard on the screen.
+    await page.click('#language-page-ur');
+    await page.waitForSelector('html[dir="rtl"][lang="ur"] #page[data-page-id="welcome"]');
+    await page.click('#next');
+    await waitForPage(page, 'who');
+    await page.click('#next');
+    await waitForPage(page, 'code');
+    assert.equal((await page.textContent('#code-input-numbers-hint')).trim(),
+      message('code.or-numbers', {}, 'ur'), 'under the hint: the numbers may be typed instead');
+    assert.match(await page.getAttribute('#code-input', 'aria-describedby'), /\bcode-input-numbers-hint\b/);
+    await page.click('.keyboard-show[data-for="code-input"]');
+    await page.click('#keyboard [data-layout="numbers"]');
+    for (const ch of numbers) {
+      await page.click(ch === ' ' ? '#keyboard .key-space' : `#keyboard .key-char[data-char="${ch}"]`);
+    }
+    assert.equal(await page.inputValue('#code-input'), numbers);
+    const typed = await axeViolations(page);
+    assert.equal(typed.length, 0, formatViolations('the code page with the numbers typed', typed));
+    await page.click('#code-open');
+    // The plan made but never answered opens at its start: the same plan, with the same code,
+    // and the same numbers in the digits 0 to 9 on the page in Urdu.
+    await waitForPage(page, 'profile-intro');
+    await page.click('#save-later');
+    await waitForPage(page, 'saved-code');
+    assert.equal((await page.textContent('#code-display')).trim(), code);
+    assert.equal(await numbersShown(page, 'code-numbers', 'ur'), numbers);
+    await axeCleanAtBothWidths(page, 'the saved code and its numbers, in Urdu');
     assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();

@@ -126,18 +126,14 @@ function showCodeCheck(p) {
   const title = textEl('h2', msg('finish-code.ask'), 'timeout-title');
   title.id = 'code-check-title';
   title.tabIndex = -1;
-  const code = el('p', { class: 'code-display', id: 'code-check-code' });
-  const pieces = Array.isArray(p.code_text) ? p.code_text : [];
-  const shown = String(p.code || '');
-  let at = 0;
-  for (const piece of pieces) { // each piece a text of its own, so the voice can say it
-    const i = piece && piece.text ? shown.indexOf(piece.text, at) : -1;
-    if (i < 0) break;
-    if (i > at) code.append(shown.slice(at, i));
-    code.append(textEl('span', piece, 'code-piece'));
-    at = i + piece.text.length;
-  }
-  if (at < shown.length) code.append(shown.slice(at));
+  // each piece a text of its own, so the voice can say it; the numbers under the code
+  const code = page.codePieces(el('p', { class: 'code-display', id: 'code-check-code', dir: 'ltr' }),
+    p.code, p.code_text);
+  const numbers = page.codeNumbers(p, 'code-check-numbers');
+  const said = [...(Array.isArray(p.code_text) ? p.code_text : []),
+    ...(numbers.length ? [msg('code.numbers'), ...(p.code_numbers_text || [])] : [])];
+  codeCheck.setAttribute('aria-describedby', ['code-check-code',
+    ...numbers.map((e) => e.id), 'code-check-why'].join(' '));
   const why = textEl('p', msg('finish-code.why'), 'timeout-body');
   why.id = 'code-check-why';
   const yes = el('button', { type: 'button', class: 'button button-primary', id: 'code-check-yes' });
@@ -150,7 +146,7 @@ function showCodeCheck(p) {
   const back = el('button', { type: 'button', class: 'button button-secondary', id: 'code-check-back' });
   setText(back, msg('finish-code.back'));
   back.addEventListener('click', closeCodeCheck);
-  codeCheck.replaceChildren(title, el('div', { class: 'code-box code-box-large' }, code), why,
+  codeCheck.replaceChildren(title, el('div', { class: 'code-box code-box-large' }, code, ...numbers), why,
     el('div', { class: 'button-group' }, yes, back));
   if (typeof codeCheck.showModal === 'function') codeCheck.showModal();
   else codeCheck.setAttribute('open', '');
@@ -158,7 +154,7 @@ function showCodeCheck(p) {
   // Said when sound is on (another page may ask first whether the person is listening alone).
   const els = {};
   for (const e of codeCheck.querySelectorAll('[data-text-id]')) els[e.dataset.textId] = e;
-  narration.speak(['msg/finish-code.ask', ...pieces.map((t) => t.id), 'msg/finish-code.why'], els,
+  narration.speak(['msg/finish-code.ask', ...said.map((t) => t.id), 'msg/finish-code.why'], els,
     { opened: true });
 }
 

@@ -430,24 +430,47 @@ function listEditor(p) {
 }
 
 /**
- * The code in big letters, exactly as it is typed, made of its pieces
- * (`code_text`: each word, and each digit alone), each a text of its own so
- * that the voice reads it slowly, piece by piece, lighting each up in turn.
+ * Fills box with text shown exactly as it is, each of pieces (text objects, in order, each found
+ * in text) a span of its own, so that the voice reads it slowly, piece by piece, lighting each
+ * up in turn. Returns box.
  */
-function codeDisplay(p) {
-  // a code is Latin letters and digits, read left to right on an Urdu or Arabic page too
-  const box = el('p', { class: 'code-display', id: 'code-display', dir: 'ltr' });
-  const code = String(p.code || '');
+export function codePieces(box, text, pieces) {
+  const shown = String(text || '');
   let at = 0;
-  for (const piece of Array.isArray(p.code_text) ? p.code_text : []) {
-    const i = piece && piece.text ? code.indexOf(piece.text, at) : -1;
+  for (const piece of Array.isArray(pieces) ? pieces : []) {
+    const i = piece && piece.text ? shown.indexOf(piece.text, at) : -1;
     if (i < 0) break; // the rest as it is
-    if (i > at) box.append(code.slice(at, i));
+    if (i > at) box.append(shown.slice(at, i));
     box.append(textEl('span', piece, 'code-piece'));
     at = i + piece.text.length;
   }
-  if (at < code.length) box.append(code.slice(at));
+  if (at < shown.length) box.append(shown.slice(at));
   return box;
+}
+
+/**
+ * The code in big letters, exactly as it is typed, made of its pieces
+ * (`code_text`: each word, and each digit alone). Its words are English, written left to right
+ * on every page.
+ */
+function codeDisplay(p) {
+  return codePieces(el('p', { class: 'code-display', id: 'code-display', dir: 'ltr' }), p.code,
+    p.code_text);
+}
+
+/**
+ * Under the code, the same code in numbers (`code_numbers`, "2234 3532 2299 4827") for people who
+ * cannot read or type English words: "Or type these numbers", then the digits 0 to 9, left to
+ * right in every language, each digit a text of its own (`code_numbers_text`) that the voice says
+ * in the person's language. id: the numbers' element. Nothing when the page has none.
+ */
+export function codeNumbers(p, id = 'code-numbers') {
+  if (!p.code_numbers) return [];
+  const label = textEl('p', msg('code.numbers'), 'code-box-label code-numbers-label');
+  label.id = id + '-label';
+  const numbers = codePieces(el('p', { class: 'code-display code-numbers', id, dir: 'ltr' }),
+    p.code_numbers, p.code_numbers_text);
+  return [label, numbers];
 }
 
 function codeView(p, prev) {
@@ -456,12 +479,17 @@ function codeView(p, prev) {
     const shown = el('div', { class: 'code-box', id: 'code-box', tabindex: '-1' },
       textEl('p', msg('code.yours'), 'code-box-label'),
       codeDisplay(p),
+      ...codeNumbers(p),
       textEl('p', msg('code.keep'), 'code-keep'));
     box.append(shown);
     return { node: box, focus: prev && prev.id === p.id ? shown : null };
   }
   const field = el('div', { class: 'field' });
-  const { hint, error, describedby } = hintAndError({ hint: p.hint || msg('code.hint') }, 'code-input');
+  const { hint, error, describedby: hintId } = hintAndError({ hint: p.hint || msg('code.hint') }, 'code-input');
+  // The code's numbers may be typed instead of its words.
+  const orNumbers = textEl('p', msg('code.or-numbers'), 'hint code-or-numbers');
+  orNumbers.id = 'code-input-numbers-hint';
+  const describedby = [hintId, orNumbers.id].filter(Boolean).join(' ');
   const label = textEl('label', p.ask || msg('code.label'), 'question');
   label.htmlFor = 'code-input';
   const input = el('input', {
@@ -480,7 +508,7 @@ function codeView(p, prev) {
     e.preventDefault();
     open();
   });
-  field.append(label, hint || '', error, input);
+  field.append(label, hint || '', orNumbers, error, input);
   const newHint = textEl('p', msg('code.new-hint'), 'hint');
   newHint.id = 'code-new-hint';
   const startNew = button(msg('code.new'), 'button-secondary', 'code-new', () => {
@@ -845,6 +873,7 @@ function savedCodeView(p) {
   box.append(el('div', { class: 'code-box code-box-large', id: 'code-box' },
     textEl('p', msg('code.yours'), 'code-box-label'),
     codeDisplay(p),
+    ...codeNumbers(p),
     textEl('p', msg('code.keep'), 'code-keep')));
   box.append(el('div', { class: 'button-group' },
     button(msg('finish'), 'button-primary button-large', 'finish-page', () => actions.finish())));
