@@ -16,15 +16,15 @@
 
 #include <stddef.h>
 
-#define CODE_WORDS	    3
-#define CODE_DIGITS	    4
-#define CODE_MAX	    64 /* room for a canonical code and its NUL */
-#define CODE_HASH_BYTES	    32
-#define CODE_KEY_BYTES	    32
-#define CODE_NUMBERS_DIGITS 16	/* the digits of a code's numbers: 4 for each word, then its own 4 \
-				 */
-#define CODE_NUMBERS_MAX   20	/* room for "dddd dddd dddd dddd" and its NUL */
-#define CODE_NUMBERS_WORDS 4096 /* 8^4: the most words four digits from 2 to 9 can number */
+#define CODE_WORDS	3
+#define CODE_DIGITS	4
+#define CODE_MAX	64 /* room for a canonical code and its NUL */
+#define CODE_HASH_BYTES 32
+#define CODE_KEY_BYTES	32
+/* the digits of a code's numbers: 4 for each word, then its own 4 */
+#define CODE_NUMBERS_DIGITS 16
+#define CODE_NUMBERS_MAX    20	 /* room for "dddd dddd dddd dddd" and its NUL */
+#define CODE_NUMBERS_WORDS  4096 /* 8^4: the most words four digits from 2 to 9 can number */
 
 /* Fills out (at least CODE_MAX bytes) with a new random canonical code. */
 void code_generate(const content *c, char *out);
