@@ -410,8 +410,8 @@ static void code_normalise_should_refuse_numbers_that_are_not_a_code(void)
 	    "2222 3999 2232 482a",   /* a letter */
 	    "\xe0\xa5\xa8\xe0\xa5\xa8\xe0\xa5\xa8\xe0\xa5\xa8 3999 2232 4827", /* Devanagari */
 	    "\xd9\xa0\xd9\xa1\xd9\xa2\xd9\xa3 3999 2232 4827", /* Arabic-Indic 0 and 1 */
-	    "2222\xc2\xa0"
-	    "3999 2232 4827",		    /* a no-break space */
+	    ("2222\xc2\xa0"
+	     "3999 2232 4827"),		    /* a no-break space */
 	    "2222 3999 \xff\xfe 2232 4827", /* not UTF-8 */
 	    "",
 	    "    ",

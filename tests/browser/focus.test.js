@@ -181,7 +181,7 @@ test('with the page hidden, each focus move says what has focus, and cuts off wh
     // The code box: its label, what it is, empty, and its hint. Typing stops the voice, and the
     // code typed is never read.
     said = await move(page, 'Tab');
-    assert.deepEqual(said.ids, [m('code.label'), m('focus.text-box'), m('focus.empty'), m('code.hint')]);
+    assert.deepEqual(said.ids, [m('code.label'), m('focus.text-box'), m('focus.empty'), m('code.hint'), m('code.or-numbers')]);
     await heard(page, m('code.label'));
     const typedAt = await sourceCount(page);
     const from = await sentCount(page);
@@ -192,7 +192,7 @@ test('with the page hidden, each focus move says what has focus, and cuts off wh
     // Back to the box: it has words, and they are not read out.
     await move(page, 'Shift+Tab'); // waits for what that move says, so it is not taken for the next
     said = await move(page, 'Tab');
-    assert.deepEqual(said.ids, [m('code.label'), m('focus.text-box'), m('focus.has-words'), m('code.hint')]);
+    assert.deepEqual(said.ids, [m('code.label'), m('focus.text-box'), m('focus.has-words'), m('code.hint'), m('code.or-numbers')]);
     await page.keyboard.press('Enter');
     await waitForPage(page, 'profile-intro');
     said = await move(page, 'Tab');

@@ -102,7 +102,7 @@ function expectedFor(f) {
     'back': () => button(m('back')),
     'list-add': () => [...button(m('list.add')), ...hintOf(p)],
     'item-done': () => button(m('list.save-item')),
-    'code-input': () => box(m('code.label'), f.value ? m('focus.has-words') : null, [m('code.hint')]),
+    'code-input': () => box(m('code.label'), f.value ? m('focus.has-words') : null, [m('code.hint'), m('code.or-numbers')]),
     'code-open': () => button(m('code.open')),
     'code-new': () => [...button(m('code.new')), m('code.new-hint')],
     'send-plan': () => button(m('send.button')),
