@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 /* ---- reading JSON ---- */
 
@@ -133,6 +135,50 @@ void fixture_close(void)
 	staff_free(fx.sf);
 	users_free(fx.u);
 	store_close(fx.st);
+}
+
+static char db_name[64]; /* fixture_begin's database, under tmpdir */
+
+int fixture_begin(const char *name)
+{
+	char err[512];
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	setenv("TZ", "UTC", 1); /* the day the clock says is the same everywhere */
+	tzset();
+	if (sodium_init() < 0) {
+		fprintf(stderr, "test_%s: libsodium did not start\n", name);
+		return -1;
+	}
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/planaloud-%s-XXXXXX", name);
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return -1;
+	}
+	snprintf(db_name, sizeof(db_name), "%s.db", name);
+	ct = content_load(PLANALOUD_SOURCE_DIR "/easyread", "en-GB",
+			  PLANALOUD_SOURCE_DIR "/web/pictures", err, sizeof(err));
+	if (!ct || fixture_open(db_name)) {
+		fprintf(stderr, "test_%s: %s\n", name, ct ? "the fixture did not open" : err);
+		return -1;
+	}
+	return 0;
+}
+
+void fixture_end(void)
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+	char path[160];
+
+	fixture_close();
+	content_free(ct);
+	ct = NULL;
+	for (size_t k = 0; k < sizeof(suffixes) / sizeof(*suffixes); k++) {
+		snprintf(path, sizeof(path), "%s/%s%s", tmpdir, db_name, suffixes[k]);
+		unlink(path);
+	}
+	if (rmdir(tmpdir) != 0)
+		fprintf(stderr, "could not remove %s\n", tmpdir);
 }
 
 /* ---- talking to the workspace ---- */

@@ -3,7 +3,7 @@
  * users (Argon2id, sessions) and the kiosk's own protocol on the same store, and asking it things
  * as casey (caseworker), morgan and mandy (managers) or ada (admin). Dates come from a test clock.
  *
- * The test's main() makes tmpdir (mkdtemp) and loads ct before fixture_open(). */
+ * A test's main() starts with fixture_begin("name") and ends with fixture_end(). */
 #ifndef PLANALOUD_STAFF_FIXTURE_H
 #define PLANALOUD_STAFF_FIXTURE_H
 
@@ -60,6 +60,12 @@ int login(person *p, const char *name);
 int fixture_open(const char *db_name);
 void person_close(person *p);
 void fixture_close(void);
+/* What every staff test's main() does first: standard output a line at a time, the day in UTC,
+ * libsodium, tmpdir made (/tmp/planaloud-<name>-XXXXXX), ct loaded from the source tree, and
+ * fixture_open("<name>.db"). 0, or -1 having said why on standard error. */
+int fixture_begin(const char *name);
+/* fixture_close, ct freed, and tmpdir removed with the database. */
+void fixture_end(void);
 
 /* ---- talking to the workspace ---- */
 /* Sends the message as p and returns the one reply (cJSON_Delete it); NULL, saying why, when

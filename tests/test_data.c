@@ -474,37 +474,9 @@ static void retention_should_erase_untouched_anonymous_drafts_and_long_closed_pl
 	CHECK(retention_run(fx.st, &cfg, now, 1001, &n, err, sizeof(err)) == -1); /* too many */
 }
 
-static void remove_tmpdir(void)
-{
-	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-	char path[160];
-
-	for (size_t k = 0; k < sizeof(suffixes) / sizeof(*suffixes); k++) {
-		snprintf(path, sizeof(path), "%s/data.db%s", tmpdir, suffixes[k]);
-		unlink(path);
-	}
-	if (rmdir(tmpdir) != 0)
-		fprintf(stderr, "could not remove %s\n", tmpdir);
-}
-
 int main(void)
 {
-	char err[512];
-
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	setenv("TZ", "UTC", 1);
-	tzset();
-	if (sodium_init() < 0)
-		return 1;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/planaloud-data-XXXXXX");
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
-		return 1;
-	}
-	ct = content_load(PLANALOUD_SOURCE_DIR "/easyread", "en-GB",
-			  PLANALOUD_SOURCE_DIR "/web/pictures", err, sizeof(err));
-	if (!ct || fixture_open("data.db")) {
-		fprintf(stderr, "test_data: %s\n", ct ? "the fixture did not open" : err);
+	if (fixture_begin("data")) {
 		CHECK(0);
 		return check_report();
 	}
@@ -514,8 +486,6 @@ int main(void)
 	RUN(a_kiosk_with_the_plan_open_should_be_told_its_change_was_not_saved);
 	RUN(an_export_should_hold_every_answer_comment_and_version_and_be_audited);
 	RUN(retention_should_erase_untouched_anonymous_drafts_and_long_closed_plans_only);
-	fixture_close();
-	content_free(ct);
-	remove_tmpdir();
+	fixture_end();
 	return check_report();
 }

@@ -329,37 +329,9 @@ static void a_caseload_read_again_by_the_page_should_not_keep_a_login_alive(void
 	relogin_all();
 }
 
-static void remove_tmpdir(void)
-{
-	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-	char path[160];
-
-	for (size_t k = 0; k < sizeof(suffixes) / sizeof(*suffixes); k++) {
-		snprintf(path, sizeof(path), "%s/live.db%s", tmpdir, suffixes[k]);
-		unlink(path);
-	}
-	if (rmdir(tmpdir) != 0)
-		fprintf(stderr, "could not remove %s\n", tmpdir);
-}
-
 int main(void)
 {
-	char err[512];
-
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	setenv("TZ", "UTC", 1);
-	tzset();
-	if (sodium_init() < 0)
-		return 1;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/planaloud-live-XXXXXX");
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
-		return 1;
-	}
-	ct = content_load(PLANALOUD_SOURCE_DIR "/easyread", "en-GB",
-			  PLANALOUD_SOURCE_DIR "/web/pictures", err, sizeof(err));
-	if (!ct || fixture_open("live.db")) {
-		fprintf(stderr, "test_live: %s\n", ct ? "the fixture did not open" : err);
+	if (fixture_begin("live")) {
 		CHECK(0);
 		return check_report();
 	}
@@ -370,8 +342,6 @@ int main(void)
 	RUN(a_slow_page_should_be_told_once_that_it_missed_news_until_it_reads_the_caseload);
 	RUN(news_should_reach_only_live_logins);
 	RUN(a_caseload_read_again_by_the_page_should_not_keep_a_login_alive);
-	fixture_close();
-	content_free(ct);
-	remove_tmpdir();
+	fixture_end();
 	return check_report();
 }

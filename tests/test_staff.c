@@ -1407,19 +1407,6 @@ static void bad_messages_should_get_their_error_and_keep_the_connection(void)
 	CHECK(done(&fx.casey, "me", "{\"type\":\"me\"}"));
 }
 
-static void remove_tmpdir(void)
-{
-	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-	char path[160];
-
-	for (size_t k = 0; k < sizeof(suffixes) / sizeof(*suffixes); k++) {
-		snprintf(path, sizeof(path), "%s/staff.db%s", tmpdir, suffixes[k]);
-		unlink(path);
-	}
-	if (rmdir(tmpdir) != 0)
-		fprintf(stderr, "could not remove %s\n", tmpdir);
-}
-
 /* ---- reads that fail ---- */
 
 /* The error reply r says "server" in the content's own words for staff. */
@@ -1522,22 +1509,7 @@ static void check_words_should_answer_every_role_with_findings_and_store_nothing
 
 int main(void)
 {
-	char err[512];
-
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	setenv("TZ", "UTC", 1); /* the day the clock says is the same everywhere */
-	tzset();
-	if (sodium_init() < 0)
-		return 1;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/planaloud-staff-XXXXXX");
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
-		return 1;
-	}
-	ct = content_load(PLANALOUD_SOURCE_DIR "/easyread", "en-GB",
-			  PLANALOUD_SOURCE_DIR "/web/pictures", err, sizeof(err));
-	if (!ct || fixture_open("staff.db")) {
-		fprintf(stderr, "test_staff: %s\n", ct ? "the fixture did not open" : err);
+	if (fixture_begin("staff")) {
 		CHECK(0);
 		return check_report();
 	}
@@ -1574,8 +1546,6 @@ int main(void)
 	RUN(the_urgent_list_should_show_the_first_fifty_and_say_how_many);
 	RUN(a_read_that_fails_should_fail_the_request_plainly_not_draw_a_gap);
 	RUN(check_words_should_answer_every_role_with_findings_and_store_nothing);
-	fixture_close();
-	content_free(ct);
-	remove_tmpdir();
+	fixture_end();
 	return check_report();
 }

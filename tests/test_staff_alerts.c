@@ -84,43 +84,14 @@ static void nobody_else_should_see_the_outbox_and_bad_requests_change_nothing(vo
 	CHECK(db_count("SELECT count(*) FROM audit", 0) == audits);
 }
 
-static void remove_tmpdir(void)
-{
-	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-	char path[160];
-
-	for (size_t k = 0; k < sizeof(suffixes) / sizeof(*suffixes); k++) {
-		snprintf(path, sizeof(path), "%s/alerts.db%s", tmpdir, suffixes[k]);
-		unlink(path);
-	}
-	rmdir(tmpdir);
-}
-
 int main(void)
 {
-	char err[512];
-
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	setenv("TZ", "UTC", 1);
-	tzset();
-	if (sodium_init() < 0)
-		return 1;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/planaloud-alerts-XXXXXX");
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
-		return 1;
-	}
-	ct = content_load(PLANALOUD_SOURCE_DIR "/easyread", "en-GB",
-			  PLANALOUD_SOURCE_DIR "/web/pictures", err, sizeof(err));
-	if (!ct || fixture_open("alerts.db")) {
-		fprintf(stderr, "test_staff_alerts: %s\n", ct ? "the fixture did not open" : err);
+	if (fixture_begin("alerts")) {
 		CHECK(0);
 		return check_report();
 	}
 	RUN(an_admin_should_see_the_outbox_and_try_a_failed_alert_again_now);
 	RUN(nobody_else_should_see_the_outbox_and_bad_requests_change_nothing);
-	fixture_close();
-	content_free(ct);
-	remove_tmpdir();
+	fixture_end();
 	return check_report();
 }

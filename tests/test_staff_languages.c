@@ -412,41 +412,18 @@ static void versions_compared_should_mark_the_persons_own_words_and_their_langua
 	cJSON_Delete(m);
 }
 
-static void remove_tmpdir(void)
-{
-	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-	char path[160];
-
-	for (size_t k = 0; k < sizeof(suffixes) / sizeof(*suffixes); k++) {
-		snprintf(path, sizeof(path), "%s/languages.db%s", tmpdir, suffixes[k]);
-		unlink(path);
-	}
-	if (rmdir(tmpdir) != 0)
-		fprintf(stderr, "could not remove %s\n", tmpdir);
-}
-
 int main(void)
 {
 	char err[512];
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	setenv("TZ", "UTC", 1);
-	tzset();
-	if (sodium_init() < 0)
-		return 1;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/planaloud-staff-lang-XXXXXX");
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
-		return 1;
+	if (fixture_begin("languages")) {
+		CHECK(0);
+		return check_report();
 	}
-	ct = content_load(PLANALOUD_SOURCE_DIR "/easyread", "en-GB",
-			  PLANALOUD_SOURCE_DIR "/web/pictures", err, sizeof(err));
-	langs = ct ? languages_load(PLANALOUD_SOURCE_DIR "/easyread", NULL,
-				    PLANALOUD_SOURCE_DIR "/web/pictures", err, sizeof(err))
-		   : NULL;
-	if (!langs || fixture_open("languages.db") || kiosk_set_languages(fx.kiosk, langs, NULL)) {
-		fprintf(stderr, "test_staff_languages: %s\n",
-			langs ? "the fixture did not open" : err);
+	langs = languages_load(PLANALOUD_SOURCE_DIR "/easyread", NULL,
+			       PLANALOUD_SOURCE_DIR "/web/pictures", err, sizeof(err));
+	if (!langs || kiosk_set_languages(fx.kiosk, langs, NULL)) {
+		fprintf(stderr, "test_staff_languages: %s\n", langs ? "out of memory" : err);
 		CHECK(0);
 		return check_report();
 	}
@@ -459,9 +436,7 @@ int main(void)
 	RUN(letter_words_should_give_a_languages_letter_in_its_own_words_and_direction);
 	RUN(me_should_list_every_language_english_first_and_the_interpreter_words);
 	RUN(versions_compared_should_mark_the_persons_own_words_and_their_language);
-	fixture_close();
+	fixture_end();
 	languages_free(langs);
-	content_free(ct);
-	remove_tmpdir();
 	return check_report();
 }
