@@ -579,7 +579,37 @@ function staffAsk(page, messages) {
   }), messages);
 }
 
+/** A kiosk's websocket, opened from a page of the server's own (as the kiosk page would):
+ * window.kiosk.ask(m) sends m with a seq and resolves with the reply that carries it. */
+async function openKioskSocket(page) {
+  await page.evaluate(() => new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://${location.host}/ws`, 'planaloud');
+    const waiting = new Map();
+    let seq = 0;
+    ws.onerror = () => reject(new Error('the kiosk websocket did not open'));
+    ws.onmessage = (ev) => {
+      if (typeof ev.data !== 'string') return;
+      const m = JSON.parse(ev.data);
+      if (m.seq != null && waiting.has(m.seq)) {
+        waiting.get(m.seq)(m);
+        waiting.delete(m.seq);
+      }
+    };
+    window.kiosk = {
+      ask(m) {
+        const n = ++seq;
+        return new Promise((done) => {
+          waiting.set(n, done);
+          ws.send(JSON.stringify({ ...m, seq: n }));
+        });
+      },
+    };
+    ws.onopen = () => resolve();
+  }));
+}
+
 module.exports = {
+  openKioskSocket,
   translations,
   startServer, launchBrowser, axeViolations, formatViolations, sql, openKiosk, waitForPage,
   saveMark, waitForSave, typeAndSave, browserStorage, NOTHING_STORED, dateKeys, SOURCE,

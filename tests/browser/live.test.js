@@ -11,6 +11,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
   startServer, launchBrowser, assertFont, message, WIDE, axeCleanAtBothWidths: noViolations, staffAsk,
+  openKioskSocket,
 } = require('./harness.js');
 
 const INVITES = 60; // with the demo's plans, more than the 50 a page holds
@@ -28,35 +29,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-/** A kiosk's websocket, opened from a page of the server's own (as the kiosk page would):
- * window.kiosk.ask(m) sends m with a seq and resolves with the reply that carries it. */
-async function openKioskSocket(page) {
-  await page.evaluate(() => new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://${location.host}/ws`, 'planaloud');
-    const waiting = new Map();
-    let seq = 0;
-    ws.onerror = () => reject(new Error('the kiosk websocket did not open'));
-    ws.onmessage = (ev) => {
-      if (typeof ev.data !== 'string') return;
-      const m = JSON.parse(ev.data);
-      if (m.seq != null && waiting.has(m.seq)) {
-        waiting.get(m.seq)(m);
-        waiting.delete(m.seq);
-      }
-    };
-    window.kiosk = {
-      ask(m) {
-        const n = ++seq;
-        return new Promise((done) => {
-          waiting.set(n, done);
-          ws.send(JSON.stringify({ ...m, seq: n }));
-        });
-      },
-    };
-    ws.onopen = () => resolve();
-  }));
-}
 
 const kioskAsk = (page, m) => page.evaluate((msg) => window.kiosk.ask(msg), m);
 

@@ -15,6 +15,7 @@ const path = require('node:path');
 const {
   startServer, launchBrowser, assertFont, message, pageText, sql, SOURCE, WIDE,
   axeCleanAtBothWidths, staffAsk, translations,
+  openKioskSocket,
 } = require('./harness.js');
 
 // Some Arabic, as a person might type it: "I like the garden.", "I like music.", "Sami", "my brother".
@@ -69,35 +70,6 @@ async function openStaff() {
   await page.waitForSelector('#user:not([hidden])');
   await assertFont(page);
   return { context, page, errors };
-}
-
-/** A kiosk's websocket, opened from a page of the server's own as the kiosk page would:
- * window.kiosk.ask(m) sends m with a seq and resolves with the reply that carries it. */
-async function openKioskSocket(page) {
-  await page.evaluate(() => new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://${location.host}/ws`, 'planaloud');
-    const waiting = new Map();
-    let seq = 0;
-    ws.onerror = () => reject(new Error('the kiosk websocket did not open'));
-    ws.onmessage = (ev) => {
-      if (typeof ev.data !== 'string') return;
-      const m = JSON.parse(ev.data);
-      if (m.seq != null && waiting.has(m.seq)) {
-        waiting.get(m.seq)(m);
-        waiting.delete(m.seq);
-      }
-    };
-    window.kiosk = {
-      ask(m) {
-        const n = ++seq;
-        return new Promise((done) => {
-          waiting.set(n, done);
-          ws.send(JSON.stringify({ ...m, seq: n }));
-        });
-      },
-    };
-    ws.onopen = () => resolve();
-  }));
 }
 
 /** Says each message at the kiosk in turn; each reply must be of the type given beside it. */
