@@ -900,46 +900,38 @@ static void content_should_refuse_a_message_that_is_there_twice(void)
 	copy_remove(&t);
 }
 
-static void content_should_refuse_fewer_than_1024_code_words(void)
+/* A copy whose codewords.txt holds n different words of four letters (baaa, baab, ...) must be
+ * refused, saying how many it has and the bound (`bound`). */
+static void code_words_refused(int n, const char *bound)
 {
-	char err[ERR_LEN], path[512];
+	char err[ERR_LEN], path[512], said[32];
 	copy t;
 	FILE *f;
 
 	CHECK(copy_make(&t) == 0);
 	copy_path(&t, "codewords.txt", path, sizeof(path));
 	f = fopen(path, "w");
-	/* 1023 different words of four letters: baaa, baab, ... */
-	for (int i = 0; f && i < 1023; i++)
+	for (int i = 0; f && i < n; i++)
 		fprintf(f, "b%c%c%c\n", 'a' + i / 676 % 26, 'a' + i / 26 % 26, 'a' + i % 26);
 	if (f)
 		fclose(f);
 	CHECK(copy_refused(&t, err) == 1);
 	CHECK_HAS(err, "codewords.txt");
-	CHECK_HAS(err, "1023 code words");
-	CHECK_HAS(err, "1024");
+	snprintf(said, sizeof(said), "%d code words", n);
+	CHECK_HAS(err, said);
+	CHECK_HAS(err, bound);
 	copy_remove(&t);
 }
 
+static void content_should_refuse_fewer_than_1024_code_words(void)
+{
+	code_words_refused(1023, "1024");
+}
+
+/* four digits from 2 to 9 number 4096 words */
 static void content_should_refuse_more_code_words_than_the_numbers_can_name(void)
 {
-	char err[ERR_LEN], path[512];
-	copy t;
-	FILE *f;
-
-	CHECK(copy_make(&t) == 0);
-	copy_path(&t, "codewords.txt", path, sizeof(path));
-	f = fopen(path, "w");
-	/* 4097 different words of four letters: four digits from 2 to 9 number 4096 */
-	for (int i = 0; f && i < 4097; i++)
-		fprintf(f, "b%c%c%c\n", 'a' + i / 676 % 26, 'a' + i / 26 % 26, 'a' + i % 26);
-	if (f)
-		fclose(f);
-	CHECK(copy_refused(&t, err) == 1);
-	CHECK_HAS(err, "codewords.txt");
-	CHECK_HAS(err, "4097 code words");
-	CHECK_HAS(err, "4096");
-	copy_remove(&t);
+	code_words_refused(4097, "4096");
 }
 
 static void content_should_refuse_a_code_word_with_capitals_or_digits(void)
