@@ -48,13 +48,11 @@ async function openTouch(browser, server, viewport = { width: 1024, height: 768 
 const TARGET_PX = 44;
 
 /**
- * Taps the middle of what selector finds, brought into view by script as a swipe would: it must
- * be there to touch, not under the keyboard or anything else, once the page has stopped moving (a
- * save's status line, a page drawn); and it must be TARGET_PX square or more.
+ * The middle of what selector finds, brought into view by script as a swipe would: it must be
+ * there to touch, not under the keyboard or anything else, once the page has stopped moving (a
+ * save's status line, a page drawn); and it must be TARGET_PX square or more. {x, y, size}.
  */
-async function tap(page, selector) {
-  const loc = page.locator(selector).first();
-  await loc.waitFor({ state: 'visible' });
+async function aim(selector, loc) {
   let at;
   let last = [];
   for (let i = 0; i < 20; i++) {
@@ -77,22 +75,44 @@ async function tap(page, selector) {
   assert.equal(at.over, 'ok', `${selector} is covered by ${at.over}`);
   assert.ok(at.size[0] >= TARGET_PX && at.size[1] >= TARGET_PX,
     `${selector} is big enough to touch: ${at.size.join('×')} px, not ${TARGET_PX} px or more`);
-  // Where the tap lands, as the page sees it: a tap that misses says what it hit instead.
-  await loc.evaluate((e) => {
-    e.dataset.tapAim = '';
-    window.__tapped = null;
-    document.addEventListener('click', (ev) => {
-      const t = ev.target instanceof Element ? ev.target : null;
-      window.__tapped = !t || t.closest('[data-tap-aim]') ? 'ok' : `${t.tagName}#${t.id}.${t.className}`;
-    }, { capture: true, once: true });
-  });
-  await page.touchscreen.tap(at.x, at.y);
-  const hit = await page.evaluate(async () => {
-    for (let i = 0; i < 30 && !window.__tapped; i++) await new Promise((r) => setTimeout(r, 10));
-    for (const e of document.querySelectorAll('[data-tap-aim]')) delete e.dataset.tapAim;
-    return window.__tapped || 'ok'; // no click at all: a drag, which the test would see
-  });
-  assert.equal(hit, 'ok', `the tap on ${selector} at ${Math.round(at.x)},${Math.round(at.y)} landed on ${hit}`);
+  return at;
+}
+
+/**
+ * Taps the element: where the tap lands is checked as the page sees it. The page can move on its
+ * own just as the finger comes down (the voice reading a page keeps the words read on screen), as
+ * it would under a person's finger: a tap that lands on words, not on a control, is tried again,
+ * as a person would; one that lands on another control fails, saying what it hit.
+ */
+async function tap(page, selector) {
+  const loc = page.locator(selector).first();
+  await loc.waitFor({ state: 'visible' });
+  const missed = [];
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const at = await aim(selector, loc);
+    await loc.evaluate((e) => {
+      e.dataset.tapAim = '';
+      window.__tapped = null;
+      document.addEventListener('click', (ev) => {
+        const t = ev.target instanceof Element ? ev.target : null;
+        window.__tapped = !t || t.closest('[data-tap-aim]') ? 'ok' : {
+          what: `${t.tagName}#${t.id}.${t.className}`,
+          control: !!t.closest('button, a, input, select, textarea, label, summary, [role="button"]'),
+        };
+      }, { capture: true, once: true });
+    });
+    await page.touchscreen.tap(at.x, at.y);
+    const hit = await page.evaluate(async () => {
+      for (let i = 0; i < 30 && !window.__tapped; i++) await new Promise((r) => setTimeout(r, 10));
+      for (const e of document.querySelectorAll('[data-tap-aim]')) delete e.dataset.tapAim;
+      return window.__tapped || 'ok'; // no click at all: a drag, which the test would see
+    });
+    if (hit === 'ok') return;
+    assert.ok(!hit.control, `the tap on ${selector} at ${Math.round(at.x)},${Math.round(at.y)} landed on ` +
+      `another control, ${hit.what}`);
+    missed.push(hit.what);
+  }
+  assert.fail(`three taps on ${selector} landed on words instead: ${missed.join(', ')}`);
 }
 
 async function tapNext(page, to) {
