@@ -98,6 +98,7 @@ typedef struct pending_narration {
 	char id[TEXT_ID_LEN];
 	char voice[32];
 	char speed[16];
+	char lang[16];	    /* the language it is read in (its easyread/ folder's name) */
 	long long asked_ns; /* when narrate asked for it (monotonic), for first_audio_seconds */
 } pending_narration;
 

@@ -346,6 +346,7 @@ static void narration_start(kiosk_session *s, pending_narration *pn, const narra
 		return;
 	cJSON_AddStringToObject(m, "voice", pn->voice);
 	cJSON_AddStringToObject(m, "speed", pn->speed);
+	cJSON_AddStringToObject(m, "lang", pn->lang);
 	cJSON_AddNumberToObject(m, "sample_rate", r->sample_rate);
 	cJSON_AddBoolToObject(m, "cached", r->cached);
 	if (!r->piece)
@@ -462,13 +463,13 @@ static void deliver_narration(kiosk_session *s, const narration *r)
 	*pn = s->narrations[--s->nnarrations];
 }
 
-/* How text id is said: in the session's language, but a language's name (lang/<tag>) in that
- * language's own voice. */
-static const speech_lang *speech_for(const kiosk_session *s, const char *id)
+/* The language text id is read in (a place in p->langs): the session's, but a language's name
+ * (lang/<tag>) in that language's own voice. */
+static size_t language_for(const kiosk_session *s, const char *id)
 {
 	int lang = strncmp(id, "lang/", 5) == 0 ? languages_index(s->p->langs, id + 5) : -1;
 
-	return &s->p->speech[lang >= 0 ? (size_t)lang : s->lang];
+	return lang >= 0 ? (size_t)lang : s->lang;
 }
 
 /* Hands one narratable text to the narrator as pending narration id of request seq. */
@@ -483,12 +484,14 @@ static int queue_narration(kiosk_session *s, long long seq, const char *id, cons
 	snprintf(pn->id, sizeof(pn->id), "%s", id);
 	snprintf(pn->voice, sizeof(pn->voice), "%s", voice);
 	snprintf(pn->speed, sizeof(pn->speed), "%s", speed);
+	snprintf(pn->lang, sizeof(pn->lang), "%s",
+		 content_lang(languages_at(s->p->langs, language_for(s, id))));
 	s->nnarrations++;
 	if (!(flags & NARRATE_UNCACHED) && !kiosk_is_fixed(s->p, text))
 		flags |= NARRATE_PERSONAL;
 	if (narrator_set_group(s->p->nar, s, s->addr) ||
-	    narrator_say(s->p->nar, s, pn->tag, voice, speed, speech_for(s, id), text, flags, err,
-			 sizeof(err))) {
+	    narrator_say(s->p->nar, s, pn->tag, voice, speed, &s->p->speech[language_for(s, id)],
+			 text, flags, err, sizeof(err))) {
 		s->nnarrations--;
 		return kiosk_fail(s, "busy");
 	}

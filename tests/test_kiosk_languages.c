@@ -605,6 +605,25 @@ static void narrator_remove(narrator *n, voices *vs, const char *dir)
 
 /* Asks for one text to be read and waits for its word timings: the message that carries them
  * all (cJSON_Delete it), or NULL when it failed (the error is shown). */
+/* The language the `narration` of id sent to fc says it is read in ("" when none came). */
+static const char *read_in(fake_conn *fc, const char *id)
+{
+	static char lang[16];
+
+	lang[0] = '\0';
+	for (int i = 0; i < fc->n; i++) {
+		cJSON *m = sent(fc, i);
+		const char *type = cJSON_GetStringValue(cJSON_GetObjectItem(m, "type"));
+		const char *mid = cJSON_GetStringValue(cJSON_GetObjectItem(m, "id"));
+		const char *l = cJSON_GetStringValue(cJSON_GetObjectItem(m, "lang"));
+
+		if (type && !strcmp(type, "narration") && mid && !strcmp(mid, id) && l)
+			snprintf(lang, sizeof(lang), "%s", l);
+		cJSON_Delete(m);
+	}
+	return lang;
+}
+
 static cJSON *narrated(kiosk *p, kiosk_session *s, fake_conn *fc, const char *id)
 {
 	char msg[512];
@@ -724,6 +743,11 @@ static void narration_should_read_the_language_chosen(void)
 	    words_of(m, content_language_name(languages_find(langs, "ur")), words, sizeof(words)),
 	    content_language_name(languages_find(langs, "ur")));
 	cJSON_Delete(m);
+	/* ...read in that language's own voice, though the page is in Welsh */
+	CHECK_STR(read_in(&fc, "lang/ur"), "ur");
+	m = narrated(f.p, s, &fc, "msg/next");
+	cJSON_Delete(m);
+	CHECK_STR(read_in(&fc, "msg/next"), "cy");
 	fake_reset(&fc);
 	handle(s, "{\"type\":\"narrate\",\"seq\":9,\"ids\":[\"lang/xx\"],\"voice\":\"ruth\","
 		  "\"speed\":\"normal\"}");
