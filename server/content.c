@@ -280,7 +280,7 @@ static int file_exists(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-static const named *find_named(const named *arr, size_t n, const char *name)
+const named *content_find_named(const named *arr, size_t n, const char *name)
 {
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(arr[i].name, name) == 0)
@@ -295,7 +295,7 @@ static int check_picture(parser *p, const content_page *pg, const char *pictures
 	char path[PATH_LEN], name[256];
 
 	p->line = pg->picture_line;
-	if (!find_named(c->pictures, c->npictures, pg->picture))
+	if (!content_find_named(c->pictures, c->npictures, pg->picture))
 		return content_fail(
 		    p, "page '%s' uses the picture '%s', which pictures.txt does not describe",
 		    pg->id, pg->picture);
@@ -318,7 +318,7 @@ static int check_cards(parser *p, const content_page *pg, const char *pictures_d
 		const content_card *k = &pg->cards[i];
 
 		p->line = k->line;
-		if (!find_named(p->c->pictures, p->c->npictures, k->picture))
+		if (!content_find_named(p->c->pictures, p->c->npictures, k->picture))
 			return content_fail(p,
 					    "the card '%s' uses the picture '%s', which "
 					    "pictures.txt does not describe",
@@ -472,7 +472,7 @@ const char *content_missing_required(const content *c, int staff)
 {
 	for (size_t i = 0; i < sizeof(required_messages) / sizeof(*required_messages); i++)
 		if (content_is_staff_message(required_messages[i]) == staff &&
-		    !find_named(c->messages, c->nmessages, required_messages[i]))
+		    !content_find_named(c->messages, c->nmessages, required_messages[i]))
 			return required_messages[i];
 	return NULL;
 }
@@ -683,7 +683,7 @@ const char *content_part_title(const content *c, int part)
 
 const char *content_message(const content *c, const char *name)
 {
-	const named *m = find_named(c->messages, c->nmessages, name);
+	const named *m = content_find_named(c->messages, c->nmessages, name);
 
 	return m ? m->text : NULL;
 }
@@ -701,7 +701,7 @@ void content_message_at(const content *c, size_t i, const char **name, const cha
 
 const char *content_picture_alt(const content *c, const char *picture)
 {
-	const named *m = find_named(c->pictures, c->npictures, picture);
+	const named *m = content_find_named(c->pictures, c->npictures, picture);
 
 	return m ? m->text : NULL;
 }

@@ -66,6 +66,8 @@ int content_split_line(parser *p, char *line, char **key, char **value);
 /* text keeps the easy-read rules for sentences and bold: 0, or -1 (reported). */
 int content_check_easy_read(parser *p, const char *text);
 
+/* The entry of arr (n of them) with this name, or NULL. */
+const named *content_find_named(const named *arr, size_t n, const char *name);
 /* Reads dir/language.txt into the parser's content: 0, or -1 (reported). */
 int content_language_read(parser *p, const char *dir);
 /* The first message the server needs that c lacks, or NULL; staff: the staff pages' and the

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_BLANKS 8
+#define MAX_BLANKS 16
 
 static int language_line(parser *p, char *line)
 {
@@ -156,25 +156,20 @@ static int cards_differ(parser *p, const content_page *e, const content_page *t)
 	return 0;
 }
 
-static const named *named_find(const named *arr, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(arr[i].name, name) == 0)
-			return &arr[i];
-	return NULL;
-}
-
-/* The {blanks} of text, sorted, as one string "{a}{b}" into out. */
-static void blanks_of(const char *text, char *out, size_t outlen)
+/* The {blanks} of text, sorted, as one string "{a}{b}" into out. 0, or -1 when text has more
+ * blanks, or longer ones, than can be compared (no message needs so many). */
+static int blanks_of(const char *text, char *out, size_t outlen)
 {
 	const char *found[MAX_BLANKS];
 	size_t lens[MAX_BLANKS], n = 0, used = 0;
 
-	for (const char *s = strchr(text, '{'); s && n < MAX_BLANKS; s = strchr(s + 1, '{')) {
+	for (const char *s = strchr(text, '{'); s; s = strchr(s + 1, '{')) {
 		const char *end = strchr(s, '}');
 
 		if (!end)
 			break;
+		if (n == MAX_BLANKS)
+			return -1;
 		size_t k = n++;
 
 		for (; k > 0 && strncmp(found[k - 1], s, (size_t)(end - s) + 1) > 0; k--) {
@@ -185,18 +180,21 @@ static void blanks_of(const char *text, char *out, size_t outlen)
 		lens[k] = (size_t)(end - s) + 1;
 	}
 	out[0] = '\0';
-	for (size_t i = 0; i < n && used + lens[i] < outlen; i++) {
+	for (size_t i = 0; i < n; i++) {
+		if (used + lens[i] >= outlen)
+			return -1;
 		memcpy(out + used, found[i], lens[i]);
 		used += lens[i];
 		out[used] = '\0';
 	}
+	return 0;
 }
 
 /* The English message a translated message name stands for: itself, or for "x-few" (a plural
  * form English has no need of) x itself or x's "-one" stem. */
 static const named *english_of(const content *en, const char *name)
 {
-	const named *m = named_find(en->messages, en->nmessages, name);
+	const named *m = content_find_named(en->messages, en->nmessages, name);
 	size_t len = strlen(name);
 	char base[128];
 
@@ -204,12 +202,12 @@ static const named *english_of(const content *en, const char *name)
 		return m;
 	memcpy(base, name, len - 4);
 	base[len - 4] = '\0';
-	return named_find(en->messages, en->nmessages, base);
+	return content_find_named(en->messages, en->nmessages, base);
 }
 
 static int messages_differ(parser *p, const content *en, const content *tr)
 {
-	char a[128], b[128];
+	char a[256], b[256];
 
 	for (size_t i = 0; i < tr->nmessages; i++) {
 		const named *t = &tr->messages[i], *e;
@@ -222,8 +220,9 @@ static int messages_differ(parser *p, const content *en, const content *tr)
 					    t->name);
 		if (!(e = english_of(en, t->name)))
 			return content_fail(p, "English has no message '%s'", t->name);
-		blanks_of(e->text, a, sizeof(a));
-		blanks_of(t->text, b, sizeof(b));
+		if (blanks_of(e->text, a, sizeof(a)) || blanks_of(t->text, b, sizeof(b)))
+			return content_fail(p, "'%s' has more blanks than a message may have (%d)",
+					    t->name, MAX_BLANKS);
 		if (strcmp(a, b) != 0)
 			return content_fail(p, "'%s' has the blanks %s; English has %s", t->name,
 					    *b ? b : "none", *a ? a : "none");
@@ -231,7 +230,7 @@ static int messages_differ(parser *p, const content *en, const content *tr)
 	p->line = 0;
 	for (size_t i = 0; i < en->nmessages; i++)
 		if (!content_is_staff_message(en->messages[i].name) &&
-		    !named_find(tr->messages, tr->nmessages, en->messages[i].name))
+		    !content_find_named(tr->messages, tr->nmessages, en->messages[i].name))
 			return content_fail(p, "the message '%s' is missing (English has it)",
 					    en->messages[i].name);
 	return 0;
@@ -241,12 +240,12 @@ static int pictures_differ(parser *p, const content *en, const content *tr)
 {
 	for (size_t i = 0; i < tr->npictures; i++) {
 		p->line = tr->pictures[i].line;
-		if (!named_find(en->pictures, en->npictures, tr->pictures[i].name))
+		if (!content_find_named(en->pictures, en->npictures, tr->pictures[i].name))
 			return content_fail(p, "English has no picture '%s'", tr->pictures[i].name);
 	}
 	p->line = 0;
 	for (size_t i = 0; i < en->npictures; i++)
-		if (!named_find(tr->pictures, tr->npictures, en->pictures[i].name))
+		if (!content_find_named(tr->pictures, tr->npictures, en->pictures[i].name))
 			return content_fail(p, "the picture '%s' is not described (English has it)",
 					    en->pictures[i].name);
 	return 0;

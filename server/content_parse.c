@@ -84,7 +84,7 @@ static int is_symbol(const unsigned char *s, size_t *n)
 	for (size_t i = 0; i < sizeof(sentence_ends) / sizeof(*sentence_ends); i++) {
 		size_t len = strlen(sentence_ends[i]);
 
-		if (memcmp(s, sentence_ends[i], len) == 0) {
+		if (strncmp((const char *)s, sentence_ends[i], len) == 0) { /* stops at the NUL */
 			*n = len;
 			return 1;
 		}

@@ -13,22 +13,16 @@
 
 /* ---- the list: hard-words.txt ---- */
 
-/* The code point at s, and its length in *n. */
-static unsigned cp_at(const char *s, size_t *n)
-{
-	return utf8_decode(s, n);
-}
-
 /* Is v a word or phrase the list can hold: letters (any script), '-' and '\'' in words, spaces
  * between? */
 static int is_form(const char *v)
 {
 	size_t n;
 
-	if (strlen(v) > MAX_FORM || !*v || !utf8_is_word_char(cp_at(v, &n)))
+	if (strlen(v) > MAX_FORM || !*v || !utf8_is_word_char(utf8_decode(v, &n)))
 		return 0;
 	for (const char *s = v; *s; s += n) {
-		unsigned cp = cp_at(s, &n);
+		unsigned cp = utf8_decode(s, &n);
 
 		if (!utf8_is_word_char(cp) && cp != ' ' && cp != '-' && cp != '\'')
 			return 0;
@@ -54,7 +48,7 @@ static char *list_form(parser *p, const char *v)
 		return NULL;
 	}
 	for (const char *s = v; *s; s += len) {
-		unsigned cp = cp_at(s, &len);
+		unsigned cp = utf8_decode(s, &len);
 
 		if (cp != ' ' || (n && out[n - 1] != ' '))
 			n += utf8_encode(utf8_lower(cp), out + n);
@@ -226,7 +220,7 @@ static int word_before(const char *text, size_t at)
 		start--;
 	if (start > 0)
 		start--;
-	return utf8_is_word_char(cp_at(text + start, &n));
+	return utf8_is_word_char(utf8_decode(text + start, &n));
 }
 
 /* form (lowercase) at text + at, case aside, with no letter either side: its length in the
@@ -239,20 +233,20 @@ static size_t form_at(const char *text, size_t at, const char *form)
 	if (((unsigned char)text[at] & 0xC0) == 0x80 || word_before(text, at))
 		return 0;
 	for (const char *f = form; *f; f += m) {
-		unsigned want = cp_at(f, &m);
+		unsigned want = utf8_decode(f, &m);
 
 		if (want == ' ') {
 			if (*s != ' ')
 				return 0;
 			while (*s == ' ')
 				s++;
-		} else if (!*s || utf8_lower(cp_at(s, &n)) != want) {
+		} else if (!*s || utf8_lower(utf8_decode(s, &n)) != want) {
 			return 0;
 		} else {
 			s += n;
 		}
 	}
-	return *s && utf8_is_word_char(cp_at(s, &n)) ? 0 : (size_t)(s - (text + at));
+	return *s && utf8_is_word_char(utf8_decode(s, &n)) ? 0 : (size_t)(s - (text + at));
 }
 
 /* The next use of any of h's forms from byte from: 1 with *at and *len (the longest form there),

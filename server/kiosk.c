@@ -436,6 +436,7 @@ static int take_languages(kiosk *p, const languages *l, const char *start)
 	p->start_lang = (size_t)at;
 	p->c = languages_reference(l);
 	p->code_index = flow_code_index(p->c);
+	kiosk_read_ahead_again(p); /* its fixed texts are the new content's */
 	return 0;
 }
 

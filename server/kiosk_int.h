@@ -108,6 +108,10 @@ typedef struct pending_narration {
 int kiosk_is_fixed(const kiosk *p, const char *text);
 /* Feeds the next texts to read ahead to the synthesis thread, keeping a few in its queue. */
 void kiosk_read_ahead_pump(kiosk *p);
+/* The content changed (a reload): the fixed texts listed again from the languages served now,
+ * and read ahead again (those already in the cache come back at once), the languages chosen
+ * since start-up included. */
+void kiosk_read_ahead_again(kiosk *p);
 /* Language lang is chosen: read it ahead too, if it is not already. */
 void kiosk_read_ahead_want(kiosk *p, size_t lang);
 /* How many texts (once per voice) have gone to the narrator to be read ahead. */

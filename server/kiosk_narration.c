@@ -245,12 +245,8 @@ static const char *page_text_of(kiosk_session *s, const char *id, int *is_privat
 	if (strncmp(id, "voice/", 6) == 0) { /* a voice's label (hello.voices), on any page */
 		const voice_profile *vp =
 		    s->p->nar ? voices_find(narrator_voices(s->p->nar), id + 6) : NULL;
-		char name[64];
 
-		snprintf(name, sizeof(name), "voice.%s", vp ? vp->name : "");
-		return !vp			     ? NULL
-		       : content_message(s->c, name) ? content_message(s->c, name)
-						     : vp->label;
+		return vp ? view_voice_label(s->c, vp) : NULL;
 	}
 	if (strncmp(id, "lang/", 5) == 0) { /* a language's name, in itself (hello.languages) */
 		const content *c = languages_find(s->p->langs, id + 5);

@@ -165,6 +165,29 @@ out:
 	plan_answers_release(&pa);
 }
 
+/* A change to the open plan that nobody is told of (the last page, the language, a resume
+ * token's time): it commits with the current batch, or opens one; one that fails is undone, and
+ * the person carries on (the next change tries again). */
+static void save_quietly(kiosk_session *s, int (*change)(kiosk_session *s))
+{
+	if (store_request_begin(s->p->st, NULL, 0) != 0)
+		return;
+	if (change(s))
+		store_request_undo(s->p->st);
+	else
+		store_request_end(s->p->st);
+}
+
+static int keep_last_page(kiosk_session *s)
+{
+	return store_plan_set_last_page(s->p->st, s->plan, content_page_at(s->c, s->page)->id);
+}
+
+static int keep_language(kiosk_session *s)
+{
+	return store_plan_set_lang(s->p->st, s->plan, content_lang(s->c));
+}
+
 /* Moves to a page and shows it; remembers journey pages so "carry on" can return there. */
 void kiosk_go_to(kiosk_session *s, size_t index, long long seq)
 {
@@ -175,19 +198,10 @@ void kiosk_go_to(kiosk_session *s, size_t index, long long seq)
 	s->page = index;
 	/* Not acknowledged to anyone: the page goes out now, unheld, and the change commits with
 	 * the current batch (or opens one). */
-	if (s->plan && pg->part >= 0 && !kiosk_read_only(s) &&
-	    store_request_begin(s->p->st, NULL, 0) == 0) {
-		if (store_plan_set_last_page(s->p->st, s->plan, pg->id))
-			store_request_undo(s->p->st);
-		else
-			store_request_end(s->p->st);
-	}
-	if (s->has_token && store_request_begin(s->p->st, NULL, 0) == 0) {
-		if (kiosk_resume_touch(s))
-			store_request_undo(s->p->st);
-		else
-			store_request_end(s->p->st);
-	}
+	if (s->plan && pg->part >= 0 && !kiosk_read_only(s))
+		save_quietly(s, keep_last_page);
+	if (s->has_token)
+		save_quietly(s, kiosk_resume_touch);
 	kiosk_show_page(s, seq);
 }
 
@@ -503,12 +517,8 @@ int kiosk_handle_language(void *sv, const cJSON *m, long long seq)
 		return kiosk_fail(s, "bad-message");
 	s->lang_chosen = 1;
 	kiosk_session_set_lang(s, (size_t)at);
-	if (s->plan && store_request_begin(s->p->st, NULL, 0) == 0) {
-		if (store_plan_set_lang(s->p->st, s->plan, content_lang(s->c)))
-			store_request_undo(s->p->st);
-		else
-			store_request_end(s->p->st);
-	}
+	if (s->plan)
+		save_quietly(s, keep_language);
 	kiosk_send_hello(s);
 	kiosk_show_page(s, seq);
 	return 0;

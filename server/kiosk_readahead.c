@@ -184,13 +184,8 @@ static void add_language(kiosk *p, size_t lang)
 	}
 	add_positions(p, lang);
 	add_progress(p, lang);
-	for (size_t i = 0; i < voices_count(v); i++) {
-		char name[64];
-
-		snprintf(name, sizeof(name), "voice.%s", voices_at(v, i)->name);
-		if (!content_message(c, name)) /* else said with the messages */
-			add_text(p, lang, voices_at(v, i)->label);
-	}
+	for (size_t i = 0; i < voices_count(v); i++) /* (one from the messages: said again, once) */
+		add_text(p, lang, view_voice_label(c, voices_at(v, i)));
 	add_text(p, lang, content_language_name(c)); /* the picker says it in its own voice */
 }
 
@@ -277,6 +272,23 @@ void kiosk_read_ahead_want(kiosk *p, size_t lang)
 	kiosk_read_ahead_pump(p);
 }
 
+void kiosk_read_ahead_again(kiosk *p)
+{
+	if (!p->pre.texts)
+		return; /* not begun: kiosk_prerender reads the languages served now */
+	free(p->pre.texts);
+	free(p->pre.items);
+	for (size_t i = 0; i < p->pre.nowned; i++)
+		free(p->pre.owned[i]);
+	free(p->pre.owned);
+	p->pre.texts = NULL;
+	p->pre.items = NULL;
+	p->pre.owned = NULL;
+	p->pre.ntexts = p->pre.nitems = p->pre.nowned = 0;
+	p->pre.done = 0; /* (texts still in synthesis count again when they come back) */
+	kiosk_prerender(p);
+}
+
 void kiosk_read_ahead_all(kiosk *p)
 {
 	for (size_t i = 0; i < languages_count(p->langs); i++)
@@ -294,6 +306,6 @@ size_t kiosk_read_ahead_handed(const kiosk *p)
 
 void kiosk_prerender_progress(const kiosk *p, size_t *done, size_t *total)
 {
-	*done = p->pre.done;
+	*done = p->pre.done < p->pre.total ? p->pre.done : p->pre.total;
 	*total = p->pre.total;
 }

@@ -3,6 +3,7 @@
 
 #include "path.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,19 @@ static int offered(const char *only, const char *name)
 	return 0;
 }
 
+/* Is name a language tag the store, the page and the text ids can carry ("cy", "en-GB")? */
+static int is_tag(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n < 2 || n > LANGUAGES_TAG_MAX)
+		return 0;
+	for (const char *s = name; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-')
+			return 0;
+	return 1;
+}
+
 /* The folders of dir that hold a language.txt, sorted, the reference first. */
 static int list_folders(const char *dir, char **names, size_t *n, char *err, size_t errlen)
 {
@@ -63,6 +77,14 @@ static int list_folders(const char *dir, char **names, size_t *n, char *err, siz
 			(int)sizeof(path) ||
 		    stat(path, &st) != 0 || !S_ISREG(st.st_mode))
 			continue;
+		if (!is_tag(e->d_name)) {
+			snprintf(err, errlen,
+				 "%s/%s: a language's folder is named by its tag: 2 to %d letters, "
+				 "digits and '-' (cy, en-GB)",
+				 dir, e->d_name, LANGUAGES_TAG_MAX);
+			closedir(d);
+			return -1;
+		}
 		if (*n == LANGUAGES_MAX) {
 			snprintf(err, errlen, "%s: more than %d languages", dir, LANGUAGES_MAX);
 			closedir(d);

@@ -95,6 +95,9 @@ typedef struct view_kiosk {
 	const char *switch_keys; /* "Space,Enter": key names, comma-separated; NULL: that default */
 } view_kiosk;
 
+/* A voice's label in language c: its voice.<name> message, or the profile's own label (borrowed
+ * from c or vp). */
+const char *view_voice_label(const content *c, const voice_profile *vp);
 /* The hello message with every message of the content, and the voices (NULL: no sound). */
 cJSON *view_hello(const content *c, const languages *l, const voices *v, const view_kiosk *k);
 /* {"type":"error","code":...,"message":...}; `extra` fills {placeholders}: "limit", "60", NULL. */

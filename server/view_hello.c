@@ -52,8 +52,7 @@ static void add_languages(cJSON *msg, const languages *l)
 	}
 }
 
-/* A voice's label in language c: its voice.<name> message, or the profile's own label. */
-static const char *voice_label(const content *c, const voice_profile *vp)
+const char *view_voice_label(const content *c, const voice_profile *vp)
 {
 	char name[64];
 	const char *t;
@@ -87,11 +86,12 @@ cJSON *view_hello(const content *c, const languages *l, const voices *v, const v
 		char id[ID_LEN];
 
 		cJSON_AddStringToObject(o, "name", voices_at(v, i)->name);
-		cJSON_AddStringToObject(o, "label", voice_label(c, voices_at(v, i)));
+		cJSON_AddStringToObject(o, "label", view_voice_label(c, voices_at(v, i)));
 		/* the label as a text narrate reads on any page: focus speech says the voice chosen
 		 */
 		snprintf(id, sizeof(id), "voice/%s", voices_at(v, i)->name);
-		cJSON_AddItemToObject(o, "text", view_text(id, voice_label(c, voices_at(v, i))));
+		cJSON_AddItemToObject(o, "text",
+				      view_text(id, view_voice_label(c, voices_at(v, i))));
 		cJSON_AddItemToArray(list, o);
 	}
 	while (v && narrate_speeds[nspeeds])

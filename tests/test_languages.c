@@ -799,6 +799,25 @@ static void a_folder_without_language_txt_should_be_left_alone(void)
 	tree_remove(&t);
 }
 
+/* The folder's name goes into the store, the page's lang attribute and text ids. */
+static void a_language_folder_not_named_by_a_tag_should_be_refused_naming_it(void)
+{
+	static const char *const bad[] = {"cymraeg-de-cymru", "cy_GB", "x"};
+	char err[ERR_LEN], from[512], to[512];
+	tree t;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		CHECK(tree_make(&t) == 0);
+		snprintf(from, sizeof(from), "%s/cy", t.easyread);
+		snprintf(to, sizeof(to), "%s/%s", t.easyread, bad[i]);
+		CHECK(rename(from, to) == 0);
+		CHECK(refused(&t, err) == 1);
+		CHECK_HAS(err, bad[i]);
+		CHECK_HAS(err, "named by its tag");
+		tree_remove(&t);
+	}
+}
+
 static void a_language_txt_that_is_wrong_should_be_refused_at_its_line(void)
 {
 	static const struct {
@@ -867,6 +886,7 @@ int main(void)
 	RUN(a_translation_missing_a_picture_description_should_be_refused);
 	RUN(a_translation_may_add_a_few_form);
 	RUN(a_folder_without_language_txt_should_be_left_alone);
+	RUN(a_language_folder_not_named_by_a_tag_should_be_refused_naming_it);
 	RUN(a_language_txt_that_is_wrong_should_be_refused_at_its_line);
 	RUN(without_english_nothing_should_load);
 	return check_report();

@@ -22,8 +22,9 @@ const SUGGESTIONS = 4;
 
 // The letters are letters: only their order is the page's. "Letters A to Z" is the language's
 // own alphabet (`keyboard.alphabet`, in the order the language says it), set by alphabetRows().
+const A_TO_Z = ['abcdefghij', 'klmnopqrst', "uvwxyz.,'?"]; // before hello, or without an alphabet
 const LAYOUTS = {
-  letters: ['abcdefghij', 'klmnopqrst', "uvwxyz.,'?"],
+  letters: A_TO_Z,
   qwerty: ['qwertyuiop', "asdfghjkl'", 'zxcvbnm,.?'],
   numbers: ['1234567890', '£./-,?'],
 };
@@ -109,7 +110,7 @@ function cased(ch) {
 /** The language's alphabet in rows of about ten, then the signs. */
 function alphabetRows(text) {
   const letters = [...new Set(Array.from(text || ''))].filter((c) => c.trim() && !SIGN_KEYS.includes(c));
-  if (!letters.length) return LAYOUTS.letters;
+  if (!letters.length) return A_TO_Z;
   const all = [...letters, ...SIGN_KEYS];
   const perRow = all.length > 40 ? 12 : 10;
   const rows = [];
