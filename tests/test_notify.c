@@ -173,6 +173,64 @@ out:
 	wsclient_free(open);
 }
 
+/* A new kiosk asks for msg/<name> and reads its narration to the end: whether it came from
+ * what the server keeps for everyone (1), was made afresh (0), or never came (-1). */
+static int said_from_the_cache(const char *name)
+{
+	wsclient *c = wsclient_connect(HOST, srv.port, NULL);
+	char ask[256], *data = NULL;
+	int cached = -1, binary = 0;
+
+	if (!c)
+		return -1;
+	cJSON_Delete(wsclient_recv_json(c, WAIT_MS)); /* hello */
+	cJSON_Delete(wsclient_recv_json(c, WAIT_MS)); /* the welcome page */
+	snprintf(ask, sizeof(ask),
+		 "{\"type\":\"narrate\",\"seq\":1,\"ids\":[\"msg/%s\"],\"voice\":\"ruth\","
+		 "\"speed\":\"normal\"}",
+		 name);
+	if (wsclient_send_text(c, ask) == 0)
+		while (wsclient_recv(c, WAIT_MS, &data, NULL, &binary) == 1) {
+			cJSON *m = binary ? NULL : cJSON_Parse(data);
+			const char *type = json_str(m, "type");
+
+			free(data);
+			if (type && !strcmp(type, "narration"))
+				cached = json_bool(m, "cached") == 1;
+			if (type && (!strcmp(type, "narration_end") || !strcmp(type, "error"))) {
+				cJSON_Delete(m);
+				break;
+			}
+			cJSON_Delete(m);
+		}
+	wsclient_free(c);
+	return cached;
+}
+
+/* A message reworded and reloaded is one of the content's fixed texts again: read ahead once, and
+ * then heard by everyone from the cache (not made afresh for each kiosk, as a person's own words
+ * are). */
+static void sighup_should_read_a_changed_message_ahead_for_everyone(void)
+{
+	char *before = hello_text("bye"), changed[256];
+	char body[512];
+
+	CHECK(before != NULL);
+	if (!before)
+		return;
+	snprintf(changed, sizeof(changed), "%s Come again soon.", before);
+	set_message("bye", changed);
+	CHECK(kill(srv.pid, SIGHUP) == 0);
+	CHECK(notified("READY=1"));
+	CHECK(said_from_the_cache("bye") >= 0); /* the first kiosk: read ahead, or made now */
+	CHECK(said_from_the_cache("bye") == 1); /* the next: kept for everyone */
+	CHECK(http_get(srv.port, "/healthz", NULL, 0, body, sizeof(body)) == 200);
+	set_message("bye", before);
+	CHECK(kill(srv.pid, SIGHUP) == 0);
+	CHECK(notified("READY=1"));
+	free(before);
+}
+
 static void sighup_should_refuse_a_broken_message_and_keep_the_content_before(void)
 {
 	char *before = hello_text("saved"), *after, broken[512] = "";
@@ -281,6 +339,7 @@ int main(void)
 	}
 	RUN(the_server_should_say_ready_once_it_answers_and_then_that_it_is_alive);
 	RUN(sighup_should_serve_a_changed_message_to_new_kiosks_and_keep_open_ones_working);
+	RUN(sighup_should_read_a_changed_message_ahead_for_everyone);
 	RUN(sighup_should_refuse_a_broken_message_and_keep_the_content_before);
 	RUN(sighup_should_take_a_changed_voice_label_and_refuse_a_renamed_voice);
 	RUN(sigterm_should_say_stopping_and_end_cleanly);
