@@ -12,8 +12,8 @@ typedef struct languages languages;
 
 #define LANGUAGES_MAX	    16
 #define LANGUAGES_REFERENCE "en-GB"
-#define LANGUAGES_TAG_MAX   15 /* a folder's name, the language's tag: "en-GB" (the store keeps 16) \
-				*/
+/* The longest folder name, the language's tag ("en-GB"): the store keeps 16 bytes. */
+#define LANGUAGES_TAG_MAX 15
 
 /* Loads easyread_dir/<lang>/ for every folder with a language.txt: the reference first, then
  * the others in name order. only: a comma-separated list of the languages to offer besides the
