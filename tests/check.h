@@ -64,4 +64,29 @@ static inline char *test_vformat(const char *fmt, va_list ap)
 	return text;
 }
 
+/* The whole file at path as a malloc'd, NUL-terminated string (NULL when it cannot be read);
+ * *len (may be NULL) its length. */
+static inline char *test_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *data = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (data = malloc((size_t)n + 1)) != NULL) {
+		if (fread(data, 1, (size_t)n, f) != (size_t)n) {
+			free(data);
+			data = NULL;
+		} else {
+			data[n] = '\0';
+			if (len)
+				*len = (size_t)n;
+		}
+	}
+	fclose(f);
+	return data;
+}
+
 #endif

@@ -352,28 +352,6 @@ typedef struct copy {
 	char tag[16]; /* the language copied: "en-GB" unless copy_make_lang said another */
 } copy;
 
-static char *read_all(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *data = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (data = malloc((size_t)n + 1)) != NULL) {
-		if (fread(data, 1, (size_t)n, f) != (size_t)n) {
-			free(data);
-			data = NULL;
-		} else {
-			data[n] = '\0';
-			*len = (size_t)n;
-		}
-	}
-	fclose(f);
-	return data;
-}
-
 static int write_all(const char *path, const char *data, size_t len)
 {
 	FILE *f = fopen(path, "wb");
@@ -388,7 +366,7 @@ static int write_all(const char *path, const char *data, size_t len)
 static int copy_file(const char *from, const char *to)
 {
 	size_t len = 0;
-	char *data = read_all(from, &len);
+	char *data = test_read_file(from, &len);
 	int rc;
 
 	if (!data)
@@ -491,7 +469,7 @@ static int line_of(const copy *t, const char *name, const char *start)
 	int n = 1, found = 0;
 
 	copy_path(t, name, path, sizeof(path));
-	data = read_all(path, &len);
+	data = test_read_file(path, &len);
 	if (!data)
 		return 0;
 	for (line = data; *line; n++) {
@@ -520,7 +498,7 @@ static int replace_line(const copy *t, const char *name, int n, const char *text
 	int line = 1, rc;
 
 	copy_path(t, name, path, sizeof(path));
-	data = read_all(path, &len);
+	data = test_read_file(path, &len);
 	if (!data || n < 1)
 		return -1;
 	while (line < n && at < len) {
@@ -553,7 +531,7 @@ static int append_line(const copy *t, const char *name, const char *text)
 	FILE *f;
 
 	copy_path(t, name, path, sizeof(path));
-	data = read_all(path, &len);
+	data = test_read_file(path, &len);
 	if (!data)
 		return 0;
 	for (size_t i = 0; i < len; i++)

@@ -199,27 +199,6 @@ typedef struct tree {
 	char easyread[128];
 } tree;
 
-static char *read_all(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *data = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (data = malloc((size_t)n + 1)) != NULL) {
-		if (fread(data, 1, (size_t)n, f) != (size_t)n) {
-			free(data);
-			data = NULL;
-		} else {
-			data[n] = '\0';
-		}
-	}
-	fclose(f);
-	return data;
-}
-
 static int write_all(const char *path, const char *data)
 {
 	FILE *f = fopen(path, "wb");
@@ -233,7 +212,7 @@ static int write_all(const char *path, const char *data)
 
 static int copy_file(const char *from, const char *to)
 {
-	char *data = read_all(from);
+	char *data = test_read_file(from, NULL);
 	int rc = data ? write_all(to, data) : -1;
 
 	free(data);
@@ -321,7 +300,7 @@ typedef struct lines {
 static int lines_read(const tree *t, const char *lang, const char *file, lines *ls)
 {
 	char path[512];
-	char *data = read_all(tree_path(t, lang, file, path, sizeof(path)));
+	char *data = test_read_file(tree_path(t, lang, file, path, sizeof(path)), NULL);
 
 	ls->v = NULL;
 	ls->n = 0;
